@@ -1,0 +1,48 @@
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+// 'electron' (and electron-store, which needs it) may only be imported by the shell and the preload:
+// everything else must run under plain Node so it can be tested for real here.
+const electronImportBan = {
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: [
+        { name: 'electron', message: "Only src/main/electron/ and src/preload/ may import 'electron'." },
+        { name: 'electron-store', message: "Only src/main/electron/ may import 'electron-store'." },
+      ],
+    },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'out/', 'dist/', 'release/', 'test-results/', 'playwright-report/', 'artifacts/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      ...electronImportBan,
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['src/main/electron/**', 'src/preload/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['src/renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The renderer reaches main only through window.station.' }],
+          patterns: [{ group: ['**/main/**', 'node:*'], message: 'The renderer imports only src/shared.' }],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+/**
+ * Every error that crosses a boundary (IPC, WebSocket, CLI --json) has a stable `code`, an
+ * operator-facing `message`, and JSON-safe `details`. Codes are grouped by capability; a code is
+ * never renamed once shipped (the renderer and IT scripts key on it).
+ */
+export const ERROR_CODES = [
+  // contract / generic
+  'BAD_REQUEST',
+  'UNKNOWN_CHANNEL',
+  'FORBIDDEN_SENDER',
+  'INTERNAL',
+  // PC/SC
+  'PCSC_SERVICE_DOWN',
+  'PCSC_NO_READERS',
+  'PCSC_READER_NOT_FOUND',
+  'PCSC_NO_CARD',
+  'PCSC_SHARING_VIOLATION',
+  'PCSC_CARD_REMOVED',
+  'PCSC_CARD_RESET',
+  'PCSC_UNRESPONSIVE_CARD',
+  'PCSC_IO',
+  'PCSC_UNKNOWN',
+  // parsers
+  'ATR_INVALID',
+  'TLV_INVALID',
+  'APDU_INVALID',
+  // CM REST
+  'CM_OFFLINE',
+  'CM_TIMEOUT',
+  'CM_AUTH_FAILED',
+  'CM_FORBIDDEN',
+  'CM_API_DISABLED',
+  'CM_NOT_FOUND',
+  'CM_CLIENT_ERROR',
+  'CM_SERVER_ERROR',
+  'CM_MALFORMED_RESPONSE',
+  'CM_CONFLICT',
+  // enrollment workflow
+  'CARD_MISMATCH',
+  'NO_CARD',
+  'REQUEST_NOT_BINDABLE',
+  'WORKFLOW_STATE',
+  // outbox / audit
+  'OUTBOX_NOT_FOUND',
+  'OUTBOX_STATE',
+  'STORAGE_CORRUPT',
+  'STORAGE_IO',
+  // settings / policy
+  'SETTING_LOCKED',
+  'SETTINGS_INVALID',
+  'POLICY_INVALID',
+  'TRAINING_FORBIDDEN',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const errorPayloadSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).default({}),
+});
+export type ErrorPayload = z.infer<typeof errorPayloadSchema>;
+
+/** JSON-safe detail values only: the payload is structured-cloned or JSON-encoded across processes. */
+export type ErrorDetails = Record<string, string | number | boolean | null | readonly string[]>;
+
+/** The one error class the station throws at its boundaries. */
+export class StationError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(message);
+    this.name = 'StationError';
+    this.code = code;
+    this.details = details;
+  }
+
+  toPayload(): ErrorPayload {
+    return { code: this.code, message: this.message, details: { ...this.details } };
+  }
+}
+
+/** Turn anything thrown into a payload; unknown errors never leak stack traces to the operator. */
+export function toErrorPayload(err: unknown): ErrorPayload {
+  if (err instanceof StationError) return err.toPayload();
+  return { code: 'INTERNAL', message: 'An unexpected error occurred inside the station.', details: {} };
+}
