@@ -1,0 +1,46 @@
+import { BrowserWindow, session, shell } from 'electron';
+import { APP_ENTRY_URL, externalUrlAllowed, navigationAllowed, permissionDecision, secureWebPreferences } from '../shell-policy';
+
+/** Checklist 5: deny every permission request and check, for every session the app uses. */
+export function lockDownSession(): void {
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_wc, permission, callback) => callback(permissionDecision(permission)));
+  ses.setPermissionCheckHandler((_wc, permission) => permissionDecision(permission));
+  ses.setDevicePermissionHandler(() => false);
+}
+
+export function createMainWindow(options: {
+  preloadPath: string;
+  devTools: boolean;
+  externalHosts: () => readonly string[];
+}): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 860,
+    minWidth: 900,
+    minHeight: 600,
+    show: false,
+    title: 'Enrollment Station',
+    backgroundColor: '#ffffff',
+    webPreferences: secureWebPreferences(options.preloadPath, { devTools: options.devTools }),
+  });
+  const contents = win.webContents;
+
+  // Checklist 13: no navigation away from the page; 14: no new windows; 11-12: no webviews.
+  contents.on('will-navigate', (event, url) => {
+    if (!navigationAllowed(url, contents.getURL())) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!navigationAllowed(url, contents.getURL())) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    // Checklist 15: only allow-listed https links, and only in the system browser.
+    if (externalUrlAllowed(url, options.externalHosts())) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(APP_ENTRY_URL);
+  return win;
+}

@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { HOST_TOKEN_FRAGMENT, HOST_TOKEN_QUERY, HOST_WS_PATH } from '../../shared/host-protocol';
+import { contentSecurityPolicy } from '../shell-policy/csp';
+import { contentTypeFor, resolveStaticPath } from '../shell-policy/static-files';
+import type { Station } from '../station';
+import { newHostToken, originAllowed, tokensEqual } from './access';
+import { attachStationSocket } from './socket';
+
+export interface HostOptions {
+  station: Station;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  port?: number;
+  token?: string;
+}
+
+export interface RunningHost {
+  /** The URL to open: it carries the per-run token in its fragment. */
+  url: string;
+  origin: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs the station's contract over a loopback WebSocket and serves the built renderer, so the real
+ * UI can be driven in a browser (development, end-to-end tests) with the same main-process services
+ * the Electron shell uses. Binds 127.0.0.1 only.
+ */
+export async function startHost(options: HostOptions): Promise<RunningHost> {
+  const token = options.token ?? newHostToken();
+  const server = createServer();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
+  const listening = new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  await listening;
+  const port = (server.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${port}`;
+  const csp = contentSecurityPolicy([`ws://127.0.0.1:${port}`]);
+
+  server.on('request', (req, res) => void serveStatic(options.rendererDir, csp, req, res));
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', origin);
+    const refuse = (status: number, text: string): void => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (url.pathname !== HOST_WS_PATH) return refuse(404, 'Not Found');
+    if (!originAllowed(origin, req.headers.origin)) return refuse(403, 'Forbidden');
+    if (!tokensEqual(token, url.searchParams.get(HOST_TOKEN_QUERY))) return refuse(401, 'Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => attachStationSocket(ws, options.station));
+  });
+
+  return {
+    url: `${origin}/#${HOST_TOKEN_FRAGMENT}=${token}`,
+    origin,
+    token,
+    async close() {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function serveStatic(root: string, csp: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const headers = {
+    'Content-Security-Policy': csp,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store',
+  };
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, headers).end();
+    return;
+  }
+  const path = resolveStaticPath(root, new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+  if (!path) {
+    res.writeHead(404, headers).end();
+    return;
+  }
+  try {
+    const body = await readFile(path);
+    res.writeHead(200, { ...headers, 'Content-Type': contentTypeFor(path) });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  } catch {
+    res.writeHead(404, headers).end();
+  }
+}

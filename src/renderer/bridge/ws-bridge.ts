@@ -1,0 +1,64 @@
+import type { Envelope, EventChannel, StationBridge } from '../../shared/contract';
+import { HOST_TOKEN_FRAGMENT, HOST_TOKEN_QUERY, HOST_WS_PATH, hostServerMessageSchema } from '../../shared/host-protocol';
+
+type Pending = (envelope: Envelope<unknown>) => void;
+
+const DISCONNECTED: Envelope<never> = {
+  ok: false,
+  error: { code: 'INTERNAL', message: 'The connection to the station host was lost. Reload the page.', details: {} },
+};
+
+/**
+ * The same bridge the Electron preload provides, carried over the station host's WebSocket.
+ * The per-run token comes from the URL fragment (never sent to the server in a request line).
+ */
+export function createWebSocketBridge(location: Location): StationBridge {
+  const token = new URLSearchParams(location.hash.slice(1)).get(HOST_TOKEN_FRAGMENT) ?? '';
+  const wsUrl = `ws://${location.host}${HOST_WS_PATH}?${HOST_TOKEN_QUERY}=${encodeURIComponent(token)}`;
+  const socket = new WebSocket(wsUrl);
+  const opened = new Promise<void>((resolve) => socket.addEventListener('open', () => resolve(), { once: true }));
+  const pending = new Map<number, Pending>();
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  let nextId = 0;
+
+  socket.addEventListener('message', (message) => {
+    const parsed = hostServerMessageSchema.safeParse(parseJson(String(message.data)));
+    if (!parsed.success) return; // the host speaks this protocol; anything else is ignored
+    const data = parsed.data;
+    if (data.type === 'reply') {
+      pending.get(data.id)?.(data.envelope as Envelope<unknown>);
+      pending.delete(data.id);
+    } else {
+      for (const listener of listeners.get(data.event) ?? []) listener(data.payload);
+    }
+  });
+  socket.addEventListener('close', () => {
+    for (const settle of pending.values()) settle(DISCONNECTED);
+    pending.clear();
+  });
+
+  return {
+    async invoke(channel, request) {
+      await opened;
+      if (socket.readyState !== WebSocket.OPEN) return DISCONNECTED;
+      const id = nextId++;
+      const reply = new Promise<Envelope<unknown>>((resolve) => pending.set(id, resolve));
+      socket.send(JSON.stringify({ id, channel, payload: request }));
+      return reply as never;
+    },
+    on(event: EventChannel, listener) {
+      const set = listeners.get(event) ?? new Set();
+      set.add(listener as (payload: unknown) => void);
+      listeners.set(event, set);
+      return () => set.delete(listener as (payload: unknown) => void);
+    },
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
