@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   type Envelope,
   type EventChannel,
@@ -54,9 +54,6 @@ export async function call<C extends InvokeChannel>(
   request: InvokeRequest<C>,
 ): Promise<InvokeResponse<C>> {
   const envelope = await dispatch(handlers, channel, request);
-  if (!envelope.ok) {
-    const e = envelope.error;
-    throw new StationError(e.code, e.message, e.details as Record<string, string>);
-  }
+  if (!envelope.ok) throw StationError.fromPayload(envelope.error);
   return envelope.value as InvokeResponse<C>;
 }

@@ -78,6 +78,11 @@ export class StationError extends Error {
     this.details = details;
   }
 
+  /** Rebuild the error on the receiving side; its details were JSON-safe when they were sent. */
+  static fromPayload(payload: ErrorPayload): StationError {
+    return new StationError(payload.code, payload.message, payload.details as ErrorDetails);
+  }
+
   toPayload(): ErrorPayload {
     return { code: this.code, message: this.message, details: { ...this.details } };
   }
