@@ -1,6 +1,16 @@
 import { z } from 'zod';
+import { auditEntrySchema, auditQuerySchema } from './audit';
+import { cmRequestSchema, guidSchema } from './cm';
+import {
+  cardReadingSchema,
+  enrollmentStateSchema,
+  requestSearchResultSchema,
+  requestSearchSchema,
+} from './enrollment';
 import { errorPayloadSchema } from './errors';
+import { outboxDiscardRequestSchema, outboxListSchema, outboxOperationSchema, outboxRetryRequestSchema } from './outbox';
 import { readersSnapshotSchema } from './readers';
+import { settingsUpdateSchema, settingsViewSchema } from './settings';
 
 /**
  * The station's one contract. Every channel is listed here once, with the zod schema of what it
@@ -24,18 +34,55 @@ export const stationSnapshotSchema = z.object({
   version: z.string(),
   training: z.boolean(),
   readers: readersSnapshotSchema,
+  cards: z.array(cardReadingSchema),
+  enrollment: z.array(enrollmentStateSchema),
   connection: connectionStateSchema,
+  settings: settingsViewSchema,
 });
 export type StationSnapshot = z.infer<typeof stationSnapshotSchema>;
+
+const readerRef = z.strictObject({ reader: z.string().min(1).max(200) });
+
+export const auditExportResultSchema = z.object({ path: z.string(), rows: z.number().int().nonnegative() });
 
 export const invokeChannels = {
   'station.snapshot': { request: empty, response: stationSnapshotSchema },
   'readers.list': { request: empty, response: readersSnapshotSchema },
+  /** Reads the card in a reader again (ATR, identifier, what CM knows). */
+  'card.read': { request: readerRef, response: cardReadingSchema },
+  'requests.search': { request: requestSearchSchema, response: requestSearchResultSchema },
+  'requests.get': { request: z.strictObject({ requestId: guidSchema }), response: cmRequestSchema },
+  /** Picks the request for the card in `reader`; optionally the user's card it replaces. */
+  'enrollment.choose': {
+    request: readerRef.extend({ requestId: guidSchema, replaceSmartcardUuid: guidSchema.nullable().default(null) }),
+    response: enrollmentStateSchema,
+  },
+  /** The operator confirmed: re-check the card, then bind (and retire the replaced card). */
+  'enrollment.bind': { request: readerRef, response: enrollmentStateSchema },
+  /** Retire a card on its own (e.g. a lost card), through the outbox. */
+  'enrollment.retire': {
+    request: z.strictObject({ requestId: guidSchema, smartcardUuid: guidSchema }),
+    response: outboxOperationSchema,
+  },
+  /** Back to the card (drops the chosen request) or, after submission, ready for the next card. */
+  'enrollment.reset': { request: readerRef, response: enrollmentStateSchema },
+  'outbox.list': { request: empty, response: outboxListSchema },
+  'outbox.retry': { request: outboxRetryRequestSchema, response: outboxOperationSchema },
+  'outbox.discard': { request: outboxDiscardRequestSchema, response: outboxOperationSchema },
+  'audit.query': { request: auditQuerySchema, response: z.array(auditEntrySchema) },
+  /** Writes a CSV into the audit export folder from settings; the renderer never names a path. */
+  'audit.exportCsv': { request: auditQuerySchema, response: auditExportResultSchema },
+  'settings.get': { request: empty, response: settingsViewSchema },
+  'settings.update': { request: settingsUpdateSchema, response: settingsViewSchema },
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 export const eventChannels = {
   'readers.changed': readersSnapshotSchema,
+  'card.changed': z.object({ reader: z.string(), reading: cardReadingSchema.nullable() }),
   'connection.changed': connectionStateSchema,
+  'outbox.changed': outboxListSchema,
+  'enrollment.changed': enrollmentStateSchema,
+  'settings.changed': settingsViewSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type InvokeChannel = keyof typeof invokeChannels;

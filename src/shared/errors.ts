@@ -39,6 +39,7 @@ export const ERROR_CODES = [
   'CM_CONFLICT',
   // enrollment workflow
   'CARD_MISMATCH',
+  'CARD_UNIDENTIFIED',
   'NO_CARD',
   'REQUEST_NOT_BINDABLE',
   'WORKFLOW_STATE',

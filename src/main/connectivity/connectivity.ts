@@ -1,0 +1,82 @@
+import type { ConnectionState } from '../../shared/contract';
+import type { CmTransport } from '../cm';
+
+export interface Connectivity {
+  state(): ConnectionState;
+  subscribe(listener: (state: ConnectionState) => void): () => void;
+  /** The CM transport with every outcome observed: what the station uses to reach CM. */
+  transport: CmTransport;
+  close(): void;
+}
+
+export interface ConnectivityOptions {
+  /** null: no CM URL configured (nothing to be online to). */
+  baseUrl: string | null;
+  transport: CmTransport;
+  now: () => Date;
+  /** How often to knock while offline. One timer, armed only while offline. */
+  probeIntervalMs: number;
+  /** A cheap, harmless GET; its outcome is observed like any other call's. */
+  probe: () => Promise<unknown>;
+}
+
+/**
+ * Online/offline comes from what real requests experience: any HTTP answer (even 401 or 500) means
+ * the server is reachable; a transport failure (refused, DNS, reset, timeout) means it is not.
+ * While offline, a light probe runs on a slow timer so the station notices CM's return without an
+ * operator action; while online nothing runs (no polling, idle CPU stays at zero).
+ */
+export function createConnectivity(options: ConnectivityOptions): Connectivity {
+  const listeners = new Set<(state: ConnectionState) => void>();
+  let current: ConnectionState = options.baseUrl
+    ? { mode: 'online', since: options.now().toISOString() }
+    : { mode: 'unconfigured' };
+  let probeTimer: NodeJS.Timeout | null = null;
+  let closed = false;
+
+  const set = (next: ConnectionState): void => {
+    if (next.mode === current.mode) return;
+    current = next;
+    for (const listener of listeners) listener(current);
+    scheduleProbe();
+  };
+
+  function scheduleProbe(): void {
+    if (probeTimer) clearTimeout(probeTimer);
+    probeTimer = null;
+    if (closed || current.mode !== 'offline') return;
+    probeTimer = setTimeout(() => {
+      probeTimer = null;
+      // The probe's outcome reaches set() through the observed transport; errors are expected here.
+      options.probe().catch(() => undefined).finally(scheduleProbe);
+    }, options.probeIntervalMs);
+    probeTimer.unref();
+  }
+
+  const transport: CmTransport = async (url, init) => {
+    try {
+      const response = await options.transport(url, init);
+      set({ mode: 'online', since: options.now().toISOString() });
+      return response;
+    } catch (err) {
+      const timedOut = err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');
+      const reason = timedOut ? 'no answer in time' : 'unreachable';
+      if (current.mode !== 'offline') set({ mode: 'offline', since: options.now().toISOString(), reason });
+      throw err;
+    }
+  };
+
+  return {
+    state: () => current,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    transport,
+    close() {
+      closed = true;
+      if (probeTimer) clearTimeout(probeTimer);
+      listeners.clear();
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export { createConnectivity } from './connectivity';
+export type { Connectivity, ConnectivityOptions } from './connectivity';

@@ -1,0 +1,4 @@
+export { createEnrollmentWorkflow } from './workflow';
+export type { AuditNote, CardSource, EnrollmentWorkflow, WorkflowDeps, WorkflowEvent, WorkflowOutbox } from './workflow';
+export { initialState, stepForOutcomes, transition } from './machine';
+export type { EnrollmentEvent } from './machine';

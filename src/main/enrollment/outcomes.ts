@@ -1,0 +1,42 @@
+import type { StepOutcome } from '../../shared/enrollment';
+import type { OutboxOperation } from '../../shared/outbox';
+
+/**
+ * How an outbox operation reads on the enrollment screen. A pending operation is "sending" while CM
+ * is reachable and nothing has failed yet; otherwise it is "queued" (saved, will be sent later).
+ */
+export function outcomeOf(op: OutboxOperation, online: boolean): StepOutcome {
+  const operationId = op.id;
+  switch (op.state) {
+    case 'done': {
+      // A retire's result is the card it retired; a bind's is the new CM card.
+      const smartcardUuid = op.result?.smartcardUuid ?? (op.kind === 'retire' ? op.smartcardUuid : null);
+      if (smartcardUuid) return { state: 'done', operationId, smartcardUuid };
+      return {
+        state: 'needs-attention',
+        operationId,
+        error: { code: 'CM_MALFORMED_RESPONSE', message: 'CM did not say which smart card it created.', details: {} },
+      };
+    }
+    case 'sending':
+      return { state: 'sending', operationId };
+    case 'pending':
+      return online && !op.lastError
+        ? { state: 'sending', operationId }
+        : { state: 'queued', operationId, reason: op.lastError?.message ?? 'CM is not reachable right now.' };
+    case 'needs-attention':
+    case 'discarded':
+      return {
+        state: 'needs-attention',
+        operationId,
+        error: {
+          code: op.lastError?.code ?? 'OUTBOX_STATE',
+          message:
+            op.state === 'discarded'
+              ? 'This operation was discarded from the outbox.'
+              : (op.lastError?.message ?? 'CM refused this operation.'),
+          details: { correlationId: op.lastError?.correlationId ?? null },
+        },
+      };
+  }
+}

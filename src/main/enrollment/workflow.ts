@@ -1,0 +1,300 @@
+import type { AuditEntryInput } from '../../shared/audit';
+import type { CmRequest, CmSmartcard } from '../../shared/cm';
+import type { CardReading, CmCardLookup, EnrollmentState, Replacement } from '../../shared/enrollment';
+import { type ErrorPayload, StationError, toErrorPayload } from '../../shared/errors';
+import type { OutboxOperation, OutboxOperationInput } from '../../shared/outbox';
+import type { CardIdentifier, CardState, ReadersSnapshot } from '../../shared/readers';
+import type { CmClient } from '../cm';
+import { BINDABLE_STATUSES, type RequestCache } from '../requests';
+import { type EnrollmentEvent, illegal, initialState, transition } from './machine';
+import { outcomeOf } from './outcomes';
+
+/** The reader side: live snapshots, and a fresh read of a card right before it is bound. */
+export interface CardSource {
+  snapshot(): ReadersSnapshot;
+  subscribe(listener: (snapshot: ReadersSnapshot) => void): () => void;
+  /** Reads the card in `reader` now. Throws StationError (PCSC_NO_CARD, PCSC_CARD_REMOVED, ...). */
+  reread(reader: string): Promise<{ atr: string; identifier: CardIdentifier }>;
+}
+
+export interface WorkflowOutbox {
+  enqueue(input: OutboxOperationInput): Promise<OutboxOperation>;
+  list(): OutboxOperation[];
+  subscribe(listener: (op: OutboxOperation) => void): () => void;
+}
+
+/** An audit record as the workflow states it; the station fills in who and the empty fields. */
+export type AuditNote = Pick<AuditEntryInput, 'action' | 'result'> &
+  Partial<Omit<AuditEntryInput, 'actor' | 'action' | 'result'>>;
+
+export interface WorkflowDeps {
+  cards: CardSource;
+  describeAtr: (atr: string) => { atrSummary: string; model: string | null };
+  cm: CmClient | null;
+  isOnline: () => boolean;
+  requests: RequestCache;
+  outbox: WorkflowOutbox;
+  audit: (note: AuditNote) => Promise<void>;
+}
+
+export type WorkflowEvent =
+  | { type: 'enrollment'; state: EnrollmentState }
+  | { type: 'card'; reader: string; reading: CardReading | null };
+
+export interface EnrollmentWorkflow {
+  states(): EnrollmentState[];
+  cards(): CardReading[];
+  readCard(reader: string): Promise<CardReading>;
+  choose(reader: string, requestId: string, replaceSmartcardUuid: string | null): Promise<EnrollmentState>;
+  confirm(reader: string): Promise<EnrollmentState>;
+  reset(reader: string): EnrollmentState;
+  subscribe(listener: (event: WorkflowEvent) => void): () => void;
+  close(): void;
+}
+
+/**
+ * Runs one enrollment per reader (design.md section 1) on top of the pure state machine: it feeds
+ * the machine card events from the monitor, CM's answers, the operator's choices and the outbox's
+ * outcomes, and publishes every new state. Binding always goes through the outbox, so what the
+ * operator confirmed is on disk before anything is sent and before the screen says so.
+ */
+export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow {
+  const states = new Map<string, EnrollmentState>();
+  const readings = new Map<string, CardReading>();
+  const listeners = new Set<(event: WorkflowEvent) => void>();
+  const publish = (event: WorkflowEvent): void => listeners.forEach((l) => l(event));
+
+  function stateOf(reader: string): EnrollmentState {
+    return states.get(reader) ?? initialState(reader);
+  }
+
+  /** The only way a state changes: through the machine, then published. */
+  function apply(reader: string, event: EnrollmentEvent): EnrollmentState {
+    const before = stateOf(reader);
+    const after = transition(before, event);
+    states.set(reader, after);
+    if (after !== before) publish({ type: 'enrollment', state: after });
+    return after;
+  }
+
+  function setReading(reader: string, reading: CardReading | null): void {
+    if (reading) readings.set(reader, reading);
+    else readings.delete(reader);
+    publish({ type: 'card', reader, reading });
+  }
+
+  // --- cards -------------------------------------------------------------------------------------
+
+  async function lookUp(identifier: CardIdentifier): Promise<CmCardLookup> {
+    if (identifier.kind === 'none') return { state: 'not-asked', reason: 'no-identifier' };
+    if (!deps.cm) return { state: 'not-asked', reason: 'unconfigured' };
+    if (!deps.isOnline()) return { state: 'not-asked', reason: 'offline' };
+    try {
+      const card = await deps.cm.findSmartcardByCardId(identifier.value);
+      return card ? { state: 'found', card } : { state: 'unknown' };
+    } catch (err) {
+      return { state: 'failed', error: toErrorPayload(err) };
+    }
+  }
+
+  function readingFor(reader: string, card: CardState, identifier: CardIdentifier, cm: CmCardLookup): CardReading {
+    const { atrSummary, model } = deps.describeAtr(card.atr);
+    return { reader, atr: card.atr, insertion: card.insertion, atrSummary, model, identifier, cm };
+  }
+
+  /** The identifier is known: show the card at once, then again with what CM says about it. */
+  function cardIdentified(reader: string, card: CardState, identifier: CardIdentifier, notice: ErrorPayload | null) {
+    const first = readingFor(reader, card, identifier, identifier.kind === 'none' ? { state: 'not-asked', reason: 'no-identifier' } : { state: 'asking' });
+    setReading(reader, first);
+    apply(reader, { type: 'card-read', card: first, notice });
+    if (first.cm.state !== 'asking') return;
+    void lookUp(identifier).then((cm) => {
+      if (readings.get(reader)?.insertion !== card.insertion) return; // the card changed meanwhile
+      const second = { ...first, cm };
+      setReading(reader, second);
+      apply(reader, { type: 'card-read', card: second, notice });
+    });
+  }
+
+  const seen = new Map<string, { insertion: number; identified: boolean }>();
+
+  function onSnapshot(snapshot: ReadersSnapshot): void {
+    const present = new Set(snapshot.readers.map((r) => r.name));
+    for (const { name, card } of snapshot.readers) {
+      const known = seen.get(name);
+      if (!card) {
+        if (known) {
+          seen.delete(name);
+          setReading(name, null);
+          apply(name, { type: 'card-removed' });
+          void deps.audit({ action: 'card.removed', result: 'info', reader: name });
+        } else if (!states.has(name)) {
+          states.set(name, initialState(name));
+          publish({ type: 'enrollment', state: stateOf(name) });
+        }
+        continue;
+      }
+      if (!known || known.insertion !== card.insertion) {
+        seen.set(name, { insertion: card.insertion, identified: false });
+        setReading(name, null);
+        apply(name, { type: 'card-inserted', atr: card.atr, insertion: card.insertion });
+        void deps.audit({ action: 'card.inserted', result: 'info', reader: name, atr: card.atr });
+      }
+      const entry = seen.get(name)!;
+      if (entry.identified || !card.identity || card.identity.status === 'reading') continue;
+      entry.identified = true;
+      if (card.identity.status === 'read') cardIdentified(name, card, card.identity.identifier, null);
+      else cardIdentified(name, card, { kind: 'none', value: null }, card.identity.error);
+    }
+    // A reader that went away takes its card with it; a submitted enrollment goes on in the outbox.
+    for (const name of [...states.keys()]) {
+      if (present.has(name)) continue;
+      if (seen.delete(name)) apply(name, { type: 'card-removed' });
+      readings.delete(name);
+      const step = stateOf(name).step;
+      if (step === 'waiting' || step === 'reading' || step === 'card-read' || step === 'request-chosen') states.delete(name);
+    }
+  }
+
+  // --- outbox outcomes ---------------------------------------------------------------------------
+
+  function onOperation(op: OutboxOperation): void {
+    for (const state of states.values()) {
+      if (state.step !== 'binding' && state.step !== 'retiring' && state.step !== 'done' && state.step !== 'attention') continue;
+      if (state.bind.operationId !== op.id && state.retire?.operationId !== op.id) continue;
+      refreshOutcomes(state.reader);
+    }
+  }
+
+  function refreshOutcomes(reader: string): EnrollmentState {
+    const state = stateOf(reader);
+    if (state.step !== 'confirming' && state.step !== 'binding' && state.step !== 'retiring' && state.step !== 'done' && state.step !== 'attention') {
+      return state;
+    }
+    const ops = new Map(deps.outbox.list().map((op) => [op.id, op]));
+    const online = deps.isOnline();
+    const bindId = 'bind' in state ? state.bind.operationId : null;
+    const retireId = 'retire' in state ? (state.retire?.operationId ?? null) : null;
+    const bindOp = bindId ? ops.get(bindId) : undefined;
+    if (!bindOp) return state;
+    const retireOp = retireId ? ops.get(retireId) : undefined;
+    return apply(reader, { type: 'outcomes', bind: outcomeOf(bindOp, online), retire: retireOp ? outcomeOf(retireOp, online) : null });
+  }
+
+  // --- operator actions --------------------------------------------------------------------------
+
+  async function replacementFor(request: CmRequest, chosen: string | null): Promise<Replacement | null> {
+    const smartcardUuid = chosen ?? request.oldSmartcardUuid;
+    if (!smartcardUuid) return null;
+    const source = chosen ? 'operator' : 'request';
+    let card: CmSmartcard | null = null;
+    if (deps.cm && deps.isOnline()) {
+      try {
+        card = await deps.cm.getSmartcard(smartcardUuid);
+      } catch {
+        card = null; // shown as "details unavailable"; the retire itself is queued regardless
+      }
+      if (source === 'operator' && card && request.targetUserUuid && card.assignedUserUuid !== request.targetUserUuid) {
+        throw new StationError('BAD_REQUEST', 'That card belongs to another user than the request’s; it cannot be replaced by this request.', {
+          smartcardUuid,
+        });
+      }
+    }
+    return { smartcardUuid, source, card };
+  }
+
+  async function choose(reader: string, requestId: string, replaceSmartcardUuid: string | null) {
+    const state = stateOf(reader);
+    if (state.step !== 'card-read' && state.step !== 'request-chosen') {
+      throw illegal(state, 'choose');
+    }
+    const { card } = state;
+    if (card.identifier.kind === 'none') {
+      throw new StationError('CARD_UNIDENTIFIED', 'The station could not read an identifier from this card, so CM cannot bind it. Try another card.', { reader });
+    }
+    const request = await deps.requests.get(requestId);
+    if (!(BINDABLE_STATUSES as readonly string[]).includes(request.status)) {
+      throw new StationError('REQUEST_NOT_BINDABLE', `This request is ${request.status}; CM binds a card only to an Approved or Executing request.`, {
+        requestId,
+        status: request.status,
+      });
+    }
+    const replacement = await replacementFor(request, replaceSmartcardUuid);
+    const payload = { requestid: request.uuid, cardid: card.identifier.value, atr: card.atr };
+    return apply(reader, { type: 'choose', request, replacement, payload });
+  }
+
+  async function confirm(reader: string): Promise<EnrollmentState> {
+    const chosen = stateOf(reader);
+    const confirming = apply(reader, { type: 'confirm' });
+    if (confirming.step !== 'confirming' || chosen.step !== 'request-chosen') return confirming;
+    const { payload, replacement } = confirming;
+
+    // Never bind a card that is not in the reader right now: read it again and compare.
+    let now: { atr: string; identifier: CardIdentifier };
+    try {
+      now = await deps.cards.reread(reader);
+    } catch (err) {
+      const notice = toErrorPayload(err);
+      const gone = notice.code === 'PCSC_NO_CARD' || notice.code === 'PCSC_CARD_REMOVED';
+      return apply(reader, { type: 'refuse', notice, cardPresent: !gone });
+    }
+    if (now.atr !== payload.atr || now.identifier.value !== payload.cardid) {
+      const notice = new StationError('CARD_MISMATCH', 'A different card is in the reader. Put back the card you read, or start again with this one.', {
+        reader,
+        expectedCardId: payload.cardid,
+        foundCardId: now.identifier.value,
+      }).toPayload();
+      void deps.audit({ action: 'bind.failed', result: 'failed', reader, cardId: payload.cardid, atr: payload.atr, requestId: payload.requestid, code: 'CARD_MISMATCH', message: notice.message });
+      return apply(reader, { type: 'refuse', notice, cardPresent: true });
+    }
+
+    await deps.audit({ action: 'bind.requested', result: 'info', reader, cardId: payload.cardid, atr: payload.atr, requestId: payload.requestid });
+    const bind = await deps.outbox.enqueue({ kind: 'bind', requestId: payload.requestid, cardId: payload.cardid, atr: payload.atr, reader });
+    let retire: OutboxOperation | null = null;
+    if (replacement) {
+      await deps.audit({ action: 'retire.requested', result: 'info', reader, requestId: payload.requestid, smartcardUuid: replacement.smartcardUuid });
+      retire = await deps.outbox.enqueue({ kind: 'retire', requestId: payload.requestid, smartcardUuid: replacement.smartcardUuid });
+    }
+    const online = deps.isOnline();
+    apply(reader, { type: 'outcomes', bind: outcomeOf(bind, online), retire: retire ? outcomeOf(retire, online) : null });
+    // The outbox may have moved on while we enqueued the retire: read its latest word.
+    return refreshOutcomes(reader);
+  }
+
+  function reset(reader: string): EnrollmentState {
+    return apply(reader, { type: 'reset', card: readings.get(reader) ?? null });
+  }
+
+  async function readCard(reader: string): Promise<CardReading> {
+    const card = deps.cards.snapshot().readers.find((r) => r.name === reader)?.card;
+    if (!card) throw new StationError('PCSC_NO_CARD', 'There is no card in this reader.', { reader });
+    const { atr, identifier } = await deps.cards.reread(reader);
+    const reading = readingFor(reader, { ...card, atr }, identifier, await lookUp(identifier));
+    setReading(reader, reading);
+    apply(reader, { type: 'card-read', card: reading, notice: null });
+    return reading;
+  }
+
+  const unsubscribeCards = deps.cards.subscribe(onSnapshot);
+  const unsubscribeOutbox = deps.outbox.subscribe(onOperation);
+  onSnapshot(deps.cards.snapshot());
+
+  return {
+    states: () => [...states.values()],
+    cards: () => [...readings.values()],
+    readCard,
+    choose,
+    confirm,
+    reset,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close() {
+      unsubscribeCards();
+      unsubscribeOutbox();
+      listeners.clear();
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { cmRequestSchema, cmSmartcardSchema, guidSchema } from './cm';
+import { errorPayloadSchema } from './errors';
+import { cardIdentifierSchema, hexSchema } from './readers';
+
+/**
+ * What the station learned from a card in a reader: read from the card itself (ATR, identifier,
+ * model) and what CM knows of it. `cm` says whether CM was asked and what it answered, so the
+ * screen can tell "CM does not know this card" from "CM could not be asked".
+ */
+export const cmCardLookupSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('asking') }),
+  z.object({ state: z.literal('found'), card: cmSmartcardSchema }),
+  z.object({ state: z.literal('unknown') }),
+  z.object({ state: z.literal('not-asked'), reason: z.enum(['offline', 'no-identifier', 'unconfigured']) }),
+  z.object({ state: z.literal('failed'), error: errorPayloadSchema }),
+]);
+export type CmCardLookup = z.infer<typeof cmCardLookupSchema>;
+
+export const cardReadingSchema = z.object({
+  reader: z.string(),
+  atr: hexSchema,
+  insertion: z.number().int().nonnegative(),
+  /** One-line meaning of the ATR (protocols, convention, card family), for the card panel. */
+  atrSummary: z.string(),
+  model: z.string().nullable(),
+  identifier: cardIdentifierSchema,
+  cm: cmCardLookupSchema,
+});
+export type CardReading = z.infer<typeof cardReadingSchema>;
+
+/** Exactly what POST /smartcards will carry: shown on the confirmation screen before it is sent. */
+export const bindPayloadSchema = z.object({ requestid: guidSchema, cardid: z.string().min(1), atr: hexSchema });
+export type BindPayload = z.infer<typeof bindPayloadSchema>;
+
+/** The card a request replaces: named by the request (OldSmartcardUuid) or picked by the operator. */
+export const replacementSchema = z.object({
+  smartcardUuid: guidSchema,
+  source: z.enum(['request', 'operator']),
+  card: cmSmartcardSchema.nullable(),
+});
+export type Replacement = z.infer<typeof replacementSchema>;
+
+/** How one outbox operation stands, as the enrollment screen reports it. */
+export const stepOutcomeSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('sending'), operationId: z.uuid() }),
+  z.object({ state: z.literal('queued'), operationId: z.uuid(), reason: z.string() }),
+  z.object({ state: z.literal('done'), operationId: z.uuid(), smartcardUuid: guidSchema }),
+  z.object({ state: z.literal('needs-attention'), operationId: z.uuid(), error: errorPayloadSchema }),
+]);
+export type StepOutcome = z.infer<typeof stepOutcomeSchema>;
+
+const withCard = { reader: z.string(), card: cardReadingSchema };
+const withChoice = { ...withCard, request: cmRequestSchema, replacement: replacementSchema.nullable(), payload: bindPayloadSchema };
+/** After confirmation the bind (and the retire, if any) are outbox operations: durable first. */
+const withOutcomes = { ...withChoice, bind: stepOutcomeSchema, retire: stepOutcomeSchema.nullable() };
+
+/**
+ * One reader's enrollment, step by step (design.md section 1). Each step carries exactly the data
+ * that exists at that point, so e.g. a "retiring" state without a chosen request cannot be written.
+ * `notice` is the last refusal on this step (e.g. a different card is in the reader).
+ * After confirmation the step follows the outbox: binding -> retiring (when a card is replaced) ->
+ * done (everything sent, or queued while CM is offline); attention when an operation was refused.
+ */
+export const enrollmentStateSchema = z.discriminatedUnion('step', [
+  z.object({ step: z.literal('waiting'), reader: z.string(), notice: errorPayloadSchema.nullable() }),
+  z.object({ step: z.literal('reading'), reader: z.string(), atr: hexSchema, insertion: z.number().int() }),
+  z.object({ step: z.literal('card-read'), ...withCard, notice: errorPayloadSchema.nullable() }),
+  z.object({ step: z.literal('request-chosen'), ...withChoice, notice: errorPayloadSchema.nullable() }),
+  z.object({ step: z.literal('confirming'), ...withChoice }),
+  z.object({ step: z.literal('binding'), ...withOutcomes }),
+  z.object({ step: z.literal('retiring'), ...withOutcomes }),
+  z.object({ step: z.literal('done'), ...withOutcomes }),
+  z.object({ step: z.literal('attention'), ...withOutcomes }),
+]);
+export type EnrollmentState = z.infer<typeof enrollmentStateSchema>;
+export type EnrollmentStep = EnrollmentState['step'];
+
+export const requestSearchSchema = z.strictObject({
+  /** Matches request id, target user (GUID or name) and template (GUID or name); empty = all. */
+  query: z.string().max(200).default(''),
+  limit: z.number().int().min(1).max(500).default(100),
+});
+
+export const requestSearchResultSchema = z.object({
+  requests: z.array(cmRequestSchema),
+  /** Where the list came from: CM just now, or the last synced copy (offline). */
+  source: z.enum(['live', 'cache', 'none']),
+  syncedAt: z.string().nullable(),
+});
+export type RequestSearchResult = z.infer<typeof requestSearchResultSchema>;
