@@ -1,0 +1,342 @@
+import type { z } from 'zod';
+import {
+  normalizeGuid,
+  type CmProfileTemplate,
+  type CmRequest,
+  type CmSmartcard,
+  type Guid,
+  type RequestStatus,
+  type SmartcardStatus,
+} from '../../shared/cm';
+import { StationError } from '../../shared/errors';
+import {
+  apiDisabledError,
+  httpFailure,
+  isCmErrorBody,
+  malformedResponse,
+  transportFailure,
+  type CmCallContext,
+} from './errors';
+import { toCmProfileTemplate, toCmRequest, toCmSmartcard, type RequestNames } from './normalize';
+import { withRetries, type BackoffPolicy } from './retry';
+import type { CmTransport } from './transport';
+import {
+  wireCreatedSmartcardSchema,
+  wireOperationsSchema,
+  wireProfileTemplateSchema,
+  wireRequestSchema,
+  wireSmartcardLookupSchema,
+  wireSmartcardSchema,
+} from './wire-schemas';
+
+export interface CmClientOptions {
+  /** e.g. `https://cm.contoso.com/CertificateManagement/api/v1.0/` (a missing final slash is added). */
+  baseUrl: string;
+  transport: CmTransport;
+  /** Per call, covering connect, headers and body. */
+  timeoutMs?: number;
+  /** How many times a failed GET is repeated (offline, timeout, 5xx). POST and PUT never are. */
+  getRetries?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** CM has no user names; a directory lookup (e.g. training mode's) can supply them. */
+  userDisplayName?: (userUuid: Guid) => string | null;
+}
+
+export interface BindCardInput {
+  /** The CM request's Uuid. */
+  requestId: string;
+  /** The physical card id read from the card (minidriver CardID / CHUID GUID / UID as hex). */
+  cardId: string;
+  /** Answer-to-reset as hex; spaces and case do not matter. */
+  atr: string;
+}
+
+export interface SetSmartcardStatusInput {
+  requestId: string;
+  /** CM's Uuid of the smart card, not the physical card id. */
+  smartcardUuid: string;
+  status: SmartcardStatus;
+}
+
+export interface CmClient {
+  /** `POST /smartcards`: binds the card to the request; returns the new CM smart card's Uuid. */
+  bindCard(input: BindCardInput): Promise<Guid>;
+  /** `PUT /requests/{reqid}/smartcards/{scid}`: the updated card, or null when CM answers 204. */
+  setSmartcardStatus(input: SetSmartcardStatusInput): Promise<CmSmartcard | null>;
+  /** `GET /requests[?status=]`. */
+  listRequests(filter?: { status?: RequestStatus }): Promise<CmRequest[]>;
+  /** `GET /requests/{id}`: null when CM has no such request. */
+  getRequest(requestId: string): Promise<CmRequest | null>;
+  /** `GET /smartcards/{uuid}`: null when CM has no such card. */
+  getSmartcard(smartcardUuid: string): Promise<CmSmartcard | null>;
+  /**
+   * `GET /smartcards?cardid=`: the CM card bound to a physical card, or null. This is how an
+   * operation whose outcome is unknown (timeout, crash mid-send) is resolved before resending.
+   */
+  findSmartcardByCardId(cardId: string): Promise<CmSmartcard | null>;
+  /** `GET /smartcards/{uuid}/operations`: lowercased names such as `retire`. */
+  getSmartcardOperations(smartcardUuid: string): Promise<string[]>;
+  /** `GET /profiletemplates`: the templates CM lists for the signed-in operator. */
+  listProfileTemplates(): Promise<CmProfileTemplate[]>;
+}
+
+const ROUTES = {
+  listRequests: 'GET /requests',
+  getRequest: 'GET /requests/{id}',
+  listTemplates: 'GET /profiletemplates',
+  bindCard: 'POST /smartcards',
+  findSmartcard: 'GET /smartcards?cardid=',
+  getSmartcard: 'GET /smartcards/{id}',
+  operations: 'GET /smartcards/{id}/operations',
+  setStatus: 'PUT /requests/{id}/smartcards/{id}',
+} as const;
+
+/**
+ * A collection route that exists whenever the API is enabled (200 or 204, never 404). When a call
+ * gets a 404 that is not Web API's own JSON error, this route is asked too: a 404 here as well
+ * means the API is switched off on the server (`Clm.WebApi.Enabled`), not that an object is missing.
+ */
+const PROBE_PATH = 'profiletemplates';
+
+interface Answer {
+  status: number;
+  text: string;
+}
+
+function badInput(message: string, field: string): StationError {
+  return new StationError('BAD_REQUEST', message, { field });
+}
+
+function requireGuid(value: string, field: string): Guid {
+  const guid = normalizeGuid(value);
+  if (guid === null) throw badInput(`${field} must be a GUID.`, field);
+  return guid;
+}
+
+/** A card id is a GUID (minidriver CardID, CHUID) or, for contactless cards, the UID as hex. */
+function normalizeCardId(value: string): string {
+  const guid = normalizeGuid(value);
+  if (guid !== null) return guid;
+  const hex = value.replace(/\s+/g, '').toLowerCase();
+  if (/^(?:[0-9a-f]{2}){4,64}$/.test(hex)) return hex;
+  throw badInput('The card id must be a GUID or a hex identifier.', 'cardId');
+}
+
+function normalizeAtr(value: string): string {
+  const hex = value.replace(/[\s:]+/g, '').toLowerCase();
+  // ISO 7816-3: an ATR is 2 to 33 bytes.
+  if (!/^(?:[0-9a-f]{2}){2,33}$/.test(hex)) throw badInput('The ATR must be 2 to 33 bytes of hex.', 'atr');
+  return hex;
+}
+
+export function createCmClient(options: CmClientOptions): CmClient {
+  let base: URL;
+  try {
+    base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+  } catch {
+    throw new StationError('SETTINGS_INVALID', 'The CM address in settings is not a valid URL.', { field: 'baseUrl' });
+  }
+  if (base.protocol !== 'https:' && base.protocol !== 'http:') {
+    throw new StationError('SETTINGS_INVALID', 'The CM address in settings must start with https://.', {
+      field: 'baseUrl',
+    });
+  }
+  const { transport } = options;
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  if (!(timeoutMs > 0) || !Number.isInteger(options.getRetries ?? 0) || (options.getRetries ?? 0) < 0) {
+    throw new StationError('SETTINGS_INVALID', 'The CM timeout must be positive and the retry count a whole number.', {
+      field: 'timeoutMs',
+    });
+  }
+  const backoff: BackoffPolicy = {
+    retries: options.getRetries ?? 2,
+    baseMs: options.backoffBaseMs ?? 250,
+    maxMs: options.backoffMaxMs ?? 4_000,
+    random: options.random ?? Math.random,
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+  };
+  const userDisplayName = options.userDisplayName ?? (() => null);
+  /** Template names for requests; refreshed by every successful template listing. */
+  let templateNames: ReadonlyMap<Guid, string> | null = null;
+
+  async function exchange(ctx: CmCallContext, path: string, body?: unknown): Promise<Answer> {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    try {
+      const response = await transport(new URL(path, base).href, {
+        method: ctx.method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: controller.signal,
+      });
+      // Read the body under the same timer: a server can stall after the headers.
+      return { status: response.status, text: await response.text() };
+    } catch (err) {
+      throw transportFailure(err, ctx, timedOut, timeoutMs);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function isApiDisabled(): Promise<boolean> {
+    try {
+      const probe = await exchange({ method: 'GET', route: ROUTES.listTemplates }, PROBE_PATH);
+      return probe.status === 404 && !isCmErrorBody(probe.text);
+    } catch {
+      // The probe itself failed: we cannot tell, so report the original 404 as it stands.
+      return false;
+    }
+  }
+
+  /** One HTTP exchange; a failure status becomes its StationError. */
+  async function callOnce(ctx: CmCallContext, path: string, body?: unknown): Promise<Answer> {
+    const answer = await exchange(ctx, path, body);
+    if (answer.status >= 200 && answer.status < 300) return answer;
+    if (answer.status === 404 && !isCmErrorBody(answer.text)) {
+      const disabled = path === PROBE_PATH || (await isApiDisabled());
+      if (disabled) throw apiDisabledError(ctx);
+    }
+    throw httpFailure(answer.status, answer.text, ctx);
+  }
+
+  function call(ctx: CmCallContext, path: string, body?: unknown): Promise<Answer> {
+    // Only GETs are repeated: a POST or PUT whose outcome is unknown is resolved by asking CM first.
+    return ctx.method === 'GET' ? withRetries(backoff, () => callOnce(ctx, path)) : callOnce(ctx, path, body);
+  }
+
+  function parse<S extends z.ZodType>(schema: S, answer: Answer, ctx: CmCallContext): z.output<S> {
+    let json: unknown;
+    try {
+      json = JSON.parse(answer.text);
+    } catch {
+      throw malformedResponse(ctx, answer.status, 'the body is not JSON');
+    }
+    const result = schema.safeParse(json);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      const where = issue === undefined || issue.path.length === 0 ? 'body' : issue.path.join('.');
+      throw malformedResponse(ctx, answer.status, `${where}: ${issue?.message ?? 'invalid'}`);
+    }
+    return result.data;
+  }
+
+  /** A GET whose "nothing there" (204, or 404 on the object) is null rather than an error. */
+  async function getOptional<S extends z.ZodType>(
+    schema: S,
+    ctx: CmCallContext,
+    path: string,
+  ): Promise<z.output<S> | null> {
+    try {
+      const answer = await call(ctx, path);
+      return answer.status === 204 ? null : parse(schema, answer, ctx);
+    } catch (err) {
+      if (err instanceof StationError && err.code === 'CM_NOT_FOUND') return null;
+      throw err;
+    }
+  }
+
+  async function getList<S extends z.ZodType>(schema: S, ctx: CmCallContext, path: string): Promise<z.output<S>[]> {
+    const answer = await call(ctx, path);
+    return answer.status === 204 ? [] : parse(schema.array(), answer, ctx);
+  }
+
+  async function listProfileTemplates(): Promise<CmProfileTemplate[]> {
+    const templates = (await getList(wireProfileTemplateSchema, { method: 'GET', route: ROUTES.listTemplates }, PROBE_PATH)).map(
+      toCmProfileTemplate,
+    );
+    templateNames = new Map(templates.map((t) => [t.uuid, t.name]));
+    return templates;
+  }
+
+  /**
+   * Template names come from one template listing, fetched the first time a request needs one.
+   * Best effort: a request is still shown (by template GUID) if the listing fails.
+   */
+  async function requestNames(): Promise<RequestNames> {
+    if (templateNames === null) {
+      try {
+        await listProfileTemplates();
+      } catch (err) {
+        if (!(err instanceof StationError)) throw err;
+        // Not asked again with every request; the next explicit listing refreshes the names.
+        templateNames = new Map();
+      }
+    }
+    const names = templateNames;
+    return { templateName: (uuid) => names?.get(uuid) ?? null, userDisplayName };
+  }
+
+  const smartcardRoute = (uuid: Guid) => `smartcards/${encodeURIComponent(uuid)}`;
+
+  return {
+    async bindCard(input) {
+      const body = {
+        requestid: requireGuid(input.requestId, 'requestId'),
+        cardid: normalizeCardId(input.cardId),
+        atr: normalizeAtr(input.atr),
+      };
+      const ctx: CmCallContext = { method: 'POST', route: ROUTES.bindCard };
+      const answer = await call(ctx, 'smartcards', body);
+      if (answer.status === 204) {
+        throw malformedResponse(ctx, answer.status, "CM answered 204 without the new card's URI");
+      }
+      return parse(wireCreatedSmartcardSchema, answer, ctx);
+    },
+
+    async setSmartcardStatus(input) {
+      const requestId = requireGuid(input.requestId, 'requestId');
+      const smartcardUuid = requireGuid(input.smartcardUuid, 'smartcardUuid');
+      const ctx: CmCallContext = { method: 'PUT', route: ROUTES.setStatus };
+      const path = `requests/${encodeURIComponent(requestId)}/${smartcardRoute(smartcardUuid)}`;
+      const answer = await call(ctx, path, { status: input.status });
+      return answer.status === 204 ? null : toCmSmartcard(parse(wireSmartcardSchema, answer, ctx));
+    },
+
+    async listRequests(filter = {}) {
+      const query = filter.status === undefined ? '' : `?status=${encodeURIComponent(filter.status)}`;
+      const wire = await getList(wireRequestSchema, { method: 'GET', route: ROUTES.listRequests }, `requests${query}`);
+      const names = await requestNames();
+      return wire.map((w) => toCmRequest(w, names));
+    },
+
+    async getRequest(requestId) {
+      const id = requireGuid(requestId, 'requestId');
+      const ctx: CmCallContext = { method: 'GET', route: ROUTES.getRequest };
+      const wire = await getOptional(wireRequestSchema, ctx, `requests/${encodeURIComponent(id)}`);
+      return wire === null ? null : toCmRequest(wire, await requestNames());
+    },
+
+    async getSmartcard(smartcardUuid) {
+      const id = requireGuid(smartcardUuid, 'smartcardUuid');
+      const wire = await getOptional(wireSmartcardSchema, { method: 'GET', route: ROUTES.getSmartcard }, smartcardRoute(id));
+      return wire === null ? null : toCmSmartcard(wire);
+    },
+
+    async findSmartcardByCardId(cardId) {
+      const id = normalizeCardId(cardId);
+      const ctx: CmCallContext = { method: 'GET', route: ROUTES.findSmartcard };
+      const wire = await getOptional(wireSmartcardLookupSchema, ctx, `smartcards?cardid=${encodeURIComponent(id)}`);
+      if (wire === null) return null;
+      const cards = (Array.isArray(wire) ? wire : [wire]).map(toCmSmartcard);
+      return cards.find((card) => card.cardId === id) ?? cards[0] ?? null;
+    },
+
+    async getSmartcardOperations(smartcardUuid) {
+      const id = requireGuid(smartcardUuid, 'smartcardUuid');
+      const ctx: CmCallContext = { method: 'GET', route: ROUTES.operations };
+      const answer = await call(ctx, `${smartcardRoute(id)}/operations`);
+      return answer.status === 204 ? [] : parse(wireOperationsSchema, answer, ctx).map((op) => op.toLowerCase());
+    },
+
+    listProfileTemplates,
+  };
+}

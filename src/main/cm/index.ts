@@ -1,0 +1,5 @@
+/** The CM REST client: the only entry point other capability folders import. */
+export { createCmClient } from './client';
+export type { BindCardInput, CmClient, CmClientOptions, SetSmartcardStatusInput } from './client';
+export { nodeFetchTransport } from './transport';
+export type { CmTransport, CmTransportInit, CmTransportResponse } from './transport';

@@ -1,0 +1,22 @@
+/**
+ * The one door the CM client uses to talk HTTP. A subset of `fetch` so both Node's fetch (tests,
+ * host) and Electron's `net.fetch` (the app: integrated Windows auth, system proxy and certificate
+ * store) fit without adapters.
+ */
+export interface CmTransportInit {
+  method: 'GET' | 'POST' | 'PUT';
+  headers: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+}
+
+export interface CmTransportResponse {
+  status: number;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+export type CmTransport = (url: string, init: CmTransportInit) => Promise<CmTransportResponse>;
+
+/** Node's global fetch: what tests and the host use. */
+export const nodeFetchTransport: CmTransport = (url, init) => fetch(url, init);

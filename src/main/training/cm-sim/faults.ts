@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { ROUTE_IDS, type RouteId } from './routes';
+
+/** The ways a real CM deployment misbehaves that the station must survive, on demand. */
+export const simFaultSchema = z.discriminatedUnion('kind', [
+  /** Answer normally, but this much later. */
+  z.object({ kind: z.literal('latency'), ms: z.number().int().min(0).max(600_000) }),
+  /** 500 with a correlation id in the message, as CM reports unhandled exceptions. */
+  z.object({ kind: z.literal('server-error') }),
+  /** 401 with `WWW-Authenticate: Negotiate`, as IIS answers when Windows sign-in fails. */
+  z.object({ kind: z.literal('unauthorized') }),
+  /** 403 from CM: the caller lacks the permission. */
+  z.object({ kind: z.literal('forbidden') }),
+  /** `Clm.WebApi.Enabled=false`: every route answers an HTML 404. */
+  z.object({ kind: z.literal('api-disabled') }),
+  /** TCP reset after the request arrived. */
+  z.object({ kind: z.literal('connection-reset') }),
+  /** The request is read and never answered. */
+  z.object({ kind: z.literal('no-answer') }),
+  /** 200 with a body that is not JSON. */
+  z.object({ kind: z.literal('malformed-json') }),
+]);
+export type SimFault = z.infer<typeof simFaultSchema>;
+
+export const faultRuleSchema = z.object({
+  fault: simFaultSchema,
+  /** Only this route; every API call when absent. */
+  route: z.enum(ROUTE_IDS).optional(),
+  /** Applies to this many matching calls, then disappears; forever when absent. */
+  times: z.number().int().positive().optional(),
+  /**
+   * `before` (default): the fault replaces the call, CM does nothing. `after`: CM carries the call
+   * out (and saves it), then the fault replaces the answer: a bind whose outcome the station cannot see.
+   */
+  when: z.enum(['before', 'after']).optional(),
+});
+export type FaultRule = z.infer<typeof faultRuleSchema>;
+
+export interface FaultPlan {
+  latencyMs: number;
+  fault: Exclude<SimFault, { kind: 'latency' }> | null;
+  when: 'before' | 'after';
+}
+
+/** The active rules. Each call takes what applies to it; counted rules are used up. */
+export class FaultBook {
+  private rules: FaultRule[] = [];
+
+  set(rules: readonly FaultRule[]): void {
+    this.rules = rules.map((rule) => ({ ...rule }));
+  }
+
+  list(): FaultRule[] {
+    return this.rules.map((rule) => ({ ...rule }));
+  }
+
+  /** Latency adds up across matching rules; of the other faults the first matching rule wins. */
+  take(route: RouteId | null): FaultPlan {
+    const plan: FaultPlan = { latencyMs: 0, fault: null, when: 'before' };
+    const used: FaultRule[] = [];
+    for (const rule of this.rules) {
+      if (rule.route !== undefined && rule.route !== route) continue;
+      if (rule.fault.kind === 'latency') {
+        plan.latencyMs += rule.fault.ms;
+      } else if (plan.fault === null) {
+        plan.fault = rule.fault;
+        plan.when = rule.when ?? 'before';
+      } else {
+        continue;
+      }
+      used.push(rule);
+    }
+    this.rules = this.rules.flatMap((rule) => {
+      if (!used.includes(rule) || rule.times === undefined) return [rule];
+      return rule.times > 1 ? [{ ...rule, times: rule.times - 1 }] : [];
+    });
+    return plan;
+  }
+}

@@ -1,0 +1,259 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { StationError } from '../../../shared/errors';
+import { handleApiCall, type ApiAnswer } from './api';
+import { FaultBook, faultRuleSchema, type FaultRule } from './faults';
+import { loadState, saveState } from './persistence';
+import { sendFault, sendIisNotFound, sendJson, sendServerError } from './responses';
+import { API_PREFIX, matchRoute, type RouteMatch } from './routes';
+import { seedDirectory } from './seed';
+import type { SimState } from './state';
+
+/** A request as the simulator received it, for tests that check what went over the wire. */
+export interface RecordedRequest {
+  method: string;
+  /** Path and query exactly as sent. */
+  path: string;
+  /** Lower-case names, as Node delivers them. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface CmSimulatorOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Where the directory is kept across restarts; null or absent keeps it in memory only. */
+  dataFile?: string | null;
+  /** The directory to start from (and to reset to); the training seed when absent. */
+  seed?: SimState;
+  faults?: FaultRule[];
+  /** Uuids for new smart cards; random when absent. */
+  newUuid?: () => string;
+}
+
+export interface CmSimulatorAdmin {
+  setFaults(rules: FaultRule[]): void;
+  clearFaults(): void;
+  faults(): FaultRule[];
+  received(): RecordedRequest[];
+  clearReceived(): void;
+  state(): SimState;
+  /** Back to the seed directory (saved), no faults, empty record. */
+  reset(): Promise<void>;
+}
+
+export interface CmSimulator {
+  /** e.g. `http://127.0.0.1:41234/CertificateManagement/api/v1.0/` */
+  baseUrl: string;
+  /** The admin endpoint for other processes: `http://127.0.0.1:41234/__sim/` */
+  adminUrl: string;
+  admin: CmSimulatorAdmin;
+  close(): Promise<void>;
+}
+
+const ADMIN_PREFIX = '/__sim/';
+const MAX_BODY_BYTES = 1024 * 1024;
+/** A training day stays within bounded memory; tests never come near it. */
+const MAX_RECORDED = 10_000;
+
+class BodyTooLarge extends Error {}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLarge();
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function flattenHeaders(req: IncomingMessage): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]),
+  );
+}
+
+export async function startCmSimulator(options: CmSimulatorOptions = {}): Promise<CmSimulator> {
+  const host = options.host ?? '127.0.0.1';
+  const dataFile = options.dataFile ?? null;
+  const newUuid = options.newUuid ?? randomUUID;
+  const seed = () => structuredClone(options.seed ?? seedDirectory());
+  const faultBook = new FaultBook();
+  faultBook.set(options.faults ?? []);
+  let received: RecordedRequest[] = [];
+  let saves = 0;
+  let saving: Promise<void> = Promise.resolve();
+
+  /** Saves in call order; each save writes the state it was handed, so the last one wins. */
+  function persist(snapshot: SimState): Promise<void> {
+    if (dataFile === null) return Promise.resolve();
+    const job = saving.then(() => saveState(dataFile, snapshot, `${process.pid}-${++saves}`));
+    saving = job.catch(() => undefined);
+    return job;
+  }
+
+  const loaded = dataFile === null ? null : await loadState(dataFile);
+  let state = loaded ?? seed();
+  if (loaded === null) await persist(state);
+
+  let closed = false;
+  const pendingDelays = new Set<() => void>();
+  function delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        pendingDelays.delete(finish);
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      pendingDelays.add(finish);
+    });
+  }
+
+  async function answerApi(match: RouteMatch, req: IncomingMessage, url: URL, body: string): Promise<ApiAnswer | 'outside-api'> {
+    switch (match.kind) {
+      case 'outside-api':
+        return 'outside-api';
+      case 'no-route':
+        return { status: 404, json: { Message: `No HTTP resource was found that matches the request URI '${url.href}'.` } };
+      case 'method-not-allowed':
+        return { status: 405, json: { Message: `The requested resource does not support http method '${req.method ?? ''}'.` } };
+      case 'route': {
+        const result = handleApiCall(
+          state,
+          { route: match.id, params: match.params, query: url.searchParams, contentType: req.headers['content-type'] ?? null, body },
+          newUuid,
+        );
+        if (result.next !== undefined) {
+          state = result.next;
+          // Durable before CM says so: a crash test may kill the simulator right after the answer.
+          await persist(state);
+        }
+        return result.answer;
+      }
+    }
+  }
+
+  async function serveApi(req: IncomingMessage, res: ServerResponse, url: URL, body: string): Promise<void> {
+    received.push({ method: req.method ?? '', path: req.url ?? '', headers: flattenHeaders(req), body });
+    if (received.length > MAX_RECORDED) received.shift();
+    const match = matchRoute(req.method ?? '', url.pathname);
+    const plan = faultBook.take(match.kind === 'route' ? match.id : null);
+    if (plan.latencyMs > 0) await delay(plan.latencyMs);
+    // Closed while the call was held back: it never reached CM.
+    if (closed) return;
+    if (plan.fault !== null && plan.when === 'before') {
+      sendFault(res, plan.fault, randomUUID());
+      return;
+    }
+    const answer = await answerApi(match, req, url, body);
+    if (plan.fault !== null) sendFault(res, plan.fault, randomUUID());
+    else if (answer === 'outside-api') sendIisNotFound(res);
+    else sendJson(res, answer.status, answer.json);
+  }
+
+  const admin: CmSimulatorAdmin = {
+    setFaults(rules) {
+      const parsed = z.array(faultRuleSchema).safeParse(rules);
+      if (!parsed.success) throw new StationError('BAD_REQUEST', 'Invalid CM simulator fault rules.', { issues: parsed.error.message });
+      faultBook.set(parsed.data);
+    },
+    clearFaults: () => faultBook.set([]),
+    faults: () => faultBook.list(),
+    received: () => structuredClone(received),
+    clearReceived: () => {
+      received = [];
+    },
+    state: () => structuredClone(state),
+    async reset() {
+      faultBook.set([]);
+      received = [];
+      state = seed();
+      await persist(state);
+    },
+  };
+
+  /** The same controls over HTTP, for the station host, e2e tests and crash tests in other processes. */
+  async function serveAdmin(req: IncomingMessage, res: ServerResponse, url: URL, body: string): Promise<void> {
+    const action = `${req.method ?? ''} ${url.pathname.slice(ADMIN_PREFIX.length).toLowerCase().replace(/\/$/, '')}`;
+    switch (action) {
+      case 'GET received':
+        return sendJson(res, 200, admin.received());
+      case 'DELETE received':
+        admin.clearReceived();
+        return sendJson(res, 204, undefined);
+      case 'GET faults':
+        return sendJson(res, 200, admin.faults());
+      case 'PUT faults': {
+        let json: unknown;
+        try {
+          json = JSON.parse(body);
+        } catch {
+          json = undefined;
+        }
+        const rules = z.array(faultRuleSchema).safeParse(json);
+        if (!rules.success) return sendJson(res, 400, { Message: 'Expected a JSON array of fault rules.', issues: rules.error.issues });
+        faultBook.set(rules.data);
+        return sendJson(res, 204, undefined);
+      }
+      case 'DELETE faults':
+        admin.clearFaults();
+        return sendJson(res, 204, undefined);
+      case 'GET state':
+        return sendJson(res, 200, admin.state());
+      case 'POST reset':
+        await admin.reset();
+        return sendJson(res, 204, undefined);
+      default:
+        return sendJson(res, 404, { Message: `No simulator admin action '${action}'.` });
+    }
+  }
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      try {
+        const body = await readBody(req);
+        const url = new URL(req.url ?? '/', 'http://cm-sim.invalid');
+        if (url.pathname.toLowerCase().startsWith(ADMIN_PREFIX)) await serveAdmin(req, res, url, body);
+        else await serveApi(req, res, url, body);
+      } catch (err) {
+        if (err instanceof BodyTooLarge) sendJson(res, 413, { Message: 'The request entity is too large.' });
+        // Like CM: log nothing to the client but a correlation id.
+        else if (!res.headersSent) sendServerError(res, randomUUID());
+      }
+    })();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const fail = (err: NodeJS.ErrnoException) =>
+      reject(new StationError('INTERNAL', `The CM simulator could not listen on ${host}:${options.port ?? 0}.`, { cause: err.code ?? null }));
+    server.once('error', fail);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', fail);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  return {
+    baseUrl: `${origin}${API_PREFIX}`,
+    adminUrl: `${origin}${ADMIN_PREFIX}`,
+    admin,
+    async close() {
+      closed = true;
+      for (const finish of [...pendingDelays]) finish();
+      // Calls held open by `no-answer` would otherwise keep close() waiting forever.
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await saving;
+    },
+  };
+}
+
