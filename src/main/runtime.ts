@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import type { Settings } from '../shared/settings';
+import type { CmTransport } from './cm';
+import { createSettingsService, type Policy, type SettingsService, type SettingsStore } from './config';
+import type { PcscBinding, ServiceProbe } from './pcsc';
+import { createStation, type Station, type StationTuning } from './station';
+import { startTraining, type TrainingSession } from './training';
+
+export interface RuntimeOptions {
+  version: string;
+  /** The OS user, for the audit log. */
+  actor: string;
+  /** The station's own folder (user data); training keeps its records in a subfolder. */
+  dataDir: string;
+  defaultExportDir: string;
+  policy: Policy;
+  settingsStore: SettingsStore;
+  /** The real CM transport (Electron net in the app, Node fetch in the host and CLI). */
+  cmTransport: CmTransport;
+  /** The real PC/SC binding, created only when the station runs for real. */
+  realPcsc: () => { binding: PcscBinding; probe: ServiceProbe };
+  /** Force a mode (CLI flags); otherwise settings decide. */
+  mode?: 'real' | 'training';
+  /** A CM URL given on the command line wins over settings (CLI `--cm-url`). */
+  cmUrlOverride?: string;
+  tuning?: Partial<StationTuning>;
+}
+
+export interface StationRuntime {
+  station: Station;
+  mode: 'real' | 'training';
+  training: TrainingSession | null;
+  close(): Promise<void>;
+}
+
+/**
+ * Training when the operator chose it or nothing is configured, unless the organisation forbids it:
+ * a fresh install opens on something an operator can practise with instead of an error.
+ */
+export function chooseMode(settings: Settings): 'real' | 'training' {
+  if (!settings.trainingModeAllowed) return 'real';
+  return settings.trainingMode || settings.cmBaseUrl === '' ? 'training' : 'real';
+}
+
+/** Builds the station the way every entry point needs it: settings, mode, then the services. */
+export async function startStationRuntime(options: RuntimeOptions): Promise<StationRuntime> {
+  const settings = createSettingsService({ policy: options.policy, store: options.settingsStore });
+  const mode = options.mode ?? chooseMode(settings.effective());
+  const common = {
+    version: options.version,
+    now: () => new Date(),
+    random: Math.random,
+    actor: options.actor,
+    defaultExportDir: options.defaultExportDir,
+    ...(options.tuning ? { tuning: options.tuning } : {}),
+  };
+
+  if (mode === 'training') {
+    // Nothing from training reaches a real CM (the simulator on loopback is the only server it can
+    // talk to) or the real records (its own data folder).
+    const dataDir = join(options.dataDir, 'training');
+    const training = await startTraining({ dataDir });
+    const station = await createStation({
+      ...common,
+      training: true,
+      dataDir,
+      pcsc: training.pcsc,
+      cmTransport: training.transport,
+      settings: withCmUrl(settings, training.baseUrl),
+      userDisplayName: training.userDisplayName,
+    });
+    return { station, mode, training, close: async () => { await station.close(); await training.close(); } };
+  }
+
+  const station = await createStation({
+    ...common,
+    training: false,
+    dataDir: options.dataDir,
+    pcsc: options.realPcsc(),
+    cmTransport: options.cmTransport,
+    settings: options.cmUrlOverride ? withCmUrl(settings, options.cmUrlOverride) : settings,
+  });
+  return { station, mode, training: null, close: () => station.close() };
+}
+
+/** The same settings, with the CM URL the runtime decided on (simulator, or a CLI flag). */
+function withCmUrl(service: SettingsService, cmBaseUrl: string): SettingsService {
+  return {
+    ...service,
+    effective: () => ({ ...service.effective(), cmBaseUrl }),
+    view: () => {
+      const view = service.view();
+      return { ...view, values: { ...view.values, cmBaseUrl }, managed: { ...view.managed, cmBaseUrl: true } };
+    },
+  };
+}

@@ -1,0 +1,6 @@
+export { startTraining, TRAINING_READERS } from './training';
+export type { TrainingSession } from './training';
+export { SAMPLE_CARDS } from './sample-cards';
+export type { SampleCardSpec } from './sample-cards';
+export { createSimulatedPcsc } from './simulated-pcsc';
+export type { SimulatedCard, SimulatedPcsc } from './simulated-pcsc';

@@ -1,0 +1,65 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CmTransport } from '../cm';
+import { nodeFetchTransport } from '../cm';
+import type { PcscBinding, ServiceProbe } from '../pcsc';
+import { StationError } from '../../shared/errors';
+import { startCmSimulator, type CmSimulator } from './cm-sim';
+import { SAMPLE_CARDS, sampleCard } from './sample-cards';
+import { createSimulatedPcsc, type SimulatedPcsc } from './simulated-pcsc';
+
+export const TRAINING_READERS = ['Training Reader 1', 'Training Reader 2'] as const;
+
+export interface TrainingSession {
+  baseUrl: string;
+  pcsc: { binding: PcscBinding; probe: ServiceProbe };
+  readers: SimulatedPcsc;
+  simulator: CmSimulator;
+  transport: CmTransport;
+  userDisplayName: (userUuid: string) => string | null;
+  insertSample(reader: string, sampleId: string): void;
+  removeCard(reader: string): void;
+  /** Back to the seeded directory: every sample card can be bound again. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Training mode: the CM simulator on loopback with its seeded directory, two simulated readers and
+ * a set of sample cards. The transport refuses every URL but the simulator's, so nothing done in
+ * training can reach a real CM whatever the settings say.
+ */
+export async function startTraining(options: { dataDir: string }): Promise<TrainingSession> {
+  await mkdir(options.dataDir, { recursive: true });
+  const simulator = await startCmSimulator({ host: '127.0.0.1', port: 0, dataFile: join(options.dataDir, 'cm-simulator.json') });
+  const readers = createSimulatedPcsc(TRAINING_READERS);
+  const origin = new URL(simulator.baseUrl).origin;
+
+  const transport: CmTransport = (url, init) => {
+    if (new URL(url).origin !== origin) {
+      return Promise.reject(new StationError('CM_OFFLINE', 'Training mode talks only to its built-in CM simulator.'));
+    }
+    return nodeFetchTransport(url, init);
+  };
+
+  return {
+    baseUrl: simulator.baseUrl,
+    pcsc: { binding: readers.binding, probe: readers.probe },
+    readers,
+    simulator,
+    transport,
+    userDisplayName: (uuid) => simulator.admin.state().users.find((u) => u.Uuid.toLowerCase() === uuid)?.DisplayName ?? null,
+    insertSample(reader, sampleId) {
+      const spec = SAMPLE_CARDS.find((s) => s.id === sampleId);
+      if (!spec) throw new StationError('BAD_REQUEST', 'There is no such sample card.', { sampleId });
+      if (!readers.contents().has(reader)) throw new StationError('PCSC_READER_NOT_FOUND', 'There is no such training reader.', { reader });
+      readers.insert(reader, sampleCard(spec));
+    },
+    removeCard(reader) {
+      if (!readers.contents().has(reader)) throw new StationError('PCSC_READER_NOT_FOUND', 'There is no such training reader.', { reader });
+      readers.remove(reader);
+    },
+    reset: async () => simulator.admin.reset(),
+    close: () => simulator.close(),
+  };
+}
