@@ -25,7 +25,20 @@ function findNodeHeaders() {
   return null;
 }
 
+/**
+ * `npm install` (unlike `npm ci`) prunes the platform package the `node` package's preinstall put
+ * in its nested node_modules, since the lockfile does not list it; the binary survives (it is
+ * copied to node/bin) but the headers go. Re-run that package's own installer to get them back.
+ */
+function restoreNodeHeaders() {
+  const nodePkg = join(root, 'node_modules', 'node');
+  if (!existsSync(join(nodePkg, 'installArchSpecificPackage.js'))) return;
+  console.log('build-pcsclite: restoring the Node headers of the `node` package');
+  spawnSync(process.execPath, ['installArchSpecificPackage'], { cwd: nodePkg, stdio: 'inherit' });
+}
+
 const addonDir = dirname(require.resolve('@pokusew/pcsclite/package.json'));
+if (!findNodeHeaders()) restoreNodeHeaders();
 const nodeDir = findNodeHeaders();
 if (!nodeDir) {
   console.error('build-pcsclite: the npm `node` package (with headers) is missing; run `npm ci` again.');
