@@ -4,7 +4,7 @@ import type { CmTransport } from './cm';
 import { createSettingsService, type Policy, type SettingsService, type SettingsStore } from './config';
 import type { PcscBinding, ServiceProbe } from './pcsc';
 import { createStation, type Station, type StationTuning } from './station';
-import { startTraining, type TrainingSession } from './training';
+import { SAMPLE_CARDS, startTraining, TRAINING_READERS, type TrainingSession } from './training';
 
 export interface RuntimeOptions {
   version: string;
@@ -68,6 +68,13 @@ export async function startStationRuntime(options: RuntimeOptions): Promise<Stat
       cmTransport: training.transport,
       settings: withCmUrl(settings, training.baseUrl),
       userDisplayName: training.userDisplayName,
+      trainingControls: {
+        readers: TRAINING_READERS,
+        samples: SAMPLE_CARDS,
+        insertSample: training.insertSample,
+        removeCard: training.removeCard,
+        reset: training.reset,
+      },
     });
     return { station, mode, training, close: async () => { await station.close(); await training.close(); } };
   }
@@ -84,7 +91,7 @@ export async function startStationRuntime(options: RuntimeOptions): Promise<Stat
 }
 
 /** The same settings, with the CM URL the runtime decided on (simulator, or a CLI flag). */
-function withCmUrl(service: SettingsService, cmBaseUrl: string): SettingsService {
+export function withCmUrl(service: SettingsService, cmBaseUrl: string): SettingsService {
   return {
     ...service,
     effective: () => ({ ...service.effective(), cmBaseUrl }),

@@ -1,19 +1,63 @@
+import { join } from 'node:path';
+import type { AuditEntryInput } from '../shared/audit';
 import type { ConnectionState, EventChannel, EventPayload } from '../shared/contract';
-import type { ReadersSnapshot } from '../shared/readers';
+import { StationError } from '../shared/errors';
+import type { Settings } from '../shared/settings';
+import { createAuditLog } from './audit';
+import { type CmClient, type CmTransport, createCmClient } from './cm';
+import type { SettingsService } from './config';
+import { createConnectivity } from './connectivity';
+import { type AuditNote, createEnrollmentWorkflow } from './enrollment';
 import type { EventListener, Handlers } from './dispatch';
-
-/** What the station needs from the PC/SC capability: a live view of readers and cards. */
-export interface ReaderSource {
-  snapshot(): ReadersSnapshot;
-  subscribe(listener: (snapshot: ReadersSnapshot) => void): () => void;
-  close(): Promise<void>;
-}
+import { createOutbox, type OutboxCmPort } from './outbox';
+import { createReaderMonitor, type PcscBinding, type ReaderMonitor, type ServiceProbe } from './pcsc';
+import { describeAtr } from './pcsc/describe';
+import { openRequestCache } from './requests';
 
 export interface StationDeps {
   version: string;
+  /** Training: labelled on every screen; the caller supplies the simulator and simulated reader. */
   training: boolean;
-  readers: ReaderSource;
+  now: () => Date;
+  random: () => number;
+  /** The OS user, recorded in every audit entry. */
+  actor: string;
+  /** Outbox, audit log and request cache live here (training uses a folder of its own). */
+  dataDir: string;
+  /** Where CSV exports go when settings name no folder. */
+  defaultExportDir: string;
+  pcsc: { binding: PcscBinding; probe: ServiceProbe };
+  cmTransport: CmTransport;
+  settings: SettingsService;
+  /** CM has no user names; training's directory supplies them. */
+  userDisplayName?: (userUuid: string) => string | null;
+  /** Present in training mode: the simulated readers' controls. */
+  trainingControls?: TrainingControls;
+  /** Test hooks: shorter timers. */
+  tuning?: Partial<StationTuning>;
 }
+
+export interface TrainingControls {
+  readers: readonly string[];
+  samples: readonly { id: string; label: string; atr: string }[];
+  insertSample(reader: string, sampleId: string): void;
+  removeCard(reader: string): void;
+  reset(): Promise<void>;
+}
+
+export interface StationTuning {
+  probeIntervalMs: number;
+  backoff: { baseMs: number; maxMs: number; jitter: number };
+  outboxConcurrency: number;
+  getRetries: number;
+}
+
+const DEFAULT_TUNING: StationTuning = {
+  probeIntervalMs: 15_000,
+  backoff: { baseMs: 2_000, maxMs: 5 * 60_000, jitter: 0.3 },
+  outboxConcurrency: 4,
+  getRetries: 2,
+};
 
 export interface Station {
   handlers: Handlers;
@@ -26,23 +70,171 @@ export interface Station {
  * The composition root, shared by the Electron shell, the host and the CLI. Pure Node: everything
  * that touches the outside world (PC/SC binding, CM transport, clock, paths) arrives in `deps`.
  */
-export function createStation(deps: StationDeps): Station {
+export async function createStation(deps: StationDeps): Promise<Station> {
+  const tuning = { ...DEFAULT_TUNING, ...deps.tuning };
   const listeners = new Set<EventListener>();
   const emit = <E extends EventChannel>(event: E, payload: EventPayload<E>): void => {
     for (const listener of listeners) listener(event, payload);
   };
+  let settings = deps.settings.effective();
 
-  const connection: ConnectionState = { mode: 'unconfigured' };
-  const unsubscribeReaders = deps.readers.subscribe((snapshot) => emit('readers.changed', snapshot));
+  // --- CM: one client per configured URL, every call observed for online/offline ---------------
+  const baseUrl = settings.cmBaseUrl || null;
+  let cm: CmClient | null = null;
+  const connectivity = createConnectivity({
+    baseUrl,
+    transport: deps.cmTransport,
+    now: deps.now,
+    probeIntervalMs: tuning.probeIntervalMs,
+    probe: () => cm?.listProfileTemplates() ?? Promise.resolve(),
+  });
+  if (baseUrl) {
+    cm = createCmClient({
+      baseUrl,
+      transport: connectivity.transport,
+      timeoutMs: settings.cmTimeoutMs,
+      getRetries: tuning.getRetries,
+      random: deps.random,
+      ...(deps.userDisplayName ? { userDisplayName: deps.userDisplayName } : {}),
+    });
+  }
+  const isOnline = () => connectivity.state().mode === 'online';
+
+  // --- durable stores ----------------------------------------------------------------------------
+  const audit = await createAuditLog({ dir: join(deps.dataDir, 'audit'), now: deps.now });
+  const outbox = await createOutbox({
+    dir: join(deps.dataDir, 'outbox'),
+    now: deps.now,
+    random: deps.random,
+    cm: outboxPort(() => cm),
+    concurrency: tuning.outboxConcurrency,
+    backoff: tuning.backoff,
+    audit,
+    actor: deps.actor,
+    retentionDays: settings.outboxRetentionDays,
+  });
+  const requests = await openRequestCache({ dir: deps.dataDir, cm, now: deps.now, isOnline });
+  const note = async (entry: AuditNote): Promise<void> => {
+    await audit.append({ ...EMPTY_AUDIT, ...entry, actor: deps.actor });
+  };
+
+  // --- readers: rebuilt when the reader patterns change -----------------------------------------
+  let monitor: ReaderMonitor = startMonitor(settings);
+  function startMonitor(s: Settings): ReaderMonitor {
+    return createReaderMonitor({
+      binding: deps.pcsc.binding,
+      probe: deps.pcsc.probe,
+      now: deps.now,
+      readerFilter: { include: s.readerInclude, exclude: s.readerExclude },
+    });
+  }
+  const cardListeners = new Set<Parameters<ReaderMonitor['subscribe']>[0]>();
+  let unsubscribeMonitor = monitor.subscribe((snap) => cardListeners.forEach((l) => l(snap)));
+
+  const workflow = createEnrollmentWorkflow({
+    cards: {
+      snapshot: () => monitor.snapshot(),
+      subscribe(listener) {
+        cardListeners.add(listener);
+        return () => cardListeners.delete(listener);
+      },
+      reread: (reader) => monitor.reread(reader),
+    },
+    describeAtr,
+    cm,
+    isOnline,
+    requests,
+    outbox,
+    audit: note,
+  });
+
+  // --- events out ----------------------------------------------------------------------------------
+  cardListeners.add((snapshot) => emit('readers.changed', snapshot));
+  workflow.subscribe((event) => {
+    if (event.type === 'enrollment') emit('enrollment.changed', event.state);
+    else emit('card.changed', { reader: event.reader, reading: event.reading });
+  });
+  outbox.subscribe(() => emit('outbox.changed', outbox.list()));
+  connectivity.subscribe((state: ConnectionState) => {
+    outbox.setOnline(state.mode === 'online');
+    emit('connection.changed', state);
+  });
+  deps.settings.subscribe((view) => {
+    const before = settings;
+    settings = deps.settings.effective();
+    emit('settings.changed', view);
+    if (before.readerInclude.join('\n') !== settings.readerInclude.join('\n') || before.readerExclude.join('\n') !== settings.readerExclude.join('\n')) {
+      const old = monitor;
+      unsubscribeMonitor();
+      monitor = startMonitor(settings);
+      unsubscribeMonitor = monitor.subscribe((snap) => cardListeners.forEach((l) => l(snap)));
+      void old.close();
+    }
+  });
+
+  outbox.setOnline(isOnline());
+  outbox.start();
+  // Learn whether CM is there right away (and fill the request copy) instead of at first use.
+  if (cm) void requests.refresh().catch(() => undefined);
+
+  const exportDir = () => settings.auditExportFolder || deps.defaultExportDir;
+  const trainingOnly = (): TrainingControls => {
+    if (!deps.trainingControls) throw new StationError('TRAINING_FORBIDDEN', 'This is only available in training mode.');
+    return deps.trainingControls;
+  };
 
   const handlers: Handlers = {
     'station.snapshot': async () => ({
       version: deps.version,
       training: deps.training,
-      readers: deps.readers.snapshot(),
-      connection,
+      readers: monitor.snapshot(),
+      cards: workflow.cards(),
+      enrollment: workflow.states(),
+      connection: connectivity.state(),
+      settings: deps.settings.view(),
     }),
-    'readers.list': async () => deps.readers.snapshot(),
+    'readers.list': async () => monitor.snapshot(),
+    'card.read': async ({ reader }) => workflow.readCard(reader),
+    'requests.search': async ({ query, limit }) => requests.search(query, limit),
+    'requests.get': async ({ requestId }) => requests.get(requestId),
+    'enrollment.choose': async ({ reader, requestId, replaceSmartcardUuid }) =>
+      workflow.choose(reader, requestId, replaceSmartcardUuid),
+    'enrollment.bind': async ({ reader }) => workflow.confirm(reader),
+    'enrollment.retire': async ({ requestId, smartcardUuid }) => {
+      await note({ action: 'retire.requested', result: 'info', requestId, smartcardUuid });
+      return outbox.enqueue({ kind: 'retire', requestId, smartcardUuid });
+    },
+    'enrollment.reset': async ({ reader }) => workflow.reset(reader),
+    'outbox.list': async () => outbox.list(),
+    'outbox.retry': async ({ id }) => outbox.retry(id),
+    'outbox.discard': async ({ id, reason }) => outbox.discard(id, reason),
+    'audit.query': async (query) => audit.query(query),
+    'audit.exportCsv': async (query) => {
+      const stamp = deps.now().toISOString().replace(/[:.]/g, '-');
+      return audit.exportCsv(query, join(exportDir(), `enrollment-audit-${stamp}.csv`));
+    },
+    'settings.get': async () => deps.settings.view(),
+    'training.info': async () => {
+      const t = trainingOnly();
+      return { readers: [...t.readers], samples: t.samples.map(({ id, label, atr }) => ({ id, label, atr })) };
+    },
+    'training.insertCard': async ({ reader, sampleId }) => {
+      trainingOnly().insertSample(reader, sampleId);
+      return {};
+    },
+    'training.removeCard': async ({ reader }) => {
+      trainingOnly().removeCard(reader);
+      return {};
+    },
+    'training.reset': async () => {
+      await trainingOnly().reset();
+      return {};
+    },
+    'settings.update': async (patch) => {
+      const view = deps.settings.update(patch);
+      await note({ action: 'settings.changed', result: 'info', message: `Changed: ${Object.keys(patch).join(', ')}` });
+      return view;
+    },
   };
 
   return {
@@ -52,9 +244,53 @@ export function createStation(deps: StationDeps): Station {
       return () => listeners.delete(listener);
     },
     async close() {
-      unsubscribeReaders();
       listeners.clear();
-      await deps.readers.close();
+      workflow.close();
+      connectivity.close();
+      unsubscribeMonitor();
+      await monitor.close();
+      await outbox.close();
+      await audit.close();
+    },
+  };
+}
+
+const EMPTY_AUDIT: Omit<AuditEntryInput, 'actor' | 'action' | 'result'> = {
+  reader: null,
+  cardId: null,
+  atr: null,
+  requestId: null,
+  smartcardUuid: null,
+  code: null,
+  correlationId: null,
+  message: null,
+};
+
+/** The outbox speaks to CM through this: the current client, or "not configured". */
+function outboxPort(current: () => CmClient | null): OutboxCmPort {
+  const client = (): CmClient => {
+    const cm = current();
+    if (!cm) throw new StationError('CM_OFFLINE', 'No CM server is configured; the operation waits in the outbox.');
+    return cm;
+  };
+  return {
+    async bind({ requestId, cardId, atr }) {
+      return { smartcardUuid: await client().bindCard({ requestId, cardId, atr }) };
+    },
+    async retire({ requestId, smartcardUuid }) {
+      try {
+        await client().setSmartcardStatus({ requestId, smartcardUuid, status: 'Retired' });
+      } catch (err) {
+        // Retiring is idempotent: a card CM already shows as Retired is done, whatever CM said
+        // to the repeated PUT (a resend after a crash meets exactly this).
+        const card = await client().getSmartcard(smartcardUuid).catch(() => null);
+        if (card?.status === 'Retired') return;
+        throw err;
+      }
+    },
+    async findSmartcardByCardId(cardId) {
+      const card = await client().findSmartcardByCardId(cardId);
+      return card ? { uuid: card.uuid, status: card.status } : null;
     },
   };
 }

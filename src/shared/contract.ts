@@ -43,6 +43,9 @@ export type StationSnapshot = z.infer<typeof stationSnapshotSchema>;
 
 const readerRef = z.strictObject({ reader: z.string().min(1).max(200) });
 
+export const sampleCardSchema = z.object({ id: z.string(), label: z.string(), atr: z.string() });
+export const trainingInfoSchema = z.object({ readers: z.array(z.string()), samples: z.array(sampleCardSchema) });
+
 export const auditExportResultSchema = z.object({ path: z.string(), rows: z.number().int().nonnegative() });
 
 export const invokeChannels = {
@@ -73,6 +76,12 @@ export const invokeChannels = {
   /** Writes a CSV into the audit export folder from settings; the renderer never names a path. */
   'audit.exportCsv': { request: auditQuerySchema, response: auditExportResultSchema },
   'settings.get': { request: empty, response: settingsViewSchema },
+  /** Training mode only (TRAINING_FORBIDDEN otherwise): the simulated readers and sample cards. */
+  'training.info': { request: empty, response: trainingInfoSchema },
+  'training.insertCard': { request: readerRef.extend({ sampleId: z.string().min(1).max(50) }), response: empty },
+  'training.removeCard': { request: readerRef, response: empty },
+  /** Back to the simulator's seeded directory, so every sample card can be bound again. */
+  'training.reset': { request: empty, response: empty },
   'settings.update': { request: settingsUpdateSchema, response: settingsViewSchema },
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 

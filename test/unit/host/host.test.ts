@@ -4,18 +4,21 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startHost, type RunningHost } from '../../../src/main/host/server';
-import { createStation } from '../../../src/main/station';
-import { scriptedReaders } from '../../support/scripted-readers';
+import { startTestStation, type TestStation } from '../../support/test-station';
 
-const readers = scriptedReaders({ service: 'up', readers: [{ name: 'Reader A', card: null }] });
+let test: TestStation;
 let host: RunningHost;
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'renderer-'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>station</title>');
-  host = await startHost({ station: createStation({ version: '0', training: false, readers }), rendererDir: dir });
+  test = await startTestStation();
+  host = await startHost({ station: test.station, rendererDir: dir });
 });
-afterAll(() => host.close());
+afterAll(async () => {
+  await host.close();
+  await test.close();
+});
 
 function wsUrl(token: string | null) {
   return `${host.origin.replace('http', 'ws')}/ws${token === null ? '' : `?token=${encodeURIComponent(token)}`}`;
@@ -42,8 +45,16 @@ function openClient(): Promise<WebSocket> {
   });
 }
 
-function nextMessage(ws: WebSocket): Promise<unknown> {
-  return new Promise((resolve) => ws.once('message', (data) => resolve(JSON.parse(data.toString()))));
+function nextMessage(ws: WebSocket, accept: (m: Record<string, unknown>) => boolean = (m) => m.type === 'reply'): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => {
+    const onMessage = (data: WebSocket.RawData) => {
+      const message = JSON.parse(data.toString()) as Record<string, unknown>;
+      if (!accept(message)) return;
+      ws.off('message', onMessage);
+      resolve(message);
+    };
+    ws.on('message', onMessage);
+  });
 }
 
 describe('station host', () => {
@@ -79,9 +90,9 @@ describe('station host', () => {
     ws.send(JSON.stringify({ id: 3, channel: 'readers.list', payload: 'x' }));
     expect(await nextMessage(ws)).toMatchObject({ id: 3, envelope: { ok: false, error: { code: 'BAD_REQUEST' } } });
 
-    const event = nextMessage(ws);
-    readers.push({ service: 'down', readers: [] });
-    expect(await event).toEqual({ type: 'event', event: 'readers.changed', payload: { service: 'down', readers: [] } });
+    const event = nextMessage(ws, (m) => m.type === 'event' && m.event === 'readers.changed' && JSON.stringify(m).includes('3b0102'));
+    test.readers.insert('Reader A', { atr: '3b0102', respond: () => new Uint8Array([0x6a, 0x82]) });
+    expect(await event).toMatchObject({ type: 'event', payload: { service: 'up' } });
 
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     ws.send('{not json');

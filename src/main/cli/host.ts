@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startHost } from '../host/server';
+import { startNodeRuntime } from './node-runtime';
+
+const USAGE = `Usage: npm run start:host -- [--port N] [--training | --real] [--cm-url URL] [--data-dir DIR] [--policy FILE]
+
+Runs the station under plain Node, serves the built renderer on 127.0.0.1 and prints the URL to open.`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '0' },
+      training: { type: 'boolean', default: false },
+      real: { type: 'boolean', default: false },
+      'cm-url': { type: 'string' },
+      'data-dir': { type: 'string' },
+      policy: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535 || (values.training && values.real)) {
+    console.error(USAGE);
+    process.exitCode = 2;
+    return;
+  }
+  const runtime = await startNodeRuntime({
+    dataDir: values['data-dir'],
+    policy: values.policy,
+    cmUrl: values['cm-url'],
+    mode: values.training ? 'training' : values.real ? 'real' : undefined,
+  });
+  const host = await startHost({ station: runtime.station, rendererDir: join(process.cwd(), 'out', 'renderer'), port });
+  console.log(`Enrollment Station (${runtime.mode}) — open ${host.url}`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await host.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { defaultDataDir } from '../app-paths';
+import { nodeFetchTransport } from '../cm';
+import { createJsonFileSettingsStore, policyFilePath, readPolicy } from '../config';
+import { createPcscdSocketProbe, createPcscliteBinding } from '../pcsc';
+import { startStationRuntime, type StationRuntime } from '../runtime';
+
+export interface NodeRuntimeFlags {
+  dataDir?: string | undefined;
+  policy?: string | undefined;
+  cmUrl?: string | undefined;
+  mode?: 'real' | 'training' | undefined;
+}
+
+export function stationVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** The station under plain Node (host and CLI): Node's fetch, the pcsclite binding, JSON settings. */
+export async function startNodeRuntime(flags: NodeRuntimeFlags): Promise<StationRuntime> {
+  const dataDir = flags.dataDir ?? defaultDataDir(process.platform, process.env, homedir());
+  mkdirSync(dataDir, { recursive: true });
+  return startStationRuntime({
+    version: stationVersion(),
+    actor: userInfo().username,
+    dataDir,
+    defaultExportDir: join(dataDir, 'exports'),
+    policy: readPolicy(flags.policy ?? policyFilePath({ platform: process.platform, env: process.env })),
+    settingsStore: createJsonFileSettingsStore({ file: join(dataDir, 'settings.json') }),
+    cmTransport: nodeFetchTransport,
+    realPcsc: () => ({ binding: createPcscliteBinding(), probe: createPcscdSocketProbe() }),
+    ...(flags.mode ? { mode: flags.mode } : {}),
+    ...(flags.cmUrl ? { cmUrlOverride: flags.cmUrl } : {}),
+  });
+}

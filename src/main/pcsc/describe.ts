@@ -1,0 +1,27 @@
+import { parseAtr } from './atr';
+import { createCardModelMatcher } from './card-models';
+
+const models = createCardModelMatcher();
+
+/**
+ * The one-line meaning of an ATR for the card panel, and the card model it suggests. A malformed
+ * ATR still gets a line (the raw bytes are shown beside it): the operator can see what happened.
+ */
+export function describeAtr(atr: string): { atrSummary: string; model: string | null } {
+  let model: string | null = null;
+  try {
+    model = models.match(atr)?.name ?? null;
+  } catch {
+    model = null;
+  }
+  try {
+    const info = parseAtr(atr);
+    const protocols = info.protocols.map((t) => `T=${t}`).join(', ');
+    const parts = [protocols, info.ts.convention === 'inverse' ? 'inverse convention' : null];
+    if (info.contactless) parts.push(`contactless: ${'cardName' in info.contactless && info.contactless.cardName ? info.contactless.cardName : info.contactless.kind}`);
+    if (info.tck.present && !info.tck.valid) parts.push('TCK wrong');
+    return { atrSummary: parts.filter(Boolean).join(' · '), model };
+  } catch (err) {
+    return { atrSummary: err instanceof Error ? err.message : 'Not a valid ATR', model };
+  }
+}

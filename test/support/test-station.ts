@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nodeFetchTransport } from '../../src/main/cm';
+import { createJsonFileSettingsStore, createSettingsService } from '../../src/main/config';
+import { withCmUrl } from '../../src/main/runtime';
+import { createStation, type Station, type StationDeps } from '../../src/main/station';
+import { startCmSimulator, type CmSimulator } from '../../src/main/training/cm-sim';
+import { createSimulatedPcsc, type SimulatedPcsc } from '../../src/main/training';
+
+export interface TestStation {
+  station: Station;
+  readers: SimulatedPcsc;
+  cm: CmSimulator;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export const TEST_READERS = ['Reader A', 'Reader B'] as const;
+
+/**
+ * A whole station for tests of the layers above PC/SC: training's simulated readers (the PC/SC
+ * layer itself is tested against real pcscd in test/integration), the CM simulator over real HTTP
+ * on loopback, and real files in a temporary folder.
+ */
+export async function startTestStation(overrides: Partial<StationDeps> = {}): Promise<TestStation> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'station-'));
+  const cm = await startCmSimulator({ host: '127.0.0.1', port: 0 });
+  const readers = createSimulatedPcsc(TEST_READERS);
+  const settings = createSettingsService({
+    policy: { status: 'none', source: null },
+    store: createJsonFileSettingsStore({ file: join(dataDir, 'settings.json') }),
+  });
+  const station = await createStation({
+    version: '0.0.0-test',
+    training: false,
+    now: () => new Date(),
+    random: Math.random,
+    actor: 'tester',
+    dataDir,
+    defaultExportDir: join(dataDir, 'exports'),
+    pcsc: { binding: readers.binding, probe: readers.probe },
+    cmTransport: nodeFetchTransport,
+    // The simulator speaks plain HTTP on loopback; settings accept only https, as for a real CM.
+    settings: withCmUrl(settings, cm.baseUrl),
+    tuning: { probeIntervalMs: 200, backoff: { baseMs: 50, maxMs: 500, jitter: 0 }, getRetries: 0 },
+    ...overrides,
+  });
+  return {
+    station,
+    readers,
+    cm,
+    dataDir,
+    async close() {
+      await station.close();
+      await cm.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
