@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditEntryInput } from '../shared/audit';
 import type { ConnectionState, EventChannel, EventPayload } from '../shared/contract';
@@ -207,11 +208,17 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     'enrollment.reset': async ({ reader }) => workflow.reset(reader),
     'outbox.list': async () => outbox.list(),
     'outbox.retry': async ({ id }) => outbox.retry(id),
+    'outbox.replay': async () => {
+      await outbox.replayNow();
+      return outbox.list();
+    },
     'outbox.discard': async ({ id, reason }) => outbox.discard(id, reason),
     'audit.query': async (query) => audit.query(query),
     'audit.exportCsv': async (query) => {
       const stamp = deps.now().toISOString().replace(/[:.]/g, '-');
-      return audit.exportCsv(query, join(exportDir(), `enrollment-audit-${stamp}.csv`));
+      const dir = exportDir();
+      await mkdir(dir, { recursive: true });
+      return audit.exportCsv(query, join(dir, `enrollment-audit-${stamp}.csv`));
     },
     'settings.get': async () => deps.settings.view(),
     'training.info': async () => {

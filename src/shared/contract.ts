@@ -71,6 +71,8 @@ export const invokeChannels = {
   'enrollment.reset': { request: readerRef, response: enrollmentStateSchema },
   'outbox.list': { request: empty, response: outboxListSchema },
   'outbox.retry': { request: outboxRetryRequestSchema, response: outboxOperationSchema },
+  /** Send everything pending now, ignoring back-off; resolves when nothing is left in flight. */
+  'outbox.replay': { request: empty, response: outboxListSchema },
   'outbox.discard': { request: outboxDiscardRequestSchema, response: outboxOperationSchema },
   'audit.query': { request: auditQuerySchema, response: z.array(auditEntrySchema) },
   /** Writes a CSV into the audit export folder from settings; the renderer never names a path. */

@@ -1,0 +1,44 @@
+import type { ErrorCode } from '../../shared/errors';
+
+/** The CLI's exit codes: what an IT script branches on (README documents them). */
+export const EXIT = {
+  done: 0,
+  failed: 1,
+  badInput: 2,
+  refusedByCm: 3,
+  queued: 4,
+  noCard: 5,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+const NO_CARD: readonly ErrorCode[] = [
+  'PCSC_NO_CARD',
+  'PCSC_CARD_REMOVED',
+  'PCSC_READER_NOT_FOUND',
+  'PCSC_NO_READERS',
+  'PCSC_SERVICE_DOWN',
+  'PCSC_SHARING_VIOLATION',
+  'PCSC_UNRESPONSIVE_CARD',
+  'PCSC_CARD_RESET',
+  'CARD_MISMATCH',
+  'CARD_UNIDENTIFIED',
+];
+const REFUSED: readonly ErrorCode[] = [
+  'CM_AUTH_FAILED',
+  'CM_FORBIDDEN',
+  'CM_API_DISABLED',
+  'CM_NOT_FOUND',
+  'CM_CLIENT_ERROR',
+  'CM_CONFLICT',
+  'CM_MALFORMED_RESPONSE',
+  'REQUEST_NOT_BINDABLE',
+];
+
+export function exitCodeFor(code: ErrorCode): ExitCode {
+  if (code === 'BAD_REQUEST' || code === 'SETTINGS_INVALID' || code === 'WORKFLOW_STATE') return EXIT.badInput;
+  if (NO_CARD.includes(code)) return EXIT.noCard;
+  if (REFUSED.includes(code)) return EXIT.refusedByCm;
+  // CM_OFFLINE and friends thrown here mean nothing could even be queued (e.g. the request is not
+  // in the offline copy): a plain failure. Exit 4 is only ever for an operation that is queued.
+  return EXIT.failed;
+}

@@ -1,0 +1,166 @@
+import { copyFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { EnrollmentState } from '../../shared/enrollment';
+import { StationError, toErrorPayload } from '../../shared/errors';
+import type { OutboxOperation } from '../../shared/outbox';
+import { call } from '../dispatch';
+import type { Station } from '../station';
+import { EXIT, type ExitCode, exitCodeFor } from './exit-codes';
+import { startNodeRuntime } from './node-runtime';
+
+const USAGE = `Usage: npm run station -- <command> [options]
+
+Commands:
+  bind --reader NAME --request ID    bind the card in that reader to the request (and retire the
+                                     card the request replaces)
+  retire --request ID --smartcard UUID
+  outbox list
+  outbox replay                      send everything queued now
+  audit export --out FILE.csv
+
+Options: --cm-url URL  --data-dir DIR  --policy FILE  --json  --wait SECONDS (default 20)
+
+Exit codes: 0 done, 2 bad input, 3 refused by CM, 4 queued because CM is unreachable,
+5 no card or a different card, 1 anything else.`;
+
+interface Outcome {
+  exit: ExitCode;
+  result: unknown;
+  message: string;
+}
+
+/** Waits for a state the predicate accepts, from the station's own events. */
+function waitForEnrollment(station: Station, reader: string, accept: (s: EnrollmentState) => boolean, ms: number, now: EnrollmentState[]) {
+  return new Promise<EnrollmentState | null>((resolveState) => {
+    const current = now.find((s) => s.reader === reader);
+    if (current && accept(current)) return resolveState(current);
+    const timer = setTimeout(() => {
+      unsubscribe();
+      resolveState(null);
+    }, ms);
+    const unsubscribe = station.subscribe((event, payload) => {
+      if (event !== 'enrollment.changed') return;
+      const state = payload as EnrollmentState;
+      if (state.reader !== reader || !accept(state)) return;
+      clearTimeout(timer);
+      unsubscribe();
+      resolveState(state);
+    });
+  });
+}
+
+async function bind(station: Station, reader: string, requestId: string, waitMs: number): Promise<Outcome> {
+  const snapshot = await call(station.handlers, 'station.snapshot', {});
+  const readCard = await waitForEnrollment(station, reader, (s) => s.step === 'card-read', waitMs, snapshot.enrollment);
+  if (!readCard) {
+    const known = (await call(station.handlers, 'readers.list', {})).readers.some((r) => r.name === reader);
+    const problem = known ? 'No readable card in that reader.' : 'There is no reader by that name.';
+    throw new StationError(known ? 'PCSC_NO_CARD' : 'PCSC_READER_NOT_FOUND', problem, { reader });
+  }
+  if (readCard.step === 'card-read' && readCard.notice) throw StationError.fromPayload(readCard.notice);
+  await call(station.handlers, 'enrollment.choose', { reader, requestId, replaceSmartcardUuid: null });
+  const submitted = await call(station.handlers, 'enrollment.bind', { reader });
+  if (submitted.step === 'request-chosen' && submitted.notice) throw StationError.fromPayload(submitted.notice);
+  if (submitted.step === 'waiting' && submitted.notice) throw StationError.fromPayload(submitted.notice);
+  const settled = (s: EnrollmentState) => s.step === 'done' || s.step === 'attention';
+  const final = (await waitForEnrollment(station, reader, settled, waitMs, [submitted])) ?? submitted;
+  if (final.step === 'attention') {
+    const error = final.bind.state === 'needs-attention' ? final.bind.error : final.retire?.state === 'needs-attention' ? final.retire.error : null;
+    return { exit: EXIT.refusedByCm, result: final, message: error?.message ?? 'CM refused the operation.' };
+  }
+  if (final.step !== 'done') return { exit: EXIT.queued, result: final, message: 'Still sending; the outbox keeps it and sends it later.' };
+  const queued = final.bind.state === 'queued' || final.retire?.state === 'queued';
+  if (queued) return { exit: EXIT.queued, result: final, message: 'CM is unreachable: saved in the outbox, sent when CM answers.' };
+  const smartcard = final.bind.state === 'done' ? final.bind.smartcardUuid : '';
+  return { exit: EXIT.done, result: final, message: `Bound: new smart card ${smartcard}.` };
+}
+
+async function retire(station: Station, requestId: string, smartcardUuid: string): Promise<Outcome> {
+  const op = await call(station.handlers, 'enrollment.retire', { requestId, smartcardUuid });
+  const after = (await call(station.handlers, 'outbox.replay', {})).find((o) => o.id === op.id) ?? op;
+  return outboxOutcome(after, `Retired ${smartcardUuid}.`);
+}
+
+function outboxOutcome(op: OutboxOperation, doneMessage: string): Outcome {
+  if (op.state === 'done') return { exit: EXIT.done, result: op, message: doneMessage };
+  if (op.state === 'needs-attention') return { exit: EXIT.refusedByCm, result: op, message: op.lastError?.message ?? 'CM refused it.' };
+  return { exit: EXIT.queued, result: op, message: op.lastError?.message ?? 'Queued: CM is unreachable.' };
+}
+
+async function run(argv: string[]): Promise<Outcome> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      reader: { type: 'string' },
+      request: { type: 'string' },
+      smartcard: { type: 'string' },
+      out: { type: 'string' },
+      'cm-url': { type: 'string' },
+      'data-dir': { type: 'string' },
+      policy: { type: 'string' },
+      wait: { type: 'string', default: '20' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const command = positionals.join(' ');
+  const waitMs = Number(values.wait) * 1000;
+  const need = (name: 'reader' | 'request' | 'smartcard' | 'out'): string => {
+    const value = values[name];
+    if (!value) throw new StationError('BAD_REQUEST', `--${name} is required for "${command}".`);
+    return value;
+  };
+  if (!['bind', 'retire', 'outbox list', 'outbox replay', 'audit export'].includes(command) || !(waitMs > 0)) {
+    throw new StationError('BAD_REQUEST', USAGE);
+  }
+  // Validate everything before starting the station, so bad input changes nothing.
+  const args =
+    command === 'bind' ? { reader: need('reader'), request: need('request') }
+    : command === 'retire' ? { request: need('request'), smartcard: need('smartcard') }
+    : command === 'audit export' ? { out: resolve(need('out')) }
+    : {};
+
+  const runtime = await startNodeRuntime({ dataDir: values['data-dir'], policy: values.policy, cmUrl: values['cm-url'], mode: 'real' });
+  const station = runtime.station;
+  try {
+    switch (command) {
+      case 'bind':
+        return await bind(station, args.reader!, args.request!, waitMs);
+      case 'retire':
+        return await retire(station, args.request!, args.smartcard!);
+      case 'outbox list': {
+        const ops = await call(station.handlers, 'outbox.list', {});
+        return { exit: EXIT.done, result: ops, message: ops.map((o) => `${o.id} ${o.kind} ${o.requestId} ${o.state}`).join('\n') || 'The outbox is empty.' };
+      }
+      case 'outbox replay': {
+        const ops = await call(station.handlers, 'outbox.replay', {});
+        const waiting = ops.filter((o) => o.state === 'pending' || o.state === 'sending').length;
+        const attention = ops.filter((o) => o.state === 'needs-attention').length;
+        const exit = attention ? EXIT.refusedByCm : waiting ? EXIT.queued : EXIT.done;
+        return { exit, result: ops, message: `${ops.length} operations: ${waiting} still queued, ${attention} need attention.` };
+      }
+      default: {
+        const written = await call(station.handlers, 'audit.exportCsv', {});
+        copyFileSync(written.path, args.out!);
+        rmSync(written.path);
+        return { exit: EXIT.done, result: { path: args.out, rows: written.rows }, message: `Wrote ${written.rows} rows to ${args.out}.` };
+      }
+    }
+  } finally {
+    await runtime.close();
+  }
+}
+
+const json = process.argv.includes('--json');
+run(process.argv.slice(2))
+  .catch((err: unknown): Outcome => {
+    const error = err instanceof StationError ? err.toPayload() : err instanceof TypeError ? { code: 'BAD_REQUEST' as const, message: `${err.message}\n\n${USAGE}`, details: {} } : toErrorPayload(err);
+    return { exit: exitCodeFor(error.code), result: { error }, message: error.message };
+  })
+  .then((outcome) => {
+    if (json) console.log(JSON.stringify({ exitCode: outcome.exit, message: outcome.message, result: outcome.result }));
+    else (outcome.exit === EXIT.done ? console.log : console.error)(outcome.message);
+    // The PC/SC monitor and timers would keep the process alive; the runtime is closed already.
+    process.exit(outcome.exit);
+  });
