@@ -43,6 +43,9 @@ export async function dispatch(handlers: Handlers, channel: unknown, payload: un
     const value = spec.response.parse(await handler(parsed.data));
     return { ok: true, value };
   } catch (err) {
+    // Anything but a StationError is a bug (a handler broke the contract, or threw raw): the
+    // operator gets a plain message, the process log gets the cause.
+    if (!(err instanceof StationError)) console.error(`station: ${String(channel)} failed unexpectedly:`, err);
     return { ok: false, error: toErrorPayload(err) };
   }
 }

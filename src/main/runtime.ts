@@ -90,14 +90,19 @@ export async function startStationRuntime(options: RuntimeOptions): Promise<Stat
   return { station, mode, training: null, close: () => station.close() };
 }
 
-/** The same settings, with the CM URL the runtime decided on (simulator, or a CLI flag). */
+/**
+ * The same settings, with the CM URL the runtime decided on (the training simulator, or a CLI
+ * flag). Only what the station runs with changes: the settings view still shows what is saved
+ * (settings accept only https URLs; the simulator is plain HTTP on loopback), with the URL shown
+ * as managed since changing it would have no effect while overridden.
+ */
 export function withCmUrl(service: SettingsService, cmBaseUrl: string): SettingsService {
   return {
     ...service,
     effective: () => ({ ...service.effective(), cmBaseUrl }),
     view: () => {
       const view = service.view();
-      return { ...view, values: { ...view.values, cmBaseUrl }, managed: { ...view.managed, cmBaseUrl: true } };
+      return { ...view, managed: { ...view.managed, cmBaseUrl: true } };
     },
   };
 }

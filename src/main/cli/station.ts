@@ -155,6 +155,8 @@ async function run(argv: string[]): Promise<Outcome> {
 const json = process.argv.includes('--json');
 run(process.argv.slice(2))
   .catch((err: unknown): Outcome => {
+    // An IT script's log is where an unexpected failure gets diagnosed: keep its cause there.
+    if (!(err instanceof StationError) && !(err instanceof TypeError)) console.error(err);
     const error = err instanceof StationError ? err.toPayload() : err instanceof TypeError ? { code: 'BAD_REQUEST' as const, message: `${err.message}\n\n${USAGE}`, details: {} } : toErrorPayload(err);
     return { exit: exitCodeFor(error.code), result: { error }, message: error.message };
   })
