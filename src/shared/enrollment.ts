@@ -44,7 +44,8 @@ export type Replacement = z.infer<typeof replacementSchema>;
 /** How one outbox operation stands, as the enrollment screen reports it. */
 export const stepOutcomeSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('sending'), operationId: z.uuid() }),
-  z.object({ state: z.literal('queued'), operationId: z.uuid(), reason: z.string() }),
+  /** Saved, to be sent later; `error` is the last failure (e.g. a 500 with its correlation id). */
+  z.object({ state: z.literal('queued'), operationId: z.uuid(), reason: z.string(), error: errorPayloadSchema.nullable() }),
   z.object({ state: z.literal('done'), operationId: z.uuid(), smartcardUuid: guidSchema }),
   z.object({ state: z.literal('needs-attention'), operationId: z.uuid(), error: errorPayloadSchema }),
 ]);

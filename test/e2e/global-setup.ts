@@ -1,10 +1,14 @@
-import { existsSync } from 'node:fs';
-import { startPcscStack } from '../support/pcsc-stack';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCmSimulator } from '../../src/main/training/cm-sim';
 import { startHostProcess } from '../support/host-process';
+import { startPcscStack } from '../support/pcsc-stack';
 
 /**
- * One real PC/SC stack (pcscd + vpcd, inside the private network namespace) and one station host
- * process for the whole browser suite. Missing system parts fail the run loudly, by name.
+ * One real PC/SC stack (pcscd + vpcd, inside the private namespace), one CM simulator (real HTTP)
+ * and one station host process in real mode for the whole browser suite. Missing system parts
+ * fail the run loudly, by name.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!existsSync('/usr/bin/chromium')) {
@@ -14,11 +18,25 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     throw new Error('The renderer is not built: run `npm run build` first (npm test does).');
   }
   const stack = await startPcscStack();
-  const host = await startHostProcess();
+  const cm = await startCmSimulator({ host: '127.0.0.1', port: 0 });
+  const dataDir = mkdtempSync(join(tmpdir(), 'e2e-station-'));
+  const host = await startHostProcess([
+    '--real',
+    '--cm-url',
+    cm.baseUrl,
+    '--data-dir',
+    dataDir,
+    '--policy',
+    join(dataDir, 'no-policy.json'),
+    // A short CM probe and back-off, so "CM back -> replayed" happens within a test's patience.
+    '--cm-retry-ms',
+    '300',
+  ]);
   process.env.STATION_URL = host.url;
-  process.env.STATION_ORIGIN = host.origin;
+  process.env.CM_ADMIN_URL = cm.adminUrl;
   return async () => {
     await host.stop();
+    await cm.close();
     await stack.dispose();
   };
 }

@@ -3,9 +3,11 @@ import { parseArgs } from 'node:util';
 import { startHost } from '../host/server';
 import { startNodeRuntime } from './node-runtime';
 
-const USAGE = `Usage: npm run start:host -- [--port N] [--training | --real] [--cm-url URL] [--data-dir DIR] [--policy FILE]
+const USAGE = `Usage: npm run start:host -- [--port N] [--training | --real] [--cm-url URL] [--data-dir DIR]
+                                [--policy FILE] [--cm-retry-ms MS]
 
-Runs the station under plain Node, serves the built renderer on 127.0.0.1 and prints the URL to open.`;
+Runs the station under plain Node, serves the built renderer on 127.0.0.1 and prints the URL to open.
+--cm-retry-ms sets the offline probe interval and the outbox's first back-off (development, tests).`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -16,6 +18,7 @@ async function main(): Promise<void> {
       'cm-url': { type: 'string' },
       'data-dir': { type: 'string' },
       policy: { type: 'string' },
+      'cm-retry-ms': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -24,7 +27,9 @@ async function main(): Promise<void> {
     return;
   }
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535 || (values.training && values.real)) {
+  const retryMs = values['cm-retry-ms'] === undefined ? null : Number(values['cm-retry-ms']);
+  const badRetry = retryMs !== null && !(Number.isInteger(retryMs) && retryMs >= 50);
+  if (!Number.isInteger(port) || port < 0 || port > 65535 || (values.training && values.real) || badRetry) {
     console.error(USAGE);
     process.exitCode = 2;
     return;
@@ -34,6 +39,7 @@ async function main(): Promise<void> {
     policy: values.policy,
     cmUrl: values['cm-url'],
     mode: values.training ? 'training' : values.real ? 'real' : undefined,
+    tuning: retryMs === null ? undefined : { probeIntervalMs: retryMs, backoff: { baseMs: retryMs, maxMs: retryMs * 4, jitter: 0.2 } },
   });
   const host = await startHost({ station: runtime.station, rendererDir: join(process.cwd(), 'out', 'renderer'), port });
   console.log(`Enrollment Station (${runtime.mode}) — open ${host.url}`);

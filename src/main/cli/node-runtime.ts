@@ -6,12 +6,14 @@ import { nodeFetchTransport } from '../cm';
 import { createJsonFileSettingsStore, policyFilePath, readPolicy } from '../config';
 import { createPcscdSocketProbe, createPcscliteBinding } from '../pcsc';
 import { startStationRuntime, type StationRuntime } from '../runtime';
+import type { StationTuning } from '../station';
 
 export interface NodeRuntimeFlags {
   dataDir?: string | undefined;
   policy?: string | undefined;
   cmUrl?: string | undefined;
   mode?: 'real' | 'training' | undefined;
+  tuning?: Partial<StationTuning> | undefined;
 }
 
 export function stationVersion(): string {
@@ -34,5 +36,6 @@ export async function startNodeRuntime(flags: NodeRuntimeFlags): Promise<Station
     realPcsc: () => ({ binding: createPcscliteBinding(), probe: createPcscdSocketProbe() }),
     ...(flags.mode ? { mode: flags.mode } : {}),
     ...(flags.cmUrl ? { cmUrlOverride: flags.cmUrl } : {}),
+    ...(flags.tuning ? { tuning: flags.tuning } : {}),
   });
 }

@@ -1,5 +1,6 @@
 import type { StepOutcome } from '../../shared/enrollment';
-import type { OutboxOperation } from '../../shared/outbox';
+import type { ErrorPayload } from '../../shared/errors';
+import type { OutboxError, OutboxOperation } from '../../shared/outbox';
 
 /**
  * How an outbox operation reads on the enrollment screen. A pending operation is "sending" while CM
@@ -23,20 +24,28 @@ export function outcomeOf(op: OutboxOperation, online: boolean): StepOutcome {
     case 'pending':
       return online && !op.lastError
         ? { state: 'sending', operationId }
-        : { state: 'queued', operationId, reason: op.lastError?.message ?? 'CM is not reachable right now.' };
+        : {
+            state: 'queued',
+            operationId,
+            reason: op.lastError?.message ?? 'CM is not reachable right now.',
+            error: op.lastError ? errorOf(op.lastError) : null,
+          };
     case 'needs-attention':
     case 'discarded':
       return {
         state: 'needs-attention',
         operationId,
-        error: {
-          code: op.lastError?.code ?? 'OUTBOX_STATE',
-          message:
-            op.state === 'discarded'
-              ? 'This operation was discarded from the outbox.'
-              : (op.lastError?.message ?? 'CM refused this operation.'),
-          details: { correlationId: op.lastError?.correlationId ?? null },
-        },
+        error:
+          op.state === 'discarded'
+            ? { code: 'OUTBOX_STATE', message: 'This operation was discarded from the outbox.', details: {} }
+            : op.lastError
+              ? errorOf(op.lastError)
+              : { code: 'OUTBOX_STATE', message: 'CM refused this operation.', details: {} },
       };
   }
+}
+
+/** An outbox error as the screen shows it: the correlation id stays one click away. */
+function errorOf(error: OutboxError): ErrorPayload {
+  return { code: error.code, message: error.message, details: { correlationId: error.correlationId } };
 }

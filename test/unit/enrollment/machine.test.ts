@@ -27,7 +27,7 @@ const choose: EnrollmentEvent = {
 const run = (events: EnrollmentEvent[], from: EnrollmentState = initialState(READER)) => events.reduce(transition, from);
 const sending: StepOutcome = { state: 'sending', operationId: OP };
 const done: StepOutcome = { state: 'done', operationId: OP, smartcardUuid: SC };
-const queued: StepOutcome = { state: 'queued', operationId: OP, reason: 'CM offline' };
+const queued: StepOutcome = { state: 'queued', operationId: OP, reason: 'CM offline', error: null };
 
 describe('enrollment state machine', () => {
   it('walks the happy path: card -> read -> chosen -> confirming -> binding -> retiring -> done', () => {
