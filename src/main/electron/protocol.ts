@@ -18,6 +18,7 @@ export function handleAppProtocol(rendererDir: string): void {
     if (!path) return new Response(null, { status: 404 });
     try {
       const body = await readFile(path);
+      // electronegativity-justify CSP_GLOBAL_CHECK: the CSP is this response header (it only looks for <meta> and webRequest).
       return new Response(body, {
         status: 200,
         headers: { 'Content-Type': contentTypeFor(path), 'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff' },

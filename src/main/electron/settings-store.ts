@@ -1,16 +1,23 @@
+import { ipcMain } from 'electron';
 import Store from 'electron-store';
 import { StationError } from '../../shared/errors';
 import type { UserSettings } from '../../shared/settings';
 import type { SettingsStore } from '../config';
 
+/** Registered by electron-store's constructor for renderer-side stores, which we never use. */
+const ELECTRON_STORE_CHANNEL = 'electron-store-get-data';
+
 /**
- * The operator's settings in the desktop app, kept by electron-store in the user's profile. The
- * settings service validates whatever comes back, exactly as for the Node JSON store, so a hand-
- * edited or damaged file is reported and set aside rather than trusted.
+ * The operator's settings in the desktop app, kept by electron-store in the user's profile
+ * (userData/settings.json). The settings service validates whatever comes back, exactly as for the
+ * Node JSON store, so a hand-edited or damaged file is reported and set aside rather than trusted.
  */
 export function createElectronSettingsStore(): SettingsStore {
   // clearInvalidConfig: a corrupt file must not crash start-up; the service reports the reset.
   const store = new Store<{ values?: unknown }>({ name: 'settings', clearInvalidConfig: true });
+  // That listener answers any frame without a sender check (checklist 17) and nothing of ours
+  // needs it: the renderer never touches settings files, it asks the station over the contract.
+  ipcMain.removeAllListeners(ELECTRON_STORE_CHANNEL);
   return {
     get: () => store.get('values'),
     set(values: UserSettings) {

@@ -1,11 +1,13 @@
 import { BrowserWindow, session, shell } from 'electron';
 import { APP_ENTRY_URL, externalUrlAllowed, navigationAllowed, permissionDecision, secureWebPreferences } from '../shell-policy';
 
-/** Checklist 5: deny every permission request and check, for every session the app uses. */
+/** Checklist 5: deny permission requests and checks (but clipboard writes from our page). */
 export function lockDownSession(): void {
   const ses = session.defaultSession;
-  ses.setPermissionRequestHandler((_wc, permission, callback) => callback(permissionDecision(permission)));
-  ses.setPermissionCheckHandler((_wc, permission) => permissionDecision(permission));
+  ses.setPermissionRequestHandler((_wc, permission, callback, details) =>
+    callback(permissionDecision(permission, details.requestingUrl)),
+  );
+  ses.setPermissionCheckHandler((_wc, permission, requestingOrigin) => permissionDecision(permission, requestingOrigin));
   ses.setDevicePermissionHandler(() => false);
 }
 
@@ -14,6 +16,7 @@ export function createMainWindow(options: {
   devTools: boolean;
   externalHosts: () => readonly string[];
 }): BrowserWindow {
+  // electronegativity-justify SANDBOX_JS_CHECK, CONTEXT_ISOLATION_JS_CHECK, AUXCLICK_JS_CHECK: set by secureWebPreferences(), which it cannot follow; compiled-shell.test.ts asserts them on the compiled window.
   const win = new BrowserWindow({
     width: 1280,
     height: 860,
@@ -36,6 +39,7 @@ export function createMainWindow(options: {
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
     // Checklist 15: only allow-listed https links, and only in the system browser.
+    // electronegativity-justify OPEN_EXTERNAL_JS_CHECK: only https URLs on the policy's host allow-list (externalUrlAllowed).
     if (externalUrlAllowed(url, options.externalHosts())) void shell.openExternal(url);
     return { action: 'deny' };
   });

@@ -67,10 +67,14 @@ describe('window and session policy', () => {
     expect(prefs).not.toHaveProperty('enableBlinkFeatures');
   });
 
-  it('denies every permission', () => {
+  it('denies every permission but clipboard writes from our own page', () => {
     for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'hid', 'usb', 'anything']) {
-      expect(permissionDecision(p)).toBe(false);
+      expect(permissionDecision(p, 'app://station/index.html')).toBe(false);
     }
+    expect(permissionDecision('clipboard-sanitized-write', 'app://station/index.html')).toBe(true);
+    expect(permissionDecision('clipboard-sanitized-write', 'app://station')).toBe(true);
+    expect(permissionDecision('clipboard-sanitized-write', 'https://evil.example/')).toBe(false);
+    expect(permissionDecision('clipboard-sanitized-write', undefined)).toBe(false);
   });
 
   it('has a strict CSP', () => {

@@ -1,0 +1,361 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { contentSecurityPolicy } from '../../../src/main/shell-policy';
+import { envelopeSchema, EVENT_CHANNELS, INVOKE_CHANNELS, IPC_EVENT_PREFIX, IPC_INVOKE_PREFIX } from '../../../src/shared/contract';
+// The .mjs extension is required: this is the plain-Node build script's own module (see its .d.mts).
+import { shellBuildOptions } from '../../../scripts/build-config.mjs';
+import {
+  createMainStandIn,
+  createPreloadStandIn,
+  FakeWebContents,
+  type Listener,
+  type MainStandIn,
+  type PreloadRecord,
+  runCommonJs,
+} from './electron-stand-in';
+
+/**
+ * Checklist items 1-20 (docs/security.md) asserted on the COMPILED shell and preload: built here
+ * with the same esbuild options as scripts/build.mjs, loaded under plain Node with a recording
+ * stand-in for 'electron', and driven until main.ts has created its window.
+ */
+
+const nodeRequire = createRequire(import.meta.url);
+const work = mkdtempSync(join(tmpdir(), 'compiled-shell-'));
+const outDir = join(work, 'out');
+const appPath = join(work, 'app');
+const rendererDir = join(appPath, 'out', 'renderer');
+const APP_PAGE = 'app://station/index.html';
+
+let main: MainStandIn;
+let preload: PreloadRecord;
+let preloadRequires: string[];
+let buildWarnings: string[];
+
+/** What the sandboxed preload's `require` can give (Electron's polyfill): nothing from Node's disk. */
+const SANDBOXED_PRELOAD_MODULES = new Set(['electron', 'events', 'timers', 'url']);
+
+beforeAll(async () => {
+  const [mainOptions, preloadOptions] = shellBuildOptions(outDir);
+  buildWarnings = [...(await build(mainOptions)).warnings, ...(await build(preloadOptions)).warnings].map((w) => w.text);
+
+  mkdirSync(join(rendererDir, 'assets'), { recursive: true });
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>station</title>');
+  writeFileSync(join(rendererDir, 'assets', 'app.js'), 'export {};');
+  // Something an escape from the renderer folder would find.
+  writeFileSync(join(appPath, 'out', 'secret.txt'), 'secret');
+
+  main = createMainStandIn({ appPath, userData: join(work, 'userData'), documents: join(work, 'documents') });
+  runCommonJs(join(outDir, 'main', 'main.cjs'), (id) => {
+    if (id === 'electron') return main.electron;
+    if (isBuiltin(id)) return nodeRequire(id);
+    throw new Error(`compiled main required ${id}, which is not bundled`);
+  });
+  main.ready();
+  await vi.waitFor(() => expect(main.record.windows).toHaveLength(1), { timeout: 20_000, interval: 20 });
+
+  const stand = createPreloadStandIn();
+  preload = stand.record;
+  preloadRequires = [];
+  runCommonJs(join(outDir, 'preload', 'preload.cjs'), (id) => {
+    // Recorded and answered rather than refused here, so the test below names the problem.
+    preloadRequires.push(id);
+    return id === 'electron' ? stand.electron : nodeRequire(id);
+  });
+}, 60_000);
+
+afterAll(async () => {
+  // Let main close the station runtime (the training CM simulator and journals) the way it quits.
+  main.record.appListeners.emit('before-quit', { preventDefault: () => {} });
+  await vi.waitFor(() => expect(main.record.calls).toContain('app.quit'), { timeout: 10_000 });
+  rmSync(work, { recursive: true, force: true });
+});
+
+function theWindow() {
+  const win = main.record.windows[0];
+  if (!win) throw new Error('main.ts created no window');
+  return win;
+}
+const webPreferences = () => theWindow().options.webPreferences as Record<string, unknown>;
+
+function fire(contents: FakeWebContents, event: string, ...args: unknown[]): boolean {
+  const preventDefault = vi.fn();
+  const listeners = contents.listenersOf(event);
+  expect(listeners.length).toBeGreaterThan(0);
+  for (const listener of listeners) listener({ preventDefault }, ...args);
+  return preventDefault.mock.calls.length > 0;
+}
+
+describe('lifecycle (compiled main.cjs)', () => {
+  it('builds without a warning (an empty import.meta once broke loading the PC/SC addon)', () => {
+    expect(buildWarnings).toEqual([]);
+  });
+
+  it('sandboxes every renderer and registers app:// before the app is ready (4, 18)', () => {
+    const { calls } = main.record;
+    expect(calls.indexOf('app.enableSandbox')).toBeGreaterThanOrEqual(0);
+    expect(calls.indexOf('app.enableSandbox')).toBeLessThan(calls.indexOf('app.ready'));
+    expect(calls.indexOf('protocol.registerSchemesAsPrivileged')).toBeLessThan(calls.indexOf('app.ready'));
+    expect(main.record.privilegedSchemes).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } },
+    ]);
+  });
+
+  it('loads only the bundled page over app:// (1, 18)', () => {
+    expect(theWindow().loaded).toEqual([APP_PAGE]);
+  });
+
+  it('runs the station in training mode by default, so the real PC/SC binding is never created', async () => {
+    // training.info answers only in training mode (TRAINING_FORBIDDEN otherwise).
+    const handler = main.record.ipcHandlers.get(`${IPC_INVOKE_PREFIX}training.info`);
+    const contents = theWindow().webContents;
+    const answer = await handler?.({ senderFrame: contents.mainFrame, sender: contents }, {});
+    expect(answer).toMatchObject({ ok: true, value: { readers: expect.any(Array) } });
+    expect(main.record.netFetches).toEqual([]);
+    // No domain gets the operator's Windows credentials unless policy names it.
+    expect(main.record.ntlmDomains).toEqual(['']);
+  });
+});
+
+describe('BrowserWindow webPreferences (compiled main.cjs)', () => {
+  it.each([
+    ['sandbox', true], // 4
+    ['contextIsolation', true], // 3
+    ['nodeIntegration', false], // 2
+    ['nodeIntegrationInWorker', false],
+    ['nodeIntegrationInSubFrames', false],
+    ['webSecurity', true], // 6
+    ['allowRunningInsecureContent', false], // 8
+    ['experimentalFeatures', false], // 9
+    ['webviewTag', false], // 11
+    ['devTools', false], // packaged
+    ['navigateOnDragDrop', false],
+  ])('%s is %s', (key, value) => {
+    expect(webPreferences()[key]).toBe(value);
+  });
+
+  it('enables no Blink features (10) and disables middle-click (auxclick) opening', () => {
+    expect(webPreferences()).not.toHaveProperty('enableBlinkFeatures');
+    expect(webPreferences().disableBlinkFeatures).toBe('Auxclick');
+  });
+
+  it('uses the compiled sandboxed preload next to main', () => {
+    expect(webPreferences().preload).toBe(join(outDir, 'preload', 'preload.cjs'));
+  });
+});
+
+describe('navigation, windows and webviews (compiled main.cjs)', () => {
+  const away = [
+    'https://evil.example/',
+    'app://station.evil.example/index.html', // lookalike host: a prefix check would let it through
+    'app://station@evil.example/index.html',
+    'app://station:8080/index.html',
+    'app://station/other.html',
+    'file:///etc/passwd',
+    'http://station/index.html',
+  ];
+
+  it.each(away)('will-navigate and will-redirect prevent %s (13)', (url) => {
+    const contents = theWindow().webContents;
+    expect(fire(contents, 'will-navigate', url)).toBe(true);
+    expect(fire(contents, 'will-redirect', url)).toBe(true);
+  });
+
+  it('lets the page keep its own URL (so the check above is not a blanket prevent)', () => {
+    expect(fire(theWindow().webContents, 'will-navigate', `${APP_PAGE}#top`)).toBe(false);
+  });
+
+  it('denies every new window and opens nothing externally without an allow-list (14, 15)', () => {
+    const handler = theWindow().webContents.windowOpenHandler;
+    for (const url of ['https://evil.example/', 'https://help.contoso.com/', APP_PAGE, 'javascript:alert(1)']) {
+      expect(handler?.({ url })).toEqual({ action: 'deny' });
+    }
+    expect(main.record.openedExternally).toEqual([]);
+  });
+
+  it('prevents attaching a <webview> (11-12)', () => {
+    expect(fire(theWindow().webContents, 'will-attach-webview', {}, {})).toBe(true);
+  });
+
+  it('guards every other webContents too (web-contents-created)', () => {
+    const other = new FakeWebContents();
+    main.record.appListeners.emit('web-contents-created', {}, other);
+    expect(fire(other, 'will-attach-webview', {}, {})).toBe(true);
+    expect(other.windowOpenHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+  });
+});
+
+describe('window.ts compiled on its own: shell.openExternal only for allow-listed https (15)', () => {
+  it('opens an allow-listed https URL in the system browser and nothing else', async () => {
+    const [mainOptions] = shellBuildOptions(outDir);
+    const outfile = join(outDir, 'window', 'window.cjs');
+    await build({ ...mainOptions, entryPoints: [nodeRequire.resolve('../../../src/main/electron/window.ts')], outfile });
+    const stand = createMainStandIn({ appPath, userData: work, documents: work });
+    const windowModule = runCommonJs(outfile, (id) => (id === 'electron' ? stand.electron : nodeRequire(id)));
+    const createMainWindow = windowModule.createMainWindow as (options: object) => unknown;
+    createMainWindow({ preloadPath: 'p.cjs', devTools: false, externalHosts: () => ['help.contoso.com'] });
+    const handler = stand.record.windows[0]?.webContents.windowOpenHandler;
+    for (const url of [
+      'https://help.contoso.com/guide',
+      'http://help.contoso.com/guide',
+      'https://help.contoso.com.evil.example/',
+      'https://user:pw@help.contoso.com/',
+      'file:///c:/windows/system32/calc.exe',
+    ]) {
+      expect(handler?.({ url })).toEqual({ action: 'deny' });
+    }
+    expect(stand.record.openedExternally).toEqual(['https://help.contoso.com/guide']);
+  }, 30_000);
+});
+
+describe('session (compiled main.cjs)', () => {
+  const permissions = ['media', 'geolocation', 'notifications', 'clipboard-read', 'hid', 'usb', 'serial', 'openExternal'];
+
+  it.each(permissions)('denies the %s permission request and check (5)', (permission) => {
+    const callback = vi.fn();
+    main.record.permissionRequestHandler?.({}, permission, callback, {});
+    expect(callback.mock.calls).toEqual([[false]]);
+    expect(main.record.permissionCheckHandler?.({}, permission, 'app://station', {})).toBe(false);
+  });
+
+  it('allows only sanitized clipboard writes, and only from the app page', () => {
+    const request = (origin: string) => {
+      const callback = vi.fn();
+      main.record.permissionRequestHandler?.({}, 'clipboard-sanitized-write', callback, { requestingUrl: `${origin}/index.html` });
+      return callback.mock.calls[0]?.[0];
+    };
+    expect(request('app://station')).toBe(true);
+    expect(request('https://evil.example')).toBe(false);
+    expect(main.record.permissionCheckHandler?.({}, 'clipboard-sanitized-write', 'app://station', {})).toBe(true);
+    expect(main.record.permissionCheckHandler?.({}, 'clipboard-sanitized-write', 'https://evil.example', {})).toBe(false);
+  });
+
+  it('denies device permissions', () => {
+    expect(main.record.devicePermissionHandler?.({ deviceType: 'hid', origin: 'app://station' })).toBe(false);
+  });
+});
+
+describe('app:// protocol (compiled main.cjs)', () => {
+  const serve = (url: string) => {
+    const handler = main.record.protocolHandlers.get('app');
+    if (!handler) throw new Error('no app:// handler');
+    return handler(new Request(url));
+  };
+
+  it('serves the page with the strict CSP header (7)', async () => {
+    const response = await serve(APP_PAGE);
+    expect(response.status).toBe(200);
+    const csp = response.headers.get('Content-Security-Policy') ?? '';
+    expect(csp).toBe(contentSecurityPolicy());
+    for (const directive of ["default-src 'self'", "script-src 'self'", "object-src 'none'"]) expect(csp).toContain(directive);
+    expect(csp).not.toMatch(/unsafe-(inline|eval)/);
+    expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff');
+    expect((await serve('app://station/assets/app.js')).headers.get('Content-Security-Policy')).toBe(csp);
+  });
+
+  it.each([
+    'app://station/../secret.txt',
+    'app://station/%2e%2e/secret.txt',
+    'app://station/..%2fsecret.txt',
+    'app://station/assets/..%5c..%5csecret.txt',
+    'app://station/missing.html',
+    'app://evil/index.html',
+  ])('answers %s with 404', async (url) => {
+    expect((await serve(url)).status).toBe(404);
+  });
+});
+
+describe('IPC handlers (compiled main.cjs)', () => {
+  const handlerFor = (channel: string): Listener => {
+    const handler = main.record.ipcHandlers.get(IPC_INVOKE_PREFIX + channel);
+    if (!handler) throw new Error(`no handler for ${channel}`);
+    return handler;
+  };
+
+  it('registers exactly one invoke handler per contract channel and no other IPC listener', () => {
+    expect([...main.record.ipcHandlers.keys()].sort()).toEqual(INVOKE_CHANNELS.map((c) => IPC_INVOKE_PREFIX + c).sort());
+    expect(main.record.otherIpcListeners).toEqual([]);
+  });
+
+  it.each(INVOKE_CHANNELS)('%s refuses another origin, a subframe and a missing frame (17)', async (channel) => {
+    const contents = theWindow().webContents;
+    const evil = { url: 'https://evil.example/' };
+    const subframe = { url: APP_PAGE }; // our URL, but not the top frame
+    const senders = [
+      { senderFrame: evil, sender: { mainFrame: evil } },
+      { senderFrame: subframe, sender: contents },
+      { senderFrame: null, sender: contents },
+    ];
+    for (const event of senders) {
+      const answer = await handlerFor(channel)(event, {});
+      expect(envelopeSchema.parse(answer)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    }
+  });
+
+  it.each(INVOKE_CHANNELS)('%s answers the app frame with a well-formed envelope', async (channel) => {
+    const contents = theWindow().webContents;
+    // A payload no channel accepts: the answer must still be an envelope, and never a refusal.
+    const answer = envelopeSchema.parse(await handlerFor(channel)({ senderFrame: contents.mainFrame, sender: contents }, { bogus: 1 }));
+    if (!answer.ok) expect(answer.error.code).not.toBe('FORBIDDEN_SENDER');
+  });
+});
+
+describe('preload (compiled preload.cjs)', () => {
+  const station = () => preload.exposed.get('station') as Record<string, (...args: unknown[]) => unknown>;
+
+  it('requires nothing a sandboxed preload cannot have', () => {
+    expect(preloadRequires.filter((id) => !SANDBOXED_PRELOAD_MODULES.has(id))).toEqual([]);
+    expect(preloadRequires).toContain('electron');
+  });
+
+  it('exposes exactly one key, `station`, with exactly `invoke` and `on` (20)', () => {
+    expect([...preload.exposed.keys()]).toEqual(['station']);
+    expect(Object.keys(station()).sort()).toEqual(['invoke', 'on']);
+  });
+
+  it('exposes no ipcRenderer, at any depth (20)', () => {
+    const seen = new Set<unknown>();
+    const walk = (value: unknown): void => {
+      if ((typeof value !== 'object' && typeof value !== 'function') || value === null || seen.has(value)) return;
+      seen.add(value);
+      expect(value).not.toBe(preload.ipcRenderer);
+      for (const key of Reflect.ownKeys(value)) walk((value as Record<PropertyKey, unknown>)[key]);
+    };
+    walk(station());
+    expect(seen.size).toBeGreaterThan(1);
+  });
+
+  it('invoke with an unknown channel never reaches ipcRenderer', async () => {
+    const before = preload.invoked.length;
+    for (const channel of ['nope', 'station:invoke:station.snapshot', '__proto__', 'toString', 42]) {
+      await expect(station().invoke?.(channel, {})).resolves.toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
+    }
+    expect(preload.invoked.length).toBe(before);
+    await station().invoke?.('station.snapshot', {});
+    expect(preload.invoked.at(-1)).toEqual([`${IPC_INVOKE_PREFIX}station.snapshot`, {}]);
+  });
+
+  it('on: listeners receive the payload only, never the IPC event; unsubscribe removes it', () => {
+    const event = EVENT_CHANNELS[0] ?? 'readers.changed';
+    const received: unknown[][] = [];
+    const off = station().on?.(event, (...args: unknown[]) => received.push(args)) as () => void;
+    const forward = preload.listeners.get(IPC_EVENT_PREFIX + event)?.at(-1);
+    const ipcEvent = { sender: preload.ipcRenderer, senderId: 0, ports: [] };
+    forward?.(ipcEvent, { readers: [] });
+    expect(received).toEqual([[{ readers: [] }]]);
+    off();
+    expect(preload.removed).toEqual([[IPC_EVENT_PREFIX + event, forward]]);
+  });
+
+  it('on refuses unknown events and non-function listeners without touching ipcRenderer', () => {
+    const before = [...preload.listeners.values()].flat().length;
+    expect(() => station().on?.('nope', () => {})).toThrow(TypeError);
+    expect(() => station().on?.('toString', () => {})).toThrow(TypeError);
+    expect(() => station().on?.(EVENT_CHANNELS[0], 'not a function')).toThrow(TypeError);
+    expect([...preload.listeners.values()].flat().length).toBe(before);
+  });
+});

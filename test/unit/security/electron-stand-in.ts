@@ -1,0 +1,226 @@
+import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { wrap } from 'node:module';
+import { dirname } from 'node:path';
+import { runInThisContext } from 'node:vm';
+
+/**
+ * A recording stand-in for the 'electron' module, for loading the compiled shell and preload under
+ * plain Node (no Electron binary exists here). It behaves like Electron where the shell relies on it
+ * (events, the order of `web-contents-created`, one window-open handler per webContents, a
+ * `whenReady` the test resolves) and records everything the security checklist is about.
+ */
+
+export type Listener = (...args: unknown[]) => unknown;
+
+export interface FakeFrame {
+  url: string;
+}
+
+/** A webContents: an EventEmitter with the window-open handler and the main frame Electron gives. */
+export class FakeWebContents extends EventEmitter {
+  url = '';
+  readonly mainFrame: FakeFrame = { url: '' };
+  windowOpenHandler: Listener | null = null;
+  readonly sent: Array<[string, unknown]> = [];
+
+  setWindowOpenHandler(handler: Listener): void {
+    // Electron keeps one handler per webContents: a later call replaces the earlier one.
+    this.windowOpenHandler = handler;
+  }
+  getURL(): string {
+    return this.url;
+  }
+  send(channel: string, payload: unknown): void {
+    this.sent.push([channel, payload]);
+  }
+  isDestroyed(): boolean {
+    return false;
+  }
+  listenersOf(event: string): Listener[] {
+    return this.listeners(event) as Listener[];
+  }
+}
+
+export interface MainRecord {
+  /** Lifecycle calls in order, e.g. `app.enableSandbox` before `app.ready`. */
+  calls: string[];
+  appListeners: EventEmitter;
+  windows: Array<{ options: Record<string, unknown>; webContents: FakeWebContents; loaded: string[] }>;
+  privilegedSchemes: unknown[];
+  protocolHandlers: Map<string, (request: Request) => Promise<Response>>;
+  permissionRequestHandler: Listener | null;
+  permissionCheckHandler: Listener | null;
+  devicePermissionHandler: Listener | null;
+  ntlmDomains: string[];
+  ipcHandlers: Map<string, Listener>;
+  /** ipcMain.on/once/handleOnce: none may exist (they would bypass the sender check). */
+  otherIpcListeners: string[];
+  openedExternally: string[];
+  netFetches: string[];
+}
+
+export interface MainStandIn {
+  electron: Record<string, unknown>;
+  record: MainRecord;
+  /** Resolves `app.whenReady()`, as Electron does once Chromium is up. */
+  ready(): void;
+}
+
+export function createMainStandIn(paths: { appPath: string; userData: string; documents: string }): MainStandIn {
+  const record: MainRecord = {
+    calls: [],
+    appListeners: new EventEmitter(),
+    windows: [],
+    privilegedSchemes: [],
+    protocolHandlers: new Map(),
+    permissionRequestHandler: null,
+    permissionCheckHandler: null,
+    devicePermissionHandler: null,
+    ntlmDomains: [],
+    ipcHandlers: new Map(),
+    otherIpcListeners: [],
+    openedExternally: [],
+    netFetches: [],
+  };
+  let resolveReady: () => void = () => {};
+  const whenReady = new Promise<void>((resolve) => {
+    resolveReady = resolve;
+  });
+
+  const app = {
+    isPackaged: true, // as shipped: DevTools off
+    enableSandbox: () => record.calls.push('app.enableSandbox'),
+    requestSingleInstanceLock: () => true,
+    quit: () => record.calls.push('app.quit'),
+    on: (event: string, listener: Listener) => record.appListeners.on(event, listener),
+    whenReady: () => whenReady,
+    getAppPath: () => paths.appPath,
+    getVersion: () => '0.1.0',
+    getPath(name: string): string {
+      if (name === 'userData') return paths.userData;
+      if (name === 'documents') return paths.documents;
+      throw new Error(`stand-in: app.getPath(${name}) is not expected`);
+    },
+  };
+
+  class BrowserWindow extends EventEmitter {
+    readonly webContents = new FakeWebContents();
+    private readonly loaded: string[] = [];
+    constructor(options: Record<string, unknown>) {
+      super();
+      record.windows.push({ options, webContents: this.webContents, loaded: this.loaded });
+      // Electron emits this while the window is being built, before the caller sees the window.
+      record.appListeners.emit('web-contents-created', {}, this.webContents);
+    }
+    loadURL(url: string): Promise<void> {
+      this.loaded.push(url);
+      this.webContents.url = url;
+      this.webContents.mainFrame.url = url;
+      return Promise.resolve();
+    }
+    isDestroyed = () => false;
+    isMinimized = () => false;
+    restore(): void {}
+    focus(): void {}
+    show(): void {}
+  }
+
+  const electron = {
+    app,
+    BrowserWindow,
+    protocol: {
+      registerSchemesAsPrivileged(schemes: unknown[]) {
+        record.calls.push('protocol.registerSchemesAsPrivileged');
+        record.privilegedSchemes.push(...schemes);
+      },
+      handle(scheme: string, handler: (request: Request) => Promise<Response>) {
+        record.protocolHandlers.set(scheme, handler);
+      },
+    },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: (h: Listener) => (record.permissionRequestHandler = h),
+        setPermissionCheckHandler: (h: Listener) => (record.permissionCheckHandler = h),
+        setDevicePermissionHandler: (h: Listener) => (record.devicePermissionHandler = h),
+        allowNTLMCredentialsForDomains: (domains: string) => record.ntlmDomains.push(domains),
+      },
+    },
+    ipcMain: {
+      handle: (channel: string, handler: Listener) => record.ipcHandlers.set(channel, handler),
+      removeHandler: (channel: string) => record.ipcHandlers.delete(channel),
+      handleOnce: (channel: string) => record.otherIpcListeners.push(`handleOnce ${channel}`),
+      on: (channel: string) => record.otherIpcListeners.push(`on ${channel}`),
+      once: (channel: string) => record.otherIpcListeners.push(`once ${channel}`),
+      removeAllListeners: (channel: string) => {
+        const left = record.otherIpcListeners.filter((l) => l !== `on ${channel}` && l !== `once ${channel}`);
+        record.otherIpcListeners.splice(0, record.otherIpcListeners.length, ...left);
+      },
+    },
+    shell: {
+      openExternal: (url: string) => {
+        record.openedExternally.push(url);
+        return Promise.resolve();
+      },
+    },
+    net: {
+      fetch: (url: string) => {
+        record.netFetches.push(url);
+        return Promise.reject(new Error('stand-in: no network'));
+      },
+    },
+  };
+  return {
+    electron,
+    record,
+    ready() {
+      record.calls.push('app.ready');
+      resolveReady();
+    },
+  };
+}
+
+export interface PreloadRecord {
+  exposed: Map<string, unknown>;
+  invoked: Array<[string, unknown]>;
+  listeners: Map<string, Listener[]>;
+  removed: Array<[string, Listener]>;
+  ipcRenderer: object;
+}
+
+export function createPreloadStandIn(): { electron: Record<string, unknown>; record: PreloadRecord } {
+  const record: PreloadRecord = { exposed: new Map(), invoked: [], listeners: new Map(), removed: [], ipcRenderer: {} };
+  const ipcRenderer = {
+    invoke(channel: string, payload: unknown) {
+      record.invoked.push([channel, payload]);
+      return Promise.resolve({ ok: true, value: 'from main' });
+    },
+    on(channel: string, listener: Listener) {
+      record.listeners.set(channel, [...(record.listeners.get(channel) ?? []), listener]);
+      return ipcRenderer;
+    },
+    removeListener(channel: string, listener: Listener) {
+      record.removed.push([channel, listener]);
+      return ipcRenderer;
+    },
+  };
+  record.ipcRenderer = ipcRenderer;
+  const electron = {
+    contextBridge: { exposeInMainWorld: (key: string, api: unknown) => record.exposed.set(key, api) },
+    ipcRenderer,
+  };
+  return { electron, record };
+}
+
+/**
+ * Runs a compiled CommonJS file the way Node's loader does (same wrapper, this realm, so `Response`
+ * and friends are the real ones), with `require` answered by `resolve`.
+ */
+export function runCommonJs(file: string, resolve: (id: string) => unknown): Record<string, unknown> {
+  const wrapper = runInThisContext(wrap(readFileSync(file, 'utf8')), { filename: file }) as (
+    ...args: unknown[]
+  ) => void;
+  const module = { exports: {} as Record<string, unknown> };
+  wrapper.call(module.exports, module.exports, resolve, module, file, dirname(file));
+  return module.exports;
+}
