@@ -1,11 +1,6 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import {
-  type StationBridge,
-  IPC_EVENT_PREFIX,
-  IPC_INVOKE_PREFIX,
-  isEventChannel,
-  isInvokeChannel,
-} from '../shared/contract';
+import { IPC_EVENT_PREFIX, IPC_INVOKE_PREFIX, isEventChannel, isInvokeChannel } from '../shared/channels';
+import type { StationBridge } from '../shared/contract';
 
 /**
  * The one object the renderer gets (checklist 20): `window.station`, built from the contract.

@@ -9,12 +9,13 @@ import {
 } from './enrollment';
 import { errorPayloadSchema } from './errors';
 import { outboxDiscardRequestSchema, outboxListSchema, outboxOperationSchema, outboxRetryRequestSchema } from './outbox';
+import { type EventChannel, type InvokeChannel } from './channels';
 import { readersSnapshotSchema } from './readers';
 import { settingsUpdateSchema, settingsViewSchema } from './settings';
 
 /**
- * The station's one contract. Every channel is listed here once, with the zod schema of what it
- * carries. The preload bridge, the Electron IPC registration, the host's WebSocket dispatcher and the
+ * The station's one contract: every channel with the zod schema of what it carries (the bare
+ * names live in channels.ts for the preload; the compiler keeps the two in step). The preload bridge, the Electron IPC registration, the host's WebSocket dispatcher and the
  * renderer's client are all derived from these two maps, so adding a channel is one entry here plus
  * its handler in station.ts (the compiler insists on the handler).
  *
@@ -85,7 +86,7 @@ export const invokeChannels = {
   /** Back to the simulator's seeded directory, so every sample card can be bound again. */
   'training.reset': { request: empty, response: empty },
   'settings.update': { request: settingsUpdateSchema, response: settingsViewSchema },
-} as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
+} as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const eventChannels = {
   'readers.changed': readersSnapshotSchema,
@@ -94,23 +95,12 @@ export const eventChannels = {
   'outbox.changed': outboxListSchema,
   'enrollment.changed': enrollmentStateSchema,
   'settings.changed': settingsViewSchema,
-} as const satisfies Record<string, z.ZodType>;
+} as const satisfies Record<EventChannel, z.ZodType>;
 
-export type InvokeChannel = keyof typeof invokeChannels;
-export type EventChannel = keyof typeof eventChannels;
 export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof invokeChannels)[C]['request']>;
 export type InvokeResponse<C extends InvokeChannel> = z.output<(typeof invokeChannels)[C]['response']>;
 export type EventPayload<E extends EventChannel> = z.output<(typeof eventChannels)[E]>;
 
-export const INVOKE_CHANNELS = Object.keys(invokeChannels) as InvokeChannel[];
-export const EVENT_CHANNELS = Object.keys(eventChannels) as EventChannel[];
-
-export function isInvokeChannel(name: unknown): name is InvokeChannel {
-  return typeof name === 'string' && Object.hasOwn(invokeChannels, name);
-}
-export function isEventChannel(name: unknown): name is EventChannel {
-  return typeof name === 'string' && Object.hasOwn(eventChannels, name);
-}
 
 /** What every invoke returns across a process boundary: errors travel as data, never as throws. */
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: z.infer<typeof errorPayloadSchema> };
@@ -128,6 +118,13 @@ export interface StationBridge {
   on<E extends EventChannel>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 }
 
-/** Electron IPC channel names: one prefix so the main process can tell ours from anything else. */
-export const IPC_INVOKE_PREFIX = 'station:invoke:';
-export const IPC_EVENT_PREFIX = 'station:event:';
+export {
+  EVENT_CHANNELS,
+  INVOKE_CHANNELS,
+  IPC_EVENT_PREFIX,
+  IPC_INVOKE_PREFIX,
+  isEventChannel,
+  isInvokeChannel,
+  type EventChannel,
+  type InvokeChannel,
+} from './channels';
