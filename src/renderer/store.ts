@@ -1,7 +1,14 @@
 import { create } from 'zustand';
-import type { ConnectionState } from '../shared/contract';
+import type { ConnectionState, StationSnapshot } from '../shared/contract';
+import type { CardReading, EnrollmentState } from '../shared/enrollment';
+import type { OutboxOperation } from '../shared/outbox';
 import type { ReadersSnapshot } from '../shared/readers';
+import type { SettingsView } from '../shared/settings';
 import type { StationClient } from './client';
+import { applyLocale } from './i18n';
+
+export const VIEWS = ['enrollment', 'outbox', 'audit', 'diagnostics', 'settings'] as const;
+export type View = (typeof VIEWS)[number];
 
 export interface StationState {
   status: 'connecting' | 'ready' | 'failed';
@@ -10,32 +17,222 @@ export interface StationState {
   training: boolean;
   readers: ReadersSnapshot;
   connection: ConnectionState;
+  /** The last reading of the card in each reader, by reader name (absent: no card read). */
+  cards: Record<string, CardReading>;
+  /** Each reader's enrollment step, by reader name (absent: waiting for a card). */
+  enrollment: Record<string, EnrollmentState>;
+  outbox: OutboxOperation[];
+  settings: SettingsView | null;
+  /** The reader whose card went in last: its panel is the selected one unless the operator chose. */
+  lastInserted: string | null;
+  /** The reader whose enrollment is shown in full. */
+  selectedReader: string | null;
+  /**
+   * A one-shot request: the reader whose step heading takes focus when its panel opens (the
+   * selection moved to it after load). Cleared once done, and by navigation (the view heading wins).
+   */
+  focusStep: string | null;
+  view: View;
+  /** Bumped by every navigation: the new view's heading takes focus (not on first load). */
+  navigation: number;
+  client: StationClient | null;
 }
 
-const initial: StationState = {
+export const initialStationState: StationState = {
   status: 'connecting',
   failure: null,
   version: '',
   training: false,
   readers: { service: 'starting', readers: [] },
   connection: { mode: 'unconfigured' },
+  cards: {},
+  enrollment: {},
+  outbox: [],
+  settings: null,
+  lastInserted: null,
+  selectedReader: null,
+  focusStep: null,
+  view: 'enrollment',
+  navigation: 0,
+  client: null,
 };
 
-/** Renderer state: written only by station events and snapshots, read by components. */
-export const useStation = create<StationState>(() => initial);
+/** Renderer state: written only by station events, snapshots and call replies; read by components. */
+export const useStation = create<StationState>(() => initialStationState);
+
+export function navigate(view: View): void {
+  useStation.setState((s) => ({ view, navigation: s.navigation + 1, focusStep: null }));
+}
+
+export function selectReader(reader: string): void {
+  useStation.setState((s) => (s.selectedReader === reader ? {} : { selectedReader: reader, focusStep: reader }));
+}
+
+/** The client components call the station with; views only render once the store is connected. */
+export function useClient(): StationClient {
+  const client = useStation((s) => s.client);
+  if (!client) throw new Error('The station client is not connected.');
+  return client;
+}
+
+/**
+ * Steps where the operator is in the middle of something on that reader: a card going into another
+ * reader does not take the screen away from them.
+ */
+const BUSY_STEPS: ReadonlySet<EnrollmentState['step']> = new Set(['request-chosen', 'confirming']);
+
+function insertionTime(card: ReadersSnapshot['readers'][number]['card']): number {
+  if (!card) return Number.NEGATIVE_INFINITY;
+  const time = Date.parse(card.insertedAt);
+  return Number.isNaN(time) ? card.insertion : time;
+}
+
+/** The reader with a newly inserted card (compared with `before`), latest first; null if none. */
+export function newlyInserted(before: ReadersSnapshot | null, after: ReadersSnapshot): string | null {
+  const previous = new Map((before?.readers ?? []).map((r) => [r.name, r.card]));
+  const fresh = after.readers.filter((r) => {
+    if (!r.card) return false;
+    const old = previous.get(r.name);
+    return !old || old.insertion !== r.card.insertion;
+  });
+  fresh.sort((a, b) => insertionTime(b.card) - insertionTime(a.card));
+  return fresh[0]?.name ?? null;
+}
+
+function noteInsertion(state: StationState, reader: string): Partial<StationState> {
+  const selected = state.selectedReader;
+  const selectedStep = selected ? state.enrollment[selected]?.step : undefined;
+  const keepSelection = selected !== null && selected !== reader && selectedStep !== undefined && BUSY_STEPS.has(selectedStep);
+  if (keepSelection || selected === reader) return { lastInserted: reader };
+  return { lastInserted: reader, selectedReader: reader, focusStep: reader };
+}
+
+function onReaders(readers: ReadersSnapshot): void {
+  useStation.setState((s) => {
+    const next: StationState = { ...s, readers };
+    const first = readers.readers[0]?.name ?? null;
+    if (next.selectedReader !== null && !readers.readers.some((r) => r.name === next.selectedReader)) {
+      next.selectedReader = first;
+    }
+    const inserted = newlyInserted(s.readers, readers);
+    if (inserted) Object.assign(next, noteInsertion(next, inserted));
+    if (next.selectedReader === null) next.selectedReader = first;
+    return next;
+  });
+}
+
+/** A reading the operator asked for (`card.read`), or one the station sent (`card.changed`). */
+export function applyCardReading(reader: string, reading: CardReading | null): void {
+  onCard({ reader, reading });
+}
+
+function onCard({ reader, reading }: { reader: string; reading: CardReading | null }): void {
+  useStation.setState((s) => {
+    const cards = { ...s.cards };
+    if (reading) cards[reader] = reading;
+    else delete cards[reader];
+    return { cards };
+  });
+}
+
+/** Events seen per reader: a call's reply only applies if no event for that reader overtook it. */
+const enrollmentEvents = new Map<string, number>();
+
+function onEnrollment(state: EnrollmentState): void {
+  enrollmentEvents.set(state.reader, (enrollmentEvents.get(state.reader) ?? 0) + 1);
+  useStation.setState((s) => ({ enrollment: { ...s.enrollment, [state.reader]: state } }));
+}
+
+/**
+ * Runs an enrollment call for `reader` and applies its reply, unless an `enrollment.changed` event
+ * for that reader arrived meanwhile (the event is then as new as the reply, or newer).
+ */
+export async function enrollmentCall(reader: string, call: () => Promise<EnrollmentState>): Promise<void> {
+  const seen = enrollmentEvents.get(reader) ?? 0;
+  const state = await call();
+  if ((enrollmentEvents.get(reader) ?? 0) === seen) {
+    useStation.setState((s) => ({ enrollment: { ...s.enrollment, [state.reader]: state } }));
+  }
+}
+
+/** Puts one operation returned by a call into the list, unless the list already has a newer copy. */
+export function applyOutboxOperation(operation: OutboxOperation): void {
+  useStation.setState((s) => {
+    const index = s.outbox.findIndex((op) => op.id === operation.id);
+    if (index === -1) return { outbox: [...s.outbox, operation] };
+    const current = s.outbox[index];
+    if (current && current.updatedAt > operation.updatedAt) return {};
+    const outbox = [...s.outbox];
+    outbox[index] = operation;
+    return { outbox };
+  });
+}
+
+export function applySettings(settings: SettingsView): void {
+  useStation.setState({ settings });
+  applyLocale(settings.values.locale);
+}
+
+function byReader<T extends { reader: string }>(items: readonly T[] | undefined): Record<string, T> {
+  return Object.fromEntries((items ?? []).map((item) => [item.reader, item]));
+}
+
+function latestCardReader(readers: ReadersSnapshot): string | null {
+  return newlyInserted(null, readers);
+}
+
+function applySnapshot(snapshot: StationSnapshot): void {
+  // A station older than this renderer may not send every part yet: treat what is missing as empty.
+  const partial = snapshot as Partial<StationSnapshot> & Pick<StationSnapshot, 'version' | 'training' | 'readers' | 'connection'>;
+  const lastInserted = latestCardReader(partial.readers);
+  useStation.setState({
+    status: 'ready',
+    failure: null,
+    version: partial.version,
+    training: partial.training,
+    readers: partial.readers,
+    connection: partial.connection,
+    cards: byReader(partial.cards),
+    enrollment: byReader(partial.enrollment),
+    lastInserted,
+    selectedReader: lastInserted ?? partial.readers.readers[0]?.name ?? null,
+  });
+  if (partial.settings) applySettings(partial.settings);
+}
 
 /**
  * Subscribe before taking the snapshot so no event between the two is lost. An event that arrives
  * before the reply is never newer than the snapshot: the station computes the snapshot and queues
  * the reply in the same turn of its event loop, and the transport keeps messages in order.
+ * The snapshot has no outbox: the list is asked for right after (outbox.changed keeps it current).
  */
 export async function connectStore(client: StationClient): Promise<void> {
-  client.bridge.on('readers.changed', (readers) => useStation.setState({ readers }));
-  client.bridge.on('connection.changed', (connection) => useStation.setState({ connection }));
+  enrollmentEvents.clear();
+  useStation.setState({ client });
+  const { bridge } = client;
+  bridge.on('readers.changed', onReaders);
+  bridge.on('card.changed', onCard);
+  bridge.on('connection.changed', (connection) => useStation.setState({ connection }));
+  bridge.on('outbox.changed', (outbox) => useStation.setState({ outbox }));
+  bridge.on('enrollment.changed', onEnrollment);
+  bridge.on('settings.changed', applySettings);
+  let outboxEvents = 0;
+  bridge.on('outbox.changed', () => {
+    outboxEvents += 1;
+  });
   try {
     const snapshot = await client.call('station.snapshot', {});
-    useStation.setState({ ...snapshot, status: 'ready', failure: null });
+    applySnapshot(snapshot);
   } catch (err) {
     useStation.setState({ status: 'failed', failure: err instanceof Error ? err.message : String(err) });
+    return;
+  }
+  const before = outboxEvents;
+  try {
+    const outbox = await client.call('outbox.list', {});
+    // An outbox.changed that arrived while we asked is at least as new as this reply.
+    if (outboxEvents === before && Array.isArray(outbox)) useStation.setState({ outbox });
+  } catch {
+    // The outbox view asks again when opened; the enrollment screens do not depend on it.
   }
 }

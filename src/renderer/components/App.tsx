@@ -1,7 +1,28 @@
 import { useTranslation } from 'react-i18next';
 import { useStation } from '../store';
-import { ReadersPanel } from './ReadersPanel';
+import { AuditView } from './audit/AuditView';
+import { DiagnosticsView } from './diagnostics/DiagnosticsView';
+import { EnrollmentView } from './enrollment/EnrollmentView';
+import { NavBar } from './NavBar';
+import { OutboxView } from './outbox/OutboxView';
+import { SettingsPage } from './settings/SettingsPage';
 import { StatusBar } from './StatusBar';
+
+function CurrentView() {
+  const view = useStation((s) => s.view);
+  switch (view) {
+    case 'enrollment':
+      return <EnrollmentView />;
+    case 'outbox':
+      return <OutboxView />;
+    case 'audit':
+      return <AuditView />;
+    case 'diagnostics':
+      return <DiagnosticsView />;
+    case 'settings':
+      return <SettingsPage />;
+  }
+}
 
 export function App() {
   const { t } = useTranslation();
@@ -10,6 +31,7 @@ export function App() {
   return (
     <>
       <StatusBar />
+      {status === 'ready' && <NavBar />}
       <main>
         {status === 'connecting' && <p role="status">{t('app.connecting')}</p>}
         {status === 'failed' && (
@@ -17,7 +39,7 @@ export function App() {
             {t('app.failed', { reason: failure ?? '' })}
           </p>
         )}
-        {status === 'ready' && <ReadersPanel />}
+        {status === 'ready' && <CurrentView />}
       </main>
     </>
   );

@@ -4,17 +4,26 @@ import { useTranslation } from 'react-i18next';
 /** Operator-facing identifiers are one click from the clipboard (quality.md, usability). */
 export function CopyButton({ value, label }: { value: string; label: string }) {
   const { t } = useTranslation();
-  const [copied, setCopied] = useState(false);
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  const copy = async () => {
+    try {
+      if (!navigator.clipboard) throw new Error('no clipboard');
+      await navigator.clipboard.writeText(value);
+      setState('copied');
+    } catch {
+      setState('failed');
+    }
+  };
   return (
-    <button
-      type="button"
-      className="copy"
-      aria-label={`${t('readers.copy')} ${label}`}
-      onClick={() => {
-        void navigator.clipboard?.writeText(value).then(() => setCopied(true));
-      }}
-    >
-      {copied ? t('readers.copied') : t('readers.copy')}
-    </button>
+    <>
+      <button type="button" className="copy" aria-label={t('common.copyLabel', { what: label })} onClick={() => void copy()}>
+        {state === 'copied' ? t('common.copied') : t('common.copy')}
+      </button>
+      {state === 'failed' && (
+        <span className="copy-failed" role="status">
+          {t('common.copyFailed')}
+        </span>
+      )}
+    </>
   );
 }

@@ -1,16 +1,12 @@
 import { useTranslation } from 'react-i18next';
+import { formatClock } from '../format';
 import { useStation } from '../store';
 
+/** The banner on every screen: CM reachability in words (not only colour) and the training label. */
 export function StatusBar() {
   const { t } = useTranslation();
   const connection = useStation((s) => s.connection);
   const training = useStation((s) => s.training);
-  const text =
-    connection.mode === 'online'
-      ? t('connection.online')
-      : connection.mode === 'offline'
-        ? t('connection.offline', { since: new Date(connection.since).toLocaleTimeString() })
-        : t('connection.unconfigured');
   return (
     <header className="status-bar">
       <h1>{t('app.title')}</h1>
@@ -19,10 +15,17 @@ export function StatusBar() {
           {t('app.training')}
         </p>
       )}
-      <p className={`connection connection-${connection.mode}`} role="status" aria-live="polite">
-        <span aria-hidden="true">{connection.mode === 'online' ? '● ' : '○ '}</span>
-        {text}
-      </p>
+      <div className={`connection connection-${connection.mode}`} role="status" aria-live="polite" aria-atomic="true">
+        <p className="connection-state">
+          <span aria-hidden="true">{connection.mode === 'online' ? '● ' : connection.mode === 'offline' ? '▲ ' : '○ '}</span>
+          {connection.mode === 'online' && t('connection.online')}
+          {connection.mode === 'offline' && t('connection.offline', { since: formatClock(connection.since) })}
+          {connection.mode === 'unconfigured' && t('connection.unconfigured')}
+        </p>
+        {connection.mode === 'offline' && connection.reason !== '' && (
+          <p className="connection-reason">{t('connection.offlineReason', { reason: connection.reason })}</p>
+        )}
+      </div>
     </header>
   );
 }

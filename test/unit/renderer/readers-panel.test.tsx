@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope, EventChannel, StationBridge } from '../../../src/shared/contract';
 import { createClient } from '../../../src/renderer/client';
 import { App } from '../../../src/renderer/components/App';
-import { formatHex } from '../../../src/renderer/components/ReadersPanel';
+import { formatHex } from '../../../src/renderer/format';
 import { initI18n } from '../../../src/renderer/i18n';
 import { connectStore, useStation } from '../../../src/renderer/store';
 

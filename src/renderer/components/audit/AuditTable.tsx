@@ -1,0 +1,50 @@
+import { useTranslation } from 'react-i18next';
+import type { AuditEntry } from '../../../shared/audit';
+import { formatDateTime } from '../../format';
+
+const COLUMNS = [
+  'at',
+  'actor',
+  'action',
+  'result',
+  'reader',
+  'cardId',
+  'requestId',
+  'smartcardUuid',
+  'code',
+  'correlationId',
+  'message',
+] as const satisfies ReadonlyArray<keyof AuditEntry>;
+
+export function AuditTable({ entries }: { entries: AuditEntry[] }) {
+  const { t } = useTranslation();
+  if (entries.length === 0) return <p>{t('audit.empty')}</p>;
+  const none = t('common.none');
+  return (
+    <div className="table-scroll" role="region" aria-labelledby="audit-caption" tabIndex={0}>
+      <table className="audit-table">
+        <caption id="audit-caption">{t('audit.caption', { count: entries.length })}</caption>
+        <thead>
+          <tr>
+            {COLUMNS.map((column) => (
+              <th key={column} scope="col">
+                {t(`audit.col.${column}`)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((entry) => (
+            <tr key={entry.id}>
+              {COLUMNS.map((column) => (
+                <td key={column} className={`col-${column}`}>
+                  {column === 'at' ? formatDateTime(entry.at) : (entry[column] ?? none)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { type DiagnosticsReport, runDiagnostics } from '../../diagnostics';
+import { errorSummary } from '../../format';
+import { useClient, useStation } from '../../store';
+import { useAction } from '../../use-action';
+import { ErrorNotice } from '../ErrorNotice';
+import { FocusHeading } from '../FocusHeading';
+import { DiagnosticsReader } from './DiagnosticsReader';
+
+/** What the station sees right now: the smart card service, each reader, each card's ATR decoded. */
+export function DiagnosticsView() {
+  const { t } = useTranslation();
+  const client = useClient();
+  const navigation = useStation((s) => s.navigation);
+  const [report, setReport] = useState<DiagnosticsReport | null>(null);
+  const action = useAction();
+  const run = () => void action.run(async () => setReport(await runDiagnostics(client)));
+  useEffect(() => {
+    run();
+  }, []);
+  return (
+    <section className="view diagnostics" aria-labelledby="view-heading">
+      <FocusHeading level={2} id="view-heading" focusKey={navigation} focusOnMount={navigation > 0}>
+        {t('diagnostics.heading')}
+      </FocusHeading>
+      <button type="button" onClick={run} disabled={action.pending}>
+        {t('diagnostics.run')}
+      </button>
+      <p role="status" aria-live="polite">
+        {action.pending ? t('diagnostics.running') : ''}
+      </p>
+      {action.error && <ErrorNotice context={t('diagnostics.failed')} error={errorSummary(action.error)} />}
+      {report && (
+        <>
+          <dl className="inline">
+            <dt>{t('diagnostics.service')}</dt>
+            <dd className={report.service === 'up' ? 'ok' : 'warning'}>
+              <span aria-hidden="true">{report.service === 'up' ? '● ' : '▲ '}</span>
+              {report.service === 'up' ? t('diagnostics.serviceUp') : t('diagnostics.serviceDown')}
+            </dd>
+          </dl>
+          {report.readers.length === 0 ? (
+            <p>{t('diagnostics.noReaders')}</p>
+          ) : (
+            <ul className="diagnostics-readers">
+              {report.readers.map((reader) => (
+                <li key={reader.name}>
+                  <DiagnosticsReader name={reader.name} card={reader.card} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,45 @@
+import { useTranslation } from 'react-i18next';
+import type { EnrollmentState } from '../../../shared/enrollment';
+import { errorSummary } from '../../format';
+import { enrollmentCall, useClient } from '../../store';
+import { useAction } from '../../use-action';
+import { ErrorNotice } from '../ErrorNotice';
+import { PayloadView } from './PayloadView';
+import { RequestSummary } from './RequestSummary';
+import { RetireSummary } from './RetireSummary';
+
+type Chosen = Extract<EnrollmentState, { step: 'request-chosen' }>;
+
+/** Step 4: what will be sent and what will be retired; nothing leaves before Confirm. */
+export function Confirmation({ state }: { state: Chosen }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const action = useAction();
+  const { reader } = state;
+  return (
+    <div className="confirmation">
+      <p>{t('confirm.intro')}</p>
+      <RequestSummary request={state.request} />
+      <PayloadView payload={state.payload} />
+      <RetireSummary replacement={state.replacement} />
+      {action.error && <ErrorNotice context={t('confirm.failed')} error={errorSummary(action.error)} />}
+      <div className="actions">
+        <button
+          type="button"
+          className="primary"
+          disabled={action.pending}
+          onClick={() => void action.run(() => enrollmentCall(reader, () => client.call('enrollment.bind', { reader })))}
+        >
+          {t('confirm.confirm')}
+        </button>
+        <button
+          type="button"
+          disabled={action.pending}
+          onClick={() => void action.run(() => enrollmentCall(reader, () => client.call('enrollment.reset', { reader })))}
+        >
+          {t('confirm.back')}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+import { useTranslation } from 'react-i18next';
+import type { CmRequest } from '../../../shared/cm';
+import { targetUserLabel, templateLabel } from '../../format';
+import { CopyButton } from '../CopyButton';
+
+/** The chosen request, as the operator checks it against the person at the desk. */
+export function RequestSummary({ request }: { request: CmRequest }) {
+  const { t } = useTranslation();
+  return (
+    <dl className="request-summary">
+      <dt>{t('request.id')}</dt>
+      <dd>
+        <code>{request.uuid}</code>
+        <CopyButton value={request.uuid} label={t('request.id')} />
+      </dd>
+      <dt>{t('request.type')}</dt>
+      <dd>{request.type}</dd>
+      <dt>{t('request.status')}</dt>
+      <dd>{request.status}</dd>
+      <dt>{t('request.user')}</dt>
+      <dd>{targetUserLabel(request) ?? t('request.unknownUser')}</dd>
+      <dt>{t('request.template')}</dt>
+      <dd>{templateLabel(request) ?? t('common.none')}</dd>
+    </dl>
+  );
+}

@@ -1,0 +1,73 @@
+import { useTranslation } from 'react-i18next';
+import type { CmRequest } from '../../../shared/cm';
+import type { RequestSearchResult } from '../../../shared/enrollment';
+import { formatDateTime, listSource, shortGuid, targetUserLabel, templateLabel } from '../../format';
+
+interface Props {
+  result: RequestSearchResult;
+  choosing: boolean;
+  onChoose(request: CmRequest): void;
+}
+
+/** The requests found, captioned with where they come from: CM now, or the offline copy's age. */
+export function RequestTable({ result, choosing, onChoose }: Props) {
+  const { t } = useTranslation();
+  const source = listSource(result);
+  if (source.kind === 'none') return <p className="warning">{t('search.none')}</p>;
+  const caption =
+    source.kind === 'live' ? t('search.live') : source.at ? t('search.cache', { time: source.at }) : t('search.cacheUnknown');
+  const none = t('common.none');
+  return (
+    <table className={source.kind === 'live' ? 'requests' : 'requests offline-copy'}>
+      <caption>
+        <span aria-hidden="true">{source.kind === 'live' ? '● ' : '◷ '}</span>
+        {caption}
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('search.col.id')}</th>
+          <th scope="col">{t('search.col.type')}</th>
+          <th scope="col">{t('search.col.status')}</th>
+          <th scope="col">{t('search.col.user')}</th>
+          <th scope="col">{t('search.col.template')}</th>
+          <th scope="col">{t('search.col.submitted')}</th>
+          <th scope="col">{t('search.col.replaces')}</th>
+          <th scope="col">{t('search.col.action')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {result.requests.length === 0 && (
+          <tr>
+            <td colSpan={8}>{t('search.empty')}</td>
+          </tr>
+        )}
+        {result.requests.map((request) => {
+          const user = targetUserLabel(request);
+          return (
+            <tr key={request.uuid}>
+              <th scope="row">
+                <code title={request.uuid}>{request.uuid}</code>
+              </th>
+              <td>{request.type}</td>
+              <td>{request.status}</td>
+              <td>{user ?? t('request.unknownUser')}</td>
+              <td>{templateLabel(request) ?? none}</td>
+              <td>{request.submitted ? formatDateTime(request.submitted) : none}</td>
+              <td>{request.oldSmartcardUuid ? <code>{request.oldSmartcardUuid}</code> : none}</td>
+              <td>
+                <button
+                  type="button"
+                  disabled={choosing}
+                  aria-label={t('search.chooseLabel', { id: shortGuid(request.uuid), user: user ?? t('request.unknownUser') })}
+                  onClick={() => onChoose(request)}
+                >
+                  {t('search.choose')}
+                </button>
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

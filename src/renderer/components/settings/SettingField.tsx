@@ -1,0 +1,93 @@
+import { useTranslation } from 'react-i18next';
+import type { SettingKey } from '../../../shared/settings';
+import { LOCALES } from '../../i18n';
+import { FIELD_KINDS } from './draft';
+
+interface Props {
+  name: SettingKey;
+  idPrefix: string;
+  value: string | boolean;
+  managed: boolean;
+  /** What is wrong with this field, shown under it (and aria-invalid); null when nothing is. */
+  error: string | null;
+  onChange(value: string | boolean): void;
+}
+
+/** One setting: its label, its value, and "Managed by your organization" when IT decides it. */
+export function SettingField({ name, idPrefix, value, managed, error, onChange }: Props) {
+  const { t } = useTranslation();
+  const id = `${idPrefix}-${name}`;
+  const kind = FIELD_KINDS[name];
+  const describedBy = [managed ? `${id}-managed` : null, kind === 'list' ? `${id}-hint` : null, error ? `${id}-error` : null]
+    .filter(Boolean)
+    .join(' ');
+  const common = {
+    id,
+    'aria-describedby': describedBy || undefined,
+    'aria-invalid': error ? true : undefined,
+  };
+  const label = t(`settings.fields.${name}`);
+  return (
+    <div className={managed ? 'field setting managed' : 'field setting'} data-setting={name}>
+      {kind === 'boolean' ? (
+        <div className="check">
+          <input
+            {...common}
+            type="checkbox"
+            checked={value === true}
+            disabled={managed}
+            onChange={(event) => onChange(event.target.checked)}
+          />
+          <label htmlFor={id}>{label}</label>
+        </div>
+      ) : (
+        <label htmlFor={id}>{label}</label>
+      )}
+      {kind === 'locale' && (
+        <select {...common} value={String(value)} disabled={managed} onChange={(event) => onChange(event.target.value)}>
+          {Object.entries(LOCALES).map(([code, name]) => (
+            <option key={code} value={code} lang={code}>
+              {name}
+            </option>
+          ))}
+        </select>
+      )}
+      {kind === 'list' && (
+        <textarea
+          {...common}
+          rows={3}
+          spellCheck={false}
+          readOnly={managed}
+          value={String(value)}
+          onChange={(event) => onChange(event.target.value)}
+        />
+      )}
+      {(kind === 'text' || kind === 'number') && (
+        <input
+          {...common}
+          type="text"
+          inputMode={kind === 'number' ? 'numeric' : undefined}
+          spellCheck={false}
+          readOnly={managed}
+          value={String(value)}
+          onChange={(event) => onChange(event.target.value)}
+        />
+      )}
+      {kind === 'list' && (
+        <p id={`${id}-hint`} className="hint">
+          {t('settings.listHint')}
+        </p>
+      )}
+      {managed && (
+        <p id={`${id}-managed`} className="managed-note">
+          {t('settings.managed')}
+        </p>
+      )}
+      {error && (
+        <p id={`${id}-error`} className="field-error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

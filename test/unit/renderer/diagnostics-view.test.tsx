@@ -1,0 +1,103 @@
+import { cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DiagnosticsReport } from '../../../src/renderer/diagnostics';
+import { initI18n } from '../../../src/renderer/i18n';
+import type { AtrInfo } from '../../../src/shared/atr-info';
+import { ATR, CARD_ID, OTHER_READER, READER, snapshot } from './support/fixtures';
+import { renderStation, resetStore, settle } from './support/station';
+
+beforeAll(() => initI18n('en'));
+beforeEach(() => resetStore());
+afterEach(() => cleanup());
+
+const atrInfo: AtrInfo = {
+  atr: ATR,
+  ts: { byte: '3b', convention: 'direct' },
+  t0: { byte: '8d', historicalLength: 13 },
+  levels: [],
+  protocols: [1],
+  historical: { bytes: '80fba000000397425446590301', category: '80', content: { format: 'compact-tlv', objects: [], status: null } },
+  tck: { present: true, required: true, byte: 'c8', valid: false, expected: 'c9' },
+  contactless: null,
+};
+
+const report: DiagnosticsReport = {
+  service: 'up',
+  readers: [
+    {
+      name: READER,
+      card: { atr: ATR, atrInfo, model: 'YubiKey 5 NFC', identifier: { kind: 'piv-guid', value: CARD_ID }, identifierError: null },
+    },
+    { name: OTHER_READER, card: null },
+  ],
+};
+
+describe('diagnostics view', () => {
+  it('runs diagnostics when opened and shows the service, each reader and the decoded ATR', async () => {
+    let runs = 0;
+    const station = await renderStation({
+      'station.snapshot': () => snapshot(),
+      'outbox.list': () => [],
+      'diagnostics.run': () => {
+        runs += 1;
+        return report;
+      },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Diagnostics' }));
+    await settle();
+    expect(document.activeElement).toBe(screen.getByRole('heading', { level: 2, name: 'Diagnostics' }));
+    expect(station.callsTo('diagnostics.run')).toEqual([{}]);
+    expect(screen.getByText('Running')).toBeTruthy();
+    const reader = screen.getByRole('article', { name: READER });
+    const atr = reader.querySelector('code.atr');
+    expect(atr?.textContent).toBe('3B 8D 01 80 FB A0 00 00 03 97 42 54 46 59 03 01 C8');
+    expect(within(reader).getByText('T=1')).toBeTruthy();
+    expect(within(reader).getByText('Direct')).toBeTruthy();
+    expect(within(reader).getByText('Wrong: expected C9')).toBeTruthy();
+    expect(within(reader).getByText(CARD_ID)).toBeTruthy();
+    expect(within(screen.getByRole('article', { name: OTHER_READER })).getByText('No card')).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Run diagnostics again' }));
+    await settle();
+    expect(runs).toBe(2);
+  });
+
+  it('shows why an identifier could not be read, and an ATR that could not be decoded', async () => {
+    await renderStation({
+      'station.snapshot': () => snapshot(),
+      'outbox.list': () => [],
+      'diagnostics.run': (): DiagnosticsReport => ({
+        service: 'down',
+        readers: [
+          {
+            name: READER,
+            card: {
+              atr: '',
+              atrInfo: null,
+              model: null,
+              identifier: { kind: 'none', value: null },
+              identifierError: { code: 'PCSC_UNRESPONSIVE_CARD', message: 'The card does not answer.', details: {} },
+            },
+          },
+        ],
+      }),
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Diagnostics' }));
+    await settle();
+    expect(screen.getByText('Unavailable')).toBeTruthy();
+    const reader = screen.getByRole('article', { name: READER });
+    expect(within(reader).getByText('The card does not answer.')).toBeTruthy();
+    expect(within(reader).getByText('PCSC_UNRESPONSIVE_CARD')).toBeTruthy();
+    expect(within(reader).getByText('The ATR could not be decoded.')).toBeTruthy();
+    expect(within(reader).getByText('Not in the card table')).toBeTruthy();
+  });
+
+  it('says so when the station cannot run diagnostics', async () => {
+    await renderStation({ 'station.snapshot': () => snapshot(), 'outbox.list': () => [] });
+    fireEvent.click(screen.getByRole('button', { name: 'Diagnostics' }));
+    await settle();
+    const alert = screen.getByRole('alert');
+    expect(within(alert).getByText('Diagnostics could not run.')).toBeTruthy();
+    expect(within(alert).getByText('UNKNOWN_CHANNEL')).toBeTruthy();
+  });
+});

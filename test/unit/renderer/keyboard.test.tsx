@@ -1,0 +1,110 @@
+import { cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { initI18n } from '../../../src/renderer/i18n';
+import { VIEWS } from '../../../src/renderer/store';
+import {
+  cardRead,
+  chosen,
+  NEW_CARD,
+  operation,
+  OPERATION_ID,
+  READER,
+  reading,
+  readersWithCard,
+  request,
+  snapshot,
+  submitted,
+} from './support/fixtures';
+import { renderStation, resetStore, settle } from './support/station';
+
+beforeAll(() => initI18n('en'));
+beforeEach(() => resetStore());
+afterEach(() => cleanup());
+
+/**
+ * Keyboard activation without a real keyboard: the control must be a native button (Enter and
+ * Space activate it in every browser), enabled, in the tab order, and able to take focus; then
+ * activating it is a click. jsdom has no default actions for key events.
+ */
+function press(element: HTMLElement) {
+  expect(element.tagName).toBe('BUTTON');
+  expect((element as HTMLButtonElement).disabled).toBe(false);
+  expect(element.tabIndex).toBeGreaterThanOrEqual(0);
+  element.focus();
+  expect(document.activeElement).toBe(element);
+  fireEvent.click(element);
+}
+
+const CONTROL_ROLES = ['button', 'textbox', 'searchbox', 'combobox', 'checkbox'] as const;
+
+function expectEveryControlNamed() {
+  for (const role of CONTROL_ROLES) {
+    expect(screen.queryAllByRole(role, { name: '' }), `${role} without a name`).toEqual([]);
+  }
+  // No positive tabindex anywhere: the tab order is the reading order.
+  for (const element of document.querySelectorAll('[tabindex]')) {
+    expect(Number(element.getAttribute('tabindex'))).toBeLessThanOrEqual(0);
+  }
+}
+
+describe('keyboard and labels', () => {
+  it('runs the whole enrollment with keyboard-operable controls, focus on each new step heading', async () => {
+    const station = await renderStation({
+      'station.snapshot': () => snapshot(),
+      'outbox.list': () => [],
+      'requests.search': () => ({ requests: [request()], source: 'live', syncedAt: null }),
+      'enrollment.choose': () => chosen(),
+      'enrollment.bind': () => submitted('binding', { state: 'sending', operationId: OPERATION_ID }),
+    });
+    station.fire('readers.changed', readersWithCard());
+    station.fire('card.changed', { reader: READER, reading });
+    station.fire('enrollment.changed', cardRead());
+    await settle();
+    const region = screen.getByRole('region', { name: READER });
+    const heading = (name: string) => within(region).getByRole('heading', { level: 4, name });
+    expect(document.activeElement).toBe(heading('Choose the enrollment request'));
+    expectEveryControlNamed();
+
+    // Typing a query and pressing Enter submits the search form (implicit submission).
+    const box = within(region).getByRole('searchbox');
+    box.focus();
+    fireEvent.change(box, { target: { value: 'Alice' } });
+    const form = box.closest('form');
+    expect(form?.querySelector('button[type="submit"]')).toBeTruthy();
+    fireEvent.submit(form!);
+    await settle();
+    expect(station.callsTo('requests.search').at(-1)).toEqual({ query: 'Alice', limit: 100 });
+
+    press(within(region).getByRole('button', { name: /^Choose request/ }));
+    await settle();
+    expect(document.activeElement).toBe(heading('Check and confirm'));
+    expectEveryControlNamed();
+
+    press(within(region).getByRole('button', { name: 'Confirm and bind' }));
+    await settle();
+    expect(document.activeElement).toBe(heading('Binding the card'));
+
+    station.fire('enrollment.changed', submitted('done', { state: 'done', operationId: OPERATION_ID, smartcardUuid: NEW_CARD }));
+    expect(document.activeElement).toBe(heading('Done — remove the card'));
+    expectEveryControlNamed();
+  });
+
+  it('reaches every screen from the navigation; focus lands on its heading; every control is named', async () => {
+    await renderStation({
+      'station.snapshot': () => snapshot(),
+      'outbox.list': () => [operation()],
+      'audit.query': () => [],
+      'diagnostics.run': () => ({ service: 'up', readers: [] }),
+    });
+    const nav = screen.getByRole('navigation', { name: 'Screens' });
+    const headings = { enrollment: 'Enrollment', outbox: 'Outbox', audit: 'Audit log', diagnostics: 'Diagnostics', settings: 'Settings' };
+    for (const view of [...VIEWS].reverse()) {
+      const button = within(nav).getAllByRole('button')[VIEWS.indexOf(view)]!;
+      press(button);
+      await settle();
+      expect(button.getAttribute('aria-current')).toBe('page');
+      expect(document.activeElement).toBe(screen.getByRole('heading', { level: 2, name: headings[view] }));
+      expectEveryControlNamed();
+    }
+  });
+});

@@ -1,0 +1,143 @@
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
+import i18next from 'i18next';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { applyLocale, initI18n } from '../../../src/renderer/i18n';
+import type { SettingsUpdate, SettingsView } from '../../../src/shared/settings';
+import { managedKeys, settingsView, snapshot } from './support/fixtures';
+import { Refusal, renderStation, resetStore, settle } from './support/station';
+
+beforeAll(() => initI18n('en'));
+beforeEach(() => resetStore());
+afterEach(async () => {
+  cleanup();
+  await act(() => applyLocale('en'));
+});
+
+async function openSettings(view: SettingsView, update: (request: SettingsUpdate) => unknown = () => view) {
+  const station = await renderStation({
+    'station.snapshot': () => snapshot({ settings: view }),
+    'outbox.list': () => [],
+    'settings.update': update as (request: never) => unknown,
+  });
+  fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
+  return station;
+}
+
+describe('settings view', () => {
+  it('shows every setting; managed ones are read-only and say so', async () => {
+    await openSettings(settingsView({ managed: managedKeys('cmBaseUrl', 'trainingModeAllowed', 'updateFeedUrl') }));
+    expect(document.activeElement).toBe(screen.getByRole('heading', { level: 2, name: 'Settings' }));
+    const url = screen.getByRole('textbox', { name: 'CM REST API address' }) as HTMLInputElement;
+    expect(url.value).toBe('https://cm.contoso.com/CertificateManagement/api/v1.0/');
+    expect(url.readOnly).toBe(true);
+    expect(url.getAttribute('aria-describedby')).toMatch(/managed/);
+    expect(document.getElementById(url.getAttribute('aria-describedby') ?? '')?.textContent).toMatch(
+      'Managed by your organization',
+    );
+    expect((screen.getByRole('checkbox', { name: 'Training mode allowed' }) as HTMLInputElement).disabled).toBe(true);
+    // Editable ones are not.
+    const timeout = screen.getByRole('textbox', { name: 'CM timeout (milliseconds)' }) as HTMLInputElement;
+    expect(timeout.readOnly).toBe(false);
+    expect(timeout.value).toBe('15000');
+    expect((screen.getByRole('textbox', { name: 'Readers to hide (patterns)' }) as HTMLTextAreaElement).value).toBe('*Windows Hello*');
+    expect((screen.getByRole('combobox', { name: 'Language' }) as HTMLSelectElement).value).toBe('en');
+    expect(screen.getAllByText('Managed by your organization')).toHaveLength(3);
+  });
+
+  it('sends only what changed, typed, and shows SETTING_LOCKED next to the form', async () => {
+    const station = await openSettings(settingsView(), () =>
+      new Refusal({
+        code: 'SETTING_LOCKED',
+        message: 'cmTimeoutMs is managed by your organization.',
+        details: { key: 'cmTimeoutMs', keys: ['cmTimeoutMs'] },
+      }),
+    );
+    const timeout = screen.getByRole('textbox', { name: 'CM timeout (milliseconds)' });
+    fireEvent.change(timeout, { target: { value: '30000' } });
+    fireEvent.change(screen.getByRole('textbox', { name: 'Hosts allowed for Windows sign-in' }), {
+      target: { value: 'cm.contoso.com\n\n *.contoso.com ' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await settle();
+    expect(station.callsTo('settings.update')).toEqual([
+      { cmTimeoutMs: 30000, allowedAuthDomains: ['cm.contoso.com', '*.contoso.com'] },
+    ]);
+    const alert = screen.getByRole('alert');
+    expect(within(alert).getByText(/one you changed is managed by your organization/)).toBeTruthy();
+    expect(within(alert).getByText(/ask IT to change the setting/)).toBeTruthy();
+    expect(within(alert).getByText('cmTimeoutMs is managed by your organization.')).toBeTruthy();
+    expect(within(alert).getByText('SETTING_LOCKED')).toBeTruthy();
+    expect(timeout.getAttribute('aria-invalid')).toBe('true');
+    expect(document.getElementById(timeout.getAttribute('aria-describedby') ?? '')?.textContent).toMatch(/refused this one/);
+    expect(document.querySelector('ul.problems')?.textContent).toBe('CM timeout (milliseconds)');
+  });
+
+  it('shows SETTINGS_INVALID with the problems the station names', async () => {
+    await openSettings(settingsView(), () =>
+      new Refusal({
+        code: 'SETTINGS_INVALID',
+        message: 'The settings are not valid.',
+        details: { problems: ['cmBaseUrl: must use https:// (got "http://cm")'] },
+      }),
+    );
+    fireEvent.change(screen.getByRole('textbox', { name: 'CM REST API address' }), { target: { value: 'http://cm' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await settle();
+    expect(screen.getByRole('alert').textContent).toMatch(/a value is not valid/);
+    expect(screen.getByText('cmBaseUrl: must use https:// (got "http://cm")')).toBeTruthy();
+  });
+
+  it('refuses a number field that is not a whole number without calling the station', async () => {
+    const station = await openSettings(settingsView());
+    const days = screen.getByRole('textbox', { name: 'Days finished operations stay in the outbox' });
+    fireEvent.change(days, { target: { value: 'thirty' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await settle();
+    expect(station.callsTo('settings.update')).toEqual([]);
+    expect(days.getAttribute('aria-invalid')).toBe('true');
+    expect(document.activeElement).toBe(days);
+    expect(screen.getByText('Days finished operations stay in the outbox must be a whole number.')).toBeTruthy();
+  });
+
+  it('switches the language live when the locale is saved', async () => {
+    const base = settingsView();
+    const station = await openSettings(base, (update) => ({ ...base, values: { ...base.values, ...update } }));
+    fireEvent.change(screen.getByRole('combobox', { name: 'Language' }), { target: { value: 'fr' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await settle();
+    expect(station.callsTo('settings.update')).toEqual([{ locale: 'fr' }]);
+    expect(i18next.language).toBe('fr');
+    expect(document.documentElement.lang).toBe('fr');
+    expect(screen.getByRole('heading', { level: 2, name: 'Réglages' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Enregistrer les réglages' })).toBeTruthy();
+    expect(screen.getByText('Réglages enregistrés.')).toBeTruthy();
+    expect(screen.getByRole('heading', { level: 1, name: 'Poste d’enrôlement' })).toBeTruthy();
+  });
+
+  it('puts an invalid policy first, with its exact problems', async () => {
+    await openSettings(
+      settingsView({
+        managed: managedKeys(...(Object.keys(settingsView().values) as (keyof SettingsView['values'])[])),
+        policy: {
+          source: '/etc/enrollment-station/policy.json',
+          status: 'invalid',
+          problems: ['locked: "cmBaseUrl" is locked but has no value', 'cmTimeoutMs: must be at most 120000'],
+        },
+      }),
+    );
+    const alert = screen.getByRole('alert');
+    expect(within(alert).getByText(/policy file from your organization is invalid/)).toBeTruthy();
+    expect(within(alert).getByText('locked: "cmBaseUrl" is locked but has no value')).toBeTruthy();
+    expect(within(alert).getByText('cmTimeoutMs: must be at most 120000')).toBeTruthy();
+    expect(within(alert).getByText('Policy file: /etc/enrollment-station/policy.json')).toBeTruthy();
+    expect(screen.getAllByText('Managed by your organization')).toHaveLength(11);
+  });
+
+  it('follows settings.changed, including the locale', async () => {
+    const base = settingsView();
+    const station = await openSettings(base);
+    station.fire('settings.changed', { ...base, values: { ...base.values, cmTimeoutMs: 20000, locale: 'fr' } });
+    await settle();
+    expect((screen.getByRole('textbox', { name: 'Délai d’attente de CM (millisecondes)' }) as HTMLInputElement).value).toBe('20000');
+  });
+});
