@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Settings } from '../shared/settings';
+import type { Settings, SettingsView } from '../shared/settings';
 import type { CmTransport } from './cm';
 import { createSettingsService, type Policy, type SettingsService, type SettingsStore } from './config';
 import type { PcscBinding, ServiceProbe } from './pcsc';
@@ -97,12 +97,11 @@ export async function startStationRuntime(options: RuntimeOptions): Promise<Stat
  * as managed since changing it would have no effect while overridden.
  */
 export function withCmUrl(service: SettingsService, cmBaseUrl: string): SettingsService {
+  const decorate = (view: SettingsView): SettingsView => ({ ...view, managed: { ...view.managed, cmBaseUrl: true } });
   return {
-    ...service,
     effective: () => ({ ...service.effective(), cmBaseUrl }),
-    view: () => {
-      const view = service.view();
-      return { ...view, managed: { ...view.managed, cmBaseUrl: true } };
-    },
+    view: () => decorate(service.view()),
+    update: (patch) => decorate(service.update(patch)),
+    subscribe: (listener) => service.subscribe((view) => listener(decorate(view))),
   };
 }

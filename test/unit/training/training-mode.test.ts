@@ -1,0 +1,114 @@
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call } from '../../../src/main/dispatch';
+import { createJsonFileSettingsStore, parsePolicy } from '../../../src/main/config';
+import { chooseMode, startStationRuntime, type StationRuntime } from '../../../src/main/runtime';
+import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
+import { nextEvent } from '../../support/station-events';
+
+/** A stand-in for the organisation's real CM: it must never hear from a training station. */
+let realCm: Server;
+let realCmHits = 0;
+let dataDir: string;
+let runtime: StationRuntime;
+
+beforeAll(async () => {
+  realCm = createServer((_req, res) => {
+    realCmHits++;
+    res.writeHead(500).end();
+  });
+  await new Promise<void>((resolve) => realCm.listen(0, '127.0.0.1', resolve));
+  const realUrl = `http://127.0.0.1:${(realCm.address() as AddressInfo).port}/CertificateManagement/api/v1.0/`;
+  dataDir = mkdtempSync(join(tmpdir(), 'training-'));
+  runtime = await startStationRuntime({
+    version: '0',
+    actor: 'trainee',
+    dataDir,
+    defaultExportDir: join(dataDir, 'exports'),
+    policy: { status: 'none', source: null },
+    settingsStore: createJsonFileSettingsStore({ file: join(dataDir, 'settings.json') }),
+    // What the real transport would reach; training must not use it.
+    cmTransport: (url, init) => fetch(url.replace(/^https?:\/\/[^/]+\//, realUrl.replace(/CertificateManagement.*$/, '')), init),
+    realPcsc: () => {
+      throw new Error('training must not load the real PC/SC binding');
+    },
+  });
+});
+afterAll(async () => {
+  await runtime.close();
+  await new Promise((resolve) => realCm.close(resolve));
+});
+
+describe('training mode', () => {
+  it('is what a fresh install opens (no CM URL), unless policy forbids it', () => {
+    expect(chooseMode(DEFAULT_SETTINGS)).toBe('training');
+    expect(chooseMode({ ...DEFAULT_SETTINGS, cmBaseUrl: 'https://cm.contoso.com/' })).toBe('real');
+    expect(chooseMode({ ...DEFAULT_SETTINGS, cmBaseUrl: 'https://cm.contoso.com/', trainingMode: true })).toBe('training');
+    expect(chooseMode({ ...DEFAULT_SETTINGS, trainingModeAllowed: false })).toBe('real');
+    const policy = parsePolicy(Buffer.from(JSON.stringify({ values: { trainingModeAllowed: false }, locked: ['trainingModeAllowed'] })), 'p');
+    expect(policy.status).toBe('ok');
+  });
+
+  it('labels itself, offers simulated readers and sample cards, and enrolls against the simulator only', async () => {
+    expect(runtime.mode).toBe('training');
+    const h = runtime.station.handlers;
+    const snapshot = await call(h, 'station.snapshot', {});
+    expect(snapshot.training).toBe(true);
+    const info = await call(h, 'training.info', {});
+    expect(info.readers).toEqual(['Training Reader 1', 'Training Reader 2']);
+    expect(info.samples.length).toBeGreaterThanOrEqual(3);
+
+    const reader = info.readers[0]!;
+    const read = nextEvent(runtime.station, 'enrollment.changed', (s) => s.reader === reader && s.step === 'card-read' && s.card.cm.state !== 'asking');
+    await call(h, 'training.insertCard', { reader, sampleId: 'piv-1' });
+    await read;
+    const { requests } = await call(h, 'requests.search', { query: '' });
+    const enroll = requests.find((r) => r.oldSmartcardUuid === null)!;
+    expect(enroll.targetUserDisplayName).toBeTruthy(); // the simulator's directory names users
+    await call(h, 'enrollment.choose', { reader, requestId: enroll.uuid });
+    const done = nextEvent(runtime.station, 'enrollment.changed', (s) => s.step === 'done' && s.bind.state === 'done');
+    await call(h, 'enrollment.bind', { reader });
+    await done;
+    expect(realCmHits).toBe(0);
+  });
+
+  it('keeps its records apart from the real ones', () => {
+    expect(existsSync(join(dataDir, 'training', 'outbox'))).toBe(true);
+    expect(existsSync(join(dataDir, 'training', 'audit'))).toBe(true);
+    expect(readdirSync(dataDir).filter((f) => f === 'outbox' || f === 'audit')).toEqual([]);
+  });
+
+  it('refuses training controls outside training mode', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'real-'));
+    const real = await startStationRuntime({
+      version: '0',
+      actor: 'op',
+      dataDir: dir,
+      defaultExportDir: dir,
+      policy: { status: 'none', source: null },
+      settingsStore: createJsonFileSettingsStore({ file: join(dir, 'settings.json') }),
+      cmTransport: fetch,
+      realPcsc: () => ({ binding: { establish: () => { throw new Error('no pcsc here'); } }, probe: { isUp: async () => false, watch: () => () => undefined } }),
+      mode: 'real',
+    });
+    await expect(call(real.station.handlers, 'training.insertCard', { reader: 'x', sampleId: 'piv-1' })).rejects.toMatchObject({
+      code: 'TRAINING_FORBIDDEN',
+    });
+    await real.close();
+  });
+});
+
+describe('a CM URL chosen by the runtime (training simulator, --cm-url)', () => {
+  it('shows as managed in every settings view: snapshot, update reply and change event', async () => {
+    const h = runtime.station.handlers;
+    expect((await call(h, 'settings.get', {})).managed.cmBaseUrl).toBe(true);
+    const changed = nextEvent(runtime.station, 'settings.changed', () => true);
+    const reply = await call(h, 'settings.update', { locale: 'fr' });
+    expect(reply.managed.cmBaseUrl).toBe(true);
+    expect((await changed).managed.cmBaseUrl).toBe(true);
+  });
+});
