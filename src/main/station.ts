@@ -11,7 +11,8 @@ import { createConnectivity } from './connectivity';
 import { type AuditNote, createEnrollmentWorkflow } from './enrollment';
 import type { EventListener, Handlers } from './dispatch';
 import { createOutbox, type OutboxCmPort } from './outbox';
-import { createReaderMonitor, type PcscBinding, type ReaderMonitor, type ServiceProbe } from './pcsc';
+import { createReaderMonitor, type PcscBinding, type ReaderMonitor, runDiagnostics, type ServiceProbe } from './pcsc';
+import { createCardModelMatcher } from './pcsc/card-models';
 import { describeAtr } from './pcsc/describe';
 import { openRequestCache } from './requests';
 
@@ -179,6 +180,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
   if (cm) void requests.refresh().catch(() => undefined);
 
   const exportDir = () => settings.auditExportFolder || deps.defaultExportDir;
+  const cardModels = createCardModelMatcher();
   const trainingOnly = (): TrainingControls => {
     if (!deps.trainingControls) throw new StationError('TRAINING_FORBIDDEN', 'This is only available in training mode.');
     return deps.trainingControls;
@@ -221,6 +223,13 @@ export async function createStation(deps: StationDeps): Promise<Station> {
       return audit.exportCsv(query, join(dir, `enrollment-audit-${stamp}.csv`));
     },
     'settings.get': async () => deps.settings.view(),
+    'diagnostics.run': async () =>
+      runDiagnostics({
+        binding: deps.pcsc.binding,
+        probe: deps.pcsc.probe,
+        matcher: cardModels,
+        readerFilter: { include: settings.readerInclude, exclude: settings.readerExclude },
+      }),
     'training.info': async () => {
       const t = trainingOnly();
       return { readers: [...t.readers], samples: t.samples.map(({ id, label, atr }) => ({ id, label, atr })) };

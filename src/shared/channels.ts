@@ -25,6 +25,7 @@ export const INVOKE_CHANNELS = [
   'training.removeCard',
   'training.reset',
   'settings.update',
+  'diagnostics.run',
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 

@@ -7,6 +7,7 @@ import {
   requestSearchResultSchema,
   requestSearchSchema,
 } from './enrollment';
+import { diagnosticsReportSchema } from './diagnostics';
 import { errorPayloadSchema } from './errors';
 import { outboxDiscardRequestSchema, outboxListSchema, outboxOperationSchema, outboxRetryRequestSchema } from './outbox';
 import { type EventChannel, type InvokeChannel } from './channels';
@@ -86,6 +87,8 @@ export const invokeChannels = {
   /** Back to the simulator's seeded directory, so every sample card can be bound again. */
   'training.reset': { request: empty, response: empty },
   'settings.update': { request: settingsUpdateSchema, response: settingsViewSchema },
+  /** The service, every reader and card with the ATR's full meaning (also: npm run diag). */
+  'diagnostics.run': { request: empty, response: diagnosticsReportSchema },
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const eventChannels = {
