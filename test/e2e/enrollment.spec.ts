@@ -1,0 +1,100 @@
+import { expect, test } from '@playwright/test';
+import { chooseRequest, freshRequest, pivCard, region, shot, sim } from './support';
+
+test.beforeEach(async ({ page }) => {
+  // The seed has a handful of approved requests: each test starts from it again.
+  await sim.reset();
+  await page.goto(process.env.STATION_URL!);
+  await expect(page.getByText('CM online')).toBeVisible({ timeout: 10_000 });
+});
+
+test('a new enrolment online: the confirmation shows exactly what is sent, and the result the new smart card id', async ({ page }, testInfo) => {
+  const request = await freshRequest('enroll');
+  const card = await pivCard();
+  try {
+    await expect(region(page).getByText('CM does not know this card')).toBeVisible({ timeout: 10_000 });
+    await chooseRequest(page, request.id);
+    const payload = JSON.parse((await region(page).locator('figure.payload pre, figure.payload code').first().innerText()) || '{}');
+    expect(payload).toMatchObject({ requestid: request.id, atr: card.atr });
+    await shot(page, testInfo, 'confirmation');
+
+    await region(page).getByRole('button', { name: 'Confirm and bind' }).click();
+    await expect(region(page).getByRole('heading', { name: 'Done — remove the card' })).toBeVisible({ timeout: 10_000 });
+    const bound = (await sim.state()).smartcards.filter((c) => c.SerialNumber === `{${payload.cardid}}`);
+    expect(bound).toHaveLength(1);
+    await expect(region(page).getByText(bound[0]!.Uuid.toLowerCase()).first()).toBeVisible();
+    const posts = (await sim.received()).filter((r) => r.method === 'POST' && r.body.includes(payload.cardid));
+    expect(posts.map((p) => JSON.parse(p.body))).toEqual([payload]);
+    await shot(page, testInfo, 'done');
+  } finally {
+    await card.remove();
+  }
+  await expect(region(page)).toContainText('No card');
+});
+
+test('a replacement: the new card is bound, then the card it replaces is retired', async ({ page }, testInfo) => {
+  const request = await freshRequest('replace');
+  const card = await pivCard();
+  try {
+    await chooseRequest(page, request.id);
+    await expect(region(page).getByText('Card to retire')).toBeVisible();
+    await expect(region(page).getByText(request.replaces!).first()).toBeVisible();
+    await region(page).getByRole('button', { name: 'Confirm and bind' }).click();
+    await expect(region(page).getByRole('heading', { name: 'Done — remove the card' })).toBeVisible({ timeout: 10_000 });
+    await expect(region(page).getByText(`Replaced card retired: ${request.replaces}`)).toBeVisible();
+    expect((await sim.state()).smartcards.find((c) => c.Uuid.toLowerCase() === request.replaces)?.Status).toBe(6);
+    const put = (await sim.received()).find((r) => r.method === 'PUT' && r.path.toLowerCase().includes(request.replaces!));
+    expect(JSON.parse(put!.body)).toEqual({ status: 'Retired' });
+    await shot(page, testInfo, 'replaced');
+  } finally {
+    await card.remove();
+  }
+});
+
+test('CM down: the bind is queued; when CM is back it is replayed exactly once', async ({ page }, testInfo) => {
+  const request = await freshRequest('enroll');
+  const card = await pivCard();
+  try {
+    await chooseRequest(page, request.id);
+    const payload = JSON.parse(await region(page).locator('figure.payload pre, figure.payload code').first().innerText());
+    await sim.setFaults([{ fault: { kind: 'connection-reset' } }]);
+    await region(page).getByRole('button', { name: 'Confirm and bind' }).click();
+    await expect(region(page).getByText('Saved. It will be sent when CM is reachable.')).toBeVisible({ timeout: 10_000 });
+    await expect(page.getByText(/CM offline since/)).toBeVisible({ timeout: 10_000 });
+    await shot(page, testInfo, 'queued');
+
+    await sim.clearFaults();
+    await expect(page.getByText('CM online')).toBeVisible({ timeout: 15_000 });
+    await expect(region(page).getByText('New smart card id')).toBeVisible({ timeout: 15_000 });
+    // CM holds the card exactly once; the POSTs cut off while it was down never reached it.
+    const bound = (await sim.state()).smartcards.filter((c) => c.SerialNumber === `{${payload.cardid}}`);
+    expect(bound).toHaveLength(1);
+    // The outbox shows the one operation done, so nothing is left to send again.
+    await page.getByRole('button', { name: /^Outbox/ }).click();
+    const item = page.getByRole('article').filter({ hasText: payload.cardid });
+    await expect(item).toHaveCount(1);
+    await expect(item).toContainText('Done');
+    await shot(page, testInfo, 'outbox-after-replay');
+  } finally {
+    await card.remove();
+  }
+});
+
+test('a card swapped before confirming is never bound: the choice is dropped and the new card read', async ({ page }, testInfo) => {
+  const request = await freshRequest('enroll');
+  const first = await pivCard();
+  let second: Awaited<ReturnType<typeof pivCard>> | null = null;
+  try {
+    await chooseRequest(page, request.id);
+    const payload = JSON.parse(await region(page).locator('figure.payload pre, figure.payload code').first().innerText());
+    await first.remove();
+    second = await pivCard();
+    await expect(region(page).getByRole('button', { name: 'Confirm and bind' })).toHaveCount(0, { timeout: 10_000 });
+    await expect(region(page).getByRole('heading', { name: 'Choose the enrollment request' })).toBeVisible({ timeout: 10_000 });
+    await shot(page, testInfo, 'swapped');
+    expect((await sim.received()).filter((r) => r.method === 'POST' && r.body.includes(payload.cardid))).toHaveLength(0);
+  } finally {
+    await first.remove();
+    await second?.remove();
+  }
+});

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { expect, type Page } from '@playwright/test';
+import type { FaultRule } from '../../src/main/training/cm-sim';
+import { insertCard, type VirtualCard } from '../support/vcard';
+
+/** The CM simulator's admin endpoint (started by global-setup in the runner process). */
+async function admin(method: string, path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${process.env.CM_ADMIN_URL}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`simulator admin ${method} ${path}: ${response.status}`);
+  const text = await response.text();
+  return text ? JSON.parse(text) : null;
+}
+
+interface SimState {
+  requests: { Uuid: string; Status: number; OldSmartcardUuid: string }[];
+  smartcards: { Uuid: string; Status: number; SerialNumber: string }[];
+}
+export const sim = {
+  state: () => admin('GET', 'state') as Promise<SimState>,
+  received: () => admin('GET', 'received') as Promise<{ method: string; path: string; body: string }[]>,
+  setFaults: (rules: FaultRule[]) => admin('PUT', 'faults', rules),
+  clearFaults: () => admin('DELETE', 'faults'),
+  reset: () => admin('POST', 'reset'),
+};
+
+const EMPTY = '00000000-0000-0000-0000-000000000000';
+/** An Approved request of the seed (each test resets the simulator first). */
+export async function freshRequest(kind: 'enroll' | 'replace'): Promise<{ id: string; replaces: string | null }> {
+  const { requests } = await sim.state();
+  const request = requests.find(
+    (r) => r.Status === 3 && (kind === 'enroll' ? r.OldSmartcardUuid === EMPTY : r.OldSmartcardUuid !== EMPTY),
+  );
+  if (!request) throw new Error(`the simulator seed has no approved ${kind} request`);
+  return { id: request.Uuid.toLowerCase(), replaces: request.OldSmartcardUuid === EMPTY ? null : request.OldSmartcardUuid.toLowerCase() };
+}
+
+export const READER = 'Virtual PCD 00 00';
+export const PIV_ATR = '3bfd1300008131fe158073c021c057597562694b657940';
+
+/** A PIV card with a GUID of its own, so every test binds a card CM has never seen. */
+export function pivCard(reader: 0 | 1 = 0): Promise<VirtualCard> {
+  return insertCard({ reader, atr: PIV_ATR, behaviour: { kind: 'piv', guid: randomBytes(16).toString('hex') } });
+}
+
+export function region(page: Page, reader = READER) {
+  return page.getByRole('region', { name: reader });
+}
+
+/** From a freshly read card to the confirmation screen, through the search, as an operator would. */
+export async function chooseRequest(page: Page, requestId: string): Promise<void> {
+  const panel = region(page);
+  await expect(panel.getByRole('heading', { name: 'Choose the enrollment request' })).toBeVisible({ timeout: 10_000 });
+  await panel.getByLabel('Request id, user or template').fill(requestId.slice(0, 8));
+  await panel.getByRole('button', { name: 'Search', exact: true }).click();
+  await panel.getByRole('button', { name: new RegExp(`^Choose request ${requestId.slice(0, 8)}`) }).click();
+  await expect(panel.getByRole('heading', { name: 'Check and confirm' })).toBeVisible();
+}
+
+export async function shot(page: Page, testInfo: import('@playwright/test').TestInfo, name: string): Promise<void> {
+  const path = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: 'image/png' });
+}
