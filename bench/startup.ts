@@ -1,0 +1,58 @@
+/**
+ * Start-up and size (quality.md "Performance figures"), measured side by side in one run:
+ * - time to a ready station (training runtime: simulator, simulated readers, journals opened,
+ *   first snapshot answered) vs a bare Node process start, median of N runs each;
+ * - the renderer bundle, raw and gzip.
+ *
+ *   node_modules/.bin/tsx bench/startup.ts [--runs 9]
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '9' } } });
+const runs = Number(values.runs);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function timeProcess(args: string[]): number {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
+  return performance.now() - started;
+}
+
+const READY = `
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { startNodeRuntime } = await import('./src/main/cli/node-runtime.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'bench-start-'));
+  const runtime = await startNodeRuntime({ dataDir: dir, policy: join(dir, 'none.json'), mode: 'training' });
+  await runtime.station.handlers['station.snapshot']({});
+  await runtime.close();
+  process.exit(0);
+`;
+
+const bare: number[] = [];
+const station: number[] = [];
+for (let i = 0; i < runs; i++) {
+  // Interleaved, so drift in the machine's load hits both sides alike.
+  bare.push(timeProcess(['--import', 'tsx', '-e', 'process.exit(0)']));
+  station.push(timeProcess(['--import', 'tsx', '--input-type=module', '-e', READY]));
+}
+const b = median(bare);
+const s = median(station);
+console.log(`start-up: ready station ${s.toFixed(0)} ms vs bare node (same loader) ${b.toFixed(0)} ms: ratio ${(s / b).toFixed(2)} (median of ${runs})`);
+console.log(`start-up: station's own share ${(s - b).toFixed(0)} ms`);
+
+const assets = join('out', 'renderer', 'assets');
+let raw = 0;
+let gz = 0;
+for (const file of readdirSync(assets)) {
+  const path = join(assets, file);
+  raw += statSync(path).size;
+  gz += gzipSync(readFileSync(path)).length;
+}
+console.log(`renderer bundle: ${(raw / 1024).toFixed(0)} KiB raw, ${(gz / 1024).toFixed(0)} KiB gzip (${readdirSync(assets).length} files)`);
