@@ -13,7 +13,8 @@ if (run('node', ['scripts/build.mjs']) !== 0) process.exit(1);
 function electronBinary() {
   try {
     const installer = require.resolve('electron/install.js');
-    if (run(process.execPath, [installer]) !== 0) return null;
+    // Its stack trace on an offline machine says less than the message below; keep it quiet.
+    if (run(process.execPath, [installer], { stdio: 'ignore' }) !== 0) return null;
     return require('electron'); // the path of the binary
   } catch {
     return null;
