@@ -1,0 +1,2 @@
+export { createAuditLog } from './audit-log';
+export type { AuditLog, AuditLogOptions } from './audit-log';

@@ -1,0 +1,73 @@
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { StationError } from '../../shared/errors';
+
+/** Wrap a Node fs failure in the station's error type, keeping the errno code for diagnostics. */
+export function storageIoError(action: string, path: string, err: unknown): StationError {
+  const errno = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : 'unknown';
+  return new StationError('STORAGE_IO', `The station could not ${action} its data file (${errno}).`, { path, errno });
+}
+
+/** Write the whole buffer at `position`: writeSync may write less than asked (e.g. a full disk). */
+export function writeAllSync(fd: number, data: Buffer, position: number): void {
+  let written = 0;
+  while (written < data.length) {
+    written += writeSync(fd, data, written, data.length - written, position + written);
+  }
+}
+
+/**
+ * Make a rename or a file creation itself durable: on POSIX the directory entry lives in the
+ * directory, which has to be fsync'd separately. Windows cannot open a directory for flushing; NTFS
+ * journals its metadata, so the rename is durable there once MoveFileEx returns.
+ */
+export function fsyncDirectory(dir: string): void {
+  if (process.platform === 'win32') return;
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The temp file next to `path` that an interrupted replace may leave behind. */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.tmp`);
+}
+
+/** Write `data` to a fresh temp file and flush it; the target is not touched yet. */
+export function writeTempDurably(path: string, data: Buffer): string {
+  const temp = tempPathFor(path);
+  try {
+    const fd = openSync(temp, 'w');
+    try {
+      writeAllSync(fd, data, 0);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    return temp;
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw storageIoError('write', path, err);
+  }
+}
+
+/** Put a flushed temp file in place of `path` and make the rename itself durable. */
+export function renameDurably(temp: string, path: string): void {
+  try {
+    renameSync(temp, path);
+    fsyncDirectory(dirname(path));
+  } catch (err) {
+    throw storageIoError('replace', path, err);
+  }
+}
+
+/**
+ * Replace `path` with `data` so a crash leaves either the old or the new content, never a mix:
+ * temp file + fsync + rename + fsync of the directory.
+ */
+export function replaceFileDurably(path: string, data: Buffer): void {
+  renameDurably(writeTempDurably(path, data), path);
+}

@@ -1,0 +1,302 @@
+/**
+ * The station's durable storage: an append-only journal of framed JSON records, fdatasync'd before
+ * an append resolves.
+ *
+ * Why this and not SQLite in WAL mode: SQLite would be a native module (better-sqlite3) that has to
+ * be rebuilt for every Electron ABI and every target platform, on top of the PC/SC addon we already
+ * rebuild. What the outbox and the audit log need is small: append a record durably, read all
+ * records back at start-up, occasionally rewrite a snapshot. That is one `writeSync` + `fdatasync`
+ * per batch, which we control completely and can crash-test ourselves (test/crash), with no query
+ * planner, page cache or locking protocol in between. The data is small (hundreds of operations, an
+ * audit trail of a badge office), so rebuilding state in memory at start-up is cheap.
+ *
+ * Guarantees:
+ * - `append` resolves only after the record's bytes and the file size are on disk (fdatasync).
+ *   Appends issued while a flush is running are written together and share the next fdatasync
+ *   (group commit), so concurrent callers do not pay one disk flush each.
+ * - Opening validates every record (length guard, CRC-32, JSON, the caller's zod schema). An
+ *   unfinished append at the end (crash mid-write) was never acknowledged: it is cut off and
+ *   reported. Any other damage is a STORAGE_CORRUPT error naming the offset; nothing is dropped.
+ * - `compact` replaces the file with a snapshot via temp file + fsync + rename + directory fsync, so
+ *   a crash leaves either the old journal or the new one.
+ * - After a failed write or flush the journal refuses further appends (STORAGE_IO): after a failed
+ *   fsync the kernel may have dropped the dirty pages, so only a reopen can tell what is on disk.
+ */
+import { closeSync, existsSync, fdatasync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { z } from 'zod';
+import { StationError } from '../../shared/errors';
+import { fsyncDirectory, renameDurably, storageIoError, tempPathFor, writeAllSync, writeTempDurably } from './durable-fs';
+import { encodeFrame, readFrame } from './frame';
+
+export interface JournalRecovery {
+  /** Set when open cut off an unfinished append at the end of the file. */
+  truncatedTail: { offset: number; droppedBytes: number; reason: string } | null;
+}
+
+export interface OpenJournalOptions<T> {
+  path: string;
+  /** Every record read back is parsed with this; a record that does not fit is STORAGE_CORRUPT. */
+  schema: z.ZodType<T>;
+}
+
+export interface Journal<T> {
+  /** Resolves once the record is on disk. */
+  append(record: T): Promise<void>;
+  /** Replace the whole journal with `records`, atomically; appends issued later follow them. */
+  compact(records: readonly T[]): Promise<void>;
+  /** Records in the file now (loaded + appended since the last compaction). */
+  readonly recordCount: number;
+  readonly sizeBytes: number;
+  /** Waits for queued appends, then closes the file. */
+  close(): Promise<void>;
+}
+
+export interface OpenedJournal<T> {
+  journal: Journal<T>;
+  records: T[];
+  recovery: JournalRecovery;
+}
+
+type Settle = { resolve: () => void; reject: (err: StationError) => void };
+type Task<T> =
+  | ({ kind: 'append'; frame: Buffer } & Settle)
+  | ({ kind: 'compact'; records: readonly T[] } & Settle)
+  | ({ kind: 'close' } & Settle);
+
+function corrupt(path: string, offset: number, reason: string): StationError {
+  return new StationError(
+    'STORAGE_CORRUPT',
+    `The station's data file is damaged at byte ${offset} (${reason}). It was left untouched; ask IT to restore it from backup or inspect it.`,
+    { path, offset, reason },
+  );
+}
+
+function encodeRecord(record: unknown): Buffer {
+  return encodeFrame(Buffer.from(JSON.stringify(record), 'utf8'));
+}
+
+function parseRecords<T>(path: string, data: Buffer, schema: z.ZodType<T>) {
+  const records: T[] = [];
+  let offset = 0;
+  for (;;) {
+    const read = readFrame(data, offset);
+    if (read.kind === 'end') return { records, validLength: offset, torn: null };
+    if (read.kind === 'torn') return { records, validLength: offset, torn: read.reason };
+    if (read.kind === 'corrupt') throw corrupt(path, offset, read.reason);
+    let json: unknown;
+    try {
+      json = JSON.parse(read.payload.toString('utf8'));
+    } catch {
+      throw corrupt(path, offset, 'record is not JSON');
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw corrupt(path, offset, `record does not match its schema: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`);
+    }
+    records.push(parsed.data);
+    offset = read.next;
+  }
+}
+
+function createEmptyFile(path: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    const fd = openSync(path, 'wx');
+    try {
+      fdatasyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    fsyncDirectory(dirname(path));
+  } catch (err) {
+    throw storageIoError('create', path, err);
+  }
+}
+
+/** Closing after a failure: the failure is what the caller needs to hear about. */
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // already reporting the original error
+  }
+}
+
+function flush(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+}
+
+export async function openJournal<T>(options: OpenJournalOptions<T>): Promise<OpenedJournal<T>> {
+  const { path, schema } = options;
+  try {
+    // A compaction that crashed before its rename leaves a temp file; the journal itself is intact.
+    rmSync(tempPathFor(path), { force: true });
+  } catch (err) {
+    throw storageIoError('clean up', path, err);
+  }
+  if (!existsSync(path)) createEmptyFile(path);
+
+  let data: Buffer;
+  let fd: number;
+  try {
+    fd = openSync(path, 'r+');
+    data = readFileSync(fd);
+  } catch (err) {
+    throw storageIoError('read', path, err);
+  }
+
+  let scan: ReturnType<typeof parseRecords<T>>;
+  try {
+    scan = parseRecords(path, data, schema);
+  } catch (err) {
+    closeQuietly(fd);
+    throw err;
+  }
+
+  const recovery: JournalRecovery = { truncatedTail: null };
+  if (scan.torn !== null) {
+    try {
+      ftruncateSync(fd, scan.validLength);
+      fdatasyncSync(fd);
+    } catch (err) {
+      closeQuietly(fd);
+      throw storageIoError('repair', path, err);
+    }
+    recovery.truncatedTail = { offset: scan.validLength, droppedBytes: data.length - scan.validLength, reason: scan.torn };
+  }
+
+  return { journal: createJournal(path, fd, scan.validLength, scan.records.length), records: scan.records, recovery };
+}
+
+function createJournal<T>(path: string, initialFd: number, initialSize: number, initialCount: number): Journal<T> {
+  let fd: number | null = initialFd;
+  let size = initialSize;
+  let recordCount = initialCount;
+  /** Set once a write or flush has failed, or the journal was closed: every later task is refused with it. */
+  let refusal: StationError | null = null;
+  const queue: Task<T>[] = [];
+  let draining = false;
+
+  function closeFd(): void {
+    if (fd === null) return;
+    const open = fd;
+    fd = null;
+    // Nothing is pending on it (every write was flushed or refused), so there is nothing to lose.
+    closeQuietly(open);
+  }
+
+  async function writeBatch(target: number, batch: Array<Extract<Task<T>, { kind: 'append' }>>): Promise<void> {
+    const bytes = batch.length === 1 ? batch[0]!.frame : Buffer.concat(batch.map((task) => task.frame));
+    try {
+      writeAllSync(target, bytes, size);
+      await flush(target);
+    } catch (err) {
+      refusal = storageIoError('write', path, err);
+      // Best effort: do not leave half a batch for the next append to build on.
+      try {
+        ftruncateSync(target, size);
+      } catch {
+        // the refusal above already stops every later write
+      }
+      throw refusal;
+    }
+    size += bytes.length;
+    recordCount += batch.length;
+  }
+
+  /**
+   * Runs as one task of the queue, so no append interleaves with the snapshot. Its flushes are
+   * synchronous: compaction is rare and small, and it keeps the file handle swap in one step.
+   */
+  function compactNow(records: readonly T[]): void {
+    if (fd === null) throw storageIoError('write', path, new Error('closed'));
+    const bytes = Buffer.concat(records.map(encodeRecord));
+    // Until the rename, a failure leaves the current journal in use and untouched.
+    const temp = writeTempDurably(path, bytes);
+    try {
+      // Windows cannot rename over a file that is still open.
+      closeFd();
+      renameDurably(temp, path);
+      fd = openSync(path, 'r+');
+    } catch (err) {
+      refusal = err instanceof StationError ? err : storageIoError('replace', path, err);
+      throw refusal;
+    }
+    size = bytes.length;
+    recordCount = records.length;
+  }
+
+  function settle(tasks: Settle[], err: unknown): void {
+    for (const task of tasks) {
+      if (err === null) task.resolve();
+      else task.reject(err instanceof StationError ? err : storageIoError('write', path, err));
+    }
+  }
+
+  async function drain(): Promise<void> {
+    draining = true;
+    while (queue.length > 0) {
+      const head = queue[0]!;
+      if (refusal !== null || fd === null) {
+        const reason = refusal ?? storageIoError('write', path, new Error('closed'));
+        for (const task of queue.splice(0)) {
+          if (task.kind === 'close') {
+            closeFd();
+            task.resolve();
+          } else task.reject(reason);
+        }
+        break;
+      }
+      if (head.kind === 'append') {
+        let n = 1;
+        while (n < queue.length && queue[n]!.kind === 'append') n++;
+        const batch = queue.splice(0, n) as Array<Extract<Task<T>, { kind: 'append' }>>;
+        try {
+          await writeBatch(fd, batch);
+          settle(batch, null);
+        } catch (err) {
+          settle(batch, err);
+        }
+        continue;
+      }
+      queue.shift();
+      try {
+        if (head.kind === 'compact') compactNow(head.records);
+        else {
+          refusal = new StationError('STORAGE_IO', 'The data file is closed.', { path });
+          closeFd();
+        }
+        settle([head], null);
+      } catch (err) {
+        settle([head], err);
+      }
+    }
+    draining = false;
+  }
+
+  function enqueue(task: Task<T>): void {
+    queue.push(task);
+    if (!draining) void drain();
+  }
+
+  return {
+    append(record) {
+      const frame = encodeRecord(record);
+      return new Promise((resolve, reject) => enqueue({ kind: 'append', frame, resolve, reject }));
+    },
+    compact(records) {
+      return new Promise((resolve, reject) => enqueue({ kind: 'compact', records: [...records], resolve, reject }));
+    },
+    get recordCount() {
+      return recordCount;
+    },
+    get sizeBytes() {
+      return size;
+    },
+    close() {
+      return new Promise((resolve, reject) => enqueue({ kind: 'close', resolve, reject }));
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import type { AuditAction, AuditEntryInput } from '../../shared/audit';
+import { StationError } from '../../shared/errors';
+import type { OutboxError, OutboxOperation } from '../../shared/outbox';
+import { backoffDelay, type BackoffPolicy } from './backoff';
+import { classifyFailure, correlationIdOf } from './classify';
+import type { CmOutcome } from './send';
+
+/**
+ * The outbox's state transitions as pure functions: given an operation and what happened, its next
+ * state and the audit entry that records it. No I/O and no clock reads, so every rule is testable
+ * on its own and the outbox only decides when to apply them.
+ */
+
+export const AUDIT_ACTIONS_BY_KIND = {
+  bind: { queued: 'bind.queued', deferred: 'bind.deferred', done: 'bind.done', failed: 'bind.failed' },
+  retire: { queued: 'retire.queued', deferred: 'retire.deferred', done: 'retire.done', failed: 'retire.failed' },
+} as const satisfies Record<OutboxOperation['kind'], Record<string, AuditAction>>;
+
+export function toOutboxError(err: StationError): OutboxError {
+  return { code: err.code, message: err.message, correlationId: correlationIdOf(err) };
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+export function auditEntryFor(
+  actor: string,
+  op: OutboxOperation,
+  action: AuditAction,
+  result: AuditEntryInput['result'],
+  extra: { error?: StationError | OutboxError | null; message?: string | null; smartcardUuid?: string | null } = {},
+): AuditEntryInput {
+  const bind = op.kind === 'bind' ? op : null;
+  const error = extra.error ?? null;
+  return {
+    actor,
+    action,
+    reader: bind?.reader ?? null,
+    cardId: bind?.cardId ?? null,
+    atr: bind?.atr ?? null,
+    requestId: op.requestId,
+    smartcardUuid: extra.smartcardUuid ?? (op.kind === 'retire' ? op.smartcardUuid : (op.result?.smartcardUuid ?? null)),
+    result,
+    code: error?.code ?? null,
+    correlationId: error === null ? null : error instanceof StationError ? correlationIdOf(error) : error.correlationId,
+    message: extra.message ?? error?.message ?? null,
+  };
+}
+
+/** The state written before CM hears of the operation. */
+export function startSending(op: OutboxOperation, now: number): OutboxOperation {
+  return { ...op, state: 'sending', attempts: op.attempts + 1, nextAttemptAt: null, updatedAt: iso(now) };
+}
+
+export interface Settlement {
+  next: OutboxOperation;
+  entry: AuditEntryInput;
+  /** How the line to CM looks after this answer. */
+  connection: { kind: 'answered' } | { kind: 'unchanged' } | { kind: 'pause-until'; at: number };
+}
+
+export interface SettleContext {
+  actor: string;
+  now: number;
+  backoff: BackoffPolicy;
+  random: () => number;
+}
+
+/** Where a 'sending' operation goes once CM has answered (or failed to). */
+export function settleSend(op: OutboxOperation, outcome: CmOutcome, ctx: SettleContext): Settlement {
+  const { actor, now } = ctx;
+  const actions = AUDIT_ACTIONS_BY_KIND[op.kind];
+  if (outcome.ok) {
+    return {
+      next: {
+        ...op,
+        state: 'done',
+        updatedAt: iso(now),
+        nextAttemptAt: null,
+        lastError: null,
+        result: { smartcardUuid: outcome.smartcardUuid },
+        outcomeUnknown: false,
+      },
+      entry: auditEntryFor(actor, op, actions.done, 'ok', {
+        smartcardUuid: outcome.smartcardUuid,
+        message: outcome.settledByLookup ? 'CM already had this card bound by an earlier send; not sent again.' : null,
+      }),
+      connection: { kind: 'answered' },
+    };
+  }
+
+  const { error, phase } = outcome;
+  const disposition = classifyFailure(error);
+  // A failed lookup leaves the question open; a failed send answers it by how it failed.
+  const outcomeUnknown = phase === 'lookup' ? op.outcomeUnknown : disposition.mayHaveReachedCm;
+  const lastError = toOutboxError(error);
+  if (disposition.kind === 'retry') {
+    const delay = disposition.delay === 'max' ? ctx.backoff.maxMs : backoffDelay(ctx.backoff, op.attempts, ctx.random);
+    return {
+      next: { ...op, state: 'pending', updatedAt: iso(now), nextAttemptAt: iso(now + delay), lastError, outcomeUnknown },
+      entry: auditEntryFor(actor, op, actions.deferred, 'queued', { error }),
+      connection: disposition.pauseQueue ? { kind: 'pause-until', at: now + delay } : { kind: 'unchanged' },
+    };
+  }
+  return {
+    next: { ...op, state: 'needs-attention', updatedAt: iso(now), nextAttemptAt: null, lastError, outcomeUnknown },
+    entry: auditEntryFor(actor, op, actions.failed, 'failed', { error }),
+    connection: { kind: 'unchanged' },
+  };
+}

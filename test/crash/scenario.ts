@@ -1,0 +1,40 @@
+import { EMPTY_GUID, REQUEST_STATUS_NUMBERS, SMARTCARD_STATUS_NUMBERS } from '../../src/shared/cm';
+import type { OutboxOperationInput } from '../../src/shared/outbox';
+import { seedDirectory, seedGuid, type SimState } from '../../src/main/training/cm-sim';
+
+/**
+ * The crash test's workload, the same in the parent and in every child: `count` approved requests
+ * in the simulated CM, each to be bound to a new card; every third one replaces an Active card
+ * that must be retired after the bind.
+ */
+export const ATR = '3b8d0180fba000000397425446590301c8';
+
+export interface Scenario {
+  seed: SimState;
+  /** In the order an operator would queue them. */
+  plan: OutboxOperationInput[];
+}
+
+export const planKey = (op: OutboxOperationInput): string => (op.kind === 'bind' ? `bind ${op.cardId}` : `retire ${op.smartcardUuid}`);
+
+export function buildScenario(count: number): Scenario {
+  const base = seedDirectory();
+  const requestTemplate = base.requests.find((r) => r.Status === REQUEST_STATUS_NUMBERS.Approved && r.OldSmartcardUuid !== EMPTY_GUID);
+  const cardTemplate = base.smartcards.find((c) => c.Uuid === requestTemplate?.OldSmartcardUuid);
+  if (requestTemplate === undefined || cardTemplate === undefined) throw new Error('the training seed has no replacement request');
+
+  const seed: SimState = { ...base, requests: [...base.requests], smartcards: [...base.smartcards] };
+  const plan: OutboxOperationInput[] = [];
+  for (let i = 0; i < count; i++) {
+    const requestId = seedGuid(`crash/request/${i}`);
+    const cardId = seedGuid(`crash/card/${i}`);
+    const replaces = i % 3 === 0 ? seedGuid(`crash/old-card/${i}`) : null;
+    seed.requests.push({ ...requestTemplate, Uuid: requestId, OldSmartcardUuid: replaces ?? EMPTY_GUID, NewSmartcardUuid: EMPTY_GUID });
+    plan.push({ kind: 'bind', requestId, cardId, atr: ATR, reader: `Crash Reader ${i % 4}` });
+    if (replaces !== null) {
+      seed.smartcards.push({ ...cardTemplate, Uuid: replaces, Status: SMARTCARD_STATUS_NUMBERS.Active, SerialNumber: `{${seedGuid(`crash/old-serial/${i}`)}}` });
+      plan.push({ kind: 'retire', requestId, smartcardUuid: replaces });
+    }
+  }
+  return { seed, plan };
+}

@@ -1,0 +1,272 @@
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type * as realFs from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { StationError } from '../../../src/shared/errors';
+
+// Count and break flushes without touching the journal's API: the journal imports node:fs.
+const fsControl = vi.hoisted(() => ({ fdatasyncCalls: 0, failNextFlush: false }));
+vi.mock('node:fs', async (importOriginal) => {
+  const actual = await importOriginal<typeof realFs>();
+  return {
+    ...actual,
+    fdatasync: (fd: number, callback: (err: NodeJS.ErrnoException | null) => void) => {
+      fsControl.fdatasyncCalls++;
+      if (fsControl.failNextFlush) {
+        fsControl.failNextFlush = false;
+        const err: NodeJS.ErrnoException = new Error('EIO: i/o error, fdatasync');
+        err.code = 'EIO';
+        callback(err);
+        return;
+      }
+      actual.fdatasync(fd, callback);
+    },
+  };
+});
+
+const { openJournal } = await import('../../../src/main/journal');
+const { encodeFrame } = await import('../../../src/main/journal/frame');
+const { crc32 } = await import('../../../src/main/journal/crc32');
+
+const recordSchema = z.strictObject({ n: z.number().int(), text: z.string() });
+type Rec = z.infer<typeof recordSchema>;
+const rec = (n: number): Rec => ({ n, text: `record ${n} ${'x'.repeat(n % 7)}` });
+
+let dir: string;
+let path: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'journal-test-'));
+  path = join(dir, 'test.journal');
+  fsControl.fdatasyncCalls = 0;
+  fsControl.failNextFlush = false;
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function writeRecords(records: Rec[]): Promise<void> {
+  const { journal } = await openJournal({ path, schema: recordSchema });
+  for (const r of records) await journal.append(r);
+  await journal.close();
+}
+
+async function openError(): Promise<StationError> {
+  try {
+    await openJournal({ path, schema: recordSchema });
+  } catch (err) {
+    expect(err).toBeInstanceOf(StationError);
+    return err as StationError;
+  }
+  throw new Error('open succeeded');
+}
+
+function flip(bytes: Buffer, at: number, mask: number): void {
+  bytes.writeUInt8(bytes.readUInt8(at) ^ mask, at);
+}
+
+function frameOf(record: unknown): Buffer {
+  return encodeFrame(Buffer.from(JSON.stringify(record)));
+}
+
+describe('crc32', () => {
+  it('matches the standard check value', () => {
+    expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926);
+    expect(crc32(Buffer.alloc(0))).toBe(0);
+  });
+});
+
+describe('journal append and open', () => {
+  it('creates the file and reads back what was appended, in order', async () => {
+    await writeRecords([rec(1), rec(2), rec(3)]);
+    const { records, recovery, journal } = await openJournal({ path, schema: recordSchema });
+    expect(records).toEqual([rec(1), rec(2), rec(3)]);
+    expect(recovery.truncatedTail).toBeNull();
+    expect(journal.recordCount).toBe(3);
+    expect(journal.sizeBytes).toBe(statSync(path).size);
+    await journal.close();
+  });
+
+  it('has the record on disk when append resolves', async () => {
+    const { journal } = await openJournal({ path, schema: recordSchema });
+    await journal.append(rec(42));
+    expect(readFileSync(path)).toEqual(frameOf(rec(42)));
+    await journal.close();
+  });
+
+  it('writes concurrent appends in call order and shares flushes between them (group commit)', async () => {
+    const { journal } = await openJournal({ path, schema: recordSchema });
+    fsControl.fdatasyncCalls = 0;
+    await Promise.all(Array.from({ length: 200 }, (_, i) => journal.append(rec(i))));
+    // The first append flushes alone; everything queued meanwhile goes in the next flush.
+    expect(fsControl.fdatasyncCalls).toBeLessThanOrEqual(2);
+    await journal.close();
+    const { records } = await openJournal({ path, schema: recordSchema });
+    expect(records.map((r) => r.n)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  });
+
+  it('refuses further appends after a failed flush, and close still works', async () => {
+    const { journal } = await openJournal({ path, schema: recordSchema });
+    await journal.append(rec(1));
+    fsControl.failNextFlush = true;
+    await expect(journal.append(rec(2))).rejects.toMatchObject({ code: 'STORAGE_IO', details: { errno: 'EIO' } });
+    await expect(journal.append(rec(3))).rejects.toMatchObject({ code: 'STORAGE_IO' });
+    await journal.close();
+    // The unacknowledged record was cut back off.
+    const { records } = await openJournal({ path, schema: recordSchema });
+    expect(records).toEqual([rec(1)]);
+  });
+
+  it('rejects appends after close', async () => {
+    const { journal } = await openJournal({ path, schema: recordSchema });
+    await journal.close();
+    await expect(journal.append(rec(1))).rejects.toMatchObject({ code: 'STORAGE_IO' });
+  });
+});
+
+describe('torn tails (crash mid-append)', () => {
+  it('cuts off a partial frame header and reports it', async () => {
+    await writeRecords([rec(1), rec(2)]);
+    const good = statSync(path).size;
+    appendFileSync(path, frameOf(rec(3)).subarray(0, 5));
+    const { records, recovery, journal } = await openJournal({ path, schema: recordSchema });
+    expect(records).toEqual([rec(1), rec(2)]);
+    expect(recovery.truncatedTail).toMatchObject({ offset: good, droppedBytes: 5 });
+    expect(statSync(path).size).toBe(good);
+    // The journal goes on from the cut.
+    await journal.append(rec(4));
+    await journal.close();
+    expect((await openJournal({ path, schema: recordSchema })).records).toEqual([rec(1), rec(2), rec(4)]);
+  });
+
+  it('cuts off a frame whose payload did not fully reach the file', async () => {
+    await writeRecords([rec(1)]);
+    const frame = frameOf(rec(2));
+    appendFileSync(path, frame.subarray(0, frame.length - 3));
+    const { records, recovery } = await openJournal({ path, schema: recordSchema });
+    expect(records).toEqual([rec(1)]);
+    expect(recovery.truncatedTail?.droppedBytes).toBe(frame.length - 3);
+  });
+
+  it('cuts off zeros left by a file system after a power cut', async () => {
+    await writeRecords([rec(1)]);
+    appendFileSync(path, Buffer.alloc(4096));
+    const { records, recovery } = await openJournal({ path, schema: recordSchema });
+    expect(records).toEqual([rec(1)]);
+    expect(recovery.truncatedTail?.droppedBytes).toBe(4096);
+  });
+
+  it('cuts off a last record whose checksum does not match', async () => {
+    await writeRecords([rec(1)]);
+    const frame = frameOf(rec(2));
+    flip(frame, frame.length - 1, 0xff);
+    appendFileSync(path, frame);
+    const { records, recovery } = await openJournal({ path, schema: recordSchema });
+    expect(records).toEqual([rec(1)]);
+    expect(recovery.truncatedTail?.reason).toMatch(/checksum/);
+  });
+
+  it('recovers the exact prefix of records for a cut at any byte', async () => {
+    const all = Array.from({ length: 6 }, (_, i) => rec(i));
+    await writeRecords(all);
+    const full = readFileSync(path);
+    const ends: number[] = [];
+    let end = 0;
+    for (const r of all) ends.push((end += frameOf(r).length));
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: full.length }), async (cut) => {
+        writeFileSync(path, full.subarray(0, cut));
+        const { records, journal } = await openJournal({ path, schema: recordSchema });
+        await journal.close();
+        const complete = ends.filter((e) => e <= cut).length;
+        expect(records).toEqual(all.slice(0, complete));
+        expect(statSync(path).size).toBe(complete === 0 ? 0 : ends[complete - 1]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('corruption', () => {
+  it('refuses a damaged record in the middle, names its offset and leaves the file untouched', async () => {
+    await writeRecords([rec(1), rec(2), rec(3)]);
+    const bytes = readFileSync(path);
+    const second = frameOf(rec(1)).length;
+    flip(bytes, second + 14, 0x01); // a payload byte of the second record
+    writeFileSync(path, bytes);
+    const err = await openError();
+    expect(err.code).toBe('STORAGE_CORRUPT');
+    expect(err.details).toMatchObject({ offset: second, reason: 'checksum mismatch' });
+    expect(readFileSync(path)).toEqual(bytes);
+  });
+
+  it('refuses a damaged length field instead of treating the rest as a torn tail', async () => {
+    await writeRecords([rec(1), rec(2), rec(3)]);
+    const bytes = readFileSync(path);
+    bytes.writeUInt32LE(1_000_000, 0); // length runs past the end, but its guard no longer matches
+    writeFileSync(path, bytes);
+    const err = await openError();
+    expect(err.code).toBe('STORAGE_CORRUPT');
+    expect(err.details).toMatchObject({ offset: 0, reason: 'invalid frame header' });
+  });
+
+  it('refuses a record that does not match the schema', async () => {
+    writeFileSync(path, Buffer.concat([frameOf(rec(1)), frameOf({ n: 'two' }), frameOf(rec(3))]));
+    const err = await openError();
+    expect(err.code).toBe('STORAGE_CORRUPT');
+    expect(err.details.offset).toBe(frameOf(rec(1)).length);
+    expect(String(err.details.reason)).toMatch(/schema/);
+  });
+
+  it('refuses a record that is not JSON even when its checksum is right', async () => {
+    writeFileSync(path, Buffer.concat([encodeFrame(Buffer.from('{not json')), frameOf(rec(2))]));
+    const err = await openError();
+    expect(err.details).toMatchObject({ offset: 0, reason: 'record is not JSON' });
+  });
+
+  it('never returns altered records when any single byte is flipped', async () => {
+    const all = [rec(1), rec(2), rec(3), rec(4)];
+    await writeRecords(all);
+    const original = readFileSync(path);
+    const lastStart = original.length - frameOf(rec(4)).length;
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: original.length - 1 }), fc.integer({ min: 1, max: 255 }), async (at, mask) => {
+        const bytes = Buffer.from(original);
+        flip(bytes, at, mask);
+        writeFileSync(path, bytes);
+        try {
+          const { records, journal } = await openJournal({ path, schema: recordSchema });
+          await journal.close();
+          // Only damage inside the last record may be taken for an unfinished append.
+          expect(at).toBeGreaterThanOrEqual(lastStart);
+          expect(records).toEqual(all.slice(0, 3));
+        } catch (err) {
+          expect(err).toMatchObject({ code: 'STORAGE_CORRUPT' });
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('compaction', () => {
+  it('replaces the journal with a snapshot; appends made after it follow the snapshot', async () => {
+    const { journal } = await openJournal({ path, schema: recordSchema });
+    await Promise.all([journal.append(rec(1)), journal.append(rec(2))]);
+    const compacted = journal.compact([rec(10)]);
+    const after = journal.append(rec(11));
+    await Promise.all([compacted, after]);
+    expect(journal.recordCount).toBe(2);
+    await journal.close();
+    expect((await openJournal({ path, schema: recordSchema })).records).toEqual([rec(10), rec(11)]);
+  });
+
+  it('ignores the temp file a crashed compaction left behind', async () => {
+    await writeRecords([rec(1)]);
+    const temp = join(dir, '.test.journal.tmp');
+    writeFileSync(temp, 'half a snapshot');
+    const { records } = await openJournal({ path, schema: recordSchema });
+    expect(records).toEqual([rec(1)]);
+    expect(existsSync(temp)).toBe(false);
+  });
+});
