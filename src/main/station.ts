@@ -10,7 +10,7 @@ import type { SettingsService } from './config';
 import { createConnectivity } from './connectivity';
 import { type AuditNote, createEnrollmentWorkflow } from './enrollment';
 import type { EventListener, Handlers } from './dispatch';
-import { createOutbox, type OutboxCmPort } from './outbox';
+import { createOutbox, type OutboxCmPort, outboxPortFromCmClient } from './outbox';
 import { createReaderMonitor, type PcscBinding, type ReaderMonitor, runDiagnostics, type ServiceProbe } from './pcsc';
 import { createCardModelMatcher } from './pcsc/card-models';
 import { describeAtr } from './pcsc/describe';
@@ -82,7 +82,6 @@ export async function createStation(deps: StationDeps): Promise<Station> {
 
   // --- CM: one client per configured URL, every call observed for online/offline ---------------
   const baseUrl = settings.cmBaseUrl || null;
-  let cm: CmClient | null = null;
   const connectivity = createConnectivity({
     baseUrl,
     transport: deps.cmTransport,
@@ -90,16 +89,18 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     probeIntervalMs: tuning.probeIntervalMs,
     probe: () => cm?.listProfileTemplates() ?? Promise.resolve(),
   });
-  if (baseUrl) {
-    cm = createCmClient({
-      baseUrl,
-      transport: connectivity.transport,
-      timeoutMs: settings.cmTimeoutMs,
-      getRetries: tuning.getRetries,
-      random: deps.random,
-      ...(deps.userDisplayName ? { userDisplayName: deps.userDisplayName } : {}),
-    });
-  }
+  // One client for the station's lifetime: the CM address is read at start (changing it in
+  // settings takes effect on restart, which the settings screen says).
+  const cm: CmClient | null = baseUrl
+    ? createCmClient({
+        baseUrl,
+        transport: connectivity.transport,
+        timeoutMs: settings.cmTimeoutMs,
+        getRetries: tuning.getRetries,
+        random: deps.random,
+        ...(deps.userDisplayName ? { userDisplayName: deps.userDisplayName } : {}),
+      })
+    : null;
   const isOnline = () => connectivity.state().mode === 'online';
 
   // --- durable stores ----------------------------------------------------------------------------
@@ -108,7 +109,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     dir: join(deps.dataDir, 'outbox'),
     now: deps.now,
     random: deps.random,
-    cm: outboxPort(() => cm),
+    cm: cm ? outboxPortFromCmClient(cm) : UNCONFIGURED_PORT,
     concurrency: tuning.outboxConcurrency,
     backoff: tuning.backoff,
     audit,
@@ -282,31 +283,13 @@ const EMPTY_AUDIT: Omit<AuditEntryInput, 'actor' | 'action' | 'result'> = {
   message: null,
 };
 
-/** The outbox speaks to CM through this: the current client, or "not configured". */
-function outboxPort(current: () => CmClient | null): OutboxCmPort {
-  const client = (): CmClient => {
-    const cm = current();
-    if (!cm) throw new StationError('CM_OFFLINE', 'No CM server is configured; the operation waits in the outbox.');
-    return cm;
-  };
-  return {
-    async bind({ requestId, cardId, atr }) {
-      return { smartcardUuid: await client().bindCard({ requestId, cardId, atr }) };
-    },
-    async retire({ requestId, smartcardUuid }) {
-      try {
-        await client().setSmartcardStatus({ requestId, smartcardUuid, status: 'Retired' });
-      } catch (err) {
-        // Retiring is idempotent: a card CM already shows as Retired is done, whatever CM said
-        // to the repeated PUT (a resend after a crash meets exactly this).
-        const card = await client().getSmartcard(smartcardUuid).catch(() => null);
-        if (card?.status === 'Retired') return;
-        throw err;
-      }
-    },
-    async findSmartcardByCardId(cardId) {
-      const card = await client().findSmartcardByCardId(cardId);
-      return card ? { uuid: card.uuid, status: card.status } : null;
-    },
-  };
+/** Without a CM address the outbox keeps everything, refusing to send (as if CM were offline). */
+const UNCONFIGURED_PORT: OutboxCmPort = {
+  bind: () => Promise.reject(notConfigured()),
+  retire: () => Promise.reject(notConfigured()),
+  findSmartcardByCardId: () => Promise.reject(notConfigured()),
+};
+
+function notConfigured(): StationError {
+  return new StationError('CM_OFFLINE', 'No CM server is configured; the operation waits in the outbox.');
 }

@@ -272,6 +272,7 @@ export const en = {
     failed: 'The settings were not saved.',
     locked: 'The settings were not saved: one you changed is managed by your organization.',
     invalid: 'The settings were not saved: a value is not valid.',
+    appliedAtRestart: 'Takes effect when the station restarts.',
     listHint: 'One entry per line.',
     refusedField: 'The station refused this one: see the message below.',
     numberInvalid: '{{field}} must be a whole number.',

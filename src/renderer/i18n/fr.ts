@@ -276,6 +276,7 @@ export const fr: Messages = {
     failed: 'Les réglages n’ont pas été enregistrés.',
     locked: 'Les réglages n’ont pas été enregistrés : l’un de ceux modifiés est géré par votre organisation.',
     invalid: 'Les réglages n’ont pas été enregistrés : une valeur est invalide.',
+    appliedAtRestart: 'Pris en compte au prochain démarrage du poste.',
     listHint: 'Une entrée par ligne.',
     refusedField: 'Le poste a refusé celui-ci : voir le message ci-dessous.',
     numberInvalid: '{{field}} doit être un nombre entier.',

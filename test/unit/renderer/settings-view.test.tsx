@@ -6,6 +6,14 @@ import type { SettingsUpdate, SettingsView } from '../../../src/shared/settings'
 import { managedKeys, settingsView, snapshot } from './support/fixtures';
 import { Refusal, renderStation, resetStore, settle } from './support/station';
 
+/** The element's accessible description: the text of every element aria-describedby names. */
+function description(element: Element): string {
+  return (element.getAttribute('aria-describedby') ?? '')
+    .split(/\s+/)
+    .map((id) => document.getElementById(id)?.textContent ?? '')
+    .join(' ');
+}
+
 beforeAll(() => initI18n('en'));
 beforeEach(() => resetStore());
 afterEach(async () => {
@@ -24,6 +32,12 @@ async function openSettings(view: SettingsView, update: (request: SettingsUpdate
 }
 
 describe('settings view', () => {
+  it('says which settings take effect only when the station restarts', async () => {
+    await openSettings(settingsView({ managed: managedKeys() }));
+    expect(description(screen.getByRole('textbox', { name: 'CM REST API address' }))).toMatch(/restarts/);
+    expect(description(screen.getByRole('combobox', { name: 'Language' }))).not.toMatch(/restarts/);
+  });
+
   it('shows every setting; managed ones are read-only and say so', async () => {
     await openSettings(settingsView({ managed: managedKeys('cmBaseUrl', 'trainingModeAllowed', 'updateFeedUrl') }));
     expect(document.activeElement).toBe(screen.getByRole('heading', { level: 2, name: 'Settings' }));
@@ -31,7 +45,7 @@ describe('settings view', () => {
     expect(url.value).toBe('https://cm.contoso.com/CertificateManagement/api/v1.0/');
     expect(url.readOnly).toBe(true);
     expect(url.getAttribute('aria-describedby')).toMatch(/managed/);
-    expect(document.getElementById(url.getAttribute('aria-describedby') ?? '')?.textContent).toMatch(
+    expect(description(url)).toMatch(
       'Managed by your organization',
     );
     expect((screen.getByRole('checkbox', { name: 'Training mode allowed' }) as HTMLInputElement).disabled).toBe(true);
@@ -68,7 +82,7 @@ describe('settings view', () => {
     expect(within(alert).getByText('cmTimeoutMs is managed by your organization.')).toBeTruthy();
     expect(within(alert).getByText('SETTING_LOCKED')).toBeTruthy();
     expect(timeout.getAttribute('aria-invalid')).toBe('true');
-    expect(document.getElementById(timeout.getAttribute('aria-describedby') ?? '')?.textContent).toMatch(/refused this one/);
+    expect(description(timeout)).toMatch(/refused this one/);
     expect(document.querySelector('ul.problems')?.textContent).toBe('CM timeout (milliseconds)');
   });
 

@@ -13,12 +13,27 @@ interface Props {
   onChange(value: string | boolean): void;
 }
 
+/** Settings the station reads when it starts (CM client, Windows sign-in, mode, outbox). */
+const APPLIED_AT_RESTART: ReadonlySet<string> = new Set([
+  'cmBaseUrl',
+  'cmTimeoutMs',
+  'allowedAuthDomains',
+  'trainingMode',
+  'outboxRetentionDays',
+]);
+
 /** One setting: its label, its value, and "Managed by your organization" when IT decides it. */
 export function SettingField({ name, idPrefix, value, managed, error, onChange }: Props) {
   const { t } = useTranslation();
   const id = `${idPrefix}-${name}`;
   const kind = FIELD_KINDS[name];
-  const describedBy = [managed ? `${id}-managed` : null, kind === 'list' ? `${id}-hint` : null, error ? `${id}-error` : null]
+  const atRestart = APPLIED_AT_RESTART.has(name);
+  const describedBy = [
+    managed ? `${id}-managed` : null,
+    kind === 'list' ? `${id}-hint` : null,
+    atRestart ? `${id}-restart` : null,
+    error ? `${id}-error` : null,
+  ]
     .filter(Boolean)
     .join(' ');
   const common = {
@@ -76,6 +91,11 @@ export function SettingField({ name, idPrefix, value, managed, error, onChange }
       {kind === 'list' && (
         <p id={`${id}-hint`} className="hint">
           {t('settings.listHint')}
+        </p>
+      )}
+      {atRestart && (
+        <p id={`${id}-restart`} className="hint">
+          {t('settings.appliedAtRestart')}
         </p>
       )}
       {managed && (
