@@ -1,0 +1,13 @@
+// The PC/SC capability's public API: other folders import from here only.
+export { createPcscliteBinding } from './binding';
+export type { BindingStats, CardConnection, ContextListener, PcscBinding, PcscContext, PcscliteBinding, ReaderStatus } from './binding';
+export { pcscCodeHex, pcscCodeOf, pcscError, toPcscError } from './errors';
+export { DEFAULT_IDENTIFY_TIMEOUT_MS, formatCmGuid, readCardIdentity } from './identify';
+export type { CardAccess, IdentifyOptions } from './identify';
+export { createReaderMonitor } from './monitor';
+export type { ReaderMonitor, ReaderMonitorDeps } from './monitor';
+export { createReaderFilter } from './reader-filter';
+export type { ReaderFilter, ReaderFilterConfig } from './reader-filter';
+export { createPcscdSocketProbe, createServiceProbe, createWindowsServiceProbe, PCSCD_SOCKET_PATH } from './service-probe';
+export type { ServiceProbe } from './service-probe';
+export { runDiagnostics } from './diagnostics';

@@ -1,0 +1,111 @@
+// Is the smart card service up? Answered WITHOUT creating a PC/SC context: the native addon's
+// constructor loops on SCardEstablishContext while the service is down (a core at 99%, and on the
+// main thread). On Linux the answer is "does pcscd accept a connection on its socket": the socket
+// file alone proves nothing, it stays behind when pcscd is killed. On Windows it is the state of the
+// Smart Card service (SCardSvr), which starts on demand and stops when the last reader goes away.
+import { execFile } from 'node:child_process';
+import { watch, type FSWatcher } from 'node:fs';
+import { connect } from 'node:net';
+import { basename, dirname } from 'node:path';
+
+export interface ServiceProbe {
+  isUp(): Promise<boolean>;
+  /**
+   * Calls `hint` when the service may have come up or gone down (a hint only: callers probe again).
+   * Returns a function that stops watching. A probe without a cheap signal may never call `hint`.
+   */
+  watch(hint: () => void): () => void;
+}
+
+export const PCSCD_SOCKET_PATH = '/run/pcscd/pcscd.comm';
+
+/** The probe for this platform: SCardSvr on Windows, pcscd's socket elsewhere (Linux, macOS-like). */
+export function createServiceProbe(platform: NodeJS.Platform = process.platform): ServiceProbe {
+  return platform === 'win32' ? createWindowsServiceProbe() : createPcscdSocketProbe();
+}
+
+/**
+ * Windows: asks the service control manager for SCardSvr's state (`sc.exe query SCardSvr`,
+ * "STATE : 4 RUNNING"). There is no cheap change signal to watch, so the monitor's backstop timer
+ * (at most one query a second while the service is down) is what notices it coming back.
+ */
+export function createWindowsServiceProbe(query: () => Promise<string> = querySCardSvr): ServiceProbe {
+  return {
+    isUp: async () => {
+      try {
+        return /STATE\s*:\s*4\b/.test(await query());
+      } catch {
+        return false;
+      }
+    },
+    watch: () => () => undefined,
+  };
+}
+
+function querySCardSvr(): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile('sc.exe', ['query', 'SCardSvr'], { windowsHide: true, timeout: 2_000 }, (err, stdout) =>
+      err ? reject(err) : resolve(stdout),
+    ),
+  );
+}
+const CONNECT_TIMEOUT_MS = 1_000;
+
+export function createPcscdSocketProbe(socketPath: string = PCSCD_SOCKET_PATH): ServiceProbe {
+  return {
+    isUp: () =>
+      new Promise((resolve) => {
+        const socket = connect(socketPath);
+        const done = (up: boolean) => {
+          socket.destroy();
+          resolve(up);
+        };
+        socket.setTimeout(CONNECT_TIMEOUT_MS, () => done(false));
+        socket.once('connect', () => done(true));
+        socket.once('error', () => done(false));
+      }),
+    watch: (hint) => watchSocketDirectory(socketPath, hint),
+  };
+}
+
+/**
+ * pcscd creates (binds) its socket when it starts and unlinks it on a clean stop, so changes to the
+ * socket's directory are the cheap, event-driven signal. The directory itself may not exist before
+ * the first pcscd ran: then its parent is watched until it appears.
+ */
+function watchSocketDirectory(socketPath: string, hint: () => void): () => void {
+  const directory = dirname(socketPath);
+  let watcher: FSWatcher | null = null;
+  let stopped = false;
+
+  const arm = (): void => {
+    if (stopped) return;
+    watcher?.close();
+    watcher = tryWatch(directory, (file) => {
+      if (file === null || file === basename(socketPath)) hint();
+    });
+    if (watcher) return;
+    watcher = tryWatch(dirname(directory), (file) => {
+      if (file !== basename(directory)) return;
+      hint();
+      arm();
+    });
+  };
+  arm();
+  return () => {
+    stopped = true;
+    watcher?.close();
+  };
+}
+
+function tryWatch(path: string, onChange: (file: string | null) => void): FSWatcher | null {
+  try {
+    const watcher = watch(path, { persistent: false }, (_event, file) => onChange(file === null ? null : String(file)));
+    // A watched directory that is removed ends its watcher with an error; the caller's timer
+    // backstop keeps probing meanwhile.
+    watcher.on('error', () => watcher.close());
+    return watcher;
+  } catch {
+    return null;
+  }
+}

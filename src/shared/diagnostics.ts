@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { atrInfoSchema } from './atr-info';
+import { errorPayloadSchema } from './errors';
+import { cardIdentifierSchema, hexSchema } from './readers';
+
+/** What `diag --json` prints and `diagnostics.run` returns: one look at the service, readers and cards. */
+export const diagnosticsCardSchema = z.object({
+  atr: hexSchema,
+  /** Null only when the reader reported bytes that cannot be an ATR (e.g. a mute card's empty one). */
+  atrInfo: atrInfoSchema.nullable(),
+  /** The card model the ATR suggests (bundled table, then pcsc-tools' list), or null. */
+  model: z.string().nullable(),
+  /** `none` when the card offers no identifier or could not be read (then see identifierError). */
+  identifier: cardIdentifierSchema,
+  identifierError: errorPayloadSchema.nullable(),
+});
+export type DiagnosticsCard = z.infer<typeof diagnosticsCardSchema>;
+
+export const diagnosticsReaderSchema = z.object({
+  name: z.string(),
+  card: diagnosticsCardSchema.nullable(),
+});
+export type DiagnosticsReader = z.infer<typeof diagnosticsReaderSchema>;
+
+export const diagnosticsReportSchema = z.object({
+  service: z.enum(['up', 'down']),
+  readers: z.array(diagnosticsReaderSchema),
+});
+export type DiagnosticsReport = z.infer<typeof diagnosticsReportSchema>;

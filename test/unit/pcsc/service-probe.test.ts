@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createPcscdSocketProbe, createServiceProbe, createWindowsServiceProbe } from '../../../src/main/pcsc/service-probe';
+
+const RUNNING = 'SERVICE_NAME: SCardSvr\r\n        TYPE               : 20  WIN32_SHARE_PROCESS\r\n        STATE              : 4  RUNNING\r\n';
+const STOPPED = 'SERVICE_NAME: SCardSvr\r\n        TYPE               : 20  WIN32_SHARE_PROCESS\r\n        STATE              : 1  STOPPED\r\n';
+
+describe('service probes', () => {
+  it('pcscd: up only while something accepts on the socket, hinted on create and unlink', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'probe-'));
+    const path = join(dir, 'pcscd.comm');
+    const probe = createPcscdSocketProbe(path);
+    let hints = 0;
+    const stop = probe.watch(() => hints++);
+    try {
+      expect(await probe.isUp()).toBe(false);
+      const server = createServer();
+      const listening = new Promise<void>((resolve) => server.listen(path, resolve));
+      await listening;
+      expect(await probe.isUp()).toBe(true);
+      // A stale socket file (server gone, file left, as after SIGKILL) is down.
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      expect(await probe.isUp()).toBe(false);
+      await expect.poll(() => hints, { timeout: 2_000 }).toBeGreaterThan(0);
+    } finally {
+      stop();
+      try {
+        unlinkSync(path);
+      } catch {
+        // already gone
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('Windows: reads the SCardSvr state from sc.exe, and a failing query is down', async () => {
+    expect(await createWindowsServiceProbe(async () => RUNNING).isUp()).toBe(true);
+    expect(await createWindowsServiceProbe(async () => STOPPED).isUp()).toBe(false);
+    expect(await createWindowsServiceProbe(async () => Promise.reject(new Error('no sc.exe'))).isUp()).toBe(false);
+  });
+
+  it('picks the probe by platform', async () => {
+    expect(createServiceProbe('linux')).toMatchObject({ isUp: expect.any(Function), watch: expect.any(Function) });
+    // On this Linux machine the Windows probe cannot find sc.exe: down, never a throw.
+    expect(await createServiceProbe('win32').isUp()).toBe(false);
+  });
+});
