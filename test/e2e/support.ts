@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Page, type TestInfo } from '@playwright/test';
 import type { FaultRule } from '../../src/main/training/cm-sim';
 import { insertCard, type VirtualCard } from '../support/vcard';
 
@@ -60,7 +60,7 @@ export async function chooseRequest(page: Page, requestId: string): Promise<void
   await expect(panel.getByRole('heading', { name: 'Check and confirm' })).toBeVisible();
 }
 
-export async function shot(page: Page, testInfo: import('@playwright/test').TestInfo, name: string): Promise<void> {
+export async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   const path = testInfo.outputPath(`${name}.png`);
   await page.screenshot({ path, fullPage: true });
   await testInfo.attach(name, { path, contentType: 'image/png' });

@@ -8,11 +8,11 @@ const models = createCardModelMatcher();
  * ATR still gets a line (the raw bytes are shown beside it): the operator can see what happened.
  */
 export function describeAtr(atr: string): { atrSummary: string; model: string | null } {
-  let model: string | null = null;
+  let model: string | null;
   try {
     model = models.match(atr)?.name ?? null;
   } catch {
-    model = null;
+    model = null; // a malformed ATR names no model; the summary below says what is wrong
   }
   try {
     const info = parseAtr(atr);
