@@ -19,7 +19,7 @@ import { createAuditLog } from '../../src/main/audit';
 import { startCmSimulator, type FaultRule, type RecordedRequest } from '../../src/main/training/cm-sim';
 import { EMPTY_GUID, SMARTCARD_STATUS_NUMBERS } from '../../src/shared/cm';
 import { outboxListSchema, type OutboxOperation } from '../../src/shared/outbox';
-import { buildScenario, planKey } from './scenario';
+import { buildScenario, planKey, seededRandom } from './scenario';
 
 const { values: args } = parseArgs({
   options: {
@@ -37,16 +37,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const projectRoot = join(here, '..', '..');
 const childScript = join(here, 'station-child.ts');
 
-function seededRandom(start: number): () => number {
-  let a = start >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = seededRandom(seed);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

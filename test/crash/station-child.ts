@@ -13,7 +13,7 @@ import { userInfo } from 'node:os';
 import { createAuditLog } from '../../src/main/audit';
 import { createCmClient, nodeFetchTransport } from '../../src/main/cm';
 import { createOutbox, outboxPortFromCmClient } from '../../src/main/outbox';
-import { buildScenario, planKey } from './scenario';
+import { buildScenario, planKey, seededRandom } from './scenario';
 
 const [stateDir, baseUrl, planCount, mode, seedText] = process.argv.slice(2);
 if (stateDir === undefined || baseUrl === undefined || planCount === undefined || (mode !== 'work' && mode !== 'drain')) {
@@ -21,17 +21,6 @@ if (stateDir === undefined || baseUrl === undefined || planCount === undefined |
   process.exit(2);
 }
 
-/** mulberry32: a seeded generator, so a failing run can be repeated. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const random = seededRandom(Number(seedText ?? '1'));
 const now = () => new Date();
