@@ -80,7 +80,7 @@ test('CM down: the bind is queued; when CM is back it is replayed exactly once',
   }
 });
 
-test('a card swapped before confirming is never bound: the choice is dropped and the new card read', async ({ page }, testInfo) => {
+test('a card swapped before confirming is never bound', async ({ page }, testInfo) => {
   const request = await freshRequest('enroll');
   const first = await pivCard();
   let second: Awaited<ReturnType<typeof pivCard>> | null = null;
@@ -89,10 +89,17 @@ test('a card swapped before confirming is never bound: the choice is dropped and
     const payload = JSON.parse(await region(page).locator('figure.payload pre, figure.payload code').first().innerText());
     await first.remove();
     second = await pivCard();
-    await expect(region(page).getByRole('button', { name: 'Confirm and bind' })).toHaveCount(0, { timeout: 10_000 });
-    await expect(region(page).getByRole('heading', { name: 'Choose the enrollment request' })).toBeVisible({ timeout: 10_000 });
+    // Two outcomes are both right, and which one happens is pcscd's timing: if it noticed the
+    // swap, the choice is dropped and the new card read; if the swap fell between two of its
+    // polls (same ATR), the reader looks untouched and the confirm-time re-read refuses.
+    const confirm = region(page).getByRole('button', { name: 'Confirm and bind' });
+    if (await confirm.isVisible()) await confirm.click({ timeout: 2_000 }).catch(() => undefined);
+    const refused = region(page).getByText(/A different card is in the reader/);
+    const newCardRead = region(page).getByRole('heading', { name: 'Choose the enrollment request' });
+    await expect(refused.or(newCardRead).first()).toBeVisible({ timeout: 10_000 });
     await shot(page, testInfo, 'swapped');
-    expect((await sim.received()).filter((r) => r.method === 'POST' && r.body.includes(payload.cardid))).toHaveLength(0);
+    expect((await sim.received()).filter((r) => r.method === 'POST')).toHaveLength(0);
+    expect((await sim.state()).smartcards.filter((c) => c.SerialNumber === `{${payload.cardid}}`)).toHaveLength(0);
   } finally {
     await first.remove();
     await second?.remove();
