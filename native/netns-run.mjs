@@ -1,19 +1,19 @@
 #!/usr/bin/env node
-// Runs a command inside a private network namespace prepared for the pcscd + vpcd test stack.
+// Runs a command inside private namespaces prepared for the pcscd + vpcd test stack:
 //
 //   node native/netns-run.mjs -- vitest run --project integration
 //
-// Why: vpcd listens on 0.0.0.0:35963/35964, so tests keep it in a namespace of their own; and only one
-// pcscd can run per machine (fixed socket /run/pcscd/pcscd.comm, which is a file and therefore shared
-// across namespaces), so every run first takes an exclusive lock: parallel suites and engineers queue
-// instead of clobbering each other's pcscd. Inside, loopback gets a `quickack` route: bookworm's vpcd
-// sends length and payload separately and Nagle + delayed ACK would cost ~45 ms per APDU otherwise.
-// pcscd's socket is a file at a fixed path, so any process on the machine could connect to the test
-// pcscd (and, say, send APDUs to a test's mute card, stalling its slot): inside, /run/pcscd is a
-// private tmpfs (mount namespace), so only processes in the namespace see the test stack, and the
-// stack never sees a system pcscd. It also gets a PID namespace of its own: when the command ends (or crashes, or netns-run is killed)
-// every process it left behind (pcscd, virtual cards) is killed with it, so no orphaned pcscd holds
-// the machine's one socket against the next run. The exit code (or 128 + signal) is passed through.
+// - network: vpcd listens on 0.0.0.0:35963/35964, so its ports stay inside. Loopback gets a `quickack`
+//   route: bookworm's vpcd sends length and payload separately, and Nagle + delayed ACK would cost
+//   ~45 ms per APDU otherwise.
+// - mount: pcscd's socket is a file at the fixed path /run/pcscd/pcscd.comm, so any process on the
+//   machine could talk to the test pcscd (and, say, send APDUs to a test's mute card, stalling its
+//   slot). Inside, /run/pcscd is a private tmpfs: only processes in the namespace see the test stack,
+//   and the stack never sees a system pcscd.
+// - PID: when the command ends (or crashes, or netns-run is killed) every process it left behind
+//   (pcscd, virtual cards) dies with it, so no orphaned pcscd lingers into the next run.
+// Every run first takes a machine-wide exclusive lock, so parallel suites and engineers queue instead
+// of clobbering each other's stack. The exit code (or 128 + signal) of the command is passed through.
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, readlinkSync } from 'node:fs';
 

@@ -3,9 +3,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPcscdSocketProbe, createPcscliteBinding, createReaderMonitor } from '../../src/main/pcsc';
-import { createCardModelMatcher } from '../../src/main/pcsc/card-models';
-import { runDiagnostics } from '../../src/main/pcsc/diagnostics';
+import { createCardModelMatcher, createPcscdSocketProbe, createPcscliteBinding, createReaderMonitor, runDiagnostics } from '../../src/main/pcsc';
 import { diagnosticsReportSchema } from '../../src/shared/diagnostics';
 import { attachPcscStack, VPCD_READERS, type PcscStack } from '../support/pcsc-stack';
 import { CONTACTLESS_CARD, MUTE_CARD, PIV_CARD, PIV_CARD_CM_GUID } from '../support/vcard/catalog';

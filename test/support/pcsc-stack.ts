@@ -6,7 +6,7 @@
 // integration project's global setup starts it once; a test file that needs to stop or kill it takes
 // control with attachPcscStack() and must leave it running when it is done.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readlinkSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +35,7 @@ export interface PcscStack {
   /** SIGKILL and wait: the socket file stays behind, stale, as after a crash. */
   kill(): Promise<void>;
   restart(): Promise<void>;
-  /** Stop pcscd if running and remove the reader config dir. */
+  /** Stop pcscd if running (each start writes its own config dir, removed when that pcscd exits). */
   dispose(): Promise<void>;
 }
 
@@ -86,26 +86,7 @@ export async function attachPcscStack(): Promise<PcscStack> {
 }
 
 class VpcdStack implements PcscStack {
-  private readonly workDir = mkdtempSync(join(tmpdir(), 'es-pcscd-'));
-  // pcscd -c reads EVERY file in this directory as a reader config, so the log lives beside it.
-  private readonly configDir = join(this.workDir, 'reader.conf.d');
-  private readonly logFile = join(this.workDir, 'pcscd.log');
   private child: ChildProcess | null = null;
-
-  constructor() {
-    mkdirSync(this.configDir);
-    // pcsc.md: exactly one vpcd entry (two would clobber each other); it yields two slots.
-    writeFileSync(
-      join(this.configDir, 'vpcd'),
-      [
-        'FRIENDLYNAME "Virtual PCD"',
-        'DEVICENAME   /dev/null:0x8C7B',
-        `LIBPATH      ${VPCD_DRIVER}`,
-        'CHANNELID    0x8C7B',
-        '',
-      ].join('\n'),
-    );
-  }
 
   get pid(): number | null {
     return this.child?.pid ?? readPidFile();
@@ -116,15 +97,19 @@ class VpcdStack implements PcscStack {
     // Nobody serves the socket, so a pid file left by a killed pcscd is stale. pcscd would refuse to
     // start if that pid now belongs to another process (likely inside netns-run's PID namespace).
     rmSync(PCSCD_PID_FILE, { force: true });
-    const log = openSync(this.logFile, 'a');
+    const workDir = writeReaderConfig();
+    const logFile = join(workDir, 'pcscd.log');
+    const log = openSync(logFile, 'a');
     // -f: stay in the foreground (we own and reap it); -c: read reader entries from our dir only.
-    const child = spawn('pcscd', ['-f', '-c', this.configDir], { stdio: ['ignore', log, log] });
+    const child = spawn('pcscd', ['-f', '-c', join(workDir, READER_CONF_DIR)], { stdio: ['ignore', log, log] });
     closeSync(log); // the child has its own copy
     this.child = child;
     const exited = new Promise<never>((_, reject) => {
       child.once('exit', (code, signal) => {
         if (this.child === child) this.child = null;
-        reject(new Error(`pcscd exited during start-up (code ${code}, signal ${signal}): ${this.logTail()}`));
+        const tail = logTail(logFile);
+        rmSync(workDir, { recursive: true, force: true });
+        reject(new Error(`pcscd exited during start-up (code ${code}, signal ${signal}): ${tail}`));
       });
       child.once('error', reject);
     });
@@ -145,9 +130,9 @@ class VpcdStack implements PcscStack {
     await this.start();
   }
 
+  /** Stop pcscd if running (its config dir goes with it). */
   async dispose(): Promise<void> {
     await this.stop();
-    rmSync(this.workDir, { recursive: true, force: true });
   }
 
   private async signal(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
@@ -167,12 +152,42 @@ class VpcdStack implements PcscStack {
     await waitForExit(pid);
   }
 
-  private logTail(): string {
-    try {
-      return readFileSync(this.logFile, 'utf8').slice(-2_000);
-    } catch {
-      return '(no log)';
-    }
+}
+
+const READER_CONF_DIR = 'reader.conf.d';
+const WORK_DIR_PREFIX = 'es-pcscd-';
+
+/**
+ * A fresh work dir per pcscd start: reader.conf.d/ with exactly one vpcd entry (pcsc.md: two would
+ * clobber each other; one yields two slots), and the log beside it, never inside it: pcscd -c reads
+ * EVERY file in that directory as reader configuration. Removed when that pcscd exits.
+ */
+function writeReaderConfig(): string {
+  // Dirs of pcscds that died with their owner (a test worker that ended, a killed run): nothing else
+  // can be using them, since no pcscd is running and the run holds the machine-wide lock.
+  for (const entry of readdirSync(tmpdir())) {
+    if (entry.startsWith(WORK_DIR_PREFIX)) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+  }
+  const workDir = mkdtempSync(join(tmpdir(), WORK_DIR_PREFIX));
+  mkdirSync(join(workDir, READER_CONF_DIR));
+  writeFileSync(
+    join(workDir, READER_CONF_DIR, 'vpcd'),
+    [
+      'FRIENDLYNAME "Virtual PCD"',
+      'DEVICENAME   /dev/null:0x8C7B',
+      `LIBPATH      ${VPCD_DRIVER}`,
+      'CHANNELID    0x8C7B',
+      '',
+    ].join('\n'),
+  );
+  return workDir;
+}
+
+function logTail(logFile: string): string {
+  try {
+    return readFileSync(logFile, 'utf8').slice(-2_000);
+  } catch {
+    return '(no log)';
   }
 }
 

@@ -10,9 +10,7 @@ import { fork } from 'node:child_process';
 import { z } from 'zod';
 import { diagnosticsReportSchema, type DiagnosticsReport } from '../../shared/diagnostics';
 import { errorPayloadSchema, StationError, toErrorPayload, type ErrorPayload } from '../../shared/errors';
-import { createCardModelMatcher } from '../pcsc/card-models';
-import { createPcscliteBinding, createServiceProbe } from '../pcsc';
-import { runDiagnostics } from '../pcsc/diagnostics';
+import { createCardModelMatcher, createPcscliteBinding, createServiceProbe, runDiagnostics } from '../pcsc';
 
 const WORKER_ENV = 'ENROLLMENT_STATION_DIAG_WORKER';
 /** runDiagnostics bounds each step (probe, reader list, each reader's status and identifier). */

@@ -111,27 +111,27 @@ const PRIME_MAX_MS = 500;
 /** Room for a short or extended APDU response (SCardTransmit fails if the buffer is too small). */
 const MAX_RESPONSE = 65_538;
 
-/** Loads the addon on first use only, so importing src/main/pcsc never fails where it is missing. */
 function loadInstalledAddon(): PcscliteAddon {
   const require = createRequire(import.meta.url);
-  try {
-    const dir = dirname(require.resolve('@pokusew/pcsclite/package.json'));
-    return require(join(dir, 'build', 'Release', 'pcsclite.node')) as PcscliteAddon;
-  } catch (err) {
-    throw new StationError('PCSC_SERVICE_DOWN', 'The smart card support of this station is not installed correctly.', {
-      operation: 'load-addon',
-      cause: err instanceof Error ? err.message : String(err),
-    });
-  }
+  const dir = dirname(require.resolve('@pokusew/pcsclite/package.json'));
+  return require(join(dir, 'build', 'Release', 'pcsclite.node')) as PcscliteAddon;
 }
 
+/** The addon is loaded on first use only, so importing src/main/pcsc never fails where it is missing. */
 export function createPcscliteBinding(options: { loadAddon?: () => PcscliteAddon } = {}): PcscliteBinding {
   const loadAddon = options.loadAddon ?? loadInstalledAddon;
   let addon: PcscliteAddon | null = null;
   const counts = { contexts: 0, watchers: 0 };
   return {
     establish(listener) {
-      addon ??= loadAddon();
+      try {
+        addon ??= loadAddon();
+      } catch (err) {
+        throw new StationError('PCSC_SERVICE_DOWN', 'The smart card support of this station is not installed correctly.', {
+          operation: 'load-addon',
+          cause: err instanceof Error ? err.message : String(err),
+        });
+      }
       return new NativeContext(addon, listener, counts);
     },
     stats: () => ({ ...counts }),
