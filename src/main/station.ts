@@ -11,9 +11,15 @@ import { createConnectivity } from './connectivity';
 import { type AuditNote, createEnrollmentWorkflow } from './enrollment';
 import type { EventListener, Handlers } from './dispatch';
 import { createOutbox, type OutboxCmPort, outboxPortFromCmClient } from './outbox';
-import { createReaderMonitor, type PcscBinding, type ReaderMonitor, runDiagnostics, type ServiceProbe } from './pcsc';
-import { createCardModelMatcher } from './pcsc/card-models';
-import { describeAtr } from './pcsc/describe';
+import {
+  createAtrDescriber,
+  createCardModelMatcher,
+  createReaderMonitor,
+  type PcscBinding,
+  type ReaderMonitor,
+  runDiagnostics,
+  type ServiceProbe,
+} from './pcsc';
 import { openRequestCache } from './requests';
 
 export interface StationDeps {
@@ -122,6 +128,8 @@ export async function createStation(deps: StationDeps): Promise<Station> {
   };
 
   // --- readers: rebuilt when the reader patterns change -----------------------------------------
+  // One card table for the card panel and diagnostics (the system list is large: parse it once).
+  const cardModels = createCardModelMatcher();
   let monitor: ReaderMonitor = startMonitor(settings);
   function startMonitor(s: Settings): ReaderMonitor {
     return createReaderMonitor({
@@ -143,7 +151,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
       },
       reread: (reader) => monitor.reread(reader),
     },
-    describeAtr,
+    describeAtr: createAtrDescriber(cardModels),
     cm,
     isOnline,
     requests,
@@ -181,7 +189,6 @@ export async function createStation(deps: StationDeps): Promise<Station> {
   if (cm) void requests.refresh().catch(() => undefined);
 
   const exportDir = () => settings.auditExportFolder || deps.defaultExportDir;
-  const cardModels = createCardModelMatcher();
   const trainingOnly = (): TrainingControls => {
     if (!deps.trainingControls) throw new StationError('TRAINING_FORBIDDEN', 'This is only available in training mode.');
     return deps.trainingControls;

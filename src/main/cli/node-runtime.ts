@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { defaultDataDir } from '../app-paths';
 import { nodeFetchTransport } from '../cm';
 import { createJsonFileSettingsStore, policyFilePath, readPolicy } from '../config';
-import { createPcscdSocketProbe, createPcscliteBinding } from '../pcsc';
+import { createServiceProbe, createPcscliteBinding } from '../pcsc';
 import { startStationRuntime, type StationRuntime } from '../runtime';
 import type { StationTuning } from '../station';
 
@@ -33,7 +33,7 @@ export async function startNodeRuntime(flags: NodeRuntimeFlags): Promise<Station
     policy: readPolicy(flags.policy ?? policyFilePath({ platform: process.platform, env: process.env })),
     settingsStore: createJsonFileSettingsStore({ file: join(dataDir, 'settings.json') }),
     cmTransport: nodeFetchTransport,
-    realPcsc: () => ({ binding: createPcscliteBinding(), probe: createPcscdSocketProbe() }),
+    realPcsc: () => ({ binding: createPcscliteBinding(), probe: createServiceProbe() }),
     ...(flags.mode ? { mode: flags.mode } : {}),
     ...(flags.cmUrl ? { cmUrlOverride: flags.cmUrl } : {}),
     ...(flags.tuning ? { tuning: flags.tuning } : {}),

@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { app, type BrowserWindow } from 'electron';
 import { policyFilePath, readPolicy } from '../config';
-import { createPcscdSocketProbe, createPcscliteBinding } from '../pcsc';
+import { createServiceProbe, createPcscliteBinding } from '../pcsc';
 import { startStationRuntime, type StationRuntime } from '../runtime';
 import { allowIntegratedAuthFor, electronNetTransport } from './cm-transport';
 import { registerStationIpc } from './ipc';
@@ -50,7 +50,7 @@ if (!app.requestSingleInstanceLock()) {
       policy,
       settingsStore: createElectronSettingsStore(),
       cmTransport: electronNetTransport,
-      realPcsc: () => ({ binding: createPcscliteBinding(), probe: createPcscdSocketProbe() }),
+      realPcsc: () => ({ binding: createPcscliteBinding(), probe: createServiceProbe() }),
     });
     const settings = await runtime.station.handlers['settings.get']({});
     allowIntegratedAuthFor(settings.values.allowedAuthDomains);

@@ -1,27 +1,32 @@
 import { parseAtr } from './atr';
-import { createCardModelMatcher } from './card-models';
+import type { CardModelMatcher } from './card-models';
 
-const models = createCardModelMatcher();
+export type AtrDescriber = (atr: string) => { atrSummary: string; model: string | null };
 
 /**
  * The one-line meaning of an ATR for the card panel, and the card model it suggests. A malformed
  * ATR still gets a line (the raw bytes are shown beside it): the operator can see what happened.
  */
-export function describeAtr(atr: string): { atrSummary: string; model: string | null } {
-  let model: string | null;
-  try {
-    model = models.match(atr)?.name ?? null;
-  } catch {
-    model = null; // a malformed ATR names no model; the summary below says what is wrong
-  }
-  try {
-    const info = parseAtr(atr);
-    const protocols = info.protocols.map((t) => `T=${t}`).join(', ');
-    const parts = [protocols, info.ts.convention === 'inverse' ? 'inverse convention' : null];
-    if (info.contactless) parts.push(`contactless: ${'cardName' in info.contactless && info.contactless.cardName ? info.contactless.cardName : info.contactless.kind}`);
-    if (info.tck.present && !info.tck.valid) parts.push('TCK wrong');
-    return { atrSummary: parts.filter(Boolean).join(' · '), model };
-  } catch (err) {
-    return { atrSummary: err instanceof Error ? err.message : 'Not a valid ATR', model };
-  }
+export function createAtrDescriber(models: CardModelMatcher): AtrDescriber {
+  return (atr) => {
+    let model: string | null;
+    try {
+      model = models.match(atr)?.name ?? null;
+    } catch {
+      model = null; // a malformed ATR names no model; the summary below says what is wrong
+    }
+    try {
+      const info = parseAtr(atr);
+      const protocols = info.protocols.map((t) => `T=${t}`).join(', ');
+      const parts = [protocols, info.ts.convention === 'inverse' ? 'inverse convention' : null];
+      if (info.contactless) {
+        const name = 'cardName' in info.contactless && info.contactless.cardName ? info.contactless.cardName : info.contactless.kind;
+        parts.push(`contactless: ${name}`);
+      }
+      if (info.tck.present && !info.tck.valid) parts.push('TCK wrong');
+      return { atrSummary: parts.filter(Boolean).join(' · '), model };
+    } catch (err) {
+      return { atrSummary: err instanceof Error ? err.message : 'Not a valid ATR', model };
+    }
+  };
 }

@@ -1,6 +1,13 @@
 // The PC/SC capability's public API: other folders import from here only.
+export { parseAtr } from './atr';
 export { createPcscliteBinding } from './binding';
 export type { BindingStats, CardConnection, ContextListener, PcscBinding, PcscContext, PcscliteBinding, ReaderStatus } from './binding';
+export { createCardModelMatcher } from './card-models';
+export type { CardModel, CardModelMatcher, CardModelMatcherOptions } from './card-models';
+export { createAtrDescriber } from './describe';
+export type { AtrDescriber } from './describe';
+export { runDiagnostics } from './diagnostics';
+export type { DiagnosticsDeps } from './diagnostics';
 export { pcscCodeHex, pcscCodeOf, pcscError, toPcscError } from './errors';
 export { DEFAULT_IDENTIFY_TIMEOUT_MS, formatCmGuid, readCardIdentity } from './identify';
 export type { CardAccess, IdentifyOptions } from './identify';
@@ -10,4 +17,3 @@ export { createReaderFilter } from './reader-filter';
 export type { ReaderFilter, ReaderFilterConfig } from './reader-filter';
 export { createPcscdSocketProbe, createServiceProbe, createWindowsServiceProbe, PCSCD_SOCKET_PATH } from './service-probe';
 export type { ServiceProbe } from './service-probe';
-export { runDiagnostics } from './diagnostics';
