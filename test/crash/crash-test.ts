@@ -10,7 +10,7 @@
  *   tsx test/crash/crash-test.ts [--kills 200] [--requests 1500] [--seed N] [--keep]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,8 @@ const { values: args } = parseArgs({
     requests: { type: 'string', default: '1500' },
     seed: { type: 'string', default: String(Date.now() % 1_000_000) },
     keep: { type: 'boolean', default: false },
+    /** Also write the figures as JSON (npm test's closing summary reads it). */
+    report: { type: 'string' },
   },
 });
 const targetKills = Number(args.kills);
@@ -235,6 +237,11 @@ console.log(
     ...failures.slice(0, 30).map((f) => `  - ${f}`),
   ].join('\n'),
 );
+if (args.report) {
+  mkdirSync(dirname(args.report), { recursive: true });
+  const figures = { kills, runs, confirmed: confirmed.size, bindsReceived: posts.length, settledByLookup, duplicateBinds: duplicatePosts.length };
+  writeFileSync(args.report, JSON.stringify({ result: failures.length === 0 ? 'PASS' : 'FAIL', ...figures, failures }));
+}
 if (args.keep || failures.length > 0) console.log(`state kept in ${stateDir}`);
 else rmSync(stateDir, { recursive: true, force: true });
 process.exit(failures.length === 0 ? 0 : 1);
