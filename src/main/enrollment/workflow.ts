@@ -178,7 +178,20 @@ export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow
     const bindOp = bindId ? ops.get(bindId) : undefined;
     if (!bindOp) return state;
     const retireOp = retireId ? ops.get(retireId) : undefined;
-    return apply(reader, { type: 'outcomes', bind: outcomeOf(bindOp, online), retire: retireOp ? outcomeOf(retireOp, online) : null });
+    const bindWasDone = 'bind' in state && state.bind.state === 'done';
+    const next = apply(reader, { type: 'outcomes', bind: outcomeOf(bindOp, online), retire: retireOp ? outcomeOf(retireOp, online) : null });
+    // Bound now: what the card panel says CM knows of the card is out of date; ask again.
+    if (!bindWasDone && 'bind' in next && next.bind.state === 'done') refreshCmKnowledge(reader);
+    return next;
+  }
+
+  function refreshCmKnowledge(reader: string): void {
+    const reading = readings.get(reader);
+    if (!reading) return;
+    void lookUp(reading.identifier).then((cm) => {
+      if (readings.get(reader)?.insertion !== reading.insertion) return; // another card since
+      setReading(reader, { ...reading, cm });
+    });
   }
 
   // --- operator actions --------------------------------------------------------------------------

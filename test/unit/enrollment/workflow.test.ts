@@ -58,6 +58,8 @@ describe('enrollment workflow (whole station, CM simulator over HTTP)', () => {
     const newCard = final.bind.smartcardUuid;
     const card = t.cm.admin.state().smartcards.find((c) => c.Uuid === newCard);
     expect(card?.SerialNumber).toBe(`{${chosen.payload.cardid}}`);
+    // The card panel learns that CM now knows the card.
+    await nextEvent(t.station, 'card.changed', (c) => c.reading?.cm.state === 'found');
     const audit = await call(h(), 'audit.query', { requestId: enroll });
     expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['bind.requested', 'bind.queued', 'bind.done']));
   });
