@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { app, type BrowserWindow } from 'electron';
+import { app, type BrowserWindow, dialog } from 'electron';
+import { toErrorPayload } from '../../shared/errors';
 import { policyFilePath, readPolicy } from '../config';
 import { createServiceProbe, createPcscliteBinding } from '../pcsc';
 import { startStationRuntime, type StationRuntime } from '../runtime';
@@ -35,7 +36,17 @@ if (!app.requestSingleInstanceLock()) {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
 
-  void app.whenReady().then(async () => {
+  void app.whenReady().then(start).catch((err: unknown) => {
+    // E.g. a damaged outbox journal (STORAGE_CORRUPT, which names the file and offset): nothing
+    // may be guessed or dropped, so the operator is told exactly what happened and whom to call.
+    const { code, message, details } = toErrorPayload(err);
+    const detail = Object.keys(details).length ? `\n\n${JSON.stringify(details, null, 2)}` : '';
+    console.error('station: could not start:', err);
+    dialog.showErrorBox('Enrollment Station could not start', `${message} (${code})${detail}\n\nContact IT support.`);
+    app.exit(1);
+  });
+
+  async function start(): Promise<void> {
     lockDownSession();
     handleAppProtocol(join(app.getAppPath(), 'out', 'renderer'));
 
@@ -64,7 +75,7 @@ if (!app.requestSingleInstanceLock()) {
     window.on('closed', () => {
       window = null;
     });
-  });
+  }
 
   app.on('window-all-closed', () => app.quit());
   app.on('before-quit', (event) => {

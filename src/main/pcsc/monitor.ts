@@ -90,8 +90,9 @@ class PcscReaderMonitor implements ReaderMonitor {
 
   constructor(private readonly deps: ReaderMonitorDeps) {
     this.visible = createReaderFilter(deps.readerFilter);
-    this.retryInitialMs = deps.retry?.initialMs ?? RETRY_INITIAL_MS;
-    this.retryMaxMs = deps.retry?.maxMs ?? RETRY_MAX_MS;
+    const retry = deps.retry ?? deps.probe.retry;
+    this.retryInitialMs = retry?.initialMs ?? RETRY_INITIAL_MS;
+    this.retryMaxMs = retry?.maxMs ?? RETRY_MAX_MS;
     this.retryDelayMs = this.retryInitialMs;
     this.stopWatching = deps.probe.watch(() => void this.onHint());
     void this.attempt();

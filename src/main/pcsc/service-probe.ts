@@ -15,6 +15,11 @@ export interface ServiceProbe {
    * Returns a function that stops watching. A probe without a cheap signal may never call `hint`.
    */
   watch(hint: () => void): () => void;
+  /**
+   * How often the monitor's backstop timer may probe while the service is down, when probing has
+   * a real cost (Windows starts a process per probe); absent: the monitor's own defaults.
+   */
+  readonly retry?: { readonly initialMs: number; readonly maxMs: number };
 }
 
 export const PCSCD_SOCKET_PATH = '/run/pcscd/pcscd.comm';
@@ -39,6 +44,8 @@ export function createWindowsServiceProbe(query: () => Promise<string> = querySC
       }
     },
     watch: () => () => undefined,
+    // Each probe starts sc.exe: back off further than on Linux, where a probe is one connect().
+    retry: { initialMs: 250, maxMs: 3_000 },
   };
 }
 

@@ -288,6 +288,17 @@ describe('createReaderMonitor', () => {
     expect(probe.probes() - before).toBeLessThanOrEqual(7);
   });
 
+  it('paces its backstop probes by the probe when probing is costly (Windows starts sc.exe each time)', async () => {
+    const { binding } = scriptedBinding();
+    const probe = scriptedProbe(false);
+    // No retry in deps: the monitor's own defaults start at 100 ms; this probe asks for 1 s.
+    monitor = createReaderMonitor({ now: () => NOW, binding, probe: { ...probe.probe, retry: { initialMs: 1_000, maxMs: 1_000 } } });
+    await waitForSnapshot(monitor, (s) => s.service === 'down', 'down');
+    const before = probe.probes();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(probe.probes() - before).toBe(0);
+  });
+
   it('rereads a card on demand, and refuses when there is none, or it changed during the read', async () => {
     const { binding, latest } = scriptedBinding();
     const probe = scriptedProbe(true);

@@ -1,9 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { encodeFrame } from '../../../src/main/journal/frame';
 import { contentSecurityPolicy } from '../../../src/main/shell-policy';
 import { envelopeSchema, EVENT_CHANNELS, INVOKE_CHANNELS, IPC_EVENT_PREFIX, IPC_INVOKE_PREFIX } from '../../../src/shared/contract';
 // The .mjs extension is required: this is the plain-Node build script's own module (see its .d.mts).
@@ -358,4 +359,30 @@ describe('preload (compiled preload.cjs)', () => {
     expect(() => station().on?.(EVENT_CHANNELS[0], 'not a function')).toThrow(TypeError);
     expect([...preload.listeners.values()].flat().length).toBe(before);
   });
+});
+
+describe('start-up failure (compiled main.cjs)', () => {
+  it('tells the operator exactly what is wrong and exits, instead of showing nothing', async () => {
+    // A damaged outbox journal: a bad record that is not the last one is corruption, not a torn
+    // write, so the station must refuse to start rather than guess or drop what was confirmed.
+    const userData = join(work, 'broken-userData');
+    const journal = join(userData, 'training', 'outbox', 'outbox.journal');
+    mkdirSync(dirname(journal), { recursive: true });
+    const damaged = encodeFrame(Buffer.from('{"not":"checked"}'));
+    damaged.writeUInt32LE(0, 8); // wrong CRC
+    writeFileSync(journal, Buffer.concat([damaged, encodeFrame(Buffer.from('{}'))]));
+
+    const broken = createMainStandIn({ appPath, userData, documents: work });
+    runCommonJs(join(outDir, 'main', 'main.cjs'), (id) => {
+      if (id === 'electron') return broken.electron;
+      if (isBuiltin(id)) return nodeRequire(id);
+      throw new Error(`compiled main required ${id}, which is not bundled`);
+    });
+    broken.ready();
+    await vi.waitFor(() => expect(broken.record.calls).toContain('app.exit 1'), { timeout: 20_000, interval: 20 });
+    expect(broken.record.windows).toHaveLength(0);
+    expect(broken.record.errorBoxes).toHaveLength(1);
+    expect(broken.record.errorBoxes[0]!.content).toContain('STORAGE_CORRUPT');
+    expect(broken.record.errorBoxes[0]!.content).toContain('outbox.journal');
+  }, 30_000);
 });

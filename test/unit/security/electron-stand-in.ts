@@ -45,6 +45,8 @@ export class FakeWebContents extends EventEmitter {
 export interface MainRecord {
   /** Lifecycle calls in order, e.g. `app.enableSandbox` before `app.ready`. */
   calls: string[];
+  /** dialog.showErrorBox calls: what the operator was told when the app could not start. */
+  errorBoxes: Array<{ title: string; content: string }>;
   appListeners: EventEmitter;
   windows: Array<{ options: Record<string, unknown>; webContents: FakeWebContents; loaded: string[] }>;
   privilegedSchemes: unknown[];
@@ -70,6 +72,7 @@ export interface MainStandIn {
 export function createMainStandIn(paths: { appPath: string; userData: string; documents: string }): MainStandIn {
   const record: MainRecord = {
     calls: [],
+    errorBoxes: [],
     appListeners: new EventEmitter(),
     windows: [],
     privilegedSchemes: [],
@@ -93,6 +96,7 @@ export function createMainStandIn(paths: { appPath: string; userData: string; do
     enableSandbox: () => record.calls.push('app.enableSandbox'),
     requestSingleInstanceLock: () => true,
     quit: () => record.calls.push('app.quit'),
+    exit: (code: number) => record.calls.push(`app.exit ${code}`),
     on: (event: string, listener: Listener) => record.appListeners.on(event, listener),
     whenReady: () => whenReady,
     getAppPath: () => paths.appPath,
@@ -129,6 +133,9 @@ export function createMainStandIn(paths: { appPath: string; userData: string; do
   const electron = {
     app,
     BrowserWindow,
+    dialog: {
+      showErrorBox: (title: string, content: string) => record.errorBoxes.push({ title, content }),
+    },
     protocol: {
       registerSchemesAsPrivileged(schemes: unknown[]) {
         record.calls.push('protocol.registerSchemesAsPrivileged');
