@@ -8,7 +8,7 @@ import { createAuditLog } from './audit';
 import { type CmClient, type CmTransport, createCmClient } from './cm';
 import type { SettingsService } from './config';
 import { createConnectivity } from './connectivity';
-import { type AuditNote, createEnrollmentWorkflow } from './enrollment';
+import { type AuditNote, createBatch, createEnrollmentWorkflow } from './enrollment';
 import type { EventListener, Handlers } from './dispatch';
 import { createOutbox, type OutboxCmPort, outboxPortFromCmClient } from './outbox';
 import {
@@ -159,6 +159,9 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     audit: note,
   });
 
+  // Subscribed before the event forwarding below, so a batch choice is made in the same turn.
+  const batch = createBatch(workflow);
+
   // --- events out ----------------------------------------------------------------------------------
   cardListeners.add((snapshot) => emit('readers.changed', snapshot));
   workflow.subscribe((event) => {
@@ -166,6 +169,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     else emit('card.changed', { reader: event.reader, reading: event.reading });
   });
   outbox.subscribe(() => emit('outbox.changed', outbox.list()));
+  batch.subscribe((state) => emit('batch.changed', state));
   connectivity.subscribe((state: ConnectionState) => {
     outbox.setOnline(state.mode === 'online');
     emit('connection.changed', state);
@@ -201,6 +205,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
       readers: monitor.snapshot(),
       cards: workflow.cards(),
       enrollment: workflow.states(),
+      batch: batch.state(),
       connection: connectivity.state(),
       settings: deps.settings.view(),
     }),
@@ -216,6 +221,8 @@ export async function createStation(deps: StationDeps): Promise<Station> {
       return outbox.enqueue({ kind: 'retire', requestId, smartcardUuid });
     },
     'enrollment.reset': async ({ reader }) => workflow.reset(reader),
+    'batch.set': async ({ requestIds }) => batch.set(requestIds),
+    'batch.clear': async () => batch.clear(),
     'outbox.list': async () => outbox.list(),
     'outbox.retry': async ({ id }) => outbox.retry(id),
     'outbox.replay': async () => {
@@ -269,6 +276,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     },
     async close() {
       listeners.clear();
+      batch.close();
       workflow.close();
       connectivity.close();
       unsubscribeMonitor();

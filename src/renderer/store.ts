@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { ConnectionState, StationSnapshot } from '../shared/contract';
-import type { CardReading, EnrollmentState } from '../shared/enrollment';
+import type { BatchState, CardReading, EnrollmentState } from '../shared/enrollment';
 import type { OutboxOperation } from '../shared/outbox';
 import type { ReadersSnapshot } from '../shared/readers';
 import type { SettingsView } from '../shared/settings';
@@ -23,6 +23,8 @@ export interface StationState {
   enrollment: Record<string, EnrollmentState>;
   outbox: OutboxOperation[];
   settings: SettingsView | null;
+  /** Bulk mode: the batch of requests being worked through (empty lists: off). */
+  batch: BatchState;
   /** The reader whose card went in last: its panel is the selected one unless the operator chose. */
   lastInserted: string | null;
   /** The reader whose enrollment is shown in full. */
@@ -49,6 +51,7 @@ export const initialStationState: StationState = {
   enrollment: {},
   outbox: [],
   settings: null,
+  batch: { pending: [], reserved: [], submitted: [], skipped: [] },
   lastInserted: null,
   selectedReader: null,
   focusStep: null,
@@ -194,6 +197,7 @@ function applySnapshot(snapshot: StationSnapshot): void {
     connection: partial.connection,
     cards: byReader(partial.cards),
     enrollment: byReader(partial.enrollment),
+    ...(partial.batch ? { batch: partial.batch } : {}),
     lastInserted,
     selectedReader: lastInserted ?? partial.readers.readers[0]?.name ?? null,
   });
@@ -216,6 +220,7 @@ export async function connectStore(client: StationClient): Promise<void> {
   bridge.on('outbox.changed', (outbox) => useStation.setState({ outbox }));
   bridge.on('enrollment.changed', onEnrollment);
   bridge.on('settings.changed', applySettings);
+  bridge.on('batch.changed', (batch) => useStation.setState({ batch }));
   let outboxEvents = 0;
   bridge.on('outbox.changed', () => {
     outboxEvents += 1;

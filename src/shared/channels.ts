@@ -26,6 +26,8 @@ export const INVOKE_CHANNELS = [
   'training.reset',
   'settings.update',
   'diagnostics.run',
+  'batch.set',
+  'batch.clear',
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 
@@ -36,6 +38,7 @@ export const EVENT_CHANNELS = [
   'outbox.changed',
   'enrollment.changed',
   'settings.changed',
+  'batch.changed',
 ] as const;
 export type EventChannel = (typeof EVENT_CHANNELS)[number];
 

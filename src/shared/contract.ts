@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { auditEntrySchema, auditQuerySchema } from './audit';
 import { cmRequestSchema, guidSchema } from './cm';
 import {
+  batchSetSchema,
+  batchStateSchema,
   cardReadingSchema,
   enrollmentStateSchema,
   requestSearchResultSchema,
@@ -38,6 +40,7 @@ export const stationSnapshotSchema = z.object({
   readers: readersSnapshotSchema,
   cards: z.array(cardReadingSchema),
   enrollment: z.array(enrollmentStateSchema),
+  batch: batchStateSchema,
   connection: connectionStateSchema,
   settings: settingsViewSchema,
 });
@@ -89,6 +92,9 @@ export const invokeChannels = {
   'settings.update': { request: settingsUpdateSchema, response: settingsViewSchema },
   /** The service, every reader and card with the ATR's full meaning (also: npm run diag). */
   'diagnostics.run': { request: empty, response: diagnosticsReportSchema },
+  /** Bulk mode: work through these requests in order, one per card read (see BatchState). */
+  'batch.set': { request: batchSetSchema, response: batchStateSchema },
+  'batch.clear': { request: empty, response: batchStateSchema },
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const eventChannels = {
@@ -98,6 +104,7 @@ export const eventChannels = {
   'outbox.changed': outboxListSchema,
   'enrollment.changed': enrollmentStateSchema,
   'settings.changed': settingsViewSchema,
+  'batch.changed': batchStateSchema,
 } as const satisfies Record<EventChannel, z.ZodType>;
 
 export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof invokeChannels)[C]['request']>;

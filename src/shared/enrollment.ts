@@ -90,3 +90,21 @@ export const requestSearchResultSchema = z.object({
   syncedAt: z.string().nullable(),
 });
 export type RequestSearchResult = z.infer<typeof requestSearchResultSchema>;
+
+/**
+ * Bulk mode: a chosen list of requests the station works through in order. Each card read in any
+ * reader takes the next request and goes straight to the confirmation (the operator still
+ * confirms every bind); a request leaves the list once its bind is submitted.
+ */
+export const batchStateSchema = z.object({
+  /** Still to do, in order; the first ones may be reserved by a reader. */
+  pending: z.array(guidSchema),
+  /** Which reader is showing which request right now. */
+  reserved: z.array(z.object({ reader: z.string(), requestId: guidSchema })),
+  submitted: z.array(guidSchema),
+  /** Requests that could not be chosen (e.g. no longer Approved), with the reason. */
+  skipped: z.array(z.object({ requestId: guidSchema, reason: z.string() })),
+});
+export type BatchState = z.infer<typeof batchStateSchema>;
+
+export const batchSetSchema = z.strictObject({ requestIds: z.array(guidSchema).min(1).max(500) });

@@ -2,3 +2,5 @@ export { createEnrollmentWorkflow } from './workflow';
 export type { AuditNote, CardSource, EnrollmentWorkflow, WorkflowDeps, WorkflowEvent, WorkflowOutbox } from './workflow';
 export { initialState, stepForOutcomes, transition } from './machine';
 export type { EnrollmentEvent } from './machine';
+export { createBatch } from './batch';
+export type { Batch } from './batch';

@@ -174,6 +174,21 @@ export const en = {
   notice: {
     heading: 'The station refused the last step',
   },
+  batch: {
+    heading: 'Bulk mode',
+    intro: 'Each card you insert gets the next request below. You still check and confirm every one.',
+    next: 'Next request: {{id}}',
+    left_one: '{{count}} request left',
+    left_other: '{{count}} requests left',
+    submitted: 'Submitted: {{count}}',
+    skipped: 'Skipped',
+    inReader: '{{id}} is on {{reader}}',
+    finished: 'Every request of the batch has been submitted.',
+    start_one: 'Enroll this request in bulk mode',
+    start_other: 'Enroll these {{count}} requests one after another (bulk mode)',
+    stop: 'Stop bulk mode',
+    failed: 'Bulk mode could not be changed.',
+  },
   training: {
     heading: 'Training cards',
     intro: 'The readers here are simulated. Insert a sample card to practise the whole enrollment.',

@@ -177,6 +177,21 @@ export const fr: Messages = {
   notice: {
     heading: 'Le poste a refusé la dernière étape',
   },
+  batch: {
+    heading: 'Mode par lot',
+    intro: 'Chaque carte insérée reçoit la demande suivante ci-dessous. Vous vérifiez et confirmez chacune.',
+    next: 'Demande suivante : {{id}}',
+    left_one: '{{count}} demande restante',
+    left_other: '{{count}} demandes restantes',
+    submitted: 'Envoyées : {{count}}',
+    skipped: 'Ignorées',
+    inReader: '{{id}} est sur {{reader}}',
+    finished: 'Toutes les demandes du lot ont été envoyées.',
+    start_one: 'Enrôler cette demande en mode par lot',
+    start_other: 'Enrôler ces {{count}} demandes l’une après l’autre (mode par lot)',
+    stop: 'Arrêter le mode par lot',
+    failed: 'Le mode par lot n’a pas pu être modifié.',
+  },
   training: {
     heading: 'Cartes de formation',
     intro: 'Les lecteurs sont simulés ici. Insérez une carte d’exemple pour vous entraîner à tout l’enrôlement.',

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useStation } from '../../store';
 import { FocusHeading } from '../FocusHeading';
+import { BatchPanel } from './BatchPanel';
 import { ReaderPanel } from './ReaderPanel';
 import { TrainingCards } from './TrainingCards';
 
@@ -20,6 +21,7 @@ export function EnrollmentView() {
         {readers.service === 'starting' && <p>{t('readers.serviceStarting')}</p>}
         {readers.service === 'up' && readers.readers.length === 0 && <p>{t('readers.none')}</p>}
       </div>
+      <BatchPanel />
       <div className="reader-list">
         {readers.readers.map((reader) => (
           <ReaderPanel key={reader.name} name={reader.name} />

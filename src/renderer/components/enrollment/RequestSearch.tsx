@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { type CmRequest, normalizeGuid } from '../../../shared/cm';
 import type { RequestSearchResult } from '../../../shared/enrollment';
 import { errorSummary } from '../../format';
-import { enrollmentCall, useClient } from '../../store';
+import { enrollmentCall, useClient, useStation } from '../../store';
 import { useAction } from '../../use-action';
 import { ErrorNotice } from '../ErrorNotice';
 import { RequestTable } from './RequestTable';
@@ -17,6 +17,8 @@ export function RequestSearch({ reader }: { reader: string }) {
   const [replaces, setReplaces] = useState('');
   const [replacesInvalid, setReplacesInvalid] = useState(false);
   const [result, setResult] = useState<RequestSearchResult | null>(null);
+  const startBatch = useAction();
+  const batchIdle = useStation((st) => st.batch.pending.length === 0);
   const replacesRef = useRef<HTMLInputElement>(null);
   const search = useAction();
   const choose = useAction();
@@ -111,6 +113,20 @@ export function RequestSearch({ reader }: { reader: string }) {
       {search.error && <ErrorNotice context={t('search.failed')} error={errorSummary(search.error)} />}
       {choose.error && <ErrorNotice context={t('search.chooseFailed')} error={errorSummary(choose.error)} />}
       {result && <RequestTable result={result} choosing={choose.pending} onChoose={onChoose} />}
+      {result && result.requests.length > 0 && batchIdle && (
+        <button
+          type="button"
+          disabled={startBatch.pending}
+          onClick={() =>
+            void startBatch.run(async () => {
+              await client.call('batch.set', { requestIds: result.requests.map((r) => r.uuid) });
+            })
+          }
+        >
+          {t('batch.start', { count: result.requests.length })}
+        </button>
+      )}
+      {startBatch.error && <ErrorNotice context={t('batch.failed')} error={errorSummary(startBatch.error)} />}
     </div>
   );
 }

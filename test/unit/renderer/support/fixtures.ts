@@ -46,6 +46,7 @@ export function snapshot(overrides: Partial<StationSnapshot> = {}): StationSnaps
     readers: { service: 'up', readers: [{ name: READER, card: null }, { name: OTHER_READER, card: null }] },
     cards: [],
     enrollment: [],
+    batch: { pending: [], reserved: [], submitted: [], skipped: [] },
     connection: { mode: 'online', since: '2026-11-23T08:00:00.000Z' },
     settings: settingsView(),
     ...overrides,
