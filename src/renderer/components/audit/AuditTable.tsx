@@ -1,20 +1,10 @@
 import { useTranslation } from 'react-i18next';
-import type { AuditEntry } from '../../../shared/audit';
+import { AUDIT_COLUMNS, type AuditEntry } from '../../../shared/audit';
 import { formatDateTime } from '../../format';
 
-const COLUMNS = [
-  'at',
-  'actor',
-  'action',
-  'result',
-  'reader',
-  'cardId',
-  'requestId',
-  'smartcardUuid',
-  'code',
-  'correlationId',
-  'message',
-] as const satisfies ReadonlyArray<keyof AuditEntry>;
+/** The export's columns, in the same order, less what the screen has no room for (the CSV keeps them). */
+const HIDDEN_ON_SCREEN: ReadonlySet<string> = new Set(['atr', 'id']);
+const COLUMNS = AUDIT_COLUMNS.filter((column) => !HIDDEN_ON_SCREEN.has(column));
 
 export function AuditTable({ entries }: { entries: AuditEntry[] }) {
   const { t } = useTranslation();

@@ -1,7 +1,8 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DiagnosticsCard } from '../../diagnostics';
-import { errorSummary, formatHex } from '../../format';
+import { errorSummary } from '../../format';
+import { AtrValue } from '../AtrValue';
 import { CopyButton } from '../CopyButton';
 import { ErrorNotice } from '../ErrorNotice';
 import { AtrDetails } from './AtrDetails';
@@ -19,10 +20,7 @@ export function DiagnosticsReader({ name, card }: { name: string; card: Diagnost
         <dl>
           <dt>{t('card.atr')}</dt>
           <dd>
-            <code className="atr" data-atr={card.atr}>
-              {formatHex(card.atr)}
-            </code>
-            <CopyButton value={card.atr} label={`${t('card.atr')} ${name}`} />
+            <AtrValue atr={card.atr} reader={name} />
           </dd>
           <dt>{t('card.model')}</dt>
           <dd>{card.model ?? t('card.modelUnknown')}</dd>

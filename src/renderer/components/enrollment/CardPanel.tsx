@@ -1,7 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { CardReading } from '../../../shared/enrollment';
 import type { ReaderState } from '../../../shared/readers';
-import { errorSummary, formatHex } from '../../format';
+import { errorSummary } from '../../format';
+import { AtrValue } from '../AtrValue';
 import { CopyButton } from '../CopyButton';
 import { ErrorNotice } from '../ErrorNotice';
 import { CmKnowledge } from './CmKnowledge';
@@ -38,10 +39,7 @@ export function CardPanel({ reader, reading }: { reader: ReaderState; reading: C
       <dl>
         <dt>{t('card.atr')}</dt>
         <dd>
-          <code className="atr" data-atr={card.atr}>
-            {formatHex(card.atr)}
-          </code>
-          <CopyButton value={card.atr} label={`${t('card.atr')} ${reader.name}`} />
+          <AtrValue atr={card.atr} reader={reader.name} />
         </dd>
         {current ? (
           <>
