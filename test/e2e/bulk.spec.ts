@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import type { VirtualCard } from '../support/vcard';
 import { pivCard, region, shot, sim } from './support';
 
 test.beforeEach(async ({ page }) => {
@@ -9,8 +10,8 @@ test.beforeEach(async ({ page }) => {
 
 test('bulk mode: each card inserted goes straight to the confirmation of the next request', async ({ page }, testInfo) => {
   // Pick the batch the way an operator would: search, then enroll what is listed.
-  const first = await pivCard();
-  let second: Awaited<ReturnType<typeof pivCard>> | null = null;
+  const first = await pivCard(page);
+  let second: VirtualCard | null = null;
   try {
     const panel = region(page);
     await expect(panel.getByRole('heading', { name: 'Choose the enrollment request' })).toBeVisible({ timeout: 10_000 });
@@ -29,7 +30,7 @@ test('bulk mode: each card inserted goes straight to the confirmation of the nex
     await first.remove();
 
     // The next card needs no search and no choice: only the operator's confirmation.
-    second = await pivCard();
+    second = await pivCard(page);
     await expect(panel.getByRole('heading', { name: 'Check and confirm' })).toBeVisible({ timeout: 10_000 });
     await shot(page, testInfo, 'bulk-next');
     await panel.getByRole('button', { name: 'Confirm and bind' }).click();
@@ -41,6 +42,9 @@ test('bulk mode: each card inserted goes straight to the confirmation of the nex
     await bulk.getByRole('button', { name: 'Stop bulk mode' }).click();
     await expect(page.getByRole('region', { name: 'Bulk mode' })).toHaveCount(0);
   } finally {
+    // Bulk mode lives in the station host the other tests share: never leave it running.
+    const stop = page.getByRole('button', { name: 'Stop bulk mode' });
+    if (await stop.isVisible()) await stop.click();
     await first.remove();
     await second?.remove();
   }

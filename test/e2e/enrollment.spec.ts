@@ -1,5 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { chooseRequest, freshRequest, pivCard, region, shot, sim } from './support';
+import { randomBytes } from 'node:crypto';
+import { insertCard, type VirtualCard } from '../support/vcard';
+import { chooseRequest, freshRequest, PIV_ATR, pivCard, region, shot, sim } from './support';
 
 test.beforeEach(async ({ page }) => {
   // The seed has a handful of approved requests: each test starts from it again.
@@ -10,7 +12,7 @@ test.beforeEach(async ({ page }) => {
 
 test('a new enrolment online: the confirmation shows exactly what is sent, and the result the new smart card id', async ({ page }, testInfo) => {
   const request = await freshRequest('enroll');
-  const card = await pivCard();
+  const card = await pivCard(page);
   try {
     await expect(region(page).getByText('CM does not know this card')).toBeVisible({ timeout: 10_000 });
     await chooseRequest(page, request.id);
@@ -34,7 +36,7 @@ test('a new enrolment online: the confirmation shows exactly what is sent, and t
 
 test('a replacement: the new card is bound, then the card it replaces is retired', async ({ page }, testInfo) => {
   const request = await freshRequest('replace');
-  const card = await pivCard();
+  const card = await pivCard(page);
   try {
     await chooseRequest(page, request.id);
     await expect(region(page).getByText('Card to retire')).toBeVisible();
@@ -53,7 +55,7 @@ test('a replacement: the new card is bound, then the card it replaces is retired
 
 test('CM down: the bind is queued; when CM is back it is replayed exactly once', async ({ page }, testInfo) => {
   const request = await freshRequest('enroll');
-  const card = await pivCard();
+  const card = await pivCard(page);
   try {
     await chooseRequest(page, request.id);
     const payload = JSON.parse(await region(page).locator('figure.payload pre, figure.payload code').first().innerText());
@@ -82,13 +84,14 @@ test('CM down: the bind is queued; when CM is back it is replayed exactly once',
 
 test('a card swapped before confirming is never bound', async ({ page }, testInfo) => {
   const request = await freshRequest('enroll');
-  const first = await pivCard();
-  let second: Awaited<ReturnType<typeof pivCard>> | null = null;
+  const first = await pivCard(page);
+  let second: VirtualCard | null = null;
   try {
     await chooseRequest(page, request.id);
     const payload = JSON.parse(await region(page).locator('figure.payload pre, figure.payload code').first().innerText());
+    // Swapped as fast as vpcd allows, on purpose: faster than pcscd's poll, unlike an operator.
     await first.remove();
-    second = await pivCard();
+    second = await insertCard({ reader: 0, atr: PIV_ATR, behaviour: { kind: 'piv', guid: randomBytes(16).toString('hex') } });
     // Which outcome happens is pcscd's timing, and each is right: if it noticed the swap, the
     // choice is dropped and the new card read; if the swap fell between two of its polls (same
     // ATR), the reader looks untouched and the confirm-time re-read refuses, either because it

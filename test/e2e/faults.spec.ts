@@ -24,7 +24,7 @@ test.beforeEach(async ({ page }) => {
 for (const { fault, shows, correlationId, everywhere } of CASES) {
   test(`CM fault "${fault.kind}" on the bind is shown with its message${correlationId ? ' and correlation id' : ''}`, async ({ page }, testInfo) => {
     const request = await freshRequest('enroll');
-    const card = await pivCard();
+    const card = await pivCard(page);
     try {
       await chooseRequest(page, request.id);
       await sim.setFaults([everywhere ? { fault } : { fault, route: 'POST /smartcards' }]);

@@ -41,8 +41,13 @@ export async function freshRequest(kind: 'enroll' | 'replace'): Promise<{ id: st
 export const READER = 'Virtual PCD 00 00';
 export const PIV_ATR = '3bfd1300008131fe158073c021c057597562694b657940';
 
-/** A PIV card with a GUID of its own, so every test binds a card CM has never seen. */
-export function pivCard(reader: 0 | 1 = 0): Promise<VirtualCard> {
+/**
+ * A PIV card with a GUID of its own, so every test binds a card CM has never seen. It goes in only
+ * once the station shows the reader empty: pcscd polls vpcd about every 400 ms, and two cards with
+ * the same ATR swapped within one poll are not reported at all (an operator is never that fast).
+ */
+export async function pivCard(page: Page, reader: 0 | 1 = 0): Promise<VirtualCard> {
+  await expect(region(page, reader === 0 ? READER : 'Virtual PCD 00 01')).toContainText('No card', { timeout: 10_000 });
   return insertCard({ reader, atr: PIV_ATR, behaviour: { kind: 'piv', guid: randomBytes(16).toString('hex') } });
 }
 
