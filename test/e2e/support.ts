@@ -16,7 +16,7 @@ async function admin(method: string, path: string, body?: unknown): Promise<unkn
 }
 
 interface SimState {
-  requests: { Uuid: string; Status: number; OldSmartcardUuid: string }[];
+  requests: { Uuid: string; Status: number; OldSmartcardUuid: string; NewSmartcardUuid: string }[];
   smartcards: { Uuid: string; Status: number; SerialNumber: string }[];
 }
 export const sim = {
@@ -28,11 +28,17 @@ export const sim = {
 };
 
 const EMPTY = '00000000-0000-0000-0000-000000000000';
-/** An Approved request of the seed (each test resets the simulator first). */
+/**
+ * An Approved request of the seed with no card bound yet (each test resets the simulator first;
+ * a bind an earlier test left queued may still land after that reset).
+ */
 export async function freshRequest(kind: 'enroll' | 'replace'): Promise<{ id: string; replaces: string | null }> {
   const { requests } = await sim.state();
   const request = requests.find(
-    (r) => r.Status === 3 && (kind === 'enroll' ? r.OldSmartcardUuid === EMPTY : r.OldSmartcardUuid !== EMPTY),
+    (r) =>
+      r.Status === 3 &&
+      r.NewSmartcardUuid === EMPTY &&
+      (kind === 'enroll' ? r.OldSmartcardUuid === EMPTY : r.OldSmartcardUuid !== EMPTY),
   );
   if (!request) throw new Error(`the simulator seed has no approved ${kind} request`);
   return { id: request.Uuid.toLowerCase(), replaces: request.OldSmartcardUuid === EMPTY ? null : request.OldSmartcardUuid.toLowerCase() };
