@@ -130,17 +130,20 @@ export async function createStation(deps: StationDeps): Promise<Station> {
   // --- readers: rebuilt when the reader patterns change -----------------------------------------
   // One card table for the card panel and diagnostics (the system list is large: parse it once).
   const cardModels = createCardModelMatcher();
-  let monitor: ReaderMonitor = startMonitor(settings);
-  function startMonitor(s: Settings): ReaderMonitor {
-    return createReaderMonitor({
+  // The workflow and the event stream listen here, so a rebuilt monitor needs no re-wiring.
+  const cardListeners = new Set<Parameters<ReaderMonitor['subscribe']>[0]>();
+  let monitor: ReaderMonitor;
+  let unsubscribeMonitor: () => void;
+  function startMonitor(s: Settings): void {
+    monitor = createReaderMonitor({
       binding: deps.pcsc.binding,
       probe: deps.pcsc.probe,
       now: deps.now,
       readerFilter: { include: s.readerInclude, exclude: s.readerExclude },
     });
+    unsubscribeMonitor = monitor.subscribe((snap) => cardListeners.forEach((l) => l(snap)));
   }
-  const cardListeners = new Set<Parameters<ReaderMonitor['subscribe']>[0]>();
-  let unsubscribeMonitor = monitor.subscribe((snap) => cardListeners.forEach((l) => l(snap)));
+  startMonitor(settings);
 
   const workflow = createEnrollmentWorkflow({
     cards: {
@@ -181,8 +184,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     if (before.readerInclude.join('\n') !== settings.readerInclude.join('\n') || before.readerExclude.join('\n') !== settings.readerExclude.join('\n')) {
       const old = monitor;
       unsubscribeMonitor();
-      monitor = startMonitor(settings);
-      unsubscribeMonitor = monitor.subscribe((snap) => cardListeners.forEach((l) => l(snap)));
+      startMonitor(settings);
       void old.close();
     }
   });

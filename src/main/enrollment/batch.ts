@@ -1,5 +1,6 @@
 import type { BatchState, EnrollmentState } from '../../shared/enrollment';
 import { toErrorPayload } from '../../shared/errors';
+import { isSubmitted } from './machine';
 import type { EnrollmentWorkflow } from './workflow';
 
 export interface Batch {
@@ -31,7 +32,7 @@ export function createBatch(workflow: EnrollmentWorkflow): Batch {
   function onEnrollment(s: EnrollmentState): void {
     const held = state.reserved.find((r) => r.reader === s.reader);
     if (held) {
-      if (s.step === 'binding' || s.step === 'retiring' || s.step === 'done' || s.step === 'attention') {
+      if (isSubmitted(s)) {
         if (s.request.uuid !== held.requestId) {
           // The operator went back and bound another request by hand: this one is still to do.
           publish({ ...state, reserved: state.reserved.filter((r) => r !== held) });

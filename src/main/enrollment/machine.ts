@@ -44,6 +44,13 @@ const cardRead = (reader: string, card: CardReading, notice: ErrorPayload | null
   notice,
 });
 
+export type SubmittedState = StateAt<'binding' | 'retiring' | 'done' | 'attention'>;
+
+/** Confirmed and in the outbox: the steps whose progress the outbox's outcomes decide. */
+export function isSubmitted(state: EnrollmentState): state is SubmittedState {
+  return state.step === 'binding' || state.step === 'retiring' || state.step === 'done' || state.step === 'attention';
+}
+
 /** After confirmation the outbox's outcomes decide the step; see enrollmentStateSchema. */
 export function stepForOutcomes(bind: StepOutcome, retire: StepOutcome | null): 'binding' | 'retiring' | 'done' | 'attention' {
   if (bind.state === 'needs-attention' || retire?.state === 'needs-attention') return 'attention';

@@ -6,7 +6,7 @@ import type { OutboxOperation, OutboxOperationInput } from '../../shared/outbox'
 import type { CardIdentifier, CardState, ReadersSnapshot } from '../../shared/readers';
 import type { CmClient } from '../cm';
 import { BINDABLE_STATUSES, type RequestCache } from '../requests';
-import { type EnrollmentEvent, illegal, initialState, transition } from './machine';
+import { type EnrollmentEvent, illegal, initialState, isSubmitted, transition } from './machine';
 import { outcomeOf } from './outcomes';
 
 /** The reader side: live snapshots, and a fresh read of a card right before it is bound. */
@@ -160,7 +160,7 @@ export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow
 
   function onOperation(op: OutboxOperation): void {
     for (const state of states.values()) {
-      if (state.step !== 'binding' && state.step !== 'retiring' && state.step !== 'done' && state.step !== 'attention') continue;
+      if (!isSubmitted(state)) continue;
       if (state.bind.operationId !== op.id && state.retire?.operationId !== op.id) continue;
       refreshOutcomes(state.reader);
     }
@@ -168,20 +168,15 @@ export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow
 
   function refreshOutcomes(reader: string): EnrollmentState {
     const state = stateOf(reader);
-    if (state.step !== 'confirming' && state.step !== 'binding' && state.step !== 'retiring' && state.step !== 'done' && state.step !== 'attention') {
-      return state;
-    }
+    if (!isSubmitted(state)) return state;
     const ops = new Map(deps.outbox.list().map((op) => [op.id, op]));
-    const online = deps.isOnline();
-    const bindId = 'bind' in state ? state.bind.operationId : null;
-    const retireId = 'retire' in state ? (state.retire?.operationId ?? null) : null;
-    const bindOp = bindId ? ops.get(bindId) : undefined;
+    const bindOp = ops.get(state.bind.operationId);
     if (!bindOp) return state;
-    const retireOp = retireId ? ops.get(retireId) : undefined;
-    const bindWasDone = 'bind' in state && state.bind.state === 'done';
+    const retireOp = state.retire ? ops.get(state.retire.operationId) : undefined;
+    const online = deps.isOnline();
     const next = apply(reader, { type: 'outcomes', bind: outcomeOf(bindOp, online), retire: retireOp ? outcomeOf(retireOp, online) : null });
     // Bound now: what the card panel says CM knows of the card is out of date; ask again.
-    if (!bindWasDone && 'bind' in next && next.bind.state === 'done') refreshCmKnowledge(reader);
+    if (state.bind.state !== 'done' && isSubmitted(next) && next.bind.state === 'done') refreshCmKnowledge(reader);
     return next;
   }
 
