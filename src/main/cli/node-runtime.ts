@@ -16,7 +16,7 @@ export interface NodeRuntimeFlags {
   tuning?: Partial<StationTuning> | undefined;
 }
 
-export function stationVersion(): string {
+function stationVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }

@@ -8,7 +8,7 @@ import { fr } from './fr';
 export const LOCALES = { en: 'English', fr: 'Français' } as const satisfies Record<SettingsLocale, string>;
 export type Locale = keyof typeof LOCALES;
 
-export function isLocale(value: string): value is Locale {
+function isLocale(value: string): value is Locale {
   return Object.hasOwn(LOCALES, value);
 }
 
