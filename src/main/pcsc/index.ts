@@ -15,5 +15,5 @@ export { createReaderMonitor } from './monitor';
 export type { ReaderMonitor, ReaderMonitorDeps } from './monitor';
 export { createReaderFilter } from './reader-filter';
 export type { ReaderFilter, ReaderFilterConfig } from './reader-filter';
-export { createPcscdSocketProbe, createServiceProbe, createWindowsServiceProbe, PCSCD_SOCKET_PATH } from './service-probe';
+export { createPcscContextProbe, createPcscdSocketProbe, createServiceProbe, createWindowsServiceProbe, PCSCD_SOCKET_PATH } from './service-probe';
 export type { ServiceProbe } from './service-probe';

@@ -3,10 +3,14 @@
 // main thread). On Linux the answer is "does pcscd accept a connection on its socket": the socket
 // file alone proves nothing, it stays behind when pcscd is killed. On Windows it is the state of the
 // Smart Card service (SCardSvr), which starts on demand and stops when the last reader goes away.
+// On macOS there is no pcscd socket to look at (CryptoTokenKit's PC/SC layer is started by the system
+// on demand), so the only honest answer is the PC/SC API itself: establish a context, see whether it
+// lists readers or fails, and close it again.
 import { execFile } from 'node:child_process';
 import { watch, type FSWatcher } from 'node:fs';
 import { connect } from 'node:net';
 import { basename, dirname } from 'node:path';
+import { createPcscliteBinding, type PcscBinding, type PcscContext } from './binding';
 
 export interface ServiceProbe {
   isUp(): Promise<boolean>;
@@ -24,9 +28,17 @@ export interface ServiceProbe {
 
 export const PCSCD_SOCKET_PATH = '/run/pcscd/pcscd.comm';
 
-/** The probe for this platform: SCardSvr on Windows, pcscd's socket elsewhere (Linux, macOS-like). */
-export function createServiceProbe(platform: NodeJS.Platform = process.platform): ServiceProbe {
-  return platform === 'win32' ? createWindowsServiceProbe() : createPcscdSocketProbe();
+/**
+ * The probe for this platform: SCardSvr on Windows, a PC/SC context on macOS, pcscd's socket
+ * elsewhere (Linux, BSDs). `binding` is only used on macOS (the real addon unless a test scripts one).
+ */
+export function createServiceProbe(
+  platform: NodeJS.Platform = process.platform,
+  binding: () => PcscBinding = createPcscliteBinding,
+): ServiceProbe {
+  if (platform === 'win32') return createWindowsServiceProbe();
+  if (platform === 'darwin') return createPcscContextProbe(binding());
+  return createPcscdSocketProbe();
 }
 
 /**
@@ -115,4 +127,51 @@ function tryWatch(path: string, onChange: (file: string | null) => void): FSWatc
   } catch {
     return null;
   }
+}
+
+/** How long a context may take to list readers (or fail) before the service counts as down. */
+const CONTEXT_PROBE_TIMEOUT_MS = 2_000;
+
+/**
+ * macOS: the service is up when a PC/SC context can be established and lists readers (an empty list
+ * counts: the service answered). Establishing throws, reports the context lost, or stays silent past
+ * the timeout: down. The context is always closed again, outside the addon's callbacks (closing inside
+ * one hangs the addon, see binding.ts). The macOS PC/SC layer does not spin like pcsc-lite's client
+ * when the service is away, so probing through the API costs one short-lived context; there is no
+ * cheap change signal, so the monitor's backstop timer is what notices the service coming back.
+ */
+export function createPcscContextProbe(
+  binding: PcscBinding,
+  options: { readonly timeoutMs?: number } = {},
+): ServiceProbe {
+  const timeoutMs = options.timeoutMs ?? CONTEXT_PROBE_TIMEOUT_MS;
+  return {
+    isUp: () =>
+      new Promise<boolean>((resolve) => {
+        let settled = false;
+        let context: PcscContext | null = null;
+        const settle = (up: boolean): void => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          resolve(up);
+          // Deferred: settle() may run inside an addon callback, where close() would hang. establish()
+          // is synchronous, so by then `context` is set (or establishing threw and there is none).
+          setImmediate(() => context?.close());
+        };
+        const timer = setTimeout(() => settle(false), timeoutMs);
+        try {
+          context = binding.establish({
+            readers: () => settle(true),
+            status: () => undefined,
+            lost: () => settle(false),
+          });
+        } catch {
+          // SCardEstablishContext failed: the service is not there.
+          settle(false);
+        }
+      }),
+    watch: () => () => undefined,
+    retry: { initialMs: 500, maxMs: 5_000 },
+  };
 }

@@ -3,7 +3,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createPcscdSocketProbe, createServiceProbe, createWindowsServiceProbe } from '../../../src/main/pcsc/service-probe';
+import type { PcscBinding } from '../../../src/main/pcsc/binding';
+import {
+  createPcscContextProbe,
+  createPcscdSocketProbe,
+  createServiceProbe,
+  createWindowsServiceProbe,
+} from '../../../src/main/pcsc/service-probe';
+import { StationError } from '../../../src/shared/errors';
 
 const RUNNING = 'SERVICE_NAME: SCardSvr\r\n        TYPE               : 20  WIN32_SHARE_PROCESS\r\n        STATE              : 4  RUNNING\r\n';
 const STOPPED = 'SERVICE_NAME: SCardSvr\r\n        TYPE               : 20  WIN32_SHARE_PROCESS\r\n        STATE              : 1  STOPPED\r\n';
@@ -46,5 +53,54 @@ describe('service probes', () => {
     expect(createServiceProbe('linux')).toMatchObject({ isUp: expect.any(Function), watch: expect.any(Function) });
     // On this Linux machine the Windows probe cannot find sc.exe: down, never a throw.
     expect(await createServiceProbe('win32').isUp()).toBe(false);
+  });
+});
+
+/** A binding whose context answers as scripted: lists readers, reports itself lost, throws, or stays silent. */
+function scriptedBinding(answer: 'readers' | 'lost' | 'throw' | 'silent') {
+  const events: string[] = [];
+  const binding: PcscBinding = {
+    establish(listener) {
+      events.push('establish');
+      if (answer === 'throw') throw new StationError('PCSC_SERVICE_DOWN', 'SCardEstablishContext: no service');
+      // The real addon answers from its own thread, i.e. after establish() has returned.
+      setImmediate(() => {
+        if (answer === 'readers') listener.readers([]);
+        if (answer === 'lost') listener.lost(new StationError('PCSC_SERVICE_DOWN', 'service stopped'));
+      });
+      return {
+        watch: () => undefined,
+        unwatch: () => undefined,
+        connect: () => Promise.reject(new Error('not used')),
+        close: () => void events.push('close'),
+      };
+    },
+  };
+  return { binding, events };
+}
+
+describe('macOS service probe (a PC/SC context, not a socket path)', () => {
+  it('is up when a context lists readers (even none), and closes the context again', async () => {
+    const { binding, events } = scriptedBinding('readers');
+    expect(await createPcscContextProbe(binding).isUp()).toBe(true);
+    await expect.poll(() => events).toEqual(['establish', 'close']);
+  });
+
+  it('is down when establishing throws, when the context is lost, or when it stays silent', async () => {
+    expect(await createPcscContextProbe(scriptedBinding('throw').binding).isUp()).toBe(false);
+    const lost = scriptedBinding('lost');
+    expect(await createPcscContextProbe(lost.binding).isUp()).toBe(false);
+    await expect.poll(() => lost.events).toEqual(['establish', 'close']);
+    const silent = scriptedBinding('silent');
+    expect(await createPcscContextProbe(silent.binding, { timeoutMs: 20 }).isUp()).toBe(false);
+    await expect.poll(() => silent.events).toEqual(['establish', 'close']);
+  });
+
+  it('is what darwin gets: never the pcscd socket', async () => {
+    const { binding, events } = scriptedBinding('readers');
+    const probe = createServiceProbe('darwin', () => binding);
+    expect(await probe.isUp()).toBe(true);
+    expect(events[0]).toBe('establish');
+    expect(probe.retry).toBeDefined();
   });
 });
