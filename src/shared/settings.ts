@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readerPatternSchema } from './reader-patterns';
 
 /**
  * Station settings: what an operator may choose and what IT may set or lock through machine policy
@@ -46,13 +47,6 @@ export const authDomainPatternSchema = z
     /^(?:\*\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/,
     'must be a host name such as "cm.contoso.com" or "*.contoso.com"',
   );
-
-/**
- * Reader name patterns. Syntax: `*` matches any run of characters (also none), `?` matches exactly
- * one character; every other character matches itself; matching is case-insensitive and covers the
- * whole reader name. Example: `*Windows Hello*` hides the Windows Hello virtual smart card reader.
- */
-export const readerPatternSchema = z.string().trim().min(1, 'must not be empty').max(200, 'is too long');
 
 /** '' (no export folder configured) or an absolute Windows (drive or UNC) or POSIX path. */
 const absoluteFolderOrEmpty = z
@@ -143,27 +137,5 @@ export const settingsViewSchema = z.object({
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;
 
-function patternToRegExp(pattern: string): RegExp {
-  const body = pattern
-    .split('')
-    .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${body}$`, 'is');
-}
-
-export function readerPatternMatches(pattern: string, readerName: string): boolean {
-  return patternToRegExp(pattern).test(readerName);
-}
-
-/**
- * Whether the station shows a reader: it must match an include pattern (an empty include list
- * includes every reader) and no exclude pattern (exclusion wins).
- */
-export function isReaderShown(
-  readerName: string,
-  filter: Pick<Settings, 'readerInclude' | 'readerExclude'>,
-): boolean {
-  const included =
-    filter.readerInclude.length === 0 || filter.readerInclude.some((p) => readerPatternMatches(p, readerName));
-  return included && !filter.readerExclude.some((p) => readerPatternMatches(p, readerName));
-}
+// Reader patterns live in reader-patterns.ts: one matcher for settings, policy, monitor and diagnostics.
+export { isReaderShown, readerPatternMatches, readerPatternSchema } from './reader-patterns';

@@ -26,7 +26,7 @@ export interface ReaderMonitorDeps {
   readonly probe: ServiceProbe;
   /** Timestamps for `insertedAt`. */
   readonly now: () => Date;
-  /** Reader name patterns (see reader-filter.ts). Throws SETTINGS_INVALID for a malformed regex. */
+  /** Reader name patterns (globs, see src/shared/reader-patterns.ts); an invalid one is ignored, never thrown. */
   readonly readerFilter?: ReaderFilterConfig;
   /** Read each inserted card's identifier (default on); `false` leaves `identity` out of card states. */
   readonly identify?: false | IdentifyOptions;

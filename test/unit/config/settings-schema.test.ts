@@ -70,4 +70,18 @@ describe('reader patterns', () => {
     expect(isReaderShown('Identiv uTrust 3700 F 1', only)).toBe(false);
     expect(isReaderShown('ACS ACR39U 0', only)).toBe(false);
   });
+
+  it('refuses reader patterns that are not globs, naming the exact problem and the entry', () => {
+    const result = settingsUpdateSchema.safeParse({ readerExclude: ['*Hello*', '/(unclosed/'] });
+    expect(result.success).toBe(false);
+    const issue = result.error?.issues[0];
+    expect(issue?.path).toEqual(['readerExclude', 1]);
+    expect(issue?.message).toMatch(/looks like a regular expression; reader patterns are globs only/);
+    for (const bad of ['/hello/i', '/x/gy', '', 'A\u0007B', 'x'.repeat(201)]) {
+      expect(settingsUpdateSchema.safeParse({ readerInclude: [bad] }).success, bad).toBe(false);
+    }
+    for (const good of ['*Windows Hello*', 'ACS (1) [x]+.', '/dev/ttyS0 reader', '/dev/pcsc', 'a/b/']) {
+      expect(settingsUpdateSchema.safeParse({ readerInclude: [good] }).success, good).toBe(true);
+    }
+  });
 });
