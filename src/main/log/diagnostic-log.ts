@@ -1,0 +1,99 @@
+// The station's diagnostic log: JSON lines in the data folder for support (a packaged Windows app has
+// no console). Start/stop, versions, settings source, PC/SC service transitions, CM call outcomes,
+// outbox transitions, journal repairs and every error that is caught and handled all go here.
+//
+// Library: pino with pino-roll. pino writes one JSON object a line through sonic-boom on the main
+// thread (no worker-thread transport, which an esbuild-bundled Electron main cannot resolve); it is
+// the most used structured logger for Node and small enough to bundle. pino-roll is pino's own
+// size-based rotation for that stream, keeping a fixed number of files. electron-log was the other
+// candidate: it would tie the log to Electron, while the host, the CLI and the tests need it too.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino, type Logger } from 'pino';
+import pinoRoll from 'pino-roll';
+import { type LogFields, redactFields } from './redact';
+
+export interface DiagnosticLog {
+  info(event: string, fields?: LogFields): void;
+  warn(event: string, fields?: LogFields): void;
+  /** A caught error: its code and message are kept (never a stack with request bodies). */
+  error(event: string, error: unknown, fields?: LogFields): void;
+  /** Writes what is buffered and closes the file (idempotent). */
+  close(): Promise<void>;
+}
+
+export interface DiagnosticLogOptions {
+  /** The folder for the log files (created owner-only if missing). */
+  readonly dir: string;
+  /** Size at which a file is rotated. */
+  readonly maxFileBytes?: number;
+  /** Rotated files kept besides the current one. */
+  readonly keepFiles?: number;
+}
+
+export const LOG_FILE_BASENAME = 'station';
+const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
+const DEFAULT_KEEP_FILES = 4;
+
+/** Code and message of anything thrown; our StationErrors carry a stable code. */
+export function describeError(error: unknown): { errorCode: string; errorMessage: string } {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return { errorCode: typeof code === 'string' ? code : error.name, errorMessage: error.message.slice(0, 2_000) };
+  }
+  return { errorCode: 'UNKNOWN', errorMessage: String(error).slice(0, 2_000) };
+}
+
+function fromPino(logger: Logger, close: () => Promise<void>): DiagnosticLog {
+  return {
+    info: (event, fields = {}) => logger.info({ event, ...redactFields(fields) }),
+    warn: (event, fields = {}) => logger.warn({ event, ...redactFields(fields) }),
+    error: (event, error, fields = {}) => logger.error({ event, ...redactFields(fields), ...describeError(error) }),
+    close,
+  };
+}
+
+/** Opens (or continues) the rotating log in `dir`: station.1.log, station.2.log, … */
+export async function createDiagnosticLog(options: DiagnosticLogOptions): Promise<DiagnosticLog> {
+  mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+  const stream = await pinoRoll({
+    file: join(options.dir, LOG_FILE_BASENAME),
+    extension: '.log',
+    size: `${options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES}b`,
+    limit: { count: options.keepFiles ?? DEFAULT_KEEP_FILES, removeOtherLogFiles: true },
+    mode: 0o600,
+    mkdir: true,
+  });
+  const logger = pino(
+    {
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // Level names, not numbers: support reads these files with a text editor.
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    stream,
+  );
+  let closed: Promise<void> | null = null;
+  return fromPino(logger, () =>
+    (closed ??= new Promise<void>((resolve) => {
+      stream.flush(() => {
+        stream.once('close', () => resolve());
+        stream.end();
+      });
+    })),
+  );
+}
+
+/** A log that keeps entries in memory: for tests, and for code paths that run before the file is open. */
+export function createMemoryLog(): DiagnosticLog & { readonly entries: ReadonlyArray<Record<string, unknown>> } {
+  const entries: Record<string, unknown>[] = [];
+  const push = (level: string, event: string, fields: LogFields, extra = {}) =>
+    entries.push({ level, event, ...redactFields(fields), ...extra });
+  return {
+    entries,
+    info: (event, fields = {}) => push('info', event, fields),
+    warn: (event, fields = {}) => push('warn', event, fields),
+    error: (event, error, fields = {}) => push('error', event, fields, describeError(error)),
+    close: async () => undefined,
+  };
+}
