@@ -1,3 +1,9 @@
+export {
+  createConfSettingsStore,
+  type ConfLike,
+  SETTINGS_STORE_OPTIONS,
+  settingsStoreOver,
+} from './conf-settings-store';
 export { policyFilePath, type PolicyLocationDeps } from './paths';
 export { type Policy, type PolicyFileReader, parsePolicy, readPolicy, SAFE_SETTINGS } from './policy';
 export {

@@ -1,37 +1,26 @@
-import { ipcMain } from 'electron';
+import { join } from 'node:path';
+import { app, ipcMain } from 'electron';
 import Store from 'electron-store';
-import { StationError } from '../../shared/errors';
-import type { UserSettings } from '../../shared/settings';
-import type { SettingsStore } from '../config';
+import { settingsStoreOver, SETTINGS_STORE_OPTIONS, type SettingsStore } from '../config';
 
 /** Registered by electron-store's constructor for renderer-side stores, which we never use. */
 const ELECTRON_STORE_CHANNEL = 'electron-store-get-data';
 
 /**
- * The operator's settings in the desktop app, kept by electron-store in the user's profile
- * (userData/settings.json). The settings service validates whatever comes back, exactly as for the
- * Node JSON store, so a hand-edited or damaged file is reported and set aside rather than trusted.
+ * The operator's settings in the desktop app: electron-store in userData, constructed with the
+ * options the Node runtime gives conf (SETTINGS_STORE_OPTIONS), so the app, the host and the CLI read
+ * and write one file in one format (`settings.json`, `{ "values": … }`). The settings service
+ * validates whatever comes back, so a hand-edited or damaged file is reported and set aside rather
+ * than trusted or silently emptied.
  */
 export function createElectronSettingsStore(): SettingsStore {
-  // clearInvalidConfig: a corrupt file must not crash start-up; the service reports the reset.
-  const store = new Store<{ values?: unknown }>({ name: 'settings', clearInvalidConfig: true });
-  // That listener answers any frame without a sender check (checklist 17) and nothing of ours
-  // needs it: the renderer never touches settings files, it asks the station over the contract.
-  ipcMain.removeAllListeners(ELECTRON_STORE_CHANNEL);
-  return {
-    get: () => store.get('values'),
-    set(values: UserSettings) {
-      try {
-        store.set('values', values);
-      } catch (err) {
-        throw new StationError('STORAGE_IO', `Could not save the settings (${err instanceof Error ? err.message : 'unknown error'}).`);
-      }
-    },
-    setAside() {
-      const kept = JSON.stringify(store.get('values') ?? null);
-      store.set('setAside', { at: new Date().toISOString(), values: kept });
-      store.delete('values');
-      return `${store.path} (key "setAside")`;
-    },
+  const { configName, ...shared } = SETTINGS_STORE_OPTIONS;
+  const open = () => {
+    const store = new Store<{ values?: unknown }>({ ...shared, name: configName });
+    // That listener answers any frame without a sender check (checklist 17) and nothing of ours
+    // needs it: the renderer never touches settings files, it asks the station over the contract.
+    ipcMain.removeAllListeners(ELECTRON_STORE_CHANNEL);
+    return store;
   };
+  return settingsStoreOver(open, join(app.getPath('userData'), `${configName}.json`));
 }
