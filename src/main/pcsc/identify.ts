@@ -1,5 +1,6 @@
 // Reads the identifier CM knows a card by: the PIV CHUID GUID, else the contactless UID, else the
 // GlobalPlatform CPLC. One SHARED connection, a handful of APDUs, disconnect leaving the card as found.
+import { bytesToHex, hexToBytes } from '../../shared/hex';
 import type { CardIdentifier } from '../../shared/readers';
 import type { CardConnection, PcscContext } from './binding';
 import { shortResponseError, unresponsiveCardError } from './errors';
@@ -72,7 +73,7 @@ async function identifyOver(connection: CardConnection): Promise<CardIdentifier>
     if (guid) return { kind: 'piv-guid', value: guid };
   }
   const uid = await exchange(connection, GET_UID);
-  if (uid.ok && uid.data.length > 0) return { kind: 'uid', value: toHex(uid.data) };
+  if (uid.ok && uid.data.length > 0) return { kind: 'uid', value: bytesToHex(uid.data) };
   const cplc = await exchange(connection, GET_CPLC);
   const cplcId = cplc.ok ? cplcIdentifier(cplc.data) : null;
   if (cplcId) return { kind: 'cplc', value: cplcId };
@@ -109,9 +110,9 @@ function chuidGuid(data: Uint8Array): string | null {
   try {
     const container = findTag(parseBerTlvFlat(data), '53');
     if (!container) return null;
-    const guid = findTag(parseBerTlvFlat(fromHex(container.value)), '34');
+    const guid = findTag(parseBerTlvFlat(hexToBytes(container.value)), '34');
     if (!guid || guid.value.length !== 32 || /^0+$/.test(guid.value)) return null;
-    return formatCmGuid(fromHex(guid.value));
+    return formatCmGuid(hexToBytes(guid.value));
   } catch {
     // A malformed CHUID is "no PIV identifier", not a failed insertion.
     return null;
@@ -131,8 +132,8 @@ function chuidGuid(data: Uint8Array): string | null {
  * production; if CM turns out to keep RFC 4122 order, this is the one function to change.)
  */
 export function formatCmGuid(bytes: Uint8Array): string {
-  const hex = toHex(bytes);
-  const swap = (start: number, length: number) => toHex(bytes.slice(start, start + length).reverse());
+  const hex = bytesToHex(bytes);
+  const swap = (start: number, length: number) => bytesToHex(bytes.slice(start, start + length).reverse());
   return `${swap(0, 4)}-${swap(4, 2)}-${swap(6, 2)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
@@ -145,21 +146,13 @@ export function formatCmGuid(bytes: Uint8Array): string {
 function cplcIdentifier(data: Uint8Array): string | null {
   try {
     const node = findTag(parseBerTlvFlat(data), '9f7f');
-    const cplc = node ? node.value : toHex(data);
+    const cplc = node ? node.value : bytesToHex(data);
     if (cplc.length < 42 * 2) return null;
     const field = (offset: number, length: number) => cplc.slice(offset * 2, (offset + length) * 2);
     return `${field(0, 2)}-${field(2, 2)}-${field(16, 2)}-${field(12, 4)}`;
   } catch {
     return null;
   }
-}
-
-function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
-}
-
-function fromHex(hex: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(hex, 'hex'));
 }
 
 function concat(chunks: readonly Uint8Array[]): Uint8Array {

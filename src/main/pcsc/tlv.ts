@@ -1,5 +1,6 @@
 import { COMPACT_TLV_TAG_NAMES, type CompactTlvObject } from '../../shared/atr-info';
 import { StationError } from '../../shared/errors';
+import { bytesToHex } from '../../shared/hex';
 
 /**
  * TLV decoders for card data: BER-TLV (ISO/IEC 8825-1 as profiled by ISO 7816-4 §5.2) and
@@ -45,12 +46,6 @@ const MAX_DEPTH = 32;
 
 function invalid(message: string, offset: number): StationError {
   return new StationError('TLV_INVALID', message, { offset });
-}
-
-function toHex(bytes: Uint8Array): string {
-  let hex = '';
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
-  return hex;
 }
 
 interface Header {
@@ -121,8 +116,8 @@ function parseLevel(data: Uint8Array, base: number, depth: number): BerTlvNode[]
     }
     const header = readHeader(data, offset, base);
     const valueBytes = data.subarray(header.valueStart, header.valueEnd);
-    const tag = toHex(header.tag);
-    const value = toHex(valueBytes);
+    const tag = bytesToHex(header.tag);
+    const value = bytesToHex(valueBytes);
     nodes.push(
       header.constructed
         ? { tag, constructed: true, value, children: parseLevel(valueBytes, base + header.valueStart, depth + 1) }
@@ -152,7 +147,7 @@ export function parseBerTlvFlat(data: Uint8Array): FlatTlvNode[] {
       continue;
     }
     const header = readHeader(data, offset, 0);
-    nodes.push({ tag: toHex(header.tag), value: toHex(data.subarray(header.valueStart, header.valueEnd)) });
+    nodes.push({ tag: bytesToHex(header.tag), value: bytesToHex(data.subarray(header.valueStart, header.valueEnd)) });
     offset = header.valueEnd;
   }
   return nodes;
@@ -190,7 +185,7 @@ export function parseCompactTlv(data: Uint8Array): CompactTlvObject[] {
     if (start + length > data.length) {
       throw invalid(`Compact-TLV object ${tag.toString(16)} announces ${length} bytes past the end.`, offset);
     }
-    objects.push({ tag, name: COMPACT_TLV_TAG_NAMES[tag] ?? null, value: toHex(data.subarray(start, start + length)) });
+    objects.push({ tag, name: COMPACT_TLV_TAG_NAMES[tag] ?? null, value: bytesToHex(data.subarray(start, start + length)) });
     offset = start + length;
   }
   return objects;

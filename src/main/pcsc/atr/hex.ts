@@ -27,16 +27,5 @@ export function normalizeAtrHex(input: string): string {
   return hex;
 }
 
-export function hexToBytes(hex: string): Uint8Array {
-  const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i += 1) bytes[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return bytes;
-}
-
-export function byteHex(byte: number): string {
-  return byte.toString(16).padStart(2, '0');
-}
-
-export function bytesHex(bytes: Uint8Array): string {
-  return Array.from(bytes, byteHex).join('');
-}
+// The one hex helper lives in src/shared/hex.ts; `bytesHex` is its name in the ATR parser.
+export { byteHex, bytesToHex as bytesHex, hexToBytes } from '../../../shared/hex';
