@@ -3,9 +3,9 @@
 // session apart, not enough to name a card), personal names and request bodies are dropped.
 
 /** Field names whose values are card identifiers (the physical card id, CM's SerialNumber). */
-const CARD_ID_FIELDS = new Set(['cardId', 'cardid', 'serialNumber', 'SerialNumber', 'expectedCardId', 'actualCardId']);
+export const CARD_ID_FIELDS: ReadonlySet<string> = new Set(['cardId', 'cardid', 'serialNumber', 'SerialNumber', 'expectedCardId', 'actualCardId']);
 /** Field names whose values are people or payloads: never logged, whatever a caller passes. */
-const DROPPED_FIELDS = new Set([
+export const DROPPED_FIELDS: ReadonlySet<string> = new Set([
   'user',
   'userName',
   'displayName',
