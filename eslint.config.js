@@ -29,6 +29,19 @@ export default tseslint.config(
     },
   },
   {
+    // A promise nobody awaits and nobody handles turns a late CM answer or a failed write into an
+    // unhandled rejection: the host exits, the desktop app shows the main-process error dialog.
+    // Type-aware, so only where the compiler knows the types: the product's own code.
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    languageOptions: {
+      parserOptions: { project: ['./tsconfig.json', './tsconfig.renderer.json'], tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+    },
+  },
+  {
     files: ['src/main/electron/**', 'src/preload/**'],
     rules: { 'no-restricted-imports': 'off' },
   },

@@ -173,7 +173,9 @@ export function applyOutboxOperation(operation: OutboxOperation): void {
 
 export function applySettings(settings: SettingsView): void {
   useStation.setState({ settings });
-  applyLocale(settings.values.locale);
+  // The locales are bundled, so switching cannot fail to load; if i18next still refuses, the
+  // screens stay in the previous language, which is the best there is.
+  applyLocale(settings.values.locale).catch((err: unknown) => console.error('locale change failed', err));
 }
 
 function byReader<T extends { reader: string }>(items: readonly T[] | undefined): Record<string, T> {

@@ -165,4 +165,9 @@ run(process.argv.slice(2))
     else (outcome.exit === EXIT.done ? console.log : console.error)(outcome.message);
     // The PC/SC monitor and timers would keep the process alive; the runtime is closed already.
     process.exit(outcome.exit);
+  })
+  // Only reached if reporting itself failed (e.g. a result that cannot be serialised).
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exit(EXIT.failed);
   });
