@@ -15,6 +15,7 @@
 // offer no hints at all, an empty reader list is also confirmed by one probe EMPTY_LIST_CHECK_MS later.
 import { StationError, toErrorPayload } from '../../shared/errors';
 import type { CardIdentifier, CardIdentityState, CardState, ReadersSnapshot, ReaderState, ServiceState } from '../../shared/readers';
+import { createListenerSet } from '../listener-set';
 import type { PcscBinding, PcscContext, ReaderStatus } from './binding';
 import { cardRemovedError, serviceDownError } from './errors';
 import { readCardIdentity, type IdentifyOptions } from './identify';
@@ -76,7 +77,7 @@ class PcscReaderMonitor implements ReaderMonitor {
   private readonly readers = new Map<string, TrackedReader>();
   /** Per reader name, across contexts: an insertion number never repeats while the station runs. */
   private readonly insertions = new Map<string, number>();
-  private readonly listeners = new Set<(snapshot: ReadersSnapshot) => void>();
+  private readonly listeners = createListenerSet<[ReadersSnapshot]>('reader monitor');
   private readonly visible: (name: string) => boolean;
   private readonly retryInitialMs: number;
   private readonly retryMaxMs: number;
@@ -103,8 +104,7 @@ class PcscReaderMonitor implements ReaderMonitor {
   }
 
   subscribe(listener: (snapshot: ReadersSnapshot) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   async reread(name: string): Promise<{ atr: string; identifier: CardIdentifier }> {
@@ -303,6 +303,6 @@ class PcscReaderMonitor implements ReaderMonitor {
       .filter(([, reader]) => reader.known)
       .map(([name, reader]) => ({ name, card: reader.card }));
     this.current = { service: this.service, readers };
-    for (const listener of [...this.listeners]) listener(this.current);
+    this.listeners.emit(this.current);
   }
 }

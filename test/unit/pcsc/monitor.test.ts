@@ -1,6 +1,6 @@
 // The reader monitor's logic against a scripted binding and probe (the real stack is exercised in
 // test/integration): hot-plug, insertion numbering, identification, outage and recovery, filters.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CardConnection, ContextListener, PcscBinding, PcscContext, ReaderStatus } from '../../../src/main/pcsc/binding';
 import { createReaderMonitor, type ReaderMonitor, type ReaderMonitorDeps } from '../../../src/main/pcsc/monitor';
 import type { ServiceProbe } from '../../../src/main/pcsc/service-probe';
@@ -106,6 +106,23 @@ describe('createReaderMonitor', () => {
     await expect(m.reread(A)).rejects.toMatchObject({ code: 'PCSC_READER_NOT_FOUND' });
     latest().status(A, { present: true, atr: '3b00', eventCount: 5 });
     expect(m.snapshot().readers).toEqual([{ name: A, card: expect.objectContaining({ atr: '3b00', insertion: 1 }) }]);
+  });
+
+  it('keeps delivering to every listener, and keeps its own state, when one listener throws', async () => {
+    const { binding, latest } = scriptedBinding();
+    const m = start({ binding, probe: scriptedProbe(true).probe });
+    await waitForSnapshot(m, (s) => s.service === 'up', 'up');
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const seen: number[] = [];
+    m.subscribe(() => {
+      throw new Error('a broken listener');
+    });
+    m.subscribe((s) => seen.push(s.readers.length));
+    latest().listener.readers([A, B]);
+    expect(seen.at(-1)).toBe(2);
+    expect(m.snapshot().readers.map((r) => r.name)).toEqual([A, B]);
+    expect(errors).toHaveBeenCalledWith('A reader monitor listener failed:', new Error('a broken listener'));
+    errors.mockRestore();
   });
 
   it('starts in "starting", then lists the readers and watches each', async () => {
