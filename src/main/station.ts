@@ -20,6 +20,7 @@ import {
   runDiagnostics,
   type ServiceProbe,
 } from './pcsc';
+import { createStderrLog, type DiagnosticLog } from './log';
 import { openRequestCache } from './requests';
 
 export interface StationDeps {
@@ -43,6 +44,8 @@ export interface StationDeps {
   trainingControls?: TrainingControls;
   /** Test hooks: shorter timers. */
   tuning?: Partial<StationTuning>;
+  /** The diagnostic log; without one, warnings and errors go to stderr. */
+  log?: DiagnosticLog;
 }
 
 export interface TrainingControls {
@@ -80,6 +83,7 @@ export interface Station {
  */
 export async function createStation(deps: StationDeps): Promise<Station> {
   const tuning = { ...DEFAULT_TUNING, ...deps.tuning };
+  const log = deps.log ?? createStderrLog();
   const listeners = new Set<EventListener>();
   const emit = <E extends EventChannel>(event: E, payload: EventPayload<E>): void => {
     for (const listener of listeners) listener(event, payload);
@@ -160,6 +164,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     requests,
     outbox,
     audit: note,
+    log,
   });
 
   // Subscribed before the event forwarding below, so a batch choice is made in the same turn.

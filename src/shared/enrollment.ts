@@ -76,6 +76,21 @@ export const enrollmentStateSchema = z.discriminatedUnion('step', [
 ]);
 export type EnrollmentState = z.infer<typeof enrollmentStateSchema>;
 export type EnrollmentStep = EnrollmentState['step'];
+/** Every step in flow order (the compiler checks the list against the schema both ways). */
+export const ENROLLMENT_STEPS = [
+  'waiting',
+  'reading',
+  'card-read',
+  'request-chosen',
+  'confirming',
+  'binding',
+  'retiring',
+  'done',
+  'attention',
+] as const satisfies readonly EnrollmentStep[];
+type MissingStep = Exclude<EnrollmentStep, (typeof ENROLLMENT_STEPS)[number]>;
+const everyStepListed: [MissingStep] extends [never] ? true : MissingStep = true;
+void everyStepListed;
 
 export const requestSearchSchema = z.strictObject({
   /** Matches request id, target user (GUID or name) and template (GUID or name); empty = all. */

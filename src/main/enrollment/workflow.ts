@@ -5,8 +5,10 @@ import { type ErrorPayload, StationError, toErrorPayload } from '../../shared/er
 import type { OutboxOperation, OutboxOperationInput } from '../../shared/outbox';
 import type { CardIdentifier, CardState, ReadersSnapshot } from '../../shared/readers';
 import type { CmClient } from '../cm';
+import { createListenerSet } from '../listener-set';
+import type { DiagnosticLog } from '../log';
 import { BINDABLE_STATUSES, type RequestCache } from '../requests';
-import { type EnrollmentEvent, illegal, initialState, isSubmitted, transition } from './machine';
+import { acceptsChoice, type EnrollmentEvent, initialState, isSubmitted, transition } from './machine';
 import { outcomeOf } from './outcomes';
 
 /** The reader side: live snapshots, and a fresh read of a card right before it is bound. */
@@ -35,6 +37,8 @@ export interface WorkflowDeps {
   requests: RequestCache;
   outbox: WorkflowOutbox;
   audit: (note: AuditNote) => Promise<void>;
+  /** Dropped stale events and every failure the workflow handles itself go here. */
+  log: Pick<DiagnosticLog, 'info' | 'warn' | 'error'>;
 }
 
 export type WorkflowEvent =
@@ -58,23 +62,42 @@ export interface EnrollmentWorkflow {
  * outcomes, and publishes every new state. Binding always goes through the outbox, so what the
  * operator confirmed is on disk before anything is sent and before the screen says so.
  */
+const STALE_LOOKUP = 'CM answered about a card that is no longer in the reader';
+
 export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow {
   const states = new Map<string, EnrollmentState>();
   const readings = new Map<string, CardReading>();
-  const listeners = new Set<(event: WorkflowEvent) => void>();
-  const publish = (event: WorkflowEvent): void => listeners.forEach((l) => l(event));
+  const listeners = createListenerSet<[WorkflowEvent]>('enrollment workflow', (err, source) =>
+    deps.log.error('listener.failed', err, { source }),
+  );
+  const publish = (event: WorkflowEvent): void => listeners.emit(event);
 
   function stateOf(reader: string): EnrollmentState {
     return states.get(reader) ?? initialState(reader);
   }
 
-  /** The only way a state changes: through the machine, then published. */
+  /**
+   * The only way a state changes: through the machine, then published. Never throws for events
+   * that arrive on their own: a stale one (an old lookup, a removed card, a confirmation's answer
+   * after the card changed) is dropped and logged. An operator's action the step cannot take is
+   * thrown to that operator's call.
+   */
   function apply(reader: string, event: EnrollmentEvent): EnrollmentState {
     const before = stateOf(reader);
-    const after = transition(before, event);
-    states.set(reader, after);
-    if (after !== before) publish({ type: 'enrollment', state: after });
-    return after;
+    const result = transition(before, event);
+    if (result.kind === 'refused') throw result.error;
+    if (result.kind === 'dropped') {
+      deps.log.info('enrollment.event-dropped', { reader, step: before.step, event: event.type, reason: result.reason });
+      return before;
+    }
+    states.set(reader, result.state);
+    if (result.state !== before) publish({ type: 'enrollment', state: result.state });
+    return result.state;
+  }
+
+  /** Audit records are awaited where the operator waits on them; elsewhere a failure is logged. */
+  function auditInBackground(note: AuditNote): void {
+    deps.audit(note).catch((err: unknown) => deps.log.error('audit.append-failed', err, { action: note.action }));
   }
 
   function setReading(reader: string, reading: CardReading | null): void {
@@ -108,12 +131,17 @@ export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow
     setReading(reader, first);
     apply(reader, { type: 'card-read', card: first, notice });
     if (first.cm.state !== 'asking') return;
-    void lookUp(identifier).then((cm) => {
-      if (readings.get(reader)?.insertion !== card.insertion) return; // the card changed meanwhile
-      const second = { ...first, cm };
-      setReading(reader, second);
-      apply(reader, { type: 'card-read', card: second, notice });
-    });
+    lookUp(identifier)
+      .then((cm) => {
+        if (readings.get(reader)?.insertion !== card.insertion) {
+          deps.log.info('enrollment.event-dropped', { reader, event: 'cm-lookup', reason: STALE_LOOKUP });
+          return;
+        }
+        const second = { ...first, cm };
+        setReading(reader, second);
+        apply(reader, { type: 'card-read', card: second, notice });
+      })
+      .catch((err: unknown) => deps.log.error('enrollment.lookup-failed', err, { reader }));
   }
 
   const seen = new Map<string, { insertion: number; identified: boolean }>();
@@ -126,8 +154,8 @@ export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow
         if (known) {
           seen.delete(name);
           setReading(name, null);
-          apply(name, { type: 'card-removed' });
-          void deps.audit({ action: 'card.removed', result: 'info', reader: name });
+          apply(name, { type: 'card-removed', insertion: known.insertion });
+          auditInBackground({ action: 'card.removed', result: 'info', reader: name });
         } else if (!states.has(name)) {
           states.set(name, initialState(name));
           publish({ type: 'enrollment', state: stateOf(name) });
@@ -138,7 +166,7 @@ export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow
         seen.set(name, { insertion: card.insertion, identified: false });
         setReading(name, null);
         apply(name, { type: 'card-inserted', atr: card.atr, insertion: card.insertion });
-        void deps.audit({ action: 'card.inserted', result: 'info', reader: name, atr: card.atr });
+        auditInBackground({ action: 'card.inserted', result: 'info', reader: name, atr: card.atr });
       }
       const entry = seen.get(name)!;
       if (entry.identified || !card.identity || card.identity.status === 'reading') continue;
@@ -149,7 +177,11 @@ export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow
     // A reader that went away takes its card with it; a submitted enrollment goes on in the outbox.
     for (const name of [...states.keys()]) {
       if (present.has(name)) continue;
-      if (seen.delete(name)) apply(name, { type: 'card-removed' });
+      const gone = seen.get(name);
+      if (gone) {
+        seen.delete(name);
+        apply(name, { type: 'card-removed', insertion: gone.insertion });
+      }
       readings.delete(name);
       const step = stateOf(name).step;
       if (step === 'waiting' || step === 'reading' || step === 'card-read' || step === 'request-chosen') states.delete(name);
@@ -174,7 +206,12 @@ export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow
     if (!bindOp) return state;
     const retireOp = state.retire ? ops.get(state.retire.operationId) : undefined;
     const online = deps.isOnline();
-    const next = apply(reader, { type: 'outcomes', bind: outcomeOf(bindOp, online), retire: retireOp ? outcomeOf(retireOp, online) : null });
+    const next = apply(reader, {
+      type: 'outcomes',
+      insertion: state.card.insertion,
+      bind: outcomeOf(bindOp, online),
+      retire: retireOp ? outcomeOf(retireOp, online) : null,
+    });
     // Bound now: what the card panel says CM knows of the card is out of date; ask again.
     if (state.bind.state !== 'done' && isSubmitted(next) && next.bind.state === 'done') refreshCmKnowledge(reader);
     return next;
@@ -183,10 +220,12 @@ export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow
   function refreshCmKnowledge(reader: string): void {
     const reading = readings.get(reader);
     if (!reading) return;
-    void lookUp(reading.identifier).then((cm) => {
-      if (readings.get(reader)?.insertion !== reading.insertion) return; // another card since
-      setReading(reader, { ...reading, cm });
-    });
+    lookUp(reading.identifier)
+      .then((cm) => {
+        if (readings.get(reader)?.insertion !== reading.insertion) return; // another card since
+        setReading(reader, { ...reading, cm });
+      })
+      .catch((err: unknown) => deps.log.error('enrollment.lookup-failed', err, { reader }));
   }
 
   // --- operator actions --------------------------------------------------------------------------
@@ -213,8 +252,12 @@ export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow
 
   async function choose(reader: string, requestId: string, replaceSmartcardUuid: string | null) {
     const state = stateOf(reader);
-    if (state.step !== 'card-read' && state.step !== 'request-chosen') {
-      throw illegal(state, 'choose');
+    if (!acceptsChoice(state)) {
+      throw new StationError('WORKFLOW_STATE', 'Insert a card and wait for it to be read before choosing a request.', {
+        reader,
+        step: state.step,
+        event: 'choose',
+      });
     }
     const { card } = state;
     if (card.identifier.kind === 'none') {
@@ -233,10 +276,10 @@ export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow
   }
 
   async function confirm(reader: string): Promise<EnrollmentState> {
-    const chosen = stateOf(reader);
     const confirming = apply(reader, { type: 'confirm' });
-    if (confirming.step !== 'confirming' || chosen.step !== 'request-chosen') return confirming;
+    if (confirming.step !== 'confirming') return confirming;
     const { payload, replacement } = confirming;
+    const insertion = confirming.card.insertion;
 
     // Never bind a card that is not in the reader right now: read it again and compare.
     let now: { atr: string; identifier: CardIdentifier };
@@ -245,7 +288,7 @@ export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow
     } catch (err) {
       const notice = toErrorPayload(err);
       const gone = notice.code === 'PCSC_NO_CARD' || notice.code === 'PCSC_CARD_REMOVED';
-      return apply(reader, { type: 'refuse', notice, cardPresent: !gone });
+      return apply(reader, { type: 'refuse', insertion, notice, cardPresent: !gone });
     }
     if (now.atr !== payload.atr || now.identifier.value !== payload.cardid) {
       const notice = new StationError('CARD_MISMATCH', 'A different card is in the reader. Put back the card you read, or start again with this one.', {
@@ -253,19 +296,41 @@ export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow
         expectedCardId: payload.cardid,
         foundCardId: now.identifier.value,
       }).toPayload();
-      void deps.audit({ action: 'bind.failed', result: 'failed', reader, cardId: payload.cardid, atr: payload.atr, requestId: payload.requestid, code: 'CARD_MISMATCH', message: notice.message });
-      return apply(reader, { type: 'refuse', notice, cardPresent: true });
+      auditInBackground({ action: 'bind.failed', result: 'failed', reader, cardId: payload.cardid, atr: payload.atr, requestId: payload.requestid, code: 'CARD_MISMATCH', message: notice.message });
+      return apply(reader, { type: 'refuse', insertion, notice, cardPresent: true });
     }
 
-    await deps.audit({ action: 'bind.requested', result: 'info', reader, cardId: payload.cardid, atr: payload.atr, requestId: payload.requestid });
-    const bind = await deps.outbox.enqueue({ kind: 'bind', requestId: payload.requestid, cardId: payload.cardid, atr: payload.atr, reader });
+    let bind: OutboxOperation;
+    try {
+      await deps.audit({ action: 'bind.requested', result: 'info', reader, cardId: payload.cardid, atr: payload.atr, requestId: payload.requestid });
+      bind = await deps.outbox.enqueue({ kind: 'bind', requestId: payload.requestid, cardId: payload.cardid, atr: payload.atr, reader });
+    } catch (err) {
+      // Nothing is queued: the operator is back at the choice with the reason, and can try again.
+      deps.log.error('enrollment.enqueue-failed', err, { reader, kind: 'bind' });
+      return apply(reader, { type: 'refuse', insertion, notice: toErrorPayload(err), cardPresent: true });
+    }
     let retire: OutboxOperation | null = null;
+    let retireFailure: unknown = null;
     if (replacement) {
-      await deps.audit({ action: 'retire.requested', result: 'info', reader, requestId: payload.requestid, smartcardUuid: replacement.smartcardUuid });
-      retire = await deps.outbox.enqueue({ kind: 'retire', requestId: payload.requestid, smartcardUuid: replacement.smartcardUuid });
+      try {
+        await deps.audit({ action: 'retire.requested', result: 'info', reader, requestId: payload.requestid, smartcardUuid: replacement.smartcardUuid });
+        retire = await deps.outbox.enqueue({ kind: 'retire', requestId: payload.requestid, smartcardUuid: replacement.smartcardUuid });
+      } catch (err) {
+        deps.log.error('enrollment.enqueue-failed', err, { reader, kind: 'retire' });
+        retireFailure = err;
+      }
     }
     const online = deps.isOnline();
-    apply(reader, { type: 'outcomes', bind: outcomeOf(bind, online), retire: retire ? outcomeOf(retire, online) : null });
+    apply(reader, { type: 'outcomes', insertion, bind: outcomeOf(bind, online), retire: retire ? outcomeOf(retire, online) : null });
+    if (retireFailure) {
+      // The bind is safely queued and shows as such; the replaced card was not queued for retiring,
+      // so the operator must hear it now (nothing would remind them later).
+      throw new StationError(
+        'STORAGE_IO',
+        'The card is queued for binding, but retiring the card it replaces could not be saved. Retire that card from the outbox screen or the CLI.',
+        { reader, smartcardUuid: replacement?.smartcardUuid ?? null, cause: toErrorPayload(retireFailure).message },
+      );
+    }
     // The outbox may have moved on while we enqueued the retire: read its latest word.
     return refreshOutcomes(reader);
   }
@@ -295,10 +360,7 @@ export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow
     choose,
     confirm,
     reset,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    subscribe: (listener) => listeners.add(listener),
     close() {
       unsubscribeCards();
       unsubscribeOutbox();

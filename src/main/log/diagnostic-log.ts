@@ -97,3 +97,18 @@ export function createMemoryLog(): DiagnosticLog & { readonly entries: ReadonlyA
     close: async () => undefined,
   };
 }
+
+/**
+ * What runs before (or without) the file log: warnings and errors to stderr, which the host and the
+ * CLI keep and Electron forwards to its own log; routine entries are not printed.
+ */
+export function createStderrLog(): DiagnosticLog {
+  const print = (level: string, event: string, fields: LogFields, extra = {}) =>
+    console.error(JSON.stringify({ level, event, ...redactFields(fields), ...extra }));
+  return {
+    info: () => undefined,
+    warn: (event, fields = {}) => print('warn', event, fields),
+    error: (event, error, fields = {}) => print('error', event, fields, describeError(error)),
+    close: async () => undefined,
+  };
+}
