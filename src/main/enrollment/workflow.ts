@@ -87,7 +87,7 @@ export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow
     const result = transition(before, event);
     if (result.kind === 'refused') throw result.error;
     if (result.kind === 'dropped') {
-      deps.log.info('enrollment.event-dropped', { reader, step: before.step, event: event.type, reason: result.reason });
+      deps.log.info('enrollment.event-dropped', { reader, step: before.step, eventType: event.type, reason: result.reason });
       return before;
     }
     states.set(reader, result.state);
@@ -134,7 +134,7 @@ export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow
     lookUp(identifier)
       .then((cm) => {
         if (readings.get(reader)?.insertion !== card.insertion) {
-          deps.log.info('enrollment.event-dropped', { reader, event: 'cm-lookup', reason: STALE_LOOKUP });
+          deps.log.info('enrollment.event-dropped', { reader, eventType: 'cm-lookup', reason: STALE_LOOKUP });
           return;
         }
         const second = { ...first, cm };
