@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { AuditEntryInput } from '../shared/audit';
 import type { ConnectionState, EventChannel, EventPayload } from '../shared/contract';
 import { StationError } from '../shared/errors';
+import type { ReadersSnapshot } from '../shared/readers';
 import type { Settings } from '../shared/settings';
 import { createAuditLog } from './audit';
 import { type CmClient, type CmTransport, createCmClient } from './cm';
@@ -10,6 +11,7 @@ import type { SettingsService } from './config';
 import { createConnectivity } from './connectivity';
 import { type AuditNote, createBatch, createEnrollmentWorkflow } from './enrollment';
 import type { EventListener, Handlers } from './dispatch';
+import { createListenerSet } from './listener-set';
 import { createOutbox, type OutboxCmPort, outboxPortFromCmClient } from './outbox';
 import {
   createAtrDescriber,
@@ -84,10 +86,9 @@ export interface Station {
 export async function createStation(deps: StationDeps): Promise<Station> {
   const tuning = { ...DEFAULT_TUNING, ...deps.tuning };
   const log = deps.log ?? createStderrLog();
-  const listeners = new Set<EventListener>();
-  const emit = <E extends EventChannel>(event: E, payload: EventPayload<E>): void => {
-    for (const listener of listeners) listener(event, payload);
-  };
+  const reportListenerError = (err: unknown, source: string) => log.error('listener.failed', err, { source });
+  const listeners = createListenerSet<Parameters<EventListener>>('station event', reportListenerError);
+  const emit = <E extends EventChannel>(event: E, payload: EventPayload<E>): void => listeners.emit(event, payload);
   let settings = deps.settings.effective();
 
   // --- CM: one client per configured URL, every call observed for online/offline ---------------
@@ -135,7 +136,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
   // One card table for the card panel and diagnostics (the system list is large: parse it once).
   const cardModels = createCardModelMatcher();
   // The workflow and the event stream listen here, so a rebuilt monitor needs no re-wiring.
-  const cardListeners = new Set<Parameters<ReaderMonitor['subscribe']>[0]>();
+  const cardListeners = createListenerSet<[ReadersSnapshot]>('readers', reportListenerError);
   let monitor: ReaderMonitor;
   let unsubscribeMonitor: () => void;
   function startMonitor(s: Settings): void {
@@ -145,17 +146,14 @@ export async function createStation(deps: StationDeps): Promise<Station> {
       now: deps.now,
       readerFilter: { include: s.readerInclude, exclude: s.readerExclude },
     });
-    unsubscribeMonitor = monitor.subscribe((snap) => cardListeners.forEach((l) => l(snap)));
+    unsubscribeMonitor = monitor.subscribe((snap) => cardListeners.emit(snap));
   }
   startMonitor(settings);
 
   const workflow = createEnrollmentWorkflow({
     cards: {
       snapshot: () => monitor.snapshot(),
-      subscribe(listener) {
-        cardListeners.add(listener);
-        return () => cardListeners.delete(listener);
-      },
+      subscribe: (listener) => cardListeners.add(listener),
       reread: (reader) => monitor.reread(reader),
     },
     describeAtr: createAtrDescriber(cardModels),
@@ -278,8 +276,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
   return {
     handlers,
     subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      return listeners.add(listener as (...args: Parameters<EventListener>) => void);
     },
     async close() {
       listeners.clear();
