@@ -46,9 +46,9 @@ const REFUSED_BY_CM: ReadonlySet<ErrorCode> = new Set([
 
 export function classifyFailure(err: StationError): FailureDisposition {
   switch (err.code) {
+    // CM_AUTH_FAILED: sign-in (no ticket yet, expired, SPN not set) is this PC's line to CM, not the operation.
     case 'CM_OFFLINE':
     case 'CM_TIMEOUT':
-    // Sign-in (no ticket yet, expired, SPN not set) is about this PC's line to CM, not the operation: it waits, pending.
     case 'CM_AUTH_FAILED':
       return { kind: 'retry', delay: 'backoff', pauseQueue: true, mayHaveReachedCm: err.details.outcomeUnknown !== false };
     case 'CM_SERVER_ERROR':
