@@ -55,16 +55,14 @@ interface CliResult {
 function station(args: string[], dataDir: string, ticketCache: string): Promise<CliResult> {
   const argv = ['--import', 'tsx', 'src/main/cli/station.ts', ...args, '--json', '--data-dir', dataDir, '--policy', join(dataDir, 'no-policy.json')];
   const env = { ...process.env, KRB5_CONFIG: kdc.env.KRB5_CONFIG, KRB5CCNAME: ticketCache, KRB5_KTNAME: '' };
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     execFile(process.execPath, argv, { encoding: 'utf8', timeout: 60_000, env }, (err, stdout, stderr) => {
       const code = err ? ((err as { code?: number }).code ?? null) : 0;
-      let json: CliResult['json'];
       try {
-        json = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as CliResult['json'];
+        resolve({ code, json: JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as CliResult['json'], stderr });
       } catch {
-        throw new Error(`the CLI printed no JSON (exit ${code}): ${stdout}\n${stderr}`);
+        reject(new Error(`the CLI printed no JSON (exit ${code}, ${err?.message ?? ''}):\n${stdout}\n${stderr}`));
       }
-      resolve({ code, json, stderr });
     });
   });
 }
