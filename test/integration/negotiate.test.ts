@@ -102,6 +102,19 @@ describe('CLI with Negotiate sign-in (real KDC)', { timeout: 90_000 }, () => {
     expect(posts[0]!.body.toLowerCase()).toContain(request.Uuid.toLowerCase());
   });
 
+  it('a bind without a ticket fails clearly: nothing reaches CM, and the message says to get a ticket', async () => {
+    const request = sim.admin.state().requests.filter((r) => r.Status === 3 && r.OldSmartcardUuid === EMPTY_GUID).at(-1);
+    if (!request) throw new Error('the simulator seed has no approved enrolment');
+    card ??= await insertCard({ reader: 0, ...PIV_CARD });
+    const result = await station(['bind', '--reader', VPCD_READERS[0].name, '--request', request.Uuid, '--cm-url', cmUrl('localhost')], fresh(), kdc.emptyCache);
+    // The request is looked up in CM before the bind is queued: that lookup is refused (exit 3).
+    expect(result.code, result.json.message).toBe(3);
+    expect(result.json.result).toMatchObject({ error: { code: 'CM_AUTH_FAILED' } });
+    expect(result.json.message).toMatch(/no Windows sign-in \(no Kerberos ticket\).*`kinit`.*`klist`/);
+    expect(sim.admin.received().filter((r) => r.method === 'POST')).toEqual([]);
+    expect(proxy.records.every((r) => r.outcome === 'challenged')).toBe(true);
+  });
+
   it('without a ticket: CM_AUTH_FAILED saying so (klist), the retire stays pending, and replays once signed in', async () => {
     const { request, smartcard } = replacement();
     const dir = fresh();
