@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createPcscliteBinding } from '../../src/main/pcsc';
 import { startCmSimulator, type CmSimulator } from '../../src/main/training/cm-sim';
 import { startKdc, REALM, USER, type Kdc } from '../support/kdc';
 import { startCollector, startNegotiateProxy, type NegotiateProxy } from '../support/negotiate-proxy';
@@ -67,6 +68,31 @@ function station(args: string[], dataDir: string, ticketCache: string): Promise<
   });
 }
 
+/**
+ * Waits until pcscd has seen the reader empty (it polls vpcd about every 400 ms), so the next test
+ * file starts from empty readers as it expects.
+ */
+function readerSeenEmpty(reader: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      context.close();
+      reject(new Error(`pcscd still reports a card in ${reader}`));
+    }, 5_000);
+    const context = createPcscliteBinding().establish({
+      readers: () => undefined,
+      status: (name, status) => {
+        if (name !== reader || status.present) return;
+        clearTimeout(timer);
+        // Outside the addon's callback: closing a context from inside it is one of the addon's traps.
+        setImmediate(() => context.close());
+        resolve();
+      },
+      lost: () => undefined,
+    });
+    context.watch(reader);
+  });
+}
+
 const fresh = () => mkdtempSync(join(tmpdir(), 'negotiate-'));
 const cmUrl = (host: string, p: NegotiateProxy = proxy) => `${p.origin(host)}${CM_PATH}`;
 
@@ -82,7 +108,9 @@ const errorOf = (op: Record<string, unknown>) => op.lastError as { code: string;
 describe('CLI with Negotiate sign-in (real KDC)', { timeout: 90_000 }, () => {
   let card: VirtualCard | null = null;
   afterAll(async () => {
-    await card?.remove();
+    if (!card) return;
+    await card.remove();
+    await readerSeenEmpty(VPCD_READERS[0].name);
   });
 
   it('binds a card through the Negotiate-protected CM with the user\'s ticket, mutually authenticated', async () => {

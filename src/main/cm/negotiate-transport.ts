@@ -19,7 +19,7 @@ import type { CmTransport, CmTransportInit, CmTransportResponse } from './transp
  *   the MongoDB driver uses): SSPI's Negotiate package on Windows (Kerberos, NTLM fallback),
  *   GSSAPI's SPNEGO on Linux and macOS (the user's ticket cache; Kerberos only). No password is
  *   ever handled by the station.
- * - Service principal `HTTP@<host of the CM address>`, exactly as typed: the SPN IT registers.
+ * - Service principal HTTP/<host of the CM address>, exactly as typed: the SPN IT registers.
  * - Mutual authentication: the server's final `WWW-Authenticate: Negotiate <token>` must complete
  *   the context, or the answer is not trusted (a server without CM's key cannot produce it).
  * - One connection per exchange (a keep-alive agent with a single socket): IIS ties a Negotiate
@@ -47,6 +47,15 @@ interface Answer {
   status: number;
   headers: IncomingMessage['headers'];
   body: string;
+}
+
+/**
+ * The CM service principal in the form each library takes: SSPI wants the SPN itself
+ * (`HTTP/cm.contoso.com`, what `setspn` lists); GSSAPI a host-based service name (`HTTP@cm.contoso.com`),
+ * which it maps to the same principal. (The MongoDB driver names its SPN the same way for this binding.)
+ */
+export function servicePrincipal(host: string, platform: NodeJS.Platform = process.platform): string {
+  return platform === 'win32' ? `HTTP/${host}` : `HTTP@${host}`;
 }
 
 async function loadKerberosPackage(): Promise<KerberosBinding> {
@@ -127,7 +136,7 @@ export function createNegotiateTransport(options: NegotiateTransportOptions = {}
       try {
         kerberos ??= loadKerberos();
         const k = await kerberos;
-        client = await k.initializeClient(`HTTP@${url.hostname}`, {
+        client = await k.initializeClient(servicePrincipal(url.hostname), {
           mechOID: k.GSS_MECH_OID_SPNEGO,
           gssFlag: k.GSS_C_MUTUAL_FLAG | k.GSS_C_SEQUENCE_FLAG,
         });

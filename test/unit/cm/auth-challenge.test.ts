@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCmClient, createNegotiateTransport, nodeFetchTransport, type CmTransport } from '../../../src/main/cm';
+import { servicePrincipal } from '../../../src/main/cm/negotiate-transport';
 import { negotiateFailureReason, parseWwwAuthenticate } from '../../../src/main/cm/auth-challenge';
 import { stationError } from './harness';
 
@@ -118,6 +119,12 @@ describe('401 worded by the schemes CM offers', () => {
 });
 
 describe('Negotiate transport without a KDC', () => {
+  it('names HTTP/<host> as each library takes it: the SPN for SSPI, a host-based service for GSSAPI', () => {
+    expect(servicePrincipal('cm.contoso.com', 'win32')).toBe('HTTP/cm.contoso.com');
+    expect(servicePrincipal('cm.contoso.com', 'linux')).toBe('HTTP@cm.contoso.com');
+    expect(servicePrincipal('cm.contoso.com', 'darwin')).toBe('HTTP@cm.contoso.com');
+  });
+
   it('passes an answer that needs no sign-in through, reporting scheme "none"', async () => {
     const { base, seen } = await server((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
