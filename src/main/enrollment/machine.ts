@@ -68,7 +68,16 @@ function submitted(
 }
 
 /** Once submitted, the operations go on whatever happens to the card; a new card starts afresh. */
+/**
+ * CM's answer about the card (the second card-read of cardIdentified) may arrive after the operator
+ * already moved on: it updates the card shown and nothing else. A slow CM, e.g. a Negotiate
+ * handshake, made it land during confirming, where a refusal crashed the CLI.
+ */
+const lateCmAnswer = <S extends { card: CardReading }>(s: S, e: EventOf<'card-read'>): S =>
+  e.card.insertion === s.card.insertion ? { ...s, card: e.card } : s;
+
 const afterSubmission = {
+  'card-read': lateCmAnswer,
   'card-inserted': (s: { reader: string }, e: EventOf<'card-inserted'>) => reading(s.reader, e),
   outcomes: submitted,
   reset: (s: { reader: string }, e: EventOf<'reset'>) => (e.card ? cardRead(s.reader, e.card) : waiting(s.reader)),
@@ -100,8 +109,7 @@ const transitions: Transitions = {
     'card-inserted': (s, e) => reading(s.reader, e),
     'card-removed': (s) => waiting(s.reader),
     choose: (s, e) => ({ ...s, ...choice(e), notice: null }),
-    // CM's answer about the card may arrive after the operator already picked a request.
-    'card-read': (s, e) => (e.card.insertion === s.card.insertion ? { ...s, card: e.card } : s),
+    'card-read': lateCmAnswer,
     confirm: (s) => ({ step: 'confirming', reader: s.reader, card: s.card, ...choice(s) }),
     reset: (s) => cardRead(s.reader, s.card),
   },
@@ -109,6 +117,7 @@ const transitions: Transitions = {
     // The card leaving mid-confirmation is handled by the confirmation itself (it re-reads the
     // card and refuses), so the event changes nothing here.
     'card-removed': (s) => s,
+    'card-read': lateCmAnswer,
     refuse: (s, e) =>
       e.cardPresent
         ? { step: 'request-chosen', reader: s.reader, card: s.card, ...choice(s), notice: e.notice }

@@ -60,6 +60,20 @@ describe('enrollment state machine', () => {
     expect(transition(binding, { type: 'card-removed' }).step).toBe('binding');
   });
 
+  it('takes CM\'s late answer about the card at any later step: it updates the card and nothing else', () => {
+    const chosen = run([{ type: 'card-inserted', atr: 'aa', insertion: 1 }, { type: 'card-read', card: card(1), notice: null }, choose]);
+    const confirming = transition(chosen, { type: 'confirm' });
+    const binding = transition(confirming, { type: 'outcomes', bind: sending, retire: null });
+    const finished = transition(binding, { type: 'outcomes', bind: done, retire: null });
+    const answered = { ...card(1), atrSummary: 'answered by CM' };
+    for (const s of [chosen, confirming, binding, finished]) {
+      const after = transition(s, { type: 'card-read', card: answered, notice: null });
+      expect(after).toEqual({ ...s, card: answered });
+      // A reading of an earlier insertion changes nothing.
+      expect(transition(s, { type: 'card-read', card: { ...card(0), atrSummary: 'stale' }, notice: null })).toBe(s);
+    }
+  });
+
   it('ignores a reading that belongs to an earlier insertion (card swapped meanwhile)', () => {
     const s = run([
       { type: 'card-inserted', atr: 'aa', insertion: 1 },
