@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createNegotiateTransport } from '../../src/main/cm';
 import { createPcscliteBinding } from '../../src/main/pcsc';
 import { startCmSimulator, type CmSimulator } from '../../src/main/training/cm-sim';
 import { startKdc, REALM, USER, type Kdc } from '../support/kdc';
@@ -104,6 +105,31 @@ function replacement() {
 const simPuts = () => sim.admin.received().filter((r) => r.method === 'PUT');
 /** The outbox keeps an error's code and message (what the operator and a script see). */
 const errorOf = (op: Record<string, unknown>) => op.lastError as { code: string; message: string };
+
+describe('Negotiate transport in this process (real KDC)', () => {
+  it('reports the scheme that worked (what cm-check shows): Negotiate with a ticket, none without one', async () => {
+    const reports: Array<{ scheme: string; reason: string | null }> = [];
+    const transport = createNegotiateTransport({ onAuth: (_url, r) => reports.push({ scheme: r.scheme, reason: r.failure?.reason ?? null }) });
+    const call = () => transport(`${cmUrl('localhost')}profiletemplates`, { method: 'GET', headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(10_000) });
+    const saved = process.env.KRB5CCNAME;
+    try {
+      process.env.KRB5CCNAME = kdc.ticketCache;
+      const signedIn = await call();
+      expect(signedIn.status).toBe(200);
+      expect(JSON.parse(await signedIn.text())).toEqual(expect.any(Array));
+      process.env.KRB5CCNAME = kdc.emptyCache;
+      const anonymous = await call();
+      expect(anonymous.status).toBe(401);
+    } finally {
+      if (saved === undefined) delete process.env.KRB5CCNAME;
+      else process.env.KRB5CCNAME = saved;
+    }
+    expect(reports).toEqual([
+      { scheme: 'Negotiate', reason: null },
+      { scheme: 'none', reason: 'no-credentials' },
+    ]);
+  });
+});
 
 describe('CLI with Negotiate sign-in (real KDC)', { timeout: 90_000 }, () => {
   let card: VirtualCard | null = null;

@@ -38,6 +38,11 @@ export interface KerberosBinding {
 export interface NegotiateTransportOptions {
   /** Defaults to the `kerberos` package. */
   loadKerberos?: () => Promise<KerberosBinding>;
+  /**
+   * Told how each exchange signed in (also on `response.auth`): `cm-check` reports the scheme that
+   * worked even when it only sees the CM client's results.
+   */
+  onAuth?: (url: string, report: AuthReport) => void;
 }
 
 /** NTLM through SSPI takes three legs; Kerberos one (plus the mutual token in the final answer). */
@@ -116,7 +121,17 @@ async function mutuallyAuthenticated(client: KerberosClient, answer: Answer): Pr
 }
 
 export function createNegotiateTransport(options: NegotiateTransportOptions = {}): CmTransport {
-  const loadKerberos = options.loadKerberos ?? loadKerberosPackage;
+  const transport = negotiate(options.loadKerberos ?? loadKerberosPackage);
+  const onAuth = options.onAuth;
+  if (!onAuth) return transport;
+  return async (href, init) => {
+    const response = await transport(href, init);
+    if (response.auth) onAuth(href, response.auth);
+    return response;
+  };
+}
+
+function negotiate(loadKerberos: () => Promise<KerberosBinding>): CmTransport {
   let kerberos: Promise<KerberosBinding> | null = null;
 
   return async (href, init) => {

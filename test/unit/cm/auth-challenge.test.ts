@@ -125,15 +125,21 @@ describe('Negotiate transport without a KDC', () => {
     expect(servicePrincipal('cm.contoso.com', 'darwin')).toBe('HTTP@cm.contoso.com');
   });
 
-  it('passes an answer that needs no sign-in through, reporting scheme "none"', async () => {
+  it('passes an answer that needs no sign-in through, reporting scheme "none" (on the response and to onAuth)', async () => {
     const { base, seen } = await server((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end('[]');
     });
-    const response = await noKerberos(`${base}profiletemplates`, { method: 'GET', headers: {}, signal: AbortSignal.timeout(5_000) });
+    const reports: unknown[] = [];
+    const transport = createNegotiateTransport({
+      loadKerberos: () => Promise.reject(new Error('not asked for Negotiate')),
+      onAuth: (url, report) => reports.push([url, report]),
+    });
+    const response = await transport(`${base}profiletemplates`, { method: 'GET', headers: {}, signal: AbortSignal.timeout(5_000) });
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('[]');
     expect(response.auth).toEqual({ scheme: 'none' });
+    expect(reports).toEqual([[`${base}profiletemplates`, { scheme: 'none' }]]);
     expect(seen).toEqual([{ url: '/CertificateManagement/api/v1.0/profiletemplates', authorization: null }]);
   });
 
