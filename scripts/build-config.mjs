@@ -24,8 +24,9 @@ export function shellBuildOptions(outDir) {
       ...common,
       entryPoints: [join(projectRoot, 'src/main/electron/main.ts')],
       outfile: join(outDir, 'main', 'main.cjs'),
-      // The native addon is loaded from node_modules (rebuilt for Electron's ABI at packaging).
-      external: ['electron', '@pokusew/pcsclite'],
+      // The native addons are loaded from node_modules (rebuilt for Electron's ABI at packaging).
+      // kerberos is only loaded by the plain-Node Negotiate transport, never by the shell (it uses net.fetch).
+      external: ['electron', '@pokusew/pcsclite', 'kerberos'],
       // src/main is ESM (tsx runs it for the CLI and host). In a CommonJS bundle `import.meta` is
       // empty, and the PC/SC addon loader's `createRequire(import.meta.url)` would throw: give it
       // the bundle's own URL.

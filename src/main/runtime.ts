@@ -24,6 +24,11 @@ export interface RuntimeOptions {
   /** A CM URL given on the command line wins over settings (CLI `--cm-url`). */
   cmUrlOverride?: string;
   tuning?: Partial<StationTuning>;
+  /**
+   * Called with the settings in effect before anything can call CM (before the station, its outbox
+   * and its connectivity probe exist): the Electron shell scopes integrated sign-in here.
+   */
+  beforeCm?: (settings: SettingsService) => void;
 }
 
 export interface StationRuntime {
@@ -45,6 +50,7 @@ export function chooseMode(settings: Settings): 'real' | 'training' {
 /** Builds the station the way every entry point needs it: settings, mode, then the services. */
 export async function startStationRuntime(options: RuntimeOptions): Promise<StationRuntime> {
   const settings = createSettingsService({ policy: options.policy, store: options.settingsStore });
+  options.beforeCm?.(options.cmUrlOverride ? withCmUrl(settings, options.cmUrlOverride) : settings);
   const mode = options.mode ?? chooseMode(settings.effective());
   const common = {
     version: options.version,

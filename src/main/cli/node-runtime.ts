@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { defaultDataDir } from '../app-paths';
-import { nodeFetchTransport } from '../cm';
+import { createNegotiateTransport, type CmTransport } from '../cm';
 import { createJsonFileSettingsStore, policyFilePath, readPolicy } from '../config';
 import { createServiceProbe, createPcscliteBinding } from '../pcsc';
 import { startStationRuntime, type StationRuntime } from '../runtime';
@@ -16,13 +16,19 @@ export interface NodeRuntimeFlags {
   tuning?: Partial<StationTuning> | undefined;
 }
 
+/** How an entry point starts the station: plain Node here; the Electron shell's `--cli` passes its own. */
+export type StartRuntime = (flags: NodeRuntimeFlags) => Promise<StationRuntime>;
+
 function stationVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
-/** The station under plain Node (host and CLI): Node's fetch, the pcsclite binding, JSON settings. */
-export async function startNodeRuntime(flags: NodeRuntimeFlags): Promise<StationRuntime> {
+/**
+ * The station under plain Node (host and CLI): HTTP with Negotiate sign-in (the current user's
+ * Kerberos ticket or Windows session), the pcsclite binding, JSON settings.
+ */
+export async function startNodeRuntime(flags: NodeRuntimeFlags, cmTransport: CmTransport = createNegotiateTransport()): Promise<StationRuntime> {
   const dataDir = flags.dataDir ?? defaultDataDir(process.platform, process.env, homedir());
   mkdirSync(dataDir, { recursive: true });
   return startStationRuntime({
@@ -32,7 +38,7 @@ export async function startNodeRuntime(flags: NodeRuntimeFlags): Promise<Station
     defaultExportDir: join(dataDir, 'exports'),
     policy: readPolicy(flags.policy ?? policyFilePath({ platform: process.platform, env: process.env })),
     settingsStore: createJsonFileSettingsStore({ file: join(dataDir, 'settings.json') }),
-    cmTransport: nodeFetchTransport,
+    cmTransport,
     realPcsc: () => ({ binding: createPcscliteBinding(), probe: createServiceProbe() }),
     ...(flags.mode ? { mode: flags.mode } : {}),
     ...(flags.cmUrl ? { cmUrlOverride: flags.cmUrl } : {}),

@@ -1,5 +1,6 @@
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, realpathSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { EnrollmentState } from '../../shared/enrollment';
 import { StationError, toErrorPayload } from '../../shared/errors';
@@ -7,7 +8,7 @@ import type { OutboxOperation } from '../../shared/outbox';
 import { call } from '../dispatch';
 import type { Station } from '../station';
 import { EXIT, type ExitCode, exitCodeFor } from './exit-codes';
-import { startNodeRuntime } from './node-runtime';
+import { startNodeRuntime, type StartRuntime } from './node-runtime';
 
 const USAGE = `Usage: npm run station -- <command> [options]
 
@@ -88,7 +89,7 @@ function outboxOutcome(op: OutboxOperation, doneMessage: string): Outcome {
   return { exit: EXIT.queued, result: op, message: op.lastError?.message ?? 'Queued: CM is unreachable.' };
 }
 
-async function run(argv: string[]): Promise<Outcome> {
+async function run(argv: string[], start: StartRuntime): Promise<Outcome> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -121,7 +122,7 @@ async function run(argv: string[]): Promise<Outcome> {
     : command === 'audit export' ? { out: resolve(need('out')) }
     : {};
 
-  const runtime = await startNodeRuntime({ dataDir: values['data-dir'], policy: values.policy, cmUrl: values['cm-url'], mode: 'real' });
+  const runtime = await start({ dataDir: values['data-dir'], policy: values.policy, cmUrl: values['cm-url'], mode: 'real' });
   const station = runtime.station;
   try {
     switch (command) {
@@ -152,22 +153,44 @@ async function run(argv: string[]): Promise<Outcome> {
   }
 }
 
-const json = process.argv.includes('--json');
-run(process.argv.slice(2))
-  .catch((err: unknown): Outcome => {
-    // An IT script's log is where an unexpected failure gets diagnosed: keep its cause there.
-    if (!(err instanceof StationError) && !(err instanceof TypeError)) console.error(err);
-    const error = err instanceof StationError ? err.toPayload() : err instanceof TypeError ? { code: 'BAD_REQUEST' as const, message: `${err.message}\n\n${USAGE}`, details: {} } : toErrorPayload(err);
-    return { exit: exitCodeFor(error.code), result: { error }, message: error.message };
-  })
-  .then((outcome) => {
-    if (json) console.log(JSON.stringify({ exitCode: outcome.exit, message: outcome.message, result: outcome.result }));
-    else (outcome.exit === EXIT.done ? console.log : console.error)(outcome.message);
-    // The PC/SC monitor and timers would keep the process alive; the runtime is closed already.
-    process.exit(outcome.exit);
-  })
-  // Only reached if reporting itself failed (e.g. a result that cannot be serialised).
-  .catch((err: unknown) => {
-    console.error(err);
-    process.exit(EXIT.failed);
-  });
+/**
+ * Runs one command and reports it (stdout/stderr, `--json`); resolves with the exit code. Plain Node
+ * starts the station with `startNodeRuntime`; the Electron shell's `--cli` passes its own (net.fetch).
+ */
+export function runStationCli(argv: string[], start: StartRuntime = startNodeRuntime): Promise<ExitCode> {
+  const json = argv.includes('--json');
+  return run(argv, start)
+    .catch((err: unknown): Outcome => {
+      // An IT script's log is where an unexpected failure gets diagnosed: keep its cause there.
+      if (!(err instanceof StationError) && !(err instanceof TypeError)) console.error(err);
+      const error = err instanceof StationError ? err.toPayload() : err instanceof TypeError ? { code: 'BAD_REQUEST' as const, message: `${err.message}\n\n${USAGE}`, details: {} } : toErrorPayload(err);
+      return { exit: exitCodeFor(error.code), result: { error }, message: error.message };
+    })
+    .then((outcome) => {
+      if (json) console.log(JSON.stringify({ exitCode: outcome.exit, message: outcome.message, result: outcome.result }));
+      else (outcome.exit === EXIT.done ? console.log : console.error)(outcome.message);
+      return outcome.exit;
+    });
+}
+
+/** True when this file is the script Node was started with (not imported by the Electron shell). */
+function isEntryScript(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return pathToFileURL(realpathSync(script)).href === import.meta.url;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryScript()) {
+  // The PC/SC monitor and timers would keep the process alive; the runtime is closed already.
+  runStationCli(process.argv.slice(2))
+    .then((code) => process.exit(code))
+    // Only reached if reporting itself failed (e.g. a result that cannot be serialised).
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exit(EXIT.failed);
+    });
+}

@@ -17,6 +17,7 @@ import {
   transportFailure,
   type CmCallContext,
 } from './errors';
+import type { AuthAnswer } from './auth-challenge';
 import { toCmProfileTemplate, toCmRequest, toCmSmartcard, type RequestNames } from './normalize';
 import { withRetries, type BackoffPolicy } from './retry';
 import type { CmTransport } from './transport';
@@ -104,6 +105,7 @@ const PROBE_PATH = 'profiletemplates';
 interface Answer {
   status: number;
   text: string;
+  auth?: AuthAnswer;
 }
 
 function badInput(message: string, field: string): StationError {
@@ -179,7 +181,8 @@ export function createCmClient(options: CmClientOptions): CmClient {
         signal: controller.signal,
       });
       // Read the body under the same timer: a server can stall after the headers.
-      return { status: response.status, text: await response.text() };
+      const auth = { host: base.hostname, wwwAuthenticate: response.headers.get('WWW-Authenticate'), failure: response.auth?.failure };
+      return { status: response.status, text: await response.text(), auth };
     } catch (err) {
       throw transportFailure(err, ctx, timedOut, timeoutMs);
     } finally {
@@ -205,7 +208,7 @@ export function createCmClient(options: CmClientOptions): CmClient {
       const disabled = path === PROBE_PATH || (await isApiDisabled());
       if (disabled) throw apiDisabledError(ctx);
     }
-    throw httpFailure(answer.status, answer.text, ctx);
+    throw httpFailure(answer.status, answer.text, ctx, answer.auth);
   }
 
   function call(ctx: CmCallContext, path: string, body?: unknown): Promise<Answer> {

@@ -1,4 +1,5 @@
 import { StationError, type ErrorDetails } from '../../shared/errors';
+import { authFailedError, type AuthAnswer } from './auth-challenge';
 import { wireErrorSchema } from './wire-schemas';
 
 /**
@@ -134,15 +135,11 @@ export function apiDisabledError(ctx: CmCallContext): StationError {
 }
 
 /** An HTTP answer that is not a success. A 404 arrives here only once it is known to be an object's. */
-export function httpFailure(status: number, body: string, ctx: CmCallContext): StationError {
+export function httpFailure(status: number, body: string, ctx: CmCallContext, auth?: AuthAnswer): StationError {
   const details: ErrorDetails = { ...base(ctx), status };
   if (status === 401) {
-    return new StationError(
-      'CM_AUTH_FAILED',
-      'CM did not accept your Windows sign-in. Check that this PC is on the domain and you are signed in with your ' +
-        'domain account; if it persists, ask IT to check that the CM address is allowed for integrated sign-in.',
-      details,
-    );
+    // Worded by the schemes CM offers and why our token failed (auth-challenge.ts).
+    return authFailedError(details, auth);
   }
   if (status === 403) {
     return new StationError(

@@ -2,4 +2,6 @@
 export { createCmClient } from './client';
 export type { BindCardInput, CmClient, CmClientOptions, SetSmartcardStatusInput } from './client';
 export { nodeFetchTransport } from './transport';
+export { createNegotiateTransport } from './negotiate-transport';
+export type { AuthReport, NegotiateFailureReason } from './auth-challenge';
 export type { CmTransport, CmTransportInit, CmTransportResponse } from './transport';

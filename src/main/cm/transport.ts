@@ -1,3 +1,5 @@
+import type { AuthReport } from './auth-challenge';
+
 /**
  * The one door the CM client uses to talk HTTP. A subset of `fetch` so both Node's fetch (tests,
  * host) and Electron's `net.fetch` (the app: integrated Windows auth, system proxy and certificate
@@ -14,9 +16,17 @@ export interface CmTransportResponse {
   status: number;
   headers: { get(name: string): string | null };
   text(): Promise<string>;
+  /**
+   * How this exchange signed in, when the transport knows (the Node Negotiate transport does;
+   * Electron's `net.fetch` does not say). The client words a 401 by it and `cm-check` reports it.
+   */
+  auth?: AuthReport;
 }
 
 export type CmTransport = (url: string, init: CmTransportInit) => Promise<CmTransportResponse>;
 
-/** Node's global fetch: what tests and the host use. */
+/**
+ * Node's global fetch: no Windows sign-in at all (undici has no Negotiate). Only for servers that
+ * need none: the training simulator on loopback and tests. A real CM needs `createNegotiateTransport`.
+ */
 export const nodeFetchTransport: CmTransport = (url, init) => fetch(url, init);

@@ -1,26 +1,51 @@
 import { net, session } from 'electron';
 import type { CmTransport } from '../cm';
+import type { SettingsService } from '../config';
+import { integratedAuthAllowlist } from './auth-allowlist';
 
 /**
- * The CM transport in the desktop app: Electron's `net` stack, i.e. Chromium's. That gives the
- * operator's Windows session for Kerberos/NTLM (Negotiate) without the station ever handling a
- * password, the system proxy settings and the OS certificate store, exactly like a browser on
- * the same PC would get against the CM site.
+ * The CM transport in the desktop app (and its `--cli`): Electron's `net` stack, i.e. Chromium's.
+ * That gives the operator's Windows session for Kerberos/NTLM (Negotiate) without the station ever
+ * handling a password, the system proxy settings and the OS certificate store, exactly like a
+ * browser on the same PC would get against the CM site.
+ *
+ * Credentials go only to the hosts of `integratedAuthAllowlist` (never an empty list, see there).
+ * `scopeTo` runs before the station exists (RuntimeOptions.beforeCm), so no CM call (a replay of
+ * the outbox at start-up, above all) can reach Chromium before the list is set; the compiled-shell
+ * test checks that order.
  */
-export const electronNetTransport: CmTransport = (url, init) =>
-  net.fetch(url, {
-    method: init.method,
-    headers: init.headers,
-    body: init.body,
-    signal: init.signal,
-    // Redirects from the CM API are not expected; following one could send the body elsewhere.
-    redirect: 'error',
-  });
+export interface ScopedCmTransport {
+  transport: CmTransport;
+  /**
+   * Sets the allowlist from the settings in effect and keeps it in step with them: the CM address
+   * is the one the station started with (a new address applies on restart), the domains follow
+   * every change (a policy change takes effect at once).
+   */
+  scopeTo(settings: SettingsService): void;
+}
 
-/**
- * Integrated auth is answered only for the hosts IT allows (settings.allowedAuthDomains, usually
- * locked by policy), so a redirect or a mistyped URL cannot collect the operator's credentials.
- */
-export function allowIntegratedAuthFor(domains: readonly string[]): void {
-  session.defaultSession.allowNTLMCredentialsForDomains(domains.join(','));
+export function createScopedCmTransport(): ScopedCmTransport {
+  let current: string | null = null;
+  const apply = (cmBaseUrl: string, domains: readonly string[]) => {
+    const allowlist = integratedAuthAllowlist(cmBaseUrl, domains);
+    if (allowlist === current) return;
+    session.defaultSession.allowNTLMCredentialsForDomains(allowlist);
+    current = allowlist;
+  };
+  return {
+    transport: (url, init) =>
+      net.fetch(url, {
+        method: init.method,
+        headers: init.headers,
+        body: init.body,
+        signal: init.signal,
+        // Never follow a redirect: the next host could collect the body, and a token with it.
+        redirect: 'error',
+      }),
+    scopeTo(settings) {
+      const cmBaseUrl = settings.effective().cmBaseUrl;
+      apply(cmBaseUrl, settings.effective().allowedAuthDomains);
+      settings.subscribe(() => apply(cmBaseUrl, settings.effective().allowedAuthDomains));
+    },
+  };
 }

@@ -1,22 +1,22 @@
-import { mkdirSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { app, type BrowserWindow, dialog } from 'electron';
 import { toErrorPayload } from '../../shared/errors';
-import { policyFilePath, readPolicy } from '../config';
-import { createServiceProbe, createPcscliteBinding } from '../pcsc';
-import { startStationRuntime, type StationRuntime } from '../runtime';
-import { allowIntegratedAuthFor, electronNetTransport } from './cm-transport';
+import type { StationRuntime } from '../runtime';
+import { cliArguments, runCliInElectron } from './cli-mode';
 import { registerStationIpc } from './ipc';
 import { handleAppProtocol, registerAppScheme } from './protocol';
-import { createElectronSettingsStore } from './settings-store';
+import { startElectronRuntime } from './station-runtime';
 import { createMainWindow, lockDownSession } from './window';
 
 // Renderers are sandboxed whatever a window asks for (checklist 4), before anything is created.
 app.enableSandbox();
 registerAppScheme();
 
-if (!app.requestSingleInstanceLock()) {
+const cliArgs = cliArguments(process.argv);
+if (cliArgs !== null) {
+  // `--cli <command>`: the station CLI without a window (cli-mode.ts).
+  runCliInElectron(cliArgs);
+} else if (!app.requestSingleInstanceLock()) {
   // One station per desktop: two would fight over the readers and the outbox journal.
   app.quit();
 } else {
@@ -50,21 +50,8 @@ if (!app.requestSingleInstanceLock()) {
     lockDownSession();
     handleAppProtocol(join(app.getAppPath(), 'out', 'renderer'));
 
-    const dataDir = app.getPath('userData');
-    mkdirSync(dataDir, { recursive: true });
-    const policy = readPolicy(policyFilePath({ platform: process.platform, env: process.env }));
-    runtime = await startStationRuntime({
-      version: app.getVersion(),
-      actor: userInfo().username,
-      dataDir,
-      defaultExportDir: app.getPath('documents'),
-      policy,
-      settingsStore: createElectronSettingsStore(),
-      cmTransport: electronNetTransport,
-      realPcsc: () => ({ binding: createPcscliteBinding(), probe: createServiceProbe() }),
-    });
-    const settings = await runtime.station.handlers['settings.get']({});
-    allowIntegratedAuthFor(settings.values.allowedAuthDomains);
+    // Integrated sign-in is scoped inside, before the outbox or anything else can call CM.
+    runtime = await startElectronRuntime();
 
     registerStationIpc(runtime.station, () => window);
     window = createMainWindow({

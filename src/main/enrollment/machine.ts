@@ -138,9 +138,10 @@ const noConfirmation = (): Dropped => drop(NO_CONFIRMATION);
 function afterSubmission(removed: (s: SubmittedState, e: EventOf<'card-removed'>) => Next<'card-removed'>) {
   return {
     'card-inserted': newCard,
-    // A late word about the card (CM's lookup answered after the bind was confirmed): nothing to
-    // update on a submitted enrollment; the card panel shows it through the card readings.
-    'card-read': () => drop('a card reading after the bind was submitted'),
+    // CM's answer about the card may land after the bind was confirmed (a slow CM, a Negotiate
+    // handshake): it updates the card shown and nothing else.
+    'card-read': (s: SubmittedState, e: EventOf<'card-read'>): Next<'card-read'> =>
+      e.card.insertion === s.card.insertion ? { ...s, card: e.card } : drop(STALE_READING),
     'card-removed': removed,
     choose: (s: SubmittedState) => refuse(s, 'choose', 'This card has been submitted. Insert the next card to choose another request.'),
     confirm: (s: SubmittedState) => refuse(s, 'confirm', 'This card has been submitted already.'),

@@ -9,7 +9,7 @@ import { StationError, type ErrorCode } from '../../shared/errors';
  * | CM_TIMEOUT             | retry, back-off  | yes              | details.outcomeUnknown     |
  * | CM_SERVER_ERROR (5xx)  | retry, back-off  | no               | yes                        |
  * | CM_API_DISABLED        | retry, max delay | yes ("blocked")  | no                         |
- * | CM_AUTH_FAILED (401)   | needs attention  | no               | no                         |
+ * | CM_AUTH_FAILED (401)   | retry, back-off  | yes              | details.outcomeUnknown     |
  * | CM_FORBIDDEN (403)     | needs attention  | no               | no                         |
  * | CM_NOT_FOUND (404)     | needs attention  | no               | no                         |
  * | CM_CONFLICT (409)      | needs attention  | no               | no                         |
@@ -46,8 +46,10 @@ const REFUSED_BY_CM: ReadonlySet<ErrorCode> = new Set([
 
 export function classifyFailure(err: StationError): FailureDisposition {
   switch (err.code) {
+    // CM_AUTH_FAILED: sign-in (no ticket yet, expired, SPN not set) is this PC's line to CM, not the operation.
     case 'CM_OFFLINE':
     case 'CM_TIMEOUT':
+    case 'CM_AUTH_FAILED':
       return { kind: 'retry', delay: 'backoff', pauseQueue: true, mayHaveReachedCm: err.details.outcomeUnknown !== false };
     case 'CM_SERVER_ERROR':
       return { kind: 'retry', delay: 'backoff', pauseQueue: false, mayHaveReachedCm: true };

@@ -332,7 +332,7 @@ export const en = {
     hint: {
       CM_OFFLINE: 'CM is unreachable. The operation waits in the outbox and is sent when CM is back.',
       CM_TIMEOUT: 'CM did not answer in time. The station checks with CM before sending again.',
-      CM_AUTH_FAILED: 'Windows sign-in to CM failed. Check that you are signed in to the domain, then retry.',
+      CM_AUTH_FAILED: 'Follow the message above to fix sign-in. Queued work waits in the outbox and is sent once sign-in works.',
       CM_FORBIDDEN: 'Your account may not do this in CM. Ask a CM administrator for the permission.',
       CM_API_DISABLED: 'The CM REST API is turned off on the server. Ask IT to enable it.',
       CM_SERVER_ERROR: 'CM failed. Give IT the correlation id, then retry.',

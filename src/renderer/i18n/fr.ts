@@ -337,7 +337,7 @@ export const fr: Messages = {
       CM_OFFLINE: 'CM est injoignable. L’opération attend dans la file d’envoi et partira au retour de CM.',
       CM_TIMEOUT: 'CM n’a pas répondu à temps. Le poste vérifie auprès de CM avant de renvoyer.',
       CM_AUTH_FAILED:
-        'La connexion Windows à CM a échoué. Vérifiez que vous êtes connecté au domaine, puis relancez.',
+        'Suivez le message ci-dessus pour rétablir la connexion. Les opérations en attente restent dans la file et partent dès que la connexion fonctionne.',
       CM_FORBIDDEN: 'Votre compte n’a pas ce droit dans CM. Demandez-le à un administrateur CM.',
       CM_API_DISABLED: 'L’API REST de CM est désactivée sur le serveur. Demandez à l’informatique de l’activer.',
       CM_SERVER_ERROR: 'CM a échoué. Donnez l’identifiant de corrélation à l’informatique, puis relancez.',

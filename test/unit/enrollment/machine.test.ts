@@ -124,11 +124,16 @@ describe('enrollment state machine', () => {
     });
   });
 
-  it('takes CM’s late answer about the card at confirming, and drops it once the bind is submitted', () => {
-    const answer: EnrollmentEvent = { type: 'card-read', card: { ...card(1), cm: { state: 'unknown' } }, notice: null };
-    expect(step(confirmingAt1(), answer)).toMatchObject({ step: 'confirming', card: { cm: { state: 'unknown' } } });
-    const doneState = step(confirmingAt1(), { type: 'outcomes', insertion: 1, bind: done, retire: null });
-    expect(transition(doneState, answer)).toMatchObject({ kind: 'dropped' });
+  it('takes CM’s late answer about the card at any later step: it updates the card and nothing else', () => {
+    const answered = { ...card(1), atrSummary: 'answered by CM' };
+    const confirming = confirmingAt1();
+    const binding = step(confirming, { type: 'outcomes', insertion: 1, bind: sending, retire: null });
+    const finished = step(binding, { type: 'outcomes', insertion: 1, bind: done, retire: null });
+    for (const s of [chosenAt1(), confirming, binding, finished]) {
+      expect(step(s, { type: 'card-read', card: answered, notice: null })).toEqual({ ...s, card: answered });
+      // A reading of an earlier insertion changes nothing.
+      expect(transition(s, { type: 'card-read', card: { ...card(0), atrSummary: 'stale' }, notice: null })).toMatchObject({ kind: 'dropped' });
+    }
   });
 
   it('a new card during a confirmation starts afresh; the confirmation’s answer is then stale', () => {

@@ -311,8 +311,23 @@ describe('permanent failures', () => {
     ]);
   });
 
+  it('CM_AUTH_FAILED from the scheduler leaves the operation pending with its error and holds the rest back', async () => {
+    const { outbox, cm } = await setup({ concurrency: 1, backoff: { baseMs: 1_000, maxMs: 5_000, jitter: 0.5 } });
+    cm.script.push({ fail: cmError('CM_AUTH_FAILED', { status: 401, outcomeUnknown: false }) });
+    await outbox.enqueue(bindInput(1, REQ_A));
+    await outbox.enqueue(bindInput(2, REQ_B));
+    outbox.start();
+    await until(outbox, (ops) => ops[0]?.state === 'pending' && ops[0].attempts === 1);
+    await outbox.idle();
+    expect(cm.calls).toHaveLength(1);
+    expect(outbox.list()[0]).toMatchObject({ state: 'pending', outcomeUnknown: false, lastError: { code: 'CM_AUTH_FAILED' } });
+    expect(outbox.list()[1]).toMatchObject({ state: 'pending', attempts: 0 });
+    // Once the user has a ticket (here: the next call succeeds), a replay sends both: nothing was lost.
+    await outbox.replayNow();
+    expect(outbox.list().map((o) => o.state)).toEqual(['done', 'done']);
+  });
+
   it.each([
-    ['CM_AUTH_FAILED', false],
     ['CM_NOT_FOUND', false],
     ['CM_CONFLICT', false],
     ['CM_CLIENT_ERROR', false],

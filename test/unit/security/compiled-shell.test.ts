@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { encodeFrame } from '../../../src/main/journal/frame';
+import { NO_AUTH_SERVER } from '../../../src/main/electron/auth-allowlist';
 import { contentSecurityPolicy } from '../../../src/main/shell-policy';
 import { envelopeSchema, EVENT_CHANNELS, INVOKE_CHANNELS, IPC_EVENT_PREFIX, IPC_INVOKE_PREFIX } from '../../../src/shared/contract';
 // The .mjs extension is required: this is the plain-Node build script's own module (see its .d.mts).
@@ -51,11 +52,7 @@ beforeAll(async () => {
   writeFileSync(join(appPath, 'out', 'secret.txt'), 'secret');
 
   main = createMainStandIn({ appPath, userData: join(work, 'userData'), documents: join(work, 'documents') });
-  runCommonJs(join(outDir, 'main', 'main.cjs'), (id) => {
-    if (id === 'electron') return main.electron;
-    if (isBuiltin(id)) return nodeRequire(id);
-    throw new Error(`compiled main required ${id}, which is not bundled`);
-  });
+  loadMain(main);
   main.ready();
   await vi.waitFor(() => expect(main.record.windows).toHaveLength(1), { timeout: 20_000, interval: 20 });
 
@@ -75,6 +72,24 @@ afterAll(async () => {
   await vi.waitFor(() => expect(main.record.calls).toContain('app.quit'), { timeout: 10_000 });
   rmSync(work, { recursive: true, force: true });
 });
+
+/**
+ * Runs the compiled main.cjs against a stand-in, with `argv` as the process arguments it sees
+ * (Electron: the executable, then the app's own arguments).
+ */
+function loadMain(stand: MainStandIn, argv: string[] = [process.execPath]): void {
+  const saved = process.argv;
+  process.argv = argv;
+  try {
+    runCommonJs(join(outDir, 'main', 'main.cjs'), (id) => {
+      if (id === 'electron') return stand.electron;
+      if (isBuiltin(id)) return nodeRequire(id);
+      throw new Error(`compiled main required ${id}, which is not bundled`);
+    });
+  } finally {
+    process.argv = saved;
+  }
+}
 
 function theWindow() {
   const win = main.record.windows[0];
@@ -117,8 +132,9 @@ describe('lifecycle (compiled main.cjs)', () => {
     const answer = await handler?.({ senderFrame: contents.mainFrame, sender: contents }, {});
     expect(answer).toMatchObject({ ok: true, value: { readers: expect.any(Array) } });
     expect(main.record.netFetches).toEqual([]);
-    // No domain gets the operator's Windows credentials unless policy names it.
-    expect(main.record.ntlmDomains).toEqual(['']);
+    // No CM address and no allow-list: a name that never resolves, never '' (which Chromium reads
+    // as "no list": Windows would send credentials to every Intranet-zone host).
+    expect(main.record.ntlmDomains).toEqual([NO_AUTH_SERVER]);
   });
 });
 
@@ -385,4 +401,156 @@ describe('start-up failure (compiled main.cjs)', () => {
     expect(broken.record.errorBoxes[0]!.content).toContain('STORAGE_CORRUPT');
     expect(broken.record.errorBoxes[0]!.content).toContain('outbox.journal');
   }, 30_000);
+});
+
+describe('integrated sign-in scope (compiled main.cjs, real mode)', () => {
+  const CM_URL = 'https://CM.contoso.com:8443/CertificateManagement/api/v1.0/';
+  const REQUEST = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
+  const SMARTCARD = '9b2c7d1e-2a3b-4c5d-8e9f-0a1b2c3d4e5f';
+  const ALLOW = 'session.allowNTLMCredentialsForDomains';
+  const firstFetch = (calls: string[]) => calls.findIndex((c) => c.startsWith('net.fetch '));
+
+  function standInWith(userData: string, values: Record<string, unknown>) {
+    mkdirSync(userData, { recursive: true });
+    // electron-store's file (settings-store.ts): what the operator saved, here a real CM address.
+    writeFileSync(join(userData, 'settings.json'), JSON.stringify({ values }));
+    return createMainStandIn({ appPath, userData, documents: work });
+  }
+  async function started(stand: MainStandIn) {
+    loadMain(stand);
+    stand.ready();
+    await vi.waitFor(() => expect(stand.record.windows).toHaveLength(1), { timeout: 20_000, interval: 20 });
+    const invoke = (channel: string, payload: unknown) => {
+      const handler = stand.record.ipcHandlers.get(IPC_INVOKE_PREFIX + channel);
+      const contents = stand.record.windows[0]!.webContents;
+      return handler?.({ senderFrame: contents.mainFrame, sender: contents }, payload);
+    };
+    return invoke;
+  }
+  async function quit(stand: MainStandIn) {
+    stand.record.appListeners.emit('before-quit', { preventDefault: () => {} });
+    await vi.waitFor(() => expect(stand.record.calls).toContain('app.quit'), { timeout: 10_000 });
+  }
+
+  it('empty allowedAuthDomains means exactly the CM host, set before any CM call, and follows settings changes', async () => {
+    const userData = join(work, 'real-userData');
+    const first = standInWith(userData, { cmBaseUrl: CM_URL, allowedAuthDomains: [] });
+    // What the station had created when the list was first set: nothing, i.e. no audit log and
+    // no outbox yet, so nothing could have called CM before it.
+    const session = (first.electron.session as { defaultSession: { allowNTLMCredentialsForDomains: (d: string) => void } }).defaultSession;
+    const allow = session.allowNTLMCredentialsForDomains;
+    const seenAtFirstScope: string[][] = [];
+    session.allowNTLMCredentialsForDomains = (domains) => {
+      if (seenAtFirstScope.length === 0) seenAtFirstScope.push(readdirSync(userData));
+      allow(domains);
+    };
+    const invoke = await started(first);
+    // The host alone: lower-case, no port, no wildcard.
+    expect(first.record.ntlmDomains).toEqual(['cm.contoso.com']);
+    expect(seenAtFirstScope).toEqual([['settings.json']]);
+
+    // A retire: queued, sent through net.fetch (the stand-in has no network: it stays pending).
+    await expect(invoke('enrollment.retire', { requestId: REQUEST, smartcardUuid: SMARTCARD })).resolves.toMatchObject({ ok: true });
+    await vi.waitFor(() => expect(first.record.netFetches.length).toBeGreaterThan(0), { timeout: 10_000 });
+    expect(first.record.netFetches[0]).toMatch(/^https:\/\/cm\.contoso\.com:8443\/CertificateManagement\/api\/v1\.0\//);
+    expect(first.record.calls.indexOf(`${ALLOW} cm.contoso.com`)).toBeLessThan(firstFetch(first.record.calls));
+
+    // A change of the allow-list takes effect at once, exactly as given; emptying it is the CM host again.
+    await expect(invoke('settings.update', { allowedAuthDomains: ['cm.contoso.com', '*.corp.contoso.com'] })).resolves.toMatchObject({ ok: true });
+    await expect(invoke('settings.update', { allowedAuthDomains: [] })).resolves.toMatchObject({ ok: true });
+    expect(first.record.ntlmDomains).toEqual(['cm.contoso.com', 'cm.contoso.com,*.corp.contoso.com', 'cm.contoso.com']);
+    expect(first.record.ntlmDomains).not.toContain('');
+    await quit(first);
+
+    // Next start: the pending retire replays as soon as the outbox starts. The allow-list must be
+    // in place before that first call (it was once set only after the runtime had started).
+    const second = standInWith(userData, { cmBaseUrl: CM_URL, allowedAuthDomains: [] });
+    await started(second);
+    await vi.waitFor(() => expect(second.record.netFetches.length).toBeGreaterThan(0), { timeout: 15_000 });
+    const allowAt = second.record.calls.indexOf(`${ALLOW} cm.contoso.com`);
+    expect(allowAt).toBeGreaterThanOrEqual(0);
+    expect(allowAt).toBeLessThan(firstFetch(second.record.calls));
+    await quit(second);
+  }, 60_000);
+
+  it('allowedAuthDomains set: exactly that list, comma-separated, before any CM call', async () => {
+    const stand = standInWith(join(work, 'listed-userData'), { cmBaseUrl: CM_URL, allowedAuthDomains: ['cm.contoso.com', '*.contoso.com'] });
+    const invoke = await started(stand);
+    expect(stand.record.ntlmDomains).toEqual(['cm.contoso.com,*.contoso.com']);
+    await invoke('enrollment.retire', { requestId: REQUEST, smartcardUuid: SMARTCARD });
+    await vi.waitFor(() => expect(stand.record.netFetches.length).toBeGreaterThan(0), { timeout: 10_000 });
+    expect(stand.record.calls.indexOf(`${ALLOW} cm.contoso.com,*.contoso.com`)).toBeLessThan(firstFetch(stand.record.calls));
+    await quit(stand);
+  }, 30_000);
+});
+
+describe('--cli (compiled main.cjs)', () => {
+  const CM_URL = 'https://cm.contoso.com/CertificateManagement/api/v1.0/';
+
+  async function cli(argv: string[], options: { singleInstance?: boolean } = {}) {
+    const dir = mkdtempSync(join(work, 'cli-'));
+    const stand = createMainStandIn({ appPath, userData: join(dir, 'userData'), documents: dir, ...options });
+    const out: string[] = [];
+    const err: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void out.push(args.join(' ')));
+    const error = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void err.push(args.join(' ')));
+    try {
+      loadMain(stand, argv.map((a) => a.replace('<data>', join(dir, 'data'))));
+      stand.ready();
+      await vi.waitFor(() => expect(stand.record.calls.some((c) => c.startsWith('app.exit'))).toBe(true), { timeout: 20_000, interval: 20 });
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+    }
+    const exit = Number(stand.record.calls.find((c) => c.startsWith('app.exit'))!.split(' ')[1]);
+    return { stand, exit, out, err };
+  }
+
+  it('runs a command without a window and exits with the CLI exit code (--json on stdout)', async () => {
+    const { stand, exit, out } = await cli([process.execPath, '--cli', 'outbox', 'list', '--json', '--data-dir', '<data>']);
+    expect(exit).toBe(0);
+    expect(JSON.parse(out.at(-1)!)).toEqual({ exitCode: 0, message: 'The outbox is empty.', result: [] });
+    expect(stand.record.windows).toHaveLength(0);
+    expect(stand.record.ipcHandlers.size).toBe(0);
+  }, 30_000);
+
+  it('takes only what follows --cli (development: `electron . --cli ...`); bad input is exit 2 with the usage', async () => {
+    const { exit, err, stand } = await cli([process.execPath, '.', '--cli', 'frobnicate', '--data-dir', '<data>']);
+    expect(exit).toBe(2);
+    expect(err.join('\n')).toContain('Usage: npm run station -- <command> [options]');
+    expect(stand.record.windows).toHaveLength(0);
+  }, 30_000);
+
+  it('goes to CM through net.fetch with the allow-list of --cm-url set first; unreachable CM queues it (exit 4)', async () => {
+    const { exit, out, stand } = await cli([
+      process.execPath,
+      '--cli',
+      'retire',
+      '--request',
+      '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
+      '--smartcard',
+      '9b2c7d1e-2a3b-4c5d-8e9f-0a1b2c3d4e5f',
+      '--cm-url',
+      CM_URL,
+      '--json',
+      '--data-dir',
+      '<data>',
+    ]);
+    expect(exit).toBe(4);
+    expect(JSON.parse(out.at(-1)!)).toMatchObject({ exitCode: 4, result: { kind: 'retire', state: 'pending' } });
+    expect(stand.record.ntlmDomains).toEqual(['cm.contoso.com']);
+    const fetchAt = stand.record.calls.findIndex((c) => c.startsWith(`net.fetch ${CM_URL}`));
+    expect(fetchAt).toBeGreaterThan(stand.record.calls.indexOf('session.allowNTLMCredentialsForDomains cm.contoso.com'));
+  }, 30_000);
+
+  it('refuses while the app runs on this desktop (it holds the outbox journal): exit 1, nothing started', async () => {
+    const { exit, err, stand } = await cli([process.execPath, '--cli', 'outbox', 'list', '--data-dir', '<data>'], { singleInstance: false });
+    expect(exit).toBe(1);
+    expect(err.join('\n')).toMatch(/running on this desktop/);
+    expect(stand.record.ntlmDomains).toEqual([]);
+  }, 30_000);
+
+  it('without --cli the app starts its window as before', () => {
+    expect(main.record.windows).toHaveLength(1);
+  });
 });

@@ -69,7 +69,13 @@ export interface MainStandIn {
   ready(): void;
 }
 
-export function createMainStandIn(paths: { appPath: string; userData: string; documents: string }): MainStandIn {
+export function createMainStandIn(paths: {
+  appPath: string;
+  userData: string;
+  documents: string;
+  /** What app.requestSingleInstanceLock() answers: false when another instance holds it. */
+  singleInstance?: boolean;
+}): MainStandIn {
   const record: MainRecord = {
     calls: [],
     errorBoxes: [],
@@ -94,7 +100,7 @@ export function createMainStandIn(paths: { appPath: string; userData: string; do
   const app = {
     isPackaged: true, // as shipped: DevTools off
     enableSandbox: () => record.calls.push('app.enableSandbox'),
-    requestSingleInstanceLock: () => true,
+    requestSingleInstanceLock: () => paths.singleInstance ?? true,
     quit: () => record.calls.push('app.quit'),
     exit: (code: number) => record.calls.push(`app.exit ${code}`),
     on: (event: string, listener: Listener) => record.appListeners.on(event, listener),
@@ -150,7 +156,11 @@ export function createMainStandIn(paths: { appPath: string; userData: string; do
         setPermissionRequestHandler: (h: Listener) => (record.permissionRequestHandler = h),
         setPermissionCheckHandler: (h: Listener) => (record.permissionCheckHandler = h),
         setDevicePermissionHandler: (h: Listener) => (record.devicePermissionHandler = h),
-        allowNTLMCredentialsForDomains: (domains: string) => record.ntlmDomains.push(domains),
+        allowNTLMCredentialsForDomains: (domains: string) => {
+          // In `calls` too, so a test can tell whether it came before the first net.fetch.
+          record.calls.push(`session.allowNTLMCredentialsForDomains ${domains}`);
+          record.ntlmDomains.push(domains);
+        },
       },
     },
     ipcMain: {
@@ -172,6 +182,7 @@ export function createMainStandIn(paths: { appPath: string; userData: string; do
     },
     net: {
       fetch: (url: string) => {
+        record.calls.push(`net.fetch ${url}`);
         record.netFetches.push(url);
         return Promise.reject(new Error('stand-in: no network'));
       },

@@ -1,0 +1,189 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { KerberosClient } from 'kerberos';
+import {
+  negotiateFailureReason,
+  offersScheme,
+  parseWwwAuthenticate,
+  sameScheme,
+  type AuthReport,
+  type NegotiateFailure,
+} from './auth-challenge';
+import type { CmTransport, CmTransportInit, CmTransportResponse } from './transport';
+
+/**
+ * The CM transport under plain Node (CLI, host, cm-check): HTTP with Windows Integrated
+ * Authentication, which CM's REST API requires (Negotiate, RFC 4559).
+ *
+ * - The token comes from the current user's credentials through the `kerberos` binding (the one
+ *   the MongoDB driver uses): SSPI's Negotiate package on Windows (Kerberos, NTLM fallback),
+ *   GSSAPI's SPNEGO on Linux and macOS (the user's ticket cache; Kerberos only). No password is
+ *   ever handled by the station.
+ * - Service principal HTTP/<host of the CM address>, exactly as typed: the SPN IT registers.
+ * - Mutual authentication: the server's final `WWW-Authenticate: Negotiate <token>` must complete
+ *   the context, or the answer is not trusted (a server without CM's key cannot produce it).
+ * - One connection per exchange (a keep-alive agent with a single socket): IIS ties a Negotiate
+ *   handshake to its connection, and no other call can take the socket mid-handshake.
+ * - Redirects are never followed, so a token is only ever sent to the host of the CM address.
+ */
+
+/** The part of the `kerberos` package this uses (loaded lazily: training mode never needs it). */
+export interface KerberosBinding {
+  initializeClient(service: string, options: { mechOID: number; gssFlag: number }): Promise<KerberosClient>;
+  GSS_MECH_OID_SPNEGO: number;
+  GSS_C_MUTUAL_FLAG: number;
+  GSS_C_SEQUENCE_FLAG: number;
+}
+
+export interface NegotiateTransportOptions {
+  /** Defaults to the `kerberos` package. */
+  loadKerberos?: () => Promise<KerberosBinding>;
+  /**
+   * Told how each exchange signed in (also on `response.auth`): `cm-check` reports the scheme that
+   * worked even when it only sees the CM client's results.
+   */
+  onAuth?: (url: string, report: AuthReport) => void;
+}
+
+/** NTLM through SSPI takes three legs; Kerberos one (plus the mutual token in the final answer). */
+const MAX_LEGS = 3;
+
+interface Answer {
+  status: number;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+/**
+ * The CM service principal in the form each library takes: SSPI wants the SPN itself
+ * (`HTTP/cm.contoso.com`, what `setspn` lists); GSSAPI a host-based service name (`HTTP@cm.contoso.com`),
+ * which it maps to the same principal. (The MongoDB driver names its SPN the same way for this binding.)
+ */
+export function servicePrincipal(host: string, platform: NodeJS.Platform = process.platform): string {
+  return platform === 'win32' ? `HTTP/${host}` : `HTTP@${host}`;
+}
+
+async function loadKerberosPackage(): Promise<KerberosBinding> {
+  const mod = (await import('kerberos')) as unknown as KerberosBinding & { default?: KerberosBinding };
+  return mod.default ?? mod;
+}
+
+function send(url: URL, init: CmTransportInit, agent: HttpAgent, authorization: string | null): Promise<Answer> {
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(init.body));
+  if (authorization !== null) headers.Authorization = authorization;
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise<Answer>((resolve, reject) => {
+    const req = request(url, { method: init.method, headers, agent, signal: init.signal }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+function headerOf(answer: Answer, name: string): string | null {
+  const value = answer.headers[name.toLowerCase()];
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** The Negotiate token in an answer's `WWW-Authenticate`, if any. */
+function negotiateToken(answer: Answer): string | null {
+  const challenge = parseWwwAuthenticate(headerOf(answer, 'WWW-Authenticate')).find((c) => sameScheme(c.scheme, 'Negotiate'));
+  return challenge?.token ?? null;
+}
+
+function toResponse(answer: Answer, auth: AuthReport): CmTransportResponse {
+  return { status: answer.status, headers: { get: (name) => headerOf(answer, name) }, text: () => Promise.resolve(answer.body), auth };
+}
+
+function libraryFailure(err: unknown): NegotiateFailure {
+  const detail = err instanceof Error ? err.message : String(err);
+  return { reason: negotiateFailureReason(detail), detail };
+}
+
+/**
+ * A 2xx/4xx/5xx that carries the answer of an authenticated call: trusted only once the server's
+ * token completes the context. Otherwise a 401 is reported in its place, so nothing acts on it.
+ */
+async function mutuallyAuthenticated(client: KerberosClient, answer: Answer): Promise<NegotiateFailure | null> {
+  const token = negotiateToken(answer);
+  try {
+    if (!client.contextComplete && token !== null) await client.step(token);
+  } catch (err) {
+    return { reason: 'mutual-auth-failed', detail: err instanceof Error ? err.message : String(err) };
+  }
+  return client.contextComplete ? null : { reason: 'mutual-auth-failed', detail: 'The answer carried no final Negotiate token.' };
+}
+
+export function createNegotiateTransport(options: NegotiateTransportOptions = {}): CmTransport {
+  const transport = negotiate(options.loadKerberos ?? loadKerberosPackage);
+  const onAuth = options.onAuth;
+  if (!onAuth) return transport;
+  return async (href, init) => {
+    const response = await transport(href, init);
+    if (response.auth) onAuth(href, response.auth);
+    return response;
+  };
+}
+
+function negotiate(loadKerberos: () => Promise<KerberosBinding>): CmTransport {
+  let kerberos: Promise<KerberosBinding> | null = null;
+
+  return async (href, init) => {
+    const url = new URL(href);
+    const Agent = url.protocol === 'https:' ? HttpsAgent : HttpAgent;
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const first = await send(url, init, agent, null);
+      // Not asked to sign in (or asked for something else: the client words that 401), or a
+      // redirect, which is returned as it is and never followed.
+      if (first.status !== 401 || !offersScheme(parseWwwAuthenticate(headerOf(first, 'WWW-Authenticate')), 'Negotiate')) {
+        return toResponse(first, { scheme: 'none' });
+      }
+
+      let client: KerberosClient;
+      let token: string;
+      try {
+        kerberos ??= loadKerberos();
+        const k = await kerberos;
+        client = await k.initializeClient(servicePrincipal(url.hostname), {
+          mechOID: k.GSS_MECH_OID_SPNEGO,
+          gssFlag: k.GSS_C_MUTUAL_FLAG | k.GSS_C_SEQUENCE_FLAG,
+        });
+        token = await client.step('');
+      } catch (err) {
+        // No ticket, no SPN, no binding: CM's own 401 is the answer, with the reason beside it.
+        return toResponse(first, { scheme: 'none', failure: libraryFailure(err) });
+      }
+
+      let answer = await send(url, init, agent, `Negotiate ${token}`);
+      for (let leg = 1; answer.status === 401; leg++) {
+        const challenge = negotiateToken(answer);
+        // A 401 without a continuation token (or past the legs any mechanism needs) is a refusal.
+        if (challenge === null || client.contextComplete || leg >= MAX_LEGS) {
+          return toResponse(answer, { scheme: 'Negotiate', failure: { reason: 'refused', detail: 'The server answered 401 to the Negotiate token.' } });
+        }
+        try {
+          token = await client.step(challenge);
+        } catch (err) {
+          return toResponse(answer, { scheme: 'Negotiate', failure: libraryFailure(err) });
+        }
+        answer = await send(url, init, agent, `Negotiate ${token}`);
+      }
+
+      const mutual = await mutuallyAuthenticated(client, answer);
+      if (mutual !== null) {
+        // Reported as a 401 so the client never reads an answer from a server it cannot trust.
+        return toResponse({ ...answer, status: 401, body: '' }, { scheme: 'Negotiate', failure: mutual });
+      }
+      return toResponse(answer, { scheme: 'Negotiate' });
+    } finally {
+      agent.destroy();
+    }
+  };
+}
