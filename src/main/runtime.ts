@@ -1,7 +1,14 @@
 import { join } from 'node:path';
 import type { Settings, SettingsView } from '../shared/settings';
 import type { CmTransport } from './cm';
-import { createSettingsService, type Policy, type SettingsService, type SettingsStore } from './config';
+import {
+  createJsonFileSettingsStore,
+  createSettingsService,
+  type Policy,
+  type SettingsService,
+  type SettingsStore,
+  trainingSettingsStore,
+} from './config';
 import type { PcscBinding, ServiceProbe } from './pcsc';
 import { createStation, type Station, type StationTuning } from './station';
 import { SAMPLE_CARDS, startTraining, TRAINING_READERS, type TrainingSession } from './training';
@@ -15,6 +22,11 @@ export interface RuntimeOptions {
   defaultExportDir: string;
   policy: Policy;
   settingsStore: SettingsStore;
+  /**
+   * Where changes made in training are kept (default: training/settings.json in the data folder):
+   * training starts from the real settings but never writes into them (trainingSettingsStore).
+   */
+  trainingSettingsStore?: SettingsStore;
   /** The real CM transport (Electron net in the app, Node fetch in the host and CLI). */
   cmTransport: CmTransport;
   /** The real PC/SC binding, created only when the station runs for real. */
@@ -60,13 +72,20 @@ export async function startStationRuntime(options: RuntimeOptions): Promise<Stat
     // talk to) or the real records (its own data folder).
     const dataDir = join(options.dataDir, 'training');
     const training = await startTraining({ dataDir });
+    const trainingSettings = createSettingsService({
+      policy: options.policy,
+      store: trainingSettingsStore(
+        options.settingsStore,
+        options.trainingSettingsStore ?? createJsonFileSettingsStore({ file: join(dataDir, 'settings.json') }),
+      ),
+    });
     const station = await createStation({
       ...common,
       training: true,
       dataDir,
       pcsc: training.pcsc,
       cmTransport: training.transport,
-      settings: withCmUrl(settings, training.baseUrl),
+      settings: withCmUrl(trainingSettings, training.baseUrl),
       userDisplayName: training.userDisplayName,
       trainingControls: {
         readers: TRAINING_READERS,

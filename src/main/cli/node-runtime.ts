@@ -3,13 +3,14 @@ import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { defaultDataDir } from '../app-paths';
 import { nodeFetchTransport } from '../cm';
-import { createJsonFileSettingsStore, policyFilePath, readPolicy } from '../config';
+import { createJsonFileSettingsStore, readMachinePolicy } from '../config';
 import { createServiceProbe, createPcscliteBinding } from '../pcsc';
 import { startStationRuntime, type StationRuntime } from '../runtime';
 import type { StationTuning } from '../station';
 
 export interface NodeRuntimeFlags {
   dataDir?: string | undefined;
+  /** `--policy FILE`: a development policy in place of the OS channel (labelled so everywhere). */
   policy?: string | undefined;
   cmUrl?: string | undefined;
   mode?: 'real' | 'training' | undefined;
@@ -24,13 +25,20 @@ function stationVersion(): string {
 /** The station under plain Node (host and CLI): Node's fetch, the pcsclite binding, JSON settings. */
 export async function startNodeRuntime(flags: NodeRuntimeFlags): Promise<StationRuntime> {
   const dataDir = flags.dataDir ?? defaultDataDir(process.platform, process.env, homedir());
-  mkdirSync(dataDir, { recursive: true });
-  return startStationRuntime({
+  // Owner-only: the outbox, audit trail and request copy name people and cards.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const machine = await readMachinePolicy({
+    platform: process.platform,
+    developmentFile: flags.policy,
+    onChange: () => console.error('station: the machine policy changed; restart the station to apply it.'),
+  });
+  if (machine.policy.channel === 'development') console.error(`station: using a development policy: ${machine.policy.source}`);
+  const runtime = await startStationRuntime({
     version: stationVersion(),
     actor: userInfo().username,
     dataDir,
     defaultExportDir: join(dataDir, 'exports'),
-    policy: readPolicy(flags.policy ?? policyFilePath({ platform: process.platform, env: process.env })),
+    policy: machine.policy,
     settingsStore: createJsonFileSettingsStore({ file: join(dataDir, 'settings.json') }),
     cmTransport: nodeFetchTransport,
     realPcsc: () => ({ binding: createPcscliteBinding(), probe: createServiceProbe() }),
@@ -38,4 +46,5 @@ export async function startNodeRuntime(flags: NodeRuntimeFlags): Promise<Station
     ...(flags.cmUrl ? { cmUrlOverride: flags.cmUrl } : {}),
     ...(flags.tuning ? { tuning: flags.tuning } : {}),
   });
+  return { ...runtime, close: async () => { machine.dispose(); await runtime.close(); } };
 }

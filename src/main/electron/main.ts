@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { app, type BrowserWindow, dialog } from 'electron';
 import { toErrorPayload } from '../../shared/errors';
-import { policyFilePath, readPolicy } from '../config';
+import { readMachinePolicy } from '../config';
 import { createServiceProbe, createPcscliteBinding } from '../pcsc';
 import { startStationRuntime, type StationRuntime } from '../runtime';
 import { allowIntegratedAuthFor, electronNetTransport } from './cm-transport';
@@ -52,7 +52,12 @@ if (!app.requestSingleInstanceLock()) {
 
     const dataDir = app.getPath('userData');
     mkdirSync(dataDir, { recursive: true });
-    const policy = readPolicy(policyFilePath({ platform: process.platform, env: process.env }));
+    // The OS's policy channel only (registry, managed preferences, root-owned /etc): never a file
+    // or variable a user controls. A change is logged; it applies when the station restarts.
+    const { policy } = await readMachinePolicy({
+      platform: process.platform,
+      onChange: () => console.error('station: the machine policy changed; restart the station to apply it.'),
+    });
     runtime = await startStationRuntime({
       version: app.getVersion(),
       actor: userInfo().username,
