@@ -1,8 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import type { AuditEntryInput } from '../shared/audit';
+import { guidSchema } from '../shared/cm';
 import type { ConnectionState, EventChannel, EventPayload } from '../shared/contract';
 import { StationError } from '../shared/errors';
+import type { OutboxOperation } from '../shared/outbox';
 import type { Settings } from '../shared/settings';
 import { createAuditLog } from './audit';
 import { type CmClient, type CmTransport, createCmClient } from './cm';
@@ -69,6 +72,11 @@ const DEFAULT_TUNING: StationTuning = {
 
 export interface Station {
   handlers: Handlers;
+  /**
+   * Retire a card on its own (e.g. a lost card), through the outbox. In-process only (the IT
+   * CLI): no screen needs it, so it is not on the renderer's bridge (docs/security.md).
+   */
+  retireCard(requestId: string, smartcardUuid: string): Promise<OutboxOperation>;
   /** Every contract event, in order; returns an unsubscribe function. */
   subscribe(listener: EventListener): () => void;
   close(): Promise<void>;
@@ -218,10 +226,6 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     'enrollment.choose': async ({ reader, requestId, replaceSmartcardUuid }) =>
       workflow.choose(reader, requestId, replaceSmartcardUuid),
     'enrollment.bind': async ({ reader }) => workflow.confirm(reader),
-    'enrollment.retire': async ({ requestId, smartcardUuid }) => {
-      await note({ action: 'retire.requested', result: 'info', requestId, smartcardUuid });
-      return outbox.enqueue({ kind: 'retire', requestId, smartcardUuid });
-    },
     'enrollment.reset': async ({ reader }) => workflow.reset(reader),
     'batch.set': async ({ requestIds }) => batch.set(requestIds),
     'batch.clear': async () => batch.clear(),
@@ -272,6 +276,12 @@ export async function createStation(deps: StationDeps): Promise<Station> {
 
   return {
     handlers,
+    async retireCard(requestId, smartcardUuid) {
+      const ids = z.strictObject({ requestId: guidSchema, smartcardUuid: guidSchema }).safeParse({ requestId, smartcardUuid });
+      if (!ids.success) throw new StationError('BAD_REQUEST', 'The request and smart card must be GUIDs.', { requestId, smartcardUuid });
+      await note({ action: 'retire.requested', result: 'info', requestId, smartcardUuid });
+      return outbox.enqueue({ kind: 'retire', requestId, smartcardUuid });
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

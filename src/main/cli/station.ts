@@ -77,7 +77,7 @@ async function bind(station: Station, reader: string, requestId: string, waitMs:
 }
 
 async function retire(station: Station, requestId: string, smartcardUuid: string): Promise<Outcome> {
-  const op = await call(station.handlers, 'enrollment.retire', { requestId, smartcardUuid });
+  const op = await station.retireCard(requestId, smartcardUuid);
   const after = (await call(station.handlers, 'outbox.replay', {})).find((o) => o.id === op.id) ?? op;
   return outboxOutcome(after, `Retired ${smartcardUuid}.`);
 }
