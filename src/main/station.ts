@@ -24,6 +24,8 @@ import {
   type ServiceProbe,
 } from './pcsc';
 import { openRequestCache } from './requests';
+import { assertExportFolderAllowed } from './audit/export-folder';
+import { ensurePrivateDir } from './journal';
 
 export interface StationDeps {
   version: string;
@@ -118,7 +120,10 @@ export async function createStation(deps: StationDeps): Promise<Station> {
   const isOnline = () => connectivity.state().mode === 'online';
 
   // --- durable stores ----------------------------------------------------------------------------
+  ensurePrivateDir(deps.dataDir);
   const audit = await createAuditLog({ dir: join(deps.dataDir, 'audit'), now: deps.now });
+  // A gap in the audit trail is reported (here, in the log, and on Diagnostics), never papered over.
+  for (const problem of audit.integrity().problems) console.error(`station: audit trail: ${problem}`);
   const outbox = await createOutbox({
     dir: join(deps.dataDir, 'outbox'),
     now: deps.now,
@@ -240,17 +245,20 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     'audit.exportCsv': async (query) => {
       const stamp = deps.now().toISOString().replace(/[:.]/g, '-');
       const dir = exportDir();
+      assertExportFolderAllowed(dir, deps.settings.view());
       await mkdir(dir, { recursive: true });
       return audit.exportCsv(query, join(dir, `enrollment-audit-${stamp}.csv`));
     },
     'settings.get': async () => deps.settings.view(),
-    'diagnostics.run': async () =>
-      runDiagnostics({
+    'diagnostics.run': async () => ({
+      ...(await runDiagnostics({
         binding: deps.pcsc.binding,
         probe: deps.pcsc.probe,
         matcher: cardModels,
         readerFilter: { include: settings.readerInclude, exclude: settings.readerExclude },
-      }),
+      })),
+      auditTrail: audit.integrity(),
+    }),
     'training.info': async () => {
       const t = trainingOnly();
       return { readers: [...t.readers], samples: t.samples.map(({ id, label, atr }) => ({ id, label, atr })) };

@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { readFrame } from '../journal/frame';
+import { auditRecordSchema, type AuditRecord, type ChainReport, verifyChain } from './chain';
+
+/**
+ * Check an audit journal without opening it for writing (nothing is repaired or appended): frames,
+ * then the records, then the chain. Used by `npm run station -- audit verify`.
+ */
+export function verifyAuditFile(path: string): ChainReport & { damaged: string | null } {
+  const data = readFileSync(path);
+  const records: AuditRecord[] = [];
+  let offset = 0;
+  let damaged: string | null = null;
+  for (;;) {
+    const frame = readFrame(data, offset);
+    if (frame.kind === 'end') break;
+    if (frame.kind !== 'frame') {
+      damaged = `${frame.kind === 'torn' ? 'unfinished record' : 'damaged record'} at byte ${offset} (${frame.reason})`;
+      break;
+    }
+    let parsed;
+    try {
+      parsed = auditRecordSchema.safeParse(JSON.parse(frame.payload.toString('utf8')));
+    } catch {
+      parsed = null;
+    }
+    if (!parsed?.success) {
+      damaged = `record ${records.length + 1} at byte ${offset} is not an audit record`;
+      break;
+    }
+    records.push(parsed.data);
+    offset = frame.next;
+  }
+  return { ...verifyChain(records), damaged };
+}
