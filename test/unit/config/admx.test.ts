@@ -1,4 +1,4 @@
-import { DOMParser, type Element } from '@xmldom/xmldom';
+import { type Document, DOMParser, type Element } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
 import { generateAdml, generateAdmx } from '../../../src/main/config/admx';
 import { policyKeySpecs, readWindowsPolicy, type RegistryValue } from '../../../src/main/config';
@@ -15,9 +15,9 @@ function parse(text: string): Document {
     },
   }).parseFromString(text, 'text/xml');
   expect(errors).toEqual([]);
-  return doc as unknown as Document;
+  return doc;
 }
-const byTag = (root: Document | Element, tag: string) => Array.from((root as Document).getElementsByTagNameNS(NS, tag)) as unknown as Element[];
+const byTag = (root: Document | Element, tag: string) => Array.from(root.getElementsByTagNameNS(NS, tag));
 
 const admx = parse(generateAdmx());
 const adml = { en: parse(generateAdml('en')), fr: parse(generateAdml('fr')) };
