@@ -177,12 +177,16 @@ describe('CSV guard with a French-Excel ";" separator', () => {
     for (let i = 0; i < line.length; i++) {
       const ch = line[i]!;
       if (quoted) {
-        if (ch === '"' && line[i + 1] === '"') (cell += '"'), i++;
-        else if (ch === '"') quoted = false;
+        if (ch === '"' && line[i + 1] === '"') {
+          cell += '"';
+          i++;
+        } else if (ch === '"') quoted = false;
         else cell += ch;
       } else if (ch === '"') quoted = true;
-      else if (ch === sep) cells.push(cell), (cell = '');
-      else cell += ch;
+      else if (ch === sep) {
+        cells.push(cell);
+        cell = '';
+      } else cell += ch;
     }
     return [...cells, cell];
   }
