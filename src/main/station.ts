@@ -121,7 +121,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
 
   // --- durable stores ----------------------------------------------------------------------------
   ensurePrivateDir(deps.dataDir);
-  const audit = await createAuditLog({ dir: join(deps.dataDir, 'audit'), now: deps.now });
+  const audit = await createAuditLog({ dir: join(deps.dataDir, 'audit'), now: deps.now, anchorPath: join(deps.dataDir, 'audit.head') });
   // A gap in the audit trail is reported (here, in the log, and on Diagnostics), never papered over.
   for (const problem of audit.integrity().problems) console.error(`station: audit trail: ${problem}`);
   const outbox = await createOutbox({

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import {
   AUDIT_COLUMNS,
@@ -23,8 +23,9 @@ export interface AuditLogOptions {
   /** Entry ids; tests inject a sequence. */
   newId?: () => string;
   /**
-   * The chain head anchor, outside the audit folder (default: `audit.head` beside it): it outlives
-   * a deleted or truncated log, so a restart can say what went missing instead of starting afresh.
+   * The chain head anchor. The station keeps it outside the audit folder (in its data folder), so
+   * it outlives a deleted or truncated log and a restart can say what went missing instead of
+   * starting afresh. Default: `audit.head` in the audit folder (catches a cut-off or emptied log).
    */
   anchorPath?: string;
 }
@@ -98,7 +99,7 @@ function anchorProblems(records: readonly AuditRecord[], logId: string | null, a
  */
 export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog> {
   const newId = options.newId ?? randomUUID;
-  const anchorPath = options.anchorPath ?? join(dirname(options.dir), 'audit.head');
+  const anchorPath = options.anchorPath ?? join(options.dir, 'audit.head');
   const { journal, records, recovery } = await openJournal({
     path: join(options.dir, 'audit.journal'),
     schema: auditRecordSchema,

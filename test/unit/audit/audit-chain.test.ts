@@ -34,7 +34,7 @@ beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'audit-chain-'));
   auditDir = join(dataDir, 'audit');
   journalPath = join(auditDir, 'audit.journal');
-  const log = await createAuditLog({ dir: auditDir, now: () => new Date('2026-03-01T08:00:00Z') });
+  const log = await createAuditLog({ dir: auditDir, anchorPath: join(dataDir, 'audit.head'), now: () => new Date('2026-03-01T08:00:00Z') });
   for (const m of ['one', 'two', 'three', 'four']) await log.append(entry(m));
   await log.close();
 });
@@ -110,21 +110,21 @@ describe('audit verify (npm run station -- audit verify)', () => {
 describe('start-up check', () => {
   it('reports a deleted log and starts a new one whose genesis records the gap, never silently', async () => {
     rmSync(auditDir, { recursive: true });
-    const log = await createAuditLog({ dir: auditDir, now: () => new Date('2026-03-02T08:00:00Z') });
+    const log = await createAuditLog({ dir: auditDir, anchorPath: join(dataDir, 'audit.head'), now: () => new Date('2026-03-02T08:00:00Z') });
     const integrity = log.integrity();
     expect(integrity.status).toBe('gap');
     expect(integrity.problems).toEqual([expect.stringMatching(/^the audit log was missing or emptied: the last known log [0-9a-f-]{36} had 5 records ending with [0-9a-f]{64}$/)]);
     await log.close();
     // The gap is written into the new log for good, and stays reported on the next start.
     expect(verifyAuditFile(journalPath).notes).toEqual([expect.stringMatching(/^started after a gap: the audit log was missing/)]);
-    const again = await createAuditLog({ dir: auditDir, now: () => new Date('2026-03-02T09:00:00Z') });
+    const again = await createAuditLog({ dir: auditDir, anchorPath: join(dataDir, 'audit.head'), now: () => new Date('2026-03-02T09:00:00Z') });
     expect(again.integrity().status).toBe('gap');
     await again.close();
   });
 
   it('reports records cut off the end', async () => {
     writeRecords(readRecords().slice(0, 3));
-    const log = await createAuditLog({ dir: auditDir, now: () => new Date() });
+    const log = await createAuditLog({ dir: auditDir, anchorPath: join(dataDir, 'audit.head'), now: () => new Date() });
     expect(log.integrity()).toMatchObject({ status: 'gap', problems: [expect.stringMatching(/removed from the end .* 3 remain$/)] });
     await log.close();
   });
@@ -132,7 +132,7 @@ describe('start-up check', () => {
   it('reports a broken chain and keeps appending after it', async () => {
     const records = readRecords();
     writeRecords([records[0], records[2], records[3], records[4]]);
-    const log = await createAuditLog({ dir: auditDir, now: () => new Date() });
+    const log = await createAuditLog({ dir: auditDir, anchorPath: join(dataDir, 'audit.head'), now: () => new Date() });
     expect(log.integrity()).toMatchObject({ status: 'gap', problems: expect.arrayContaining([expect.stringMatching(/^the hash chain breaks at record 2/)]) });
     await log.append(entry('five'));
     expect(log.query({}).map((e) => e.message)).toEqual(['two', 'three', 'four', 'five']);
@@ -140,7 +140,7 @@ describe('start-up check', () => {
   });
 
   it('is ok for an intact log, and moves its anchor with every append', async () => {
-    const log = await createAuditLog({ dir: auditDir, now: () => new Date() });
+    const log = await createAuditLog({ dir: auditDir, anchorPath: join(dataDir, 'audit.head'), now: () => new Date() });
     expect(log.integrity()).toMatchObject({ status: 'ok', records: 5, problems: [] });
     await log.append(entry('five'));
     const anchor = JSON.parse(readFileSync(join(dataDir, 'audit.head'), 'utf8')) as { records: number; head: string };
@@ -162,7 +162,7 @@ describe('owner-only data (POSIX)', () => {
     await log.exportCsv({}, out);
     await log.close();
     expect(statSync(join(fresh, 'audit')).mode & 0o777).toBe(0o700);
-    for (const file of [join(fresh, 'audit', 'audit.journal'), join(fresh, 'audit.head'), out]) {
+    for (const file of [join(fresh, 'audit', 'audit.journal'), join(fresh, 'audit', 'audit.head'), out]) {
       expect(statSync(file).mode & 0o777, file).toBe(0o600);
     }
   });
