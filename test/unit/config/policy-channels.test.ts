@@ -217,5 +217,7 @@ describe('development policy (--policy FILE, Node host and CLI only)', () => {
     expect(readDevelopmentPolicy(path)).toMatchObject({ status: 'ok', channel: 'development', source: `${path} (development policy)` });
     writeFileSync(path, JSON.stringify({ trainingModeAllowed: 'no' }));
     expect(readDevelopmentPolicy(path)).toMatchObject({ status: 'invalid', channel: 'development' });
+    // Naming a file that is not there runs without any policy (how tests avoid the machine's own).
+    expect(readDevelopmentPolicy(join(dir, 'absent.json'))).toEqual({ status: 'none', source: null, channel: null });
   });
 });
