@@ -2,7 +2,14 @@ export { readDevelopmentPolicy } from './channels/development-file';
 export { LINUX_POLICY_PATH, readLinuxPolicy } from './channels/linux-etc';
 export { MACOS_POLICY_PATH, parseManagedPreferences, readMacPolicy } from './channels/macos-managed-prefs';
 export { type PolicyFs, readRootOwnedFile } from './channels/root-owned';
-export { type RegistryAccess, type RegistryValue, readWindowsPolicy, WINDOWS_POLICY_SOURCE } from './channels/windows-registry';
+export {
+  type PolicyWatcherModule,
+  type RegistryAccess,
+  type RegistryValue,
+  readWindowsPolicy,
+  watchWindowsRegistry,
+  WINDOWS_POLICY_SOURCE,
+} from './channels/windows-registry';
 export { APP_ID, POLICY_REGISTRY_KEY, policyKeySpecs, type PolicyKeySpec } from './policy-keys';
 export { invalidPolicy, NO_POLICY, parseJsonPolicy, type Policy, policyFromDocument, SAFE_SETTINGS } from './policy';
 export { type MachinePolicy, readMachinePolicy } from './read-machine-policy';

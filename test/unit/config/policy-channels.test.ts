@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  type Policy,
   type PolicyFs,
+  type PolicyWatcherModule,
   readDevelopmentPolicy,
   readLinuxPolicy,
   readMacPolicy,
   readWindowsPolicy,
+  watchWindowsRegistry,
   WINDOWS_POLICY_SOURCE,
 } from '../../../src/main/config';
 import { registryFromRegFile } from '../../support/reg-file';
@@ -219,5 +222,55 @@ describe('development policy (--policy FILE, Node host and CLI only)', () => {
     expect(readDevelopmentPolicy(path)).toMatchObject({ status: 'invalid', channel: 'development' });
     // Naming a file that is not there runs without any policy (how tests avoid the machine's own).
     expect(readDevelopmentPolicy(join(dir, 'absent.json'))).toEqual({ status: 'none', source: null, channel: null });
+  });
+});
+
+describe('Windows channel: the @vscode/policy-watcher adapter', () => {
+  /**
+   * A stand-in for the native module (Windows only; it cannot load here) that behaves as its source
+   * does: one report per watcher at start with every value that is set (REG_MULTI_SZ joined with
+   * "\n", REG_DWORD as number or boolean by declared type), then a report on each Group Policy change.
+   */
+  function fakeWatcher(initial: Record<string, Record<string, string | number | boolean>>) {
+    const watchers: Array<{ path: string; policies: Record<string, { type: string }>; report: (u: Record<string, string | number | boolean | undefined>) => void; disposed: boolean }> = [];
+    const module: PolicyWatcherModule = {
+      createWatcher(product, policies, onDidChange, options) {
+        expect(product).toBe('EnrollmentStation');
+        const entry = { path: options!.registryPath!, policies, report: onDidChange, disposed: false };
+        watchers.push(entry);
+        queueMicrotask(() => onDidChange({ ...(initial[entry.path] ?? {}) }));
+        return { dispose: () => void (entry.disposed = true) };
+      },
+    };
+    return { module, watchers };
+  }
+
+  it('declares each key with the schema type, reads what Group Policy wrote, and follows changes', async () => {
+    const { module, watchers } = fakeWatcher({
+      'SOFTWARE\\Policies\\EnrollmentStation': { cmBaseUrl: 'https://cm.contoso.com/', allowedAuthDomains: 'cm.contoso.com\n*.corp.contoso.com', trainingModeAllowed: false, cmTimeoutMs: 30_000 },
+      'SOFTWARE\\Policies\\EnrollmentStation\\Recommended': { locale: 'fr' },
+    });
+    const changes: Policy[] = [];
+    const watch = await watchWindowsRegistry((registry) => changes.push(readWindowsPolicy(registry)), 1_000, () => module);
+    expect(watchers.map((w) => w.path)).toEqual(['SOFTWARE\\Policies\\EnrollmentStation', 'SOFTWARE\\Policies\\EnrollmentStation\\Recommended']);
+    expect(watchers[0]!.policies).toMatchObject({ cmBaseUrl: { type: 'string' }, cmTimeoutMs: { type: 'number' }, trainingModeAllowed: { type: 'boolean' }, allowedAuthDomains: { type: 'string' } });
+    expect(readWindowsPolicy(watch.initial)).toMatchObject({
+      status: 'ok',
+      values: { cmBaseUrl: 'https://cm.contoso.com/', allowedAuthDomains: ['cm.contoso.com', '*.corp.contoso.com'], trainingModeAllowed: false, cmTimeoutMs: 30_000, locale: 'fr' },
+      locked: ['cmBaseUrl', 'cmTimeoutMs', 'allowedAuthDomains', 'trainingModeAllowed'],
+    });
+    expect(changes).toEqual([]);
+
+    watchers[0]!.report({ cmBaseUrl: undefined, trainingModeAllowed: false, cmTimeoutMs: 30_000, allowedAuthDomains: 'cm.contoso.com' });
+    expect(changes.at(-1)).toMatchObject({ status: 'ok', values: { allowedAuthDomains: ['cm.contoso.com'] } });
+    expect(changes.at(-1)?.status === 'ok' && changes.at(-1)).not.toHaveProperty('values.cmBaseUrl');
+    watch.dispose();
+    expect(watchers.every((w) => w.disposed)).toBe(true);
+  });
+
+  it('gives up waiting for a silent watcher after the first-report timeout, with no policy', async () => {
+    const silent: PolicyWatcherModule = { createWatcher: () => ({ dispose: () => undefined }) };
+    const watch = await watchWindowsRegistry(() => undefined, 20, () => silent);
+    expect(readWindowsPolicy(watch.initial)).toEqual({ status: 'none', source: null, channel: null });
   });
 });

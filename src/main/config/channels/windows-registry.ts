@@ -92,7 +92,8 @@ export function readWindowsPolicy(registry: RegistryAccess): Policy {
 
 /**
  * The production reader: @vscode/policy-watcher, the native module VS Code uses for exactly this
- * (HKLM policies read with RegQueryValueEx, changes seen with RegNotifyChangeKeyValue). Chosen over
+ * (HKLM policies read with RegQueryValueEx; it reports once at start, then whenever Group Policy
+ * applies, via RegisterGPNotification). Chosen over
  * registry-js (reads REG_SZ and REG_DWORD only: no REG_MULTI_SZ for lists; its install step
  * downloads a prebuilt binary) and @vscode/windows-registry (single REG_SZ/REG_DWORD lookups, no
  * lists, no change notification). It is an optional dependency whose build is skipped on Linux
@@ -105,7 +106,7 @@ export function readWindowsPolicy(registry: RegistryAccess): Policy {
  * HKLM is looked up under HKCU\SOFTWARE\Policies\EnrollmentStation, which standard users cannot
  * write either (only Group Policy and administrators can).
  */
-interface PolicyWatcherModule {
+export interface PolicyWatcherModule {
   createWatcher(
     productName: string,
     policies: Record<string, { type: 'string' | 'number' | 'boolean' }>,
@@ -133,12 +134,16 @@ function toRegistryValue(spec: PolicyKeySpec, data: string | number | boolean): 
 
 /**
  * Watch both keys; `onChange` gets the re-read registry after the first report. Resolves once both
- * watchers reported (they report once at start, with every value that is set), or after
+ * watchers reported (they always report once at start, with every value that is set), or after
  * `firstReportMs` with whatever was reported.
  */
-export function watchWindowsRegistry(onChange: (registry: RegistryAccess) => void, firstReportMs = 3_000): Promise<WindowsPolicyWatch> {
-  const load = createRequire(import.meta.url);
-  const watcher = load('@vscode/policy-watcher') as PolicyWatcherModule;
+export function watchWindowsRegistry(
+  onChange: (registry: RegistryAccess) => void,
+  firstReportMs = 3_000,
+  // Loaded only here, on Windows: on Linux the optional native module is installed but not built.
+  loadWatcher: () => PolicyWatcherModule = () => createRequire(import.meta.url)('@vscode/policy-watcher') as PolicyWatcherModule,
+): Promise<WindowsPolicyWatch> {
+  const watcher = loadWatcher();
   const specs = policyKeySpecs();
   const declared = Object.fromEntries(specs.map((spec) => [spec.key, { type: watcherType(spec) }]));
   const state = new Map<string, Map<string, RegistryValue>>([
