@@ -32,7 +32,8 @@ export async function startNodeRuntime(flags: NodeRuntimeFlags): Promise<Station
     developmentFile: flags.policy,
     onChange: () => console.error('station: the machine policy changed; restart the station to apply it.'),
   });
-  if (machine.policy.channel === 'development') console.error(`station: using a development policy: ${machine.policy.source}`);
+  if (machine.policy.channel === 'development') console.error(`station: development policy: ${machine.policy.source}`);
+  if (flags.cmUrl) console.error(`station: development: CM address from --cm-url (${flags.cmUrl}), not from machine policy`);
   const runtime = await startStationRuntime({
     version: stationVersion(),
     actor: userInfo().username,

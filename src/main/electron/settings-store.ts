@@ -14,7 +14,8 @@ const ELECTRON_STORE_CHANNEL = 'electron-store-get-data';
  */
 export function createElectronSettingsStore(): SettingsStore {
   // clearInvalidConfig: a corrupt file must not crash start-up; the service reports the reset.
-  const store = new Store<{ values?: unknown }>({ name: 'settings', clearInvalidConfig: true });
+  // configFileMode: owner-only like every file the station keeps (conf's default is 0666 & umask).
+  const store = new Store<{ values?: unknown }>({ name: 'settings', clearInvalidConfig: true, configFileMode: 0o600 });
   // That listener answers any frame without a sender check (checklist 17) and nothing of ours
   // needs it: the renderer never touches settings files, it asks the station over the contract.
   ipcMain.removeAllListeners(ELECTRON_STORE_CHANNEL);
