@@ -42,6 +42,8 @@ export interface StationRuntime {
   station: Station;
   mode: 'real' | 'training';
   training: TrainingSession | null;
+  /** The OS reported a machine policy change: the settings screen says to restart. */
+  policyChanged(): void;
   close(): Promise<void>;
 }
 
@@ -95,7 +97,16 @@ export async function startStationRuntime(options: RuntimeOptions): Promise<Stat
         reset: training.reset,
       },
     });
-    return { station, mode, training, close: async () => { await station.close(); await training.close(); } };
+    return {
+      station,
+      mode,
+      training,
+      policyChanged: () => trainingSettings.policyChanged(),
+      close: async () => {
+        await station.close();
+        await training.close();
+      },
+    };
   }
 
   const station = await createStation({
@@ -106,7 +117,7 @@ export async function startStationRuntime(options: RuntimeOptions): Promise<Stat
     cmTransport: options.cmTransport,
     settings: options.cmUrlOverride ? withCmUrl(settings, options.cmUrlOverride) : settings,
   });
-  return { station, mode, training: null, close: () => station.close() };
+  return { station, mode, training: null, policyChanged: () => settings.policyChanged(), close: () => station.close() };
 }
 
 /**
@@ -121,6 +132,7 @@ export function withCmUrl(service: SettingsService, cmBaseUrl: string): Settings
     effective: () => ({ ...service.effective(), cmBaseUrl }),
     view: () => decorate(service.view()),
     update: (patch) => decorate(service.update(patch)),
+    policyChanged: () => service.policyChanged(),
     subscribe: (listener) => service.subscribe((view) => listener(decorate(view))),
   };
 }

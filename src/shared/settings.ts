@@ -163,6 +163,8 @@ export const settingsViewSchema = z.object({
     channel: policyChannelSchema.nullable(),
     /** The keys the policy sets (mandatory or recommended); a machine-only key not here is at its default. */
     keys: z.array(settingKeySchema),
+    /** The OS reported a policy change since the station started: it applies at the next start. */
+    changedSinceStart: z.boolean(),
   }),
   /** 'reset': the saved user settings could not be used (kept aside if they could be read); defaults apply. */
   user: z.object({

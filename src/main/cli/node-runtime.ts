@@ -27,10 +27,14 @@ export async function startNodeRuntime(flags: NodeRuntimeFlags): Promise<Station
   const dataDir = flags.dataDir ?? defaultDataDir(process.platform, process.env, homedir());
   // Owner-only: the outbox, audit trail and request copy name people and cards.
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  let started: StationRuntime | null = null;
   const machine = await readMachinePolicy({
     platform: process.platform,
     developmentFile: flags.policy,
-    onChange: () => console.error('station: the machine policy changed; restart the station to apply it.'),
+    onChange: () => {
+      console.error('station: the machine policy changed; restart the station to apply it.');
+      started?.policyChanged();
+    },
   });
   if (machine.policy.channel === 'development') console.error(`station: development policy: ${machine.policy.source}`);
   if (flags.cmUrl) console.error(`station: development: CM address from --cm-url (${flags.cmUrl}), not from machine policy`);
@@ -47,5 +51,12 @@ export async function startNodeRuntime(flags: NodeRuntimeFlags): Promise<Station
     ...(flags.cmUrl ? { cmUrlOverride: flags.cmUrl } : {}),
     ...(flags.tuning ? { tuning: flags.tuning } : {}),
   });
-  return { ...runtime, close: async () => { machine.dispose(); await runtime.close(); } };
+  started = runtime;
+  return {
+    ...runtime,
+    close: async () => {
+      machine.dispose();
+      await runtime.close();
+    },
+  };
 }

@@ -34,6 +34,11 @@ export interface SettingsService {
    * nothing changes when it throws.
    */
   update(patch: unknown): SettingsView;
+  /**
+   * The OS reported a policy change (Windows). Policy applies at start, so the view says a restart
+   * is needed; listeners are told.
+   */
+  policyChanged(): void;
   /** Listeners run after each successful update and must not throw. Returns an unsubscribe. */
   subscribe(listener: SettingsListener): () => void;
 }
@@ -91,6 +96,7 @@ function loadUser(store: SettingsStore): UserState {
 
 export function createSettingsService({ policy, store }: SettingsServiceDeps): SettingsService {
   let user = loadUser(store);
+  let changedSinceStart = false;
   const listeners = new Set<SettingsListener>();
 
   function isManaged(key: SettingKey): boolean {
@@ -126,6 +132,7 @@ export function createSettingsService({ policy, store }: SettingsServiceDeps): S
         problems: policy.status === 'invalid' ? [...policy.problems] : [],
         channel: policy.channel,
         keys: policy.status === 'ok' ? (Object.keys(policy.values) as SettingKey[]) : [],
+        changedSinceStart,
       },
       user: { status: user.status, problems: [...user.problems] },
     };
@@ -190,6 +197,10 @@ export function createSettingsService({ policy, store }: SettingsServiceDeps): S
     view,
     effective: () => effectiveFor(user.values),
     update,
+    policyChanged() {
+      changedSinceStart = true;
+      for (const listener of listeners) listener(view());
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -56,7 +56,10 @@ if (!app.requestSingleInstanceLock()) {
     // or variable a user controls. A change is logged; it applies when the station restarts.
     const { policy } = await readMachinePolicy({
       platform: process.platform,
-      onChange: () => console.error('station: the machine policy changed; restart the station to apply it.'),
+      onChange: () => {
+        console.error('station: the machine policy changed; restart the station to apply it.');
+        runtime?.policyChanged();
+      },
     });
     runtime = await startStationRuntime({
       version: app.getVersion(),

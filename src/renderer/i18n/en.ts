@@ -355,6 +355,7 @@ export const en = {
     development: 'Development policy: {{source}}. It is not your organization’s; never use one on a station in service.',
     setByPolicy: 'Set by your organization’s machine policy.',
     notSetByPolicy: 'Only your organization’s machine policy sets this; it does not, so the built-in default applies.',
+    changed: 'Your organization changed the machine policy. Restart the station to apply it.',
     auditTrail: 'Audit trail',
     auditIntact: 'Intact ({{count}} records)',
     auditGap: 'Gap found: records were changed, removed or re-ordered. Tell IT; nothing was deleted by the station.',

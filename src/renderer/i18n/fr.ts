@@ -362,6 +362,7 @@ export const fr: Messages = {
     development: 'Stratégie de développement : {{source}}. Ce n’est pas celle de votre organisation ; ne l’utilisez jamais sur un poste en service.',
     setByPolicy: 'Défini par la stratégie machine de votre organisation.',
     notSetByPolicy: 'Seule la stratégie machine de votre organisation définit ce réglage ; elle ne le fait pas, la valeur par défaut s’applique.',
+    changed: 'Votre organisation a modifié la stratégie machine. Redémarrez le poste pour l’appliquer.',
     auditTrail: 'Journal d’audit',
     auditIntact: 'Intact ({{count}} enregistrements)',
     auditGap: 'Anomalie : des enregistrements ont été modifiés, supprimés ou réordonnés. Prévenez l’informatique ; le poste n’a rien effacé.',

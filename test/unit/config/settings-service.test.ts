@@ -45,7 +45,7 @@ describe('settings service: merging', () => {
     expect(service.effective()).toEqual(DEFAULT_SETTINGS);
     const view = service.view();
     expect(settingsViewSchema.parse(view)).toEqual(view);
-    expect(view.policy).toEqual({ source: null, status: 'none', problems: [], channel: null, keys: [] });
+    expect(view.policy).toEqual({ source: null, status: 'none', problems: [], channel: null, keys: [], changedSinceStart: false });
     expect(view.user).toEqual({ status: 'ok', problems: [] });
     // Policy-only keys are the organisation's even when it has deployed no policy.
     expect(Object.entries(view.managed).filter(([, managed]) => managed).map(([key]) => key).sort()).toEqual(
@@ -146,6 +146,17 @@ describe('settings service: update', () => {
     }
   });
 
+  it('says when the OS reported a policy change (applied at the next start), and tells listeners', () => {
+    const service = createSettingsService({ policy: policy({ cmTimeoutMs: 20_000 }, ['cmTimeoutMs']), store: memoryStore() });
+    const listener = vi.fn();
+    service.subscribe(listener);
+    const before = service.effective();
+    service.policyChanged();
+    expect(listener).toHaveBeenCalledExactlyOnceWith(expect.objectContaining({ policy: expect.objectContaining({ changedSinceStart: true }) }));
+    expect(service.view().policy.changedSinceStart).toBe(true);
+    expect(service.effective()).toEqual(before);
+  });
+
   it('ignores (and reports) machine-only keys an older version saved for the operator', () => {
     const service = createSettingsService({ policy: NO_POLICY, store: memoryStore({ locale: 'fr', cmBaseUrl: 'https://old.example/' }) });
     expect(service.effective()).toMatchObject({ locale: 'fr', cmBaseUrl: '' });
@@ -207,7 +218,7 @@ describe('settings service: invalid policy (safe state)', () => {
     });
     const view = service.view();
     expect(SETTING_KEYS.every((key) => view.managed[key])).toBe(true);
-    expect(view.policy).toEqual({ source: SOURCE, status: 'invalid', problems: ['cmTimeoutMs: Invalid input'], channel: 'windows-registry', keys: [] });
+    expect(view.policy).toEqual({ source: SOURCE, status: 'invalid', problems: ['cmTimeoutMs: Invalid input'], channel: 'windows-registry', keys: [], changedSinceStart: false });
   });
 
   it('makes every setting read-only with POLICY_INVALID carrying the problems', () => {

@@ -42,7 +42,7 @@ describe('settings view', () => {
     await openSettings(
       settingsView({
         managed: managedKeys('cmBaseUrl', 'trainingModeAllowed', 'updateFeedUrl'),
-        policy: { source: 'HKLM\\SOFTWARE\\Policies\\EnrollmentStation', status: 'ok', problems: [], channel: 'windows-registry', keys: ['cmBaseUrl'] },
+        policy: { source: 'HKLM\\SOFTWARE\\Policies\\EnrollmentStation', status: 'ok', problems: [], channel: 'windows-registry', keys: ['cmBaseUrl'], changedSinceStart: false },
       }),
     );
     expect(document.activeElement).toBe(screen.getByRole('heading', { level: 2, name: 'Settings' }));
@@ -74,9 +74,14 @@ describe('settings view', () => {
     );
   });
 
+  it('says when IT changed the machine policy since the station started', async () => {
+    await openSettings(settingsView({ policy: { source: 'HKLM', status: 'ok', problems: [], channel: 'windows-registry', keys: [], changedSinceStart: true } }));
+    expect(screen.getByRole('alert').textContent).toBe('Your organization changed the machine policy. Restart the station to apply it.');
+  });
+
   it('labels a development policy as such', async () => {
     await openSettings(
-      settingsView({ policy: { source: '/tmp/p.json (development policy)', status: 'ok', problems: [], channel: 'development', keys: [] } }),
+      settingsView({ policy: { source: '/tmp/p.json (development policy)', status: 'ok', problems: [], channel: 'development', keys: [], changedSinceStart: false } }),
     );
     expect(screen.getByRole('alert').textContent).toMatch(/^Development policy: \/tmp\/p\.json \(development policy\)\. It is not your organization’s/);
   });
@@ -161,6 +166,7 @@ describe('settings view', () => {
           problems: ['locked: "cmBaseUrl" is locked but has no value', 'cmTimeoutMs: must be at most 120000'],
           channel: 'linux-etc',
           keys: [],
+          changedSinceStart: false,
         },
       }),
     );

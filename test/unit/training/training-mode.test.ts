@@ -138,3 +138,12 @@ describe('settings changed in training', () => {
     });
   });
 });
+
+describe('a machine policy change reported by the OS', () => {
+  it('reaches the settings view of the station that runs (restart to apply)', async () => {
+    const changed = nextEvent(runtime.station, 'settings.changed', (view) => view.policy.changedSinceStart);
+    runtime.policyChanged();
+    expect((await changed).policy.changedSinceStart).toBe(true);
+    expect((await call(runtime.station.handlers, 'settings.get', {})).policy.changedSinceStart).toBe(true);
+  });
+});

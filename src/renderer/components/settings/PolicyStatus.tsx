@@ -22,6 +22,11 @@ export function PolicyStatus({ settings }: { settings: SettingsView }) {
           </ul>
         </div>
       )}
+      {policy.changedSinceStart && (
+        <div className="alert policy-changed" role="alert">
+          <p>{t('machinePolicy.changed')}</p>
+        </div>
+      )}
       {policy.channel === 'development' && policy.source && (
         <div className="alert development-policy" role="alert">
           <p>{t('machinePolicy.development', { source: policy.source })}</p>
