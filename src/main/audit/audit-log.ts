@@ -47,6 +47,8 @@ export interface AuditLog {
   close(): Promise<void>;
 }
 
+const ANCHOR_DELAY_MS = 200;
+
 const anchorSchema = z.strictObject({ logId: z.uuid(), records: z.number().int().positive(), head: z.string() });
 type Anchor = z.infer<typeof anchorSchema>;
 
@@ -130,6 +132,22 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
   };
   // Only a log that checked out moves the anchor: a gap stays visible until IT looks at it.
   if (problems.length === 0) writeAnchor();
+  // The anchor follows the flushed head a moment later (and at close), not with every append: a
+  // durable replace costs three flushes, and a lagging anchor is safe (the log extends it); it is
+  // never ahead of what is on disk.
+  let anchorTimer: NodeJS.Timeout | null = null;
+  const scheduleAnchor = () => {
+    if (problems.length > 0 || anchorTimer) return;
+    anchorTimer = setTimeout(() => {
+      anchorTimer = null;
+      try {
+        writeAnchor();
+      } catch (err) {
+        console.error(`station: audit trail: could not update the chain anchor ${anchorPath}:`, err);
+      }
+    }, ANCHOR_DELAY_MS);
+    anchorTimer.unref();
+  };
 
   function query(raw: AuditQuery): AuditEntry[] {
     const q = parseQuery(raw);
@@ -154,7 +172,7 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
       entries.push(entry);
       hashes.set(entry.id, record.hash);
       flushed = { count: position, head: record.hash };
-      if (problems.length === 0) writeAnchor();
+      scheduleAnchor();
       return entry;
     },
     query,
@@ -171,6 +189,13 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
     },
     recovery,
     integrity: () => ({ status: problems.length ? 'gap' : 'ok', records: count, head, problems: [...problems] }),
-    close: () => journal.close(),
+    async close() {
+      await journal.close();
+      if (anchorTimer) {
+        clearTimeout(anchorTimer);
+        anchorTimer = null;
+        writeAnchor();
+      }
+    },
   };
 }

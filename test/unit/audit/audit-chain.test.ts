@@ -139,13 +139,18 @@ describe('start-up check', () => {
     await log.close();
   });
 
-  it('is ok for an intact log, and moves its anchor with every append', async () => {
+  it('is ok for an intact log, and its anchor follows the flushed head (shortly after, and at close)', async () => {
+    const anchor = () => JSON.parse(readFileSync(join(dataDir, 'audit.head'), 'utf8')) as { records: number; head: string };
     const log = await createAuditLog({ dir: auditDir, anchorPath: join(dataDir, 'audit.head'), now: () => new Date() });
     expect(log.integrity()).toMatchObject({ status: 'ok', records: 5, problems: [] });
+    expect(anchor().records).toBe(5);
     await log.append(entry('five'));
-    const anchor = JSON.parse(readFileSync(join(dataDir, 'audit.head'), 'utf8')) as { records: number; head: string };
-    expect(anchor).toMatchObject({ records: 6, head: log.integrity().head });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(anchor()).toMatchObject({ records: 6, head: log.integrity().head });
+    await log.append(entry('six'));
+    const head = log.integrity().head;
     await log.close();
+    expect(anchor()).toMatchObject({ records: 7, head });
   });
 });
 
