@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import {
   AUDIT_COLUMNS,
   auditEntryInputSchema,
@@ -13,7 +11,8 @@ import {
 import type { AuditIntegrity } from '../../shared/diagnostics';
 import { StationError } from '../../shared/errors';
 import { openJournal, replaceFileDurably, type JournalRecovery } from '../journal';
-import { type AuditRecord, auditRecordSchema, chainEntry, describeBreak, makeGenesis, verifyChain } from './chain';
+import { anchorProblems, readAnchor } from './anchor';
+import { auditRecordSchema, chainEntry, describeBreak, makeGenesis, verifyChain } from './chain';
 import { csvRow } from './csv';
 
 export interface AuditLogOptions {
@@ -49,19 +48,6 @@ export interface AuditLog {
 
 const ANCHOR_DELAY_MS = 200;
 
-const anchorSchema = z.strictObject({ logId: z.uuid(), records: z.number().int().positive(), head: z.string() });
-type Anchor = z.infer<typeof anchorSchema>;
-
-function readAnchor(path: string): Anchor | { problem: string } | null {
-  if (!existsSync(path)) return null;
-  try {
-    const parsed = anchorSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    return parsed.success ? parsed.data : { problem: `the chain anchor ${path} is damaged` };
-  } catch {
-    return { problem: `the chain anchor ${path} cannot be read` };
-  }
-}
-
 function parseQuery(query: AuditQuery): AuditQuery {
   const parsed = auditQuerySchema.safeParse(query);
   if (!parsed.success) throw new StationError('BAD_REQUEST', 'The audit search is not valid.', { problem: parsed.error.message });
@@ -81,18 +67,6 @@ function matcher(query: AuditQuery): (entry: AuditEntry) => boolean {
       (query.cardId === undefined || entry.cardId === query.cardId)
     );
   };
-}
-
-/** How the records on disk compare with the anchor left by the last run (the tail, the log itself). */
-function anchorProblems(records: readonly AuditRecord[], logId: string | null, anchor: Anchor): string[] {
-  const missing = `the last known log ${anchor.logId} had ${anchor.records} records ending with ${anchor.head}`;
-  if (records.length === 0) return [`the audit log was missing or emptied: ${missing}`];
-  if (logId !== anchor.logId) return [`the audit log was replaced by another log: ${missing}`];
-  const atAnchor = records[anchor.records - 1];
-  if (records.length < anchor.records || atAnchor?.hash !== anchor.head) {
-    return [`records were removed from the end of the audit log: ${missing}; ${records.length} remain`];
-  }
-  return [];
 }
 
 /**

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { readFrame } from '../journal/frame';
+import { anchorProblems, readAnchor } from './anchor';
 import { auditRecordSchema, type AuditRecord, type ChainReport, verifyChain } from './chain';
 
 /**
  * Check an audit journal without opening it for writing (nothing is repaired or appended): frames,
- * then the records, then the chain. Used by `npm run station -- audit verify`.
+ * then the records, then the chain, then (given its path) the head anchor, which catches records cut
+ * off the end or a log replaced wholesale. Used by `npm run station -- audit verify`.
  */
-export function verifyAuditFile(path: string): ChainReport & { damaged: string | null } {
+export function verifyAuditFile(path: string, anchorPath?: string): ChainReport & { damaged: string | null; anchor: string[] } {
   const data = readFileSync(path);
   const records: AuditRecord[] = [];
   let offset = 0;
@@ -31,5 +33,8 @@ export function verifyAuditFile(path: string): ChainReport & { damaged: string |
     records.push(parsed.data);
     offset = frame.next;
   }
-  return { ...verifyChain(records), damaged };
+  const report = verifyChain(records);
+  const anchor = anchorPath === undefined ? null : readAnchor(anchorPath);
+  const anchorFindings = anchor === null ? [] : 'problem' in anchor ? [anchor.problem] : anchorProblems(records, report.logId, anchor);
+  return { ...report, damaged, anchor: anchorFindings };
 }

@@ -13,8 +13,9 @@ export interface AuditVerifyOutcome {
 
 /**
  * `npm run station -- audit verify [--data-dir DIR]`: walks the audit journal's hash chain without
- * starting the station (nothing is written) and reports the first broken link. Exit 0 when the
- * chain holds, 1 when it does not (or the log is missing or damaged).
+ * starting the station (nothing is written) and reports the first broken link, or records cut off
+ * the end (the head anchor in the data folder). Exit 0 when the chain holds, 1 when it does not (or
+ * the log is missing or damaged).
  */
 export function auditVerify(dataDir: string | undefined): AuditVerifyOutcome {
   const dir = dataDir ?? defaultDataDir(process.platform, process.env, homedir());
@@ -22,13 +23,14 @@ export function auditVerify(dataDir: string | undefined): AuditVerifyOutcome {
   if (!existsSync(path)) {
     return { exit: EXIT.failed, result: { path, ok: false }, message: `There is no audit log at ${path}.` };
   }
-  const report = verifyAuditFile(path);
-  const ok = report.firstBreak === null && report.damaged === null;
+  const report = verifyAuditFile(path, join(dir, 'audit.head'));
+  const ok = report.firstBreak === null && report.damaged === null && report.anchor.length === 0;
   const result = { path, ok, ...report };
   if (report.damaged) return { exit: EXIT.failed, result, message: `${path}: ${report.damaged}` };
   if (report.firstBreak) {
     return { exit: EXIT.failed, result, message: `${path}: the audit chain is broken at ${describeBreak(report.firstBreak)}.` };
   }
+  if (report.anchor.length > 0) return { exit: EXIT.failed, result, message: `${path}: ${report.anchor.join('; ')}.` };
   const notes = report.notes.length ? `\nNote: ${report.notes.join('\nNote: ')}` : '';
   return {
     exit: EXIT.done,

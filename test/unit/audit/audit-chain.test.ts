@@ -97,6 +97,13 @@ describe('audit verify (npm run station -- audit verify)', () => {
     expect(verifyAuditFile(journalPath).firstBreak).toMatchObject({ index: 2, reason: 'the record before it is missing, or records were re-ordered' });
   });
 
+  it('catches records cut off the end, through the head anchor', () => {
+    writeRecords(readRecords().slice(0, 3));
+    const { status, out } = cliVerify();
+    expect(status).toBe(1);
+    expect(out.message).toMatch(/records were removed from the end of the audit log: the last known log [0-9a-f-]{36} had 5 records .*; 3 remain\.$/);
+  });
+
   it('catches an edit whose hash was recomputed, at the next link', () => {
     const records = readRecords() as Array<{ kind: string; entry: { message: string }; prev: string; hash: string }>;
     // Recomputing record 2's own hash hides the edit there, but record 3 still names the old one.
