@@ -1,7 +1,14 @@
 import { join } from 'node:path';
 import type { Settings, SettingsView } from '../shared/settings';
 import type { CmTransport } from './cm';
-import { createSettingsService, type Policy, type SettingsService, type SettingsStore } from './config';
+import {
+  createJsonFileSettingsStore,
+  createSettingsService,
+  type Policy,
+  type SettingsService,
+  type SettingsStore,
+  trainingSettingsStore,
+} from './config';
 import type { PcscBinding, ServiceProbe } from './pcsc';
 import { createStation, type Station, type StationTuning } from './station';
 import { SAMPLE_CARDS, startTraining, TRAINING_READERS, type TrainingSession } from './training';
@@ -15,6 +22,11 @@ export interface RuntimeOptions {
   defaultExportDir: string;
   policy: Policy;
   settingsStore: SettingsStore;
+  /**
+   * Where changes made in training are kept (default: training/settings.json in the data folder):
+   * training starts from the real settings but never writes into them (trainingSettingsStore).
+   */
+  trainingSettingsStore?: SettingsStore;
   /** The real CM transport (Electron net in the app, Node fetch in the host and CLI). */
   cmTransport: CmTransport;
   /** The real PC/SC binding, created only when the station runs for real. */
@@ -35,6 +47,8 @@ export interface StationRuntime {
   station: Station;
   mode: 'real' | 'training';
   training: TrainingSession | null;
+  /** The OS reported a machine policy change: the settings screen says to restart. */
+  policyChanged(): void;
   close(): Promise<void>;
 }
 
@@ -66,13 +80,20 @@ export async function startStationRuntime(options: RuntimeOptions): Promise<Stat
     // talk to) or the real records (its own data folder).
     const dataDir = join(options.dataDir, 'training');
     const training = await startTraining({ dataDir });
+    const trainingSettings = createSettingsService({
+      policy: options.policy,
+      store: trainingSettingsStore(
+        options.settingsStore,
+        options.trainingSettingsStore ?? createJsonFileSettingsStore({ file: join(dataDir, 'settings.json') }),
+      ),
+    });
     const station = await createStation({
       ...common,
       training: true,
       dataDir,
       pcsc: training.pcsc,
       cmTransport: training.transport,
-      settings: withCmUrl(settings, training.baseUrl),
+      settings: withCmUrl(trainingSettings, training.baseUrl),
       userDisplayName: training.userDisplayName,
       trainingControls: {
         readers: TRAINING_READERS,
@@ -82,7 +103,16 @@ export async function startStationRuntime(options: RuntimeOptions): Promise<Stat
         reset: training.reset,
       },
     });
-    return { station, mode, training, close: async () => { await station.close(); await training.close(); } };
+    return {
+      station,
+      mode,
+      training,
+      policyChanged: () => trainingSettings.policyChanged(),
+      close: async () => {
+        await station.close();
+        await training.close();
+      },
+    };
   }
 
   const station = await createStation({
@@ -93,7 +123,7 @@ export async function startStationRuntime(options: RuntimeOptions): Promise<Stat
     cmTransport: options.cmTransport,
     settings: options.cmUrlOverride ? withCmUrl(settings, options.cmUrlOverride) : settings,
   });
-  return { station, mode, training: null, close: () => station.close() };
+  return { station, mode, training: null, policyChanged: () => settings.policyChanged(), close: () => station.close() };
 }
 
 /**
@@ -108,6 +138,7 @@ export function withCmUrl(service: SettingsService, cmBaseUrl: string): Settings
     effective: () => ({ ...service.effective(), cmBaseUrl }),
     view: () => decorate(service.view()),
     update: (patch) => decorate(service.update(patch)),
+    policyChanged: () => service.policyChanged(),
     subscribe: (listener) => service.subscribe((view) => listener(decorate(view))),
   };
 }

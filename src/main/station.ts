@@ -1,9 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import type { AuditEntryInput } from '../shared/audit';
+import { guidSchema } from '../shared/cm';
 import type { ConnectionState, EventChannel, EventPayload } from '../shared/contract';
 import { StationError } from '../shared/errors';
 import type { ReadersSnapshot } from '../shared/readers';
+import type { OutboxOperation } from '../shared/outbox';
 import type { Settings } from '../shared/settings';
 import { createAuditLog } from './audit';
 import { type CmClient, type CmTransport, createCmClient } from './cm';
@@ -24,6 +27,8 @@ import {
 } from './pcsc';
 import { createStderrLog, type DiagnosticLog } from './log';
 import { openRequestCache } from './requests';
+import { assertExportFolderAllowed } from './audit/export-folder';
+import { ensurePrivateDir } from './journal';
 
 export interface StationDeps {
   version: string;
@@ -74,6 +79,11 @@ const DEFAULT_TUNING: StationTuning = {
 
 export interface Station {
   handlers: Handlers;
+  /**
+   * Retire a card on its own (e.g. a lost card), through the outbox. In-process only (the IT
+   * CLI): no screen needs it, so it is not on the renderer's bridge (docs/security.md).
+   */
+  retireCard(requestId: string, smartcardUuid: string): Promise<OutboxOperation>;
   /** Every contract event, in order; returns an unsubscribe function. */
   subscribe(listener: EventListener): () => void;
   close(): Promise<void>;
@@ -115,7 +125,10 @@ export async function createStation(deps: StationDeps): Promise<Station> {
   const isOnline = () => connectivity.state().mode === 'online';
 
   // --- durable stores ----------------------------------------------------------------------------
-  const audit = await createAuditLog({ dir: join(deps.dataDir, 'audit'), now: deps.now });
+  ensurePrivateDir(deps.dataDir);
+  const audit = await createAuditLog({ dir: join(deps.dataDir, 'audit'), now: deps.now, anchorPath: join(deps.dataDir, 'audit.head') });
+  // A gap in the audit trail is reported (here, in the log, and on Diagnostics), never papered over.
+  for (const problem of audit.integrity().problems) console.error(`station: audit trail: ${problem}`);
   const outbox = await createOutbox({
     dir: join(deps.dataDir, 'outbox'),
     now: deps.now,
@@ -221,10 +234,6 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     'enrollment.choose': async ({ reader, requestId, replaceSmartcardUuid }) =>
       workflow.choose(reader, requestId, replaceSmartcardUuid),
     'enrollment.bind': async ({ reader }) => workflow.confirm(reader),
-    'enrollment.retire': async ({ requestId, smartcardUuid }) => {
-      await note({ action: 'retire.requested', result: 'info', requestId, smartcardUuid });
-      return outbox.enqueue({ kind: 'retire', requestId, smartcardUuid });
-    },
     'enrollment.reset': async ({ reader }) => workflow.reset(reader),
     'batch.set': async ({ requestIds }) => batch.set(requestIds),
     'batch.clear': async () => batch.clear(),
@@ -239,17 +248,20 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     'audit.exportCsv': async (query) => {
       const stamp = deps.now().toISOString().replace(/[:.]/g, '-');
       const dir = exportDir();
+      assertExportFolderAllowed(dir, deps.settings.view());
       await mkdir(dir, { recursive: true });
       return audit.exportCsv(query, join(dir, `enrollment-audit-${stamp}.csv`));
     },
     'settings.get': async () => deps.settings.view(),
-    'diagnostics.run': async () =>
-      runDiagnostics({
+    'diagnostics.run': async () => ({
+      ...(await runDiagnostics({
         binding: deps.pcsc.binding,
         probe: deps.pcsc.probe,
         matcher: cardModels,
         readerFilter: { include: settings.readerInclude, exclude: settings.readerExclude },
-      }),
+      })),
+      auditTrail: audit.integrity(),
+    }),
     'training.info': async () => {
       const t = trainingOnly();
       return { readers: [...t.readers], samples: t.samples.map(({ id, label, atr }) => ({ id, label, atr })) };
@@ -275,6 +287,12 @@ export async function createStation(deps: StationDeps): Promise<Station> {
 
   return {
     handlers,
+    async retireCard(requestId, smartcardUuid) {
+      const ids = z.strictObject({ requestId: guidSchema, smartcardUuid: guidSchema }).safeParse({ requestId, smartcardUuid });
+      if (!ids.success) throw new StationError('BAD_REQUEST', 'The request and smart card must be GUIDs.', { requestId, smartcardUuid });
+      await note({ action: 'retire.requested', result: 'info', requestId, smartcardUuid });
+      return outbox.enqueue({ kind: 'retire', requestId, smartcardUuid });
+    },
     subscribe(listener) {
       return listeners.add(listener as (...args: Parameters<EventListener>) => void);
     },

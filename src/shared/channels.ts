@@ -11,7 +11,6 @@ export const INVOKE_CHANNELS = [
   'requests.get',
   'enrollment.choose',
   'enrollment.bind',
-  'enrollment.retire',
   'enrollment.reset',
   'outbox.list',
   'outbox.retry',

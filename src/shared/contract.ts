@@ -67,11 +67,6 @@ export const invokeChannels = {
   },
   /** The operator confirmed: re-check the card, then bind (and retire the replaced card). */
   'enrollment.bind': { request: readerRef, response: enrollmentStateSchema },
-  /** Retire a card on its own (e.g. a lost card), through the outbox. */
-  'enrollment.retire': {
-    request: z.strictObject({ requestId: guidSchema, smartcardUuid: guidSchema }),
-    response: outboxOperationSchema,
-  },
   /** Back to the card (drops the chosen request) or, after submission, ready for the next card. */
   'enrollment.reset': { request: readerRef, response: enrollmentStateSchema },
   'outbox.list': { request: empty, response: outboxListSchema },

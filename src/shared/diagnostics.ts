@@ -22,8 +22,21 @@ export const diagnosticsReaderSchema = z.object({
 });
 export type DiagnosticsReader = z.infer<typeof diagnosticsReaderSchema>;
 
+/** The audit trail's hash chain as checked at start-up (src/main/audit/chain.ts). */
+export const auditIntegritySchema = z.object({
+  /** 'gap': records were edited, removed or re-ordered, or the log itself went missing. */
+  status: z.enum(['ok', 'gap']),
+  records: z.number().int().nonnegative(),
+  /** The chain head (SHA-256 of the last record). */
+  head: z.string().nullable(),
+  problems: z.array(z.string()),
+});
+export type AuditIntegrity = z.infer<typeof auditIntegritySchema>;
+
 export const diagnosticsReportSchema = z.object({
   service: z.enum(['up', 'down']),
   readers: z.array(diagnosticsReaderSchema),
+  /** Present when the station runs it (not `npm run diag`, which opens no data). */
+  auditTrail: auditIntegritySchema.optional(),
 });
 export type DiagnosticsReport = z.infer<typeof diagnosticsReportSchema>;

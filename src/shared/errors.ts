@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'UNKNOWN_CHANNEL',
   'FORBIDDEN_SENDER',
   'INTERNAL',
+  /** The host refused a request: too many in flight on one connection. */
+  'HOST_BUSY',
   // PC/SC
   'PCSC_SERVICE_DOWN',
   'PCSC_NO_READERS',
@@ -50,6 +52,10 @@ export const ERROR_CODES = [
   'STORAGE_IO',
   // settings / policy
   'SETTING_LOCKED',
+  /** A machine-only key (set by IT through OS policy, never by the operator or the renderer). */
+  'SETTING_MACHINE_ONLY',
+  /** The audit export folder is a network (UNC) path that machine policy did not set. */
+  'EXPORT_FOLDER_REFUSED',
   'SETTINGS_INVALID',
   'POLICY_INVALID',
   'TRAINING_FORBIDDEN',

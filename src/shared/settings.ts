@@ -82,12 +82,27 @@ export const SETTING_KEYS = Object.keys(settingFields) as SettingKey[];
 export const settingKeySchema = z.enum(SETTING_KEYS as [SettingKey, ...SettingKey[]]);
 
 /**
- * Keys only the organisation sets (policy values or the built-in default); the operator never can,
- * because they decide what the station is allowed to do, not how an operator likes to work.
+ * Machine-only keys: set by IT through the OS's policy channel (docs/deploying.md) or left at the
+ * built-in default, never by the operator, the renderer or a WebSocket client (SETTING_MACHINE_ONLY).
+ * They decide where credentials, card data and audit data may go and what the station may do.
+ * This is the ONE list: the settings service, the user-settings schema, the policy reader and the
+ * ADMX generator all derive from it.
  */
-export const POLICY_ONLY_KEYS = ['trainingModeAllowed', 'updateFeedUrl'] as const satisfies readonly SettingKey[];
+export const POLICY_ONLY_KEYS = [
+  'cmBaseUrl',
+  'allowedAuthDomains',
+  'auditExportFolder',
+  'trainingModeAllowed',
+  'updateFeedUrl',
+] as const satisfies readonly SettingKey[];
+/** The same list under the name the security review uses. */
+export const MACHINE_ONLY_KEYS = POLICY_ONLY_KEYS;
 export type PolicyOnlyKey = (typeof POLICY_ONLY_KEYS)[number];
 export type UserSettingKey = Exclude<SettingKey, PolicyOnlyKey>;
+
+export function isMachineOnlyKey(key: string): key is PolicyOnlyKey {
+  return (POLICY_ONLY_KEYS as readonly string[]).includes(key);
+}
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   cmBaseUrl: '',
@@ -104,8 +119,10 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   updateFeedUrl: '',
 });
 
-/** The values the operator saved: a strict subset of settings (policy-only keys are not theirs). */
-export const userSettingsSchema = settingsSchema.omit({ trainingModeAllowed: true, updateFeedUrl: true }).partial();
+/** The values the operator saved: a strict subset of settings (machine-only keys are not theirs). */
+export const userSettingsSchema = settingsSchema
+  .omit(Object.fromEntries(POLICY_ONLY_KEYS.map((key) => [key, true])) as { [K in PolicyOnlyKey]: true })
+  .partial();
 export type UserSettings = z.infer<typeof userSettingsSchema>;
 
 /**
@@ -118,16 +135,30 @@ export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
 export const policyStatusSchema = z.enum(['none', 'ok', 'invalid']);
 export type PolicyStatus = z.infer<typeof policyStatusSchema>;
 
+/**
+ * Where machine policy came from: the OS's own channel, or a `--policy FILE` given to the Node host
+ * or CLI for development, which every screen labels "development policy".
+ */
+export const POLICY_CHANNELS = ['windows-registry', 'macos-managed-preferences', 'linux-etc', 'development'] as const;
+export const policyChannelSchema = z.enum(POLICY_CHANNELS);
+export type PolicyChannel = z.infer<typeof policyChannelSchema>;
+
 /** What the renderer shows: effective values, which ones are managed, and why. */
 export const settingsViewSchema = z.object({
   values: settingsSchema,
   /** true: managed by the organisation (locked or policy-only, or everything while policy is invalid). */
   managed: z.record(settingKeySchema, z.boolean()),
   policy: z.object({
-    /** The policy file that was read; null when there is none. */
+    /** The policy that was read (registry key, plist or file); null when there is none. */
     source: z.string().nullable(),
     status: policyStatusSchema,
     problems: z.array(z.string()),
+    /** The channel it came from; null when there is no policy. */
+    channel: policyChannelSchema.nullable(),
+    /** The keys the policy sets (mandatory or recommended); a machine-only key not here is at its default. */
+    keys: z.array(settingKeySchema),
+    /** The OS reported a policy change since the station started: it applies at the next start. */
+    changedSinceStart: z.boolean(),
   }),
   /** 'reset': the saved user settings could not be used (kept aside if they could be read); defaults apply. */
   user: z.object({

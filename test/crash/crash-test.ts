@@ -5,7 +5,8 @@
  *   - every operation whose enqueue was confirmed is in the outbox exactly once, and done;
  *   - the simulator received at most one bind (POST /smartcards) per card, and every confirmed bind
  *     is bound there to its request (every confirmed retire: the card is Retired);
- *   - the audit log opens cleanly and records each confirmed operation as queued and done.
+ *   - the audit log opens cleanly, its hash chain and head anchor hold, and it records each
+ *     confirmed operation as queued and done.
  *
  *   tsx test/crash/crash-test.ts [--kills 200] [--requests 1500] [--seed N] [--keep]
  */
@@ -206,6 +207,8 @@ try {
   const audit = await createAuditLog({ dir: stateDir, now: () => new Date() });
   const entries = audit.query({});
   auditEntries = entries.length;
+  // No kill may leave a gap in the hash chain: every link and the head anchor match what is on disk.
+  for (const problem of audit.integrity().problems) failures.push(`audit chain: ${problem}`);
   settledByLookup = entries.filter((e) => e.action === 'bind.done' && e.message !== null).length;
   for (const [id] of confirmed) {
     const op = byId.get(id);

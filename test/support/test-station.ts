@@ -28,7 +28,7 @@ export async function startTestStation(overrides: Partial<StationDeps> = {}): Pr
   const cm = await startCmSimulator({ host: '127.0.0.1', port: 0 });
   const readers = createSimulatedPcsc(TEST_READERS);
   const settings = createSettingsService({
-    policy: { status: 'none', source: null },
+    policy: { status: 'none', source: null, channel: null },
     store: createJsonFileSettingsStore({ file: join(dataDir, 'settings.json') }),
   });
   const station = await createStation({

@@ -3,14 +3,16 @@ import { join } from 'node:path';
 import {
   AUDIT_COLUMNS,
   auditEntryInputSchema,
-  auditEntrySchema,
   auditQuerySchema,
   type AuditEntry,
   type AuditEntryInput,
   type AuditQuery,
 } from '../../shared/audit';
+import type { AuditIntegrity } from '../../shared/diagnostics';
 import { StationError } from '../../shared/errors';
 import { openJournal, replaceFileDurably, type JournalRecovery } from '../journal';
+import { anchorProblems, readAnchor } from './anchor';
+import { auditRecordSchema, chainEntry, describeBreak, makeGenesis, verifyChain } from './chain';
 import { csvRow } from './csv';
 
 export interface AuditLogOptions {
@@ -19,6 +21,12 @@ export interface AuditLogOptions {
   now: () => Date;
   /** Entry ids; tests inject a sequence. */
   newId?: () => string;
+  /**
+   * The chain head anchor. The station keeps it outside the audit folder (in its data folder), so
+   * it outlives a deleted or truncated log and a restart can say what went missing instead of
+   * starting afresh. Default: `audit.head` in the audit folder (catches a cut-off or emptied log).
+   */
+  anchorPath?: string;
 }
 
 export interface AuditLog {
@@ -26,12 +34,19 @@ export interface AuditLog {
   append(input: AuditEntryInput): Promise<AuditEntry>;
   /** Matching entries in the order they were recorded; with `limit`, the most recent ones. */
   query(query: AuditQuery): AuditEntry[];
-  /** Writes the matching entries to `outPath` as CSV (temp file + rename); returns the row count. */
+  /**
+   * Writes the matching entries to `outPath` as CSV (temp file + rename), each row with its chain
+   * hash, and a last row with the chain head; returns the row count.
+   */
   exportCsv(query: AuditQuery, outPath: string): Promise<{ path: string; rows: number }>;
   /** What opening found at the end of the journal (an unfinished append cut off, or nothing). */
   readonly recovery: JournalRecovery;
+  /** The chain as checked when the log was opened, kept up to date with the head. */
+  integrity(): AuditIntegrity;
   close(): Promise<void>;
 }
+
+const ANCHOR_DELAY_MS = 200;
 
 function parseQuery(query: AuditQuery): AuditQuery {
   const parsed = auditQuerySchema.safeParse(query);
@@ -60,11 +75,53 @@ function matcher(query: AuditQuery): (entry: AuditEntry) => boolean {
  */
 export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog> {
   const newId = options.newId ?? randomUUID;
+  const anchorPath = options.anchorPath ?? join(options.dir, 'audit.head');
   const { journal, records, recovery } = await openJournal({
     path: join(options.dir, 'audit.journal'),
-    schema: auditEntrySchema,
+    schema: auditRecordSchema,
   });
-  const entries: AuditEntry[] = records;
+
+  // --- the chain, checked before anything is added: a gap is reported, never papered over ------
+  const report = verifyChain(records);
+  const problems: string[] = report.firstBreak ? [`the hash chain breaks at ${describeBreak(report.firstBreak)}`] : [];
+  const anchor = readAnchor(anchorPath);
+  if (anchor && 'problem' in anchor) problems.push(anchor.problem);
+  else if (anchor) problems.push(...anchorProblems(records, report.logId, anchor));
+  if (records.length === 0) {
+    // A new log. If an anchor says there was one before, the genesis records the gap for good.
+    const genesis = makeGenesis(randomUUID(), options.now().toISOString(), problems.length ? `started after a gap: ${problems.join('; ')}` : null);
+    await journal.append(genesis);
+    records.push(genesis);
+  }
+  const logId = records[0]?.kind === 'genesis' ? records[0].logId : 'unknown';
+  // The link the next entry makes, and what is known to be on disk (what the anchor may record).
+  let head = records[records.length - 1]!.hash;
+  let count = records.length;
+  let flushed = { count, head };
+  const entries: AuditEntry[] = records.flatMap((r) => (r.kind === 'entry' ? [r.entry] : []));
+  const hashes = new Map<string, string>(records.flatMap((r) => (r.kind === 'entry' ? [[r.entry.id, r.hash] as const] : [])));
+  const writeAnchor = () => {
+    if (records[0]?.kind !== 'genesis') return; // a log without its genesis cannot be anchored
+    replaceFileDurably(anchorPath, Buffer.from(`${JSON.stringify({ logId, records: flushed.count, head: flushed.head })}\n`, 'utf8'));
+  };
+  // Only a log that checked out moves the anchor: a gap stays visible until IT looks at it.
+  if (problems.length === 0) writeAnchor();
+  // The anchor follows the flushed head a moment later (and at close), not with every append: a
+  // durable replace costs three flushes, and a lagging anchor is safe (the log extends it); it is
+  // never ahead of what is on disk.
+  let anchorTimer: NodeJS.Timeout | null = null;
+  const scheduleAnchor = () => {
+    if (problems.length > 0 || anchorTimer) return;
+    anchorTimer = setTimeout(() => {
+      anchorTimer = null;
+      try {
+        writeAnchor();
+      } catch (err) {
+        console.error(`station: audit trail: could not update the chain anchor ${anchorPath}:`, err);
+      }
+    }, ANCHOR_DELAY_MS);
+    anchorTimer.unref();
+  };
 
   function query(raw: AuditQuery): AuditEntry[] {
     const q = parseQuery(raw);
@@ -79,18 +136,40 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
         throw new StationError('BAD_REQUEST', 'The audit entry is not valid.', { problem: parsed.error.message });
       }
       const entry: AuditEntry = { id: newId(), at: options.now().toISOString(), ...parsed.data };
-      await journal.append(entry);
+      // Linked now, in call order; the journal writes in the same order (and refuses every later
+      // append once one fails), so the chain on disk is the chain made here.
+      const record = chainEntry(head, entry);
+      head = record.hash;
+      count += 1;
+      const position = count;
+      await journal.append(record);
       entries.push(entry);
+      hashes.set(entry.id, record.hash);
+      flushed = { count: position, head: record.hash };
+      scheduleAnchor();
       return entry;
     },
     query,
     async exportCsv(raw, outPath) {
       const rows = query(raw);
-      const text = csvRow(AUDIT_COLUMNS) + rows.map((entry) => csvRow(AUDIT_COLUMNS.map((column) => entry[column]))).join('');
+      const columns = [...AUDIT_COLUMNS, 'hash'] as const;
+      const text =
+        csvRow(columns) +
+        rows.map((entry) => csvRow([...AUDIT_COLUMNS.map((column) => entry[column]), hashes.get(entry.id) ?? null])).join('') +
+        // The head lets an auditor prove later that no record was cut off after this export.
+        csvRow(['chain head', head, `log ${logId}`, `${count} records`]);
       replaceFileDurably(outPath, Buffer.from(text, 'utf8'));
       return { path: outPath, rows: rows.length };
     },
     recovery,
-    close: () => journal.close(),
+    integrity: () => ({ status: problems.length ? 'gap' : 'ok', records: count, head, problems: [...problems] }),
+    async close() {
+      await journal.close();
+      if (anchorTimer) {
+        clearTimeout(anchorTimer);
+        anchorTimer = null;
+        writeAnchor();
+      }
+    },
   };
 }

@@ -3,11 +3,14 @@ import { parseArgs } from 'node:util';
 import { startHost } from '../host/server';
 import { startNodeRuntime } from './node-runtime';
 
-const USAGE = `Usage: npm run start:host -- [--port N] [--training | --real] [--cm-url URL] [--data-dir DIR]
-                                [--policy FILE] [--cm-retry-ms MS]
+const USAGE = `Usage: npm run start:host -- [--port N] [--training | --real] [--data-dir DIR]
+                                [--cm-url URL] [--policy FILE] [--cm-retry-ms MS]
 
 Runs the station under plain Node, serves the built renderer on 127.0.0.1 and prints the URL to open.
---cm-retry-ms sets the offline probe interval and the outbox's first back-off (development, tests).`;
+Machine policy comes from /etc/enrollment-station/policy.json (root-owned) as on a Linux station.
+Development only (never on a station IT manages): --cm-url sets the CM address, --policy FILE reads a
+development policy (labelled so on every screen), --cm-retry-ms sets the offline probe interval and
+the outbox's first back-off.`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -3,13 +3,14 @@ import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { defaultDataDir } from '../app-paths';
 import { createNegotiateTransport, type CmTransport } from '../cm';
-import { createJsonFileSettingsStore, policyFilePath, readPolicy } from '../config';
+import { createConfSettingsStore, readMachinePolicy } from '../config';
 import { createServiceProbe, createPcscliteBinding } from '../pcsc';
 import { startStationRuntime, type StationRuntime } from '../runtime';
 import type { StationTuning } from '../station';
 
 export interface NodeRuntimeFlags {
   dataDir?: string | undefined;
+  /** `--policy FILE`: a development policy in place of the OS channel (labelled so everywhere). */
   policy?: string | undefined;
   cmUrl?: string | undefined;
   mode?: 'real' | 'training' | undefined;
@@ -30,18 +31,38 @@ function stationVersion(): string {
  */
 export async function startNodeRuntime(flags: NodeRuntimeFlags, cmTransport: CmTransport = createNegotiateTransport()): Promise<StationRuntime> {
   const dataDir = flags.dataDir ?? defaultDataDir(process.platform, process.env, homedir());
-  mkdirSync(dataDir, { recursive: true });
-  return startStationRuntime({
+  // Owner-only: the outbox, audit trail and request copy name people and cards.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  let started: StationRuntime | null = null;
+  const machine = await readMachinePolicy({
+    platform: process.platform,
+    developmentFile: flags.policy,
+    onChange: () => {
+      console.error('station: the machine policy changed; restart the station to apply it.');
+      started?.policyChanged();
+    },
+  });
+  if (machine.policy.channel === 'development') console.error(`station: development policy: ${machine.policy.source}`);
+  if (flags.cmUrl) console.error(`station: development: CM address from --cm-url (${flags.cmUrl}), not from machine policy`);
+  const runtime = await startStationRuntime({
     version: stationVersion(),
     actor: userInfo().username,
     dataDir,
     defaultExportDir: join(dataDir, 'exports'),
-    policy: readPolicy(flags.policy ?? policyFilePath({ platform: process.platform, env: process.env })),
-    settingsStore: createJsonFileSettingsStore({ file: join(dataDir, 'settings.json') }),
+    policy: machine.policy,
+    settingsStore: createConfSettingsStore({ dataDir }),
     cmTransport,
     realPcsc: () => ({ binding: createPcscliteBinding(), probe: createServiceProbe() }),
     ...(flags.mode ? { mode: flags.mode } : {}),
     ...(flags.cmUrl ? { cmUrlOverride: flags.cmUrl } : {}),
     ...(flags.tuning ? { tuning: flags.tuning } : {}),
   });
+  started = runtime;
+  return {
+    ...runtime,
+    close: async () => {
+      machine.dispose();
+      await runtime.close();
+    },
+  };
 }

@@ -7,6 +7,7 @@ import { StationError, toErrorPayload } from '../../shared/errors';
 import type { OutboxOperation } from '../../shared/outbox';
 import { call } from '../dispatch';
 import type { Station } from '../station';
+import { auditVerify } from './audit-verify';
 import { EXIT, type ExitCode, exitCodeFor } from './exit-codes';
 import { startNodeRuntime, type StartRuntime } from './node-runtime';
 
@@ -19,8 +20,10 @@ Commands:
   outbox list
   outbox replay                      send everything queued now
   audit export --out FILE.csv
+  audit verify                       check the audit trail's hash chain; reports the first broken link
 
-Options: --cm-url URL  --data-dir DIR  --policy FILE  --json  --wait SECONDS (default 20)
+Options: --data-dir DIR  --json  --wait SECONDS (default 20)
+Development only (never on a station IT manages): --cm-url URL  --policy FILE (a development policy)
 
 Exit codes: 0 done, 2 bad input, 3 refused by CM, 4 queued because CM is unreachable,
 5 no card or a different card, 1 anything else.`;
@@ -78,7 +81,7 @@ async function bind(station: Station, reader: string, requestId: string, waitMs:
 }
 
 async function retire(station: Station, requestId: string, smartcardUuid: string): Promise<Outcome> {
-  const op = await call(station.handlers, 'enrollment.retire', { requestId, smartcardUuid });
+  const op = await station.retireCard(requestId, smartcardUuid);
   const after = (await call(station.handlers, 'outbox.replay', {})).find((o) => o.id === op.id) ?? op;
   return outboxOutcome(after, `Retired ${smartcardUuid}.`);
 }
@@ -112,6 +115,7 @@ async function run(argv: string[], start: StartRuntime): Promise<Outcome> {
     if (!value) throw new StationError('BAD_REQUEST', `--${name} is required for "${command}".`);
     return value;
   };
+  if (command === 'audit verify') return auditVerify(values['data-dir']);
   if (!['bind', 'retire', 'outbox list', 'outbox replay', 'audit export'].includes(command) || !(waitMs > 0)) {
     throw new StationError('BAD_REQUEST', USAGE);
   }

@@ -4,14 +4,28 @@ export {
   SETTINGS_STORE_OPTIONS,
   settingsStoreOver,
 } from './conf-settings-store';
-export { policyFilePath, type PolicyLocationDeps } from './paths';
-export { type Policy, type PolicyFileReader, parsePolicy, readPolicy, SAFE_SETTINGS } from './policy';
+export { readDevelopmentPolicy } from './channels/development-file';
+export { LINUX_POLICY_PATH, readLinuxPolicy } from './channels/linux-etc';
+export { MACOS_POLICY_PATH, parseManagedPreferences, readMacPolicy } from './channels/macos-managed-prefs';
+export { type PolicyFs, readRootOwnedFile } from './channels/root-owned';
+export {
+  type PolicyWatcherModule,
+  type RegistryAccess,
+  type RegistryValue,
+  readWindowsPolicy,
+  watchWindowsRegistry,
+  WINDOWS_POLICY_SOURCE,
+} from './channels/windows-registry';
+export { APP_ID, POLICY_REGISTRY_KEY, policyKeySpecs, type PolicyKeySpec } from './policy-keys';
+export { invalidPolicy, NO_POLICY, parseJsonPolicy, type Policy, policyFromDocument, SAFE_SETTINGS } from './policy';
+export { type MachinePolicy, readMachinePolicy } from './read-machine-policy';
 export {
   createSettingsService,
   type SettingsListener,
   type SettingsService,
   type SettingsServiceDeps,
 } from './settings-service';
+export { trainingSettingsStore } from './training-store';
 export {
   createJsonFileSettingsStore,
   type JsonFileSettingsStoreOptions,

@@ -2,6 +2,7 @@ import { StationError } from '../../shared/errors';
 import {
   DEFAULT_SETTINGS,
   POLICY_ONLY_KEYS,
+  isMachineOnlyKey,
   SETTING_KEYS,
   type SettingKey,
   type Settings,
@@ -27,11 +28,17 @@ export interface SettingsService {
   /** The values the station runs with: defaults <- policy values <- operator's (unmanaged) choices. */
   effective(): Settings;
   /**
-   * Apply a `settings.update` payload. Throws StationError POLICY_INVALID (policy unreadable: all
-   * settings read-only), SETTINGS_INVALID, SETTING_LOCKED (naming the key), TRAINING_FORBIDDEN or
-   * STORAGE_IO; nothing changes when it throws.
+   * Apply a `settings.update` payload. Throws StationError POLICY_INVALID (policy unreadable or
+   * refused: all settings read-only), SETTINGS_INVALID, SETTING_MACHINE_ONLY (a key only machine
+   * policy sets), SETTING_LOCKED (a key policy made mandatory), TRAINING_FORBIDDEN or STORAGE_IO;
+   * nothing changes when it throws.
    */
   update(patch: unknown): SettingsView;
+  /**
+   * The OS reported a policy change (Windows). Policy applies at start, so the view says a restart
+   * is needed; listeners are told.
+   */
+  policyChanged(): void;
   /** Listeners run after each successful update and must not throw. Returns an unsubscribe. */
   subscribe(listener: SettingsListener): () => void;
 }
@@ -71,13 +78,25 @@ function loadUser(store: SettingsStore): UserState {
     return reset(store, [problem]);
   }
   if (raw === undefined) return { values: {}, status: 'ok', problems: [] };
+  // Saved by an earlier version, when the operator could still set them: machine policy decides now.
+  const dropped: string[] = [];
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
+    raw = Object.fromEntries(
+      Object.entries(raw).filter(([key]) => {
+        if (!isMachineOnlyKey(key)) return true;
+        dropped.push(`${key}: saved by the operator, now set only by machine policy; ignored`);
+        return false;
+      }),
+    );
+  }
   const parsed = userSettingsSchema.safeParse(raw);
-  if (!parsed.success) return reset(store, describeIssues(parsed.error));
-  return { values: definedOnly(parsed.data), status: 'ok', problems: [] };
+  if (!parsed.success) return reset(store, [...dropped, ...describeIssues(parsed.error)]);
+  return { values: definedOnly(parsed.data), status: 'ok', problems: dropped };
 }
 
 export function createSettingsService({ policy, store }: SettingsServiceDeps): SettingsService {
   let user = loadUser(store);
+  let changedSinceStart = false;
   const listeners = new Set<SettingsListener>();
 
   function isManaged(key: SettingKey): boolean {
@@ -111,6 +130,9 @@ export function createSettingsService({ policy, store }: SettingsServiceDeps): S
         source: policy.source,
         status: policy.status,
         problems: policy.status === 'invalid' ? [...policy.problems] : [],
+        channel: policy.channel,
+        keys: policy.status === 'ok' ? (Object.keys(policy.values) as SettingKey[]) : [],
+        changedSinceStart,
       },
       user: { status: user.status, problems: [...user.problems] },
     };
@@ -130,6 +152,15 @@ export function createSettingsService({ policy, store }: SettingsServiceDeps): S
       throw new StationError('SETTINGS_INVALID', `Settings not saved: ${problems.join('; ')}`, { problems });
     }
     const changes = definedOnly(parsed.data);
+    const machineOnly = Object.keys(changes).filter(isMachineOnlyKey);
+    const [firstMachineOnly] = machineOnly;
+    if (firstMachineOnly !== undefined) {
+      throw new StationError(
+        'SETTING_MACHINE_ONLY',
+        `"${firstMachineOnly}" is set only by your organisation's machine policy, never on the station.`,
+        { key: firstMachineOnly, keys: machineOnly },
+      );
+    }
     const lockedKeys = (Object.keys(changes) as SettingKey[]).filter(isManaged);
     const [firstLocked] = lockedKeys;
     if (firstLocked !== undefined) {
@@ -166,6 +197,10 @@ export function createSettingsService({ policy, store }: SettingsServiceDeps): S
     view,
     effective: () => effectiveFor(user.values),
     update,
+    policyChanged() {
+      changedSinceStart = true;
+      for (const listener of listeners) listener(view());
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

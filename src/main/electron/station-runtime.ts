@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { app } from 'electron';
+import { StationError } from '../../shared/errors';
 import type { NodeRuntimeFlags } from '../cli/node-runtime';
-import { policyFilePath, readPolicy } from '../config';
+import { readMachinePolicy } from '../config';
 import { createServiceProbe, createPcscliteBinding } from '../pcsc';
 import { startStationRuntime, type StationRuntime } from '../runtime';
 import { createScopedCmTransport } from './cm-transport';
@@ -10,19 +11,34 @@ import { createElectronSettingsStore } from './settings-store';
 
 /**
  * The station as the Electron main process runs it, for the window and for `--cli` alike: the
- * user's profile folder and settings, Chromium's network stack with integrated sign-in scoped
- * before any CM call can start (cm-transport.ts).
+ * user's profile folder and settings, machine policy from the OS's own channel only (registry,
+ * managed preferences, root-owned /etc: never a file or variable a user controls), Chromium's
+ * network stack with integrated sign-in scoped before any CM call can start (cm-transport.ts).
  */
-export function startElectronRuntime(flags: NodeRuntimeFlags = {}): Promise<StationRuntime> {
+export async function startElectronRuntime(flags: NodeRuntimeFlags = {}): Promise<StationRuntime> {
+  if (flags.policy !== undefined) {
+    // A development policy file would let whoever runs the installed app lift every lock IT set.
+    throw new StationError('BAD_REQUEST', '--policy is for development (npm run station); the installed app reads machine policy from the operating system only.');
+  }
   const cm = createScopedCmTransport();
   const dataDir = flags.dataDir ?? app.getPath('userData');
-  mkdirSync(dataDir, { recursive: true });
-  return startStationRuntime({
+  // Owner-only: the outbox, audit trail and request copy name people and cards.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  let runtime: StationRuntime | null = null;
+  const { policy } = await readMachinePolicy({
+    platform: process.platform,
+    // A change is logged; it applies when the station restarts.
+    onChange: () => {
+      console.error('station: the machine policy changed; restart the station to apply it.');
+      runtime?.policyChanged();
+    },
+  });
+  runtime = await startStationRuntime({
     version: app.getVersion(),
     actor: userInfo().username,
     dataDir,
     defaultExportDir: app.getPath('documents'),
-    policy: readPolicy(flags.policy ?? policyFilePath({ platform: process.platform, env: process.env })),
+    policy,
     settingsStore: createElectronSettingsStore(),
     cmTransport: cm.transport,
     beforeCm: (settings) => cm.scopeTo(settings),
@@ -31,4 +47,5 @@ export function startElectronRuntime(flags: NodeRuntimeFlags = {}): Promise<Stat
     ...(flags.cmUrl ? { cmUrlOverride: flags.cmUrl } : {}),
     ...(flags.tuning ? { tuning: flags.tuning } : {}),
   });
+  return runtime;
 }

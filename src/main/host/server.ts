@@ -16,7 +16,20 @@ export interface HostOptions {
   rendererDir: string;
   port?: number;
   token?: string;
+  /** Caps (defaults in HOST_LIMITS); tests lower them. */
+  limits?: Partial<HostLimits>;
 }
+
+export interface HostLimits {
+  /** TCP connections at once (page loads, the WebSocket): one operator's browser needs a handful. */
+  connections: number;
+  /** Open WebSockets at once. */
+  sockets: number;
+  /** Requests in flight on one WebSocket; more are answered HOST_BUSY at once. */
+  inFlight: number;
+}
+
+export const HOST_LIMITS: HostLimits = { connections: 32, sockets: 4, inFlight: 32 };
 
 export interface RunningHost {
   /** The URL to open: it carries the per-run token in its fragment. */
@@ -42,18 +55,31 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   await listening;
   const port = (server.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
+  const limits = { ...HOST_LIMITS, ...options.limits };
+  server.maxConnections = limits.connections;
+  // DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 reaches this port
+  // with Host: evil.example:<port>. Only our exact address is served.
+  const hostAllowed = (req: IncomingMessage) => req.headers.host === `127.0.0.1:${port}`;
   const csp = contentSecurityPolicy([`ws://127.0.0.1:${port}`]);
 
-  server.on('request', (req, res) => void serveStatic(options.rendererDir, csp, req, res));
+  server.on('request', (req, res) => {
+    if (!hostAllowed(req)) {
+      res.writeHead(421, { 'Content-Length': '0', Connection: 'close' }).end();
+      return;
+    }
+    void serveStatic(options.rendererDir, csp, req, res);
+  });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', origin);
     const refuse = (status: number, text: string): void => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
+    if (!hostAllowed(req)) return refuse(421, 'Misdirected Request');
     if (url.pathname !== HOST_WS_PATH) return refuse(404, 'Not Found');
     if (!originAllowed(origin, req.headers.origin)) return refuse(403, 'Forbidden');
     if (!tokensEqual(token, url.searchParams.get(HOST_TOKEN_QUERY))) return refuse(401, 'Unauthorized');
-    wss.handleUpgrade(req, socket, head, (ws) => attachStationSocket(ws, options.station));
+    if (wss.clients.size >= limits.sockets) return refuse(503, 'Service Unavailable');
+    wss.handleUpgrade(req, socket, head, (ws) => attachStationSocket(ws, options.station, limits.inFlight));
   });
 
   return {

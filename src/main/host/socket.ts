@@ -1,11 +1,12 @@
 import type { WebSocket } from 'ws';
 import { type HostServerMessage, hostClientMessageSchema } from '../../shared/host-protocol';
-import { toErrorPayload } from '../../shared/errors';
+import { StationError, toErrorPayload } from '../../shared/errors';
 import { dispatch } from '../dispatch';
 import type { Station } from '../station';
 
 /** Carries the contract over one authenticated WebSocket: requests in, replies and events out. */
-export function attachStationSocket(ws: WebSocket, station: Station): void {
+export function attachStationSocket(ws: WebSocket, station: Station, maxInFlight: number): void {
+  let inFlight = 0;
   const send = (message: HostServerMessage): void => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };
@@ -20,10 +21,21 @@ export function attachStationSocket(ws: WebSocket, station: Station): void {
       ws.close(1008, 'malformed message');
       return;
     }
-    void dispatch(station.handlers, parsed.channel, parsed.payload).then(
-      (envelope) => send({ type: 'reply', id: parsed.id, envelope }),
-      (err: unknown) => send({ type: 'reply', id: parsed.id, envelope: { ok: false, error: toErrorPayload(err) } }),
-    );
+    if (inFlight >= maxInFlight) {
+      // A flood is answered at once, without work: the station's queue stays for the operator.
+      const busy = new StationError('HOST_BUSY', 'Too many requests at once; try again.', { limit: maxInFlight });
+      send({ type: 'reply', id: parsed.id, envelope: { ok: false, error: busy.toPayload() } });
+      return;
+    }
+    inFlight += 1;
+    void dispatch(station.handlers, parsed.channel, parsed.payload)
+      .then(
+        (envelope) => send({ type: 'reply', id: parsed.id, envelope }),
+        (err: unknown) => send({ type: 'reply', id: parsed.id, envelope: { ok: false, error: toErrorPayload(err) } }),
+      )
+      .finally(() => {
+        inFlight -= 1;
+      });
   });
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { StationError } from '../../shared/errors';
 
@@ -40,7 +40,8 @@ export function tempPathFor(path: string): string {
 export function writeTempDurably(path: string, data: Buffer): string {
   const temp = tempPathFor(path);
   try {
-    const fd = openSync(temp, 'w');
+    // Owner-only, like everything the station keeps (the rename keeps the temp file's mode).
+    const fd = openSync(temp, 'w', 0o600);
     try {
       writeAllSync(fd, data, 0);
       fsyncSync(fd);
@@ -70,4 +71,18 @@ export function renameDurably(temp: string, path: string): void {
  */
 export function replaceFileDurably(path: string, data: Buffer): void {
   renameDurably(writeTempDurably(path, data), path);
+}
+
+/**
+ * Create (or tighten) a folder of the station's own data so only its user can enter it: 0700 on
+ * POSIX, also when it already existed with a looser mode. On Windows the user profile's inherited
+ * ACL already limits it to the user, SYSTEM and administrators.
+ */
+export function ensurePrivateDir(dir: string, platform: NodeJS.Platform = process.platform): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (platform !== 'win32') chmodSync(dir, 0o700);
+  } catch (err) {
+    throw storageIoError('create the folder of', dir, err);
+  }
 }

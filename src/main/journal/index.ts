@@ -1,3 +1,3 @@
 export { openJournal } from './journal';
 export type { Journal, JournalRecovery, OpenedJournal, OpenJournalOptions } from './journal';
-export { replaceFileDurably } from './durable-fs';
+export { ensurePrivateDir, replaceFileDurably } from './durable-fs';

@@ -22,7 +22,7 @@
  * - After a failed write or flush the journal refuses further appends (STORAGE_IO): after a failed
  *   fsync the kernel may have dropped the dirty pages, so only a reopen can tell what is on disk.
  */
-import { closeSync, existsSync, fdatasync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, fdatasync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { StationError } from '../../shared/errors';
@@ -102,8 +102,10 @@ function parseRecords<T>(path: string, data: Buffer, schema: z.ZodType<T>) {
 
 function createEmptyFile(path: string): void {
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    const fd = openSync(path, 'wx');
+    // Owner-only (0700 folder, 0600 file on POSIX; on Windows the profile's inherited ACL applies):
+    // the records name people and cards.
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const fd = openSync(path, 'wx', 0o600);
     try {
       fdatasyncSync(fd);
     } finally {
@@ -142,6 +144,8 @@ export async function openJournal<T>(options: OpenJournalOptions<T>): Promise<Op
   let fd: number;
   try {
     fd = openSync(path, 'r+');
+    // A journal an older version created 0644 is tightened to owner-only.
+    if (process.platform !== 'win32') fchmodSync(fd, 0o600);
     data = readFileSync(fd);
   } catch (err) {
     throw storageIoError('read', path, err);

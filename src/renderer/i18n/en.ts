@@ -278,8 +278,8 @@ export const en = {
   settings: {
     heading: 'Settings',
     managed: 'Managed by your organization',
-    policyInvalid: 'The policy file from your organization is invalid, so every setting is locked until IT fixes it.',
-    policySource: 'Policy file: {{source}}',
+    policyInvalid: 'The machine policy from your organization is invalid or was refused, so every setting is locked until IT fixes it.',
+    policySource: 'Machine policy: {{source}}',
     userReset: 'Your saved settings could not be used and were set aside; defaults apply.',
     save: 'Save settings',
     saved: 'Settings saved.',
@@ -344,7 +344,21 @@ export const en = {
       PCSC_SERVICE_DOWN: 'The smart card service is unavailable. It is restarted automatically; wait a moment.',
       SETTING_LOCKED: 'Undo that change, or ask IT to change the setting for you.',
       SETTINGS_INVALID: 'Correct the value and save again.',
+      SETTING_MACHINE_ONLY: 'Only your organization’s machine policy sets this. Ask IT to change it.',
+      EXPORT_FOLDER_REFUSED: 'Exporting to a network folder needs IT to set that folder by machine policy.',
+      HOST_BUSY: 'The station is busy with many requests. Wait a moment and try again.',
     },
+  },
+  machinePolicy: {
+    noPolicy:
+      'No machine policy from your organization: this station stays in training mode. IT configures it centrally: Group Policy or Intune on Windows (HKLM\\SOFTWARE\\Policies\\EnrollmentStation), a configuration profile on macOS, or /etc/enrollment-station/policy.json on Linux (see the deployment guide).',
+    development: 'Development policy: {{source}}. It is not your organization’s; never use one on a station in service.',
+    setByPolicy: 'Set by your organization’s machine policy.',
+    notSetByPolicy: 'Only your organization’s machine policy sets this; it does not, so the built-in default applies.',
+    changed: 'Your organization changed the machine policy. Restart the station to apply it.',
+    auditTrail: 'Audit trail',
+    auditIntact: 'Intact ({{count}} records)',
+    auditGap: 'Gap found: records were changed, removed or re-ordered. Tell IT; nothing was deleted by the station.',
   },
 } as const;
 

@@ -282,8 +282,8 @@ export const fr: Messages = {
     heading: 'Réglages',
     managed: 'Géré par votre organisation',
     policyInvalid:
-      'Le fichier de stratégie de votre organisation est invalide : tous les réglages sont verrouillés jusqu’à sa correction par l’informatique.',
-    policySource: 'Fichier de stratégie : {{source}}',
+      'La stratégie machine de votre organisation est invalide ou a été refusée : tous les réglages sont verrouillés jusqu’à sa correction par l’informatique.',
+    policySource: 'Stratégie machine : {{source}}',
     userReset: 'Vos réglages enregistrés étaient inutilisables et ont été mis de côté ; les valeurs par défaut s’appliquent.',
     save: 'Enregistrer les réglages',
     saved: 'Réglages enregistrés.',
@@ -351,6 +351,20 @@ export const fr: Messages = {
       PCSC_SERVICE_DOWN: 'Le service carte à puce est indisponible. Il redémarre seul ; patientez un instant.',
       SETTING_LOCKED: 'Annulez ce changement, ou demandez à l’informatique de le faire pour vous.',
       SETTINGS_INVALID: 'Corrigez la valeur et enregistrez à nouveau.',
+      SETTING_MACHINE_ONLY: 'Seule la stratégie machine de votre organisation définit ce réglage. Demandez à l’informatique de le changer.',
+      EXPORT_FOLDER_REFUSED: 'Exporter vers un dossier réseau exige que l’informatique définisse ce dossier par stratégie machine.',
+      HOST_BUSY: 'Le poste traite beaucoup de requêtes. Patientez un instant et réessayez.',
     },
+  },
+  machinePolicy: {
+    noPolicy:
+      'Aucune stratégie machine de votre organisation : ce poste reste en mode formation. L’informatique le configure de façon centralisée : stratégie de groupe ou Intune sous Windows (HKLM\\SOFTWARE\\Policies\\EnrollmentStation), profil de configuration sous macOS, ou /etc/enrollment-station/policy.json sous Linux (voir le guide de déploiement).',
+    development: 'Stratégie de développement : {{source}}. Ce n’est pas celle de votre organisation ; ne l’utilisez jamais sur un poste en service.',
+    setByPolicy: 'Défini par la stratégie machine de votre organisation.',
+    notSetByPolicy: 'Seule la stratégie machine de votre organisation définit ce réglage ; elle ne le fait pas, la valeur par défaut s’applique.',
+    changed: 'Votre organisation a modifié la stratégie machine. Redémarrez le poste pour l’appliquer.',
+    auditTrail: 'Journal d’audit',
+    auditIntact: 'Intact ({{count}} enregistrements)',
+    auditGap: 'Anomalie : des enregistrements ont été modifiés, supprimés ou réordonnés. Prévenez l’informatique ; le poste n’a rien effacé.',
   },
 };

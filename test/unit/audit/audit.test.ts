@@ -84,8 +84,9 @@ describe('CSV export', () => {
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
     expect(csvCell('two\r\nlines')).toBe('"two\r\nlines"');
     expect(csvCell('=HYPERLINK("http://evil")')).toBe(`"'=HYPERLINK(""http://evil"")"`);
-    for (const lead of ['+', '-', '@', '\t']) expect(csvCell(`${lead}1+1`)).toBe(`'${lead}1+1`);
-    expect(csvCell('\r=1')).toBe(`"'\r=1"`);
+    for (const lead of ['+', '-', '@']) expect(csvCell(`${lead}1+1`)).toBe(`'${lead}1+1`);
+    expect(csvCell('\t1+1')).toBe(`"'\t1+1"`);
+    expect(csvCell('\r=1')).toBe(`"'\r'=1"`);
     expect(csvCell('a=b')).toBe('a=b');
     expect(csvRow(['a', null, 'c'])).toBe('a,,c\r\n');
   });
@@ -109,8 +110,9 @@ describe('CSV export', () => {
     await expect(log.exportCsv({ from: '2026-03-01T00:00:00Z' }, out)).resolves.toEqual({ path: out, rows: 2 });
     const text = readFileSync(out, 'utf8');
     const lines = text.split('\r\n');
-    expect(lines[0]).toBe('at,actor,action,result,reader,cardId,atr,requestId,smartcardUuid,code,correlationId,message,id');
-    expect(lines[2]).toBe(
+    expect(lines[0]).toBe('at,actor,action,result,reader,cardId,atr,requestId,smartcardUuid,code,correlationId,message,id,hash');
+    const cells = lines[2]!.split(',');
+    expect(cells.slice(0, -1).join(',')).toBe(
       [
         failed.at,
         'CONTOSO\\alice',
@@ -127,7 +129,9 @@ describe('CSV export', () => {
         failed.id,
       ].join(','),
     );
-    expect(lines).toHaveLength(4); // header, 2 rows, and the empty string after the final CRLF
+    expect(cells.at(-1)).toMatch(/^[0-9a-f]{64}$/);
+    expect(lines[3]).toMatch(/^chain head,[0-9a-f]{64},log [0-9a-f-]{36},3 records$/);
+    expect(lines).toHaveLength(5); // header, 2 rows, the chain head, and the empty string after the final CRLF
     expect(readdirSync(exportDir)).toEqual(['audit.csv']);
   });
 });

@@ -9,14 +9,14 @@ import {
   SAFE_SETTINGS,
   type SettingsStore,
 } from '../../../src/main/config';
-import { DEFAULT_SETTINGS, SETTING_KEYS, type UserSettings, settingsViewSchema } from '../../../src/shared/settings';
+import { DEFAULT_SETTINGS, POLICY_ONLY_KEYS, SETTING_KEYS, type UserSettings, settingsViewSchema } from '../../../src/shared/settings';
 import { thrown } from './thrown';
 
-const NO_POLICY: Policy = { status: 'none', source: null };
-const SOURCE = 'C:\\ProgramData\\Enrollment Station\\policy.json';
+const NO_POLICY: Policy = { status: 'none', source: null, channel: null };
+const SOURCE = 'HKLM\\SOFTWARE\\Policies\\EnrollmentStation';
 
 function policy(values: Extract<Policy, { status: 'ok' }>['values'], locked: Extract<Policy, { status: 'ok' }>['locked'] = []): Policy {
-  return { status: 'ok', source: SOURCE, values, locked };
+  return { status: 'ok', source: SOURCE, channel: 'windows-registry', values, locked };
 }
 
 /** An in-memory store that records what the service saved. */
@@ -45,13 +45,12 @@ describe('settings service: merging', () => {
     expect(service.effective()).toEqual(DEFAULT_SETTINGS);
     const view = service.view();
     expect(settingsViewSchema.parse(view)).toEqual(view);
-    expect(view.policy).toEqual({ source: null, status: 'none', problems: [] });
+    expect(view.policy).toEqual({ source: null, status: 'none', problems: [], channel: null, keys: [], changedSinceStart: false });
     expect(view.user).toEqual({ status: 'ok', problems: [] });
     // Policy-only keys are the organisation's even when it has deployed no policy.
-    expect(Object.entries(view.managed).filter(([, managed]) => managed).map(([key]) => key)).toEqual([
-      'trainingModeAllowed',
-      'updateFeedUrl',
-    ]);
+    expect(Object.entries(view.managed).filter(([, managed]) => managed).map(([key]) => key).sort()).toEqual(
+      [...POLICY_ONLY_KEYS].sort(),
+    );
   });
 
   it('lets the operator override unlocked policy values, and locked policy values win', () => {
@@ -115,24 +114,53 @@ describe('settings service: update', () => {
 
   it('refuses a locked key with SETTING_LOCKED naming it, and changes nothing', () => {
     const store = memoryStore({ locale: 'fr' });
-    const service = createSettingsService({ policy: policy({ cmBaseUrl: 'https://cm.contoso.com/' }, ['cmBaseUrl']), store });
+    const service = createSettingsService({ policy: policy({ cmTimeoutMs: 20_000 }, ['cmTimeoutMs']), store });
     const listener = vi.fn();
     service.subscribe(listener);
     const before = service.view();
-    const err = thrown(() => service.update({ locale: 'en', cmBaseUrl: 'https://other.example/' }));
+    const err = thrown(() => service.update({ locale: 'en', cmTimeoutMs: 30_000 }));
     expect(err.code).toBe('SETTING_LOCKED');
-    expect(err.details).toEqual({ key: 'cmBaseUrl', keys: ['cmBaseUrl'] });
-    expect(err.message).toContain('"cmBaseUrl" is managed by your organisation');
+    expect(err.details).toEqual({ key: 'cmTimeoutMs', keys: ['cmTimeoutMs'] });
+    expect(err.message).toContain('"cmTimeoutMs" is managed by your organisation');
     expect(store.saves).toEqual([]);
     expect(listener).not.toHaveBeenCalled();
     expect(service.view()).toEqual(before);
   });
 
-  it('refuses policy-only keys even without a policy', () => {
-    const service = createSettingsService({ policy: NO_POLICY, store: memoryStore() });
-    const err = thrown(() => service.update({ updateFeedUrl: 'https://updates.example/', trainingModeAllowed: true }));
-    expect(err.code).toBe('SETTING_LOCKED');
-    expect(err.details).toEqual({ key: 'trainingModeAllowed', keys: ['trainingModeAllowed', 'updateFeedUrl'] });
+  it('refuses machine-only keys with SETTING_MACHINE_ONLY, with or without a policy, and saves nothing', () => {
+    for (const p of [NO_POLICY, policy({ locale: 'fr' })]) {
+      const store = memoryStore();
+      const service = createSettingsService({ policy: p, store });
+      for (const patch of [
+        { cmBaseUrl: 'https://evil.example/' },
+        { allowedAuthDomains: ['*.evil.example'] },
+        { auditExportFolder: '\\\\evil.example\\share' },
+        { trainingModeAllowed: true },
+        { updateFeedUrl: 'https://updates.example/' },
+      ]) {
+        const err = thrown(() => service.update({ locale: 'en', ...patch }));
+        expect(err.code).toBe('SETTING_MACHINE_ONLY');
+        expect(err.details).toEqual({ key: Object.keys(patch)[0], keys: Object.keys(patch) });
+      }
+      expect(store.saves).toEqual([]);
+    }
+  });
+
+  it('says when the OS reported a policy change (applied at the next start), and tells listeners', () => {
+    const service = createSettingsService({ policy: policy({ cmTimeoutMs: 20_000 }, ['cmTimeoutMs']), store: memoryStore() });
+    const listener = vi.fn();
+    service.subscribe(listener);
+    const before = service.effective();
+    service.policyChanged();
+    expect(listener).toHaveBeenCalledExactlyOnceWith(expect.objectContaining({ policy: expect.objectContaining({ changedSinceStart: true }) }));
+    expect(service.view().policy.changedSinceStart).toBe(true);
+    expect(service.effective()).toEqual(before);
+  });
+
+  it('ignores (and reports) machine-only keys an older version saved for the operator', () => {
+    const service = createSettingsService({ policy: NO_POLICY, store: memoryStore({ locale: 'fr', cmBaseUrl: 'https://old.example/' }) });
+    expect(service.effective()).toMatchObject({ locale: 'fr', cmBaseUrl: '' });
+    expect(service.view().user.problems).toEqual(['cmBaseUrl: saved by the operator, now set only by machine policy; ignored']);
   });
 
   it('refuses training mode where the organisation forbids it', () => {
@@ -172,7 +200,7 @@ describe('settings service: update', () => {
 });
 
 describe('settings service: invalid policy (safe state)', () => {
-  const invalid: Policy = { status: 'invalid', source: SOURCE, problems: ['values.cmTimeoutMs: Invalid input'] };
+  const invalid: Policy = { status: 'invalid', source: SOURCE, channel: 'windows-registry', problems: ['cmTimeoutMs: Invalid input'] };
 
   it('runs on safe settings, every key managed, and shows the problems', () => {
     const service = createSettingsService({
@@ -190,7 +218,7 @@ describe('settings service: invalid policy (safe state)', () => {
     });
     const view = service.view();
     expect(SETTING_KEYS.every((key) => view.managed[key])).toBe(true);
-    expect(view.policy).toEqual({ source: SOURCE, status: 'invalid', problems: ['values.cmTimeoutMs: Invalid input'] });
+    expect(view.policy).toEqual({ source: SOURCE, status: 'invalid', problems: ['cmTimeoutMs: Invalid input'], channel: 'windows-registry', keys: [], changedSinceStart: false });
   });
 
   it('makes every setting read-only with POLICY_INVALID carrying the problems', () => {
@@ -198,7 +226,7 @@ describe('settings service: invalid policy (safe state)', () => {
     const service = createSettingsService({ policy: invalid, store });
     const err = thrown(() => service.update({ locale: 'fr' }));
     expect(err.code).toBe('POLICY_INVALID');
-    expect(err.details).toEqual({ source: SOURCE, problems: ['values.cmTimeoutMs: Invalid input'] });
+    expect(err.details).toEqual({ source: SOURCE, problems: ['cmTimeoutMs: Invalid input'] });
     expect(store.saves).toEqual([]);
   });
 });
@@ -229,13 +257,13 @@ describe('settings service: unusable saved settings', () => {
 
   it('keeps a file with wrong values aside, naming them', () => {
     const file = join(dir, 'settings.json');
-    writeFileSync(file, JSON.stringify({ locale: 'de', updateFeedUrl: 'https://evil.example/' }));
+    writeFileSync(file, JSON.stringify({ locale: 'de', colour: 'blue' }));
     const service = createSettingsService({ policy: NO_POLICY, store: createJsonFileSettingsStore({ file, now: () => at }) });
     expect(service.view().user).toEqual({
       status: 'reset',
       problems: [
         'locale: Invalid option: expected one of "en"|"fr"',
-        'updateFeedUrl: unknown key',
+        'colour: unknown key',
         `the file was kept aside as ${file}.invalid-20261123T104512Z; defaults apply`,
       ],
     });

@@ -16,7 +16,7 @@ import type { EnrollmentState } from '../../../src/shared/enrollment';
 import { StationError } from '../../../src/shared/errors';
 import type { OutboxOperation } from '../../../src/shared/outbox';
 import { type CmTransport, nodeFetchTransport } from '../../../src/main/cm';
-import { createConfSettingsStore, createSettingsService } from '../../../src/main/config';
+import { createConfSettingsStore, createSettingsService, NO_POLICY } from '../../../src/main/config';
 import { call } from '../../../src/main/dispatch';
 import { createMemoryLog } from '../../../src/main/log';
 import { withCmUrl } from '../../../src/main/runtime';
@@ -172,7 +172,7 @@ async function startRun(): Promise<{ run: Run; dataDir: string; log: ReturnType<
   const cm = gatedTransport();
   const partial = { seq: 0, reads: [] as Run['reads'], pcsc };
   const cards = makeCards(partial);
-  const settings = createSettingsService({ policy: { status: 'none', source: null }, store: createConfSettingsStore({ dataDir }) });
+  const settings = createSettingsService({ policy: NO_POLICY, store: createConfSettingsStore({ dataDir }) });
   const log = createMemoryLog();
   const station = await createStation({
     version: '0.0.0-model',

@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,5 +98,91 @@ describe('station host', () => {
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     ws.send('{not json');
     expect(await closed).toBe(1008);
+  });
+});
+
+/** A raw HTTP request with any Host header (fetch will not let us set one). */
+function statusWithHost(hostHeader: string, path = '/', upgrade = false): Promise<number> {
+  const port = Number(new URL(host.origin).port);
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { Host: hostHeader };
+    if (upgrade) Object.assign(headers, { Connection: 'Upgrade', Upgrade: 'websocket', Origin: host.origin, 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' });
+    const req = request({ host: '127.0.0.1', port, path, headers });
+    req.on('response', (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('upgrade', (res, socket) => {
+      socket.destroy();
+      resolve(res.statusCode ?? 101);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('host hardening', () => {
+  it('serves only requests addressed to 127.0.0.1:<port> (DNS rebinding)', async () => {
+    const port = new URL(host.origin).port;
+    expect(await statusWithHost(`127.0.0.1:${port}`)).toBe(200);
+    expect(await statusWithHost(`evil.example:${port}`)).toBe(421);
+    expect(await statusWithHost(`localhost:${port}`)).toBe(421);
+    expect(await statusWithHost('127.0.0.1')).toBe(421);
+    expect(await statusWithHost(`evil.example:${port}`, `/ws?token=${host.token}`, true)).toBe(421);
+    expect(await statusWithHost(`127.0.0.1:${port}`, `/ws?token=${host.token}`, true)).toBe(101);
+  });
+
+  it('a WebSocket client cannot set a machine-only key, nor retire a card (no such channel)', async () => {
+    const ws = await openClient();
+    const before = await new Promise<Record<string, unknown>>((resolve) => {
+      void nextMessage(ws).then(resolve);
+      ws.send(JSON.stringify({ id: 10, channel: 'settings.get', payload: {} }));
+    });
+    for (const [id, payload] of [
+      [11, { cmBaseUrl: 'https://attacker.example/' }],
+      [12, { allowedAuthDomains: ['*.attacker.example'] }],
+      [13, { auditExportFolder: '\\\\attacker.example\\loot' }],
+      [14, { trainingModeAllowed: true }],
+      [15, { locale: 'fr', cmBaseUrl: 'https://attacker.example/' }],
+    ] as const) {
+      ws.send(JSON.stringify({ id, channel: 'settings.update', payload }));
+      expect(await nextMessage(ws)).toMatchObject({ id, envelope: { ok: false, error: { code: 'SETTING_MACHINE_ONLY' } } });
+    }
+    ws.send(JSON.stringify({ id: 16, channel: 'settings.get', payload: {} }));
+    expect(((await nextMessage(ws)).envelope as { value: unknown }).value).toEqual((before.envelope as { value: unknown }).value);
+
+    ws.send(JSON.stringify({ id: 17, channel: 'enrollment.retire', payload: { requestId: '7d4c5a3e-0000-4000-8000-000000000001', smartcardUuid: '7d4c5a3e-0000-4000-8000-000000000002' } }));
+    expect(await nextMessage(ws)).toMatchObject({ id: 17, envelope: { ok: false, error: { code: 'UNKNOWN_CHANNEL' } } });
+    expect(await test.station.handlers['outbox.list']({})).toEqual([]);
+    ws.close();
+  });
+
+  it('caps WebSockets and requests in flight on one socket', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'renderer-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html>');
+    const small = await startHost({ station: test.station, rendererDir: dir, limits: { sockets: 1, inFlight: 2 } });
+    try {
+      const url = `${small.origin.replace('http', 'ws')}/ws?token=${small.token}`;
+      const first = new WebSocket(url, { origin: small.origin });
+      await new Promise((resolve, reject) => first.once('open', resolve).once('error', reject));
+      expect(await upgradeStatus(url, small.origin)).toBe(503);
+
+      const replies: Array<Record<string, unknown>> = [];
+      const all = new Promise<void>((resolve) => {
+        first.on('message', (data) => {
+          const m = JSON.parse(data.toString()) as Record<string, unknown>;
+          if (m.type === 'reply') replies.push(m);
+          if (replies.length === 6) resolve();
+        });
+      });
+      // CM look-ups over real HTTP: none can finish before all six have arrived.
+      for (let id = 1; id <= 6; id++) first.send(JSON.stringify({ id, channel: 'requests.search', payload: { query: '' } }));
+      await all;
+      const busy = replies.filter((r) => (r.envelope as { error?: { code: string } }).error?.code === 'HOST_BUSY');
+      expect(busy.map((r) => r.id).sort()).toEqual([3, 4, 5, 6]);
+      first.close();
+    } finally {
+      await small.close();
+    }
   });
 });

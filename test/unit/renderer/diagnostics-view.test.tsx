@@ -101,3 +101,23 @@ describe('diagnostics view', () => {
     expect(within(alert).getByText('UNKNOWN_CHANNEL')).toBeTruthy();
   });
 });
+
+describe('diagnostics view: audit trail', () => {
+  it('shows an intact chain, and a gap with the exact problems', async () => {
+    const gap = 'the hash chain breaks at record 3 (entry 0000): the record was edited after it was written';
+    let trail: DiagnosticsReport['auditTrail'] = { status: 'ok', records: 42, head: 'a'.repeat(64), problems: [] };
+    await renderStation({
+      'station.snapshot': () => snapshot(),
+      'outbox.list': () => [],
+      'diagnostics.run': (): DiagnosticsReport => ({ service: 'up', readers: [], auditTrail: trail }),
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Diagnostics' }));
+    await settle();
+    expect(screen.getByText('Intact (42 records)')).toBeTruthy();
+    trail = { status: 'gap', records: 5, head: 'b'.repeat(64), problems: [gap] };
+    fireEvent.click(screen.getByRole('button', { name: 'Run diagnostics again' }));
+    await settle();
+    expect(screen.getByText(/^Gap found: records were changed, removed or re-ordered/)).toBeTruthy();
+    expect(within(screen.getByRole('alert')).getByText(gap)).toBeTruthy();
+  });
+});

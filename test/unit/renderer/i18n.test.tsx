@@ -77,7 +77,7 @@ describe('translations', () => {
             settings: settingsView({
               values: { ...settingsView().values, locale },
               managed: managedKeys('cmBaseUrl', 'trainingModeAllowed', 'updateFeedUrl'),
-              policy: { source: 'policy.json', status: 'invalid', problems: ['bad'] },
+              policy: { source: 'policy.json', status: 'invalid', problems: ['bad'], channel: 'linux-etc', keys: [], changedSinceStart: false },
             }),
           }),
         'outbox.list': () => [operation(), operation({ id: '2e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b', state: 'pending' })],

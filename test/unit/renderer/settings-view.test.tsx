@@ -39,7 +39,12 @@ describe('settings view', () => {
   });
 
   it('shows every setting; managed ones are read-only and say so', async () => {
-    await openSettings(settingsView({ managed: managedKeys('cmBaseUrl', 'trainingModeAllowed', 'updateFeedUrl') }));
+    await openSettings(
+      settingsView({
+        managed: managedKeys('cmBaseUrl', 'trainingModeAllowed', 'updateFeedUrl'),
+        policy: { source: 'HKLM\\SOFTWARE\\Policies\\EnrollmentStation', status: 'ok', problems: [], channel: 'windows-registry', keys: ['cmBaseUrl'], changedSinceStart: false },
+      }),
+    );
     expect(document.activeElement).toBe(screen.getByRole('heading', { level: 2, name: 'Settings' }));
     const url = screen.getByRole('textbox', { name: 'CM REST API address' }) as HTMLInputElement;
     expect(url.value).toBe('https://cm.contoso.com/CertificateManagement/api/v1.0/');
@@ -55,7 +60,30 @@ describe('settings view', () => {
     expect(timeout.value).toBe('15000');
     expect((screen.getByRole('textbox', { name: 'Readers to hide (patterns)' }) as HTMLTextAreaElement).value).toBe('*Windows Hello*');
     expect((screen.getByRole('combobox', { name: 'Language' }) as HTMLSelectElement).value).toBe('en');
-    expect(screen.getAllByText('Managed by your organization')).toHaveLength(3);
+    expect(screen.getAllByText(/^Managed by your organization/)).toHaveLength(3);
+    // Machine-only keys say where their value comes from: the policy, or the built-in default.
+    expect(description(url)).toMatch('Set by your organization’s machine policy.');
+    expect(description(screen.getByRole('checkbox', { name: 'Training mode allowed' }))).toMatch('it does not, so the built-in default applies');
+    expect(screen.getByText('Machine policy: HKLM\\SOFTWARE\\Policies\\EnrollmentStation')).toBeTruthy();
+  });
+
+  it('without any policy, says the station stays in training and how IT configures it', async () => {
+    await openSettings(settingsView());
+    expect(screen.getByText(/No machine policy from your organization: this station stays in training mode/).textContent).toMatch(
+      /Group Policy or Intune .* configuration profile on macOS.* \/etc\/enrollment-station\/policy\.json/,
+    );
+  });
+
+  it('says when IT changed the machine policy since the station started', async () => {
+    await openSettings(settingsView({ policy: { source: 'HKLM', status: 'ok', problems: [], channel: 'windows-registry', keys: [], changedSinceStart: true } }));
+    expect(screen.getByRole('alert').textContent).toBe('Your organization changed the machine policy. Restart the station to apply it.');
+  });
+
+  it('labels a development policy as such', async () => {
+    await openSettings(
+      settingsView({ policy: { source: '/tmp/p.json (development policy)', status: 'ok', problems: [], channel: 'development', keys: [], changedSinceStart: false } }),
+    );
+    expect(screen.getByRole('alert').textContent).toMatch(/^Development policy: \/tmp\/p\.json \(development policy\)\. It is not your organization’s/);
   });
 
   it('sends only what changed, typed, and shows SETTING_LOCKED next to the form', async () => {
@@ -136,15 +164,18 @@ describe('settings view', () => {
           source: '/etc/enrollment-station/policy.json',
           status: 'invalid',
           problems: ['locked: "cmBaseUrl" is locked but has no value', 'cmTimeoutMs: must be at most 120000'],
+          channel: 'linux-etc',
+          keys: [],
+          changedSinceStart: false,
         },
       }),
     );
     const alert = screen.getByRole('alert');
-    expect(within(alert).getByText(/policy file from your organization is invalid/)).toBeTruthy();
+    expect(within(alert).getByText(/machine policy from your organization is invalid or was refused/)).toBeTruthy();
     expect(within(alert).getByText('locked: "cmBaseUrl" is locked but has no value')).toBeTruthy();
     expect(within(alert).getByText('cmTimeoutMs: must be at most 120000')).toBeTruthy();
-    expect(within(alert).getByText('Policy file: /etc/enrollment-station/policy.json')).toBeTruthy();
-    expect(screen.getAllByText('Managed by your organization')).toHaveLength(11);
+    expect(within(alert).getByText('Machine policy: /etc/enrollment-station/policy.json')).toBeTruthy();
+    expect(screen.getAllByText(/^Managed by your organization/)).toHaveLength(11);
   });
 
   it('follows settings.changed, including the locale', async () => {

@@ -90,7 +90,7 @@ describe('store', () => {
     station.fire('outbox.changed', [operation()]);
     expect(useStation.getState().outbox.map((op) => op.id)).toEqual([operation().id]);
 
-    const changed = settingsView({ policy: { source: 'policy.json', status: 'ok', problems: [] } });
+    const changed = settingsView({ policy: { source: 'policy.json', status: 'ok', problems: [], channel: 'linux-etc', keys: [], changedSinceStart: false } });
     station.fire('settings.changed', changed);
     expect(useStation.getState().settings).toEqual(changed);
   });

@@ -1,9 +1,10 @@
+import type * as NodeFs from 'node:fs';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { encodeFrame } from '../../../src/main/journal/frame';
 import { NO_AUTH_SERVER } from '../../../src/main/electron/auth-allowlist';
 import { contentSecurityPolicy } from '../../../src/main/shell-policy';
@@ -77,12 +78,46 @@ afterAll(async () => {
  * Runs the compiled main.cjs against a stand-in, with `argv` as the process arguments it sees
  * (Electron: the executable, then the app's own arguments).
  */
+/**
+ * The machine policy the compiled main finds through the OS channel on this platform (Linux:
+ * root-owned /etc/enrollment-station/policy.json), or null for none. The test never writes /etc:
+ * the bundle's `node:fs` is this process's, with those two paths answered as a root-owned folder
+ * and file would answer.
+ */
+let machinePolicy: Record<string, unknown> | null = null;
+const POLICY_FILE = '/etc/enrollment-station/policy.json';
+
+function fsWithMachinePolicy(): unknown {
+  const realFs = nodeRequire('node:fs') as typeof NodeFs;
+  const rootOwned = (dir: boolean) => ({
+    uid: 0,
+    mode: dir ? 0o40755 : 0o100644,
+    isFile: () => !dir,
+    isDirectory: () => dir,
+    isSymbolicLink: () => false,
+  });
+  return new Proxy(realFs, {
+    get(target, prop, receiver) {
+      if (machinePolicy !== null && prop === 'lstatSync') {
+        return (path: string, ...rest: unknown[]) =>
+          path === POLICY_FILE ? rootOwned(false) : path === dirname(POLICY_FILE) ? rootOwned(true) : (target.lstatSync as (...a: unknown[]) => unknown)(path, ...rest);
+      }
+      if (machinePolicy !== null && prop === 'readFileSync') {
+        return (path: string, ...rest: unknown[]) =>
+          path === POLICY_FILE ? Buffer.from(JSON.stringify(machinePolicy)) : (target.readFileSync as (...a: unknown[]) => unknown)(path, ...rest);
+      }
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
+}
+
 function loadMain(stand: MainStandIn, argv: string[] = [process.execPath]): void {
   const saved = process.argv;
   process.argv = argv;
   try {
     runCommonJs(join(outDir, 'main', 'main.cjs'), (id) => {
       if (id === 'electron') return stand.electron;
+      if (id === 'node:fs' || id === 'fs') return fsWithMachinePolicy();
       if (isBuiltin(id)) return nodeRequire(id);
       throw new Error(`compiled main required ${id}, which is not bundled`);
     });
@@ -410,10 +445,14 @@ describe('integrated sign-in scope (compiled main.cjs, real mode)', () => {
   const ALLOW = 'session.allowNTLMCredentialsForDomains';
   const firstFetch = (calls: string[]) => calls.findIndex((c) => c.startsWith('net.fetch '));
 
-  function standInWith(userData: string, values: Record<string, unknown>) {
+  afterEach(() => {
+    machinePolicy = null;
+  });
+
+  /** A desktop whose machine policy (the only source of these keys) names a real CM. */
+  function standInWith(userData: string, policy: Record<string, unknown>) {
     mkdirSync(userData, { recursive: true });
-    // electron-store's file (settings-store.ts): what the operator saved, here a real CM address.
-    writeFileSync(join(userData, 'settings.json'), JSON.stringify({ values }));
+    machinePolicy = policy;
     return createMainStandIn({ appPath, userData, documents: work });
   }
   async function started(stand: MainStandIn) {
@@ -431,8 +470,23 @@ describe('integrated sign-in scope (compiled main.cjs, real mode)', () => {
     stand.record.appListeners.emit('before-quit', { preventDefault: () => {} });
     await vi.waitFor(() => expect(stand.record.calls).toContain('app.quit'), { timeout: 10_000 });
   }
+  /** `--cli retire` on the same desktop: CM is unreachable (the stand-in has no network), so it stays queued. */
+  async function queueRetire(userData: string) {
+    const stand = createMainStandIn({ appPath, userData, documents: work });
+    const out = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      loadMain(stand, [process.execPath, '--cli', 'retire', '--request', REQUEST, '--smartcard', SMARTCARD, '--json']);
+      stand.ready();
+      await vi.waitFor(() => expect(stand.record.calls.some((c) => c.startsWith('app.exit'))).toBe(true), { timeout: 20_000, interval: 20 });
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+    expect(stand.record.calls).toContain('app.exit 4');
+  }
 
-  it('empty allowedAuthDomains means exactly the CM host, set before any CM call, and follows settings changes', async () => {
+  it('empty allowedAuthDomains means exactly the CM host, set before any CM call; the operator cannot change it', async () => {
     const userData = join(work, 'real-userData');
     const first = standInWith(userData, { cmBaseUrl: CM_URL, allowedAuthDomains: [] });
     // What the station had created when the list was first set: nothing, i.e. no audit log and
@@ -447,29 +501,35 @@ describe('integrated sign-in scope (compiled main.cjs, real mode)', () => {
     const invoke = await started(first);
     // The host alone: lower-case, no port, no wildcard.
     expect(first.record.ntlmDomains).toEqual(['cm.contoso.com']);
-    expect(seenAtFirstScope).toEqual([['settings.json']]);
+    expect(seenAtFirstScope).toEqual([[]]);
 
-    // A retire: queued, sent through net.fetch (the stand-in has no network: it stays pending).
-    await expect(invoke('enrollment.retire', { requestId: REQUEST, smartcardUuid: SMARTCARD })).resolves.toMatchObject({ ok: true });
+    // A search goes to CM through net.fetch (the stand-in has no network: the cached list answers).
+    await expect(invoke('requests.search', { query: '' })).resolves.toMatchObject({ ok: true });
     await vi.waitFor(() => expect(first.record.netFetches.length).toBeGreaterThan(0), { timeout: 10_000 });
     expect(first.record.netFetches[0]).toMatch(/^https:\/\/cm\.contoso\.com:8443\/CertificateManagement\/api\/v1\.0\//);
     expect(first.record.calls.indexOf(`${ALLOW} cm.contoso.com`)).toBeLessThan(firstFetch(first.record.calls));
 
-    // A change of the allow-list takes effect at once, exactly as given; emptying it is the CM host again.
-    await expect(invoke('settings.update', { allowedAuthDomains: ['cm.contoso.com', '*.corp.contoso.com'] })).resolves.toMatchObject({ ok: true });
-    await expect(invoke('settings.update', { allowedAuthDomains: [] })).resolves.toMatchObject({ ok: true });
-    expect(first.record.ntlmDomains).toEqual(['cm.contoso.com', 'cm.contoso.com,*.corp.contoso.com', 'cm.contoso.com']);
-    expect(first.record.ntlmDomains).not.toContain('');
+    // The renderer cannot widen who gets credentials: the key is machine policy's alone.
+    await expect(invoke('settings.update', { allowedAuthDomains: ['*.contoso.com'] })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'SETTING_MACHINE_ONLY' },
+    });
+    expect(first.record.ntlmDomains).toEqual(['cm.contoso.com']);
     await quit(first);
+  }, 60_000);
 
-    // Next start: the pending retire replays as soon as the outbox starts. The allow-list must be
-    // in place before that first call (it was once set only after the runtime had started).
-    const second = standInWith(userData, { cmBaseUrl: CM_URL, allowedAuthDomains: [] });
+  it('a queued operation replays at the next start only after the list (as the changed policy says) is set', async () => {
+    const userData = join(work, 'replay-userData');
+    standInWith(userData, { cmBaseUrl: CM_URL, allowedAuthDomains: [] });
+    await queueRetire(userData);
+    // IT changed the policy meanwhile; it applies from this start on.
+    const second = standInWith(userData, { cmBaseUrl: CM_URL, allowedAuthDomains: ['cm.contoso.com', '*.corp.contoso.com'] });
     await started(second);
     await vi.waitFor(() => expect(second.record.netFetches.length).toBeGreaterThan(0), { timeout: 15_000 });
-    const allowAt = second.record.calls.indexOf(`${ALLOW} cm.contoso.com`);
+    const allowAt = second.record.calls.indexOf(`${ALLOW} cm.contoso.com,*.corp.contoso.com`);
     expect(allowAt).toBeGreaterThanOrEqual(0);
     expect(allowAt).toBeLessThan(firstFetch(second.record.calls));
+    expect(second.record.ntlmDomains).not.toContain('');
     await quit(second);
   }, 60_000);
 
@@ -477,7 +537,7 @@ describe('integrated sign-in scope (compiled main.cjs, real mode)', () => {
     const stand = standInWith(join(work, 'listed-userData'), { cmBaseUrl: CM_URL, allowedAuthDomains: ['cm.contoso.com', '*.contoso.com'] });
     const invoke = await started(stand);
     expect(stand.record.ntlmDomains).toEqual(['cm.contoso.com,*.contoso.com']);
-    await invoke('enrollment.retire', { requestId: REQUEST, smartcardUuid: SMARTCARD });
+    await invoke('requests.search', { query: '' });
     await vi.waitFor(() => expect(stand.record.netFetches.length).toBeGreaterThan(0), { timeout: 10_000 });
     expect(stand.record.calls.indexOf(`${ALLOW} cm.contoso.com,*.contoso.com`)).toBeLessThan(firstFetch(stand.record.calls));
     await quit(stand);

@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/dispatch';
-import { createJsonFileSettingsStore, parsePolicy } from '../../../src/main/config';
+import { createJsonFileSettingsStore, parseJsonPolicy } from '../../../src/main/config';
 import { chooseMode, startStationRuntime, type StationRuntime } from '../../../src/main/runtime';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
 import { nextEvent } from '../../support/station-events';
@@ -29,7 +29,7 @@ beforeAll(async () => {
     actor: 'trainee',
     dataDir,
     defaultExportDir: join(dataDir, 'exports'),
-    policy: { status: 'none', source: null },
+    policy: { status: 'none', source: null, channel: null },
     settingsStore: createJsonFileSettingsStore({ file: join(dataDir, 'settings.json') }),
     // What the real transport would reach; training must not use it.
     cmTransport: (url, init) => fetch(url.replace(/^https?:\/\/[^/]+\//, realUrl.replace(/CertificateManagement.*$/, '')), init),
@@ -49,7 +49,7 @@ describe('training mode', () => {
     expect(chooseMode({ ...DEFAULT_SETTINGS, cmBaseUrl: 'https://cm.contoso.com/' })).toBe('real');
     expect(chooseMode({ ...DEFAULT_SETTINGS, cmBaseUrl: 'https://cm.contoso.com/', trainingMode: true })).toBe('training');
     expect(chooseMode({ ...DEFAULT_SETTINGS, trainingModeAllowed: false })).toBe('real');
-    const policy = parsePolicy(Buffer.from(JSON.stringify({ values: { trainingModeAllowed: false }, locked: ['trainingModeAllowed'] })), 'p');
+    const policy = parseJsonPolicy(Buffer.from(JSON.stringify({ trainingModeAllowed: false })), 'p', 'linux-etc');
     expect(policy.status).toBe('ok');
   });
 
@@ -89,7 +89,7 @@ describe('training mode', () => {
       actor: 'op',
       dataDir: dir,
       defaultExportDir: dir,
-      policy: { status: 'none', source: null },
+      policy: { status: 'none', source: null, channel: null },
       settingsStore: createJsonFileSettingsStore({ file: join(dir, 'settings.json') }),
       cmTransport: fetch,
       realPcsc: () => ({ binding: { establish: () => { throw new Error('no pcsc here'); } }, probe: { isUp: async () => false, watch: () => () => undefined } }),
@@ -110,5 +110,40 @@ describe('a CM URL chosen by the runtime (training simulator, --cm-url)', () => 
     const reply = await call(h, 'settings.update', { locale: 'fr' });
     expect(reply.managed.cmBaseUrl).toBe(true);
     expect((await changed).managed.cmBaseUrl).toBe(true);
+  });
+});
+
+describe('settings changed in training', () => {
+  it('stay in training: the real settings never see them, except leaving training itself', async () => {
+    const h = runtime.station.handlers;
+    await call(h, 'settings.update', { readerExclude: ['*Practice*'], locale: 'fr' });
+    const realFile = join(dataDir, 'settings.json');
+    const real = existsSync(realFile) ? (JSON.parse(readFileSync(realFile, 'utf8')) as Record<string, unknown>) : {};
+    expect(real['readerExclude']).toBeUndefined();
+    expect(real['locale']).toBeUndefined();
+    const kept = JSON.parse(readFileSync(join(dataDir, 'training', 'settings.json'), 'utf8')) as Record<string, unknown>;
+    expect(kept).toMatchObject({ readerExclude: ['*Practice*'], locale: 'fr' });
+
+    // Leaving training is the one thing that must reach the real store (it decides the next start).
+    await call(h, 'settings.update', { trainingMode: true });
+    expect(JSON.parse(readFileSync(realFile, 'utf8'))).toEqual({ trainingMode: true });
+    await call(h, 'settings.update', { trainingMode: false });
+    expect(JSON.parse(readFileSync(realFile, 'utf8'))).toEqual({ trainingMode: false });
+    expect(JSON.parse(readFileSync(join(dataDir, 'training', 'settings.json'), 'utf8'))).not.toHaveProperty('trainingMode');
+  });
+
+  it('a machine-only key cannot be set from training either', async () => {
+    await expect(call(runtime.station.handlers, 'settings.update', { cmBaseUrl: 'https://evil.example/' })).rejects.toMatchObject({
+      code: 'SETTING_MACHINE_ONLY',
+    });
+  });
+});
+
+describe('a machine policy change reported by the OS', () => {
+  it('reaches the settings view of the station that runs (restart to apply)', async () => {
+    const changed = nextEvent(runtime.station, 'settings.changed', (view) => view.policy.changedSinceStart);
+    runtime.policyChanged();
+    expect((await changed).policy.changedSinceStart).toBe(true);
+    expect((await call(runtime.station.handlers, 'settings.get', {})).policy.changedSinceStart).toBe(true);
   });
 });

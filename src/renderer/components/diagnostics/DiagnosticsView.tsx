@@ -39,7 +39,25 @@ export function DiagnosticsView() {
               <span aria-hidden="true">{report.service === 'up' ? '● ' : '▲ '}</span>
               {report.service === 'up' ? t('diagnostics.serviceUp') : t('diagnostics.serviceDown')}
             </dd>
+            {report.auditTrail && (
+              <>
+                <dt>{t('machinePolicy.auditTrail')}</dt>
+                <dd className={report.auditTrail.status === 'ok' ? 'ok' : 'warning'}>
+                  <span aria-hidden="true">{report.auditTrail.status === 'ok' ? '● ' : '▲ '}</span>
+                  {report.auditTrail.status === 'ok'
+                    ? t('machinePolicy.auditIntact', { count: report.auditTrail.records })
+                    : t('machinePolicy.auditGap')}
+                </dd>
+              </>
+            )}
           </dl>
+          {report.auditTrail && report.auditTrail.problems.length > 0 && (
+            <ul className="audit-problems" role="alert">
+              {report.auditTrail.problems.map((problem) => (
+                <li key={problem}>{problem}</li>
+              ))}
+            </ul>
+          )}
           {report.readers.length === 0 ? (
             <p>{t('diagnostics.noReaders')}</p>
           ) : (

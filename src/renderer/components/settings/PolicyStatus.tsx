@@ -1,7 +1,11 @@
 import { useTranslation } from 'react-i18next';
 import type { SettingsView } from '../../../shared/settings';
 
-/** An invalid policy locks everything: say so first, with the exact problems IT needs to fix. */
+/**
+ * Where the machine policy came from. An invalid or refused one locks everything: say so first,
+ * with the exact problems IT needs to fix. A development policy (--policy FILE) says it is one; no
+ * policy at all says how IT configures the station.
+ */
 export function PolicyStatus({ settings }: { settings: SettingsView }) {
   const { t } = useTranslation();
   const { policy, user } = settings;
@@ -18,7 +22,20 @@ export function PolicyStatus({ settings }: { settings: SettingsView }) {
           </ul>
         </div>
       )}
-      {policy.status === 'ok' && policy.source && <p className="note">{t('settings.policySource', { source: policy.source })}</p>}
+      {policy.changedSinceStart && (
+        <div className="alert policy-changed" role="alert">
+          <p>{t('machinePolicy.changed')}</p>
+        </div>
+      )}
+      {policy.channel === 'development' && policy.source && (
+        <div className="alert development-policy" role="alert">
+          <p>{t('machinePolicy.development', { source: policy.source })}</p>
+        </div>
+      )}
+      {policy.status === 'ok' && policy.source && policy.channel !== 'development' && (
+        <p className="note">{t('settings.policySource', { source: policy.source })}</p>
+      )}
+      {policy.status === 'none' && <p className="note no-policy">{t('machinePolicy.noPolicy')}</p>}
       {user.status === 'reset' && (
         <div className="alert" role="alert">
           <p className="alert-context">{t('settings.userReset')}</p>

@@ -8,6 +8,8 @@ interface Props {
   idPrefix: string;
   value: string | boolean;
   managed: boolean;
+  /** For a machine-only key: whether the machine policy sets it (else the built-in default applies). */
+  machineSource?: 'policy' | 'default' | null;
   /** What is wrong with this field, shown under it (and aria-invalid); null when nothing is. */
   error: string | null;
   onChange(value: string | boolean): void;
@@ -23,7 +25,7 @@ const APPLIED_AT_RESTART: ReadonlySet<string> = new Set([
 ]);
 
 /** One setting: its label, its value, and "Managed by your organization" when IT decides it. */
-export function SettingField({ name, idPrefix, value, managed, error, onChange }: Props) {
+export function SettingField({ name, idPrefix, value, managed, machineSource = null, error, onChange }: Props) {
   const { t } = useTranslation();
   const id = `${idPrefix}-${name}`;
   const kind = FIELD_KINDS[name];
@@ -101,6 +103,7 @@ export function SettingField({ name, idPrefix, value, managed, error, onChange }
       {managed && (
         <p id={`${id}-managed`} className="managed-note">
           {t('settings.managed')}
+          {machineSource && ` — ${t(machineSource === 'policy' ? 'machinePolicy.setByPolicy' : 'machinePolicy.notSetByPolicy')}`}
         </p>
       )}
       {error && (

@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ErrorPayload } from '../../../shared/errors';
-import { SETTING_KEYS, type SettingKey, type SettingsView } from '../../../shared/settings';
+import { isMachineOnlyKey, SETTING_KEYS, type SettingKey, type SettingsView } from '../../../shared/settings';
 import { errorSummary } from '../../format';
 import { applySettings, useClient } from '../../store';
 import { useAction } from '../../use-action';
@@ -11,7 +11,7 @@ import { PolicyStatus } from './PolicyStatus';
 import { SettingField } from './SettingField';
 
 function failureKey(error: ErrorPayload): 'settings.locked' | 'settings.invalid' | 'settings.failed' {
-  if (error.code === 'SETTING_LOCKED') return 'settings.locked';
+  if (error.code === 'SETTING_LOCKED' || error.code === 'SETTING_MACHINE_ONLY') return 'settings.locked';
   if (error.code === 'SETTINGS_INVALID') return 'settings.invalid';
   return 'settings.failed';
 }
@@ -84,6 +84,7 @@ export function SettingsForm({ settings }: { settings: SettingsView }) {
             idPrefix={id}
             value={draft[key]}
             managed={settings.managed[key] === true}
+            machineSource={isMachineOnlyKey(key) ? (settings.policy.keys.includes(key) ? 'policy' : 'default') : null}
             error={
               invalid.includes(key)
                 ? t('settings.numberInvalid', { field: t(`settings.fields.${key}`) })

@@ -23,7 +23,7 @@ export function settingsView(overrides: Partial<SettingsView> = {}): SettingsVie
   return {
     values: { ...DEFAULT_SETTINGS, cmBaseUrl: 'https://cm.contoso.com/CertificateManagement/api/v1.0/' },
     managed: managedKeys('trainingModeAllowed', 'updateFeedUrl'),
-    policy: { source: null, status: 'none', problems: [] },
+    policy: { source: null, status: 'none', problems: [], channel: null, keys: [], changedSinceStart: false },
     user: { status: 'ok', problems: [] },
     ...overrides,
   };

@@ -1,0 +1,39 @@
+import { readDevelopmentPolicy } from './channels/development-file';
+import { readLinuxPolicy } from './channels/linux-etc';
+import { readMacPolicy } from './channels/macos-managed-prefs';
+import { readWindowsPolicy, watchWindowsRegistry } from './channels/windows-registry';
+import type { Policy } from './policy';
+
+export interface MachinePolicyOptions {
+  platform: NodeJS.Platform;
+  /** `--policy FILE` (Node host and CLI only): replaces the OS channel, labelled development policy. */
+  developmentFile?: string | undefined;
+  /** Told when the OS reports a policy change (Windows); the station applies policy at start. */
+  onChange?: (policy: Policy) => void;
+}
+
+export interface MachinePolicy {
+  policy: Policy;
+  dispose(): void;
+}
+
+/**
+ * The machine policy through the OS's own channel: the registry on Windows, managed preferences on
+ * macOS, root-owned /etc on Linux and other POSIX systems. No environment variable and no
+ * user-writable path is consulted.
+ */
+export async function readMachinePolicy(options: MachinePolicyOptions): Promise<MachinePolicy> {
+  if (options.developmentFile !== undefined) return { policy: readDevelopmentPolicy(options.developmentFile), dispose: () => undefined };
+  switch (options.platform) {
+    case 'win32': {
+      const watch = await watchWindowsRegistry((registry) => options.onChange?.(readWindowsPolicy(registry)));
+      return { policy: readWindowsPolicy(watch.initial), dispose: watch.dispose };
+    }
+    case 'darwin':
+      return { policy: readMacPolicy(), dispose: () => undefined };
+    default:
+      return { policy: readLinuxPolicy(), dispose: () => undefined };
+  }
+}
+
+
