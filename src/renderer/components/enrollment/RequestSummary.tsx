@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { CmRequest } from '../../../shared/cm';
-import { targetUserLabel, templateLabel } from '../../format';
+import { templateLabel } from '../../format';
+import { PersonName } from '../PersonName';
 import { CopyButton } from '../CopyButton';
 
 /** The chosen request, as the operator checks it against the person at the desk. */
@@ -18,7 +19,9 @@ export function RequestSummary({ request }: { request: CmRequest }) {
       <dt>{t('request.status')}</dt>
       <dd>{request.status}</dd>
       <dt>{t('request.user')}</dt>
-      <dd>{targetUserLabel(request) ?? t('request.unknownUser')}</dd>
+      <dd>
+        <PersonName guid={request.targetUserUuid} knownName={request.targetUserDisplayName} />
+      </dd>
       <dt>{t('request.template')}</dt>
       <dd>{templateLabel(request) ?? t('common.none')}</dd>
     </dl>

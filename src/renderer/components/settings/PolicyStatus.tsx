@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { SettingsView } from '../../../shared/settings';
+import { problemText } from '../../wording';
 
 /** An invalid policy locks everything: say so first, with the exact problems IT needs to fix. */
 export function PolicyStatus({ settings }: { settings: SettingsView }) {
@@ -13,7 +14,7 @@ export function PolicyStatus({ settings }: { settings: SettingsView }) {
           {policy.source && <p>{t('settings.policySource', { source: policy.source })}</p>}
           <ul>
             {policy.problems.map((problem) => (
-              <li key={problem}>{problem}</li>
+              <li key={problem}>{problemText(t, problem)}</li>
             ))}
           </ul>
         </div>
@@ -24,7 +25,7 @@ export function PolicyStatus({ settings }: { settings: SettingsView }) {
           <p className="alert-context">{t('settings.userReset')}</p>
           <ul>
             {user.problems.map((problem) => (
-              <li key={problem}>{problem}</li>
+              <li key={problem}>{problemText(t, problem)}</li>
             ))}
           </ul>
         </div>
