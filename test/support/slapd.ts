@@ -54,7 +54,8 @@ function freePort(): Promise<number> {
 
 /** LDIF line `attr: value`, base64 (`attr:: …`) whenever the value is not safe ASCII (RFC 2849). */
 function ldifLine(attr: string, value: string): string {
-  const safe = /^[\x01-\x09\x0b\x0c\x0e-\x1f\x21-\x39\x3b\x3d-\x7f][\x01-\x09\x0b\x0c\x0e-\x7f]*$/.test(value) && !value.endsWith(' ');
+  // SAFE-STRING: printable ASCII, not starting with space, colon or "<", not ending with a space.
+  const safe = /^[!-9;=-~][ -~]*$/.test(value) && !value.endsWith(' ');
   return safe ? `${attr}: ${value}` : `${attr}:: ${Buffer.from(value, 'utf8').toString('base64')}`;
 }
 
@@ -148,7 +149,7 @@ export async function startSlapd(users: readonly SeedUser[]): Promise<Slapd> {
     await waitForPort(port, child, 10_000);
   } catch (err) {
     child.kill('SIGKILL');
-    throw new Error(`${err instanceof Error ? err.message : String(err)}\n${stderr}`);
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\n${stderr}`, { cause: err });
   }
   return {
     url,

@@ -4,11 +4,11 @@
  * text such as `O'Brien (contractor)*` is matched literally and can never change the filter.
  */
 
-const SPECIAL = /[*()\\\u0000]/g;
+const SPECIAL: ReadonlySet<string> = new Set(['*', '(', ')', '\\', String.fromCharCode(0)]);
 
 /** RFC 4515 assertion-value escaping of a UTF-8 string (non-ASCII stays as UTF-8, as allowed). */
 export function escapeFilterValue(value: string): string {
-  return value.replace(SPECIAL, (ch) => `\\${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return Array.from(value, (ch) => (SPECIAL.has(ch) ? `\\${ch.charCodeAt(0).toString(16).padStart(2, '0')}` : ch)).join('');
 }
 
 /** Every byte escaped: how a binary attribute value (objectGUID) is written in a filter. */

@@ -51,6 +51,8 @@ describe('settings service: merging', () => {
     expect(Object.entries(view.managed).filter(([, managed]) => managed).map(([key]) => key)).toEqual([
       'trainingModeAllowed',
       'updateFeedUrl',
+      // The directory (issue 13): machine policy only.
+      ...SETTING_KEYS.filter((key) => key.startsWith('directory')),
     ]);
   });
 

@@ -85,6 +85,7 @@ describe('audit view', () => {
     await settle();
     const alert = screen.getByRole('alert');
     expect(within(alert).getByText('The export did not go through.')).toBeTruthy();
-    expect(within(alert).getByText('The export folder is not set in Settings.')).toBeTruthy();
+    // The code worded in the operator's language; the station's English stays in its log.
+    expect(within(alert).getByText('The station could not write to its data folder.')).toBeTruthy();
   });
 });

@@ -1,0 +1,122 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import i18next, { type TFunction } from 'i18next';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createSettingsService } from '../../../src/main/config';
+import { parsePolicy, readPolicy } from '../../../src/main/config/policy';
+import { createConnectivity } from '../../../src/main/connectivity';
+import { en } from '../../../src/renderer/i18n/en';
+import { fr } from '../../../src/renderer/i18n/fr';
+import { connectionReasonText, errorText, problemKey, problemText } from '../../../src/renderer/wording';
+import { DIRECTORY_FAILURES } from '../../../src/shared/directory';
+import { ERROR_CODES } from '../../../src/shared/errors';
+import { DEFAULT_SETTINGS, SETTING_KEYS, type SettingKey } from '../../../src/shared/settings';
+
+/**
+ * Everything the main process reports in words must be worded by the renderer in both locales:
+ * every error code (read from src/shared/errors.ts, so a code added anywhere fails here until it is
+ * translated), every connection and directory reason, and every problem the settings schema, the
+ * policy reader and zod can produce for any setting.
+ */
+
+const translators: Record<'en' | 'fr', TFunction> = {} as never;
+
+beforeAll(async () => {
+  for (const lng of ['en', 'fr'] as const) {
+    const instance = i18next.createInstance();
+    await instance.init({ lng, resources: { [lng]: { translation: lng === 'en' ? en : fr } }, interpolation: { escapeValue: false } });
+    translators[lng] = instance.t;
+  }
+});
+
+const messages = { en: en.errors.message as Record<string, string>, fr: fr.errors.message as Record<string, string> };
+
+describe('translation coverage', () => {
+  it.each(ERROR_CODES.map((code) => [code]))('error code %s is worded in English and French', (code) => {
+    expect(messages.en[code], `en.errors.message.${code}`).toMatch(/\S/);
+    expect(messages.fr[code], `fr.errors.message.${code}`).toMatch(/\S/);
+    expect(messages.fr[code], `fr.errors.message.${code} is a copy of the English`).not.toBe(messages.en[code]);
+    expect(errorText(translators.fr, code)).toBe(messages.fr[code]);
+  });
+
+  it('no message is worded for a code that does not exist (a renamed code leaves nothing behind)', () => {
+    expect(Object.keys(messages.en).sort()).toEqual([...ERROR_CODES].sort());
+    expect(Object.keys(messages.fr).sort()).toEqual([...ERROR_CODES].sort());
+  });
+
+  it('every reason the connectivity monitor reports is worded', async () => {
+    const reasons = new Set<string>();
+    for (const failure of [Object.assign(new Error('t'), { name: 'TimeoutError' }), Object.assign(new Error('a'), { name: 'AbortError' }), new Error('ECONNREFUSED')]) {
+      const connectivity = createConnectivity({
+        baseUrl: 'https://cm.example/',
+        transport: () => Promise.reject(failure),
+        now: () => new Date(),
+        probeIntervalMs: 60_000,
+        probe: () => Promise.resolve(),
+      });
+      await connectivity.transport('https://cm.example/x', {} as never).catch(() => undefined);
+      const state = connectivity.state();
+      if (state.mode === 'offline') reasons.add(state.reason);
+      connectivity.close();
+    }
+    expect(reasons.size).toBeGreaterThan(1);
+    for (const reason of reasons) {
+      for (const lng of ['en', 'fr'] as const) {
+        expect(connectionReasonText(translators[lng], reason), `${lng}: ${reason}`).not.toBe(translators[lng]('reasons.connection.unknown'));
+      }
+    }
+  });
+
+  it('every directory failure reason is worded', () => {
+    for (const reason of DIRECTORY_FAILURES) {
+      expect(en.people.failure[reason]).toMatch(/\S/);
+      expect(fr.people.failure[reason]).toMatch(/\S/);
+      expect(fr.people.failure[reason]).not.toBe(en.people.failure[reason]);
+    }
+  });
+
+  it('every problem the settings schema and the policy reader produce is worded, for every setting', () => {
+    const wrongValues: unknown[] = [{}, 'not-valid ', -1, 1.5, 10 ** 9, true, [''], ['x'.repeat(300)], ['*'], 'http://x', 'https://u:p@x/', 'https://x/?q', 'relative\\path', 'ldap:x', '1bad', 'x'.repeat(600)];
+    const lines = new Set<string>();
+    for (const key of SETTING_KEYS) {
+      for (const value of wrongValues) {
+        const policy = parsePolicy(Buffer.from(JSON.stringify({ values: { [key]: value } })), 'policy.json');
+        if (policy.status === 'invalid') policy.problems.forEach((p) => lines.add(p));
+        // The same problems through the operator's path (settings.update), for the keys they own.
+        const service = createSettingsService({ policy: { status: 'none', source: null }, store: { get: () => undefined, set: () => undefined, setAside: () => '' } as never });
+        try {
+          service.update({ [key]: value } as never);
+        } catch (err) {
+          const problems = (err as { details?: { problems?: unknown } }).details?.problems;
+          if (Array.isArray(problems)) problems.forEach((p) => lines.add(String(p)));
+        }
+      }
+    }
+    for (const doc of [
+      { values: {}, locked: ['nope'] },
+      { values: {}, extra: 1 },
+      { values: { trainingModeAllowed: false, trainingMode: true } },
+    ]) {
+      const policy = parsePolicy(Buffer.from(JSON.stringify(doc)), 'policy.json');
+      if (policy.status === 'invalid') policy.problems.forEach((p) => lines.add(p));
+    }
+    for (const bytes of [Buffer.from([0xff, 0xfe, 0x7b, 0]), Buffer.from([0xc3, 0x28]), Buffer.from('{x')]) {
+      const policy = parsePolicy(bytes, 'policy.json');
+      if (policy.status === 'invalid') policy.problems.forEach((p) => lines.add(p));
+    }
+    const folder = readPolicy(mkdtempSync(`${tmpdir()}/policy-`));
+    if (folder.status === 'invalid') folder.problems.forEach((p) => lines.add(p));
+
+    expect(lines.size).toBeGreaterThan(20);
+    const keysSeen = new Set<SettingKey>();
+    for (const line of lines) {
+      expect(problemKey(line), `no wording for the problem "${line}"`).not.toBeNull();
+      const french = problemText(translators.fr, line);
+      expect(french, line).not.toMatch(/\{\{|problems\./);
+      expect(french.replace(/^[\w.[\]]+: /, ''), `${line} stays English in French`).not.toBe(line.replace(/^[\w.[\]]+: /, ''));
+      for (const key of SETTING_KEYS) if (line.includes(key)) keysSeen.add(key);
+    }
+    // Every setting was exercised, so a new setting with a new kind of problem is caught here too.
+    expect([...keysSeen].sort()).toEqual(SETTING_KEYS.filter((k) => typeof DEFAULT_SETTINGS[k] !== 'undefined').sort());
+  });
+});
