@@ -53,7 +53,8 @@ export const PIV_ATR = '3bfd1300008131fe158073c021c057597562694b657940';
  * the same ATR swapped within one poll are not reported at all (an operator is never that fast).
  */
 export async function pivCard(page: Page, reader: 0 | 1 = 0): Promise<VirtualCard> {
-  await expect(region(page, reader === 0 ? READER : 'Virtual PCD 00 01')).toContainText('No card', { timeout: 10_000 });
+  // "No card" in any language: the card panel's empty state.
+  await expect(region(page, reader === 0 ? READER : 'Virtual PCD 00 01').locator('p.state.empty')).toBeVisible({ timeout: 10_000 });
   return insertCard({ reader, atr: PIV_ATR, behaviour: { kind: 'piv', guid: randomBytes(16).toString('hex') } });
 }
 
