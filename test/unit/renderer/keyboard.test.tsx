@@ -122,3 +122,40 @@ describe('keyboard and labels', () => {
     }
   });
 });
+
+describe('a fast operator', () => {
+  it('an Enter pressed while the first list is still loading searches for what was typed', async () => {
+    let release: () => void = () => undefined;
+    const first = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const dana = { ...request(), uuid: '9a9a9a9a-3c3a-4f43-9d4e-1a2b3c4d5e6f', targetUserDisplayName: 'Dana Okafor' };
+    const station = await renderStation({
+      'station.snapshot': () => snapshot(),
+      'outbox.list': () => [],
+      'requests.search': async ({ query }: { query: string }) => {
+        if (query === '') {
+          await first;
+          return { requests: [request(), dana], source: 'live', syncedAt: null };
+        }
+        return { requests: [dana], source: 'live', syncedAt: null };
+      },
+    });
+    station.fire('readers.changed', readersWithCard());
+    station.fire('card.changed', { reader: READER, reading });
+    station.fire('enrollment.changed', cardRead());
+    await settle();
+    const region = screen.getByRole('region', { name: READER });
+    const box = within(region).getByRole('searchbox');
+    fireEvent.change(box, { target: { value: 'Dana' } });
+    fireEvent.submit(box.closest('form')!);
+    release();
+    await settle();
+    await settle();
+    expect(station.callsTo('requests.search')).toEqual([{ query: '', limit: 100 }, { query: 'Dana', limit: 100 }]);
+    const choose = within(region).getAllByRole('button', { name: /^Choose request/ });
+    expect(choose).toHaveLength(1);
+    expect(document.activeElement).toBe(choose[0]);
+    expect(choose[0]!.getAttribute('aria-label')).toMatch(/Dana Okafor$/);
+  });
+});

@@ -34,13 +34,33 @@ export function RequestSearch({ reader }: { reader: string }) {
   const search = useAction();
   const choose = useAction();
 
-  const runSearch = (text: string, byOperator: boolean) =>
-    search.run(async () => {
-      const found = await client.call('requests.search', { query: text.trim(), limit: 100 });
-      applyPeople(found.people, found.requests.map((r) => r.targetUserUuid).filter((g): g is string => g !== null));
-      setResult(found);
-      setFocusFirst(byOperator);
-    });
+  // Searches run one after another and the latest one asked for always runs: an operator who
+  // presses Enter while the first list is still loading gets their search, not the stale list.
+  const next = useRef<{ text: string; byOperator: boolean } | null>(null);
+  const draining = useRef(false);
+  const runSearch = async (text: string, byOperator: boolean) => {
+    next.current = { text, byOperator };
+    if (draining.current) return;
+    draining.current = true;
+    try {
+      for (;;) {
+        const job: { text: string; byOperator: boolean } | null = next.current;
+        if (!job) break;
+        next.current = null;
+        const { text: query, byOperator: focus } = job;
+        await search.run(async () => {
+          const found = await client.call('requests.search', { query: query.trim(), limit: 100 });
+          // A newer search is waiting: this answer is already stale.
+          if (next.current) return;
+          applyPeople(found.people, found.requests.map((r) => r.targetUserUuid).filter((g): g is string => g !== null));
+          setResult(found);
+          setFocusFirst(focus);
+        });
+      }
+    } finally {
+      draining.current = false;
+    }
+  };
 
   useEffect(() => {
     // Card read, no request yet: the operator types a name next.
