@@ -378,7 +378,7 @@ export const en = {
       CM_TIMEOUT: 'CM did not answer in time.',
       CM_AUTH_FAILED: 'CM refused your Windows sign-in.',
       CM_FORBIDDEN: 'CM refused: your account does not have the permission.',
-      CM_API_DISABLED: 'The CM REST API is turned off on the server.',
+      CM_API_DISABLED: 'The CM REST API is turned off on the server (Clm.WebApi.Enabled).',
       CM_NOT_FOUND: 'CM does not know this request or card.',
       CM_CLIENT_ERROR: 'CM refused the request as invalid.',
       CM_SERVER_ERROR: 'CM failed while handling the request.',

@@ -384,7 +384,7 @@ export const fr: Messages = {
       CM_TIMEOUT: 'CM n’a pas répondu à temps.',
       CM_AUTH_FAILED: 'CM a refusé votre connexion Windows.',
       CM_FORBIDDEN: 'CM a refusé : votre compte n’a pas ce droit.',
-      CM_API_DISABLED: 'L’API REST de CM est désactivée sur le serveur.',
+      CM_API_DISABLED: 'L’API REST de CM est désactivée sur le serveur (Clm.WebApi.Enabled).',
       CM_NOT_FOUND: 'CM ne connaît pas cette demande ou cette carte.',
       CM_CLIENT_ERROR: 'CM a refusé la demande comme non valide.',
       CM_SERVER_ERROR: 'CM a échoué en traitant la demande.',
