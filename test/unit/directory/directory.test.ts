@@ -17,6 +17,8 @@ import {
   objectGuidFromGuid,
   openCachedDirectory,
   parseAdsiOutput,
+  searchRequestsWithPeople,
+  UNCONFIGURED_DIRECTORY,
 } from '../../../src/main/directory';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
 
@@ -143,5 +145,58 @@ describe('the cached directory', () => {
     const reopened = await openCachedDirectory({ adapter, dir, now: () => new Date(), freshMs: 1, maxAgeMs: 1e9, maxEntries: 3 });
     adapter.down = true;
     expect(await reopened.resolve([person(8).guid])).toMatchObject({ source: 'cache', users: [] });
+  });
+});
+
+describe('search by person', () => {
+  const dana = person(4);
+  const alice = person(1);
+  const req = (n: number, user: DirectoryUser | null, template = 'Staff') =>
+    ({
+      uuid: `aaaaaaaa-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
+      type: 'Enroll',
+      status: 'Approved',
+      targetUserUuid: user?.guid ?? null,
+      targetUserDisplayName: null,
+      originatorUserUuid: null,
+      profileTemplateUuid: null,
+      profileTemplateName: template,
+      oldSmartcardUuid: null,
+      newSmartcardUuid: null,
+      submitted: null,
+      completed: null,
+      priority: 0,
+      isSmartcard: true,
+      dataCollection: [],
+      comment: '',
+    }) as const;
+  const all = [req(1, alice), req(2, dana, 'Contractor'), req(3, null), req(4, dana)];
+
+  it('a name finds the people, then their bindable requests, every row named', async () => {
+    const directory = await openCachedDirectory({
+      adapter: fakeAdapter([alice, dana]),
+      dir: mkdtempSync(join(tmpdir(), 'dircache-')),
+      now: () => new Date(),
+      freshMs: 1e9,
+      maxAgeMs: 1e9,
+      maxEntries: 10,
+    });
+    const allRequests = async () => ({ requests: [...all], source: 'live' as const, syncedAt: null });
+    const found = await searchRequestsWithPeople({ directory, allRequests }, 'person 4', 100);
+    expect(found.requests.map((r) => r.uuid)).toEqual([all[1]!.uuid, all[3]!.uuid]);
+    expect(found.people).toMatchObject({ state: 'answered', users: [dana] });
+    // Text still matches what it matched before (template), and empty lists everything, named.
+    const byTemplate = await searchRequestsWithPeople({ directory, allRequests }, 'contractor', 100);
+    expect(byTemplate.requests.map((r) => r.uuid)).toEqual([all[1]!.uuid]);
+    const everything = await searchRequestsWithPeople({ directory, allRequests }, '', 100);
+    expect(everything.requests).toHaveLength(4);
+    expect(everything.people?.state === 'answered' && everything.people.users.map((u) => u.displayName).sort()).toEqual(['Person 1', 'Person 4']);
+  });
+
+  it('without a directory the search works as before and says the directory is unconfigured', async () => {
+    const allRequests = async () => ({ requests: [...all], source: 'cache' as const, syncedAt: '2026-01-01T00:00:00Z' });
+    const found = await searchRequestsWithPeople({ directory: UNCONFIGURED_DIRECTORY, allRequests }, 'contractor', 100);
+    expect(found).toMatchObject({ source: 'cache', people: { state: 'unconfigured' } });
+    expect(found.requests.map((r) => r.uuid)).toEqual([all[1]!.uuid]);
   });
 });
