@@ -46,11 +46,15 @@ function recordStationMessages(page: Page): Set<string> {
 
 async function expectNoEnglish(page: Page, messages: ReadonlySet<string>, where: string): Promise<void> {
   // What a person reads: the visible text, without identifiers shown as code (GUIDs, error codes).
-  const text = await page.evaluate(() => {
-    const clone = document.body.cloneNode(true) as HTMLElement;
+  // Runs in the page (a string: this file is type-checked without the DOM library).
+  const text = (await page.evaluate(`(() => {
+    const clone = document.body.cloneNode(true);
     clone.querySelectorAll('code, script, style').forEach((e) => e.remove());
-    return clone.innerText;
-  });
+    document.body.appendChild(clone);
+    const visible = clone.innerText;
+    clone.remove();
+    return visible;
+  })()`)) as string;
   const english = [...ENGLISH, ...messages].filter((s) => text.includes(s));
   expect(english, `English on the ${where} in French`).toEqual([]);
 }
@@ -79,6 +83,8 @@ for (const { name, fault, outcome } of FAULTS) {
     const messages = recordStationMessages(page);
     await page.reload();
     await expect(page.locator('.connection-online')).toBeVisible({ timeout: 10_000 });
+    // The detector itself: the English screen is caught.
+    await expect(expectNoEnglish(page, messages, 'English screen')).rejects.toThrow(/English on the English screen/);
     await setLocale(page, 'fr');
     const request = await freshRequest('enroll');
     const card = await pivCard(page);

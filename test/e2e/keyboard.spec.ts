@@ -22,12 +22,13 @@ test.afterEach(async ({ page }) => {
 
 /** The focused element shows a visible focus indicator (:focus-visible, a real outline). */
 async function expectFocusVisible(page: Page): Promise<void> {
-  const ring = await page.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
+  // Runs in the page (a string: this file is type-checked without the DOM library).
+  const ring = (await page.evaluate(`(() => {
+    const el = document.activeElement;
     if (!el) return null;
     const style = getComputedStyle(el);
     return { focusVisible: el.matches(':focus-visible'), outline: style.outlineStyle, width: parseFloat(style.outlineWidth) };
-  });
+  })()`)) as { focusVisible: boolean; outline: string; width: number } | null;
   expect(ring).toMatchObject({ focusVisible: true });
   expect(ring!.outline).not.toBe('none');
   expect(ring!.width).toBeGreaterThanOrEqual(2);

@@ -20,6 +20,7 @@ import {
   searchRequestsWithPeople,
   UNCONFIGURED_DIRECTORY,
 } from '../../../src/main/directory';
+import type { CmRequest } from '../../../src/shared/cm';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '../../fixtures/adsi', name), 'utf8');
@@ -151,8 +152,7 @@ describe('the cached directory', () => {
 describe('search by person', () => {
   const dana = person(4);
   const alice = person(1);
-  const req = (n: number, user: DirectoryUser | null, template = 'Staff') =>
-    ({
+  const req = (n: number, user: DirectoryUser | null, template = 'Staff'): CmRequest => ({
       uuid: `aaaaaaaa-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
       type: 'Enroll',
       status: 'Approved',
@@ -169,7 +169,7 @@ describe('search by person', () => {
       isSmartcard: true,
       dataCollection: [],
       comment: '',
-    }) as const;
+    });
   const all = [req(1, alice), req(2, dana, 'Contractor'), req(3, null), req(4, dana)];
 
   it('a name finds the people, then their bindable requests, every row named', async () => {
