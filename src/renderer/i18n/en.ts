@@ -428,6 +428,13 @@ export const en = {
     queuedOffline: 'CM is not reachable right now.',
     queuedAfterFailure: 'The last attempt failed: {{error}}',
   },
+  trainingSamples: {
+    'piv-1': 'PIV card (YubiKey 5) #1',
+    'piv-2': 'PIV card (YubiKey 5) #2',
+    'piv-3': 'PIV card (CM documentation ATR)',
+    contactless: 'Contactless badge (MIFARE Classic 1K)',
+    unreadable: 'Card without an identifier',
+  },
   atrFacts: {
     protocols: 'Protocols {{list}}',
     inverse: 'inverse convention',

@@ -434,6 +434,13 @@ export const fr: Messages = {
     queuedOffline: 'CM est injoignable pour le moment.',
     queuedAfterFailure: 'La dernière tentative a échoué : {{error}}',
   },
+  trainingSamples: {
+    'piv-1': 'Carte PIV (YubiKey 5) no 1',
+    'piv-2': 'Carte PIV (YubiKey 5) no 2',
+    'piv-3': 'Carte PIV (ATR de la documentation CM)',
+    contactless: 'Badge sans contact (MIFARE Classic 1K)',
+    unreadable: 'Carte sans identifiant',
+  },
   atrFacts: {
     protocols: 'Protocoles {{list}}',
     inverse: 'convention inverse',

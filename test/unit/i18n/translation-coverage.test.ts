@@ -120,3 +120,13 @@ describe('translation coverage', () => {
     expect([...keysSeen].sort()).toEqual(SETTING_KEYS.filter((k) => typeof DEFAULT_SETTINGS[k] !== 'undefined').sort());
   });
 });
+
+describe('training samples', () => {
+  it('every sample card the training station offers is named in both languages', async () => {
+    const { SAMPLE_CARDS } = await import('../../../src/main/training/sample-cards');
+    for (const card of SAMPLE_CARDS) {
+      expect((en.trainingSamples as Record<string, string>)[card.id], card.id).toBe(card.label);
+      expect((fr.trainingSamples as Record<string, string>)[card.id], card.id).toMatch(/\S/);
+    }
+  });
+});
