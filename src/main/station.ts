@@ -224,7 +224,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     'readers.list': async () => monitor.snapshot(),
     'card.read': async ({ reader }) => workflow.readCard(reader),
     'requests.search': async ({ query, limit }) =>
-      searchRequestsWithPeople({ directory, allRequests: () => requests.search('', 500) }, query, limit),
+      searchRequestsWithPeople({ directory, allRequests: () => requests.search('', Number.POSITIVE_INFINITY) }, query, limit),
     'directory.resolve': async ({ userUuids }) => directory.resolve(userUuids),
     'requests.get': async ({ requestId }) => requests.get(requestId),
     'enrollment.choose': async ({ reader, requestId, replaceSmartcardUuid }) =>

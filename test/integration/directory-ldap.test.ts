@@ -89,6 +89,7 @@ describe('the ldap directory against a real slapd (LDAPS, bound as configured, e
         freshMs: 60_000,
         maxAgeMs: 86_400_000,
         maxEntries: 100,
+        quietAfterFailureMs: 30_000,
       });
     const live = await open(config.url);
     const first = await live.search('Dana', 5);

@@ -44,6 +44,8 @@ export const SAFE_SETTINGS: Readonly<Settings> = Object.freeze({
   trainingMode: false,
   auditExportFolder: '',
   updateFeedUrl: '',
+  // No directory either: it would be asked as configured by a policy the station could not read.
+  directoryKind: 'none',
 });
 
 const lockedKeySchema = z.enum(SETTING_KEYS as [SettingKey, ...SettingKey[]], {

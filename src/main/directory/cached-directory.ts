@@ -32,6 +32,11 @@ export interface CachedDirectoryOptions {
   maxAgeMs: number;
   /** Bound on the entries kept (the oldest go first). */
   maxEntries: number;
+  /**
+   * After a failure the copy answers at once for this long: an unreachable directory must not
+   * make every search wait for a time-out.
+   */
+  quietAfterFailureMs: number;
   /** Failures are logged in English (never shown: the renderer words the reason). */
   log?: (message: string) => void;
 }
@@ -50,6 +55,23 @@ export async function openCachedDirectory(options: CachedDirectoryOptions): Prom
   const path = join(options.dir, 'directory-cache.json');
   const entries = new Map<string, Entry>((await load(path)).map((e) => [e.user.guid, e]));
   const log = options.log ?? (() => undefined);
+  let failedAt: { at: number; error: DirectoryError } | null = null;
+  /** The last failure, while it is recent enough to answer from the copy without asking. */
+  const recentFailure = (): DirectoryError | null =>
+    failedAt && options.now().getTime() - failedAt.at < options.quietAfterFailureMs ? failedAt.error : null;
+  async function ask<T>(work: () => Promise<T>): Promise<T> {
+    const recent = recentFailure();
+    if (recent) throw recent;
+    try {
+      const value = await work();
+      failedAt = null;
+      return value;
+    } catch (err) {
+      const error = asDirectoryError(err);
+      failedAt = { at: options.now().getTime(), error };
+      throw error;
+    }
+  }
 
   const age = (entry: Entry) => options.now().getTime() - Date.parse(entry.fetchedAt);
   function prune(): void {
@@ -94,7 +116,7 @@ export async function openCachedDirectory(options: CachedDirectoryOptions): Prom
         return { state: 'answered', users: fresh.map((g) => entries.get(g)!.user), source: 'live', failure: null, cachedAt: null };
       }
       try {
-        remember(await options.adapter.lookup(missing));
+        remember(await ask(() => options.adapter.lookup(missing)));
       } catch (err) {
         return fromCache(wanted.map((g) => entries.get(g)).filter((e): e is Entry => e !== undefined), asDirectoryError(err));
       }
@@ -103,7 +125,7 @@ export async function openCachedDirectory(options: CachedDirectoryOptions): Prom
     },
     async search(text, limit) {
       try {
-        const users = await options.adapter.search(text, limit);
+        const users = await ask(() => options.adapter.search(text, limit));
         remember(users);
         return { state: 'answered', users, source: 'live', failure: null, cachedAt: null };
       } catch (err) {

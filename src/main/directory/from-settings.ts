@@ -17,6 +17,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Names are asked again after an hour; older entries still answer while the directory is down. */
 const FRESH_MS = 60 * 60 * 1000;
 const MAX_ENTRIES = 5_000;
+/** An unreachable directory is asked again after this long; the copy answers meanwhile. */
+const QUIET_AFTER_FAILURE_MS = 30_000;
+/** A name look-up is a convenience: never wait on it as long as on CM. */
+const MAX_DIRECTORY_TIMEOUT_MS = 5_000;
 
 /** Which adapter machine policy asks for; 'auto' is AD on a domain-joined Windows PC. */
 export function directoryKindFor(settings: Settings, env: Pick<DirectoryEnvironment, 'platform' | 'env'>): 'none' | 'ldap' | 'ad' {
@@ -28,7 +32,7 @@ export function directoryKindFor(settings: Settings, env: Pick<DirectoryEnvironm
 export async function openDirectory(settings: Settings, env: DirectoryEnvironment): Promise<DirectoryService> {
   const kind = directoryKindFor(settings, env);
   if (kind === 'none') return UNCONFIGURED_DIRECTORY;
-  const timeoutMs = settings.cmTimeoutMs;
+  const timeoutMs = Math.min(settings.cmTimeoutMs, MAX_DIRECTORY_TIMEOUT_MS);
   let adapter: DirectoryAdapter;
   if (kind === 'ad') {
     adapter = createAdDirectory({ timeoutMs });
@@ -56,6 +60,7 @@ export async function openDirectory(settings: Settings, env: DirectoryEnvironmen
     freshMs: FRESH_MS,
     maxAgeMs: settings.directoryCacheDays * DAY_MS,
     maxEntries: MAX_ENTRIES,
+    quietAfterFailureMs: QUIET_AFTER_FAILURE_MS,
     ...(env.log ? { log: env.log } : {}),
   });
 }

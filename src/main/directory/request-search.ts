@@ -38,8 +38,11 @@ const PEOPLE_PER_SEARCH = 25;
  */
 export async function searchRequestsWithPeople(deps: PeopleSearchDeps, query: string, limit: number): Promise<RequestSearchResult> {
   const text = query.trim();
-  const found: DirectoryAnswer = text !== '' ? await deps.directory.search(text, PEOPLE_PER_SEARCH) : { state: 'unconfigured' };
-  const all = await deps.allRequests();
+  // The directory and CM (or the request copy) are asked at the same time.
+  const [found, all] = await Promise.all([
+    text !== '' ? deps.directory.search(text, PEOPLE_PER_SEARCH) : Promise.resolve<DirectoryAnswer>({ state: 'unconfigured' }),
+    deps.allRequests(),
+  ]);
   const byText = { ...all, requests: matching(all.requests, text) };
   const requests = requestsForPeople(byText, all.requests, found, limit);
   const targets = requests.map((r) => r.targetUserUuid).filter((g): g is string => g !== null);

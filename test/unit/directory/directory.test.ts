@@ -122,7 +122,7 @@ describe('the cached directory', () => {
     const adapter = fakeAdapter([person(1)]);
     let now = new Date('2026-01-01T00:00:00Z');
     const dir = mkdtempSync(join(tmpdir(), 'dircache-'));
-    const cached = await openCachedDirectory({ adapter, dir, now: () => now, freshMs: 1000, maxAgeMs: 10_000, maxEntries: 10 });
+    const cached = await openCachedDirectory({ adapter, dir, now: () => now, freshMs: 1000, maxAgeMs: 10_000, maxEntries: 10, quietAfterFailureMs: 0 });
     await cached.resolve([person(1).guid]);
     await cached.resolve([person(1).guid]);
     expect(adapter.calls).toBe(1);
@@ -138,12 +138,12 @@ describe('the cached directory', () => {
     const adapter = fakeAdapter(people);
     const dir = mkdtempSync(join(tmpdir(), 'dircache-'));
     let t = Date.parse('2026-01-01T00:00:00Z');
-    const cached = await openCachedDirectory({ adapter, dir, now: () => new Date((t += 1)), freshMs: 1e9, maxAgeMs: 1e9, maxEntries: 3 });
+    const cached = await openCachedDirectory({ adapter, dir, now: () => new Date((t += 1)), freshMs: 1e9, maxAgeMs: 1e9, maxEntries: 3, quietAfterFailureMs: 0 });
     for (const p of people) await cached.resolve([p.guid]);
     const file = JSON.parse(readFileSync(join(dir, 'directory-cache.json'), 'utf8'));
     expect(file.entries.map((e: { user: DirectoryUser }) => e.user.displayName)).toEqual(['Person 6', 'Person 7', 'Person 8']);
     writeFileSync(join(dir, 'directory-cache.json'), '{broken');
-    const reopened = await openCachedDirectory({ adapter, dir, now: () => new Date(), freshMs: 1, maxAgeMs: 1e9, maxEntries: 3 });
+    const reopened = await openCachedDirectory({ adapter, dir, now: () => new Date(), freshMs: 1, maxAgeMs: 1e9, maxEntries: 3, quietAfterFailureMs: 0 });
     adapter.down = true;
     expect(await reopened.resolve([person(8).guid])).toMatchObject({ source: 'cache', users: [] });
   });
@@ -180,6 +180,7 @@ describe('search by person', () => {
       freshMs: 1e9,
       maxAgeMs: 1e9,
       maxEntries: 10,
+      quietAfterFailureMs: 0,
     });
     const allRequests = async () => ({ requests: [...all], source: 'live' as const, syncedAt: null });
     const found = await searchRequestsWithPeople({ directory, allRequests }, 'person 4', 100);
@@ -198,5 +199,32 @@ describe('search by person', () => {
     const found = await searchRequestsWithPeople({ directory: UNCONFIGURED_DIRECTORY, allRequests }, 'contractor', 100);
     expect(found).toMatchObject({ source: 'cache', people: { state: 'unconfigured' } });
     expect(found.requests.map((r) => r.uuid)).toEqual([all[1]!.uuid]);
+  });
+});
+
+describe('an unreachable directory', () => {
+  it('is not asked again for a while: the copy answers at once, then the directory is tried again', async () => {
+    const adapter = fakeAdapter([person(1)]);
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const cached = await openCachedDirectory({
+      adapter,
+      dir: mkdtempSync(join(tmpdir(), 'dircache-')),
+      now: () => new Date(now),
+      freshMs: 0,
+      maxAgeMs: 1e9,
+      maxEntries: 10,
+      quietAfterFailureMs: 30_000,
+    });
+    await cached.resolve([person(1).guid]);
+    adapter.down = true;
+    expect(await cached.search('Person', 5)).toMatchObject({ source: 'cache', failure: 'unreachable', users: [person(1)] });
+    const calls = adapter.calls;
+    now += 10_000;
+    expect(await cached.resolve([person(1).guid])).toMatchObject({ source: 'cache', failure: 'unreachable' });
+    expect(adapter.calls).toBe(calls);
+    now += 30_000;
+    adapter.down = false;
+    expect(await cached.resolve([person(1).guid])).toMatchObject({ source: 'live', failure: null });
+    expect(adapter.calls).toBe(calls + 1);
   });
 });
