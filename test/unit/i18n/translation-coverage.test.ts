@@ -130,3 +130,17 @@ describe('training samples', () => {
     }
   });
 });
+
+describe('the audit screen', () => {
+  it('words every audit action and result in both languages', async () => {
+    const { AUDIT_ACTIONS, AUDIT_RESULTS } = await import('../../../src/shared/audit');
+    for (const action of AUDIT_ACTIONS) {
+      expect((en.auditWords.actions as Record<string, string>)[action], action).toMatch(/\S/);
+      expect((fr.auditWords.actions as Record<string, string>)[action], action).toMatch(/\S/);
+    }
+    for (const result of AUDIT_RESULTS) {
+      expect((en.auditWords.results as Record<string, string>)[result], result).toMatch(/\S/);
+      expect((fr.auditWords.results as Record<string, string>)[result], result).toMatch(/\S/);
+    }
+  });
+});
