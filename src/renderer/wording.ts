@@ -89,3 +89,15 @@ export function problemText(t: TFunction, line: string): string {
   const words = known ? t(`problems.${known.key}`, known.rule.params?.(known.match, t) ?? {}) : t('problems.invalid');
   return where ? `${where}: ${words}` : words;
 }
+
+type CmWordGroup = 'requestStatus' | 'smartcardStatus' | 'requestType';
+
+/**
+ * CM's enum values (request status and type, smart card status) in the operator's language; a
+ * value the station has no name for (`Unknown(n)`) shows its raw value.
+ */
+export function cmWord(t: TFunction, group: CmWordGroup, value: string): string {
+  if (Object.hasOwn(en.cmWords[group], value)) return t(`cmWords.${group}.${value}`);
+  const raw = /^Unknown\((.*)\)$/.exec(value)?.[1] ?? value;
+  return t('cmWords.unknown', { value: raw });
+}

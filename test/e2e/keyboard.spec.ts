@@ -73,6 +73,9 @@ for (const locale of ['en', 'fr'] as const) {
       await expect(confirm).toBeFocused({ timeout: 10_000 });
       await expect(hint).toHaveText(HINTS[locale].confirm);
       await expect(panel.locator('dl.request-summary')).toContainText('Dana Okafor');
+      // CM's vocabulary in the operator's language too.
+      await expect(panel.locator('dl.request-summary')).toContainText(locale === 'fr' ? 'Approuvée' : 'Approved');
+      await expect(panel.locator('dl.request-summary')).toContainText(locale === 'fr' ? 'Inscription' : 'Enroll');
       await expectFocusVisible(page);
       await expectNoAxeViolations(page, `confirmation (${locale})`);
       await shot(page, testInfo, `keyboard-confirm-${locale}`);

@@ -144,3 +144,19 @@ describe('the audit screen', () => {
     }
   });
 });
+
+describe("CM's vocabulary", () => {
+  it('words every request status and type and smart card status in both languages', async () => {
+    const { REQUEST_STATUSES, REQUEST_TYPES, SMARTCARD_STATUSES } = await import('../../../src/shared/cm');
+    const groups = { requestStatus: REQUEST_STATUSES, requestType: REQUEST_TYPES, smartcardStatus: SMARTCARD_STATUSES } as const;
+    for (const [group, values] of Object.entries(groups) as [keyof typeof groups, readonly string[]][]) {
+      for (const value of values) {
+        expect((en.cmWords[group] as Record<string, string>)[value], `${group}.${value}`).toMatch(/\S/);
+        expect((fr.cmWords[group] as Record<string, string>)[value], `${group}.${value}`).toMatch(/\S/);
+      }
+    }
+    const { cmWord } = await import('../../../src/renderer/wording');
+    expect(cmWord(translators.fr, 'requestStatus', 'Approved')).toBe('Approuvée');
+    expect(cmWord(translators.fr, 'requestType', 'Unknown(42)')).toBe('Inconnu (42)');
+  });
+});

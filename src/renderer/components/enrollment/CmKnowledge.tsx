@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { CmCardLookup } from '../../../shared/enrollment';
-import { errorText } from '../../wording';
+import { cmWord, errorText } from '../../wording';
 import { CopyButton } from '../CopyButton';
 import { PersonName } from '../PersonName';
 
@@ -11,7 +11,7 @@ export function CmKnowledge({ lookup }: { lookup: CmCardLookup }) {
     case 'found':
       return (
         <div className="cm-found">
-          <p>{t('card.cmFound', { status: lookup.card.status })}</p>
+          <p>{t('card.cmFound', { status: cmWord(t, 'smartcardStatus', lookup.card.status) })}</p>
           <p>
             {t('card.cmSmartcardId')}: <code>{lookup.card.uuid}</code>{' '}
             <CopyButton value={lookup.card.uuid} label={t('card.cmSmartcardId')} />

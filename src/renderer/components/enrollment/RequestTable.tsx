@@ -3,6 +3,7 @@ import type { CmRequest } from '../../../shared/cm';
 import type { RequestSearchResult } from '../../../shared/enrollment';
 import { formatDateTime, listSource, shortGuid, templateLabel } from '../../format';
 import { PersonName, usePersonLabel } from '../PersonName';
+import { cmWord } from '../../wording';
 
 interface Props {
   result: RequestSearchResult;
@@ -58,8 +59,8 @@ function RequestRow({ request, choosing, onChoose }: { request: CmRequest; choos
       <th scope="row">
         <code title={request.uuid}>{request.uuid}</code>
       </th>
-      <td>{request.type}</td>
-      <td>{request.status}</td>
+      <td>{cmWord(t, 'requestType', request.type)}</td>
+      <td>{cmWord(t, 'requestStatus', request.status)}</td>
       <td>
         <PersonName guid={request.targetUserUuid} knownName={request.targetUserDisplayName} />
       </td>
