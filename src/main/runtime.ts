@@ -1,3 +1,4 @@
+import { trainingDirectory } from './training/training-directory';
 import { join } from 'node:path';
 import type { Settings, SettingsView } from '../shared/settings';
 import type { CmTransport } from './cm';
@@ -95,6 +96,7 @@ export async function startStationRuntime(options: RuntimeOptions): Promise<Stat
       cmTransport: training.transport,
       settings: withCmUrl(trainingSettings, training.baseUrl),
       userDisplayName: training.userDisplayName,
+      directory: trainingDirectory(training.simulator),
       trainingControls: {
         readers: TRAINING_READERS,
         samples: SAMPLE_CARDS,

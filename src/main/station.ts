@@ -12,6 +12,7 @@ import { createAuditLog } from './audit';
 import { type CmClient, type CmTransport, createCmClient } from './cm';
 import type { SettingsService } from './config';
 import { createConnectivity } from './connectivity';
+import { type DirectoryService, openDirectory, searchRequestsWithPeople } from './directory';
 import { type AuditNote, createBatch, createEnrollmentWorkflow } from './enrollment';
 import type { EventListener, Handlers } from './dispatch';
 import { createListenerSet } from './listener-set';
@@ -47,6 +48,10 @@ export interface StationDeps {
   settings: SettingsService;
   /** CM has no user names; training's directory supplies them. */
   userDisplayName?: (userUuid: string) => string | null;
+  /** Where the directory adapter runs (platform, env); defaults to this process's. */
+  directoryEnv?: { platform: NodeJS.Platform; env: Readonly<Record<string, string | undefined>>; log?: (m: string) => void };
+  /** Training: the simulator's people (the real directory is never asked in training). */
+  directory?: DirectoryService;
   /** Present in training mode: the simulated readers' controls. */
   trainingControls?: TrainingControls;
   /** Test hooks: shorter timers. */
@@ -141,6 +146,10 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     retentionDays: settings.outboxRetentionDays,
   });
   const requests = await openRequestCache({ dir: deps.dataDir, cm, now: deps.now, isOnline });
+  // Names beside CM's user GUIDs: optional, from machine policy (read at start, like the CM address).
+  const directory =
+    deps.directory ??
+    (await openDirectory(settings, { dataDir: deps.dataDir, now: deps.now, platform: process.platform, env: process.env, ...deps.directoryEnv }));
   const note = async (entry: AuditNote): Promise<void> => {
     await audit.append({ ...EMPTY_AUDIT, ...entry, actor: deps.actor });
   };
@@ -226,10 +235,13 @@ export async function createStation(deps: StationDeps): Promise<Station> {
       batch: batch.state(),
       connection: connectivity.state(),
       settings: deps.settings.view(),
+      directory: { kind: directory.kind },
     }),
     'readers.list': async () => monitor.snapshot(),
     'card.read': async ({ reader }) => workflow.readCard(reader),
-    'requests.search': async ({ query, limit }) => requests.search(query, limit),
+    'requests.search': async ({ query, limit }) =>
+      searchRequestsWithPeople({ directory, allRequests: () => requests.search('', Number.POSITIVE_INFINITY) }, query, limit),
+    'directory.resolve': async ({ userUuids }) => directory.resolve(userUuids),
     'requests.get': async ({ requestId }) => requests.get(requestId),
     'enrollment.choose': async ({ reader, requestId, replaceSmartcardUuid }) =>
       workflow.choose(reader, requestId, replaceSmartcardUuid),
@@ -305,6 +317,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
       await monitor.close();
       await outbox.close();
       await audit.close();
+      await directory.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { CmRequest } from '../shared/cm';
 import type { BindPayload, RequestSearchResult } from '../shared/enrollment';
-import type { ErrorCode, ErrorPayload } from '../shared/errors';
+import type { ErrorCode, ErrorParams, ErrorPayload } from '../shared/errors';
 import type { OutboxOperation } from '../shared/outbox';
 
 /** Pure formatting helpers for the screens (no React, no i18n: callers word the results). */
@@ -63,12 +63,14 @@ export function bindPayloadJson(payload: BindPayload): string {
 /** An error reduced to what the operator sees and quotes: the outbox stores errors this way. */
 export interface ErrorSummary {
   code: ErrorCode;
+  /** English, for logs: the screens word `code` with `params` instead. */
   message: string;
+  params?: ErrorParams;
   correlationId: string | null;
 }
 
 export function errorSummary(error: ErrorPayload): ErrorSummary {
-  return { code: error.code, message: error.message, correlationId: correlationIdOf(error) };
+  return { code: error.code, message: error.message, ...(error.params ? { params: error.params } : {}), correlationId: correlationIdOf(error) };
 }
 
 /** CM failures carry the server's correlation id in `details.correlationId`. */

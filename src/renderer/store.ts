@@ -6,6 +6,7 @@ import type { ReadersSnapshot } from '../shared/readers';
 import type { SettingsView } from '../shared/settings';
 import type { StationClient } from './client';
 import { applyLocale } from './i18n';
+import { setDirectoryKind } from './people';
 
 export const VIEWS = ['enrollment', 'outbox', 'audit', 'diagnostics', 'settings'] as const;
 export type View = (typeof VIEWS)[number];
@@ -204,6 +205,7 @@ function applySnapshot(snapshot: StationSnapshot): void {
     selectedReader: lastInserted ?? partial.readers.readers[0]?.name ?? null,
   });
   if (partial.settings) applySettings(partial.settings);
+  setDirectoryKind(partial.directory?.kind ?? 'none');
 }
 
 /**

@@ -27,6 +27,7 @@ export const INVOKE_CHANNELS = [
   'diagnostics.run',
   'batch.set',
   'batch.clear',
+  'directory.resolve',
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 

@@ -10,6 +10,7 @@ import {
   requestSearchSchema,
 } from './enrollment';
 import { diagnosticsReportSchema } from './diagnostics';
+import { DIRECTORY_KINDS, directoryAnswerSchema, directoryResolveSchema } from './directory';
 import { errorPayloadSchema } from './errors';
 import { outboxDiscardRequestSchema, outboxListSchema, outboxOperationSchema, outboxRetryRequestSchema } from './outbox';
 import { type EventChannel, type InvokeChannel } from './channels';
@@ -43,6 +44,8 @@ export const stationSnapshotSchema = z.object({
   batch: batchStateSchema,
   connection: connectionStateSchema,
   settings: settingsViewSchema,
+  /** Which directory names people ('none': the station shows GUIDs and says names are unavailable). */
+  directory: z.object({ kind: z.enum(DIRECTORY_KINDS) }),
 });
 export type StationSnapshot = z.infer<typeof stationSnapshotSchema>;
 
@@ -90,6 +93,8 @@ export const invokeChannels = {
   /** Bulk mode: work through these requests in order, one per card read (see BatchState). */
   'batch.set': { request: batchSetSchema, response: batchStateSchema },
   'batch.clear': { request: empty, response: batchStateSchema },
+  /** Names and accounts for CM user GUIDs (card panel, confirmation); `unconfigured` without a directory. */
+  'directory.resolve': { request: directoryResolveSchema, response: directoryAnswerSchema },
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const eventChannels = {

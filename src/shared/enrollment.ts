@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cmRequestSchema, cmSmartcardSchema, guidSchema } from './cm';
-import { errorPayloadSchema } from './errors';
+import { directoryAnswerSchema } from './directory';
+import { ERROR_CODES, errorParamsSchema, errorPayloadSchema } from './errors';
 import { cardIdentifierSchema, hexSchema } from './readers';
 
 /**
@@ -17,12 +18,24 @@ export const cmCardLookupSchema = z.discriminatedUnion('state', [
 ]);
 export type CmCardLookup = z.infer<typeof cmCardLookupSchema>;
 
+/** The ATR's meaning as facts the renderer words (atrSummary is the same in English, for logs). */
+export const atrFactsSchema = z.object({
+  protocols: z.array(z.number().int()),
+  inverse: z.boolean(),
+  /** The contactless card's name (a product name) or kind, from PC/SC part 3. */
+  contactless: z.string().nullable(),
+  tckWrong: z.boolean(),
+  invalid: z.boolean(),
+});
+export type AtrFacts = z.infer<typeof atrFactsSchema>;
+
 export const cardReadingSchema = z.object({
   reader: z.string(),
   atr: hexSchema,
   insertion: z.number().int().nonnegative(),
   /** One-line meaning of the ATR (protocols, convention, card family), for the card panel. */
   atrSummary: z.string(),
+  atrFacts: atrFactsSchema.optional(),
   model: z.string().nullable(),
   identifier: cardIdentifierSchema,
   cm: cmCardLookupSchema,
@@ -103,6 +116,8 @@ export const requestSearchResultSchema = z.object({
   /** Where the list came from: CM just now, or the last synced copy (offline). */
   source: z.enum(['live', 'cache', 'none']),
   syncedAt: z.string().nullable(),
+  /** The rows' target users as the directory names them (absent: not asked). */
+  people: directoryAnswerSchema.optional(),
 });
 export type RequestSearchResult = z.infer<typeof requestSearchResultSchema>;
 
@@ -118,7 +133,15 @@ export const batchStateSchema = z.object({
   reserved: z.array(z.object({ reader: z.string(), requestId: guidSchema })),
   submitted: z.array(guidSchema),
   /** Requests that could not be chosen (e.g. no longer Approved), with the reason. */
-  skipped: z.array(z.object({ requestId: guidSchema, reason: z.string() })),
+  skipped: z.array(
+    z.object({
+      requestId: guidSchema,
+      /** English, for logs; the screen words `code`. */
+      reason: z.string(),
+      code: z.enum(ERROR_CODES).optional(),
+      params: errorParamsSchema.optional(),
+    }),
+  ),
 });
 export type BatchState = z.infer<typeof batchStateSchema>;
 

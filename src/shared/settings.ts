@@ -54,6 +54,54 @@ const absoluteFolderOrEmpty = z
   .trim()
   .regex(/^(?:$|[A-Za-z]:[\\/]|\\\\[^\\/]+[\\/][^\\/]+|\/)/, 'must be an absolute folder path (or empty)');
 
+// --- directory lookup (names beside CM's user GUIDs; docs/deploying.md "Directory") ------------
+const ldapUrlOrEmpty = z
+  .string()
+  .trim()
+  .regex(/^(?:$|ldaps?:\/\/[^/?#\s]+\/?$)/, 'must be ldaps://host[:port] or ldap://host[:port] (StartTLS), or empty');
+const directoryFields = {
+  /** 'auto': Active Directory on a domain-joined Windows PC, none elsewhere. */
+  directoryKind: z.enum(['auto', 'none', 'ad', 'ldap']),
+  directoryLdapUrl: ldapUrlOrEmpty,
+  /** PEM file of the CA for the LDAP server's certificate; '' = the system's trust store. */
+  directoryLdapCaFile: absoluteFolderOrEmpty,
+  /** '' = anonymous bind. */
+  directoryLdapBindDn: z.string().trim().max(500),
+  /** A file holding the bind password (the policy itself never holds a secret). */
+  directoryLdapBindPasswordFile: absoluteFolderOrEmpty,
+  directoryLdapBaseDn: z.string().trim().max(500),
+  directoryLdapGuidAttribute: z.enum(['objectGUID', 'entryUUID']),
+  directoryLdapAccountAttribute: z.string().trim().regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'must be an LDAP attribute name'),
+  /** NetBIOS domain shown before LDAP accounts (CONTOSO\\dana); '' = the account alone. */
+  directoryAccountDomain: z.string().trim().max(15),
+  /** How long a name stays usable without the directory (offline), in days. */
+  directoryCacheDays: z.number().int().min(1).max(365),
+};
+const DIRECTORY_KEYS = [
+  'directoryKind',
+  'directoryLdapUrl',
+  'directoryLdapCaFile',
+  'directoryLdapBindDn',
+  'directoryLdapBindPasswordFile',
+  'directoryLdapBaseDn',
+  'directoryLdapGuidAttribute',
+  'directoryLdapAccountAttribute',
+  'directoryAccountDomain',
+  'directoryCacheDays',
+] as const;
+const DIRECTORY_DEFAULTS = {
+  directoryKind: 'auto',
+  directoryLdapUrl: '',
+  directoryLdapCaFile: '',
+  directoryLdapBindDn: '',
+  directoryLdapBindPasswordFile: '',
+  directoryLdapBaseDn: '',
+  directoryLdapGuidAttribute: 'objectGUID',
+  directoryLdapAccountAttribute: 'sAMAccountName',
+  directoryAccountDomain: '',
+  directoryCacheDays: 30,
+} as const;
+
 /** The shape of each setting, without defaults: policy files and update payloads are partial. */
 const settingFields = {
   /** CM REST API base, e.g. https://cm.contoso.com/CertificateManagement/api/v1.0/ ('' = CM off). */
@@ -72,6 +120,7 @@ const settingFields = {
   locale: z.enum(LOCALES),
   /** Update feed; '' = the station never looks for updates. Only machine policy can set it. */
   updateFeedUrl: httpsUrlOrEmpty,
+  ...directoryFields,
 };
 
 export const settingsSchema = z.strictObject(settingFields);
@@ -94,6 +143,7 @@ export const POLICY_ONLY_KEYS = [
   'auditExportFolder',
   'trainingModeAllowed',
   'updateFeedUrl',
+  ...DIRECTORY_KEYS,
 ] as const satisfies readonly SettingKey[];
 /** The same list under the name the security review uses. */
 export const MACHINE_ONLY_KEYS = POLICY_ONLY_KEYS;
@@ -117,6 +167,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   auditExportFolder: '',
   locale: 'en',
   updateFeedUrl: '',
+  ...DIRECTORY_DEFAULTS,
 });
 
 /** The values the operator saved: a strict subset of settings (machine-only keys are not theirs). */

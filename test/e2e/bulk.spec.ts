@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import type { VirtualCard } from '../support/vcard';
-import { pivCard, region, shot, sim } from './support';
+import { expectNoAxeViolations, pivCard, region, shot, sim } from './support';
 
 test.beforeEach(async ({ page }) => {
   await sim.reset();
@@ -23,6 +23,7 @@ test('bulk mode: each card inserted goes straight to the confirmation of the nex
     // The card already in the reader takes the first request at once.
     const bulk = page.getByRole('region', { name: 'Bulk mode' });
     await expect(bulk).toBeVisible();
+    await expectNoAxeViolations(page, 'bulk mode');
     await expect(panel.getByRole('heading', { name: 'Check and confirm' })).toBeVisible({ timeout: 10_000 });
     await panel.getByRole('button', { name: 'Confirm and bind' }).click();
     await expect(panel.getByRole('heading', { name: 'Done — remove the card' })).toBeVisible({ timeout: 10_000 });

@@ -1,9 +1,11 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCmSimulator } from '../../src/main/training/cm-sim';
 import { startHostProcess } from '../support/host-process';
+import { DIRECTORY_PEOPLE } from '../support/directory-people';
 import { startPcscStack } from '../support/pcsc-stack';
+import { directoryPolicy, startSlapd } from '../support/slapd';
 
 /**
  * One real PC/SC stack (pcscd + vpcd, inside the private namespace), one CM simulator (real HTTP)
@@ -20,6 +22,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const stack = await startPcscStack();
   const cm = await startCmSimulator({ host: '127.0.0.1', port: 0 });
   const dataDir = mkdtempSync(join(tmpdir(), 'e2e-station-'));
+  // A real OpenLDAP holding the simulator's people under their CM GUIDs (entryUUID): in real mode
+  // the station names people from it, as machine policy configures (a dev --policy file).
+  const slapd = await startSlapd(DIRECTORY_PEOPLE);
+  const policyFile = join(dataDir, 'policy.json');
+  writeFileSync(policyFile, JSON.stringify(directoryPolicy(slapd), null, 2));
   const host = await startHostProcess([
     '--real',
     '--cm-url',
@@ -27,15 +34,17 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     '--data-dir',
     dataDir,
     '--policy',
-    join(dataDir, 'no-policy.json'),
+    policyFile,
     // A short CM probe and back-off, so "CM back -> replayed" happens within a test's patience.
     '--cm-retry-ms',
     '300',
   ]);
   process.env.STATION_URL = host.url;
   process.env.CM_ADMIN_URL = cm.adminUrl;
+  process.env.CM_URL = cm.baseUrl;
   return async () => {
     await host.stop();
+    await slapd.stop();
     await cm.close();
     await stack.dispose();
   };

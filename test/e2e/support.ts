@@ -53,7 +53,8 @@ export const PIV_ATR = '3bfd1300008131fe158073c021c057597562694b657940';
  * the same ATR swapped within one poll are not reported at all (an operator is never that fast).
  */
 export async function pivCard(page: Page, reader: 0 | 1 = 0): Promise<VirtualCard> {
-  await expect(region(page, reader === 0 ? READER : 'Virtual PCD 00 01')).toContainText('No card', { timeout: 10_000 });
+  // "No card" in any language: the card panel's empty state.
+  await expect(region(page, reader === 0 ? READER : 'Virtual PCD 00 01').locator('p.state.empty')).toBeVisible({ timeout: 10_000 });
   return insertCard({ reader, atr: PIV_ATR, behaviour: { kind: 'piv', guid: randomBytes(16).toString('hex') } });
 }
 
@@ -75,4 +76,33 @@ export async function shot(page: Page, testInfo: TestInfo, name: string): Promis
   const path = testInfo.outputPath(`${name}.png`);
   await page.screenshot({ path, fullPage: true });
   await testInfo.attach(name, { path, contentType: 'image/png' });
+}
+
+const VIEW_INDEX = { enrollment: 0, outbox: 1, audit: 2, diagnostics: 3, settings: 4 } as const;
+export type ViewName = keyof typeof VIEW_INDEX;
+
+/** Opens a screen from the navigation, whatever the language (by position, as src/renderer/store.ts VIEWS). */
+export async function openView(page: Page, view: ViewName): Promise<void> {
+  await page.locator('nav.nav button.nav-item').nth(VIEW_INDEX[view]).click();
+  await expect(page.locator('nav.nav button.nav-item').nth(VIEW_INDEX[view])).toHaveAttribute('aria-current', 'page');
+}
+
+/** The operator's language, chosen on the settings screen like an operator would. */
+export async function setLocale(page: Page, locale: 'en' | 'fr'): Promise<void> {
+  await openView(page, 'settings');
+  await page.locator('[data-setting="locale"] select').selectOption(locale);
+  await page.locator('form.settings-form button[type="submit"]').click();
+  await expect(page.locator('html')).toHaveAttribute('lang', locale);
+  await openView(page, 'enrollment');
+}
+
+/** The WCAG 2.2 AA rule set (axe-core tags), as issue 13 requires on every screen and step. */
+export const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** axe-core on the page as it is now; any violation fails the test with its rule and nodes. */
+export async function expectNoAxeViolations(page: Page, what: string): Promise<void> {
+  const { default: AxeBuilder } = await import('@axe-core/playwright');
+  const results = await new AxeBuilder({ page }).withTags(WCAG_22_AA).analyze();
+  const found = results.violations.map((v) => ({ rule: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+  expect(found, `axe violations on ${what}`).toEqual([]);
 }

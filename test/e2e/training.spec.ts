@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startHostProcess, type HostProcess } from '../support/host-process';
-import { shot } from './support';
+import { expectNoAxeViolations, setLocale, shot } from './support';
 
 // What `npm start` opens on a fresh machine: no CM address, so training mode. A host of its own,
 // with an empty data folder and no policy, exactly like a first start.
@@ -33,4 +33,14 @@ test('a fresh station opens in training mode, labelled, and enrolls a sample car
   await expect(reader.getByText('New smart card id')).toBeVisible();
   await expect(page.getByText('TRAINING', { exact: true })).toBeVisible();
   await shot(page, testInfo, 'training-done');
+});
+
+test('the training screen passes axe (WCAG 2.2 AA) in English and French', async ({ page }) => {
+  await page.goto(host.url);
+  await expect(page.getByText('TRAINING', { exact: true })).toBeVisible({ timeout: 10_000 });
+  await expectNoAxeViolations(page, 'training (en)');
+  await setLocale(page, 'fr');
+  await expect(page.getByText('FORMATION', { exact: true })).toBeVisible();
+  await expectNoAxeViolations(page, 'training (fr)');
+  await setLocale(page, 'en');
 });

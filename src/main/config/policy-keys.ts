@@ -134,6 +134,47 @@ const POLICY_TEXTS: Partial<Record<string, { en: PolicyText; fr: PolicyText }>> 
     en: { label: 'Update feed address', explain: 'The https:// address the station checks for updates. Empty: it never looks for updates. Only machine policy can set it.' },
     fr: { label: 'Adresse du flux de mises à jour', explain: "L'adresse https:// où le poste cherche ses mises à jour. Vide : il n'en cherche jamais. Seule la stratégie machine peut la définir." },
   },
+  // The directory (names beside CM's user GUIDs; docs/deploying.md "Directory"): machine policy only.
+  directoryKind: {
+    en: { label: 'Directory for names', explain: 'Where the station looks up people’s names: auto (Active Directory on a domain-joined Windows PC, none elsewhere), ad, ldap or none. Only machine policy can set it.' },
+    fr: { label: 'Annuaire des noms', explain: 'Où le poste cherche le nom des personnes : auto (Active Directory sur un PC Windows joint au domaine, aucun ailleurs), ad, ldap ou none. Seule la stratégie machine peut le définir.' },
+  },
+  directoryLdapUrl: {
+    en: { label: 'LDAP server', explain: 'ldaps://host[:port], or ldap://host[:port] with StartTLS before any bind. Empty: no LDAP directory. Only machine policy can set it.' },
+    fr: { label: 'Serveur LDAP', explain: 'ldaps://hôte[:port], ou ldap://hôte[:port] avec StartTLS avant toute authentification. Vide : pas d’annuaire LDAP. Seule la stratégie machine peut le définir.' },
+  },
+  directoryLdapCaFile: {
+    en: { label: 'LDAP server CA file', explain: 'Absolute path of a PEM file with the CA of the LDAP server’s certificate. Empty: the system’s trust store. Only machine policy can set it.' },
+    fr: { label: 'Fichier d’AC du serveur LDAP', explain: 'Chemin absolu d’un fichier PEM contenant l’AC du certificat du serveur LDAP. Vide : le magasin de confiance du système. Seule la stratégie machine peut le définir.' },
+  },
+  directoryLdapBindDn: {
+    en: { label: 'LDAP bind name', explain: 'The distinguished name the station binds as. Empty: anonymous. Only machine policy can set it.' },
+    fr: { label: 'Nom d’authentification LDAP', explain: 'Le nom distinctif sous lequel le poste s’authentifie. Vide : anonyme. Seule la stratégie machine peut le définir.' },
+  },
+  directoryLdapBindPasswordFile: {
+    en: { label: 'LDAP bind password file', explain: 'Absolute path of a file that holds the bind password (the policy never holds a secret). Only machine policy can set it.' },
+    fr: { label: 'Fichier du mot de passe LDAP', explain: 'Chemin absolu d’un fichier contenant le mot de passe d’authentification (la stratégie ne contient jamais de secret). Seule la stratégie machine peut le définir.' },
+  },
+  directoryLdapBaseDn: {
+    en: { label: 'LDAP search base', explain: 'The distinguished name under which people are searched. Only machine policy can set it.' },
+    fr: { label: 'Base de recherche LDAP', explain: 'Le nom distinctif sous lequel les personnes sont cherchées. Seule la stratégie machine peut le définir.' },
+  },
+  directoryLdapGuidAttribute: {
+    en: { label: 'LDAP GUID attribute', explain: 'The attribute that holds CM’s user GUID: objectGUID (Active Directory) or entryUUID (OpenLDAP). Only machine policy can set it.' },
+    fr: { label: 'Attribut GUID LDAP', explain: 'L’attribut qui porte le GUID d’utilisateur de CM : objectGUID (Active Directory) ou entryUUID (OpenLDAP). Seule la stratégie machine peut le définir.' },
+  },
+  directoryLdapAccountAttribute: {
+    en: { label: 'LDAP account attribute', explain: 'The attribute shown as the person’s account, e.g. sAMAccountName or uid. Only machine policy can set it.' },
+    fr: { label: 'Attribut de compte LDAP', explain: 'L’attribut affiché comme compte de la personne, par ex. sAMAccountName ou uid. Seule la stratégie machine peut le définir.' },
+  },
+  directoryAccountDomain: {
+    en: { label: 'Account domain shown', explain: 'The NetBIOS domain shown before LDAP accounts (CONTOSO\\dana). Empty: the account alone. Only machine policy can set it.' },
+    fr: { label: 'Domaine affiché des comptes', explain: 'Le domaine NetBIOS affiché devant les comptes LDAP (CONTOSO\\dana). Vide : le compte seul. Seule la stratégie machine peut le définir.' },
+  },
+  directoryCacheDays: {
+    en: { label: 'Days names stay usable offline', explain: 'How many days a name found in the directory stays usable while the directory cannot be reached. Only machine policy can set it.' },
+    fr: { label: 'Jours d’usage des noms hors ligne', explain: 'Pendant combien de jours un nom trouvé dans l’annuaire reste utilisable quand l’annuaire est injoignable. Seule la stratégie machine peut le définir.' },
+  },
   // Keys the CM issue (#9) adds to the schema; their texts are ready here.
   requestTypeNumbers: {
     en: { label: 'CM request type numbers', explain: 'How this CM numbers request types, one "number=Name" per line (e.g. 6=Recover). Only machine policy can set it.' },

@@ -54,6 +54,8 @@ export const SAFE_SETTINGS: Readonly<Settings> = Object.freeze({
   trainingMode: false,
   auditExportFolder: '',
   updateFeedUrl: '',
+  // No directory either: it would be asked as configured by a policy the station could not read.
+  directoryKind: 'none',
 });
 
 export function invalidPolicy(source: string, channel: PolicyChannel, problems: readonly string[]): Policy {

@@ -60,7 +60,8 @@ export function createConnectivity(options: ConnectivityOptions): Connectivity {
       return response;
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');
-      const reason = timedOut ? 'no answer in time' : 'unreachable';
+      // A reason code, worded by the renderer (reasons.connection.*) in the operator's language.
+      const reason = timedOut ? 'timeout' : 'unreachable';
       if (current.mode !== 'offline') set({ mode: 'offline', since: options.now().toISOString(), reason });
       throw err;
     }

@@ -64,12 +64,12 @@ export function createBatch(workflow: EnrollmentWorkflow): Batch {
     try {
       await workflow.choose(reader, next, null);
     } catch (err) {
-      const reason = toErrorPayload(err).message;
+      const error = toErrorPayload(err);
       publish({
         ...state,
         pending: state.pending.filter((id) => id !== next),
         reserved: state.reserved.filter((r) => r.requestId !== next),
-        skipped: [...state.skipped, { requestId: next, reason }],
+        skipped: [...state.skipped, { requestId: next, reason: error.message, code: error.code, ...(error.params ? { params: error.params } : {}) }],
       });
       choosing.delete(reader);
       // The card is still there: offer it the request after the one that failed.

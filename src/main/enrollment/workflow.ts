@@ -1,6 +1,6 @@
 import type { AuditEntryInput } from '../../shared/audit';
 import type { CmRequest, CmSmartcard } from '../../shared/cm';
-import type { CardReading, CmCardLookup, EnrollmentState, Replacement } from '../../shared/enrollment';
+import type { AtrFacts, CardReading, CmCardLookup, EnrollmentState, Replacement } from '../../shared/enrollment';
 import { type ErrorPayload, StationError, toErrorPayload } from '../../shared/errors';
 import type { OutboxOperation, OutboxOperationInput } from '../../shared/outbox';
 import type { CardIdentifier, CardState, ReadersSnapshot } from '../../shared/readers';
@@ -31,7 +31,7 @@ export type AuditNote = Pick<AuditEntryInput, 'action' | 'result'> &
 
 export interface WorkflowDeps {
   cards: CardSource;
-  describeAtr: (atr: string) => { atrSummary: string; model: string | null };
+  describeAtr: (atr: string) => { atrSummary: string; atrFacts?: AtrFacts; model: string | null };
   cm: CmClient | null;
   isOnline: () => boolean;
   requests: RequestCache;
@@ -121,8 +121,8 @@ export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow
   }
 
   function readingFor(reader: string, card: CardState, identifier: CardIdentifier, cm: CmCardLookup): CardReading {
-    const { atrSummary, model } = deps.describeAtr(card.atr);
-    return { reader, atr: card.atr, insertion: card.insertion, atrSummary, model, identifier, cm };
+    const { atrSummary, atrFacts, model } = deps.describeAtr(card.atr);
+    return { reader, atr: card.atr, insertion: card.insertion, atrSummary, ...(atrFacts ? { atrFacts } : {}), model, identifier, cm };
   }
 
   /** The identifier is known: show the card at once, then again with what CM says about it. */

@@ -1,7 +1,8 @@
+import type { AtrFacts } from '../../shared/enrollment';
 import { parseAtr } from './atr';
 import type { CardModelMatcher } from './card-models';
 
-export type AtrDescriber = (atr: string) => { atrSummary: string; model: string | null };
+export type AtrDescriber = (atr: string) => { atrSummary: string; atrFacts: AtrFacts; model: string | null };
 
 /**
  * The one-line meaning of an ATR for the card panel, and the card model it suggests. A malformed
@@ -23,10 +24,23 @@ export function createAtrDescriber(models: CardModelMatcher): AtrDescriber {
         const name = 'cardName' in info.contactless && info.contactless.cardName ? info.contactless.cardName : info.contactless.kind;
         parts.push(`contactless: ${name}`);
       }
-      if (info.tck.present && !info.tck.valid) parts.push('TCK wrong');
-      return { atrSummary: parts.filter(Boolean).join(' · '), model };
+      const tckWrong = info.tck.present && !info.tck.valid;
+      if (tckWrong) parts.push('TCK wrong');
+      const atrFacts: AtrFacts = {
+        protocols: [...info.protocols],
+        inverse: info.ts.convention === 'inverse',
+        contactless: info.contactless
+          ? 'cardName' in info.contactless && info.contactless.cardName
+            ? info.contactless.cardName
+            : info.contactless.kind
+          : null,
+        tckWrong,
+        invalid: false,
+      };
+      return { atrSummary: parts.filter(Boolean).join(' · '), atrFacts, model };
     } catch (err) {
-      return { atrSummary: err instanceof Error ? err.message : 'Not a valid ATR', model };
+      const atrFacts: AtrFacts = { protocols: [], inverse: false, contactless: null, tckWrong: false, invalid: true };
+      return { atrSummary: err instanceof Error ? err.message : 'Not a valid ATR', atrFacts, model };
     }
   };
 }

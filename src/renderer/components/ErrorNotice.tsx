@@ -2,12 +2,13 @@ import { useTranslation } from 'react-i18next';
 import type { ErrorCode } from '../../shared/errors';
 import type { ErrorSummary } from '../format';
 import { en } from '../i18n/en';
+import { errorText } from '../wording';
 import { CopyButton } from './CopyButton';
 
 interface Props {
   /** What the operator was doing, in the screen's words ("The settings were not saved."). */
   context?: string;
-  /** The station's operator-facing message says what happened; the hint says what to do. */
+  /** The code, worded in the operator's language, says what happened; the hint says what to do. */
   error: ErrorSummary;
   /** role=alert for errors that arrive on their own; off inside lists (the outbox). */
   live?: boolean;
@@ -21,11 +22,11 @@ function hasHint(code: ErrorCode): code is keyof typeof en.errors.hint {
 /** An error as the operator needs it: what happened, what to do, and the ids to quote to IT. */
 export function ErrorNotice({ context, error, live = true, className }: Props) {
   const { t } = useTranslation();
-  const { code, message, correlationId } = error;
+  const { code, params, correlationId } = error;
   return (
     <div className={className ? `alert ${className}` : 'alert'} role={live ? 'alert' : undefined}>
       {context && <p className="alert-context">{context}</p>}
-      <p className="alert-message">{message}</p>
+      <p className="alert-message">{errorText(t, code, params)}</p>
       {hasHint(code) && (
         <p className="alert-hint">
           <span className="label">{t('common.whatToDo')}: </span>

@@ -7,6 +7,8 @@ interface Props {
   focusKey: string | number;
   /** Also take focus on the first render. */
   focusOnMount?: boolean;
+  /** false: the step's own primary control takes focus instead (the keyboard path), not the heading. */
+  takeFocus?: boolean;
   className?: string;
   children: ReactNode;
 }
@@ -15,14 +17,14 @@ interface Props {
  * A heading that receives focus when the screen moves on, so keyboard and screen-reader users
  * start from the new content. tabIndex -1: focusable by script, not a tab stop.
  */
-export function FocusHeading({ level, id, focusKey, focusOnMount = false, className, children }: Props) {
+export function FocusHeading({ level, id, focusKey, focusOnMount = false, takeFocus = true, className, children }: Props) {
   const ref = useRef<HTMLHeadingElement>(null);
   const previous = useRef<string | number | null>(focusOnMount ? null : focusKey);
   useEffect(() => {
     if (previous.current === focusKey) return;
     previous.current = focusKey;
-    ref.current?.focus();
-  }, [focusKey]);
+    if (takeFocus) ref.current?.focus();
+  }, [focusKey, takeFocus]);
   const Tag = `h${level}` as const;
   return (
     <Tag ref={ref} id={id} tabIndex={-1} className={className ? `focus-heading ${className}` : 'focus-heading'}>

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { formatClock } from '../format';
+import { connectionReasonText } from '../wording';
 import { useStation } from '../store';
 
 /** The banner on every screen: CM reachability in words (not only colour) and the training label. */
@@ -23,7 +24,7 @@ export function StatusBar() {
           {connection.mode === 'unconfigured' && t('connection.unconfigured')}
         </p>
         {connection.mode === 'offline' && connection.reason !== '' && (
-          <p className="connection-reason">{t('connection.offlineReason', { reason: connection.reason })}</p>
+          <p className="connection-reason">{t('connection.offlineReason', { reason: connectionReasonText(t, connection.reason) })}</p>
         )}
       </div>
     </header>

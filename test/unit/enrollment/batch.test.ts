@@ -49,7 +49,9 @@ describe('bulk mode', () => {
     t.readers.insert('Reader A', sampleCard(PIV1!));
     await firstChosen;
     const state = (await call(t.station.handlers, 'station.snapshot', {})).batch;
-    expect(state.skipped).toEqual([{ requestId: pending, reason: expect.stringMatching(/Pending/) }]);
+    expect(state.skipped).toEqual([
+      { requestId: pending, reason: expect.stringMatching(/Pending/), code: 'REQUEST_NOT_BINDABLE', params: expect.any(Object) },
+    ]);
     expect(state.reserved).toEqual([{ reader: 'Reader A', requestId: first }]);
 
     const released = nextEvent(t.station, 'batch.changed', (b) => b.reserved.length === 0);

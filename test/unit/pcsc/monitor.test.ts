@@ -178,7 +178,7 @@ describe('createReaderMonitor', () => {
     };
     latest().status(A, { present: true, atr: '3b00', eventCount: 1 });
     const failed = await waitForSnapshot(m, (s) => cardIn(s, A)?.identity?.status === 'failed', 'failure');
-    expect(cardIn(failed, A)?.identity).toEqual({ status: 'failed', error: { code: 'PCSC_SHARING_VIOLATION', message: 'busy', details: { pcscCode: '0x8010000b' } } });
+    expect(cardIn(failed, A)?.identity).toEqual({ status: 'failed', error: { code: 'PCSC_SHARING_VIOLATION', message: 'busy', details: { pcscCode: '0x8010000b' }, params: { pcscCode: '0x8010000b' } } });
 
     let release: () => void = () => undefined;
     latest().connectImpl = (reader) => new Promise((resolve) => (release = () => resolve(plainConnection(reader))));

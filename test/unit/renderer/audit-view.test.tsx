@@ -44,7 +44,7 @@ describe('audit view', () => {
     expect(document.activeElement).toBe(screen.getByRole('heading', { level: 2, name: 'Audit log' }));
     expect(station.callsTo('audit.query')).toEqual([{ limit: 500 }]);
     const table = screen.getByRole('table', { name: '1 entry, newest last' });
-    expect(within(table).getByText('bind.done')).toBeTruthy();
+    expect(within(table).getByText('Bind done')).toBeTruthy();
     expect(within(table).getByText('CONTOSO\\operator1')).toBeTruthy();
     expect(within(table).getByRole('columnheader', { name: 'Correlation id' })).toBeTruthy();
   });
@@ -85,6 +85,7 @@ describe('audit view', () => {
     await settle();
     const alert = screen.getByRole('alert');
     expect(within(alert).getByText('The export did not go through.')).toBeTruthy();
-    expect(within(alert).getByText('The export folder is not set in Settings.')).toBeTruthy();
+    // The code worded in the operator's language; the station's English stays in its log.
+    expect(within(alert).getByText('The station could not write to its data folder.')).toBeTruthy();
   });
 });

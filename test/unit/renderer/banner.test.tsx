@@ -17,10 +17,10 @@ describe('connection banner', () => {
     expect(within(banner()).getByRole('status').textContent).toMatch(/CM online/);
 
     const since = new Date(2026, 10, 23, 8, 7).toISOString();
-    station.fire('connection.changed', { mode: 'offline', since, reason: 'CM did not answer' });
+    station.fire('connection.changed', { mode: 'offline', since, reason: 'timeout' });
     const status = within(banner()).getByRole('status');
     expect(status.textContent).toMatch('CM offline since 08:07 — operations are queued');
-    expect(status.textContent).toMatch('Reason: CM did not answer');
+    expect(status.textContent).toMatch('Reason: CM did not answer in time');
 
     station.fire('connection.changed', { mode: 'unconfigured' });
     expect(within(banner()).getByRole('status').textContent).toMatch(/CM not configured/);

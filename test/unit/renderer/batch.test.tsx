@@ -35,14 +35,21 @@ describe('bulk mode', () => {
       pending: [REQUEST_ID, SECOND],
       reserved: [{ reader: READER, requestId: REQUEST_ID }],
       submitted: [],
-      skipped: [{ requestId: SKIPPED, reason: 'This request is Pending; CM binds a card only to an Approved or Executing request.' }],
+      skipped: [
+        {
+          requestId: SKIPPED,
+          reason: 'This request is Pending; CM binds a card only to an Approved or Executing request.',
+          code: 'REQUEST_NOT_BINDABLE',
+        },
+      ],
     });
     await settle();
     const panel = screen.getByRole('region', { name: 'Bulk mode' });
     expect(within(panel).getByRole('status').textContent).toContain('2 requests left');
     expect(within(panel).getByText(/Next request: 9c9f0c1c/)).toBeTruthy();
     expect(within(panel).getByText(new RegExp(`7b7f0c1c.* is on ${READER}`))).toBeTruthy();
-    expect(within(panel).getByText(/This request is Pending/)).toBeTruthy();
+    expect(within(panel).getByText(/This request cannot take a card/)).toBeTruthy();
+    expect(within(panel).queryByText(/This request is Pending/)).toBeNull();
     // While a batch runs, the search does not offer to start another.
     expect(screen.queryByRole('button', { name: /bulk mode\)$/ })).toBeNull();
 

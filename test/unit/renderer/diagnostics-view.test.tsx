@@ -86,7 +86,7 @@ describe('diagnostics view', () => {
     await settle();
     expect(screen.getByText('Unavailable')).toBeTruthy();
     const reader = screen.getByRole('article', { name: READER });
-    expect(within(reader).getByText('The card does not answer.')).toBeTruthy();
+    expect(within(reader).getByText(/^The card does not answer\. It may be inserted/)).toBeTruthy();
     expect(within(reader).getByText('PCSC_UNRESPONSIVE_CARD')).toBeTruthy();
     expect(within(reader).getByText('The ATR could not be decoded.')).toBeTruthy();
     expect(within(reader).getByText('Not in the card table')).toBeTruthy();

@@ -63,8 +63,9 @@ describe('enrollment flow', () => {
     expect(within(region).getByText('YubiKey 5 NFC')).toBeTruthy();
     expect(within(region).getByText('CM does not know this card')).toBeTruthy();
     expect(within(region).getByRole('button', { name: `Copy Card identifier ${READER}` })).toBeTruthy();
-    // The step heading took focus when the card was read.
-    expect(document.activeElement).toBe(stepHeading('Choose the enrollment request'));
+    // Card read, no request yet: focus went to the search field, and the move was announced.
+    expect(document.activeElement).toBe(within(region).getByRole('searchbox', { name: 'Request id, user or template' }));
+    expect(within(region).getByText(/^Card read\. Type a name/).getAttribute('aria-live')).toBe('polite');
 
     // The list loads at once (empty query) and says where it comes from.
     expect(station.callsTo('requests.search')).toEqual([{ query: '', limit: 100 }]);
@@ -85,8 +86,10 @@ describe('enrollment flow', () => {
     await settle();
     expect(station.callsTo('enrollment.choose')).toEqual([{ reader: READER, requestId: request().uuid, replaceSmartcardUuid: null }]);
 
-    // The confirmation shows exactly the payload, as JSON, copyable; focus is on its heading.
-    expect(document.activeElement).toBe(stepHeading('Check and confirm'));
+    // The confirmation shows exactly the payload, as JSON, copyable; focus is on Confirm.
+    expect(stepHeading('Check and confirm')).toBeTruthy();
+    expect(document.activeElement).toBe(within(region).getByRole('button', { name: 'Confirm and bind' }));
+    expect(within(region).getByText(/press Enter to confirm and bind/)).toBeTruthy();
     const figure = within(region).getByRole('figure', { name: 'Sent to CM exactly (POST /smartcards)' });
     const json = figure.querySelector('code')?.textContent ?? '';
     expect(JSON.parse(json)).toEqual(payload);
@@ -120,8 +123,10 @@ describe('enrollment flow', () => {
       ),
     );
     const region = readerRegion();
-    expect(within(region).getByRole('status').textContent).toBe('Saved. It will be sent when CM is reachable.');
-    expect(within(region).getAllByText(/Why it is queued: CM is offline/)).toHaveLength(2);
+    const statuses = within(region).getAllByRole('status').map((e) => e.textContent);
+    expect(statuses.filter((text) => text !== '')).toEqual(['Saved. It will be sent when CM is reachable.']);
+    // The station's English reason stays in its logs; the screen words it.
+    expect(within(region).getAllByText(/Why it is queued: CM is not reachable right now\./)).toHaveLength(2);
     expect(within(region).queryByText(/New smart card id/)).toBeNull();
   });
 
@@ -138,7 +143,8 @@ describe('enrollment flow', () => {
     );
     const region = readerRegion();
     const alert = within(region).getByRole('alert');
-    expect(within(alert).getByText('CM failed while binding the card.')).toBeTruthy();
+    expect(within(alert).getByText('CM failed while handling the request.')).toBeTruthy();
+    expect(within(alert).queryByText('CM failed while binding the card.')).toBeNull();
     expect(within(alert).getByText('CM_SERVER_ERROR')).toBeTruthy();
     expect(within(alert).getByText('c0ffee-42')).toBeTruthy();
     expect(within(alert).getByText(/Give IT the correlation id/)).toBeTruthy();
@@ -276,7 +282,7 @@ describe('enrollment flow', () => {
     const region = readerRegion();
     const alert = within(region).getByRole('alert');
     expect(within(alert).getByText('The card identifier could not be read.')).toBeTruthy();
-    expect(within(alert).getByText('Another program holds the card.')).toBeTruthy();
+    expect(within(alert).getByText('Another program is using the card.')).toBeTruthy();
     expect(within(alert).getByText(/Close it, then remove and insert the card/)).toBeTruthy();
 
     fireEvent.click(within(region).getByRole('button', { name: 'Read the card again' }));

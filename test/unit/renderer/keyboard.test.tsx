@@ -48,7 +48,7 @@ function expectEveryControlNamed() {
 }
 
 describe('keyboard and labels', () => {
-  it('runs the whole enrollment with keyboard-operable controls, focus on each new step heading', async () => {
+  it('card read → focus in search; Enter searches → first Choose; Enter chooses → Confirm; Enter binds; each move announced', async () => {
     const station = await renderStation({
       'station.snapshot': () => snapshot(),
       'outbox.list': () => [],
@@ -62,27 +62,41 @@ describe('keyboard and labels', () => {
     await settle();
     const region = screen.getByRole('region', { name: READER });
     const heading = (name: string) => within(region).getByRole('heading', { level: 4, name });
-    expect(document.activeElement).toBe(heading('Choose the enrollment request'));
+    const hint = () => region.querySelector('.next-step[aria-live="polite"]')?.textContent ?? '';
+    heading('Choose the enrollment request');
+    const box = within(region).getByRole('searchbox');
+    // The list loaded at once (empty query) without taking focus away from the search field.
+    expect(station.callsTo('requests.search')).toEqual([{ query: '', limit: 100 }]);
+    expect(within(region).getByRole('button', { name: /^Choose request/ })).toBeTruthy();
+    expect(document.activeElement).toBe(box);
+    expect(hint()).toMatch(/Type a name.*press Enter to search/);
     expectEveryControlNamed();
 
-    // Typing a query and pressing Enter submits the search form (implicit submission).
-    const box = within(region).getByRole('searchbox');
-    box.focus();
+    // Typing a name and pressing Enter submits the search form (implicit submission).
     fireEvent.change(box, { target: { value: 'Alice' } });
     const form = box.closest('form');
     expect(form?.querySelector('button[type="submit"]')).toBeTruthy();
     fireEvent.submit(form!);
     await settle();
     expect(station.callsTo('requests.search').at(-1)).toEqual({ query: 'Alice', limit: 100 });
+    const choose = within(region).getByRole('button', { name: /^Choose request/ });
+    expect(document.activeElement).toBe(choose);
+    expect(hint()).toMatch(/^1 found\. Focus is on the first: Choose request 7b7f0c1c for Alice Martin\. Press Enter/);
 
-    press(within(region).getByRole('button', { name: /^Choose request/ }));
+    press(choose);
     await settle();
-    expect(document.activeElement).toBe(heading('Check and confirm'));
+    heading('Check and confirm');
+    const confirm = within(region).getByRole('button', { name: 'Confirm and bind' });
+    expect(document.activeElement).toBe(confirm);
+    expect(hint()).toMatch(/press Enter to confirm and bind/);
+    // Copy buttons and Back stay reachable, after the primary action in the keyboard path.
+    expect(within(region).getByRole('button', { name: 'Back' })).toBeTruthy();
     expectEveryControlNamed();
 
-    press(within(region).getByRole('button', { name: 'Confirm and bind' }));
+    press(confirm);
     await settle();
     expect(document.activeElement).toBe(heading('Binding the card'));
+    expect(hint()).toBe('');
 
     station.fire('enrollment.changed', submitted('done', { state: 'done', operationId: OPERATION_ID, smartcardUuid: NEW_CARD }));
     expect(document.activeElement).toBe(heading('Done — remove the card'));
@@ -106,5 +120,42 @@ describe('keyboard and labels', () => {
       expect(document.activeElement).toBe(screen.getByRole('heading', { level: 2, name: headings[view] }));
       expectEveryControlNamed();
     }
+  });
+});
+
+describe('a fast operator', () => {
+  it('an Enter pressed while the first list is still loading searches for what was typed', async () => {
+    let release: () => void = () => undefined;
+    const first = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const dana = { ...request(), uuid: '9a9a9a9a-3c3a-4f43-9d4e-1a2b3c4d5e6f', targetUserDisplayName: 'Dana Okafor' };
+    const station = await renderStation({
+      'station.snapshot': () => snapshot(),
+      'outbox.list': () => [],
+      'requests.search': async ({ query }: { query: string }) => {
+        if (query === '') {
+          await first;
+          return { requests: [request(), dana], source: 'live', syncedAt: null };
+        }
+        return { requests: [dana], source: 'live', syncedAt: null };
+      },
+    });
+    station.fire('readers.changed', readersWithCard());
+    station.fire('card.changed', { reader: READER, reading });
+    station.fire('enrollment.changed', cardRead());
+    await settle();
+    const region = screen.getByRole('region', { name: READER });
+    const box = within(region).getByRole('searchbox');
+    fireEvent.change(box, { target: { value: 'Dana' } });
+    fireEvent.submit(box.closest('form')!);
+    release();
+    await settle();
+    await settle();
+    expect(station.callsTo('requests.search')).toEqual([{ query: '', limit: 100 }, { query: 'Dana', limit: 100 }]);
+    const choose = within(region).getAllByRole('button', { name: /^Choose request/ });
+    expect(choose).toHaveLength(1);
+    expect(document.activeElement).toBe(choose[0]);
+    expect(choose[0]!.getAttribute('aria-label')).toMatch(/Dana Okafor$/);
   });
 });

@@ -46,7 +46,7 @@ describe('outbox view', () => {
     const bind = item(/Bind card for request 7b7f0c1c/);
     expect(within(bind).getByText('Needs attention')).toBeTruthy();
     expect(within(bind).getByText('3')).toBeTruthy();
-    expect(within(bind).getByText('CM answered 500.')).toBeTruthy();
+    expect(within(bind).getByText('CM failed while handling the request.')).toBeTruthy();
     expect(within(bind).getByText('corr-5f0e')).toBeTruthy();
     expect(within(bind).getByRole('button', { name: 'Copy Correlation id' })).toBeTruthy();
     expect(within(bind).getByRole('button', { name: /^Retry/ })).toBeTruthy();

@@ -1,3 +1,4 @@
+import { SETTING_KEYS } from '../../../src/shared/settings';
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import i18next from 'i18next';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -96,18 +97,18 @@ describe('settings view', () => {
     );
     const timeout = screen.getByRole('textbox', { name: 'CM timeout (milliseconds)' });
     fireEvent.change(timeout, { target: { value: '30000' } });
-    fireEvent.change(screen.getByRole('textbox', { name: 'Hosts allowed for Windows sign-in' }), {
-      target: { value: 'cm.contoso.com\n\n *.contoso.com ' },
+    fireEvent.change(screen.getByRole('textbox', { name: 'Readers to hide (patterns)' }), {
+      target: { value: '*Windows Hello*\n\n *Virtual* ' },
     });
     fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
     await settle();
     expect(station.callsTo('settings.update')).toEqual([
-      { cmTimeoutMs: 30000, allowedAuthDomains: ['cm.contoso.com', '*.contoso.com'] },
+      { cmTimeoutMs: 30000, readerExclude: ['*Windows Hello*', '*Virtual*'] },
     ]);
     const alert = screen.getByRole('alert');
     expect(within(alert).getByText(/one you changed is managed by your organization/)).toBeTruthy();
     expect(within(alert).getByText(/ask IT to change the setting/)).toBeTruthy();
-    expect(within(alert).getByText('cmTimeoutMs is managed by your organization.')).toBeTruthy();
+    expect(within(alert).getByText('This setting is managed by your organization.')).toBeTruthy();
     expect(within(alert).getByText('SETTING_LOCKED')).toBeTruthy();
     expect(timeout.getAttribute('aria-invalid')).toBe('true');
     expect(description(timeout)).toMatch(/refused this one/);
@@ -119,14 +120,14 @@ describe('settings view', () => {
       new Refusal({
         code: 'SETTINGS_INVALID',
         message: 'The settings are not valid.',
-        details: { problems: ['cmBaseUrl: must use https:// (got "http://cm")'] },
+        details: { problems: ['readerExclude[0]: must not be empty'] },
       }),
     );
-    fireEvent.change(screen.getByRole('textbox', { name: 'CM REST API address' }), { target: { value: 'http://cm' } });
+    fireEvent.change(screen.getByRole('textbox', { name: 'Readers to show (patterns)' }), { target: { value: 'ACS*' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
     await settle();
     expect(screen.getByRole('alert').textContent).toMatch(/a value is not valid/);
-    expect(screen.getByText('cmBaseUrl: must use https:// (got "http://cm")')).toBeTruthy();
+    expect(screen.getByText('readerExclude[0]: must not be empty')).toBeTruthy();
   });
 
   it('refuses a number field that is not a whole number without calling the station', async () => {
@@ -163,7 +164,7 @@ describe('settings view', () => {
         policy: {
           source: '/etc/enrollment-station/policy.json',
           status: 'invalid',
-          problems: ['locked: "cmBaseUrl" is locked but has no value', 'cmTimeoutMs: must be at most 120000'],
+          problems: ['the file /etc/enrollment-station/policy.json is owned by uid 1000, not by root: only root may write machine policy', 'cmTimeoutMs: Too big: expected number to be <=120000'],
           channel: 'linux-etc',
           keys: [],
           changedSinceStart: false,
@@ -172,10 +173,12 @@ describe('settings view', () => {
     );
     const alert = screen.getByRole('alert');
     expect(within(alert).getByText(/machine policy from your organization is invalid or was refused/)).toBeTruthy();
-    expect(within(alert).getByText('locked: "cmBaseUrl" is locked but has no value')).toBeTruthy();
-    expect(within(alert).getByText('cmTimeoutMs: must be at most 120000')).toBeTruthy();
+    expect(
+      within(alert).getByText('/etc/enrollment-station/policy.json is owned by user id 1000, not by root: only root may write machine policy'),
+    ).toBeTruthy();
+    expect(within(alert).getByText('cmTimeoutMs: is too large (maximum 120000)')).toBeTruthy();
     expect(within(alert).getByText('Machine policy: /etc/enrollment-station/policy.json')).toBeTruthy();
-    expect(screen.getAllByText(/^Managed by your organization/)).toHaveLength(11);
+    expect(screen.getAllByText(/^Managed by your organization/)).toHaveLength(SETTING_KEYS.length);
   });
 
   it('follows settings.changed, including the locale', async () => {

@@ -31,6 +31,7 @@ const SCREENS: Record<(typeof INVOKE_CHANNELS)[number], string[]> = {
   'training.reset': ['components/enrollment/TrainingCards.tsx'],
   'batch.set': ['components/enrollment/RequestSearch.tsx'],
   'batch.clear': ['components/enrollment/BatchPanel.tsx'],
+  'directory.resolve': ['people.ts'],
   // Read-only look-ups that change nothing and name nothing outside the station (the CLI's bind
   // uses readers.list); no screen calls them yet.
   'readers.list': [],

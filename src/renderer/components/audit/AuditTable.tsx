@@ -6,6 +6,24 @@ import { formatDateTime } from '../../format';
 const HIDDEN_ON_SCREEN: ReadonlySet<string> = new Set(['atr', 'id']);
 const COLUMNS = AUDIT_COLUMNS.filter((column) => !HIDDEN_ON_SCREEN.has(column));
 
+/**
+ * One cell. Action and result are worded in the operator's language; the code stays a code and
+ * the message column is the log's own text as recorded (like the CSV export).
+ */
+function AuditCell({ entry, column, none }: { entry: AuditEntry; column: (typeof COLUMNS)[number]; none: string }) {
+  const { t } = useTranslation();
+  switch (column) {
+    case 'at':
+      return <>{formatDateTime(entry.at)}</>;
+    case 'action':
+      return <>{t(`auditWords.actions.${entry.action}`)}</>;
+    case 'result':
+      return <>{t(`auditWords.results.${entry.result}`)}</>;
+    default:
+      return <>{entry[column] ?? none}</>;
+  }
+}
+
 export function AuditTable({ entries }: { entries: AuditEntry[] }) {
   const { t } = useTranslation();
   if (entries.length === 0) return <p>{t('audit.empty')}</p>;
@@ -28,7 +46,7 @@ export function AuditTable({ entries }: { entries: AuditEntry[] }) {
             <tr key={entry.id}>
               {COLUMNS.map((column) => (
                 <td key={column} className={`col-${column}`}>
-                  {column === 'at' ? formatDateTime(entry.at) : (entry[column] ?? none)}
+                  <AuditCell entry={entry} column={column} none={none} />
                 </td>
               ))}
             </tr>

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { errorText } from '../../wording';
 import { shortGuid } from '../../format';
 import { errorSummary } from '../../format';
 import { useClient, useStation } from '../../store';
@@ -38,7 +39,7 @@ export function BatchPanel() {
           <ul>
             {batch.skipped.map((s) => (
               <li key={s.requestId}>
-                <code>{s.requestId}</code> — {s.reason}
+                <code>{s.requestId}</code> — {errorText(t, s.code ?? 'INTERNAL', s.params)}
               </li>
             ))}
           </ul>

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { CardReading } from '../../../shared/enrollment';
 import type { ReaderState } from '../../../shared/readers';
 import { errorSummary } from '../../format';
+import { atrFactsText } from '../../wording';
 import { AtrValue } from '../AtrValue';
 import { CopyButton } from '../CopyButton';
 import { ErrorNotice } from '../ErrorNotice';
@@ -44,7 +45,7 @@ export function CardPanel({ reader, reading }: { reader: ReaderState; reading: C
         {current ? (
           <>
             <dt>{t('card.atrSummary')}</dt>
-            <dd>{current.atrSummary}</dd>
+            <dd>{current.atrFacts ? atrFactsText(t, current.atrFacts) : current.atrSummary}</dd>
             <dt>{t('card.model')}</dt>
             <dd>{current.model ?? t('card.modelUnknown')}</dd>
             <dt>{t('card.identifier')}</dt>

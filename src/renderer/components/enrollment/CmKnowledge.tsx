@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { CmCardLookup } from '../../../shared/enrollment';
+import { cmWord, errorText } from '../../wording';
 import { CopyButton } from '../CopyButton';
+import { PersonName } from '../PersonName';
 
 /** "CM knows this card" (status, owner), "CM does not know this card", or why CM was not asked. */
 export function CmKnowledge({ lookup }: { lookup: CmCardLookup }) {
@@ -9,7 +11,7 @@ export function CmKnowledge({ lookup }: { lookup: CmCardLookup }) {
     case 'found':
       return (
         <div className="cm-found">
-          <p>{t('card.cmFound', { status: lookup.card.status })}</p>
+          <p>{t('card.cmFound', { status: cmWord(t, 'smartcardStatus', lookup.card.status) })}</p>
           <p>
             {t('card.cmSmartcardId')}: <code>{lookup.card.uuid}</code>{' '}
             <CopyButton value={lookup.card.uuid} label={t('card.cmSmartcardId')} />
@@ -17,7 +19,7 @@ export function CmKnowledge({ lookup }: { lookup: CmCardLookup }) {
           <p>
             {lookup.card.assignedUserUuid ? (
               <>
-                {t('card.cmOwner')}: <code>{lookup.card.assignedUserUuid}</code>
+                {t('card.cmOwner')}: <PersonName guid={lookup.card.assignedUserUuid} />
               </>
             ) : (
               t('card.cmNoOwner')
@@ -30,6 +32,6 @@ export function CmKnowledge({ lookup }: { lookup: CmCardLookup }) {
     case 'not-asked':
       return <p>{t(`card.cmNotAsked.${lookup.reason}`)}</p>;
     case 'failed':
-      return <p className="warning">{t('card.cmFailed', { message: lookup.error.message })}</p>;
+      return <p className="warning">{t('card.cmFailed', { message: errorText(t, lookup.error.code, lookup.error.params) })}</p>;
   }
 }

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { EnrollmentState } from '../../../shared/enrollment';
+import { useFocusWhen } from '../../announce';
 import { errorSummary } from '../../format';
 import { enrollmentCall, useClient } from '../../store';
 import { useAction } from '../../use-action';
@@ -16,6 +17,8 @@ export function Confirmation({ state }: { state: Chosen }) {
   const client = useClient();
   const action = useAction();
   const { reader } = state;
+  // Request chosen: Enter on Confirm binds (the last key press of the keyboard path).
+  const confirmRef = useFocusWhen<HTMLButtonElement>(true, () => t('keyboard.confirmFocused'));
   return (
     <div className="confirmation">
       <p>{t('confirm.intro')}</p>
@@ -27,6 +30,7 @@ export function Confirmation({ state }: { state: Chosen }) {
         <button
           type="button"
           className="primary"
+          ref={confirmRef}
           disabled={action.pending}
           onClick={() => void action.run(() => enrollmentCall(reader, () => client.call('enrollment.bind', { reader })))}
         >

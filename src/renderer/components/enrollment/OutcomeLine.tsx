@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { StepOutcome } from '../../../shared/enrollment';
 import { errorSummary } from '../../format';
+import { errorText } from '../../wording';
 import { ErrorNotice } from '../ErrorNotice';
 
 /** One operation's state in words (never colour alone): sending, queued (with its last failure), done, refused. */
@@ -18,8 +19,13 @@ export function OutcomeLine({ kind, outcome }: { kind: 'bind' | 'retire'; outcom
       <span className="label">{t(`outcome.${kind}`)}: </span>
       <span aria-hidden="true">{mark}</span>
       {text}
-      {outcome.state === 'queued' && outcome.reason !== '' && (
-        <span className="outcome-reason"> {t('outcome.queuedReason', { reason: outcome.reason })}</span>
+      {outcome.state === 'queued' && (
+        <span className="outcome-reason">
+          {' '}
+          {t('outcome.queuedReason', {
+            reason: outcome.error ? errorText(t, outcome.error.code, outcome.error.params) : t('reasons.queuedOffline'),
+          })}
+        </span>
       )}
       {outcome.state === 'queued' && outcome.error && (
         <ErrorNotice live={false} context={t('outcome.lastFailure')} error={errorSummary(outcome.error)} />

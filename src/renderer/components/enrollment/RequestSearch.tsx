@@ -2,13 +2,20 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type CmRequest, normalizeGuid } from '../../../shared/cm';
 import type { RequestSearchResult } from '../../../shared/enrollment';
+import { focusAndAnnounce } from '../../announce';
 import { errorSummary } from '../../format';
+import { applyPeople } from '../../people';
 import { enrollmentCall, useClient, useStation } from '../../store';
 import { useAction } from '../../use-action';
 import { ErrorNotice } from '../ErrorNotice';
+import { DirectoryNote } from './DirectoryNote';
 import { RequestTable } from './RequestTable';
 
-/** Step 3: find the approved request (live, or the last synced copy offline) and choose it. */
+/**
+ * Step 3: find the approved request (live, or the last synced copy offline) and choose it.
+ * Keyboard path: focus starts in the search field; Enter searches and moves focus to the first
+ * result's Choose; Enter there chooses (the confirmation then focuses Confirm).
+ */
 export function RequestSearch({ reader }: { reader: string }) {
   const { t } = useTranslation();
   const client = useClient();
@@ -17,22 +24,59 @@ export function RequestSearch({ reader }: { reader: string }) {
   const [replaces, setReplaces] = useState('');
   const [replacesInvalid, setReplacesInvalid] = useState(false);
   const [result, setResult] = useState<RequestSearchResult | null>(null);
+  /** Set by an operator's search: once its results render, the first Choose takes focus. */
+  const [focusFirst, setFocusFirst] = useState(false);
   const startBatch = useAction();
   const batchIdle = useStation((st) => st.batch.pending.length === 0);
+  const queryRef = useRef<HTMLInputElement>(null);
   const replacesRef = useRef<HTMLInputElement>(null);
+  const tableRef = useRef<HTMLDivElement>(null);
   const search = useAction();
   const choose = useAction();
 
-  const runSearch = (text: string) =>
-    search.run(async () => {
-      setResult(await client.call('requests.search', { query: text.trim(), limit: 100 }));
-    });
+  // Searches run one after another and the latest one asked for always runs: an operator who
+  // presses Enter while the first list is still loading gets their search, not the stale list.
+  const next = useRef<{ text: string; byOperator: boolean } | null>(null);
+  const draining = useRef(false);
+  const runSearch = async (text: string, byOperator: boolean) => {
+    next.current = { text, byOperator };
+    if (draining.current) return;
+    draining.current = true;
+    try {
+      for (;;) {
+        const job: { text: string; byOperator: boolean } | null = next.current;
+        if (!job) break;
+        next.current = null;
+        const { text: query, byOperator: focus } = job;
+        await search.run(async () => {
+          const found = await client.call('requests.search', { query: query.trim(), limit: 100 });
+          // A newer search is waiting: this answer is already stale.
+          if (next.current) return;
+          applyPeople(found.people, found.requests.map((r) => r.targetUserUuid).filter((g): g is string => g !== null));
+          setResult(found);
+          setFocusFirst(focus);
+        });
+      }
+    } finally {
+      draining.current = false;
+    }
+  };
 
   useEffect(() => {
+    // Card read, no request yet: the operator types a name next.
+    focusAndAnnounce(queryRef.current, t('keyboard.searchFocused'));
     // The full list of approved requests as soon as the card is read: often one click from done.
     // Once per card-read step.
-    void runSearch('');
+    void runSearch('', false);
   }, []);
+
+  useEffect(() => {
+    if (!focusFirst || !result) return;
+    setFocusFirst(false);
+    const first = tableRef.current?.querySelector<HTMLButtonElement>('button.choose:not(:disabled)') ?? null;
+    if (first) focusAndAnnounce(first, t('keyboard.firstResultFocused', { count: result.requests.length, label: first.getAttribute('aria-label') ?? '' }));
+    else focusAndAnnounce(queryRef.current, t('keyboard.noResult'));
+  }, [focusFirst, result]);
 
   const onChoose = (request: CmRequest) => {
     let replacement: string | null = null;
@@ -59,7 +103,7 @@ export function RequestSearch({ reader }: { reader: string }) {
         aria-label={t('search.heading')}
         onSubmit={(event) => {
           event.preventDefault();
-          void runSearch(query);
+          void runSearch(query, true);
         }}
       >
         <div className="field">
@@ -70,6 +114,7 @@ export function RequestSearch({ reader }: { reader: string }) {
           <div className="field-row">
             <input
               id={`${id}-query`}
+              ref={queryRef}
               type="search"
               value={query}
               aria-describedby={`${id}-query-hint`}
@@ -81,6 +126,14 @@ export function RequestSearch({ reader }: { reader: string }) {
           </div>
         </div>
       </form>
+      <p role="status" aria-live="polite" className="search-status">
+        {search.pending ? t('search.searching') : result ? t('search.count', { count: result.requests.length }) : ''}
+      </p>
+      <DirectoryNote people={result?.people} />
+      {search.error && <ErrorNotice context={t('search.failed')} error={errorSummary(search.error)} />}
+      {choose.error && <ErrorNotice context={t('search.chooseFailed')} error={errorSummary(choose.error)} />}
+      <div ref={tableRef}>{result && <RequestTable result={result} choosing={choose.pending} onChoose={onChoose} />}</div>
+      {/* Secondary: after the primary path (search, choose) in the tab order. */}
       <div className="field">
         <label htmlFor={`${id}-replaces`}>{t('search.replaces')}</label>
         <p id={`${id}-replaces-hint`} className="hint">
@@ -107,12 +160,6 @@ export function RequestSearch({ reader }: { reader: string }) {
           </p>
         )}
       </div>
-      <p role="status" aria-live="polite" className="search-status">
-        {search.pending ? t('search.searching') : result ? t('search.count', { count: result.requests.length }) : ''}
-      </p>
-      {search.error && <ErrorNotice context={t('search.failed')} error={errorSummary(search.error)} />}
-      {choose.error && <ErrorNotice context={t('search.chooseFailed')} error={errorSummary(choose.error)} />}
-      {result && <RequestTable result={result} choosing={choose.pending} onChoose={onChoose} />}
       {result && result.requests.length > 0 && batchIdle && (
         <button
           type="button"

@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { CmRequest } from '../../../shared/cm';
-import { targetUserLabel, templateLabel } from '../../format';
+import { templateLabel } from '../../format';
+import { PersonName } from '../PersonName';
+import { cmWord } from '../../wording';
 import { CopyButton } from '../CopyButton';
 
 /** The chosen request, as the operator checks it against the person at the desk. */
@@ -14,11 +16,13 @@ export function RequestSummary({ request }: { request: CmRequest }) {
         <CopyButton value={request.uuid} label={t('request.id')} />
       </dd>
       <dt>{t('request.type')}</dt>
-      <dd>{request.type}</dd>
+      <dd>{cmWord(t, 'requestType', request.type)}</dd>
       <dt>{t('request.status')}</dt>
-      <dd>{request.status}</dd>
+      <dd>{cmWord(t, 'requestStatus', request.status)}</dd>
       <dt>{t('request.user')}</dt>
-      <dd>{targetUserLabel(request) ?? t('request.unknownUser')}</dd>
+      <dd>
+        <PersonName guid={request.targetUserUuid} knownName={request.targetUserDisplayName} />
+      </dd>
       <dt>{t('request.template')}</dt>
       <dd>{templateLabel(request) ?? t('common.none')}</dd>
     </dl>

@@ -1,7 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import type { CmRequest } from '../../../shared/cm';
 import type { RequestSearchResult } from '../../../shared/enrollment';
-import { formatDateTime, listSource, shortGuid, targetUserLabel, templateLabel } from '../../format';
+import { formatDateTime, listSource, shortGuid, templateLabel } from '../../format';
+import { PersonName, usePersonLabel } from '../PersonName';
+import { cmWord } from '../../wording';
 
 interface Props {
   result: RequestSearchResult;
@@ -16,7 +18,6 @@ export function RequestTable({ result, choosing, onChoose }: Props) {
   if (source.kind === 'none') return <p className="warning">{t('search.none')}</p>;
   const caption =
     source.kind === 'live' ? t('search.live') : source.at ? t('search.cache', { time: source.at }) : t('search.cacheUnknown');
-  const none = t('common.none');
   return (
     <table className={source.kind === 'live' ? 'requests' : 'requests offline-copy'}>
       <caption>
@@ -41,33 +42,42 @@ export function RequestTable({ result, choosing, onChoose }: Props) {
             <td colSpan={8}>{t('search.empty')}</td>
           </tr>
         )}
-        {result.requests.map((request) => {
-          const user = targetUserLabel(request);
-          return (
-            <tr key={request.uuid}>
-              <th scope="row">
-                <code title={request.uuid}>{request.uuid}</code>
-              </th>
-              <td>{request.type}</td>
-              <td>{request.status}</td>
-              <td>{user ?? t('request.unknownUser')}</td>
-              <td>{templateLabel(request) ?? none}</td>
-              <td>{request.submitted ? formatDateTime(request.submitted) : none}</td>
-              <td>{request.oldSmartcardUuid ? <code>{request.oldSmartcardUuid}</code> : none}</td>
-              <td>
-                <button
-                  type="button"
-                  disabled={choosing}
-                  aria-label={t('search.chooseLabel', { id: shortGuid(request.uuid), user: user ?? t('request.unknownUser') })}
-                  onClick={() => onChoose(request)}
-                >
-                  {t('search.choose')}
-                </button>
-              </td>
-            </tr>
-          );
-        })}
+        {result.requests.map((request) => (
+          <RequestRow key={request.uuid} request={request} choosing={choosing} onChoose={onChoose} />
+        ))}
       </tbody>
     </table>
+  );
+}
+
+function RequestRow({ request, choosing, onChoose }: { request: CmRequest; choosing: boolean; onChoose(request: CmRequest): void }) {
+  const { t } = useTranslation();
+  const none = t('common.none');
+  const user = usePersonLabel(request.targetUserUuid, request.targetUserDisplayName);
+  return (
+    <tr>
+      <th scope="row">
+        <code title={request.uuid}>{request.uuid}</code>
+      </th>
+      <td>{cmWord(t, 'requestType', request.type)}</td>
+      <td>{cmWord(t, 'requestStatus', request.status)}</td>
+      <td>
+        <PersonName guid={request.targetUserUuid} knownName={request.targetUserDisplayName} />
+      </td>
+      <td>{templateLabel(request) ?? none}</td>
+      <td>{request.submitted ? formatDateTime(request.submitted) : none}</td>
+      <td>{request.oldSmartcardUuid ? <code>{request.oldSmartcardUuid}</code> : none}</td>
+      <td>
+        <button
+          type="button"
+          className="choose"
+          disabled={choosing}
+          aria-label={t('search.chooseLabel', { id: shortGuid(request.uuid), user })}
+          onClick={() => onChoose(request)}
+        >
+          {t('search.choose')}
+        </button>
+      </td>
+    </tr>
   );
 }

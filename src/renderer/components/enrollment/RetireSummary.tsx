@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { cmWord } from '../../wording';
 import type { Replacement } from '../../../shared/enrollment';
 import { CopyButton } from '../CopyButton';
 
@@ -14,7 +15,7 @@ export function RetireSummary({ replacement }: { replacement: Replacement | null
         <CopyButton value={replacement.smartcardUuid} label={t('confirm.retireHeading')} />
       </p>
       <p>{t(`confirm.retireSource.${replacement.source}`)}</p>
-      {replacement.card && <p>{t('confirm.retireStatus', { status: replacement.card.status })}</p>}
+      {replacement.card && <p>{t('confirm.retireStatus', { status: cmWord(t, 'smartcardStatus', replacement.card.status) })}</p>}
     </div>
   );
 }

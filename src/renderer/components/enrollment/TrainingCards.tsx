@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { en } from '../../i18n/en';
 import type { InvokeResponse } from '../../../shared/contract';
 import { errorSummary } from '../../format';
 import { useClient } from '../../store';
@@ -59,7 +60,8 @@ export function TrainingCards() {
             <select id={`${id}-sample`} value={sample} onChange={(event) => setSample(event.target.value)}>
               {info.samples.map((card) => (
                 <option key={card.id} value={card.id}>
-                  {card.label}
+                  {/* The station names its samples in English; the screen words the ones it knows. */}
+                  {Object.hasOwn(en.trainingSamples, card.id) ? t(`trainingSamples.${card.id}`) : card.label}
                 </option>
               ))}
             </select>

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { SettingsView } from '../../../shared/settings';
+import { problemText } from '../../wording';
 
 /**
  * Where the machine policy came from. An invalid or refused one locks everything: say so first,
@@ -17,7 +18,7 @@ export function PolicyStatus({ settings }: { settings: SettingsView }) {
           {policy.source && <p>{t('settings.policySource', { source: policy.source })}</p>}
           <ul>
             {policy.problems.map((problem) => (
-              <li key={problem}>{problem}</li>
+              <li key={problem}>{problemText(t, problem)}</li>
             ))}
           </ul>
         </div>
@@ -41,7 +42,7 @@ export function PolicyStatus({ settings }: { settings: SettingsView }) {
           <p className="alert-context">{t('settings.userReset')}</p>
           <ul>
             {user.problems.map((problem) => (
-              <li key={problem}>{problem}</li>
+              <li key={problem}>{problemText(t, problem)}</li>
             ))}
           </ul>
         </div>

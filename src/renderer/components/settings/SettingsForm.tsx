@@ -5,6 +5,7 @@ import { isMachineOnlyKey, SETTING_KEYS, type SettingKey, type SettingsView } fr
 import { errorSummary } from '../../format';
 import { applySettings, useClient } from '../../store';
 import { useAction } from '../../use-action';
+import { problemText } from '../../wording';
 import { ErrorNotice } from '../ErrorNotice';
 import { draftChanges, toDraft, type Draft } from './draft';
 import { PolicyStatus } from './PolicyStatus';
@@ -109,7 +110,7 @@ export function SettingsForm({ settings }: { settings: SettingsView }) {
                 <li key={key}>{t(`settings.fields.${key}`)}</li>
               ))}
               {problems.map((line) => (
-                <li key={line}>{line}</li>
+                <li key={line}>{problemText(t, line)}</li>
               ))}
             </ul>
           )}

@@ -17,6 +17,16 @@ export const FIELD_KINDS: Readonly<Record<SettingKey, FieldKind>> = {
   auditExportFolder: 'text',
   locale: 'locale',
   updateFeedUrl: 'text',
+  directoryKind: 'text',
+  directoryLdapUrl: 'text',
+  directoryLdapCaFile: 'text',
+  directoryLdapBindDn: 'text',
+  directoryLdapBindPasswordFile: 'text',
+  directoryLdapBaseDn: 'text',
+  directoryLdapGuidAttribute: 'text',
+  directoryLdapAccountAttribute: 'text',
+  directoryAccountDomain: 'text',
+  directoryCacheDays: 'number',
 };
 
 /** The form's values: text for text-like fields (lists one per line), booleans for check boxes. */

@@ -2,7 +2,7 @@ import type { StationSnapshot } from '../../../../src/shared/contract';
 import type { CmRequest } from '../../../../src/shared/cm';
 import type { CardReading, EnrollmentState, Replacement } from '../../../../src/shared/enrollment';
 import type { OutboxOperation } from '../../../../src/shared/outbox';
-import { DEFAULT_SETTINGS, SETTING_KEYS, type SettingKey, type SettingsView } from '../../../../src/shared/settings';
+import { DEFAULT_SETTINGS, POLICY_ONLY_KEYS, SETTING_KEYS, type SettingKey, type SettingsView } from '../../../../src/shared/settings';
 
 export const READER = 'Virtual PCD 00 00';
 export const OTHER_READER = 'Virtual PCD 00 01';
@@ -22,7 +22,7 @@ export function managedKeys(...keys: SettingKey[]): Record<SettingKey, boolean> 
 export function settingsView(overrides: Partial<SettingsView> = {}): SettingsView {
   return {
     values: { ...DEFAULT_SETTINGS, cmBaseUrl: 'https://cm.contoso.com/CertificateManagement/api/v1.0/' },
-    managed: managedKeys('trainingModeAllowed', 'updateFeedUrl'),
+    managed: managedKeys(...POLICY_ONLY_KEYS),
     policy: { source: null, status: 'none', problems: [], channel: null, keys: [], changedSinceStart: false },
     user: { status: 'ok', problems: [] },
     ...overrides,
@@ -49,6 +49,7 @@ export function snapshot(overrides: Partial<StationSnapshot> = {}): StationSnaps
     batch: { pending: [], reserved: [], submitted: [], skipped: [] },
     connection: { mode: 'online', since: '2026-11-23T08:00:00.000Z' },
     settings: settingsView(),
+    directory: { kind: 'none' },
     ...overrides,
   };
 }

@@ -4,6 +4,8 @@ import type { ErrorPayload } from '../../../../src/shared/errors';
 import { createClient } from '../../../../src/renderer/client';
 import { App } from '../../../../src/renderer/components/App';
 import { connectStore, initialStationState, useStation } from '../../../../src/renderer/store';
+import { initialPeopleState, usePeople } from '../../../../src/renderer/people';
+import { useAnnouncement } from '../../../../src/renderer/announce';
 
 type Handler = (request: never) => unknown;
 
@@ -60,6 +62,8 @@ export async function renderStation(handlers: Parameters<typeof scriptedStation>
 
 export function resetStore() {
   useStation.setState(initialStationState, true);
+  usePeople.setState(initialPeopleState, true);
+  useAnnouncement.setState({ text: '', seq: 0 }, true);
 }
 
 /** Lets pending promises (station replies) settle inside act. */

@@ -1,0 +1,69 @@
+import { expect, test } from '@playwright/test';
+import type { SimFault } from '../../src/main/training/cm-sim';
+import { expectNoAxeViolations, freshRequest, openView, pivCard, region, setLocale, sim, type ViewName } from './support';
+
+/**
+ * axe-core (WCAG 2.2 AA tags) on every screen and every enrollment step, in English and French.
+ * The steps of the keyboard path (card read, results, confirmation, done) are checked in
+ * keyboard.spec.ts, the French fault outcomes in french-faults.spec.ts; this file covers the
+ * screens and the refused and queued outcomes in both languages.
+ */
+const SCREENS: ViewName[] = ['enrollment', 'outbox', 'audit', 'diagnostics', 'settings'];
+
+test.describe('the station', () => {
+  test.beforeEach(async ({ page }) => {
+    await sim.reset();
+    await page.goto(process.env.STATION_URL!);
+    await expect(page.locator('.connection-online')).toBeVisible({ timeout: 10_000 });
+  });
+
+  test.afterEach(async ({ page }) => {
+    await sim.clearFaults();
+    await expect(page.locator('.connection-online')).toBeVisible({ timeout: 15_000 });
+    await setLocale(page, 'en');
+  });
+
+  for (const locale of ['en', 'fr'] as const) {
+    test(`every screen passes axe (WCAG 2.2 AA) in ${locale}`, async ({ page }) => {
+      await setLocale(page, locale);
+      for (const view of SCREENS) {
+        await openView(page, view);
+        if (view === 'diagnostics') await expect(page.locator('.view [role="status"]').first()).toBeAttached();
+        await expectNoAxeViolations(page, `${view} (${locale})`);
+      }
+    });
+
+    for (const { step, fault } of [
+      { step: 'attention', fault: { kind: 'forbidden' } as SimFault },
+      { step: 'queued', fault: { kind: 'connection-reset' } as SimFault },
+    ]) {
+      test(`the ${step} step passes axe in ${locale}`, async ({ page }) => {
+        await setLocale(page, locale);
+        const request = await freshRequest('enroll');
+        await expectNoAxeViolations(page, `waiting (${locale})`);
+        const card = await pivCard(page);
+        try {
+          const panel = region(page);
+          const search = panel.locator('input[type="search"]');
+          await expect(search).toBeFocused({ timeout: 10_000 });
+          await search.fill(request.id.slice(0, 8));
+          await search.press('Enter');
+          await expect(panel.locator('button.choose').first()).toBeFocused();
+          await page.keyboard.press('Enter');
+          await expect(panel.locator('.confirmation button.primary')).toBeFocused();
+          await sim.setFaults([{ fault, route: 'POST /smartcards' }]);
+          await page.keyboard.press('Enter');
+          await expect(panel.locator(step === 'attention' ? '.attention .alert' : '.outcome-queued')).toBeVisible({ timeout: 15_000 });
+          await expectNoAxeViolations(page, `${step} (${locale})`);
+        } finally {
+          await card.remove();
+        }
+      });
+    }
+  }
+});
+
+test('the axe check itself fails on a violation (so a clean result means something)', async ({ page }) => {
+  await page.setContent('<html lang="en"><body><main><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><button></button></main></body></html>');
+  await expect(expectNoAxeViolations(page, 'a page with an unlabelled image and button')).rejects.toThrow(/image-alt|button-name/);
+});

@@ -1,0 +1,230 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  AD_SEARCH_SCRIPT,
+  adGuidFilter,
+  adSearchFilter,
+  createAdDirectory,
+  type DirectoryAdapter,
+  DirectoryError,
+  type DirectoryUser,
+  directoryKindFor,
+  encodedCommand,
+  escapeFilterValue,
+  guidFromObjectGuid,
+  objectGuidFromGuid,
+  openCachedDirectory,
+  parseAdsiOutput,
+  searchRequestsWithPeople,
+  UNCONFIGURED_DIRECTORY,
+} from '../../../src/main/directory';
+import type { CmRequest } from '../../../src/shared/cm';
+import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
+
+const fixture = (name: string) => readFileSync(join(__dirname, '../../fixtures/adsi', name), 'utf8');
+
+describe('RFC 4515 escaping', () => {
+  it('escapes exactly *, (, ), \\ and NUL, leaving UTF-8 text as it is', () => {
+    expect(escapeFilterValue('a*b(c)d\\e\u0000f')).toBe('a\\2ab\\28c\\29d\\5ce\\00f');
+    expect(escapeFilterValue("Zoë O'Brien \"x\"")).toBe("Zoë O'Brien \"x\"");
+  });
+  it('AD searches use ambiguous name resolution with the text escaped', () => {
+    expect(adSearchFilter(' Paren (x)* ')).toBe('(&(objectCategory=person)(objectClass=user)(anr=Paren \\28x\\29\\2a))');
+  });
+});
+
+describe('objectGUID byte order (.NET Guid(byte[]))', () => {
+  it('reads Data1..Data3 little-endian, the rest as is', () => {
+    const bytes = Buffer.from('33221100554477668899aabbccddeeff', 'hex');
+    expect(guidFromObjectGuid(bytes)).toBe('00112233-4455-6677-8899-aabbccddeeff');
+    expect(Buffer.from(objectGuidFromGuid('{00112233-4455-6677-8899-AABBCCDDEEFF}')).toString('hex')).toBe('33221100554477668899aabbccddeeff');
+  });
+  it('filters for objectGUID carry every byte escaped in that order', () => {
+    expect(adGuidFilter(['00112233-4455-6677-8899-aabbccddeeff'])).toBe(
+      '(&(objectCategory=person)(objectClass=user)(|(objectGUID=\\33\\22\\11\\00\\55\\44\\77\\66\\88\\99\\aa\\bb\\cc\\dd\\ee\\ff)))',
+    );
+  });
+  it('rejects anything but 16 bytes', () => {
+    expect(() => guidFromObjectGuid(new Uint8Array(15))).toThrow(/16 bytes/);
+  });
+});
+
+describe('the ad adapter on recorded ADSI output', () => {
+  it('parses two users: GUIDs converted, DOMAIN\\sam, cn when displayName is empty', () => {
+    expect(parseAdsiOutput(fixture('search-two.json'))).toEqual([
+      { guid: '1e3a1f5c-7b2d-4c8e-9f01-23456789abcd', displayName: 'Dana Okafor', account: 'CONTOSO\\dana', upn: 'dana@contoso.com' },
+      { guid: '00112233-4455-6677-8899-aabbccddeeff', displayName: 'Zoë Ångström', account: 'CONTOSO\\zangstrom', upn: null },
+    ]);
+  });
+  it("parses PowerShell 5's unwrapped single result (with a BOM) and its null for none", () => {
+    expect(parseAdsiOutput(fixture('search-one.json')).map((u) => u.account)).toEqual(['CONTOSO\\dana']);
+    expect(parseAdsiOutput(fixture('search-none.json'))).toEqual([]);
+  });
+  it('anything else is a protocol failure', () => {
+    expect(() => parseAdsiOutput('WARNING: something')).toThrow(DirectoryError);
+    expect(() => parseAdsiOutput('[1,2]')).toThrow(/unexpected/);
+  });
+  it('passes the query as data on stdin, never inside the script', async () => {
+    const inputs: string[] = [];
+    const ad = createAdDirectory({ timeoutMs: 1000, run: async (input) => (inputs.push(input), fixture('search-one.json')) });
+    const users = await ad.search("x'); Remove-Item C:\\ -Recurse; ('*", 5);
+    expect(users).toHaveLength(1);
+    const query = JSON.parse(inputs[0]!);
+    expect(query).toEqual({ filter: adSearchFilter("x'); Remove-Item C:\\ -Recurse; ('*"), sizeLimit: 5, timeoutMs: 1000 });
+    // The script is a constant: it reads the filter from standard input and holds no operator text.
+    expect(AD_SEARCH_SCRIPT).toContain('[Console]::In.ReadToEnd()');
+    expect(AD_SEARCH_SCRIPT).not.toContain('Remove-Item');
+    expect(Buffer.from(encodedCommand(AD_SEARCH_SCRIPT), 'base64').toString('utf16le')).toBe(AD_SEARCH_SCRIPT);
+  });
+});
+
+describe('which directory', () => {
+  it("'auto' is AD on a domain-joined Windows session only", () => {
+    const auto = { ...DEFAULT_SETTINGS, directoryKind: 'auto' as const };
+    expect(directoryKindFor(auto, { platform: 'win32', env: { USERDNSDOMAIN: 'CONTOSO.COM' } })).toBe('ad');
+    expect(directoryKindFor(auto, { platform: 'win32', env: {} })).toBe('none');
+    expect(directoryKindFor(auto, { platform: 'linux', env: { USERDNSDOMAIN: 'X' } })).toBe('none');
+    expect(directoryKindFor({ ...auto, directoryKind: 'ldap' }, { platform: 'linux', env: {} })).toBe('ldap');
+  });
+});
+
+function fakeAdapter(people: DirectoryUser[]): DirectoryAdapter & { calls: number; down: boolean } {
+  const adapter = {
+    kind: 'ldap' as const,
+    calls: 0,
+    down: false,
+    async lookup(guids: readonly string[]) {
+      adapter.calls += 1;
+      if (adapter.down) throw new DirectoryError('unreachable', 'down');
+      return people.filter((p) => guids.includes(p.guid));
+    },
+    async search(text: string) {
+      adapter.calls += 1;
+      if (adapter.down) throw new DirectoryError('unreachable', 'down');
+      return people.filter((p) => p.displayName.toLowerCase().includes(text.toLowerCase()));
+    },
+    close: async () => undefined,
+  };
+  return adapter;
+}
+
+const person = (n: number): DirectoryUser => ({
+  guid: `00000000-0000-0000-0000-${n.toString(16).padStart(12, '0')}`,
+  displayName: `Person ${n}`,
+  account: `CONTOSO\\p${n}`,
+  upn: null,
+});
+
+describe('the cached directory', () => {
+  it('answers fresh names from the copy, asks again once stale, and falls back to the copy when down', async () => {
+    const adapter = fakeAdapter([person(1)]);
+    let now = new Date('2026-01-01T00:00:00Z');
+    const dir = mkdtempSync(join(tmpdir(), 'dircache-'));
+    const cached = await openCachedDirectory({ adapter, dir, now: () => now, freshMs: 1000, maxAgeMs: 10_000, maxEntries: 10, quietAfterFailureMs: 0 });
+    await cached.resolve([person(1).guid]);
+    await cached.resolve([person(1).guid]);
+    expect(adapter.calls).toBe(1);
+    now = new Date('2026-01-01T00:00:05Z');
+    adapter.down = true;
+    expect(await cached.resolve([person(1).guid])).toMatchObject({ source: 'cache', failure: 'unreachable', users: [person(1)] });
+    now = new Date('2026-01-01T00:00:11Z');
+    expect(await cached.resolve([person(1).guid])).toMatchObject({ source: 'cache', users: [] });
+  });
+
+  it('keeps at most maxEntries, dropping the oldest, and survives a damaged file', async () => {
+    const people = Array.from({ length: 8 }, (_, i) => person(i + 1));
+    const adapter = fakeAdapter(people);
+    const dir = mkdtempSync(join(tmpdir(), 'dircache-'));
+    let t = Date.parse('2026-01-01T00:00:00Z');
+    const cached = await openCachedDirectory({ adapter, dir, now: () => new Date((t += 1)), freshMs: 1e9, maxAgeMs: 1e9, maxEntries: 3, quietAfterFailureMs: 0 });
+    for (const p of people) await cached.resolve([p.guid]);
+    const file = JSON.parse(readFileSync(join(dir, 'directory-cache.json'), 'utf8'));
+    expect(file.entries.map((e: { user: DirectoryUser }) => e.user.displayName)).toEqual(['Person 6', 'Person 7', 'Person 8']);
+    writeFileSync(join(dir, 'directory-cache.json'), '{broken');
+    const reopened = await openCachedDirectory({ adapter, dir, now: () => new Date(), freshMs: 1, maxAgeMs: 1e9, maxEntries: 3, quietAfterFailureMs: 0 });
+    adapter.down = true;
+    expect(await reopened.resolve([person(8).guid])).toMatchObject({ source: 'cache', users: [] });
+  });
+});
+
+describe('search by person', () => {
+  const dana = person(4);
+  const alice = person(1);
+  const req = (n: number, user: DirectoryUser | null, template = 'Staff'): CmRequest => ({
+      uuid: `aaaaaaaa-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
+      type: 'Enroll',
+      status: 'Approved',
+      targetUserUuid: user?.guid ?? null,
+      targetUserDisplayName: null,
+      originatorUserUuid: null,
+      profileTemplateUuid: null,
+      profileTemplateName: template,
+      oldSmartcardUuid: null,
+      newSmartcardUuid: null,
+      submitted: null,
+      completed: null,
+      priority: 0,
+      isSmartcard: true,
+      dataCollection: [],
+      comment: '',
+    });
+  const all = [req(1, alice), req(2, dana, 'Contractor'), req(3, null), req(4, dana)];
+
+  it('a name finds the people, then their bindable requests, every row named', async () => {
+    const directory = await openCachedDirectory({
+      adapter: fakeAdapter([alice, dana]),
+      dir: mkdtempSync(join(tmpdir(), 'dircache-')),
+      now: () => new Date(),
+      freshMs: 1e9,
+      maxAgeMs: 1e9,
+      maxEntries: 10,
+      quietAfterFailureMs: 0,
+    });
+    const allRequests = async () => ({ requests: [...all], source: 'live' as const, syncedAt: null });
+    const found = await searchRequestsWithPeople({ directory, allRequests }, 'person 4', 100);
+    expect(found.requests.map((r) => r.uuid)).toEqual([all[1]!.uuid, all[3]!.uuid]);
+    expect(found.people).toMatchObject({ state: 'answered', users: [dana] });
+    // Text still matches what it matched before (template), and empty lists everything, named.
+    const byTemplate = await searchRequestsWithPeople({ directory, allRequests }, 'contractor', 100);
+    expect(byTemplate.requests.map((r) => r.uuid)).toEqual([all[1]!.uuid]);
+    const everything = await searchRequestsWithPeople({ directory, allRequests }, '', 100);
+    expect(everything.requests).toHaveLength(4);
+    expect(everything.people?.state === 'answered' && everything.people.users.map((u) => u.displayName).sort()).toEqual(['Person 1', 'Person 4']);
+  });
+
+  it('without a directory the search works as before and says the directory is unconfigured', async () => {
+    const allRequests = async () => ({ requests: [...all], source: 'cache' as const, syncedAt: '2026-01-01T00:00:00Z' });
+    const found = await searchRequestsWithPeople({ directory: UNCONFIGURED_DIRECTORY, allRequests }, 'contractor', 100);
+    expect(found).toMatchObject({ source: 'cache', people: { state: 'unconfigured' } });
+    expect(found.requests.map((r) => r.uuid)).toEqual([all[1]!.uuid]);
+  });
+});
+
+describe('an unreachable directory', () => {
+  it('is not asked again for a while: the copy answers at once, then the directory is tried again', async () => {
+    const adapter = fakeAdapter([person(1)]);
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const cached = await openCachedDirectory({
+      adapter,
+      dir: mkdtempSync(join(tmpdir(), 'dircache-')),
+      now: () => new Date(now),
+      freshMs: 0,
+      maxAgeMs: 1e9,
+      maxEntries: 10,
+      quietAfterFailureMs: 30_000,
+    });
+    await cached.resolve([person(1).guid]);
+    adapter.down = true;
+    expect(await cached.search('Person', 5)).toMatchObject({ source: 'cache', failure: 'unreachable', users: [person(1)] });
+    const calls = adapter.calls;
+    now += 10_000;
+    expect(await cached.resolve([person(1).guid])).toMatchObject({ source: 'cache', failure: 'unreachable' });
+    expect(adapter.calls).toBe(calls);
+    now += 30_000;
+    adapter.down = false;
+    expect(await cached.resolve([person(1).guid])).toMatchObject({ source: 'live', failure: null });
+    expect(adapter.calls).toBe(calls + 1);
+  });
+});
