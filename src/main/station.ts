@@ -304,7 +304,9 @@ const EMPTY_AUDIT: Omit<AuditEntryInput, 'actor' | 'action' | 'result'> = {
 const UNCONFIGURED_PORT: OutboxCmPort = {
   bind: () => Promise.reject(notConfigured()),
   retire: () => Promise.reject(notConfigured()),
-  findSmartcardByCardId: () => Promise.reject(notConfigured()),
+  findSmartcardsByCardId: () => Promise.reject(notConfigured()),
+  getSmartcard: () => Promise.reject(notConfigured()),
+  getRequest: () => Promise.reject(notConfigured()),
 };
 
 function notConfigured(): StationError {

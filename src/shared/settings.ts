@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requestTypeNumbersSchema, retireReplacedCardSchema } from './request-types';
 
 /**
  * Station settings: what an operator may choose and what IT may set or lock through machine policy
@@ -78,6 +79,10 @@ const settingFields = {
   locale: z.enum(LOCALES),
   /** Update feed; '' = the station never looks for updates. Only machine policy can set it. */
   updateFeedUrl: httpsUrlOrEmpty,
+  /** CM RequestType numbers IT confirmed on its CM, e.g. {"2": "Recover"} (see docs/cm-notes.md). Machine policy only. */
+  requestTypeNumbers: requestTypeNumbersSchema,
+  /** When the card a new card replaces is retired. Machine policy only. */
+  retireReplacedCard: retireReplacedCardSchema,
 };
 
 export const settingsSchema = z.strictObject(settingFields);
@@ -91,7 +96,7 @@ export const settingKeySchema = z.enum(SETTING_KEYS as [SettingKey, ...SettingKe
  * Keys only the organisation sets (policy values or the built-in default); the operator never can,
  * because they decide what the station is allowed to do, not how an operator likes to work.
  */
-export const POLICY_ONLY_KEYS = ['trainingModeAllowed', 'updateFeedUrl'] as const satisfies readonly SettingKey[];
+export const POLICY_ONLY_KEYS = ['trainingModeAllowed', 'updateFeedUrl', 'requestTypeNumbers', 'retireReplacedCard'] as const satisfies readonly SettingKey[];
 export type PolicyOnlyKey = (typeof POLICY_ONLY_KEYS)[number];
 export type UserSettingKey = Exclude<SettingKey, PolicyOnlyKey>;
 
@@ -108,10 +113,15 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   auditExportFolder: '',
   locale: 'en',
   updateFeedUrl: '',
+  requestTypeNumbers: {},
+  // Binding does not execute the request: retire the old card only once the new one is Active.
+  retireReplacedCard: 'when-new-card-active',
 });
 
 /** The values the operator saved: a strict subset of settings (policy-only keys are not theirs). */
-export const userSettingsSchema = settingsSchema.omit({ trainingModeAllowed: true, updateFeedUrl: true }).partial();
+export const userSettingsSchema = settingsSchema
+  .omit({ trainingModeAllowed: true, updateFeedUrl: true, requestTypeNumbers: true, retireReplacedCard: true })
+  .partial();
 export type UserSettings = z.infer<typeof userSettingsSchema>;
 
 /**
