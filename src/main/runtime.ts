@@ -4,7 +4,8 @@ import type { CmTransport } from './cm';
 import { createSettingsService, type Policy, type SettingsService, type SettingsStore } from './config';
 import type { PcscBinding, ServiceProbe } from './pcsc';
 import { createStation, type Station, type StationTuning } from './station';
-import { SAMPLE_CARDS, startTraining, TRAINING_READERS, type TrainingSession } from './training';
+import { requestTypeNumbersSchema } from '../shared/request-types';
+import { SAMPLE_CARDS, startTraining, TRAINING_READERS, trainingRequestTypeNumbers, type TrainingSession } from './training';
 
 export interface RuntimeOptions {
   version: string;
@@ -66,7 +67,7 @@ export async function startStationRuntime(options: RuntimeOptions): Promise<Stat
       dataDir,
       pcsc: training.pcsc,
       cmTransport: training.transport,
-      settings: withCmUrl(settings, training.baseUrl),
+      settings: withTrainingPolicy(withCmUrl(settings, training.baseUrl)),
       userDisplayName: training.userDisplayName,
       trainingControls: {
         readers: TRAINING_READERS,
@@ -104,4 +105,14 @@ export function withCmUrl(service: SettingsService, cmBaseUrl: string): Settings
     update: (patch) => decorate(service.update(patch)),
     subscribe: (listener) => service.subscribe((view) => listener(decorate(view))),
   };
+}
+
+/**
+ * Training's simulated CM comes with the RequestType numbers IT would have confirmed for it
+ * (cm-sim/fixtures/training-directory.json), so practice works like a configured station. A real
+ * station gets `requestTypeNumbers` only from machine policy.
+ */
+function withTrainingPolicy(service: SettingsService): SettingsService {
+  const numbers = requestTypeNumbersSchema.parse(trainingRequestTypeNumbers());
+  return { ...service, effective: () => ({ ...service.effective(), requestTypeNumbers: { ...numbers, ...service.effective().requestTypeNumbers } }) };
 }

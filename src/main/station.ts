@@ -160,6 +160,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     requests,
     outbox,
     audit: note,
+    policy: () => ({ requestTypeNumbers: settings.requestTypeNumbers, retireReplacedCard: settings.retireReplacedCard }),
   });
 
   // Subscribed before the event forwarding below, so a batch choice is made in the same turn.
@@ -215,12 +216,13 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     'card.read': async ({ reader }) => workflow.readCard(reader),
     'requests.search': async ({ query, limit }) => requests.search(query, limit),
     'requests.get': async ({ requestId }) => requests.get(requestId),
-    'enrollment.choose': async ({ reader, requestId, replaceSmartcardUuid }) =>
-      workflow.choose(reader, requestId, replaceSmartcardUuid),
+    'enrollment.choose': async ({ reader, requestId, replaceSmartcardUuid, acceptUnconfirmedType }) =>
+      workflow.choose(reader, requestId, replaceSmartcardUuid, acceptUnconfirmedType),
     'enrollment.bind': async ({ reader }) => workflow.confirm(reader),
     'enrollment.retire': async ({ requestId, smartcardUuid }) => {
       await note({ action: 'retire.requested', result: 'info', requestId, smartcardUuid });
-      return outbox.enqueue({ kind: 'retire', requestId, smartcardUuid });
+      // An explicit retire (e.g. a lost card) is not a replaced card: sent at once, never held.
+      return outbox.enqueue({ kind: 'retire', requestId, smartcardUuid, waitFor: null });
     },
     'enrollment.reset': async ({ reader }) => workflow.reset(reader),
     'batch.set': async ({ requestIds }) => batch.set(requestIds),

@@ -62,7 +62,12 @@ export const invokeChannels = {
   'requests.get': { request: z.strictObject({ requestId: guidSchema }), response: cmRequestSchema },
   /** Picks the request for the card in `reader`; optionally the user's card it replaces. */
   'enrollment.choose': {
-    request: readerRef.extend({ requestId: guidSchema, replaceSmartcardUuid: guidSchema.nullable().default(null) }),
+    request: readerRef.extend({
+      requestId: guidSchema,
+      replaceSmartcardUuid: guidSchema.nullable().default(null),
+      /** The operator acknowledged that the request's type number is unconfirmed (request-types.ts). */
+      acceptUnconfirmedType: z.boolean().default(false),
+    }),
     response: enrollmentStateSchema,
   },
   /** The operator confirmed: re-check the card, then bind (and retire the replaced card). */
