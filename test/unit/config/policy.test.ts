@@ -97,6 +97,26 @@ describe('parsePolicy', () => {
     );
   });
 
+  it('reads the CM keys of issue #9 and names what is wrong with them', () => {
+    expect(parse({ values: { requestTypeNumbers: { '2': 'Recover', '3': 'Renew' }, retireReplacedCard: 'after-bind' } })).toMatchObject({
+      status: 'ok',
+      values: { requestTypeNumbers: { '2': 'Recover', '3': 'Renew' }, retireReplacedCard: 'after-bind' },
+    });
+    const policy = parse({ values: { requestTypeNumbers: { two: 'Renew', '6': 'Replace' }, retireReplacedCard: 'sometimes' } });
+    expect(policy.status).toBe('invalid');
+    if (policy.status !== 'invalid') return;
+    expect(policy.problems).toEqual([
+      expect.stringMatching(/^values\.requestTypeNumbers\.6: .*"Recover"/),
+      expect.stringMatching(/^values\.requestTypeNumbers\.two: /),
+      expect.stringMatching(/^values\.retireReplacedCard: .*"when-new-card-active"/),
+    ]);
+    // 5 is documented as Unblock (MIMDocs/reference/get-request.md example 2): it cannot be remapped.
+    expect(parse({ values: { requestTypeNumbers: { '5': 'Recover' } } })).toMatchObject({
+      status: 'invalid',
+      problems: ['values.requestTypeNumbers.5: 5 is documented by Microsoft as Unblock'],
+    });
+  });
+
   it('requires locked to name known settings', () => {
     expect(parse({ locked: ['cmBaseUrl', 'cmBaseURL', 42] })).toMatchObject({
       status: 'invalid',

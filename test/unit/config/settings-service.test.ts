@@ -51,6 +51,8 @@ describe('settings service: merging', () => {
     expect(Object.entries(view.managed).filter(([, managed]) => managed).map(([key]) => key)).toEqual([
       'trainingModeAllowed',
       'updateFeedUrl',
+      'requestTypeNumbers',
+      'retireReplacedCard',
     ]);
   });
 
@@ -126,6 +128,13 @@ describe('settings service: update', () => {
     expect(store.saves).toEqual([]);
     expect(listener).not.toHaveBeenCalled();
     expect(service.view()).toEqual(before);
+  });
+
+  it('refuses the CM policy keys from the operator (requestTypeNumbers, retireReplacedCard)', () => {
+    const service = createSettingsService({ policy: NO_POLICY, store: memoryStore() });
+    expect(thrown(() => service.update({ retireReplacedCard: 'after-bind' })).code).toBe('SETTING_LOCKED');
+    expect(thrown(() => service.update({ requestTypeNumbers: { '2': 'Recover' } })).code).toBe('SETTING_LOCKED');
+    expect(service.effective()).toMatchObject({ retireReplacedCard: 'when-new-card-active', requestTypeNumbers: {} });
   });
 
   it('refuses policy-only keys even without a policy', () => {

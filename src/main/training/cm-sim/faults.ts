@@ -26,7 +26,7 @@ export const simFaultSchema = z.discriminatedUnion('kind', [
    */
   z.object({
     kind: z.literal('refusal'),
-    status: z.union([z.literal(400), z.literal(409), z.literal(415), z.literal(500)]),
+    status: z.union([z.literal(400), z.literal(404), z.literal(409), z.literal(415), z.literal(500)]),
     message: z.string().max(5000),
     body: z.enum(['json', 'text', 'html']).optional(),
   }),
