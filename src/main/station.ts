@@ -234,6 +234,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
       return outbox.list();
     },
     'outbox.discard': async ({ id, reason }) => outbox.discard(id, reason),
+    'outbox.releaseHold': async ({ id }) => outbox.releaseHold(id),
     'audit.query': async (query) => audit.query(query),
     'audit.exportCsv': async (query) => {
       const stamp = deps.now().toISOString().replace(/[:.]/g, '-');

@@ -17,6 +17,7 @@ export const INVOKE_CHANNELS = [
   'outbox.retry',
   'outbox.replay',
   'outbox.discard',
+  'outbox.releaseHold',
   'audit.query',
   'audit.exportCsv',
   'settings.get',

@@ -11,7 +11,13 @@ import {
 } from './enrollment';
 import { diagnosticsReportSchema } from './diagnostics';
 import { errorPayloadSchema } from './errors';
-import { outboxDiscardRequestSchema, outboxListSchema, outboxOperationSchema, outboxRetryRequestSchema } from './outbox';
+import {
+  outboxDiscardRequestSchema,
+  outboxListSchema,
+  outboxOperationSchema,
+  outboxReleaseRequestSchema,
+  outboxRetryRequestSchema,
+} from './outbox';
 import { type EventChannel, type InvokeChannel } from './channels';
 import { readersSnapshotSchema } from './readers';
 import { settingsUpdateSchema, settingsViewSchema } from './settings';
@@ -84,6 +90,8 @@ export const invokeChannels = {
   /** Send everything pending now, ignoring back-off; resolves when nothing is left in flight. */
   'outbox.replay': { request: empty, response: outboxListSchema },
   'outbox.discard': { request: outboxDiscardRequestSchema, response: outboxOperationSchema },
+  /** "Retire now": a retire held for its new card goes ahead (the operator confirmed; audited). */
+  'outbox.releaseHold': { request: outboxReleaseRequestSchema, response: outboxOperationSchema },
   'audit.query': { request: auditQuerySchema, response: z.array(auditEntrySchema) },
   /** Writes a CSV into the audit export folder from settings; the renderer never names a path. */
   'audit.exportCsv': { request: auditQuerySchema, response: auditExportResultSchema },

@@ -5,7 +5,8 @@ import { nodeFetchTransport } from '../../src/main/cm';
 import { createJsonFileSettingsStore, createSettingsService } from '../../src/main/config';
 import { withCmUrl } from '../../src/main/runtime';
 import { createStation, type Station, type StationDeps } from '../../src/main/station';
-import { startCmSimulator, type CmSimulator } from '../../src/main/training/cm-sim';
+import { startCmSimulator, type CmSimulator, type CmSimulatorOptions } from '../../src/main/training/cm-sim';
+import type { Settings } from '../../src/shared/settings';
 import { createSimulatedPcsc, type SimulatedPcsc } from '../../src/main/training';
 
 export interface TestStation {
@@ -23,12 +24,16 @@ export const TEST_READERS = ['Reader A', 'Reader B'] as const;
  * layer itself is tested against real pcscd in test/integration), the CM simulator over real HTTP
  * on loopback, and real files in a temporary folder.
  */
-export async function startTestStation(overrides: Partial<StationDeps> = {}): Promise<TestStation> {
+export async function startTestStation(
+  overrides: Partial<StationDeps> = {},
+  options: { sim?: CmSimulatorOptions; policy?: Partial<Settings> } = {},
+): Promise<TestStation> {
   const dataDir = mkdtempSync(join(tmpdir(), 'station-'));
-  const cm = await startCmSimulator({ host: '127.0.0.1', port: 0 });
+  const cm = await startCmSimulator({ host: '127.0.0.1', port: 0, ...options.sim });
   const readers = createSimulatedPcsc(TEST_READERS);
   const settings = createSettingsService({
-    policy: { status: 'none', source: null },
+    // Machine policy as IT would deploy it (e.g. requestTypeNumbers); none by default.
+    policy: options.policy === undefined ? { status: 'none', source: null } : { status: 'ok', source: 'test-policy.json', values: options.policy, locked: [] },
     store: createJsonFileSettingsStore({ file: join(dataDir, 'settings.json') }),
   });
   const station = await createStation({
