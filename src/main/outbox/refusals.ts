@@ -6,8 +6,10 @@ import { MAX_VERIFIED_REFUSALS } from '../../shared/outbox';
  * 200/204/403/500 for a status update (MIMDocs/reference/assign-smartcard-to-request.md,
  * update-smartcard-status.md), and unhandled exceptions become 500: so "request not approved" or
  * "card already in use" most likely arrive as a 500 with a Message. Such an answer is neither
- * "done" nor "try forever": it is checked against CM, counted when the check shows it was not done,
- * and after MAX_VERIFIED_REFUSALS the operation needs a person, with CM's own words.
+ * "done" nor "try forever": it is checked against CM (a check that proves it done settles it),
+ * otherwise counted, and after MAX_VERIFIED_REFUSALS refusals the operation needs a person, with
+ * CM's own words. A refusal whose check could not be made still counts (so refusals always end);
+ * its outcome stays unknown, so nothing is resent before it is proved.
  */
 
 /** CM looked at the call and answered with something other than success: check, then count. */

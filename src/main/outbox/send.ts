@@ -13,8 +13,11 @@ export type CmOutcome =
   | { kind: 'done'; smartcardUuid: string; how: 'sent' | 'proven' }
   /** Nothing is known beyond this failure (network, server fault on a lookup): the old rules apply. */
   | { kind: 'failed'; error: StationError; phase: 'lookup' | 'send' }
-  /** CM refused and a check showed it was not done: counted (refusals.ts). */
-  | { kind: 'refused'; error: StationError }
+  /**
+   * CM answered with a refusal: counted (refusals.ts). `verified`: a check showed it was not done;
+   * otherwise the check failed, the outcome stays unknown and the next attempt proves it first.
+   */
+  | { kind: 'refused'; error: StationError; verified: boolean }
   /** A person must decide now (card in use elsewhere, nothing provable, no card to wait for). */
   | { kind: 'attention'; error: StationError }
   /** A held retire whose new card is not Active yet: polled again later. */
@@ -45,7 +48,7 @@ function fromProof(proof: BindProof, cardId: string, refusal: StationError | nul
     case 'undecidable':
       return { kind: 'attention', error: unprovenError(proof.why) };
     case 'not-bound':
-      return refusal === null ? null : { kind: 'refused', error: refusal };
+      return refusal === null ? null : { kind: 'refused', error: refusal, verified: true };
   }
 }
 
@@ -67,10 +70,11 @@ async function sendBind(cm: OutboxCmPort, op: Extract<OutboxOperation, { kind: '
     const error = asStationError(err);
     if (!isAnsweredRefusal(error)) return { kind: 'failed', error, phase: 'send' };
     try {
-      return fromProof(await proveBind(cm, op), op.cardId, error) ?? { kind: 'refused', error };
+      return fromProof(await proveBind(cm, op), op.cardId, error) ?? { kind: 'refused', error, verified: true };
     } catch {
-      // The check itself failed: the answer stays unknown, and the next attempt proves it first.
-      return { kind: 'failed', error, phase: 'send' };
+      // The check itself failed: still a refusal CM answered (counted, so refusals end), but the
+      // outcome stays unknown and the next attempt proves it before any resend.
+      return { kind: 'refused', error, verified: false };
     }
   }
 }
@@ -105,9 +109,11 @@ async function sendRetire(cm: OutboxCmPort, op: Extract<OutboxOperation, { kind:
     refusal = error;
   }
   try {
-    return (await isRetired(cm, op.smartcardUuid)) ? { kind: 'done', smartcardUuid: op.smartcardUuid, how: 'proven' } : { kind: 'refused', error: refusal };
+    return (await isRetired(cm, op.smartcardUuid))
+      ? { kind: 'done', smartcardUuid: op.smartcardUuid, how: 'proven' }
+      : { kind: 'refused', error: refusal, verified: true };
   } catch {
-    return { kind: 'failed', error: refusal, phase: 'send' };
+    return { kind: 'refused', error: refusal, verified: false };
   }
 }
 

@@ -102,18 +102,26 @@ export function settleSend(op: OutboxOperation, outcome: CmOutcome, ctx: SettleC
       };
     }
     case 'refused': {
-      // Verified not done: counted; the last allowed refusal needs a person, with CM's own words.
+      // Counted (verified not done, or unverifiable): the last allowed refusal needs a person, with CM's words.
       if (refusalsExhausted(op.refusals)) {
         const error = refusedError(op.kind, outcome.error);
         return {
-          next: { ...op, state: 'needs-attention', updatedAt: iso(now), nextAttemptAt: null, lastError: toOutboxError(error), outcomeUnknown: false, refusals: op.refusals + 1 },
+          next: { ...op, state: 'needs-attention', updatedAt: iso(now), nextAttemptAt: null, lastError: toOutboxError(error), outcomeUnknown: !outcome.verified, refusals: op.refusals + 1 },
           entry: auditEntryFor(actor, op, actions.failed, 'failed', { error }),
           connection: answered,
         };
       }
       const delay = backoffDelay(ctx.backoff, op.refusals + 1, ctx.random);
       return {
-        next: { ...op, state: 'pending', updatedAt: iso(now), nextAttemptAt: iso(now + delay), lastError: toOutboxError(outcome.error), outcomeUnknown: false, refusals: op.refusals + 1 },
+        next: {
+          ...op,
+          state: 'pending',
+          updatedAt: iso(now),
+          nextAttemptAt: iso(now + delay),
+          lastError: toOutboxError(outcome.error),
+          outcomeUnknown: !outcome.verified,
+          refusals: op.refusals + 1,
+        },
         entry: auditEntryFor(actor, op, actions.deferred, 'queued', { error: outcome.error }),
         connection: answered,
       };
