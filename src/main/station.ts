@@ -5,7 +5,7 @@ import type { ConnectionState, EventChannel, EventPayload } from '../shared/cont
 import { StationError } from '../shared/errors';
 import type { Settings } from '../shared/settings';
 import { createAuditLog } from './audit';
-import { type CmClient, type CmTransport, createCmClient } from './cm';
+import { type CmClient, type CmTransport, createCmClient, runCmCheck } from './cm';
 import type { SettingsService } from './config';
 import { createConnectivity } from './connectivity';
 import { type AuditNote, createBatch, createEnrollmentWorkflow } from './enrollment';
@@ -243,6 +243,11 @@ export async function createStation(deps: StationDeps): Promise<Station> {
       return audit.exportCsv(query, join(dir, `enrollment-audit-${stamp}.csv`));
     },
     'settings.get': async () => deps.settings.view(),
+    'cm.check': async () => {
+      if (baseUrl === null) throw new StationError('SETTINGS_INVALID', 'No CM address is configured: IT sets cmBaseUrl in machine policy.', { field: 'cmBaseUrl' });
+      // Straight through the transport (not the connectivity monitor): a check must not flip online/offline.
+      return runCmCheck({ baseUrl, transport: deps.cmTransport, timeoutMs: settings.cmTimeoutMs, requestTypeNumbers: settings.requestTypeNumbers });
+    },
     'diagnostics.run': async () =>
       runDiagnostics({
         binding: deps.pcsc.binding,

@@ -27,6 +27,7 @@ export const INVOKE_CHANNELS = [
   'training.reset',
   'settings.update',
   'diagnostics.run',
+  'cm.check',
   'batch.set',
   'batch.clear',
 ] as const;

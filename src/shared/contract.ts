@@ -9,6 +9,7 @@ import {
   requestSearchResultSchema,
   requestSearchSchema,
 } from './enrollment';
+import { cmCheckReportSchema } from './cm-check';
 import { diagnosticsReportSchema } from './diagnostics';
 import { errorPayloadSchema } from './errors';
 import {
@@ -105,6 +106,8 @@ export const invokeChannels = {
   'settings.update': { request: settingsUpdateSchema, response: settingsViewSchema },
   /** The service, every reader and card with the ATR's full meaning (also: npm run diag). */
   'diagnostics.run': { request: empty, response: diagnosticsReportSchema },
+  /** Read-only first contact with CM (also: npm run station -- cm-check). Only GETs are sent. */
+  'cm.check': { request: empty, response: cmCheckReportSchema },
   /** Bulk mode: work through these requests in order, one per card read (see BatchState). */
   'batch.set': { request: batchSetSchema, response: batchStateSchema },
   'batch.clear': { request: empty, response: batchStateSchema },

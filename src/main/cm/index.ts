@@ -3,3 +3,5 @@ export { createCmClient } from './client';
 export type { BindCardInput, CmClient, CmClientOptions, SetSmartcardStatusInput } from './client';
 export { nodeFetchTransport } from './transport';
 export type { CmTransport, CmTransportInit, CmTransportResponse } from './transport';
+export { authSchemes, runCmCheck } from './check';
+export type { CmCheckOptions } from './check';
