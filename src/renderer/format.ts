@@ -65,10 +65,13 @@ export interface ErrorSummary {
   code: ErrorCode;
   message: string;
   correlationId: string | null;
+  /** CM's own words, verbatim (bounded), when CM said something. */
+  serverMessage?: string | null;
 }
 
 export function errorSummary(error: ErrorPayload): ErrorSummary {
-  return { code: error.code, message: error.message, correlationId: correlationIdOf(error) };
+  const server = error.details['serverMessage'];
+  return { code: error.code, message: error.message, correlationId: correlationIdOf(error), serverMessage: typeof server === 'string' ? server : null };
 }
 
 /** CM failures carry the server's correlation id in `details.correlationId`. */

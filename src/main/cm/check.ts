@@ -129,7 +129,7 @@ export async function runCmCheck(options: CmCheckOptions): Promise<CmCheckReport
     report.problem = answered(requests, 'GET /requests').toPayload();
     return report;
   }
-  let list: unknown[] = [];
+  let list: unknown[];
   try {
     const json: unknown = requests.status === 204 || requests.text === '' ? [] : JSON.parse(requests.text);
     list = Array.isArray(json) ? json : [];

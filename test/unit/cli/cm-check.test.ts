@@ -51,7 +51,7 @@ describe('npm run station -- cm-check', { timeout: 60_000 }, () => {
   it('reads numbers IT confirmed in policy as confirmed, and prints the suggestion for the rest', async () => {
     const run = await cmCheck(['--cm-url', sim.baseUrl], { values: { requestTypeNumbers: { '2': 'Recover' } } });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/  2: +2  Recover \(confirmed: policy\)/);
+    expect(run.stdout).toMatch(/ {2}2: +2 {2}Recover \(confirmed: policy\)/);
     expect(run.stdout).toMatch(/Unconfirmed type \(3\), likely Renew/);
     expect(run.stdout).toContain('"requestTypeNumbers": {"3":"Renew"}');
   });

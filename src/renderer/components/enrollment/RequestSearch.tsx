@@ -6,7 +6,11 @@ import { errorSummary } from '../../format';
 import { enrollmentCall, useClient, useStation } from '../../store';
 import { useAction } from '../../use-action';
 import { ErrorNotice } from '../ErrorNotice';
+import type { RequestTypeNumbers } from '../../../shared/request-types';
 import { RequestTable } from './RequestTable';
+
+/** A stable empty map: a selector must not return a new object on every call. */
+const NO_NUMBERS: RequestTypeNumbers = {};
 
 /** Step 3: find the approved request (live, or the last synced copy offline) and choose it. */
 export function RequestSearch({ reader }: { reader: string }) {
@@ -17,6 +21,8 @@ export function RequestSearch({ reader }: { reader: string }) {
   const [replaces, setReplaces] = useState('');
   const [replacesInvalid, setReplacesInvalid] = useState(false);
   const [result, setResult] = useState<RequestSearchResult | null>(null);
+  const [acceptUnconfirmed, setAcceptUnconfirmed] = useState(false);
+  const typeNumbers = useStation((st) => st.settings?.values.requestTypeNumbers ?? NO_NUMBERS);
   const startBatch = useAction();
   const batchIdle = useStation((st) => st.batch.pending.length === 0);
   const replacesRef = useRef<HTMLInputElement>(null);
@@ -47,7 +53,7 @@ export function RequestSearch({ reader }: { reader: string }) {
     setReplacesInvalid(false);
     void choose.run(() =>
       enrollmentCall(reader, () =>
-        client.call('enrollment.choose', { reader, requestId: request.uuid, replaceSmartcardUuid: replacement }),
+        client.call('enrollment.choose', { reader, requestId: request.uuid, replaceSmartcardUuid: replacement, acceptUnconfirmedType: acceptUnconfirmed }),
       ),
     );
   };
@@ -107,12 +113,23 @@ export function RequestSearch({ reader }: { reader: string }) {
           </p>
         )}
       </div>
+      <div className="field checkbox">
+        <input
+          id={`${id}-unconfirmed`}
+          type="checkbox"
+          checked={acceptUnconfirmed}
+          onChange={(event) => setAcceptUnconfirmed(event.target.checked)}
+        />
+        <label htmlFor={`${id}-unconfirmed`}>{t('cmReality.type.acknowledge')}</label>
+      </div>
       <p role="status" aria-live="polite" className="search-status">
         {search.pending ? t('search.searching') : result ? t('search.count', { count: result.requests.length }) : ''}
       </p>
       {search.error && <ErrorNotice context={t('search.failed')} error={errorSummary(search.error)} />}
       {choose.error && <ErrorNotice context={t('search.chooseFailed')} error={errorSummary(choose.error)} />}
-      {result && <RequestTable result={result} choosing={choose.pending} onChoose={onChoose} />}
+      {result && (
+        <RequestTable result={result} choosing={choose.pending} onChoose={onChoose} typeNumbers={typeNumbers} acceptUnconfirmed={acceptUnconfirmed} />
+      )}
       {result && result.requests.length > 0 && batchIdle && (
         <button
           type="button"

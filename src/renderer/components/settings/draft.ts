@@ -17,6 +17,9 @@ export const FIELD_KINDS: Readonly<Record<SettingKey, FieldKind>> = {
   auditExportFolder: 'text',
   locale: 'locale',
   updateFeedUrl: 'text',
+  // Machine policy only (always managed, shown read-only): the map is shown as its JSON.
+  requestTypeNumbers: 'text',
+  retireReplacedCard: 'text',
 };
 
 /** The form's values: text for text-like fields (lists one per line), booleans for check boxes. */
@@ -26,7 +29,11 @@ export function toDraft(values: Settings): Draft {
   const draft = {} as Draft;
   for (const key of SETTING_KEYS) {
     const value = values[key];
-    draft[key] = typeof value === 'boolean' ? value : Array.isArray(value) ? value.join('\n') : String(value);
+    draft[key] =
+      typeof value === 'boolean' ? value
+      : Array.isArray(value) ? value.join('\n')
+      : typeof value === 'object' ? JSON.stringify(value)
+      : String(value);
   }
   return draft;
 }
