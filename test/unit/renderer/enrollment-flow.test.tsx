@@ -83,7 +83,7 @@ describe('enrollment flow', () => {
 
     fireEvent.click(within(region).getByRole('button', { name: 'Choose request 7b7f0c1c for Alice Martin' }));
     await settle();
-    expect(station.callsTo('enrollment.choose')).toEqual([{ reader: READER, requestId: request().uuid, replaceSmartcardUuid: null }]);
+    expect(station.callsTo('enrollment.choose')).toEqual([{ reader: READER, requestId: request().uuid, replaceSmartcardUuid: null, acceptUnconfirmedType: false }]);
 
     // The confirmation shows exactly the payload, as JSON, copyable; focus is on its heading.
     expect(document.activeElement).toBe(stepHeading('Check and confirm'));
@@ -190,7 +190,7 @@ describe('enrollment flow', () => {
     choose();
     await settle();
     expect(station.callsTo('enrollment.choose')).toEqual([
-      { reader: READER, requestId: request().uuid, replaceSmartcardUuid: OLD_CARD },
+      { reader: READER, requestId: request().uuid, replaceSmartcardUuid: OLD_CARD, acceptUnconfirmedType: false },
     ]);
   });
 

@@ -144,7 +144,7 @@ describe('settings view', () => {
     expect(within(alert).getByText('locked: "cmBaseUrl" is locked but has no value')).toBeTruthy();
     expect(within(alert).getByText('cmTimeoutMs: must be at most 120000')).toBeTruthy();
     expect(within(alert).getByText('Policy file: /etc/enrollment-station/policy.json')).toBeTruthy();
-    expect(screen.getAllByText('Managed by your organization')).toHaveLength(11);
+    expect(screen.getAllByText('Managed by your organization')).toHaveLength(13);
   });
 
   it('follows settings.changed, including the locale', async () => {

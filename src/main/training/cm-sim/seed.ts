@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+// Imported, not read from disk: the bundled app (out/main) carries them inside its one file.
+import microsoftExamples from './fixtures/microsoft-examples.json' with { type: 'json' };
+import trainingDirectory from './fixtures/training-directory.json' with { type: 'json' };
 import { simProfileTemplateSchema, simRequestSchema, simSmartcardSchema, simUserSchema, type SimState } from './state';
 
 /**
@@ -32,17 +34,16 @@ const fixtureSchema = z.strictObject({
 });
 type Fixture = z.infer<typeof fixtureSchema>;
 
-function readFixture(name: string): Fixture {
-  const text = readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
-  return fixtureSchema.parse(JSON.parse(text));
+function readFixture(json: unknown): Fixture {
+  return fixtureSchema.parse(json);
 }
 
 let cache: { state: SimState; trainingNumbers: Record<string, string> } | null = null;
 
 function load(): NonNullable<typeof cache> {
   if (cache !== null) return cache;
-  const training = readFixture('training-directory.json');
-  const microsoft = readFixture('microsoft-examples.json');
+  const training = readFixture(trainingDirectory);
+  const microsoft = readFixture(microsoftExamples);
   const parts = [training, microsoft];
   cache = {
     state: {

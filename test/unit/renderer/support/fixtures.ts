@@ -22,7 +22,7 @@ export function managedKeys(...keys: SettingKey[]): Record<SettingKey, boolean> 
 export function settingsView(overrides: Partial<SettingsView> = {}): SettingsView {
   return {
     values: { ...DEFAULT_SETTINGS, cmBaseUrl: 'https://cm.contoso.com/CertificateManagement/api/v1.0/' },
-    managed: managedKeys('trainingModeAllowed', 'updateFeedUrl'),
+    managed: managedKeys('trainingModeAllowed', 'updateFeedUrl', 'requestTypeNumbers', 'retireReplacedCard'),
     policy: { source: null, status: 'none', problems: [] },
     user: { status: 'ok', problems: [] },
     ...overrides,
