@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCmSimulator } from '../../src/main/training/cm-sim';
@@ -20,6 +20,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const stack = await startPcscStack();
   const cm = await startCmSimulator({ host: '127.0.0.1', port: 0 });
   const dataDir = mkdtempSync(join(tmpdir(), 'e2e-station-'));
+  // Machine policy as IT deploys it after cm-check: the simulator's Recover (2) and Renew (3)
+  // numbers confirmed; retireReplacedCard stays at its default (when-new-card-active).
+  const policyFile = join(dataDir, 'policy.json');
+  writeFileSync(policyFile, JSON.stringify({ values: { requestTypeNumbers: { '2': 'Recover', '3': 'Renew' } } }));
   const host = await startHostProcess([
     '--real',
     '--cm-url',
@@ -27,7 +31,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     '--data-dir',
     dataDir,
     '--policy',
-    join(dataDir, 'no-policy.json'),
+    policyFile,
     // A short CM probe and back-off, so "CM back -> replayed" happens within a test's patience.
     '--cm-retry-ms',
     '300',
