@@ -13,7 +13,9 @@ import type { OutboxCmPort } from './port';
 export type HoldCheck =
   | { kind: 'ready' }
   | { kind: 'held'; waiting: NonNullable<OutboxOperation['waiting']> }
-  | { kind: 'no-new-card' };
+  | { kind: 'no-new-card' }
+  /** The card to retire is the physical card just bound (a renew onto the same card): never retired. */
+  | { kind: 'same-card'; cardId: string };
 
 type RetireOp = Extract<OutboxOperation, { kind: 'retire' }>;
 
@@ -29,7 +31,11 @@ export async function checkHold(cm: OutboxCmPort, retire: RetireOp, newSmartcard
   if (retire.waitFor !== 'new-card-active') return { kind: 'ready' };
   if (newSmartcardUuid === null) return { kind: 'no-new-card' };
   const card = await cm.getSmartcard(newSmartcardUuid);
-  if (card?.status === 'Active') return { kind: 'ready' };
+  if (card?.status === 'Active') {
+    // The workflow checks this when it can reach CM; a choice made offline is checked here.
+    const old = await cm.getSmartcard(retire.smartcardUuid);
+    return old !== null && old.cardId === card.cardId ? { kind: 'same-card', cardId: card.cardId } : { kind: 'ready' };
+  }
   return {
     kind: 'held',
     waiting: { newSmartcardUuid, lastStatus: card?.status ?? 'not found', checkedAt: nowIso, polls: (retire.waiting?.polls ?? 0) + 1 },

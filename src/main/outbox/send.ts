@@ -88,6 +88,12 @@ async function sendRetire(cm: OutboxCmPort, op: Extract<OutboxOperation, { kind:
   try {
     const hold = await checkHold(cm, op, ctx.newSmartcardUuid, ctx.nowIso);
     if (hold.kind === 'held') return hold;
+    if (hold.kind === 'same-card') {
+      const error = new StationError('OUTBOX_STATE', `Not retired: this is the physical card just bound (${hold.cardId}), renewed onto itself. Discard this retire.`, {
+        cardId: hold.cardId,
+      });
+      return { kind: 'attention', error };
+    }
     if (hold.kind === 'no-new-card') {
       const error = new StationError('OUTBOX_STATE', 'This retire waits for the new card to become Active, but the station does not know which card was bound. Check in CM, then use "Retire now" or discard it.');
       return { kind: 'attention', error };

@@ -87,6 +87,29 @@ describe('request types (request-types.ts) decide what may be bound and retired'
   });
 });
 
+describe('which card is retired', () => {
+  it('never the card being bound (a renew onto the same card), nor a card of another user', async () => {
+    const seed = seedDirectory();
+    const farahCard = seed.smartcards.find((c) => c.Uuid === seedGuid('smartcard/farah-1'))!;
+    farahCard.SerialNumber = '{2d1c0b5a-4f3e-6150-7283-940a1b2c3d4e}'; // PIV1's identifier: the same physical card
+    const chenCard = seed.smartcards.find((c) => c.Uuid === CHEN_CARD)!;
+    chenCard.AssignedUserUuid = seedGuid('user/dana'); // the request names a card CM shows for someone else
+    const s = await station({}, { policy: CONFIRMED, sim: { seed } });
+    await insert(s);
+    const renew = await call(s.station.handlers, 'enrollment.choose', { reader: READER, requestId: seedGuid('request/renew-farah') });
+    expect(renew).toMatchObject({ step: 'request-chosen', replacement: null });
+    const recover = await call(s.station.handlers, 'enrollment.choose', { reader: READER, requestId: RECOVER_CHEN });
+    expect(recover).toMatchObject({ step: 'request-chosen', replacement: null });
+    // Named explicitly by the operator, another user's card is refused outright.
+    await expect(
+      call(s.station.handlers, 'enrollment.choose', { reader: READER, requestId: ENROLL_ALICE, replaceSmartcardUuid: CHEN_CARD }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    // An Enroll retires only a card the operator names.
+    const enroll = await call(s.station.handlers, 'enrollment.choose', { reader: READER, requestId: ENROLL_ALICE });
+    expect(enroll).toMatchObject({ step: 'request-chosen', replacement: null });
+  });
+});
+
 describe('retire timing: when-new-card-active (default)', () => {
   it('holds the retire until CM shows the new card Active, saying what it waits for; then retires once', async () => {
     const s = await station({}, { policy: CONFIRMED });
