@@ -9,7 +9,8 @@ import { newCardFor } from './held-retires';
 import { openOperationStore } from './operation-store';
 import type { OutboxCmPort } from './port';
 import { sendToCm } from './send';
-import { AUDIT_ACTIONS_BY_KIND, auditEntryFor, settleSend, startSending, toOutboxError } from './transitions';
+import { discardChange, heldBackChange, releaseHoldChange, retryChange, type OperatorChange } from './operator-actions';
+import { AUDIT_ACTIONS_BY_KIND, auditEntryFor, settleSend, startSending } from './transitions';
 import { createWakeTimer, systemTimers, type Timers } from './wake-timer';
 
 /**
@@ -241,7 +242,7 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
   }
 
   /** An operator's change: audited first, then recorded; the operation is busy meanwhile. */
-  async function operatorChange(id: string, entry: AuditEntryInput, next: OutboxOperation): Promise<OutboxOperation> {
+  async function operatorChange(id: string, { entry, next }: OperatorChange): Promise<OutboxOperation> {
     try {
       await audit.append(entry);
       await commit(next);
@@ -261,15 +262,7 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
       const op = store.get(id);
       if (op?.kind !== 'retire' || op.state !== 'pending' || busy.has(id)) continue;
       busy.add(id);
-      const error = new StationError(
-        'OUTBOX_STATE',
-        'The bind for this request was discarded, so this retire was held back. Retry to retire the card anyway, or discard it.',
-      );
-      await operatorChange(
-        id,
-        auditEntryFor(actor, op, AUDIT_ACTIONS_BY_KIND.retire.failed, 'failed', { error }),
-        { ...op, state: 'needs-attention', updatedAt: iso(nowMs()), nextAttemptAt: null, lastError: toOutboxError(error) },
-      );
+      await operatorChange(id, heldBackChange(op, actor, nowMs()));
     }
   }
 
@@ -322,29 +315,27 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
     async retry(id) {
       const op = claimForOperator(id, 'retried');
       pausedUntil = null; // the operator asks for a send now
-      // A fresh count: the operator looked at CM's answer and decided to try again.
-      const next: OutboxOperation = { ...op, state: 'pending', nextAttemptAt: null, updatedAt: iso(nowMs()), refusals: 0 };
-      return operatorChange(id, auditEntryFor(actor, op, 'outbox.retry', 'info', { error: op.lastError, message: 'Retry requested by the operator.' }), next);
+      return operatorChange(id, retryChange(op, actor, nowMs()));
     },
 
     async releaseHold(id) {
       const op = claimForOperator(id, 'released');
-      if (op.kind !== 'retire' || op.waitFor === null) {
+      let change: OperatorChange;
+      try {
+        change = releaseHoldChange(op, actor, nowMs());
+      } catch (err) {
         busy.delete(id);
-        throw new StationError('OUTBOX_STATE', 'Only a retire that waits for the new card can be released.', { id });
+        throw err;
       }
-      const next: OutboxOperation = { ...op, waitFor: null, state: 'pending', nextAttemptAt: null, updatedAt: iso(nowMs()) };
-      const message = 'Retire now: the operator confirmed retiring this card without waiting for the new card to be Active.';
-      return operatorChange(id, auditEntryFor(actor, op, 'outbox.retry', 'info', { message }), next);
+      return operatorChange(id, change);
     },
 
     async discard(id, reason) {
       const why = reason.trim();
       if (why.length === 0) throw new StationError('BAD_REQUEST', 'Say why the operation is discarded; the reason is audited.');
       const op = claimForOperator(id, 'discarded');
-      const next: OutboxOperation = { ...op, state: 'discarded', nextAttemptAt: null, updatedAt: iso(nowMs()) };
       // Audited before it takes effect: a discard is never unrecorded.
-      await operatorChange(id, auditEntryFor(actor, op, 'outbox.discard', 'info', { error: op.lastError, message: why }), next);
+      const next = await operatorChange(id, discardChange(op, why, actor, nowMs()));
       try {
         if (op.kind === 'bind') await holdRetiresOf(op.requestId);
       } finally {
