@@ -21,7 +21,8 @@ import type { OutboxCmPort } from './port';
 export type BindProof =
   | { kind: 'bound'; smartcardUuid: string }
   | { kind: 'not-bound' }
-  | { kind: 'in-use-elsewhere'; smartcardUuid: string; otherRequestCard: string | null }
+  /** `smartcardUuid`: this card's live record elsewhere (if any); `otherRequestCard`: the card the request holds instead. */
+  | { kind: 'in-use-elsewhere'; smartcardUuid: string | null; otherRequestCard: string | null }
   | { kind: 'undecidable'; why: string };
 
 const LIVE = new Set(['Assigned', 'Active']);
@@ -45,7 +46,7 @@ export async function proveBind(cm: OutboxCmPort, op: { requestId: string; cardI
       }
       // The request has another card: ours may not go on it, whatever the lookup shows.
       if (named !== null && named.cardId !== op.cardId.toLowerCase()) {
-        return { kind: 'in-use-elsewhere', smartcardUuid: live[0]?.uuid ?? named.uuid, otherRequestCard: named.uuid };
+        return { kind: 'in-use-elsewhere', smartcardUuid: live[0]?.uuid ?? null, otherRequestCard: named.uuid };
       }
     }
   }

@@ -40,13 +40,14 @@ export function refusedError(kind: 'bind' | 'retire', cause: StationError): Stat
   );
 }
 
-/** A live record for another request or user: the card is in use elsewhere (both ids given). */
-export function inUseError(cardId: string, smartcardUuid: string, otherRequestCard: string | null): StationError {
+/** A live record for another request or user, or the request holds another card: both ids given. */
+export function inUseError(cardId: string, smartcardUuid: string | null, otherRequestCard: string | null): StationError {
+  const parts: string[] = [];
+  if (smartcardUuid !== null) parts.push(`CM already has this card (${cardId}) in use as smart card ${smartcardUuid}`);
+  if (otherRequestCard !== null && otherRequestCard !== smartcardUuid) parts.push(`the request already holds another card, ${otherRequestCard}`);
   return new StationError(
     'CM_CARD_IN_USE',
-    `CM already has this card (${cardId}) in use as smart card ${smartcardUuid}` +
-      (otherRequestCard !== null && otherRequestCard !== smartcardUuid ? `, and the request holds card ${otherRequestCard}` : '') +
-      '. Nothing was bound and nothing is sent again: use another card, or retire that one in CM first.',
+    `${parts.join('; and ')}. Nothing was bound and nothing is sent again: use another card, or sort it out in CM first.`.replace(/^t/, 'T'),
     { cardId, smartcardUuid, otherRequestCard },
   );
 }
