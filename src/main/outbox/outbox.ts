@@ -39,7 +39,8 @@ import { createWakeTimer, systemTimers, type Timers } from './wake-timer';
  * card is Active; binds never wait; different requests run in parallel up to `concurrency` CM calls.
  *
  * This file only coordinates: durable state lives in operation-store.ts, what one attempt does in
- * send.ts (with bind-proof.ts, refusals.ts, held-retires.ts), and the resulting state in transitions.ts.
+ * send.ts (with bind-proof.ts, refusals.ts, held-retires.ts), the resulting state in transitions.ts,
+ * and what an operator's action does in operator-actions.ts.
  */
 
 /** Where the outbox records what it did; the audit log satisfies it. */
