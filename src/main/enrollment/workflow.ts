@@ -212,7 +212,7 @@ export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow
     const reading = readRequestType(request.type, policy.requestTypeNumbers);
     const bindable = bindabilityOf(reading);
     if (!bindable.ok) {
-      throw new StationError('REQUEST_TYPE_NOT_BINDABLE', `This is a ${requestTypeLabel(reading)} request: it ${bindable.reason.replace(/^\S+ /, '')}. Nothing was sent.`, {
+      throw new StationError('REQUEST_TYPE_NOT_BINDABLE', `This request is of type ${requestTypeLabel(reading)}: it ${bindable.reason.replace(/^\S+ /, '')}. Nothing was sent.`, {
         requestId: request.uuid,
         type: request.type,
       });
@@ -227,7 +227,7 @@ export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow
     }
     const target = cardToRetire(reading, request, chosen);
     if (chosen !== null && target === null) {
-      throw new StationError('BAD_REQUEST', `A ${requestTypeLabel(reading)} request keeps the old card; no card is retired by it.`, { smartcardUuid: chosen });
+      throw new StationError('BAD_REQUEST', `A request of type ${requestTypeLabel(reading)} keeps the old card; no card is retired by it.`, { smartcardUuid: chosen });
     }
     if (target === null || policy.retireReplacedCard === 'never') {
       if (chosen !== null) throw new StationError('BAD_REQUEST', 'IT has turned off retiring replaced cards on this station (retireReplacedCard: never).', { smartcardUuid: chosen });

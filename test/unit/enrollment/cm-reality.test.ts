@@ -110,6 +110,17 @@ describe('which card is retired', () => {
   });
 });
 
+describe('retire timing: never', () => {
+  it('binds a Recover without queuing any retire, and refuses a card the operator names', async () => {
+    const s = await station({}, { policy: { ...CONFIRMED, retireReplacedCard: 'never' } });
+    await insert(s);
+    expect(await call(s.station.handlers, 'enrollment.choose', { reader: READER, requestId: RECOVER_CHEN })).toMatchObject({ replacement: null });
+    await expect(
+      call(s.station.handlers, 'enrollment.choose', { reader: READER, requestId: RECOVER_CHEN, replaceSmartcardUuid: CHEN_CARD }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/retireReplacedCard: never/) });
+  });
+});
+
 describe('retire timing: when-new-card-active (default)', () => {
   it('holds the retire until CM shows the new card Active, saying what it waits for; then retires once', async () => {
     const s = await station({}, { policy: CONFIRMED });
