@@ -11,7 +11,8 @@ import type { OutboxCmPort } from './port';
 import { sendToCm } from './send';
 import { discardChange, heldBackChange, releaseHoldChange, retryChange, type OperatorChange } from './operator-actions';
 import { AUDIT_ACTIONS_BY_KIND, auditEntryFor, settleSend, startSending } from './transitions';
-import { createWakeTimer, systemTimers, type Timers } from './wake-timer';
+import { createScheduler, type Connection } from './scheduler';
+import { systemTimers, type Timers } from './wake-timer';
 
 /**
  * The outbox: CM operations (bind, retire) kept durably until CM has confirmed them, replayed
@@ -105,7 +106,6 @@ export interface Outbox {
 export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
   const { cm, audit, actor, backoff, random } = options;
   const newId = options.newId ?? randomUUID;
-  const concurrency = Math.max(1, Math.floor(options.concurrency));
   const nowMs = (): number => options.now().getTime();
   const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -113,20 +113,8 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
   const busy = new Set<string>();
   const store = await openOperationStore({ dir: options.dir, nowMs, retentionDays: options.retentionDays, isBusy: (id) => busy.has(id) });
   const { commit } = store;
-
-  /** Operations holding a CM slot: from their 'sending' record until CM has answered. */
-  let inFlight = 0;
-  let started = false;
-  let online = true;
   let closing = false;
-  /** After a connectivity failure nothing is sent before this instant (epoch ms). */
-  let pausedUntil: number | null = null;
-  /** Operations last changed at or before this change number are due now (set by replayNow). */
-  let replayFloor = -1;
   let fatal: StationError | null = null;
-  const replayWaiters: Array<() => void> = [];
-  const drainWaiters: Array<() => void> = [];
-  const timer = createWakeTimer(options.timers ?? systemTimers, nowMs, () => pump());
 
   function fail(err: unknown): void {
     fatal ??= err instanceof StationError ? err : asStationError(err);
@@ -137,91 +125,36 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
     if (closing) throw new StationError('OUTBOX_STATE', 'The outbox is closed.');
   }
 
-  /** A retire waits for binds of its request queued before it; a later bind does not hold it back. */
-  function waitsForBind(retire: OutboxOperation): boolean {
-    for (const id of store.idsOfRequest(retire.requestId)) {
-      if (id === retire.id) return false;
-      const op = store.get(id);
-      if (op?.kind === 'bind' && (op.state === 'pending' || op.state === 'sending' || op.state === 'needs-attention')) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** One scheduling pass: start what is due (up to the concurrency bound), aim the timer at the rest. */
-  function pump(): void {
-    const forced = replayWaiters.length > 0;
-    const now = nowMs();
-    if (pausedUntil !== null && now >= pausedUntil) pausedUntil = null;
-    const mayDispatch = fatal === null && !closing && (forced || (started && online));
-    let wakeAt: number | null = null;
-    let slotsFull = false;
-    if (mayDispatch) {
-      for (const op of store.values()) {
-        if (op.state !== 'pending' || busy.has(op.id)) continue;
-        if (op.kind === 'retire' && waitsForBind(op)) continue; // woken when the bind settles
-        const due = store.dueTime(op, replayFloor);
-        if (pausedUntil === null && due <= now) {
-          if (inFlight >= concurrency) {
-            slotsFull = true; // a finishing call pumps again
-            break;
-          }
-          dispatch(op);
-        } else {
-          wakeAt = Math.min(wakeAt ?? Infinity, Math.max(due, pausedUntil ?? -Infinity));
-        }
-      }
-    }
-    timer.armAt(mayDispatch && !forced && !slotsFull ? wakeAt : null);
-
-    if (busy.size === 0) {
-      for (const resolve of drainWaiters.splice(0)) resolve();
-      if (forced) {
-        // The forced pass is over; the next pass arms the timer for what is left.
-        for (const resolve of replayWaiters.splice(0)) resolve();
-        pump();
-      }
+  /** One attempt: 'sending' on disk, CM (send.ts), then the outcome (transitions.ts), audit first. */
+  async function attempt(op: OutboxOperation, answered: (connection: Connection) => void): Promise<void> {
+    try {
+      const sending = startSending(op, nowMs());
+      // On disk before CM hears of it: a crash from here on is found as 'sending' at open.
+      await commit(sending);
+      const newSmartcardUuid = sending.kind === 'retire' ? newCardFor(sending, store.values()) : null;
+      const outcome = await sendToCm(cm, sending, { newSmartcardUuid, nowIso: iso(nowMs()) });
+      const { next, entry, connection } = settleSend(sending, outcome, { actor, now: nowMs(), backoff, random });
+      answered(connection);
+      // The audit entry goes first: after a crash in between, the outcome is audited twice at
+      // worst (the resend is settled by proof), never missing.
+      await audit.append(entry);
+      await commit(next);
+    } catch (err) {
+      fail(err);
     }
   }
 
-  function dispatch(op: OutboxOperation): void {
-    busy.add(op.id);
-    inFlight++;
-    let holdsSlot = true;
-    const releaseSlot = (): void => {
-      if (!holdsSlot) return;
-      holdsSlot = false;
-      inFlight--;
-      pump();
-    };
-    void (async () => {
-      try {
-        const sending = startSending(op, nowMs());
-        // On disk before CM hears of it: a crash from here on is found as 'sending' at open.
-        await commit(sending);
-        const newSmartcardUuid = sending.kind === 'retire' ? newCardFor(sending, store.values()) : null;
-        const outcome = await sendToCm(cm, sending, { newSmartcardUuid, nowIso: iso(nowMs()) });
-        const { next, entry, connection } = settleSend(sending, outcome, { actor, now: nowMs(), backoff, random });
-        // Before the slot is released: a connectivity failure must pause the queue before the
-        // next operation can start.
-        if (connection.kind === 'answered') pausedUntil = null;
-        if (connection.kind === 'pause-until') pausedUntil = Math.max(pausedUntil ?? 0, connection.at);
-        // The slot bounds CM calls; recording the outcome need not hold it.
-        releaseSlot();
-        // The audit entry goes first: after a crash in between, the outcome is audited twice at
-        // worst (the resend is settled by proof), never missing.
-        await audit.append(entry);
-        await commit(next);
-      } catch (err) {
-        fail(err);
-      } finally {
-        busy.delete(op.id);
-        releaseSlot();
-        pump();
-      }
-    })();
-  }
+  const scheduler = createScheduler({
+    store,
+    busy,
+    concurrency: options.concurrency,
+    nowMs,
+    timers: options.timers ?? systemTimers,
+    mayRun: () => fatal === null && !closing,
+    failure: () => fatal,
+    attempt,
+  });
+  const { pump } = scheduler;
 
   function find(id: string): OutboxOperation {
     const op = store.get(id);
@@ -267,13 +200,6 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
     }
   }
 
-  function idle(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      drainWaiters.push(resolve);
-      pump();
-    });
-  }
-
   return {
     async enqueue(input) {
       assertUsable();
@@ -315,7 +241,7 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
 
     async retry(id) {
       const op = claimForOperator(id, 'retried');
-      pausedUntil = null; // the operator asks for a send now
+      scheduler.unpause(); // the operator asks for a send now
       return operatorChange(id, retryChange(op, actor, nowMs()));
     },
 
@@ -349,31 +275,13 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
 
     async replayNow() {
       assertUsable();
-      replayFloor = store.changeCount;
-      pausedUntil = null;
-      await new Promise<void>((resolve, reject) => {
-        replayWaiters.push(() => (fatal === null ? resolve() : reject(fatal)));
-        pump();
-      });
+      await scheduler.replayNow();
     },
 
-    idle,
-
-    setOnline(value) {
-      online = value;
-      if (value) pausedUntil = null;
-      pump();
-    },
-
-    start() {
-      started = true;
-      pump();
-    },
-
-    stop() {
-      started = false;
-      pump();
-    },
+    idle: () => scheduler.idle(),
+    setOnline: (value) => scheduler.setOnline(value),
+    start: () => scheduler.start(),
+    stop: () => scheduler.stop(),
 
     async compact() {
       assertUsable();
@@ -385,8 +293,8 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
     async close() {
       if (closing) return;
       closing = true;
-      started = false;
-      await idle();
+      scheduler.stop();
+      await scheduler.idle();
       await store.close();
     },
   };
