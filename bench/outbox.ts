@@ -45,7 +45,9 @@ const nowhere: OutboxAuditPort = { append: async () => undefined };
 const unused: OutboxCmPort = {
   bind: () => Promise.reject(new Error('not sent in this benchmark')),
   retire: () => Promise.reject(new Error('not sent in this benchmark')),
-  findSmartcardByCardId: () => Promise.reject(new Error('not sent in this benchmark')),
+  findSmartcardsByCardId: () => Promise.reject(new Error('not sent in this benchmark')),
+  getSmartcard: () => Promise.reject(new Error('not sent in this benchmark')),
+  getRequest: () => Promise.reject(new Error('not sent in this benchmark')),
 };
 
 function tempDir(label: string): string {

@@ -12,7 +12,8 @@ import {
 } from './config';
 import type { PcscBinding, ServiceProbe } from './pcsc';
 import { createStation, type Station, type StationTuning } from './station';
-import { SAMPLE_CARDS, startTraining, TRAINING_READERS, type TrainingSession } from './training';
+import { requestTypeNumbersSchema } from '../shared/request-types';
+import { SAMPLE_CARDS, startTraining, TRAINING_READERS, trainingRequestTypeNumbers, type TrainingSession } from './training';
 
 export interface RuntimeOptions {
   version: string;
@@ -94,7 +95,7 @@ export async function startStationRuntime(options: RuntimeOptions): Promise<Stat
       dataDir,
       pcsc: training.pcsc,
       cmTransport: training.transport,
-      settings: withCmUrl(trainingSettings, training.baseUrl),
+      settings: withTrainingPolicy(withCmUrl(trainingSettings, training.baseUrl)),
       userDisplayName: training.userDisplayName,
       directory: trainingDirectory(training.simulator),
       trainingControls: {
@@ -143,4 +144,14 @@ export function withCmUrl(service: SettingsService, cmBaseUrl: string): Settings
     policyChanged: () => service.policyChanged(),
     subscribe: (listener) => service.subscribe((view) => listener(decorate(view))),
   };
+}
+
+/**
+ * Training's simulated CM comes with the RequestType numbers IT would have confirmed for it
+ * (cm-sim/fixtures/training-directory.json), so practice works like a configured station. A real
+ * station gets `requestTypeNumbers` only from machine policy.
+ */
+function withTrainingPolicy(service: SettingsService): SettingsService {
+  const numbers = requestTypeNumbersSchema.parse(trainingRequestTypeNumbers());
+  return { ...service, effective: () => ({ ...service.effective(), requestTypeNumbers: { ...numbers, ...service.effective().requestTypeNumbers } }) };
 }

@@ -9,7 +9,7 @@ import type { ReadersSnapshot } from '../shared/readers';
 import type { OutboxOperation } from '../shared/outbox';
 import type { Settings } from '../shared/settings';
 import { createAuditLog } from './audit';
-import { type CmClient, type CmTransport, createCmClient } from './cm';
+import { type CmClient, type CmTransport, createCmClient, runCmCheck } from './cm';
 import type { SettingsService } from './config';
 import { createConnectivity } from './connectivity';
 import { type DirectoryService, openDirectory, searchRequestsWithPeople } from './directory';
@@ -185,6 +185,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     outbox,
     audit: note,
     log,
+    policy: () => ({ requestTypeNumbers: settings.requestTypeNumbers, retireReplacedCard: settings.retireReplacedCard }),
   });
 
   // Subscribed before the event forwarding below, so a batch choice is made in the same turn.
@@ -243,8 +244,8 @@ export async function createStation(deps: StationDeps): Promise<Station> {
       searchRequestsWithPeople({ directory, allRequests: () => requests.search('', Number.POSITIVE_INFINITY) }, query, limit),
     'directory.resolve': async ({ userUuids }) => directory.resolve(userUuids),
     'requests.get': async ({ requestId }) => requests.get(requestId),
-    'enrollment.choose': async ({ reader, requestId, replaceSmartcardUuid }) =>
-      workflow.choose(reader, requestId, replaceSmartcardUuid),
+    'enrollment.choose': async ({ reader, requestId, replaceSmartcardUuid, acceptUnconfirmedType }) =>
+      workflow.choose(reader, requestId, replaceSmartcardUuid, acceptUnconfirmedType),
     'enrollment.bind': async ({ reader }) => workflow.confirm(reader),
     'enrollment.reset': async ({ reader }) => workflow.reset(reader),
     'batch.set': async ({ requestIds }) => batch.set(requestIds),
@@ -256,6 +257,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
       return outbox.list();
     },
     'outbox.discard': async ({ id, reason }) => outbox.discard(id, reason),
+    'outbox.releaseHold': async ({ id }) => outbox.releaseHold(id),
     'audit.query': async (query) => audit.query(query),
     'audit.exportCsv': async (query) => {
       const stamp = deps.now().toISOString().replace(/[:.]/g, '-');
@@ -265,6 +267,11 @@ export async function createStation(deps: StationDeps): Promise<Station> {
       return audit.exportCsv(query, join(dir, `enrollment-audit-${stamp}.csv`));
     },
     'settings.get': async () => deps.settings.view(),
+    'cm.check': async () => {
+      if (baseUrl === null) throw new StationError('SETTINGS_INVALID', 'No CM address is configured: IT sets cmBaseUrl in machine policy.', { field: 'cmBaseUrl' });
+      // Straight through the transport (not the connectivity monitor): a check must not flip online/offline.
+      return runCmCheck({ baseUrl, transport: deps.cmTransport, timeoutMs: settings.cmTimeoutMs, requestTypeNumbers: settings.requestTypeNumbers });
+    },
     'diagnostics.run': async () => ({
       ...(await runDiagnostics({
         binding: deps.pcsc.binding,
@@ -303,7 +310,8 @@ export async function createStation(deps: StationDeps): Promise<Station> {
       const ids = z.strictObject({ requestId: guidSchema, smartcardUuid: guidSchema }).safeParse({ requestId, smartcardUuid });
       if (!ids.success) throw new StationError('BAD_REQUEST', 'The request and smart card must be GUIDs.', { requestId, smartcardUuid });
       await note({ action: 'retire.requested', result: 'info', requestId, smartcardUuid });
-      return outbox.enqueue({ kind: 'retire', requestId, smartcardUuid });
+      // An explicit retire (e.g. a lost card) is not a replaced card: sent at once, never held.
+      return outbox.enqueue({ kind: 'retire', requestId, smartcardUuid, waitFor: null });
     },
     subscribe(listener) {
       return listeners.add(listener as (...args: Parameters<EventListener>) => void);
@@ -337,7 +345,9 @@ const EMPTY_AUDIT: Omit<AuditEntryInput, 'actor' | 'action' | 'result'> = {
 const UNCONFIGURED_PORT: OutboxCmPort = {
   bind: () => Promise.reject(notConfigured()),
   retire: () => Promise.reject(notConfigured()),
-  findSmartcardByCardId: () => Promise.reject(notConfigured()),
+  findSmartcardsByCardId: () => Promise.reject(notConfigured()),
+  getSmartcard: () => Promise.reject(notConfigured()),
+  getRequest: () => Promise.reject(notConfigured()),
 };
 
 function notConfigured(): StationError {

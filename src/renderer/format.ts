@@ -67,10 +67,19 @@ export interface ErrorSummary {
   message: string;
   params?: ErrorParams;
   correlationId: string | null;
+  /** CM's own words, verbatim (bounded), when CM said something. */
+  serverMessage?: string | null;
 }
 
 export function errorSummary(error: ErrorPayload): ErrorSummary {
-  return { code: error.code, message: error.message, ...(error.params ? { params: error.params } : {}), correlationId: correlationIdOf(error) };
+  const server = error.details['serverMessage'];
+  return {
+    code: error.code,
+    message: error.message,
+    ...(error.params ? { params: error.params } : {}),
+    correlationId: correlationIdOf(error),
+    serverMessage: typeof server === 'string' ? server : null,
+  };
 }
 
 /** CM failures carry the server's correlation id in `details.correlationId`. */

@@ -9,10 +9,17 @@ import {
   requestSearchResultSchema,
   requestSearchSchema,
 } from './enrollment';
+import { cmCheckReportSchema } from './cm-check';
 import { diagnosticsReportSchema } from './diagnostics';
 import { DIRECTORY_KINDS, directoryAnswerSchema, directoryResolveSchema } from './directory';
 import { errorPayloadSchema } from './errors';
-import { outboxDiscardRequestSchema, outboxListSchema, outboxOperationSchema, outboxRetryRequestSchema } from './outbox';
+import {
+  outboxDiscardRequestSchema,
+  outboxListSchema,
+  outboxOperationSchema,
+  outboxReleaseRequestSchema,
+  outboxRetryRequestSchema,
+} from './outbox';
 import { type EventChannel, type InvokeChannel } from './channels';
 import { readersSnapshotSchema } from './readers';
 import { settingsUpdateSchema, settingsViewSchema } from './settings';
@@ -65,7 +72,12 @@ export const invokeChannels = {
   'requests.get': { request: z.strictObject({ requestId: guidSchema }), response: cmRequestSchema },
   /** Picks the request for the card in `reader`; optionally the user's card it replaces. */
   'enrollment.choose': {
-    request: readerRef.extend({ requestId: guidSchema, replaceSmartcardUuid: guidSchema.nullable().default(null) }),
+    request: readerRef.extend({
+      requestId: guidSchema,
+      replaceSmartcardUuid: guidSchema.nullable().default(null),
+      /** The operator acknowledged that the request's type number is unconfirmed (request-types.ts). */
+      acceptUnconfirmedType: z.boolean().default(false),
+    }),
     response: enrollmentStateSchema,
   },
   /** The operator confirmed: re-check the card, then bind (and retire the replaced card). */
@@ -77,6 +89,8 @@ export const invokeChannels = {
   /** Send everything pending now, ignoring back-off; resolves when nothing is left in flight. */
   'outbox.replay': { request: empty, response: outboxListSchema },
   'outbox.discard': { request: outboxDiscardRequestSchema, response: outboxOperationSchema },
+  /** "Retire now": a retire held for its new card goes ahead (the operator confirmed; audited). */
+  'outbox.releaseHold': { request: outboxReleaseRequestSchema, response: outboxOperationSchema },
   'audit.query': { request: auditQuerySchema, response: z.array(auditEntrySchema) },
   /** Writes a CSV into the audit export folder from settings; the renderer never names a path. */
   'audit.exportCsv': { request: auditQuerySchema, response: auditExportResultSchema },
@@ -90,6 +104,8 @@ export const invokeChannels = {
   'settings.update': { request: settingsUpdateSchema, response: settingsViewSchema },
   /** The service, every reader and card with the ATR's full meaning (also: npm run diag). */
   'diagnostics.run': { request: empty, response: diagnosticsReportSchema },
+  /** Read-only first contact with CM (also: npm run station -- cm-check). Only GETs are sent. */
+  'cm.check': { request: empty, response: cmCheckReportSchema },
   /** Bulk mode: work through these requests in order, one per card read (see BatchState). */
   'batch.set': { request: batchSetSchema, response: batchStateSchema },
   'batch.clear': { request: empty, response: batchStateSchema },

@@ -39,11 +39,19 @@ export const ERROR_CODES = [
   'CM_SERVER_ERROR',
   'CM_MALFORMED_RESPONSE',
   'CM_CONFLICT',
+  // CM reality (#9): a redirect, an answer that proves nothing, a card in use, a refusal verified 3 times
+  'CM_REDIRECTED',
+  'CM_OUTCOME_UNKNOWN',
+  'CM_CARD_IN_USE',
+  'CM_REFUSED',
+  'CM_UNPROVEN',
   // enrollment workflow
   'CARD_MISMATCH',
   'CARD_UNIDENTIFIED',
   'NO_CARD',
   'REQUEST_NOT_BINDABLE',
+  'REQUEST_TYPE_NOT_BINDABLE',
+  'REQUEST_TYPE_UNCONFIRMED',
   'WORKFLOW_STATE',
   // outbox / audit
   'OUTBOX_NOT_FOUND',

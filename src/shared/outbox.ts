@@ -29,6 +29,13 @@ export const retireOperationInputSchema = z.strictObject({
   requestId: guidSchema,
   /** CM's Uuid of the card to retire (not the physical card id). */
   smartcardUuid: guidSchema,
+  /**
+   * `new-card-active`: held until the card bound to the same request shows Active in CM (policy
+   * `retireReplacedCard`, default): binding does not execute the request, so the user keeps a
+   * working card until the new one is written. null: sent once the bind is done (or at once when
+   * the outbox has no bind for the request, e.g. a lost card retired on its own).
+   */
+  waitFor: z.literal('new-card-active').nullable().default(null),
 });
 
 /** What the workflow hands to `enqueue`. */
@@ -36,12 +43,15 @@ export const outboxOperationInputSchema = z.discriminatedUnion('kind', [
   bindOperationInputSchema,
   retireOperationInputSchema,
 ]);
-export type OutboxOperationInput = z.infer<typeof outboxOperationInputSchema>;
+// Input: what callers write (defaults may be left out); the outbox stores the parsed form.
+export type OutboxOperationInput = z.input<typeof outboxOperationInputSchema>;
 
 export const outboxErrorSchema = z.strictObject({
   code: z.enum(ERROR_CODES),
   message: z.string(),
   correlationId: z.string().nullable(),
+  /** CM's own words, verbatim and bounded (2 KB), beside the station's message. */
+  serverMessage: z.string().max(2048).nullable().default(null),
 });
 export type OutboxError = z.infer<typeof outboxErrorSchema>;
 
@@ -65,7 +75,25 @@ const trackingShape = {
    * cut, crash mid-send): a bind is then settled by asking CM before it is ever sent again.
    */
   outcomeUnknown: z.boolean(),
+  /**
+   * CM answered this operation with a refusal (500 or another non-2xx, or a 204 that proves nothing)
+   * and a check showed it was not done: counted, and after MAX_VERIFIED_REFUSALS it needs attention.
+   */
+  refusals: z.number().int().nonnegative().default(0),
+  /** A held retire: the new card it waits for and what CM last said of it. */
+  waiting: z
+    .strictObject({
+      newSmartcardUuid: guidSchema.nullable(),
+      lastStatus: z.string().max(100).nullable(),
+      checkedAt: isoTime.nullable(),
+      polls: z.number().int().nonnegative(),
+    })
+    .nullable()
+    .default(null),
 };
+
+/** A refusal CM repeats this many times, each verified "not done", ends in needs-attention. */
+export const MAX_VERIFIED_REFUSALS = 3;
 
 export const outboxOperationSchema = z.discriminatedUnion('kind', [
   bindOperationInputSchema.extend(trackingShape),
@@ -77,4 +105,31 @@ export const outboxListSchema = z.array(outboxOperationSchema);
 
 /** Operator actions on one operation (the outbox view's buttons). */
 export const outboxRetryRequestSchema = z.strictObject({ id: z.uuid() });
+/** "Retire now": the operator confirmed the retire of a held card without waiting for the new one. */
+export const outboxReleaseRequestSchema = z.strictObject({ id: z.uuid(), confirm: z.literal(true) });
+
+/**
+ * What a pending retire waits for, in words for the outbox view and the CLI; null when it waits
+ * for nothing (or is not a retire). `ops` is the outbox list it belongs to.
+ */
+export type RetireWait =
+  | { kind: 'bind'; requestId: string }
+  | { kind: 'new-card-active'; newSmartcardUuid: string | null; lastStatus: string | null; checkedAt: string | null };
+
+export function retireWaitOf(op: OutboxOperation, ops: readonly OutboxOperation[]): RetireWait | null {
+  if (op.kind !== 'retire' || (op.state !== 'pending' && op.state !== 'sending')) return null;
+  const bindPending = ops.some(
+    (other) => other.kind === 'bind' && other.requestId === op.requestId && other.state !== 'done' && other.state !== 'discarded' && other.createdAt <= op.createdAt,
+  );
+  if (bindPending) return { kind: 'bind', requestId: op.requestId };
+  if (op.waitFor !== 'new-card-active') return null;
+  const bound = ops.find((other) => other.kind === 'bind' && other.requestId === op.requestId && other.state === 'done');
+  return {
+    kind: 'new-card-active',
+    newSmartcardUuid: op.waiting?.newSmartcardUuid ?? bound?.result?.smartcardUuid ?? null,
+    lastStatus: op.waiting?.lastStatus ?? null,
+    checkedAt: op.waiting?.checkedAt ?? null,
+  };
+}
+
 export const outboxDiscardRequestSchema = z.strictObject({ id: z.uuid(), reason: z.string().trim().min(1).max(500) });

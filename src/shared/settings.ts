@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { readerPatternSchema } from './reader-patterns';
+import { requestTypeNumbersSchema, retireReplacedCardSchema } from './request-types';
 
 /**
  * Station settings: what an operator may choose and what IT may set or lock through machine policy
@@ -121,6 +122,10 @@ const settingFields = {
   /** Update feed; '' = the station never looks for updates. Only machine policy can set it. */
   updateFeedUrl: httpsUrlOrEmpty,
   ...directoryFields,
+  /** CM RequestType numbers IT confirmed on its CM, e.g. {"2": "Recover"} (see docs/cm-notes.md). Machine policy only. */
+  requestTypeNumbers: requestTypeNumbersSchema,
+  /** When the card a new card replaces is retired. Machine policy only. */
+  retireReplacedCard: retireReplacedCardSchema,
 };
 
 export const settingsSchema = z.strictObject(settingFields);
@@ -144,6 +149,8 @@ export const POLICY_ONLY_KEYS = [
   'trainingModeAllowed',
   'updateFeedUrl',
   ...DIRECTORY_KEYS,
+  'requestTypeNumbers',
+  'retireReplacedCard',
 ] as const satisfies readonly SettingKey[];
 /** The same list under the name the security review uses. */
 export const MACHINE_ONLY_KEYS = POLICY_ONLY_KEYS;
@@ -168,6 +175,9 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   locale: 'en',
   updateFeedUrl: '',
   ...DIRECTORY_DEFAULTS,
+  requestTypeNumbers: {},
+  // Binding does not execute the request: retire the old card only once the new one is Active.
+  retireReplacedCard: 'when-new-card-active',
 });
 
 /** The values the operator saved: a strict subset of settings (machine-only keys are not theirs). */

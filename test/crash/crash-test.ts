@@ -18,7 +18,6 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createAuditLog } from '../../src/main/audit';
 import { startCmSimulator, type FaultRule, type RecordedRequest } from '../../src/main/training/cm-sim';
-import { EMPTY_GUID, SMARTCARD_STATUS_NUMBERS } from '../../src/shared/cm';
 import { outboxListSchema, type OutboxOperation } from '../../src/shared/outbox';
 import { buildScenario, planKey, seededRandom } from './scenario';
 
@@ -32,6 +31,9 @@ const { values: args } = parseArgs({
     report: { type: 'string' },
   },
 });
+const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
+/** Smart card Status 6 after a retire (MIMDocs/reference/update-smartcard-status.md example). */
+const RETIRED = 6;
 const targetKills = Number(args.kills);
 const requestCount = Number(args.requests);
 const seed = Number(args.seed);
@@ -94,6 +96,8 @@ function faultsForRun(): FaultRule[] {
 }
 
 const scenario = buildScenario(requestCount);
+/** Physical cards with an earlier, Retired life in CM (their lookup finds that record first). */
+const reusedSerials = new Set(scenario.seed.smartcards.filter((c) => c.Status === RETIRED).map((c) => c.SerialNumber.toLowerCase()));
 const sim = await startCmSimulator({ host: '127.0.0.1', seed: scenario.seed, dataFile: null });
 const stateDir = mkdtempSync(join(tmpdir(), 'station-crash-'));
 const received: RecordedRequest[] = [];
@@ -188,7 +192,11 @@ for (const [id] of confirmed) {
   const op = byId.get(id);
   if (op === undefined || op.state !== 'done') continue;
   if (op.kind === 'bind') {
-    const card = state.smartcards.find((c) => c.SerialNumber.toLowerCase() === `{${op.cardId}}`);
+    // A re-used card has a Retired record from an earlier life: the bind is the live one.
+    const card = state.smartcards.find((c) => c.SerialNumber.toLowerCase() === `{${op.cardId}}` && c.Status !== RETIRED);
+    if (op.result !== null && state.smartcards.some((c) => c.Uuid === op.result?.smartcardUuid && c.Status === RETIRED)) {
+      failures.push(`bind of ${op.cardId} was settled by a Retired record of an earlier life`);
+    }
     const request = state.requests.find((r) => r.Uuid === op.requestId);
     if (card === undefined) failures.push(`confirmed bind of ${op.cardId} is not bound in the simulator`);
     else if (request?.NewSmartcardUuid !== card.Uuid || op.result?.smartcardUuid !== card.Uuid) {
@@ -196,7 +204,7 @@ for (const [id] of confirmed) {
     }
   } else {
     const card = state.smartcards.find((c) => c.Uuid === op.smartcardUuid);
-    if (card?.Status !== SMARTCARD_STATUS_NUMBERS.Retired) failures.push(`confirmed retire of ${op.smartcardUuid} did not retire it`);
+    if (card?.Status !== RETIRED) failures.push(`confirmed retire of ${op.smartcardUuid} did not retire it`);
   }
 }
 
@@ -231,7 +239,7 @@ console.log(
     `ended by another signal:       ${otherSignals.length}${otherSignals.length === 0 ? '' : ` (${otherSignals.join('; ')})`}`,
     `operations confirmed:          ${confirmed.size} (in outbox at the end: ${finalOps.length}, done: ${finalOps.length - notDone.length})`,
     `unfinished appends cut at open: ${repairs}`,
-    `binds received by CM:          ${posts.length} for ${postsPerCard.size} cards`,
+    `binds received by CM:          ${posts.length} for ${postsPerCard.size} cards (${[...postsPerCard.keys()].filter((id) => reusedSerials.has(`{${id.toLowerCase()}}`)).length} of them re-used cards)`,
     `binds settled by lookup:       ${settledByLookup} (outcome unknown after a crash or lost answer; not resent)`,
     `duplicate binds found:         ${duplicatePosts.length}`,
     `duplicates in outbox:          ${duplicatedInOutbox.length}`,

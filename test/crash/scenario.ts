@@ -1,12 +1,18 @@
-import { EMPTY_GUID, REQUEST_STATUS_NUMBERS, SMARTCARD_STATUS_NUMBERS } from '../../src/shared/cm';
 import type { OutboxOperationInput } from '../../src/shared/outbox';
 import { seedDirectory, seedGuid, type SimState } from '../../src/main/training/cm-sim';
 
 /**
  * The crash test's workload, the same in the parent and in every child: `count` approved requests
  * in the simulated CM, each to be bound to a new card; every third one replaces an Active card
- * that must be retired after the bind.
+ * that must be retired after the bind; every fourth card is a re-used one: CM already has a
+ * Retired record of it from an earlier life (another user), so a lookup by card id finds that
+ * record, which must never settle the bind. Wire numbers as documented: request Status 3 Approved
+ * (MIMDocs/reference/get-request.md), card Status 3 Active, 6 Retired.
  */
+const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
+const APPROVED = 3;
+const ACTIVE = 3;
+const RETIRED = 6;
 export const ATR = '3b8d0180fba000000397425446590301c8';
 
 export interface Scenario {
@@ -19,7 +25,7 @@ export const planKey = (op: OutboxOperationInput): string => (op.kind === 'bind'
 
 export function buildScenario(count: number): Scenario {
   const base = seedDirectory();
-  const requestTemplate = base.requests.find((r) => r.Status === REQUEST_STATUS_NUMBERS.Approved && r.OldSmartcardUuid !== EMPTY_GUID);
+  const requestTemplate = base.requests.find((r) => r.Status === APPROVED && r.OldSmartcardUuid !== EMPTY_GUID);
   const cardTemplate = base.smartcards.find((c) => c.Uuid === requestTemplate?.OldSmartcardUuid);
   if (requestTemplate === undefined || cardTemplate === undefined) throw new Error('the training seed has no replacement request');
 
@@ -31,8 +37,12 @@ export function buildScenario(count: number): Scenario {
     const replaces = i % 3 === 0 ? seedGuid(`crash/old-card/${i}`) : null;
     seed.requests.push({ ...requestTemplate, Uuid: requestId, OldSmartcardUuid: replaces ?? EMPTY_GUID, NewSmartcardUuid: EMPTY_GUID });
     plan.push({ kind: 'bind', requestId, cardId, atr: ATR, reader: `Crash Reader ${i % 4}` });
+    if (i % 4 === 1) {
+      // An earlier life of this physical card: Retired, another user, another Uuid.
+      seed.smartcards.push({ ...cardTemplate, Uuid: seedGuid(`crash/earlier-life/${i}`), Status: RETIRED, AssignedUserUuid: seedGuid('user/dana'), SerialNumber: `{${cardId}}` });
+    }
     if (replaces !== null) {
-      seed.smartcards.push({ ...cardTemplate, Uuid: replaces, Status: SMARTCARD_STATUS_NUMBERS.Active, SerialNumber: `{${seedGuid(`crash/old-serial/${i}`)}}` });
+      seed.smartcards.push({ ...cardTemplate, Uuid: replaces, Status: ACTIVE, SerialNumber: `{${seedGuid(`crash/old-serial/${i}`)}}` });
       plan.push({ kind: 'retire', requestId, smartcardUuid: replaces });
     }
   }

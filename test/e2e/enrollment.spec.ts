@@ -34,7 +34,7 @@ test('a new enrolment online: the confirmation shows exactly what is sent, and t
   await expect(region(page)).toContainText('No card');
 });
 
-test('a replacement: the new card is bound, then the card it replaces is retired', async ({ page }, testInfo) => {
+test('a replacement: the new card is bound; the card it replaces is retired once the new one is Active', async ({ page }, testInfo) => {
   const request = await freshRequest('replace');
   const card = await pivCard(page);
   try {
@@ -43,7 +43,14 @@ test('a replacement: the new card is bound, then the card it replaces is retired
     await expect(region(page).getByText(request.replaces!).first()).toBeVisible();
     await region(page).getByRole('button', { name: 'Confirm and bind' }).click();
     await expect(region(page).getByRole('heading', { name: 'Done — remove the card' })).toBeVisible({ timeout: 10_000 });
-    await expect(region(page).getByText(`Replaced card retired: ${request.replaces}`)).toBeVisible();
+    // Binding does not execute the request: the old card stays in use until the new one is written.
+    await expect(region(page).getByText(/Held: the old card is retired once the new card .* is Active in CM \(now Assigned\)/)).toBeVisible({ timeout: 10_000 });
+    expect((await sim.received()).filter((r) => r.method === 'PUT')).toEqual([]);
+    expect((await sim.state()).smartcards.find((c) => c.Uuid.toLowerCase() === request.replaces)?.Status).toBe(3);
+    await shot(page, testInfo, 'held');
+    const newCard = (await sim.state()).requests.find((r) => r.Uuid.toLowerCase() === request.id)!.NewSmartcardUuid;
+    await sim.activate(newCard);
+    await expect(region(page).getByText(`Replaced card retired: ${request.replaces}`)).toBeVisible({ timeout: 15_000 });
     expect((await sim.state()).smartcards.find((c) => c.Uuid.toLowerCase() === request.replaces)?.Status).toBe(6);
     const put = (await sim.received()).find((r) => r.method === 'PUT' && r.path.toLowerCase().includes(request.replaces!));
     expect(JSON.parse(put!.body)).toEqual({ status: 'Retired' });

@@ -22,11 +22,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const stack = await startPcscStack();
   const cm = await startCmSimulator({ host: '127.0.0.1', port: 0 });
   const dataDir = mkdtempSync(join(tmpdir(), 'e2e-station-'));
-  // A real OpenLDAP holding the simulator's people under their CM GUIDs (entryUUID): in real mode
-  // the station names people from it, as machine policy configures (a dev --policy file).
+  // Machine policy as IT deploys it (a dev --policy file, read like the OS channel's document): a real
+  // OpenLDAP holding the simulator's people under their CM GUIDs (entryUUID), so in real mode the
+  // station names people from it; and, after cm-check, the simulator's Recover (2) and Renew (3)
+  // numbers confirmed (retireReplacedCard stays at its default, when-new-card-active).
   const slapd = await startSlapd(DIRECTORY_PEOPLE);
   const policyFile = join(dataDir, 'policy.json');
-  writeFileSync(policyFile, JSON.stringify(directoryPolicy(slapd), null, 2));
+  writeFileSync(policyFile, JSON.stringify({ ...directoryPolicy(slapd), requestTypeNumbers: { '2': 'Recover', '3': 'Renew' } }, null, 2));
   const host = await startHostProcess([
     '--real',
     '--cm-url',

@@ -25,6 +25,8 @@ export const sim = {
   setFaults: (rules: FaultRule[]) => admin('PUT', 'faults', rules),
   clearFaults: () => admin('DELETE', 'faults'),
   reset: () => admin('POST', 'reset'),
+  /** A CM client wrote the card: Assigned (2) becomes Active (3). */
+  activate: (smartcardUuid: string) => admin('POST', `smartcards/${smartcardUuid}/activate`),
 };
 
 const EMPTY = '00000000-0000-0000-0000-000000000000';

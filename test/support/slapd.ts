@@ -173,17 +173,16 @@ export async function startSlapd(users: readonly SeedUser[]): Promise<Slapd> {
 
 /** A machine policy that names people from this server (src/shared/settings.ts, "directory"). */
 export function directoryPolicy(slapd: Slapd) {
+  // A machine policy document (src/main/config/policy.ts): top-level keys are IT's mandatory values.
   return {
-    values: {
-      directoryKind: 'ldap',
-      directoryLdapUrl: slapd.url,
-      directoryLdapCaFile: slapd.caFile,
-      directoryLdapBindDn: slapd.bindDn,
-      directoryLdapBindPasswordFile: slapd.passwordFile,
-      directoryLdapBaseDn: slapd.baseDn,
-      directoryLdapGuidAttribute: 'entryUUID',
-      directoryLdapAccountAttribute: 'uid',
-      directoryAccountDomain: 'CONTOSO',
-    },
+    directoryKind: 'ldap',
+    directoryLdapUrl: slapd.url,
+    directoryLdapCaFile: slapd.caFile,
+    directoryLdapBindDn: slapd.bindDn,
+    directoryLdapBindPasswordFile: slapd.passwordFile,
+    directoryLdapBaseDn: slapd.baseDn,
+    directoryLdapGuidAttribute: 'entryUUID',
+    directoryLdapAccountAttribute: 'uid',
+    directoryAccountDomain: 'CONTOSO',
   };
 }

@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeFetchTransport } from '../../src/main/cm';
-import { createJsonFileSettingsStore, createSettingsService } from '../../src/main/config';
+import { createConfSettingsStore, createSettingsService, NO_POLICY } from '../../src/main/config';
 import { withCmUrl } from '../../src/main/runtime';
 import { createStation, type Station, type StationDeps } from '../../src/main/station';
-import { startCmSimulator, type CmSimulator } from '../../src/main/training/cm-sim';
+import { startCmSimulator, type CmSimulator, type CmSimulatorOptions } from '../../src/main/training/cm-sim';
+import type { SettingKey, Settings } from '../../src/shared/settings';
 import { createSimulatedPcsc, type SimulatedPcsc } from '../../src/main/training';
 
 export interface TestStation {
@@ -23,13 +24,20 @@ export const TEST_READERS = ['Reader A', 'Reader B'] as const;
  * layer itself is tested against real pcscd in test/integration), the CM simulator over real HTTP
  * on loopback, and real files in a temporary folder.
  */
-export async function startTestStation(overrides: Partial<StationDeps> = {}): Promise<TestStation> {
+export async function startTestStation(
+  overrides: Partial<StationDeps> = {},
+  options: { sim?: CmSimulatorOptions; policy?: Partial<Settings> } = {},
+): Promise<TestStation> {
   const dataDir = mkdtempSync(join(tmpdir(), 'station-'));
-  const cm = await startCmSimulator({ host: '127.0.0.1', port: 0 });
+  const cm = await startCmSimulator({ host: '127.0.0.1', port: 0, ...options.sim });
   const readers = createSimulatedPcsc(TEST_READERS);
   const settings = createSettingsService({
-    policy: { status: 'none', source: null, channel: null },
-    store: createJsonFileSettingsStore({ file: join(dataDir, 'settings.json') }),
+    // Machine policy as IT would deploy it (e.g. requestTypeNumbers): its keys are mandatory; none by default.
+    policy:
+      options.policy === undefined
+        ? NO_POLICY
+        : { status: 'ok', source: 'test-policy.json', channel: 'development', values: options.policy, locked: Object.keys(options.policy) as SettingKey[] },
+    store: createConfSettingsStore({ dataDir }),
   });
   const station = await createStation({
     version: '0.0.0-test',

@@ -30,12 +30,18 @@ const REFUSED: readonly ErrorCode[] = [
   'CM_NOT_FOUND',
   'CM_CLIENT_ERROR',
   'CM_CONFLICT',
+  'CM_REDIRECTED',
+  'CM_CARD_IN_USE',
+  'CM_REFUSED',
+  'CM_UNPROVEN',
   'CM_MALFORMED_RESPONSE',
   'REQUEST_NOT_BINDABLE',
 ];
 
 export function exitCodeFor(code: ErrorCode): ExitCode {
   if (code === 'BAD_REQUEST' || code === 'SETTINGS_INVALID' || code === 'WORKFLOW_STATE') return EXIT.badInput;
+  // Nothing is sent for these: the request cannot (or may not yet) take a new card.
+  if (code === 'REQUEST_TYPE_NOT_BINDABLE' || code === 'REQUEST_TYPE_UNCONFIRMED') return EXIT.badInput;
   if (NO_CARD.includes(code)) return EXIT.noCard;
   if (REFUSED.includes(code)) return EXIT.refusedByCm;
   // CM_OFFLINE and friends thrown here mean nothing could even be queued (e.g. the request is not

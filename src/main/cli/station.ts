@@ -1,13 +1,16 @@
 import { copyFileSync, realpathSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { EnrollmentState } from '../../shared/enrollment';
 import { StationError, toErrorPayload } from '../../shared/errors';
-import type { OutboxOperation } from '../../shared/outbox';
+import { retireWaitOf, type OutboxOperation } from '../../shared/outbox';
+import { defaultDataDir } from '../app-paths';
 import { call } from '../dispatch';
 import type { Station } from '../station';
 import { auditVerify } from './audit-verify';
+import { cmCheckCommand } from './cm-check';
 import { EXIT, type ExitCode, exitCodeFor } from './exit-codes';
 import { startNodeRuntime, type StartRuntime } from './node-runtime';
 
@@ -15,18 +18,22 @@ const USAGE = `Usage: npm run station -- <command> [options]
 
 Commands:
   bind --reader NAME --request ID    bind the card in that reader to the request (and retire the
-                                     card the request replaces)
-  retire --request ID --smartcard UUID
-  outbox list
+                                     card the request replaces, per retireReplacedCard)
+       [--accept-unconfirmed-type]   bind although the request type number is unconfirmed
+  retire --request ID --smartcard UUID   retire a card on its own (e.g. lost): sent at once
+  outbox list                        every operation; a held retire says what it waits for
   outbox replay                      send everything queued now
+  outbox retire-now --id ID --confirm   retire a held card without waiting for its new card
   audit export --out FILE.csv
   audit verify                       check the audit trail's hash chain; reports the first broken link
+  cm-check                           read-only first contact with CM (reachable, sign-in, types)
 
 Options: --data-dir DIR  --json  --wait SECONDS (default 20)
 Development only (never on a station IT manages): --cm-url URL  --policy FILE (a development policy)
 
-Exit codes: 0 done, 2 bad input, 3 refused by CM, 4 queued because CM is unreachable,
-5 no card or a different card, 1 anything else.`;
+Exit codes: 0 done, 2 bad input (nothing sent: also a request type that takes no new card, or an
+unconfirmed type without --accept-unconfirmed-type), 3 refused by CM, 4 queued because CM is
+unreachable, 5 no card or a different card, 1 anything else.`;
 
 interface Outcome {
   exit: ExitCode;
@@ -54,7 +61,7 @@ function waitForEnrollment(station: Station, reader: string, accept: (s: Enrollm
   });
 }
 
-async function bind(station: Station, reader: string, requestId: string, waitMs: number): Promise<Outcome> {
+async function bind(station: Station, reader: string, requestId: string, waitMs: number, acceptUnconfirmedType: boolean): Promise<Outcome> {
   const snapshot = await call(station.handlers, 'station.snapshot', {});
   const readCard = await waitForEnrollment(station, reader, (s) => s.step === 'card-read', waitMs, snapshot.enrollment);
   if (!readCard) {
@@ -63,7 +70,8 @@ async function bind(station: Station, reader: string, requestId: string, waitMs:
     throw new StationError(known ? 'PCSC_NO_CARD' : 'PCSC_READER_NOT_FOUND', problem, { reader });
   }
   if (readCard.step === 'card-read' && readCard.notice) throw StationError.fromPayload(readCard.notice);
-  await call(station.handlers, 'enrollment.choose', { reader, requestId, replaceSmartcardUuid: null });
+  // An unbindable type (e.g. Unblock) or an unacknowledged unconfirmed one throws here: exit 2, nothing sent.
+  await call(station.handlers, 'enrollment.choose', { reader, requestId, replaceSmartcardUuid: null, acceptUnconfirmedType });
   const submitted = await call(station.handlers, 'enrollment.bind', { reader });
   if (submitted.step === 'request-chosen' && submitted.notice) throw StationError.fromPayload(submitted.notice);
   if (submitted.step === 'waiting' && submitted.notice) throw StationError.fromPayload(submitted.notice);
@@ -74,9 +82,16 @@ async function bind(station: Station, reader: string, requestId: string, waitMs:
     return { exit: EXIT.refusedByCm, result: final, message: error?.message ?? 'CM refused the operation.' };
   }
   if (final.step !== 'done') return { exit: EXIT.queued, result: final, message: 'Still sending; the outbox keeps it and sends it later.' };
-  const queued = final.bind.state === 'queued' || final.retire?.state === 'queued';
-  if (queued) return { exit: EXIT.queued, result: final, message: 'CM is unreachable: saved in the outbox, sent when CM answers.' };
   const smartcard = final.bind.state === 'done' ? final.bind.smartcardUuid : '';
+  // A retire held for the new card (retireReplacedCard: when-new-card-active) is the plan, not a failure.
+  const ops = await call(station.handlers, 'outbox.list', {});
+  const retireOp = final.retire === null ? undefined : ops.find((op) => op.id === final.retire?.operationId);
+  const held = retireOp !== undefined && retireWaitOf(retireOp, ops)?.kind === 'new-card-active' && retireOp.lastError === null;
+  if (final.bind.state === 'done' && held) {
+    return { exit: EXIT.done, result: final, message: `Bound: new smart card ${smartcard}. The old card is retired once the new one is Active in CM (outbox list shows it).` };
+  }
+  const queued = final.bind.state === 'queued' ? final.bind : final.retire?.state === 'queued' ? final.retire : null;
+  if (queued !== null) return { exit: EXIT.queued, result: final, message: `Saved in the outbox, sent again later: ${queued.reason}` };
   return { exit: EXIT.done, result: final, message: `Bound: new smart card ${smartcard}.` };
 }
 
@@ -84,6 +99,16 @@ async function retire(station: Station, requestId: string, smartcardUuid: string
   const op = await station.retireCard(requestId, smartcardUuid);
   const after = (await call(station.handlers, 'outbox.replay', {})).find((o) => o.id === op.id) ?? op;
   return outboxOutcome(after, `Retired ${smartcardUuid}.`);
+}
+
+/** One line per operation; a held retire says what it waits for. */
+function describeOperation(op: OutboxOperation & { waitingFor: ReturnType<typeof retireWaitOf> }): string {
+  const line = `${op.id} ${op.kind} ${op.requestId} ${op.state}`;
+  const wait = op.waitingFor;
+  if (wait === null) return op.lastError === null ? line : `${line}: ${op.lastError.code} ${op.lastError.message}`;
+  if (wait.kind === 'bind') return `${line}: waits for the bind of request ${wait.requestId}`;
+  const seen = wait.lastStatus === null ? 'not checked yet' : `${wait.lastStatus} at ${wait.checkedAt ?? '?'}`;
+  return `${line}: waits for new card ${wait.newSmartcardUuid ?? '(unknown)'} to be Active in CM (${seen}); "outbox retire-now --id ${op.id} --confirm" retires it now`;
 }
 
 function outboxOutcome(op: OutboxOperation, doneMessage: string): Outcome {
@@ -106,24 +131,35 @@ async function run(argv: string[], start: StartRuntime): Promise<Outcome> {
       policy: { type: 'string' },
       wait: { type: 'string', default: '20' },
       json: { type: 'boolean', default: false },
+      'accept-unconfirmed-type': { type: 'boolean', default: false },
+      id: { type: 'string' },
+      confirm: { type: 'boolean', default: false },
     },
   });
   const command = positionals.join(' ');
   const waitMs = Number(values.wait) * 1000;
-  const need = (name: 'reader' | 'request' | 'smartcard' | 'out'): string => {
+  const need = (name: 'reader' | 'request' | 'smartcard' | 'out' | 'id'): string => {
     const value = values[name];
     if (!value) throw new StationError('BAD_REQUEST', `--${name} is required for "${command}".`);
     return value;
   };
   if (command === 'audit verify') return auditVerify(values['data-dir']);
-  if (!['bind', 'retire', 'outbox list', 'outbox replay', 'audit export'].includes(command) || !(waitMs > 0)) {
+  if (!['bind', 'retire', 'outbox list', 'outbox replay', 'outbox retire-now', 'audit export', 'cm-check'].includes(command) || !(waitMs > 0)) {
     throw new StationError('BAD_REQUEST', USAGE);
+  }
+  if (command === 'cm-check') {
+    // Read-only and PC/SC-free: no station runtime is started.
+    return cmCheckCommand({ dataDir: values['data-dir'] ?? defaultDataDir(process.platform, process.env, homedir()), policy: values.policy, cmUrl: values['cm-url'] });
+  }
+  if (command === 'outbox retire-now' && !values.confirm) {
+    throw new StationError('BAD_REQUEST', 'Retiring a card before its replacement is Active can leave the user without a working card: add --confirm to do it anyway.');
   }
   // Validate everything before starting the station, so bad input changes nothing.
   const args =
     command === 'bind' ? { reader: need('reader'), request: need('request') }
     : command === 'retire' ? { request: need('request'), smartcard: need('smartcard') }
     : command === 'audit export' ? { out: resolve(need('out')) }
+    : command === 'outbox retire-now' ? { id: need('id') }
     : {};
 
   const runtime = await start({ dataDir: values['data-dir'], policy: values.policy, cmUrl: values['cm-url'], mode: 'real' });
@@ -131,12 +167,18 @@ async function run(argv: string[], start: StartRuntime): Promise<Outcome> {
   try {
     switch (command) {
       case 'bind':
-        return await bind(station, args.reader!, args.request!, waitMs);
+        return await bind(station, args.reader!, args.request!, waitMs, values['accept-unconfirmed-type']);
       case 'retire':
         return await retire(station, args.request!, args.smartcard!);
       case 'outbox list': {
         const ops = await call(station.handlers, 'outbox.list', {});
-        return { exit: EXIT.done, result: ops, message: ops.map((o) => `${o.id} ${o.kind} ${o.requestId} ${o.state}`).join('\n') || 'The outbox is empty.' };
+        const waits = ops.map((o) => ({ ...o, waitingFor: retireWaitOf(o, ops) }));
+        return { exit: EXIT.done, result: waits, message: waits.map(describeOperation).join('\n') || 'The outbox is empty.' };
+      }
+      case 'outbox retire-now': {
+        const op = await call(station.handlers, 'outbox.releaseHold', { id: args.id!, confirm: true });
+        const after = (await call(station.handlers, 'outbox.replay', {})).find((o) => o.id === op.id) ?? op;
+        return outboxOutcome(after, `Retired ${after.kind === 'retire' ? after.smartcardUuid : ''} without waiting for the new card.`);
       }
       case 'outbox replay': {
         const ops = await call(station.handlers, 'outbox.replay', {});

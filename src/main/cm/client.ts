@@ -14,6 +14,8 @@ import {
   httpFailure,
   isCmErrorBody,
   malformedResponse,
+  outcomeUnknownAnswer,
+  redirectError,
   transportFailure,
   type CmCallContext,
 } from './errors';
@@ -78,6 +80,11 @@ export interface CmClient {
    * operation whose outcome is unknown (timeout, crash mid-send) is resolved before resending.
    */
   findSmartcardByCardId(cardId: string): Promise<CmSmartcard | null>;
+  /**
+   * Every record CM returns for a physical card. CM gives a card a new Uuid each time it is assigned
+   * (FIM CM SDK), so earlier lives (Retired records) come back beside the live one, if any.
+   */
+  findSmartcardsByCardId(cardId: string): Promise<CmSmartcard[]>;
   /** `GET /smartcards/{uuid}/operations`: lowercased names such as `retire`. */
   getSmartcardOperations(smartcardUuid: string): Promise<string[]>;
   /** `GET /profiletemplates`: the templates CM lists for the signed-in operator. */
@@ -106,6 +113,21 @@ interface Answer {
   status: number;
   text: string;
   auth?: AuthAnswer;
+  location: string | null;
+}
+
+/**
+ * IT may give the CM root (`https://cm/CertificateManagement`, what the CM portal shows) or the API
+ * root (`…/CertificateManagement/api/v1.0/`): both become the API root, with its final slash, so
+ * relative routes resolve under it. Other paths are kept as given (a reverse proxy may rename them).
+ */
+export function normalizeCmBaseUrl(url: URL): URL {
+  const out = new URL(url.href);
+  const path = out.pathname.replace(/\/+$/, '');
+  if (/\/api\/v1\.0$/i.test(path)) out.pathname = `${path}/`;
+  else if (/\/certificatemanagement$/i.test(path)) out.pathname = `${path}/api/v1.0/`;
+  else out.pathname = `${path}/`;
+  return out;
 }
 
 function badInput(message: string, field: string): StationError {
@@ -137,7 +159,7 @@ function normalizeAtr(value: string): string {
 export function createCmClient(options: CmClientOptions): CmClient {
   let base: URL;
   try {
-    base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+    base = normalizeCmBaseUrl(new URL(options.baseUrl));
   } catch {
     throw new StationError('SETTINGS_INVALID', 'The CM address in settings is not a valid URL.', { field: 'baseUrl' });
   }
@@ -179,10 +201,12 @@ export function createCmClient(options: CmClientOptions): CmClient {
         headers,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: controller.signal,
+        // A redirect is a configuration error to report, never followed with the operator's sign-in.
+        redirect: 'manual',
       });
       // Read the body under the same timer: a server can stall after the headers.
       const auth = { host: base.hostname, wwwAuthenticate: response.headers.get('WWW-Authenticate'), failure: response.auth?.failure };
-      return { status: response.status, text: await response.text(), auth };
+      return { status: response.status, text: await response.text(), auth, location: response.headers.get('location') };
     } catch (err) {
       throw transportFailure(err, ctx, timedOut, timeoutMs);
     } finally {
@@ -204,6 +228,7 @@ export function createCmClient(options: CmClientOptions): CmClient {
   async function callOnce(ctx: CmCallContext, path: string, body?: unknown): Promise<Answer> {
     const answer = await exchange(ctx, path, body);
     if (answer.status >= 200 && answer.status < 300) return answer;
+    if (answer.status >= 300 && answer.status < 400) throw redirectError(answer.status, answer.location, ctx);
     if (answer.status === 404 && !isCmErrorBody(answer.text)) {
       const disabled = path === PROBE_PATH || (await isApiDisabled());
       if (disabled) throw apiDisabledError(ctx);
@@ -280,6 +305,19 @@ export function createCmClient(options: CmClientOptions): CmClient {
 
   const smartcardRoute = (uuid: Guid) => `smartcards/${encodeURIComponent(uuid)}`;
 
+  /**
+   * `GET /smartcards?cardid=`: one object in the examples (MIMDocs/reference/get-smartcard-data.md),
+   * a list accepted too. Records whose SerialNumber is another card's are dropped: a server that
+   * ignored the filter must not make another card's record look like this one's.
+   */
+  async function findSmartcardsByCardId(cardId: string): Promise<CmSmartcard[]> {
+    const id = normalizeCardId(cardId);
+    const ctx: CmCallContext = { method: 'GET', route: ROUTES.findSmartcard };
+    const wire = await getOptional(wireSmartcardLookupSchema, ctx, `smartcards?cardid=${encodeURIComponent(id)}`);
+    if (wire === null) return [];
+    return (Array.isArray(wire) ? wire : [wire]).map(toCmSmartcard).filter((card) => card.cardId === id);
+  }
+
   return {
     async bindCard(input) {
       const body = {
@@ -289,9 +327,8 @@ export function createCmClient(options: CmClientOptions): CmClient {
       };
       const ctx: CmCallContext = { method: 'POST', route: ROUTES.bindCard };
       const answer = await call(ctx, 'smartcards', body);
-      if (answer.status === 204) {
-        throw malformedResponse(ctx, answer.status, "CM answered 204 without the new card's URI");
-      }
+      // Documented among the codes (assign-smartcard-to-request.md) but not explained: the card may be bound.
+      if (answer.status !== 201 && answer.status !== 200) throw outcomeUnknownAnswer(ctx, answer.status);
       return parse(wireCreatedSmartcardSchema, answer, ctx);
     },
 
@@ -325,13 +362,12 @@ export function createCmClient(options: CmClientOptions): CmClient {
     },
 
     async findSmartcardByCardId(cardId) {
-      const id = normalizeCardId(cardId);
-      const ctx: CmCallContext = { method: 'GET', route: ROUTES.findSmartcard };
-      const wire = await getOptional(wireSmartcardLookupSchema, ctx, `smartcards?cardid=${encodeURIComponent(id)}`);
-      if (wire === null) return null;
-      const cards = (Array.isArray(wire) ? wire : [wire]).map(toCmSmartcard);
-      return cards.find((card) => card.cardId === id) ?? cards[0] ?? null;
+      const cards = await findSmartcardsByCardId(cardId);
+      // The live record (Assigned or Active) is the one the card panel should describe.
+      return cards.find((card) => card.status === 'Assigned' || card.status === 'Active') ?? cards[0] ?? null;
     },
+
+    findSmartcardsByCardId,
 
     async getSmartcardOperations(smartcardUuid) {
       const id = requireGuid(smartcardUuid, 'smartcardUuid');

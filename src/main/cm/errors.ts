@@ -5,7 +5,8 @@ import { wireErrorSchema } from './wire-schemas';
 /**
  * Every CM failure becomes one StationError code with a message that tells the operator what
  * happened and what to do. Raw server text never reaches the message (it may be technical or
- * localised); only CM's correlation id does, because the CM administrator needs it.
+ * localised); only CM's correlation id does, because the CM administrator needs it. CM's own text
+ * travels beside it, verbatim and bounded, in `details.serverMessage`.
  */
 
 export type CmMethod = 'GET' | 'POST' | 'PUT';
@@ -101,10 +102,19 @@ export function transportFailure(err: unknown, ctx: CmCallContext, timedOut: boo
 
 const GUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 const CORRELATION_ID = new RegExp(`correlation[\\s\\S]{0,60}?\\{?(${GUID})`, 'i');
+const ANY_GUID = new RegExp(GUID);
 
-/** CM puts the correlation id inside the error message text; find the GUID that follows "correlation". */
+/** CM's own words are kept verbatim up to this many characters (issue #9: "bounded, e.g. 2 KB"). */
+export const SERVER_MESSAGE_MAX = 2048;
+
+/**
+ * CM puts the correlation id inside the error message text (cm-rest-api.md: "Unhandled server
+ * errors are 500 with a correlation id inside the error message"); the GUID after "correlation"
+ * wins, otherwise any GUID in CM's message is offered (the wording is localised and undocumented).
+ */
 export function extractCorrelationId(body: string): string | null {
-  return CORRELATION_ID.exec(body)?.[1]?.toLowerCase() ?? null;
+  const match = CORRELATION_ID.exec(body)?.[1] ?? ANY_GUID.exec(serverMessageOf(body) ?? '')?.[0];
+  return match?.toLowerCase() ?? null;
 }
 
 /** True when the body is Web API's own JSON error: the API itself answered, not IIS. */
@@ -116,13 +126,33 @@ export function isCmErrorBody(body: string): boolean {
   }
 }
 
-function serverMessage(body: string): string | null {
+/**
+ * What the server said, verbatim and bounded: Web API's `{"Message": ...}` (the shape is inferred,
+ * see cm-rest-api.md), otherwise the text of whatever came back (an IIS HTML page loses its tags).
+ * Kept beside the station's own wording so the CM administrator sees CM's words.
+ */
+export function serverMessageOf(body: string): string | null {
+  let text: string;
   try {
     const parsed = wireErrorSchema.safeParse(JSON.parse(body));
-    return parsed.success ? parsed.data.Message.slice(0, 300) : null;
+    text = parsed.success ? parsed.data.Message : body;
   } catch {
-    return null;
+    text = body;
   }
+  if (/<[a-z!/][^>]*>/i.test(text)) {
+    text = text
+      .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/&nbsp;/g, ' ')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, '&')
+      .replace(/\s+/g, ' ');
+  }
+  text = text.trim();
+  return text === '' ? null : text.slice(0, SERVER_MESSAGE_MAX);
 }
 
 export function apiDisabledError(ctx: CmCallContext): StationError {
@@ -136,7 +166,8 @@ export function apiDisabledError(ctx: CmCallContext): StationError {
 
 /** An HTTP answer that is not a success. A 404 arrives here only once it is known to be an object's. */
 export function httpFailure(status: number, body: string, ctx: CmCallContext, auth?: AuthAnswer): StationError {
-  const details: ErrorDetails = { ...base(ctx), status };
+  // CM's own words and any id in them travel with every failure (issue #9, part 5).
+  const details: ErrorDetails = { ...base(ctx), status, serverMessage: serverMessageOf(body), correlationId: extractCorrelationId(body) };
   if (status === 401) {
     // Worded by the schemes CM offers and why our token failed (auth-challenge.ts).
     return authFailedError(details, auth);
@@ -153,7 +184,7 @@ export function httpFailure(status: number, body: string, ctx: CmCallContext, au
     return new StationError(
       'CM_NOT_FOUND',
       'CM does not know this request or card. It may have been removed; refresh the list and check the identifier.',
-      { ...details, serverMessage: serverMessage(body) },
+      details,
     );
   }
   if (status === 409) {
@@ -161,7 +192,7 @@ export function httpFailure(status: number, body: string, ctx: CmCallContext, au
       'CM_CONFLICT',
       'CM refused because the request or card is not in a state that allows this (for example the request is no ' +
         'longer approved, or the card is already bound). Refresh the request and check it in CM.',
-      { ...details, serverMessage: serverMessage(body) },
+      details,
     );
   }
   if (status >= 500) {
@@ -172,13 +203,13 @@ export function httpFailure(status: number, body: string, ctx: CmCallContext, au
         ? `The CM server had an internal error (HTTP ${status}). Try again; if it persists, tell the CM administrator the time it happened.`
         : `The CM server had an internal error (HTTP ${status}). Give the CM administrator the correlation id ${correlationId}: ` +
             "it finds the details in the server's event log.",
-      { ...details, correlationId },
+      details,
     );
   }
   return new StationError(
     'CM_CLIENT_ERROR',
     `CM rejected the call (HTTP ${status}). The station or the CM server version may not match; report this with its details.`,
-    { ...details, serverMessage: serverMessage(body) },
+    details,
   );
 }
 
@@ -189,5 +220,35 @@ export function malformedResponse(ctx: CmCallContext, status: number, problem: s
       '(…/CertificateManagement/api/v1.0/); if it does, report this with its details.',
     // A 2xx a POST or PUT could not read back may well have been carried out.
     { ...base(ctx), status, problem: problem.slice(0, 300), outcomeUnknown: outcomeUnknown(ctx, true) },
+  );
+}
+
+/**
+ * A 3xx: the address in settings is not the API's (IIS sends the browser elsewhere, e.g. to a
+ * sign-in page or the https site). That is a configuration error naming the target, never
+ * "offline": redirects are not followed, so the operator's credentials never go to the target.
+ */
+export function redirectError(status: number, location: string | null, ctx: CmCallContext): StationError {
+  const target = location === null ? null : location.slice(0, 500);
+  return new StationError(
+    'CM_REDIRECTED',
+    `The CM address in settings answers with a redirect (HTTP ${status})` +
+      (target === null ? '' : ` to ${target}`) +
+      '. Ask IT to set the CM address to the REST API itself (…/CertificateManagement/api/v1.0/).',
+    { ...base(ctx), status, location: target },
+  );
+}
+
+/**
+ * CM answered 204 where the docs promise a result (a bind without the new card's URI, a retire
+ * without the card): the operation may or may not have been carried out. The outbox settles it by
+ * asking CM (MIMDocs/reference/assign-smartcard-to-request.md and update-smartcard-status.md both
+ * list 204 among the codes without saying what it means).
+ */
+export function outcomeUnknownAnswer(ctx: CmCallContext, status: number): StationError {
+  return new StationError(
+    'CM_OUTCOME_UNKNOWN',
+    `CM answered HTTP ${status} without saying what it did.` + UNKNOWN_OUTCOME_HINT,
+    { ...base(ctx), status, outcomeUnknown: true },
   );
 }

@@ -10,6 +10,8 @@ export interface CmTransportInit {
   headers: Record<string, string>;
   body?: string;
   signal: AbortSignal;
+  /** 'manual': a 3xx comes back as an answer (reported as a configuration error), never followed. */
+  redirect?: 'manual';
 }
 
 export interface CmTransportResponse {

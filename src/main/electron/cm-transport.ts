@@ -39,8 +39,10 @@ export function createScopedCmTransport(): ScopedCmTransport {
         headers: init.headers,
         body: init.body,
         signal: init.signal,
-        // Never follow a redirect: the next host could collect the body, and a token with it.
-        redirect: 'error',
+        // Never follow a redirect: the next host could collect the body, and a token with it. The
+        // 3xx itself comes back, so the client reports CM_REDIRECTED naming the target (a
+        // configuration error) instead of "unreachable".
+        redirect: 'manual',
       }),
     scopeTo(settings) {
       const cmBaseUrl = settings.effective().cmBaseUrl;

@@ -22,6 +22,15 @@ export function outcomeOf(op: OutboxOperation, online: boolean): StepOutcome {
     case 'sending':
       return { state: 'sending', operationId };
     case 'pending':
+      // A held retire is not failing: the old card stays in use until the new one is Active.
+      if (op.kind === 'retire' && op.waitFor === 'new-card-active' && op.waiting !== null && !op.lastError) {
+        return {
+          state: 'queued',
+          operationId,
+          reason: `Held: the old card is retired once the new card ${op.waiting.newSmartcardUuid ?? ''} is Active in CM (now ${op.waiting.lastStatus ?? 'unknown'}).`,
+          error: null,
+        };
+      }
       return online && !op.lastError
         ? { state: 'sending', operationId }
         : {

@@ -3,6 +3,14 @@ import type { CmRequest, CmSmartcard } from '../../shared/cm';
 import type { AtrFacts, CardReading, CmCardLookup, EnrollmentState, Replacement } from '../../shared/enrollment';
 import { type ErrorPayload, StationError, toErrorPayload } from '../../shared/errors';
 import type { OutboxOperation, OutboxOperationInput } from '../../shared/outbox';
+import {
+  bindabilityOf,
+  cardToRetire,
+  readRequestType,
+  requestTypeLabel,
+  type RequestTypeNumbers,
+  type RetireReplacedCard,
+} from '../../shared/request-types';
 import type { CardIdentifier, CardState, ReadersSnapshot } from '../../shared/readers';
 import type { CmClient } from '../cm';
 import { createListenerSet } from '../listener-set';
@@ -39,6 +47,8 @@ export interface WorkflowDeps {
   audit: (note: AuditNote) => Promise<void>;
   /** Dropped stale events and every failure the workflow handles itself go here. */
   log: Pick<DiagnosticLog, 'info' | 'warn' | 'error'>;
+  /** Machine policy read at each choice (request-types.ts): confirmed type numbers, retire timing. */
+  policy: () => { requestTypeNumbers: RequestTypeNumbers; retireReplacedCard: RetireReplacedCard };
 }
 
 export type WorkflowEvent =
@@ -49,7 +59,7 @@ export interface EnrollmentWorkflow {
   states(): EnrollmentState[];
   cards(): CardReading[];
   readCard(reader: string): Promise<CardReading>;
-  choose(reader: string, requestId: string, replaceSmartcardUuid: string | null): Promise<EnrollmentState>;
+  choose(reader: string, requestId: string, replaceSmartcardUuid: string | null, acceptUnconfirmedType?: boolean): Promise<EnrollmentState>;
   confirm(reader: string): Promise<EnrollmentState>;
   reset(reader: string): EnrollmentState;
   subscribe(listener: (event: WorkflowEvent) => void): () => void;
@@ -230,10 +240,39 @@ export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow
 
   // --- operator actions --------------------------------------------------------------------------
 
-  async function replacementFor(request: CmRequest, chosen: string | null): Promise<Replacement | null> {
-    const smartcardUuid = chosen ?? request.oldSmartcardUuid;
-    if (!smartcardUuid) return null;
-    const source = chosen ? 'operator' : 'request';
+  /**
+   * The card this bind retires, by the request-type table (request-types.ts): only Recover and
+   * Renew retire OldSmartcardUuid by themselves; Enroll only a card the operator named; Duplicate
+   * and TemporaryCardEnroll never; an unconfirmed type never by itself. Never the card being bound
+   * (a renew onto the same card), never a card of another user.
+   */
+  async function replacementFor(request: CmRequest, chosen: string | null, boundCardId: string, acknowledged: boolean): Promise<Replacement | null> {
+    const policy = deps.policy();
+    const reading = readRequestType(request.type, policy.requestTypeNumbers);
+    const bindable = bindabilityOf(reading);
+    if (!bindable.ok) {
+      throw new StationError('REQUEST_TYPE_NOT_BINDABLE', `This request is of type ${requestTypeLabel(reading)}: it ${bindable.reason.replace(/^\S+ /, '')}. Nothing was sent.`, {
+        requestId: request.uuid,
+        type: request.type,
+      });
+    }
+    if (bindable.needsAcknowledgement && !acknowledged) {
+      throw new StationError(
+        'REQUEST_TYPE_UNCONFIRMED',
+        `CM gives this request the type number ${reading.kind === 'unconfirmed' ? reading.raw : ''}, which Microsoft does not document and IT has not confirmed. ` +
+          'Bind only if you know this request needs a new card (acknowledge it); nothing will be retired automatically.',
+        { requestId: request.uuid, type: request.type },
+      );
+    }
+    const target = cardToRetire(reading, request, chosen);
+    if (chosen !== null && target === null) {
+      throw new StationError('BAD_REQUEST', `A request of type ${requestTypeLabel(reading)} keeps the old card; no card is retired by it.`, { smartcardUuid: chosen });
+    }
+    if (target === null || policy.retireReplacedCard === 'never') {
+      if (chosen !== null) throw new StationError('BAD_REQUEST', 'IT has turned off retiring replaced cards on this station (retireReplacedCard: never).', { smartcardUuid: chosen });
+      return null;
+    }
+    const { smartcardUuid, source } = target;
     let card: CmSmartcard | null = null;
     if (deps.cm && deps.isOnline()) {
       try {
@@ -241,16 +280,19 @@ export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow
       } catch {
         card = null; // shown as "details unavailable"; the retire itself is queued regardless
       }
-      if (source === 'operator' && card && request.targetUserUuid && card.assignedUserUuid !== request.targetUserUuid) {
+      const otherUser = card !== null && request.targetUserUuid !== null && card.assignedUserUuid !== null && card.assignedUserUuid !== request.targetUserUuid;
+      if (otherUser && source === 'operator') {
         throw new StationError('BAD_REQUEST', 'That card belongs to another user than the request’s; it cannot be replaced by this request.', {
           smartcardUuid,
         });
       }
+      // A card of another user, or the very card being bound (renewed onto itself), is never retired.
+      if (otherUser || card?.cardId === boundCardId.toLowerCase()) return null;
     }
     return { smartcardUuid, source, card };
   }
 
-  async function choose(reader: string, requestId: string, replaceSmartcardUuid: string | null) {
+  async function choose(reader: string, requestId: string, replaceSmartcardUuid: string | null, acceptUnconfirmedType = false) {
     const state = stateOf(reader);
     if (!acceptsChoice(state)) {
       throw new StationError('WORKFLOW_STATE', 'Insert a card and wait for it to be read before choosing a request.', {
@@ -270,7 +312,7 @@ export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow
         status: request.status,
       });
     }
-    const replacement = await replacementFor(request, replaceSmartcardUuid);
+    const replacement = await replacementFor(request, replaceSmartcardUuid, card.identifier.value, acceptUnconfirmedType);
     const payload = { requestid: request.uuid, cardid: card.identifier.value, atr: card.atr };
     return apply(reader, { type: 'choose', request, replacement, payload });
   }
@@ -314,7 +356,9 @@ export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow
     if (replacement) {
       try {
         await deps.audit({ action: 'retire.requested', result: 'info', reader, requestId: payload.requestid, smartcardUuid: replacement.smartcardUuid });
-        retire = await deps.outbox.enqueue({ kind: 'retire', requestId: payload.requestid, smartcardUuid: replacement.smartcardUuid });
+        // Default policy: held in the outbox until the new card is Active (held-retires.ts).
+        const waitFor = deps.policy().retireReplacedCard === 'when-new-card-active' ? 'new-card-active' : null;
+        retire = await deps.outbox.enqueue({ kind: 'retire', requestId: payload.requestid, smartcardUuid: replacement.smartcardUuid, waitFor });
       } catch (err) {
         deps.log.error('enrollment.enqueue-failed', err, { reader, kind: 'retire' });
         retireFailure = err;

@@ -1,32 +1,48 @@
-import { StationError } from '../../shared/errors';
+import type { CmSmartcard } from '../../shared/cm';
 import type { CmClient } from '../cm';
-import type { OutboxCmPort } from './port';
+import type { CardRecord, OutboxCmPort } from './port';
+
+const record = (card: CmSmartcard): CardRecord => ({
+  uuid: card.uuid,
+  status: card.status,
+  cardId: card.cardId,
+  assignedUserUuid: card.assignedUserUuid,
+  profileTemplateUuid: card.profileTemplateUuid,
+});
 
 /**
- * The outbox's CM port over the station's CM client. Besides renaming, it makes retiring
- * idempotent: CM's documentation does not say what a second retire of the same card answers, so a
- * refusal is checked against the card itself, and a card that is already Retired counts as done.
+ * The outbox's CM port over the station's CM client: renaming only. What a refusal or a 204 means
+ * is decided by the outbox (send.ts, bind-proof.ts, refusals.ts), by checking CM, never here.
  */
 export function outboxPortFromCmClient(
-  client: Pick<CmClient, 'bindCard' | 'setSmartcardStatus' | 'findSmartcardByCardId' | 'getSmartcard'>,
+  client: Pick<CmClient, 'bindCard' | 'setSmartcardStatus' | 'findSmartcardsByCardId' | 'getSmartcard' | 'getRequest'>,
 ): OutboxCmPort {
   return {
     async bind(args) {
       return { smartcardUuid: await client.bindCard(args) };
     },
     async retire(args) {
-      try {
-        await client.setSmartcardStatus({ ...args, status: 'Retired' });
-      } catch (err) {
-        const refused = err instanceof StationError && (err.code === 'CM_CONFLICT' || err.code === 'CM_CLIENT_ERROR');
-        if (!refused) throw err;
-        const card = await client.getSmartcard(args.smartcardUuid);
-        if (card?.status !== 'Retired') throw err;
-      }
+      // 200 returns the card (Status 6 in MIMDocs/reference/update-smartcard-status.md); 204 says nothing.
+      const card = await client.setSmartcardStatus({ ...args, status: 'Retired' });
+      return card?.status === 'Retired' ? 'retired' : 'unconfirmed';
     },
-    async findSmartcardByCardId(cardId) {
-      const card = await client.findSmartcardByCardId(cardId);
-      return card === null ? null : { uuid: card.uuid, status: card.status };
+    async findSmartcardsByCardId(cardId) {
+      return (await client.findSmartcardsByCardId(cardId)).map(record);
+    },
+    async getSmartcard(uuid) {
+      const card = await client.getSmartcard(uuid);
+      return card === null ? null : record(card);
+    },
+    async getRequest(requestId) {
+      const request = await client.getRequest(requestId);
+      if (request === null) return null;
+      return {
+        uuid: request.uuid,
+        newSmartcardUuid: request.newSmartcardUuid,
+        oldSmartcardUuid: request.oldSmartcardUuid,
+        targetUserUuid: request.targetUserUuid,
+        profileTemplateUuid: request.profileTemplateUuid,
+      };
     },
   };
 }

@@ -1,16 +1,41 @@
 /**
  * What the outbox needs from CM. The real CM client (src/main/cm) is adapted to this by the
- * composition root; tests use a fake. Every method throws only StationError with a CM_* code
- * (details may carry `correlationId`, `status` and `outcomeUnknown`).
+ * composition root (cm-client-port.ts); tests use a fake or a CM model. Every method throws only
+ * StationError with a CM_* code (details may carry `correlationId`, `serverMessage`, `status` and
+ * `outcomeUnknown`). Statuses are the station's names (`Assigned`, `Active`, `Retired`) or
+ * `Unknown(n)`: only 2, 3 and 6 are documented by example (see cm-rest-api.md), so nothing else
+ * is acted on.
  */
 export interface OutboxCmPort {
   /** `POST /smartcards`: bind the card to the request; resolves with CM's new smart card Uuid. */
   bind(args: { requestId: string; cardId: string; atr: string }): Promise<{ smartcardUuid: string }>;
   /**
-   * `PUT /requests/{requestId}/smartcards/{smartcardUuid}` `{"status":"Retired"}`. Must resolve when
-   * the card is already Retired: retiring is idempotent, and a resend after a crash meets exactly that.
+   * `PUT /requests/{requestId}/smartcards/{smartcardUuid}` `{"status":"Retired"}`. `retired`: CM's
+   * answer shows the card Retired; `unconfirmed`: a 2xx that does not say (204), to be checked.
    */
-  retire(args: { requestId: string; smartcardUuid: string }): Promise<void>;
-  /** `GET /smartcards?cardid=`: the CM smart card for a physical card, or null when CM has none. */
-  findSmartcardByCardId(cardId: string): Promise<{ uuid: string; status: string } | null>;
+  retire(args: { requestId: string; smartcardUuid: string }): Promise<'retired' | 'unconfirmed'>;
+  /** `GET /smartcards?cardid=`: every record CM returns for the physical card (earlier lives too). */
+  findSmartcardsByCardId(cardId: string): Promise<CardRecord[]>;
+  /** `GET /smartcards/{uuid}`: null when CM has no such card. */
+  getSmartcard(smartcardUuid: string): Promise<CardRecord | null>;
+  /** `GET /requests/{id}`: null when CM has no such request. */
+  getRequest(requestId: string): Promise<RequestRecord | null>;
+}
+
+export interface CardRecord {
+  uuid: string;
+  status: string;
+  /** The physical card id (SerialNumber without braces, lowercase). */
+  cardId: string;
+  assignedUserUuid: string | null;
+  profileTemplateUuid: string | null;
+}
+
+export interface RequestRecord {
+  uuid: string;
+  /** null while CM shows the empty GUID. */
+  newSmartcardUuid: string | null;
+  oldSmartcardUuid: string | null;
+  targetUserUuid: string | null;
+  profileTemplateUuid: string | null;
 }

@@ -3,6 +3,7 @@ import { StationError } from '../../shared/errors';
 import type { OutboxError, OutboxOperation } from '../../shared/outbox';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 import { classifyFailure, correlationIdOf } from './classify';
+import { refusalsExhausted, refusedError } from './refusals';
 import type { CmOutcome } from './send';
 
 /**
@@ -17,7 +18,8 @@ export const AUDIT_ACTIONS_BY_KIND = {
 } as const satisfies Record<OutboxOperation['kind'], Record<string, AuditAction>>;
 
 export function toOutboxError(err: StationError): OutboxError {
-  return { code: err.code, message: err.message, correlationId: correlationIdOf(err) };
+  const server = err.details.serverMessage;
+  return { code: err.code, message: err.message, correlationId: correlationIdOf(err), serverMessage: typeof server === 'string' ? server.slice(0, 2048) : null };
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -69,25 +71,69 @@ export interface SettleContext {
 export function settleSend(op: OutboxOperation, outcome: CmOutcome, ctx: SettleContext): Settlement {
   const { actor, now } = ctx;
   const actions = AUDIT_ACTIONS_BY_KIND[op.kind];
-  if (outcome.ok) {
-    return {
-      next: {
-        ...op,
-        state: 'done',
-        updatedAt: iso(now),
-        nextAttemptAt: null,
-        lastError: null,
-        result: { smartcardUuid: outcome.smartcardUuid },
-        outcomeUnknown: false,
-      },
-      entry: auditEntryFor(actor, op, actions.done, 'ok', {
-        smartcardUuid: outcome.smartcardUuid,
-        message: outcome.settledByLookup ? 'CM already had this card bound by an earlier send; not sent again.' : null,
-      }),
-      connection: { kind: 'answered' },
-    };
+  const answered = { kind: 'answered' } as const;
+  switch (outcome.kind) {
+    case 'done':
+      return {
+        next: { ...op, state: 'done', updatedAt: iso(now), nextAttemptAt: null, lastError: null, result: { smartcardUuid: outcome.smartcardUuid }, outcomeUnknown: false },
+        entry: auditEntryFor(actor, op, actions.done, 'ok', {
+          smartcardUuid: outcome.smartcardUuid,
+          message: outcome.how === 'proven' ? 'CM already had this done (checked in CM); not sent again.' : null,
+        }),
+        connection: answered,
+      };
+    case 'held': {
+      // Not a failure: the old card stays in use until the new one is Active. Polled with back-off.
+      const delay = backoffDelay(ctx.backoff, outcome.waiting.polls, ctx.random);
+      return {
+        next: { ...op, state: 'pending', updatedAt: iso(now), nextAttemptAt: iso(now + delay), waiting: outcome.waiting, attempts: op.attempts - 1 },
+        entry: auditEntryFor(actor, op, actions.deferred, 'queued', {
+          message: `Held until the new card ${outcome.waiting.newSmartcardUuid ?? ''} is Active in CM (now ${outcome.waiting.lastStatus ?? 'unknown'}).`,
+        }),
+        connection: answered,
+      };
+    }
+    case 'attention': {
+      const lastError = toOutboxError(outcome.error);
+      return {
+        next: { ...op, state: 'needs-attention', updatedAt: iso(now), nextAttemptAt: null, lastError, outcomeUnknown: false },
+        entry: auditEntryFor(actor, op, actions.failed, 'failed', { error: outcome.error }),
+        connection: answered,
+      };
+    }
+    case 'refused': {
+      // Counted (verified not done, or unverifiable): the last allowed refusal needs a person, with CM's words.
+      if (refusalsExhausted(op.refusals)) {
+        const error = refusedError(op.kind, outcome.error);
+        return {
+          next: { ...op, state: 'needs-attention', updatedAt: iso(now), nextAttemptAt: null, lastError: toOutboxError(error), outcomeUnknown: !outcome.verified, refusals: op.refusals + 1 },
+          entry: auditEntryFor(actor, op, actions.failed, 'failed', { error }),
+          connection: answered,
+        };
+      }
+      const delay = backoffDelay(ctx.backoff, op.refusals + 1, ctx.random);
+      return {
+        next: {
+          ...op,
+          state: 'pending',
+          updatedAt: iso(now),
+          nextAttemptAt: iso(now + delay),
+          lastError: toOutboxError(outcome.error),
+          outcomeUnknown: !outcome.verified,
+          refusals: op.refusals + 1,
+        },
+        entry: auditEntryFor(actor, op, actions.deferred, 'queued', { error: outcome.error }),
+        connection: answered,
+      };
+    }
+    case 'failed':
+      return settleFailure(op, outcome, ctx);
   }
+}
 
+function settleFailure(op: OutboxOperation, outcome: Extract<CmOutcome, { kind: 'failed' }>, ctx: SettleContext): Settlement {
+  const { actor, now } = ctx;
+  const actions = AUDIT_ACTIONS_BY_KIND[op.kind];
   const { error, phase } = outcome;
   const disposition = classifyFailure(error);
   // A failed lookup leaves the question open; a failed send answers it by how it failed.

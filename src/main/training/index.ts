@@ -1,4 +1,5 @@
 export { startTraining, TRAINING_READERS } from './training';
+export { trainingRequestTypeNumbers } from './cm-sim';
 export type { TrainingSession } from './training';
 export { SAMPLE_CARDS } from './sample-cards';
 export type { SampleCardSpec } from './sample-cards';

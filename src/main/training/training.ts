@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CmTransport } from '../cm';
 import { nodeFetchTransport } from '../cm';
@@ -29,9 +29,21 @@ export interface TrainingSession {
  * a set of sample cards. The transport refuses every URL but the simulator's, so nothing done in
  * training can reach a real CM whatever the settings say.
  */
+/** How long after a bind the training CM shows the new card Active. */
+export const TRAINING_ACTIVATION_MS = 3_000;
+
 export async function startTraining(options: { dataDir: string }): Promise<TrainingSession> {
   await mkdir(options.dataDir, { recursive: true });
-  const simulator = await startCmSimulator({ host: '127.0.0.1', port: 0, dataFile: join(options.dataDir, 'cm-simulator.json') });
+  const dataFile = join(options.dataDir, 'cm-simulator.json');
+  // A new card becomes Active a few seconds after the bind, as if the CM client had written it, so a
+  // held retire (retireReplacedCard: when-new-card-active) completes during practice too.
+  const simOptions = { host: '127.0.0.1', port: 0, dataFile, activateAfterMs: TRAINING_ACTIVATION_MS };
+  const simulator = await startCmSimulator(simOptions).catch(async (err: unknown) => {
+    // Training data is disposable: a file from an older simulator (e.g. enum names) starts over from the seed.
+    if (!(err instanceof StationError) || err.code !== 'STORAGE_CORRUPT') throw err;
+    await rm(dataFile, { force: true });
+    return startCmSimulator(simOptions);
+  });
   const readers = createSimulatedPcsc(TRAINING_READERS);
   const origin = new URL(simulator.baseUrl).origin;
 

@@ -22,11 +22,17 @@ function hasHint(code: ErrorCode): code is keyof typeof en.errors.hint {
 /** An error as the operator needs it: what happened, what to do, and the ids to quote to IT. */
 export function ErrorNotice({ context, error, live = true, className }: Props) {
   const { t } = useTranslation();
-  const { code, params, correlationId } = error;
+  const { code, params, correlationId, serverMessage } = error;
   return (
     <div className={className ? `alert ${className}` : 'alert'} role={live ? 'alert' : undefined}>
       {context && <p className="alert-context">{context}</p>}
       <p className="alert-message">{errorText(t, code, params)}</p>
+      {serverMessage && (
+        <p className="alert-server">
+          <span className="label">{t('cmReality.serverSaid')}: </span>
+          <q lang="">{serverMessage}</q>
+        </p>
+      )}
       {hasHint(code) && (
         <p className="alert-hint">
           <span className="label">{t('common.whatToDo')}: </span>

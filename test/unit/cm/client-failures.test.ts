@@ -95,7 +95,7 @@ describe('CM failure classes', () => {
 
   it('a slow answer within the timeout succeeds; over it, CM_TIMEOUT', async () => {
     const { sim, client } = await simWithClient(faults({ fault: { kind: 'latency', ms: 100 } }), { timeoutMs: 1_500, getRetries: 0 });
-    expect(await client.listProfileTemplates()).toHaveLength(3);
+    expect(await client.listProfileTemplates()).toHaveLength(4);
     sim.admin.setFaults([{ fault: { kind: 'latency', ms: 1_000 } }]);
     const { client: impatient } = fastClient(sim.baseUrl, { timeoutMs: 100, getRetries: 0 });
     expect((await stationError(impatient.listProfileTemplates())).code).toBe('CM_TIMEOUT');
@@ -134,8 +134,11 @@ describe('CM failure classes', () => {
 
   it('404 on an object -> CM_NOT_FOUND without probing; an HTML 404 on one route only is an object 404 too', async () => {
     const { sim, client } = await simWithClient();
+    // Web API's own JSON 404 (here by fault rule: the simulator refuses binds with 500) is the object's: no probe.
+    sim.admin.setFaults([{ fault: { kind: 'refusal', status: 404, message: 'Request not found.' }, route: 'POST /smartcards', times: 1 }]);
     const unknownRequest = await stationError(client.bindCard({ ...bind, requestId: '0f0f0f0f-0000-4000-8000-000000000000' }));
     expect(unknownRequest.code).toBe('CM_NOT_FOUND');
+    expect(unknownRequest.details.serverMessage).toBe('Request not found.');
     expect(sim.admin.received()).toHaveLength(1);
 
     sim.admin.setFaults([{ fault: { kind: 'api-disabled' }, route: 'POST /smartcards' }]);
@@ -149,14 +152,44 @@ describe('CM failure classes', () => {
     ]);
   });
 
-  it('409 -> CM_CONFLICT (request not approved), other 4xx -> CM_CLIENT_ERROR', async () => {
+  it('a refusal arrives as 500 with a Message: CM_SERVER_ERROR keeping CM\'s words verbatim', async () => {
     const { client } = await simWithClient();
-    const conflict = await stationError(client.bindCard({ ...bind, requestId: PENDING }));
+    const refused = await stationError(client.bindCard({ ...bind, requestId: PENDING }));
+    expect(refused.code).toBe('CM_SERVER_ERROR');
+    expect(refused.details).toMatchObject({ status: 500, serverMessage: expect.stringMatching(/^An error has occurred\. Request .* is not in a state/) });
+    // The request id in CM's words is the only GUID there: offered as the correlation id.
+    expect(refused.details.correlationId).toBe(PENDING);
+  });
+
+  it('409 (fault rule only) -> CM_CONFLICT, other 4xx -> CM_CLIENT_ERROR, each with CM\'s words in any shape', async () => {
+    const { sim, client } = await simWithClient(
+      faults(
+        { fault: { kind: 'refusal', status: 409, message: 'Conflit : la carte est déjà attribuée.' }, route: 'POST /smartcards', times: 1 },
+        { fault: { kind: 'refusal', status: 400, message: 'Bad status', body: 'text' }, route: 'PUT /requests/{id}/smartcards/{id}', times: 1 },
+      ),
+    );
+    const conflict = await stationError(client.bindCard(bind));
     expect(conflict.code).toBe('CM_CONFLICT');
-    expect(conflict.details).toMatchObject({ status: 409 });
+    expect(conflict.details).toMatchObject({ status: 409, serverMessage: 'Conflit : la carte est déjà attribuée.', correlationId: null });
     const badStatus = await stationError(client.setSmartcardStatus({ ...retire, status: 'Active' }));
     expect(badStatus.code).toBe('CM_CLIENT_ERROR');
-    expect(badStatus.details).toMatchObject({ status: 400 });
+    expect(badStatus.details).toMatchObject({ status: 400, serverMessage: 'Bad status' });
+    sim.admin.setFaults([{ fault: { kind: 'refusal', status: 500, message: 'Runtime Error &amp; more', body: 'html' }, route: 'POST /smartcards' }]);
+    const html = await stationError(client.bindCard(bind));
+    expect(html.details.serverMessage).toMatch(/Server Error Runtime Error & more/);
+    const long = 'é'.repeat(5000);
+    sim.admin.setFaults([{ fault: { kind: 'refusal', status: 500, message: long }, route: 'POST /smartcards' }]);
+    expect(String((await stationError(client.bindCard(bind))).details.serverMessage)).toHaveLength(2048);
+  });
+
+  it('a 3xx is a configuration error naming the target, never followed; a 204 to a bind is outcome-unknown', async () => {
+    const { sim, client } = await simWithClient(faults({ fault: { kind: 'redirect', status: 302, location: 'https://login.contoso.com/adfs' }, route: 'GET /requests' }));
+    const redirected = await stationError(client.listRequests());
+    expect(redirected).toMatchObject({ code: 'CM_REDIRECTED', details: { status: 302, location: 'https://login.contoso.com/adfs' } });
+    expect(redirected.message).toContain('https://login.contoso.com/adfs');
+    sim.admin.setFaults([{ fault: { kind: 'no-content' }, route: 'POST /smartcards', when: 'after' }]);
+    const unknown = await stationError(client.bindCard(bind));
+    expect(unknown).toMatchObject({ code: 'CM_OUTCOME_UNKNOWN', details: { status: 204, outcomeUnknown: true } });
   });
 
   it('5xx -> CM_SERVER_ERROR with the correlation id from the body, never the raw text', async () => {
@@ -172,7 +205,7 @@ describe('CM failure classes', () => {
 
   it('GETs are retried on 5xx and succeed when CM recovers; retries are bounded', async () => {
     const { sim, client, sleeps } = await simWithClient(faults({ fault: { kind: 'server-error' }, route: 'GET /requests', times: 2 }));
-    expect(await client.listRequests({ status: 'Approved' })).toHaveLength(6);
+    expect(await client.listRequests({ status: 'Approved' })).toHaveLength(8);
     expect(sleeps).toEqual([187.5, 375]);
     expect(sim.admin.received().filter((r) => r.path.includes('/requests'))).toHaveLength(3);
 

@@ -15,7 +15,17 @@ describe('CM client against the simulator over HTTP', () => {
     const { client } = await simWithClient();
     const approved = await client.listRequests({ status: 'Approved' });
     expect(approved.map((r) => r.uuid).sort()).toEqual(
-      [req('enroll-alice'), req('enroll-bram'), req('enroll-dana'), req('enroll-farah-staff'), req('recover-chen'), req('renew-farah')].sort(),
+      [
+        req('enroll-alice'),
+        req('enroll-bram'),
+        req('enroll-dana'),
+        req('enroll-farah-staff'),
+        req('recover-chen'),
+        req('renew-farah'),
+        // MIMDocs/reference/get-request.md examples 1 (Enroll) and 2 (Unblock).
+        'a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099',
+        '0c96d73f-967b-420e-854a-43ad2a1504bc',
+      ].sort(),
     );
     for (const r of approved) {
       expect(cmRequestSchema.parse(r)).toEqual(r);
@@ -32,15 +42,16 @@ describe('CM client against the simulator over HTTP', () => {
       targetUserDisplayName: null,
     });
     const recover = approved.find((r) => r.uuid === req('recover-chen'));
-    // CM's examples number only Enroll and Unblock; the simulator sends other types by name.
-    expect(recover).toMatchObject({ type: 'Recover', oldSmartcardUuid: card('chen-1'), comment: 'Card lost.' });
+    // CM's examples number only Enroll and Unblock: the client leaves any other number unnamed.
+    expect(recover).toMatchObject({ type: 'Unknown(2)', oldSmartcardUuid: card('chen-1'), comment: 'Card lost.' });
+    expect(approved.find((r) => r.uuid === '0c96d73f-967b-420e-854a-43ad2a1504bc')).toMatchObject({ type: 'Unblock', oldSmartcardUuid: '17cf063d-e337-4aa9-a822-346554ddd3c9' });
     const bram = approved.find((r) => r.uuid === req('enroll-bram'));
     expect(bram?.dataCollection).toEqual([{ name: 'Employee number', value: 'E-20417' }]);
   });
 
   it('lists every request without a filter, and [] when CM answers 204', async () => {
     const { client } = await simWithClient();
-    expect(await client.listRequests()).toHaveLength(12);
+    expect(await client.listRequests()).toHaveLength(14);
     expect(await client.listRequests({ status: 'Failed' })).toEqual([]);
   });
 
@@ -53,7 +64,7 @@ describe('CM client against the simulator over HTTP', () => {
   it('gets one request, accepting braces and upper case, and null for an unknown one', async () => {
     const { client } = await simWithClient();
     const r = await client.getRequest(`{${req('renew-farah').toUpperCase()}}`);
-    expect(r).toMatchObject({ uuid: req('renew-farah'), type: 'Renew', status: 'Approved', oldSmartcardUuid: card('farah-1') });
+    expect(r).toMatchObject({ uuid: req('renew-farah'), type: 'Unknown(3)', status: 'Approved', oldSmartcardUuid: card('farah-1') });
     expect(await client.getRequest('0f0f0f0f-0000-4000-8000-000000000000')).toBeNull();
   });
 
@@ -83,7 +94,7 @@ describe('CM client against the simulator over HTTP', () => {
   it('lists profile templates', async () => {
     const { client } = await simWithClient();
     const templates = await client.listProfileTemplates();
-    expect(templates.map((t) => t.name)).toEqual(['Staff Smart Card Logon', 'Contractor Smart Card', 'Software Signing Profile']);
+    expect(templates.map((t) => t.name)).toEqual(['Staff Smart Card Logon', 'Contractor Smart Card', 'Software Signing Profile', 'FIM CM Sample Smart Card Logon Profile Template']);
     expect(templates[0]).toEqual({
       uuid: seedGuid('template/staff'),
       name: 'Staff Smart Card Logon',

@@ -2,13 +2,23 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seedDirectory, seedGuid, startCmSimulator } from '../../../src/main/training/cm-sim';
-import { REQUEST_STATUS_NUMBERS, SMARTCARD_STATUS_NUMBERS } from '../../../src/shared/cm';
 import { fastClient, simWithClient, startSim, stationError, tempDir } from './harness';
 
 const req = (label: string) => seedGuid(`request/${label}`);
 const card = (label: string) => seedGuid(`smartcard/${label}`);
 const ATR = '3b8d0180fba000000397425446590301c8';
 const cardIdFor = (n: number) => `5c1f2a8e-94b3-4d0f-a1e7-3b6c9d2e8f4${n}`;
+/**
+ * Wire numbers, written here from the docs (never imported from the client's tables): request
+ * Status 3 = Approved (MIMDocs/reference/get-request.md), 4/8/16/18 from the FIM CM SDK SQL API;
+ * smart card Status 2 Assigned / 3 Active (get-smartcard-data.md), 6 Retired (update-smartcard-status.md).
+ */
+const REQ_STATUS = { Approved: 3, Denied: 4, Completed: 8, Pending: 16, Executing: 18 } as const;
+const CARD = { Assigned: 2, Active: 3, Retired: 6 } as const;
+const EXAMPLE_ENROLL = 'a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099';
+const EXAMPLE_UNBLOCK = '0c96d73f-967b-420e-854a-43ad2a1504bc';
+const EXAMPLE_CARD = '17cf063d-e337-4aa9-a822-346554ddd3c9';
+const message = (text: string | null) => (JSON.parse(text ?? '{}') as { Message?: string }).Message;
 
 async function post(baseUrl: string, path: string, body: unknown, contentType = 'application/json') {
   const response = await fetch(new URL(path, baseUrl), { method: 'POST', headers: { 'Content-Type': contentType }, body: JSON.stringify(body) });
@@ -23,29 +33,58 @@ async function put(baseUrl: string, path: string, body: unknown) {
 describe('the seeded directory', () => {
   it('has work for every screen', () => {
     const state = seedDirectory();
-    const status = (name: keyof typeof REQUEST_STATUS_NUMBERS) => state.requests.filter((r) => r.Status === REQUEST_STATUS_NUMBERS[name]);
-    expect(state.users).toHaveLength(6);
-    expect(state.profileTemplates).toHaveLength(3);
+    const status = (name: keyof typeof REQ_STATUS) => state.requests.filter((r) => r.Status === REQ_STATUS[name]);
+    expect(state.users).toHaveLength(7);
+    expect(state.profileTemplates).toHaveLength(4);
     expect(status('Approved').filter((r) => r.RequestType === 1).length).toBeGreaterThanOrEqual(4);
-    const replacements = status('Approved').filter((r) => ['Recover', 'Duplicate', 'Renew'].includes(String(r.RequestType)));
+    // Training replacements: Recover (2) and Renew (3), numbers per cm-rest-api.md (evidence T1/T2).
+    const replacements = status('Approved').filter((r) => r.RequestType === 2 || r.RequestType === 3);
     expect(replacements).toHaveLength(2);
     for (const r of replacements) {
-      expect(state.smartcards.find((c) => c.Uuid === r.OldSmartcardUuid)?.Status).toBe(SMARTCARD_STATUS_NUMBERS.Active);
+      expect(state.smartcards.find((c) => c.Uuid === r.OldSmartcardUuid)?.Status).toBe(CARD.Active);
     }
     for (const name of ['Pending', 'Denied', 'Completed', 'Executing'] as const) expect(status(name).length).toBeGreaterThan(0);
-    expect(state.smartcards.some((c) => c.Status === SMARTCARD_STATUS_NUMBERS.Retired)).toBe(true);
+    expect(state.smartcards.some((c) => c.Status === CARD.Retired)).toBe(true);
+    // Enums are numbers only, as in every Microsoft example.
+    for (const r of state.requests) expect(typeof r.RequestType).toBe('number');
     expect(seedDirectory()).toEqual(state);
+  });
+
+  it('serves the documented examples as published, each fixture record citing its page', async () => {
+    const fixtures = ['training-directory.json', 'microsoft-examples.json'].map(async (name) =>
+      JSON.parse(await readFile(new URL(`../../../src/main/training/cm-sim/fixtures/${name}`, import.meta.url), 'utf8')) as Record<string, Array<{ source: string }>>,
+    );
+    for (const fixture of await Promise.all(fixtures)) {
+      for (const key of ['users', 'profileTemplates', 'requests', 'smartcards']) {
+        for (const entry of fixture[key] ?? []) expect(entry.source.length).toBeGreaterThan(10);
+      }
+    }
+    const examples = await (await fixtures[1])!;
+    expect(examples.requests!.map((r) => r.source)).toEqual([
+      expect.stringContaining('MIMDocs/reference/get-request.md, Example: Response 1'),
+      expect.stringContaining('MIMDocs/reference/get-request.md, Example: Response 2'),
+    ]);
+    const sim = await startSim();
+    // get-request.md example 2, verbatim where the station reads it: an Approved Unblock (5) whose
+    // OldSmartcardUuid is the user's card.
+    const unblock = (await (await fetch(`${sim.baseUrl}requests/${EXAMPLE_UNBLOCK}`)).json()) as Record<string, unknown>;
+    expect(unblock).toMatchObject({ RequestType: 5, Status: 3, OldSmartcardUuid: EXAMPLE_CARD, NewSmartcardUuid: EXAMPLE_CARD });
+    const enroll = (await (await fetch(`${sim.baseUrl}requests/${EXAMPLE_ENROLL}`)).json()) as Record<string, unknown>;
+    expect(enroll).toMatchObject({ RequestType: 1, Status: 3, NewSmartcardUuid: '00000000-0000-0000-0000-000000000000' });
+    const lookup = (await (await fetch(`${sim.baseUrl}smartcards?cardid=d1ef6869-5517-42a0-8f05-16ca1a0b834d`)).json()) as Record<string, unknown>;
+    expect(lookup).toMatchObject({ Uuid: '438d1b30-f3b4-4bed-85fa-285e08605ba7', Status: 3, SerialNumber: '{d1ef6869-5517-42a0-8f05-16ca1a0b834d}' });
   });
 });
 
 describe('CM semantics', () => {
-  it('binds only Approved or Executing requests; others get 409', async () => {
+  it('binds only Approved or Executing requests; others are refused with a 500 and a Message', async () => {
     const sim = await startSim();
     const bind = (label: string, n: number) => post(sim.baseUrl, 'smartcards', { requestid: req(label), cardid: cardIdFor(n), atr: ATR });
-    expect((await bind('enroll-alice-contractor', 1)).status).toBe(409);
-    expect((await bind('enroll-dana-staff', 2)).status).toBe(409);
-    expect((await bind('enroll-chen', 3)).status).toBe(409);
-    expect((await bind('enroll-bram-software', 4)).status).toBe(409);
+    for (const [label, n] of [['enroll-alice-contractor', 1], ['enroll-dana-staff', 2], ['enroll-chen', 3], ['enroll-bram-software', 4]] as const) {
+      const refused = await bind(label, n);
+      expect(refused.status).toBe(500);
+      expect(message(refused.json)).toMatch(/not in a state|already has/);
+    }
     expect((await bind('enroll-emil-contractor', 5)).status).toBe(201);
     expect((await bind('enroll-alice', 6)).status).toBe(201);
   });
@@ -54,12 +93,13 @@ describe('CM semantics', () => {
     const sim = await startSim();
     expect((await post(sim.baseUrl, 'smartcards', { requestid: req('enroll-alice'), cardid: cardIdFor(1), atr: ATR })).status).toBe(201);
     const second = await post(sim.baseUrl, 'smartcards', { requestid: req('enroll-alice'), cardid: cardIdFor(2), atr: ATR });
-    expect(second.status).toBe(409);
-    expect(JSON.parse(second.json ?? '{}')).toHaveProperty('Message');
+    expect(second.status).toBe(500);
+    expect(message(second.json)).toMatch(/already has a smart card/);
     const sameCard = await post(sim.baseUrl, 'smartcards', { requestid: req('enroll-bram'), cardid: `{${cardIdFor(1).toUpperCase()}}`, atr: ATR });
-    expect(sameCard.status).toBe(409);
+    expect(sameCard.status).toBe(500);
+    expect(message(sameCard.json)).toMatch(/already in use/);
     const seededCard = seedGuid('cardid/chen-1');
-    expect((await post(sim.baseUrl, 'smartcards', { requestid: req('enroll-bram'), cardid: seededCard, atr: ATR })).status).toBe(409);
+    expect((await post(sim.baseUrl, 'smartcards', { requestid: req('enroll-bram'), cardid: seededCard, atr: ATR })).status).toBe(500);
     // The request that failed kept no card.
     expect(sim.admin.state().requests.find((r) => r.Uuid === req('enroll-bram'))?.NewSmartcardUuid).toBe('00000000-0000-0000-0000-000000000000');
   });
@@ -69,27 +109,80 @@ describe('CM semantics', () => {
     await post(sim.baseUrl, 'smartcards', { requestid: req('renew-farah'), cardid: cardIdFor(1), atr: ATR });
     const state = sim.admin.state();
     expect(state.requests.find((r) => r.Uuid === req('renew-farah'))).toMatchObject({
-      Status: REQUEST_STATUS_NUMBERS.Approved,
+      Status: REQ_STATUS.Approved,
       NewSmartcardUuid: '11111111-2222-4333-8444-555555555555',
     });
     expect(state.smartcards.find((c) => c.Uuid === '11111111-2222-4333-8444-555555555555')).toMatchObject({
-      Status: SMARTCARD_STATUS_NUMBERS.Assigned,
+      Status: CARD.Assigned,
       ParentSmartcardUuid: card('farah-1'),
       SerialNumber: `{${cardIdFor(1)}}`,
     });
   });
 
-  it('retire sets Retired and answers 200 with the Smartcard object; again is still 200', async () => {
+  it('retire sets Retired and answers 200 with the Smartcard object; a repeat is refused with a 500', async () => {
     const sim = await startSim();
     const path = `requests/${req('recover-chen')}/smartcards/${card('chen-1')}`;
+    expect((await put(sim.baseUrl, path, { status: 'Active' })).status).toBe(500);
     const first = await put(sim.baseUrl, path, { status: 'Retired' });
     expect(first.status).toBe(200);
     expect(JSON.parse(first.body)).toMatchObject({ Uuid: card('chen-1'), Status: 6, SerialNumber: `{${seedGuid('cardid/chen-1')}}` });
-    expect((await put(sim.baseUrl, path, { Status: 'retired' })).status).toBe(200);
-    // A card the request does not act on, unknown ids, an unsupported status.
-    expect((await put(sim.baseUrl, `requests/${req('enroll-alice')}/smartcards/${card('farah-1')}`, { status: 'Retired' })).status).toBe(409);
-    expect((await put(sim.baseUrl, `requests/${req('recover-chen')}/smartcards/0f0f0f0f-0000-4000-8000-000000000000`, { status: 'Retired' })).status).toBe(404);
-    expect((await put(sim.baseUrl, path, { status: 'Active' })).status).toBe(400);
+    const again = await put(sim.baseUrl, path, { Status: 'retired' });
+    expect(again.status).toBe(500);
+    expect(message(again.body)).toMatch(/already retired/);
+    // A card the request does not act on, unknown ids: refusals, all 500.
+    expect((await put(sim.baseUrl, `requests/${req('enroll-alice')}/smartcards/${card('farah-1')}`, { status: 'Retired' })).status).toBe(500);
+    expect((await put(sim.baseUrl, `requests/${req('recover-chen')}/smartcards/0f0f0f0f-0000-4000-8000-000000000000`, { status: 'Retired' })).status).toBe(500);
+  });
+
+  it('re-uses a physical card under a new Uuid once its only record is Retired; lookups answer the latest record', async () => {
+    const sim = await startSim({ newUuid: () => '11111111-2222-4333-8444-555555555555' });
+    const reused = seedGuid('cardid/emil-0'); // the seed's Retired card
+    const bound = await post(sim.baseUrl, 'smartcards', { requestid: req('enroll-alice'), cardid: reused, atr: ATR });
+    expect(bound).toEqual({ status: 201, json: '"api/v1.0/smartcards/11111111-2222-4333-8444-555555555555"' });
+    const records = sim.admin.state().smartcards.filter((c) => c.SerialNumber === `{${reused}}`);
+    expect(records.map((c) => [c.Uuid, c.Status])).toEqual([[card('emil-0'), CARD.Retired], ['11111111-2222-4333-8444-555555555555', CARD.Assigned]]);
+    const lookup = (await (await fetch(`${sim.baseUrl}smartcards?cardid=${reused}`)).json()) as { Uuid: string };
+    expect(lookup.Uuid).toBe('11111111-2222-4333-8444-555555555555');
+  });
+
+  it('can scope card lookups to the caller, and activate a card as a CM client would', async () => {
+    const sim = await startSim();
+    const chenCard = seedGuid('cardid/chen-1');
+    sim.admin.setLookupScope(seedGuid('user/alice'));
+    expect((await fetch(`${sim.baseUrl}smartcards?cardid=${chenCard}`)).status).toBe(204);
+    expect((await fetch(`${sim.adminUrl}lookup-scope`, { method: 'PUT', body: JSON.stringify({ user: seedGuid('user/chen') }) })).status).toBe(204);
+    expect((await fetch(`${sim.baseUrl}smartcards?cardid=${chenCard}`)).status).toBe(200);
+    // Only an Assigned card can become Active.
+    expect((await fetch(`${sim.adminUrl}smartcards/${EXAMPLE_CARD}/activate`, { method: 'POST' })).status).toBe(204);
+    expect(sim.admin.state().smartcards.find((c) => c.Uuid === EXAMPLE_CARD)?.Status).toBe(CARD.Active);
+    expect((await fetch(`${sim.adminUrl}smartcards/${EXAMPLE_CARD}/activate`, { method: 'POST' })).status).toBe(409);
+  });
+
+  it('activates a new card by itself after activateAfterMs (training)', async () => {
+    const sim = await startSim({ activateAfterMs: 50, newUuid: () => '11111111-2222-4333-8444-555555555556' });
+    await post(sim.baseUrl, 'smartcards', { requestid: req('enroll-alice'), cardid: cardIdFor(9), atr: ATR });
+    expect(sim.admin.state().smartcards.at(-1)?.Status).toBe(CARD.Assigned);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(sim.admin.state().smartcards.at(-1)?.Status).toBe(CARD.Active);
+  });
+
+  it('answers 400/409/415, 204 and redirects only when a fault rule asks, in the shapes asked', async () => {
+    const sim = await startSim({
+      faults: [
+        { fault: { kind: 'refusal', status: 409, message: 'Conflit : la carte est déjà attribuée.' }, route: 'POST /smartcards', times: 1 },
+        { fault: { kind: 'refusal', status: 500, message: '<h1>Runtime Error</h1>', body: 'html' }, route: 'POST /smartcards', times: 1 },
+        { fault: { kind: 'no-content' }, route: 'POST /smartcards', times: 1 },
+        { fault: { kind: 'redirect', status: 302, location: 'https://login.contoso.com/' }, route: 'GET /requests', times: 1 },
+      ],
+    });
+    const body = { requestid: req('enroll-alice'), cardid: cardIdFor(1), atr: ATR };
+    const conflict = await post(sim.baseUrl, 'smartcards', body);
+    expect(conflict).toEqual({ status: 409, json: JSON.stringify({ Message: 'Conflit : la carte est déjà attribuée.' }) });
+    const html = await fetch(`${sim.baseUrl}smartcards`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    expect([html.status, html.headers.get('content-type')]).toEqual([500, 'text/html; charset=utf-8']);
+    expect((await post(sim.baseUrl, 'smartcards', body)).status).toBe(204);
+    const redirect = await fetch(`${sim.baseUrl}requests`, { redirect: 'manual' });
+    expect([redirect.status, redirect.headers.get('location')]).toEqual([302, 'https://login.contoso.com/']);
   });
 
   it('matches paths case-insensitively like IIS, GUIDs in any case', async () => {
@@ -102,10 +195,10 @@ describe('CM semantics', () => {
     expect(await upper.json()).toMatchObject({ Uuid: card('chen-1') });
   });
 
-  it("answers like Web API and IIS: 415 without JSON, 405 for a wrong method, JSON 404 inside the API, HTML 404 outside", async () => {
+  it("answers like Web API and IIS: 500 for a body it cannot use, 405 for a wrong method, JSON 404 inside the API, HTML 404 outside", async () => {
     const sim = await startSim();
-    expect((await post(sim.baseUrl, 'smartcards', { requestid: req('enroll-alice') }, 'text/plain')).status).toBe(415);
-    expect((await post(sim.baseUrl, 'smartcards', { requestid: req('enroll-alice') })).status).toBe(400);
+    expect((await post(sim.baseUrl, 'smartcards', { requestid: req('enroll-alice') }, 'text/plain')).status).toBe(500);
+    expect((await post(sim.baseUrl, 'smartcards', { requestid: req('enroll-alice') })).status).toBe(500);
     expect((await fetch(`${sim.baseUrl}smartcards`, { method: 'DELETE' })).status).toBe(405);
     const inside = await fetch(`${sim.baseUrl}nothing-here`);
     expect(inside.status).toBe(404);
@@ -157,14 +250,14 @@ describe('admin endpoint over HTTP', () => {
     expect((await stationError(client.listProfileTemplates())).code).toBe('CM_SERVER_ERROR');
     expect((await fetch(`${sim.adminUrl}faults`, { method: 'PUT', body: '[{"fault":{"kind":"meteor"}}]' })).status).toBe(400);
     expect((await fetch(`${sim.adminUrl}faults`, { method: 'DELETE' })).status).toBe(204);
-    expect(await client.listProfileTemplates()).toHaveLength(3);
+    expect(await client.listProfileTemplates()).toHaveLength(4);
 
     const received = (await (await fetch(`${sim.adminUrl}received`)).json()) as Array<{ path: string }>;
     expect(received.map((r) => r.path)).toEqual(['/CertificateManagement/api/v1.0/profiletemplates', '/CertificateManagement/api/v1.0/profiletemplates']);
 
     await client.bindCard({ requestId: req('enroll-alice'), cardId: cardIdFor(1), atr: ATR });
     const state = (await (await fetch(`${sim.adminUrl}state`)).json()) as { smartcards: unknown[] };
-    expect(state.smartcards).toHaveLength(5);
+    expect(state.smartcards).toHaveLength(7);
     expect((await fetch(`${sim.adminUrl}reset`, { method: 'POST' })).status).toBe(204);
     expect(sim.admin.state()).toEqual(seedDirectory());
     expect(sim.admin.received()).toEqual([]);

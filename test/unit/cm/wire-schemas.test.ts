@@ -72,11 +72,15 @@ describe('CM wire schemas are tolerant where CM varies', () => {
     expect(wireCreatedSmartcardSchema.safeParse('api/v1.0/smartcards/').success).toBe(false);
   });
 
-  it('finds the correlation id near "correlation" only', () => {
+  it('finds the correlation id after "correlation" first, otherwise offers any GUID in CM\'s message', () => {
     const id = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
-    expect(extractCorrelationId(JSON.stringify({ Message: `An error has occurred. Correlation ID: ${id}.` }))).toBe(id);
+    const other = 'a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099';
+    expect(extractCorrelationId(JSON.stringify({ Message: `Request ${other}: error. Correlation ID: ${id}.` }))).toBe(id);
     expect(extractCorrelationId(`{"Message":"Unhandled exception, correlation id {${id.toUpperCase()}}"}`)).toBe(id);
-    expect(extractCorrelationId(`{"Message":"Request ${id} failed"}`)).toBeNull();
+    // Localised wording without the word: the GUID is still offered.
+    expect(extractCorrelationId(`{"Message":"Une erreur s'est produite. Identifiant : ${id}"}`)).toBe(id);
+    expect(extractCorrelationId('{"Message":"An error has occurred."}')).toBeNull();
+    expect(extractCorrelationId(`<html><body>Error ${id}</body></html>`)).toBe(id);
   });
 });
 

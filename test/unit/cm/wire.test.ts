@@ -20,7 +20,14 @@ const DOC = {
 
 /** The seed plus the examples' request, template and user, as the reference pages show them. */
 function docSeed(): SimState {
-  const state = seedDirectory();
+  // Without the seed's own copies of the examples: this test replays the bind example from scratch.
+  const seeded = seedDirectory();
+  const state: SimState = {
+    ...seeded,
+    profileTemplates: seeded.profileTemplates.filter((t) => t.Uuid !== DOC.templateUuid),
+    requests: seeded.requests.filter((r) => r.ProfileTemplateUuid !== DOC.templateUuid),
+    smartcards: seeded.smartcards.filter((c) => c.ProfileTemplateUuid !== DOC.templateUuid),
+  };
   const base = state.requests[0];
   if (base === undefined) throw new Error('seed has no requests');
   state.profileTemplates.push({
@@ -35,7 +42,7 @@ function docSeed(): SimState {
   state.requests.push(
     { ...docRequest, Uuid: DOC.bindRequestId, RequestType: 1, Status: 3 },
     // A request that acts on the newly bound card, as the update example's request does.
-    { ...docRequest, Uuid: DOC.retireRequestId, RequestType: 'Retire', Status: 3, OldSmartcardUuid: DOC.newSmartcardUuid, NewSmartcardUuid: EMPTY_GUID },
+    { ...docRequest, Uuid: DOC.retireRequestId, RequestType: 7, Status: 3, OldSmartcardUuid: DOC.newSmartcardUuid, NewSmartcardUuid: EMPTY_GUID },
   );
   return state;
 }

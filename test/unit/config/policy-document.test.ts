@@ -16,6 +16,26 @@ describe('a policy document (the same for every channel)', () => {
     });
   });
 
+  it('reads the CM keys of issue #9 and names what is wrong with them', () => {
+    expect(parse({ requestTypeNumbers: { '2': 'Recover', '3': 'Renew' }, retireReplacedCard: 'after-bind' })).toMatchObject({
+      status: 'ok',
+      values: { requestTypeNumbers: { '2': 'Recover', '3': 'Renew' }, retireReplacedCard: 'after-bind' },
+    });
+    const policy = parse({ requestTypeNumbers: { two: 'Renew', '6': 'Replace' }, retireReplacedCard: 'sometimes' });
+    expect(policy.status).toBe('invalid');
+    if (policy.status !== 'invalid') return;
+    expect(policy.problems).toEqual([
+      expect.stringMatching(/^requestTypeNumbers\.6: .*"Recover"/),
+      expect.stringMatching(/^requestTypeNumbers\.two: /),
+      expect.stringMatching(/^retireReplacedCard: .*"when-new-card-active"/),
+    ]);
+    // 5 is documented as Unblock (MIMDocs/reference/get-request.md example 2): it cannot be remapped.
+    expect(parse({ requestTypeNumbers: { '5': 'Recover' } })).toMatchObject({
+      status: 'invalid',
+      problems: ['requestTypeNumbers.5: 5 is documented by Microsoft as Unblock'],
+    });
+  });
+
   it('a mandatory value wins over a recommended one for the same key', () => {
     expect(parse({ locale: 'en', Recommended: { locale: 'fr' } })).toMatchObject({ values: { locale: 'en' }, locked: ['locale'] });
   });

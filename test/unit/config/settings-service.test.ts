@@ -137,6 +137,8 @@ describe('settings service: update', () => {
         { auditExportFolder: '\\\\evil.example\\share' },
         { trainingModeAllowed: true },
         { updateFeedUrl: 'https://updates.example/' },
+        { requestTypeNumbers: { '2': 'Recover' } },
+        { retireReplacedCard: 'after-bind' },
       ]) {
         const err = thrown(() => service.update({ locale: 'en', ...patch }));
         expect(err.code).toBe('SETTING_MACHINE_ONLY');

@@ -13,7 +13,8 @@ const PIV2 = SAMPLE_CARDS.find((c) => c.id === 'piv-2')!;
 
 let t: TestStation;
 beforeEach(async () => {
-  t = await startTestStation();
+  // IT confirmed the training directory's Recover (2) and Renew (3) numbers; retires as soon as bound.
+  t = await startTestStation({}, { policy: { requestTypeNumbers: { '2': 'Recover', '3': 'Renew' }, retireReplacedCard: 'after-bind' } });
 });
 afterEach(() => t.close());
 
@@ -64,7 +65,7 @@ describe('enrollment workflow (whole station, CM simulator over HTTP)', () => {
     expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['bind.requested', 'bind.queued', 'bind.done']));
   });
 
-  it('replaces a card: binds the new one, then retires the old one (PUT {"status":"Retired"})', async () => {
+  it('replaces a card (retireReplacedCard: after-bind): binds the new one, then retires the old one (PUT {"status":"Retired"})', async () => {
     await insert();
     const { replace, replaced } = seeded();
     const chosen = await call(h(), 'enrollment.choose', { reader: READER, requestId: replace });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { outboxPortFromCmClient } from '../../../src/main/outbox';
-import type { CmSmartcard } from '../../../src/shared/cm';
-import { StationError } from '../../../src/shared/errors';
+import type { CmRequest, CmSmartcard } from '../../../src/shared/cm';
 
 const REQ = 'a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099';
 const CARD = '5c000000-0000-4000-8000-000000000001';
@@ -13,8 +12,8 @@ function card(status: CmSmartcard['status']): CmSmartcard {
     serialNumber: '{bc88f13f-83ba-4037-8262-46eba1291c6e}',
     cardId: 'bc88f13f-83ba-4037-8262-46eba1291c6e',
     atr: '3b8d0180fba000000397425446590301c8',
-    assignedUserUuid: null,
-    profileTemplateUuid: null,
+    assignedUserUuid: '8f1590dc-d932-4b66-8e68-2e91c5880780',
+    profileTemplateUuid: 'a039b4d0-5ce8-4eff-8651-181c6576fda3',
     profileTemplateVersion: null,
     parentSmartcardUuid: null,
     primarySmartcardUuid: null,
@@ -24,7 +23,7 @@ function card(status: CmSmartcard['status']): CmSmartcard {
   };
 }
 
-function client(setStatus: () => Promise<CmSmartcard | null>, current: CmSmartcard | null) {
+function client(setStatus: () => Promise<CmSmartcard | null>, current: CmSmartcard[]) {
   const calls: string[] = [];
   return {
     calls,
@@ -37,33 +36,24 @@ function client(setStatus: () => Promise<CmSmartcard | null>, current: CmSmartca
         calls.push(`status ${input.smartcardUuid} ${input.status}`);
         return setStatus();
       },
-      findSmartcardByCardId: async () => current,
-      getSmartcard: async () => {
-        calls.push('get');
-        return current;
-      },
+      findSmartcardsByCardId: async () => current,
+      getSmartcard: async () => current[0] ?? null,
+      getRequest: async (id) => ({ uuid: id, newSmartcardUuid: CARD, oldSmartcardUuid: null, targetUserUuid: null, profileTemplateUuid: null }) as unknown as CmRequest,
     }),
   };
 }
 
 describe('outboxPortFromCmClient', () => {
-  it('binds and looks cards up through the client', async () => {
-    const { port } = client(async () => null, card('Assigned'));
+  it('binds and looks cards and requests up through the client, keeping every record', async () => {
+    const { port } = client(async () => null, [card('Retired'), card('Assigned')]);
     await expect(port.bind({ requestId: REQ, cardId: 'bc88f13f-83ba-4037-8262-46eba1291c6e', atr: '3b00' })).resolves.toEqual({ smartcardUuid: CARD });
-    await expect(port.findSmartcardByCardId('x')).resolves.toEqual({ uuid: CARD, status: 'Assigned' });
+    expect((await port.findSmartcardsByCardId('x')).map((r) => r.status)).toEqual(['Retired', 'Assigned']);
+    await expect(port.getRequest(REQ)).resolves.toMatchObject({ newSmartcardUuid: CARD });
   });
 
-  it('treats a refused retire of a card that is already Retired as done', async () => {
-    const { port, calls } = client(() => Promise.reject(new StationError('CM_CONFLICT', 'no')), card('Retired'));
-    await expect(port.retire({ requestId: REQ, smartcardUuid: CARD })).resolves.toBeUndefined();
-    expect(calls).toEqual([`status ${CARD} Retired`, 'get']);
-  });
-
-  it('passes the refusal on when the card is not Retired, and never checks on transient failures', async () => {
-    const refused = client(() => Promise.reject(new StationError('CM_CLIENT_ERROR', 'no')), card('Active'));
-    await expect(refused.port.retire({ requestId: REQ, smartcardUuid: CARD })).rejects.toMatchObject({ code: 'CM_CLIENT_ERROR' });
-    const offline = client(() => Promise.reject(new StationError('CM_OFFLINE', 'down')), card('Retired'));
-    await expect(offline.port.retire({ requestId: REQ, smartcardUuid: CARD })).rejects.toMatchObject({ code: 'CM_OFFLINE' });
-    expect(offline.calls).toEqual([`status ${CARD} Retired`]);
+  it('reports a retire as confirmed only when CM shows the card Retired; a 204 is unconfirmed', async () => {
+    await expect(client(async () => card('Retired'), []).port.retire({ requestId: REQ, smartcardUuid: CARD })).resolves.toBe('retired');
+    await expect(client(async () => null, []).port.retire({ requestId: REQ, smartcardUuid: CARD })).resolves.toBe('unconfirmed');
+    await expect(client(async () => card('Active'), []).port.retire({ requestId: REQ, smartcardUuid: CARD })).resolves.toBe('unconfirmed');
   });
 });

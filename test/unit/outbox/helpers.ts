@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createAuditLog, type AuditLog } from '../../../src/main/audit';
 import { openJournal } from '../../../src/main/journal';
 import { createOutbox, type Outbox, type OutboxCmPort, type OutboxOptions, type Timers } from '../../../src/main/outbox';
+import type { CardRecord, RequestRecord } from '../../../src/main/outbox/port';
 import { StationError, type ErrorCode } from '../../../src/shared/errors';
 import { outboxOperationSchema, type OutboxOperation } from '../../../src/shared/outbox';
 
@@ -63,7 +64,9 @@ export function deferred<T>(): Deferred<T> {
 export type CmCall =
   | { method: 'bind'; requestId: string; cardId: string; atr: string }
   | { method: 'retire'; requestId: string; smartcardUuid: string }
-  | { method: 'find'; cardId: string };
+  | { method: 'find'; cardId: string }
+  | { method: 'request'; requestId: string }
+  | { method: 'get'; smartcardUuid: string };
 
 /** What a scripted CM call does: answer, fail, or wait for the test. */
 export type Reply = { ok: true } | { fail: StationError } | { wait: Deferred<void> };
@@ -73,6 +76,10 @@ export class FakeCm implements OutboxCmPort {
   readonly calls: CmCall[] = [];
   /** smart card uuid per card id once bound, as CM would keep it. */
   readonly bound = new Map<string, string>();
+  /** The request each bound card went to (absent: the request the proof asks about). */
+  readonly boundTo = new Map<string, string>();
+  /** Cards retired so far. */
+  readonly retired = new Set<string>();
   inFlight = 0;
   maxInFlight = 0;
   /** Replies used in order; when empty, calls succeed. */
@@ -103,22 +110,46 @@ export class FakeCm implements OutboxCmPort {
     }
   }
 
+  /** Refusals for binds only, used before the script (lookups are not affected). */
+  readonly bindRefusals: StationError[] = [];
+
   bind(args: { requestId: string; cardId: string; atr: string }): Promise<{ smartcardUuid: string }> {
     return this.run({ method: 'bind', ...args }, () => {
+      const refusal = this.bindRefusals.shift();
+      if (refusal !== undefined) throw refusal;
       const uuid = uuidFor(args.cardId);
       this.bound.set(args.cardId, uuid);
+      this.boundTo.set(args.cardId, args.requestId);
       return { smartcardUuid: uuid };
     });
   }
 
-  retire(args: { requestId: string; smartcardUuid: string }): Promise<void> {
-    return this.run({ method: 'retire', ...args }, () => undefined);
+  retire(args: { requestId: string; smartcardUuid: string }): Promise<'retired' | 'unconfirmed'> {
+    return this.run({ method: 'retire', ...args }, () => {
+      this.retired.add(args.smartcardUuid);
+      return 'retired' as const;
+    });
   }
 
-  findSmartcardByCardId(cardId: string): Promise<{ uuid: string; status: string } | null> {
+  findSmartcardsByCardId(cardId: string): Promise<CardRecord[]> {
     return this.run({ method: 'find', cardId }, () => {
       const uuid = this.bound.get(cardId);
-      return uuid === undefined ? null : { uuid, status: 'Assigned' };
+      return uuid === undefined ? [] : [{ uuid, status: 'Assigned', cardId, assignedUserUuid: null, profileTemplateUuid: null }];
+    });
+  }
+
+  getSmartcard(smartcardUuid: string): Promise<CardRecord | null> {
+    return this.run({ method: 'get', smartcardUuid }, () => {
+      if (this.retired.has(smartcardUuid)) return { uuid: smartcardUuid, status: 'Retired', cardId: 'old', assignedUserUuid: null, profileTemplateUuid: null };
+      const entry = [...this.bound].find(([, uuid]) => uuid === smartcardUuid);
+      return entry === undefined ? null : { uuid: smartcardUuid, status: 'Assigned', cardId: entry[0], assignedUserUuid: null, profileTemplateUuid: null };
+    });
+  }
+
+  getRequest(requestId: string): Promise<RequestRecord | null> {
+    return this.run({ method: 'request', requestId }, () => {
+      const card = [...this.bound].find(([cardId]) => (this.boundTo.get(cardId) ?? requestId) === requestId);
+      return { uuid: requestId, newSmartcardUuid: card?.[1] ?? null, oldSmartcardUuid: null, targetUserUuid: null, profileTemplateUuid: null };
     });
   }
 }

@@ -223,8 +223,8 @@ describe('scheduler and back-off', () => {
     });
     await outbox.replayNow();
     expect(outbox.list()[0]?.state).toBe('done');
-    // A 5xx may come after CM acted, so the resend is preceded by a lookup.
-    expect(cm.calls.map((c) => c.method)).toEqual(['bind', 'find', 'bind']);
+    // A 500 to a POST is checked at once (proof: lookup and the request), counted, and sent again.
+    expect(cm.calls.map((c) => c.method)).toEqual(['bind', 'find', 'request', 'bind']);
   });
 });
 
@@ -238,7 +238,7 @@ describe('unknown outcomes', () => {
     await outbox.replayNow();
     expect(outbox.list()[0]).toMatchObject({ state: 'pending', outcomeUnknown: true });
     await outbox.replayNow();
-    expect(cm.calls.map((c) => c.method)).toEqual(['bind', 'find']);
+    expect(cm.calls.map((c) => c.method)).toEqual(['bind', 'find', 'request']);
     expect(outbox.list()[0]).toMatchObject({ state: 'done', outcomeUnknown: false, result: { smartcardUuid: uuidFor('card-1') } });
     expect(audit.query({ cardId: 'card-1' }).map((e) => e.action)).toEqual(['bind.queued', 'bind.deferred', 'bind.done']);
     expect(audit.query({ cardId: 'card-1' })[2]?.message).toMatch(/not sent again/);
@@ -250,7 +250,7 @@ describe('unknown outcomes', () => {
     await outbox.enqueue(bindInput(1));
     await outbox.replayNow();
     await outbox.replayNow();
-    expect(cm.calls.map((c) => c.method)).toEqual(['bind', 'find', 'bind']);
+    expect(cm.calls.map((c) => c.method)).toEqual(['bind', 'find', 'request', 'bind']);
     expect(outbox.list()[0]?.state).toBe('done');
   });
 
@@ -281,7 +281,7 @@ describe('unknown outcomes', () => {
     try {
       expect(restarted.list()[0]).toMatchObject({ id: op.id, state: 'pending', outcomeUnknown: true, attempts: 1 });
       await restarted.replayNow();
-      expect(h.cm.calls.map((c) => c.method)).toEqual(['find']);
+      expect(h.cm.calls.map((c) => c.method)).toEqual(['find', 'request']);
       expect(restarted.list()[0]).toMatchObject({ state: 'done', attempts: 2, result: { smartcardUuid: uuidFor('card-1') } });
     } finally {
       await restarted.close();
@@ -356,10 +356,12 @@ describe('permanent failures', () => {
 
   it('holds back a retire whose bind was discarded instead of retiring the old card alone', async () => {
     const { outbox, cm, audit } = await setup();
-    cm.script.push({ fail: cmError('CM_CONFLICT', { status: 409 }) });
+    // A refusal verified three times (not bound each time) ends in needs-attention.
+    cm.bindRefusals.push(...[1, 2, 3].map(() => cmError('CM_CONFLICT', { status: 409 })));
     const bind = await outbox.enqueue(bindInput(1, REQ_C));
     const retire = await outbox.enqueue(retireInput(REQ_C));
-    await outbox.replayNow();
+    for (let i = 0; i < 3; i++) await outbox.replayNow();
+    expect(outbox.list().find((op) => op.id === bind.id)).toMatchObject({ refusals: 3, lastError: { code: 'CM_REFUSED' } });
     expect([stateOf(outbox, bind.id), stateOf(outbox, retire.id)]).toEqual(['needs-attention', 'pending']);
     await outbox.discard(bind.id, 'wrong card');
     expect(outbox.list().find((op) => op.id === retire.id)).toMatchObject({ state: 'needs-attention', lastError: { code: 'OUTBOX_STATE' } });
@@ -368,7 +370,8 @@ describe('permanent failures', () => {
     await outbox.retry(retire.id);
     await outbox.replayNow();
     expect(stateOf(outbox, retire.id)).toBe('done');
-    expect(cm.calls.map((c) => c.method)).toEqual(['bind', 'retire']);
+    // Each of the 3 refusals was verified (lookup + request) before it was counted; the retire went once.
+    expect(cm.calls.map((c) => c.method)).toEqual([...['bind', 'find', 'request'], ...['bind', 'find', 'request'], ...['bind', 'find', 'request'], 'retire']);
   });
 });
 
@@ -410,7 +413,8 @@ describe('restart and retention', () => {
   it('compacts by itself once retries have grown the journal, keeping the live state', async () => {
     const h = await setup();
     const failures = 400;
-    for (let i = 0; i < failures; i++) h.cm.script.push({ fail: cmError('CM_SERVER_ERROR', { status: 500 }) });
+    // Refused connections: transient, never reached CM, so no proof and no refusal counting.
+    for (let i = 0; i < failures; i++) h.cm.script.push({ fail: cmError('CM_OFFLINE', { outcomeUnknown: false, reason: 'refused' }) });
     const op = await h.outbox.enqueue(bindInput(1));
     for (let i = 0; i < failures; i++) await h.outbox.replayNow();
     expect(h.outbox.list()[0]).toMatchObject({ state: 'pending', attempts: failures });

@@ -84,7 +84,7 @@ describe('enrollment flow', () => {
 
     fireEvent.click(within(region).getByRole('button', { name: 'Choose request 7b7f0c1c for Alice Martin' }));
     await settle();
-    expect(station.callsTo('enrollment.choose')).toEqual([{ reader: READER, requestId: request().uuid, replaceSmartcardUuid: null }]);
+    expect(station.callsTo('enrollment.choose')).toEqual([{ reader: READER, requestId: request().uuid, replaceSmartcardUuid: null, acceptUnconfirmedType: false }]);
 
     // The confirmation shows exactly the payload, as JSON, copyable; focus is on Confirm.
     expect(stepHeading('Check and confirm')).toBeTruthy();
@@ -196,7 +196,7 @@ describe('enrollment flow', () => {
     choose();
     await settle();
     expect(station.callsTo('enrollment.choose')).toEqual([
-      { reader: READER, requestId: request().uuid, replaceSmartcardUuid: OLD_CARD },
+      { reader: READER, requestId: request().uuid, replaceSmartcardUuid: OLD_CARD, acceptUnconfirmedType: false },
     ]);
   });
 

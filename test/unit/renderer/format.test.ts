@@ -48,7 +48,9 @@ describe('format', () => {
     const error = { code: 'CM_SERVER_ERROR' as const, message: 'CM failed', details: { correlationId: 'abc' } };
     expect(correlationIdOf(error)).toBe('abc');
     expect(correlationIdOf({ ...error, details: { correlationId: 42 } })).toBeNull();
-    expect(errorSummary(error)).toEqual({ code: 'CM_SERVER_ERROR', message: 'CM failed', correlationId: 'abc' });
+    expect(errorSummary(error)).toEqual({ code: 'CM_SERVER_ERROR', message: 'CM failed', correlationId: 'abc', serverMessage: null });
+    // CM's own words travel beside the station's.
+    expect(errorSummary({ ...error, details: { serverMessage: 'Échec : carte déjà attribuée.' } }).serverMessage).toBe('Échec : carte déjà attribuée.');
   });
 
   it('names the target user and template by name, else by GUID', () => {

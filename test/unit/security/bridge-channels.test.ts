@@ -32,6 +32,8 @@ const SCREENS: Record<(typeof INVOKE_CHANNELS)[number], string[]> = {
   'batch.set': ['components/enrollment/RequestSearch.tsx'],
   'batch.clear': ['components/enrollment/BatchPanel.tsx'],
   'directory.resolve': ['people.ts'],
+  'outbox.releaseHold': ['components/outbox/HeldRetire.tsx'],
+  'cm.check': ['components/diagnostics/CmCheckSection.tsx'],
   // Read-only look-ups that change nothing and name nothing outside the station (the CLI's bind
   // uses readers.list); no screen calls them yet.
   'readers.list': [],

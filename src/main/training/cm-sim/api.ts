@@ -1,9 +1,9 @@
-import { normalizeGuid } from '../../../shared/cm';
 import type { RouteId } from './routes';
 import {
   bindCard,
   findRequest,
   findSmartcard,
+  normalizeGuid,
   requestStatusNumber,
   sameCardId,
   setSmartcardStatus,
@@ -16,7 +16,18 @@ import {
  * CM's REST semantics over the simulated directory, without any I/O: a call in, an answer and the
  * next state out. Shapes follow Microsoft's reference examples: PascalCase objects, numeric enums,
  * `{"Message": ...}` errors, and 204 when a GET has nothing to return (every GET documents 204).
+ * Every refusal is a 500 with a Message (the codes the reference pages list); 400/409/415 only come
+ * from fault rules.
  */
+
+export interface ApiOptions {
+  /**
+   * "Get smart cards" is described as a user's cards (MIMDocs/reference/get-smartcard-data.md:
+   * "get smart card profiles for a user"): when set, `GET /smartcards?cardid=` returns only cards
+   * assigned to this user (the caller), as a CM that scopes lookups would.
+   */
+  lookupScope: string | null;
+}
 
 export interface ApiCall {
   route: RouteId;
@@ -42,7 +53,7 @@ const message = (status: number, text: string): ApiResult => ({ answer: { status
 const ok = (json: unknown): ApiResult => ({ answer: { status: 200, json } });
 const noContent: ApiResult = { answer: { status: 204 } };
 const okOrNoContent = (list: unknown[]): ApiResult => (list.length === 0 ? noContent : ok(list));
-const invalid = (detail: string): ApiResult => message(400, `The request is invalid. ${detail}`);
+const invalid = (detail: string): ApiResult => message(500, `An error has occurred. ${detail}`);
 
 /** ASP.NET reads query keys and JSON property names case-insensitively. */
 function queryValue(query: URLSearchParams, key: string): string | null {
@@ -55,7 +66,7 @@ type BodyFields = { ok: true; fields: Record<string, unknown> } | { ok: false; r
 function jsonBody(call: ApiCall): BodyFields {
   const mediaType = call.contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
   if (mediaType !== 'application/json') {
-    const refusal = message(415, `The request entity's media type '${mediaType}' is not supported for this resource.`);
+    const refusal = message(500, `An error has occurred. The media type '${mediaType}' is not supported for this resource.`);
     return { ok: false, refusal };
   }
   let parsed: unknown;
@@ -84,7 +95,7 @@ function guidParam(call: ApiCall, index: number): string | null {
   return normalizeGuid(call.params[index] ?? '');
 }
 
-export function handleApiCall(state: SimState, call: ApiCall, newUuid: () => string): ApiResult {
+export function handleApiCall(state: SimState, call: ApiCall, newUuid: () => string, options: ApiOptions = { lookupScope: null }): ApiResult {
   switch (call.route) {
     case 'GET /requests': {
       const statusName = queryValue(call.query, 'status');
@@ -104,8 +115,10 @@ export function handleApiCall(state: SimState, call: ApiCall, newUuid: () => str
       return okOrNoContent(state.profileTemplates.map(({ Version: _version, ...limited }) => limited));
     case 'GET /smartcards': {
       const cardId = queryValue(call.query, 'cardid');
-      if (cardId === null) return okOrNoContent(state.smartcards);
-      const card = state.smartcards.find((c) => sameCardId(c.SerialNumber, cardId));
+      const visible = state.smartcards.filter((c) => options.lookupScope === null || c.AssignedUserUuid === options.lookupScope);
+      if (cardId === null) return okOrNoContent(visible);
+      // One object, as in the example; a re-used card has several records: the latest is answered.
+      const card = visible.filter((c) => sameCardId(c.SerialNumber, cardId)).at(-1);
       return card === undefined ? noContent : ok(card);
     }
     case 'GET /smartcards/{id}': {

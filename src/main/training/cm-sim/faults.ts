@@ -19,6 +19,21 @@ export const simFaultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('no-answer') }),
   /** 200 with a body that is not JSON. */
   z.object({ kind: z.literal('malformed-json') }),
+  /**
+   * A refusal with this status and body. 400/409/415 exist only here (the reference pages list
+   * none of them). `body`: `{"Message": text}` (default), the bare text, or an IIS-style HTML page,
+   * so tests can use message shapes beyond the docs (localised, without a GUID, HTML).
+   */
+  z.object({
+    kind: z.literal('refusal'),
+    status: z.union([z.literal(400), z.literal(404), z.literal(409), z.literal(415), z.literal(500)]),
+    message: z.string().max(5000),
+    body: z.enum(['json', 'text', 'html']).optional(),
+  }),
+  /** 204 where a result is documented (a bind with no URI, a retire with no card). */
+  z.object({ kind: z.literal('no-content') }),
+  /** A redirect, as IIS sends for a wrong path or a sign-in page. */
+  z.object({ kind: z.literal('redirect'), status: z.union([z.literal(301), z.literal(302), z.literal(307)]), location: z.string().max(500) }),
 ]);
 export type SimFault = z.infer<typeof simFaultSchema>;
 

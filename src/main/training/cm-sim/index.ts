@@ -5,5 +5,5 @@ export { faultRuleSchema, simFaultSchema } from './faults';
 export type { FaultRule, SimFault } from './faults';
 export { API_PREFIX, ROUTE_IDS } from './routes';
 export type { RouteId } from './routes';
-export { seedDirectory, seedGuid } from './seed';
+export { seedDirectory, seedGuid, trainingRequestTypeNumbers } from './seed';
 export type { SimState, SimUser, SimProfileTemplate, SimRequest, SimSmartcard } from './state';

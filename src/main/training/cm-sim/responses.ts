@@ -65,6 +65,18 @@ export function sendFault(res: ServerResponse, fault: Exclude<SimFault, { kind: 
       return;
     case 'no-answer':
       return;
+    case 'refusal':
+      if (fault.body === 'html') sendHtml(res, fault.status, fault.message);
+      else if (fault.body === 'text') {
+        if (!res.destroyed) res.writeHead(fault.status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(fault.message);
+      } else sendJson(res, fault.status, { Message: fault.message });
+      return;
+    case 'no-content':
+      sendJson(res, 204, undefined);
+      return;
+    case 'redirect':
+      if (!res.destroyed) res.writeHead(fault.status, { Location: fault.location, 'Content-Length': 0 }).end();
+      return;
     case 'malformed-json': {
       const body = '{"Uuid":"17cf063d-e337-4aa9-a8';
       res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) }).end(body);

@@ -9,7 +9,7 @@ import { loadState, saveState } from './persistence';
 import { sendFault, sendIisNotFound, sendJson, sendServerError } from './responses';
 import { API_PREFIX, matchRoute, type RouteMatch } from './routes';
 import { seedDirectory } from './seed';
-import type { SimState } from './state';
+import { activateSmartcard, normalizeGuid, type SimState } from './state';
 
 /** A request as the simulator received it, for tests that check what went over the wire. */
 export interface RecordedRequest {
@@ -32,6 +32,13 @@ export interface CmSimulatorOptions {
   faults?: FaultRule[];
   /** Uuids for new smart cards; random when absent. */
   newUuid?: () => string;
+  /** Scope `GET /smartcards?cardid=` to this user's cards (see ApiOptions.lookupScope); null = all. */
+  lookupScope?: string | null;
+  /**
+   * Training: a newly assigned card becomes Active this long after the bind, as if a CM client had
+   * written it. null (default): only the admin `activate` does that.
+   */
+  activateAfterMs?: number | null;
 }
 
 export interface CmSimulatorAdmin {
@@ -41,7 +48,11 @@ export interface CmSimulatorAdmin {
   received(): RecordedRequest[];
   clearReceived(): void;
   state(): SimState;
-  /** Back to the seed directory (saved), no faults, empty record. */
+  /** A CM client wrote the card: Assigned (2) becomes Active (3). False when it was not Assigned. */
+  activate(smartcardUuid: string): Promise<boolean>;
+  /** Scope card lookups to one user (the caller), or null for all. */
+  setLookupScope(userUuid: string | null): void;
+  /** Back to the seed directory (saved), no faults, empty record, no lookup scope. */
   reset(): Promise<void>;
 }
 
@@ -103,6 +114,26 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
   if (loaded === null) await persist(state);
 
   let closed = false;
+  let lookupScope = options.lookupScope ?? null;
+  const activations = new Set<ReturnType<typeof setTimeout>>();
+  async function activate(uuid: string): Promise<boolean> {
+    const next = activateSmartcard(state, uuid);
+    if (next === null) return false;
+    state = next;
+    await persist(state);
+    return true;
+  }
+  function scheduleActivation(answer: ApiAnswer): void {
+    const after = options.activateAfterMs ?? null;
+    if (after === null || answer.status !== 201 || typeof answer.json !== 'string') return;
+    const uuid = normalizeGuid(answer.json.split('/').at(-1) ?? '');
+    if (uuid === null) return;
+    const timer = setTimeout(() => {
+      activations.delete(timer);
+      void activate(uuid).catch(() => undefined);
+    }, after);
+    activations.add(timer);
+  }
   const pendingDelays = new Set<() => void>();
   function delay(ms: number): Promise<void> {
     return new Promise((resolve) => {
@@ -129,12 +160,14 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
           state,
           { route: match.id, params: match.params, query: url.searchParams, contentType: req.headers['content-type'] ?? null, body },
           newUuid,
+          { lookupScope },
         );
         if (result.next !== undefined) {
           state = result.next;
           // Durable before CM says so: a crash test may kill the simulator right after the answer.
           await persist(state);
         }
+        scheduleActivation(result.answer);
         return result.answer;
       }
     }
@@ -171,9 +204,16 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
       received = [];
     },
     state: () => structuredClone(state),
+    activate,
+    setLookupScope(userUuid) {
+      lookupScope = userUuid === null ? null : normalizeGuid(userUuid);
+    },
     async reset() {
       faultBook.set([]);
       received = [];
+      lookupScope = options.lookupScope ?? null;
+      for (const timer of activations) clearTimeout(timer);
+      activations.clear();
       state = seed();
       await persist(state);
     },
@@ -210,8 +250,28 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
       case 'POST reset':
         await admin.reset();
         return sendJson(res, 204, undefined);
-      default:
+      case 'PUT lookup-scope': {
+        let user: unknown;
+        try {
+          user = (JSON.parse(body) as { user?: unknown }).user;
+        } catch {
+          user = undefined;
+        }
+        if (user !== null && (typeof user !== 'string' || normalizeGuid(user) === null)) {
+          return sendJson(res, 400, { Message: 'Expected {"user": "<guid>"} or {"user": null}.' });
+        }
+        admin.setLookupScope(user);
+        return sendJson(res, 204, undefined);
+      }
+      default: {
+        const activation = /^POST smartcards\/([^/]+)\/activate$/.exec(action);
+        if (activation !== null) {
+          const uuid = normalizeGuid(activation[1] ?? '');
+          if (uuid !== null && (await admin.activate(uuid))) return sendJson(res, 204, undefined);
+          return sendJson(res, 409, { Message: 'No Assigned smart card with that Uuid.' });
+        }
         return sendJson(res, 404, { Message: `No simulator admin action '${action}'.` });
+      }
     }
   }
 
@@ -248,6 +308,8 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
     admin,
     async close() {
       closed = true;
+      for (const timer of activations) clearTimeout(timer);
+      activations.clear();
       for (const finish of [...pendingDelays]) finish();
       // Calls held open by `no-answer` would otherwise keep close() waiting forever.
       server.closeAllConnections();

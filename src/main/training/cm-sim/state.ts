@@ -1,19 +1,20 @@
 import { z } from 'zod';
-import {
-  EMPTY_GUID,
-  REQUEST_STATUSES,
-  REQUEST_STATUS_NUMBERS,
-  SMARTCARD_STATUSES,
-  SMARTCARD_STATUS_NUMBERS,
-  normalizeGuid,
-  type SmartcardStatus,
-} from '../../../shared/cm';
+import { BINDABLE_REQUEST_STATUSES, CARD_FLAGS_PRIMARY, CARD_STATUS, REQUEST_STATUS_BY_NAME } from './documented-numbers';
 
 /**
  * The simulated CM directory and its state transitions. Objects are kept in CM's own wire shape
  * (PascalCase, numeric enums) so what the simulator stores is what it serves, and the state file
  * reads like CM's JSON. Transitions are pure: they return a new state or a CM-style refusal.
+ * Numbers come from ./documented-numbers.ts, never from the station's client tables.
  */
+
+const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
+
+/** `{GUID}`, upper case or plain -> lowercase without braces; null when it is not a GUID. */
+export function normalizeGuid(value: string): string | null {
+  const bare = value.trim().replace(/^\{(.*)\}$/, '$1').toLowerCase();
+  return /^[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$/.test(bare) ? bare : null;
+}
 
 const guid = z.string().regex(/^[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$/);
 
@@ -33,8 +34,8 @@ export type SimProfileTemplate = z.infer<typeof simProfileTemplateSchema>;
 
 export const simRequestSchema = z.object({
   Uuid: guid,
-  /** A number where Microsoft's examples give one (Enroll 1, Unblock 5), otherwise the name. */
-  RequestType: z.union([z.number().int(), z.string()]),
+  /** A number, as in every Microsoft example (Enroll 1, Unblock 5; other numbers per cm-rest-api.md). */
+  RequestType: z.number().int(),
   Status: z.number().int(),
   Flags: z.number().int(),
   DataCollection: z.array(z.object({ Name: z.string(), Value: z.string().nullable() })),
@@ -83,29 +84,23 @@ export const simStateSchema = z.object({
 });
 export type SimState = z.infer<typeof simStateSchema>;
 
-/** A refusal as CM's Web API would send it: a status and `{"Message": ...}`. */
+/**
+ * A refusal as CM would send it. Microsoft documents only 201/204/403/500 for a bind and
+ * 200/204/403/500 for a status update (MIMDocs/reference/assign-smartcard-to-request.md,
+ * update-smartcard-status.md), and CM turns unhandled exceptions into 500 with a message: so every
+ * refusal here is a 500 with `{"Message": ...}`. 400/409/415 happen only when a fault rule asks.
+ */
 export interface SimRefusal {
   ok: false;
-  status: 400 | 404 | 409;
+  status: 500;
   message: string;
 }
 export type SimOutcome<T> = ({ ok: true } & T) | SimRefusal;
 
-const refuse = (status: SimRefusal['status'], message: string): SimRefusal => ({ ok: false, status, message });
-
-/** Flags value CM shows for an ordinary (primary) card. */
-const SMARTCARD_FLAG_PRIMARY = 1;
-
-/** The SDK's precondition for CreateSmartcard: the request is Approved or Executing. */
-const BINDABLE_STATUSES: ReadonlySet<number> = new Set([REQUEST_STATUS_NUMBERS.Approved, REQUEST_STATUS_NUMBERS.Executing]);
+const refuse = (message: string): SimRefusal => ({ ok: false, status: 500, message });
 
 export function requestStatusNumber(name: string): number | null {
-  const match = REQUEST_STATUSES.find((s) => s.toLowerCase() === name.trim().toLowerCase());
-  return match === undefined ? null : REQUEST_STATUS_NUMBERS[match];
-}
-
-function smartcardStatusFromName(name: string): SmartcardStatus | null {
-  return SMARTCARD_STATUSES.find((s) => s.toLowerCase() === name.trim().toLowerCase()) ?? null;
+  return REQUEST_STATUS_BY_NAME[name.trim().toLowerCase()] ?? null;
 }
 
 /** Compares card ids the way CM's lookup does: braces and case do not matter. */
@@ -126,30 +121,31 @@ export interface BindInput {
 }
 
 /**
- * `POST /smartcards`. Refusals: 404 for an unknown request; 409 when the SDK's preconditions fail
- * (request not Approved/Executing, request already has a card, card id already bound). Microsoft
- * documents only 201/204/403/500 here; 409 is the simulator's choice so the client can tell
- * "not allowed in this state" from a server fault.
+ * `POST /smartcards`. Refusals are 500s with a message (see SimRefusal): unknown request, request
+ * not Approved/Executing (SDK precondition), request already has a card, card in use. A physical
+ * card whose only records are Retired is assigned again under a NEW Uuid (FIM CM SDK: a card gets a
+ * new Uuid every time it is assigned); the old records stay, so a lookup by card id finds them.
  */
 export function bindCard(state: SimState, input: BindInput, newUuid: string): SimOutcome<{ state: SimState; smartcard: SimSmartcard }> {
   const requestId = normalizeGuid(input.requestId);
-  if (requestId === null) return refuse(400, 'The request is invalid: requestid is not a GUID.');
+  if (requestId === null) return refuse('An error has occurred. The request id is not valid.');
   const request = findRequest(state, requestId);
-  if (request === undefined) return refuse(404, `Request ${requestId} was not found.`);
-  if (!BINDABLE_STATUSES.has(request.Status)) {
-    return refuse(409, `Request ${requestId} is not approved; a smart card can be assigned only to an approved or executing request.`);
+  if (request === undefined) return refuse(`An error has occurred. Request ${requestId} was not found.`);
+  if (!BINDABLE_REQUEST_STATUSES.has(request.Status)) {
+    return refuse(`An error has occurred. Request ${requestId} is not in a state that allows a smart card to be assigned.`);
   }
   if (request.NewSmartcardUuid !== EMPTY_GUID) {
-    return refuse(409, `Request ${requestId} already has a smart card assigned.`);
+    return refuse(`An error has occurred. Request ${requestId} already has a smart card assigned.`);
   }
-  if (state.smartcards.some((c) => sameCardId(c.SerialNumber, input.cardId))) {
-    return refuse(409, `The card ${input.cardId} is already assigned in Certificate Management.`);
+  const live = state.smartcards.find((c) => sameCardId(c.SerialNumber, input.cardId) && c.Status !== CARD_STATUS.retired);
+  if (live !== undefined) {
+    return refuse(`An error has occurred. The smart card ${input.cardId} is already in use (${live.Uuid}).`);
   }
   const template = state.profileTemplates.find((t) => t.Uuid === request.ProfileTemplateUuid);
   const smartcard: SimSmartcard = {
     Uuid: newUuid,
-    Status: SMARTCARD_STATUS_NUMBERS.Assigned,
-    Flags: SMARTCARD_FLAG_PRIMARY,
+    Status: CARD_STATUS.assigned,
+    Flags: CARD_FLAGS_PRIMARY,
     ParentSmartcardUuid: request.OldSmartcardUuid,
     PrimarySmartcardUuid: EMPTY_GUID,
     PermanentSmartcardUuid: EMPTY_GUID,
@@ -166,7 +162,7 @@ export function bindCard(state: SimState, input: BindInput, newUuid: string): Si
     smartcard,
     state: {
       ...state,
-      // The request keeps its status: the reference example shows an Approved request with a card.
+      // The request keeps its status: MIMDocs/reference/get-request.md example 2 is Approved with a card.
       requests: state.requests.map((r) => (r.Uuid === requestId ? { ...r, NewSmartcardUuid: newUuid } : r)),
       smartcards: [...state.smartcards, smartcard],
     },
@@ -181,21 +177,21 @@ export interface SetStatusInput {
 
 /**
  * `PUT /requests/{reqid}/smartcards/{scid}`. Only retiring is modelled. The card must be the one
- * the request acts on (OldSmartcardUuid) or the one bound to it (NewSmartcardUuid). Retiring a
- * Retired card answers 200 again: that is what makes a repeated retire safe.
+ * the request acts on (OldSmartcardUuid) or the one bound to it (NewSmartcardUuid). Retiring a card
+ * that is already Retired is refused with a 500, as a strict CM may: the station must check the
+ * card rather than trust a repeat.
  */
 export function setSmartcardStatus(state: SimState, input: SetStatusInput): SimOutcome<{ state: SimState; smartcard: SimSmartcard }> {
-  const status = smartcardStatusFromName(input.status);
-  if (status === null) return refuse(400, `The request is invalid: unknown status '${input.status}'.`);
-  if (status !== 'Retired') return refuse(400, `The request is invalid: the status cannot be set to '${status}'.`);
+  if (input.status.trim().toLowerCase() !== 'retired') return refuse(`An error has occurred. The status '${input.status}' cannot be set.`);
   const request = findRequest(state, input.requestId);
-  if (request === undefined) return refuse(404, `Request ${input.requestId} was not found.`);
+  if (request === undefined) return refuse(`An error has occurred. Request ${input.requestId} was not found.`);
   const card = findSmartcard(state, input.smartcardUuid);
-  if (card === undefined) return refuse(404, `Smart card ${input.smartcardUuid} was not found.`);
+  if (card === undefined) return refuse(`An error has occurred. Smart card ${input.smartcardUuid} was not found.`);
   if (card.Uuid !== request.OldSmartcardUuid && card.Uuid !== request.NewSmartcardUuid) {
-    return refuse(409, `Smart card ${card.Uuid} is not associated with request ${request.Uuid}.`);
+    return refuse(`An error has occurred. Smart card ${card.Uuid} is not associated with request ${request.Uuid}.`);
   }
-  const smartcard = { ...card, Status: SMARTCARD_STATUS_NUMBERS.Retired };
+  if (card.Status === CARD_STATUS.retired) return refuse(`An error has occurred. Smart card ${card.Uuid} is already retired.`);
+  const smartcard = { ...card, Status: CARD_STATUS.retired };
   return {
     ok: true,
     smartcard,
@@ -203,9 +199,16 @@ export function setSmartcardStatus(state: SimState, input: SetStatusInput): SimO
   };
 }
 
+/** A CM client wrote the card (simulated): Assigned becomes Active, as the examples' statuses suggest. */
+export function activateSmartcard(state: SimState, uuid: string): SimState | null {
+  const card = findSmartcard(state, uuid);
+  if (card?.Status !== CARD_STATUS.assigned) return null;
+  return { ...state, smartcards: state.smartcards.map((c) => (c.Uuid === uuid ? { ...c, Status: CARD_STATUS.active } : c)) };
+}
+
 /** What a card's holder may do with it, as CM's operations route lists them (lowercase). */
 export function smartcardOperations(card: SimSmartcard): string[] {
-  if (card.Status === SMARTCARD_STATUS_NUMBERS.Active) return ['renew', 'unblock', 'retire'];
-  if (card.Status === SMARTCARD_STATUS_NUMBERS.Assigned) return ['retire'];
+  if (card.Status === CARD_STATUS.active) return ['renew', 'unblock', 'retire'];
+  if (card.Status === CARD_STATUS.assigned) return ['retire'];
   return [];
 }

@@ -6,6 +6,7 @@ import { useClient, useStation } from '../../store';
 import { useAction } from '../../use-action';
 import { ErrorNotice } from '../ErrorNotice';
 import { FocusHeading } from '../FocusHeading';
+import { CmCheckSection } from './CmCheckSection';
 import { DiagnosticsReader } from './DiagnosticsReader';
 
 /** What the station sees right now: the smart card service, each reader, each card's ATR decoded. */
@@ -71,6 +72,7 @@ export function DiagnosticsView() {
           )}
         </>
       )}
+      <CmCheckSection />
     </section>
   );
 }

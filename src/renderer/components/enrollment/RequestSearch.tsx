@@ -8,8 +8,12 @@ import { applyPeople } from '../../people';
 import { enrollmentCall, useClient, useStation } from '../../store';
 import { useAction } from '../../use-action';
 import { ErrorNotice } from '../ErrorNotice';
+import type { RequestTypeNumbers } from '../../../shared/request-types';
 import { DirectoryNote } from './DirectoryNote';
 import { RequestTable } from './RequestTable';
+
+/** A stable empty map: a selector must not return a new object on every call. */
+const NO_NUMBERS: RequestTypeNumbers = {};
 
 /**
  * Step 3: find the approved request (live, or the last synced copy offline) and choose it.
@@ -26,6 +30,8 @@ export function RequestSearch({ reader }: { reader: string }) {
   const [result, setResult] = useState<RequestSearchResult | null>(null);
   /** Set by an operator's search: once its results render, the first Choose takes focus. */
   const [focusFirst, setFocusFirst] = useState(false);
+  const [acceptUnconfirmed, setAcceptUnconfirmed] = useState(false);
+  const typeNumbers = useStation((st) => st.settings?.values.requestTypeNumbers ?? NO_NUMBERS);
   const startBatch = useAction();
   const batchIdle = useStation((st) => st.batch.pending.length === 0);
   const queryRef = useRef<HTMLInputElement>(null);
@@ -91,7 +97,7 @@ export function RequestSearch({ reader }: { reader: string }) {
     setReplacesInvalid(false);
     void choose.run(() =>
       enrollmentCall(reader, () =>
-        client.call('enrollment.choose', { reader, requestId: request.uuid, replaceSmartcardUuid: replacement }),
+        client.call('enrollment.choose', { reader, requestId: request.uuid, replaceSmartcardUuid: replacement, acceptUnconfirmedType: acceptUnconfirmed }),
       ),
     );
   };
@@ -132,8 +138,21 @@ export function RequestSearch({ reader }: { reader: string }) {
       <DirectoryNote people={result?.people} />
       {search.error && <ErrorNotice context={t('search.failed')} error={errorSummary(search.error)} />}
       {choose.error && <ErrorNotice context={t('search.chooseFailed')} error={errorSummary(choose.error)} />}
-      <div ref={tableRef}>{result && <RequestTable result={result} choosing={choose.pending} onChoose={onChoose} />}</div>
+      <div ref={tableRef}>
+        {result && (
+          <RequestTable result={result} choosing={choose.pending} onChoose={onChoose} typeNumbers={typeNumbers} acceptUnconfirmed={acceptUnconfirmed} />
+        )}
+      </div>
       {/* Secondary: after the primary path (search, choose) in the tab order. */}
+      <div className="field checkbox">
+        <input
+          id={`${id}-unconfirmed`}
+          type="checkbox"
+          checked={acceptUnconfirmed}
+          onChange={(event) => setAcceptUnconfirmed(event.target.checked)}
+        />
+        <label htmlFor={`${id}-unconfirmed`}>{t('cmReality.type.acknowledge')}</label>
+      </div>
       <div className="field">
         <label htmlFor={`${id}-replaces`}>{t('search.replaces')}</label>
         <p id={`${id}-replaces-hint`} className="hint">

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { CmRequest } from '../../../shared/cm';
 import type { RequestSearchResult } from '../../../shared/enrollment';
+import { bindabilityOf, readRequestType, type RequestTypeNumbers, type RequestTypeReading } from '../../../shared/request-types';
 import { formatDateTime, listSource, shortGuid, templateLabel } from '../../format';
 import { PersonName, usePersonLabel } from '../PersonName';
 import { cmWord } from '../../wording';
@@ -9,10 +10,25 @@ interface Props {
   result: RequestSearchResult;
   choosing: boolean;
   onChoose(request: CmRequest): void;
+  /** Machine policy: the numbers IT confirmed (request-types.ts). */
+  typeNumbers: RequestTypeNumbers;
+  /** The operator allowed requests of unconfirmed type. */
+  acceptUnconfirmed: boolean;
+}
+
+/** "Renew", or "Unconfirmed type (3, Renew?)": never a guessed name presented as fact. */
+export function useTypeLabel(): (reading: RequestTypeReading) => string {
+  const { t } = useTranslation();
+  return (reading) => {
+    if (reading.kind === 'confirmed') return cmWord(t, 'requestType', reading.type);
+    return reading.likely === null
+      ? t('cmReality.type.unconfirmed', { raw: reading.raw })
+      : t('cmReality.type.unconfirmedLikely', { raw: reading.raw, likely: reading.likely });
+  };
 }
 
 /** The requests found, captioned with where they come from: CM now, or the offline copy's age. */
-export function RequestTable({ result, choosing, onChoose }: Props) {
+export function RequestTable({ result, choosing, onChoose, typeNumbers, acceptUnconfirmed }: Props) {
   const { t } = useTranslation();
   const source = listSource(result);
   if (source.kind === 'none') return <p className="warning">{t('search.none')}</p>;
@@ -43,23 +59,40 @@ export function RequestTable({ result, choosing, onChoose }: Props) {
           </tr>
         )}
         {result.requests.map((request) => (
-          <RequestRow key={request.uuid} request={request} choosing={choosing} onChoose={onChoose} />
+          <RequestRow
+            key={request.uuid}
+            request={request}
+            choosing={choosing}
+            onChoose={onChoose}
+            reading={readRequestType(request.type, typeNumbers)}
+            acceptUnconfirmed={acceptUnconfirmed}
+          />
         ))}
       </tbody>
     </table>
   );
 }
 
-function RequestRow({ request, choosing, onChoose }: { request: CmRequest; choosing: boolean; onChoose(request: CmRequest): void }) {
+interface RowProps {
+  request: CmRequest;
+  choosing: boolean;
+  onChoose(request: CmRequest): void;
+  reading: RequestTypeReading;
+  acceptUnconfirmed: boolean;
+}
+
+function RequestRow({ request, choosing, onChoose, reading, acceptUnconfirmed }: RowProps) {
   const { t } = useTranslation();
+  const typeLabel = useTypeLabel();
   const none = t('common.none');
   const user = usePersonLabel(request.targetUserUuid, request.targetUserDisplayName);
+  const bindable = bindabilityOf(reading);
   return (
     <tr>
       <th scope="row">
         <code title={request.uuid}>{request.uuid}</code>
       </th>
-      <td>{cmWord(t, 'requestType', request.type)}</td>
+      <td>{typeLabel(reading)}</td>
       <td>{cmWord(t, 'requestStatus', request.status)}</td>
       <td>
         <PersonName guid={request.targetUserUuid} knownName={request.targetUserDisplayName} />
@@ -68,15 +101,23 @@ function RequestRow({ request, choosing, onChoose }: { request: CmRequest; choos
       <td>{request.submitted ? formatDateTime(request.submitted) : none}</td>
       <td>{request.oldSmartcardUuid ? <code>{request.oldSmartcardUuid}</code> : none}</td>
       <td>
-        <button
-          type="button"
-          className="choose"
-          disabled={choosing}
-          aria-label={t('search.chooseLabel', { id: shortGuid(request.uuid), user })}
-          onClick={() => onChoose(request)}
-        >
-          {t('search.choose')}
-        </button>
+        {bindable.ok ? (
+          <>
+            <button
+              type="button"
+              className="choose"
+              disabled={choosing || (bindable.needsAcknowledgement && !acceptUnconfirmed)}
+              aria-label={t('search.chooseLabel', { id: shortGuid(request.uuid), user })}
+              onClick={() => onChoose(request)}
+            >
+              {t('search.choose')}
+            </button>
+            {bindable.needsAcknowledgement && !acceptUnconfirmed && <p className="hint">{t('cmReality.type.needsAcknowledgement')}</p>}
+          </>
+        ) : (
+          // Listed with the reason, never choosable (request-types.ts).
+          <p className="hint">{t('cmReality.type.notBindable', { type: typeLabel(reading) })}</p>
+        )}
       </td>
     </tr>
   );

@@ -7,6 +7,7 @@ import { useAction } from '../../use-action';
 import { CopyButton } from '../CopyButton';
 import { ErrorNotice } from '../ErrorNotice';
 import { DiscardForm } from './DiscardForm';
+import { HeldRetire } from './HeldRetire';
 
 const STATE_MARKS: Record<OutboxOperation['state'], string> = {
   pending: '◷ ',
@@ -78,6 +79,7 @@ export function OutboxItem({ operation }: { operation: OutboxOperation }) {
         )}
       </dl>
       {operation.outcomeUnknown && <p className="note">{t('outbox.outcomeUnknown')}</p>}
+      {operation.kind === 'retire' && <HeldRetire operation={operation} what={what} />}
       {operation.lastError && (
         <ErrorNotice live={false} context={t('outbox.lastError')} error={operation.lastError} />
       )}

@@ -1,5 +1,5 @@
 import type { SettingKey, Settings, SettingsUpdate } from '../../../shared/settings';
-import { SETTING_KEYS } from '../../../shared/settings';
+import { POLICY_ONLY_KEYS, SETTING_KEYS } from '../../../shared/settings';
 import { parseLines } from '../../format';
 
 /** How each setting is edited on the form. */
@@ -27,6 +27,9 @@ export const FIELD_KINDS: Readonly<Record<SettingKey, FieldKind>> = {
   directoryLdapAccountAttribute: 'text',
   directoryAccountDomain: 'text',
   directoryCacheDays: 'number',
+  // Machine policy only (always managed, shown read-only): the map is shown as its JSON.
+  requestTypeNumbers: 'text',
+  retireReplacedCard: 'text',
 };
 
 /** The form's values: text for text-like fields (lists one per line), booleans for check boxes. */
@@ -36,7 +39,11 @@ export function toDraft(values: Settings): Draft {
   const draft = {} as Draft;
   for (const key of SETTING_KEYS) {
     const value = values[key];
-    draft[key] = typeof value === 'boolean' ? value : Array.isArray(value) ? value.join('\n') : String(value);
+    draft[key] =
+      typeof value === 'boolean' ? value
+      : Array.isArray(value) ? value.join('\n')
+      : typeof value === 'object' ? JSON.stringify(value)
+      : String(value);
   }
   return draft;
 }
@@ -57,7 +64,8 @@ export function draftChanges(draft: Draft, values: Settings, managed: Partial<Re
   const update: Record<string, unknown> = {};
   const invalid: SettingKey[] = [];
   for (const key of SETTING_KEYS) {
-    if (managed[key]) continue;
+    // Policy-only keys are never the operator's, whatever the view says.
+    if (managed[key] || (POLICY_ONLY_KEYS as readonly SettingKey[]).includes(key)) continue;
     const edited = draft[key];
     const current = values[key];
     switch (FIELD_KINDS[key]) {

@@ -1,0 +1,72 @@
+import type { CmCheckReport } from '../../shared/cm-check';
+import { StationError } from '../../shared/errors';
+import { type CmTransport, createNegotiateTransport, runCmCheck } from '../cm';
+import { createConfSettingsStore, createSettingsService, readMachinePolicy } from '../config';
+import { EXIT, type ExitCode } from './exit-codes';
+
+/**
+ * `npm run station -- cm-check [--json] [--cm-url URL]`: the first-day check against a real CM
+ * (docs/deploying.md). Read-only: two GETs. Exit 0 when CM answered and accepted the sign-in, 3
+ * when it answered but refused (sign-in, permission, API switched off, redirect), 1 when it could
+ * not be reached.
+ */
+export interface CmCheckFlags {
+  dataDir: string;
+  policy?: string | undefined;
+  cmUrl?: string | undefined;
+}
+
+export async function cmCheckCommand(
+  flags: CmCheckFlags,
+  // The same sign-in as every CM call of the CLI: Negotiate with the user's credentials.
+  transport: CmTransport = createNegotiateTransport(),
+): Promise<{ exit: ExitCode; result: CmCheckReport; message: string }> {
+  const machine = await readMachinePolicy({ platform: process.platform, developmentFile: flags.policy });
+  machine.dispose();
+  const settings = createSettingsService({ policy: machine.policy, store: createConfSettingsStore({ dataDir: flags.dataDir }) }).effective();
+  const baseUrl = flags.cmUrl ?? settings.cmBaseUrl;
+  if (baseUrl === '') throw new StationError('SETTINGS_INVALID', 'No CM address: set cmBaseUrl in machine policy, or pass --cm-url.', { field: 'cmBaseUrl' });
+  let report: CmCheckReport;
+  try {
+    report = await runCmCheck({ baseUrl, transport, timeoutMs: settings.cmTimeoutMs, requestTypeNumbers: settings.requestTypeNumbers });
+  } catch (err) {
+    if (err instanceof TypeError) throw new StationError('SETTINGS_INVALID', `The CM address is not a valid URL: ${baseUrl}`, { field: 'cmBaseUrl' });
+    throw err;
+  }
+  const exit = !report.reachable ? EXIT.failed : report.problem === null ? EXIT.done : EXIT.refusedByCm;
+  return { exit, result: report, message: describeCmCheck(report) };
+}
+
+export function describeCmCheck(report: CmCheckReport): string {
+  const lines = [
+    `CM API:        ${report.target}`,
+    `Reachable:     ${report.reachable ? 'yes' : 'no'}${report.latencyMs === null ? '' : ` (${report.latencyMs} ms)`}`,
+    `API enabled:   ${report.apiEnabled === null ? 'unknown' : report.apiEnabled ? 'yes' : 'no (Clm.WebApi.Enabled=false)'}`,
+    `Sign-in:       ${report.auth.result}${report.auth.scheme ? ` with ${report.auth.scheme}` : ''}${report.auth.schemes.length > 0 ? ` (server offers ${report.auth.schemes.join(', ')})` : ''}`,
+  ];
+  if (report.problem !== null) {
+    lines.push(`Problem:       ${report.problem.code}: ${report.problem.message}`);
+    const server = report.problem.details.serverMessage;
+    if (typeof server === 'string') lines.push(`CM said:       ${server}`);
+  }
+  if (report.requestTypes.length > 0) {
+    lines.push('Request types seen (CM number: count, station reading):');
+    for (const t of report.requestTypes) {
+      const reading =
+        t.confirmedBy === 'unconfirmed'
+          ? `Unconfirmed type (${t.raw})${t.likely === null ? '' : `, likely ${t.likely}`}: bound only with acknowledgement, never retires`
+          : `${t.reading} (confirmed: ${t.confirmedBy})${t.bindable ? '' : ', never bound'}`;
+      lines.push(`  ${t.raw.padStart(3)}: ${String(t.count).padStart(5)}  ${reading}`);
+    }
+  }
+  if (report.requestStatuses.length > 0) {
+    lines.push(`Request statuses seen: ${report.requestStatuses.map((s) => `${s.raw}${s.reading === null ? '' : ` ${s.reading}`} x${s.count}`).join(', ')}`);
+  }
+  if (Object.keys(report.suggestedRequestTypeNumbers).length > 0) {
+    lines.push(
+      'After checking these names against requests in the CM portal, IT may confirm them in machine policy:',
+      `  "requestTypeNumbers": ${JSON.stringify(report.suggestedRequestTypeNumbers)}`,
+    );
+  }
+  return lines.join('\n');
+}
