@@ -103,6 +103,39 @@ export interface Outbox {
   close(): Promise<void>;
 }
 
+/** How long an operator's action waits for a step already under way before it is refused. */
+const OPERATOR_WAIT_MS = 20_000;
+
+/** The busy set, able to say when one operation is no longer busy (no polling). */
+class BusySet extends Set<string> {
+  private readonly waiters = new Map<string, Set<() => void>>();
+
+  override delete(id: string): boolean {
+    const deleted = super.delete(id);
+    const waiting = this.waiters.get(id);
+    if (deleted && waiting) {
+      this.waiters.delete(id);
+      for (const wake of waiting) wake();
+    }
+    return deleted;
+  }
+
+  /** Resolves once `id` is not busy, or after `timeoutMs` (the caller checks again either way). */
+  idle(id: string, timeoutMs: number): Promise<void> {
+    if (!this.has(id)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      const set = this.waiters.get(id) ?? new Set<() => void>();
+      set.add(done);
+      this.waiters.set(id, set);
+    });
+  }
+}
+
 export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
   const { cm, audit, actor, backoff, random } = options;
   const newId = options.newId ?? randomUUID;
@@ -110,7 +143,7 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
   const iso = (ms: number): string => new Date(ms).toISOString();
 
   /** Operations with a transition under way: not dispatched, not retried or discarded meanwhile. */
-  const busy = new Set<string>();
+  const busy = new BusySet();
   const store = await openOperationStore({ dir: options.dir, nowMs, retentionDays: options.retentionDays, isBusy: (id) => busy.has(id) });
   const { commit } = store;
   let closing = false;
@@ -162,7 +195,14 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
     return op;
   }
 
-  function claimForOperator(id: string, verb: string): OutboxOperation {
+  /**
+   * An operator's action on an operation the scheduler is carrying out right now (a send, or a held
+   * retire's check of the new card) waits for that step to be recorded, then decides on the state
+   * it left: "Retire now" pressed while the hold is being checked is not refused for bad timing.
+   */
+  async function claimForOperator(id: string, verb: string): Promise<OutboxOperation> {
+    assertUsable();
+    if (busy.has(id)) await busy.idle(id, OPERATOR_WAIT_MS);
     assertUsable();
     const op = find(id);
     if (busy.has(id) || (op.state !== 'pending' && op.state !== 'needs-attention')) {
@@ -240,13 +280,13 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
     list: () => [...store.values()],
 
     async retry(id) {
-      const op = claimForOperator(id, 'retried');
+      const op = await claimForOperator(id, 'retried');
       scheduler.unpause(); // the operator asks for a send now
       return operatorChange(id, retryChange(op, actor, nowMs()));
     },
 
     async releaseHold(id) {
-      const op = claimForOperator(id, 'released');
+      const op = await claimForOperator(id, 'released');
       let change: OperatorChange;
       try {
         change = releaseHoldChange(op, actor, nowMs());
@@ -260,7 +300,7 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
     async discard(id, reason) {
       const why = reason.trim();
       if (why.length === 0) throw new StationError('BAD_REQUEST', 'Say why the operation is discarded; the reason is audited.');
-      const op = claimForOperator(id, 'discarded');
+      const op = await claimForOperator(id, 'discarded');
       // Audited before it takes effect: a discard is never unrecorded.
       const next = await operatorChange(id, discardChange(op, why, actor, nowMs()));
       try {

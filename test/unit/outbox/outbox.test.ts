@@ -109,6 +109,26 @@ describe('replay', () => {
     expect(outbox.list().map((op) => op.state)).toEqual(['done', 'done']);
   });
 
+  it('"retire now" pressed while a held retire is being checked waits for that check, then releases it', async () => {
+    const { outbox, cm } = await setup();
+    await outbox.enqueue(bindInput(1, REQ_A));
+    await outbox.replayNow();
+    // The check of the new card (GET smartcards/{new}) is in flight when the operator presses it.
+    const check = deferred<void>();
+    cm.script.push({ wait: check });
+    const retire = await outbox.enqueue({ ...retireInput(REQ_A), waitFor: 'new-card-active' });
+    const replay = outbox.replayNow();
+    await cm.callsReach(2);
+    expect(cm.calls.at(-1)?.method).toBe('get');
+    const released = outbox.releaseHold(retire.id);
+    check.resolve();
+    await expect(released).resolves.toMatchObject({ id: retire.id, state: 'pending' });
+    await replay;
+    await outbox.replayNow();
+    expect(stateOf(outbox, retire.id)).toBe('done');
+    expect(cm.retired.has(OLD_CARD)).toBe(true);
+  });
+
   it('sends a retire queued on its own at once, and never holds a bind behind a retire', async () => {
     const { outbox, cm } = await setup();
     const gate = deferred<void>();
