@@ -1,5 +1,7 @@
 import { trainingDirectory } from './training/training-directory';
 import { join } from 'node:path';
+import { StationError } from '../shared/errors';
+import { acquireDataFolderLock, describeHolder } from './data-folder-lock';
 import type { Settings, SettingsView } from '../shared/settings';
 import type { CmTransport } from './cm';
 import {
@@ -21,6 +23,11 @@ export interface RuntimeOptions {
   actor: string;
   /** The station's own folder (user data); training keeps its records in a subfolder. */
   dataDir: string;
+  /**
+   * Who this process is, for whoever is refused the data folder while it runs (e.g. "desktop app",
+   * "station host", "CLI bind").
+   */
+  program?: string;
   defaultExportDir: string;
   policy: Policy;
   settingsStore: SettingsStore;
@@ -63,8 +70,40 @@ export function chooseMode(settings: Settings): 'real' | 'training' {
   return settings.trainingMode || settings.cmBaseUrl === '' ? 'training' : 'real';
 }
 
-/** Builds the station the way every entry point needs it: settings, mode, then the services. */
+/**
+ * Builds the station the way every entry point needs it: the data folder's writer lock, settings,
+ * mode, then the services. One process writes a data folder at a time (its journals, settings and
+ * caches): a second one (the CLI beside the desktop app, two hosts) is refused with
+ * DATA_FOLDER_IN_USE naming the holder, before it has read or written anything there.
+ */
 export async function startStationRuntime(options: RuntimeOptions): Promise<StationRuntime> {
+  const lock = await acquireDataFolderLock(options.dataDir, options.program ?? `station (${process.title})`);
+  if (!lock.ok) {
+    throw new StationError('DATA_FOLDER_IN_USE', describeHolder(options.dataDir, lock.holder), {
+      dataDir: options.dataDir,
+      holderProgram: lock.holder?.program ?? null,
+      holderPid: lock.holder?.pid ?? null,
+    });
+  }
+  try {
+    const runtime = await startUnlocked(options);
+    return {
+      ...runtime,
+      close: async () => {
+        try {
+          await runtime.close();
+        } finally {
+          await lock.release();
+        }
+      },
+    };
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+}
+
+async function startUnlocked(options: RuntimeOptions): Promise<StationRuntime> {
   const settings = createSettingsService({ policy: options.policy, store: options.settingsStore });
   options.beforeCm?.(options.cmUrlOverride ? withCmUrl(settings, options.cmUrlOverride) : settings);
   const mode = options.mode ?? chooseMode(settings.effective());

@@ -58,7 +58,14 @@ export type Replacement = z.infer<typeof replacementSchema>;
 export const stepOutcomeSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('sending'), operationId: z.uuid() }),
   /** Saved, to be sent later; `error` is the last failure (e.g. a 500 with its correlation id). */
-  z.object({ state: z.literal('queued'), operationId: z.uuid(), reason: z.string(), error: errorPayloadSchema.nullable() }),
+  z.object({
+    state: z.literal('queued'),
+    operationId: z.uuid(),
+    reason: z.string(),
+    error: errorPayloadSchema.nullable(),
+    /** A retire held until the new card is Active (not a failure): what it waits for, for the renderer to word. */
+    held: z.object({ newSmartcardUuid: z.string().nullable(), lastStatus: z.string().nullable() }).nullable().optional(),
+  }),
   z.object({ state: z.literal('done'), operationId: z.uuid(), smartcardUuid: guidSchema }),
   z.object({ state: z.literal('needs-attention'), operationId: z.uuid(), error: errorPayloadSchema }),
 ]);

@@ -66,6 +66,8 @@ export const ERROR_CODES = [
   'EXPORT_FOLDER_REFUSED',
   'SETTINGS_INVALID',
   'POLICY_INVALID',
+  /** Another station process (desktop app, host, CLI) writes this data folder right now. */
+  'DATA_FOLDER_IN_USE',
   'TRAINING_FORBIDDEN',
 ] as const;
 

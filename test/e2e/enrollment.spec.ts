@@ -44,7 +44,7 @@ test('a replacement: the new card is bound; the card it replaces is retired once
     await region(page).getByRole('button', { name: 'Confirm and bind' }).click();
     await expect(region(page).getByRole('heading', { name: 'Done — remove the card' })).toBeVisible({ timeout: 10_000 });
     // Binding does not execute the request: the old card stays in use until the new one is written.
-    await expect(region(page).getByText(/Held: the old card is retired once the new card .* is Active in CM \(now Assigned\)/)).toBeVisible({ timeout: 10_000 });
+    await expect(region(page).getByText(/Held until the new card .* is Active in CM \(last seen: Assigned\)/)).toBeVisible({ timeout: 10_000 });
     expect((await sim.received()).filter((r) => r.method === 'PUT')).toEqual([]);
     expect((await sim.state()).smartcards.find((c) => c.Uuid.toLowerCase() === request.replaces)?.Status).toBe(3);
     await shot(page, testInfo, 'held');

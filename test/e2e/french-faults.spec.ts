@@ -59,10 +59,14 @@ async function expectNoEnglish(page: Page, messages: ReadonlySet<string>, where:
   expect(english, `English on the ${where} in French`).toEqual([]);
 }
 
-const FAULTS: { name: string; fault: SimFault; outcome: 'queued' | 'attention' }[] = [
+/**
+ * offline: queued, the station shows CM offline. refused: needs attention. auth: a sign-in failure
+ * keeps the operation queued (retried once sign-in works) with CM_AUTH_FAILED as its last failure.
+ */
+const FAULTS: { name: string; fault: SimFault; outcome: 'queued' | 'attention' | 'queued-sign-in' }[] = [
   { name: 'offline', fault: { kind: 'connection-reset' }, outcome: 'queued' },
   { name: 'refused', fault: { kind: 'forbidden' }, outcome: 'attention' },
-  { name: 'auth', fault: { kind: 'unauthorized' }, outcome: 'attention' },
+  { name: 'auth', fault: { kind: 'unauthorized' }, outcome: 'queued-sign-in' },
 ];
 
 test.beforeEach(async ({ page }) => {
@@ -102,6 +106,8 @@ for (const { name, fault, outcome } of FAULTS) {
       if (outcome === 'queued') {
         await expect(panel.locator('.outcome-queued')).toBeVisible({ timeout: 15_000 });
         await expect(page.locator('.connection-offline')).toBeVisible({ timeout: 15_000 });
+      } else if (outcome === 'queued-sign-in') {
+        await expect(panel.locator('.outcome-queued .alert')).toContainText('CM_AUTH_FAILED', { timeout: 15_000 });
       } else {
         await expect(panel.locator('.attention .alert')).toBeVisible({ timeout: 15_000 });
       }

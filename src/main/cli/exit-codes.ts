@@ -40,6 +40,8 @@ const REFUSED: readonly ErrorCode[] = [
 
 export function exitCodeFor(code: ErrorCode): ExitCode {
   if (code === 'BAD_REQUEST' || code === 'SETTINGS_INVALID' || code === 'WORKFLOW_STATE') return EXIT.badInput;
+  // Nothing was read or changed: the folder belongs to another station process for now.
+  if (code === 'DATA_FOLDER_IN_USE') return EXIT.badInput;
   // Nothing is sent for these: the request cannot (or may not yet) take a new card.
   if (code === 'REQUEST_TYPE_NOT_BINDABLE' || code === 'REQUEST_TYPE_UNCONFIRMED') return EXIT.badInput;
   if (NO_CARD.includes(code)) return EXIT.noCard;

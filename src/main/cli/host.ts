@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     return;
   }
   const runtime = await startNodeRuntime({
+    program: 'station host',
     dataDir: values['data-dir'],
     policy: values.policy,
     cmUrl: values['cm-url'],

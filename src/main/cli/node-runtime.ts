@@ -9,6 +9,8 @@ import { startStationRuntime, type StationRuntime } from '../runtime';
 import type { StationTuning } from '../station';
 
 export interface NodeRuntimeFlags {
+  /** Who this process is, for a process refused the data folder meanwhile (see runtime.ts). */
+  program?: string | undefined;
   dataDir?: string | undefined;
   /** `--policy FILE`: a development policy in place of the OS channel (labelled so everywhere). */
   policy?: string | undefined;
@@ -48,6 +50,7 @@ export async function startNodeRuntime(flags: NodeRuntimeFlags, cmTransport: CmT
     version: stationVersion(),
     actor: userInfo().username,
     dataDir,
+    ...(flags.program ? { program: flags.program } : {}),
     defaultExportDir: join(dataDir, 'exports'),
     policy: machine.policy,
     settingsStore: createConfSettingsStore({ dataDir }),

@@ -162,7 +162,7 @@ async function run(argv: string[], start: StartRuntime): Promise<Outcome> {
     : command === 'outbox retire-now' ? { id: need('id') }
     : {};
 
-  const runtime = await start({ dataDir: values['data-dir'], policy: values.policy, cmUrl: values['cm-url'], mode: 'real' });
+  const runtime = await start({ dataDir: values['data-dir'], policy: values.policy, cmUrl: values['cm-url'], mode: 'real', program: `station CLI (${command})` });
   const station = runtime.station;
   try {
     switch (command) {

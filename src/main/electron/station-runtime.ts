@@ -37,6 +37,7 @@ export async function startElectronRuntime(flags: NodeRuntimeFlags = {}): Promis
     version: app.getVersion(),
     actor: userInfo().username,
     dataDir,
+    program: flags.program ?? 'Enrollment Station (desktop app)',
     defaultExportDir: app.getPath('documents'),
     policy,
     settingsStore: createElectronSettingsStore(),

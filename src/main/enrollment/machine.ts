@@ -138,10 +138,10 @@ const noConfirmation = (): Dropped => drop(NO_CONFIRMATION);
 function afterSubmission(removed: (s: SubmittedState, e: EventOf<'card-removed'>) => Next<'card-removed'>) {
   return {
     'card-inserted': newCard,
-    // CM's answer about the card may land after the bind was confirmed (a slow CM, a Negotiate
-    // handshake): it updates the card shown and nothing else.
-    'card-read': (s: SubmittedState, e: EventOf<'card-read'>): Next<'card-read'> =>
-      e.card.insertion === s.card.insertion ? { ...s, card: e.card } : drop(STALE_READING),
+    // CM's answer about the card landing after the bind was submitted (a slow CM, a Negotiate
+    // handshake) was asked before the bind: "CM does not know this card" is out of date by now, so
+    // it is dropped (and logged); the workflow asks CM again once the bind is done.
+    'card-read': () => drop('a CM answer about the card, asked before the bind was submitted'),
     'card-removed': removed,
     choose: (s: SubmittedState) => refuse(s, 'choose', 'This card has been submitted. Insert the next card to choose another request.'),
     confirm: (s: SubmittedState) => refuse(s, 'confirm', 'This card has been submitted already.'),

@@ -27,8 +27,10 @@ export function outcomeOf(op: OutboxOperation, online: boolean): StepOutcome {
         return {
           state: 'queued',
           operationId,
+          // English for logs and the CLI; the renderer words `held` in the operator's language.
           reason: `Held: the old card is retired once the new card ${op.waiting.newSmartcardUuid ?? ''} is Active in CM (now ${op.waiting.lastStatus ?? 'unknown'}).`,
           error: null,
+          held: { newSmartcardUuid: op.waiting.newSmartcardUuid, lastStatus: op.waiting.lastStatus },
         };
       }
       return online && !op.lastError

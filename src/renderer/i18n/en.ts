@@ -158,6 +158,7 @@ export const en = {
     needsAttention: 'Refused by CM',
   },
   result: {
+    retireHeld: 'The card it replaces stays in use until the new card is Active in CM; then the station retires it.',
     newCard: 'New smart card id',
     newCardWhat: 'new smart card id',
     retired: 'Replaced card retired: {{id}}',
@@ -387,6 +388,7 @@ export const en = {
   },
   errors: {
     hint: {
+      DATA_FOLDER_IN_USE: 'Close the other station process (the message names it), or use a read-only command.',
       CM_OFFLINE: 'CM is unreachable. The operation waits in the outbox and is sent when CM is back.',
       CM_TIMEOUT: 'CM did not answer in time. The station checks with CM before sending again.',
       CM_AUTH_FAILED: 'Follow the message above to fix sign-in. Queued work waits in the outbox and is sent once sign-in works.',
@@ -415,6 +417,7 @@ export const en = {
     },
     /** Every error code in the operator's words (the station's English message stays in logs). */
     message: {
+      DATA_FOLDER_IN_USE: 'Another station process is using this station’s data folder.',
       BAD_REQUEST: 'The station refused a request it could not understand.',
       UNKNOWN_CHANNEL: 'The station does not know this action. The screens and the station may be different versions.',
       FORBIDDEN_SENDER: 'The station refused a request from an unknown window.',

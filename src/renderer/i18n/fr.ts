@@ -161,6 +161,7 @@ export const fr: Messages = {
     needsAttention: 'Refusé par CM',
   },
   result: {
+    retireHeld: 'La carte remplacée reste utilisable jusqu’à ce que la nouvelle soit active dans CM ; le poste la retire alors.',
     newCard: 'Nouvel identifiant de carte',
     newCardWhat: 'nouvel identifiant de carte',
     retired: 'Carte remplacée retirée : {{id}}',
@@ -391,6 +392,7 @@ export const fr: Messages = {
   },
   errors: {
     hint: {
+      DATA_FOLDER_IN_USE: 'Fermez l’autre processus du poste (le message le nomme), ou utilisez une commande en lecture seule.',
       CM_OFFLINE: 'CM est injoignable. L’opération attend dans la file d’envoi et partira au retour de CM.',
       CM_TIMEOUT: 'CM n’a pas répondu à temps. Le poste vérifie auprès de CM avant de renvoyer.',
       CM_AUTH_FAILED:
@@ -421,6 +423,7 @@ export const fr: Messages = {
       REQUEST_TYPE_UNCONFIRMED: 'Confirmez le type non confirmé si vous savez que la demande exige une nouvelle carte, ou demandez à l’informatique de confirmer le numéro.',
     },
     message: {
+      DATA_FOLDER_IN_USE: 'Un autre processus du poste utilise le dossier de données de ce poste.',
       BAD_REQUEST: 'Le poste a refusé une demande qu’il ne comprend pas.',
       UNKNOWN_CHANNEL: 'Le poste ne connaît pas cette action. Les écrans et le poste n’ont peut-être pas la même version.',
       FORBIDDEN_SENDER: 'Le poste a refusé une demande venant d’une fenêtre inconnue.',

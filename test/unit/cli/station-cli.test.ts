@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,5 +101,35 @@ describe('npm run station', { timeout: 60_000 }, () => {
     const lines = readFileSync(out, 'utf8').trim().split(/\r?\n/);
     expect(lines[0]).toMatch(/^at,actor,action,result,/);
     expect(lines.some((l) => l.includes('retire.requested') && l.includes(smartcard))).toBe(true);
+  });
+
+  it('is refused the data folder while another station process writes it (exit 2, naming it); read-only commands still run', async () => {
+    const dir = fresh();
+    // What a running desktop app or host looks like to the CLI: a process holding the folder's lock.
+    const holder: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'test/support/hold-data-folder.ts', dir, process.platform], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout?.once('data', (chunk: Buffer) => (String(chunk).includes('held') ? resolve() : reject(new Error(String(chunk)))));
+        holder.once('exit', (code) => reject(new Error(`holder exited ${code}`)));
+      });
+      const refused = await station(['outbox', 'list', '--json'], dir);
+      expect(refused.code, refused.stderr).toBe(2);
+      const out = JSON.parse(refused.stdout) as { result: { error: { code: string; message: string } } };
+      expect(out.result.error.code).toBe('DATA_FOLDER_IN_USE');
+      expect(out.result.error.message).toContain(`test holder (process ${holder.pid}`);
+      // Nothing was created or changed in the folder by the refused process.
+      expect(readdirSync(dir)).toEqual([]);
+      // Read-only: the audit check reads the files without taking the folder.
+      const verify = await station(['audit', 'verify', '--json'], dir);
+      expect(JSON.parse(verify.stdout).result?.error?.code).not.toBe('DATA_FOLDER_IN_USE');
+    } finally {
+      holder.kill('SIGKILL');
+    }
+    // Once the holder is gone (even killed), the folder is free again.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const after = await station(['outbox', 'list', '--json'], dir);
+    expect(after.code, after.stderr).toBe(0);
   });
 });

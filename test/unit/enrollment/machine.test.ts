@@ -124,15 +124,18 @@ describe('enrollment state machine', () => {
     });
   });
 
-  it('takes CM’s late answer about the card at any later step: it updates the card and nothing else', () => {
+  it('takes CM’s late answer about the card up to the confirmation; once submitted it is stale and dropped', () => {
     const answered = { ...card(1), atrSummary: 'answered by CM' };
     const confirming = confirmingAt1();
-    const binding = step(confirming, { type: 'outcomes', insertion: 1, bind: sending, retire: null });
-    const finished = step(binding, { type: 'outcomes', insertion: 1, bind: done, retire: null });
-    for (const s of [chosenAt1(), confirming, binding, finished]) {
+    for (const s of [chosenAt1(), confirming]) {
       expect(step(s, { type: 'card-read', card: answered, notice: null })).toEqual({ ...s, card: answered });
       // A reading of an earlier insertion changes nothing.
       expect(transition(s, { type: 'card-read', card: { ...card(0), atrSummary: 'stale' }, notice: null })).toMatchObject({ kind: 'dropped' });
+    }
+    const binding = step(confirming, { type: 'outcomes', insertion: 1, bind: sending, retire: null });
+    const finished = step(binding, { type: 'outcomes', insertion: 1, bind: done, retire: null });
+    for (const s of [binding, finished]) {
+      expect(transition(s, { type: 'card-read', card: answered, notice: null })).toMatchObject({ kind: 'dropped' });
     }
   });
 

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { StepOutcome } from '../../../shared/enrollment';
 import { errorSummary } from '../../format';
-import { errorText } from '../../wording';
+import { cmWord, errorText } from '../../wording';
 import { ErrorNotice } from '../ErrorNotice';
 
 /** One operation's state in words (never colour alone): sending, queued (with its last failure), done, refused. */
@@ -22,9 +22,14 @@ export function OutcomeLine({ kind, outcome }: { kind: 'bind' | 'retire'; outcom
       {outcome.state === 'queued' && (
         <span className="outcome-reason">
           {' '}
-          {t('outcome.queuedReason', {
-            reason: outcome.error ? errorText(t, outcome.error.code, outcome.error.params) : t('reasons.queuedOffline'),
-          })}
+          {outcome.held
+            ? t('cmReality.hold.waitsForActive', {
+                card: outcome.held.newSmartcardUuid ?? '',
+                status: outcome.held.lastStatus ? cmWord(t, 'smartcardStatus', outcome.held.lastStatus) : t('cmReality.hold.notChecked'),
+              })
+            : t('outcome.queuedReason', {
+                reason: outcome.error ? errorText(t, outcome.error.code, outcome.error.params) : t('reasons.queuedOffline'),
+              })}
         </span>
       )}
       {outcome.state === 'queued' && outcome.error && (

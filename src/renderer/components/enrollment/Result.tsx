@@ -24,7 +24,8 @@ export function Result({ state }: { state: Done }) {
             <code className="smartcard-id">{bind.smartcardUuid}</code>
           </p>
         ) : null}
-        {(bind.state === 'queued' || retire?.state === 'queued') && <p className="queued">{t('outcome.queued')}</p>}
+        {(bind.state === 'queued' || (retire?.state === 'queued' && !retire.held)) && <p className="queued">{t('outcome.queued')}</p>}
+        {retire?.state === 'queued' && retire.held && <p className="queued">{t('result.retireHeld')}</p>}
         {retire?.state === 'done' && <p>{t('result.retired', { id: retire.smartcardUuid })}</p>}
       </div>
       {bind.state === 'done' && <CopyButton value={bind.smartcardUuid} label={t('result.newCardWhat')} />}
