@@ -42,6 +42,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     '300',
   ]);
   process.env.STATION_URL = host.url;
+  // The host's data folder: a spec may read the station's diagnostic log there.
+  process.env.STATION_DATA_DIR = dataDir;
   process.env.CM_ADMIN_URL = cm.adminUrl;
   process.env.CM_URL = cm.baseUrl;
   return async () => {

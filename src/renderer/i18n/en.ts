@@ -64,6 +64,7 @@ export const en = {
     cmNoOwner: 'Not assigned to a user',
     cmSmartcardId: 'CM smart card id',
     cmUnknown: 'CM does not know this card',
+    cmAsking: 'Asking CM about this card…',
     cmNotAsked: {
       offline: 'CM could not be asked: offline',
       'no-identifier': 'CM was not asked: the card has no identifier',

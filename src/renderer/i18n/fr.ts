@@ -65,6 +65,7 @@ export const fr: Messages = {
     cmOwner: 'Attribuée à l’utilisateur',
     cmNoOwner: 'Attribuée à aucun utilisateur',
     cmSmartcardId: 'Identifiant CM de la carte',
+    cmAsking: 'Question à CM sur cette carte…',
     cmUnknown: 'CM ne connaît pas cette carte',
     cmNotAsked: {
       offline: 'CM n’a pas pu être interrogé : hors ligne',

@@ -27,6 +27,8 @@ export function CmKnowledge({ lookup }: { lookup: CmCardLookup }) {
           </p>
         </div>
       );
+    case 'asking':
+      return <p className="cm-asking">{t('card.cmAsking')}</p>;
     case 'unknown':
       return <p>{t('card.cmUnknown')}</p>;
     case 'not-asked':
