@@ -1,5 +1,6 @@
 import type { BatchState, EnrollmentState } from '../../shared/enrollment';
 import { toErrorPayload } from '../../shared/errors';
+import { createListenerSet } from '../listener-set';
 import { isSubmitted } from './machine';
 import type { EnrollmentWorkflow } from './workflow';
 
@@ -20,10 +21,10 @@ const EMPTY: BatchState = { pending: [], reserved: [], submitted: [], skipped: [
  */
 export function createBatch(workflow: EnrollmentWorkflow): Batch {
   let state: BatchState = EMPTY;
-  const listeners = new Set<(state: BatchState) => void>();
+  const listeners = createListenerSet<[BatchState]>('batch');
   const publish = (next: BatchState): BatchState => {
     state = next;
-    listeners.forEach((l) => l(state));
+    listeners.emit(state);
     return state;
   };
   /** Readers we are choosing for right now (choose is async: do not choose twice). */
@@ -93,10 +94,7 @@ export function createBatch(workflow: EnrollmentWorkflow): Batch {
       return state;
     },
     clear: () => publish(EMPTY),
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    subscribe: (listener) => listeners.add(listener),
     close() {
       unsubscribe();
       listeners.clear();

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { StationError } from '../../shared/errors';
 import { outboxOperationSchema, type OutboxOperation } from '../../shared/outbox';
 import { openJournal, type JournalRecovery } from '../journal';
+import { createListenerSet } from '../listener-set';
 import { asStationError } from './classify';
 
 /**
@@ -47,7 +48,7 @@ export async function openOperationStore(options: {
   const dueAt = new Map<string, number>();
   /** Change number per operation, so replayNow() can tell back-offs set before it from later ones. */
   const changeSeq = new Map<string, number>();
-  const listeners = new Set<(op: OutboxOperation) => void>();
+  const listeners = createListenerSet<[OutboxOperation]>('outbox');
   let seq = 0;
   let compacting = false;
   let compactAfterRecords = 0;
@@ -134,19 +135,11 @@ export async function openOperationStore(options: {
       ops.set(next.id, next);
       changeSeq.set(next.id, ++seq);
       index(next);
-      for (const listener of listeners) {
-        try {
-          listener(next);
-        } catch {
-          // A listener's bug must not stop the outbox; the state is already recorded.
-        }
-      }
+      // A listener's bug must not stop the outbox (the state is already recorded): each is isolated.
+      listeners.emit(next);
       maybeCompact();
     },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    subscribe: (listener) => listeners.add(listener),
     compact,
     close: () => journal.close(),
   };
