@@ -3,6 +3,7 @@ import { toErrorPayload } from '../../shared/errors';
 import { createListenerSet } from '../listener-set';
 import { isSubmitted } from './machine';
 import type { EnrollmentWorkflow } from './workflow';
+import { reportFailure } from '../report-failure';
 
 export interface Batch {
   state(): BatchState;
@@ -52,7 +53,7 @@ export function createBatch(workflow: EnrollmentWorkflow): Batch {
       return;
     }
     if (s.step !== 'card-read' || s.notice || s.card.identifier.kind === 'none' || s.card.cm.state === 'asking') return;
-    void advance(s.reader);
+    advance(s.reader).catch(reportFailure('bulk mode: next choice'));
   }
 
   async function advance(reader: string): Promise<void> {

@@ -4,6 +4,7 @@ import { outboxOperationSchema, type OutboxOperation } from '../../shared/outbox
 import { openJournal, type JournalRecovery } from '../journal';
 import { createListenerSet } from '../listener-set';
 import { asStationError } from './classify';
+import { reportFailure } from '../report-failure';
 
 /**
  * The outbox's operations: the journal on disk and the indexes the scheduler reads. A state is
@@ -102,7 +103,7 @@ export async function openOperationStore(options: {
 
   function maybeCompact(): void {
     const threshold = Math.max(compactAfterRecords, COMPACT_RECORDS_PER_OPERATION * recorded.size + COMPACT_SLACK_RECORDS);
-    if (!compacting && journal.recordCount > threshold) void compact(options.isBusy).catch(() => undefined);
+    if (!compacting && journal.recordCount > threshold) compact(options.isBusy).catch(reportFailure('outbox: automatic compaction'));
   }
 
   if (recovery.truncatedTail !== null || journal.recordCount > recorded.size) {

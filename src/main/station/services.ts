@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { AuditEntryInput } from '../../shared/audit';
 import type { ConnectionState, EventChannel, EventPayload } from '../../shared/contract';
-import { StationError } from '../../shared/errors';
+import { StationError, toErrorPayload } from '../../shared/errors';
 import type { ReadersSnapshot } from '../../shared/readers';
 import type { Settings } from '../../shared/settings';
 import { type AuditLog, createAuditLog } from '../audit';
@@ -160,14 +160,15 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
       const old = monitor;
       unsubscribeMonitor();
       startMonitor(settings);
-      void old.close();
+      old.close().catch((err: unknown) => log.error('readers.monitor-close-failed', err));
     }
   });
 
   outbox.setOnline(isOnline());
   outbox.start();
   // Learn whether CM is there right away (and fill the request copy) instead of at first use.
-  if (cm) void requests.refresh().catch(() => undefined);
+  // CM may well be unreachable now: the station starts offline and says so; the log keeps why.
+  if (cm) requests.refresh().catch((err: unknown) => log.warn('requests.first-refresh-failed', { code: toErrorPayload(err).code }));
 
   return {
     settings: () => settings,

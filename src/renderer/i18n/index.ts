@@ -3,6 +3,7 @@ import { initReactI18next } from 'react-i18next';
 import { type Locale, LOCALES } from '../../shared/settings';
 import { en } from './en';
 import { fr } from './fr';
+import { fire } from '../fire';
 
 // The one list of locales is the settings schema's (src/shared/settings.ts); the screens add each one's name.
 export { LOCALES, type Locale };
@@ -15,7 +16,7 @@ function isLocale(value: string): value is Locale {
 }
 
 export function initI18n(locale: Locale = 'en') {
-  void i18next.use(initReactI18next).init({
+  const ready = i18next.use(initReactI18next).init({
     lng: locale,
     fallbackLng: 'en',
     resources: { en: { translation: en }, fr: { translation: fr } } satisfies Record<Locale, unknown>,
@@ -23,6 +24,7 @@ export function initI18n(locale: Locale = 'en') {
     interpolation: { escapeValue: false },
     returnNull: false,
   });
+  fire(ready, 'language setup');
   setDocumentLanguage(locale);
   return i18next;
 }
