@@ -31,13 +31,15 @@ export default tseslint.config(
   {
     // A promise nobody awaits and nobody handles turns a late CM answer or a failed write into an
     // unhandled rejection: the host exits, the desktop app shows the main-process error dialog.
+    // `void promise` does not count as handling it: attach a .catch that reports (main:
+    // report-failure.ts or the module's log; renderer: fire.ts, or useAction().run).
     // Type-aware, so only where the compiler knows the types: the product's own code.
     files: ['src/**/*.ts', 'src/**/*.tsx'],
     languageOptions: {
       parserOptions: { project: ['./tsconfig.json', './tsconfig.renderer.json'], tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: false }],
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
     },
   },

@@ -6,10 +6,11 @@ import { App } from './components/App';
 import { initI18n } from './i18n';
 import { connectStore } from './store';
 import './styles.css';
+import { fire } from './fire';
 
 initI18n();
 const client = createClient(connectBridge());
-void connectStore(client);
+fire(connectStore(client), 'connection to the station');
 
 const root = document.getElementById('root');
 if (root) {

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { create } from 'zustand';
 import type { DirectoryAnswer, DirectoryFailure, DirectoryUser } from '../shared/directory';
 import type { StationClient } from './client';
+import { fire } from './fire';
 
 /**
  * The people the directory named so far, by CM user GUID. CM's REST API has no user names; the
@@ -65,7 +66,7 @@ export function usePerson(client: StationClient | null, guid: string | null): Di
   const person = usePeople((s) => (guid ? (s.users[guid] ?? null) : null));
   const kind = usePeople((s) => s.kind);
   useEffect(() => {
-    if (client && guid && !person && kind !== 'none') void resolvePeople(client, [guid]);
+    if (client && guid && !person && kind !== 'none') fire(resolvePeople(client, [guid]), 'directory lookup');
   }, [client, guid, person, kind]);
   return person;
 }

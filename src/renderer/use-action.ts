@@ -1,12 +1,18 @@
 import { useCallback, useRef, useState } from 'react';
 import type { ErrorPayload } from '../shared/errors';
 import { errorPayloadOf } from './errors';
+import { fire } from './fire';
 
 export interface Action {
   pending: boolean;
   error: ErrorPayload | null;
-  /** Runs `work` unless it is already running; a failure lands in `error`, not in a throw. */
-  run(work: () => Promise<void>): Promise<void>;
+  /**
+   * Starts `work` unless it is already running, and returns at once: a failure lands in `error`,
+   * never in a throw or a rejected promise, so an event handler can call it as it is.
+   */
+  run(work: () => Promise<void>): void;
+  /** The same, for a caller that must wait for the work to end (a queue of searches). Never rejects. */
+  runAndWait(work: () => Promise<void>): Promise<void>;
   clear(): void;
 }
 
@@ -15,7 +21,7 @@ export function useAction(): Action {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const running = useRef(false);
-  const run = useCallback(async (work: () => Promise<void>) => {
+  const runAndWait = useCallback(async (work: () => Promise<void>) => {
     if (running.current) return;
     running.current = true;
     setPending(true);
@@ -29,6 +35,7 @@ export function useAction(): Action {
       setPending(false);
     }
   }, []);
+  const run = useCallback((work: () => Promise<void>) => fire(runAndWait(work), 'operator action'), [runAndWait]);
   const clear = useCallback(() => setError(null), []);
-  return { pending, error, run, clear };
+  return { pending, error, run, runAndWait, clear };
 }

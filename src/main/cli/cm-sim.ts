@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { StationError } from '../../shared/errors';
 import { startCmSimulator } from '../training/cm-sim';
+import { reportFailure } from '../report-failure';
 
 const USAGE = 'usage: cm-sim [--port N] [--data FILE] [--host 127.0.0.1]';
 
@@ -31,7 +32,13 @@ async function main(): Promise<void> {
   process.stdout.write(`${simulator.baseUrl}\n`);
   process.stdout.write(`admin: ${simulator.adminUrl}\n`);
   const stop = () => {
-    void simulator.close().then(() => process.exit(0));
+    simulator
+      .close()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        reportFailure('cm-sim: close')(err);
+        process.exit(1);
+      });
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { diagnosticsReportSchema, type DiagnosticsReport } from '../../shared/diagnostics';
 import { errorPayloadSchema, StationError, toErrorPayload, type ErrorPayload } from '../../shared/errors';
 import { createCardModelMatcher, createPcscliteBinding, createServiceProbe, runDiagnostics } from '../pcsc';
+import { reportFailure } from '../report-failure';
 
 const WORKER_ENV = 'ENROLLMENT_STATION_DIAG_WORKER';
 /** runDiagnostics bounds each step (probe, reader list, each reader's status and identifier). */
@@ -107,5 +108,10 @@ function write(text: string): Promise<void> {
   return new Promise((resolve) => process.stdout.write(text, () => resolve()));
 }
 
-if (process.env[WORKER_ENV] === '1') void worker();
-else void main().then((code) => process.exit(code));
+// A failure nobody expected still ends the process with code 1, as an unhandled rejection would, but reported.
+const failed = (err: unknown) => {
+  reportFailure('diag')(err);
+  process.exit(1);
+};
+if (process.env[WORKER_ENV] === '1') worker().catch(failed);
+else main().then((code) => process.exit(code), failed);

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startHost } from '../host/server';
 import { startNodeRuntime } from './node-runtime';
+import { reportFailure } from '../report-failure';
 
 const USAGE = `Usage: npm run start:host -- [--port N] [--training | --real] [--data-dir DIR]
                                 [--cm-url URL] [--policy FILE] [--cm-retry-ms MS]
@@ -56,8 +57,14 @@ async function main(): Promise<void> {
     await runtime.close();
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  const stopOrFail = (): void => {
+    stop().catch((err: unknown) => {
+      reportFailure('host: shutdown')(err);
+      process.exit(1);
+    });
+  };
+  process.on('SIGINT', stopOrFail);
+  process.on('SIGTERM', stopOrFail);
 }
 
 main().catch((err: unknown) => {

@@ -21,7 +21,7 @@ import {
 } from './errors';
 import type { AuthAnswer } from './auth-challenge';
 import { toCmProfileTemplate, toCmRequest, toCmSmartcard, type RequestNames } from './normalize';
-import { withRetries, type BackoffPolicy } from './retry';
+import { type RetryPolicy, withRetries } from './retry';
 import type { CmTransport } from './transport';
 import {
   wireCreatedSmartcardSchema,
@@ -175,10 +175,9 @@ export function createCmClient(options: CmClientOptions): CmClient {
       field: 'timeoutMs',
     });
   }
-  const backoff: BackoffPolicy = {
+  const backoff: RetryPolicy = {
     retries: options.getRetries ?? 2,
-    baseMs: options.backoffBaseMs ?? 250,
-    maxMs: options.backoffMaxMs ?? 4_000,
+    backoff: { baseMs: options.backoffBaseMs ?? 250, maxMs: options.backoffMaxMs ?? 4_000, jitter: 0.5 },
     random: options.random ?? Math.random,
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   };

@@ -1,4 +1,5 @@
 import { StationError } from '../../shared/errors';
+import { backoffDelay, type BackoffPolicy } from '../backoff';
 
 /** Failures a repeated GET may get past: the network, the clock, the server having a bad moment. */
 export function isTransient(err: unknown): boolean {
@@ -8,26 +9,22 @@ export function isTransient(err: unknown): boolean {
   );
 }
 
-export interface BackoffPolicy {
+export interface RetryPolicy {
   retries: number;
-  baseMs: number;
-  maxMs: number;
+  /** Half of each delay fixed, half random (jitter 0.5), so stations that lost CM together do not return together. */
+  backoff: BackoffPolicy;
   random: () => number;
   sleep: (ms: number) => Promise<void>;
 }
 
-/**
- * Exponential back-off with jitter (half fixed, half random) so stations that lost CM together do
- * not all come back in the same instant. Only for calls that are safe to repeat.
- */
-export async function withRetries<T>(policy: BackoffPolicy, attemptOnce: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
+/** Repeats a call that is safe to repeat past transient failures, with the station's back-off. */
+export async function withRetries<T>(policy: RetryPolicy, attemptOnce: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
     try {
       return await attemptOnce();
     } catch (err) {
-      if (attempt >= policy.retries || !isTransient(err)) throw err;
-      const cap = Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);
-      await policy.sleep(cap / 2 + (policy.random() * cap) / 2);
+      if (attempt > policy.retries || !isTransient(err)) throw err;
+      await policy.sleep(backoffDelay(policy.backoff, attempt, policy.random));
     }
   }
 }

@@ -1,4 +1,5 @@
 import { StationError } from '../../shared/errors';
+import { createListenerSet } from '../listener-set';
 import {
   DEFAULT_SETTINGS,
   POLICY_ONLY_KEYS,
@@ -97,7 +98,7 @@ function loadUser(store: SettingsStore): UserState {
 export function createSettingsService({ policy, store }: SettingsServiceDeps): SettingsService {
   let user = loadUser(store);
   let changedSinceStart = false;
-  const listeners = new Set<SettingsListener>();
+  const listeners = createListenerSet<Parameters<SettingsListener>>('settings');
 
   function isManaged(key: SettingKey): boolean {
     if (policy.status === 'invalid') return true;
@@ -189,7 +190,7 @@ export function createSettingsService({ policy, store }: SettingsServiceDeps): S
       throw new StationError('STORAGE_IO', `Settings not saved: ${err instanceof Error ? err.message : String(err)}`);
     }
     user = { ...user, values: next };
-    for (const listener of listeners) listener(view());
+    listeners.emit(view());
     return view();
   }
 
@@ -199,11 +200,8 @@ export function createSettingsService({ policy, store }: SettingsServiceDeps): S
     update,
     policyChanged() {
       changedSinceStart = true;
-      for (const listener of listeners) listener(view());
+      listeners.emit(view());
     },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    subscribe: (listener) => listeners.add(listener),
   };
 }

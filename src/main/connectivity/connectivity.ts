@@ -1,5 +1,6 @@
 import type { ConnectionState } from '../../shared/contract';
 import type { CmTransport } from '../cm';
+import { createListenerSet } from '../listener-set';
 
 export interface Connectivity {
   state(): ConnectionState;
@@ -27,7 +28,7 @@ export interface ConnectivityOptions {
  * operator action; while online nothing runs (no polling, idle CPU stays at zero).
  */
 export function createConnectivity(options: ConnectivityOptions): Connectivity {
-  const listeners = new Set<(state: ConnectionState) => void>();
+  const listeners = createListenerSet<[ConnectionState]>('connectivity');
   let current: ConnectionState = options.baseUrl
     ? { mode: 'online', since: options.now().toISOString() }
     : { mode: 'unconfigured' };
@@ -37,7 +38,7 @@ export function createConnectivity(options: ConnectivityOptions): Connectivity {
   const set = (next: ConnectionState): void => {
     if (next.mode === current.mode) return;
     current = next;
-    for (const listener of listeners) listener(current);
+    listeners.emit(current);
     scheduleProbe();
   };
 
@@ -69,10 +70,7 @@ export function createConnectivity(options: ConnectivityOptions): Connectivity {
 
   return {
     state: () => current,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    subscribe: (listener) => listeners.add(listener),
     transport,
     close() {
       closed = true;

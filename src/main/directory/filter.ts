@@ -1,3 +1,5 @@
+import { byteHex } from '../../shared/hex';
+
 /**
  * LDAP search filters built from operator text and GUIDs. Every value goes through RFC 4515's
  * escaping (section 3: `*`, `(`, `)`, `\` and NUL become `\2a`, `\28`, `\29`, `\5c`, `\00`), so
@@ -8,12 +10,12 @@ const SPECIAL: ReadonlySet<string> = new Set(['*', '(', ')', '\\', String.fromCh
 
 /** RFC 4515 assertion-value escaping of a UTF-8 string (non-ASCII stays as UTF-8, as allowed). */
 export function escapeFilterValue(value: string): string {
-  return Array.from(value, (ch) => (SPECIAL.has(ch) ? `\\${ch.charCodeAt(0).toString(16).padStart(2, '0')}` : ch)).join('');
+  return Array.from(value, (ch) => (SPECIAL.has(ch) ? `\\${byteHex(ch.charCodeAt(0))}` : ch)).join('');
 }
 
 /** Every byte escaped: how a binary attribute value (objectGUID) is written in a filter. */
 export function escapeBinaryValue(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => `\\${b.toString(16).padStart(2, '0')}`).join('');
+  return Array.from(bytes, (b) => `\\${byteHex(b)}`).join('');
 }
 
 /** Attribute names come from machine policy, never from the operator; still, only names pass. */

@@ -1,4 +1,5 @@
 import { type Guid, normalizeGuid } from '../../shared/cm';
+import { bytesToHex, hexToBytes } from '../../shared/hex';
 
 /**
  * Active Directory's objectGUID is 16 bytes in the order .NET's `new Guid(byte[])` reads them:
@@ -9,9 +10,9 @@ import { type Guid, normalizeGuid } from '../../shared/cm';
 export function guidFromObjectGuid(bytes: Uint8Array): Guid {
   if (bytes.length !== 16) throw new Error(`objectGUID must be 16 bytes, got ${bytes.length}`);
   const hex = (from: number, to: number, reverse: boolean) => {
-    const slice = Array.from(bytes.subarray(from, to));
+    const slice = bytes.slice(from, to);
     if (reverse) slice.reverse();
-    return slice.map((b) => b.toString(16).padStart(2, '0')).join('');
+    return bytesToHex(slice);
   };
   return `${hex(0, 4, true)}-${hex(4, 6, true)}-${hex(6, 8, true)}-${hex(8, 10, false)}-${hex(10, 16, false)}`;
 }
@@ -20,7 +21,7 @@ export function objectGuidFromGuid(guid: string): Uint8Array {
   const normal = normalizeGuid(guid);
   if (!normal) throw new Error(`not a GUID: ${guid}`);
   const hex = normal.replace(/-/g, '');
-  const raw = Uint8Array.from(hex.match(/../g)!, (pair) => parseInt(pair, 16));
+  const raw = hexToBytes(hex);
   const out = new Uint8Array(16);
   out.set(raw.subarray(0, 4).reverse(), 0);
   out.set(raw.subarray(4, 6).reverse(), 4);

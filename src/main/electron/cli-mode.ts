@@ -32,7 +32,7 @@ export function runCliInElectron(args: string[]): void {
     app.exit(1);
     return;
   }
-  void app
+  app
     .whenReady()
     .then(() => runStationCli(args, (flags) => startElectronRuntime(flags)))
     .then(

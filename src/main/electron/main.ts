@@ -7,6 +7,7 @@ import { registerStationIpc } from './ipc';
 import { handleAppProtocol, registerAppScheme } from './protocol';
 import { startElectronRuntime } from './station-runtime';
 import { createMainWindow, lockDownSession } from './window';
+import { reportFailure } from '../report-failure';
 
 // Renderers are sandboxed whatever a window asks for (checklist 4), before anything is created.
 app.enableSandbox();
@@ -36,7 +37,7 @@ if (cliArgs !== null) {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
 
-  void app.whenReady().then(start).catch((err: unknown) => {
+  app.whenReady().then(start).catch((err: unknown) => {
     // E.g. a damaged outbox journal (STORAGE_CORRUPT, which names the file and offset): nothing
     // may be guessed or dropped, so the operator is told exactly what happened and whom to call.
     const { code, message, details } = toErrorPayload(err);
@@ -71,6 +72,9 @@ if (cliArgs !== null) {
     event.preventDefault();
     const closing = runtime;
     runtime = null;
-    void closing.close().finally(() => app.quit());
+    closing
+      .close()
+      .catch(reportFailure('shutdown'))
+      .finally(() => app.quit());
   });
 }

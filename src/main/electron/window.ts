@@ -1,5 +1,6 @@
 import { BrowserWindow, session, shell } from 'electron';
 import { APP_ENTRY_URL, externalUrlAllowed, navigationAllowed, permissionDecision, secureWebPreferences } from '../shell-policy';
+import { reportFailure } from '../report-failure';
 
 /** Checklist 5: deny permission requests and checks (but clipboard writes from our page). */
 export function lockDownSession(): void {
@@ -40,11 +41,11 @@ export function createMainWindow(options: {
   contents.setWindowOpenHandler(({ url }) => {
     // Checklist 15: only allow-listed https links, and only in the system browser.
     // electronegativity-justify OPEN_EXTERNAL_JS_CHECK: only https URLs on the policy's host allow-list (externalUrlAllowed).
-    if (externalUrlAllowed(url, options.externalHosts())) void shell.openExternal(url);
+    if (externalUrlAllowed(url, options.externalHosts())) shell.openExternal(url).catch(reportFailure('window: open external link'));
     return { action: 'deny' };
   });
 
   win.once('ready-to-show', () => win.show());
-  void win.loadURL(APP_ENTRY_URL);
+  win.loadURL(APP_ENTRY_URL).catch(reportFailure('window: load the screens'));
   return win;
 }

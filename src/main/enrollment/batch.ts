@@ -1,7 +1,9 @@
 import type { BatchState, EnrollmentState } from '../../shared/enrollment';
 import { toErrorPayload } from '../../shared/errors';
+import { createListenerSet } from '../listener-set';
 import { isSubmitted } from './machine';
 import type { EnrollmentWorkflow } from './workflow';
+import { reportFailure } from '../report-failure';
 
 export interface Batch {
   state(): BatchState;
@@ -20,10 +22,10 @@ const EMPTY: BatchState = { pending: [], reserved: [], submitted: [], skipped: [
  */
 export function createBatch(workflow: EnrollmentWorkflow): Batch {
   let state: BatchState = EMPTY;
-  const listeners = new Set<(state: BatchState) => void>();
+  const listeners = createListenerSet<[BatchState]>('batch');
   const publish = (next: BatchState): BatchState => {
     state = next;
-    listeners.forEach((l) => l(state));
+    listeners.emit(state);
     return state;
   };
   /** Readers we are choosing for right now (choose is async: do not choose twice). */
@@ -51,7 +53,7 @@ export function createBatch(workflow: EnrollmentWorkflow): Batch {
       return;
     }
     if (s.step !== 'card-read' || s.notice || s.card.identifier.kind === 'none' || s.card.cm.state === 'asking') return;
-    void advance(s.reader);
+    advance(s.reader).catch(reportFailure('bulk mode: next choice'));
   }
 
   async function advance(reader: string): Promise<void> {
@@ -93,10 +95,7 @@ export function createBatch(workflow: EnrollmentWorkflow): Batch {
       return state;
     },
     clear: () => publish(EMPTY),
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    subscribe: (listener) => listeners.add(listener),
     close() {
       unsubscribe();
       listeners.clear();

@@ -9,6 +9,7 @@ import { contentTypeFor, resolveStaticPath } from '../shell-policy/static-files'
 import type { Station } from '../station';
 import { newHostToken, originAllowed, tokensEqual } from './access';
 import { attachStationSocket } from './socket';
+import { reportFailure } from '../report-failure';
 
 export interface HostOptions {
   station: Station;
@@ -67,7 +68,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       res.writeHead(421, { 'Content-Length': '0', Connection: 'close' }).end();
       return;
     }
-    void serveStatic(options.rendererDir, csp, req, res);
+    serveStatic(options.rendererDir, csp, req, res).catch((err: unknown) => {
+      reportFailure('host: static file')(err);
+      if (!res.headersSent) res.writeHead(500, { 'Content-Length': '0' });
+      res.end();
+    });
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', origin);

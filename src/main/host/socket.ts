@@ -3,6 +3,7 @@ import { type HostServerMessage, hostClientMessageSchema } from '../../shared/ho
 import { StationError, toErrorPayload } from '../../shared/errors';
 import { dispatch } from '../dispatch';
 import type { Station } from '../station';
+import { reportFailure } from '../report-failure';
 
 /** Carries the contract over one authenticated WebSocket: requests in, replies and events out. */
 export function attachStationSocket(ws: WebSocket, station: Station, maxInFlight: number): void {
@@ -28,11 +29,12 @@ export function attachStationSocket(ws: WebSocket, station: Station, maxInFlight
       return;
     }
     inFlight += 1;
-    void dispatch(station.handlers, parsed.channel, parsed.payload)
+    dispatch(station.handlers, parsed.channel, parsed.payload)
       .then(
         (envelope) => send({ type: 'reply', id: parsed.id, envelope }),
         (err: unknown) => send({ type: 'reply', id: parsed.id, envelope: { ok: false, error: toErrorPayload(err) } }),
       )
+      .catch(reportFailure('host: reply'))
       .finally(() => {
         inFlight -= 1;
       });

@@ -28,6 +28,7 @@ import type { z } from 'zod';
 import { StationError } from '../../shared/errors';
 import { fsyncDirectory, renameDurably, storageIoError, tempPathFor, writeAllSync, writeTempDurably } from './durable-fs';
 import { encodeFrame, readFrame } from './frame';
+import { reportFailure } from '../report-failure';
 
 export interface JournalRecovery {
   /** Set when open cut off an unfinished append at the end of the file. */
@@ -282,7 +283,7 @@ function createJournal<T>(path: string, initialFd: number, initialSize: number, 
 
   function enqueue(task: Task<T>): void {
     queue.push(task);
-    if (!draining) void drain();
+    if (!draining) drain().catch(reportFailure('journal: write queue'));
   }
 
   return {

@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import { StationError } from '../../shared/errors';
 import { outboxOperationSchema, type OutboxOperation } from '../../shared/outbox';
 import { openJournal, type JournalRecovery } from '../journal';
+import { createListenerSet } from '../listener-set';
 import { asStationError } from './classify';
+import { reportFailure } from '../report-failure';
 
 /**
  * The outbox's operations: the journal on disk and the indexes the scheduler reads. A state is
@@ -47,7 +49,7 @@ export async function openOperationStore(options: {
   const dueAt = new Map<string, number>();
   /** Change number per operation, so replayNow() can tell back-offs set before it from later ones. */
   const changeSeq = new Map<string, number>();
-  const listeners = new Set<(op: OutboxOperation) => void>();
+  const listeners = createListenerSet<[OutboxOperation]>('outbox');
   let seq = 0;
   let compacting = false;
   let compactAfterRecords = 0;
@@ -101,7 +103,7 @@ export async function openOperationStore(options: {
 
   function maybeCompact(): void {
     const threshold = Math.max(compactAfterRecords, COMPACT_RECORDS_PER_OPERATION * recorded.size + COMPACT_SLACK_RECORDS);
-    if (!compacting && journal.recordCount > threshold) void compact(options.isBusy).catch(() => undefined);
+    if (!compacting && journal.recordCount > threshold) compact(options.isBusy).catch(reportFailure('outbox: automatic compaction'));
   }
 
   if (recovery.truncatedTail !== null || journal.recordCount > recorded.size) {
@@ -134,19 +136,11 @@ export async function openOperationStore(options: {
       ops.set(next.id, next);
       changeSeq.set(next.id, ++seq);
       index(next);
-      for (const listener of listeners) {
-        try {
-          listener(next);
-        } catch {
-          // A listener's bug must not stop the outbox; the state is already recorded.
-        }
-      }
+      // A listener's bug must not stop the outbox (the state is already recorded): each is isolated.
+      listeners.emit(next);
       maybeCompact();
     },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    subscribe: (listener) => listeners.add(listener),
     compact,
     close: () => journal.close(),
   };

@@ -1,6 +1,7 @@
 import type { OutboxOperation } from '../../shared/outbox';
 import type { OperationStore } from './operation-store';
 import { createWakeTimer, type Timers } from './wake-timer';
+import { reportFailure } from '../report-failure';
 
 /**
  * When operations are sent: due ones (back-off over, queue not paused) up to `concurrency` CM calls
@@ -122,11 +123,14 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       // The slot bounds CM calls; recording the outcome need not hold it.
       releaseSlot();
     };
-    void deps.attempt(op, answered).finally(() => {
-      busy.delete(op.id);
-      releaseSlot();
-      pump();
-    });
+    deps
+      .attempt(op, answered)
+      .catch(reportFailure('outbox: attempt'))
+      .finally(() => {
+        busy.delete(op.id);
+        releaseSlot();
+        pump();
+      });
   }
 
   return {

@@ -11,6 +11,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { StationError } from '../../shared/errors';
+import { bytesToHex } from '../../shared/hex';
 import { pcscCodeOf, pcscError, toPcscError } from './errors';
 
 /** A reader's state as SCardGetStatusChange reports it. */
@@ -186,7 +187,7 @@ class NativeContext implements PcscContext {
       }
       this.listener.status(reader, {
         present: (state & SCARD_STATE_PRESENT) !== 0,
-        atr: atr ? atr.toString('hex') : '',
+        atr: atr ? bytesToHex(atr) : '',
         eventCount: state >>> 16,
       });
     });

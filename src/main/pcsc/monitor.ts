@@ -21,6 +21,7 @@ import { cardRemovedError, serviceDownError } from './errors';
 import { readCardIdentity, type IdentifyOptions } from './identify';
 import { createReaderFilter, type ReaderFilterConfig } from './reader-filter';
 import type { ServiceProbe } from './service-probe';
+import { reportFailure } from '../report-failure';
 
 export interface ReaderMonitorDeps {
   readonly binding: PcscBinding;
@@ -95,8 +96,10 @@ class PcscReaderMonitor implements ReaderMonitor {
     this.retryInitialMs = retry?.initialMs ?? RETRY_INITIAL_MS;
     this.retryMaxMs = retry?.maxMs ?? RETRY_MAX_MS;
     this.retryDelayMs = this.retryInitialMs;
-    this.stopWatching = deps.probe.watch(() => void this.onHint());
-    void this.attempt();
+    this.stopWatching = deps.probe.watch(() => {
+      this.onHint().catch(reportFailure('reader monitor: service hint'));
+    });
+    this.attempt().catch(reportFailure('reader monitor: first attempt'));
   }
 
   snapshot(): ReadersSnapshot {
@@ -199,7 +202,7 @@ class PcscReaderMonitor implements ReaderMonitor {
     this.phase = { kind: 'down' };
     this.enterDown();
     // pcscd may already be back (a quick restart): look at once rather than after the first delay.
-    void this.attempt();
+    this.attempt().catch(reportFailure('reader monitor: reconnect'));
   }
 
   private enterDown(): void {
@@ -213,7 +216,7 @@ class PcscReaderMonitor implements ReaderMonitor {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      void this.attempt();
+      this.attempt().catch(reportFailure('reader monitor: retry'));
     }, this.retryDelayMs);
     this.retryDelayMs = Math.min(this.retryDelayMs * 2, this.retryMaxMs);
   }
@@ -246,7 +249,7 @@ class PcscReaderMonitor implements ReaderMonitor {
     if (names.length === 0 && !this.emptyListCheck) {
       this.emptyListCheck = setTimeout(() => {
         this.emptyListCheck = null;
-        void this.onHint();
+        this.onHint().catch(reportFailure('reader monitor: empty list check'));
       }, EMPTY_LIST_CHECK_MS);
     }
   }
@@ -277,7 +280,7 @@ class PcscReaderMonitor implements ReaderMonitor {
       ...(identify === false ? {} : { identity: { status: 'reading' } }),
     };
     this.publish();
-    if (identify !== false) void this.identify(context, name, insertion, identify);
+    if (identify !== false) this.identify(context, name, insertion, identify).catch(reportFailure('reader monitor: card identification'));
   }
 
   private async identify(context: PcscContext, name: string, insertion: number, options: IdentifyOptions): Promise<void> {

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { fire } from '../fire';
 
 /** Operator-facing identifiers are one click from the clipboard (quality.md, usability). */
 export function CopyButton({ value, label }: { value: string; label: string }) {
@@ -16,7 +17,7 @@ export function CopyButton({ value, label }: { value: string; label: string }) {
   };
   return (
     <>
-      <button type="button" className="copy" aria-label={t('common.copyLabel', { what: label })} onClick={() => void copy()}>
+      <button type="button" className="copy" aria-label={t('common.copyLabel', { what: label })} onClick={() => fire(copy(), 'copy')}>
         {state === 'copied' ? t('common.copied') : t('common.copy')}
       </button>
       {state === 'failed' && (

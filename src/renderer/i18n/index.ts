@@ -1,26 +1,30 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import type { Locale as SettingsLocale } from '../../shared/settings';
+import { type Locale, LOCALES } from '../../shared/settings';
 import { en } from './en';
 import { fr } from './fr';
+import { fire } from '../fire';
 
-/** The screens' languages, each named in itself; exactly the locales the settings accept. */
-export const LOCALES = { en: 'English', fr: 'Français' } as const satisfies Record<SettingsLocale, string>;
-export type Locale = keyof typeof LOCALES;
+// The one list of locales is the settings schema's (src/shared/settings.ts); the screens add each one's name.
+export { LOCALES, type Locale };
+
+/** Each language named in itself, as the language picker shows it. */
+export const LOCALE_NAMES: Readonly<Record<Locale, string>> = { en: 'English', fr: 'Français' };
 
 function isLocale(value: string): value is Locale {
-  return Object.hasOwn(LOCALES, value);
+  return (LOCALES as readonly string[]).includes(value);
 }
 
 export function initI18n(locale: Locale = 'en') {
-  void i18next.use(initReactI18next).init({
+  const ready = i18next.use(initReactI18next).init({
     lng: locale,
     fallbackLng: 'en',
-    resources: { en: { translation: en }, fr: { translation: fr } },
+    resources: { en: { translation: en }, fr: { translation: fr } } satisfies Record<Locale, unknown>,
     // React already escapes what it renders.
     interpolation: { escapeValue: false },
     returnNull: false,
   });
+  fire(ready, 'language setup');
   setDocumentLanguage(locale);
   return i18next;
 }

@@ -33,7 +33,7 @@ describe('CM failure classes', () => {
     expect(err.details).toMatchObject({ reason: 'refused', method: 'GET', route: 'GET /requests', outcomeUnknown: false });
     expect(err.message).toMatch(/refused/);
     // random() = 0.5, base 250 ms: half the cap fixed plus half of it jittered.
-    expect(sleeps).toEqual([187.5, 375]);
+    expect(sleeps).toEqual([188, 375]);
   });
 
   it('connection refused on POST is not retried and the outcome is known (nothing was sent)', async () => {
@@ -206,7 +206,7 @@ describe('CM failure classes', () => {
   it('GETs are retried on 5xx and succeed when CM recovers; retries are bounded', async () => {
     const { sim, client, sleeps } = await simWithClient(faults({ fault: { kind: 'server-error' }, route: 'GET /requests', times: 2 }));
     expect(await client.listRequests({ status: 'Approved' })).toHaveLength(8);
-    expect(sleeps).toEqual([187.5, 375]);
+    expect(sleeps).toEqual([188, 375]);
     expect(sim.admin.received().filter((r) => r.path.includes('/requests'))).toHaveLength(3);
 
     sim.admin.setFaults([{ fault: { kind: 'server-error' }, route: 'GET /requests' }]);

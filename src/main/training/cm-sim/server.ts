@@ -10,6 +10,7 @@ import { sendFault, sendIisNotFound, sendJson, sendServerError } from './respons
 import { API_PREFIX, matchRoute, type RouteMatch } from './routes';
 import { seedDirectory } from './seed';
 import { activateSmartcard, normalizeGuid, type SimState } from './state';
+import { reportFailure } from '../../report-failure';
 
 /** A request as the simulator received it, for tests that check what went over the wire. */
 export interface RecordedRequest {
@@ -130,7 +131,7 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
     if (uuid === null) return;
     const timer = setTimeout(() => {
       activations.delete(timer);
-      void activate(uuid).catch(() => undefined);
+      activate(uuid).catch(reportFailure('CM simulator: activation'));
     }, after);
     activations.add(timer);
   }
@@ -276,7 +277,7 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
   }
 
   const server = createServer((req, res) => {
-    void (async () => {
+    (async () => {
       try {
         const body = await readBody(req);
         const url = new URL(req.url ?? '/', 'http://cm-sim.invalid');
@@ -287,7 +288,7 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
         // Like CM: log nothing to the client but a correlation id.
         else if (!res.headersSent) sendServerError(res, randomUUID());
       }
-    })();
+    })().catch(reportFailure('CM simulator: answer'));
   });
 
   await new Promise<void>((resolve, reject) => {

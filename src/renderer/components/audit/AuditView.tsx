@@ -25,7 +25,7 @@ export function AuditView() {
   const exporting = useAction();
 
   const search = (next: AuditQuery) => {
-    void load.run(async () => setEntries(await client.call('audit.query', { ...next, limit: SHOWN })));
+    load.run(async () => setEntries(await client.call('audit.query', { ...next, limit: SHOWN })));
   };
   useEffect(() => {
     // The latest entries when the view opens.
@@ -42,7 +42,7 @@ export function AuditView() {
         onSearch={search}
         onExport={(next) => {
           setExported(null);
-          void exporting.run(async () => setExported(await client.call('audit.exportCsv', next)));
+          exporting.run(async () => setExported(await client.call('audit.exportCsv', next)));
         }}
       />
       <div role="status" aria-live="polite" className="audit-status">

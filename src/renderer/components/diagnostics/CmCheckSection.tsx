@@ -20,7 +20,7 @@ export function CmCheckSection() {
   return (
     <section className="cm-check" aria-labelledby={headingId}>
       <h3 id={headingId}>{t('cmReality.check.heading')}</h3>
-      <button type="button" disabled={action.pending} onClick={() => void action.run(async () => setReport(await client.call('cm.check', {})))}>
+      <button type="button" disabled={action.pending} onClick={() => action.run(async () => setReport(await client.call('cm.check', {})))}>
         {t('cmReality.check.run')}
       </button>
       <p role="status" aria-live="polite">

@@ -16,7 +16,7 @@ export function DiagnosticsView() {
   const navigation = useStation((s) => s.navigation);
   const [report, setReport] = useState<DiagnosticsReport | null>(null);
   const action = useAction();
-  const run = () => void action.run(async () => setReport(await runDiagnostics(client)));
+  const run = () => action.run(async () => setReport(await runDiagnostics(client)));
   useEffect(() => {
     run();
   }, []);

@@ -35,7 +35,7 @@ export function Attention({ state }: { state: NeedsAttention }) {
         <button
           type="button"
           disabled={action.pending}
-          onClick={() => void action.run(() => enrollmentCall(reader, () => client.call('enrollment.reset', { reader })))}
+          onClick={() => action.run(() => enrollmentCall(reader, () => client.call('enrollment.reset', { reader })))}
         >
           {t('attention.next')}
         </button>

@@ -32,14 +32,14 @@ export function Confirmation({ state }: { state: Chosen }) {
           className="primary"
           ref={confirmRef}
           disabled={action.pending}
-          onClick={() => void action.run(() => enrollmentCall(reader, () => client.call('enrollment.bind', { reader })))}
+          onClick={() => action.run(() => enrollmentCall(reader, () => client.call('enrollment.bind', { reader })))}
         >
           {t('confirm.confirm')}
         </button>
         <button
           type="button"
           disabled={action.pending}
-          onClick={() => void action.run(() => enrollmentCall(reader, () => client.call('enrollment.reset', { reader })))}
+          onClick={() => action.run(() => enrollmentCall(reader, () => client.call('enrollment.reset', { reader })))}
         >
           {t('confirm.back')}
         </button>

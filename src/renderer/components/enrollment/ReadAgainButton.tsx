@@ -14,7 +14,7 @@ export function ReadAgainButton({ reader }: { reader: string }) {
       <button
         type="button"
         disabled={action.pending}
-        onClick={() => void action.run(async () => applyCardReading(reader, await client.call('card.read', { reader })))}
+        onClick={() => action.run(async () => applyCardReading(reader, await client.call('card.read', { reader })))}
       >
         {t('card.readAgain')}
       </button>

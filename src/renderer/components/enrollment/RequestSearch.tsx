@@ -11,6 +11,7 @@ import { ErrorNotice } from '../ErrorNotice';
 import type { RequestTypeNumbers } from '../../../shared/request-types';
 import { DirectoryNote } from './DirectoryNote';
 import { RequestTable } from './RequestTable';
+import { fire } from '../../fire';
 
 /** A stable empty map: a selector must not return a new object on every call. */
 const NO_NUMBERS: RequestTypeNumbers = {};
@@ -54,7 +55,7 @@ export function RequestSearch({ reader }: { reader: string }) {
         if (!job) break;
         next.current = null;
         const { text: query, byOperator: focus } = job;
-        await search.run(async () => {
+        await search.runAndWait(async () => {
           const found = await client.call('requests.search', { query: query.trim(), limit: 100 });
           // A newer search is waiting: this answer is already stale.
           if (next.current) return;
@@ -73,7 +74,7 @@ export function RequestSearch({ reader }: { reader: string }) {
     focusAndAnnounce(queryRef.current, t('keyboard.searchFocused'));
     // The full list of approved requests as soon as the card is read: often one click from done.
     // Once per card-read step.
-    void runSearch('', false);
+    fire(runSearch('', false), 'request search');
   }, []);
 
   useEffect(() => {
@@ -95,7 +96,7 @@ export function RequestSearch({ reader }: { reader: string }) {
       }
     }
     setReplacesInvalid(false);
-    void choose.run(() =>
+    choose.run(() =>
       enrollmentCall(reader, () =>
         client.call('enrollment.choose', { reader, requestId: request.uuid, replaceSmartcardUuid: replacement, acceptUnconfirmedType: acceptUnconfirmed }),
       ),
@@ -109,7 +110,7 @@ export function RequestSearch({ reader }: { reader: string }) {
         aria-label={t('search.heading')}
         onSubmit={(event) => {
           event.preventDefault();
-          void runSearch(query, true);
+          fire(runSearch(query, true), 'request search');
         }}
       >
         <div className="field">
@@ -184,7 +185,7 @@ export function RequestSearch({ reader }: { reader: string }) {
           type="button"
           disabled={startBatch.pending}
           onClick={() =>
-            void startBatch.run(async () => {
+            startBatch.run(async () => {
               await client.call('batch.set', { requestIds: result.requests.map((r) => r.uuid) });
             })
           }

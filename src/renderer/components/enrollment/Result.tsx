@@ -40,7 +40,7 @@ export function Result({ state }: { state: Done }) {
       <button
         type="button"
         disabled={action.pending}
-        onClick={() => void action.run(() => enrollmentCall(reader, () => client.call('enrollment.reset', { reader })))}
+        onClick={() => action.run(() => enrollmentCall(reader, () => client.call('enrollment.reset', { reader })))}
       >
         {t('result.next')}
       </button>

@@ -22,7 +22,7 @@ export function TrainingCards() {
   const action = useAction();
 
   useEffect(() => {
-    void load.run(async () => {
+    load.run(async () => {
       const next = await client.call('training.info', {});
       setInfo(next);
       setReader((r) => r || next.readers[0] || '');
@@ -32,7 +32,7 @@ export function TrainingCards() {
 
   const act = (what: 'inserted' | 'removed' | 'reset', work: () => Promise<unknown>) => {
     setDone(null);
-    void action.run(async () => {
+    action.run(async () => {
       await work();
       setDone(what);
     });

@@ -48,7 +48,7 @@ export function DiscardForm({ operation, what }: { operation: OutboxOperation; w
               reasonRef.current?.focus();
               return;
             }
-            void action.run(async () => {
+            action.run(async () => {
               applyOutboxOperation(await client.call('outbox.discard', { id: operation.id, reason: reason.trim() }));
             });
           }}

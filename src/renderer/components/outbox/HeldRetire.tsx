@@ -38,7 +38,7 @@ export function HeldRetire({ operation, what }: { operation: OutboxOperation; wh
             className="danger"
             disabled={release.pending}
             onClick={() =>
-              void release.run(async () => {
+              release.run(async () => {
                 applyOutboxOperation(await client.call('outbox.releaseHold', { id: operation.id, confirm: true }));
                 setConfirming(false);
               })

@@ -91,7 +91,7 @@ export function OutboxItem({ operation }: { operation: OutboxOperation }) {
             disabled={retry.pending}
             aria-label={t('outbox.retryLabel', { what })}
             onClick={() =>
-              void retry.run(async () => applyOutboxOperation(await client.call('outbox.retry', { id: operation.id })))
+              retry.run(async () => applyOutboxOperation(await client.call('outbox.retry', { id: operation.id })))
             }
           >
             {t('outbox.retry')}

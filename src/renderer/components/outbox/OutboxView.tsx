@@ -32,7 +32,7 @@ export function OutboxView() {
           type="button"
           disabled={refresh.pending}
           onClick={() =>
-            void refresh.run(async () => {
+            refresh.run(async () => {
               useStation.setState({ outbox: await client.call('outbox.list', {}) });
             })
           }
@@ -43,7 +43,7 @@ export function OutboxView() {
           type="button"
           disabled={replay.pending || counts.pending === 0}
           onClick={() =>
-            void replay.run(async () => {
+            replay.run(async () => {
               setReplayed(false);
               useStation.setState({ outbox: await client.call('outbox.replay', {}) });
               setReplayed(true);

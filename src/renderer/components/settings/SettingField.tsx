@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { SettingKey } from '../../../shared/settings';
-import { LOCALES } from '../../i18n';
+import { LOCALE_NAMES, LOCALES } from '../../i18n';
 import { FIELD_KINDS } from './draft';
 
 interface Props {
@@ -62,9 +62,9 @@ export function SettingField({ name, idPrefix, value, managed, machineSource = n
       )}
       {kind === 'locale' && (
         <select {...common} value={String(value)} disabled={managed} onChange={(event) => onChange(event.target.value)}>
-          {Object.entries(LOCALES).map(([code, name]) => (
+          {LOCALES.map((code) => (
             <option key={code} value={code} lang={code}>
-              {name}
+              {LOCALE_NAMES[code]}
             </option>
           ))}
         </select>

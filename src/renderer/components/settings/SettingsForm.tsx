@@ -70,7 +70,7 @@ export function SettingsForm({ settings }: { settings: SettingsView }) {
             setOutcome('unchanged');
             return;
           }
-          void save.run(async () => {
+          save.run(async () => {
             const view = await client.call('settings.update', changes.update);
             setDirty(false);
             applySettings(view);

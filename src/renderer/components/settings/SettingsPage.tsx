@@ -27,7 +27,7 @@ function SettingsLoader() {
   const client = useClient();
   const load = useAction();
   useEffect(() => {
-    void load.run(async () => applySettings(await client.call('settings.get', {})));
+    load.run(async () => applySettings(await client.call('settings.get', {})));
   }, []);
   if (load.error) return <ErrorNotice error={errorSummary(load.error)} />;
   return <p role="status">{t('common.working')}</p>;

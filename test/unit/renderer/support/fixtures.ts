@@ -104,22 +104,25 @@ export function submitted(
   return { step, reader: READER, card: reading, request: request(), replacement: null, payload, bind, retire };
 }
 
+/** An outbox operation as the station sends it: a bind by default, a retire when `kind: 'retire'`. */
 export function operation(overrides: Partial<OutboxOperation> = {}): OutboxOperation {
+  const what =
+    overrides.kind === 'retire'
+      ? { kind: 'retire', requestId: REQUEST_ID, smartcardUuid: OLD_CARD, waitFor: null }
+      : { kind: 'bind', requestId: REQUEST_ID, cardId: CARD_ID, atr: ATR, reader: READER };
   return {
-    kind: 'bind',
-    requestId: REQUEST_ID,
-    cardId: CARD_ID,
-    atr: ATR,
-    reader: READER,
+    ...what,
     id: OPERATION_ID,
     createdAt: '2026-11-23T09:01:00.000Z',
     updatedAt: '2026-11-23T09:02:00.000Z',
     state: 'needs-attention',
     attempts: 3,
     nextAttemptAt: null,
-    lastError: { code: 'CM_SERVER_ERROR', message: 'CM answered 500.', correlationId: 'corr-5f0e' },
+    lastError: { code: 'CM_SERVER_ERROR', message: 'CM answered 500.', correlationId: 'corr-5f0e', serverMessage: null },
     result: null,
     outcomeUnknown: false,
+    refusals: 0,
+    waiting: null,
     ...overrides,
   } as OutboxOperation;
 }

@@ -1,6 +1,7 @@
 import { act, render } from '@testing-library/react';
-import type { Envelope, EventChannel, InvokeChannel, StationBridge } from '../../../../src/shared/contract';
-import type { ErrorPayload } from '../../../../src/shared/errors';
+import { afterEach, expect } from 'vitest';
+import { type Envelope, type EventChannel, eventChannels, type InvokeChannel, invokeChannels, type StationBridge } from '../../../../src/shared/contract';
+import { type ErrorPayload, errorPayloadSchema } from '../../../../src/shared/errors';
 import { createClient } from '../../../../src/renderer/client';
 import { App } from '../../../../src/renderer/components/App';
 import { connectStore, initialStationState, useStation } from '../../../../src/renderer/store';
@@ -12,6 +13,31 @@ type Handler = (request: never) => unknown;
 /** A handler's failure: the bridge answers `{ok: false, error}` like the real transports. */
 export class Refusal {
   constructor(readonly error: ErrorPayload) {}
+}
+
+/**
+ * What the fake station sent that the real one could not: every answer and event is checked
+ * against the contract's schemas (the ones the main process's answers satisfy), so the screens
+ * are never tested against data the station would never send. Any mismatch fails the test, even
+ * one the renderer swallowed (a rejected invoke shown as an error notice).
+ */
+const contractViolations: string[] = [];
+afterEach(() => {
+  const found = contractViolations.splice(0);
+  expect(found, 'the fake station sent data outside the contract').toEqual([]);
+});
+
+/** For the test of this check itself: the violations so far, which then no longer fail the test. */
+export function takeContractViolations(): string[] {
+  return contractViolations.splice(0);
+}
+
+function checkContract(what: string, schema: { safeParse(value: unknown): { success: boolean; error?: { message: string } } }, value: unknown): void {
+  const result = schema.safeParse(value);
+  if (result.success) return;
+  const problem = `${what}: ${result.error?.message ?? 'invalid'}`;
+  contractViolations.push(problem);
+  throw new Error(`The fake station broke the contract: ${problem}`);
 }
 
 export interface Call {
@@ -36,7 +62,11 @@ export function scriptedStation(handlers: Partial<Record<InvokeChannel | 'diagno
         return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `No handler for ${channel}`, details: {} } } as Envelope<never>;
       }
       const value = await handler(request as never);
-      if (value instanceof Refusal) return { ok: false, error: value.error } as Envelope<never>;
+      if (value instanceof Refusal) {
+        checkContract(`${channel} refusal`, errorPayloadSchema, value.error);
+        return { ok: false, error: value.error } as Envelope<never>;
+      }
+      checkContract(`${channel} response`, invokeChannels[channel].response, value);
       return { ok: true, value } as Envelope<never>;
     },
     on(event: EventChannel, listener) {
@@ -47,7 +77,10 @@ export function scriptedStation(handlers: Partial<Record<InvokeChannel | 'diagno
       return () => set.delete(listener as (p: unknown) => void);
     },
   };
-  const fire = (event: EventChannel, payload: unknown) => act(() => listeners.get(event)?.forEach((l) => l(payload)));
+  const fire = (event: EventChannel, payload: unknown) => {
+    checkContract(`${event} event`, eventChannels[event], payload);
+    act(() => listeners.get(event)?.forEach((l) => l(payload)));
+  };
   const callsTo = (channel: string) => calls.filter((c) => c.channel === channel).map((c) => c.request);
   return { bridge, fire, calls, callsTo, order, handlers };
 }

@@ -1,0 +1,56 @@
+import type { AuditEntryInput } from '../../shared/audit';
+import type { AtrFacts, CardReading, EnrollmentState } from '../../shared/enrollment';
+import type { OutboxOperation, OutboxOperationInput } from '../../shared/outbox';
+import type { RequestTypeNumbers, RetireReplacedCard } from '../../shared/request-types';
+import type { CardIdentifier, ReadersSnapshot } from '../../shared/readers';
+import type { CmClient } from '../cm';
+import type { DiagnosticLog } from '../log';
+import type { RequestCache } from '../requests';
+import type { EnrollmentEvent } from './machine';
+
+// What the enrollment workflow needs from the rest of the station, and what its parts hand each
+// other. Kept apart so the card session, the choice and the confirmation depend on these alone.
+
+/** The reader side: live snapshots, and a fresh read of a card right before it is bound. */
+export interface CardSource {
+  snapshot(): ReadersSnapshot;
+  subscribe(listener: (snapshot: ReadersSnapshot) => void): () => void;
+  /** Reads the card in `reader` now. Throws StationError (PCSC_NO_CARD, PCSC_CARD_REMOVED, ...). */
+  reread(reader: string): Promise<{ atr: string; identifier: CardIdentifier }>;
+}
+
+export interface WorkflowOutbox {
+  enqueue(input: OutboxOperationInput): Promise<OutboxOperation>;
+  list(): OutboxOperation[];
+  subscribe(listener: (op: OutboxOperation) => void): () => void;
+}
+
+/** An audit record as the workflow states it; the station fills in who and the empty fields. */
+export type AuditNote = Pick<AuditEntryInput, 'action' | 'result'> &
+  Partial<Omit<AuditEntryInput, 'actor' | 'action' | 'result'>>;
+
+/** Machine policy read at each choice (request-types.ts): confirmed type numbers, retire timing. */
+export type WorkflowPolicy = () => { requestTypeNumbers: RequestTypeNumbers; retireReplacedCard: RetireReplacedCard };
+
+export interface WorkflowDeps {
+  cards: CardSource;
+  describeAtr: (atr: string) => { atrSummary: string; atrFacts?: AtrFacts; model: string | null };
+  cm: CmClient | null;
+  isOnline: () => boolean;
+  requests: RequestCache;
+  outbox: WorkflowOutbox;
+  audit: (note: AuditNote) => Promise<void>;
+  /** Dropped stale events and every failure the workflow handles itself go here. */
+  log: Pick<DiagnosticLog, 'info' | 'warn' | 'error'>;
+  policy: WorkflowPolicy;
+}
+
+export type WorkflowEvent =
+  | { type: 'enrollment'; state: EnrollmentState }
+  | { type: 'card'; reader: string; reading: CardReading | null };
+
+/**
+ * The workflow's one way to change a reader's state (workflow.ts): through the transition table,
+ * then published. Returns the state after the event (unchanged when the event was stale).
+ */
+export type ApplyEvent = (reader: string, event: EnrollmentEvent) => EnrollmentState;

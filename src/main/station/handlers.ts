@@ -1,0 +1,106 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StationError } from '../../shared/errors';
+import { assertExportFolderAllowed } from '../audit/export-folder';
+import { runCmCheck } from '../cm';
+import { searchRequestsWithPeople } from '../directory';
+import type { Handlers } from '../dispatch';
+import { runDiagnostics } from '../pcsc';
+import type { StationDeps, TrainingControls } from '../station';
+import type { StationServices } from './services';
+
+/**
+ * The station's answer to every contract channel (src/shared/contract.ts), over its services. The
+ * dispatcher validates each request and response against the contract; these only do the work.
+ */
+export function createHandlers(deps: StationDeps, services: StationServices): Handlers {
+  const { audit, batch, cardModels, connectivity, directory, outbox, requests, workflow } = services;
+  const exportDir = () => services.settings().auditExportFolder || deps.defaultExportDir;
+  const trainingOnly = (): TrainingControls => {
+    if (!deps.trainingControls) throw new StationError('TRAINING_FORBIDDEN', 'This is only available in training mode.');
+    return deps.trainingControls;
+  };
+
+  return {
+    'station.snapshot': async () => ({
+      version: deps.version,
+      training: deps.training,
+      readers: services.monitor().snapshot(),
+      cards: workflow.cards(),
+      enrollment: workflow.states(),
+      batch: batch.state(),
+      connection: connectivity.state(),
+      settings: deps.settings.view(),
+      directory: { kind: directory.kind },
+    }),
+    'readers.list': async () => services.monitor().snapshot(),
+    'card.read': async ({ reader }) => workflow.readCard(reader),
+    'requests.search': async ({ query, limit }) =>
+      searchRequestsWithPeople({ directory, allRequests: () => requests.search('', Number.POSITIVE_INFINITY) }, query, limit),
+    'directory.resolve': async ({ userUuids }) => directory.resolve(userUuids),
+    'requests.get': async ({ requestId }) => requests.get(requestId),
+    'enrollment.choose': async ({ reader, requestId, replaceSmartcardUuid, acceptUnconfirmedType }) =>
+      workflow.choose(reader, requestId, replaceSmartcardUuid, acceptUnconfirmedType),
+    'enrollment.bind': async ({ reader }) => workflow.confirm(reader),
+    'enrollment.reset': async ({ reader }) => workflow.reset(reader),
+    'batch.set': async ({ requestIds }) => batch.set(requestIds),
+    'batch.clear': async () => batch.clear(),
+    'outbox.list': async () => outbox.list(),
+    'outbox.retry': async ({ id }) => outbox.retry(id),
+    'outbox.replay': async () => {
+      await outbox.replayNow();
+      return outbox.list();
+    },
+    'outbox.discard': async ({ id, reason }) => outbox.discard(id, reason),
+    'outbox.releaseHold': async ({ id }) => outbox.releaseHold(id),
+    'audit.query': async (query) => audit.query(query),
+    'audit.exportCsv': async (query) => {
+      const stamp = deps.now().toISOString().replace(/[:.]/g, '-');
+      const dir = exportDir();
+      assertExportFolderAllowed(dir, deps.settings.view());
+      await mkdir(dir, { recursive: true });
+      return audit.exportCsv(query, join(dir, `enrollment-audit-${stamp}.csv`));
+    },
+    'settings.get': async () => deps.settings.view(),
+    'cm.check': async () => {
+      const { baseUrl } = services;
+      if (baseUrl === null) throw new StationError('SETTINGS_INVALID', 'No CM address is configured: IT sets cmBaseUrl in machine policy.', { field: 'cmBaseUrl' });
+      const settings = services.settings();
+      // Straight through the transport (not the connectivity monitor): a check must not flip online/offline.
+      return runCmCheck({ baseUrl, transport: deps.cmTransport, timeoutMs: settings.cmTimeoutMs, requestTypeNumbers: settings.requestTypeNumbers });
+    },
+    'diagnostics.run': async () => {
+      const settings = services.settings();
+      return {
+        ...(await runDiagnostics({
+          binding: deps.pcsc.binding,
+          probe: deps.pcsc.probe,
+          matcher: cardModels,
+          readerFilter: { include: settings.readerInclude, exclude: settings.readerExclude },
+        })),
+        auditTrail: audit.integrity(),
+      };
+    },
+    'training.info': async () => {
+      const t = trainingOnly();
+      return { readers: [...t.readers], samples: t.samples.map(({ id, label, atr }) => ({ id, label, atr })) };
+    },
+    'training.insertCard': async ({ reader, sampleId }) => {
+      trainingOnly().insertSample(reader, sampleId);
+      return {};
+    },
+    'training.removeCard': async ({ reader }) => {
+      trainingOnly().removeCard(reader);
+      return {};
+    },
+    'training.reset': async () => {
+      await trainingOnly().reset();
+      return {};
+    },
+    'settings.update': async (patch) => {
+      const view = deps.settings.update(patch);
+      await services.note({ action: 'settings.changed', result: 'info', message: `Changed: ${Object.keys(patch).join(', ')}` });
+      return view;
+    },
+  };
+}

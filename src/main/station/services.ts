@@ -1,0 +1,222 @@
+import { join } from 'node:path';
+import type { AuditEntryInput } from '../../shared/audit';
+import type { ConnectionState, EventChannel, EventPayload } from '../../shared/contract';
+import { StationError, toErrorPayload } from '../../shared/errors';
+import type { ReadersSnapshot } from '../../shared/readers';
+import type { Settings } from '../../shared/settings';
+import { type AuditLog, createAuditLog } from '../audit';
+import { type CmClient, createCmClient } from '../cm';
+import { type Connectivity, createConnectivity } from '../connectivity';
+import { type DirectoryService, openDirectory } from '../directory';
+import { type AuditNote, type Batch, createBatch, createEnrollmentWorkflow, type EnrollmentWorkflow } from '../enrollment';
+import { ensurePrivateDir } from '../journal';
+import { createListenerSet, type ListenerErrorReporter } from '../listener-set';
+import type { DiagnosticLog } from '../log';
+import { createOutbox, type Outbox, type OutboxCmPort, outboxPortFromCmClient } from '../outbox';
+import { type CardModelMatcher, createAtrDescriber, createCardModelMatcher, createReaderMonitor, type ReaderMonitor } from '../pcsc';
+import { openRequestCache, type RequestCache } from '../requests';
+import type { StationDeps, StationTuning } from '../station';
+
+/** Every service of one station, composed and wired to its event stream. */
+export interface StationServices {
+  /** The effective settings now (policy over the operator's over defaults). */
+  settings(): Settings;
+  /** The CM address read at start (null: none configured). */
+  baseUrl: string | null;
+  cm: CmClient | null;
+  connectivity: Connectivity;
+  audit: AuditLog;
+  /** Appends an audit record in the station's name (who, and the empty fields filled in). */
+  note(entry: AuditNote): Promise<void>;
+  outbox: Outbox;
+  requests: RequestCache;
+  directory: DirectoryService;
+  cardModels: CardModelMatcher;
+  /** The current reader monitor (rebuilt when the reader patterns change). */
+  monitor(): ReaderMonitor;
+  workflow: EnrollmentWorkflow;
+  batch: Batch;
+  close(): Promise<void>;
+}
+
+export interface ServiceWiring {
+  tuning: StationTuning;
+  log: DiagnosticLog;
+  /** The station's event stream: every service's changes go out here. */
+  emit: <E extends EventChannel>(event: E, payload: EventPayload<E>) => void;
+  reportListenerError: ListenerErrorReporter;
+}
+
+/**
+ * Opens and wires the station's services: CM (one client, observed for online/offline), the durable
+ * stores (audit log, outbox, request copy), the directory, the reader monitor, the enrollment
+ * workflow and bulk mode; then forwards each one's changes to the event stream and starts the outbox.
+ */
+export async function openStationServices(deps: StationDeps, { tuning, log, emit, reportListenerError }: ServiceWiring): Promise<StationServices> {
+  let settings = deps.settings.effective();
+
+  // --- CM: one client per configured URL, every call observed for online/offline ---------------
+  const baseUrl = settings.cmBaseUrl || null;
+  const connectivity = createConnectivity({
+    baseUrl,
+    transport: deps.cmTransport,
+    now: deps.now,
+    probeIntervalMs: tuning.probeIntervalMs,
+    probe: () => cm?.listProfileTemplates() ?? Promise.resolve(),
+  });
+  // One client for the station's lifetime: the CM address is read at start (changing it in
+  // settings takes effect on restart, which the settings screen says).
+  const cm: CmClient | null = baseUrl
+    ? createCmClient({
+        baseUrl,
+        transport: connectivity.transport,
+        timeoutMs: settings.cmTimeoutMs,
+        getRetries: tuning.getRetries,
+        random: deps.random,
+        ...(deps.userDisplayName ? { userDisplayName: deps.userDisplayName } : {}),
+      })
+    : null;
+  const isOnline = () => connectivity.state().mode === 'online';
+
+  // --- durable stores ----------------------------------------------------------------------------
+  ensurePrivateDir(deps.dataDir);
+  const audit = await createAuditLog({ dir: join(deps.dataDir, 'audit'), now: deps.now, anchorPath: join(deps.dataDir, 'audit.head') });
+  // A gap in the audit trail is reported (here, in the log, and on Diagnostics), never papered over.
+  for (const problem of audit.integrity().problems) console.error(`station: audit trail: ${problem}`);
+  const outbox = await createOutbox({
+    dir: join(deps.dataDir, 'outbox'),
+    now: deps.now,
+    random: deps.random,
+    cm: cm ? outboxPortFromCmClient(cm) : UNCONFIGURED_PORT,
+    concurrency: tuning.outboxConcurrency,
+    backoff: tuning.backoff,
+    audit,
+    actor: deps.actor,
+    retentionDays: settings.outboxRetentionDays,
+  });
+  const requests = await openRequestCache({ dir: deps.dataDir, cm, now: deps.now, isOnline });
+  // Names beside CM's user GUIDs: optional, from machine policy (read at start, like the CM address).
+  const directory =
+    deps.directory ??
+    (await openDirectory(settings, { dataDir: deps.dataDir, now: deps.now, platform: process.platform, env: process.env, ...deps.directoryEnv }));
+  const note = async (entry: AuditNote): Promise<void> => {
+    await audit.append({ ...EMPTY_AUDIT, ...entry, actor: deps.actor });
+  };
+
+  // --- readers: rebuilt when the reader patterns change -----------------------------------------
+  // One card table for the card panel and diagnostics (the system list is large: parse it once).
+  const cardModels = createCardModelMatcher();
+  // The workflow and the event stream listen here, so a rebuilt monitor needs no re-wiring.
+  const cardListeners = createListenerSet<[ReadersSnapshot]>('readers', reportListenerError);
+  let monitor: ReaderMonitor;
+  let unsubscribeMonitor: () => void;
+  function startMonitor(s: Settings): void {
+    monitor = createReaderMonitor({
+      binding: deps.pcsc.binding,
+      probe: deps.pcsc.probe,
+      now: deps.now,
+      readerFilter: { include: s.readerInclude, exclude: s.readerExclude },
+    });
+    unsubscribeMonitor = monitor.subscribe((snap) => cardListeners.emit(snap));
+  }
+  startMonitor(settings);
+
+  const workflow = createEnrollmentWorkflow({
+    cards: {
+      snapshot: () => monitor.snapshot(),
+      subscribe: (listener) => cardListeners.add(listener),
+      reread: (reader) => monitor.reread(reader),
+    },
+    describeAtr: createAtrDescriber(cardModels),
+    cm,
+    isOnline,
+    requests,
+    outbox,
+    audit: note,
+    log,
+    policy: () => ({ requestTypeNumbers: settings.requestTypeNumbers, retireReplacedCard: settings.retireReplacedCard }),
+  });
+
+  // Subscribed before the event forwarding below, so a batch choice is made in the same turn.
+  const batch = createBatch(workflow);
+
+  // --- events out ----------------------------------------------------------------------------------
+  cardListeners.add((snapshot) => emit('readers.changed', snapshot));
+  workflow.subscribe((event) => {
+    if (event.type === 'enrollment') emit('enrollment.changed', event.state);
+    else emit('card.changed', { reader: event.reader, reading: event.reading });
+  });
+  outbox.subscribe(() => emit('outbox.changed', outbox.list()));
+  batch.subscribe((state) => emit('batch.changed', state));
+  connectivity.subscribe((state: ConnectionState) => {
+    outbox.setOnline(state.mode === 'online');
+    emit('connection.changed', state);
+  });
+  deps.settings.subscribe((view) => {
+    const before = settings;
+    settings = deps.settings.effective();
+    emit('settings.changed', view);
+    if (before.readerInclude.join('\n') !== settings.readerInclude.join('\n') || before.readerExclude.join('\n') !== settings.readerExclude.join('\n')) {
+      const old = monitor;
+      unsubscribeMonitor();
+      startMonitor(settings);
+      old.close().catch((err: unknown) => log.error('readers.monitor-close-failed', err));
+    }
+  });
+
+  outbox.setOnline(isOnline());
+  outbox.start();
+  // Learn whether CM is there right away (and fill the request copy) instead of at first use.
+  // CM may well be unreachable now: the station starts offline and says so; the log keeps why.
+  if (cm) requests.refresh().catch((err: unknown) => log.warn('requests.first-refresh-failed', { code: toErrorPayload(err).code }));
+
+  return {
+    settings: () => settings,
+    baseUrl,
+    cm,
+    connectivity,
+    audit,
+    note,
+    outbox,
+    requests,
+    directory,
+    cardModels,
+    monitor: () => monitor,
+    workflow,
+    batch,
+    async close() {
+      batch.close();
+      workflow.close();
+      connectivity.close();
+      unsubscribeMonitor();
+      await monitor.close();
+      await outbox.close();
+      await audit.close();
+      await directory.close();
+    },
+  };
+}
+
+const EMPTY_AUDIT: Omit<AuditEntryInput, 'actor' | 'action' | 'result'> = {
+  reader: null,
+  cardId: null,
+  atr: null,
+  requestId: null,
+  smartcardUuid: null,
+  code: null,
+  correlationId: null,
+  message: null,
+};
+
+/** Without a CM address the outbox keeps everything, refusing to send (as if CM were offline). */
+const UNCONFIGURED_PORT: OutboxCmPort = {
+  bind: () => Promise.reject(notConfigured()),
+  retire: () => Promise.reject(notConfigured()),
+  findSmartcardsByCardId: () => Promise.reject(notConfigured()),
+  getSmartcard: () => Promise.reject(notConfigured()),
+  getRequest: () => Promise.reject(notConfigured()),
+};
+
+function notConfigured(): StationError {
+  return new StationError('CM_OFFLINE', 'No CM server is configured; the operation waits in the outbox.');
+}
