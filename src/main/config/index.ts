@@ -26,9 +26,4 @@ export {
   type SettingsServiceDeps,
 } from './settings-service';
 export { trainingSettingsStore } from './training-store';
-export {
-  createJsonFileSettingsStore,
-  type JsonFileSettingsStoreOptions,
-  type SettingsFileSystem,
-  type SettingsStore,
-} from './user-settings';
+export type { SettingsStore } from './user-settings';

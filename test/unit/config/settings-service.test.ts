@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
-  createJsonFileSettingsStore,
+  createConfSettingsStore,
   createSettingsService,
   type Policy,
   SAFE_SETTINGS,
@@ -245,7 +245,7 @@ describe('settings service: unusable saved settings', () => {
   it('keeps a file that is not JSON aside, reports it, and uses defaults', () => {
     const file = join(dir, 'settings.json');
     writeFileSync(file, '{"locale": "fr"');
-    const service = createSettingsService({ policy: NO_POLICY, store: createJsonFileSettingsStore({ file, now: () => at }) });
+    const service = createSettingsService({ policy: NO_POLICY, store: createConfSettingsStore({ dataDir: dirname(file), now: () => at }) });
     expect(service.effective()).toEqual(DEFAULT_SETTINGS);
     const { user } = service.view();
     expect(user.status).toBe('reset');
@@ -254,13 +254,13 @@ describe('settings service: unusable saved settings', () => {
     expect(readFileSync(`${file}.invalid-20261123T104512Z`, 'utf8')).toBe('{"locale": "fr"');
     expect(existsSync(file)).toBe(false);
     service.update({ locale: 'fr' });
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ locale: 'fr' });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ values: { locale: 'fr' } });
   });
 
   it('keeps a file with wrong values aside, naming them', () => {
     const file = join(dir, 'settings.json');
-    writeFileSync(file, JSON.stringify({ locale: 'de', colour: 'blue' }));
-    const service = createSettingsService({ policy: NO_POLICY, store: createJsonFileSettingsStore({ file, now: () => at }) });
+    writeFileSync(file, JSON.stringify({ values: { locale: 'de', colour: 'blue' } }));
+    const service = createSettingsService({ policy: NO_POLICY, store: createConfSettingsStore({ dataDir: dirname(file), now: () => at }) });
     expect(service.view().user).toEqual({
       status: 'reset',
       problems: [

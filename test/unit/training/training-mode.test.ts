@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/dispatch';
-import { createJsonFileSettingsStore, parseJsonPolicy } from '../../../src/main/config';
+import { createConfSettingsStore, parseJsonPolicy } from '../../../src/main/config';
 import { chooseMode, startStationRuntime, type StationRuntime } from '../../../src/main/runtime';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
 import { nextEvent } from '../../support/station-events';
@@ -30,7 +30,7 @@ beforeAll(async () => {
     dataDir,
     defaultExportDir: join(dataDir, 'exports'),
     policy: { status: 'none', source: null, channel: null },
-    settingsStore: createJsonFileSettingsStore({ file: join(dataDir, 'settings.json') }),
+    settingsStore: createConfSettingsStore({ dataDir }),
     // What the real transport would reach; training must not use it.
     cmTransport: (url, init) => fetch(url.replace(/^https?:\/\/[^/]+\//, realUrl.replace(/CertificateManagement.*$/, '')), init),
     realPcsc: () => {
@@ -90,7 +90,7 @@ describe('training mode', () => {
       dataDir: dir,
       defaultExportDir: dir,
       policy: { status: 'none', source: null, channel: null },
-      settingsStore: createJsonFileSettingsStore({ file: join(dir, 'settings.json') }),
+      settingsStore: createConfSettingsStore({ dataDir: dir }),
       cmTransport: fetch,
       realPcsc: () => ({ binding: { establish: () => { throw new Error('no pcsc here'); } }, probe: { isUp: async () => false, watch: () => () => undefined } }),
       mode: 'real',
@@ -118,18 +118,19 @@ describe('settings changed in training', () => {
     const h = runtime.station.handlers;
     await call(h, 'settings.update', { readerExclude: ['*Practice*'], locale: 'fr' });
     const realFile = join(dataDir, 'settings.json');
-    const real = existsSync(realFile) ? (JSON.parse(readFileSync(realFile, 'utf8')) as Record<string, unknown>) : {};
-    expect(real['readerExclude']).toBeUndefined();
-    expect(real['locale']).toBeUndefined();
-    const kept = JSON.parse(readFileSync(join(dataDir, 'training', 'settings.json'), 'utf8')) as Record<string, unknown>;
-    expect(kept).toMatchObject({ readerExclude: ['*Practice*'], locale: 'fr' });
+    // The settings files hold { "values": … } (conf/electron-store format).
+    const saved = (file: string) => (existsSync(file) ? ((JSON.parse(readFileSync(file, 'utf8')) as { values?: Record<string, unknown> }).values ?? {}) : {});
+    const trainingFile = join(dataDir, 'training', 'settings.json');
+    expect(saved(realFile)['readerExclude']).toBeUndefined();
+    expect(saved(realFile)['locale']).toBeUndefined();
+    expect(saved(trainingFile)).toMatchObject({ readerExclude: ['*Practice*'], locale: 'fr' });
 
     // Leaving training is the one thing that must reach the real store (it decides the next start).
     await call(h, 'settings.update', { trainingMode: true });
-    expect(JSON.parse(readFileSync(realFile, 'utf8'))).toEqual({ trainingMode: true });
+    expect(saved(realFile)).toEqual({ trainingMode: true });
     await call(h, 'settings.update', { trainingMode: false });
-    expect(JSON.parse(readFileSync(realFile, 'utf8'))).toEqual({ trainingMode: false });
-    expect(JSON.parse(readFileSync(join(dataDir, 'training', 'settings.json'), 'utf8'))).not.toHaveProperty('trainingMode');
+    expect(saved(realFile)).toEqual({ trainingMode: false });
+    expect(saved(trainingFile)).not.toHaveProperty('trainingMode');
   });
 
   it('a machine-only key cannot be set from training either', async () => {
