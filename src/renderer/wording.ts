@@ -53,6 +53,8 @@ const RULES: readonly Rule[] = [
   { pattern: /^must not contain a query or fragment$/, key: 'noQuery' },
   { pattern: /^must be a host name such as /, key: 'hostPattern' },
   { pattern: /^must not be empty$/, key: 'notEmpty' },
+  { pattern: /^"(.*)" looks like a regular expression; reader patterns are globs only/, key: 'regexPattern', params: (m) => ({ value: m[1]! }) },
+  { pattern: /^must not contain control characters$/, key: 'controlCharacters' },
   { pattern: /^is too long$/, key: 'tooLong' },
   { pattern: /^must be an absolute folder path \(or empty\)$/, key: 'absolutePath' },
   { pattern: /^cannot be true while trainingModeAllowed is false$/, key: 'trainingNotAllowed' },

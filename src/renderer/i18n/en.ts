@@ -587,6 +587,8 @@ export const en = {
     noQuery: 'must not contain a query or fragment',
     hostPattern: 'must be a host name such as “cm.contoso.com” or “*.contoso.com”',
     notEmpty: 'must not be empty',
+    regexPattern: '“{{value}}” looks like a regular expression; reader patterns are globs only (* and ?), e.g. *Windows Hello*',
+    controlCharacters: 'must not contain control characters',
     tooLong: 'is too long',
     absolutePath: 'must be an absolute path (or empty)',
     trainingNotAllowed: 'cannot be on while training mode is not allowed',

@@ -592,6 +592,8 @@ export const fr: Messages = {
     noQuery: 'ne doit contenir ni requête ni fragment',
     hostPattern: 'doit être un nom d’hôte tel que « cm.contoso.com » ou « *.contoso.com »',
     notEmpty: 'ne doit pas être vide',
+    regexPattern: '« {{value}} » ressemble à une expression régulière ; les motifs de lecteur sont des jokers seulement (* et ?), par ex. *Windows Hello*',
+    controlCharacters: 'ne doit pas contenir de caractères de contrôle',
     tooLong: 'est trop long',
     absolutePath: 'doit être un chemin absolu (ou vide)',
     trainingNotAllowed: 'ne peut pas être activé tant que le mode formation n’est pas autorisé',

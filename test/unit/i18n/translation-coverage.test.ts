@@ -76,7 +76,7 @@ describe('translation coverage', () => {
   });
 
   it('every problem the settings schema and the policy reader produce is worded, for every setting', () => {
-    const wrongValues: unknown[] = [{}, 'not-valid ', -1, 1.5, 10 ** 9, true, [''], ['x'.repeat(300)], ['*'], 'http://x', 'https://u:p@x/', 'https://x/?q', 'relative\\path', 'ldap:x', '1bad', 'x'.repeat(600)];
+    const wrongValues: unknown[] = [{}, 'not-valid ', -1, 1.5, 10 ** 9, true, [''], ['x'.repeat(300)], ['*'], ['/(unclosed/'], ['A\u0007B'], 'http://x', 'https://u:p@x/', 'https://x/?q', 'relative\\path', 'ldap:x', '1bad', 'x'.repeat(600)];
     const lines = new Set<string>();
     for (const key of SETTING_KEYS) {
       for (const value of wrongValues) {

@@ -3,7 +3,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DiagnosticsReport } from '../../../src/renderer/diagnostics';
 import { initI18n } from '../../../src/renderer/i18n';
 import type { AtrInfo } from '../../../src/shared/atr-info';
-import { ATR, CARD_ID, OTHER_READER, READER, snapshot } from './support/fixtures';
+import { ATR, CARD_ID, OTHER_READER, READER, settingsView, snapshot } from './support/fixtures';
 import { renderStation, resetStore, settle } from './support/station';
 
 beforeAll(() => initI18n('en'));
@@ -99,6 +99,28 @@ describe('diagnostics view', () => {
     const alert = screen.getByRole('alert');
     expect(within(alert).getByText('Diagnostics could not run.')).toBeTruthy();
     expect(within(alert).getByText('UNKNOWN_CHANNEL')).toBeTruthy();
+  });
+});
+
+describe('diagnostics view: machine policy', () => {
+  it('puts a refused machine policy first, with its exact problem worded', async () => {
+    const settings = settingsView({
+      policy: {
+        source: '/etc/enrollment-station/policy.json',
+        status: 'invalid',
+        problems: ['readerExclude[0]: "/(unclosed/" looks like a regular expression; reader patterns are globs only (* and ?), e.g. *Windows Hello*'],
+        channel: 'linux-etc',
+        keys: [],
+        changedSinceStart: false,
+      },
+    });
+    await renderStation({ 'station.snapshot': () => snapshot({ settings }), 'outbox.list': () => [], 'diagnostics.run': () => report });
+    fireEvent.click(screen.getByRole('button', { name: 'Diagnostics' }));
+    await settle();
+    const problems = document.querySelector('.policy-problems') as HTMLElement;
+    expect(problems.getAttribute('role')).toBe('alert');
+    expect(within(problems).getByText(/readerExclude\[0\]: “\/\(unclosed\/” looks like a regular expression/)).toBeTruthy();
+    expect(within(problems).getByText(/\/etc\/enrollment-station\/policy\.json/)).toBeTruthy();
   });
 });
 

@@ -6,6 +6,7 @@ import { useClient, useStation } from '../../store';
 import { useAction } from '../../use-action';
 import { ErrorNotice } from '../ErrorNotice';
 import { FocusHeading } from '../FocusHeading';
+import { PolicyStatus } from '../settings/PolicyStatus';
 import { CmCheckSection } from './CmCheckSection';
 import { DiagnosticsReader } from './DiagnosticsReader';
 
@@ -14,6 +15,7 @@ export function DiagnosticsView() {
   const { t } = useTranslation();
   const client = useClient();
   const navigation = useStation((s) => s.navigation);
+  const settings = useStation((s) => s.settings);
   const [report, setReport] = useState<DiagnosticsReport | null>(null);
   const action = useAction();
   const run = () => action.run(async () => setReport(await runDiagnostics(client)));
@@ -25,6 +27,8 @@ export function DiagnosticsView() {
       <FocusHeading level={2} id="view-heading" focusKey={navigation} focusOnMount={navigation > 0}>
         {t('diagnostics.heading')}
       </FocusHeading>
+      {/* A refused or invalid machine policy is the first thing support needs to see. */}
+      {settings && <PolicyStatus settings={settings} />}
       <button type="button" onClick={run} disabled={action.pending}>
         {t('diagnostics.run')}
       </button>
