@@ -1,4 +1,6 @@
 import { trainingDirectory } from './training/training-directory';
+import type { DiagnosticLog } from './log';
+import { logStart, logStop } from './log/runtime-events';
 import { join } from 'node:path';
 import type { Settings, SettingsView } from '../shared/settings';
 import type { CmTransport } from './cm';
@@ -43,6 +45,12 @@ export interface RuntimeOptions {
    * and its connectivity probe exist): the Electron shell scopes integrated sign-in here.
    */
   beforeCm?: (settings: SettingsService) => void;
+  /**
+   * The diagnostic log the entry point opened in the data folder (`logs/`), and that folder (for
+   * support bundles). The runtime writes start and stop; the entry point closes the log.
+   */
+  log?: DiagnosticLog;
+  logDir?: string;
 }
 
 export interface StationRuntime {
@@ -68,12 +76,18 @@ export async function startStationRuntime(options: RuntimeOptions): Promise<Stat
   const settings = createSettingsService({ policy: options.policy, store: options.settingsStore });
   options.beforeCm?.(options.cmUrlOverride ? withCmUrl(settings, options.cmUrlOverride) : settings);
   const mode = options.mode ?? chooseMode(settings.effective());
+  if (options.log) logStart(options.log, { version: options.version, mode, settings: settings.view() });
+  const stopped = async (): Promise<void> => {
+    if (options.log) logStop(options.log, mode);
+  };
   const common = {
     version: options.version,
     now: () => new Date(),
     random: Math.random,
     actor: options.actor,
     defaultExportDir: options.defaultExportDir,
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.logDir ? { logDir: options.logDir } : {}),
     ...(options.tuning ? { tuning: options.tuning } : {}),
   };
 
@@ -114,6 +128,7 @@ export async function startStationRuntime(options: RuntimeOptions): Promise<Stat
       close: async () => {
         await station.close();
         await training.close();
+        await stopped();
       },
     };
   }
@@ -126,7 +141,10 @@ export async function startStationRuntime(options: RuntimeOptions): Promise<Stat
     cmTransport: options.cmTransport,
     settings: options.cmUrlOverride ? withCmUrl(settings, options.cmUrlOverride) : settings,
   });
-  return { station, mode, training: null, policyChanged: () => settings.policyChanged(), close: () => station.close() };
+  return { station, mode, training: null, policyChanged: () => settings.policyChanged(), close: async () => {
+    await station.close();
+    await stopped();
+  } };
 }
 
 /**

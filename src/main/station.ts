@@ -26,7 +26,10 @@ import {
   runDiagnostics,
   type ServiceProbe,
 } from './pcsc';
-import { createStderrLog, type DiagnosticLog } from './log';
+import { createStderrLog, describeError, type DiagnosticLog } from './log';
+import { createRendererErrorReporter } from './log/renderer-errors';
+import { logCmCalls, logJournalRecovery, logOutboxTransitions, logServiceTransitions } from './log/station-events';
+import { partsFromHandlers, saveSupportBundle } from './support/collect';
 import { openRequestCache } from './requests';
 import { assertExportFolderAllowed } from './audit/export-folder';
 import { ensurePrivateDir } from './journal';
@@ -58,6 +61,8 @@ export interface StationDeps {
   tuning?: Partial<StationTuning>;
   /** The diagnostic log; without one, warnings and errors go to stderr. */
   log?: DiagnosticLog;
+  /** The diagnostic log's folder, for support bundles (none: bundles carry no logs). */
+  logDir?: string;
 }
 
 export interface TrainingControls {
@@ -124,6 +129,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
         timeoutMs: settings.cmTimeoutMs,
         getRetries: tuning.getRetries,
         random: deps.random,
+        onCall: logCmCalls(log),
         ...(deps.userDisplayName ? { userDisplayName: deps.userDisplayName } : {}),
       })
     : null;
@@ -133,7 +139,8 @@ export async function createStation(deps: StationDeps): Promise<Station> {
   ensurePrivateDir(deps.dataDir);
   const audit = await createAuditLog({ dir: join(deps.dataDir, 'audit'), now: deps.now, anchorPath: join(deps.dataDir, 'audit.head') });
   // A gap in the audit trail is reported (here, in the log, and on Diagnostics), never papered over.
-  for (const problem of audit.integrity().problems) console.error(`station: audit trail: ${problem}`);
+  for (const problem of audit.integrity().problems) log.warn('audit.gap', { problem });
+  logJournalRecovery(log, 'audit', audit.recovery);
   const outbox = await createOutbox({
     dir: join(deps.dataDir, 'outbox'),
     now: deps.now,
@@ -145,6 +152,8 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     actor: deps.actor,
     retentionDays: settings.outboxRetentionDays,
   });
+  logJournalRecovery(log, 'outbox', outbox.recovery);
+  outbox.subscribe(logOutboxTransitions(log, outbox.list()));
   const requests = await openRequestCache({ dir: deps.dataDir, cm, now: deps.now, isOnline });
   // Names beside CM's user GUIDs: optional, from machine policy (read at start, like the CM address).
   const directory =
@@ -159,6 +168,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
   const cardModels = createCardModelMatcher();
   // The workflow and the event stream listen here, so a rebuilt monitor needs no re-wiring.
   const cardListeners = createListenerSet<[ReadersSnapshot]>('readers', reportListenerError);
+  cardListeners.add(logServiceTransitions(log));
   let monitor: ReaderMonitor;
   let unsubscribeMonitor: () => void;
   function startMonitor(s: Settings): void {
@@ -211,14 +221,14 @@ export async function createStation(deps: StationDeps): Promise<Station> {
       const old = monitor;
       unsubscribeMonitor();
       startMonitor(settings);
-      void old.close();
+      old.close().catch((err: unknown) => log.error('pcsc.monitor-close-failed', err));
     }
   });
 
   outbox.setOnline(isOnline());
   outbox.start();
   // Learn whether CM is there right away (and fill the request copy) instead of at first use.
-  if (cm) void requests.refresh().catch(() => undefined);
+  if (cm) requests.refresh().catch((err: unknown) => log.warn('requests.refresh-failed', describeError(err)));
 
   const exportDir = () => settings.auditExportFolder || deps.defaultExportDir;
   const trainingOnly = (): TrainingControls => {
@@ -226,6 +236,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     return deps.trainingControls;
   };
 
+  const reportRendererError = createRendererErrorReporter(log, deps.now);
   const handlers: Handlers = {
     'station.snapshot': async () => ({
       version: deps.version,
@@ -281,6 +292,14 @@ export async function createStation(deps: StationDeps): Promise<Station> {
       })),
       auditTrail: audit.integrity(),
     }),
+    'diagnostics.reportError': async (report) => reportRendererError(report),
+    'diagnostics.supportBundle': async () => {
+      const dir = exportDir();
+      assertExportFolderAllowed(dir, deps.settings.view());
+      await mkdir(dir, { recursive: true });
+      const source = { parts: partsFromHandlers(handlers), logDir: deps.logDir ?? null, version: deps.version, training: deps.training, now: deps.now };
+      return saveSupportBundle(source, dir);
+    },
     'training.info': async () => {
       const t = trainingOnly();
       return { readers: [...t.readers], samples: t.samples.map(({ id, label, atr }) => ({ id, label, atr })) };
