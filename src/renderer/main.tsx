@@ -4,16 +4,19 @@ import { connectBridge } from './bridge';
 import { createClient } from './client';
 import { App } from './components/App';
 import { initI18n } from './i18n';
+import { reportError, reportUncaughtErrors } from './report-errors';
 import { connectStore } from './store';
 import './styles.css';
 
 initI18n();
 const client = createClient(connectBridge());
+reportUncaughtErrors(client);
 void connectStore(client);
 
 const root = document.getElementById('root');
 if (root) {
-  createRoot(root).render(
+  // A render error React could not recover from unmounts the app: the log is where support sees why.
+  createRoot(root, { onUncaughtError: (error) => reportError(client, 'error-boundary', error) }).render(
     <StrictMode>
       <App />
     </StrictMode>,

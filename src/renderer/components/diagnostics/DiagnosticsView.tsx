@@ -8,6 +8,7 @@ import { ErrorNotice } from '../ErrorNotice';
 import { FocusHeading } from '../FocusHeading';
 import { CmCheckSection } from './CmCheckSection';
 import { DiagnosticsReader } from './DiagnosticsReader';
+import { SupportBundleSection } from './SupportBundleSection';
 
 /** What the station sees right now: the smart card service, each reader, each card's ATR decoded. */
 export function DiagnosticsView() {
@@ -73,6 +74,7 @@ export function DiagnosticsView() {
         </>
       )}
       <CmCheckSection />
+      <SupportBundleSection />
     </section>
   );
 }
