@@ -229,6 +229,7 @@ function isEntryScript(): boolean {
   try {
     return pathToFileURL(realpathSync(script)).href === import.meta.url;
   } catch {
+    // argv[1] that cannot be resolved is not this script: nothing to report.
     return false;
   }
 }

@@ -67,6 +67,7 @@ function versionOrUnknown(): string {
   try {
     return packageVersion();
   } catch {
+    // Not found beside the bundle: versions.json still names Node/Electron.
     return 'unknown';
   }
 }

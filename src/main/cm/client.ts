@@ -178,6 +178,7 @@ export function createCmClient(options: CmClientOptions): CmClient {
   try {
     base = normalizeCmBaseUrl(new URL(options.baseUrl));
   } catch {
+    // Translated: the typed error says which setting is wrong.
     throw new StationError('SETTINGS_INVALID', 'The CM address in settings is not a valid URL.', { field: 'baseUrl' });
   }
   if (base.protocol !== 'https:' && base.protocol !== 'http:') {
@@ -271,6 +272,7 @@ export function createCmClient(options: CmClientOptions): CmClient {
     try {
       json = JSON.parse(answer.text);
     } catch {
+      // Translated: a malformed answer is a typed error (and the call outcome is logged by onCall).
       throw malformedResponse(ctx, answer.status, 'the body is not JSON');
     }
     const result = schema.safeParse(json);

@@ -89,6 +89,7 @@ export function parseRecords<T>(path: string, data: Buffer, schema: z.ZodType<T>
     try {
       json = JSON.parse(read.payload.toString('utf8'));
     } catch {
+      // Translated: STORAGE_CORRUPT names the offset.
       throw corrupt(path, offset, 'record is not JSON');
     }
     const parsed = schema.safeParse(json);

@@ -101,6 +101,7 @@ export async function openOperationStore(options: {
 
   function maybeCompact(): void {
     const threshold = Math.max(compactAfterRecords, COMPACT_RECORDS_PER_OPERATION * recorded.size + COMPACT_SLACK_RECORDS);
+    // compact() handles its own failure (the intact journal stays in use; retried later).
     if (!compacting && journal.recordCount > threshold) void compact(options.isBusy).catch(() => undefined);
   }
 

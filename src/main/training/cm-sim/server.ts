@@ -105,6 +105,7 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
   function persist(snapshot: SimState): Promise<void> {
     if (dataFile === null) return Promise.resolve();
     const job = saving.then(() => saveState(dataFile, snapshot, `${process.pid}-${++saves}`));
+    // The chain continues after a failed save; that save's own caller gets its error through `job`.
     saving = job.catch(() => undefined);
     return job;
   }
@@ -130,6 +131,7 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
     if (uuid === null) return;
     const timer = setTimeout(() => {
       activations.delete(timer);
+      // A simulated activation that fails leaves the card as it was, as a real CM would; training only.
       void activate(uuid).catch(() => undefined);
     }, after);
     activations.add(timer);
@@ -235,6 +237,7 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
         try {
           json = JSON.parse(body);
         } catch {
+          // Not JSON: the schema check below refuses it with a 400.
           json = undefined;
         }
         const rules = z.array(faultRuleSchema).safeParse(json);
@@ -255,6 +258,7 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
         try {
           user = (JSON.parse(body) as { user?: unknown }).user;
         } catch {
+          // Not JSON: the schema check below refuses it with a 400.
           user = undefined;
         }
         if (user !== null && (typeof user !== 'string' || normalizeGuid(user) === null)) {
