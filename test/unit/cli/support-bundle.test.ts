@@ -27,7 +27,7 @@ beforeAll(async () => {
   t.readers.insert(READER, sampleCard(SAMPLE_CARDS.find((c) => c.id === 'piv-1')!));
   const card = await read;
   if (card.step !== 'card-read') throw new Error(card.step);
-  cardId = card.card.identifier.value;
+  cardId = card.card.identifier.value ?? '';
   const request = t.cm.admin.state().requests.find((r) => r.Status === 3 && r.OldSmartcardUuid === EMPTY)!;
   await call(t.station.handlers, 'enrollment.choose', { reader: READER, requestId: request.Uuid });
   const done = nextEvent(t.station, 'enrollment.changed', (s) => s.step === 'done' && s.bind.state === 'done');

@@ -52,7 +52,7 @@ describe('the diagnostic log of a station run', () => {
     await call(h, 'training.insertCard', { reader, sampleId: 'piv-1' });
     const card = await read;
     if (card.step !== 'card-read') throw new Error(card.step);
-    const cardId = card.card.identifier.value;
+    const cardId = card.card.identifier.value ?? '';
     const { requests } = await call(h, 'requests.search', { query: '' });
     const enroll = requests.find((r) => r.oldSmartcardUuid === null)!;
     await call(h, 'enrollment.choose', { reader, requestId: enroll.uuid });

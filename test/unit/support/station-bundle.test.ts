@@ -41,7 +41,7 @@ async function stationAfterABind() {
   const done = nextEvent(t.station, 'enrollment.changed', (s) => s.step === 'done' && s.bind.state === 'done');
   await call(t.station.handlers, 'enrollment.bind', { reader: READER });
   await done;
-  return { dataDir, cardId: card.card.identifier.value };
+  return { dataDir, cardId: card.card.identifier.value ?? '' };
 }
 
 function open(path: string): Record<string, string> {
