@@ -27,6 +27,7 @@ import {
   type ServiceProbe,
 } from './pcsc';
 import { createStderrLog, describeError, type DiagnosticLog } from './log';
+import { logUnexpectedFailures } from './log/handler-failures';
 import { createRendererErrorReporter } from './log/renderer-errors';
 import { logCmCalls, logJournalRecovery, logOutboxTransitions, logServiceTransitions } from './log/station-events';
 import { partsFromHandlers, saveSupportBundle } from './support/collect';
@@ -137,7 +138,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
 
   // --- durable stores ----------------------------------------------------------------------------
   ensurePrivateDir(deps.dataDir);
-  const audit = await createAuditLog({ dir: join(deps.dataDir, 'audit'), now: deps.now, anchorPath: join(deps.dataDir, 'audit.head') });
+  const audit = await createAuditLog({ dir: join(deps.dataDir, 'audit'), now: deps.now, anchorPath: join(deps.dataDir, 'audit.head'), log });
   // A gap in the audit trail is reported (here, in the log, and on Diagnostics), never papered over.
   for (const problem of audit.integrity().problems) log.warn('audit.gap', { problem });
   logJournalRecovery(log, 'audit', audit.recovery);
@@ -324,7 +325,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
   };
 
   return {
-    handlers,
+    handlers: logUnexpectedFailures(handlers, log),
     async retireCard(requestId, smartcardUuid) {
       const ids = z.strictObject({ requestId: guidSchema, smartcardUuid: guidSchema }).safeParse({ requestId, smartcardUuid });
       if (!ids.success) throw new StationError('BAD_REQUEST', 'The request and smart card must be GUIDs.', { requestId, smartcardUuid });

@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { call } from '../../../src/main/dispatch';
+import { call, dispatch, type Handlers } from '../../../src/main/dispatch';
+import { logUnexpectedFailures } from '../../../src/main/log/handler-failures';
+import { StationError } from '../../../src/shared/errors';
 import { createJsonFileSettingsStore } from '../../../src/main/config';
 import { createDiagnosticLog, createMemoryLog, type DiagnosticLog } from '../../../src/main/log';
 import { logServiceTransitions } from '../../../src/main/log/station-events';
@@ -103,5 +105,19 @@ describe('the diagnostic log of a station run', () => {
       'warn up>down',
       'info down>recovered',
     ]);
+  });
+
+  it('logs a handler that fails with anything but a StationError (a bug), with its channel; the caller still gets the error', async () => {
+    const log = createMemoryLog();
+    const handlers = logUnexpectedFailures(
+      {
+        'settings.get': () => Promise.reject(new TypeError('x is undefined')),
+        'outbox.list': () => Promise.reject(new StationError('CM_OFFLINE', 'offline')),
+      } as unknown as Handlers,
+      log,
+    );
+    await expect(dispatch(handlers, 'settings.get', {})).resolves.toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    await expect(dispatch(handlers, 'outbox.list', {})).resolves.toMatchObject({ ok: false, error: { code: 'CM_OFFLINE' } });
+    expect(log.entries).toEqual([{ level: 'error', event: 'handler.failed', channel: 'settings.get', errorCode: 'TypeError', errorMessage: 'x is undefined' }]);
   });
 });
