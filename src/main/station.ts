@@ -29,7 +29,7 @@ import {
 import { createStderrLog, describeError, type DiagnosticLog } from './log';
 import { logUnexpectedFailures } from './log/handler-failures';
 import { createRendererErrorReporter } from './log/renderer-errors';
-import { logCmCalls, logJournalRecovery, logOutboxTransitions, logServiceTransitions } from './log/station-events';
+import { logCmCalls, logConnectionChanges, logJournalRecovery, logOutboxTransitions, logServiceTransitions } from './log/station-events';
 import { partsFromHandlers, saveSupportBundle } from './support/collect';
 import { openRequestCache } from './requests';
 import { assertExportFolderAllowed } from './audit/export-folder';
@@ -152,6 +152,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
     audit,
     actor: deps.actor,
     retentionDays: settings.outboxRetentionDays,
+    log,
   });
   logJournalRecovery(log, 'outbox', outbox.recovery);
   outbox.subscribe(logOutboxTransitions(log, outbox.list()));
@@ -210,7 +211,9 @@ export async function createStation(deps: StationDeps): Promise<Station> {
   });
   outbox.subscribe(() => emit('outbox.changed', outbox.list()));
   batch.subscribe((state) => emit('batch.changed', state));
+  const logConnection = logConnectionChanges(log);
   connectivity.subscribe((state: ConnectionState) => {
+    logConnection(state);
     outbox.setOnline(state.mode === 'online');
     emit('connection.changed', state);
   });

@@ -2,6 +2,7 @@
 // parts themselves stay free of logging: CM call outcomes (the client's `onCall`), outbox state
 // changes (the outbox's listeners), PC/SC service transitions (the monitor's snapshots) and journal
 // repairs found at start-up (the journals' recovery reports).
+import type { ConnectionState } from '../../shared/contract';
 import type { OutboxOperation, OutboxState } from '../../shared/outbox';
 import type { ReadersSnapshot, ServiceState } from '../../shared/readers';
 import type { CmCallOutcome } from '../cm';
@@ -58,4 +59,16 @@ export function logJournalRecovery(log: DiagnosticLog, journal: string, recovery
   const tail = recovery.truncatedTail;
   if (tail === null) return;
   log.warn('journal.repaired', { journal, offset: tail.offset, droppedBytes: tail.droppedBytes, reason: tail.reason });
+}
+
+/** `cm.connection`: online ↔ offline (with the reason), as the operator's status bar shows it. */
+export function logConnectionChanges(log: DiagnosticLog): (state: ConnectionState) => void {
+  let last: ConnectionState['mode'] | null = null;
+  return (state) => {
+    if (state.mode === last) return;
+    const from = last;
+    last = state.mode;
+    if (state.mode === 'offline') log.warn('cm.connection', { from, to: 'offline', reason: state.reason });
+    else log.info('cm.connection', { from, to: state.mode });
+  };
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { StationError } from '../../shared/errors';
 import { outboxOperationSchema, type OutboxOperation } from '../../shared/outbox';
 import { openJournal, type JournalRecovery } from '../journal';
+import { createStderrLog, describeError, type DiagnosticLog } from '../log';
 import { asStationError } from './classify';
 
 /**
@@ -36,7 +37,10 @@ export async function openOperationStore(options: {
   nowMs: () => number;
   retentionDays: number;
   isBusy: (id: string) => boolean;
+  /** Where a failed compaction is reported (it changes nothing: the intact journal stays in use). */
+  log?: DiagnosticLog;
 }): Promise<OperationStore> {
+  const compactFailed = (err: unknown) => (options.log ?? createStderrLog()).warn('outbox.compact-failed', describeError(err));
   const { journal, records, recovery } = await openJournal({ path: join(options.dir, 'outbox.journal'), schema: outboxOperationSchema });
   /** What listeners and list() see: only states already on disk. Insertion order = queue order. */
   const ops = new Map<string, OutboxOperation>();
@@ -101,13 +105,13 @@ export async function openOperationStore(options: {
 
   function maybeCompact(): void {
     const threshold = Math.max(compactAfterRecords, COMPACT_RECORDS_PER_OPERATION * recorded.size + COMPACT_SLACK_RECORDS);
-    // compact() handles its own failure (the intact journal stays in use; retried later).
-    if (!compacting && journal.recordCount > threshold) void compact(options.isBusy).catch(() => undefined);
+    // The intact journal stays in use and compaction is tried again later: only worth a log entry.
+    if (!compacting && journal.recordCount > threshold) void compact(options.isBusy).catch(compactFailed);
   }
 
   if (recovery.truncatedTail !== null || journal.recordCount > recorded.size) {
     // Start-up compaction only saves space: if it fails, the intact journal stays in use.
-    await compact(options.isBusy).catch(() => undefined);
+    await compact(options.isBusy).catch(compactFailed);
   }
 
   return {

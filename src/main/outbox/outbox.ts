@@ -3,6 +3,7 @@ import type { AuditEntryInput } from '../../shared/audit';
 import { StationError } from '../../shared/errors';
 import { outboxOperationInputSchema, type OutboxOperation, type OutboxOperationInput } from '../../shared/outbox';
 import type { JournalRecovery } from '../journal';
+import type { DiagnosticLog } from '../log';
 import type { BackoffPolicy } from './backoff';
 import { asStationError } from './classify';
 import { newCardFor } from './held-retires';
@@ -66,6 +67,8 @@ export interface OutboxOptions {
   retentionDays: number;
   timers?: Timers;
   newId?: () => string;
+  /** The diagnostic log (failed compactions); default stderr. */
+  log?: DiagnosticLog;
 }
 
 export type OutboxListener = (operation: OutboxOperation) => void;
@@ -111,7 +114,7 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
 
   /** Operations with a transition under way: not dispatched, not retried or discarded meanwhile. */
   const busy = new Set<string>();
-  const store = await openOperationStore({ dir: options.dir, nowMs, retentionDays: options.retentionDays, isBusy: (id) => busy.has(id) });
+  const store = await openOperationStore({ dir: options.dir, nowMs, retentionDays: options.retentionDays, isBusy: (id) => busy.has(id), ...(options.log ? { log: options.log } : {}) });
   const { commit } = store;
   let closing = false;
   let fatal: StationError | null = null;

@@ -7,7 +7,7 @@ import { logUnexpectedFailures } from '../../../src/main/log/handler-failures';
 import { StationError } from '../../../src/shared/errors';
 import { createJsonFileSettingsStore } from '../../../src/main/config';
 import { createDiagnosticLog, createMemoryLog, type DiagnosticLog } from '../../../src/main/log';
-import { logServiceTransitions } from '../../../src/main/log/station-events';
+import { logConnectionChanges, logServiceTransitions } from '../../../src/main/log/station-events';
 import { startStationRuntime } from '../../../src/main/runtime';
 import { nextEvent } from '../../support/station-events';
 import { startTestStation } from '../../support/test-station';
@@ -119,5 +119,20 @@ describe('the diagnostic log of a station run', () => {
     await expect(dispatch(handlers, 'settings.get', {})).resolves.toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     await expect(dispatch(handlers, 'outbox.list', {})).resolves.toMatchObject({ ok: false, error: { code: 'CM_OFFLINE' } });
     expect(log.entries).toEqual([{ level: 'error', event: 'handler.failed', channel: 'settings.get', errorCode: 'TypeError', errorMessage: 'x is undefined' }]);
+  });
+
+  it('logs CM going offline (with the reason) and back online, once per change', () => {
+    const log = createMemoryLog();
+    const seen = logConnectionChanges(log);
+    seen({ mode: 'online', since: 't1' });
+    seen({ mode: 'online', since: 't1' });
+    seen({ mode: 'offline', since: 't2', reason: 'CM_OFFLINE' });
+    seen({ mode: 'offline', since: 't3', reason: 'CM_TIMEOUT' });
+    seen({ mode: 'online', since: 't4' });
+    expect(log.entries).toEqual([
+      { level: 'info', event: 'cm.connection', from: null, to: 'online' },
+      { level: 'warn', event: 'cm.connection', from: 'online', to: 'offline', reason: 'CM_OFFLINE' },
+      { level: 'info', event: 'cm.connection', from: 'offline', to: 'online' },
+    ]);
   });
 });
