@@ -85,6 +85,10 @@ const DIAG_TIMEOUT_MS = 40_000;
 /** `npm run diag -- --json` beside this file, run the way this process runs (tsx's loader included). */
 function diagnosticsInChild(): Promise<DiagnosticsReport> {
   const script = fileURLToPath(new URL('./diag.ts', import.meta.url));
+  // The installed app's `--cli`: its executable would start another app, and no diag script ships.
+  if (process.versions.electron !== undefined || !existsSync(script)) {
+    return Promise.reject(new StationError('INTERNAL', 'The smart card diagnostics run only from a development checkout here: use the Diagnostics screen\'s support bundle instead.'));
+  }
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [...process.execArgv, script, '--json'], { timeout: DIAG_TIMEOUT_MS, maxBuffer: 4 * 1024 * 1024 }, (err, stdout) => {
       let json: unknown;
