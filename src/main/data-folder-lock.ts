@@ -129,6 +129,7 @@ function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
+    // Not JSON: the caller treats it as a holder it cannot name.
     return null;
   }
 }

@@ -1,4 +1,6 @@
 import { trainingDirectory } from './training/training-directory';
+import type { DiagnosticLog } from './log';
+import { logStart, logStop } from './log/runtime-events';
 import { join } from 'node:path';
 import { StationError } from '../shared/errors';
 import { acquireDataFolderLock, describeHolder } from './data-folder-lock';
@@ -28,6 +30,8 @@ export interface RuntimeOptions {
    * "station host", "CLI bind").
    */
   program?: string;
+  /** The folder's lock when the entry point took it already (holdDataFolder); else taken here. */
+  folderLock?: DataFolderLock;
   defaultExportDir: string;
   policy: Policy;
   settingsStore: SettingsStore;
@@ -50,6 +54,12 @@ export interface RuntimeOptions {
    * and its connectivity probe exist): the Electron shell scopes integrated sign-in here.
    */
   beforeCm?: (settings: SettingsService) => void;
+  /**
+   * The diagnostic log the entry point opened in the data folder (`logs/`), and that folder (for
+   * support bundles). The runtime writes start and stop; the entry point closes the log.
+   */
+  log?: DiagnosticLog;
+  logDir?: string;
 }
 
 export interface StationRuntime {
@@ -77,14 +87,7 @@ export function chooseMode(settings: Settings): 'real' | 'training' {
  * DATA_FOLDER_IN_USE naming the holder, before it has read or written anything there.
  */
 export async function startStationRuntime(options: RuntimeOptions): Promise<StationRuntime> {
-  const lock = await acquireDataFolderLock(options.dataDir, options.program ?? `station (${process.title})`);
-  if (!lock.ok) {
-    throw new StationError('DATA_FOLDER_IN_USE', describeHolder(options.dataDir, lock.holder), {
-      dataDir: options.dataDir,
-      holderProgram: lock.holder?.program ?? null,
-      holderPid: lock.holder?.pid ?? null,
-    });
-  }
+  const lock = options.folderLock ?? (await holdDataFolder(options.dataDir, options.program));
   try {
     const runtime = await startUnlocked(options);
     return {
@@ -103,16 +106,43 @@ export async function startStationRuntime(options: RuntimeOptions): Promise<Stat
   }
 }
 
+/**
+ * The data folder's writer lock, or DATA_FOLDER_IN_USE naming the process that holds it. Entry
+ * points take it before they open anything in the folder (the diagnostic log included) and hand it
+ * to startStationRuntime, which releases it on close.
+ */
+export async function holdDataFolder(dataDir: string, program?: string): Promise<DataFolderLock> {
+  const lock = await acquireDataFolderLock(dataDir, program ?? `station (${process.title})`);
+  if (!lock.ok) {
+    throw new StationError('DATA_FOLDER_IN_USE', describeHolder(dataDir, lock.holder), {
+      dataDir,
+      holderProgram: lock.holder?.program ?? null,
+      holderPid: lock.holder?.pid ?? null,
+    });
+  }
+  return { release: lock.release };
+}
+
+export interface DataFolderLock {
+  release(): Promise<void>;
+}
+
 async function startUnlocked(options: RuntimeOptions): Promise<StationRuntime> {
   const settings = createSettingsService({ policy: options.policy, store: options.settingsStore });
   options.beforeCm?.(options.cmUrlOverride ? withCmUrl(settings, options.cmUrlOverride) : settings);
   const mode = options.mode ?? chooseMode(settings.effective());
+  if (options.log) logStart(options.log, { version: options.version, mode, settings: settings.view() });
+  const stopped = async (): Promise<void> => {
+    if (options.log) logStop(options.log, mode);
+  };
   const common = {
     version: options.version,
     now: () => new Date(),
     random: Math.random,
     actor: options.actor,
     defaultExportDir: options.defaultExportDir,
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.logDir ? { logDir: options.logDir } : {}),
     ...(options.tuning ? { tuning: options.tuning } : {}),
   };
 
@@ -153,6 +183,7 @@ async function startUnlocked(options: RuntimeOptions): Promise<StationRuntime> {
       close: async () => {
         await station.close();
         await training.close();
+        await stopped();
       },
     };
   }
@@ -165,7 +196,10 @@ async function startUnlocked(options: RuntimeOptions): Promise<StationRuntime> {
     cmTransport: options.cmTransport,
     settings: options.cmUrlOverride ? withCmUrl(settings, options.cmUrlOverride) : settings,
   });
-  return { station, mode, training: null, policyChanged: () => settings.policyChanged(), close: () => station.close() };
+  return { station, mode, training: null, policyChanged: () => settings.policyChanged(), close: async () => {
+    await station.close();
+    await stopped();
+  } };
 }
 
 /**

@@ -11,6 +11,7 @@ import type { EventListener, Handlers } from './dispatch';
 import { createListenerSet } from './listener-set';
 import type { PcscBinding, ServiceProbe } from './pcsc';
 import { createStderrLog, type DiagnosticLog } from './log';
+import { logUnexpectedFailures } from './log/handler-failures';
 import { createHandlers } from './station/handlers';
 import { openStationServices } from './station/services';
 
@@ -41,6 +42,8 @@ export interface StationDeps {
   tuning?: Partial<StationTuning>;
   /** The diagnostic log; without one, warnings and errors go to stderr. */
   log?: DiagnosticLog;
+  /** The diagnostic log's folder, for support bundles (none: bundles carry no logs). */
+  logDir?: string;
 }
 
 export interface TrainingControls {
@@ -93,7 +96,8 @@ export async function createStation(deps: StationDeps): Promise<Station> {
   const { note, outbox } = services;
 
   return {
-    handlers: createHandlers(deps, services),
+    // A handler failing with anything but a StationError is a bug: logged with its channel.
+    handlers: logUnexpectedFailures(createHandlers(deps, services, log), log),
     async retireCard(requestId, smartcardUuid) {
       const ids = z.strictObject({ requestId: guidSchema, smartcardUuid: guidSchema }).safeParse({ requestId, smartcardUuid });
       if (!ids.success) throw new StationError('BAD_REQUEST', 'The request and smart card must be GUIDs.', { requestId, smartcardUuid });

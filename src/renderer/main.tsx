@@ -4,17 +4,20 @@ import { connectBridge } from './bridge';
 import { createClient } from './client';
 import { App } from './components/App';
 import { initI18n } from './i18n';
+import { reportError, reportUncaughtErrors } from './report-errors';
 import { connectStore } from './store';
 import './styles.css';
 import { fire } from './fire';
 
 initI18n();
 const client = createClient(connectBridge());
+reportUncaughtErrors(client);
 fire(connectStore(client), 'connection to the station');
 
 const root = document.getElementById('root');
 if (root) {
-  createRoot(root).render(
+  // A render error React could not recover from unmounts the app: the log is where support sees why.
+  createRoot(root, { onUncaughtError: (error) => reportError(client, 'error-boundary', error) }).render(
     <StrictMode>
       <App />
     </StrictMode>,

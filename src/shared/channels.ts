@@ -30,6 +30,8 @@ export const INVOKE_CHANNELS = [
   'batch.set',
   'batch.clear',
   'directory.resolve',
+  'diagnostics.reportError',
+  'diagnostics.supportBundle',
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 

@@ -10,7 +10,7 @@ import {
   requestSearchSchema,
 } from './enrollment';
 import { cmCheckReportSchema } from './cm-check';
-import { diagnosticsReportSchema } from './diagnostics';
+import { diagnosticsReportSchema, rendererErrorReportSchema, supportBundleResultSchema } from './diagnostics';
 import { DIRECTORY_KINDS, directoryAnswerSchema, directoryResolveSchema } from './directory';
 import { errorPayloadSchema } from './errors';
 import {
@@ -111,6 +111,10 @@ export const invokeChannels = {
   'batch.clear': { request: empty, response: batchStateSchema },
   /** Names and accounts for CM user GUIDs (card panel, confirmation); `unconfigured` without a directory. */
   'directory.resolve': { request: directoryResolveSchema, response: directoryAnswerSchema },
+  /** The renderer's own failures, for the diagnostic log (rate-limited in main; text only, never acted on). */
+  'diagnostics.reportError': { request: rendererErrorReportSchema, response: z.strictObject({ accepted: z.boolean() }) },
+  /** Writes a support bundle into the export folder (the renderer never names a path). */
+  'diagnostics.supportBundle': { request: empty, response: supportBundleResultSchema },
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const eventChannels = {

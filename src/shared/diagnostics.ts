@@ -40,3 +40,24 @@ export const diagnosticsReportSchema = z.object({
   auditTrail: auditIntegritySchema.optional(),
 });
 export type DiagnosticsReport = z.infer<typeof diagnosticsReportSchema>;
+
+/** Where a renderer error was caught (the error boundary, window.onerror, an unhandled rejection). */
+export const RENDERER_ERROR_SOURCES = ['error-boundary', 'window-error', 'unhandled-rejection'] as const;
+
+/**
+ * A renderer failure for the diagnostic log. Bounded (message 2 KB, stack 8 KB); main logs it as
+ * text and never acts on it, so a path or URL inside is only words.
+ */
+export const rendererErrorReportSchema = z.strictObject({
+  source: z.enum(RENDERER_ERROR_SOURCES),
+  message: z.string().max(2048),
+  stack: z.string().max(8192).optional(),
+});
+export type RendererErrorReport = z.infer<typeof rendererErrorReportSchema>;
+
+/** `diagnostics.supportBundle`: where the zip was written (the export folder) and what it holds. */
+export const supportBundleResultSchema = z.strictObject({
+  path: z.string(),
+  files: z.array(z.string()),
+});
+export type SupportBundleResult = z.infer<typeof supportBundleResultSchema>;

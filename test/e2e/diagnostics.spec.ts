@@ -20,6 +20,10 @@ test('the diagnostics screen shows the service, each reader and the card with it
     await expect(page.getByRole('article', { name: 'Virtual PCD 00 00' })).toContainText('No card');
     await expect(page.locator('dd', { hasText: 'Running' })).toBeVisible();
     await shot(page, testInfo, 'diagnostics');
+
+    // A support bundle: written by the station into its export folder; the screen says where.
+    await page.getByRole('button', { name: 'Make a support bundle' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Support bundle written to' })).toContainText(/enrollment-support-[^ ]+\.zip/, { timeout: 30_000 });
   } finally {
     await card.remove();
   }

@@ -15,6 +15,7 @@ export function readAnchor(path: string): Anchor | { problem: string } | null {
     const parsed = anchorSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
     return parsed.success ? parsed.data : { problem: `the chain anchor ${path} is damaged` };
   } catch {
+    // The problem is returned and shown as an audit-trail gap (Diagnostics, log at start).
     return { problem: `the chain anchor ${path} cannot be read` };
   }
 }

@@ -14,6 +14,7 @@ import { openJournal, replaceFileDurably, type JournalRecovery } from '../journa
 import { anchorProblems, readAnchor } from './anchor';
 import { auditRecordSchema, chainEntry, describeBreak, makeGenesis, verifyChain } from './chain';
 import { csvRow } from './csv';
+import { createStderrLog, type DiagnosticLog } from '../log';
 
 export interface AuditLogOptions {
   /** Folder of the audit journal (`audit.journal`). */
@@ -27,6 +28,8 @@ export interface AuditLogOptions {
    * starting afresh. Default: `audit.head` in the audit folder (catches a cut-off or emptied log).
    */
   anchorPath?: string;
+  /** Where a failed anchor update is reported (the diagnostic log); default stderr. */
+  log?: DiagnosticLog;
 }
 
 export interface AuditLog {
@@ -117,7 +120,7 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
       try {
         writeAnchor();
       } catch (err) {
-        console.error(`station: audit trail: could not update the chain anchor ${anchorPath}:`, err);
+        (options.log ?? createStderrLog()).error('audit.anchor-failed', err, { anchorPath });
       }
     }, ANCHOR_DELAY_MS);
     anchorTimer.unref();

@@ -24,6 +24,7 @@ export function verifyAuditFile(path: string, anchorPath?: string): ChainReport 
     try {
       parsed = auditRecordSchema.safeParse(JSON.parse(frame.payload.toString('utf8')));
     } catch {
+      // Not JSON: reported below as a damaged record.
       parsed = null;
     }
     if (!parsed?.success) {

@@ -13,6 +13,7 @@ import { auditVerify } from './audit-verify';
 import { cmCheckCommand } from './cm-check';
 import { EXIT, type ExitCode, exitCodeFor } from './exit-codes';
 import { startNodeRuntime, type StartRuntime } from './node-runtime';
+import { supportBundleCommand } from './support-bundle';
 
 const USAGE = `Usage: npm run station -- <command> [options]
 
@@ -27,6 +28,7 @@ Commands:
   audit export --out FILE.csv
   audit verify                       check the audit trail's hash chain; reports the first broken link
   cm-check                           read-only first contact with CM (reachable, sign-in, types)
+  support-bundle --out FILE.zip      read-only: diagnostics, cm-check, logs, settings, outbox summary
 
 Options: --data-dir DIR  --json  --wait SECONDS (default 20)
 Development only (never on a station IT manages): --cm-url URL  --policy FILE (a development policy)
@@ -144,13 +146,14 @@ async function run(argv: string[], start: StartRuntime): Promise<Outcome> {
     return value;
   };
   if (command === 'audit verify') return auditVerify(values['data-dir']);
-  if (!['bind', 'retire', 'outbox list', 'outbox replay', 'outbox retire-now', 'audit export', 'cm-check'].includes(command) || !(waitMs > 0)) {
+  if (!['bind', 'retire', 'outbox list', 'outbox replay', 'outbox retire-now', 'audit export', 'cm-check', 'support-bundle'].includes(command) || !(waitMs > 0)) {
     throw new StationError('BAD_REQUEST', USAGE);
   }
   if (command === 'cm-check') {
     // Read-only and PC/SC-free: no station runtime is started.
     return cmCheckCommand({ dataDir: values['data-dir'] ?? defaultDataDir(process.platform, process.env, homedir()), policy: values.policy, cmUrl: values['cm-url'] });
   }
+  if (command === 'support-bundle') return supportBundleCommand({ dataDir: values['data-dir'] ?? defaultDataDir(process.platform, process.env, homedir()), out: resolve(need('out')), policy: values.policy, cmUrl: values['cm-url'] });
   if (command === 'outbox retire-now' && !values.confirm) {
     throw new StationError('BAD_REQUEST', 'Retiring a card before its replacement is Active can leave the user without a working card: add --confirm to do it anyway.');
   }
@@ -226,6 +229,7 @@ function isEntryScript(): boolean {
   try {
     return pathToFileURL(realpathSync(script)).href === import.meta.url;
   } catch {
+    // argv[1] that cannot be resolved is not this script: nothing to report.
     return false;
   }
 }

@@ -135,6 +135,7 @@ export async function runCmCheck(options: CmCheckOptions): Promise<CmCheckReport
     const json: unknown = requests.status === 204 || requests.text === '' ? [] : JSON.parse(requests.text);
     list = Array.isArray(json) ? json : [];
   } catch {
+    // The failure is the check's result: reported in report.problem.
     report.problem = new StationError('CM_MALFORMED_RESPONSE', 'CM answered GET /requests with something that is not JSON.', { status: requests.status }).toPayload();
     return report;
   }

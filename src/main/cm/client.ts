@@ -11,6 +11,7 @@ import {
 import { StationError } from '../../shared/errors';
 import {
   apiDisabledError,
+  extractCorrelationId,
   httpFailure,
   isCmErrorBody,
   malformedResponse,
@@ -46,6 +47,22 @@ export interface CmClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** CM has no user names; a directory lookup (e.g. training mode's) can supply them. */
   userDisplayName?: (userUuid: Guid) => string | null;
+  /** Told the outcome of every HTTP exchange (the diagnostic log); never the URL, a body or a card id. */
+  onCall?: (outcome: CmCallOutcome) => void;
+}
+
+/** One exchange with CM as support needs it: which route, how it ended, how long it took. */
+export interface CmCallOutcome {
+  method: CmCallContext['method'];
+  /** The route template (`GET /smartcards/{id}`), never the URL with its ids or card id. */
+  route: string;
+  /** HTTP status, or null when no answer came (offline, timeout). */
+  status: number | null;
+  latencyMs: number;
+  /** CM's correlation id from an error answer, for the CM administrator. */
+  correlationId: string | null;
+  /** The transport failure's code (CM_OFFLINE, CM_TIMEOUT) when there was no answer. */
+  errorCode: string | null;
 }
 
 export interface BindCardInput {
@@ -161,6 +178,7 @@ export function createCmClient(options: CmClientOptions): CmClient {
   try {
     base = normalizeCmBaseUrl(new URL(options.baseUrl));
   } catch {
+    // Translated: the typed error says which setting is wrong.
     throw new StationError('SETTINGS_INVALID', 'The CM address in settings is not a valid URL.', { field: 'baseUrl' });
   }
   if (base.protocol !== 'https:' && base.protocol !== 'http:') {
@@ -182,6 +200,7 @@ export function createCmClient(options: CmClientOptions): CmClient {
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   };
   const userDisplayName = options.userDisplayName ?? (() => null);
+  const onCall = options.onCall ?? (() => undefined);
   /** Template names for requests; refreshed by every successful template listing. */
   let templateNames: ReadonlyMap<Guid, string> | null = null;
 
@@ -194,6 +213,9 @@ export function createCmClient(options: CmClientOptions): CmClient {
     }, timeoutMs);
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const started = performance.now();
+    const report = (status: number | null, correlationId: string | null, errorCode: string | null) =>
+      onCall({ method: ctx.method, route: ctx.route, status, latencyMs: Math.round(performance.now() - started), correlationId, errorCode });
     try {
       const response = await transport(new URL(path, base).href, {
         method: ctx.method,
@@ -205,9 +227,13 @@ export function createCmClient(options: CmClientOptions): CmClient {
       });
       // Read the body under the same timer: a server can stall after the headers.
       const auth = { host: base.hostname, wwwAuthenticate: response.headers.get('WWW-Authenticate'), failure: response.auth?.failure };
-      return { status: response.status, text: await response.text(), auth, location: response.headers.get('location') };
+      const text = await response.text();
+      report(response.status, response.status >= 400 ? extractCorrelationId(text) : null, null);
+      return { status: response.status, text, auth, location: response.headers.get('location') };
     } catch (err) {
-      throw transportFailure(err, ctx, timedOut, timeoutMs);
+      const failure = transportFailure(err, ctx, timedOut, timeoutMs);
+      report(null, null, failure.code);
+      throw failure;
     } finally {
       clearTimeout(timer);
     }
@@ -245,6 +271,7 @@ export function createCmClient(options: CmClientOptions): CmClient {
     try {
       json = JSON.parse(answer.text);
     } catch {
+      // Translated: a malformed answer is a typed error (and the call outcome is logged by onCall).
       throw malformedResponse(ctx, answer.status, 'the body is not JSON');
     }
     const result = schema.safeParse(json);

@@ -122,6 +122,7 @@ export function isCmErrorBody(body: string): boolean {
   try {
     return wireErrorSchema.safeParse(JSON.parse(body)).success;
   } catch {
+    // Not JSON means not Web API's error body: the answer is the result, nothing failed.
     return false;
   }
 }
@@ -137,6 +138,7 @@ export function serverMessageOf(body: string): string | null {
     const parsed = wireErrorSchema.safeParse(JSON.parse(body));
     text = parsed.success ? parsed.data.Message : body;
   } catch {
+    // Not JSON: CM's text is kept as it came (bounded below).
     text = body;
   }
   if (/<[a-z!/][^>]*>/i.test(text)) {

@@ -1,6 +1,6 @@
 /** The CM REST client: the only entry point other capability folders import. */
 export { createCmClient } from './client';
-export type { BindCardInput, CmClient, CmClientOptions, SetSmartcardStatusInput } from './client';
+export type { BindCardInput, CmCallOutcome, CmClient, CmClientOptions, SetSmartcardStatusInput } from './client';
 export { nodeFetchTransport } from './transport';
 export { createNegotiateTransport } from './negotiate-transport';
 export type { AuthReport, NegotiateFailureReason } from './auth-challenge';

@@ -49,6 +49,7 @@ const wireDataCollection = z
     try {
       decoded = JSON.parse(value);
     } catch {
+      // Reported as a schema issue: the caller turns it into CM_MALFORMED_RESPONSE.
       ctx.addIssue({ code: 'custom', message: 'DataCollection string is not JSON' });
       return z.NEVER;
     }

@@ -111,6 +111,7 @@ export function decodeJson(bytes: Uint8Array): { json: unknown } | { problem: st
     // A UTF-8 byte order mark (Notepad, `Out-File -Encoding utf8`) is harmless: TextDecoder drops it.
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
+    // The problem is returned to the caller, which reports it on the Settings screen.
     return { problem: 'the file is not valid UTF-8 text' };
   }
   try {

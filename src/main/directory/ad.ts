@@ -37,6 +37,7 @@ export function parseAdsiOutput(stdout: string): DirectoryUser[] {
   try {
     json = JSON.parse(stdout.replace(/^\uFEFF/, '').trim() || 'null');
   } catch {
+    // Translated: the typed error is what the directory reports.
     throw new DirectoryError('protocol', 'the ADSI search printed something that is not JSON');
   }
   const parsed = adsiOutputSchema.safeParse(json);

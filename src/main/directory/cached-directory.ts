@@ -157,6 +157,7 @@ async function load(path: string): Promise<Entry[]> {
     // A damaged copy is only a cache: start empty rather than refuse to start.
     return parsed.success ? parsed.data.entries : [];
   } catch {
+    // No copy or an unreadable one: only a cache, it starts empty.
     return [];
   }
 }

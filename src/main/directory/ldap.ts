@@ -78,6 +78,7 @@ export function createLdapDirectory(config: LdapDirectoryConfig): DirectoryAdapt
     } catch (err) {
       throw classify(err);
     } finally {
+      // Closing after the search: its failure changes nothing the caller can use.
       await client.unbind().catch(() => undefined);
     }
   }

@@ -21,6 +21,7 @@ export function integratedAuthAllowlist(cmBaseUrl: string, allowedAuthDomains: r
     // URL.hostname: lower-case, no port, IPv6 in brackets, as Chromium matches it.
     return new URL(cmBaseUrl).hostname || NO_AUTH_SERVER;
   } catch {
+    // No usable CM URL: integrated sign-in is offered to no server (fail safe).
     return NO_AUTH_SERVER;
   }
 }

@@ -24,6 +24,7 @@ export function handleAppProtocol(rendererDir: string): void {
         headers: { 'Content-Type': contentTypeFor(path), 'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff' },
       });
     } catch {
+      // A file that cannot be served is a 404 for the page; nothing else to report.
       return new Response(null, { status: 404 });
     }
   });

@@ -121,6 +121,7 @@ async function serveStatic(root: string, csp: string, req: IncomingMessage, res:
     res.writeHead(200, { ...headers, 'Content-Type': contentTypeFor(path) });
     res.end(req.method === 'HEAD' ? undefined : body);
   } catch {
+    // A path that cannot be served is a 404; nothing else to report.
     res.writeHead(404, headers).end();
   }
 }

@@ -46,6 +46,7 @@ function parseClientMessage(text: string) {
     const result = hostClientMessageSchema.safeParse(JSON.parse(text));
     return result.success ? result.data : null;
   } catch {
+    // Not JSON: refused like any malformed message (the caller closes the socket).
     return null;
   }
 }

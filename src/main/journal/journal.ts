@@ -77,7 +77,8 @@ function encodeRecord(record: unknown): Buffer {
   return encodeFrame(Buffer.from(JSON.stringify(record), 'utf8'));
 }
 
-function parseRecords<T>(path: string, data: Buffer, schema: z.ZodType<T>) {
+/** Every whole record in `data`, and where an unfinished append at the end begins (read-only.ts reads this way too). */
+export function parseRecords<T>(path: string, data: Buffer, schema: z.ZodType<T>) {
   const records: T[] = [];
   let offset = 0;
   for (;;) {
@@ -89,6 +90,7 @@ function parseRecords<T>(path: string, data: Buffer, schema: z.ZodType<T>) {
     try {
       json = JSON.parse(read.payload.toString('utf8'));
     } catch {
+      // Translated: STORAGE_CORRUPT names the offset.
       throw corrupt(path, offset, 'record is not JSON');
     }
     const parsed = schema.safeParse(json);

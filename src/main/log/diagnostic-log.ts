@@ -44,11 +44,14 @@ export function describeError(error: unknown): { errorCode: string; errorMessage
   return { errorCode: 'UNKNOWN', errorMessage: String(error).slice(0, 2_000) };
 }
 
-function fromPino(logger: Logger, close: () => Promise<void>): DiagnosticLog {
+function fromPino(logger: Logger, isOpen: () => boolean, close: () => Promise<void>): DiagnosticLog {
+  // After close (a late callback during shutdown), entries go to stderr: a closed file must not throw.
+  const late = createStderrLog();
   return {
-    info: (event, fields = {}) => logger.info({ event, ...redactFields(fields) }),
-    warn: (event, fields = {}) => logger.warn({ event, ...redactFields(fields) }),
-    error: (event, error, fields = {}) => logger.error({ event, ...redactFields(fields), ...describeError(error) }),
+    info: (event, fields = {}) => (isOpen() ? logger.info({ event, ...redactFields(fields) }) : late.info(event, fields)),
+    warn: (event, fields = {}) => (isOpen() ? logger.warn({ event, ...redactFields(fields) }) : late.warn(event, fields)),
+    error: (event, error, fields = {}) =>
+      isOpen() ? logger.error({ event, ...redactFields(fields), ...describeError(error) }) : late.error(event, error, fields),
     close,
   };
 }
@@ -73,8 +76,10 @@ export async function createDiagnosticLog(options: DiagnosticLogOptions): Promis
     },
     stream,
   );
+  // A failing disk (full, removed) must not become an unhandled 'error' event that ends the process.
+  stream.on('error', (err: unknown) => console.error('station: the diagnostic log cannot be written:', err));
   let closed: Promise<void> | null = null;
-  return fromPino(logger, () =>
+  return fromPino(logger, () => closed === null, () =>
     (closed ??= new Promise<void>((resolve) => {
       stream.flush(() => {
         stream.once('close', () => resolve());

@@ -3,8 +3,8 @@ import { StationError } from '../../shared/errors';
 import { outboxOperationSchema, type OutboxOperation } from '../../shared/outbox';
 import { openJournal, type JournalRecovery } from '../journal';
 import { createListenerSet } from '../listener-set';
+import { createStderrLog, describeError, type DiagnosticLog } from '../log';
 import { asStationError } from './classify';
-import { reportFailure } from '../report-failure';
 
 /**
  * The outbox's operations: the journal on disk and the indexes the scheduler reads. A state is
@@ -38,7 +38,10 @@ export async function openOperationStore(options: {
   nowMs: () => number;
   retentionDays: number;
   isBusy: (id: string) => boolean;
+  /** Where a failed compaction is reported (it changes nothing: the intact journal stays in use). */
+  log?: DiagnosticLog;
 }): Promise<OperationStore> {
+  const compactFailed = (err: unknown) => (options.log ?? createStderrLog()).warn('outbox.compact-failed', describeError(err));
   const { journal, records, recovery } = await openJournal({ path: join(options.dir, 'outbox.journal'), schema: outboxOperationSchema });
   /** What listeners and list() see: only states already on disk. Insertion order = queue order. */
   const ops = new Map<string, OutboxOperation>();
@@ -103,12 +106,13 @@ export async function openOperationStore(options: {
 
   function maybeCompact(): void {
     const threshold = Math.max(compactAfterRecords, COMPACT_RECORDS_PER_OPERATION * recorded.size + COMPACT_SLACK_RECORDS);
-    if (!compacting && journal.recordCount > threshold) compact(options.isBusy).catch(reportFailure('outbox: automatic compaction'));
+    // The intact journal stays in use and compaction is tried again later: only worth a log entry.
+    if (!compacting && journal.recordCount > threshold) compact(options.isBusy).catch(compactFailed);
   }
 
   if (recovery.truncatedTail !== null || journal.recordCount > recorded.size) {
     // Start-up compaction only saves space: if it fails, the intact journal stays in use.
-    await compact(options.isBusy).catch(() => undefined);
+    await compact(options.isBusy).catch(compactFailed);
   }
 
   return {

@@ -4,6 +4,7 @@ import { StationError } from '../../shared/errors';
 import { outboxOperationInputSchema, type OutboxOperation, type OutboxOperationInput } from '../../shared/outbox';
 import type { JournalRecovery } from '../journal';
 import type { BackoffPolicy } from '../backoff';
+import type { DiagnosticLog } from '../log';
 import { asStationError } from './classify';
 import { newCardFor } from './held-retires';
 import { openOperationStore } from './operation-store';
@@ -66,6 +67,8 @@ export interface OutboxOptions {
   retentionDays: number;
   timers?: Timers;
   newId?: () => string;
+  /** The diagnostic log (failed compactions); default stderr. */
+  log?: DiagnosticLog;
 }
 
 export type OutboxListener = (operation: OutboxOperation) => void;
@@ -144,7 +147,7 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
 
   /** Operations with a transition under way: not dispatched, not retried or discarded meanwhile. */
   const busy = new BusySet();
-  const store = await openOperationStore({ dir: options.dir, nowMs, retentionDays: options.retentionDays, isBusy: (id) => busy.has(id) });
+  const store = await openOperationStore({ dir: options.dir, nowMs, retentionDays: options.retentionDays, isBusy: (id) => busy.has(id), ...(options.log ? { log: options.log } : {}) });
   const { commit } = store;
   let closing = false;
   let fatal: StationError | null = null;

@@ -119,6 +119,7 @@ async function sendRetire(cm: OutboxCmPort, op: Extract<OutboxOperation, { kind:
       ? { kind: 'done', smartcardUuid: op.smartcardUuid, how: 'proven' }
       : { kind: 'refused', error: refusal, verified: true };
   } catch {
+    // The check failed: the refusal is recorded unverified (the outbox logs the transition).
     return { kind: 'refused', error: refusal, verified: false };
   }
 }

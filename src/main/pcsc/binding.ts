@@ -349,6 +349,7 @@ class Connector {
 
   private run<T>(operation: () => Promise<T>): Promise<T> {
     const result = this.queue.then(operation, operation);
+    // Only keeps the queue going; `result` carries the failure to its caller.
     this.queue = result.catch(() => undefined);
     return result;
   }

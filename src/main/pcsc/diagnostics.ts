@@ -31,6 +31,7 @@ export async function runDiagnostics(deps: DiagnosticsDeps): Promise<Diagnostics
   try {
     context = deps.binding.establish(events.listener);
   } catch {
+    // No context: the report says the service is down, which is what it means.
     return { service: 'down', readers: [] };
   }
   try {

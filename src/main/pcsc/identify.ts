@@ -151,6 +151,7 @@ function cplcIdentifier(data: Uint8Array): string | null {
     const field = (offset: number, length: number) => cplc.slice(offset * 2, (offset + length) * 2);
     return `${field(0, 2)}-${field(2, 2)}-${field(16, 2)}-${field(12, 4)}`;
   } catch {
+    // A malformed CPLC is "no identifier", shown on the card panel, not a failure.
     return null;
   }
 }

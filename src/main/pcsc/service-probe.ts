@@ -52,6 +52,7 @@ export function createWindowsServiceProbe(query: () => Promise<string> = querySC
       try {
         return /STATE\s*:\s*4\b/.test(await query());
       } catch {
+        // sc query failing means the service cannot be seen: reported as down (and logged by pcsc.service).
         return false;
       }
     },
@@ -125,6 +126,7 @@ function tryWatch(path: string, onChange: (file: string | null) => void): FSWatc
     watcher.on('error', () => watcher.close());
     return watcher;
   } catch {
+    // Nothing to watch (folder missing): the caller's timer keeps probing.
     return null;
   }
 }

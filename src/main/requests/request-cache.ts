@@ -114,6 +114,7 @@ function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
+    // Not JSON: the schema check of the caller treats it as no copy.
     return undefined;
   }
 }

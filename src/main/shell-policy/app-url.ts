@@ -12,6 +12,7 @@ function parse(url: string): URL | null {
   try {
     return new URL(url);
   } catch {
+    // Not a URL: refused by the caller (no navigation), which is the intended outcome.
     return null;
   }
 }

@@ -26,6 +26,7 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
   try {
     decoded = decodeURIComponent(urlPath);
   } catch {
+    // Not a servable path: the caller answers 404.
     return null;
   }
   if (decoded.includes('\0') || decoded.includes('\\')) return null;

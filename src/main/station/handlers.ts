@@ -5,15 +5,19 @@ import { assertExportFolderAllowed } from '../audit/export-folder';
 import { runCmCheck } from '../cm';
 import { searchRequestsWithPeople } from '../directory';
 import type { Handlers } from '../dispatch';
+import type { DiagnosticLog } from '../log';
 import { runDiagnostics } from '../pcsc';
+import { createRendererErrorReporter } from '../log/renderer-errors';
 import type { StationDeps, TrainingControls } from '../station';
+import { partsFromHandlers, saveSupportBundle } from '../support/collect';
 import type { StationServices } from './services';
 
 /**
  * The station's answer to every contract channel (src/shared/contract.ts), over its services. The
  * dispatcher validates each request and response against the contract; these only do the work.
  */
-export function createHandlers(deps: StationDeps, services: StationServices): Handlers {
+export function createHandlers(deps: StationDeps, services: StationServices, log: DiagnosticLog): Handlers {
+  const reportRendererError = createRendererErrorReporter(log, deps.now);
   const { audit, batch, cardModels, connectivity, directory, outbox, requests, workflow } = services;
   const exportDir = () => services.settings().auditExportFolder || deps.defaultExportDir;
   const trainingOnly = (): TrainingControls => {
@@ -21,7 +25,7 @@ export function createHandlers(deps: StationDeps, services: StationServices): Ha
     return deps.trainingControls;
   };
 
-  return {
+  const handlers: Handlers = {
     'station.snapshot': async () => ({
       version: deps.version,
       training: deps.training,
@@ -81,6 +85,14 @@ export function createHandlers(deps: StationDeps, services: StationServices): Ha
         auditTrail: audit.integrity(),
       };
     },
+    'diagnostics.reportError': async (report) => reportRendererError(report),
+    'diagnostics.supportBundle': async () => {
+      const dir = exportDir();
+      assertExportFolderAllowed(dir, deps.settings.view());
+      await mkdir(dir, { recursive: true });
+      const source = { parts: partsFromHandlers(handlers), logDir: deps.logDir ?? null, version: deps.version, training: deps.training, now: deps.now };
+      return saveSupportBundle(source, dir);
+    },
     'training.info': async () => {
       const t = trainingOnly();
       return { readers: [...t.readers], samples: t.samples.map(({ id, label, atr }) => ({ id, label, atr })) };
@@ -103,4 +115,5 @@ export function createHandlers(deps: StationDeps, services: StationServices): Ha
       return view;
     },
   };
+  return handlers;
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { AuditEntryInput } from '../../shared/audit';
 import type { ConnectionState, EventChannel, EventPayload } from '../../shared/contract';
-import { StationError, toErrorPayload } from '../../shared/errors';
+import { StationError } from '../../shared/errors';
 import type { ReadersSnapshot } from '../../shared/readers';
 import type { Settings } from '../../shared/settings';
 import { type AuditLog, createAuditLog } from '../audit';
@@ -11,7 +11,8 @@ import { type DirectoryService, openDirectory } from '../directory';
 import { type AuditNote, type Batch, createBatch, createEnrollmentWorkflow, type EnrollmentWorkflow } from '../enrollment';
 import { ensurePrivateDir } from '../journal';
 import { createListenerSet, type ListenerErrorReporter } from '../listener-set';
-import type { DiagnosticLog } from '../log';
+import { describeError, type DiagnosticLog } from '../log';
+import { logCmCalls, logConnectionChanges, logJournalRecovery, logOutboxTransitions, logServiceTransitions } from '../log/station-events';
 import { createOutbox, type Outbox, type OutboxCmPort, outboxPortFromCmClient } from '../outbox';
 import { type CardModelMatcher, createAtrDescriber, createCardModelMatcher, createReaderMonitor, type ReaderMonitor } from '../pcsc';
 import { openRequestCache, type RequestCache } from '../requests';
@@ -73,6 +74,7 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
         timeoutMs: settings.cmTimeoutMs,
         getRetries: tuning.getRetries,
         random: deps.random,
+        onCall: logCmCalls(log),
         ...(deps.userDisplayName ? { userDisplayName: deps.userDisplayName } : {}),
       })
     : null;
@@ -80,9 +82,10 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
 
   // --- durable stores ----------------------------------------------------------------------------
   ensurePrivateDir(deps.dataDir);
-  const audit = await createAuditLog({ dir: join(deps.dataDir, 'audit'), now: deps.now, anchorPath: join(deps.dataDir, 'audit.head') });
+  const audit = await createAuditLog({ dir: join(deps.dataDir, 'audit'), now: deps.now, anchorPath: join(deps.dataDir, 'audit.head'), log });
   // A gap in the audit trail is reported (here, in the log, and on Diagnostics), never papered over.
-  for (const problem of audit.integrity().problems) console.error(`station: audit trail: ${problem}`);
+  for (const problem of audit.integrity().problems) log.warn('audit.gap', { problem });
+  logJournalRecovery(log, 'audit', audit.recovery);
   const outbox = await createOutbox({
     dir: join(deps.dataDir, 'outbox'),
     now: deps.now,
@@ -93,7 +96,10 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
     audit,
     actor: deps.actor,
     retentionDays: settings.outboxRetentionDays,
+    log,
   });
+  logJournalRecovery(log, 'outbox', outbox.recovery);
+  outbox.subscribe(logOutboxTransitions(log, outbox.list()));
   const requests = await openRequestCache({ dir: deps.dataDir, cm, now: deps.now, isOnline });
   // Names beside CM's user GUIDs: optional, from machine policy (read at start, like the CM address).
   const directory =
@@ -108,6 +114,7 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
   const cardModels = createCardModelMatcher();
   // The workflow and the event stream listen here, so a rebuilt monitor needs no re-wiring.
   const cardListeners = createListenerSet<[ReadersSnapshot]>('readers', reportListenerError);
+  cardListeners.add(logServiceTransitions(log));
   let monitor: ReaderMonitor;
   let unsubscribeMonitor: () => void;
   function startMonitor(s: Settings): void {
@@ -148,7 +155,9 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
   });
   outbox.subscribe(() => emit('outbox.changed', outbox.list()));
   batch.subscribe((state) => emit('batch.changed', state));
+  const logConnection = logConnectionChanges(log);
   connectivity.subscribe((state: ConnectionState) => {
+    logConnection(state);
     outbox.setOnline(state.mode === 'online');
     emit('connection.changed', state);
   });
@@ -168,7 +177,7 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
   outbox.start();
   // Learn whether CM is there right away (and fill the request copy) instead of at first use.
   // CM may well be unreachable now: the station starts offline and says so; the log keeps why.
-  if (cm) requests.refresh().catch((err: unknown) => log.warn('requests.first-refresh-failed', { code: toErrorPayload(err).code }));
+  if (cm) requests.refresh().catch((err: unknown) => log.warn('requests.refresh-failed', describeError(err)));
 
   return {
     settings: () => settings,

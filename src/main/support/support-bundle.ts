@@ -55,6 +55,7 @@ export function logSections(logDir: string, maxBytes: number = MAX_LOG_BYTES): B
   try {
     names = readdirSync(logDir).filter((name) => name.endsWith('.log'));
   } catch {
+    // No log folder (no log written yet): the bundle simply has no logs.
     return [];
   }
   const byAge = names

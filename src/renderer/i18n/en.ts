@@ -641,6 +641,14 @@ export const en = {
     auditIntact: 'Intact ({{count}} records)',
     auditGap: 'Gap found: records were changed, removed or re-ordered. Tell IT; nothing was deleted by the station.',
   },
+  supportBundle: {
+    heading: 'Support bundle',
+    explain: 'One zip file for IT: diagnostics, the CM check, recent logs, settings and the outbox summary. Card identifiers are shortened and names left out.',
+    make: 'Make a support bundle',
+    making: 'Making the support bundle…',
+    written: 'Support bundle written to {{path}}',
+    failed: 'The support bundle could not be written',
+  },
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -646,4 +646,12 @@ export const fr: Messages = {
     auditIntact: 'Intact ({{count}} enregistrements)',
     auditGap: 'Anomalie : des enregistrements ont été modifiés, supprimés ou réordonnés. Prévenez l’informatique ; le poste n’a rien effacé.',
   },
+  supportBundle: {
+    heading: 'Dossier pour le support',
+    explain: 'Un fichier zip pour l’informatique : diagnostics, vérification de CM, journaux récents, paramètres et résumé de la file d’envoi. Les identifiants de carte sont raccourcis et les noms omis.',
+    make: 'Créer un dossier pour le support',
+    making: 'Création du dossier pour le support…',
+    written: 'Dossier pour le support enregistré dans {{path}}',
+    failed: 'Le dossier pour le support n’a pas pu être enregistré',
+  },
 };

@@ -34,6 +34,9 @@ const SCREENS: Record<(typeof INVOKE_CHANNELS)[number], string[]> = {
   'directory.resolve': ['people.ts'],
   'outbox.releaseHold': ['components/outbox/HeldRetire.tsx'],
   'cm.check': ['components/diagnostics/CmCheckSection.tsx'],
+  'diagnostics.supportBundle': ['components/diagnostics/SupportBundleSection.tsx'],
+  // Not a screen: every screen's uncaught errors (window.onerror, unhandled rejections, React's).
+  'diagnostics.reportError': ['report-errors.ts'],
   // Read-only look-ups that change nothing and name nothing outside the station (the CLI's bind
   // uses readers.list); no screen calls them yet.
   'readers.list': [],

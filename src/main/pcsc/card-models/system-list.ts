@@ -42,6 +42,7 @@ export function loadSystemList(path: string): SystemListEntry[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch {
+    // No system list installed: the bundled table is enough.
     return [];
   }
   return parseSystemList(text);

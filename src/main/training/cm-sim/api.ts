@@ -73,6 +73,7 @@ function jsonBody(call: ApiCall): BodyFields {
   try {
     parsed = JSON.parse(call.body);
   } catch {
+    // The simulator answers a bad body with CM's 400, as CM does: the refusal is the report.
     return { ok: false, refusal: invalid('The body is not valid JSON.') };
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {

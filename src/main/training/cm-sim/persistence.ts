@@ -21,6 +21,7 @@ export async function loadState(file: string): Promise<SimState | null> {
   try {
     json = JSON.parse(text);
   } catch {
+    // Not JSON: treated like a file that fails its schema below.
     json = undefined;
   }
   const parsed = simStateSchema.safeParse(json);

@@ -53,6 +53,7 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
   try {
     decoded = decodeURIComponent(pathname).toLowerCase();
   } catch {
+    // A path that is not even a URL is outside the API: answered with CM's 404.
     return { kind: 'outside-api' };
   }
   const prefix = API_PREFIX.toLowerCase();

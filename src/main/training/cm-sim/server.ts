@@ -106,6 +106,7 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
   function persist(snapshot: SimState): Promise<void> {
     if (dataFile === null) return Promise.resolve();
     const job = saving.then(() => saveState(dataFile, snapshot, `${process.pid}-${++saves}`));
+    // The chain continues after a failed save; that save's own caller gets its error through `job`.
     saving = job.catch(() => undefined);
     return job;
   }
@@ -236,6 +237,7 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
         try {
           json = JSON.parse(body);
         } catch {
+          // Not JSON: the schema check below refuses it with a 400.
           json = undefined;
         }
         const rules = z.array(faultRuleSchema).safeParse(json);
@@ -256,6 +258,7 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
         try {
           user = (JSON.parse(body) as { user?: unknown }).user;
         } catch {
+          // Not JSON: the schema check below refuses it with a 400.
           user = undefined;
         }
         if (user !== null && (typeof user !== 'string' || normalizeGuid(user) === null)) {

@@ -9,6 +9,7 @@ import { FocusHeading } from '../FocusHeading';
 import { PolicyStatus } from '../settings/PolicyStatus';
 import { CmCheckSection } from './CmCheckSection';
 import { DiagnosticsReader } from './DiagnosticsReader';
+import { SupportBundleSection } from './SupportBundleSection';
 
 /** What the station sees right now: the smart card service, each reader, each card's ATR decoded. */
 export function DiagnosticsView() {
@@ -77,6 +78,7 @@ export function DiagnosticsView() {
         </>
       )}
       <CmCheckSection />
+      <SupportBundleSection />
     </section>
   );
 }
