@@ -1,3 +1,4 @@
+import { failureHandledElsewhere } from '../report-failure';
 import type { ConnectionState } from '../../shared/contract';
 import type { CmTransport } from '../cm';
 import { createListenerSet } from '../listener-set';
@@ -49,7 +50,7 @@ export function createConnectivity(options: ConnectivityOptions): Connectivity {
     probeTimer = setTimeout(() => {
       probeTimer = null;
       // The probe's outcome reaches set() through the observed transport; errors are expected here.
-      options.probe().catch(() => undefined).finally(scheduleProbe);
+      options.probe().catch(failureHandledElsewhere('the observed transport reports the outcome')).finally(scheduleProbe);
     }, options.probeIntervalMs);
     probeTimer.unref();
   }

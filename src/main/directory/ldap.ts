@@ -1,3 +1,4 @@
+import { failureHandledElsewhere } from '../report-failure';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { Client, InvalidCredentialsError, type Entry } from 'ldapts';
@@ -79,7 +80,7 @@ export function createLdapDirectory(config: LdapDirectoryConfig): DirectoryAdapt
       throw classify(err);
     } finally {
       // Closing after the search: its failure changes nothing the caller can use.
-      await client.unbind().catch(() => undefined);
+      await client.unbind().catch(failureHandledElsewhere('closing after the search changes nothing for the caller'));
     }
   }
 

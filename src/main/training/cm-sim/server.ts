@@ -10,7 +10,7 @@ import { sendFault, sendIisNotFound, sendJson, sendServerError } from './respons
 import { API_PREFIX, matchRoute, type RouteMatch } from './routes';
 import { seedDirectory } from './seed';
 import { activateSmartcard, normalizeGuid, type SimState } from './state';
-import { reportFailure } from '../../report-failure';
+import { reportFailure, failureHandledElsewhere } from '../../report-failure';
 
 /** A request as the simulator received it, for tests that check what went over the wire. */
 export interface RecordedRequest {
@@ -107,7 +107,7 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
     if (dataFile === null) return Promise.resolve();
     const job = saving.then(() => saveState(dataFile, snapshot, `${process.pid}-${++saves}`));
     // The chain continues after a failed save; that save's own caller gets its error through `job`.
-    saving = job.catch(() => undefined);
+    saving = job.catch(failureHandledElsewhere('the chain continues; the save\'s caller gets its error through `job`'));
     return job;
   }
 
