@@ -534,6 +534,19 @@ describe('integrated sign-in scope (compiled main.cjs, real mode)', () => {
     await quit(second);
   }, 60_000);
 
+  it('a machine policy with a regex-looking reader pattern still starts the desktop app, in its safe state, naming the problem', async () => {
+    const stand = standInWith(join(work, 'bad-pattern-userData'), { cmBaseUrl: CM_URL, readerExclude: ['/(unclosed/'] });
+    const invoke = await started(stand);
+    const view = await invoke('settings.get', {});
+    expect(view).toMatchObject({
+      ok: true,
+      value: { policy: { status: 'invalid', problems: [expect.stringMatching(/^readerExclude\[0\]: .*looks like a regular expression/)] } },
+    });
+    // Safe: the CM address of a policy that could not be read is not used; nothing is sent.
+    expect(stand.record.netFetches).toEqual([]);
+    await quit(stand);
+  }, 30_000);
+
   it('allowedAuthDomains set: exactly that list, comma-separated, before any CM call', async () => {
     const stand = standInWith(join(work, 'listed-userData'), { cmBaseUrl: CM_URL, allowedAuthDomains: ['cm.contoso.com', '*.contoso.com'] });
     const invoke = await started(stand);
@@ -582,26 +595,39 @@ describe('--cli (compiled main.cjs)', () => {
     expect(stand.record.windows).toHaveLength(0);
   }, 30_000);
 
-  it('goes to CM through net.fetch with the allow-list of --cm-url set first; unreachable CM queues it (exit 4)', async () => {
-    const { exit, out, stand } = await cli([
-      process.execPath,
-      '--cli',
-      'retire',
-      '--request',
-      '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
-      '--smartcard',
-      '9b2c7d1e-2a3b-4c5d-8e9f-0a1b2c3d4e5f',
-      '--cm-url',
-      CM_URL,
-      '--json',
-      '--data-dir',
-      '<data>',
-    ]);
-    expect(exit).toBe(4);
-    expect(JSON.parse(out.at(-1)!)).toMatchObject({ exitCode: 4, result: { kind: 'retire', state: 'pending' } });
-    expect(stand.record.ntlmDomains).toEqual(['cm.contoso.com']);
-    const fetchAt = stand.record.calls.findIndex((c) => c.startsWith(`net.fetch ${CM_URL}`));
-    expect(fetchAt).toBeGreaterThan(stand.record.calls.indexOf('session.allowNTLMCredentialsForDomains cm.contoso.com'));
+  it('goes to CM (machine policy\'s address) through net.fetch with the allow-list set first; unreachable CM queues it (exit 4)', async () => {
+    machinePolicy = { cmBaseUrl: CM_URL };
+    try {
+      const { exit, out, stand } = await cli([
+        process.execPath,
+        '--cli',
+        'retire',
+        '--request',
+        '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
+        '--smartcard',
+        '9b2c7d1e-2a3b-4c5d-8e9f-0a1b2c3d4e5f',
+        '--json',
+        '--data-dir',
+        '<data>',
+      ]);
+      expect(exit).toBe(4);
+      expect(JSON.parse(out.at(-1)!)).toMatchObject({ exitCode: 4, result: { kind: 'retire', state: 'pending' } });
+      expect(stand.record.ntlmDomains).toEqual(['cm.contoso.com']);
+      const fetchAt = stand.record.calls.findIndex((c) => c.startsWith(`net.fetch ${CM_URL}`));
+      expect(fetchAt).toBeGreaterThan(stand.record.calls.indexOf('session.allowNTLMCredentialsForDomains cm.contoso.com'));
+    } finally {
+      machinePolicy = null;
+    }
+  }, 30_000);
+
+  it('refuses the development flags in the installed app: --cm-url and --policy are exit 2, nothing sent', async () => {
+    for (const flag of [['--cm-url', 'https://elsewhere.example/'], ['--policy', '/tmp/p.json']]) {
+      const { exit, err, stand } = await cli([process.execPath, '--cli', 'outbox', 'list', ...flag, '--data-dir', '<data>']);
+      expect(exit).toBe(2);
+      expect(err.join('\n')).toMatch(/is for development \(npm run station\)/);
+      expect(stand.record.netFetches).toEqual([]);
+      expect(stand.record.ntlmDomains).toEqual([]);
+    }
   }, 30_000);
 
   it('refuses while the app runs on this desktop (it holds the outbox journal): exit 1, nothing started', async () => {
