@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import type { SimFault } from '../../src/main/training/cm-sim';
-import { expectNoAxeViolations, freshRequest, openView, pivCard, region, setLocale, sim, type ViewName } from './support';
+import { bindByKeyboardWithFault, expectNoAxeViolations, freshRequest, openView, pivCard, region, setLocale, sim, type ViewName } from './support';
 
 /**
  * axe-core (WCAG 2.2 AA tags) on every screen and every enrollment step, in English and French.
@@ -44,15 +44,7 @@ test.describe('the station', () => {
         const card = await pivCard(page);
         try {
           const panel = region(page);
-          const search = panel.locator('input[type="search"]');
-          await expect(search).toBeFocused({ timeout: 10_000 });
-          await search.fill(request.id.slice(0, 8));
-          await search.press('Enter');
-          await expect(panel.locator('button.choose').first()).toBeFocused();
-          await page.keyboard.press('Enter');
-          await expect(panel.locator('.confirmation button.primary')).toBeFocused();
-          await sim.setFaults([{ fault, route: 'POST /smartcards' }]);
-          await page.keyboard.press('Enter');
+          await bindByKeyboardWithFault(page, request.id, fault);
           await expect(panel.locator(step === 'attention' ? '.attention .alert' : '.outcome-queued')).toBeVisible({ timeout: 15_000 });
           await expectNoAxeViolations(page, `${step} (${locale})`);
         } finally {

@@ -2,7 +2,7 @@ import { expect, type Page, test } from '@playwright/test';
 import type { ErrorCode } from '../../src/shared/errors';
 import type { SimFault } from '../../src/main/training/cm-sim';
 import { en } from '../../src/renderer/i18n/en';
-import { chooseRequest, pivCard, region, shot, sim } from './support';
+import { chooseRequest, pivCard, recordStationStrings, region, shot, sim } from './support';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -22,28 +22,7 @@ const CASES: { fault: SimFault; code: ErrorCode; shows?: RegExp; correlationId?:
 ];
 
 /** Every correlation id the station sent the page (error payloads carry CM's in `details`). */
-function recordCorrelationIds(page: Page): Set<string> {
-  const ids = new Set<string>();
-  const collect = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(collect);
-    else if (value && typeof value === 'object') {
-      for (const [key, v] of Object.entries(value)) {
-        if (key === 'correlationId' && typeof v === 'string') ids.add(v);
-        else collect(v);
-      }
-    }
-  };
-  page.on('websocket', (ws) =>
-    ws.on('framereceived', ({ payload }) => {
-      try {
-        collect(JSON.parse(String(payload)));
-      } catch {
-        // not JSON: no correlation id in it
-      }
-    }),
-  );
-  return ids;
-}
+const recordCorrelationIds = (page: Page) => recordStationStrings(page, (key) => key === 'correlationId');
 
 /**
  * One approved enroll request of the seed per case, fixed once: a bind a case leaves queued (CM

@@ -2,7 +2,7 @@ import { expect, type Page, test } from '@playwright/test';
 import type { SimFault } from '../../src/main/training/cm-sim';
 import { en } from '../../src/renderer/i18n/en';
 import { fr } from '../../src/renderer/i18n/fr';
-import { expectNoAxeViolations, freshRequest, openView, pivCard, region, setLocale, shot, sim } from './support';
+import { bindByKeyboardWithFault, expectNoAxeViolations, freshRequest, openView, pivCard, recordStationStrings, region, setLocale, shot, sim } from './support';
 
 /**
  * Issue 13: a French operator reads French wherever the station reports something, CM faults
@@ -21,28 +21,8 @@ const ENGLISH = [...new Set(leaves(en).flatMap((s) => s.split(/\{\{\w+\}\}/)))]
   .filter((s) => s.split(/\s+/).length >= 2 && s.length >= 8 && !frenchText.includes(s));
 
 /** Every `message` string in the station's frames (errors carry the English one for logs). */
-function recordStationMessages(page: Page): Set<string> {
-  const messages = new Set<string>();
-  const collect = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(collect);
-    else if (value && typeof value === 'object') {
-      for (const [key, v] of Object.entries(value)) {
-        if ((key === 'message' || key === 'reason') && typeof v === 'string' && v.split(/\s+/).length >= 2) messages.add(v);
-        else collect(v);
-      }
-    }
-  };
-  page.on('websocket', (ws) =>
-    ws.on('framereceived', ({ payload }) => {
-      try {
-        collect(JSON.parse(String(payload)));
-      } catch {
-        // not JSON: nothing the station words
-      }
-    }),
-  );
-  return messages;
-}
+const recordStationMessages = (page: Page) =>
+  recordStationStrings(page, (key, value) => (key === 'message' || key === 'reason') && value.split(/\s+/).length >= 2);
 
 async function expectNoEnglish(page: Page, messages: ReadonlySet<string>, where: string): Promise<void> {
   // What a person reads: the visible text, without identifiers shown as code (GUIDs, error codes).
@@ -94,15 +74,7 @@ for (const { name, fault, outcome } of FAULTS) {
     const card = await pivCard(page);
     try {
       const panel = region(page);
-      const search = panel.locator('input[type="search"]');
-      await expect(search).toBeFocused({ timeout: 10_000 });
-      await search.fill(request.id.slice(0, 8));
-      await search.press('Enter');
-      await expect(panel.locator('button.choose').first()).toBeFocused();
-      await page.keyboard.press('Enter');
-      await expect(panel.locator('.confirmation button.primary')).toBeFocused();
-      await sim.setFaults([{ fault, route: 'POST /smartcards' }]);
-      await page.keyboard.press('Enter');
+      await bindByKeyboardWithFault(page, request.id, fault);
       if (outcome === 'queued') {
         await expect(panel.locator('.outcome-queued')).toBeVisible({ timeout: 15_000 });
         await expect(page.locator('.connection-offline')).toBeVisible({ timeout: 15_000 });

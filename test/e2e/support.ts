@@ -108,3 +108,47 @@ export async function expectNoAxeViolations(page: Page, what: string): Promise<v
   const found = results.violations.map((v) => ({ rule: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
   expect(found, `axe violations on ${what}`).toEqual([]);
 }
+
+/**
+ * Every string the station sends the page over its WebSocket under a key `pick` accepts (at any
+ * depth of the JSON frames): e.g. the correlation ids of errors, or the English messages kept for logs.
+ */
+export function recordStationStrings(page: Page, pick: (key: string, value: string) => boolean): Set<string> {
+  const found = new Set<string>();
+  const collect = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(collect);
+    else if (value && typeof value === 'object') {
+      for (const [key, v] of Object.entries(value)) {
+        if (typeof v === 'string' && pick(key, v)) found.add(v);
+        else collect(v);
+      }
+    }
+  };
+  page.on('websocket', (ws) =>
+    ws.on('framereceived', ({ payload }) => {
+      try {
+        collect(JSON.parse(String(payload)));
+      } catch {
+        // not JSON: nothing the station sent as data
+      }
+    }),
+  );
+  return found;
+}
+
+/**
+ * The keyboard path from a freshly read card to a confirmed bind, with `fault` on CM's bind: focus
+ * in the search, Enter, Enter on the first Choose, Enter on Confirm (the fault set just before it).
+ */
+export async function bindByKeyboardWithFault(page: Page, requestId: string, fault: FaultRule['fault']): Promise<void> {
+  const panel = region(page);
+  const search = panel.locator('input[type="search"]');
+  await expect(search).toBeFocused({ timeout: 10_000 });
+  await search.fill(requestId.slice(0, 8));
+  await search.press('Enter');
+  await expect(panel.locator('button.choose').first()).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(panel.locator('.confirmation button.primary')).toBeFocused();
+  await sim.setFaults([{ fault, route: 'POST /smartcards' }]);
+  await page.keyboard.press('Enter');
+}
