@@ -29,7 +29,17 @@ export function createWebSocketBridge(location: Location): StationBridge {
       pending.get(data.id)?.(data.envelope as Envelope<unknown>);
       pending.delete(data.id);
     } else {
-      for (const listener of listeners.get(data.event) ?? []) listener(data.payload);
+      // Each listener on its own: one that throws must not keep the event from the others. Its
+      // error still surfaces (window error → the station's diagnostic log), just not here.
+      for (const listener of [...(listeners.get(data.event) ?? [])]) {
+        try {
+          listener(data.payload);
+        } catch (err) {
+          queueMicrotask(() => {
+            throw err;
+          });
+        }
+      }
     }
   });
   socket.addEventListener('close', () => {
