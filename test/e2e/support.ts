@@ -146,9 +146,10 @@ export async function bindByKeyboardWithFault(page: Page, requestId: string, fau
   await expect(search).toBeFocused({ timeout: 10_000 });
   await search.fill(requestId.slice(0, 8));
   await search.press('Enter');
-  await expect(panel.locator('button.choose').first()).toBeFocused();
+  // The search answers over HTTP first: give a loaded machine the same patience as a card read.
+  await expect(panel.locator('button.choose').first()).toBeFocused({ timeout: 10_000 });
   await page.keyboard.press('Enter');
-  await expect(panel.locator('.confirmation button.primary')).toBeFocused();
+  await expect(panel.locator('.confirmation button.primary')).toBeFocused({ timeout: 10_000 });
   await sim.setFaults([{ fault, route: 'POST /smartcards' }]);
   await page.keyboard.press('Enter');
 }
