@@ -22,6 +22,9 @@ describe('reader monitor (pcscd + vpcd)', () => {
   beforeEach(async () => {
     monitor = createReaderMonitor({ binding: createPcscliteBinding(), probe: createPcscdSocketProbe(), now: () => FIXED_NOW });
     await waitForSnapshot(monitor, (s) => s.service === 'up' && s.readers.length === 2, 'both vpcd readers');
+    // The stack is shared by every integration file: a card the previous file removed last may still
+    // be listed until vpcd's next poll (about 400 ms), so each test starts from readers seen empty.
+    await waitForSnapshot(monitor, (s) => s.readers.every((r) => r.card === null), 'empty readers at start');
   });
 
   afterEach(async () => {
