@@ -1,6 +1,17 @@
 import { expect, test } from '@playwright/test';
 import type { SimFault } from '../../src/main/training/cm-sim';
-import { bindByKeyboardWithFault, expectNoAxeViolations, freshRequest, openView, pivCard, region, setLocale, sim, type ViewName } from './support';
+import {
+  bindByKeyboardWithFault,
+  expectNoAxeViolations,
+  freshRequest,
+  openFreshStation,
+  openView,
+  pivCard,
+  region,
+  restoreStation,
+  setLocale,
+  type ViewName,
+} from './support';
 
 /**
  * axe-core (WCAG 2.2 AA tags) on every screen and every enrollment step, in English and French.
@@ -11,17 +22,8 @@ import { bindByKeyboardWithFault, expectNoAxeViolations, freshRequest, openView,
 const SCREENS: ViewName[] = ['enrollment', 'outbox', 'audit', 'diagnostics', 'settings'];
 
 test.describe('the station', () => {
-  test.beforeEach(async ({ page }) => {
-    await sim.reset();
-    await page.goto(process.env.STATION_URL!);
-    await expect(page.locator('.connection-online')).toBeVisible({ timeout: 10_000 });
-  });
-
-  test.afterEach(async ({ page }) => {
-    await sim.clearFaults();
-    await expect(page.locator('.connection-online')).toBeVisible({ timeout: 15_000 });
-    await setLocale(page, 'en');
-  });
+  test.beforeEach(({ page }) => openFreshStation(page));
+  test.afterEach(({ page }) => restoreStation(page));
 
   for (const locale of ['en', 'fr'] as const) {
     test(`every screen passes axe (WCAG 2.2 AA) in ${locale}`, async ({ page }) => {

@@ -2,7 +2,19 @@ import { expect, type Page, test } from '@playwright/test';
 import type { SimFault } from '../../src/main/training/cm-sim';
 import { en } from '../../src/renderer/i18n/en';
 import { fr } from '../../src/renderer/i18n/fr';
-import { bindByKeyboardWithFault, expectNoAxeViolations, freshRequest, openView, pivCard, recordStationStrings, region, setLocale, shot, sim } from './support';
+import {
+  bindByKeyboardWithFault,
+  expectNoAxeViolations,
+  freshRequest,
+  openFreshStation,
+  openView,
+  pivCard,
+  recordStationStrings,
+  region,
+  restoreStation,
+  setLocale,
+  shot,
+} from './support';
 
 /**
  * Issue 13: a French operator reads French wherever the station reports something, CM faults
@@ -49,17 +61,8 @@ const FAULTS: { name: string; fault: SimFault; outcome: 'queued' | 'attention' |
   { name: 'auth', fault: { kind: 'unauthorized' }, outcome: 'queued-sign-in' },
 ];
 
-test.beforeEach(async ({ page }) => {
-  await sim.reset();
-  await page.goto(process.env.STATION_URL!);
-  await expect(page.locator('.connection-online')).toBeVisible({ timeout: 10_000 });
-});
-
-test.afterEach(async ({ page }) => {
-  await sim.clearFaults();
-  await expect(page.locator('.connection-online')).toBeVisible({ timeout: 15_000 });
-  await setLocale(page, 'en');
-});
+test.beforeEach(({ page }) => openFreshStation(page));
+test.afterEach(({ page }) => restoreStation(page));
 
 for (const { name, fault, outcome } of FAULTS) {
   test(`in French, CM fault "${name}" is reported without English prose`, async ({ page }, testInfo) => {

@@ -153,3 +153,17 @@ export async function bindByKeyboardWithFault(page: Page, requestId: string, fau
   await sim.setFaults([{ fault, route: 'POST /smartcards' }]);
   await page.keyboard.press('Enter');
 }
+
+/** Each test starts from the simulator's seed, the station's page loaded, CM online. */
+export async function openFreshStation(page: Page): Promise<void> {
+  await sim.reset();
+  await page.goto(process.env.STATION_URL!);
+  await expect(page.locator('.connection-online')).toBeVisible({ timeout: 10_000 });
+}
+
+/** Back to a station the next test can use: no faults, CM online again, English. */
+export async function restoreStation(page: Page): Promise<void> {
+  await sim.clearFaults();
+  await expect(page.locator('.connection-online')).toBeVisible({ timeout: 15_000 });
+  await setLocale(page, 'en');
+}
