@@ -2,8 +2,6 @@ import { trainingDirectory } from './training/training-directory';
 import type { DiagnosticLog } from './log';
 import { logStart, logStop } from './log/runtime-events';
 import { join } from 'node:path';
-import { StationError } from '../shared/errors';
-import { acquireDataFolderLock, describeHolder } from './data-folder-lock';
 import type { Settings, SettingsView } from '../shared/settings';
 import type { CmTransport } from './cm';
 import {
@@ -25,13 +23,6 @@ export interface RuntimeOptions {
   actor: string;
   /** The station's own folder (user data); training keeps its records in a subfolder. */
   dataDir: string;
-  /**
-   * Who this process is, for whoever is refused the data folder while it runs (e.g. "desktop app",
-   * "station host", "CLI bind").
-   */
-  program?: string;
-  /** The folder's lock when the entry point took it already (holdDataFolder); else taken here. */
-  folderLock?: DataFolderLock;
   defaultExportDir: string;
   policy: Policy;
   settingsStore: SettingsStore;
@@ -81,53 +72,11 @@ export function chooseMode(settings: Settings): 'real' | 'training' {
 }
 
 /**
- * Builds the station the way every entry point needs it: the data folder's writer lock, settings,
- * mode, then the services. One process writes a data folder at a time (its journals, settings and
- * caches): a second one (the CLI beside the desktop app, two hosts) is refused with
- * DATA_FOLDER_IN_USE naming the holder, before it has read or written anything there.
+ * Builds the station the way every entry point needs it: settings, mode, then the services (in
+ * training, the simulator's). The process around it (data folder lock, diagnostic log, machine
+ * policy) is station-process.ts's.
  */
 export async function startStationRuntime(options: RuntimeOptions): Promise<StationRuntime> {
-  const lock = options.folderLock ?? (await holdDataFolder(options.dataDir, options.program));
-  try {
-    const runtime = await startUnlocked(options);
-    return {
-      ...runtime,
-      close: async () => {
-        try {
-          await runtime.close();
-        } finally {
-          await lock.release();
-        }
-      },
-    };
-  } catch (err) {
-    await lock.release();
-    throw err;
-  }
-}
-
-/**
- * The data folder's writer lock, or DATA_FOLDER_IN_USE naming the process that holds it. Entry
- * points take it before they open anything in the folder (the diagnostic log included) and hand it
- * to startStationRuntime, which releases it on close.
- */
-export async function holdDataFolder(dataDir: string, program?: string): Promise<DataFolderLock> {
-  const lock = await acquireDataFolderLock(dataDir, program ?? `station (${process.title})`);
-  if (!lock.ok) {
-    throw new StationError('DATA_FOLDER_IN_USE', describeHolder(dataDir, lock.holder), {
-      dataDir,
-      holderProgram: lock.holder?.program ?? null,
-      holderPid: lock.holder?.pid ?? null,
-    });
-  }
-  return { release: lock.release };
-}
-
-export interface DataFolderLock {
-  release(): Promise<void>;
-}
-
-async function startUnlocked(options: RuntimeOptions): Promise<StationRuntime> {
   const settings = createSettingsService({ policy: options.policy, store: options.settingsStore });
   options.beforeCm?.(options.cmUrlOverride ? withCmUrl(settings, options.cmUrlOverride) : settings);
   const mode = options.mode ?? chooseMode(settings.effective());
