@@ -102,34 +102,31 @@ export async function runCmCheck(options: CmCheckOptions): Promise<CmCheckReport
   }
 
   const started = now();
-  let templates: RawAnswer;
-  try {
-    templates = await get('GET /profiletemplates', 'profiletemplates');
-  } catch (err) {
-    report.problem = toErrorPayload(err);
-    return report;
+  /** One GET; when it gets no answer or a non-2xx one, the report says why and there is none. */
+  async function getOk(route: string, path: string): Promise<RawAnswer | null> {
+    let answer: RawAnswer;
+    try {
+      answer = await get(route, path);
+    } catch (err) {
+      report.problem = toErrorPayload(err);
+      return null;
+    }
+    // Time of the first answer, whatever it said.
+    report.latencyMs ??= Math.round((now() - started) * 10) / 10;
+    if (answer.status >= 200 && answer.status < 300) return answer;
+    report.problem = answered(answer, route).toPayload();
+    return null;
   }
-  report.latencyMs = Math.round((now() - started) * 10) / 10;
-  if (templates.status < 200 || templates.status >= 300) {
-    report.problem = answered(templates, 'GET /profiletemplates').toPayload();
-    return report;
-  }
+
+  const templates = await getOk('GET /profiletemplates', 'profiletemplates');
+  if (templates === null) return report;
   report.reachable = true;
   report.apiEnabled = true;
   report.auth.result = 'accepted';
   report.auth.scheme = templates.auth?.scheme ?? null;
 
-  let requests: RawAnswer;
-  try {
-    requests = await get('GET /requests', 'requests');
-  } catch (err) {
-    report.problem = toErrorPayload(err);
-    return report;
-  }
-  if (requests.status < 200 || requests.status >= 300) {
-    report.problem = answered(requests, 'GET /requests').toPayload();
-    return report;
-  }
+  const requests = await getOk('GET /requests', 'requests');
+  if (requests === null) return report;
   let list: unknown[];
   try {
     const json: unknown = requests.status === 204 || requests.text === '' ? [] : JSON.parse(requests.text);
