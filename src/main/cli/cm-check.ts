@@ -1,8 +1,7 @@
 import type { CmCheckReport } from '../../shared/cm-check';
-import { StationError } from '../../shared/errors';
-import { type CmTransport, createNegotiateTransport, runCmCheck } from '../cm';
-import { createConfSettingsStore, createSettingsService, readMachinePolicy } from '../config';
+import { checkConfiguredCm, type CmTransport, createNegotiateTransport } from '../cm';
 import { EXIT, type ExitCode } from './exit-codes';
+import { readStationSettings } from './read-settings';
 
 /**
  * `npm run station -- cm-check [--json] [--cm-url URL]`: the first-day check against a real CM
@@ -21,18 +20,8 @@ export async function cmCheckCommand(
   // The same sign-in as every CM call of the CLI: Negotiate with the user's credentials.
   transport: CmTransport = createNegotiateTransport(),
 ): Promise<{ exit: ExitCode; result: CmCheckReport; message: string }> {
-  const machine = await readMachinePolicy({ platform: process.platform, developmentFile: flags.policy });
-  machine.dispose();
-  const settings = createSettingsService({ policy: machine.policy, store: createConfSettingsStore({ dataDir: flags.dataDir }) }).effective();
-  const baseUrl = flags.cmUrl ?? settings.cmBaseUrl;
-  if (baseUrl === '') throw new StationError('SETTINGS_INVALID', 'No CM address: set cmBaseUrl in machine policy, or pass --cm-url.', { field: 'cmBaseUrl' });
-  let report: CmCheckReport;
-  try {
-    report = await runCmCheck({ baseUrl, transport, timeoutMs: settings.cmTimeoutMs, requestTypeNumbers: settings.requestTypeNumbers });
-  } catch (err) {
-    if (err instanceof TypeError) throw new StationError('SETTINGS_INVALID', `The CM address is not a valid URL: ${baseUrl}`, { field: 'cmBaseUrl' });
-    throw err;
-  }
+  const settings = (await readStationSettings(flags)).effective();
+  const report = await checkConfiguredCm({ ...settings, cmBaseUrl: flags.cmUrl ?? settings.cmBaseUrl }, transport);
   const exit = !report.reachable ? EXIT.failed : report.problem === null ? EXIT.done : EXIT.refusedByCm;
   return { exit, result: report, message: describeCmCheck(report) };
 }

@@ -5,12 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { diagnosticsReportSchema, type DiagnosticsReport } from '../../shared/diagnostics';
 import { errorPayloadSchema, StationError } from '../../shared/errors';
 import { outboxOperationSchema, type OutboxOperation } from '../../shared/outbox';
-import { type CmTransport, createNegotiateTransport, runCmCheck } from '../cm';
-import { createConfSettingsStore, createSettingsService, readMachinePolicy } from '../config';
+import { checkConfiguredCm, type CmTransport, createNegotiateTransport } from '../cm';
 import { readJournalRecords } from '../journal';
 import { saveSupportBundleTo } from '../support/collect';
 import { EXIT, type ExitCode } from './exit-codes';
 import { packageVersion } from './node-runtime';
+import { readStationSettings } from './read-settings';
 
 /**
  * `npm run station -- support-bundle --out FILE.zip`: what support needs, in one zip (docs/deploying.md).
@@ -35,20 +35,14 @@ export interface SupportBundleDeps {
 }
 
 export async function supportBundleCommand(flags: SupportBundleFlags, deps: SupportBundleDeps = {}): Promise<{ exit: ExitCode; result: unknown; message: string }> {
-  const machine = await readMachinePolicy({ platform: process.platform, developmentFile: flags.policy });
-  machine.dispose();
-  const service = createSettingsService({ policy: machine.policy, store: createConfSettingsStore({ dataDir: flags.dataDir }) });
+  const service = await readStationSettings(flags);
   const settings = service.effective();
   const transport = deps.transport ?? createNegotiateTransport();
   const result = await saveSupportBundleTo(
     {
       parts: {
         diagnostics: deps.diagnostics ?? diagnosticsInChild,
-        cmCheck: async () => {
-          const baseUrl = flags.cmUrl ?? settings.cmBaseUrl;
-          if (baseUrl === '') throw new StationError('SETTINGS_INVALID', 'No CM address: set cmBaseUrl in machine policy.', { field: 'cmBaseUrl' });
-          return runCmCheck({ baseUrl, transport, timeoutMs: settings.cmTimeoutMs, requestTypeNumbers: settings.requestTypeNumbers });
-        },
+        cmCheck: () => checkConfiguredCm({ ...settings, cmBaseUrl: flags.cmUrl ?? settings.cmBaseUrl }, transport),
         settings: async () => service.view(),
         outbox: async () => readOutbox(join(flags.dataDir, 'outbox', 'outbox.journal')),
       },

@@ -18,6 +18,24 @@ export interface CmCheckOptions {
   clock?: () => Date;
 }
 
+/**
+ * cm-check against the CM address the station's settings name (every caller: the CLI, the
+ * Diagnostics screen, the support bundle). No address, or one that is not a URL: SETTINGS_INVALID.
+ */
+export async function checkConfiguredCm(
+  settings: { cmBaseUrl: string; cmTimeoutMs: number; requestTypeNumbers: RequestTypeNumbers },
+  transport: CmTransport,
+): Promise<CmCheckReport> {
+  const baseUrl = settings.cmBaseUrl;
+  if (baseUrl === '') throw new StationError('SETTINGS_INVALID', 'No CM address is configured: IT sets cmBaseUrl in machine policy.', { field: 'cmBaseUrl' });
+  try {
+    return await runCmCheck({ baseUrl, transport, timeoutMs: settings.cmTimeoutMs, requestTypeNumbers: settings.requestTypeNumbers });
+  } catch (err) {
+    if (err instanceof TypeError) throw new StationError('SETTINGS_INVALID', `The CM address is not a valid URL: ${baseUrl}`, { field: 'cmBaseUrl' });
+    throw err;
+  }
+}
+
 interface RawAnswer {
   status: number;
   text: string;

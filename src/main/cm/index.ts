@@ -5,5 +5,5 @@ export { nodeFetchTransport } from './transport';
 export { createNegotiateTransport } from './negotiate-transport';
 export type { AuthReport, NegotiateFailureReason } from './auth-challenge';
 export type { CmTransport, CmTransportInit, CmTransportResponse } from './transport';
-export { authSchemes, runCmCheck } from './check';
+export { authSchemes, checkConfiguredCm, runCmCheck } from './check';
 export type { CmCheckOptions } from './check';

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StationError } from '../../shared/errors';
 import { assertExportFolderAllowed } from '../audit/export-folder';
-import { runCmCheck } from '../cm';
+import { checkConfiguredCm } from '../cm';
 import { searchRequestsWithPeople } from '../directory';
 import type { Handlers } from '../dispatch';
 import type { DiagnosticLog } from '../log';
@@ -66,13 +66,8 @@ export function createHandlers(deps: StationDeps, services: StationServices, log
       return audit.exportCsv(query, join(dir, `enrollment-audit-${stamp}.csv`));
     },
     'settings.get': async () => deps.settings.view(),
-    'cm.check': async () => {
-      const { baseUrl } = services;
-      if (baseUrl === null) throw new StationError('SETTINGS_INVALID', 'No CM address is configured: IT sets cmBaseUrl in machine policy.', { field: 'cmBaseUrl' });
-      const settings = services.settings();
-      // Straight through the transport (not the connectivity monitor): a check must not flip online/offline.
-      return runCmCheck({ baseUrl, transport: deps.cmTransport, timeoutMs: settings.cmTimeoutMs, requestTypeNumbers: settings.requestTypeNumbers });
-    },
+    // Straight through the transport (not the connectivity monitor): a check must not flip online/offline.
+    'cm.check': async () => checkConfiguredCm(services.settings(), deps.cmTransport),
     'diagnostics.run': async () => {
       const settings = services.settings();
       return {

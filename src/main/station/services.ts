@@ -22,8 +22,6 @@ import type { StationDeps, StationTuning } from '../station';
 export interface StationServices {
   /** The effective settings now (policy over the operator's over defaults). */
   settings(): Settings;
-  /** The CM address read at start (null: none configured). */
-  baseUrl: string | null;
   cm: CmClient | null;
   connectivity: Connectivity;
   audit: AuditLog;
@@ -181,7 +179,6 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
 
   return {
     settings: () => settings,
-    baseUrl,
     cm,
     connectivity,
     audit,
