@@ -3,7 +3,7 @@ import type { EnrollmentState, Replacement } from '../../shared/enrollment';
 import { StationError } from '../../shared/errors';
 import { bindabilityOf, cardToRetire, readRequestType, requestTypeLabel } from '../../shared/request-types';
 import { BINDABLE_STATUSES } from '../requests';
-import { acceptsChoice, type EnrollmentEvent } from './machine';
+import { acceptsChoice, choiceRefusal, type EnrollmentEvent } from './machine';
 import type { WorkflowDeps } from './ports';
 
 export type ChoiceDeps = Pick<WorkflowDeps, 'cm' | 'isOnline' | 'requests' | 'policy'>;
@@ -25,13 +25,7 @@ export interface Choice {
  */
 export async function checkChoice(deps: ChoiceDeps, state: EnrollmentState, choice: Choice): Promise<Extract<EnrollmentEvent, { type: 'choose' }>> {
   const { reader, requestId } = choice;
-  if (!acceptsChoice(state)) {
-    throw new StationError('WORKFLOW_STATE', 'Insert a card and wait for it to be read before choosing a request.', {
-      reader,
-      step: state.step,
-      event: 'choose',
-    });
-  }
+  if (!acceptsChoice(state)) throw choiceRefusal(state);
   const { card } = state;
   if (card.identifier.kind === 'none') {
     throw new StationError('CARD_UNIDENTIFIED', 'The station could not read an identifier from this card, so CM cannot bind it. Try another card.', { reader });

@@ -134,6 +134,19 @@ function updatedCard<S extends StateAt<'card-read' | 'request-chosen' | 'confirm
 
 const noConfirmation = (): Dropped => drop(NO_CONFIRMATION);
 
+type ChoosingStep = 'card-read' | 'request-chosen';
+/** Why each other step takes no choice: the table's refusals, and what the pre-check says. */
+const NO_CHOICE_NOW: Record<Exclude<EnrollmentStep, ChoosingStep>, string> = {
+  waiting: 'Insert a card and wait for it to be read before choosing a request.',
+  reading: 'Wait for the card to be read before choosing a request.',
+  confirming: 'The confirmation is in progress; wait for it to finish.',
+  binding: 'This card has been submitted. Insert the next card to choose another request.',
+  retiring: 'This card has been submitted. Insert the next card to choose another request.',
+  done: 'This card has been submitted. Insert the next card to choose another request.',
+  attention: 'This card has been submitted. Insert the next card to choose another request.',
+};
+const noChoice = (s: StateAt<Exclude<EnrollmentStep, ChoosingStep>>): Refused => refuse(s, 'choose', NO_CHOICE_NOW[s.step]);
+
 /** Once submitted, the operations go on whatever happens to the card; a new card starts afresh. */
 function afterSubmission(removed: (s: SubmittedState, e: EventOf<'card-removed'>) => Next<'card-removed'>) {
   return {
@@ -143,7 +156,7 @@ function afterSubmission(removed: (s: SubmittedState, e: EventOf<'card-removed'>
     // it is dropped (and logged); the workflow asks CM again once the bind is done.
     'card-read': () => drop('a CM answer about the card, asked before the bind was submitted'),
     'card-removed': removed,
-    choose: (s: SubmittedState) => refuse(s, 'choose', 'This card has been submitted. Insert the next card to choose another request.'),
+    choose: noChoice,
     confirm: (s: SubmittedState) => refuse(s, 'confirm', 'This card has been submitted already.'),
     refuse: noConfirmation,
     outcomes: (s: SubmittedState, e: EventOf<'outcomes'>): Next<'outcomes'> =>
@@ -157,7 +170,7 @@ const transitions: Transitions = {
     'card-inserted': newCard,
     'card-read': () => drop(STALE_READING),
     'card-removed': () => drop('no card was in the reader'),
-    choose: (s) => refuse(s, 'choose', 'Insert a card and wait for it to be read before choosing a request.'),
+    choose: noChoice,
     confirm: (s) => refuse(s, 'confirm', 'Insert a card and choose a request for it before confirming.'),
     refuse: noConfirmation,
     outcomes: noConfirmation,
@@ -167,7 +180,7 @@ const transitions: Transitions = {
     'card-inserted': newCard,
     'card-read': (s, e) => (e.card.insertion === s.insertion ? cardRead(s.reader, e.card, e.notice) : drop(STALE_READING)),
     'card-removed': cardLeft,
-    choose: (s) => refuse(s, 'choose', 'Wait for the card to be read before choosing a request.'),
+    choose: noChoice,
     confirm: (s) => refuse(s, 'confirm', 'Wait for the card to be read, then choose a request.'),
     refuse: noConfirmation,
     outcomes: noConfirmation,
@@ -203,7 +216,7 @@ const transitions: Transitions = {
     // The card leaving mid-confirmation is for the confirmation itself to find (it re-reads the
     // card right before binding and refuses), so the step waits for its answer.
     'card-removed': (s) => s,
-    choose: (s) => refuse(s, 'choose', 'The confirmation is in progress; wait for it to finish.'),
+    choose: noChoice,
     // A second confirmation of the same choice must never become a second bind.
     confirm: (s) => refuse(s, 'confirm', 'The confirmation is in progress already.'),
     refuse: (s, e) => {
@@ -227,8 +240,13 @@ const transitions: Transitions = {
  * Whether a step can take a choice at all, asked before the (slow) request lookup a choice needs;
  * the table has the last word when the choice is applied, since the card may change meanwhile.
  */
-export function acceptsChoice(state: EnrollmentState): state is StateAt<'card-read' | 'request-chosen'> {
+export function acceptsChoice(state: EnrollmentState): state is StateAt<ChoosingStep> {
   return state.step === 'card-read' || state.step === 'request-chosen';
+}
+
+/** The refusal the table gives a choice at a step that takes none (see acceptsChoice). */
+export function choiceRefusal(state: StateAt<Exclude<EnrollmentStep, ChoosingStep>>): StationError {
+  return noChoice(state).refused;
 }
 
 /** The one way a reader's state changes. Never throws: every (step, event) pair has an outcome. */
