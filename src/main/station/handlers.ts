@@ -9,7 +9,7 @@ import type { DiagnosticLog } from '../log';
 import { runDiagnostics } from '../pcsc';
 import { createRendererErrorReporter } from '../log/renderer-errors';
 import type { StationDeps, TrainingControls } from '../station';
-import { partsFromHandlers, saveSupportBundle } from '../support/collect';
+import { partsFromHandlers, saveSupportBundleTo } from '../support/collect';
 import type { StationServices } from './services';
 
 /**
@@ -19,7 +19,16 @@ import type { StationServices } from './services';
 export function createHandlers(deps: StationDeps, services: StationServices, log: DiagnosticLog): Handlers {
   const reportRendererError = createRendererErrorReporter(log, deps.now);
   const { audit, batch, cardModels, connectivity, directory, outbox, requests, workflow } = services;
-  const exportDir = () => services.settings().auditExportFolder || deps.defaultExportDir;
+  /**
+   * A new file in the export folder (settings', or the default): the renderer never names a path,
+   * and a network folder is used only when machine policy set it.
+   */
+  async function exportFile(name: string, extension: string): Promise<string> {
+    const dir = services.settings().auditExportFolder || deps.defaultExportDir;
+    assertExportFolderAllowed(dir, deps.settings.view());
+    await mkdir(dir, { recursive: true });
+    return join(dir, `${name}-${deps.now().toISOString().replace(/[:.]/g, '-')}.${extension}`);
+  }
   const trainingOnly = (): TrainingControls => {
     if (!deps.trainingControls) throw new StationError('TRAINING_FORBIDDEN', 'This is only available in training mode.');
     return deps.trainingControls;
@@ -58,13 +67,7 @@ export function createHandlers(deps: StationDeps, services: StationServices, log
     'outbox.discard': async ({ id, reason }) => outbox.discard(id, reason),
     'outbox.releaseHold': async ({ id }) => outbox.releaseHold(id),
     'audit.query': async (query) => audit.query(query),
-    'audit.exportCsv': async (query) => {
-      const stamp = deps.now().toISOString().replace(/[:.]/g, '-');
-      const dir = exportDir();
-      assertExportFolderAllowed(dir, deps.settings.view());
-      await mkdir(dir, { recursive: true });
-      return audit.exportCsv(query, join(dir, `enrollment-audit-${stamp}.csv`));
-    },
+    'audit.exportCsv': async (query) => audit.exportCsv(query, await exportFile('enrollment-audit', 'csv')),
     'settings.get': async () => deps.settings.view(),
     // Straight through the transport (not the connectivity monitor): a check must not flip online/offline.
     'cm.check': async () => checkConfiguredCm(services.settings(), deps.cmTransport),
@@ -82,11 +85,8 @@ export function createHandlers(deps: StationDeps, services: StationServices, log
     },
     'diagnostics.reportError': async (report) => reportRendererError(report),
     'diagnostics.supportBundle': async () => {
-      const dir = exportDir();
-      assertExportFolderAllowed(dir, deps.settings.view());
-      await mkdir(dir, { recursive: true });
       const source = { parts: partsFromHandlers(handlers), logDir: deps.logDir ?? null, version: deps.version, training: deps.training, now: deps.now };
-      return saveSupportBundle(source, dir);
+      return saveSupportBundleTo(source, await exportFile('enrollment-support', 'zip'));
     },
     'training.info': async () => {
       const t = trainingOnly();

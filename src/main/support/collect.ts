@@ -3,7 +3,6 @@
 // had (CM not configured or unreachable, the smart card service down) is written as the reason it
 // could not be had: the bundle is for when things are broken, so it never fails because one is.
 import { release } from 'node:os';
-import { join } from 'node:path';
 import { toErrorPayload } from '../../shared/errors';
 import type { OutboxOperation } from '../../shared/outbox';
 import { type Handlers, call } from '../dispatch';
@@ -106,9 +105,4 @@ export async function saveSupportBundleTo(source: SupportBundleSource, file: str
   const sections = await collectSupportSections(source);
   writeBundleFile(file, buildSupportBundle(sections, { now: source.now(), version: source.version }));
   return { path: file, files: [...sections.map((s) => s.path), 'manifest.json'] };
-}
-
-/** `enrollment-support-<time>.zip` in `dir` (the export folder). */
-export function saveSupportBundle(source: SupportBundleSource, dir: string): Promise<{ path: string; files: string[] }> {
-  return saveSupportBundleTo(source, join(dir, `enrollment-support-${source.now().toISOString().replace(/[:.]/g, '-')}.zip`));
 }
