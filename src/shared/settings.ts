@@ -152,8 +152,6 @@ export const POLICY_ONLY_KEYS = [
   'requestTypeNumbers',
   'retireReplacedCard',
 ] as const satisfies readonly SettingKey[];
-/** The same list under the name the security review uses. */
-export const MACHINE_ONLY_KEYS = POLICY_ONLY_KEYS;
 export type PolicyOnlyKey = (typeof POLICY_ONLY_KEYS)[number];
 export type UserSettingKey = Exclude<SettingKey, PolicyOnlyKey>;
 

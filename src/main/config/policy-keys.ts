@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { POLICY_ONLY_KEYS, type SettingKey, settingsSchema } from '../../shared/settings';
+import { isMachineOnlyKey, type SettingKey, settingsSchema } from '../../shared/settings';
 
 /**
  * What each setting looks like to IT, derived from the one settings schema (src/shared/settings.ts)
@@ -66,7 +66,7 @@ export function policyKeySpecs(): PolicyKeySpec[] {
     const kind = kindOf(schema);
     const text = POLICY_TEXTS[key];
     if (!text) throw new Error(`policy-keys: no explanation for the setting "${key}" (add it to POLICY_TEXTS)`);
-    const spec: PolicyKeySpec = { key, kind, machineOnly: (POLICY_ONLY_KEYS as readonly string[]).includes(key), text };
+    const spec: PolicyKeySpec = { key, kind, machineOnly: isMachineOnlyKey(key), text };
     if (kind === 'number') {
       const n = schema as unknown as z.ZodNumber;
       if (n.minValue !== null && Number.isFinite(n.minValue)) spec.min = n.minValue;

@@ -2,7 +2,6 @@ import { StationError } from '../../shared/errors';
 import { createListenerSet } from '../listener-set';
 import {
   DEFAULT_SETTINGS,
-  POLICY_ONLY_KEYS,
   isMachineOnlyKey,
   SETTING_KEYS,
   type SettingKey,
@@ -102,7 +101,7 @@ export function createSettingsService({ policy, store }: SettingsServiceDeps): S
 
   function isManaged(key: SettingKey): boolean {
     if (policy.status === 'invalid') return true;
-    if ((POLICY_ONLY_KEYS as readonly SettingKey[]).includes(key)) return true;
+    if (isMachineOnlyKey(key)) return true;
     return policy.status === 'ok' && policy.locked.includes(key);
   }
 

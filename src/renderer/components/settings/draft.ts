@@ -1,5 +1,5 @@
 import type { SettingKey, Settings, SettingsUpdate } from '../../../shared/settings';
-import { POLICY_ONLY_KEYS, SETTING_KEYS } from '../../../shared/settings';
+import { isMachineOnlyKey, SETTING_KEYS } from '../../../shared/settings';
 import { parseLines } from '../../format';
 
 /** How each setting is edited on the form. */
@@ -65,7 +65,7 @@ export function draftChanges(draft: Draft, values: Settings, managed: Partial<Re
   const invalid: SettingKey[] = [];
   for (const key of SETTING_KEYS) {
     // Policy-only keys are never the operator's, whatever the view says.
-    if (managed[key] || (POLICY_ONLY_KEYS as readonly SettingKey[]).includes(key)) continue;
+    if (managed[key] || isMachineOnlyKey(key)) continue;
     const edited = draft[key];
     const current = values[key];
     switch (FIELD_KINDS[key]) {
