@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { defaultDataDir } from '../app-paths';
 import { describeBreak, verifyAuditFile } from '../audit';
 import { EXIT, type ExitCode } from './exit-codes';
 
@@ -17,13 +15,12 @@ export interface AuditVerifyOutcome {
  * the end (the head anchor in the data folder). Exit 0 when the chain holds, 1 when it does not (or
  * the log is missing or damaged).
  */
-export function auditVerify(dataDir: string | undefined): AuditVerifyOutcome {
-  const dir = dataDir ?? defaultDataDir(process.platform, process.env, homedir());
-  const path = join(dir, 'audit', 'audit.journal');
+export function auditVerify(dataDir: string): AuditVerifyOutcome {
+  const path = join(dataDir, 'audit', 'audit.journal');
   if (!existsSync(path)) {
     return { exit: EXIT.failed, result: { path, ok: false }, message: `There is no audit log at ${path}.` };
   }
-  const report = verifyAuditFile(path, join(dir, 'audit.head'));
+  const report = verifyAuditFile(path, join(dataDir, 'audit.head'));
   const ok = report.firstBreak === null && report.damaged === null && report.anchor.length === 0;
   const result = { path, ok, ...report };
   if (report.damaged) return { exit: EXIT.failed, result, message: `${path}: ${report.damaged}` };

@@ -145,15 +145,17 @@ async function run(argv: string[], start: StartRuntime): Promise<Outcome> {
     if (!value) throw new StationError('BAD_REQUEST', `--${name} is required for "${command}".`);
     return value;
   };
-  if (command === 'audit verify') return auditVerify(values['data-dir']);
+  // Every command works on one data folder: the one named, or this user's default.
+  const dataDir = values['data-dir'] ?? defaultDataDir(process.platform, process.env, homedir());
+  if (command === 'audit verify') return auditVerify(dataDir);
   if (!['bind', 'retire', 'outbox list', 'outbox replay', 'outbox retire-now', 'audit export', 'cm-check', 'support-bundle'].includes(command) || !(waitMs > 0)) {
     throw new StationError('BAD_REQUEST', USAGE);
   }
   if (command === 'cm-check') {
     // Read-only and PC/SC-free: no station runtime is started.
-    return cmCheckCommand({ dataDir: values['data-dir'] ?? defaultDataDir(process.platform, process.env, homedir()), policy: values.policy, cmUrl: values['cm-url'] });
+    return cmCheckCommand({ dataDir, policy: values.policy, cmUrl: values['cm-url'] });
   }
-  if (command === 'support-bundle') return supportBundleCommand({ dataDir: values['data-dir'] ?? defaultDataDir(process.platform, process.env, homedir()), out: resolve(need('out')), policy: values.policy, cmUrl: values['cm-url'] });
+  if (command === 'support-bundle') return supportBundleCommand({ dataDir, out: resolve(need('out')), policy: values.policy, cmUrl: values['cm-url'] });
   if (command === 'outbox retire-now' && !values.confirm) {
     throw new StationError('BAD_REQUEST', 'Retiring a card before its replacement is Active can leave the user without a working card: add --confirm to do it anyway.');
   }
@@ -165,7 +167,7 @@ async function run(argv: string[], start: StartRuntime): Promise<Outcome> {
     : command === 'outbox retire-now' ? { id: need('id') }
     : {};
 
-  const runtime = await start({ dataDir: values['data-dir'], policy: values.policy, cmUrl: values['cm-url'], mode: 'real', program: `station CLI (${command})` });
+  const runtime = await start({ dataDir, policy: values.policy, cmUrl: values['cm-url'], mode: 'real', program: `station CLI (${command})` });
   const station = runtime.station;
   try {
     switch (command) {
