@@ -175,5 +175,11 @@ export function withCmUrl(service: SettingsService, cmBaseUrl: string): Settings
  */
 function withTrainingPolicy(service: SettingsService): SettingsService {
   const numbers = requestTypeNumbersSchema.parse(trainingRequestTypeNumbers());
-  return { ...service, effective: () => ({ ...service.effective(), requestTypeNumbers: { ...numbers, ...service.effective().requestTypeNumbers } }) };
+  return {
+    ...service,
+    effective: () => {
+      const settings = service.effective();
+      return { ...settings, requestTypeNumbers: { ...numbers, ...settings.requestTypeNumbers } };
+    },
+  };
 }
