@@ -45,13 +45,10 @@ interface RawAnswer {
 }
 
 /**
- * The auth schemes a 401 offers, from `WWW-Authenticate` (RFC 9110 section 11.6.1): the first
- * token of each challenge. Node and Chromium join repeated headers with ", ", and a challenge's
- * parameters (`realm="x"`) contain "=", which a scheme never does. Simple on purpose; the lead may
- * swap in the shared parser (src/main/cm/auth-challenge.ts, issue #11) at merge.
+ * The auth schemes a 401 offers (`WWW-Authenticate`, RFC 9110 section 11.6.1), each once, through
+ * the one parser the 401 wording uses too (auth-challenge.ts), so cm-check and the errors agree.
  */
 export function authSchemes(header: string | null): string[] {
-  // One parser for WWW-Authenticate (auth-challenge.ts), so cm-check and the 401 wording agree.
   const schemes: string[] = [];
   for (const { scheme } of parseWwwAuthenticate(header)) if (!schemes.some((s) => sameScheme(s, scheme))) schemes.push(scheme);
   return schemes;
