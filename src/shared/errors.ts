@@ -69,6 +69,24 @@ export const ERROR_CODES = [
   /** Another station process (desktop app, host, CLI) writes this data folder right now. */
   'DATA_FOLDER_IN_USE',
   'TRAINING_FORBIDDEN',
+  // desk issuance (#16): the PIV card and the issuance steps
+  'PIV_NOT_PRESENT',
+  'PIV_ADMIN_KEY_NOT_3DES',
+  'PIV_ADMIN_AUTH_FAILED',
+  'PIV_PIN_WRONG',
+  'PIV_PIN_BLOCKED',
+  'PIV_SECURITY_STATUS',
+  'PIV_CARD_ERROR',
+  'ISSUANCE_NOT_ALLOWED',
+  'ISSUANCE_CARD_NOT_ISSUABLE',
+  'ISSUANCE_WRONG_CARD',
+  'ISSUANCE_CERTIFICATE_COUNT',
+  'ISSUANCE_CERTIFICATE_NO_KEY',
+  'ISSUANCE_BAD_CMS',
+  'ISSUANCE_PIN_MISMATCH',
+  'ISSUANCE_PIN_RULES',
+  'ISSUANCE_NEEDS_PERSON',
+  'ISSUANCE_NEEDS_CM',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
