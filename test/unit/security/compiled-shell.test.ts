@@ -403,6 +403,23 @@ describe('preload (compiled preload.cjs)', () => {
     expect(preload.removed).toEqual([[IPC_EVENT_PREFIX + event, forward]]);
   });
 
+  it('on: a listener that throws does not keep the event from the others, and its error still surfaces', async () => {
+    const event = EVENT_CHANNELS[0] ?? 'readers.changed';
+    const received: unknown[] = [];
+    const offBad = station().on?.(event, () => {
+      throw new Error('listener bug');
+    }) as () => void;
+    const offGood = station().on?.(event, (payload: unknown) => received.push(payload)) as () => void;
+    const forwards = preload.listeners.get(IPC_EVENT_PREFIX + event)?.slice(-2) ?? [];
+    const surfaced = new Promise<unknown>((resolve) => process.once('uncaughtException', resolve));
+    // ipcRenderer (an EventEmitter) calls its listeners in order and stops at the first throw.
+    for (const forward of forwards) forward({ sender: preload.ipcRenderer }, { readers: [] });
+    expect(received).toEqual([{ readers: [] }]);
+    await expect(surfaced).resolves.toMatchObject({ message: 'listener bug' });
+    offBad();
+    offGood();
+  });
+
   it('on refuses unknown events and non-function listeners without touching ipcRenderer', () => {
     const before = [...preload.listeners.values()].flat().length;
     expect(() => station().on?.('nope', () => {})).toThrow(TypeError);
