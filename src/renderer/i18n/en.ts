@@ -5,6 +5,7 @@ export const en = {
     training: 'TRAINING',
     trainingNotice: 'Training mode: nothing here reaches a real CM server.',
     connecting: 'Connecting to the station…',
+    loadingScreen: 'Opening the screen…',
     failed: 'The station could not be reached: {{reason}}',
   },
   nav: {

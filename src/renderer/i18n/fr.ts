@@ -6,6 +6,7 @@ export const fr: Messages = {
     training: 'FORMATION',
     trainingNotice: 'Mode formation : rien ici n’atteint un vrai serveur CM.',
     connecting: 'Connexion au poste…',
+    loadingScreen: 'Ouverture de l’écran…',
     failed: 'Le poste est injoignable : {{reason}}',
   },
   nav: {
