@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WEAKENING_CHROMIUM_SWITCHES } from './chromium-switches';
 import { readerPatternSchema } from './reader-patterns';
 import { requestTypeNumbersSchema, retireReplacedCardSchema } from './request-types';
 
@@ -126,6 +127,11 @@ const settingFields = {
   requestTypeNumbers: requestTypeNumbersSchema,
   /** When the card a new card replaces is retired. Machine policy only. */
   retireReplacedCard: retireReplacedCardSchema,
+  /**
+   * Chromium switches that weaken TLS, proxy, name resolution or the sandbox which the packaged app
+   * may be started with (e.g. a support engineer's `--log-net-log`); none by default. Machine policy only.
+   */
+  allowedChromiumSwitches: z.array(z.enum(WEAKENING_CHROMIUM_SWITCHES)).max(WEAKENING_CHROMIUM_SWITCHES.length),
 };
 
 export const settingsSchema = z.strictObject(settingFields);
@@ -151,6 +157,7 @@ export const POLICY_ONLY_KEYS = [
   ...DIRECTORY_KEYS,
   'requestTypeNumbers',
   'retireReplacedCard',
+  'allowedChromiumSwitches',
 ] as const satisfies readonly SettingKey[];
 export type PolicyOnlyKey = (typeof POLICY_ONLY_KEYS)[number];
 export type UserSettingKey = Exclude<SettingKey, PolicyOnlyKey>;
@@ -176,6 +183,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   requestTypeNumbers: {},
   // Binding does not execute the request: retire the old card only once the new one is Active.
   retireReplacedCard: 'when-new-card-active',
+  allowedChromiumSwitches: [],
 });
 
 /** The values the operator saved: a strict subset of settings (machine-only keys are not theirs). */

@@ -178,4 +178,8 @@ const POLICY_TEXTS: Readonly<Record<SettingKey, { en: PolicyText; fr: PolicyText
     en: { label: 'When to retire the replaced card', explain: 'When the station retires the card a new card replaces. Only machine policy can set it.' },
     fr: { label: 'Quand retirer la carte remplacée', explain: 'Quand le poste retire la carte que la nouvelle remplace. Seule la stratégie machine peut le définir.' },
   },
+  allowedChromiumSwitches: {
+    en: { label: 'Chromium switches allowed', explain: 'Command-line switches that weaken TLS, proxy, name resolution, sign-in scope or the sandbox (e.g. log-net-log, proxy-server), one name per line without the leading dashes, which the app may be started with. Empty: the app refuses to start with any of them. Only machine policy can set it.' },
+    fr: { label: 'Options Chromium permises', explain: 'Options de ligne de commande qui affaiblissent TLS, le proxy, la résolution de noms, la portée de l’authentification ou le bac à sable (par ex. log-net-log, proxy-server), un nom par ligne sans les tirets, avec lesquelles l’application peut démarrer. Vide : l’application refuse de démarrer avec l’une d’elles. Seule la stratégie machine peut le définir.' },
+  },
 };
