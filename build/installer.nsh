@@ -30,8 +30,11 @@
 !macro customInstall
   ${if} $INSTDIR != "$PROGRAMFILES64\${APP_FILENAME}"
     DetailPrint "Making the custom folder $INSTDIR admin-only"
+    ; $0 carries icacls' exit code; the installer's own use of it is kept.
+    Push $0
     !insertmacro esIcacls `"$INSTDIR" /reset /T /C /Q`
     !insertmacro esIcacls `"$INSTDIR" /setowner *S-1-5-32-544 /T /C /Q`
     !insertmacro esIcacls `"$INSTDIR" /inheritance:r /grant:r *S-1-5-32-544:(OI)(CI)F *S-1-5-18:(OI)(CI)F *S-1-5-32-545:(OI)(CI)RX *S-1-15-2-1:(OI)(CI)RX /C /Q`
+    Pop $0
   ${endif}
 !macroend
