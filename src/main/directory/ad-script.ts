@@ -1,4 +1,9 @@
 /**
+ * Why PowerShell at all: ADSI is the one way on Windows to search AD as the signed-in operator with
+ * their own Kerberos ticket that needs nothing shipped with the app. An LDAP search through ldapts
+ * would need SASL GSSAPI, i.e. the `kerberos` addon, which the installed app does not ship and must
+ * not load (packaging/main-bundle.test.ts); `dsquery` is an RSAT tool most stations lack.
+ *
  * The PowerShell the `ad` adapter runs: written on standard input to
  * `%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe -NoLogo -NoProfile -NonInteractive -Command -`
  * (no `-EncodedCommand`, no `-ExecutionPolicy Bypass`: what endpoint protection flags, and what
