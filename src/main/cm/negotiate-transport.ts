@@ -136,7 +136,8 @@ async function mutuallyAuthenticated(client: KerberosClient, answer: Answer): Pr
     return { reason: 'mutual-auth-failed', detail: err instanceof Error ? err.message : String(err) };
   }
   if (established(client)) return null;
-  return { reason: 'mutual-auth-failed', detail: token === null ? 'The answer carried no final Negotiate token.' : 'The final Negotiate token did not complete the sign-in.' };
+  const detail = token === null ? 'The answer carried no final Negotiate token.' : 'The final Negotiate token did not complete the sign-in.';
+  return { reason: 'mutual-auth-failed', detail };
 }
 
 export function createNegotiateTransport(options: NegotiateTransportOptions = {}): CmTransport {

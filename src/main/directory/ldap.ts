@@ -177,7 +177,9 @@ export function readBindPassword(path: string, platform: NodeJS.Platform = proce
       throw new DirectoryError('config', `the bind password file cannot be read: ${messageOf(err)}`);
     }
     if (info.isSymbolicLink() || !info.isFile()) throw new DirectoryError('config', `the bind password file ${path} is not a regular file`);
-    if ((info.mode & 0o004) !== 0) throw new DirectoryError('config', `the bind password file ${path} is readable by every local user: make it readable by the station's users only (chmod 0640 or 0600)`);
+    if ((info.mode & 0o004) !== 0) {
+      throw new DirectoryError('config', `the bind password file ${path} is readable by every local user: make it readable by the station's users only (chmod 0640 or 0600)`);
+    }
     if ((info.mode & 0o022) !== 0) throw new DirectoryError('config', `the bind password file ${path} is writable by group or others: only its owner may change it`);
   }
   return readFileSync(path, 'utf8').replace(/\r?\n$/, '');

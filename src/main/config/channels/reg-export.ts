@@ -31,7 +31,9 @@ const TYPE_NAMES: Record<number, string> = {
 export function parseRegExport(bytes: Buffer): RegExport {
   const text = bytes[0] === 0xff && bytes[1] === 0xfe ? bytes.subarray(2).toString('utf16le') : bytes.toString('utf8').replace(/^\uFEFF/, '');
   const lines = text.replace(/\\\r?\n\s*/g, '').split(/\r?\n/);
-  if (!/^(Windows Registry Editor Version 5\.00|REGEDIT4)$/.test(lines[0]?.trim() ?? '')) throw new Error('not a registry export (no "Windows Registry Editor" header)');
+  if (!/^(Windows Registry Editor Version 5\.00|REGEDIT4)$/.test(lines[0]?.trim() ?? '')) {
+    throw new Error('not a registry export (no "Windows Registry Editor" header)');
+  }
   const keys = new Map<string, RegistryValue[]>();
   let current: RegistryValue[] | null = null;
   for (const line of lines.slice(1)) {

@@ -50,7 +50,8 @@ function toPlain(spec: PolicyKeySpec, value: RegistryValue): { value: unknown } 
       return value.type === 'REG_SZ' ? { value: value.data } : wrong;
     case 'number':
       if (value.type !== 'REG_DWORD' && value.type !== 'REG_QWORD') return wrong;
-      return typeof value.data === 'number' && Number.isSafeInteger(value.data) ? { value: value.data } : { problem: `${value.name}: unreadable ${value.type} data` };
+      if (typeof value.data !== 'number' || !Number.isSafeInteger(value.data)) return { problem: `${value.name}: unreadable ${value.type} data` };
+      return { value: value.data };
     case 'boolean':
       if (value.type !== 'REG_DWORD') return wrong;
       if (value.data !== 0 && value.data !== 1) return { problem: `${value.name}: ${String(value.data)} given, 0 or 1 expected` };
