@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WEAKENING_CHROMIUM_SWITCHES } from './chromium-switches';
 import { readerPatternSchema } from './reader-patterns';
 import { requestTypeNumbersSchema, retireReplacedCardSchema } from './request-types';
 
@@ -365,6 +366,21 @@ export const SETTING_DEFINITIONS = {
     text: {
       en: { label: 'When a replaced card is retired', explain: 'When the station retires the card a new card replaces: when-new-card-active (once CM shows the new card Active), after-bind (right after the bind) or never (retire it in CM yourself). Only machine policy can set it.' },
       fr: { label: 'Quand une carte remplacée est retirée', explain: 'Quand le poste retire la carte que la nouvelle remplace : when-new-card-active (dès que CM montre la nouvelle carte active), after-bind (juste après l’association) ou never (à retirer soi-même dans CM). Seule la stratégie machine peut le définir.' },
+    },
+  }),
+  /**
+   * Chromium switches that weaken TLS, proxy, name resolution or the sandbox which the packaged app
+   * may be started with (e.g. a support engineer's `--log-net-log`); none by default.
+   */
+  allowedChromiumSwitches: setting({
+    schema: z.array(z.enum(WEAKENING_CHROMIUM_SWITCHES)).max(WEAKENING_CHROMIUM_SWITCHES.length),
+    default: [],
+    machineOnly: true,
+    applies: 'restart',
+    field: 'list',
+    text: {
+      en: { label: 'Chromium switches allowed at start', explain: 'Command-line switches that weaken TLS, proxy, name resolution, sign-in scope or the sandbox (e.g. log-net-log, proxy-server), one name per line without the leading dashes, which the app may be started with. Empty: the app refuses to start with any of them. Only machine policy can set it.' },
+      fr: { label: 'Options Chromium permises au démarrage', explain: 'Options de ligne de commande qui affaiblissent TLS, le proxy, la résolution de noms, la portée de l’authentification ou le bac à sable (par ex. log-net-log, proxy-server), un nom par ligne sans les tirets, avec lesquelles l’application peut démarrer. Vide : l’application refuse de démarrer avec l’une d’elles. Seule la stratégie machine peut le définir.' },
     },
   }),
 };

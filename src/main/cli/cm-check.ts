@@ -1,27 +1,17 @@
 import type { CmCheckReport } from '../../shared/cm-check';
-import { checkConfiguredCm, type CmTransport, createNegotiateTransport } from '../cm';
+import { checkConfiguredCm } from '../cm';
+import type { ReadOnlyCm } from './cli-environment';
 import { EXIT, type ExitCode } from './exit-codes';
-import { readStationSettings } from './read-settings';
 
 /**
- * `npm run station -- cm-check [--json] [--cm-url URL]`: the first-day check against a real CM
- * (docs/deploying.md). Read-only: two GETs. Exit 0 when CM answered and accepted the sign-in, 3
- * when it answered but refused (sign-in, permission, API switched off, redirect), 1 when it could
- * not be reached.
+ * `npm run station -- cm-check [--json] [--cm-url URL]` (and the installed app's `--cli cm-check`):
+ * the first-day check against a real CM (docs/deploying.md). Read-only: two GETs, through the CM path
+ * of the environment it runs in (cli-environment.ts). Exit 0 when CM answered and accepted the
+ * sign-in, 3 when it answered but refused (sign-in, permission, API switched off, redirect), 1 when
+ * it could not be reached.
  */
-export interface CmCheckFlags {
-  dataDir: string;
-  policy?: string | undefined;
-  cmUrl?: string | undefined;
-}
-
-export async function cmCheckCommand(
-  flags: CmCheckFlags,
-  // The same sign-in as every CM call of the CLI: Negotiate with the user's credentials.
-  transport: CmTransport = createNegotiateTransport(),
-): Promise<{ exit: ExitCode; result: CmCheckReport; message: string }> {
-  const settings = (await readStationSettings(flags)).effective();
-  const report = await checkConfiguredCm({ ...settings, cmBaseUrl: flags.cmUrl ?? settings.cmBaseUrl }, transport);
+export async function cmCheckCommand(cm: ReadOnlyCm): Promise<{ exit: ExitCode; result: CmCheckReport; message: string }> {
+  const report = await checkConfiguredCm({ ...cm.settings.effective(), cmBaseUrl: cm.cmBaseUrl }, cm.transport);
   const exit = !report.reachable ? EXIT.failed : report.problem === null ? EXIT.done : EXIT.refusedByCm;
   return { exit, result: report, message: describeCmCheck(report) };
 }

@@ -2,7 +2,8 @@
 export { createCmClient } from './client';
 export type { BindCardInput, CmCallOutcome, CmClient, CmClientOptions, SetSmartcardStatusInput } from './client';
 export { nodeFetchTransport } from './transport';
-export { createNegotiateTransport } from './negotiate-transport';
+// createNegotiateTransport is imported from './negotiate-transport' by the Node entry points only:
+// it loads the kerberos addon, which the installed app does not ship (packaging/main-bundle.test.ts).
 export type { AuthReport, NegotiateFailureReason } from './auth-challenge';
 export type { CmTransport, CmTransportInit, CmTransportResponse } from './transport';
 export { authSchemes, checkConfiguredCm, runCmCheck } from './check';

@@ -1,5 +1,5 @@
 import type * as NodeFs from 'node:fs';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -645,6 +645,96 @@ describe('--cli (compiled main.cjs)', () => {
       expect(stand.record.netFetches).toEqual([]);
       expect(stand.record.ntlmDomains).toEqual([]);
     }
+  }, 30_000);
+
+  /** The allowlist call comes before the first net.fetch to the CM address. */
+  function scopedBeforeFetch(stand: MainStandIn): void {
+    expect(stand.record.ntlmDomains).toEqual(['cm.contoso.com']);
+    const fetchAt = stand.record.calls.findIndex((c) => c.startsWith(`net.fetch ${CM_URL}`));
+    expect(fetchAt).toBeGreaterThan(stand.record.calls.indexOf('session.allowNTLMCredentialsForDomains cm.contoso.com'));
+  }
+
+  it('cm-check goes through the app: machine policy\'s address, net.fetch with the allow-list set first (unreachable: exit 1)', async () => {
+    machinePolicy = { cmBaseUrl: CM_URL };
+    try {
+      const { exit, out, stand } = await cli([process.execPath, '--cli', 'cm-check', '--json', '--data-dir', '<data>']);
+      expect(exit).toBe(1);
+      expect(JSON.parse(out.at(-1)!)).toMatchObject({ exitCode: 1, result: { target: CM_URL, reachable: false } });
+      expect(stand.record.netFetches.length).toBeGreaterThan(0);
+      expect(stand.record.netFetches.every((url) => url.startsWith(CM_URL))).toBe(true);
+      scopedBeforeFetch(stand);
+    } finally {
+      machinePolicy = null;
+    }
+  }, 30_000);
+
+  it('support-bundle goes through the app too: its CM check uses net.fetch, the bundle is written (exit 0)', async () => {
+    machinePolicy = { cmBaseUrl: CM_URL };
+    const bundle = join(mkdtempSync(join(work, 'bundle-')), 'support.zip');
+    try {
+      const { exit, out, stand } = await cli([process.execPath, '--cli', 'support-bundle', '--out', bundle, '--json', '--data-dir', '<data>']);
+      expect(exit).toBe(0);
+      expect(JSON.parse(out.at(-1)!)).toMatchObject({ exitCode: 0, result: { path: bundle } });
+      expect(existsSync(bundle)).toBe(true);
+      expect(stand.record.netFetches.some((url) => url.startsWith(CM_URL))).toBe(true);
+      scopedBeforeFetch(stand);
+    } finally {
+      machinePolicy = null;
+    }
+  }, 30_000);
+
+  it('refuses --policy and --cm-url for cm-check and support-bundle as for every command: exit 2, nothing sent', async () => {
+    for (const command of [['cm-check'], ['support-bundle', '--out', join(work, 'never.zip')]]) {
+      for (const flag of [['--cm-url', 'https://elsewhere.example/'], ['--policy', '/tmp/p.json']]) {
+        const { exit, err, stand } = await cli([process.execPath, '--cli', ...command, ...flag, '--data-dir', '<data>']);
+        expect(exit).toBe(2);
+        expect(err.join('\n')).toMatch(/is for development \(npm run station\)/);
+        expect(stand.record.netFetches).toEqual([]);
+        expect(stand.record.ntlmDomains).toEqual([]);
+      }
+    }
+    expect(existsSync(join(work, 'never.zip'))).toBe(false);
+  }, 60_000);
+
+  it('refuses a weakening Chromium switch in front of --cli (exit 2, the reason, nothing started); Windows-style too', async () => {
+    const { exit, err, stand } = await cli([process.execPath, '--ignore-certificate-errors', '--proxy-server=127.0.0.1:8080', '--cli', 'outbox', 'list', '--data-dir', '<data>']);
+    expect(exit).toBe(2);
+    expect(err.join('\n')).toMatch(/will not start with --ignore-certificate-errors, --proxy-server: .*allowedChromiumSwitches/);
+    // Off Chromium's command line before anything else could use them.
+    expect(stand.record.calls).toContain('commandLine.removeSwitch ignore-certificate-errors');
+    expect(stand.record.calls).toContain('commandLine.removeSwitch proxy-server');
+    expect(stand.record.calls.some((c) => c.startsWith('commandLine.appendSwitch'))).toBe(false);
+    expect(stand.record.netFetches).toEqual([]);
+    expect(stand.record.ntlmDomains).toEqual([]);
+  }, 30_000);
+
+  it('runs with a switch machine policy allows (allowedChromiumSwitches), putting it back with its value', async () => {
+    machinePolicy = { allowedChromiumSwitches: ['log-net-log'] };
+    try {
+      const { exit, stand } = await cli([process.execPath, '--log-net-log=/tmp/net.json', '--cli', 'outbox', 'list', '--data-dir', '<data>']);
+      expect(exit).toBe(0);
+      expect(stand.record.calls).toContain('commandLine.appendSwitch log-net-log=/tmp/net.json');
+    } finally {
+      machinePolicy = null;
+    }
+    // Allowing one switch allows no other.
+    machinePolicy = { allowedChromiumSwitches: ['log-net-log'] };
+    try {
+      const { exit, err } = await cli([process.execPath, '--log-net-log=/tmp/net.json', '--host-resolver-rules=MAP * 127.0.0.1', '--cli', 'outbox', 'list', '--data-dir', '<data>']);
+      expect(exit).toBe(2);
+      expect(err.join('\n')).toMatch(/will not start with --host-resolver-rules:/);
+    } finally {
+      machinePolicy = null;
+    }
+  }, 60_000);
+
+  it('refuses a weakening switch for the window too: a message box, exit 1, no window', async () => {
+    const stand = createMainStandIn({ appPath, userData: join(work, 'switch-userData'), documents: work });
+    loadMain(stand, [process.execPath, '--disable-web-security']);
+    stand.ready();
+    await vi.waitFor(() => expect(stand.record.calls).toContain('app.exit 1'), { timeout: 20_000, interval: 20 });
+    expect(stand.record.errorBoxes).toEqual([{ title: 'Enrollment Station', content: expect.stringMatching(/will not start with --disable-web-security/) }]);
+    expect(stand.record.windows).toHaveLength(0);
   }, 30_000);
 
   it('refuses while the app runs on this desktop (it holds the outbox journal): exit 1, nothing started', async () => {

@@ -92,6 +92,7 @@ export function createMainStandIn(paths: {
     openedExternally: [],
     netFetches: [],
   };
+  const switchArg = (name: string) => process.argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
   let resolveReady: () => void = () => {};
   const whenReady = new Promise<void>((resolve) => {
     resolveReady = resolve;
@@ -106,6 +107,16 @@ export function createMainStandIn(paths: {
     on: (event: string, listener: Listener) => record.appListeners.on(event, listener),
     whenReady: () => whenReady,
     getAppPath: () => paths.appPath,
+    /**
+     * Chromium's parsed command line: the process arguments as the compiled main sees them when it
+     * asks (`--name` or `--name=value`); removals and additions are recorded in `calls`.
+     */
+    commandLine: {
+      hasSwitch: (name: string) => switchArg(name) !== undefined,
+      getSwitchValue: (name: string) => switchArg(name)?.split('=').slice(1).join('=') ?? '',
+      removeSwitch: (name: string) => record.calls.push(`commandLine.removeSwitch ${name}`),
+      appendSwitch: (name: string, value?: string) => record.calls.push(`commandLine.appendSwitch ${name}${value === undefined ? '' : `=${value}`}`),
+    },
     getVersion: () => '0.1.0',
     getPath(name: string): string {
       if (name === 'userData') return paths.userData;
