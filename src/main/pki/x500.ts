@@ -122,7 +122,7 @@ export function parseX500(subject: string): X500Attribute[][] {
     }
     if (value.length === 0) throw bad(subject, `"${typeText}" has an empty value`);
     if (attribute.kind === 'printable' && !/^[A-Za-z0-9 '()+,\-./:=?]*$/.test(value)) throw bad(subject, `"${typeText}" is not a printable string`);
-    if (attribute.kind === 'ia5' && !/^[\x00-\x7f]*$/.test(value)) throw bad(subject, `"${typeText}" is not ASCII`);
+    if (attribute.kind === 'ia5' && ![...value].every((char) => char.charCodeAt(0) < 0x80)) throw bad(subject, `"${typeText}" is not ASCII`);
     rdn.push({ ...attribute, value });
     const separator = subject[i];
     if (separator === undefined) {

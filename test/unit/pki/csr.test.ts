@@ -13,7 +13,7 @@ function openssl(args: string[], input?: Buffer): string {
   try {
     return execFileSync('openssl', args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('openssl is missing: install the Debian package "openssl"');
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('openssl is missing: install the Debian package "openssl"', { cause: err });
     throw err;
   }
 }
