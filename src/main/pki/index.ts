@@ -6,3 +6,5 @@ export type { GeneratedKey, MatchedCertificate } from './match';
 export { chooseSlots, preferredSlot } from './slots';
 export { encodeX500Name, encodeX500NameDer, parseX500 } from './x500';
 export type { X500Attribute } from './x500';
+export { parseCmcResponse } from './cms';
+export type { CmcCertificates } from './cms';
