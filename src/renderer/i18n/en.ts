@@ -482,6 +482,7 @@ export const en = {
       ISSUANCE_CERTIFICATE_COUNT: 'CM returned a different number of certificates than the card asked for.',
       ISSUANCE_CERTIFICATE_NO_KEY: 'CM returned a certificate for a key that is not on this card.',
       ISSUANCE_BAD_CMS: 'CM’s certificate answer is not a valid signed CMS response.',
+      ISSUANCE_BAD_PFX: 'CM’s server-generated key cannot be opened (wrong password or an unreadable file).',
       ISSUANCE_PIN_MISMATCH: 'The two PINs typed differ.',
       ISSUANCE_PIN_RULES: 'The PIN does not follow the profile’s rules.',
       ISSUANCE_NEEDS_PERSON: 'The station cannot tell what happened at this step: a person must check the request in CM.',
