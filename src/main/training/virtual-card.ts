@@ -2,6 +2,7 @@
 // run it in memory behind the simulated reader; the tests' vpcd cards run the same logic in their own
 // processes. Configurations are JSON so they can travel to such a process on its argv.
 import { z } from 'zod';
+import { createYubiKeyPivCard, yubiKeyPivSchema } from './piv-card';
 
 const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`));
 
@@ -25,7 +26,7 @@ const globalPlatformSchema = z.object({
 const plainSchema = z.object({ kind: z.literal('plain') });
 const muteSchema = z.object({ kind: z.literal('mute') });
 
-const answeringSchema = z.discriminatedUnion('kind', [pivSchema, contactlessSchema, globalPlatformSchema, plainSchema]);
+const answeringSchema = z.discriminatedUnion('kind', [pivSchema, yubiKeyPivSchema, contactlessSchema, globalPlatformSchema, plainSchema]);
 
 const diesSchema = z.object({
   kind: z.literal('dies'),
@@ -37,6 +38,8 @@ const diesSchema = z.object({
 
 export const cardBehaviourSchema = z.discriminatedUnion('kind', [
   pivSchema,
+  /** A full YubiKey 5 PIV applet (./piv-card): keys, PINs, objects, judged by yubico-piv-tool and OpenSC. */
+  yubiKeyPivSchema,
   contactlessSchema,
   globalPlatformSchema,
   plainSchema,
@@ -160,6 +163,8 @@ function answeringLogic(behaviour: AnsweringBehaviour): CardLogic {
   switch (behaviour.kind) {
     case 'piv':
       return pivLogic(behaviour);
+    case 'yubikey-piv':
+      return createYubiKeyPivCard(behaviour);
     case 'contactless':
       return contactlessLogic(behaviour);
     case 'globalplatform':
