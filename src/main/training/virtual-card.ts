@@ -46,8 +46,9 @@ export const cardBehaviourSchema = z.discriminatedUnion('kind', [
   muteSchema,
   diesSchema,
 ]);
-export type CardBehaviour = z.infer<typeof cardBehaviourSchema>;
-type AnsweringBehaviour = z.infer<typeof answeringSchema>;
+// Input types: a behaviour may leave out what has a default (the YubiKey's firmware, serial).
+export type CardBehaviour = z.input<typeof cardBehaviourSchema>;
+type AnsweringBehaviour = z.input<typeof answeringSchema>;
 
 /** What the card does with one command APDU. */
 export type CardReaction = { kind: 'answer'; response: Buffer } | { kind: 'ignore' } | { kind: 'die' };
