@@ -1,8 +1,9 @@
 // A server-generated key from CM: a PKCS#12 (RFC 7292) protected with the request's pfxpassword,
-// decoded in memory only into the certificate and its PKCS#8 private key for YubiKey IMPORT. Two
-// protections are read: PBES2 (PBKDF2 + AES-CBC or 3DES-CBC, what `openssl pkcs12 -export` writes by
-// default since OpenSSL 3) and the legacy pbeWithSHAAnd3-KeyTripleDES-CBC with the PKCS#12 KDF (what
-// Windows' PFXExportCertStoreEx writes). The MAC is checked first: a wrong password says so.
+// decoded in memory only into the certificate and its PKCS#8 private key for YubiKey IMPORT. Read:
+// PBES2 (PBKDF2 + AES-CBC or 3DES-CBC, what `openssl pkcs12 -export` writes by default since
+// OpenSSL 3) and the legacy PKCS#12 PBEs with the PKCS#12 KDF (pbeWithSHAAnd3-KeyTripleDES-CBC for
+// keys, pbeWithSHAAnd40BitRC2-CBC for certificates: what Windows' PFXExportCertStoreEx and
+// `openssl pkcs12 -legacy` write). The MAC is checked first: a wrong password says so.
 import { createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, pbkdf2Sync, timingSafeEqual, X509Certificate } from 'node:crypto';
 import type { ContentInfo } from '@peculiar/asn1-cms';
 import { AuthenticatedSafe, CertBag, PFX, SafeContents, id_certBag, id_keyBag, id_pkcs8ShroudedKeyBag, id_x509Certificate } from '@peculiar/asn1-pfx';
@@ -11,10 +12,16 @@ import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { StationError } from '../../shared/errors';
 import { objectIdentifier, readChildren, readSingle, smallInteger } from './der';
+import { rc2CbcDecrypt } from './rc2';
 
 const ID_DATA = '1.2.840.113549.1.7.1';
 const ID_ENCRYPTED_DATA = '1.2.840.113549.1.7.6';
-const ID_PBE_SHA1_3DES = '1.2.840.113549.1.12.1.3';
+/** The PKCS#12 PBE schemes (RFC 7292 appendix C) the station reads, all with SHA-1 and the PKCS#12 KDF. */
+const PKCS12_PBE: ReadonlyMap<string, { cipher: 'des-ede3-cbc' | 'rc2'; keyLength: number }> = new Map([
+  ['1.2.840.113549.1.12.1.3', { cipher: 'des-ede3-cbc', keyLength: 24 }],
+  ['1.2.840.113549.1.12.1.5', { cipher: 'rc2', keyLength: 16 }],
+  ['1.2.840.113549.1.12.1.6', { cipher: 'rc2', keyLength: 5 }],
+]);
 const ID_PBES2 = '1.2.840.113549.1.5.13';
 const ID_PBKDF2 = '1.2.840.113549.1.5.12';
 
@@ -105,12 +112,20 @@ function decipher(name: string, key: Buffer, iv: Buffer, data: Buffer): Buffer {
 /** Decrypts data protected by one of the two PBE schemes the station reads. */
 function decrypt(algorithm: AlgorithmIdentifier, data: Buffer, password: string): Buffer {
   const params = algorithm.parameters ? Buffer.from(algorithm.parameters) : Buffer.alloc(0);
-  if (algorithm.algorithm === ID_PBE_SHA1_3DES) {
+  const pbe = PKCS12_PBE.get(algorithm.algorithm);
+  if (pbe) {
     const [salt, count] = readChildren(readSingle(params, 0x30).value);
     if (!salt || salt.tag !== 0x04 || !count) throw badPfx('bad PBE parameters');
     const iterations = iterationsOf(smallInteger(count));
     const sha1 = { name: 'sha1', block: 64 };
-    return decipher('des-ede3-cbc', pkcs12Kdf(sha1, password, salt.value, 1, iterations, 24), pkcs12Kdf(sha1, password, salt.value, 2, iterations, 8), data);
+    const key = pkcs12Kdf(sha1, password, salt.value, 1, iterations, pbe.keyLength);
+    const iv = pkcs12Kdf(sha1, password, salt.value, 2, iterations, 8);
+    if (pbe.cipher === 'des-ede3-cbc') return decipher(pbe.cipher, key, iv, data);
+    try {
+      return rc2CbcDecrypt(key, key.length * 8, iv, data);
+    } catch {
+      throw badPfx('decryption failed');
+    }
   }
   if (algorithm.algorithm === ID_PBES2) {
     const [kdf, scheme] = readChildren(readSingle(params, 0x30).value);

@@ -1,9 +1,10 @@
-import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodePfx } from '../../../src/main/pki';
+import { rc2CbcDecrypt } from '../../../src/main/pki/rc2';
 import { StationError } from '../../../src/shared/errors';
 import { createTestPki, derToPem, openssl } from '../../support/pki/openssl';
 
@@ -39,6 +40,9 @@ describe('decodePfx', () => {
     ['pbeWithSHAAnd3-KeyTripleDES-CBC for key and certificates, SHA-1 MAC', 'rsa' as const, ['-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES', '-macalg', 'sha1']],
     ['a P-256 key, PBES2 with AES-128 and 3DES certificates', 'ec' as const, ['-keypbe', 'AES-128-CBC', '-certpbe', 'PBE-SHA1-3DES']],
     ['unencrypted certificates (-certpbe NONE)', 'ec' as const, ['-certpbe', 'NONE']],
+    // -legacy: RC2-40 certificates, 3DES key, SHA-1 MAC (as Windows exports); RC2 is decrypted by the station itself.
+    ['openssl -legacy (pbeWithSHAAnd40BitRC2-CBC certificates, 3DES key)', 'rsa' as const, ['-legacy']],
+    ['pbeWithSHAAnd128BitRC2-CBC certificates', 'ec' as const, ['-legacy', '-certpbe', 'PBE-SHA1-RC2-128']],
   ])('opens %s', (_what, keyType, extra) => {
     const made = exportPfx(keyType, extra);
     const contents = decodePfx(made.pfx, PASSWORD);
@@ -71,5 +75,20 @@ describe('decodePfx', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('rc2CbcDecrypt', () => {
+  it.each([
+    ['rc2-40-cbc', 5],
+    ['rc2-64-cbc', 8],
+    ['rc2-cbc', 16],
+  ])('decrypts what openssl enc -%s (legacy provider) encrypts', (cipher, keyLength) => {
+    const key = randomBytes(keyLength);
+    const iv = randomBytes(8);
+    const plain = randomBytes(77);
+    const encrypted = openssl(['enc', `-${cipher}`, '-K', key.toString('hex'), '-iv', iv.toString('hex'), '-provider', 'legacy', '-provider', 'default'], { input: plain });
+    expect(rc2CbcDecrypt(key, keyLength * 8, iv, encrypted)).toEqual(plain);
+    expect(() => rc2CbcDecrypt(key, keyLength * 8, iv, encrypted.subarray(1))).toThrow();
   });
 });
