@@ -10,3 +10,5 @@ export { parseCmcResponse } from './cms';
 export type { CmcCertificates } from './cms';
 export { decodePfx, pkcs12Kdf } from './pfx';
 export type { PfxContents } from './pfx';
+export { describeCertificate, keyAlgorithmFromOption } from './options';
+export { rc2CbcDecrypt } from './rc2';
