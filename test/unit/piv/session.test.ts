@@ -299,3 +299,15 @@ describe('capability probe on scripted cards', () => {
     await expect(pulled.probe('r')).rejects.toMatchObject({ code: 'PCSC_CARD_REMOVED' });
   });
 });
+
+describe('close', () => {
+  it('returns after a bound when the disconnect waits behind a mute card, and refuses further commands', async () => {
+    const connection: CardConnection = { reader: 'r', transmit: () => new Promise(() => undefined), disconnect: () => new Promise(() => undefined) };
+    const session = new CardPivSession(connection, { timeoutMs: 10 });
+    await expect(session.readChuidGuid()).rejects.toMatchObject({ code: 'PCSC_UNRESPONSIVE_CARD' });
+    const started = Date.now();
+    await session.close();
+    expect(Date.now() - started).toBeLessThan(3_000);
+    await expect(session.verifyPin('123456')).rejects.toMatchObject({ code: 'PIV_CARD_ERROR', details: { reason: 'closed' } });
+  });
+});

@@ -43,6 +43,8 @@ export const DEFAULT_PIV_TIMEOUT_MS = 60_000;
 /** Years a written CHUID is valid for (its tag 35 expiry). SP 800-73-4 leaves the value to the issuer. */
 const CHUID_VALIDITY_YEARS = 10;
 
+const CLOSE_BOUND_MS = 2_000;
+
 const SELECT: Command = { ins: 0xa4, p1: 0x04, p2: 0x00, data: PIV_AID, le: true };
 
 /** PIN and PUK are sent as 8 bytes, padded with FF (SP 800-73-4 part 2 §3.2.1). */
@@ -359,10 +361,25 @@ export class CardPivSession implements PivSession {
     return Number.parseInt(algorithm[0].value, 16);
   }
 
+  /**
+   * Disconnects leaving the card. A disconnect queued behind a transmit that never returns (mute card)
+   * would never settle: after a short bound the session counts as closed and the disconnect completes
+   * in the background once the card answers or goes.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.connection.disconnect();
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLOSE_BOUND_MS);
+    });
+    const disconnect = this.connection.disconnect();
+    disconnect.catch(failureHandledElsewhere('a late disconnect is best-effort'));
+    try {
+      await Promise.race([disconnect, bound]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Closes without waiting (a transmit may still hang on a mute card). */
