@@ -311,3 +311,41 @@ describe('close', () => {
     await expect(session.verifyPin('123456')).rejects.toMatchObject({ code: 'PIV_CARD_ERROR', details: { reason: 'closed' } });
   });
 });
+
+describe('any card answer', () => {
+  const calls: [string, (session: CardPivSession) => Promise<unknown>][] = [
+    ['readChuidGuid', (s) => s.readChuidGuid()],
+    ['adminChallenge', (s) => s.adminChallenge()],
+    ['authenticateAdmin', (s) => s.authenticateAdmin(Buffer.alloc(24))],
+    ['generateKey rsa', (s) => s.generateKey('9a', 'rsa2048')],
+    ['generateKey ec', (s) => s.generateKey('9c', 'eccp256')],
+    ['sign', (s) => s.sign('9d', 'eccp256', Buffer.alloc(32))],
+    ['readCertificate', (s) => s.readCertificate('9a')],
+    ['firmwareVersion', (s) => s.firmwareVersion()],
+    ['adminKeyAlgorithm', (s) => s.adminKeyAlgorithm()],
+    ['pinTriesLeft', (s) => s.pinTriesLeft()],
+    ['verifyPin', (s) => s.verifyPin('123456')],
+  ];
+
+  it('gives every session call a value or a StationError, never another throw', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...calls),
+        fc.array(fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ maxLength: 40 }).map((data) => Uint8Array.from([...data, 0x90, 0x00]))), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        async ([, call], answers) => {
+          let index = 0;
+          const { session } = cardWith(() => Buffer.from(answers[Math.min(index++, answers.length - 1)] ?? []));
+          try {
+            await call(session);
+          } catch (err) {
+            expect(err).toBeInstanceOf(StationError);
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});
