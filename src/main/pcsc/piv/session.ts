@@ -186,7 +186,7 @@ export class CardPivSession implements PivSession {
   }
 
   async writeChuid(guid: Buffer): Promise<void> {
-    const expiry = this.now();
+    const expiry = new Date(this.now().getTime());
     expiry.setUTCFullYear(expiry.getUTCFullYear() + CHUID_VALIDITY_YEARS);
     await this.putObject(CHUID_OBJECT, chuidValue(guid, yyyymmdd(expiry)));
   }
