@@ -83,6 +83,8 @@ export const ERROR_CODES = [
   'ISSUANCE_CERTIFICATE_COUNT',
   'ISSUANCE_CERTIFICATE_NO_KEY',
   'ISSUANCE_BAD_CMS',
+  /** CM's server-generated key (PFX) does not open with the password sent, or is not a PKCS#12 the station reads. */
+  'ISSUANCE_BAD_PFX',
   'ISSUANCE_PIN_MISMATCH',
   'ISSUANCE_PIN_RULES',
   'ISSUANCE_NEEDS_PERSON',

@@ -458,6 +458,7 @@ export const en = {
       ISSUANCE_CERTIFICATE_COUNT: 'CM returned a different number of certificates than the card asked for.',
       ISSUANCE_CERTIFICATE_NO_KEY: 'CM returned a certificate for a key that is not on this card.',
       ISSUANCE_BAD_CMS: 'CM’s certificate answer is not a valid signed CMS response.',
+      ISSUANCE_BAD_PFX: 'CM’s server-generated key cannot be opened (wrong password or an unreadable file).',
       ISSUANCE_PIN_MISMATCH: 'The two PINs typed differ.',
       ISSUANCE_PIN_RULES: 'The PIN does not follow the profile’s rules.',
       ISSUANCE_NEEDS_PERSON: 'The station cannot tell what happened at this step: a person must check the request in CM.',
@@ -499,6 +500,7 @@ export const en = {
     'piv-3': 'PIV card (CM documentation ATR)',
     contactless: 'Contactless badge (MIFARE Classic 1K)',
     unreadable: 'Card without an identifier',
+    'yubikey-factory': 'YubiKey 5 (factory fresh)',
   },
   auditWords: {
     actions: {

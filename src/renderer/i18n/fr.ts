@@ -464,6 +464,7 @@ export const fr: Messages = {
       ISSUANCE_CERTIFICATE_COUNT: 'CM a renvoyé un nombre de certificats différent de celui demandé par la carte.',
       ISSUANCE_CERTIFICATE_NO_KEY: 'CM a renvoyé un certificat pour une clé qui n’est pas sur cette carte.',
       ISSUANCE_BAD_CMS: 'La réponse de CM contenant les certificats n’est pas une réponse CMS signée valide.',
+      ISSUANCE_BAD_PFX: 'La clé générée par CM ne peut pas être ouverte (mot de passe erroné ou fichier illisible).',
       ISSUANCE_PIN_MISMATCH: 'Les deux codes PIN saisis sont différents.',
       ISSUANCE_PIN_RULES: 'Le code PIN ne respecte pas les règles du profil.',
       ISSUANCE_NEEDS_PERSON: 'Le poste ne peut pas savoir ce qui s’est passé à cette étape : une personne doit vérifier la demande dans CM.',
@@ -505,6 +506,7 @@ export const fr: Messages = {
     'piv-3': 'Carte PIV (ATR de la documentation CM)',
     contactless: 'Badge sans contact (MIFARE Classic 1K)',
     unreadable: 'Carte sans identifiant',
+    'yubikey-factory': 'YubiKey 5 (sortie d’usine)',
   },
   auditWords: {
     actions: {
