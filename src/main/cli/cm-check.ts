@@ -1,11 +1,11 @@
 import type { CmCheckReport } from '../../shared/cm-check';
-import { checkConfiguredCm, type CmTransport, createNegotiateTransport } from '../cm';
+import { checkConfiguredCm, type CmTransport, createNegotiateTransport, describeDeskIssuance } from '../cm';
 import { EXIT, type ExitCode } from './exit-codes';
 import { readStationSettings } from './read-settings';
 
 /**
  * `npm run station -- cm-check [--json] [--cm-url URL]`: the first-day check against a real CM
- * (docs/deploying.md). Read-only: two GETs. Exit 0 when CM answered and accepted the sign-in, 3
+ * (docs/deploying.md). Read-only: GETs only (templates, requests, and the desk-issuance checks). Exit 0 when CM answered and accepted the sign-in, 3
  * when it answered but refused (sign-in, permission, API switched off, redirect), 1 when it could
  * not be reached.
  */
@@ -57,5 +57,6 @@ export function describeCmCheck(report: CmCheckReport): string {
       `  "requestTypeNumbers": ${JSON.stringify(report.suggestedRequestTypeNumbers)}`,
     );
   }
+  if (report.issuance !== undefined) lines.push(...describeDeskIssuance(report.issuance));
   return lines.join('\n');
 }

@@ -17,3 +17,4 @@ export type {
   ExecutionIds,
 } from './execution-types';
 export type { CmClientWithCall } from './client';
+export { checkDeskIssuance, describeDeskIssuance } from './check-issuance';
