@@ -55,7 +55,7 @@ export function authSchemes(header: string | null): string[] {
   return schemes;
 }
 
-/** Read-only first contact with CM: two GETs (profile templates, then requests), nothing else. */
+/** Read-only first contact with CM: GETs only (profile templates, requests, then desk issuance: check-issuance.ts). */
 export async function runCmCheck(options: CmCheckOptions): Promise<CmCheckReport> {
   const now = options.now ?? (() => performance.now());
   const checkedAt = (options.clock ?? (() => new Date()))().toISOString();
