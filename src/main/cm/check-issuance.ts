@@ -35,12 +35,23 @@ function parseList(text: string): unknown[] {
 async function checkProfile(get: CheckGet, templateUuid: string, name: string): Promise<CmCheckIssuanceProfile> {
   const route = EXECUTION_ROUTES.configuration;
   const ctx: CmCallContext = { method: 'GET', route };
-  const profile: CmCheckIssuanceProfile = { templateUuid, name, verdict: 'unknown', adminKeyBytes: null, diversify: null, userPinOption: null, problems: [], error: null };
+  const profile: CmCheckIssuanceProfile = {
+    templateUuid,
+    name,
+    verdict: 'unknown',
+    adminKeyBytes: null,
+    diversify: null,
+    userPinOption: null,
+    problems: [],
+    error: null,
+  };
   try {
     const answer = await get(route, `profiletemplates/${encodeURIComponent(templateUuid)}/configuration/smartcards`);
     if (answer.status === 204) return { ...profile, problems: ['no-configuration'] };
     if (answer.status === 403) return { ...profile, problems: ['forbidden'], error: httpFailure(403, answer.text, ctx).toPayload() };
-    if (answer.status < 200 || answer.status >= 300) return { ...profile, problems: ['unreadable'], error: httpFailure(answer.status, answer.text, ctx).toPayload() };
+    if (answer.status < 200 || answer.status >= 300) {
+      return { ...profile, problems: ['unreadable'], error: httpFailure(answer.status, answer.text, ctx).toPayload() };
+    }
     let json: unknown;
     try {
       json = JSON.parse(answer.text);

@@ -117,7 +117,11 @@ function IssuanceLines({ issuance, yesNo }: { issuance: CmCheckIssuance; yesNo: 
                 <td>{t(`cmReality.check.issuance.verdict.${profile.verdict}`)}</td>
                 <td>
                   {profile.adminKeyBytes !== null &&
-                    t('cmReality.check.issuance.details', { bytes: profile.adminKeyBytes, diversify: yesNo(profile.diversify), pin: profile.userPinOption ?? '' })}
+                    t('cmReality.check.issuance.details', {
+                      bytes: profile.adminKeyBytes,
+                      diversify: yesNo(profile.diversify),
+                      pin: profile.userPinOption ?? '',
+                    })}
                   {profile.problems.map((problem) => (
                     <span key={problem} className="cm-check-problem">
                       {' '}

@@ -117,7 +117,13 @@ export function createSimExecution(options: SimExecutionOptions): SimExecution {
    * that card's id exactly as the bind sent it ([sim] CM's own comparison is undocumented; byte-exact is
    * the safe reading, since the diversified key depends on that text).
    */
-  function boundCard(state: SimState, requestParam: string | undefined, cardParam: string | undefined, cardIdText: string | null, cardIdRequired: boolean): Bound {
+  function boundCard(
+    state: SimState,
+    requestParam: string | undefined,
+    cardParam: string | undefined,
+    cardIdText: string | null,
+    cardIdRequired: boolean,
+  ): Bound {
     const requestId = normalizeGuid(requestParam ?? '');
     const smartcardUuid = normalizeGuid(cardParam ?? '');
     if (requestId === null || smartcardUuid === null) return { ok: false, refusal: refuse('The ids are not GUIDs.') };
@@ -268,16 +274,20 @@ export function createSimExecution(options: SimExecutionOptions): SimExecution {
     }
     const authority = await getCa();
     const { subject, upn } = subjectOf(state, request);
-    const foreignKey = async () => ((await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair).publicKey;
+    /** A public key no card holds (faults `foreign-key` and `more`). */
+    const foreignKey = async () => {
+      const pair = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+      return new x509.PublicKey(await webcrypto.subtle.exportKey('spki', pair.publicKey));
+    };
     const issued = [];
     for (const [i, csr] of csrs.entries()) {
       const option = options[i]!;
-      const publicKey = tamper === 'foreign-key' && i === 0 ? new x509.PublicKey(await webcrypto.subtle.exportKey('spki', await foreignKey())) : csr.publicKey;
+      const publicKey = tamper === 'foreign-key' && i === 0 ? await foreignKey() : csr.publicKey;
       const leaf = await authority.issue({ publicKey, subject, upn, keyUsages: option.KeyUsages });
       issued.push({ leaf, template: bound.profile?.certificateTemplates[i] ?? '' });
     }
     if (tamper === 'more') {
-      const extra = await authority.issue({ publicKey: new x509.PublicKey(await webcrypto.subtle.exportKey('spki', await foreignKey())), subject, upn, keyUsages: 2 });
+      const extra = await authority.issue({ publicKey: await foreignKey(), subject, upn, keyUsages: 2 });
       issued.push({ leaf: extra, template: 'StationTrainingExtra' });
     }
     const answer = issued.map(({ leaf, template }, i) => ({
