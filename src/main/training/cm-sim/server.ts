@@ -147,6 +147,8 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
     if (uuid === null) return;
     const timer = setTimeout(() => {
       activations.delete(timer);
+      // The station itself is executing the request at the desk: it, not this stand-in, completes it.
+      if (execution.executing(uuid)) return;
       activate(uuid).catch(reportFailure('CM simulator: activation'));
     }, after);
     activations.add(timer);

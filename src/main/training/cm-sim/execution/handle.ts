@@ -35,6 +35,11 @@ export type CertificateTamper = 'fewer' | 'more' | 'foreign-key' | 'invalid-pkcs
 
 export interface SimExecution {
   handle(state: SimState, call: ExecutionCall, tamper: CertificateTamper | null): Promise<ExecutionResult>;
+  /**
+   * True once a client has begun executing the request bound to this card (an execution route
+   * answered for it): training's stand-in activation (server.ts activateAfterMs) then leaves it alone.
+   */
+  executing(smartcardUuid: string): boolean;
   /** The throw-away CA's certificates (DER), made on first use. */
   caCertificates(): Promise<{ root: Buffer; issuing: Buffer }>;
 }
@@ -101,6 +106,8 @@ type Bound = { ok: true; request: SimRequest; card: SimSmartcard; profile: SimEx
 export function createSimExecution(options: SimExecutionOptions): SimExecution {
   const now = options.now ?? (() => new Date());
   const profileOf = (templateUuid: string) => options.profiles.find((p) => normalizeGuid(p.profileTemplateUuid) === templateUuid);
+  /** In memory only: after a restart the station's next call marks the card again. */
+  const executingCards = new Set<string>();
   let ca: Promise<SimCa> | null = null;
   function getCa(): Promise<SimCa> {
     ca ??= openSimCa(options.caDir).catch((err: unknown) => {
@@ -138,6 +145,7 @@ export function createSimExecution(options: SimExecutionOptions): SimExecution {
     if (cardIdText === null ? cardIdRequired : cardIdText !== bareCardId(card.SerialNumber)) {
       return { ok: false, refusal: refuse(`The card id does not match smart card ${smartcardUuid}.`) };
     }
+    executingCards.add(card.Uuid);
     return { ok: true, request, card, profile: profileOf(request.ProfileTemplateUuid) };
   }
 
@@ -379,6 +387,7 @@ export function createSimExecution(options: SimExecutionOptions): SimExecution {
           return setRequestStatus(state, call);
       }
     },
+    executing: (smartcardUuid) => executingCards.has(smartcardUuid),
     async caCertificates() {
       const authority = await getCa();
       return { root: authority.root, issuing: authority.issuing };
