@@ -23,6 +23,47 @@ export const cmCheckTypeSchema = z.object({
 });
 export type CmCheckType = z.infer<typeof cmCheckTypeSchema>;
 
+/**
+ * Desk issuance (issue 16, item 6), read-only: whether each smart card profile template seen lets the
+ * station execute requests (its smart card configuration), and whether this operator may call the
+ * execution routes. Problems are codes the renderer and the CLI word.
+ */
+export const cmCheckIssuanceProfileSchema = z.object({
+  templateUuid: z.string(),
+  name: z.string(),
+  /** allowed: the station can issue at the desk; not-allowed: the configuration says no; unknown: not readable. */
+  verdict: z.enum(['allowed', 'not-allowed', 'unknown']),
+  /** Length in bytes of the initial admin key (`DefaultAdminKeyHex`); 0: none; null: not read. */
+  adminKeyBytes: z.number().int().nonnegative().nullable(),
+  diversify: z.boolean().nullable(),
+  /** The PIN option as the station reads it (`UserProvided`, `Unknown(3)`, ...); null: not read. */
+  userPinOption: z.string().nullable(),
+  /**
+   * no-admin-key, admin-key-length (not 24 bytes: a PIV 3DES key), no-configuration (CM answered 204),
+   * forbidden (403), unreadable (another failure: see `error`).
+   */
+  problems: z.array(z.enum(['no-admin-key', 'admin-key-length', 'no-configuration', 'forbidden', 'unreadable'])),
+  error: errorPayloadSchema.nullable(),
+});
+export type CmCheckIssuanceProfile = z.infer<typeof cmCheckIssuanceProfileSchema>;
+
+export const cmCheckIssuanceSchema = z.object({
+  profiles: z.array(cmCheckIssuanceProfileSchema),
+  /** Smart card templates beyond the check's limit, not asked about. */
+  profilesNotChecked: z.number().int().nonnegative(),
+  /**
+   * The execution routes, probed with `GET requests/{id}/certificaterequestgenerationoptions` on an
+   * Approved request: allowed (200/204), forbidden (403: the operator lacks Execute on the request),
+   * unknown (another answer), not-checked (no Approved request to ask about).
+   */
+  executionRoutes: z.object({
+    result: z.enum(['allowed', 'forbidden', 'unknown', 'not-checked']),
+    requestUuid: z.string().nullable(),
+    error: errorPayloadSchema.nullable(),
+  }),
+});
+export type CmCheckIssuance = z.infer<typeof cmCheckIssuanceSchema>;
+
 export const cmCheckReportSchema = z.object({
   /** The API root the station calls (after normalising a CM root). */
   target: z.string(),
@@ -48,5 +89,7 @@ export const cmCheckReportSchema = z.object({
   /** What IT could put in machine policy `requestTypeNumbers` once it has checked the names in CM. */
   suggestedRequestTypeNumbers: z.record(z.string(), z.string()),
   checkedAt: z.string(),
+  /** Desk issuance; absent when the check stopped before it (or in a report made before it existed). */
+  issuance: cmCheckIssuanceSchema.optional(),
 });
 export type CmCheckReport = z.infer<typeof cmCheckReportSchema>;

@@ -1,11 +1,11 @@
 import type { CmCheckReport } from '../../shared/cm-check';
-import { checkConfiguredCm } from '../cm';
+import { checkConfiguredCm, describeDeskIssuance } from '../cm';
 import type { ReadOnlyCm } from './cli-environment';
 import { EXIT, type ExitCode } from './exit-codes';
 
 /**
  * `npm run station -- cm-check [--json] [--cm-url URL]` (and the installed app's `--cli cm-check`):
- * the first-day check against a real CM (docs/deploying.md). Read-only: two GETs, through the CM path
+ * the first-day check against a real CM (docs/deploying.md). Read-only: GETs only (templates, requests, and the desk-issuance checks), through the CM path
  * of the environment it runs in (cli-environment.ts). Exit 0 when CM answered and accepted the
  * sign-in, 3 when it answered but refused (sign-in, permission, API switched off, redirect), 1 when
  * it could not be reached.
@@ -47,5 +47,6 @@ export function describeCmCheck(report: CmCheckReport): string {
       `  "requestTypeNumbers": ${JSON.stringify(report.suggestedRequestTypeNumbers)}`,
     );
   }
+  if (report.issuance !== undefined) lines.push(...describeDeskIssuance(report.issuance));
   return lines.join('\n');
 }

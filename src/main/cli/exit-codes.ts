@@ -64,6 +64,7 @@ const EXIT_FOR: Readonly<Record<ErrorCode, ExitCode>> = {
   ISSUANCE_CERTIFICATE_COUNT: EXIT.refusedByCm,
   ISSUANCE_CERTIFICATE_NO_KEY: EXIT.refusedByCm,
   ISSUANCE_BAD_CMS: EXIT.refusedByCm,
+  ISSUANCE_BAD_PFX: EXIT.refusedByCm,
   // Resumable once CM is back: the bind is queued and issuance continues from where it stopped.
   ISSUANCE_NEEDS_CM: EXIT.queued,
   // CM_OFFLINE and friends thrown here mean nothing could even be queued (e.g. the request is not

@@ -3,6 +3,7 @@ import type { CmCheckReport, CmCheckType } from '../../shared/cm-check';
 import { StationError, toErrorPayload } from '../../shared/errors';
 import { bindabilityOf, readRequestType, type RequestTypeNumbers } from '../../shared/request-types';
 import { type AuthReport, parseWwwAuthenticate, sameScheme } from './auth-challenge';
+import { checkDeskIssuance } from './check-issuance';
 import { normalizeCmBaseUrl } from './client';
 import { httpFailure, isCmErrorBody, redirectError, transportFailure } from './errors';
 import { decodeRequestType } from './normalize';
@@ -54,7 +55,7 @@ export function authSchemes(header: string | null): string[] {
   return schemes;
 }
 
-/** Read-only first contact with CM: two GETs (profile templates, then requests), nothing else. */
+/** Read-only first contact with CM: GETs only (profile templates, requests, then desk issuance: check-issuance.ts). */
 export async function runCmCheck(options: CmCheckOptions): Promise<CmCheckReport> {
   const now = options.now ?? (() => performance.now());
   const checkedAt = (options.clock ?? (() => new Date()))().toISOString();
@@ -166,6 +167,8 @@ export async function runCmCheck(options: CmCheckOptions): Promise<CmCheckReport
     if (entry.confirmedBy === 'unconfirmed' && entry.likely !== null && /^\d+$/.test(entry.raw)) report.suggestedRequestTypeNumbers[entry.raw] = entry.likely;
   }
   report.requestStatuses = [...statuses].sort(byRaw).map(([raw, count]) => ({ raw, count, reading: statusName(raw) }));
+  // Desk issuance (issue 16, item 6), GETs only: i16-cm's check-issuance.ts.
+  report.issuance = await checkDeskIssuance(get, templates.text, requests.text);
   return report;
 }
 
