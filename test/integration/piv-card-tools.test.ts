@@ -213,4 +213,20 @@ describe('yubico-piv-tool and OpenSC against the virtual YubiKey', () => {
     const answer = inserted.log.find((m) => m.type === 'apdu' && m.command.startsWith('0087039b'));
     expect(answer).toMatchObject({ type: 'apdu', response: '6a80' });
   });
+
+  it('is the same card when pulled and put back: keys, objects and PIN counters are in its EEPROM', async () => {
+    const inserted = await insert(FACTORY_YUBIKEY.behaviour);
+    await ok('yubico-piv-tool', piv('-a', 'set-chuid'));
+    const before = await ok('yubico-piv-tool', piv('-a', 'status'));
+    await run('yubico-piv-tool', piv('-a', 'verify-pin', '-P', '000000'));
+    await inserted.pull();
+    await readerShows(false);
+    await inserted.reinsert();
+    await readerShows(true);
+    const after = await ok('yubico-piv-tool', piv('-a', 'status'));
+    const chuid = (text: string) => /CHUID:\t(\w+)/.exec(text)?.[1];
+    expect(chuid(before)).toMatch(/^3019/);
+    expect(chuid(after)).toBe(chuid(before));
+    expect(after).toContain('PIN tries left:\t2');
+  });
 });
