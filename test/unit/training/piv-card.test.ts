@@ -162,7 +162,17 @@ describe('9B card management key', () => {
     expect(tx(card, '00db3fff095c035fc1095302aabb').sw).toBe(0x9000);
   });
 
-  it('SET MANAGEMENT KEY needs authentication; afterwards only the new key authenticates, across power cycles', () => {
+  it('takes P1 = 00 as "the key\'s own algorithm", as Yubico\'s own example sends it', () => {
+    const card = newCard();
+    select(card);
+    const challenge = tx(card, '0087009b047c028100');
+    expect(challenge.data.subarray(0, 4).toString('hex')).toBe('7c0a8108');
+    const response = tdes(FACTORY_KEY, challenge.data.subarray(4, 12));
+    expect(tx(card, Buffer.concat([Buffer.from('0087009b0c7c0a8208', 'hex'), response])).sw).toBe(0x9000);
+    expect(tx(card, '0087079b047c028100').sw).toBe(0x6a80);
+  });
+
+    it('SET MANAGEMENT KEY needs authentication; afterwards only the new key authenticates, across power cycles', () => {
     const card = newCard();
     select(card);
     const next = Buffer.from('0f0e0d0c0b0a09080706050403020100f1f2f3f4f5f6f7f8', 'hex');
