@@ -229,4 +229,31 @@ describe('yubico-piv-tool and OpenSC against the virtual YubiKey', () => {
     expect(chuid(after)).toBe(chuid(before));
     expect(after).toContain('PIN tries left:\t2');
   });
+
+  it("passes yubico-piv-tool's own checks: test-signature (RSA 9A, EC 9E), test-decipher (ECDH 9D), pin-retries, delete-certificate", async () => {
+    await insert(FACTORY_YUBIKEY.behaviour);
+    const certs: Record<string, string> = {};
+    for (const [slot, algorithm] of [['9a', 'RSA2048'], ['9d', 'ECCP256'], ['9e', 'ECCP256']] as const) {
+      const pub = await ok('yubico-piv-tool', piv('-a', 'generate', '-s', slot, '-A', algorithm));
+      certs[slot] = await certify(pub.slice(pub.indexOf('-----BEGIN')), `Slot ${slot}`);
+      await ok('yubico-piv-tool', piv('-a', 'import-certificate', '-s', slot, '-i', certs[slot]));
+    }
+    expect(await ok('yubico-piv-tool', piv('-a', 'verify-pin', '-P', '123456', '-a', 'test-signature', '-s', '9a', '-i', certs['9a']!))).toContain(
+      'Successful RSA verification',
+    );
+    // 9E (card authentication) signs without a PIN.
+    expect(await ok('yubico-piv-tool', piv('-a', 'test-signature', '-s', '9e', '-i', certs['9e']!))).toContain('Successful ECDSA verification');
+    expect(await ok('yubico-piv-tool', piv('-a', 'verify-pin', '-P', '123456', '-a', 'test-decipher', '-s', '9d', '-i', certs['9d']!))).toContain(
+      'Successfully performed ECDH exchange with card',
+    );
+    // Without the PIN, 9D refuses.
+    expect((await run('yubico-piv-tool', piv('-a', 'test-decipher', '-s', '9d', '-i', certs['9d']!))).code).not.toBe(0);
+
+    await ok('yubico-piv-tool', piv('-a', 'verify-pin', '-P', '123456', '-a', 'pin-retries', '--pin-retries', '5', '--puk-retries', '4'));
+    expect(await ok('yubico-piv-tool', piv('-a', 'status'))).toContain('PIN tries left:\t5');
+    await ok('yubico-piv-tool', piv('-a', 'delete-certificate', '-s', '9a'));
+    const status = await ok('yubico-piv-tool', piv('-a', 'status'));
+    expect(status).not.toContain('Slot 9a:');
+    expect(status).toContain('Slot 9d:');
+  });
 });
