@@ -156,16 +156,16 @@ describe('yubico-piv-tool and OpenSC against the virtual YubiKey', () => {
     const data = join(work, 'data.txt');
     writeFileSync(data, 'signed on the virtual card');
     const rsaSig = join(work, 'rsa.sig');
-    await ok('pkcs11-tool', ['--module', PKCS11_MODULE, '--login', '--pin', '123456', '--sign', '--id', '01', '-m', 'SHA256-RSA-PKCS', '-i', data, '-o', rsaSig]);
+    const pkcs11Sign = (id: string, mechanism: string, out: string, ...extra: string[]) =>
+      ok('pkcs11-tool', ['--module', PKCS11_MODULE, '--login', '--pin', '123456', '--sign', '--id', id, '-m', mechanism, ...extra, '-i', data, '-o', out]);
+    await pkcs11Sign('01', 'SHA256-RSA-PKCS', rsaSig);
     const rsaKey = join(work, 'rsa-from-cert.pem');
     writeFileSync(rsaKey, await ok('openssl', ['x509', '-in', rsaCert, '-noout', '-pubkey']));
     expect(await ok('openssl', ['dgst', '-sha256', '-verify', rsaKey, '-signature', rsaSig, data])).toContain('Verified OK');
 
     // 9C is PIN-always: pkcs11-tool logs in again right before the signature (CKA_ALWAYS_AUTHENTICATE).
     const ecSig = join(work, 'ec.sig');
-    await ok('pkcs11-tool', [
-      '--module', PKCS11_MODULE, '--login', '--pin', '123456', '--sign', '--id', '02', '-m', 'ECDSA-SHA256', '--signature-format', 'openssl', '-i', data, '-o', ecSig,
-    ]);
+    await pkcs11Sign('02', 'ECDSA-SHA256', ecSig, '--signature-format', 'openssl');
     const ecKey = join(work, 'ec-from-cert.pem');
     writeFileSync(ecKey, await ok('openssl', ['x509', '-in', ecCert, '-noout', '-pubkey']));
     expect(await ok('openssl', ['dgst', '-sha256', '-verify', ecKey, '-signature', ecSig, data])).toContain('Verified OK');

@@ -68,6 +68,8 @@ describe('selection and identity', () => {
     expect(tx(card, 'ffca000000').sw).toBe(0x6e00);
     expect(tx(card, '00cb3fff055c035f').sw).toBe(0x6700);
     expect(tx(card, '00cb').sw).toBe(0x6700);
+    // Found by the fuzz test: 00 after the header but too short for an extended length.
+    expect(tx(card, '000000000000').sw).toBe(0x6700);
   });
 });
 
@@ -102,7 +104,10 @@ describe('PIN and PUK', () => {
     const card = newCard();
     select(card);
     const change = (p2: string, old: string, next: string) =>
-      tx(card, Buffer.concat([Buffer.from(`002400${p2}10`, 'hex'), Buffer.from(old.padEnd(8, '\xff'), 'latin1'), Buffer.from(next.padEnd(8, '\xff'), 'latin1')])).sw;
+      tx(
+        card,
+        Buffer.concat([Buffer.from(`002400${p2}10`, 'hex'), Buffer.from(old.padEnd(8, '\xff'), 'latin1'), Buffer.from(next.padEnd(8, '\xff'), 'latin1')]),
+      ).sw;
     expect(change('80', '123456', '12345')).toBe(0x6a80);
     expect(tx(card, '0020008000').sw).toBe(0x63c3);
     expect(change('80', '999999', '777777')).toBe(0x63c2);
@@ -156,7 +161,8 @@ describe('9B card management key', () => {
       return Buffer.concat([d.update(b), d.final()]);
     };
     const hostChallenge = Buffer.from('0102030405060708', 'hex');
-    const answer = tx(card, Buffer.concat([Buffer.from('0087039b167c148008', 'hex'), decipher(witness.data.subarray(4, 12)), Buffer.from('8108', 'hex'), hostChallenge]));
+    const step2 = Buffer.concat([Buffer.from('0087039b167c148008', 'hex'), decipher(witness.data.subarray(4, 12)), Buffer.from('8108', 'hex'), hostChallenge]);
+    const answer = tx(card, step2);
     expect(answer.sw).toBe(0x9000);
     expect(answer.data.toString('hex')).toBe(`7c0a8208${tdes(FACTORY_KEY, hostChallenge).toString('hex')}`);
     expect(tx(card, '00db3fff095c035fc1095302aabb').sw).toBe(0x9000);
@@ -267,7 +273,8 @@ describe('keys: generate, sign, agree, import', () => {
     const y = Buffer.from(publicKey.export({ format: 'jwk' }).y ?? '', 'base64url');
     expect(authenticationResult(agreed.data)).toEqual(peer.computeSecret(Buffer.concat([Buffer.from([4]), cardPoint, y])));
     // A point not on the curve.
-    const bad = transmitChained(card, '0087119d', tlvBytes(0x7c, Buffer.concat([Buffer.from('8200', 'hex'), tlvBytes(0x85, Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 7)]))])));
+    const offCurve = Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 7)]);
+    const bad = transmitChained(card, '0087119d', tlvBytes(0x7c, Buffer.concat([Buffer.from('8200', 'hex'), tlvBytes(0x85, offCurve)])));
     expect(bad.sw).toBe(0x6a80);
   });
 
@@ -369,7 +376,8 @@ describe('transport and persistence', () => {
     const extended = tx(card, Buffer.concat([Buffer.from('00cb3fff000005', 'hex'), Buffer.from('5c035fc105', 'hex'), Buffer.from('0000', 'hex')]));
     expect(extended.sw).toBe(0x9000);
     expect(extended.data.length).toBe(4 + 0x4b9);
-    const putExtended = Buffer.concat([Buffer.from('00db3fff00', 'hex'), Buffer.from([certificateObject.length >> 8, certificateObject.length & 0xff]), certificateObject]);
+    const lc = Buffer.from([certificateObject.length >> 8, certificateObject.length & 0xff]);
+    const putExtended = Buffer.concat([Buffer.from('00db3fff00', 'hex'), lc, certificateObject]);
     expect(tx(card, putExtended).sw).toBe(0x9000);
   });
 
