@@ -3,6 +3,7 @@
 // GET RESPONSE, extended length, state across power cycles.
 import { createCipheriv, createDecipheriv, createECDH, createHash, generateKeyPairSync, verify as verifySignature } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { yubiKeyPivSchema } from '../../../src/main/training/piv-card';
 import {
   authenticate,
   authenticationResult,
@@ -446,5 +447,26 @@ describe('transport and persistence', () => {
     expect(tx(card, '00cb3fff055c035fc10900').sw).toBe(0x6982);
     verifyPin(card, '123456');
     expect(tx(card, '00cb3fff055c035fc10900')).toEqual({ data: Buffer.from('5302aabb', 'hex'), sw: 0x9000 });
+  });
+});
+
+describe('configuration', () => {
+  it('takes a pre-set PIN, PUK and management key', () => {
+    const key = Buffer.from('a1a2a3a4a5a6a7a8b1b2b3b4b5b6b7b8c1c2c3c4c5c6c7c8', 'hex');
+    const card = newCard({ pin: '246802', puk: '13579135', managementKey: key.toString('hex') });
+    select(card);
+    expect(authenticate(card)).toBe(0x6982);
+    expect(authenticate(card, key)).toBe(0x9000);
+    expect(verifyPin(card, '246802')).toBe(0x9000);
+    expect(tx(card, '00f7008000').data.toString('hex')).toBe('0101ff05010006020303');
+    expect(tx(card, '00f7009b00').data.toString('hex')).toBe('01010302020001050100');
+  });
+
+  it('refuses a management key whose length does not fit its algorithm, and malformed PINs', () => {
+    expect(yubiKeyPivSchema.safeParse({ kind: 'yubikey-piv', managementKey: '00'.repeat(16) }).success).toBe(false);
+    expect(yubiKeyPivSchema.safeParse({ kind: 'yubikey-piv', managementKeyAlgorithm: 'aes128', managementKey: '00'.repeat(16) }).success).toBe(true);
+    expect(yubiKeyPivSchema.safeParse({ kind: 'yubikey-piv', firmware: '5.7.1', managementKey: '00'.repeat(32) }).success).toBe(false);
+    expect(yubiKeyPivSchema.safeParse({ kind: 'yubikey-piv', pin: '12345' }).success).toBe(false);
+    expect(yubiKeyPivSchema.safeParse({ kind: 'yubikey-piv', chuidGuid: 'xyz' }).success).toBe(false);
   });
 });
