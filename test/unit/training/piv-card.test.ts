@@ -462,6 +462,14 @@ describe('configuration', () => {
     expect(tx(card, '00f7009b00').data.toString('hex')).toBe('01010302020001050100');
   });
 
+  it('can start with PIN or PUK tries already spent', () => {
+    const card = newCard({ pinTriesLeft: 0, pukTriesLeft: 1 });
+    select(card);
+    expect(tx(card, '0020008000').sw).toBe(0x6983);
+    expect(verifyPin(card, '123456')).toBe(0x6983);
+    expect(tx(card, '00f7008100').data.toString('hex')).toBe('0101ff05010106020301');
+  });
+
   it('refuses a management key whose length does not fit its algorithm, and malformed PINs', () => {
     expect(yubiKeyPivSchema.safeParse({ kind: 'yubikey-piv', managementKey: '00'.repeat(16) }).success).toBe(false);
     expect(yubiKeyPivSchema.safeParse({ kind: 'yubikey-piv', managementKeyAlgorithm: 'aes128', managementKey: '00'.repeat(16) }).success).toBe(true);
