@@ -80,7 +80,8 @@ export async function openPivTools(reader: string): Promise<PivTools> {
     }
     if (!existsSync(OPENSC_PKCS11_MODULE)) throw new Error(`${OPENSC_PKCS11_MODULE} is missing: apt-get install opensc-pkcs11`);
     const subject = ['-subj', '/CN=Throw-away test CA', '-days', '30'];
-    await ok('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', ...subject, '-keyout', caKey, '-out', caCertificate]);
+    const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+    await ok('openssl', ['req', '-x509', ...newKey, ...subject, '-keyout', caKey, '-out', caCertificate]);
   } catch (err) {
     rmSync(workDir, { recursive: true, force: true });
     throw err;
