@@ -279,7 +279,25 @@ describe('keys: generate, sign, agree, import', () => {
     expect(bad.sw).toBe(0x6a80);
   });
 
-  it('9C is PIN-always: the VERIFY must come right before each signature; 9E needs no PIN', () => {
+  it('also generates and signs with P-384 (14) and RSA-1024 (06), as a YubiKey 5 below 5.7 does', () => {
+    const card = newCard();
+    select(card);
+    authenticate(card);
+    const p384 = transmit(card, '0047009e05ac03800114');
+    expect(p384.data.subarray(0, 6).toString('hex')).toBe('7f4963866104');
+    const message = Buffer.from('three eighty four');
+    const ecSigned = sign(card, 0x14, 0x9e, createHash('sha384').update(message).digest());
+    const ecKey = publicKeyOf(p384.data);
+    expect(verifySignature('sha384', message, { key: ecKey, dsaEncoding: 'der' }, authenticationResult(ecSigned.data))).toBe(true);
+    const rsa = transmit(card, '0047009d05ac03800106');
+    const rsaKey = publicKeyOf(rsa.data);
+    expect(rsaKey.asymmetricKeyDetails?.modulusLength).toBe(1024);
+    verifyPin(card, '123456');
+    const rsaSigned = sign(card, 0x06, 0x9d, pkcs1Block(message, 128));
+    expect(verifySignature('sha256', message, rsaKey, authenticationResult(rsaSigned.data))).toBe(true);
+  });
+
+    it('9C is PIN-always: the VERIFY must come right before each signature; 9E needs no PIN', () => {
     const card = newCard();
     select(card);
     authenticate(card);
