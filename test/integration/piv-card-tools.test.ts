@@ -178,4 +178,20 @@ describe('yubico-piv-tool and OpenSC against the virtual YubiKey', () => {
     expect(status).not.toContain('Slot 9a:');
     expect(status).toContain('Slot 9d:');
   });
+
+  it('imports private keys made elsewhere (import-key: RSA-2048 to 9D, P-256 to 9C) and uses them', async () => {
+    await insert(FACTORY_YUBIKEY.behaviour);
+    for (const [slot, genpkey, check, success] of [
+      ['9d', ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'], 'test-decipher', 'Successfully performed RSA decryption'],
+      ['9c', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'], 'test-signature', 'Successful ECDSA verification'],
+    ] as const) {
+      const key = join(tools.workDir, `imported-${slot}.key`);
+      await ok('openssl', ['genpkey', ...genpkey, '-out', key]);
+      const pub = await ok('openssl', ['pkey', '-in', key, '-pubout']);
+      const cert = await certify(pub, `Imported ${slot}`);
+      await ok('yubico-piv-tool', piv('-a', 'import-key', '-s', slot, '-i', key));
+      await ok('yubico-piv-tool', piv('-a', 'import-certificate', '-s', slot, '-i', cert));
+      expect(await ok('yubico-piv-tool', piv('-a', 'verify-pin', '-P', '123456', '-a', check, '-s', slot, '-i', cert))).toContain(success);
+    }
+  });
 });
