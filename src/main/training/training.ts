@@ -6,8 +6,7 @@ import type { PcscBinding, ServiceProbe } from '../pcsc';
 import { StationError } from '../../shared/errors';
 import { startCmSimulator, type CmSimulator } from './cm-sim';
 import { SAMPLE_CARDS, sampleCard } from './sample-cards';
-import type { SimulatedCard } from './simulated-pcsc';
-import { createSimulatedPcsc, type SimulatedPcsc } from './simulated-pcsc';
+import { createSimulatedPcsc, type SimulatedCard, type SimulatedPcsc } from './simulated-pcsc';
 
 export const TRAINING_READERS = ['Training Reader 1', 'Training Reader 2'] as const;
 

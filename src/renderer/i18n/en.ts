@@ -524,6 +524,7 @@ export const en = {
     contactless: 'Contactless badge (MIFARE Classic 1K)',
     unreadable: 'Card without an identifier',
     'yubikey-factory': 'YubiKey 5 (factory fresh)',
+    'yubikey-57': 'YubiKey 5.7 (AES management key)',
   },
   auditWords: {
     actions: {

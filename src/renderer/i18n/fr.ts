@@ -530,6 +530,7 @@ export const fr: Messages = {
     contactless: 'Badge sans contact (MIFARE Classic 1K)',
     unreadable: 'Carte sans identifiant',
     'yubikey-factory': 'YubiKey 5 (sortie d’usine)',
+    'yubikey-57': 'YubiKey 5.7 (clé d’administration AES)',
   },
   auditWords: {
     actions: {
