@@ -29,6 +29,11 @@ export interface CliEnvironment {
   start: StartRuntime;
   /** Settings and CM transport for the commands that start no station (no outbox replay). */
   readOnlyCm(flags: CliFlags): Promise<ReadOnlyCm>;
+  /**
+   * The data folder when `--data-dir` is not given: the desktop app's own (`app.getPath('userData')`)
+   * in the installed app, the same place computed by app-paths.ts under Node.
+   */
+  defaultDataDir(): string;
   /** This build's version (support bundle). */
   version(): string;
   /** Throws a BAD_REQUEST StationError for a flag this environment refuses, before anything runs. */

@@ -64,6 +64,7 @@ export const nodeCliEnvironment: CliEnvironment = {
     const settings = await readStationSettings(flags);
     return { settings, cmBaseUrl: flags.cmUrl ?? settings.effective().cmBaseUrl, transport: createNegotiateTransport() };
   },
+  defaultDataDir: () => defaultDataDir(process.platform, process.env, homedir()),
   version: () => {
     try {
       return packageVersion();

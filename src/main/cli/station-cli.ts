@@ -1,11 +1,9 @@
 import { copyFileSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EnrollmentState } from '../../shared/enrollment';
 import { StationError, toErrorPayload } from '../../shared/errors';
 import { retireWaitOf, type OutboxOperation } from '../../shared/outbox';
-import { defaultDataDir } from '../app-paths';
 import { call } from '../dispatch';
 import type { Station } from '../station';
 import { auditVerify } from './audit-verify';
@@ -147,7 +145,7 @@ async function run(argv: string[], env: CliEnvironment): Promise<Outcome> {
     return value;
   };
   // Every command works on one data folder: the one named, or this user's default.
-  const dataDir = values['data-dir'] ?? defaultDataDir(process.platform, process.env, homedir());
+  const dataDir = values['data-dir'] ?? env.defaultDataDir();
   if (command === 'audit verify') return auditVerify(dataDir);
   if (!['bind', 'retire', 'outbox list', 'outbox replay', 'outbox retire-now', 'audit export', 'cm-check', 'support-bundle'].includes(command) || !(waitMs > 0)) {
     throw new StationError('BAD_REQUEST', USAGE);

@@ -47,6 +47,7 @@ export function electronCliEnvironment(): CliEnvironment {
       cm.scopeTo(settings);
       return { settings, cmBaseUrl: settings.effective().cmBaseUrl, transport: cm.transport };
     },
+    defaultDataDir: () => app.getPath('userData'),
     version: () => app.getVersion(),
     checkFlags: refuseDevelopmentFlags,
   };
