@@ -216,6 +216,7 @@ export function decodePfx(pfxBase64: string, password: string): PfxContents {
     try {
       return new X509Certificate(der).publicKey.export({ type: 'spki', format: 'der' }).equals(publicKey);
     } catch {
+      // A certificate that cannot be read certifies no key here: it is simply not the match.
       return false;
     }
   });

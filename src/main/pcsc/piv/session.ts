@@ -10,7 +10,6 @@
 import { createCipheriv, createPrivateKey, createPublicKey, type JsonWebKey } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { StationError } from '../../../shared/errors';
-import { failureHandledElsewhere } from '../../report-failure';
 import type { CardConnection } from '../binding';
 import { exchange, expectOk, malformed, type Command, type Reply } from './apdu';
 import {
@@ -374,7 +373,9 @@ export class CardPivSession implements PivSession {
       timer = setTimeout(resolve, CLOSE_BOUND_MS);
     });
     const disconnect = this.connection.disconnect();
-    disconnect.catch(failureHandledElsewhere('a late disconnect is best-effort'));
+    disconnect.catch(() => {
+        // A late disconnect is best-effort.
+      });
     try {
       await Promise.race([disconnect, bound]);
     } finally {
@@ -386,7 +387,9 @@ export class CardPivSession implements PivSession {
   abandon(): void {
     if (this.closed) return;
     this.closed = true;
-    this.connection.disconnect().catch(failureHandledElsewhere('best-effort disconnect of a card that may be mute'));
+    this.connection.disconnect().catch(() => {
+        // Best-effort disconnect of a card that may be mute.
+      });
   }
 
   private async putObject(object: Buffer, value: Buffer): Promise<void> {

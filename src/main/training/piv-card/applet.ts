@@ -94,6 +94,7 @@ function tlvMap(data: Buffer): Tlvs | null {
     }
     return map;
   } catch {
+    // Not BER-TLV: the caller answers with the card's status word for bad data.
     return null;
   }
 }
@@ -206,6 +207,7 @@ export function createPivApplet(eeprom: CardEeprom): PivApplet {
     try {
       nodes = parseBerTlvFlat(data);
     } catch {
+      // Malformed data is the host's mistake: the card answers it with a status word, as a card does.
       return status(SW.INCORRECT_DATA);
     }
     const [tagNode, valueNode] = nodes;

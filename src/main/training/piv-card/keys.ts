@@ -160,6 +160,7 @@ export function importRsaKey(
     });
     return { kind: 'rsa', algorithm, privateKey, publicTlv: rsaPublicTlv(privateKey) };
   } catch {
+    // Not a usable RSA key: the caller answers the IMPORT with the card's status word.
     return null;
   }
 }
