@@ -18,7 +18,12 @@ export interface AuditVerifyOutcome {
 export function auditVerify(dataDir: string): AuditVerifyOutcome {
   const path = join(dataDir, 'audit', 'audit.journal');
   if (!existsSync(path)) {
-    return { exit: EXIT.failed, result: { path, ok: false }, message: `There is no audit log at ${path}.` };
+    // An anchor is written when a log is created: with one left behind, the log was deleted.
+    const anchored = existsSync(join(dataDir, 'audit.head'));
+    const message = anchored
+      ? `Audit gap: there is no audit log at ${path}, but its chain anchor says there was one: the log was deleted.`
+      : `There is no audit log at ${path}.`;
+    return { exit: EXIT.failed, result: { path, ok: false, gaps: anchored ? ['log-missing'] : [] }, message };
   }
   const report = verifyAuditFile(path, join(dataDir, 'audit.head'));
   const ok = report.firstBreak === null && report.damaged === null && report.anchor.length === 0;
@@ -27,7 +32,7 @@ export function auditVerify(dataDir: string): AuditVerifyOutcome {
   if (report.firstBreak) {
     return { exit: EXIT.failed, result, message: `${path}: the audit chain is broken at ${describeBreak(report.firstBreak)}.` };
   }
-  if (report.anchor.length > 0) return { exit: EXIT.failed, result, message: `${path}: ${report.anchor.join('; ')}.` };
+  if (report.anchor.length > 0) return { exit: EXIT.failed, result, message: `${path}: audit gap: ${report.anchor.join('; ')}.` };
   const notes = report.notes.length ? `\nNote: ${report.notes.join('\nNote: ')}` : '';
   return {
     exit: EXIT.done,
