@@ -6,6 +6,7 @@ import { release } from 'node:os';
 import { toErrorPayload } from '../../shared/errors';
 import type { OutboxOperation } from '../../shared/outbox';
 import { type Handlers, call } from '../dispatch';
+import { learnCardId } from '../log';
 import { type BundleSection, buildSupportBundle, logSections, writeBundleFile } from './support-bundle';
 
 /** Each part of a bundle, asked for when the bundle is made; a part that throws is written as its reason. */
@@ -70,6 +71,12 @@ function withReaderNames(report: unknown): unknown {
   return { ...report, readers };
 }
 
+/** The outbox names the cards it holds: those ids are cut from every part of the bundle, free text included. */
+function learnThenSummarise(op: OutboxOperation) {
+  if (op.kind === 'bind') learnCardId(op.cardId);
+  return outboxSummary(op);
+}
+
 async function attempt(part: () => Promise<unknown>): Promise<unknown> {
   try {
     return { ok: true, value: await part() };
@@ -95,7 +102,7 @@ export async function collectSupportSections(source: SupportBundleSource): Promi
     { path: 'diagnostics.json', json: await attempt(async () => withReaderNames(await parts.diagnostics())) },
     { path: 'cm-check.json', json: await attempt(parts.cmCheck) },
     { path: 'settings.json', json: await attempt(parts.settings) },
-    { path: 'outbox.json', json: await attempt(async () => (await parts.outbox()).map(outboxSummary)) },
+    { path: 'outbox.json', json: await attempt(async () => (await parts.outbox()).map(learnThenSummarise)) },
     ...(source.logDir === null ? [] : logSections(source.logDir)),
   ];
 }
