@@ -81,6 +81,7 @@ export function createHandlers(deps: StationDeps, services: StationServices, log
           readerFilter: { include: settings.readerInclude, exclude: settings.readerExclude },
         })),
         auditTrail: audit.integrity(),
+        ...(deps.osLog ? { osLog: deps.osLog.status() } : {}),
       };
     },
     'diagnostics.reportError': async (report) => reportRendererError(report),
