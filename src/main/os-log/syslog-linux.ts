@@ -30,6 +30,8 @@ export function loggerArgs(socketPath: string, event: OsLogEvent): string[] {
     '--rfc5424=notq',
     '--tag',
     OS_LOG_APP_NAME,
+    // PROCID: the station's process, not logger's.
+    `--id=${process.pid}`,
     '--priority',
     `${FACILITY}.${SYSLOG_SEVERITY[event.severity]}`,
     '--msgid',
