@@ -321,6 +321,10 @@ export const en = {
   },
   diagnostics: {
     heading: 'Diagnostics',
+    osLog: 'Copy to the system log',
+    osLogWorking: '{{target}}: {{written}} sent, {{failed}} failed, {{dropped}} not sent',
+    osLogNone: 'None ({{reason}}): IT does not see this station’s records in its central log',
+
     run: 'Run diagnostics again',
     running: 'Running diagnostics…',
     failed: 'Diagnostics could not run.',
@@ -657,6 +661,14 @@ export const en = {
     auditTrail: 'Audit trail',
     auditIntact: 'Intact ({{count}} records)',
     auditGap: 'Gap found: records were changed, removed or re-ordered. Tell IT; nothing was deleted by the station.',
+    auditGapKind: {
+      chainBroken: 'A record was edited, removed or re-ordered.',
+      anchorMissing: 'The chain anchor was deleted: records cut off the end of the log cannot be ruled out. This is not a first start.',
+      anchorUnreadable: 'The chain anchor is damaged.',
+      logMissing: 'The audit log was deleted or emptied. This is not a first start.',
+      logReplaced: 'The audit log was replaced by another one.',
+      tailCut: 'Records were removed from the end of the audit log.',
+    },
   },
   supportBundle: {
     heading: 'Support bundle',

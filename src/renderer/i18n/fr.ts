@@ -325,6 +325,10 @@ export const fr: Messages = {
   },
   diagnostics: {
     heading: 'Diagnostic',
+    osLog: 'Copie dans le journal du système',
+    osLogWorking: '{{target}} : {{written}} envoyés, {{failed}} en échec, {{dropped}} non envoyés',
+    osLogNone: 'Aucune ({{reason}}) : l’informatique ne voit pas les enregistrements de ce poste dans son journal central',
+
     run: 'Relancer le diagnostic',
     running: 'Diagnostic en cours…',
     failed: 'Le diagnostic n’a pas pu s’exécuter.',
@@ -662,6 +666,14 @@ export const fr: Messages = {
     auditTrail: 'Journal d’audit',
     auditIntact: 'Intact ({{count}} enregistrements)',
     auditGap: 'Anomalie : des enregistrements ont été modifiés, supprimés ou réordonnés. Prévenez l’informatique ; le poste n’a rien effacé.',
+    auditGapKind: {
+      chainBroken: 'Un enregistrement a été modifié, supprimé ou déplacé.',
+      anchorMissing: 'L’ancre de la chaîne a été supprimée : on ne peut exclure que des enregistrements aient été retirés de la fin du journal. Ce n’est pas un premier démarrage.',
+      anchorUnreadable: 'L’ancre de la chaîne est endommagée.',
+      logMissing: 'Le journal d’audit a été supprimé ou vidé. Ce n’est pas un premier démarrage.',
+      logReplaced: 'Le journal d’audit a été remplacé par un autre.',
+      tailCut: 'Des enregistrements ont été retirés de la fin du journal d’audit.',
+    },
   },
   supportBundle: {
     heading: 'Dossier pour le support',
