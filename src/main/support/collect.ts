@@ -53,7 +53,11 @@ export function outboxSummary(op: OutboxOperation) {
     outcomeUnknown: op.outcomeUnknown,
     refusals: op.refusals,
     waitFor: op.kind === 'retire' ? op.waitFor : null,
-    error: op.lastError === null ? null : { code: op.lastError.code, message: op.lastError.message, correlationId: op.lastError.correlationId },
+    // CM's own words too (what support needs most), redacted by value like every string in a bundle.
+    error:
+      op.lastError === null
+        ? null
+        : { code: op.lastError.code, message: op.lastError.message, correlationId: op.lastError.correlationId, serverMessage: op.lastError.serverMessage ?? null },
   };
 }
 
