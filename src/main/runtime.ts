@@ -51,6 +51,8 @@ export interface RuntimeOptions {
    * the health events, in real mode (src/main/os-log).
    */
   osLog?: OsLogSink;
+  /** The station host's token: in training it also opens the simulator's `/__sim/` admin routes. */
+  trainingAdminToken?: string;
   /**
    * The diagnostic log the entry point opened in the data folder (`logs/`), and that folder (for
    * support bundles). The runtime writes start and stop; the entry point closes the log.
@@ -111,7 +113,7 @@ export async function startStationRuntime(options: RuntimeOptions): Promise<Stat
     // Nothing from training reaches a real CM (the simulator on loopback is the only server it can
     // talk to) or the real records (its own data folder).
     const dataDir = join(options.dataDir, 'training');
-    const training = await startTraining({ dataDir });
+    const training = await startTraining({ dataDir, ...(options.trainingAdminToken ? { adminToken: options.trainingAdminToken } : {}) });
     const trainingSettings = createSettingsService({
       policy: options.policy,
       store: trainingSettingsStore(
