@@ -411,6 +411,7 @@ export const en = {
       SETTING_MACHINE_ONLY: 'Only your organization’s machine policy sets this. Ask IT to change it.',
       EXPORT_FOLDER_REFUSED: 'Exporting to a network folder needs IT to set that folder by machine policy.',
       HOST_BUSY: 'The station is busy with many requests. Wait a moment and try again.',
+      RATE_LIMITED: 'Wait a few seconds, then try again.',
       // Issue #9
       CM_REDIRECTED: 'The CM address points at a page that redirects. Ask IT to set the CM REST API address itself.',
       CM_OUTCOME_UNKNOWN: 'CM did not say what it did. The station checks with CM before sending anything again.',
@@ -463,6 +464,7 @@ export const en = {
       SETTING_MACHINE_ONLY: 'Only your organization’s machine policy sets this setting.',
       EXPORT_FOLDER_REFUSED: 'That export folder is a network folder that your organization’s machine policy did not set.',
       HOST_BUSY: 'The station is busy.',
+      RATE_LIMITED: 'This is still running, or was just done.',
       SETTINGS_INVALID: 'A setting is not valid.',
       POLICY_INVALID: 'The machine policy from your organization is invalid or was refused, so settings are read-only.',
       TRAINING_FORBIDDEN: 'This is only available in training mode.',

@@ -418,6 +418,7 @@ export const fr: Messages = {
       SETTING_MACHINE_ONLY: 'Seule la stratégie machine de votre organisation définit ce réglage. Demandez à l’informatique de le changer.',
       EXPORT_FOLDER_REFUSED: 'Exporter vers un dossier réseau exige que l’informatique définisse ce dossier par stratégie machine.',
       HOST_BUSY: 'Le poste traite beaucoup de requêtes. Patientez un instant et réessayez.',
+      RATE_LIMITED: 'Patientez quelques secondes, puis réessayez.',
       // Issue #9
       CM_REDIRECTED: 'L’adresse de CM mène à une page de redirection. Demandez à l’informatique d’indiquer l’adresse de l’API REST de CM.',
       CM_OUTCOME_UNKNOWN: 'CM n’a pas dit ce qu’il a fait. Le poste vérifie auprès de CM avant tout nouvel envoi.',
@@ -469,6 +470,7 @@ export const fr: Messages = {
       SETTING_MACHINE_ONLY: 'Seule la stratégie machine de votre organisation définit ce réglage.',
       EXPORT_FOLDER_REFUSED: 'Ce dossier d’export est un dossier réseau que la stratégie machine de votre organisation n’a pas défini.',
       HOST_BUSY: 'Le poste est occupé.',
+      RATE_LIMITED: 'Cette opération est encore en cours, ou vient d’être faite.',
       SETTINGS_INVALID: 'Un réglage n’est pas valide.',
       POLICY_INVALID: 'La stratégie machine de votre organisation n’est pas valide ou a été refusée : les réglages sont en lecture seule.',
       TRAINING_FORBIDDEN: 'Disponible uniquement en mode formation.',
