@@ -35,7 +35,8 @@ export function redactFields(fields: LogFields): Record<string, string | number 
   const out: Record<string, string | number | boolean | null> = {};
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined || DROPPED_FIELDS.has(key)) continue;
-    out[key] = typeof value !== 'string' ? value : CARD_ID_FIELDS.has(key) ? redactCardId(value) : redactText(value);
+    if (typeof value !== 'string' || KEPT_HEX_FIELDS.has(key)) out[key] = value;
+    else out[key] = CARD_ID_FIELDS.has(key) ? redactCardId(value) : redactText(value);
   }
   return out;
 }
