@@ -4,6 +4,8 @@ import { rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createAuditLog } from '../../src/main/audit';
+import { auditVerifyAndReport } from '../../src/main/cli/audit-verify';
 import { call } from '../../src/main/dispatch';
 import { createMemoryLog } from '../../src/main/log';
 import { logStart } from '../../src/main/log/runtime-events';
@@ -95,6 +97,22 @@ describe('OS log on Linux: syslog received by rsyslogd', () => {
     // local0 * 8 + err (3)
     expect(gap?.pri).toBe(16 * 8 + 3);
     expect(gap?.msg).toContain('The audit trail has a gap');
+  });
+
+  it('`audit verify` finding a gap also reports it to syslog (150), with the same exit code', async () => {
+    const rsyslog = await receiver();
+    const dataDir = mkdtempSync(join(tmpdir(), 'oslog-verify-'));
+    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    const audit = await createAuditLog({ dir: join(dataDir, 'audit'), anchorPath: join(dataDir, 'audit.head'), now: () => new Date() });
+    await audit.close();
+    expect((await auditVerifyAndReport(dataDir, createOsLog('linux', { syslogSocket: rsyslog.socketPath }))).exit).toBe(0);
+    rmSync(join(dataDir, 'audit.head'));
+    const outcome = await auditVerifyAndReport(dataDir, createOsLog('linux', { syslogSocket: rsyslog.socketPath }));
+    expect(outcome.exit).toBe(1);
+    await pollUntil(() => received(rsyslog).some((r) => r.msgid === 'audit.gap'), 10_000, 'the gap from audit verify');
+    expect(received(rsyslog).filter((r) => r.msgid === 'audit.gap')).toEqual([
+      expect.objectContaining({ sd: expect.objectContaining({ eventId: '150', gap: 'anchor-missing' }), msg: expect.stringContaining('audit verify') }),
+    ]);
   });
 
   it('a missing syslog socket never fails the station: events are counted as failed and reported', async () => {

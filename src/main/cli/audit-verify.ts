@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeBreak, verifyAuditFile } from '../audit';
+import { createOsLog, healthToOsLog, type OsLogSink } from '../os-log';
 import { EXIT, type ExitCode } from './exit-codes';
 
 export interface AuditVerifyOutcome {
@@ -39,4 +40,21 @@ export function auditVerify(dataDir: string): AuditVerifyOutcome {
     result,
     message: `${path}: the audit chain holds: ${report.records} records, log ${report.logId}, head ${report.head}.${notes}`,
   };
+}
+
+/**
+ * `audit verify` as the CLI runs it: a gap it finds also goes to the OS log (event 150), so IT's SIEM
+ * hears of it even when the station itself has not restarted since. Best-effort, like every OS log
+ * write: the outcome is the same whether or not the OS log took it.
+ */
+export async function auditVerifyAndReport(dataDir: string, osLog: OsLogSink = createOsLog()): Promise<AuditVerifyOutcome> {
+  const outcome = auditVerify(dataDir);
+  const result = outcome.result as { ok?: boolean; gaps?: string[] };
+  if (result.ok === false && (result.gaps?.length ?? 0) > 0) {
+    for (const gap of result.gaps ?? []) {
+      for (const event of healthToOsLog('audit.gap', { problem: `audit verify: ${outcome.message}`, gap })) osLog.write(event);
+    }
+    await osLog.flush();
+  }
+  return outcome;
 }

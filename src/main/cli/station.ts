@@ -9,7 +9,7 @@ import { retireWaitOf, type OutboxOperation } from '../../shared/outbox';
 import { defaultDataDir } from '../app-paths';
 import { call } from '../dispatch';
 import type { Station } from '../station';
-import { auditVerify } from './audit-verify';
+import { auditVerifyAndReport } from './audit-verify';
 import { cmCheckCommand } from './cm-check';
 import { EXIT, type ExitCode, exitCodeFor } from './exit-codes';
 import { startNodeRuntime, type StartRuntime } from './node-runtime';
@@ -147,7 +147,7 @@ async function run(argv: string[], start: StartRuntime): Promise<Outcome> {
   };
   // Every command works on one data folder: the one named, or this user's default.
   const dataDir = values['data-dir'] ?? defaultDataDir(process.platform, process.env, homedir());
-  if (command === 'audit verify') return auditVerify(dataDir);
+  if (command === 'audit verify') return auditVerifyAndReport(dataDir);
   if (!['bind', 'retire', 'outbox list', 'outbox replay', 'outbox retire-now', 'audit export', 'cm-check', 'support-bundle'].includes(command) || !(waitMs > 0)) {
     throw new StationError('BAD_REQUEST', USAGE);
   }
