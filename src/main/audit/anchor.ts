@@ -29,9 +29,15 @@ export function readAnchor(path: string): Anchor | { problem: AuditGap } | null 
 
 /**
  * An anchor is written when a log is created (right after its genesis record), so only a data
- * folder that never held an audit log has neither. A log without its anchor (even an empty file:
- * a log cut to zero bytes) is a gap: whoever deleted the anchor may have cut records off the end.
+ * folder that never held an audit log has neither. A log without its anchor is a gap (whoever
+ * deleted the anchor may have cut records off the end), with one exception: a log holding nothing
+ * but (at most) its genesis, in a folder the station never used otherwise, is a first start that was
+ * stopped before its anchor was written (a kill in that moment must not read as tampering).
  */
+export function isInterruptedFirstStart(logRecords: number, folderUsedBefore: boolean): boolean {
+  return logRecords <= 1 && !folderUsedBefore;
+}
+
 export function missingAnchorProblem(anchorPath: string, logRecords: number): AuditGap {
   return {
     kind: 'anchor-missing',

@@ -12,7 +12,7 @@ import {
 import type { AuditIntegrity } from '../../shared/diagnostics';
 import { StationError } from '../../shared/errors';
 import { openJournal, replaceFileDurably, type JournalRecovery } from '../journal';
-import { type AuditGap, anchorProblems, missingAnchorProblem, readAnchor } from './anchor';
+import { type AuditGap, anchorProblems, isInterruptedFirstStart, missingAnchorProblem, readAnchor } from './anchor';
 import { auditRecordSchema, chainEntry, describeBreak, makeGenesis, verifyChain } from './chain';
 import { csvRow } from './csv';
 import { createStderrLog, type DiagnosticLog } from '../log';
@@ -101,7 +101,7 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
   const anchor = readAnchor(anchorPath);
   if (anchor && 'problem' in anchor) gaps.push(anchor.problem);
   else if (anchor) gaps.push(...anchorProblems(records, report.logId, anchor));
-  else if (logExisted) gaps.push(missingAnchorProblem(anchorPath, records.length));
+  else if (logExisted && !isInterruptedFirstStart(records.length, options.folderUsedBefore ?? false)) gaps.push(missingAnchorProblem(anchorPath, records.length));
   else if (options.folderUsedBefore) {
     gaps.push({ kind: 'log-missing', detail: `the audit log and its chain anchor ${anchorPath} are both missing from a data folder that was in use` });
   }

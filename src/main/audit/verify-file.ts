@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readFrame } from '../journal/frame';
-import { type AuditGap, anchorProblems, missingAnchorProblem, readAnchor } from './anchor';
+import { type AuditGap, anchorProblems, isInterruptedFirstStart, missingAnchorProblem, readAnchor } from './anchor';
 import { auditRecordSchema, type AuditRecord, type ChainReport, verifyChain } from './chain';
 
 /**
@@ -11,6 +11,8 @@ import { auditRecordSchema, type AuditRecord, type ChainReport, verifyChain } fr
 export function verifyAuditFile(
   path: string,
   anchorPath?: string,
+  /** The data folder holds other station files (the outbox journal): see isInterruptedFirstStart. */
+  folderUsedBefore = true,
 ): ChainReport & { damaged: string | null; anchor: string[]; gaps: AuditGap['kind'][] } {
   const data = readFileSync(path);
   const records: AuditRecord[] = [];
@@ -39,12 +41,15 @@ export function verifyAuditFile(
   }
   const report = verifyChain(records);
   const anchor = anchorPath === undefined ? null : readAnchor(anchorPath);
-  // The log exists (it was just read): without its anchor, that is a gap, not a first run.
+  // The log exists (it was just read): without its anchor, that is a gap, not a first run (unless a
+  // first start was stopped before writing it).
   const anchorFindings: AuditGap[] =
     anchorPath === undefined
       ? []
       : anchor === null
-        ? [missingAnchorProblem(anchorPath, records.length)]
+        ? isInterruptedFirstStart(records.length, folderUsedBefore)
+          ? []
+          : [missingAnchorProblem(anchorPath, records.length)]
         : 'problem' in anchor
           ? [anchor.problem]
           : anchorProblems(records, report.logId, anchor);

@@ -26,7 +26,7 @@ export function auditVerify(dataDir: string): AuditVerifyOutcome {
       : `There is no audit log at ${path}.`;
     return { exit: EXIT.failed, result: { path, ok: false, gaps: anchored ? ['log-missing'] : [] }, message };
   }
-  const report = verifyAuditFile(path, join(dataDir, 'audit.head'));
+  const report = verifyAuditFile(path, join(dataDir, 'audit.head'), existsSync(join(dataDir, 'outbox', 'outbox.journal')));
   const ok = report.firstBreak === null && report.damaged === null && report.anchor.length === 0;
   const result = { path, ok, ...report };
   if (report.damaged) return { exit: EXIT.failed, result, message: `${path}: ${report.damaged}` };

@@ -1,7 +1,7 @@
 // Issue 18: a log without its anchor is a gap, not a first run. The reproduction from the issue:
 // cut the last record off the audit log and delete `audit.head`; before, "the audit chain holds".
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -29,7 +29,13 @@ const entry = (message: string): AuditEntryInput => ({
 let dataDir: string;
 let journalPath: string;
 const anchorPath = () => join(dataDir, 'audit.head');
-const open = () => createAuditLog({ dir: join(dataDir, 'audit'), anchorPath: anchorPath(), now: () => new Date() });
+const open = (folderUsedBefore = false) =>
+  createAuditLog({ dir: join(dataDir, 'audit'), anchorPath: anchorPath(), now: () => new Date(), folderUsedBefore });
+/** What a station leaves beside its audit log from its first start on: the outbox journal. */
+function markFolderUsed(): void {
+  mkdirSync(join(dataDir, 'outbox'), { recursive: true });
+  writeFileSync(join(dataDir, 'outbox', 'outbox.journal'), '');
+}
 
 beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'audit-gaps-'));
@@ -90,15 +96,31 @@ describe('audit gaps', () => {
     await again.close();
   });
 
-  it('a log cut to zero bytes without its anchor is a gap; its new genesis says so', async () => {
+  it('a log cut to zero bytes without its anchor, in a folder the station used, is a gap; its new genesis says so', async () => {
     await writeLog(2);
+    markFolderUsed();
     truncateSync(journalPath, 0);
     rmSync(anchorPath());
-    const log = await open();
+    const log = await open(true);
     expect(log.integrity()).toMatchObject({ status: 'gap', gaps: ['anchor-missing'] });
     await log.close();
     expect(verifyAuditFile(journalPath).notes).toEqual([expect.stringMatching(/^started after a gap: the chain anchor .* is missing although the audit log exists \(0 records\)/)]);
     expect(cliVerify().message).toMatch(/audit gap/);
+  });
+
+  it('a first start stopped before its anchor was written (the genesis only, nothing else in the folder) is still a first run', async () => {
+    const first = await open();
+    await first.close();
+    rmSync(anchorPath());
+    expect(cliVerify().status).toBe(0);
+    const log = await open();
+    expect(log.integrity()).toMatchObject({ status: 'ok', gaps: [] });
+    await log.close();
+    expect(existsSync(anchorPath())).toBe(true);
+    // The same log in a folder the station used (its outbox journal is there): a gap.
+    rmSync(anchorPath());
+    markFolderUsed();
+    expect(cliVerify().gaps).toEqual(['anchor-missing']);
   });
 
   it('`audit verify` with the log deleted but its anchor left: a gap, named', async () => {
