@@ -8,8 +8,8 @@
 // timer refreshing it, so an idle station stays idle):
 // - Linux, macOS: a listening unix socket file, `.station-lock.sock`. The folder is 0700 and ours,
 //   so no other user can create, replace or even connect to it. A socket file nobody listens on
-//   (connect refused) is what a killed holder leaves behind: it is moved aside, checked once more
-//   and removed. The holder answers whoever connects with who it is.
+//   (connect refused) is what a killed holder leaves behind: it is moved aside and removed if it is
+//   still that file (inode and time). The holder answers whoever connects with who it is.
 // - Windows: the file `.station.lock` held open with no sharing (libuv's UV_FS_O_EXLOCK, i.e.
 //   CreateFile with share mode 0): a second open fails with a sharing violation until the holder's
 //   handle is closed, which Windows does when the process ends. Who holds it is written beside it
@@ -17,7 +17,7 @@
 // Before issue 18 the lock was a Linux abstract socket / Windows named pipe whose name derived from
 // the folder path: any local user could compute it, listen first and stop every station.
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, linkSync, lstatSync, openSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -91,8 +91,12 @@ async function acquireSocketFile(path: string, me: HolderAnswer, askTimeoutMs: n
     throw new StationError('STORAGE_IO', `The data folder path is too long for its lock (${path}); choose a shorter --data-dir.`, { path });
   }
   // Bounded: each round either holds, is refused, or removed one stale socket file.
-  for (let round = 0; round < 3; round += 1) {
+  for (let round = 0; round < 5; round += 1) {
     const server = await listen(path, me);
+    if (server instanceof Error) {
+      // Not "someone holds it": the folder refuses us (permissions, a file system without sockets).
+      throw new StationError('STORAGE_IO', `The data folder lock ${path} cannot be created: ${server.code ?? server.message}.`, { path, cause: server.code ?? null });
+    }
     if (server !== null) {
       // A contender that removed a stale file at the same moment may have replaced ours: only the
       // process whose own answer comes back through the name holds the folder.
@@ -101,43 +105,57 @@ async function acquireSocketFile(path: string, me: HolderAnswer, askTimeoutMs: n
       await closeServer(server);
       return { ok: false, holder: check.kind === 'answered' ? holderOf(check.answer) : null };
     }
+    const before = inodeOf(path);
     const asked = await askHolder(path, askTimeoutMs);
     if (asked.kind === 'answered') return { ok: false, holder: holderOf(asked.answer) };
     // Listening but silent (busy, or not a station): still held; never remove a live socket.
     if (asked.kind === 'silent') return { ok: false, holder: null };
-    const live = await removeStaleSocket(path, askTimeoutMs);
-    if (live !== null) return { ok: false, holder: live };
+    // Nobody listens on the file we looked at: stale, if it is still that same file.
+    if (before !== null && inodeOf(path) === before) removeStaleSocket(path, before);
   }
   return { ok: false, holder: null };
 }
 
 /**
- * Moves the stale socket file aside (atomic: of two contenders only one moves it) and checks the
- * moved file is still dead before deleting it. If it answers after all (a contender's fresh socket
- * moved by mistake), it is put back (`link` never overwrites) and its holder returned.
+ * Which file a name points at: inode and modification time (a socket file is never modified after
+ * its bind, and a new file that reuses a freed inode number has another time). Not ctime: a rename
+ * changes it.
  */
-async function removeStaleSocket(path: string, askTimeoutMs: number): Promise<LockHolder | null> {
+function inodeOf(path: string): string | null {
+  try {
+    const stat = lstatSync(path, { bigint: true });
+    return `${stat.ino}:${stat.mtimeNs}`;
+  } catch {
+    // No file (released, or moved aside by a contender).
+    return null;
+  }
+}
+
+/**
+ * Removes the socket file a killed holder left, and only that one: it is moved aside (atomic: of
+ * two contenders only one moves it) and deleted if it is the file found dead (same inode; a socket
+ * inode never comes back to life). If a contender's fresh socket took the name in between, that
+ * one is put back at once (`link` never overwrites). All synchronous: nothing of this process runs
+ * in between, and another process has only the few microseconds of these calls.
+ */
+function removeStaleSocket(path: string, staleInode: string): void {
   const aside = `${path}.stale-${randomBytes(6).toString('hex')}`;
   try {
     renameSync(path, aside);
   } catch {
     // Gone already (another contender moved it): just try to listen again.
-    return null;
+    return;
   }
-  const again = await askHolder(aside, askTimeoutMs);
-  if (again.kind !== 'refused') {
-    try {
-      linkSync(aside, path);
-    } catch {
-      // Another socket took the name meanwhile; that one holds the folder.
-    }
+  try {
+    if (inodeOf(aside) !== staleInode) linkSync(aside, path);
+  } catch {
+    // Another socket took the name meanwhile; that one holds the folder.
   }
   try {
     unlinkSync(aside);
   } catch {
     // Already removed.
   }
-  return again.kind === 'answered' ? holderOf(again.answer) : null;
 }
 
 function held(server: Server, path: string): LockAttempt {
@@ -163,13 +181,14 @@ function closeServer(server: Server): Promise<void> {
   return new Promise((done) => server.close(() => done()));
 }
 
-function listen(path: string, me: HolderAnswer): Promise<Server | null> {
+/** The listening lock; null when the name is taken (EADDRINUSE); the error for any other failure. */
+function listen(path: string, me: HolderAnswer): Promise<Server | null | NodeJS.ErrnoException> {
   return new Promise((done) => {
     const server = createServer((socket) => {
       socket.on('error', () => socket.destroy());
       socket.end(`${JSON.stringify(me)}\n`);
     });
-    server.once('error', () => done(null));
+    server.once('error', (err: NodeJS.ErrnoException) => done(err.code === 'EADDRINUSE' ? null : err));
     server.listen(path, () => done(server));
   });
 }

@@ -76,6 +76,27 @@ describe('data folder lock', () => {
     });
   }
 
+  it('after a killed holder, of several processes starting at once exactly one takes the stale lock', async () => {
+    const dir = tempDir();
+    await killed(await holdInChild(dir, 'linux'));
+    for (let round = 0; round < 5; round += 1) {
+      const attempts = await Promise.all([1, 2, 3, 4].map((n) => acquireDataFolderLock(dir, `contender ${n}`, { platform: 'linux' })));
+      const winners = attempts.filter((attempt) => attempt.ok);
+      expect(winners).toHaveLength(1);
+      for (const attempt of attempts) if (!attempt.ok) expect(attempt.holder?.program ?? 'unnamed').toMatch(/^contender \d|unnamed/);
+      const winner = winners[0];
+      if (winner?.ok) await winner.release();
+      // Next round: again a socket file left by a killed holder.
+      await killed(await holdInChild(dir, 'linux'));
+    }
+  });
+
+  it('a folder that refuses the socket is a storage error, not "in use"', async () => {
+    const dir = tempDir();
+    const long = join(dir, 'x'.repeat(120));
+    await expect(acquireDataFolderLock(long, 'cli', { platform: 'linux' })).rejects.toMatchObject({ code: 'STORAGE_IO' });
+  });
+
   it('lives inside the data folder on every platform, which it keeps owner-only', async () => {
     const dir = tempDir();
     expect(lockAddress(dir, 'linux')).toBe(join(dir, '.station-lock.sock'));
