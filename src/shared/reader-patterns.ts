@@ -48,6 +48,9 @@ export interface CompiledReaderPattern {
  * names readers have): equal, or equal once lower-cased or upper-cased as a single code point.
  */
 function fold(ch: string): string {
+  // ASCII (nearly every reader name): one comparison, no allocation.
+  const code = ch.charCodeAt(0);
+  if (code < 0x80) return code >= 0x41 && code <= 0x5a ? String.fromCharCode(code + 0x20) : ch;
   const lower = ch.toLowerCase();
   // A code point that lower-cases to several (e.g. U+0130) keeps its upper-case form instead, so
   // folding never changes how many code points a name has.

@@ -13,13 +13,17 @@ describe('reader pattern matching is linear', () => {
     const filter = createReaderPatternFilter({ readerInclude: [], readerExclude: ['*?'.repeat(21) + '#'] });
     const name = 'Virtual PCD 00 00 '.repeat(8).slice(0, 128);
     expect(name).toHaveLength(128);
-    const started = process.hrtime.bigint();
     let shown = 0;
-    for (let run = 0; run < 1_000; run += 1) if (filter(name)) shown += 1;
-    const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+    for (let run = 0; run < 100; run += 1) filter(name); // warm-up (JIT)
+    // The best of five batches: a busy machine can stall one batch, never make a backtracking matcher fast.
+    const batches = Array.from({ length: 5 }, () => {
+      const started = process.hrtime.bigint();
+      for (let run = 0; run < 1_000; run += 1) if (filter(name)) shown += 1;
+      return Number(process.hrtime.bigint() - started) / 1e6;
+    });
     // The name has no '#': every run shows the reader. A backtracking matcher takes hours here.
-    expect(shown).toBe(1_000);
-    expect(elapsedMs).toBeLessThan(50);
+    expect(shown).toBe(5_000);
+    expect(Math.min(...batches)).toBeLessThan(50);
     expect(readerPatternMatches('*?'.repeat(21) + '#', `${name.slice(0, 127)}#`)).toBe(true);
   });
 
