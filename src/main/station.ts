@@ -12,6 +12,7 @@ import { createListenerSet } from './listener-set';
 import type { PcscBinding, ServiceProbe } from './pcsc';
 import { createStderrLog, type DiagnosticLog } from './log';
 import { logUnexpectedFailures } from './log/handler-failures';
+import type { OsLogSink } from './os-log';
 import { createHandlers } from './station/handlers';
 import { openStationServices } from './station/services';
 
@@ -44,6 +45,8 @@ export interface StationDeps {
   log?: DiagnosticLog;
   /** The diagnostic log's folder, for support bundles (none: bundles carry no logs). */
   logDir?: string;
+  /** The OS log (fleet view) that gets a copy of every audit record; real mode only. */
+  osLog?: OsLogSink;
 }
 
 export interface TrainingControls {

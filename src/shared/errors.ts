@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'INTERNAL',
   /** The host refused a request: too many in flight on one connection. */
   'HOST_BUSY',
+  /** An export, support bundle or diagnostics run is already running, or ran a moment ago (issue 18). */
+  'RATE_LIMITED',
   // PC/SC
   'PCSC_SERVICE_DOWN',
   'PCSC_NO_READERS',

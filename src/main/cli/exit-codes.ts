@@ -78,6 +78,7 @@ const EXIT_FOR: Readonly<Record<ErrorCode, ExitCode>> = {
   FORBIDDEN_SENDER: EXIT.failed,
   INTERNAL: EXIT.failed,
   HOST_BUSY: EXIT.failed,
+  RATE_LIMITED: EXIT.failed,
   PCSC_IO: EXIT.failed,
   PCSC_UNKNOWN: EXIT.failed,
   ATR_INVALID: EXIT.failed,

@@ -21,6 +21,8 @@ export interface NodeRuntimeFlags {
   cmUrl?: string | undefined;
   mode?: 'real' | 'training' | undefined;
   tuning?: Partial<StationTuning> | undefined;
+  /** The host's token, which in training also opens the simulator's admin routes. */
+  trainingAdminToken?: string | undefined;
 }
 
 /** How an entry point starts the station: plain Node here; the Electron shell's `--cli` passes its own. */
@@ -50,6 +52,7 @@ export function startNodeRuntime(flags: NodeRuntimeFlags, cmTransport: CmTranspo
     ...(flags.mode ? { mode: flags.mode } : {}),
     ...(flags.cmUrl ? { cmUrlOverride: flags.cmUrl } : {}),
     ...(flags.tuning ? { tuning: flags.tuning } : {}),
+    ...(flags.trainingAdminToken ? { trainingAdminToken: flags.trainingAdminToken } : {}),
   });
 }
 

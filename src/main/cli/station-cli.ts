@@ -6,7 +6,7 @@ import { StationError, toErrorPayload } from '../../shared/errors';
 import { retireWaitOf, type OutboxOperation } from '../../shared/outbox';
 import { call } from '../dispatch';
 import type { Station } from '../station';
-import { auditVerify } from './audit-verify';
+import { auditVerifyAndReport } from './audit-verify';
 import type { CliEnvironment } from './cli-environment';
 import { cmCheckCommand } from './cm-check';
 import { EXIT, type ExitCode, exitCodeFor } from './exit-codes';
@@ -146,7 +146,7 @@ async function run(argv: string[], env: CliEnvironment): Promise<Outcome> {
   };
   // Every command works on one data folder: the one named, or this user's default.
   const dataDir = values['data-dir'] ?? env.defaultDataDir();
-  if (command === 'audit verify') return auditVerify(dataDir);
+  if (command === 'audit verify') return auditVerifyAndReport(dataDir);
   if (!['bind', 'retire', 'outbox list', 'outbox replay', 'outbox retire-now', 'audit export', 'cm-check', 'support-bundle'].includes(command) || !(waitMs > 0)) {
     throw new StationError('BAD_REQUEST', USAGE);
   }

@@ -297,6 +297,10 @@ export const en = {
   },
   diagnostics: {
     heading: 'Diagnostics',
+    osLog: 'Copy to the system log',
+    osLogWorking: '{{target}}: {{written}} sent, {{failed}} failed, {{dropped}} not sent',
+    osLogNone: 'None ({{reason}}): IT does not see this station’s records in its central log',
+
     run: 'Run diagnostics again',
     running: 'Running diagnostics…',
     failed: 'Diagnostics could not run.',
@@ -406,6 +410,7 @@ export const en = {
       SETTING_MACHINE_ONLY: 'Only your organization’s machine policy sets this. Ask IT to change it.',
       EXPORT_FOLDER_REFUSED: 'Exporting to a network folder needs IT to set that folder by machine policy.',
       HOST_BUSY: 'The station is busy with many requests. Wait a moment and try again.',
+      RATE_LIMITED: 'Wait a few seconds, then try again.',
       // Issue #9
       CM_REDIRECTED: 'The CM address points at a page that redirects. Ask IT to set the CM REST API address itself.',
       CM_OUTCOME_UNKNOWN: 'CM did not say what it did. The station checks with CM before sending anything again.',
@@ -458,6 +463,7 @@ export const en = {
       SETTING_MACHINE_ONLY: 'Only your organization’s machine policy sets this setting.',
       EXPORT_FOLDER_REFUSED: 'That export folder is a network folder that your organization’s machine policy did not set.',
       HOST_BUSY: 'The station is busy.',
+      RATE_LIMITED: 'This is still running, or was just done.',
       SETTINGS_INVALID: 'A setting is not valid.',
       POLICY_INVALID: 'The machine policy from your organization is invalid or was refused, so settings are read-only.',
       TRAINING_FORBIDDEN: 'This is only available in training mode.',
@@ -659,6 +665,14 @@ export const en = {
     auditTrail: 'Audit trail',
     auditIntact: 'Intact ({{count}} records)',
     auditGap: 'Gap found: records were changed, removed or re-ordered. Tell IT; nothing was deleted by the station.',
+    auditGapKind: {
+      chainBroken: 'A record was edited, removed or re-ordered.',
+      anchorMissing: 'The chain anchor was deleted: records cut off the end of the log cannot be ruled out. This is not a first start.',
+      anchorUnreadable: 'The chain anchor is damaged.',
+      logMissing: 'The audit log was deleted or emptied. This is not a first start.',
+      logReplaced: 'The audit log was replaced by another one.',
+      tailCut: 'Records were removed from the end of the audit log.',
+    },
   },
   supportBundle: {
     heading: 'Support bundle',

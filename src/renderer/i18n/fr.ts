@@ -301,6 +301,10 @@ export const fr: Messages = {
   },
   diagnostics: {
     heading: 'Diagnostic',
+    osLog: 'Copie dans le journal du système',
+    osLogWorking: '{{target}} : {{written}} envoyés, {{failed}} en échec, {{dropped}} non envoyés',
+    osLogNone: 'Aucune ({{reason}}) : l’informatique ne voit pas les enregistrements de ce poste dans son journal central',
+
     run: 'Relancer le diagnostic',
     running: 'Diagnostic en cours…',
     failed: 'Le diagnostic n’a pas pu s’exécuter.',
@@ -413,6 +417,7 @@ export const fr: Messages = {
       SETTING_MACHINE_ONLY: 'Seule la stratégie machine de votre organisation définit ce réglage. Demandez à l’informatique de le changer.',
       EXPORT_FOLDER_REFUSED: 'Exporter vers un dossier réseau exige que l’informatique définisse ce dossier par stratégie machine.',
       HOST_BUSY: 'Le poste traite beaucoup de requêtes. Patientez un instant et réessayez.',
+      RATE_LIMITED: 'Patientez quelques secondes, puis réessayez.',
       // Issue #9
       CM_REDIRECTED: 'L’adresse de CM mène à une page de redirection. Demandez à l’informatique d’indiquer l’adresse de l’API REST de CM.',
       CM_OUTCOME_UNKNOWN: 'CM n’a pas dit ce qu’il a fait. Le poste vérifie auprès de CM avant tout nouvel envoi.',
@@ -464,6 +469,7 @@ export const fr: Messages = {
       SETTING_MACHINE_ONLY: 'Seule la stratégie machine de votre organisation définit ce réglage.',
       EXPORT_FOLDER_REFUSED: 'Ce dossier d’export est un dossier réseau que la stratégie machine de votre organisation n’a pas défini.',
       HOST_BUSY: 'Le poste est occupé.',
+      RATE_LIMITED: 'Cette opération est encore en cours, ou vient d’être faite.',
       SETTINGS_INVALID: 'Un réglage n’est pas valide.',
       POLICY_INVALID: 'La stratégie machine de votre organisation n’est pas valide ou a été refusée : les réglages sont en lecture seule.',
       TRAINING_FORBIDDEN: 'Disponible uniquement en mode formation.',
@@ -664,6 +670,14 @@ export const fr: Messages = {
     auditTrail: 'Journal d’audit',
     auditIntact: 'Intact ({{count}} enregistrements)',
     auditGap: 'Anomalie : des enregistrements ont été modifiés, supprimés ou réordonnés. Prévenez l’informatique ; le poste n’a rien effacé.',
+    auditGapKind: {
+      chainBroken: 'Un enregistrement a été modifié, supprimé ou déplacé.',
+      anchorMissing: 'L’ancre de la chaîne a été supprimée : on ne peut exclure que des enregistrements aient été retirés de la fin du journal. Ce n’est pas un premier démarrage.',
+      anchorUnreadable: 'L’ancre de la chaîne est endommagée.',
+      logMissing: 'Le journal d’audit a été supprimé ou vidé. Ce n’est pas un premier démarrage.',
+      logReplaced: 'Le journal d’audit a été remplacé par un autre.',
+      tailCut: 'Des enregistrements ont été retirés de la fin du journal d’audit.',
+    },
   },
   supportBundle: {
     heading: 'Dossier pour le support',

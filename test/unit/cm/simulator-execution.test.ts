@@ -231,7 +231,10 @@ describe('PUT requests/{id}', () => {
 describe('admin', () => {
   it('GET /__sim/ca gives the CA certificates (PEM), the same as the admin object', async () => {
     const sim = await startSim();
-    const answer = (await (await fetch(`${sim.adminUrl}ca`)).json()) as { root: string; issuing: string };
+    // The admin routes need the simulator's token (issue 18); without it, 401.
+    expect((await fetch(`${sim.adminUrl}ca`)).status).toBe(401);
+    const authorized = { headers: { authorization: `Bearer ${sim.adminToken}` } };
+    const answer = (await (await fetch(`${sim.adminUrl}ca`, authorized)).json()) as { root: string; issuing: string };
     expect(answer).toEqual(await sim.admin.caCertificates());
     expect(new x509.X509Certificate(answer.root).subject).toContain('Training Root CA');
   });

@@ -512,8 +512,8 @@ describe('integrated sign-in scope (compiled main.cjs, real mode)', () => {
     const allow = session.allowNTLMCredentialsForDomains;
     const seenAtFirstScope: string[][] = [];
     session.allowNTLMCredentialsForDomains = (domains) => {
-      // The diagnostic log (logs/) is open from the start; it never calls CM.
-      if (seenAtFirstScope.length === 0) seenAtFirstScope.push(readdirSync(userData).filter((name) => name !== 'logs'));
+      // The data-folder lock and the diagnostic log (logs/) are there from the start; neither calls CM.
+      if (seenAtFirstScope.length === 0) seenAtFirstScope.push(readdirSync(userData).filter((name) => name !== 'logs' && !name.startsWith('.station-lock')));
       allow(domains);
     };
     const invoke = await started(first);

@@ -16,6 +16,7 @@ import { createSimExecution, type CertificateTamper } from './execution/handle';
 import { defaultExecutionProfiles, type SimExecutionProfile } from './execution/profiles';
 import { isExecutionRoute } from './execution/route-ids';
 import { reportFailure } from '../../report-failure';
+import { newHostToken, tokensEqual } from '../../host/access';
 
 /** A request as the simulator received it, for tests that check what went over the wire. */
 export interface RecordedRequest {
@@ -49,6 +50,12 @@ export interface CmSimulatorOptions {
   executionProfiles?: SimExecutionProfile[];
   /** Where the throw-away CA is kept; the data file's folder when absent, in memory without a data file. */
   caDir?: string | null;
+  /**
+   * The secret every `/__sim/` admin request must carry (`Authorization: Bearer <token>`): without
+   * it any local process (any user) could reset the simulator or plant faults. Random per run when
+   * absent; the station host passes its own token, so the host's token opens the training CM's admin.
+   */
+  adminToken?: string;
 }
 
 export interface CmSimulatorAdmin {
@@ -73,6 +80,8 @@ export interface CmSimulator {
   baseUrl: string;
   /** The admin endpoint for other processes: `http://127.0.0.1:41234/__sim/` */
   adminUrl: string;
+  /** The bearer token the admin endpoint requires (see CmSimulatorOptions.adminToken). */
+  adminToken: string;
   admin: CmSimulatorAdmin;
   close(): Promise<void>;
 }
@@ -111,6 +120,7 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
     caDir: options.caDir !== undefined ? options.caDir : dataFile === null ? null : dirname(dataFile),
     profiles: options.executionProfiles ?? defaultExecutionProfiles(),
   });
+  const adminToken = options.adminToken ?? newHostToken();
   const faultBook = new FaultBook();
   faultBook.set(options.faults ?? []);
   let received: RecordedRequest[] = [];
@@ -327,7 +337,11 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
       try {
         const body = await readBody(req);
         const url = new URL(req.url ?? '/', 'http://cm-sim.invalid');
-        if (url.pathname.toLowerCase().startsWith(ADMIN_PREFIX)) await serveAdmin(req, res, url, body);
+        if (url.pathname.toLowerCase().startsWith(ADMIN_PREFIX)) {
+          const given = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+          if (!tokensEqual(adminToken, given)) sendJson(res, 401, { Message: 'The simulator admin endpoint needs its token (Authorization: Bearer <token>).' });
+          else await serveAdmin(req, res, url, body);
+        }
         else await serveApi(req, res, url, body);
       } catch (err) {
         if (err instanceof BodyTooLarge) sendJson(res, 413, { Message: 'The request entity is too large.' });
@@ -352,6 +366,7 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
   return {
     baseUrl: `${origin}${API_PREFIX}`,
     adminUrl: `${origin}${ADMIN_PREFIX}`,
+    adminToken,
     admin,
     async close() {
       closed = true;
