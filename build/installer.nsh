@@ -27,6 +27,12 @@
   ${endif}
 !macroend
 
+; The Windows Event Log source the station writes its audit and health events under (fleet view,
+; docs/deploying.md "SIEM: event ids"; src/main/os-log/windows.ts writes through eventcreate.exe).
+; Registering it needs an administrator, so the per-machine installer does it; a standard user's
+; eventcreate may then write to an existing custom source. Removed again on uninstall.
+!define ES_EVENT_SOURCE_KEY "SYSTEM\CurrentControlSet\Services\EventLog\Application\Enrollment Station"
+
 !macro customInstall
   ${if} $INSTDIR != "$PROGRAMFILES64\${APP_FILENAME}"
     DetailPrint "Making the custom folder $INSTDIR admin-only"
@@ -37,4 +43,11 @@
     !insertmacro esIcacls `"$INSTDIR" /inheritance:r /grant:r *S-1-5-32-544:(OI)(CI)F *S-1-5-18:(OI)(CI)F *S-1-5-32-545:(OI)(CI)RX *S-1-15-2-1:(OI)(CI)RX /C /Q`
     Pop $0
   ${endif}
+  WriteRegExpandStr HKLM "${ES_EVENT_SOURCE_KEY}" "EventMessageFile" "%SystemRoot%\System32\EventCreate.exe"
+  WriteRegDWORD HKLM "${ES_EVENT_SOURCE_KEY}" "TypesSupported" 7
+  WriteRegDWORD HKLM "${ES_EVENT_SOURCE_KEY}" "CustomSource" 1
+!macroend
+
+!macro customUnInstall
+  DeleteRegKey HKLM "${ES_EVENT_SOURCE_KEY}"
 !macroend

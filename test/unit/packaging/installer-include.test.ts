@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { WINDOWS_EVENT_SOURCE } from '../../../src/shared/os-events';
 import { projectRoot } from '../../../scripts/build-config.mjs';
 
 /**
@@ -15,7 +16,8 @@ const icaclsCalls = [...code.matchAll(/!insertmacro esIcacls `([^`]*)`/g)].map((
 describe('build/installer.nsh', () => {
   it('hooks customInstall (after the files are copied), for a folder other than %ProgramFiles% only', () => {
     expect(code).toMatch(/!macro customInstall\n\s+\$\{if\} \$INSTDIR != "\$PROGRAMFILES64\\\$\{APP_FILENAME\}"/);
-    expect(code.match(/!macroend/g)).toHaveLength(2);
+    // esIcacls, customInstall and customUnInstall (the Event Log source, below).
+    expect(code.match(/!macroend/g)).toHaveLength(3);
   });
 
   it('starts icacls by absolute path from the system folder only', () => {
@@ -38,5 +40,13 @@ describe('build/installer.nsh', () => {
 
   it('fails the installation (exit code 2) when icacls fails, rather than leave a writable folder', () => {
     expect(code).toMatch(/Pop \$0\n\s+\$\{if\} \$0 != 0\n\s+SetErrorLevel 2\n\s+Abort /);
+  });
+
+  it('registers the Event Log source the station writes under (the name os-events.ts uses), and removes it on uninstall', () => {
+    const key = 'SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\' + WINDOWS_EVENT_SOURCE;
+    expect(code).toContain(`!define ES_EVENT_SOURCE_KEY "${key}"`);
+    expect(code).toMatch(/WriteRegExpandStr HKLM "\$\{ES_EVENT_SOURCE_KEY\}" "EventMessageFile" "%SystemRoot%\\System32\\EventCreate.exe"/);
+    expect(code).toMatch(/WriteRegDWORD HKLM "\$\{ES_EVENT_SOURCE_KEY\}" "CustomSource" 1/);
+    expect(code).toMatch(/!macro customUnInstall\n\s+DeleteRegKey HKLM "\$\{ES_EVENT_SOURCE_KEY\}"/);
   });
 });
