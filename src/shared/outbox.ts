@@ -80,6 +80,8 @@ const trackingShape = {
    * and a check showed it was not done: counted, and after MAX_VERIFIED_REFUSALS it needs attention.
    */
   refusals: z.number().int().nonnegative().default(0),
+  /** Of `refusals`, those a check in CM showed were not done: the only ones the final text counts. */
+  checkedRefusals: z.number().int().nonnegative().default(0),
   /** A held retire: the new card it waits for and what CM last said of it. */
   waiting: z
     .strictObject({

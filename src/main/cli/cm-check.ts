@@ -5,10 +5,14 @@ import { readStationSettings } from './read-settings';
 
 /**
  * `npm run station -- cm-check [--json] [--cm-url URL]`: the first-day check against a real CM
- * (docs/deploying.md). Read-only: two GETs. Exit 0 when CM answered and accepted the sign-in, 3
- * when it answered but refused (sign-in, permission, API switched off, redirect), 1 when it could
- * not be reached.
+ * (docs/deploying.md). Read-only: GET profiletemplates, then GET requests?status= Approved,
+ * Executing and Pending. Exit 0 when CM answered and accepted the sign-in, 3 when it answered but
+ * refused (sign-in, permission, API switched off, redirect), 1 when it could not be reached, did
+ * not answer in time, or something in front of CM answered instead (a 503 page).
  */
+/** Problems that mean CM did not answer at all (the check stopped there): exit 1, not 3. */
+const NO_ANSWER: readonly string[] = ['CM_TIMEOUT', 'CM_OFFLINE', 'CM_UNAVAILABLE'];
+
 export interface CmCheckFlags {
   dataDir: string;
   policy?: string | undefined;
@@ -22,7 +26,9 @@ export async function cmCheckCommand(
 ): Promise<{ exit: ExitCode; result: CmCheckReport; message: string }> {
   const settings = (await readStationSettings(flags)).effective();
   const report = await checkConfiguredCm({ ...settings, cmBaseUrl: flags.cmUrl ?? settings.cmBaseUrl }, transport);
-  const exit = !report.reachable ? EXIT.failed : report.problem === null ? EXIT.done : EXIT.refusedByCm;
+  // A timeout, no connection, or a gateway answering for CM is a failure to reach CM, never "refused".
+  const unanswered = report.problem !== null && NO_ANSWER.includes(report.problem.code);
+  const exit = !report.reachable || unanswered ? EXIT.failed : report.problem === null ? EXIT.done : EXIT.refusedByCm;
   return { exit, result: report, message: describeCmCheck(report) };
 }
 
@@ -34,12 +40,13 @@ export function describeCmCheck(report: CmCheckReport): string {
     `Sign-in:       ${report.auth.result}${report.auth.scheme ? ` with ${report.auth.scheme}` : ''}${report.auth.schemes.length > 0 ? ` (server offers ${report.auth.schemes.join(', ')})` : ''}`,
   ];
   if (report.problem !== null) {
-    lines.push(`Problem:       ${report.problem.code}: ${report.problem.message}`);
+    const kind = report.problem.code === 'CM_TIMEOUT' ? 'Timed out' : NO_ANSWER.includes(report.problem.code) ? 'No answer' : 'Problem';
+    lines.push(`${`${kind}:`.padEnd(15)}${report.problem.code}: ${report.problem.message}`);
     const server = report.problem.details.serverMessage;
     if (typeof server === 'string') lines.push(`CM said:       ${server}`);
   }
   if (report.requestTypes.length > 0) {
-    lines.push('Request types seen (CM number: count, station reading):');
+    lines.push('Request types of the Approved, Executing and Pending requests (CM number: count, station reading):');
     for (const t of report.requestTypes) {
       const reading =
         t.confirmedBy === 'unconfirmed'
@@ -47,6 +54,9 @@ export function describeCmCheck(report: CmCheckReport): string {
           : `${t.reading} (confirmed: ${t.confirmedBy})${t.bindable ? '' : ', never bound'}`;
       lines.push(`  ${t.raw.padStart(3)}: ${String(t.count).padStart(5)}  ${reading}`);
     }
+  }
+  if (report.skippedRequests > 0) {
+    lines.push(`Skipped:       ${report.skippedRequests} request(s) CM listed in a shape the station cannot read (see the diagnostic log)`);
   }
   if (report.requestStatuses.length > 0) {
     lines.push(`Request statuses seen: ${report.requestStatuses.map((s) => `${s.raw}${s.reading === null ? '' : ` ${s.reading}`} x${s.count}`).join(', ')}`);

@@ -17,7 +17,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 /** Send again now, with a fresh refusal count: the operator read CM's answer and decided to try again. */
 export function retryChange(op: OutboxOperation, actor: string, now: number): OperatorChange {
   return {
-    next: { ...op, state: 'pending', nextAttemptAt: null, updatedAt: iso(now), refusals: 0 },
+    next: { ...op, state: 'pending', nextAttemptAt: null, updatedAt: iso(now), refusals: 0, checkedRefusals: 0 },
     entry: auditEntryFor(actor, op, 'outbox.retry', 'info', { error: op.lastError, message: 'Retry requested by the operator.' }),
   };
 }

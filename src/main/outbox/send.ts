@@ -44,9 +44,9 @@ function fromProof(proof: BindProof, cardId: string, refusal: StationError | nul
     case 'bound':
       return bound(proof.smartcardUuid, 'proven');
     case 'in-use-elsewhere':
-      return { kind: 'attention', error: inUseError(cardId, proof.smartcardUuid, proof.otherRequestCard) };
+      return { kind: 'attention', error: inUseError(cardId, proof.smartcardUuid, proof.otherRequestCard, refusal) };
     case 'undecidable':
-      return { kind: 'attention', error: unprovenError(proof.why) };
+      return { kind: 'attention', error: unprovenError(proof.why, refusal) };
     case 'not-bound':
       return refusal === null ? null : { kind: 'refused', error: refusal, verified: true };
   }

@@ -103,10 +103,20 @@ export function settleSend(op: OutboxOperation, outcome: CmOutcome, ctx: SettleC
     }
     case 'refused': {
       // Counted (verified not done, or unverifiable): the last allowed refusal needs a person, with CM's words.
+      const checkedRefusals = op.checkedRefusals + (outcome.verified ? 1 : 0);
       if (refusalsExhausted(op.refusals)) {
-        const error = refusedError(op.kind, outcome.error);
+        const error = refusedError(op.kind, outcome.error, { refusals: op.refusals + 1, checked: checkedRefusals });
         return {
-          next: { ...op, state: 'needs-attention', updatedAt: iso(now), nextAttemptAt: null, lastError: toOutboxError(error), outcomeUnknown: !outcome.verified, refusals: op.refusals + 1 },
+          next: {
+            ...op,
+            state: 'needs-attention',
+            updatedAt: iso(now),
+            nextAttemptAt: null,
+            lastError: toOutboxError(error),
+            outcomeUnknown: !outcome.verified,
+            refusals: op.refusals + 1,
+            checkedRefusals,
+          },
           entry: auditEntryFor(actor, op, actions.failed, 'failed', { error }),
           connection: answered,
         };
@@ -121,6 +131,7 @@ export function settleSend(op: OutboxOperation, outcome: CmOutcome, ctx: SettleC
           lastError: toOutboxError(outcome.error),
           outcomeUnknown: !outcome.verified,
           refusals: op.refusals + 1,
+          checkedRefusals,
         },
         entry: auditEntryFor(actor, op, actions.deferred, 'queued', { error: outcome.error }),
         connection: answered,

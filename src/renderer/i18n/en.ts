@@ -415,6 +415,12 @@ export const en = {
       CM_UNPROVEN: 'The station cannot tell whether CM did this. Check the request and the card in CM, then retry or discard.',
       REQUEST_TYPE_NOT_BINDABLE: 'This request does not take a new card. Choose another request.',
       REQUEST_TYPE_UNCONFIRMED: 'Acknowledge the unconfirmed type if you know the request needs a new card, or ask IT to confirm the number.',
+      // Issue #17
+      CM_UNAVAILABLE: 'CM itself did not answer (its web server or a proxy did). The operation waits in the outbox and is sent when CM is back.',
+      RETIRE_REQUEST_ENDED: 'The old card was not retired. Check the request and both cards in CM, then retry or discard.',
+      RETIRE_NEW_CARD_RETIRED: 'The old card was not retired, because the new card is retired. Check the user’s cards in CM, then retry or discard.',
+      RETIRE_OWNER_MISMATCH: 'Nothing was retired. Check in CM who holds this card, then discard this retire or retire the card in CM.',
+      CARD_ID_UNSENDABLE: 'Nothing was queued. Use another card, or a card CM can identify.',
     },
     /** Every error code in the operator's words (the station's English message stays in logs). */
     message: {
@@ -469,6 +475,11 @@ export const en = {
       CM_UNPROVEN: 'The station could not prove what CM did.',
       REQUEST_TYPE_NOT_BINDABLE: 'This type of request acts on an existing card; it never takes a new one.',
       REQUEST_TYPE_UNCONFIRMED: 'The type number of this request is not confirmed.',
+      CM_UNAVAILABLE: 'CM is unavailable: its web server or a proxy answered instead of CM.',
+      RETIRE_REQUEST_ENDED: 'The request ended (canceled, failed, or completed) without the new card becoming active, so the old card is not retired automatically.',
+      RETIRE_NEW_CARD_RETIRED: 'The new card is retired in CM, so the card it was to replace is not retired automatically.',
+      RETIRE_OWNER_MISMATCH: 'CM shows this card assigned to another user than the request’s, so it was not retired.',
+      CARD_ID_UNSENDABLE: 'This card’s identifier is not one CM can store, so it cannot be bound.',
       PIV_NOT_PRESENT: 'The card has no PIV application.',
       PIV_ADMIN_KEY_NOT_3DES: 'The card’s admin key (9B) is not 3DES (an AES key, as on YubiKey 5.7 and later): CM cannot answer its challenge.',
       PIV_ADMIN_AUTH_FAILED: 'The card refused the admin key (9B) authentication.',

@@ -72,15 +72,17 @@ describe('CM wire schemas are tolerant where CM varies', () => {
     expect(wireCreatedSmartcardSchema.safeParse('api/v1.0/smartcards/').success).toBe(false);
   });
 
-  it('finds the correlation id after "correlation" first, otherwise offers any GUID in CM\'s message', () => {
+  // Issue #17, part 6 (replaces "otherwise any GUID is offered"): a correlation id is one only where
+  // CM's message says "correlation"; the request and card GUIDs a refusal names stay in the message.
+  it('finds the correlation id only after "correlation"; other GUIDs are not offered', () => {
     const id = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
     const other = 'a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099';
     expect(extractCorrelationId(JSON.stringify({ Message: `Request ${other}: error. Correlation ID: ${id}.` }))).toBe(id);
     expect(extractCorrelationId(`{"Message":"Unhandled exception, correlation id {${id.toUpperCase()}}"}`)).toBe(id);
-    // Localised wording without the word: the GUID is still offered.
-    expect(extractCorrelationId(`{"Message":"Une erreur s'est produite. Identifiant : ${id}"}`)).toBe(id);
+    expect(extractCorrelationId(`{"Message":"Une erreur s'est produite. Identifiant : ${id}"}`)).toBeNull();
+    expect(extractCorrelationId(JSON.stringify({ Message: `An error has occurred. Request ${other} is not in a state that allows a smart card to be assigned.` }))).toBeNull();
     expect(extractCorrelationId('{"Message":"An error has occurred."}')).toBeNull();
-    expect(extractCorrelationId(`<html><body>Error ${id}</body></html>`)).toBe(id);
+    expect(extractCorrelationId(`<html><body>Error ${id}</body></html>`)).toBeNull();
   });
 });
 

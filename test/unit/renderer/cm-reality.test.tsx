@@ -86,6 +86,7 @@ describe('CM check on the Diagnostics screen', () => {
       auth: { result: 'accepted', schemes: [], scheme: 'Negotiate' },
       latencyMs: 42,
       problem: null,
+      skippedRequests: 0,
       requestTypes: [
         { raw: '1', count: 10, reading: 'Enroll', confirmedBy: 'documented', likely: null, bindable: true },
         { raw: '3', count: 1, reading: null, confirmedBy: 'unconfirmed', likely: 'Renew', bindable: null },
