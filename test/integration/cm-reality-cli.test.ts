@@ -75,9 +75,12 @@ describe('station CLI on the real PC/SC stack against a strict CM', () => {
     const refused = await station(['bind', '--reader', READER, '--request', RECOVER_CHEN], dir);
     expect(refused.code).toBe(2);
     expect(refused.json.result).toMatchObject({ error: { code: 'REQUEST_TYPE_UNCONFIRMED' } });
+    // Issue #17, part 2: the refusal and the acknowledgement name the likely type.
+    expect(refused.json.message).toMatch(/type number 2 \(likely Recover\)/);
     expect(sent('POST')).toEqual([]);
     const accepted = await station(['bind', '--reader', READER, '--request', RECOVER_CHEN, '--accept-unconfirmed-type'], dir);
     expect(accepted.code, accepted.json.message).toBe(0);
+    expect(accepted.json.message).toMatch(/Acknowledged for this request: Unconfirmed type \(2, Recover\?\)/);
     expect(accepted.json.result).toMatchObject({ bind: { state: 'done' }, retire: null });
     expect(sent('PUT')).toEqual([]);
     expect(sim.admin.state().smartcards.find((c) => c.Uuid === CHEN_CARD)?.Status).toBe(3);

@@ -64,12 +64,14 @@ async function replacementFor(
       type: request.type,
     });
   }
-  if (bindable.needsAcknowledgement && !acknowledged) {
+  if (bindable.needsAcknowledgement && !acknowledged && reading.kind === 'unconfirmed') {
+    // The acknowledgement is for this request and names what the operator accepts: the likely type.
+    const likely = reading.likely === null ? 'no likely name known' : `likely ${reading.likely}`;
     throw new StationError(
       'REQUEST_TYPE_UNCONFIRMED',
-      `CM gives this request the type number ${reading.kind === 'unconfirmed' ? reading.raw : ''}, which Microsoft does not document and IT has not confirmed. ` +
-        'Bind only if you know this request needs a new card (acknowledge it); nothing will be retired automatically.',
-      { requestId: request.uuid, type: request.type },
+      `CM gives this request the type number ${reading.raw} (${likely}), which Microsoft does not document and IT has not confirmed. ` +
+        'Bind only if you know this request needs a new card (acknowledge it for this request); nothing will be retired automatically.',
+      { requestId: request.uuid, type: request.type, raw: reading.raw, likely: reading.likely },
     );
   }
   const target = cardToRetire(reading, request, chosen);

@@ -349,8 +349,8 @@ export const en = {
       unconfirmed: 'Unconfirmed type ({{raw}})',
       unconfirmedLikely: 'Unconfirmed type ({{raw}}, {{likely}}?)',
       notBindable: 'Not for a new card: {{type}} acts on the card the user already has.',
-      acknowledge: 'Allow requests whose type number is unconfirmed (I know they need a new card; nothing is retired automatically)',
-      needsAcknowledgement: 'Tick the box above to choose a request of unconfirmed type.',
+      acknowledge: 'I know this request needs a new card: accept it as {{type}} (nothing is retired automatically)',
+      needsAcknowledgement: 'Tick the box above to choose this request of unconfirmed type.',
     },
     hold: {
       waitsForBind: 'Waits for the bind of this request.',

@@ -353,8 +353,8 @@ export const fr: Messages = {
       unconfirmed: 'Type non confirmé ({{raw}})',
       unconfirmedLikely: 'Type non confirmé ({{raw}}, {{likely}} ?)',
       notBindable: 'Pas pour une nouvelle carte : {{type}} agit sur la carte que l’utilisateur possède déjà.',
-      acknowledge: 'Autoriser les demandes dont le numéro de type n’est pas confirmé (je sais qu’elles exigent une nouvelle carte ; rien n’est retiré automatiquement)',
-      needsAcknowledgement: 'Cochez la case ci-dessus pour choisir une demande de type non confirmé.',
+      acknowledge: 'Je sais que cette demande exige une nouvelle carte : l’accepter comme {{type}} (rien n’est retiré automatiquement)',
+      needsAcknowledgement: 'Cochez la case ci-dessus pour choisir cette demande de type non confirmé.',
     },
     hold: {
       waitsForBind: 'Attend l’association de cette demande.',

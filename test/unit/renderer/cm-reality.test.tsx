@@ -11,12 +11,14 @@ afterEach(() => cleanup());
 
 const UNBLOCK = '0c96d73f-967b-420e-854a-43ad2a1504bc';
 const RECOVER = '2f0e1d2c-3b4a-4596-8877-665544332211';
+const LIKELY_RETIRE = '3a1f2e3d-4c5b-4a69-8877-665544332212';
 
 describe('request types in the request list (request-types.ts)', () => {
   it('lists an Unblock with the reason and no choose button; an unconfirmed type needs the checkbox, then is sent acknowledged', async () => {
     const requests = [
       request({ uuid: UNBLOCK, type: 'Unblock', oldSmartcardUuid: OLD_CARD, targetUserDisplayName: 'Bram de Vries' }),
       request({ uuid: RECOVER, type: 'Unknown(2)', oldSmartcardUuid: OLD_CARD, targetUserDisplayName: 'Chen Wei' }),
+      request({ uuid: LIKELY_RETIRE, type: 'Unknown(7)', oldSmartcardUuid: OLD_CARD, targetUserDisplayName: 'Chen Wei' }),
     ];
     const station = await renderStation({
       'station.snapshot': () => snapshot(),
@@ -34,11 +36,18 @@ describe('request types in the request list (request-types.ts)', () => {
     expect(within(unblockRow).getByText('Not for a new card: Unblock acts on the card the user already has.')).toBeTruthy();
     expect(within(unblockRow).queryByRole('button')).toBeNull();
 
+    // An unconfirmed number whose likely name acts on an existing card is refused like the confirmed type.
+    const retireRow = within(table).getByText(LIKELY_RETIRE).closest('tr')!;
+    expect(within(retireRow).queryByRole('button')).toBeNull();
+    expect(within(retireRow).queryByRole('checkbox')).toBeNull();
+
     const recoverRow = within(table).getByText(RECOVER).closest('tr')!;
     expect(within(recoverRow).getByText('Unconfirmed type (2, Recover?)')).toBeTruthy();
     const choose = within(recoverRow).getByRole('button', { name: /^Choose request 2f0e1d2c/ }) as HTMLButtonElement;
     expect(choose.disabled).toBe(true);
-    fireEvent.click(within(region).getByRole('checkbox', { name: /Allow requests whose type number is unconfirmed/ }));
+    // Issue #17, part 2: the acknowledgement is on the request's own row and names the likely type.
+    expect(within(unblockRow).queryByRole('checkbox')).toBeNull();
+    fireEvent.click(within(recoverRow).getByRole('checkbox', { name: 'I know this request needs a new card: accept it as Unconfirmed type (2, Recover?) (nothing is retired automatically)' }));
     expect(choose.disabled).toBe(false);
     fireEvent.click(choose);
     await settle();
