@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { readerPatternSchema } from './reader-patterns';
-import { requestTypeNumbersSchema, retireReplacedCardSchema } from './request-types';
+import { requestTypeNumbersSchema, retireReplacedCardSchema, retireRouteSchema } from './request-types';
 
 /**
  * Station settings: what an operator may choose and what IT may set or lock through machine policy
@@ -126,6 +126,8 @@ const settingFields = {
   requestTypeNumbers: requestTypeNumbersSchema,
   /** When the card a new card replaces is retired. Machine policy only. */
   retireReplacedCard: retireReplacedCardSchema,
+  /** Which request id a retire's status PUT takes (docs/cm-notes.md, "Retire route"). Machine policy only. */
+  retireRoute: retireRouteSchema,
 };
 
 export const settingsSchema = z.strictObject(settingFields);
@@ -151,6 +153,7 @@ export const POLICY_ONLY_KEYS = [
   ...DIRECTORY_KEYS,
   'requestTypeNumbers',
   'retireReplacedCard',
+  'retireRoute',
 ] as const satisfies readonly SettingKey[];
 export type PolicyOnlyKey = (typeof POLICY_ONLY_KEYS)[number];
 export type UserSettingKey = Exclude<SettingKey, PolicyOnlyKey>;
@@ -176,6 +179,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   requestTypeNumbers: {},
   // Binding does not execute the request: retire the old card only once the new one is Active.
   retireReplacedCard: 'when-new-card-active',
+  // The reading whose every step is documented (create-request.md, update-smartcard-status.md).
+  retireRoute: 'retire-request',
 });
 
 /** The values the operator saved: a strict subset of settings (machine-only keys are not theirs). */

@@ -124,6 +124,7 @@ function describeOperation(op: OutboxOperation & { waitingFor: ReturnType<typeof
   if (wait === null) return op.lastError === null ? line : `${line}: ${op.lastError.code} ${op.lastError.message}`;
   if (wait.kind === 'bind') return `${line}: waits for the bind of request ${wait.requestId}`;
   const seen = wait.lastStatus === null ? 'not checked yet' : `${wait.lastStatus} at ${wait.checkedAt ?? '?'}`;
+  if (wait.kind === 'retire-request-approval') return `${line}: waits for CM to approve Retire request ${wait.retireRequestId} (${seen}); approve it in CM`;
   return `${line}: waits for new card ${wait.newSmartcardUuid ?? '(unknown)'} to be Active in CM (${seen}); "outbox retire-now --id ${op.id} --confirm" retires it now`;
 }
 

@@ -15,6 +15,7 @@ import { toCmProfileTemplate, toCmRequest, toCmSmartcard, type RequestNames } fr
 import { type RetryPolicy, withRetries } from './retry';
 import type { CmTransport } from './transport';
 import {
+  wireCreatedRequestSchema,
   wireCreatedSmartcardSchema,
   wireOperationsSchema,
   wireProfileTemplateSchema,
@@ -67,6 +68,12 @@ export interface SetSmartcardStatusInput {
 export interface CmClient {
   /** `POST /smartcards`: binds the card to the request; returns the new CM smart card's Uuid. */
   bindCard(input: BindCardInput): Promise<Guid>;
+  /**
+   * `POST /requests` `{"type":"Retire","smartcard":"<scid>","datacollection":"[]","comment":""}`
+   * (MIMDocs/reference/create-request.md: the body of its example 2, with the type Retire from its
+   * list): the new Retire request's Uuid. CM may need it approved before it can be carried out.
+   */
+  createRetireRequest(smartcardUuid: string): Promise<Guid>;
   /** `PUT /requests/{reqid}/smartcards/{scid}`: the updated card, or null when CM answers 204. */
   setSmartcardStatus(input: SetSmartcardStatusInput): Promise<CmSmartcard | null>;
   /** `GET /requests[?status=]`. A malformed element is skipped (and reported through `onSkipped`). */
@@ -98,6 +105,7 @@ const ROUTES = {
   getRequest: 'GET /requests/{id}',
   listTemplates: 'GET /profiletemplates',
   bindCard: 'POST /smartcards',
+  createRequest: 'POST /requests',
   findSmartcard: 'GET /smartcards?cardid=',
   getSmartcard: 'GET /smartcards/{id}',
   operations: 'GET /smartcards/{id}/operations',
@@ -300,6 +308,15 @@ export function createCmClient(options: CmClientOptions): CmClient {
       // Documented among the codes (assign-smartcard-to-request.md) but not explained: the card may be bound.
       if (answer.status !== 201 && answer.status !== 200) throw outcomeUnknownAnswer(ctx, answer.status);
       return parse(wireCreatedSmartcardSchema, answer, ctx);
+    },
+
+    async createRetireRequest(smartcardUuid) {
+      const body = { type: 'Retire', smartcard: requireGuid(smartcardUuid, 'smartcardUuid'), datacollection: '[]', comment: '' };
+      const ctx: CmCallContext = { method: 'POST', route: ROUTES.createRequest };
+      const answer = await call(ctx, 'requests', body);
+      // 201 is the only success create-request.md lists; any other 2xx says nothing of what CM did.
+      if (answer.status !== 201 && answer.status !== 200) throw outcomeUnknownAnswer(ctx, answer.status);
+      return parse(wireCreatedRequestSchema, answer, ctx);
     },
 
     async setSmartcardStatus(input) {

@@ -134,5 +134,19 @@ export const wireCreatedSmartcardSchema = z.string().transform((uri, ctx) => {
   return guid;
 });
 
+/**
+ * 201 body of `POST /requests` (MIMDocs/reference/create-request.md: "returns the URI for the newly
+ * created request", e.g. `"api/v1.0/requests/0c96d73f-967b-420e-854a-43ad2a1504bc"`).
+ */
+export const wireCreatedRequestSchema = z.string().transform((uri, ctx) => {
+  const match = /(?:^|\/)requests\/([^/?#]+)\/?(?:[?#].*)?$/i.exec(uri.trim());
+  const guid = match?.[1] === undefined ? null : normalizeGuid(decodeURIComponent(match[1]));
+  if (guid === null) {
+    ctx.addIssue({ code: 'custom', message: '201 body is not a requests/<uuid> URI' });
+    return z.NEVER;
+  }
+  return guid;
+});
+
 /** Web API's error shape (inferred from ASP.NET Web API defaults): `{"Message": "..."}`. */
 export const wireErrorSchema = z.object({ Message: z.string() });

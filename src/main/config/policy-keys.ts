@@ -178,4 +178,18 @@ const POLICY_TEXTS: Readonly<Record<SettingKey, { en: PolicyText; fr: PolicyText
     en: { label: 'When to retire the replaced card', explain: 'When the station retires the card a new card replaces. Only machine policy can set it.' },
     fr: { label: 'Quand retirer la carte remplacée', explain: 'Quand le poste retire la carte que la nouvelle remplace. Seule la stratégie machine peut le définir.' },
   },
+  retireRoute: {
+    en: {
+      label: 'How a card is retired in CM',
+      explain:
+        'retire-request: the station creates a Retire request for the card in CM, waits for its approval, then retires the card under it. ' +
+        'replacing-request: the card is retired under the request that replaced it. Confirm it once (deploying.md). Only machine policy can set it.',
+    },
+    fr: {
+      label: 'Comment une carte est retirée dans CM',
+      explain:
+        'retire-request : le poste crée dans CM une demande de retrait pour la carte, attend son approbation, puis retire la carte sous cette demande. ' +
+        'replacing-request : la carte est retirée sous la demande qui l’a remplacée. À confirmer une fois (deploying.md). Seule la stratégie machine peut le définir.',
+    },
+  },
 };

@@ -91,7 +91,9 @@ export function createConfirmation(deps: ConfirmationDeps): Confirmation {
         await deps.audit({ action: 'retire.requested', result: 'info', reader, requestId: payload.requestid, smartcardUuid: replacement.smartcardUuid });
         // Default policy: held in the outbox until the new card is Active (held-retires.ts).
         const waitFor = deps.policy().retireReplacedCard === 'when-new-card-active' ? 'new-card-active' : null;
-        retire = await deps.outbox.enqueue({ kind: 'retire', requestId: payload.requestid, smartcardUuid: replacement.smartcardUuid, waitFor });
+        // Which request id the PUT takes is machine policy (`retireRoute`), journaled with the retire.
+        const route = deps.policy().retireRoute;
+        retire = await deps.outbox.enqueue({ kind: 'retire', requestId: payload.requestid, smartcardUuid: replacement.smartcardUuid, waitFor, route });
       } catch (err) {
         deps.log.error('enrollment.enqueue-failed', err, { reader, kind: 'retire' });
         retireFailure = err;

@@ -139,7 +139,7 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
     outbox,
     audit: note,
     log,
-    policy: () => ({ requestTypeNumbers: settings.requestTypeNumbers, retireReplacedCard: settings.retireReplacedCard }),
+    policy: () => ({ requestTypeNumbers: settings.requestTypeNumbers, retireReplacedCard: settings.retireReplacedCard, retireRoute: settings.retireRoute }),
   });
 
   // Subscribed before the event forwarding below, so a batch choice is made in the same turn.
@@ -221,6 +221,8 @@ const UNCONFIGURED_PORT: OutboxCmPort = {
   findSmartcardsByCardId: () => Promise.reject(notConfigured()),
   getSmartcard: () => Promise.reject(notConfigured()),
   getRequest: () => Promise.reject(notConfigured()),
+  createRetireRequest: () => Promise.reject(notConfigured()),
+  findOpenRetireRequests: () => Promise.reject(notConfigured()),
 };
 
 function notConfigured(): StationError {

@@ -317,6 +317,7 @@ export const en = {
       directoryCacheDays: 'Days names stay usable offline',
       requestTypeNumbers: 'CM request type numbers confirmed by IT',
       retireReplacedCard: 'When a replaced card is retired',
+      retireRoute: 'How a card is retired in CM',
     },
   },
   diagnostics: {
@@ -353,6 +354,7 @@ export const en = {
       needsAcknowledgement: 'Tick the box above to choose this request of unconfirmed type.',
     },
     hold: {
+      waitsForApproval: 'Waits for CM to approve the Retire request {{request}} (now {{status}}). Approve it in CM; the card is retired then.',
       waitsForBind: 'Waits for the bind of this request.',
       waitsForActive: 'Held until the new card {{card}} is Active in CM (last seen: {{status}}).',
       notChecked: 'not checked yet',

@@ -321,6 +321,7 @@ export const fr: Messages = {
       directoryCacheDays: 'Jours pendant lesquels les noms restent utilisables hors ligne',
       requestTypeNumbers: 'Numéros de type de demande CM confirmés par l’informatique',
       retireReplacedCard: 'Quand une carte remplacée est retirée',
+      retireRoute: 'Comment une carte est retirée dans CM',
     },
   },
   diagnostics: {
@@ -357,6 +358,7 @@ export const fr: Messages = {
       needsAcknowledgement: 'Cochez la case ci-dessus pour choisir cette demande de type non confirmé.',
     },
     hold: {
+      waitsForApproval: 'Attend que CM approuve la demande de retrait {{request}} (actuellement {{status}}). Approuvez-la dans CM ; la carte sera alors retirée.',
       waitsForBind: 'Attend l’association de cette demande.',
       waitsForActive: 'En attente jusqu’à ce que la nouvelle carte {{card}} soit active dans CM (dernier état : {{status}}).',
       notChecked: 'pas encore vérifié',

@@ -14,6 +14,8 @@ const EARLIER = '438d1b30-f3b4-4bed-85fa-285e08605ba7';
 const card = (uuid: string, status: string, user = USER, cardId = CARD_ID): CardRecord => ({ uuid, status, cardId, assignedUserUuid: user, profileTemplateUuid: TEMPLATE });
 const request = (newSmartcardUuid: string | null, oldSmartcardUuid: string | null = null): RequestRecord => ({
   uuid: REQ,
+  status: 'Approved',
+  type: 'Enroll',
   newSmartcardUuid,
   oldSmartcardUuid,
   targetUserUuid: USER,
@@ -25,6 +27,8 @@ function cm(records: CardRecord[], req: RequestRecord | null, extra: CardRecord[
   return {
     bind: refuse,
     retire: refuse,
+    createRetireRequest: refuse,
+    findOpenRetireRequests: refuse,
     findSmartcardsByCardId: async () => records,
     getRequest: async () => req,
     getSmartcard: async (uuid) => [...records, ...extra].find((c) => c.uuid === uuid) ?? null,

@@ -13,6 +13,7 @@ export const ROUTE_IDS = [
   'GET /smartcards/{id}',
   'GET /smartcards/{id}/operations',
   'POST /smartcards',
+  'POST /requests',
   'PUT /requests/{id}/smartcards/{id}',
 ] as const;
 export type RouteId = (typeof ROUTE_IDS)[number];

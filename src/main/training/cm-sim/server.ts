@@ -9,7 +9,7 @@ import { loadState, saveState } from './persistence';
 import { sendFault, sendIisNotFound, sendJson, sendServerError } from './responses';
 import { API_PREFIX, matchRoute, type RouteMatch } from './routes';
 import { seedDirectory } from './seed';
-import { activateSmartcard, normalizeGuid, type SimState } from './state';
+import { activateSmartcard, approveRequest, normalizeGuid, type RetireUnder, type SimState } from './state';
 import { reportFailure, failureHandledElsewhere } from '../../report-failure';
 
 /** A request as the simulator received it, for tests that check what went over the wire. */
@@ -40,6 +40,10 @@ export interface CmSimulatorOptions {
    * written it. null (default): only the admin `activate` does that.
    */
   activateAfterMs?: number | null;
+  /** Which request id a retire PUT may take (default `any`; state.ts RetireUnder). INVENTED: a simulator setting. */
+  retireUnder?: RetireUnder;
+  /** Requests created with `POST /requests` wait for approval (`required`) or are Approved at once (`none`, default). */
+  approval?: 'required' | 'none';
 }
 
 export interface CmSimulatorAdmin {
@@ -51,6 +55,8 @@ export interface CmSimulatorAdmin {
   state(): SimState;
   /** A CM client wrote the card: Assigned (2) becomes Active (3). False when it was not Assigned. */
   activate(smartcardUuid: string): Promise<boolean>;
+  /** The CM portal's approval of a Pending request (no REST route exists). False when it was not Pending. */
+  approve(requestUuid: string): Promise<boolean>;
   /** Scope card lookups to one user (the caller), or null for all. */
   setLookupScope(userUuid: string | null): void;
   /** Back to the seed directory (saved), no faults, empty record, no lookup scope. */
@@ -162,7 +168,7 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
           state,
           { route: match.id, params: match.params, query: url.searchParams, contentType: req.headers['content-type'] ?? null, body },
           newUuid,
-          { lookupScope },
+          { lookupScope, retireUnder: options.retireUnder ?? 'any', approval: options.approval ?? 'none' },
         );
         if (result.next !== undefined) {
           state = result.next;
@@ -207,6 +213,14 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
     },
     state: () => structuredClone(state),
     activate,
+    async approve(requestUuid) {
+      const uuid = normalizeGuid(requestUuid);
+      const next = uuid === null ? null : approveRequest(state, uuid);
+      if (next === null) return false;
+      state = next;
+      await persist(state);
+      return true;
+    },
     setLookupScope(userUuid) {
       lookupScope = userUuid === null ? null : normalizeGuid(userUuid);
     },
@@ -268,6 +282,11 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
         return sendJson(res, 204, undefined);
       }
       default: {
+        const approval = /^POST requests\/([^/]+)\/approve$/.exec(action);
+        if (approval !== null) {
+          if (await admin.approve(approval[1] ?? '')) return sendJson(res, 204, undefined);
+          return sendJson(res, 409, { Message: 'No Pending request with that Uuid.' });
+        }
         const activation = /^POST smartcards\/([^/]+)\/activate$/.exec(action);
         if (activation !== null) {
           const uuid = normalizeGuid(activation[1] ?? '');
