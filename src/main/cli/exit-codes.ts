@@ -22,6 +22,8 @@ const NO_CARD: readonly ErrorCode[] = [
   'PCSC_CARD_RESET',
   'CARD_MISMATCH',
   'CARD_UNIDENTIFIED',
+  // The card's identifier is not one CM can store: nothing was queued; another card is needed.
+  'CARD_ID_UNSENDABLE',
 ];
 const REFUSED: readonly ErrorCode[] = [
   'CM_AUTH_FAILED',

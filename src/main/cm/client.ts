@@ -8,6 +8,7 @@ import {
   type RequestStatus,
   type SmartcardStatus,
 } from '../../shared/cm';
+import { cmCardIdFromText } from '../../shared/card-id';
 import { StationError } from '../../shared/errors';
 import { malformedResponse, outcomeUnknownAnswer, type CmCallContext } from './errors';
 import { createCmHttp, PROBE_PATH, type CmAnswer, type CmCallOutcome } from './http';
@@ -136,13 +137,11 @@ function requireGuid(value: string, field: string): Guid {
   return guid;
 }
 
-/** A card id is a GUID (minidriver CardID, CHUID) or, for contactless cards, the UID as hex. */
+/** A card id is a GUID (minidriver CardID, CHUID) or hex (a contactless UID, a CPLC): shared/card-id.ts. */
 function normalizeCardId(value: string): string {
-  const guid = normalizeGuid(value);
-  if (guid !== null) return guid;
-  const hex = value.replace(/\s+/g, '').toLowerCase();
-  if (/^(?:[0-9a-f]{2}){4,64}$/.test(hex)) return hex;
-  throw badInput('The card id must be a GUID or a hex identifier.', 'cardId');
+  const id = cmCardIdFromText(value);
+  if (id === null) throw badInput('The card id must be a GUID or a hex identifier.', 'cardId');
+  return id;
 }
 
 function normalizeAtr(value: string): string {

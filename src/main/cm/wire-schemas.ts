@@ -97,12 +97,18 @@ export const wireSmartcardSchema = z.object({
   Comment: wireText,
   SerialNumber: wireText,
   Middleware: wireText,
-  /** Stored as the binder sent it; normalised so it compares with what the reader reports. */
+  /**
+   * Stored as the binder sent it; normalised so it compares with what the reader reports. An ATR
+   * that is not hex is kept as CM's text (bounded): one odd field must not make the card unreadable
+   * (issue #17, part 10).
+   */
   Atr: z
     .string()
     .nullish()
-    .transform((s) => (s ?? '').replace(/\s+/g, '').toLowerCase())
-    .pipe(z.string().regex(/^(?:[0-9a-f]{2})*$/, 'ATR is not hex')),
+    .transform((s) => {
+      const hex = (s ?? '').replace(/[\s:]+/g, '').toLowerCase();
+      return /^(?:[0-9a-f]{2})*$/.test(hex) ? hex : (s ?? '').trim().slice(0, 200);
+    }),
 });
 export type WireSmartcard = z.output<typeof wireSmartcardSchema>;
 

@@ -73,6 +73,8 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
         getRetries: tuning.getRetries,
         random: deps.random,
         onCall: logCmCalls(log),
+        // One request CM lists in a shape the station cannot read is skipped, and said so here.
+        onSkipped: (skipped) => log.warn('cm.list-element-skipped', skipped),
         ...(deps.userDisplayName ? { userDisplayName: deps.userDisplayName } : {}),
       })
     : null;

@@ -100,6 +100,8 @@ export const en = {
     empty: 'No approved request matches.',
     count_one: '{{count}} request',
     count_other: '{{count}} requests',
+    skipped_one: '{{count}} request from CM could not be read and is not listed (the diagnostic log says why).',
+    skipped_other: '{{count}} requests from CM could not be read and are not listed (the diagnostic log says why).',
     replaces: 'Card this replaces (CM smart card id, optional)',
     replacesHint: 'Only when the request names no card to replace. Leave empty otherwise.',
     replacesInvalid: 'That is not a CM smart card id (a GUID such as 1b2c3d4e-…). Correct it or leave it empty.',

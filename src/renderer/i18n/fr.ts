@@ -102,6 +102,8 @@ export const fr: Messages = {
     empty: 'Aucune demande approuvée ne correspond.',
     count_one: '{{count}} demande',
     count_other: '{{count}} demandes',
+    skipped_one: '{{count}} demande de CM n’a pas pu être lue et n’est pas listée (le journal de diagnostic dit pourquoi).',
+    skipped_other: '{{count}} demandes de CM n’ont pas pu être lues et ne sont pas listées (le journal de diagnostic dit pourquoi).',
     replaces: 'Carte remplacée (identifiant CM de la carte, facultatif)',
     replacesHint: 'Seulement si la demande ne nomme aucune carte à remplacer. Sinon, laissez vide.',
     replacesInvalid:

@@ -57,10 +57,13 @@ describe('CM wire schemas are tolerant where CM varies', () => {
     expect(wireRequestSchema.safeParse({ ...REQUEST, Status: null }).success).toBe(false);
   });
 
-  it('normalises a card ATR and rejects one that is not hex', () => {
+  // Issue #17, part 10 (replaces "rejects one that is not hex"): an odd ATR is kept as CM's text, the card stays readable.
+  it('normalises a card ATR; one that is not hex is kept as CM sent it, not a reason to lose the card', () => {
     const card = { Uuid: '17cf063d-e337-4aa9-a822-346554ddd3c9', Status: 2, SerialNumber: '{BC88F13F-83BA-4037-8262-46EBA1291C6E}' };
     expect(wireSmartcardSchema.parse({ ...card, Atr: '3B 8D 01' }).Atr).toBe('3b8d01');
-    expect(wireSmartcardSchema.safeParse({ ...card, Atr: 'xyz' }).success).toBe(false);
+    expect(wireSmartcardSchema.parse({ ...card, Atr: '3B:8D:01' }).Atr).toBe('3b8d01');
+    expect(wireSmartcardSchema.parse({ ...card, Atr: ' 3b8d0180fba00000039742544659030 ' }).Atr).toBe('3b8d0180fba00000039742544659030');
+    expect(wireSmartcardSchema.parse({ ...card, Atr: 'xyz' })).toMatchObject({ Atr: 'xyz', SerialNumber: '{BC88F13F-83BA-4037-8262-46EBA1291C6E}' });
   });
 
   it('reads the new Uuid from the 201 URI in its documented and plausible forms', () => {

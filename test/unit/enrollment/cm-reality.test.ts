@@ -286,3 +286,22 @@ describe('the retire route (machine policy retireRoute)', () => {
     expect(sent(s, 'PUT').length).toBeLessThanOrEqual(3);
   });
 });
+
+// Issue #17, part 5: never queue an id the client cannot send.
+describe('card identifiers CM is sent', () => {
+  it('a CPLC-only card is bound with its hex (what CM can store), looked up and compared by it', async () => {
+    const s = await station({}, { policy: CONFIRMED });
+    const read = enrollment(s, (state) => state.step === 'card-read' && state.card.cm.state !== 'asking');
+    // A GlobalPlatform card with only a CPLC: the station shows it as fabricator-type-batch-serial.
+    s.readers.insert(READER, sampleCard({ id: 'gp', label: 'GlobalPlatform', atr: '3b8d0180fba000000397425446590301c8', behaviour: { kind: 'globalplatform', cplc: { fabricator: '4790', type: '5167', serial: '12345678', batch: '0102' } } }));
+    const state = await read;
+    expect(state).toMatchObject({ card: { identifier: { kind: 'cplc', value: '4790-5167-0102-12345678' }, cm: { state: 'unknown' } } });
+    await call(s.station.handlers, 'enrollment.choose', { reader: READER, requestId: ENROLL_ALICE });
+    const done = enrollment(s, (e) => e.step === 'done');
+    await call(s.station.handlers, 'enrollment.bind', { reader: READER });
+    await done;
+    const posts = sent(s, 'POST').filter((r) => r.path.endsWith('/smartcards'));
+    expect(posts.map((r) => (JSON.parse(r.body) as { cardid: string }).cardid)).toEqual(['47905167010212345678']);
+    expect((await ops(s))[0]).toMatchObject({ kind: 'bind', cardId: '47905167010212345678', state: 'done' });
+  });
+});

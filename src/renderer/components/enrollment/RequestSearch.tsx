@@ -144,6 +144,7 @@ export function RequestSearch({ reader }: { reader: string }) {
       <p role="status" aria-live="polite" className="search-status">
         {search.pending ? t('search.searching') : result ? t('search.count', { count: result.requests.length }) : ''}
       </p>
+      {!search.pending && (result?.skipped ?? 0) > 0 && <p className="warning">{t('search.skipped', { count: result?.skipped ?? 0 })}</p>}
       <DirectoryNote people={result?.people} />
       {search.error && <ErrorNotice context={t('search.failed')} error={errorSummary(search.error)} />}
       {choose.error && <ErrorNotice context={t('search.chooseFailed')} error={errorSummary(choose.error)} />}
