@@ -381,7 +381,7 @@ export const en = {
       no: 'No',
       unknown: 'Unknown',
       auth: { accepted: 'Accepted', rejected: 'Rejected', forbidden: 'No permission', unknown: 'Unknown' },
-      types: 'Request types seen',
+      types: 'Request types of the Approved, Executing and Pending requests',
       statuses: 'Request statuses seen',
       colNumber: 'CM number',
       colCount: 'Requests',

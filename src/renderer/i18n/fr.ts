@@ -385,7 +385,7 @@ export const fr: Messages = {
       no: 'Non',
       unknown: 'Inconnu',
       auth: { accepted: 'Acceptée', rejected: 'Refusée', forbidden: 'Sans autorisation', unknown: 'Inconnue' },
-      types: 'Types de demande vus',
+      types: 'Types des demandes approuvées, en cours et en attente',
       statuses: 'États de demande vus',
       colNumber: 'Numéro CM',
       colCount: 'Demandes',

@@ -86,6 +86,30 @@ describe('held retires in the outbox', () => {
   });
 });
 
+describe('a retire waiting for CM to approve its Retire request (retireRoute retire-request)', () => {
+  it('says which Retire request it waits for and its status, and offers no "Retire now" (approval is CM\'s)', async () => {
+    const retireRequestId = '0c96d73f-967b-420e-854a-43ad2a1504bc';
+    const waiting = operation({
+      kind: 'retire',
+      id: RETIRE_OPERATION_ID,
+      smartcardUuid: OLD_CARD,
+      state: 'pending',
+      attempts: 1,
+      lastError: null,
+      waitFor: null,
+      route: 'retire-request',
+      retireRequestId,
+      waiting: { on: 'retire-request', newSmartcardUuid: null, lastStatus: 'Pending', checkedAt: '2026-11-23T09:05:00.000Z', polls: 1 },
+      createdAt: '2026-11-23T09:03:00.000Z',
+    } as never);
+    await renderStation({ 'station.snapshot': () => snapshot(), 'outbox.list': () => [waiting] });
+    fireEvent.click(screen.getByRole('button', { name: /^Outbox/ }));
+    const item = screen.getByRole('article', { name: /Retire card for request/ });
+    expect(within(item).getByText(`Waits for CM to approve the Retire request ${retireRequestId} (now Pending). Approve it in CM; the card is retired then.`)).toBeTruthy();
+    expect(within(item).queryByRole('button', { name: /^Retire now/ })).toBeNull();
+  });
+});
+
 describe('CM check on the Diagnostics screen', () => {
   it('runs only when asked and shows sign-in schemes, the types with their reading, and the policy suggestion', async () => {
     const report: CmCheckReport = {
@@ -119,7 +143,7 @@ describe('CM check on the Diagnostics screen', () => {
     await settle();
     expect(station.callsTo('cm.check')).toHaveLength(1);
     expect(within(section).getByText('42 ms')).toBeTruthy();
-    const types = within(section).getByRole('table', { name: 'Request types seen' });
+    const types = within(section).getByRole('table', { name: 'Request types of the Approved, Executing and Pending requests' });
     expect(within(types).getByText('Enroll (documented by Microsoft)')).toBeTruthy();
     expect(within(types).getByText('Unconfirmed type (3, Renew?)')).toBeTruthy();
     expect(within(types).getByText('Unblock (documented by Microsoft, never bound)')).toBeTruthy();
