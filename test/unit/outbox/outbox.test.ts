@@ -546,3 +546,18 @@ describe('retire route retire-request', () => {
     expect(h.cm.calls.filter((c) => c.method === 'retire' || c.method === 'create-retire')).toEqual([]);
   });
 });
+
+// Issue #17, part 4: an IIS 503 page three times is an outage, not "CM refused".
+describe('outage is not refusal', () => {
+  it('a bind answered by 503 pages stays pending with no refusal counted, then is sent when CM is back', async () => {
+    const { outbox, cm } = await setup();
+    const op = await outbox.enqueue(bindInput(1));
+    for (let i = 0; i < 3; i++) {
+      cm.script.push({ fail: cmError('CM_UNAVAILABLE', { status: 503, outcomeUnknown: false }) });
+      await outbox.replayNow();
+    }
+    expect(outbox.list()[0]).toMatchObject({ id: op.id, state: 'pending', refusals: 0, checkedRefusals: 0, lastError: { code: 'CM_UNAVAILABLE' } });
+    await outbox.replayNow();
+    expect(outbox.list()[0]).toMatchObject({ state: 'done', refusals: 0 });
+  });
+});
