@@ -527,6 +527,7 @@ export const en = {
     connection: {
       unreachable: 'CM does not answer',
       timeout: 'CM did not answer in time',
+      unavailable: 'CM is unavailable (its web server or a proxy answered instead)',
       unknown: 'unknown',
     },
     queuedOffline: 'CM is not reachable right now.',

@@ -533,6 +533,7 @@ export const fr: Messages = {
     connection: {
       unreachable: 'CM ne répond pas',
       timeout: 'CM n’a pas répondu à temps',
+      unavailable: 'CM est indisponible (son serveur web ou un proxy a répondu à sa place)',
       unknown: 'inconnue',
     },
     queuedOffline: 'CM est injoignable pour le moment.',
