@@ -305,3 +305,25 @@ describe('card identifiers CM is sent', () => {
     expect((await ops(s))[0]).toMatchObject({ kind: 'bind', cardId: '47905167010212345678', state: 'done' });
   });
 });
+
+// Issue #17, part 1, with Microsoft's own objects (get-request.md example 1: the Approved Enroll
+// a9b4b42c of user 8f1590dc; get-smartcard-data.md example 1: that user's Active card 17cf063d,
+// SerialNumber {bc88f13f-83ba-4037-8262-46eba1291c6e}).
+describe('a refused bind is never reported bound', () => {
+  it('the user’s own live card inserted for a new Enroll: CM refuses, the station needs a person with CM’s words', async () => {
+    const s = await station({}, { policy: CONFIRMED });
+    const read = enrollment(s, (state) => state.step === 'card-read' && state.card.cm.state !== 'asking');
+    // The CHUID bytes whose CM form (mixed-endian, pcsc/identify.ts) is the example's card id.
+    s.readers.insert(READER, sampleCard({ ...PIV1, id: 'example', behaviour: { kind: 'piv', guid: '3ff188bcba833740826246eba1291c6e' } }));
+    const state = await read;
+    expect(state).toMatchObject({ card: { identifier: { value: 'bc88f13f-83ba-4037-8262-46eba1291c6e' } } });
+    await call(s.station.handlers, 'enrollment.choose', { reader: READER, requestId: 'a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099' });
+    const settled = enrollment(s, (e) => e.step === 'attention' || e.step === 'done');
+    await call(s.station.handlers, 'enrollment.bind', { reader: READER });
+    const final = await settled;
+    expect(final.step).toBe('attention');
+    const bind = (await ops(s)).find((o) => o.kind === 'bind');
+    expect(bind).toMatchObject({ state: 'needs-attention', result: null, lastError: { code: 'CM_UNPROVEN', serverMessage: expect.stringMatching(/already in use/) } });
+    expect(bind?.lastError?.message).toContain('17cf063d-e337-4aa9-a822-346554ddd3c9');
+  });
+});
