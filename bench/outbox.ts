@@ -48,6 +48,8 @@ const unused: OutboxCmPort = {
   findSmartcardsByCardId: () => Promise.reject(new Error('not sent in this benchmark')),
   getSmartcard: () => Promise.reject(new Error('not sent in this benchmark')),
   getRequest: () => Promise.reject(new Error('not sent in this benchmark')),
+  createRetireRequest: () => Promise.reject(new Error('not sent in this benchmark')),
+  findOpenRetireRequests: () => Promise.reject(new Error('not sent in this benchmark')),
 };
 
 function tempDir(label: string): string {

@@ -106,7 +106,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
       if (!ids.success) throw new StationError('BAD_REQUEST', 'The request and smart card must be GUIDs.', { requestId, smartcardUuid });
       await note({ action: 'retire.requested', result: 'info', requestId, smartcardUuid });
       // An explicit retire (e.g. a lost card) is not a replaced card: sent at once, never held.
-      return outbox.enqueue({ kind: 'retire', requestId, smartcardUuid, waitFor: null });
+      return outbox.enqueue({ kind: 'retire', requestId, smartcardUuid, waitFor: null, route: deps.settings.effective().retireRoute });
     },
     subscribe(listener) {
       return listeners.add(listener as (...args: Parameters<EventListener>) => void);

@@ -5,8 +5,8 @@ import { errorPayloadSchema } from './errors';
  * `cm-check`: a read-only first contact with a real CM (issue #9, part 8), for IT on the first day
  * and on the Diagnostics screen. Only GETs are sent. What it reports: reachable, API enabled, the
  * sign-in result (with the WWW-Authenticate schemes of a 401), latency, and the request types and
- * statuses CM actually uses (numbers and counts) with the station's reading of each, so IT can
- * confirm numbers once in machine policy (`requestTypeNumbers`).
+ * statuses of the Approved, Executing and Pending requests (numbers and counts) with the station's
+ * reading of each, so IT can confirm numbers once in machine policy (`requestTypeNumbers`).
  */
 export const cmCheckTypeSchema = z.object({
   /** What CM sent: a number as text ("2") or a name. */
@@ -86,6 +86,8 @@ export const cmCheckReportSchema = z.object({
   problem: errorPayloadSchema.nullable(),
   requestTypes: z.array(cmCheckTypeSchema),
   requestStatuses: z.array(z.object({ raw: z.string(), count: z.number().int().nonnegative(), reading: z.string().nullable() })),
+  /** Requests in CM's lists that could not be read and were left out of the counts. */
+  skippedRequests: z.number().int().nonnegative().default(0),
   /** What IT could put in machine policy `requestTypeNumbers` once it has checked the names in CM. */
   suggestedRequestTypeNumbers: z.record(z.string(), z.string()),
   checkedAt: z.string(),

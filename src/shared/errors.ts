@@ -47,6 +47,13 @@ export const ERROR_CODES = [
   'CM_CARD_IN_USE',
   'CM_REFUSED',
   'CM_UNPROVEN',
+  // CM reality, second pass (#17): an outage in front of CM, held retires that end, the owner check
+  // before a retire, a card id CM cannot store, a Retire request CM has not approved yet
+  'CM_UNAVAILABLE',
+  'RETIRE_REQUEST_ENDED',
+  'RETIRE_NEW_CARD_RETIRED',
+  'RETIRE_OWNER_MISMATCH',
+  'CARD_ID_UNSENDABLE',
   // enrollment workflow
   'CARD_MISMATCH',
   'CARD_UNIDENTIFIED',

@@ -5,14 +5,21 @@ import { EXIT, type ExitCode } from './exit-codes';
 
 /**
  * `npm run station -- cm-check [--json] [--cm-url URL]` (and the installed app's `--cli cm-check`):
- * the first-day check against a real CM (docs/deploying.md). Read-only: GETs only (templates, requests, and the desk-issuance checks), through the CM path
- * of the environment it runs in (cli-environment.ts). Exit 0 when CM answered and accepted the
+ * the first-day check against a real CM (docs/deploying.md), through the CM path of the environment
+ * it runs in (cli-environment.ts). Read-only, GETs only: profiletemplates, requests?status= Approved,
+ * Executing and Pending, and the desk-issuance checks. Exit 0 when CM answered and accepted the
  * sign-in, 3 when it answered but refused (sign-in, permission, API switched off, redirect), 1 when
- * it could not be reached.
+ * it could not be reached, did not answer in time, or something in front of CM answered instead (a
+ * 503 page).
  */
+/** Problems that mean CM did not answer at all (the check stopped there): exit 1, not 3. */
+const NO_ANSWER: readonly string[] = ['CM_TIMEOUT', 'CM_OFFLINE', 'CM_UNAVAILABLE'];
+
 export async function cmCheckCommand(cm: ReadOnlyCm): Promise<{ exit: ExitCode; result: CmCheckReport; message: string }> {
   const report = await checkConfiguredCm({ ...cm.settings.effective(), cmBaseUrl: cm.cmBaseUrl }, cm.transport);
-  const exit = !report.reachable ? EXIT.failed : report.problem === null ? EXIT.done : EXIT.refusedByCm;
+  // A timeout, no connection, or a gateway answering for CM is a failure to reach CM, never "refused".
+  const unanswered = report.problem !== null && NO_ANSWER.includes(report.problem.code);
+  const exit = !report.reachable || unanswered ? EXIT.failed : report.problem === null ? EXIT.done : EXIT.refusedByCm;
   return { exit, result: report, message: describeCmCheck(report) };
 }
 
@@ -24,12 +31,13 @@ export function describeCmCheck(report: CmCheckReport): string {
     `Sign-in:       ${report.auth.result}${report.auth.scheme ? ` with ${report.auth.scheme}` : ''}${report.auth.schemes.length > 0 ? ` (server offers ${report.auth.schemes.join(', ')})` : ''}`,
   ];
   if (report.problem !== null) {
-    lines.push(`Problem:       ${report.problem.code}: ${report.problem.message}`);
+    const kind = report.problem.code === 'CM_TIMEOUT' ? 'Timed out' : NO_ANSWER.includes(report.problem.code) ? 'No answer' : 'Problem';
+    lines.push(`${`${kind}:`.padEnd(15)}${report.problem.code}: ${report.problem.message}`);
     const server = report.problem.details.serverMessage;
     if (typeof server === 'string') lines.push(`CM said:       ${server}`);
   }
   if (report.requestTypes.length > 0) {
-    lines.push('Request types seen (CM number: count, station reading):');
+    lines.push('Request types of the Approved, Executing and Pending requests (CM number: count, station reading):');
     for (const t of report.requestTypes) {
       const reading =
         t.confirmedBy === 'unconfirmed'
@@ -37,6 +45,9 @@ export function describeCmCheck(report: CmCheckReport): string {
           : `${t.reading} (confirmed: ${t.confirmedBy})${t.bindable ? '' : ', never bound'}`;
       lines.push(`  ${t.raw.padStart(3)}: ${String(t.count).padStart(5)}  ${reading}`);
     }
+  }
+  if (report.skippedRequests > 0) {
+    lines.push(`Skipped:       ${report.skippedRequests} request(s) CM listed in a shape the station cannot read (see the diagnostic log)`);
   }
   if (report.requestStatuses.length > 0) {
     lines.push(`Request statuses seen: ${report.requestStatuses.map((s) => `${s.raw}${s.reading === null ? '' : ` ${s.reading}`} x${s.count}`).join(', ')}`);

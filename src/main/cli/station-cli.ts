@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EnrollmentState } from '../../shared/enrollment';
 import { StationError, toErrorPayload } from '../../shared/errors';
+import type { CmRequest } from '../../shared/cm';
 import { retireWaitOf, type OutboxOperation } from '../../shared/outbox';
+import { readRequestType, requestTypeLabel, type RequestTypeReading } from '../../shared/request-types';
 import { call } from '../dispatch';
 import type { Station } from '../station';
 import { auditVerifyAndReport } from './audit-verify';
@@ -17,7 +19,9 @@ const USAGE = `Usage: npm run station -- <command> [options]
 Commands:
   bind --reader NAME --request ID    bind the card in that reader to the request (and retire the
                                      card the request replaces, per retireReplacedCard)
-       [--accept-unconfirmed-type]   bind although the request type number is unconfirmed
+       [--accept-unconfirmed-type]   bind although this request's type number is unconfirmed (the
+                                     output names the likely type accepted; never for a number
+                                     whose likely type acts on an existing card: 4, 7, 9, 10)
   retire --request ID --smartcard UUID   retire a card on its own (e.g. lost): sent at once
   outbox list                        every operation; a held retire says what it waits for
   outbox replay                      send everything queued now
@@ -70,7 +74,10 @@ async function bind(station: Station, reader: string, requestId: string, waitMs:
   }
   if (readCard.step === 'card-read' && readCard.notice) throw StationError.fromPayload(readCard.notice);
   // An unbindable type (e.g. Unblock) or an unacknowledged unconfirmed one throws here: exit 2, nothing sent.
-  await call(station.handlers, 'enrollment.choose', { reader, requestId, replaceSmartcardUuid: null, acceptUnconfirmedType });
+  const chosen = await call(station.handlers, 'enrollment.choose', { reader, requestId, replaceSmartcardUuid: null, acceptUnconfirmedType });
+  // The acknowledgement is for this request: say which type it accepted (its likely name).
+  const acknowledged = acceptUnconfirmedType && chosen.step === 'request-chosen' ? await unconfirmedReading(station, chosen.request.type) : null;
+  const note = acknowledged === null ? '' : ` Acknowledged for this request: ${requestTypeLabel(acknowledged)}, bound as a new card; nothing retired automatically.`;
   const submitted = await call(station.handlers, 'enrollment.bind', { reader });
   if (submitted.step === 'request-chosen' && submitted.notice) throw StationError.fromPayload(submitted.notice);
   if (submitted.step === 'waiting' && submitted.notice) throw StationError.fromPayload(submitted.notice);
@@ -87,11 +94,18 @@ async function bind(station: Station, reader: string, requestId: string, waitMs:
   const retireOp = final.retire === null ? undefined : ops.find((op) => op.id === final.retire?.operationId);
   const held = retireOp !== undefined && retireWaitOf(retireOp, ops)?.kind === 'new-card-active' && retireOp.lastError === null;
   if (final.bind.state === 'done' && held) {
-    return { exit: EXIT.done, result: final, message: `Bound: new smart card ${smartcard}. The old card is retired once the new one is Active in CM (outbox list shows it).` };
+    return { exit: EXIT.done, result: final, message: `Bound: new smart card ${smartcard}. The old card is retired once the new one is Active in CM (outbox list shows it).${note}` };
   }
   const queued = final.bind.state === 'queued' ? final.bind : final.retire?.state === 'queued' ? final.retire : null;
-  if (queued !== null) return { exit: EXIT.queued, result: final, message: `Saved in the outbox, sent again later: ${queued.reason}` };
-  return { exit: EXIT.done, result: final, message: `Bound: new smart card ${smartcard}.` };
+  if (queued !== null) return { exit: EXIT.queued, result: final, message: `Saved in the outbox, sent again later: ${queued.reason}${note}` };
+  return { exit: EXIT.done, result: final, message: `Bound: new smart card ${smartcard}.${note}` };
+}
+
+/** The request's type as the station reads it under the policy in effect, when it is unconfirmed. */
+async function unconfirmedReading(station: Station, type: CmRequest['type']): Promise<RequestTypeReading | null> {
+  const settings = await call(station.handlers, 'settings.get', {});
+  const reading = readRequestType(type, settings.values.requestTypeNumbers);
+  return reading.kind === 'unconfirmed' ? reading : null;
 }
 
 async function retire(station: Station, requestId: string, smartcardUuid: string): Promise<Outcome> {
@@ -107,6 +121,7 @@ function describeOperation(op: OutboxOperation & { waitingFor: ReturnType<typeof
   if (wait === null) return op.lastError === null ? line : `${line}: ${op.lastError.code} ${op.lastError.message}`;
   if (wait.kind === 'bind') return `${line}: waits for the bind of request ${wait.requestId}`;
   const seen = wait.lastStatus === null ? 'not checked yet' : `${wait.lastStatus} at ${wait.checkedAt ?? '?'}`;
+  if (wait.kind === 'retire-request-approval') return `${line}: waits for CM to approve Retire request ${wait.retireRequestId} (${seen}); approve it in CM`;
   return `${line}: waits for new card ${wait.newSmartcardUuid ?? '(unknown)'} to be Active in CM (${seen}); "outbox retire-now --id ${op.id} --confirm" retires it now`;
 }
 

@@ -19,3 +19,6 @@ export type {
 } from './execution-types';
 export type { CmClientWithCall } from './client';
 export { checkDeskIssuance, describeDeskIssuance } from './check-issuance';
+// The one CM HTTP layer (issue #19): the execution routes call CM through cmCall.
+export { cmCall, createCmHttp } from './http';
+export type { CmAnswer, CmCallInput, CmHttp } from './http';

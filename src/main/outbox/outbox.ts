@@ -290,6 +290,7 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
         result: null,
         outcomeUnknown: false,
         refusals: 0,
+        checkedRefusals: 0,
         waiting: null,
       };
       // Held back from the scheduler until "queued" is audited, so the audit trail stays in order.

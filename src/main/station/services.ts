@@ -75,6 +75,8 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
         getRetries: tuning.getRetries,
         random: deps.random,
         onCall: logCmCalls(log),
+        // One request CM lists in a shape the station cannot read is skipped, and said so here.
+        onSkipped: (skipped) => log.warn('cm.list-element-skipped', skipped),
         ...(deps.userDisplayName ? { userDisplayName: deps.userDisplayName } : {}),
       })
     : null;
@@ -159,7 +161,7 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
     outbox,
     audit: note,
     log,
-    policy: () => ({ requestTypeNumbers: settings.requestTypeNumbers, retireReplacedCard: settings.retireReplacedCard }),
+    policy: () => ({ requestTypeNumbers: settings.requestTypeNumbers, retireReplacedCard: settings.retireReplacedCard, retireRoute: settings.retireRoute }),
   });
 
   // Subscribed before the event forwarding below, so a batch choice is made in the same turn.
@@ -241,6 +243,8 @@ const UNCONFIGURED_PORT: OutboxCmPort = {
   findSmartcardsByCardId: () => Promise.reject(notConfigured()),
   getSmartcard: () => Promise.reject(notConfigured()),
   getRequest: () => Promise.reject(notConfigured()),
+  createRetireRequest: () => Promise.reject(notConfigured()),
+  findOpenRetireRequests: () => Promise.reject(notConfigured()),
 };
 
 function notConfigured(): StationError {

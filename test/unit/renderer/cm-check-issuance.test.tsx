@@ -18,6 +18,7 @@ const report: CmCheckReport = {
   problem: null,
   requestTypes: [],
   requestStatuses: [],
+  skippedRequests: 0,
   suggestedRequestTypeNumbers: {},
   checkedAt: '2026-12-07T09:00:00.000Z',
   issuance: {

@@ -19,6 +19,7 @@ import {
   type MainStandIn,
   type PreloadRecord,
   runCommonJs,
+  type NetAnswer,
 } from './electron-stand-in';
 
 /**
@@ -460,7 +461,7 @@ describe('integrated sign-in scope (compiled main.cjs, real mode)', () => {
   const REQUEST = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
   const SMARTCARD = '9b2c7d1e-2a3b-4c5d-8e9f-0a1b2c3d4e5f';
   const ALLOW = 'session.allowNTLMCredentialsForDomains';
-  const firstFetch = (calls: string[]) => calls.findIndex((c) => c.startsWith('net.fetch '));
+  const firstFetch = (calls: string[]) => calls.findIndex((c) => c.startsWith('net.request '));
 
   afterEach(() => {
     machinePolicy = null;
@@ -521,7 +522,7 @@ describe('integrated sign-in scope (compiled main.cjs, real mode)', () => {
     expect(first.record.ntlmDomains).toEqual(['cm.contoso.com']);
     expect(seenAtFirstScope).toEqual([[]]);
 
-    // A search goes to CM through net.fetch (the stand-in has no network: the cached list answers).
+    // A search goes to CM through net.request (the stand-in has no network: the cached list answers).
     await expect(invoke('requests.search', { query: '' })).resolves.toMatchObject({ ok: true });
     await vi.waitFor(() => expect(first.record.netFetches.length).toBeGreaterThan(0), { timeout: 10_000 });
     expect(first.record.netFetches[0]).toMatch(/^https:\/\/cm\.contoso\.com:8443\/CertificateManagement\/api\/v1\.0\//);
@@ -578,9 +579,11 @@ describe('integrated sign-in scope (compiled main.cjs, real mode)', () => {
 describe('--cli (compiled main.cjs)', () => {
   const CM_URL = 'https://cm.contoso.com/CertificateManagement/api/v1.0/';
 
-  async function cli(argv: string[], options: { singleInstance?: boolean } = {}) {
+  async function cli(argv: string[], options: { singleInstance?: boolean; netAnswer?: (url: string) => NetAnswer } = {}) {
     const dir = mkdtempSync(join(work, 'cli-'));
-    const stand = createMainStandIn({ appPath, userData: join(dir, 'userData'), documents: dir, ...options });
+    const { netAnswer, ...standOptions } = options;
+    const stand = createMainStandIn({ appPath, userData: join(dir, 'userData'), documents: dir, ...standOptions });
+    if (netAnswer !== undefined) stand.record.netAnswer = netAnswer;
     const out: string[] = [];
     const err: string[] = [];
     const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void out.push(args.join(' ')));
@@ -612,7 +615,7 @@ describe('--cli (compiled main.cjs)', () => {
     expect(stand.record.windows).toHaveLength(0);
   }, 30_000);
 
-  it('goes to CM (machine policy\'s address) through net.fetch with the allow-list set first; unreachable CM queues it (exit 4)', async () => {
+  it('goes to CM (machine policy\'s address) through net.request with the allow-list set first; unreachable CM queues it (exit 4)', async () => {
     machinePolicy = { cmBaseUrl: CM_URL };
     try {
       const { exit, out, stand } = await cli([
@@ -630,8 +633,48 @@ describe('--cli (compiled main.cjs)', () => {
       expect(exit).toBe(4);
       expect(JSON.parse(out.at(-1)!)).toMatchObject({ exitCode: 4, result: { kind: 'retire', state: 'pending' } });
       expect(stand.record.ntlmDomains).toEqual(['cm.contoso.com']);
-      const fetchAt = stand.record.calls.findIndex((c) => c.startsWith(`net.fetch ${CM_URL}`));
+      const fetchAt = stand.record.calls.findIndex((c) => c.startsWith(`net.request ${CM_URL}`));
       expect(fetchAt).toBeGreaterThan(stand.record.calls.indexOf('session.allowNTLMCredentialsForDomains cm.contoso.com'));
+    } finally {
+      machinePolicy = null;
+    }
+  }, 30_000);
+
+  // Issue #17, part 7: net.fetch with redirect 'manual' rejects ("Redirect was cancelled",
+  // electron/electron#43715), which read as "CM unreachable". net.request reports the 3xx instead.
+  it('a redirect from CM is reported as CM_REDIRECTED naming the target, never followed, the request aborted', async () => {
+    machinePolicy = { cmBaseUrl: CM_URL };
+    try {
+      const target = 'https://sts.contoso.com/adfs/ls/?wa=wsignin1.0';
+      const { exit, out, stand } = await cli(
+        [process.execPath, '--cli', 'retire', '--request', '3f2504e0-4f89-41d3-9a0c-0305e82c3301', '--smartcard', '9b2c7d1e-2a3b-4c5d-8e9f-0a1b2c3d4e5f', '--json', '--data-dir', '<data>'],
+        { netAnswer: () => ({ kind: 'redirect', statusCode: 302, location: target }) },
+      );
+      expect(exit).toBe(3);
+      const result = JSON.parse(out.at(-1)!) as { result: { lastError: { code: string; message: string } } };
+      expect(result.result.lastError).toMatchObject({ code: 'CM_REDIRECTED' });
+      expect(result.result.lastError.message).toContain(target);
+      expect(stand.record.netRequests.length).toBeGreaterThan(0);
+      for (const request of stand.record.netRequests) {
+        expect(request.options).toMatchObject({ redirect: 'manual' });
+        expect(request.followed).toBe(false);
+        expect(request.aborted).toBe(true);
+      }
+    } finally {
+      machinePolicy = null;
+    }
+  }, 30_000);
+
+  it('an answer comes back through net.request with its status, headers and body (a 503 page is an outage, exit 4)', async () => {
+    machinePolicy = { cmBaseUrl: CM_URL };
+    try {
+      const { exit, out, stand } = await cli(
+        [process.execPath, '--cli', 'retire', '--request', '3f2504e0-4f89-41d3-9a0c-0305e82c3301', '--smartcard', '9b2c7d1e-2a3b-4c5d-8e9f-0a1b2c3d4e5f', '--json', '--data-dir', '<data>'],
+        { netAnswer: () => ({ kind: 'response', statusCode: 503, headers: { 'content-type': 'text/html' }, body: '<html><body><h1>Service Unavailable</h1></body></html>' }) },
+      );
+      expect(exit).toBe(4);
+      expect(JSON.parse(out.at(-1)!)).toMatchObject({ result: { state: 'pending', lastError: { code: 'CM_UNAVAILABLE', serverMessage: 'Service Unavailable' } } });
+      expect(stand.record.netRequests[0]?.headers).toMatchObject({ Accept: 'application/json' });
     } finally {
       machinePolicy = null;
     }
@@ -650,11 +693,11 @@ describe('--cli (compiled main.cjs)', () => {
   /** The allowlist call comes before the first net.fetch to the CM address. */
   function scopedBeforeFetch(stand: MainStandIn): void {
     expect(stand.record.ntlmDomains).toEqual(['cm.contoso.com']);
-    const fetchAt = stand.record.calls.findIndex((c) => c.startsWith(`net.fetch ${CM_URL}`));
+    const fetchAt = stand.record.calls.findIndex((c) => c.startsWith(`net.request ${CM_URL}`) || c.startsWith(`net.fetch ${CM_URL}`));
     expect(fetchAt).toBeGreaterThan(stand.record.calls.indexOf('session.allowNTLMCredentialsForDomains cm.contoso.com'));
   }
 
-  it('cm-check goes through the app: machine policy\'s address, net.fetch with the allow-list set first (unreachable: exit 1)', async () => {
+  it('cm-check goes through the app: machine policy\'s address, the app's network stack (net.request) with the allow-list set first (unreachable: exit 1)', async () => {
     machinePolicy = { cmBaseUrl: CM_URL };
     try {
       const { exit, out, stand } = await cli([process.execPath, '--cli', 'cm-check', '--json', '--data-dir', '<data>']);
@@ -668,7 +711,7 @@ describe('--cli (compiled main.cjs)', () => {
     }
   }, 30_000);
 
-  it('support-bundle goes through the app too: its CM check uses net.fetch, the bundle is written (exit 0)', async () => {
+  it('support-bundle goes through the app too: its CM check uses the app's network stack, the bundle is written (exit 0)', async () => {
     machinePolicy = { cmBaseUrl: CM_URL };
     const bundle = join(mkdtempSync(join(work, 'bundle-')), 'support.zip');
     try {

@@ -10,7 +10,7 @@ import { loadState, saveState } from './persistence';
 import { sendFault, sendIisNotFound, sendJson, sendServerError } from './responses';
 import { API_PREFIX, matchRoute, type RouteMatch } from './routes';
 import { seedDirectory } from './seed';
-import { activateSmartcard, normalizeGuid, type SimState } from './state';
+import { activateSmartcard, approveRequest, normalizeGuid, type RetireUnder, type SimState } from './state';
 import { pem } from './execution/ca';
 import { createSimExecution, type CertificateTamper } from './execution/handle';
 import { defaultExecutionProfiles, type SimExecutionProfile } from './execution/profiles';
@@ -56,6 +56,10 @@ export interface CmSimulatorOptions {
    * absent; the station host passes its own token, so the host's token opens the training CM's admin.
    */
   adminToken?: string;
+  /** Which request id a retire PUT may take (default `any`; state.ts RetireUnder). INVENTED: a simulator setting. */
+  retireUnder?: RetireUnder;
+  /** Requests created with `POST /requests` wait for approval (`required`) or are Approved at once (`none`, default). */
+  approval?: 'required' | 'none';
 }
 
 export interface CmSimulatorAdmin {
@@ -67,6 +71,8 @@ export interface CmSimulatorAdmin {
   state(): SimState;
   /** A CM client wrote the card: Assigned (2) becomes Active (3). False when it was not Assigned. */
   activate(smartcardUuid: string): Promise<boolean>;
+  /** The CM portal's approval of a Pending request (no REST route exists). False when it was not Pending. */
+  approve(requestUuid: string): Promise<boolean>;
   /** Scope card lookups to one user (the caller), or null for all. */
   setLookupScope(userUuid: string | null): void;
   /** The throw-away CA's root and issuing certificates (PEM), made on first use: for `openssl verify`. */
@@ -206,7 +212,7 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
           state,
           { route: match.id, params: match.params, query: url.searchParams, contentType: req.headers['content-type'] ?? null, body },
           newUuid,
-          { lookupScope },
+          { lookupScope, retireUnder: options.retireUnder ?? 'any', approval: options.approval ?? 'none' },
         );
         if (result.next !== undefined) {
           state = result.next;
@@ -257,6 +263,14 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
     async caCertificates() {
       const { root, issuing } = await execution.caCertificates();
       return { root: pem(root), issuing: pem(issuing) };
+    },
+    async approve(requestUuid) {
+      const uuid = normalizeGuid(requestUuid);
+      const next = uuid === null ? null : approveRequest(state, uuid);
+      if (next === null) return false;
+      state = next;
+      await persist(state);
+      return true;
     },
     setLookupScope(userUuid) {
       lookupScope = userUuid === null ? null : normalizeGuid(userUuid);
@@ -321,6 +335,11 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
         return sendJson(res, 204, undefined);
       }
       default: {
+        const approval = /^POST requests\/([^/]+)\/approve$/.exec(action);
+        if (approval !== null) {
+          if (await admin.approve(approval[1] ?? '')) return sendJson(res, 204, undefined);
+          return sendJson(res, 409, { Message: 'No Pending request with that Uuid.' });
+        }
         const activation = /^POST smartcards\/([^/]+)\/activate$/.exec(action);
         if (activation !== null) {
           const uuid = normalizeGuid(activation[1] ?? '');

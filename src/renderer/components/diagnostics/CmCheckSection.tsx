@@ -80,6 +80,7 @@ export function CmCheckSection() {
               {report.requestStatuses.map((s) => `${s.raw}${s.reading === null ? '' : ` ${s.reading}`} ×${s.count}`).join(', ')}
             </p>
           )}
+          {report.skippedRequests > 0 && <p className="warning">{t('search.skipped', { count: report.skippedRequests })}</p>}
           {report.issuance && <IssuanceLines issuance={report.issuance} yesNo={yesNo} />}
           {Object.keys(report.suggestedRequestTypeNumbers).length > 0 && (
             <>
