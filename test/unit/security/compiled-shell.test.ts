@@ -697,7 +697,7 @@ describe('--cli (compiled main.cjs)', () => {
     expect(fetchAt).toBeGreaterThan(stand.record.calls.indexOf('session.allowNTLMCredentialsForDomains cm.contoso.com'));
   }
 
-  it('cm-check goes through the app: machine policy\'s address, the app's network stack (net.request) with the allow-list set first (unreachable: exit 1)', async () => {
+  it('cm-check goes through the app: machine policy\'s address, the app network stack (net.request) with the allow-list set first (unreachable: exit 1)', async () => {
     machinePolicy = { cmBaseUrl: CM_URL };
     try {
       const { exit, out, stand } = await cli([process.execPath, '--cli', 'cm-check', '--json', '--data-dir', '<data>']);
@@ -711,7 +711,7 @@ describe('--cli (compiled main.cjs)', () => {
     }
   }, 30_000);
 
-  it('support-bundle goes through the app too: its CM check uses the app's network stack, the bundle is written (exit 0)', async () => {
+  it('support-bundle goes through the app too: its CM check uses the app network stack, the bundle is written (exit 0)', async () => {
     machinePolicy = { cmBaseUrl: CM_URL };
     const bundle = join(mkdtempSync(join(work, 'bundle-')), 'support.zip');
     try {
