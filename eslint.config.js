@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 import station from './lint/index.js';
 
 // 'electron' (and electron-store, which needs it) may only be imported by the shell and the preload:
@@ -66,6 +67,13 @@ export default tseslint.config(
     files: ['src/main/**/*.ts', 'src/preload/**/*.ts'],
     plugins: { station },
     rules: { 'station/catch-must-report': 'error' },
+  },
+  {
+    // React's own rules: hooks called unconditionally, effects that name what they read (a run-once
+    // effect reads the latest values through useEffectEvent).
+    files: ['src/renderer/**/*.ts', 'src/renderer/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   // The other AST guardrails (lint/) are switched on, with the tree fixed, in later commits.
 );

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditEntry, AuditQuery } from '../../../shared/audit';
 import type { InvokeResponse } from '../../../shared/contract';
@@ -27,10 +27,9 @@ export function AuditView() {
   const search = (next: AuditQuery) => {
     load.run(async () => setEntries(await client.call('audit.query', { ...next, limit: SHOWN })));
   };
-  useEffect(() => {
-    // The latest entries when the view opens.
-    search({});
-  }, []);
+  // The latest entries when the view opens (once: an effect event reads the current `search`).
+  const showLatest = useEffectEvent(() => search({}));
+  useEffect(() => showLatest(), []);
 
   return (
     <section className="view audit" aria-labelledby="view-heading">

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type DiagnosticsReport, runDiagnostics } from '../../diagnostics';
 import { errorSummary } from '../../format';
@@ -31,9 +31,9 @@ export function DiagnosticsView() {
   const [report, setReport] = useState<DiagnosticsReport | null>(null);
   const action = useAction();
   const run = () => action.run(async () => setReport(await runDiagnostics(client)));
-  useEffect(() => {
-    run();
-  }, []);
+  // Once when the view opens; "Run again" does it on demand.
+  const runOnOpen = useEffectEvent(run);
+  useEffect(() => runOnOpen(), []);
   return (
     <section className="view diagnostics" aria-labelledby="view-heading">
       <FocusHeading level={2} id="view-heading" focusKey={navigation} focusOnMount={navigation > 0}>

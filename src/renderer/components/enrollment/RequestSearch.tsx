@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type CmRequest, normalizeGuid } from '../../../shared/cm';
 import type { RequestSearchResult } from '../../../shared/enrollment';
@@ -77,13 +77,14 @@ export function RequestSearch({ reader }: { reader: string }) {
     }
   };
 
-  useEffect(() => {
+  // Once per card-read step (an effect event reads the current `t` and `runSearch`).
+  const onCardRead = useEffectEvent(() => {
     // Card read, no request yet: the operator types a name next.
     focusAndAnnounce(queryRef.current, t('keyboard.searchFocused'));
     // The full list of approved requests as soon as the card is read: often one click from done.
-    // Once per card-read step.
     fire(runSearch('', false), 'request search');
-  }, []);
+  });
+  useEffect(() => onCardRead(), []);
 
   useEffect(() => {
     if (!focusFirst || !result) return;
@@ -91,7 +92,7 @@ export function RequestSearch({ reader }: { reader: string }) {
     const first = tableRef.current?.querySelector<HTMLButtonElement>('button.choose:not(:disabled)') ?? null;
     if (first) focusAndAnnounce(first, t('keyboard.firstResultFocused', { count: result.requests.length, label: first.getAttribute('aria-label') ?? '' }));
     else focusAndAnnounce(queryRef.current, t('keyboard.noResult'));
-  }, [focusFirst, result]);
+  }, [focusFirst, result, t]);
 
   const onChoose = (request: CmRequest) => {
     let replacement: string | null = null;

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useEffectEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { en } from '../../i18n/en';
 import type { InvokeResponse } from '../../../shared/contract';
@@ -21,14 +21,16 @@ export function TrainingCards() {
   const load = useAction();
   const action = useAction();
 
-  useEffect(() => {
+  // Once when the panel opens: the simulated readers and sample cards.
+  const loadInfo = useEffectEvent(() =>
     load.run(async () => {
       const next = await client.call('training.info', {});
       setInfo(next);
       setReader((r) => r || next.readers[0] || '');
       setSample((s) => s || next.samples[0]?.id || '');
-    });
-  }, []);
+    }),
+  );
+  useEffect(() => loadInfo(), []);
 
   const act = (what: 'inserted' | 'removed' | 'reset', work: () => Promise<unknown>) => {
     setDone(null);

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useEffectEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorSummary } from '../../format';
 import { applySettings, useClient, useStation } from '../../store';
@@ -26,9 +26,9 @@ function SettingsLoader() {
   const { t } = useTranslation();
   const client = useClient();
   const load = useAction();
-  useEffect(() => {
-    load.run(async () => applySettings(await client.call('settings.get', {})));
-  }, []);
+  // Once: the settings the snapshot did not carry.
+  const loadSettings = useEffectEvent(() => load.run(async () => applySettings(await client.call('settings.get', {}))));
+  useEffect(() => loadSettings(), []);
   if (load.error) return <ErrorNotice error={errorSummary(load.error)} />;
   return <p role="status">{t('common.working')}</p>;
 }
