@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { readerPatternSchema } from './reader-patterns';
+import { ISSUE_AT_DESK } from './issuance';
 import { requestTypeNumbersSchema, retireReplacedCardSchema } from './request-types';
 
 /**
@@ -126,6 +127,8 @@ const settingFields = {
   requestTypeNumbers: requestTypeNumbersSchema,
   /** When the card a new card replaces is retired. Machine policy only. */
   retireReplacedCard: retireReplacedCardSchema,
+  /** Desk issuance after the bind (../shared/docs/desk-issuance.md): off, offered, or always. Machine policy only. */
+  issueAtDesk: z.enum(ISSUE_AT_DESK),
 };
 
 export const settingsSchema = z.strictObject(settingFields);
@@ -151,6 +154,7 @@ export const POLICY_ONLY_KEYS = [
   ...DIRECTORY_KEYS,
   'requestTypeNumbers',
   'retireReplacedCard',
+  'issueAtDesk',
 ] as const satisfies readonly SettingKey[];
 export type PolicyOnlyKey = (typeof POLICY_ONLY_KEYS)[number];
 export type UserSettingKey = Exclude<SettingKey, PolicyOnlyKey>;
@@ -176,6 +180,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   requestTypeNumbers: {},
   // Binding does not execute the request: retire the old card only once the new one is Active.
   retireReplacedCard: 'when-new-card-active',
+  // Offered after a bind the station can issue; the operator may still bind only.
+  issueAtDesk: 'offer',
 });
 
 /** The values the operator saved: a strict subset of settings (machine-only keys are not theirs). */

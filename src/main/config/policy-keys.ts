@@ -178,4 +178,8 @@ const POLICY_TEXTS: Readonly<Record<SettingKey, { en: PolicyText; fr: PolicyText
     en: { label: 'When to retire the replaced card', explain: 'When the station retires the card a new card replaces. Only machine policy can set it.' },
     fr: { label: 'Quand retirer la carte remplacée', explain: 'Quand le poste retire la carte que la nouvelle remplace. Seule la stratégie machine peut le définir.' },
   },
+  issueAtDesk: {
+    en: { label: 'Issue cards at the desk', explain: 'Whether the station executes the CM request on the card after the bind (keys generated on the card, certificates written, the user\'s PIN set): off (bind only), offer (the operator chooses "Issue now" or "Bind only") or always. The profile\'s initial admin key must equal the cards\' factory key. Only machine policy can set it.' },
+    fr: { label: 'Émettre les cartes au guichet', explain: "Si le poste exécute la demande CM sur la carte après l'association (clés générées sur la carte, certificats écrits, code PIN de l'utilisateur défini) : off (association seule), offer (l'opérateur choisit « Émettre maintenant » ou « Associer seulement ») ou always. La clé d'administration initiale du profil doit être celle des cartes neuves. Seule la stratégie machine peut le définir." },
+  },
 };

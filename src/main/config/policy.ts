@@ -56,6 +56,8 @@ export const SAFE_SETTINGS: Readonly<Settings> = Object.freeze({
   updateFeedUrl: '',
   // No directory either: it would be asked as configured by a policy the station could not read.
   directoryKind: 'none',
+  // No desk issuance either: writing keys to a card is not done on a policy the station could not read.
+  issueAtDesk: 'off',
 });
 
 export function invalidPolicy(source: string, channel: PolicyChannel, problems: readonly string[]): Policy {

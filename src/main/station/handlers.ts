@@ -45,6 +45,7 @@ export function createHandlers(deps: StationDeps, services: StationServices, log
       connection: connectivity.state(),
       settings: deps.settings.view(),
       directory: { kind: directory.kind },
+      issuance: [],
     }),
     'readers.list': async () => services.monitor().snapshot(),
     'card.read': async ({ reader }) => workflow.readCard(reader),
@@ -104,6 +105,13 @@ export function createHandlers(deps: StationDeps, services: StationServices, log
       await trainingOnly().reset();
       return {};
     },
+    // Desk issuance: the contract is in place; the engine (src/main/issuance) answers here when it lands.
+    'issuance.get': async ({ reader }) => ({ phase: 'idle', reader }),
+    'issuance.start': async ({ reader }) => ({ phase: 'idle', reader }),
+    'issuance.skip': async ({ reader }) => ({ phase: 'idle', reader }),
+    'issuance.submitPin': async ({ reader }) => ({ phase: 'idle', reader }),
+    'issuance.pinSeen': async ({ reader }) => ({ phase: 'idle', reader }),
+    'issuance.cancel': async ({ reader }) => ({ phase: 'idle', reader }),
     'settings.update': async (patch) => {
       const view = deps.settings.update(patch);
       await services.note({ action: 'settings.changed', result: 'info', message: `Changed: ${Object.keys(patch).join(', ')}` });

@@ -317,6 +317,7 @@ export const en = {
       directoryCacheDays: 'Days names stay usable offline',
       requestTypeNumbers: 'CM request type numbers confirmed by IT',
       retireReplacedCard: 'When a replaced card is retired',
+      issueAtDesk: 'Issue cards at the desk (off, offer, always)',
     },
   },
   diagnostics: {

@@ -321,6 +321,7 @@ export const fr: Messages = {
       directoryCacheDays: 'Jours pendant lesquels les noms restent utilisables hors ligne',
       requestTypeNumbers: 'Numéros de type de demande CM confirmés par l’informatique',
       retireReplacedCard: 'Quand une carte remplacée est retirée',
+      issueAtDesk: 'Émettre les cartes au guichet (off, offer, always)',
     },
   },
   diagnostics: {

@@ -41,8 +41,18 @@ const SCREENS: Record<(typeof INVOKE_CHANNELS)[number], string[]> = {
   // uses readers.list); no screen calls them yet.
   'readers.list': [],
   'requests.get': [],
+  // Desk issuance: the enrollment screen after the bind (offer, progress, PIN hand-over, result).
+  // The screen is being built on branch i16-ui, which names its files here and empties
+  // UNTIL_ISSUANCE_SCREEN when it merges; until then no renderer source may call these.
+  'issuance.get': ['components/enrollment/Issuance.tsx'],
+  'issuance.start': ['components/enrollment/Issuance.tsx'],
+  'issuance.skip': ['components/enrollment/Issuance.tsx'],
+  'issuance.submitPin': ['components/enrollment/Issuance.tsx'],
+  'issuance.pinSeen': ['components/enrollment/Issuance.tsx'],
+  'issuance.cancel': ['components/enrollment/Issuance.tsx'],
 };
 const READ_ONLY_WITHOUT_SCREEN = new Set(['readers.list', 'requests.get']);
+const UNTIL_ISSUANCE_SCREEN = new Set(['issuance.get', 'issuance.start', 'issuance.skip', 'issuance.submitPin', 'issuance.pinSeen', 'issuance.cancel']);
 
 const RENDERER = join(import.meta.dirname, '..', '..', '..', 'src', 'renderer');
 function sources(dir: string): string[] {
@@ -61,7 +71,7 @@ describe('the renderer bridge', () => {
 
   it.each(Object.entries(SCREENS))('%s is called where the table says', (channel, screens) => {
     const callers = [...files].filter(([, text]) => text.includes(`'${channel}'`)).map(([path]) => path);
-    if (READ_ONLY_WITHOUT_SCREEN.has(channel)) {
+    if (READ_ONLY_WITHOUT_SCREEN.has(channel) || UNTIL_ISSUANCE_SCREEN.has(channel)) {
       expect(callers).toEqual([]);
       return;
     }

@@ -30,6 +30,7 @@ export const FIELD_KINDS: Readonly<Record<SettingKey, FieldKind>> = {
   // Machine policy only (always managed, shown read-only): the map is shown as its JSON.
   requestTypeNumbers: 'text',
   retireReplacedCard: 'text',
+  issueAtDesk: 'text',
 };
 
 /** The form's values: text for text-like fields (lists one per line), booleans for check boxes. */
