@@ -3,6 +3,7 @@ import { useStation } from '../store';
 import { AuditView } from './audit/AuditView';
 import { DiagnosticsView } from './diagnostics/DiagnosticsView';
 import { EnrollmentView } from './enrollment/EnrollmentView';
+import { HandOver, useHandOver } from './issuance/HandOver';
 import { NavBar } from './NavBar';
 import { OutboxView } from './outbox/OutboxView';
 import { SettingsPage } from './settings/SettingsPage';
@@ -28,6 +29,9 @@ export function App() {
   const { t } = useTranslation();
   const status = useStation((s) => s.status);
   const failure = useStation((s) => s.failure);
+  const handOver = useHandOver();
+  // The card holder's turn (choose a PIN, note CM's PIN): that screen alone, nothing else shown.
+  if (status === 'ready' && handOver) return <HandOver state={handOver} />;
   return (
     <>
       <StatusBar />
