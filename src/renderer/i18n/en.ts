@@ -534,6 +534,7 @@ export const en = {
     'piv-3': 'PIV card (CM documentation ATR)',
     contactless: 'Contactless badge (MIFARE Classic 1K)',
     unreadable: 'Card without an identifier',
+    'yubikey-factory': 'YubiKey 5 (factory fresh)',
   },
   auditWords: {
     actions: {

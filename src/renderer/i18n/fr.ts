@@ -540,6 +540,7 @@ export const fr: Messages = {
     'piv-3': 'Carte PIV (ATR de la documentation CM)',
     contactless: 'Badge sans contact (MIFARE Classic 1K)',
     unreadable: 'Carte sans identifiant',
+    'yubikey-factory': 'YubiKey 5 (sortie d’usine)',
   },
   auditWords: {
     actions: {
