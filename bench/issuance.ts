@@ -123,9 +123,9 @@ const station = await createStation({
 function next<E extends EventChannel>(event: E, accept: (payload: EventPayload<E>) => boolean): Promise<EventPayload<E>> {
   return new Promise((resolve) => {
     const stop = station.subscribe((name, payload) => {
-      if (name !== event || !accept(payload as EventPayload<E>)) return;
+      if ((name as string) !== event || !accept(payload as unknown as EventPayload<E>)) return;
       stop();
-      resolve(payload as EventPayload<E>);
+      resolve(payload as unknown as EventPayload<E>);
     });
   });
 }
