@@ -56,3 +56,10 @@ for (const file of readdirSync(assets)) {
   gz += gzipSync(readFileSync(path)).length;
 }
 console.log(`renderer bundle: ${(raw / 1024).toFixed(0)} KiB raw, ${(gz / 1024).toFixed(0)} KiB gzip (${readdirSync(assets).length} files)`);
+
+// The first screen: what index.html loads before anything is shown (its script, the chunks it
+// preloads, its style sheet); the other screens' chunks load later (src/renderer/lazy-screen.tsx).
+const html = readFileSync(join('out', 'renderer', 'index.html'), 'utf8');
+const firstScreen = [...html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+)"/g)].map((match) => join('out', 'renderer', match[1]!));
+const firstGz = firstScreen.reduce((sum, path) => sum + gzipSync(readFileSync(path)).length, 0);
+console.log(`renderer first screen: ${(firstGz / 1024).toFixed(0)} KiB gzip (${firstScreen.length} files; goal at most 120)`);

@@ -21,7 +21,18 @@ const station: StationBridge = {
     if (!isEventChannel(event) || typeof listener !== 'function') {
       throw new TypeError('station.on: unknown event or listener is not a function');
     }
-    const forward = (_event: unknown, payload: unknown): void => listener(payload as never);
+    // Each listener on its own, as the host's WebSocket bridge does: ipcRenderer is an EventEmitter,
+    // and one listener that throws would stop emit() before the others. The error still surfaces
+    // (rethrown on its own turn: window error -> the renderer's report -> the diagnostic log).
+    const forward = (_event: unknown, payload: unknown): void => {
+      try {
+        listener(payload as never);
+      } catch (err) {
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
+    };
     ipcRenderer.on(IPC_EVENT_PREFIX + event, forward);
     return () => {
       ipcRenderer.removeListener(IPC_EVENT_PREFIX + event, forward);

@@ -1,74 +1,25 @@
 // The virtual YubiKey PIV card judged by the real tools (Debian's yubico-piv-tool 2.2.0 and OpenSC
 // 0.23) over real pcscd + vpcd: what they read, generate, import, change and sign must work as on a
 // YubiKey 5 below firmware 5.7, and a 5.7 card's AES management key must refuse 3DES as a YubiKey does.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { VPCD_READERS } from '../support/pcsc-stack';
+import { openPivTools, type PivTools } from '../support/piv-tools';
 import { insertCard, type CardBehaviour, type VirtualCard } from '../support/vcard';
 import { FACTORY_YUBIKEY, YUBIKEY_57_AES } from '../support/vcard/catalog';
 
 const READER = VPCD_READERS[1].name;
-const PKCS11_MODULE = '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so';
 const FACTORY_KEY = '010203040506070801020304050607080102030405060708';
 
-/** Each tool and the Debian package that brings it: a missing one fails the suite by name. */
-const TOOLS = [
-  ['yubico-piv-tool', 'yubico-piv-tool'],
-  ['pkcs15-tool', 'opensc'],
-  ['pkcs11-tool', 'opensc'],
-  ['opensc-tool', 'opensc'],
-  ['openssl', 'openssl'],
-] as const;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-let work: string;
+let tools: PivTools;
 let card: VirtualCard | null = null;
-/** OpenSC with its file cache off: every read goes to the card. */
-let env: NodeJS.ProcessEnv;
 
-function run(command: string, args: readonly string[], input?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(command, args, { env, timeout: 20_000, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-    // A tool may exit before reading its input: that is its answer, not a test error.
-    child.stdin?.on('error', () => undefined);
-    child.stdin?.end(input ?? '');
-  });
-}
-
-/** Runs a tool that must succeed; the failure message carries its output. */
-async function ok(command: string, args: readonly string[], input?: string): Promise<string> {
-  const result = await run(command, args, input);
-  if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
-  return result.stdout + result.stderr;
-}
-
-const piv = (...args: string[]) => ['-r', READER, ...args];
-
-/**
- * Waits until pcscd shows the reader with or without a card. It polls each vpcd slot about every
- * 400 ms (pcsc.md), so a card swapped faster than that would reach the next tool as a reset card.
- */
-async function readerShows(present: boolean): Promise<void> {
-  const deadline = Date.now() + 3_000;
-  for (;;) {
-    const listed = await run('opensc-tool', ['--list-readers']);
-    const line = listed.stdout.split('\n').find((l) => l.includes(READER));
-    if (line && /\bYes\b/.test(line) === present) return;
-    if (Date.now() > deadline) throw new Error(`${READER} never showed ${present ? 'a' : 'no'} card:\n${listed.stdout}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const run = (command: string, args: readonly string[]) => tools.run(command, args);
+const ok = (command: string, args: readonly string[]) => tools.ok(command, args);
+const piv = (...args: string[]) => tools.piv(...args);
+const readerShows = (present: boolean) => tools.readerShows(present);
+const certify = (publicKeyPem: string, commonName: string) => tools.certify(publicKeyPem, commonName);
 
 async function insert(behaviour: CardBehaviour, atr: string = FACTORY_YUBIKEY.atr): Promise<VirtualCard> {
   card = await insertCard({ reader: 1, atr, behaviour });
@@ -76,31 +27,8 @@ async function insert(behaviour: CardBehaviour, atr: string = FACTORY_YUBIKEY.at
   return card;
 }
 
-/** A throw-away test CA, and a certificate from it for a public key the card generated. */
-async function certify(publicKeyPem: string, name: string): Promise<string> {
-  const pub = join(work, `${name}.pub.pem`);
-  const cert = join(work, `${name}.cert.pem`);
-  writeFileSync(pub, publicKeyPem);
-  await ok('openssl', [
-    'x509', '-new', '-force_pubkey', pub, '-subj', `/CN=${name}`, '-days', '30',
-    '-CA', join(work, 'ca.pem'), '-CAkey', join(work, 'ca.key'), '-out', cert,
-  ]);
-  return cert;
-}
-
 beforeAll(async () => {
-  for (const [tool, pkg] of TOOLS) {
-    const found = await run('sh', ['-c', `command -v ${tool}`]);
-    if (found.code !== 0) throw new Error(`${tool} is missing: apt-get install ${pkg}`);
-  }
-  if (!existsSync(PKCS11_MODULE)) throw new Error(`${PKCS11_MODULE} is missing: apt-get install opensc-pkcs11`);
-  work = mkdtempSync(join(tmpdir(), 'piv-tools-'));
-  writeFileSync(join(work, 'opensc.conf'), 'app default {\n  framework pkcs15 {\n    use_file_caching = no;\n  }\n}\n');
-  env = { ...process.env, OPENSC_CONF: join(work, 'opensc.conf'), HOME: work };
-  await ok('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=Throw-away test CA',
-    '-days', '30', '-keyout', join(work, 'ca.key'), '-out', join(work, 'ca.pem'),
-  ]);
+  tools = await openPivTools(READER);
 });
 
 afterEach(async () => {
@@ -114,9 +42,7 @@ afterEach(async () => {
   await readerShows(false);
 });
 
-afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => tools?.dispose());
 
 describe('yubico-piv-tool and OpenSC against the virtual YubiKey', () => {
   it('status of a factory card: version, serial, no CHUID, no CCC, 3 PIN tries', async () => {
@@ -132,10 +58,10 @@ describe('yubico-piv-tool and OpenSC against the virtual YubiKey', () => {
   it('generates RSA-2048 (9A) and P-256 (9C), imports certificates from a test CA; OpenSC lists them and signs', async () => {
     await insert(FACTORY_YUBIKEY.behaviour);
     const rsaPub = await ok('yubico-piv-tool', piv('-a', 'generate', '-s', '9a', '-A', 'RSA2048'));
-    const rsaCert = await certify(rsaPub.slice(rsaPub.indexOf('-----BEGIN')), 'Alice Authentication');
+    const rsaCert = await certify(rsaPub, 'Alice Authentication');
     await ok('yubico-piv-tool', piv('-a', 'import-certificate', '-s', '9a', '-i', rsaCert));
     const ecPub = await ok('yubico-piv-tool', piv('-a', 'generate', '-s', '9c', '-A', 'ECCP256'));
-    const ecCert = await certify(ecPub.slice(ecPub.indexOf('-----BEGIN')), 'Alice Signature');
+    const ecCert = await certify(ecPub, 'Alice Signature');
     await ok('yubico-piv-tool', piv('-a', 'import-certificate', '-s', '9c', '-i', ecCert));
 
     const status = await ok('yubico-piv-tool', piv('-a', 'status'));
@@ -153,21 +79,17 @@ describe('yubico-piv-tool and OpenSC against the virtual YubiKey', () => {
       expect(read.slice(read.indexOf('-----BEGIN')).trim()).toBe(readFileSync(cert, 'utf8').trim());
     }
 
-    const data = join(work, 'data.txt');
+    const data = join(tools.workDir, 'data.txt');
     writeFileSync(data, 'signed on the virtual card');
-    const rsaSig = join(work, 'rsa.sig');
-    await ok('pkcs11-tool', ['--module', PKCS11_MODULE, '--login', '--pin', '123456', '--sign', '--id', '01', '-m', 'SHA256-RSA-PKCS', '-i', data, '-o', rsaSig]);
-    const rsaKey = join(work, 'rsa-from-cert.pem');
-    writeFileSync(rsaKey, await ok('openssl', ['x509', '-in', rsaCert, '-noout', '-pubkey']));
+    const rsaSig = join(tools.workDir, 'rsa.sig');
+    await tools.pkcs11Sign({ id: '01', mechanism: 'SHA256-RSA-PKCS', pin: '123456', input: data, output: rsaSig });
+    const rsaKey = await tools.publicKeyOf(rsaCert);
     expect(await ok('openssl', ['dgst', '-sha256', '-verify', rsaKey, '-signature', rsaSig, data])).toContain('Verified OK');
 
     // 9C is PIN-always: pkcs11-tool logs in again right before the signature (CKA_ALWAYS_AUTHENTICATE).
-    const ecSig = join(work, 'ec.sig');
-    await ok('pkcs11-tool', [
-      '--module', PKCS11_MODULE, '--login', '--pin', '123456', '--sign', '--id', '02', '-m', 'ECDSA-SHA256', '--signature-format', 'openssl', '-i', data, '-o', ecSig,
-    ]);
-    const ecKey = join(work, 'ec-from-cert.pem');
-    writeFileSync(ecKey, await ok('openssl', ['x509', '-in', ecCert, '-noout', '-pubkey']));
+    const ecSig = join(tools.workDir, 'ec.sig');
+    await tools.pkcs11Sign({ id: '02', mechanism: 'ECDSA-SHA256', pin: '123456', input: data, output: ecSig, extra: ['--signature-format', 'openssl'] });
+    const ecKey = await tools.publicKeyOf(ecCert);
     expect(await ok('openssl', ['dgst', '-sha256', '-verify', ecKey, '-signature', ecSig, data])).toContain('Verified OK');
     // A signature from elsewhere does not verify: the check above could fail.
     writeFileSync(data, 'something else');
@@ -212,5 +134,64 @@ describe('yubico-piv-tool and OpenSC against the virtual YubiKey', () => {
     expect(refused.stderr).toContain('Failed authentication with the application');
     const answer = inserted.log.find((m) => m.type === 'apdu' && m.command.startsWith('0087039b'));
     expect(answer).toMatchObject({ type: 'apdu', response: '6a80' });
+  });
+
+  it('is the same card when pulled and put back: keys, objects and PIN counters are in its EEPROM', async () => {
+    const inserted = await insert(FACTORY_YUBIKEY.behaviour);
+    await ok('yubico-piv-tool', piv('-a', 'set-chuid'));
+    const before = await ok('yubico-piv-tool', piv('-a', 'status'));
+    await run('yubico-piv-tool', piv('-a', 'verify-pin', '-P', '000000'));
+    await inserted.pull();
+    await readerShows(false);
+    await inserted.reinsert();
+    await readerShows(true);
+    const after = await ok('yubico-piv-tool', piv('-a', 'status'));
+    const chuid = (text: string) => /CHUID:\t(\w+)/.exec(text)?.[1];
+    expect(chuid(before)).toMatch(/^3019/);
+    expect(chuid(after)).toBe(chuid(before));
+    expect(after).toContain('PIN tries left:\t2');
+  });
+
+  it("passes yubico-piv-tool's own checks: test-signature (RSA 9A, EC 9E), test-decipher (ECDH 9D), pin-retries, delete-certificate", async () => {
+    await insert(FACTORY_YUBIKEY.behaviour);
+    const certs: Record<string, string> = {};
+    for (const [slot, algorithm] of [['9a', 'RSA2048'], ['9d', 'ECCP256'], ['9e', 'ECCP256']] as const) {
+      const pub = await ok('yubico-piv-tool', piv('-a', 'generate', '-s', slot, '-A', algorithm));
+      certs[slot] = await certify(pub, `Slot ${slot}`);
+      await ok('yubico-piv-tool', piv('-a', 'import-certificate', '-s', slot, '-i', certs[slot]));
+    }
+    expect(await ok('yubico-piv-tool', piv('-a', 'verify-pin', '-P', '123456', '-a', 'test-signature', '-s', '9a', '-i', certs['9a']!))).toContain(
+      'Successful RSA verification',
+    );
+    // 9E (card authentication) signs without a PIN.
+    expect(await ok('yubico-piv-tool', piv('-a', 'test-signature', '-s', '9e', '-i', certs['9e']!))).toContain('Successful ECDSA verification');
+    expect(await ok('yubico-piv-tool', piv('-a', 'verify-pin', '-P', '123456', '-a', 'test-decipher', '-s', '9d', '-i', certs['9d']!))).toContain(
+      'Successfully performed ECDH exchange with card',
+    );
+    // Without the PIN, 9D refuses.
+    expect((await run('yubico-piv-tool', piv('-a', 'test-decipher', '-s', '9d', '-i', certs['9d']!))).code).not.toBe(0);
+
+    await ok('yubico-piv-tool', piv('-a', 'verify-pin', '-P', '123456', '-a', 'pin-retries', '--pin-retries', '5', '--puk-retries', '4'));
+    expect(await ok('yubico-piv-tool', piv('-a', 'status'))).toContain('PIN tries left:\t5');
+    await ok('yubico-piv-tool', piv('-a', 'delete-certificate', '-s', '9a'));
+    const status = await ok('yubico-piv-tool', piv('-a', 'status'));
+    expect(status).not.toContain('Slot 9a:');
+    expect(status).toContain('Slot 9d:');
+  });
+
+  it('imports private keys made elsewhere (import-key: RSA-2048 to 9D, P-256 to 9C) and uses them', async () => {
+    await insert(FACTORY_YUBIKEY.behaviour);
+    for (const [slot, genpkey, check, success] of [
+      ['9d', ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'], 'test-decipher', 'Successfully performed RSA decryption'],
+      ['9c', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'], 'test-signature', 'Successful ECDSA verification'],
+    ] as const) {
+      const key = join(tools.workDir, `imported-${slot}.key`);
+      await ok('openssl', ['genpkey', ...genpkey, '-out', key]);
+      const pub = await ok('openssl', ['pkey', '-in', key, '-pubout']);
+      const cert = await certify(pub, `Imported ${slot}`);
+      await ok('yubico-piv-tool', piv('-a', 'import-key', '-s', slot, '-i', key));
+      await ok('yubico-piv-tool', piv('-a', 'import-certificate', '-s', slot, '-i', cert));
+      expect(await ok('yubico-piv-tool', piv('-a', 'verify-pin', '-P', '123456', '-a', check, '-s', slot, '-i', cert))).toContain(success);
+    }
   });
 });

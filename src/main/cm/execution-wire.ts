@@ -16,7 +16,9 @@ function lowerKeys(value: unknown): unknown {
 
 const looseObject = <T extends z.ZodRawShape>(shape: T) => z.preprocess(lowerKeys, z.object(shape));
 
-const wireBool = z.union([z.boolean(), z.literal(0), z.literal(1), z.enum(['true', 'false', 'True', 'False'])]).transform((v) => v === true || v === 1 || String(v).toLowerCase() === 'true');
+const wireBool = z
+  .union([z.boolean(), z.literal(0), z.literal(1), z.enum(['true', 'false', 'True', 'False'])])
+  .transform((v) => v === true || v === 1 || String(v).toLowerCase() === 'true');
 const wireText = z
   .string()
   .nullish()

@@ -2,7 +2,8 @@
 export { createCmClient } from './client';
 export type { BindCardInput, CmCallOutcome, CmClient, CmClientOptions, SetSmartcardStatusInput } from './client';
 export { nodeFetchTransport } from './transport';
-export { createNegotiateTransport } from './negotiate-transport';
+// createNegotiateTransport is imported from './negotiate-transport' by the Node entry points only:
+// it loads the kerberos addon, which the installed app does not ship (packaging/main-bundle.test.ts).
 export type { AuthReport, NegotiateFailureReason } from './auth-challenge';
 export type { CmTransport, CmTransportInit, CmTransportResponse } from './transport';
 export { authSchemes, checkConfiguredCm, runCmCheck } from './check';
@@ -17,3 +18,7 @@ export type {
   ExecutionIds,
 } from './execution-types';
 export type { CmClientWithCall } from './client';
+export { checkDeskIssuance, describeDeskIssuance } from './check-issuance';
+// The one CM HTTP layer (issue #19): the execution routes call CM through cmCall.
+export { cmCall, createCmHttp } from './http';
+export type { CmAnswer, CmCallInput, CmHttp } from './http';

@@ -1,9 +1,9 @@
 import {
   DEFAULT_SETTINGS,
+  SAFE_SETTINGS,
   isMachineOnlyKey,
   type PolicyChannel,
   type SettingKey,
-  type Settings,
   type SettingsUpdate,
   settingsSchema,
 } from '../../shared/settings';
@@ -41,24 +41,12 @@ export const NO_POLICY: Policy = Object.freeze({ status: 'none', source: null, c
  * read-only): it must not act on an organisation's intent it could not read, nor on a policy it
  * cannot trust. So no CM address and no domain for integrated Windows auth (no operator
  * credentials leave the machine), no training mode (a simulated enrollment must never be mistaken
- * for a real one), no audit export, no updates. Readers are still listed (reading a card is local
- * and harmless) so the operator sees the station is alive, next to a banner with the problems. The
- * locale is the only thing kept from the operator (see settings-service), so that the banner is
- * read in their language.
+ * for a real one), no audit export, no updates, no directory. Readers are still listed (reading a
+ * card is local and harmless) so the operator sees the station is alive, next to a banner with the
+ * problems. The locale is the only thing kept from the operator (see settings-service), so that
+ * the banner is read in their language. Each value is its setting's `safe` in the one table.
  */
-export const SAFE_SETTINGS: Readonly<Settings> = Object.freeze({
-  ...DEFAULT_SETTINGS,
-  cmBaseUrl: '',
-  allowedAuthDomains: [],
-  trainingModeAllowed: false,
-  trainingMode: false,
-  auditExportFolder: '',
-  updateFeedUrl: '',
-  // No directory either: it would be asked as configured by a policy the station could not read.
-  directoryKind: 'none',
-  // No desk issuance either: writing keys to a card is not done on a policy the station could not read.
-  issueAtDesk: 'off',
-});
+export { SAFE_SETTINGS };
 
 export function invalidPolicy(source: string, channel: PolicyChannel, problems: readonly string[]): Policy {
   return { status: 'invalid', source, channel, problems };

@@ -1,5 +1,6 @@
 import type { CmRequest, CmSmartcard } from '../../shared/cm';
 import type { EnrollmentState, Replacement } from '../../shared/enrollment';
+import { cmCardIdOf } from '../../shared/card-id';
 import { StationError } from '../../shared/errors';
 import { bindabilityOf, cardToRetire, readRequestType, requestTypeLabel } from '../../shared/request-types';
 import { formatCmGuid } from '../pcsc';
@@ -28,10 +29,20 @@ export async function checkChoice(deps: ChoiceDeps, state: EnrollmentState, choi
   const { reader, requestId } = choice;
   if (!acceptsChoice(state)) throw choiceRefusal(state);
   const { card } = state;
-  const unidentified = () =>
-    new StationError('CARD_UNIDENTIFIED', 'The station could not read an identifier from this card, so CM cannot bind it. Try another card.', { reader });
   // A factory PIV card has no identifier yet: the issuance plan may give it one (its CHUID).
-  if (card.identifier.kind === 'none' && !deps.issuance) throw unidentified();
+  const planned = card.identifier.kind === 'none' && deps.issuance !== undefined;
+  if (card.identifier.kind === 'none' && !planned) {
+    throw new StationError('CARD_UNIDENTIFIED', 'The station could not read an identifier from this card, so CM cannot bind it. Try another card.', { reader });
+  }
+  // What CM is sent, by the client's own rule: never queue an id the client would refuse to send.
+  const readId = cmCardIdOf(card.identifier);
+  if (readId === null && !planned) {
+    throw new StationError(
+      'CARD_ID_UNSENDABLE',
+      `This card's identifier (${card.identifier.kind} ${card.identifier.value}) is not one CM can store (a GUID, or 4 to 64 bytes of hex). Nothing was queued: use another card.`,
+      { reader, kind: card.identifier.kind },
+    );
+  }
   const request = await deps.requests.get(requestId);
   if (!(BINDABLE_STATUSES as readonly string[]).includes(request.status)) {
     throw new StationError('REQUEST_NOT_BINDABLE', `This request is ${request.status}; CM binds a card only to an Approved or Executing request.`, {
@@ -41,8 +52,11 @@ export async function checkChoice(deps: ChoiceDeps, state: EnrollmentState, choi
   }
   // Capability before commitment: under issueAtDesk `always` a card that cannot be issued is refused here.
   const issuance = deps.issuance ? await deps.issuance.plan(reader, card, request) : undefined;
-  const cardid = issuance?.chuid ? formatCmGuid(Buffer.from(issuance.chuid, 'hex')) : card.identifier.value;
-  if (cardid === null) throw unidentified();
+  // A factory card's id is the CHUID its plan will write: pcsc/identify.ts formatCmGuid, the one derivation.
+  const cardid = issuance?.chuid ? formatCmGuid(Buffer.from(issuance.chuid, 'hex')) : readId;
+  if (cardid === null) {
+    throw new StationError('CARD_UNIDENTIFIED', 'The station could not read an identifier from this card, so CM cannot bind it. Try another card.', { reader });
+  }
   const replacement = await replacementFor(deps, request, choice.replaceSmartcardUuid, cardid, choice.acceptUnconfirmedType);
   const payload = { requestid: request.uuid, cardid, atr: card.atr };
   return { type: 'choose', request, replacement, payload, ...(issuance === undefined ? {} : { issuance }) };
@@ -70,12 +84,14 @@ async function replacementFor(
       type: request.type,
     });
   }
-  if (bindable.needsAcknowledgement && !acknowledged) {
+  if (bindable.needsAcknowledgement && !acknowledged && reading.kind === 'unconfirmed') {
+    // The acknowledgement is for this request and names what the operator accepts: the likely type.
+    const likely = reading.likely === null ? 'no likely name known' : `likely ${reading.likely}`;
     throw new StationError(
       'REQUEST_TYPE_UNCONFIRMED',
-      `CM gives this request the type number ${reading.kind === 'unconfirmed' ? reading.raw : ''}, which Microsoft does not document and IT has not confirmed. ` +
-        'Bind only if you know this request needs a new card (acknowledge it); nothing will be retired automatically.',
-      { requestId: request.uuid, type: request.type },
+      `CM gives this request the type number ${reading.raw} (${likely}), which Microsoft does not document and IT has not confirmed. ` +
+        'Bind only if you know this request needs a new card (acknowledge it for this request); nothing will be retired automatically.',
+      { requestId: request.uuid, type: request.type, raw: reading.raw, likely: reading.likely },
     );
   }
   const target = cardToRetire(reading, request, chosen);

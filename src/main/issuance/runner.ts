@@ -464,8 +464,11 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
     }
     const { kind, error } = classifyFailure(err);
     const running = rec.steps.find((s) => s.status === 'running');
-    // The phase below is what matters; a step left 'running' on disk is shown failed at the next run.
-    if (running) await mark(running.step, 'failed').catch(() => undefined);
+    if (running) {
+      await mark(running.step, 'failed').catch(() => {
+        // The phase below is what matters; a step left 'running' on disk is shown failed at the next run.
+      });
+    }
     await commit({ phase: kind, error });
   }
   return rec;

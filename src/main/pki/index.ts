@@ -8,3 +8,7 @@ export { encodeX500Name, encodeX500NameDer, parseX500 } from './x500';
 export type { X500Attribute } from './x500';
 export { parseCmcResponse } from './cms';
 export type { CmcCertificates } from './cms';
+export { decodePfx, pkcs12Kdf } from './pfx';
+export type { PfxContents } from './pfx';
+export { describeCertificate, keyAlgorithmFromOption } from './options';
+export { rc2CbcDecrypt } from './rc2';

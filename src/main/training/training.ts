@@ -6,8 +6,7 @@ import type { PcscBinding, ServiceProbe } from '../pcsc';
 import { StationError } from '../../shared/errors';
 import { startCmSimulator, type CmSimulator } from './cm-sim';
 import { SAMPLE_CARDS, sampleCard } from './sample-cards';
-import type { SimulatedCard } from './simulated-pcsc';
-import { createSimulatedPcsc, type SimulatedPcsc } from './simulated-pcsc';
+import { createSimulatedPcsc, type SimulatedCard, type SimulatedPcsc } from './simulated-pcsc';
 
 export const TRAINING_READERS = ['Training Reader 1', 'Training Reader 2'] as const;
 
@@ -33,12 +32,18 @@ export interface TrainingSession {
 /** How long after a bind the training CM shows the new card Active. */
 export const TRAINING_ACTIVATION_MS = 3_000;
 
-export async function startTraining(options: { dataDir: string }): Promise<TrainingSession> {
+export async function startTraining(options: { dataDir: string; adminToken?: string }): Promise<TrainingSession> {
   await mkdir(options.dataDir, { recursive: true });
   const dataFile = join(options.dataDir, 'cm-simulator.json');
   // A new card becomes Active a few seconds after the bind, as if the CM client had written it, so a
   // held retire (retireReplacedCard: when-new-card-active) completes during practice too.
-  const simOptions = { host: '127.0.0.1', port: 0, dataFile, activateAfterMs: TRAINING_ACTIVATION_MS };
+  const simOptions = {
+    host: '127.0.0.1',
+    port: 0,
+    dataFile,
+    activateAfterMs: TRAINING_ACTIVATION_MS,
+    ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
+  };
   const simulator = await startCmSimulator(simOptions).catch(async (err: unknown) => {
     // Training data is disposable: a file from an older simulator (e.g. enum names) starts over from the seed.
     if (!(err instanceof StationError) || err.code !== 'STORAGE_CORRUPT') throw err;

@@ -30,7 +30,10 @@ const answeringSchema = z.discriminatedUnion('kind', [pivSchema, yubiKeyPivSchem
 
 const diesSchema = z.object({
   kind: z.literal('dies'),
-  /** The 1-based APDU on which the card closes its socket instead of answering (a card pulled mid-read). */
+  /**
+   * The 1-based APDU on which the card closes its socket instead of answering (a card pulled
+   * mid-read). Once: put back in the reader, the same card answers again with what it kept.
+   */
   onApdu: z.number().int().positive(),
   /** How it answers the APDUs before that one. */
   before: answeringSchema,
@@ -185,7 +188,7 @@ export function createCardLogic(behaviour: CardBehaviour): CardLogic {
       let seen = 0;
       return {
         reset: () => inner.reset(),
-        command: (apdu) => (++seen >= behaviour.onApdu ? { kind: 'die' } : inner.command(apdu)),
+        command: (apdu) => (++seen === behaviour.onApdu ? { kind: 'die' } : inner.command(apdu)),
       };
     }
     default:

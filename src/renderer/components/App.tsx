@@ -1,13 +1,23 @@
+import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
+import { lazyScreen } from '../lazy-screen';
 import { useStation } from '../store';
-import { AuditView } from './audit/AuditView';
-import { DiagnosticsView } from './diagnostics/DiagnosticsView';
 import { EnrollmentView } from './enrollment/EnrollmentView';
 import { HandOver, useHandOver } from './issuance/HandOver';
 import { NavBar } from './NavBar';
-import { OutboxView } from './outbox/OutboxView';
-import { SettingsPage } from './settings/SettingsPage';
 import { StatusBar } from './StatusBar';
+
+// The first screen (enrollment) is in the entry chunk; each other screen's code loads when the
+// operator first opens it, and is fetched in the background once the station is ready.
+const OutboxView = lazyScreen(async () => (await import('./outbox/OutboxView')).OutboxView);
+const AuditView = lazyScreen(async () => (await import('./audit/AuditView')).AuditView);
+const DiagnosticsView = lazyScreen(async () => (await import('./diagnostics/DiagnosticsView')).DiagnosticsView);
+const SettingsPage = lazyScreen(async () => (await import('./settings/SettingsPage')).SettingsPage);
+
+/** Loads every screen's code (after the first screen is up, and before tests render the app). */
+export function preloadScreens(): Promise<void> {
+  return Promise.all([OutboxView, AuditView, DiagnosticsView, SettingsPage].map((screen) => screen.preload())).then(() => undefined);
+}
 
 function CurrentView() {
   const view = useStation((s) => s.view);
@@ -43,7 +53,11 @@ export function App() {
             {t('app.failed', { reason: failure ?? '' })}
           </p>
         )}
-        {status === 'ready' && <CurrentView />}
+        {status === 'ready' && (
+          <Suspense fallback={<p role="status">{t('app.loadingScreen')}</p>}>
+            <CurrentView />
+          </Suspense>
+        )}
       </main>
     </>
   );

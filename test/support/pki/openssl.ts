@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodeElement } from '../../../src/main/pki/der';
 
 export function openssl(args: readonly string[], options: { input?: Buffer; cwd?: string } = {}): Buffer {
   try {
@@ -64,4 +65,13 @@ export function createTestPki(caKeyType: 'ec' | 'rsa' = 'ec'): TestPki {
 export function derToPem(der: Buffer, label = 'CERTIFICATE'): string {
   const body = der.toString('base64').replace(/(.{64})/g, '$1\n').trim();
   return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+}
+
+/** An RFC 5272 PKIResponse with one CMCStatusInfo (status, bodyList [1], statusString), as a CA answers. */
+export function pkiResponse(status: number, text: string): Buffer {
+  const int = (value: number) => encodeElement(0x02, Buffer.from([value]));
+  const statusInfo = encodeElement(0x30, Buffer.concat([int(status), encodeElement(0x30, int(1)), encodeElement(0x0c, Buffer.from(text))]));
+  // id-cmc-statusInfo 1.3.6.1.5.5.7.7.1
+  const control = encodeElement(0x30, Buffer.concat([int(1), encodeElement(0x06, Buffer.from('2b06010505070701', 'hex')), encodeElement(0x31, statusInfo)]));
+  return encodeElement(0x30, Buffer.concat([encodeElement(0x30, control), encodeElement(0x30, Buffer.alloc(0)), encodeElement(0x30, Buffer.alloc(0))]));
 }

@@ -44,3 +44,9 @@ export const YUBIKEY_57_AES = {
   atr: '3bfd1300008131fe158073c021c057597562694b657940',
   behaviour: { kind: 'yubikey-piv', firmware: '5.7.1' },
 } as const satisfies SampleCard;
+
+/** A factory YubiKey whose PIN is blocked (three wrong guesses before it reached the desk); the PUK still works. */
+export const YUBIKEY_PIN_BLOCKED = {
+  atr: '3bfd1300008131fe158073c021c057597562694b657940',
+  behaviour: { kind: 'yubikey-piv', pinTriesLeft: 0 },
+} as const satisfies SampleCard;

@@ -270,3 +270,48 @@ describe('serverproposedpin (get-smartcard-proposed-pin.md vs the route table)',
     expect(JSON.stringify(err.toPayload())).not.toContain('73920514');
   });
 });
+
+describe('sample-enrollment-walkthrough.md', () => {
+  const walk = JSON.parse(readFileSync(new URL('../../fixtures/cm-execution/walkthrough.json', import.meta.url), 'utf8')) as {
+    configuration: string;
+    diversifiedKey: string;
+    authenticationResponse: string;
+    generationOptions: string;
+    certificateData: { path: string; body: Record<string, unknown> };
+    complete: { path: string; body: Record<string, unknown> };
+  };
+  // The walkthrough's ids, in the bind's normal form (the client lower-cases GUIDs as the bind does).
+  const ids: ExecutionIds = {
+    requestId: 'C6BAD97C-F97F-4920-8947-BE980C98C6B5',
+    smartcardUuid: 'D700D97C-F91F-4930-8947-BE980C98A644',
+    cardId: '23cadd5f-020d-4c3b-a5ca-307b7a06f9c9',
+    atr: '',
+  };
+  const sameRoute = (sent: string, documented: string) => expect(sent.toLowerCase()).toBe(documented.replace(/^GET /, '').toLowerCase());
+
+  it('the client calls the walkthrough steps by the same routes, with the same bodies', async () => {
+    const { received, execution } = await fakeCm((r) => {
+      if (r.url.includes('/configuration/')) return { status: 200, body: '{"DiversifyAdminKey":true,"DefaultAdminKeyHex":""}' };
+      if (r.url.includes('/diversifiedkey')) return { status: 200, body: '"mBVA+HopB/gc+6FuKsQqx+OX01hK1WQI"' };
+      if (r.url.includes('/authenticationresponse')) return { status: 200, body: '"F0Zudm4wPLY="' };
+      if (r.url.includes('/certificaterequestgenerationoptions')) return { status: 204 };
+      return { status: 200, body: '[]' };
+    });
+    await execution.getSmartcardConfiguration('97CD65FA-AF4B-4587-9309-0DD6BFD8B4E1');
+    await execution.getDiversifiedKey(ids);
+    await execution.getAuthenticationResponse(ids, Buffer.from('CFAA62118BBD2500', 'hex'), false);
+    await execution.getCertificateRequestGenerationOptions(ids.requestId);
+    await execution.postCertificateData({ requestId: ids.requestId, certificateRequests: ['MIIDZDC='], pfxPassword: '', comments: '' });
+    await execution.setRequestStatus(ids.requestId, 'Completed');
+    sameRoute(received[0]!.url, walk.configuration);
+    sameRoute(received[1]!.url, walk.diversifiedKey);
+    // Step 19 shows the challenge in hex; the reference page's base64 is what is sent.
+    expect(received[2]!.url.split('?')[0]!.toLowerCase()).toBe(walk.authenticationResponse.replace(/^GET /, '').split('?')[0]!.toLowerCase());
+    expect(received[2]!.url).toContain(`challenge=${encodeURIComponent(Buffer.from('CFAA62118BBD2500', 'hex').toString('base64'))}`);
+    sameRoute(received[3]!.url, walk.generationOptions);
+    sameRoute(received[4]!.url, walk.certificateData.path);
+    expect(Object.keys(JSON.parse(received[4]!.body) as object)).toEqual(expect.arrayContaining(Object.keys(walk.certificateData.body)));
+    sameRoute(received[5]!.url, walk.complete.path);
+    expect(JSON.parse(received[5]!.body)).toEqual(walk.complete.body);
+  });
+});

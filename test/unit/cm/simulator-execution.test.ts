@@ -231,8 +231,25 @@ describe('PUT requests/{id}', () => {
 describe('admin', () => {
   it('GET /__sim/ca gives the CA certificates (PEM), the same as the admin object', async () => {
     const sim = await startSim();
-    const answer = (await (await fetch(`${sim.adminUrl}ca`)).json()) as { root: string; issuing: string };
+    // The admin routes need the simulator's token (issue 18); without it, 401.
+    expect((await fetch(`${sim.adminUrl}ca`)).status).toBe(401);
+    const authorized = { headers: { authorization: `Bearer ${sim.adminToken}` } };
+    const answer = (await (await fetch(`${sim.adminUrl}ca`, authorized)).json()) as { root: string; issuing: string };
     expect(answer).toEqual(await sim.admin.caCertificates());
     expect(new x509.X509Certificate(answer.root).subject).toContain('Training Root CA');
+  });
+});
+
+describe('training activation', () => {
+  it("leaves a card alone once the station executes its request (only a card nobody executes is 'written' by the stand-in)", async () => {
+    const sim = await startSim({ activateAfterMs: 300 });
+    const executed = await bind(sim, req('enroll-alice'));
+    const other = await bind(sim, req('enroll-bram'), seedGuid('cardid/test-bram'));
+    const challenge = randomBytes(8).toString('base64');
+    expect((await http(sim, 'GET', authPath(req('enroll-alice'), executed, { cardid: CARD_ID, challenge, diversified: 'false' }))).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const cards = sim.admin.state().smartcards;
+    expect(cards.find((c) => c.Uuid === executed)?.Status).toBe(2);
+    expect(cards.find((c) => c.Uuid === other)?.Status).toBe(3);
   });
 });

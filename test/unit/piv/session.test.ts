@@ -256,3 +256,96 @@ describe('in-memory access', () => {
     expect(await access.probe('r')).toMatchObject({ issuable: false, reason: 'not-piv' });
   });
 });
+
+describe('capability probe on scripted cards', () => {
+  /** A card answering SELECT, then each command by its INS from `answers` (hex with SW), 6D00 otherwise. */
+  function probeCard(answers: Record<number, string>) {
+    const sent: string[] = [];
+    const access = createInMemoryPivAccess({
+      reset: () => undefined,
+      command: (apdu) => {
+        sent.push(apdu.toString('hex'));
+        if (apdu[1] === 0xa4) return { kind: 'answer', response: hex('9000') };
+        return { kind: 'answer', response: hex(answers[apdu[1] ?? 0] ?? '6d00') };
+      },
+    });
+    return { access, sent };
+  }
+
+  it('asks a card without GET VERSION for a 3DES challenge and reads PIN tries, writing nothing', async () => {
+    const { access, sent } = probeCard({ 0xcb: '6a82', 0x87: '7c0a81080102030405060708 9000', 0x20: '63c3' });
+    expect(await access.probe('r')).toEqual({ issuable: true, chuidGuid: null, firmware: null, pinTriesLeft: 3 });
+    expect(sent.filter((apdu) => ['db', 'ff', 'fe', '47', '24', '2c'].includes(apdu.slice(2, 4)))).toEqual([]);
+  });
+
+  it.each([
+    ['6a80', 'admin-key-not-3des'],
+    ['6a86', 'admin-key-not-3des'],
+    ['6982', 'admin-challenge-refused'],
+  ])('reads a challenge refused with %s as %s', async (sw, reason) => {
+    const { access } = probeCard({ 0xcb: '6a82', 0x87: sw });
+    expect(await access.probe('r')).toMatchObject({ issuable: false, reason });
+  });
+
+  it('reads GET METADATA on 5.3+ and refuses an AES-128 management key', async () => {
+    const { access } = probeCard({ 0xfd: '050405 9000', 0xcb: '6a82', 0xf7: '010108 0202ffff 9000' });
+    expect(await access.probe('r')).toMatchObject({ issuable: false, reason: 'admin-key-not-3des', detail: expect.stringMatching(/aes128/) });
+  });
+
+  it('reports a malformed answer as card-error and a pulled card as PCSC_CARD_REMOVED', async () => {
+    const { access } = probeCard({ 0xfd: '0504 9000' });
+    expect(await access.probe('r')).toMatchObject({ issuable: false, reason: 'card-error' });
+    const pulled = createInMemoryPivAccess({ reset: () => undefined, command: (apdu) => (apdu[1] === 0xa4 ? { kind: 'answer', response: hex('9000') } : { kind: 'die' }) });
+    await expect(pulled.probe('r')).rejects.toMatchObject({ code: 'PCSC_CARD_REMOVED' });
+  });
+});
+
+describe('close', () => {
+  it('returns after a bound when the disconnect waits behind a mute card, and refuses further commands', async () => {
+    const connection: CardConnection = { reader: 'r', transmit: () => new Promise(() => undefined), disconnect: () => new Promise(() => undefined) };
+    const session = new CardPivSession(connection, { timeoutMs: 10 });
+    await expect(session.readChuidGuid()).rejects.toMatchObject({ code: 'PCSC_UNRESPONSIVE_CARD' });
+    const started = Date.now();
+    await session.close();
+    expect(Date.now() - started).toBeLessThan(3_000);
+    await expect(session.verifyPin('123456')).rejects.toMatchObject({ code: 'PIV_CARD_ERROR', details: { reason: 'closed' } });
+  });
+});
+
+describe('any card answer', () => {
+  const calls: [string, (session: CardPivSession) => Promise<unknown>][] = [
+    ['readChuidGuid', (s) => s.readChuidGuid()],
+    ['adminChallenge', (s) => s.adminChallenge()],
+    ['authenticateAdmin', (s) => s.authenticateAdmin(Buffer.alloc(24))],
+    ['generateKey rsa', (s) => s.generateKey('9a', 'rsa2048')],
+    ['generateKey ec', (s) => s.generateKey('9c', 'eccp256')],
+    ['sign', (s) => s.sign('9d', 'eccp256', Buffer.alloc(32))],
+    ['readCertificate', (s) => s.readCertificate('9a')],
+    ['firmwareVersion', (s) => s.firmwareVersion()],
+    ['adminKeyAlgorithm', (s) => s.adminKeyAlgorithm()],
+    ['pinTriesLeft', (s) => s.pinTriesLeft()],
+    ['verifyPin', (s) => s.verifyPin('123456')],
+  ];
+
+  it('gives every session call a value or a StationError, never another throw', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...calls),
+        fc.array(fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ maxLength: 40 }).map((data) => Uint8Array.from([...data, 0x90, 0x00]))), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        async ([, call], answers) => {
+          let index = 0;
+          const { session } = cardWith(() => Buffer.from(answers[Math.min(index++, answers.length - 1)] ?? []));
+          try {
+            await call(session);
+          } catch (err) {
+            expect(err).toBeInstanceOf(StationError);
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});

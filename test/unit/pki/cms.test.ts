@@ -3,9 +3,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCmcResponse } from '../../../src/main/pki';
-import { encodeElement } from '../../../src/main/pki/der';
 import { StationError } from '../../../src/shared/errors';
-import { createTestPki, derToPem } from '../../support/pki/openssl';
+import { createTestPki, derToPem, pkiResponse } from '../../support/pki/openssl';
 
 // get-certificate-responses.md's sample Pkcs7 (see the fixture's header).
 const SAMPLE = readFileSync(new URL('../../fixtures/pki/certificatedata-sample-pkcs7.txt', import.meta.url), 'utf8')
@@ -22,14 +21,6 @@ function badCms(run: () => unknown): StationError {
     throw err;
   }
   throw new Error('expected ISSUANCE_BAD_CMS');
-}
-
-/** RFC 5272 PKIResponse with one CMCStatusInfo (status, bodyList [1], statusString). */
-function pkiResponse(status: number, text: string): Buffer {
-  const int = (value: number) => encodeElement(0x02, Buffer.from([value]));
-  const statusInfo = encodeElement(0x30, Buffer.concat([int(status), encodeElement(0x30, int(1)), encodeElement(0x0c, Buffer.from(text))]));
-  const control = encodeElement(0x30, Buffer.concat([int(1), encodeElement(0x06, Buffer.from('2b06010505070701', 'hex')), encodeElement(0x31, statusInfo)]));
-  return encodeElement(0x30, Buffer.concat([encodeElement(0x30, control), encodeElement(0x30, Buffer.alloc(0)), encodeElement(0x30, Buffer.alloc(0))]));
 }
 
 describe('parseCmcResponse on the pages’ sample', () => {

@@ -87,7 +87,12 @@ export function publicKeyOf(generateAnswer: Buffer): KeyObject {
     const size = (point.length - 1) / 2;
     return createPublicKey({
       format: 'jwk',
-      key: { kty: 'EC', crv: size === 32 ? 'P-256' : 'P-384', x: point.subarray(1, 1 + size).toString('base64url'), y: point.subarray(1 + size).toString('base64url') },
+      key: {
+        kty: 'EC',
+        crv: size === 32 ? 'P-256' : 'P-384',
+        x: point.subarray(1, 1 + size).toString('base64url'),
+        y: point.subarray(1 + size).toString('base64url'),
+      },
     });
   }
   return createPublicKey({
@@ -104,7 +109,12 @@ export function sign(card: CardLogic, algorithm: number, slot: number, input: Bu
 
 export function tlvBytes(tag: number, value: Buffer): Buffer {
   const t = tag > 0xff ? Buffer.from([tag >> 8, tag & 0xff]) : Buffer.from([tag]);
-  const l = value.length < 0x80 ? Buffer.from([value.length]) : value.length < 0x100 ? Buffer.from([0x81, value.length]) : Buffer.from([0x82, value.length >> 8, value.length & 0xff]);
+  const l =
+    value.length < 0x80
+      ? Buffer.from([value.length])
+      : value.length < 0x100
+        ? Buffer.from([0x81, value.length])
+        : Buffer.from([0x82, value.length >> 8, value.length & 0xff]);
   return Buffer.concat([t, l, value]);
 }
 

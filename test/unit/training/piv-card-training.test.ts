@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCardIdentity } from '../../../src/main/pcsc/identify';
 import { SAMPLE_CARDS } from '../../../src/main/training';
 import { sampleCard } from '../../../src/main/training/sample-cards';
 import { startTraining, TRAINING_READERS, type TrainingSession } from '../../../src/main/training/training';
@@ -72,5 +73,24 @@ describe('the factory-fresh YubiKey training sample', () => {
     session.removeCard(READER);
     session.insertSample(READER, 'yubikey-factory');
     expect(await readChuid()).toBe(0x6a82);
+  });
+
+  it("reads as a card without an identifier until a CHUID is written: the station's identify sees what a real factory YubiKey shows", async () => {
+    await session.reset();
+    session.removeCard(READER);
+    session.insertSample(READER, 'yubikey-factory');
+    const context = session.pcsc.binding.establish({ readers: () => undefined, status: () => undefined, lost: () => undefined });
+    try {
+      expect(await readCardIdentity(context, READER)).toEqual({ kind: 'none', value: null });
+      await withCard(async (send) => {
+        await send('00a4040005a000000308');
+        const challenge = (await send('0087039b047c028100')).data.subarray(4, 12);
+        await send(Buffer.concat([Buffer.from('0087039b0c7c0a8208', 'hex'), tdes(FACTORY_KEY, challenge)]));
+        expect((await send('00db3fff195c035fc1025312341000112233445566778899aabbccddeeff')).sw).toBe(0x9000);
+      });
+      expect(await readCardIdentity(context, READER)).toEqual({ kind: 'piv-guid', value: '33221100-5544-7766-8899-aabbccddeeff' });
+    } finally {
+      context.close();
+    }
   });
 });

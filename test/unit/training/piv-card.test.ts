@@ -3,6 +3,7 @@
 // GET RESPONSE, extended length, state across power cycles.
 import { createCipheriv, createDecipheriv, createECDH, createHash, generateKeyPairSync, verify as verifySignature } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { yubiKeyPivSchema } from '../../../src/main/training/piv-card';
 import {
   authenticate,
   authenticationResult,
@@ -68,6 +69,8 @@ describe('selection and identity', () => {
     expect(tx(card, 'ffca000000').sw).toBe(0x6e00);
     expect(tx(card, '00cb3fff055c035f').sw).toBe(0x6700);
     expect(tx(card, '00cb').sw).toBe(0x6700);
+    // Found by the fuzz test: 00 after the header but too short for an extended length.
+    expect(tx(card, '000000000000').sw).toBe(0x6700);
   });
 });
 
@@ -102,7 +105,10 @@ describe('PIN and PUK', () => {
     const card = newCard();
     select(card);
     const change = (p2: string, old: string, next: string) =>
-      tx(card, Buffer.concat([Buffer.from(`002400${p2}10`, 'hex'), Buffer.from(old.padEnd(8, '\xff'), 'latin1'), Buffer.from(next.padEnd(8, '\xff'), 'latin1')])).sw;
+      tx(
+        card,
+        Buffer.concat([Buffer.from(`002400${p2}10`, 'hex'), Buffer.from(old.padEnd(8, '\xff'), 'latin1'), Buffer.from(next.padEnd(8, '\xff'), 'latin1')]),
+      ).sw;
     expect(change('80', '123456', '12345')).toBe(0x6a80);
     expect(tx(card, '0020008000').sw).toBe(0x63c3);
     expect(change('80', '999999', '777777')).toBe(0x63c2);
@@ -156,13 +162,24 @@ describe('9B card management key', () => {
       return Buffer.concat([d.update(b), d.final()]);
     };
     const hostChallenge = Buffer.from('0102030405060708', 'hex');
-    const answer = tx(card, Buffer.concat([Buffer.from('0087039b167c148008', 'hex'), decipher(witness.data.subarray(4, 12)), Buffer.from('8108', 'hex'), hostChallenge]));
+    const step2 = Buffer.concat([Buffer.from('0087039b167c148008', 'hex'), decipher(witness.data.subarray(4, 12)), Buffer.from('8108', 'hex'), hostChallenge]);
+    const answer = tx(card, step2);
     expect(answer.sw).toBe(0x9000);
     expect(answer.data.toString('hex')).toBe(`7c0a8208${tdes(FACTORY_KEY, hostChallenge).toString('hex')}`);
     expect(tx(card, '00db3fff095c035fc1095302aabb').sw).toBe(0x9000);
   });
 
-  it('SET MANAGEMENT KEY needs authentication; afterwards only the new key authenticates, across power cycles', () => {
+  it('takes P1 = 00 as "the key\'s own algorithm", as Yubico\'s own example sends it', () => {
+    const card = newCard();
+    select(card);
+    const challenge = tx(card, '0087009b047c028100');
+    expect(challenge.data.subarray(0, 4).toString('hex')).toBe('7c0a8108');
+    const response = tdes(FACTORY_KEY, challenge.data.subarray(4, 12));
+    expect(tx(card, Buffer.concat([Buffer.from('0087009b0c7c0a8208', 'hex'), response])).sw).toBe(0x9000);
+    expect(tx(card, '0087079b047c028100').sw).toBe(0x6a80);
+  });
+
+    it('SET MANAGEMENT KEY needs authentication; afterwards only the new key authenticates, across power cycles', () => {
     const card = newCard();
     select(card);
     const next = Buffer.from('0f0e0d0c0b0a09080706050403020100f1f2f3f4f5f6f7f8', 'hex');
@@ -257,11 +274,30 @@ describe('keys: generate, sign, agree, import', () => {
     const y = Buffer.from(publicKey.export({ format: 'jwk' }).y ?? '', 'base64url');
     expect(authenticationResult(agreed.data)).toEqual(peer.computeSecret(Buffer.concat([Buffer.from([4]), cardPoint, y])));
     // A point not on the curve.
-    const bad = transmitChained(card, '0087119d', tlvBytes(0x7c, Buffer.concat([Buffer.from('8200', 'hex'), tlvBytes(0x85, Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 7)]))])));
+    const offCurve = Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 7)]);
+    const bad = transmitChained(card, '0087119d', tlvBytes(0x7c, Buffer.concat([Buffer.from('8200', 'hex'), tlvBytes(0x85, offCurve)])));
     expect(bad.sw).toBe(0x6a80);
   });
 
-  it('9C is PIN-always: the VERIFY must come right before each signature; 9E needs no PIN', () => {
+  it('also generates and signs with P-384 (14) and RSA-1024 (06), as a YubiKey 5 below 5.7 does', () => {
+    const card = newCard();
+    select(card);
+    authenticate(card);
+    const p384 = transmit(card, '0047009e05ac03800114');
+    expect(p384.data.subarray(0, 6).toString('hex')).toBe('7f4963866104');
+    const message = Buffer.from('three eighty four');
+    const ecSigned = sign(card, 0x14, 0x9e, createHash('sha384').update(message).digest());
+    const ecKey = publicKeyOf(p384.data);
+    expect(verifySignature('sha384', message, { key: ecKey, dsaEncoding: 'der' }, authenticationResult(ecSigned.data))).toBe(true);
+    const rsa = transmit(card, '0047009d05ac03800106');
+    const rsaKey = publicKeyOf(rsa.data);
+    expect(rsaKey.asymmetricKeyDetails?.modulusLength).toBe(1024);
+    verifyPin(card, '123456');
+    const rsaSigned = sign(card, 0x06, 0x9d, pkcs1Block(message, 128));
+    expect(verifySignature('sha256', message, rsaKey, authenticationResult(rsaSigned.data))).toBe(true);
+  });
+
+    it('9C is PIN-always: the VERIFY must come right before each signature; 9E needs no PIN', () => {
     const card = newCard();
     select(card);
     authenticate(card);
@@ -359,7 +395,8 @@ describe('transport and persistence', () => {
     const extended = tx(card, Buffer.concat([Buffer.from('00cb3fff000005', 'hex'), Buffer.from('5c035fc105', 'hex'), Buffer.from('0000', 'hex')]));
     expect(extended.sw).toBe(0x9000);
     expect(extended.data.length).toBe(4 + 0x4b9);
-    const putExtended = Buffer.concat([Buffer.from('00db3fff00', 'hex'), Buffer.from([certificateObject.length >> 8, certificateObject.length & 0xff]), certificateObject]);
+    const lc = Buffer.from([certificateObject.length >> 8, certificateObject.length & 0xff]);
+    const putExtended = Buffer.concat([Buffer.from('00db3fff00', 'hex'), lc, certificateObject]);
     expect(tx(card, putExtended).sw).toBe(0x9000);
   });
 
@@ -428,5 +465,34 @@ describe('transport and persistence', () => {
     expect(tx(card, '00cb3fff055c035fc10900').sw).toBe(0x6982);
     verifyPin(card, '123456');
     expect(tx(card, '00cb3fff055c035fc10900')).toEqual({ data: Buffer.from('5302aabb', 'hex'), sw: 0x9000 });
+  });
+});
+
+describe('configuration', () => {
+  it('takes a pre-set PIN, PUK and management key', () => {
+    const key = Buffer.from('a1a2a3a4a5a6a7a8b1b2b3b4b5b6b7b8c1c2c3c4c5c6c7c8', 'hex');
+    const card = newCard({ pin: '246802', puk: '13579135', managementKey: key.toString('hex') });
+    select(card);
+    expect(authenticate(card)).toBe(0x6982);
+    expect(authenticate(card, key)).toBe(0x9000);
+    expect(verifyPin(card, '246802')).toBe(0x9000);
+    expect(tx(card, '00f7008000').data.toString('hex')).toBe('0101ff05010006020303');
+    expect(tx(card, '00f7009b00').data.toString('hex')).toBe('01010302020001050100');
+  });
+
+  it('can start with PIN or PUK tries already spent', () => {
+    const card = newCard({ pinTriesLeft: 0, pukTriesLeft: 1 });
+    select(card);
+    expect(tx(card, '0020008000').sw).toBe(0x6983);
+    expect(verifyPin(card, '123456')).toBe(0x6983);
+    expect(tx(card, '00f7008100').data.toString('hex')).toBe('0101ff05010106020301');
+  });
+
+  it('refuses a management key whose length does not fit its algorithm, and malformed PINs', () => {
+    expect(yubiKeyPivSchema.safeParse({ kind: 'yubikey-piv', managementKey: '00'.repeat(16) }).success).toBe(false);
+    expect(yubiKeyPivSchema.safeParse({ kind: 'yubikey-piv', managementKeyAlgorithm: 'aes128', managementKey: '00'.repeat(16) }).success).toBe(true);
+    expect(yubiKeyPivSchema.safeParse({ kind: 'yubikey-piv', firmware: '5.7.1', managementKey: '00'.repeat(32) }).success).toBe(false);
+    expect(yubiKeyPivSchema.safeParse({ kind: 'yubikey-piv', pin: '12345' }).success).toBe(false);
+    expect(yubiKeyPivSchema.safeParse({ kind: 'yubikey-piv', chuidGuid: 'xyz' }).success).toBe(false);
   });
 });

@@ -63,7 +63,7 @@ export async function exchange(connection: CardConnection, command: Command, opt
     if (reply.sw !== 0x9000 && apdu !== apdus[apdus.length - 1]) return reply;
   }
   const last = apdus[apdus.length - 1] ?? Buffer.alloc(0);
-  if (reply.sw >> 8 === 0x6c) {
+  if (reply.sw >> 8 === 0x6c && command.le) {
     // Wrong Le: the card says how many bytes it has; send the same command again with that Le.
     reply = await transmitOnce(connection, Buffer.concat([last.subarray(0, last.length - 1), Buffer.from([reply.sw & 0xff])]), options);
   }

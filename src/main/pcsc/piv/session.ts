@@ -10,7 +10,6 @@
 import { createCipheriv, createPrivateKey, createPublicKey, type JsonWebKey } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { StationError } from '../../../shared/errors';
-import { failureHandledElsewhere } from '../../report-failure';
 import type { CardConnection } from '../binding';
 import { exchange, expectOk, malformed, type Command, type Reply } from './apdu';
 import {
@@ -42,6 +41,8 @@ export interface PivSessionOptions {
 export const DEFAULT_PIV_TIMEOUT_MS = 60_000;
 /** Years a written CHUID is valid for (its tag 35 expiry). SP 800-73-4 leaves the value to the issuer. */
 const CHUID_VALIDITY_YEARS = 10;
+
+const CLOSE_BOUND_MS = 2_000;
 
 const SELECT: Command = { ins: 0xa4, p1: 0x04, p2: 0x00, data: PIV_AID, le: true };
 
@@ -184,7 +185,7 @@ export class CardPivSession implements PivSession {
   }
 
   async writeChuid(guid: Buffer): Promise<void> {
-    const expiry = this.now();
+    const expiry = new Date(this.now().getTime());
     expiry.setUTCFullYear(expiry.getUTCFullYear() + CHUID_VALIDITY_YEARS);
     await this.putObject(CHUID_OBJECT, chuidValue(guid, yyyymmdd(expiry)));
   }
@@ -359,17 +360,36 @@ export class CardPivSession implements PivSession {
     return Number.parseInt(algorithm[0].value, 16);
   }
 
+  /**
+   * Disconnects leaving the card. A disconnect queued behind a transmit that never returns (mute card)
+   * would never settle: after a short bound the session counts as closed and the disconnect completes
+   * in the background once the card answers or goes.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.connection.disconnect();
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLOSE_BOUND_MS);
+    });
+    const disconnect = this.connection.disconnect();
+    disconnect.catch(() => {
+        // A late disconnect is best-effort.
+      });
+    try {
+      await Promise.race([disconnect, bound]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Closes without waiting (a transmit may still hang on a mute card). */
   abandon(): void {
     if (this.closed) return;
     this.closed = true;
-    this.connection.disconnect().catch(failureHandledElsewhere('best-effort disconnect of a card that may be mute'));
+    this.connection.disconnect().catch(() => {
+        // Best-effort disconnect of a card that may be mute.
+      });
   }
 
   private async putObject(object: Buffer, value: Buffer): Promise<void> {

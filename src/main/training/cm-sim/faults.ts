@@ -30,6 +30,13 @@ export const simFaultSchema = z.discriminatedUnion('kind', [
     message: z.string().max(5000),
     body: z.enum(['json', 'text', 'html']).optional(),
   }),
+  /**
+   * Something in front of CM answers for it: IIS's "503 Service Unavailable" page while the
+   * application pool is stopped, ARR's 502.3 or a proxy's 504 (HTML, not CM's JSON). Not from the
+   * CM pages: these are the IIS/ARR status pages (labelled here as the simulator's invention of
+   * their exact text).
+   */
+  z.object({ kind: z.literal('gateway'), status: z.union([z.literal(502), z.literal(503), z.literal(504)]) }),
   /** 204 where a result is documented (a bind with no URI, a retire with no card). */
   z.object({ kind: z.literal('no-content') }),
   /**

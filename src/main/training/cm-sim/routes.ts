@@ -16,6 +16,7 @@ export const CORE_ROUTE_IDS = [
   'GET /smartcards/{id}',
   'GET /smartcards/{id}/operations',
   'POST /smartcards',
+  'POST /requests',
   'PUT /requests/{id}/smartcards/{id}',
 ] as const;
 export type CoreRouteId = (typeof CORE_ROUTE_IDS)[number];

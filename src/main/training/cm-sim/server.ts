@@ -10,12 +10,13 @@ import { loadState, saveState } from './persistence';
 import { sendFault, sendIisNotFound, sendJson, sendServerError } from './responses';
 import { API_PREFIX, matchRoute, type RouteMatch } from './routes';
 import { seedDirectory } from './seed';
-import { activateSmartcard, normalizeGuid, type SimState } from './state';
+import { activateSmartcard, approveRequest, normalizeGuid, type RetireUnder, type SimState } from './state';
 import { pem } from './execution/ca';
 import { createSimExecution, type CertificateTamper } from './execution/handle';
 import { defaultExecutionProfiles, type SimExecutionProfile } from './execution/profiles';
 import { isExecutionRoute } from './execution/route-ids';
-import { reportFailure, failureHandledElsewhere } from '../../report-failure';
+import { reportFailure } from '../../report-failure';
+import { newHostToken, tokensEqual } from '../../host/access';
 
 /** A request as the simulator received it, for tests that check what went over the wire. */
 export interface RecordedRequest {
@@ -49,6 +50,16 @@ export interface CmSimulatorOptions {
   executionProfiles?: SimExecutionProfile[];
   /** Where the throw-away CA is kept; the data file's folder when absent, in memory without a data file. */
   caDir?: string | null;
+  /**
+   * The secret every `/__sim/` admin request must carry (`Authorization: Bearer <token>`): without
+   * it any local process (any user) could reset the simulator or plant faults. Random per run when
+   * absent; the station host passes its own token, so the host's token opens the training CM's admin.
+   */
+  adminToken?: string;
+  /** Which request id a retire PUT may take (default `any`; state.ts RetireUnder). INVENTED: a simulator setting. */
+  retireUnder?: RetireUnder;
+  /** Requests created with `POST /requests` wait for approval (`required`) or are Approved at once (`none`, default). */
+  approval?: 'required' | 'none';
 }
 
 export interface CmSimulatorAdmin {
@@ -60,6 +71,8 @@ export interface CmSimulatorAdmin {
   state(): SimState;
   /** A CM client wrote the card: Assigned (2) becomes Active (3). False when it was not Assigned. */
   activate(smartcardUuid: string): Promise<boolean>;
+  /** The CM portal's approval of a Pending request (no REST route exists). False when it was not Pending. */
+  approve(requestUuid: string): Promise<boolean>;
   /** Scope card lookups to one user (the caller), or null for all. */
   setLookupScope(userUuid: string | null): void;
   /** The throw-away CA's root and issuing certificates (PEM), made on first use: for `openssl verify`. */
@@ -73,6 +86,8 @@ export interface CmSimulator {
   baseUrl: string;
   /** The admin endpoint for other processes: `http://127.0.0.1:41234/__sim/` */
   adminUrl: string;
+  /** The bearer token the admin endpoint requires (see CmSimulatorOptions.adminToken). */
+  adminToken: string;
   admin: CmSimulatorAdmin;
   close(): Promise<void>;
 }
@@ -111,6 +126,7 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
     caDir: options.caDir !== undefined ? options.caDir : dataFile === null ? null : dirname(dataFile),
     profiles: options.executionProfiles ?? defaultExecutionProfiles(),
   });
+  const adminToken = options.adminToken ?? newHostToken();
   const faultBook = new FaultBook();
   faultBook.set(options.faults ?? []);
   let received: RecordedRequest[] = [];
@@ -122,7 +138,9 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
     if (dataFile === null) return Promise.resolve();
     const job = saving.then(() => saveState(dataFile, snapshot, `${process.pid}-${++saves}`));
     // The chain continues after a failed save; that save's own caller gets its error through `job`.
-    saving = job.catch(failureHandledElsewhere('the chain continues; the save\'s caller gets its error through `job`'));
+    saving = job.catch(() => {
+        // The chain continues; the save's caller gets its error through `job`.
+      });
     return job;
   }
 
@@ -147,6 +165,8 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
     if (uuid === null) return;
     const timer = setTimeout(() => {
       activations.delete(timer);
+      // The station itself is executing the request at the desk: it, not this stand-in, completes it.
+      if (execution.executing(uuid)) return;
       activate(uuid).catch(reportFailure('CM simulator: activation'));
     }, after);
     activations.add(timer);
@@ -192,7 +212,7 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
           state,
           { route: match.id, params: match.params, query: url.searchParams, contentType: req.headers['content-type'] ?? null, body },
           newUuid,
-          { lookupScope },
+          { lookupScope, retireUnder: options.retireUnder ?? 'any', approval: options.approval ?? 'none' },
         );
         if (result.next !== undefined) {
           state = result.next;
@@ -243,6 +263,14 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
     async caCertificates() {
       const { root, issuing } = await execution.caCertificates();
       return { root: pem(root), issuing: pem(issuing) };
+    },
+    async approve(requestUuid) {
+      const uuid = normalizeGuid(requestUuid);
+      const next = uuid === null ? null : approveRequest(state, uuid);
+      if (next === null) return false;
+      state = next;
+      await persist(state);
+      return true;
     },
     setLookupScope(userUuid) {
       lookupScope = userUuid === null ? null : normalizeGuid(userUuid);
@@ -307,6 +335,11 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
         return sendJson(res, 204, undefined);
       }
       default: {
+        const approval = /^POST requests\/([^/]+)\/approve$/.exec(action);
+        if (approval !== null) {
+          if (await admin.approve(approval[1] ?? '')) return sendJson(res, 204, undefined);
+          return sendJson(res, 409, { Message: 'No Pending request with that Uuid.' });
+        }
         const activation = /^POST smartcards\/([^/]+)\/activate$/.exec(action);
         if (activation !== null) {
           const uuid = normalizeGuid(activation[1] ?? '');
@@ -323,7 +356,11 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
       try {
         const body = await readBody(req);
         const url = new URL(req.url ?? '/', 'http://cm-sim.invalid');
-        if (url.pathname.toLowerCase().startsWith(ADMIN_PREFIX)) await serveAdmin(req, res, url, body);
+        if (url.pathname.toLowerCase().startsWith(ADMIN_PREFIX)) {
+          const given = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+          if (!tokensEqual(adminToken, given)) sendJson(res, 401, { Message: 'The simulator admin endpoint needs its token (Authorization: Bearer <token>).' });
+          else await serveAdmin(req, res, url, body);
+        }
         else await serveApi(req, res, url, body);
       } catch (err) {
         if (err instanceof BodyTooLarge) sendJson(res, 413, { Message: 'The request entity is too large.' });
@@ -348,6 +385,7 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
   return {
     baseUrl: `${origin}${API_PREFIX}`,
     adminUrl: `${origin}${ADMIN_PREFIX}`,
+    adminToken,
     admin,
     async close() {
       closed = true;

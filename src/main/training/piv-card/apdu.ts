@@ -65,7 +65,8 @@ export function parseCommandApdu(raw: Buffer): CommandApdu | null {
     if (raw.length === 6 + b4) return short(raw.subarray(5, 5 + b4), raw[5 + b4] ?? 0); // case 4S
     return null;
   }
-  // b4 = 00 with more bytes: extended length.
+  // b4 = 00 with more bytes: extended length (at least 00 + two bytes).
+  if (raw.length < 7) return null;
   if (raw.length === 7) return extended(Buffer.alloc(0), raw.readUInt16BE(5)); // case 2E
   const lc = raw.readUInt16BE(5);
   if (lc === 0) return null;

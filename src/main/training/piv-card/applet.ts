@@ -94,6 +94,7 @@ function tlvMap(data: Buffer): Tlvs | null {
     }
     return map;
   } catch {
+    // Not BER-TLV: the caller answers with the card's status word for bad data.
     return null;
   }
 }
@@ -206,6 +207,7 @@ export function createPivApplet(eeprom: CardEeprom): PivApplet {
     try {
       nodes = parseBerTlvFlat(data);
     } catch {
+      // Malformed data is the host's mistake: the card answers it with a status word, as a card does.
       return status(SW.INCORRECT_DATA);
     }
     const [tagNode, valueNode] = nodes;
@@ -275,9 +277,11 @@ export function createPivApplet(eeprom: CardEeprom): PivApplet {
   /** GENERAL AUTHENTICATE with the 9B card management key (SP 800-73-4 part 2 §3.2.4, appendix A.1-A.3). */
   function authenticateManagement(p1: number, items: Tlvs, challenge: typeof pendingChallenge): AppletAnswer {
     const { algorithm, value: key } = eeprom.management;
-    // A 3DES request of an AES key (a 5.7 card asked by an older tool) answers 6A80, as reported by
-    // go-piv, cosign and age-plugin-yubikey users ("get auth challenge: smart card error 6a80").
-    if (p1 !== algorithm) return status(SW.INCORRECT_DATA);
+    // P1 names the algorithm; a YubiKey also takes 00 for "the key's own" (Yubico's APDU reference,
+    // "Authenticate: management key", whose example sends 00 87 00 9B). Another algorithm, e.g. a
+    // 3DES request of a 5.7 card's AES key, answers 6A80 ("get auth challenge: smart card error 6a80"
+    // in go-piv/piv-go#146, sigstore/cosign#3742, gravitational/teleport#55889).
+    if (p1 !== 0x00 && p1 !== algorithm) return status(SW.INCORRECT_DATA);
     const block = managementBlockSize(algorithm);
     const encrypt = (b: Buffer) => managementCipher(algorithm, key, b, 'encrypt');
     const empty = (tag: string) => items.get(tag)?.length === 0;
@@ -336,7 +340,6 @@ export function createPivApplet(eeprom: CardEeprom): PivApplet {
   function generalAuthenticate({ p1, p2, data }: AppletCommand, challenge: typeof pendingChallenge, pinFresh: boolean): AppletAnswer {
     const items = template(data, '7c');
     if (p2 === 0x9b) {
-      if (!isManagementAlgorithm(p1)) return status(SW.INCORRECT_DATA);
       if (!items) return status(SW.INCORRECT_DATA);
       const answer = authenticateManagement(p1, items, challenge);
       if (answer.sw !== SW.OK && answer.sw !== SW.INCORRECT_DATA) managementAuthenticated = false;
@@ -380,15 +383,17 @@ export function createPivApplet(eeprom: CardEeprom): PivApplet {
     );
   }
 
+  /** SET MANAGEMENT KEY (Yubico, "Set management key"): P2 FF no touch, FE touch, FD touch cached. */
   function setManagementKey({ p1, p2, data }: AppletCommand): AppletAnswer {
-    if (p1 !== 0xff || (p2 !== 0xff && p2 !== 0xfe)) return status(SW.INCORRECT_P1P2);
+    const touch = { 0xff: TOUCH_POLICY.NEVER, 0xfe: TOUCH_POLICY.ALWAYS, 0xfd: TOUCH_POLICY.CACHED }[p2];
+    if (p1 !== 0xff || touch === undefined) return status(SW.INCORRECT_P1P2);
     if (!managementAuthenticated) return status(SW.SECURITY_STATUS);
     const [algorithm = 0, reference = 0, length = 0] = data;
     if (!isManagementAlgorithm(algorithm) || reference !== 0x9b) return status(SW.INCORRECT_DATA);
     // AES management keys came with firmware 5.4 (Yubico, "PIV AES management key").
     if (algorithm !== ALG.TDES && !firmwareAtLeast(eeprom.firmware, 5, 4)) return status(SW.INCORRECT_DATA);
     if (length !== managementKeyLength(algorithm) || data.length !== 3 + length) return status(SW.INCORRECT_DATA);
-    eeprom.management = { algorithm, value: Buffer.from(data.subarray(3)), touchPolicy: p2 === 0xfe ? TOUCH_POLICY.ALWAYS : TOUCH_POLICY.NEVER };
+    eeprom.management = { algorithm, value: Buffer.from(data.subarray(3)), touchPolicy: touch };
     return ok();
   }
 

@@ -34,6 +34,9 @@ export const yubiKeyPivSchema = z.object({
   /** PIN and PUK; the factory defaults 123456 / 12345678 when absent. */
   pin: pinText.optional(),
   puk: pinText.optional(),
+  /** Tries left of the 3 (a card met after wrong guesses; 0 = blocked). Full when absent. */
+  pinTriesLeft: z.number().int().min(0).max(3).optional(),
+  pukTriesLeft: z.number().int().min(0).max(3).optional(),
 }).refine((c) => c.managementKey === undefined || c.managementKey.length / 2 === MANAGEMENT_KEY_BYTES[managementAlgorithmOf(c)], {
   message: 'The management key does not have the length its algorithm needs.',
   path: ['managementKey'],

@@ -2,6 +2,21 @@
 // a card's operating system gives every application (command chaining, GET RESPONSE, extended
 // length; ISO 7816-4 §5.1 and §5.3.3) around the PIV applet (./applet.ts). Pure: no sockets, no
 // timers; it never throws for any APDU, it answers a status word.
+//
+// Where the sources say nothing, these are the card's choices (each checked against what the real
+// tools accept, test/integration/piv-card-tools.test.ts):
+// - A short command gets at most Ne bytes (Le absent or 00 = 256), the rest through 61xx + GET
+//   RESPONSE; any other command drops what was not fetched. OpenSC first asks 8 bytes to learn a
+//   length: it gets 8 and 61xx.
+// - A chain (CLA 10) is joined up to 3072 bytes (a YubiKey's buffer), else 6700; a command with
+//   another header abandons it.
+// - PIN-always (9C): the VERIFY must be the command right before the key operation (GET RESPONSE
+//   and chain parts do not count), and one VERIFY serves one operation.
+// - Touch policies are stored and reported but never wait: a virtual card has no button.
+// - The 9B key has no retry counter (as on a YubiKey); a wrong answer is 6982 and clears the
+//   authentication. A challenge is good for the next command only.
+// - ATTEST (F9) and MOVE/DELETE KEY (5.7) are not implemented: 6D00. The card has no attestation key.
+// - Only the PIV applet exists: SELECT of another AID answers 6A82 and PIV stays selected.
 import type { CardLogic, CardReaction } from '../virtual-card';
 import { parseCommandApdu, SW, swBytes } from './apdu';
 import { createPivApplet, type AppletAnswer } from './applet';

@@ -2,7 +2,17 @@
 // §3.2.4 and Yubico's AES extension use it) and the asymmetric slot keys (RSA raw private operation,
 // ECDSA over a hash the host computed, ECDH). Node's crypto does the maths; the one thing it lacks
 // is ECDSA over a ready-made hash, built here from its EC scalar multiplication (ECDH).
-import { constants, createCipheriv, createDecipheriv, createECDH, createPrivateKey, generateKeyPairSync, privateDecrypt, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  constants,
+  createCipheriv,
+  createDecipheriv,
+  createECDH,
+  createPrivateKey,
+  generateKeyPairSync,
+  privateDecrypt,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import { tlv } from './apdu';
 
 /** PIV algorithm identifiers (SP 800-78-4 table 6-2, plus Yubico's AES management key ids). */
@@ -150,6 +160,7 @@ export function importRsaKey(
     });
     return { kind: 'rsa', algorithm, privateKey, publicTlv: rsaPublicTlv(privateKey) };
   } catch {
+    // Not a usable RSA key: the caller answers the IMPORT with the card's status word.
     return null;
   }
 }

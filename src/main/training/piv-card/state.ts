@@ -95,8 +95,8 @@ export function createEeprom(config: YubiKeyPivConfig): CardEeprom {
   const eeprom: CardEeprom = {
     firmware: config.firmware,
     serial: config.serial,
-    pin: { value: pin, factoryValue: padReference(FACTORY_PIN), retries: FACTORY_RETRIES, remaining: FACTORY_RETRIES },
-    puk: { value: puk, factoryValue: padReference(FACTORY_PUK), retries: FACTORY_RETRIES, remaining: FACTORY_RETRIES },
+    pin: { value: pin, factoryValue: padReference(FACTORY_PIN), retries: FACTORY_RETRIES, remaining: config.pinTriesLeft ?? FACTORY_RETRIES },
+    puk: { value: puk, factoryValue: padReference(FACTORY_PUK), retries: FACTORY_RETRIES, remaining: config.pukTriesLeft ?? FACTORY_RETRIES },
     management: { algorithm, value: defaultManagementKey(algorithm, config.managementKey), touchPolicy: TOUCH_POLICY.NEVER },
     keys: new Map(),
     objects: new Map(),

@@ -1,7 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import type { SettingKey } from '../../../shared/settings';
+import { APPLIED_AT_RESTART, FIELD_KINDS, type SettingKey, settingLabel } from '../../../shared/settings';
 import { LOCALE_NAMES, LOCALES } from '../../i18n';
-import { FIELD_KINDS } from './draft';
 
 interface Props {
   name: SettingKey;
@@ -15,18 +14,9 @@ interface Props {
   onChange(value: string | boolean): void;
 }
 
-/** Settings the station reads when it starts (CM client, Windows sign-in, mode, outbox). */
-const APPLIED_AT_RESTART: ReadonlySet<string> = new Set([
-  'cmBaseUrl',
-  'cmTimeoutMs',
-  'allowedAuthDomains',
-  'trainingMode',
-  'outboxRetentionDays',
-]);
-
 /** One setting: its label, its value, and "Managed by your organization" when IT decides it. */
 export function SettingField({ name, idPrefix, value, managed, machineSource = null, error, onChange }: Props) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const id = `${idPrefix}-${name}`;
   const kind = FIELD_KINDS[name];
   const atRestart = APPLIED_AT_RESTART.has(name);
@@ -43,7 +33,7 @@ export function SettingField({ name, idPrefix, value, managed, machineSource = n
     'aria-describedby': describedBy || undefined,
     'aria-invalid': error ? true : undefined,
   };
-  const label = t(`settings.fields.${name}`);
+  const label = settingLabel(name, i18n.language);
   return (
     <div className={managed ? 'field setting managed' : 'field setting'} data-setting={name}>
       {kind === 'boolean' ? (

@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ErrorPayload } from '../../../shared/errors';
-import { isMachineOnlyKey, SETTING_KEYS, type SettingKey, type SettingsView } from '../../../shared/settings';
+import { isMachineOnlyKey, SETTING_KEYS, type SettingKey, settingLabel, type SettingsView } from '../../../shared/settings';
 import { errorSummary } from '../../format';
 import { applySettings, useClient } from '../../store';
 import { useAction } from '../../use-action';
@@ -33,7 +33,7 @@ function problemLines(error: ErrorPayload | null): string[] {
 
 /** Every setting with its value; saving sends only what the operator changed and may change. */
 export function SettingsForm({ settings }: { settings: SettingsView }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const client = useClient();
   const id = useId();
   const save = useAction();
@@ -88,7 +88,7 @@ export function SettingsForm({ settings }: { settings: SettingsView }) {
             machineSource={isMachineOnlyKey(key) ? (settings.policy.keys.includes(key) ? 'policy' : 'default') : null}
             error={
               invalid.includes(key)
-                ? t('settings.numberInvalid', { field: t(`settings.fields.${key}`) })
+                ? t('settings.numberInvalid', { field: settingLabel(key, i18n.language) })
                 : flagged.includes(key)
                   ? t('settings.refusedField')
                   : null
@@ -107,7 +107,7 @@ export function SettingsForm({ settings }: { settings: SettingsView }) {
           {save.error && (flagged.length > 0 || problems.length > 0) && (
             <ul className="problems">
               {flagged.map((key) => (
-                <li key={key}>{t(`settings.fields.${key}`)}</li>
+                <li key={key}>{settingLabel(key, i18n.language)}</li>
               ))}
               {problems.map((line) => (
                 <li key={line}>{problemText(t, line)}</li>

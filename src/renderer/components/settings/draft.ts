@@ -1,37 +1,7 @@
 import type { SettingKey, Settings, SettingsUpdate } from '../../../shared/settings';
-import { isMachineOnlyKey, SETTING_KEYS } from '../../../shared/settings';
+import { FIELD_KINDS, isMachineOnlyKey, SETTING_KEYS } from '../../../shared/settings';
 import { parseLines } from '../../format';
 
-/** How each setting is edited on the form. */
-export type FieldKind = 'text' | 'number' | 'list' | 'boolean' | 'locale';
-
-export const FIELD_KINDS: Readonly<Record<SettingKey, FieldKind>> = {
-  cmBaseUrl: 'text',
-  cmTimeoutMs: 'number',
-  allowedAuthDomains: 'list',
-  readerInclude: 'list',
-  readerExclude: 'list',
-  trainingModeAllowed: 'boolean',
-  trainingMode: 'boolean',
-  outboxRetentionDays: 'number',
-  auditExportFolder: 'text',
-  locale: 'locale',
-  updateFeedUrl: 'text',
-  directoryKind: 'text',
-  directoryLdapUrl: 'text',
-  directoryLdapCaFile: 'text',
-  directoryLdapBindDn: 'text',
-  directoryLdapBindPasswordFile: 'text',
-  directoryLdapBaseDn: 'text',
-  directoryLdapGuidAttribute: 'text',
-  directoryLdapAccountAttribute: 'text',
-  directoryAccountDomain: 'text',
-  directoryCacheDays: 'number',
-  // Machine policy only (always managed, shown read-only): the map is shown as its JSON.
-  requestTypeNumbers: 'text',
-  retireReplacedCard: 'text',
-  issueAtDesk: 'text',
-};
 
 /** The form's values: text for text-like fields (lists one per line), booleans for check boxes. */
 export type Draft = Record<SettingKey, string | boolean>;

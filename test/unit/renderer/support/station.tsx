@@ -3,7 +3,7 @@ import { afterEach, expect } from 'vitest';
 import { type Envelope, type EventChannel, eventChannels, type InvokeChannel, invokeChannels, type StationBridge } from '../../../../src/shared/contract';
 import { type ErrorPayload, errorPayloadSchema } from '../../../../src/shared/errors';
 import { createClient } from '../../../../src/renderer/client';
-import { App } from '../../../../src/renderer/components/App';
+import { App, preloadScreens } from '../../../../src/renderer/components/App';
 import { connectStore, initialStationState, useStation } from '../../../../src/renderer/store';
 import { initialPeopleState, usePeople } from '../../../../src/renderer/people';
 import { useAnnouncement } from '../../../../src/renderer/announce';
@@ -88,6 +88,8 @@ export function scriptedStation(handlers: Partial<Record<InvokeChannel | 'diagno
 /** Connects the store to a scripted station and renders the whole app. */
 export async function renderStation(handlers: Parameters<typeof scriptedStation>[0]) {
   const station = scriptedStation(handlers);
+  // Every screen's code is here before the app renders, as in the app once the first screen is up.
+  await preloadScreens();
   await act(() => connectStore(createClient(station.bridge)));
   const view = render(<App />);
   return { ...station, view };

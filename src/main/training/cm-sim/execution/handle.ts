@@ -35,6 +35,11 @@ export type CertificateTamper = 'fewer' | 'more' | 'foreign-key' | 'invalid-pkcs
 
 export interface SimExecution {
   handle(state: SimState, call: ExecutionCall, tamper: CertificateTamper | null): Promise<ExecutionResult>;
+  /**
+   * True once a client has begun executing the request bound to this card (an execution route
+   * answered for it): training's stand-in activation (server.ts activateAfterMs) then leaves it alone.
+   */
+  executing(smartcardUuid: string): boolean;
   /** The throw-away CA's certificates (DER), made on first use. */
   caCertificates(): Promise<{ root: Buffer; issuing: Buffer }>;
 }
@@ -101,6 +106,8 @@ type Bound = { ok: true; request: SimRequest; card: SimSmartcard; profile: SimEx
 export function createSimExecution(options: SimExecutionOptions): SimExecution {
   const now = options.now ?? (() => new Date());
   const profileOf = (templateUuid: string) => options.profiles.find((p) => normalizeGuid(p.profileTemplateUuid) === templateUuid);
+  /** In memory only: after a restart the station's next call marks the card again. */
+  const executingCards = new Set<string>();
   let ca: Promise<SimCa> | null = null;
   function getCa(): Promise<SimCa> {
     ca ??= openSimCa(options.caDir).catch((err: unknown) => {
@@ -117,7 +124,13 @@ export function createSimExecution(options: SimExecutionOptions): SimExecution {
    * that card's id exactly as the bind sent it ([sim] CM's own comparison is undocumented; byte-exact is
    * the safe reading, since the diversified key depends on that text).
    */
-  function boundCard(state: SimState, requestParam: string | undefined, cardParam: string | undefined, cardIdText: string | null, cardIdRequired: boolean): Bound {
+  function boundCard(
+    state: SimState,
+    requestParam: string | undefined,
+    cardParam: string | undefined,
+    cardIdText: string | null,
+    cardIdRequired: boolean,
+  ): Bound {
     const requestId = normalizeGuid(requestParam ?? '');
     const smartcardUuid = normalizeGuid(cardParam ?? '');
     if (requestId === null || smartcardUuid === null) return { ok: false, refusal: refuse('The ids are not GUIDs.') };
@@ -132,6 +145,7 @@ export function createSimExecution(options: SimExecutionOptions): SimExecution {
     if (cardIdText === null ? cardIdRequired : cardIdText !== bareCardId(card.SerialNumber)) {
       return { ok: false, refusal: refuse(`The card id does not match smart card ${smartcardUuid}.`) };
     }
+    executingCards.add(card.Uuid);
     return { ok: true, request, card, profile: profileOf(request.ProfileTemplateUuid) };
   }
 
@@ -268,16 +282,20 @@ export function createSimExecution(options: SimExecutionOptions): SimExecution {
     }
     const authority = await getCa();
     const { subject, upn } = subjectOf(state, request);
-    const foreignKey = async () => ((await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair).publicKey;
+    /** A public key no card holds (faults `foreign-key` and `more`). */
+    const foreignKey = async () => {
+      const pair = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+      return new x509.PublicKey(await webcrypto.subtle.exportKey('spki', pair.publicKey));
+    };
     const issued = [];
     for (const [i, csr] of csrs.entries()) {
       const option = options[i]!;
-      const publicKey = tamper === 'foreign-key' && i === 0 ? new x509.PublicKey(await webcrypto.subtle.exportKey('spki', await foreignKey())) : csr.publicKey;
+      const publicKey = tamper === 'foreign-key' && i === 0 ? await foreignKey() : csr.publicKey;
       const leaf = await authority.issue({ publicKey, subject, upn, keyUsages: option.KeyUsages });
       issued.push({ leaf, template: bound.profile?.certificateTemplates[i] ?? '' });
     }
     if (tamper === 'more') {
-      const extra = await authority.issue({ publicKey: new x509.PublicKey(await webcrypto.subtle.exportKey('spki', await foreignKey())), subject, upn, keyUsages: 2 });
+      const extra = await authority.issue({ publicKey: await foreignKey(), subject, upn, keyUsages: 2 });
       issued.push({ leaf: extra, template: 'StationTrainingExtra' });
     }
     const answer = issued.map(({ leaf, template }, i) => ({
@@ -369,6 +387,7 @@ export function createSimExecution(options: SimExecutionOptions): SimExecution {
           return setRequestStatus(state, call);
       }
     },
+    executing: (smartcardUuid) => executingCards.has(smartcardUuid),
     async caCertificates() {
       const authority = await getCa();
       return { root: authority.root, issuing: authority.issuing };
