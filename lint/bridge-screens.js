@@ -33,10 +33,18 @@ export const BRIDGE_SCREENS = {
   // Read-only look-ups that change nothing (the CLI's bind uses readers.list); no screen calls them.
   'readers.list': [],
   'requests.get': [],
+  // Desk issuance: the enrollment screen after the bind (offer, progress, PIN hand-over, result).
+  'issuance.start': ['components/issuance/IssuanceOffer.tsx', 'components/issuance/IssuanceProgress.tsx'],
+  'issuance.skip': ['components/issuance/IssuanceOffer.tsx'],
+  'issuance.submitPin': ['components/issuance/PinEntry.tsx'],
+  'issuance.pinSeen': ['components/issuance/PinShown.tsx'],
+  'issuance.cancel': ['components/issuance/IssuanceProgress.tsx'],
+  // The screens follow the snapshot and issuance.changed; the look-up is read-only (the CLI uses it).
+  'issuance.get': [],
 };
 
 /** Channels allowed on the bridge with no screen (read-only). */
-export const READ_ONLY_WITHOUT_SCREEN = ['readers.list', 'requests.get'];
+export const READ_ONLY_WITHOUT_SCREEN = ['readers.list', 'requests.get', 'issuance.get'];
 
 /** Files that pass a channel through without naming it (the client itself). */
 export const BRIDGE_PASS_THROUGH = ['client.ts', 'bridge/ws-bridge.ts', 'bridge/index.ts'];

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { ConnectionState, StationSnapshot } from '../shared/contract';
 import type { BatchState, CardReading, EnrollmentState } from '../shared/enrollment';
+import type { IssuanceState } from '../shared/issuance';
 import type { OutboxOperation } from '../shared/outbox';
 import type { ReadersSnapshot } from '../shared/readers';
 import type { SettingsView } from '../shared/settings';
@@ -22,6 +23,8 @@ export interface StationState {
   cards: Record<string, CardReading>;
   /** Each reader's enrollment step, by reader name (absent: waiting for a card). */
   enrollment: Record<string, EnrollmentState>;
+  /** Each reader's desk issuance, by reader name (absent: idle). Never holds a PIN the user typed. */
+  issuance: Record<string, IssuanceState>;
   outbox: OutboxOperation[];
   settings: SettingsView | null;
   /** Bulk mode: the batch of requests being worked through (empty lists: off). */
@@ -50,6 +53,7 @@ export const initialStationState: StationState = {
   connection: { mode: 'unconfigured' },
   cards: {},
   enrollment: {},
+  issuance: {},
   outbox: [],
   settings: null,
   batch: { pending: [], reserved: [], submitted: [], skipped: [] },
@@ -85,6 +89,9 @@ export function useClient(): StationClient {
  */
 const BUSY_STEPS: ReadonlySet<EnrollmentState['step']> = new Set(['request-chosen', 'confirming']);
 
+/** Issuance phases where the operator (or the card holder) is in the middle of it on that reader. */
+export const ISSUING_PHASES: ReadonlySet<IssuanceState['phase']> = new Set(['offer', 'running', 'pin-entry', 'pin-shown', 'paused']);
+
 function insertionTime(card: ReadersSnapshot['readers'][number]['card']): number {
   if (!card) return Number.NEGATIVE_INFINITY;
   const time = Date.parse(card.insertedAt);
@@ -106,7 +113,9 @@ export function newlyInserted(before: ReadersSnapshot | null, after: ReadersSnap
 function noteInsertion(state: StationState, reader: string): Partial<StationState> {
   const selected = state.selectedReader;
   const selectedStep = selected ? state.enrollment[selected]?.step : undefined;
-  const keepSelection = selected !== null && selected !== reader && selectedStep !== undefined && BUSY_STEPS.has(selectedStep);
+  const selectedIssuance = selected ? state.issuance[selected]?.phase : undefined;
+  const busy = (selectedStep !== undefined && BUSY_STEPS.has(selectedStep)) || (selectedIssuance !== undefined && ISSUING_PHASES.has(selectedIssuance));
+  const keepSelection = selected !== null && selected !== reader && busy;
   if (keepSelection || selected === reader) return { lastInserted: reader };
   return { lastInserted: reader, selectedReader: reader, focusStep: reader };
 }
@@ -159,6 +168,32 @@ export async function enrollmentCall(reader: string, call: () => Promise<Enrollm
   }
 }
 
+/** Issuance events seen per reader, for the same reason as `enrollmentEvents`. */
+const issuanceEvents = new Map<string, number>();
+
+/** Phases shown on the hand-over screen, which replaces every other screen (App). */
+export const HAND_OVER_PHASES: ReadonlySet<IssuanceState['phase']> = new Set(['pin-entry', 'pin-shown']);
+
+function putIssuance(s: StationState, state: IssuanceState): Partial<StationState> {
+  const before = s.issuance[state.reader]?.phase;
+  const issuance = { ...s.issuance, [state.reader]: state };
+  // Back from the hand-over screen: the reader's step heading takes focus again (the screens were replaced).
+  const back = before !== undefined && HAND_OVER_PHASES.has(before) && !HAND_OVER_PHASES.has(state.phase);
+  return back ? { issuance, focusStep: state.reader, selectedReader: state.reader } : { issuance };
+}
+
+function onIssuance(state: IssuanceState): void {
+  issuanceEvents.set(state.reader, (issuanceEvents.get(state.reader) ?? 0) + 1);
+  useStation.setState((s) => putIssuance(s, state));
+}
+
+/** Runs an issuance call for `reader` and applies its reply unless an `issuance.changed` overtook it. */
+export async function issuanceCall(reader: string, call: () => Promise<IssuanceState>): Promise<void> {
+  const seen = issuanceEvents.get(reader) ?? 0;
+  const state = await call();
+  if ((issuanceEvents.get(reader) ?? 0) === seen) useStation.setState((s) => putIssuance(s, state));
+}
+
 /** Puts one operation returned by a call into the list, unless the list already has a newer copy. */
 export function applyOutboxOperation(operation: OutboxOperation): void {
   useStation.setState((s) => {
@@ -200,12 +235,20 @@ function applySnapshot(snapshot: StationSnapshot): void {
     connection: partial.connection,
     cards: byReader(partial.cards),
     enrollment: byReader(partial.enrollment),
+    issuance: byReader(partial.issuance),
     ...(partial.batch ? { batch: partial.batch } : {}),
     lastInserted,
     selectedReader: lastInserted ?? partial.readers.readers[0]?.name ?? null,
   });
   if (partial.settings) applySettings(partial.settings);
   setDirectoryKind(partial.directory?.kind ?? 'none');
+}
+
+/** The store's event subscriptions, ended together (a reconnection, a test's reset). */
+const subscriptions: Array<() => void> = [];
+
+export function disconnectStore(): void {
+  for (const unsubscribe of subscriptions.splice(0)) unsubscribe();
 }
 
 /**
@@ -215,20 +258,25 @@ function applySnapshot(snapshot: StationSnapshot): void {
  * The snapshot has no outbox: the list is asked for right after (outbox.changed keeps it current).
  */
 export async function connectStore(client: StationClient): Promise<void> {
+  disconnectStore();
   enrollmentEvents.clear();
+  issuanceEvents.clear();
   useStation.setState({ client });
   const { bridge } = client;
-  bridge.on('readers.changed', onReaders);
-  bridge.on('card.changed', onCard);
-  bridge.on('connection.changed', (connection) => useStation.setState({ connection }));
-  bridge.on('outbox.changed', (outbox) => useStation.setState({ outbox }));
-  bridge.on('enrollment.changed', onEnrollment);
-  bridge.on('settings.changed', applySettings);
-  bridge.on('batch.changed', (batch) => useStation.setState({ batch }));
   let outboxEvents = 0;
-  bridge.on('outbox.changed', () => {
-    outboxEvents += 1;
-  });
+  subscriptions.push(
+    bridge.on('readers.changed', onReaders),
+    bridge.on('card.changed', onCard),
+    bridge.on('connection.changed', (connection) => useStation.setState({ connection })),
+    bridge.on('outbox.changed', (outbox) => useStation.setState({ outbox })),
+    bridge.on('enrollment.changed', onEnrollment),
+    bridge.on('issuance.changed', onIssuance),
+    bridge.on('settings.changed', applySettings),
+    bridge.on('batch.changed', (batch) => useStation.setState({ batch })),
+    bridge.on('outbox.changed', () => {
+      outboxEvents += 1;
+    }),
+  );
   try {
     const snapshot = await client.call('station.snapshot', {});
     applySnapshot(snapshot);

@@ -32,6 +32,12 @@ export const INVOKE_CHANNELS = [
   'directory.resolve',
   'diagnostics.reportError',
   'diagnostics.supportBundle',
+  'issuance.get',
+  'issuance.start',
+  'issuance.skip',
+  'issuance.submitPin',
+  'issuance.pinSeen',
+  'issuance.cancel',
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 
@@ -43,6 +49,7 @@ export const EVENT_CHANNELS = [
   'enrollment.changed',
   'settings.changed',
   'batch.changed',
+  'issuance.changed',
 ] as const;
 export type EventChannel = (typeof EVENT_CHANNELS)[number];
 

@@ -13,6 +13,7 @@ import { cmCheckReportSchema } from './cm-check';
 import { diagnosticsReportSchema, rendererErrorReportSchema, supportBundleResultSchema } from './diagnostics';
 import { DIRECTORY_KINDS, directoryAnswerSchema, directoryResolveSchema } from './directory';
 import { errorPayloadSchema } from './errors';
+import { issuancePinSchema, issuanceReaderSchema, issuanceStartSchema, issuanceStateSchema } from './issuance';
 import {
   outboxDiscardRequestSchema,
   outboxListSchema,
@@ -53,6 +54,8 @@ export const stationSnapshotSchema = z.object({
   settings: settingsViewSchema,
   /** Which directory names people ('none': the station shows GUIDs and says names are unavailable). */
   directory: z.object({ kind: z.enum(DIRECTORY_KINDS) }),
+  /** Desk issuance, one state per reader that has one (an idle reader may be absent); policy: settings.values.issueAtDesk. */
+  issuance: z.array(issuanceStateSchema),
 });
 export type StationSnapshot = z.infer<typeof stationSnapshotSchema>;
 
@@ -115,6 +118,19 @@ export const invokeChannels = {
   'diagnostics.reportError': { request: rendererErrorReportSchema, response: z.strictObject({ accepted: z.boolean() }) },
   /** Writes a support bundle into the export folder (the renderer never names a path). */
   'diagnostics.supportBundle': { request: empty, response: supportBundleResultSchema },
+  // Desk issuance (shared/issuance.ts, ../shared/docs/desk-issuance.md): the enrollment screen after the bind.
+  /** The issuance in a reader (idle when there is none). */
+  'issuance.get': { request: issuanceReaderSchema, response: issuanceStateSchema },
+  /** "Issue now" after the bind; also resumes a paused issuance. */
+  'issuance.start': { request: issuanceStartSchema, response: issuanceStateSchema },
+  /** "Bind only": the card stays bound, the request is executed elsewhere. */
+  'issuance.skip': { request: issuanceReaderSchema, response: issuanceStateSchema },
+  /** The hand-over screen's PIN, typed twice (never echoed back, never journaled or logged). */
+  'issuance.submitPin': { request: issuancePinSchema, response: issuanceStateSchema },
+  /** The server-proposed PIN was shown: main forgets it. */
+  'issuance.pinSeen': { request: issuanceReaderSchema, response: issuanceStateSchema },
+  /** Cancel at a safe point only (WORKFLOW_STATE otherwise). */
+  'issuance.cancel': { request: issuanceReaderSchema, response: issuanceStateSchema },
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const eventChannels = {
@@ -125,6 +141,7 @@ export const eventChannels = {
   'enrollment.changed': enrollmentStateSchema,
   'settings.changed': settingsViewSchema,
   'batch.changed': batchStateSchema,
+  'issuance.changed': issuanceStateSchema,
 } as const satisfies Record<EventChannel, z.ZodType>;
 
 export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof invokeChannels)[C]['request']>;

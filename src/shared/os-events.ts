@@ -42,6 +42,16 @@ export const AUDIT_EVENT_IDS = {
   'settings.changed': 240,
   'training.started': 250,
   'training.stopped': 251,
+  // Desk issuance (issue 16).
+  'issuance.offered': 260,
+  'issuance.started': 261,
+  'issuance.step': 262,
+  'issuance.paused': 263,
+  'issuance.failed': 264,
+  'issuance.done': 265,
+  'issuance.canceled': 266,
+  'issuance.skipped': 267,
+  'issuance.chuid-written': 268,
 } as const satisfies Record<AuditAction, number>;
 
 /** The application name in syslog and the unified log, and the Windows Event Log source. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { WEAKENING_CHROMIUM_SWITCHES } from './chromium-switches';
+import { ISSUE_AT_DESK } from './issuance';
 import { readerPatternSchema } from './reader-patterns';
 import { requestTypeNumbersSchema, retireReplacedCardSchema, retireRouteSchema } from './request-types';
 
@@ -366,6 +367,29 @@ export const SETTING_DEFINITIONS = {
     text: {
       en: { label: 'When a replaced card is retired', explain: 'When the station retires the card a new card replaces: when-new-card-active (once CM shows the new card Active), after-bind (right after the bind) or never (retire it in CM yourself). Only machine policy can set it.' },
       fr: { label: 'Quand une carte remplacée est retirée', explain: 'Quand le poste retire la carte que la nouvelle remplace : when-new-card-active (dès que CM montre la nouvelle carte active), after-bind (juste après l’association) ou never (à retirer soi-même dans CM). Seule la stratégie machine peut le définir.' },
+    },
+  }),
+  /** Desk issuance after the bind (../shared/docs/desk-issuance.md, docs/deploying.md "Issuing at the desk"). */
+  issueAtDesk: setting({
+    schema: z.enum(ISSUE_AT_DESK),
+    // Offered after a bind the station can issue; the operator may still bind only.
+    default: 'offer',
+    machineOnly: true,
+    applies: 'now',
+    field: 'text',
+    // No desk issuance under a policy the station could not read: writing keys to a card waits for IT's word.
+    safe: 'off',
+    text: {
+      en: {
+        label: 'Issue cards at the desk',
+        explain:
+          'Whether the station executes the CM request on the card after the bind (keys generated on the card, certificates written, the user\'s PIN set): off (bind only), offer (the operator chooses "Issue now" or "Bind only") or always (a card that cannot be issued is refused before the bind). The profile\'s initial admin key must equal the cards\' factory key. Only machine policy can set it.',
+      },
+      fr: {
+        label: 'Émettre les cartes au guichet',
+        explain:
+          "Si le poste exécute la demande CM sur la carte après l'association (clés générées sur la carte, certificats écrits, code PIN de l'utilisateur défini) : off (association seule), offer (l'opérateur choisit « Émettre maintenant » ou « Associer seulement ») ou always (une carte qui ne peut pas être émise est refusée avant l'association). La clé d'administration initiale du profil doit être celle des cartes neuves. Seule la stratégie machine peut le définir.",
+      },
     },
   }),
   /** Which request id a retire's status PUT takes (docs/cm-notes.md, "Retire route"). */

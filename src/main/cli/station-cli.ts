@@ -12,6 +12,7 @@ import { auditVerifyAndReport } from './audit-verify';
 import type { CliEnvironment } from './cli-environment';
 import { cmCheckCommand } from './cm-check';
 import { EXIT, type ExitCode, exitCodeFor } from './exit-codes';
+import { issueCommand, readPinFromStdin } from './issue';
 import { supportBundleCommand } from './support-bundle';
 
 const USAGE = `Usage: npm run station -- <command> [options]
@@ -22,6 +23,9 @@ Commands:
        [--accept-unconfirmed-type]   bind although this request's type number is unconfirmed (the
                                      output names the likely type accepted; never for a number
                                      whose likely type acts on an existing card: 4, 7, 9, 10)
+  issue --reader NAME --request ID   bind the card (a factory card gets its CHUID first), then issue it:
+       [--pin-stdin]                 keys, certificates, the user's PIN (first line of standard
+                                     input), request Completed. Run again to resume.
   retire --request ID --smartcard UUID   retire a card on its own (e.g. lost): sent at once
   outbox list                        every operation; a held retire says what it waits for
   outbox replay                      send everything queued now
@@ -148,6 +152,7 @@ async function run(argv: string[], env: CliEnvironment): Promise<Outcome> {
       'accept-unconfirmed-type': { type: 'boolean', default: false },
       id: { type: 'string' },
       confirm: { type: 'boolean', default: false },
+      'pin-stdin': { type: 'boolean', default: false },
     },
   });
   const command = positionals.join(' ');
@@ -162,7 +167,7 @@ async function run(argv: string[], env: CliEnvironment): Promise<Outcome> {
   // Every command works on one data folder: the one named, or this user's default.
   const dataDir = values['data-dir'] ?? env.defaultDataDir();
   if (command === 'audit verify') return auditVerifyAndReport(dataDir);
-  if (!['bind', 'retire', 'outbox list', 'outbox replay', 'outbox retire-now', 'audit export', 'cm-check', 'support-bundle'].includes(command) || !(waitMs > 0)) {
+  if (!['bind', 'issue', 'retire', 'outbox list', 'outbox replay', 'outbox retire-now', 'audit export', 'cm-check', 'support-bundle'].includes(command) || !(waitMs > 0)) {
     throw new StationError('BAD_REQUEST', USAGE);
   }
   const flags = { dataDir, policy: values.policy, cmUrl: values['cm-url'] };
@@ -179,7 +184,7 @@ async function run(argv: string[], env: CliEnvironment): Promise<Outcome> {
   }
   // Validate everything before starting the station, so bad input changes nothing.
   const args =
-    command === 'bind' ? { reader: need('reader'), request: need('request') }
+    command === 'bind' || command === 'issue' ? { reader: need('reader'), request: need('request') }
     : command === 'retire' ? { request: need('request'), smartcard: need('smartcard') }
     : command === 'audit export' ? { out: resolve(need('out')) }
     : command === 'outbox retire-now' ? { id: need('id') }
@@ -191,6 +196,17 @@ async function run(argv: string[], env: CliEnvironment): Promise<Outcome> {
     switch (command) {
       case 'bind':
         return await bind(station, args.reader!, args.request!, waitMs, values['accept-unconfirmed-type']);
+      case 'issue': {
+        const pinStdin = values['pin-stdin'];
+        return await issueCommand(station, {
+          reader: args.reader!,
+          requestId: args.request!,
+          waitMs,
+          pin: () => (pinStdin ? readPinFromStdin() : Promise.resolve(null)),
+          // stderr: stdout stays the one JSON line with --json.
+          print: (line) => console.error(line),
+        });
+      }
       case 'retire':
         return await retire(station, args.request!, args.smartcard!);
       case 'outbox list': {

@@ -3,11 +3,12 @@ import type { EnrollmentState, Replacement } from '../../shared/enrollment';
 import { cmCardIdOf } from '../../shared/card-id';
 import { StationError } from '../../shared/errors';
 import { bindabilityOf, cardToRetire, readRequestType, requestTypeLabel } from '../../shared/request-types';
+import { formatCmGuid } from '../pcsc';
 import { BINDABLE_STATUSES } from '../requests';
 import { acceptsChoice, choiceRefusal, type EnrollmentEvent } from './machine';
 import type { WorkflowDeps } from './ports';
 
-export type ChoiceDeps = Pick<WorkflowDeps, 'cm' | 'isOnline' | 'requests' | 'policy'>;
+export type ChoiceDeps = Pick<WorkflowDeps, 'cm' | 'isOnline' | 'requests' | 'policy' | 'issuance'>;
 
 export interface Choice {
   reader: string;
@@ -28,12 +29,14 @@ export async function checkChoice(deps: ChoiceDeps, state: EnrollmentState, choi
   const { reader, requestId } = choice;
   if (!acceptsChoice(state)) throw choiceRefusal(state);
   const { card } = state;
-  if (card.identifier.kind === 'none') {
+  // A factory PIV card has no identifier yet: the issuance plan may give it one (its CHUID).
+  const planned = card.identifier.kind === 'none' && deps.issuance !== undefined;
+  if (card.identifier.kind === 'none' && !planned) {
     throw new StationError('CARD_UNIDENTIFIED', 'The station could not read an identifier from this card, so CM cannot bind it. Try another card.', { reader });
   }
   // What CM is sent, by the client's own rule: never queue an id the client would refuse to send.
-  const cardid = cmCardIdOf(card.identifier);
-  if (cardid === null) {
+  const readId = cmCardIdOf(card.identifier);
+  if (readId === null && !planned) {
     throw new StationError(
       'CARD_ID_UNSENDABLE',
       `This card's identifier (${card.identifier.kind} ${card.identifier.value}) is not one CM can store (a GUID, or 4 to 64 bytes of hex). Nothing was queued: use another card.`,
@@ -47,9 +50,16 @@ export async function checkChoice(deps: ChoiceDeps, state: EnrollmentState, choi
       status: request.status,
     });
   }
+  // Capability before commitment: under issueAtDesk `always` a card that cannot be issued is refused here.
+  const issuance = deps.issuance ? await deps.issuance.plan(reader, card, request) : undefined;
+  // A factory card's id is the CHUID its plan will write: pcsc/identify.ts formatCmGuid, the one derivation.
+  const cardid = issuance?.chuid ? formatCmGuid(Buffer.from(issuance.chuid, 'hex')) : readId;
+  if (cardid === null) {
+    throw new StationError('CARD_UNIDENTIFIED', 'The station could not read an identifier from this card, so CM cannot bind it. Try another card.', { reader });
+  }
   const replacement = await replacementFor(deps, request, choice.replaceSmartcardUuid, cardid, choice.acceptUnconfirmedType);
   const payload = { requestid: request.uuid, cardid, atr: card.atr };
-  return { type: 'choose', request, replacement, payload };
+  return { type: 'choose', request, replacement, payload, ...(issuance === undefined ? {} : { issuance }) };
 }
 
 /**

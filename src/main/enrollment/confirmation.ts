@@ -7,7 +7,7 @@ import { isSubmitted } from './machine';
 import { outcomeOf } from './outcomes';
 import type { ApplyEvent, AuditNote, WorkflowDeps } from './ports';
 
-export interface ConfirmationDeps extends Pick<WorkflowDeps, 'cards' | 'outbox' | 'audit' | 'log' | 'isOnline' | 'policy'> {
+export interface ConfirmationDeps extends Pick<WorkflowDeps, 'cards' | 'outbox' | 'audit' | 'log' | 'isOnline' | 'policy' | 'issuance'> {
   apply: ApplyEvent;
   stateOf: (reader: string) => EnrollmentState;
   /** Every reader's state, to find the ones an outbox change concerns. */
@@ -65,6 +65,17 @@ export function createConfirmation(deps: ConfirmationDeps): Confirmation {
       const notice = toErrorPayload(err);
       const gone = notice.code === 'PCSC_NO_CARD' || notice.code === 'PCSC_CARD_REMOVED';
       return apply(reader, { type: 'refuse', insertion, notice, cardPresent: !gone });
+    }
+    // A factory card gets the CHUID its plan made (the card id shown on this screen) right before the bind.
+    const plan = confirming.issuance;
+    if (deps.issuance && plan?.chuid && now.atr === payload.atr && now.identifier.kind !== 'piv-guid') {
+      try {
+        await deps.issuance.prepareCard(reader, plan, confirming.request);
+        now = await deps.cards.reread(reader);
+      } catch (err) {
+        deps.log.error('enrollment.chuid-failed', err, { reader });
+        return apply(reader, { type: 'refuse', insertion, notice: toErrorPayload(err), cardPresent: true });
+      }
     }
     // Compared as CM is sent it (shared/card-id.ts): a CPLC is queued as its hex.
     if (now.atr !== payload.atr || cmCardIdOf(now.identifier) !== payload.cardid) {

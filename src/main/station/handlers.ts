@@ -24,7 +24,7 @@ export function createHandlers(deps: StationDeps, services: StationServices, log
   const oneExport = rateLimited('An audit export', RATE_LIMITS.export, nowMs);
   const oneBundle = rateLimited('A support bundle', RATE_LIMITS.bundle, nowMs);
   const oneDiagnostics = rateLimited('Diagnostics', RATE_LIMITS.diagnostics, nowMs);
-  const { audit, batch, cardModels, connectivity, directory, outbox, requests, workflow } = services;
+  const { audit, batch, cardModels, connectivity, directory, issuance, outbox, requests, workflow } = services;
   /**
    * A new file in the export folder (settings', or the default): the renderer never names a path,
    * and a network folder is used only when machine policy set it.
@@ -65,6 +65,7 @@ export function createHandlers(deps: StationDeps, services: StationServices, log
       connection: connectivity.state(),
       settings: deps.settings.view(),
       directory: { kind: directory.kind },
+      issuance: issuance.states(),
     }),
     'readers.list': async () => services.monitor().snapshot(),
     'card.read': async ({ reader }) => workflow.readCard(reader),
@@ -115,6 +116,13 @@ export function createHandlers(deps: StationDeps, services: StationServices, log
       await trainingOnly().reset();
       return {};
     },
+    // Desk issuance (src/main/issuance): the PIN crosses once, to the engine, and is never answered back.
+    'issuance.get': async ({ reader }) => issuance.get(reader),
+    'issuance.start': async ({ reader }) => issuance.start(reader),
+    'issuance.skip': async ({ reader }) => issuance.skip(reader),
+    'issuance.submitPin': async ({ reader, pin, confirm }) => issuance.submitPin(reader, pin, confirm),
+    'issuance.pinSeen': async ({ reader }) => issuance.pinSeen(reader),
+    'issuance.cancel': async ({ reader }) => issuance.cancel(reader),
     'settings.update': async (patch) => {
       const view = deps.settings.update(patch);
       await services.note({ action: 'settings.changed', result: 'info', message: `Changed: ${Object.keys(patch).join(', ')}` });

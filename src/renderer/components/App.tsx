@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { lazyScreen } from '../lazy-screen';
 import { useStation } from '../store';
 import { EnrollmentView } from './enrollment/EnrollmentView';
+import { HandOver, useHandOver } from './issuance/HandOver';
 import { NavBar } from './NavBar';
 import { StatusBar } from './StatusBar';
 
@@ -38,6 +39,9 @@ export function App() {
   const { t } = useTranslation();
   const status = useStation((s) => s.status);
   const failure = useStation((s) => s.failure);
+  const handOver = useHandOver();
+  // The card holder's turn (choose a PIN, note CM's PIN): that screen alone, nothing else shown.
+  if (status === 'ready' && handOver) return <HandOver state={handOver} />;
   return (
     <>
       <StatusBar />

@@ -1,7 +1,7 @@
 import { type ReactNode, useEffect, useRef } from 'react';
 
 interface Props {
-  level: 2 | 3 | 4;
+  level: 1 | 2 | 3 | 4;
   id?: string;
   /** The heading takes focus whenever this changes after the first render (a new view or step). */
   focusKey: string | number;

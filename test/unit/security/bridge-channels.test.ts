@@ -41,8 +41,16 @@ const SCREENS: Record<(typeof INVOKE_CHANNELS)[number], string[]> = {
   // uses readers.list); no screen calls them yet.
   'readers.list': [],
   'requests.get': [],
+  // Desk issuance: the enrollment screen after the bind (offer, progress, PIN hand-over, result).
+  'issuance.start': ['components/issuance/IssuanceOffer.tsx', 'components/issuance/IssuanceProgress.tsx'],
+  'issuance.skip': ['components/issuance/IssuanceOffer.tsx'],
+  'issuance.submitPin': ['components/issuance/PinEntry.tsx'],
+  'issuance.pinSeen': ['components/issuance/PinShown.tsx'],
+  'issuance.cancel': ['components/issuance/IssuanceProgress.tsx'],
+  // The screens follow the snapshot and issuance.changed; the look-up is read-only (no screen calls it yet).
+  'issuance.get': [],
 };
-const READ_ONLY_WITHOUT_SCREEN = new Set(['readers.list', 'requests.get']);
+const READ_ONLY_WITHOUT_SCREEN = new Set(['readers.list', 'requests.get', 'issuance.get']);
 
 const RENDERER = join(import.meta.dirname, '..', '..', '..', 'src', 'renderer');
 function sources(dir: string): string[] {

@@ -3,9 +3,12 @@ import { useTranslation } from 'react-i18next';
 import type { EnrollmentState, EnrollmentStep } from '../../../shared/enrollment';
 import { errorSummary } from '../../format';
 import { announce, useAnnouncement } from '../../announce';
-import { useStation } from '../../store';
+import { ISSUING_PHASES, useStation } from '../../store';
 import { ErrorNotice } from '../ErrorNotice';
 import { FocusHeading } from '../FocusHeading';
+import { IssuanceNeedsCm } from '../issuance/IssuanceOffer';
+import { IssuancePanel } from '../issuance/IssuancePanel';
+import { issuanceNeedsCm, type ShownIssuance, shownIssuance } from '../issuance/issuance-view';
 import { Attention } from './Attention';
 import { Confirmation } from './Confirmation';
 import { Progress } from './Progress';
@@ -16,7 +19,10 @@ import { Result } from './Result';
  * Steps whose primary control takes focus itself (the search field, Confirm): card read to bind in
  * four key presses. Other steps focus their heading, so reading starts from the new content.
  */
-const CONTROL_FOCUS_STEPS: ReadonlySet<EnrollmentStep> = new Set(['card-read', 'request-chosen']);
+const CONTROL_FOCUS_STEPS: ReadonlySet<EnrollmentStep | IssuanceView> = new Set(['card-read', 'request-chosen', 'issuance-offer']);
+
+/** After the bind, the issuance's phase names the step (its heading, its focus). */
+type IssuanceView = `issuance-${ShownIssuance['phase']}`;
 
 /** Where focus went and what Enter does now: announced, and shown (keyboard users read it too). */
 function NextStepHint() {
@@ -40,33 +46,50 @@ export function EnrollmentSteps({ reader, state, step }: Props) {
   const { t } = useTranslation();
   // Read once: whether this panel opened because the selection moved here (then its heading takes focus).
   const [focusOnOpen] = useState(() => useStation.getState().focusStep === reader);
+  const issuanceState = useStation((s) => s.issuance[reader]);
+  const policy = useStation((s) => s.settings?.values.issueAtDesk ?? 'offer');
+  const issuance = shownIssuance(issuanceState, state, policy);
+  const needsCm = issuanceNeedsCm(issuanceState, state, policy);
+  const view: EnrollmentStep | IssuanceView = issuance ? `issuance-${issuance.phase}` : step;
   useEffect(() => {
     if (focusOnOpen) useStation.setState({ focusStep: null });
   }, [focusOnOpen]);
   useEffect(() => {
     // A hint for the keyboard path belongs to its step only.
-    if (!CONTROL_FOCUS_STEPS.has(step)) announce('');
-  }, [step]);
+    if (!CONTROL_FOCUS_STEPS.has(view)) announce('');
+  }, [view]);
   const headingId = `step-${encodeURIComponent(reader)}`;
   const notice = state && 'notice' in state ? state.notice : null;
   return (
     <section className="step" aria-labelledby={headingId}>
-      <FocusHeading level={4} id={headingId} focusKey={step} focusOnMount={focusOnOpen} takeFocus={!CONTROL_FOCUS_STEPS.has(step)}>
-        {t(`steps.${step}`)}
+      <FocusHeading level={4} id={headingId} focusKey={view} focusOnMount={focusOnOpen} takeFocus={!CONTROL_FOCUS_STEPS.has(view)}>
+        {issuance ? t(`issuance.heading.${issuance.phase}`) : t(`steps.${step}`)}
       </FocusHeading>
       <NextStepHint />
       {notice && <ErrorNotice context={t('notice.heading')} error={errorSummary(notice)} />}
-      {step === 'reading' && (
+      {step === 'reading' && !issuance && (
         <p role="status" aria-live="polite">
           {t('card.reading')}
         </p>
       )}
-      <StepBody reader={reader} state={state} />
+      {issuance && state?.step !== 'done' ? (
+        // Issuing with the bind not shown as done (the card pulled mid-way, or policy `always` before the bind).
+        <IssuancePanel state={issuance} />
+      ) : (
+        <StepBody reader={reader} state={state} issuance={issuance} needsCm={needsCm} />
+      )}
     </section>
   );
 }
 
-function StepBody({ reader, state }: { reader: string; state: EnrollmentState | undefined }) {
+interface BodyProps {
+  reader: string;
+  state: EnrollmentState | undefined;
+  issuance: ShownIssuance | null;
+  needsCm: boolean;
+}
+
+function StepBody({ reader, state, issuance, needsCm }: BodyProps) {
   switch (state?.step) {
     case 'card-read':
       return <RequestSearch reader={reader} />;
@@ -77,7 +100,12 @@ function StepBody({ reader, state }: { reader: string; state: EnrollmentState | 
     case 'retiring':
       return <Progress state={state} />;
     case 'done':
-      return <Result state={state} />;
+      return (
+        <Result state={state} issuing={issuance !== null && ISSUING_PHASES.has(issuance.phase)}>
+          {issuance && <IssuancePanel state={issuance} />}
+          {needsCm && <IssuanceNeedsCm />}
+        </Result>
+      );
     case 'attention':
       return <Attention state={state} />;
     default:

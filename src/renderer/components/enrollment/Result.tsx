@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EnrollmentState } from '../../../shared/enrollment';
 import { errorSummary } from '../../format';
@@ -9,8 +10,16 @@ import { OutcomeLine } from './OutcomeLine';
 
 type Done = Extract<EnrollmentState, { step: 'done' }>;
 
+interface Props {
+  state: Done;
+  /** Desk issuance is under way on this card: the card stays in, so no "remove the card" yet. */
+  issuing?: boolean;
+  /** What follows the bind on this card (the issuance), before "remove the card". */
+  children?: ReactNode;
+}
+
 /** Step 6: the new smart card id (or "queued" offline), the retire outcome, "remove the card". */
-export function Result({ state }: { state: Done }) {
+export function Result({ state, issuing = false, children }: Props) {
   const { t } = useTranslation();
   const client = useClient();
   const action = useAction();
@@ -33,17 +42,22 @@ export function Result({ state }: { state: Done }) {
         <OutcomeLine kind="bind" outcome={bind} />
         {retire && <OutcomeLine kind="retire" outcome={retire} />}
       </ul>
-      <p className="remove-card">
-        <strong>{t('result.removeCard')}</strong>
-      </p>
-      {action.error && <ErrorNotice error={errorSummary(action.error)} />}
-      <button
-        type="button"
-        disabled={action.pending}
-        onClick={() => action.run(() => enrollmentCall(reader, () => client.call('enrollment.reset', { reader })))}
-      >
-        {t('result.next')}
-      </button>
+      {children}
+      {!issuing && (
+        <>
+          <p className="remove-card">
+            <strong>{t('result.removeCard')}</strong>
+          </p>
+          {action.error && <ErrorNotice error={errorSummary(action.error)} />}
+          <button
+            type="button"
+            disabled={action.pending}
+            onClick={() => action.run(() => enrollmentCall(reader, () => client.call('enrollment.reset', { reader })))}
+          >
+            {t('result.next')}
+          </button>
+        </>
+      )}
     </div>
   );
 }

@@ -50,6 +50,7 @@ export function snapshot(overrides: Partial<StationSnapshot> = {}): StationSnaps
     connection: { mode: 'online', since: '2026-11-23T08:00:00.000Z' },
     settings: settingsView(),
     directory: { kind: 'none' },
+    issuance: [],
     ...overrides,
   };
 }

@@ -1,0 +1,33 @@
+import { useTranslation } from 'react-i18next';
+import { HAND_OVER_PHASES, useStation } from '../../store';
+import { FocusHeading } from '../FocusHeading';
+import type { ShownIssuance } from './issuance-view';
+import { PinEntry } from './PinEntry';
+import { PinShown } from './PinShown';
+
+type HandOverState = Extract<ShownIssuance, { phase: 'pin-entry' | 'pin-shown' }>;
+
+/** The reader whose issuance wants the card holder (the selected reader first), or null. */
+export function useHandOver(): HandOverState | null {
+  return useStation((s) => {
+    const all = Object.values(s.issuance).filter((i): i is HandOverState => HAND_OVER_PHASES.has(i.phase));
+    return all.find((i) => i.reader === s.selectedReader) ?? all[0] ?? null;
+  });
+}
+
+/**
+ * The screen the operator turns towards the card holder: it replaces every other screen (no names,
+ * no other readers, no navigation), with one calm heading. The PIN entry focuses its first field;
+ * the shown PIN focuses the heading so it is read from the top.
+ */
+export function HandOver({ state }: { state: HandOverState }) {
+  const { t } = useTranslation();
+  return (
+    <main className="hand-over" aria-labelledby="hand-over-heading">
+      <FocusHeading level={1} id="hand-over-heading" focusKey={`${state.reader}:${state.phase}`} focusOnMount={state.phase === 'pin-shown'} takeFocus={state.phase === 'pin-shown'}>
+        {t(`issuance.heading.${state.phase}`)}
+      </FocusHeading>
+      {state.phase === 'pin-entry' ? <PinEntry key={state.reader} state={state} /> : <PinShown key={state.reader} state={state} />}
+    </main>
+  );
+}

@@ -1,0 +1,75 @@
+import { useTranslation } from 'react-i18next';
+import type { IssuedCertificate } from '../../../shared/issuance';
+import { errorSummary, formatDateTime } from '../../format';
+import { ErrorNotice } from '../ErrorNotice';
+import { currentStep, type ShownIssuance } from './issuance-view';
+
+function CertificateItem({ certificate }: { certificate: IssuedCertificate }) {
+  const { t } = useTranslation();
+  return (
+    <li className="issued-certificate">
+      <h6>{t(`issuance.result.slot.${certificate.slot}`)}</h6>
+      <dl>
+        <dt>{t('issuance.result.subject')}</dt>
+        <dd>
+          <code lang="">{certificate.subject}</code>
+        </dd>
+        <dt>{t('issuance.result.issuer')}</dt>
+        <dd>
+          <code lang="">{certificate.issuer}</code>
+        </dd>
+        <dt>{t('issuance.result.serial')}</dt>
+        <dd>
+          <code>{certificate.serialNumber}</code>
+        </dd>
+        <dt>{t('issuance.result.validUntil')}</dt>
+        <dd>{formatDateTime(certificate.notAfter)}</dd>
+        <dt>{t('issuance.result.template')}</dt>
+        <dd>{certificate.template ?? t('issuance.result.noTemplate')}</dd>
+      </dl>
+    </li>
+  );
+}
+
+type Ended = Extract<ShownIssuance, { phase: 'done' | 'failed' | 'canceled' }>;
+
+/** The end: which certificates are on the card, or why it stopped and what to do. */
+export function IssuanceResult({ state }: { state: Ended }) {
+  const { t } = useTranslation();
+  if (state.phase === 'done') {
+    return (
+      <div className="issuance-result issuance-done">
+        <p role="status" className="issuance-issued">
+          <strong>{t('issuance.result.issued')}</strong>
+        </p>
+        <section aria-labelledby={`certificates-${encodeURIComponent(state.reader)}`}>
+          <h5 id={`certificates-${encodeURIComponent(state.reader)}`}>{t('issuance.result.certificates')}</h5>
+          {state.certificates.length === 0 ? (
+            <p>{t('issuance.result.noCertificates')}</p>
+          ) : (
+            <ul className="issued-certificates">
+              {state.certificates.map((certificate) => (
+                <CertificateItem key={`${certificate.slot}-${certificate.serialNumber}`} certificate={certificate} />
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+    );
+  }
+  const stopped = currentStep(state.steps);
+  return (
+    <div className={`issuance-result issuance-${state.phase}`}>
+      <p role="status">
+        <strong>{state.phase === 'failed' ? t('issuance.result.failed') : t('issuance.result.canceled')}</strong>
+      </p>
+      {stopped && state.phase === 'failed' && <p>{t('issuance.result.stoppedAt', { step: t(`issuance.step.${stopped.step.step}`) })}</p>}
+      {state.phase === 'failed' && (
+        <>
+          <ErrorNotice error={errorSummary(state.error)} />
+          <p className="issuance-what-to-do">{t('issuance.result.failedWhat')}</p>
+        </>
+      )}
+    </div>
+  );
+}

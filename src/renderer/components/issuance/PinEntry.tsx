@@ -1,0 +1,102 @@
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ErrorCode } from '../../../shared/errors';
+import { errorSummary } from '../../format';
+import { issuanceCall, useClient } from '../../store';
+import { useAction } from '../../use-action';
+import { ErrorNotice } from '../ErrorNotice';
+import { pinProblem, type ShownIssuance } from './issuance-view';
+
+type PinEntryState = Extract<ShownIssuance, { phase: 'pin-entry' }>;
+
+/**
+ * The hand-over screen: the card holder types a new PIN twice. The fields are uncontrolled, so the
+ * PIN lives only in the two inputs until it is sent (never in React state, the store or a log), and
+ * they are emptied as soon as the form is submitted, whatever happens next.
+ */
+export function PinEntry({ state }: { state: PinEntryState }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const action = useAction();
+  const first = useRef<HTMLInputElement>(null);
+  const second = useRef<HTMLInputElement>(null);
+  const [problem, setProblem] = useState<ErrorCode | null>(null);
+  const { reader, rules, notice } = state;
+  useEffect(() => first.current?.focus(), []);
+  const id = `pin-${encodeURIComponent(reader)}`;
+  const rulesText = rules.minLength === rules.maxLength ? t('issuance.pin.rulesExact', { min: rules.minLength }) : t('issuance.pin.rules', { min: rules.minLength, max: rules.maxLength });
+  const shownError = problem
+    ? errorSummary({ code: problem, message: problem, details: {} })
+    : (action.error ?? notice)
+      ? errorSummary((action.error ?? notice)!)
+      : null;
+  const describedBy = shownError ? `${id}-rules ${id}-error` : `${id}-rules`;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const pin = first.current?.value ?? '';
+    const confirm = second.current?.value ?? '';
+    if (first.current) first.current.value = '';
+    if (second.current) second.current.value = '';
+    const found = pinProblem(pin, confirm, rules);
+    setProblem(found);
+    first.current?.focus();
+    if (found) return;
+    action.run(async () => {
+      try {
+        await issuanceCall(reader, () => client.call('issuance.submitPin', { reader, pin, confirm }));
+      } finally {
+        // Still on this screen (main asked again, or refused): the holder starts from the first field.
+        first.current?.focus();
+      }
+    });
+  };
+
+  return (
+    <div className="pin-entry">
+      <p className="hand-over-note">{t('issuance.pin.handOver')}</p>
+      <p>{t('issuance.pin.intro')}</p>
+      {shownError && (
+        <div id={`${id}-error`}>
+          <ErrorNotice context={problem ? undefined : t('issuance.pin.notSet')} error={shownError} />
+        </div>
+      )}
+      <form onSubmit={submit} noValidate>
+        <p id={`${id}-rules`} className="pin-rules">
+          {rulesText}
+        </p>
+        <div className="field">
+          <label htmlFor={`${id}-first`}>{t('issuance.pin.first')}</label>
+          <input
+            ref={first}
+            id={`${id}-first`}
+            name="pin"
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={rules.maxLength}
+            aria-describedby={describedBy}
+            aria-invalid={shownError ? true : undefined}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-confirm`}>{t('issuance.pin.confirm')}</label>
+          <input
+            ref={second}
+            id={`${id}-confirm`}
+            name="confirm"
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={rules.maxLength}
+            aria-describedby={describedBy}
+            aria-invalid={shownError ? true : undefined}
+          />
+        </div>
+        <button type="submit" className="primary" disabled={action.pending}>
+          {t('issuance.pin.submit')}
+        </button>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import type { EnrollmentState } from '../../../shared/enrollment';
+import type { ErrorCode } from '../../../shared/errors';
+import type { IssuanceState, IssuanceStepState, IssueAtDesk } from '../../../shared/issuance';
+import { ISSUING_PHASES } from '../../store';
+
+/** Pure decisions of the issuance screens (no React, no i18n): which state shows, which step is current. */
+
+export type ShownIssuance = Exclude<IssuanceState, { phase: 'idle' }>;
+
+function enrollmentRequestId(state: EnrollmentState | undefined): string | null {
+  return state && 'request' in state ? state.request.uuid : null;
+}
+
+/**
+ * The issuance the reader's panel shows, or null. Work in progress always shows (a paused issuance
+ * with its card pulled included); the offer only once the bind is submitted and only when the
+ * policy offers; an ended issuance only beside the enrollment of the same request (a new card
+ * starts afresh).
+ */
+export function shownIssuance(issuance: IssuanceState | undefined, enrollment: EnrollmentState | undefined, policy: IssueAtDesk): ShownIssuance | null {
+  if (!issuance || issuance.phase === 'idle') return null;
+  if (issuance.phase === 'offer') {
+    return policy === 'offer' && enrollment?.step === 'done' && enrollment.bind.state === 'done' ? issuance : null;
+  }
+  if (ISSUING_PHASES.has(issuance.phase)) return issuance;
+  // Both ids are lowercase GUIDs (guidSchema), so equality is the comparison.
+  return enrollmentRequestId(enrollment) === issuance.requestId ? issuance : null;
+}
+
+/**
+ * Offline, the bind is queued: issuing needs CM (ISSUANCE_NEEDS_CM), so the choice is not offered;
+ * the operator reads why instead of a button that cannot work.
+ */
+export function issuanceNeedsCm(issuance: IssuanceState | undefined, enrollment: EnrollmentState | undefined, policy: IssueAtDesk): boolean {
+  if (policy === 'off' || enrollment?.step !== 'done' || enrollment.bind.state !== 'queued') return false;
+  return !issuance || issuance.phase === 'idle' || issuance.phase === 'offer';
+}
+
+/** The step to name in the announcement: the one running, else the one that stopped, else null (all ended). */
+export function currentStep(steps: readonly IssuanceStepState[]): { step: IssuanceStepState; index: number } | null {
+  const index = ['running', 'failed'].map((status) => steps.findIndex((s) => s.status === status)).find((i) => i !== -1);
+  if (index === undefined) {
+    const next = steps.findIndex((s) => s.status === 'pending');
+    return next === -1 ? null : { step: steps[next]!, index: next };
+  }
+  return { step: steps[index]!, index };
+}
+
+/** Milliseconds a step took (ended) or has taken so far (running at `now`); null when it never started. */
+export function stepDuration(step: IssuanceStepState, now: number): number | null {
+  if (!step.startedAt) return null;
+  const start = Date.parse(step.startedAt);
+  const end = step.endedAt ? Date.parse(step.endedAt) : step.status === 'running' ? now : Number.NaN;
+  if (Number.isNaN(start) || Number.isNaN(end)) return null;
+  return Math.max(0, end - start);
+}
+
+/** What brings a paused issuance back: the same card in the reader, CM reachable, or the operator's Resume. */
+export function bringsBack(code: ErrorCode): 'card' | 'cm' | 'other' {
+  if (code.startsWith('PCSC_') || ['NO_CARD', 'CARD_MISMATCH', 'ISSUANCE_WRONG_CARD'].includes(code)) return 'card';
+  if (['CM_OFFLINE', 'CM_TIMEOUT', 'CM_SERVER_ERROR', 'CM_OUTCOME_UNKNOWN', 'ISSUANCE_NEEDS_CM'].includes(code)) return 'cm';
+  return 'other';
+}
+
+/** A PIN typed on the hand-over screen checked before it is sent; the same rules main checks again. */
+export function pinProblem(pin: string, confirm: string, rules: { minLength: number; maxLength: number }): 'ISSUANCE_PIN_RULES' | 'ISSUANCE_PIN_MISMATCH' | null {
+  if (!/^\d+$/.test(pin) || pin.length < rules.minLength || pin.length > rules.maxLength) return 'ISSUANCE_PIN_RULES';
+  if (pin !== confirm) return 'ISSUANCE_PIN_MISMATCH';
+  return null;
+}
