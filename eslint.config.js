@@ -3,6 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import station from './lint/index.js';
+import { BRIDGE_PASS_THROUGH, BRIDGE_SCREENS } from './lint/bridge-screens.js';
 
 // 'electron' (and electron-store, which needs it) may only be imported by the shell and the preload:
 // everything else must run under plain Node so it can be tested for real here.
@@ -75,5 +76,12 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
-  // The other AST guardrails (lint/) are switched on, with the tree fixed, in later commits.
+  {
+    // The bridge carries only what a screen uses: each channel called from the screens the table
+    // names, by its call sites (lint/rules/bridge-surface.js; the table: lint/bridge-screens.js).
+    files: ['src/renderer/**/*.ts', 'src/renderer/**/*.tsx'],
+    plugins: { station },
+    rules: { 'station/bridge-surface': ['error', { screens: BRIDGE_SCREENS, passThrough: BRIDGE_PASS_THROUGH }] },
+  },
+  // The folder-boundaries guardrail (lint/) is switched on, with the tree fixed, in a later commit.
 );

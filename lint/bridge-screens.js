@@ -8,8 +8,10 @@ export const BRIDGE_SCREENS = {
   'requests.search': ['components/enrollment/RequestSearch.tsx'],
   'enrollment.choose': ['components/enrollment/RequestSearch.tsx'],
   'enrollment.bind': ['components/enrollment/Confirmation.tsx'],
-  'enrollment.reset': ['components/enrollment/Result.tsx'],
-  'outbox.list': ['components/outbox/OutboxView.tsx'],
+  // Back to the card: from the result, a refused operation (attention) and the confirmation (cancel).
+  'enrollment.reset': ['components/enrollment/Result.tsx', 'components/enrollment/Attention.tsx', 'components/enrollment/Confirmation.tsx'],
+  // The outbox screen, and the store's first load (the navigation counts pending operations).
+  'outbox.list': ['components/outbox/OutboxView.tsx', 'store.ts'],
   'outbox.retry': ['components/outbox/OutboxItem.tsx'],
   'outbox.replay': ['components/outbox/OutboxView.tsx'],
   'outbox.discard': ['components/outbox/DiscardForm.tsx'],
@@ -17,7 +19,8 @@ export const BRIDGE_SCREENS = {
   'audit.exportCsv': ['components/audit/AuditView.tsx'],
   'settings.get': ['components/settings/SettingsPage.tsx'],
   'settings.update': ['components/settings/SettingsForm.tsx'],
-  'diagnostics.run': ['components/diagnostics/DiagnosticsView.tsx'],
+  // The Diagnostics screen's runner (diagnostics.ts, used by DiagnosticsView.tsx).
+  'diagnostics.run': ['diagnostics.ts'],
   'training.info': ['components/enrollment/TrainingCards.tsx'],
   'training.insertCard': ['components/enrollment/TrainingCards.tsx'],
   'training.removeCard': ['components/enrollment/TrainingCards.tsx'],

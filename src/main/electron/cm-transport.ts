@@ -72,8 +72,9 @@ export function netRequestTransport(url: string, init: CmTransportInit): Promise
         response.on('aborted', () => rejectBody(new Error('net::ERR_CONNECTION_CLOSED: the answer was cut off')));
         init.signal.addEventListener('abort', () => rejectBody(new DOMException('The CM call was aborted.', 'AbortError')), { once: true });
       });
-      // Read by the caller; a failure here must not go unhandled if the caller never reads it.
-      body.catch(() => undefined);
+      body.catch(() => {
+        // Read by the caller, who gets this failure; it must not go unhandled if the caller never reads it.
+      });
       settle(() => resolve({ status: response.statusCode, headers: headersOf(response.headers), text: () => body }));
     });
     request.on('error', (err: Error) => settle(() => reject(err)));
