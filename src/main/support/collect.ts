@@ -5,7 +5,7 @@
 import { release } from 'node:os';
 import { toErrorPayload } from '../../shared/errors';
 import type { OutboxOperation } from '../../shared/outbox';
-import { type Handlers, call } from '../dispatch';
+import { type Handlers, call } from '../station';
 import { learnCardId } from '../log';
 import { type BundleSection, buildSupportBundle, logSections, writeBundleFile } from './support-bundle';
 
