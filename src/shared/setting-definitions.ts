@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { readerPatternSchema } from './reader-patterns';
+import { LOCALES, type Locale } from './locales';
 import { requestTypeNumbersSchema, retireReplacedCardSchema } from './request-types';
 
 /**
@@ -12,8 +13,7 @@ import { requestTypeNumbersSchema, retireReplacedCardSchema } from './request-ty
  * docs' settings table) from it, through zod's public API only.
  */
 
-export const LOCALES = ['en', 'fr'] as const;
-export type Locale = (typeof LOCALES)[number];
+export { LOCALES, type Locale };
 
 /** How the settings form edits a setting (machine-only ones are shown read-only). */
 export type FieldKind = 'text' | 'number' | 'list' | 'boolean' | 'locale';

@@ -1,7 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { CmRequest } from '../../../shared/cm';
 import type { RequestSearchResult } from '../../../shared/enrollment';
-import { bindabilityOf, readRequestType, type RequestTypeNumbers, type RequestTypeReading } from '../../../shared/request-types';
+import { bindabilityOf, readRequestType, type RequestTypeReading } from '../../../shared/request-type-rules';
+import type { RequestTypeNumbers } from '../../../shared/request-types';
 import { formatDateTime, listSource, shortGuid, templateLabel } from '../../format';
 import { PersonName, usePersonLabel } from '../PersonName';
 import { cmWord } from '../../wording';
