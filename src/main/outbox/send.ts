@@ -86,7 +86,9 @@ async function isRetired(cm: OutboxCmPort, smartcardUuid: string): Promise<boole
 
 async function sendRetire(cm: OutboxCmPort, op: Extract<OutboxOperation, { kind: 'retire' }>, ctx: SendContext): Promise<CmOutcome> {
   try {
-    const hold = await checkHold(cm, op, ctx.newSmartcardUuid, ctx.nowIso);
+    // A retire that waits for nothing goes straight to CM (no await on the way): operations whose
+    // 'sending' records share one flush then reach CM in the order they were dispatched.
+    const hold = op.waitFor === null ? ({ kind: 'ready' } as const) : await checkHold(cm, op, ctx.newSmartcardUuid, ctx.nowIso);
     if (hold.kind === 'held') return hold;
     if (hold.kind === 'same-card') {
       const error = new StationError('OUTBOX_STATE', `Not retired: this is the physical card just bound (${hold.cardId}), renewed onto itself. Discard this retire.`, {

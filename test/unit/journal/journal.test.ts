@@ -8,13 +8,14 @@ import { z } from 'zod';
 import { StationError } from '../../../src/shared/errors';
 
 // Count and break flushes without touching the journal's API: the journal imports node:fs.
-const fsControl = vi.hoisted(() => ({ fdatasyncCalls: 0, failNextFlush: false }));
+const fsControl = vi.hoisted(() => ({ fdatasyncCalls: 0, failNextFlush: false, backgroundFlushes: 0, slowNextSyncFlushMs: 0, clockMs: 0 }));
 vi.mock('node:fs', async (importOriginal) => {
   const actual = await importOriginal<typeof realFs>();
   return {
     ...actual,
     fdatasync: (fd: number, callback: (err: NodeJS.ErrnoException | null) => void) => {
       fsControl.fdatasyncCalls++;
+      fsControl.backgroundFlushes++;
       if (fsControl.failNextFlush) {
         fsControl.failNextFlush = false;
         const err: NodeJS.ErrnoException = new Error('EIO: i/o error, fdatasync');
@@ -23,6 +24,20 @@ vi.mock('node:fs', async (importOriginal) => {
         return;
       }
       actual.fdatasync(fd, callback);
+    },
+    // A batch with nothing queued behind it is flushed on the calling thread (journal.ts `flush`).
+    fdatasyncSync: (fd: number) => {
+      fsControl.fdatasyncCalls++;
+      if (fsControl.failNextFlush) {
+        fsControl.failNextFlush = false;
+        const err: NodeJS.ErrnoException = new Error('EIO: i/o error, fdatasync');
+        err.code = 'EIO';
+        throw err;
+      }
+      actual.fdatasyncSync(fd);
+      // A disk that took this long (the test's clock: see 'flushing on the calling thread').
+      fsControl.clockMs += fsControl.slowNextSyncFlushMs;
+      fsControl.slowNextSyncFlushMs = 0;
     },
   };
 });
@@ -268,5 +283,34 @@ describe('compaction', () => {
     const { records } = await openJournal({ path, schema: recordSchema });
     expect(records).toEqual([rec(1)]);
     expect(existsSync(temp)).toBe(false);
+  });
+});
+
+describe('flushing on the calling thread', () => {
+  it('flushes a lone append in place while the disk is fast, and in the background for a minute once a flush was slow', async () => {
+    // The journal times its flushes with performance.now: here a clock only a slow flush moves
+    // (far from any cool-down an earlier test's real disk may have started).
+    fsControl.clockMs = performance.now() + 3_600_000;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => fsControl.clockMs);
+    try {
+      const { journal } = await openJournal({ path, schema: recordSchema });
+      fsControl.backgroundFlushes = 0;
+      await journal.append(rec(1));
+      await journal.append(rec(2));
+      expect(fsControl.backgroundFlushes).toBe(0);
+      fsControl.slowNextSyncFlushMs = 30;
+      await journal.append(rec(3));
+      await journal.append(rec(4));
+      await journal.append(rec(5));
+      expect(fsControl.backgroundFlushes).toBe(2);
+      fsControl.clockMs += 60_001;
+      await journal.append(rec(6));
+      expect(fsControl.backgroundFlushes).toBe(2);
+      await journal.close();
+      const { records } = await openJournal({ path, schema: recordSchema });
+      expect(records).toEqual([1, 2, 3, 4, 5, 6].map(rec));
+    } finally {
+      clock.mockRestore();
+    }
   });
 });
