@@ -287,7 +287,7 @@ describe('compaction', () => {
 });
 
 describe('flushing on the calling thread', () => {
-  it('flushes a lone append in place while the disk is fast, and in the background for a minute once a flush was slow', async () => {
+  it('flushes lone appends in place once a background flush saw nothing else come, in the background for a while after a slow flush', async () => {
     // The journal times its flushes with performance.now: here a clock only a slow flush moves
     // (far from any cool-down an earlier test's real disk may have started).
     fsControl.clockMs = performance.now() + 3_600_000;
@@ -295,20 +295,29 @@ describe('flushing on the calling thread', () => {
     try {
       const { journal } = await openJournal({ path, schema: recordSchema });
       fsControl.backgroundFlushes = 0;
-      await journal.append(rec(1));
+      await journal.append(rec(1)); // the first flush: in the background, and nothing else came
       await journal.append(rec(2));
-      expect(fsControl.backgroundFlushes).toBe(0);
-      fsControl.slowNextSyncFlushMs = 30;
       await journal.append(rec(3));
-      await journal.append(rec(4));
+      expect(fsControl.backgroundFlushes).toBe(1);
+      fsControl.slowNextSyncFlushMs = 30;
+      await journal.append(rec(4)); // slow: the next second goes to the pool
       await journal.append(rec(5));
-      expect(fsControl.backgroundFlushes).toBe(2);
-      fsControl.clockMs += 60_001;
       await journal.append(rec(6));
-      expect(fsControl.backgroundFlushes).toBe(2);
+      expect(fsControl.backgroundFlushes).toBe(3);
+      fsControl.clockMs += 1_001;
+      fsControl.slowNextSyncFlushMs = 30;
+      await journal.append(rec(7)); // in place again, and slow again: two seconds now
+      expect(fsControl.backgroundFlushes).toBe(3);
+      fsControl.clockMs += 1_001;
+      await journal.append(rec(8));
+      expect(fsControl.backgroundFlushes).toBe(4);
+      fsControl.clockMs += 1_000;
+      await journal.append(rec(9)); // fast: back to the short cool-down
+      await journal.append(rec(10));
+      expect(fsControl.backgroundFlushes).toBe(4);
       await journal.close();
       const { records } = await openJournal({ path, schema: recordSchema });
-      expect(records).toEqual([1, 2, 3, 4, 5, 6].map(rec));
+      expect(records).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(rec));
     } finally {
       clock.mockRestore();
     }
