@@ -1,6 +1,5 @@
 import { readDevelopmentPolicy } from './channels/development-file';
 import { readLinuxPolicy } from './channels/linux-etc';
-import { readMacPolicy } from './channels/macos-managed-prefs';
 import { readWindowsPolicy, watchWindowsRegistry } from './channels/windows-registry';
 import type { Policy } from './policy';
 
@@ -29,8 +28,11 @@ export async function readMachinePolicy(options: MachinePolicyOptions): Promise<
       const watch = await watchWindowsRegistry((registry) => options.onChange?.(readWindowsPolicy(registry)));
       return { policy: readWindowsPolicy(watch.initial), dispose: watch.dispose };
     }
-    case 'darwin':
+    case 'darwin': {
+      // Its property-list parser is loaded here, on macOS only (start-up: bench/startup.ts).
+      const { readMacPolicy } = await import('./channels/macos-managed-prefs');
       return { policy: readMacPolicy(), dispose: () => undefined };
+    }
     default:
       return { policy: readLinuxPolicy(), dispose: () => undefined };
   }
