@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import station from './lint/index.js';
 
 // 'electron' (and electron-store, which needs it) may only be imported by the shell and the preload:
 // everything else must run under plain Node so it can be tested for real here.
@@ -60,5 +61,11 @@ export default tseslint.config(
       ],
     },
   },
-  // The station's AST guardrails (lint/) are switched on, with the tree fixed, in the next commits.
+  {
+    // No error swallowed unseen (lint/rules/catch-must-report.js, tested in test/unit/lint).
+    files: ['src/main/**/*.ts', 'src/preload/**/*.ts'],
+    plugins: { station },
+    rules: { 'station/catch-must-report': 'error' },
+  },
+  // The other AST guardrails (lint/) are switched on, with the tree fixed, in later commits.
 );

@@ -9,6 +9,6 @@ import { startCmSimulator } from '../src/main/training/cm-sim';
 import { buildScenario } from '../test/crash/scenario';
 
 const sim = await startCmSimulator({ host: '127.0.0.1', seed: buildScenario(Number(process.argv[2] ?? '1000')).seed, dataFile: null });
-process.stdout.write(`${sim.baseUrl}\n${sim.adminUrl}\n`);
+process.stdout.write(`${sim.baseUrl}\n${sim.adminUrl}\n${sim.adminToken}\n`);
 process.stdin.on('end', () => void sim.close().then(() => process.exit(0)));
 process.stdin.resume();

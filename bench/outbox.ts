@@ -48,6 +48,8 @@ const unused: OutboxCmPort = {
   findSmartcardsByCardId: () => Promise.reject(new Error('not sent in this benchmark')),
   getSmartcard: () => Promise.reject(new Error('not sent in this benchmark')),
   getRequest: () => Promise.reject(new Error('not sent in this benchmark')),
+  createRetireRequest: () => Promise.reject(new Error('not sent in this benchmark')),
+  findOpenRetireRequests: () => Promise.reject(new Error('not sent in this benchmark')),
 };
 
 function tempDir(label: string): string {
@@ -147,23 +149,24 @@ async function durableAppend(): Promise<void> {
 }
 
 /** The simulator in its own process; resolves with its URLs once it listens. */
-async function startSimulatorProcess(requests: number): Promise<{ baseUrl: string; adminUrl: string; stop: () => Promise<void> }> {
+async function startSimulatorProcess(requests: number): Promise<{ baseUrl: string; adminUrl: string; adminToken: string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'outbox-sim.ts'), String(requests)], {
     cwd: join(here, '..'),
     stdio: ['pipe', 'pipe', 'inherit'],
   });
-  const [baseUrl, adminUrl] = await new Promise<string[]>((resolve, reject) => {
+  const [baseUrl, adminUrl, adminToken] = await new Promise<string[]>((resolve, reject) => {
     let text = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       text += chunk;
       const lines = text.split('\n');
-      if (lines.length > 2) resolve(lines.slice(0, 2));
+      if (lines.length > 3) resolve(lines.slice(0, 3));
     });
     child.once('exit', (code) => reject(new Error(`the simulator process ended (code ${code})`)));
   });
   return {
     baseUrl: baseUrl!,
     adminUrl: adminUrl!,
+    adminToken: adminToken!,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
@@ -216,10 +219,10 @@ async function replay(): Promise<void> {
   const latencyMs = Number(args.latency);
   // A real CM is across a network: --latency holds every call that long in the simulator.
   const reset = async () => {
-    await fetch(new URL('reset', sim.adminUrl), { method: 'POST' }).then((r) => r.text());
+    await fetch(new URL('reset', sim.adminUrl), { method: 'POST', headers: { authorization: `Bearer ${sim.adminToken}` } }).then((r) => r.text());
     if (latencyMs === 0) return;
     const rules = [{ fault: { kind: 'latency', ms: latencyMs } }];
-    await fetch(new URL('faults', sim.adminUrl), { method: 'PUT', body: JSON.stringify(rules) }).then((r) => r.text());
+    await fetch(new URL('faults', sim.adminUrl), { method: 'PUT', headers: { authorization: `Bearer ${sim.adminToken}` }, body: JSON.stringify(rules) }).then((r) => r.text());
   };
   const rounds = 3;
   const outboxRuns: Array<{ ms: number; done: number }> = [];

@@ -25,8 +25,10 @@ export function shellBuildOptions(outDir) {
       entryPoints: [join(projectRoot, 'src/main/electron/main.ts')],
       outfile: join(outDir, 'main', 'main.cjs'),
       // The native addons are loaded from node_modules (rebuilt for Electron's ABI at packaging).
-      // kerberos is only loaded by the plain-Node Negotiate transport, never by the shell (it uses net.fetch).
-      external: ['electron', '@pokusew/pcsclite', 'kerberos'],
+      // Nothing else is external: kerberos (the plain-Node Negotiate transport's addon) is not
+      // shipped, so it must not be reachable from the shell at all; if it were, this build would
+      // fail on its .node file (test/unit/packaging/main-bundle.test.ts checks the bundle).
+      external: ['electron', '@pokusew/pcsclite'],
       // src/main is ESM (tsx runs it for the CLI and host). In a CommonJS bundle `import.meta` is
       // empty, and the PC/SC addon loader's `createRequire(import.meta.url)` would throw: give it
       // the bundle's own URL.

@@ -20,13 +20,3 @@ export function reportFailure(what: string, report: FailureReporter = reportFail
     }
   };
 }
-
-/**
- * A `.catch` handler for a promise whose failure is carried elsewhere or changes nothing: a chain
- * kept going while each caller gets its own error, a best-effort cleanup, a probe whose outcome the
- * observed transport already reports. `why` says which, where the reader of the call needs it.
- */
-export function failureHandledElsewhere(why: string): (error: unknown) => void {
-  void why;
-  return () => undefined;
-}

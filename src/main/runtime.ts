@@ -1,5 +1,6 @@
 import { trainingDirectory } from './training/training-directory';
 import type { DiagnosticLog } from './log';
+import { type OsLogSink, withOsLog } from './os-log';
 import { logStart, logStop } from './log/runtime-events';
 import { join } from 'node:path';
 import type { Settings, SettingsView } from '../shared/settings';
@@ -46,6 +47,13 @@ export interface RuntimeOptions {
    */
   beforeCm?: (settings: SettingsService) => void;
   /**
+   * The OS log (syslog, the unified log, the Event Log) that gets a copy of the audit records and
+   * the health events, in real mode (src/main/os-log).
+   */
+  osLog?: OsLogSink;
+  /** The station host's token: in training it also opens the simulator's `/__sim/` admin routes. */
+  trainingAdminToken?: string;
+  /**
    * The diagnostic log the entry point opened in the data folder (`logs/`), and that folder (for
    * support bundles). The runtime writes start and stop; the entry point closes the log.
    */
@@ -80,9 +88,14 @@ export async function startStationRuntime(options: RuntimeOptions): Promise<Stat
   const settings = createSettingsService({ policy: options.policy, store: options.settingsStore });
   options.beforeCm?.(options.cmUrlOverride ? withCmUrl(settings, options.cmUrlOverride) : settings);
   const mode = options.mode ?? chooseMode(settings.effective());
-  if (options.log) logStart(options.log, { version: options.version, mode, settings: settings.view() });
+  // The fleet view carries the real station only: training's records and health are not IT's.
+  const osLog = mode === 'real' ? options.osLog : undefined;
+  const log = options.log && osLog ? withOsLog(options.log, osLog) : options.log;
+  if (log) logStart(log, { version: options.version, mode, settings: settings.view() });
   const stopped = async (): Promise<void> => {
-    if (options.log) logStop(options.log, mode);
+    if (log) logStop(log, mode);
+    // station.stop is queued: let it reach the OS log before the entry point ends the process.
+    await osLog?.flush();
   };
   const common = {
     version: options.version,
@@ -90,7 +103,8 @@ export async function startStationRuntime(options: RuntimeOptions): Promise<Stat
     random: Math.random,
     actor: options.actor,
     defaultExportDir: options.defaultExportDir,
-    ...(options.log ? { log: options.log } : {}),
+    ...(log ? { log } : {}),
+    ...(osLog ? { osLog } : {}),
     ...(options.logDir ? { logDir: options.logDir } : {}),
     ...(options.tuning ? { tuning: options.tuning } : {}),
   };
@@ -99,7 +113,7 @@ export async function startStationRuntime(options: RuntimeOptions): Promise<Stat
     // Nothing from training reaches a real CM (the simulator on loopback is the only server it can
     // talk to) or the real records (its own data folder).
     const dataDir = join(options.dataDir, 'training');
-    const training = await startTraining({ dataDir });
+    const training = await startTraining({ dataDir, ...(options.trainingAdminToken ? { adminToken: options.trainingAdminToken } : {}) });
     const trainingSettings = createSettingsService({
       policy: options.policy,
       store: trainingSettingsStore(

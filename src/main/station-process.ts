@@ -4,6 +4,7 @@ import { StationError } from '../shared/errors';
 import { readMachinePolicy } from './config';
 import { acquireDataFolderLock, describeHolder } from './data-folder-lock';
 import { createDiagnosticLog } from './log';
+import { createOsLog } from './os-log';
 import { type RuntimeOptions, startStationRuntime, type StationRuntime } from './runtime';
 
 export interface StationProcessOptions extends Omit<RuntimeOptions, 'policy' | 'log' | 'logDir'> {
@@ -55,7 +56,7 @@ export async function startStationProcess(options: StationProcessOptions): Promi
     });
     if (machine.policy.channel === 'development') console.error(`station: development policy: ${machine.policy.source}`);
     if (options.cmUrlOverride) console.error(`station: development: CM address from --cm-url (${options.cmUrlOverride}), not from machine policy`);
-    const started = await startStationRuntime({ ...options, policy: machine.policy, log, logDir }).catch((err: unknown) => {
+    const started = await startStationRuntime({ ...options, osLog: options.osLog ?? createOsLog(), policy: machine.policy, log, logDir }).catch((err: unknown) => {
       machine.dispose();
       throw err;
     });

@@ -12,6 +12,7 @@ import { createListenerSet } from './listener-set';
 import type { PcscBinding, ServiceProbe } from './pcsc';
 import { createStderrLog, type DiagnosticLog } from './log';
 import { logUnexpectedFailures } from './log/handler-failures';
+import type { OsLogSink } from './os-log';
 import { createHandlers } from './station/handlers';
 import { openStationServices } from './station/services';
 
@@ -44,6 +45,8 @@ export interface StationDeps {
   log?: DiagnosticLog;
   /** The diagnostic log's folder, for support bundles (none: bundles carry no logs). */
   logDir?: string;
+  /** The OS log (fleet view) that gets a copy of every audit record; real mode only. */
+  osLog?: OsLogSink;
 }
 
 export interface TrainingControls {
@@ -103,7 +106,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
       if (!ids.success) throw new StationError('BAD_REQUEST', 'The request and smart card must be GUIDs.', { requestId, smartcardUuid });
       await note({ action: 'retire.requested', result: 'info', requestId, smartcardUuid });
       // An explicit retire (e.g. a lost card) is not a replaced card: sent at once, never held.
-      return outbox.enqueue({ kind: 'retire', requestId, smartcardUuid, waitFor: null });
+      return outbox.enqueue({ kind: 'retire', requestId, smartcardUuid, waitFor: null, route: deps.settings.effective().retireRoute });
     },
     subscribe(listener) {
       return listeners.add(listener as (...args: Parameters<EventListener>) => void);

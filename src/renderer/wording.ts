@@ -19,7 +19,7 @@ export function errorText(t: TFunction, code: ErrorCode | string, params: ErrorP
 }
 
 export function connectionReasonText(t: TFunction, reason: string): string {
-  return reason === 'unreachable' || reason === 'timeout' ? t(`reasons.connection.${reason}`) : t('reasons.connection.unknown');
+  return reason === 'unreachable' || reason === 'timeout' || reason === 'unavailable' ? t(`reasons.connection.${reason}`) : t('reasons.connection.unknown');
 }
 
 export function atrFactsText(t: TFunction, facts: AtrFacts): string {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { GUID_PATTERN, normalizeGuid } from './guid';
-import { hexSchema } from './readers';
 
 /**
  * MIM Certificate Management domain types, normalised from CM's wire JSON (PascalCase, enums as
@@ -129,7 +128,8 @@ export const cmSmartcardSchema = z.object({
   serialNumber: z.string(),
   /** The physical card id the card was bound with: braces stripped, lowercase. */
   cardId: z.string(),
-  atr: hexSchema,
+  /** As CM stored it: lowercase hex when it is hex, else CM's text as it came (never a reason to drop the card). */
+  atr: z.string().max(200),
   assignedUserUuid: guidSchema.nullable(),
   profileTemplateUuid: guidSchema.nullable(),
   profileTemplateVersion: z.number().int().nullable(),

@@ -22,6 +22,24 @@ export const diagnosticsReaderSchema = z.object({
 });
 export type DiagnosticsReader = z.infer<typeof diagnosticsReaderSchema>;
 
+/**
+ * What kind of gap the audit trail shows (src/main/audit/anchor.ts), worded for the operator on
+ * Diagnostics (en/fr); `problems` carries the details for IT.
+ */
+export const AUDIT_GAP_KINDS = [
+  /** A record was edited, removed or re-ordered, or the start of the log is gone. */
+  'chain-broken',
+  /** The log exists but its anchor does not: deleted, so a cut-off tail cannot be ruled out. */
+  'anchor-missing',
+  'anchor-unreadable',
+  /** No log (or an emptied one) where the anchor, or the data folder, says there was one. */
+  'log-missing',
+  'log-replaced',
+  /** Records removed from the end: fewer than the anchor counted. */
+  'tail-cut',
+] as const;
+export type AuditGapKind = (typeof AUDIT_GAP_KINDS)[number];
+
 /** The audit trail's hash chain as checked at start-up (src/main/audit/chain.ts). */
 export const auditIntegritySchema = z.object({
   /** 'gap': records were edited, removed or re-ordered, or the log itself went missing. */
@@ -30,14 +48,32 @@ export const auditIntegritySchema = z.object({
   /** The chain head (SHA-256 of the last record). */
   head: z.string().nullable(),
   problems: z.array(z.string()),
+  /** One kind per problem found (absent from reports made before issue 18). */
+  gaps: z.array(z.enum(AUDIT_GAP_KINDS)).optional(),
 });
 export type AuditIntegrity = z.infer<typeof auditIntegritySchema>;
+
+/** The copy of audit records and health events in the OS log (src/main/os-log): best-effort, counted. */
+export const osLogStatusSchema = z.object({
+  /** 'none': no OS log here (`target` says why); events are dropped and counted. */
+  sink: z.enum(['syslog', 'unified-log', 'event-log', 'none']),
+  target: z.string(),
+  written: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  /** Not written because the queue was full or there is no OS log. */
+  dropped: z.number().int().nonnegative(),
+  queued: z.number().int().nonnegative(),
+  lastError: z.string().nullable(),
+});
+export type OsLogStatus = z.infer<typeof osLogStatusSchema>;
 
 export const diagnosticsReportSchema = z.object({
   service: z.enum(['up', 'down']),
   readers: z.array(diagnosticsReaderSchema),
   /** Present when the station runs it (not `npm run diag`, which opens no data). */
   auditTrail: auditIntegritySchema.optional(),
+  /** Present when the station runs it in real mode with an OS log copy. */
+  osLog: osLogStatusSchema.optional(),
 });
 export type DiagnosticsReport = z.infer<typeof diagnosticsReportSchema>;
 

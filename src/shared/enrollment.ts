@@ -123,6 +123,8 @@ export const requestSearchResultSchema = z.object({
   /** Where the list came from: CM just now, or the last synced copy (offline). */
   source: z.enum(['live', 'cache', 'none']),
   syncedAt: z.string().nullable(),
+  /** Requests CM listed that could not be read and are not shown (the diagnostic log names why); absent: none. */
+  skipped: z.number().int().nonnegative().optional(),
   /** The rows' target users as the directory names them (absent: not asked). */
   people: directoryAnswerSchema.optional(),
 });

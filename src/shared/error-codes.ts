@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'INTERNAL',
   /** The host refused a request: too many in flight on one connection. */
   'HOST_BUSY',
+  /** An export, support bundle or diagnostics run is already running, or ran a moment ago (issue 18). */
+  'RATE_LIMITED',
   // PC/SC
   'PCSC_SERVICE_DOWN',
   'PCSC_NO_READERS',
@@ -46,6 +48,13 @@ export const ERROR_CODES = [
   'CM_CARD_IN_USE',
   'CM_REFUSED',
   'CM_UNPROVEN',
+  // CM reality, second pass (#17): an outage in front of CM, held retires that end, the owner check
+  // before a retire, a card id CM cannot store, a Retire request CM has not approved yet
+  'CM_UNAVAILABLE',
+  'RETIRE_REQUEST_ENDED',
+  'RETIRE_NEW_CARD_RETIRED',
+  'RETIRE_OWNER_MISMATCH',
+  'CARD_ID_UNSENDABLE',
   // enrollment workflow
   'CARD_MISMATCH',
   'CARD_UNIDENTIFIED',
@@ -84,6 +93,8 @@ export const ERROR_CODES = [
   'ISSUANCE_CERTIFICATE_COUNT',
   'ISSUANCE_CERTIFICATE_NO_KEY',
   'ISSUANCE_BAD_CMS',
+  /** CM's server-generated key (PFX) does not open with the password sent, or is not a PKCS#12 the station reads. */
+  'ISSUANCE_BAD_PFX',
   'ISSUANCE_PIN_MISMATCH',
   'ISSUANCE_PIN_RULES',
   'ISSUANCE_NEEDS_PERSON',

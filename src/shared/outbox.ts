@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { guidSchema } from './cm';
 import { ERROR_CODES } from './errors';
 import { hexSchema } from './readers';
+import { retireRouteSchema } from './request-types';
 
 /**
  * The outbox: CM operations the station owes, kept durably until CM has confirmed them. These
@@ -36,6 +37,17 @@ export const retireOperationInputSchema = z.strictObject({
    * the outbox has no bind for the request, e.g. a lost card retired on its own).
    */
   waitFor: z.literal('new-card-active').nullable().default(null),
+  /**
+   * Which request id the status PUT takes (machine policy `retireRoute`; cm-rest-api.md "Retiring":
+   * undocumented). `retire-request`: a Retire request created for the card through `POST /requests`
+   * (MIMDocs/reference/create-request.md), approved if CM wants it, then
+   * `PUT /requests/{retireRequestId}/smartcards/{scid}`. `replacing-request`: the PUT under
+   * `requestId` itself (the reading of update-smartcard-status.md's example, an inference). Records
+   * journaled before this choice existed used the replacing request.
+   */
+  route: retireRouteSchema.default('replacing-request'),
+  /** The Retire request created in CM for this card (route `retire-request`): on disk before the PUT. */
+  retireRequestId: guidSchema.nullable().default(null),
 });
 
 /** What the workflow hands to `enqueue`. */
@@ -80,9 +92,13 @@ const trackingShape = {
    * and a check showed it was not done: counted, and after MAX_VERIFIED_REFUSALS it needs attention.
    */
   refusals: z.number().int().nonnegative().default(0),
+  /** Of `refusals`, those a check in CM showed were not done: the only ones the final text counts. */
+  checkedRefusals: z.number().int().nonnegative().default(0),
   /** A held retire: the new card it waits for and what CM last said of it. */
   waiting: z
     .strictObject({
+      /** What it waits for: the new card to be Active, or CM's approval of the Retire request. */
+      on: z.enum(['new-card', 'retire-request']).default('new-card'),
       newSmartcardUuid: guidSchema.nullable(),
       lastStatus: z.string().max(100).nullable(),
       checkedAt: isoTime.nullable(),
@@ -114,7 +130,9 @@ export const outboxReleaseRequestSchema = z.strictObject({ id: z.uuid(), confirm
  */
 export type RetireWait =
   | { kind: 'bind'; requestId: string }
-  | { kind: 'new-card-active'; newSmartcardUuid: string | null; lastStatus: string | null; checkedAt: string | null };
+  | { kind: 'new-card-active'; newSmartcardUuid: string | null; lastStatus: string | null; checkedAt: string | null }
+  /** The Retire request created for the card waits for approval in CM (its status, e.g. Pending). */
+  | { kind: 'retire-request-approval'; retireRequestId: string; lastStatus: string | null; checkedAt: string | null };
 
 export function retireWaitOf(op: OutboxOperation, ops: readonly OutboxOperation[]): RetireWait | null {
   if (op.kind !== 'retire' || (op.state !== 'pending' && op.state !== 'sending')) return null;
@@ -122,6 +140,9 @@ export function retireWaitOf(op: OutboxOperation, ops: readonly OutboxOperation[
     (other) => other.kind === 'bind' && other.requestId === op.requestId && other.state !== 'done' && other.state !== 'discarded' && other.createdAt <= op.createdAt,
   );
   if (bindPending) return { kind: 'bind', requestId: op.requestId };
+  if (op.waiting?.on === 'retire-request' && op.retireRequestId !== null) {
+    return { kind: 'retire-request-approval', retireRequestId: op.retireRequestId, lastStatus: op.waiting.lastStatus, checkedAt: op.waiting.checkedAt };
+  }
   if (op.waitFor !== 'new-card-active') return null;
   const bound = ops.find((other) => other.kind === 'bind' && other.requestId === op.requestId && other.state === 'done');
   return {

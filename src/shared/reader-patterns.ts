@@ -33,12 +33,58 @@ export const readerPatternSchema = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
-/** Compiles a valid glob into an anchored, stateless expression (every other character escaped). */
-export function compileReaderPattern(pattern: string): RegExp {
-  const body = [...pattern]
-    .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[\\^$.|+()[\]{}/]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${body}$`, 'isu');
+/**
+ * A pattern prepared once for matching: its code points, case-folded. Matching is the classic
+ * two-pointer glob walk (on a mismatch, go back to the last `*` and let it swallow one more
+ * character), O(pattern × name) at worst and without recursion. Not a RegExp: `*?*?*?…#` compiled
+ * to `.*..*.…#` backtracked exponentially and hung the reader monitor on a long reader name.
+ */
+export interface CompiledReaderPattern {
+  readonly test: (readerName: string) => boolean;
+}
+
+/**
+ * Case-insensitive, one code point against one (what the former `iu` expression did for the
+ * names readers have): equal, or equal once lower-cased or upper-cased as a single code point.
+ */
+function fold(ch: string): string {
+  // ASCII (nearly every reader name): one comparison, no allocation.
+  const code = ch.charCodeAt(0);
+  if (code < 0x80) return code >= 0x41 && code <= 0x5a ? String.fromCharCode(code + 0x20) : ch;
+  const lower = ch.toLowerCase();
+  // A code point that lower-cases to several (e.g. U+0130) keeps its upper-case form instead, so
+  // folding never changes how many code points a name has.
+  return [...lower].length === 1 ? lower : ch.toUpperCase();
+}
+
+export function globMatches(pattern: readonly string[], name: readonly string[]): boolean {
+  let p = 0;
+  let n = 0;
+  let star = -1; // position in the pattern just after the last `*` seen
+  let starName = 0; // where in the name that `*` now ends
+  while (n < name.length) {
+    const token = pattern[p];
+    if (token === '*') {
+      star = ++p;
+      starName = n;
+    } else if (token !== undefined && (token === '?' || token === name[n])) {
+      p += 1;
+      n += 1;
+    } else if (star >= 0) {
+      p = star;
+      n = ++starName;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === '*') p += 1;
+  return p === pattern.length;
+}
+
+/** Prepares a valid glob for matching (every character but `*` and `?` matches itself). */
+export function compileReaderPattern(pattern: string): CompiledReaderPattern {
+  const tokens = [...pattern].map((ch) => (ch === '*' || ch === '?' ? ch : fold(ch)));
+  return { test: (readerName) => globMatches(tokens, [...readerName].map(fold)) };
 }
 
 export function readerPatternMatches(pattern: string, readerName: string): boolean {

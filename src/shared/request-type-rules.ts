@@ -20,7 +20,10 @@ export type BindableType = 'Enroll' | 'Duplicate' | 'Recover' | 'RecoverOnBehalf
  * What becomes of `OldSmartcardUuid` (or a card the operator names) once the new card is bound:
  * - `retire-old`: the new card replaces it; it is retired (Recover, Renew).
  * - `operator-only`: nothing by itself; a card the operator explicitly picked is retired (Enroll).
- * - `keep`: the old card stays valid, or CM handles it; never retired (Duplicate, TemporaryCardEnroll).
+ * - `keep`: the old card stays valid, or CM handles it; never retired (Duplicate, RecoverOnBehalf,
+ *   TemporaryCardEnroll). RecoverOnBehalf is "a request to recover previously archived certificates
+ *   for a specific smart card or software profile" (FIM CM SDK, RequestType enumeration), whereas
+ *   Recover is the one "smart cards also refer to as a replacement request": it replaces nothing.
  */
 export type OldCardFate = 'retire-old' | 'operator-only' | 'keep';
 
@@ -35,7 +38,7 @@ export const REQUEST_TYPE_RULES: Readonly<Record<RequestType, RequestTypeRule>> 
   Enroll: { bindable: true, oldCard: 'operator-only' },
   Duplicate: { bindable: true, oldCard: 'keep' },
   Recover: { bindable: true, oldCard: 'retire-old' },
-  RecoverOnBehalf: { bindable: true, oldCard: 'retire-old' },
+  RecoverOnBehalf: { bindable: true, oldCard: 'keep' },
   Renew: { bindable: true, oldCard: 'retire-old' },
   TemporaryCardEnroll: { bindable: true, oldCard: 'keep' },
   Unblock: { bindable: false, reason: ACTS_ON_EXISTING },
@@ -109,16 +112,37 @@ export function requestTypeLabel(reading: RequestTypeReading): string {
   return reading.likely === null ? `Unconfirmed type (${reading.raw})` : `Unconfirmed type (${reading.raw}, ${reading.likely}?)`;
 }
 
-/** May the operator choose this request for a new card? */
+/**
+ * May the operator choose this request for a new card? An unconfirmed number needs the operator's
+ * acknowledgement for that request; one whose likely name acts on an existing card (4 Disable,
+ * 7 Retire, 9 SuspendOrReinstate, 10 OnlineUpdate) is refused like the confirmed type, with or
+ * without it: binding a blank card to a likely Retire is never worth the guess.
+ */
 export type Bindability =
   | { ok: true; needsAcknowledgement: boolean }
   | { ok: false; reason: string };
 
 export function bindabilityOf(reading: RequestTypeReading): Bindability {
-  if (reading.kind === 'unconfirmed') return { ok: true, needsAcknowledgement: true };
+  if (reading.kind === 'unconfirmed') {
+    const likely = reading.likely === null ? null : REQUEST_TYPE_RULES[reading.likely];
+    if (likely !== null && !likely.bindable) return { ok: false, reason: `${reading.likely ?? ''}? ${likely.reason}` };
+    return { ok: true, needsAcknowledgement: true };
+  }
   const rule = REQUEST_TYPE_RULES[reading.type];
   return rule.bindable ? { ok: true, needsAcknowledgement: false } : { ok: false, reason: `${reading.type} ${rule.reason}` };
 }
+
+/**
+ * The type numbers the station never binds a new card to, whatever the operator acknowledges: the
+ * documented 5 (Unblock) and the likely names that act on an existing card. Listed in the docs.
+ */
+export const NEVER_BOUND_TYPE_NUMBERS: readonly number[] = [
+  ...Object.entries(DOCUMENTED_REQUEST_TYPE_NUMBERS),
+  ...Object.entries(LIKELY_REQUEST_TYPE_NUMBERS),
+]
+  .filter(([, type]) => !REQUEST_TYPE_RULES[type].bindable)
+  .map(([n]) => Number(n))
+  .sort((a, b) => a - b);
 
 /**
  * Which card (if any) a bind of this request retires. `chosen` is a card the operator named

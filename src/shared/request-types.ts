@@ -9,6 +9,7 @@ export {
   cardToRetire,
   DOCUMENTED_REQUEST_TYPE_NUMBERS,
   LIKELY_REQUEST_TYPE_NUMBERS,
+  NEVER_BOUND_TYPE_NUMBERS,
   readRequestType,
   REQUEST_TYPE_RULES,
   requestTypeLabel,
@@ -36,6 +37,17 @@ export const requestTypeNumbersSchema = z
     }
   });
 export type RequestTypeNumbers = z.infer<typeof requestTypeNumbersSchema>;
+
+/**
+ * Machine policy `retireRoute`: which request id the retire PUT takes, since the docs do not say
+ * (cm-rest-api.md, "Retiring"). `retire-request` (default, every step documented): a Retire request
+ * is created for the card (`POST /requests`, create-request.md), approved in CM if its policy wants
+ * that, then `PUT /requests/{retire request}/smartcards/{scid}`. `replacing-request`: the PUT under
+ * the request that replaced the card (an inference from update-smartcard-status.md's example).
+ */
+export const RETIRE_ROUTES = ['retire-request', 'replacing-request'] as const;
+export const retireRouteSchema = z.enum(RETIRE_ROUTES);
+export type RetireRoute = z.infer<typeof retireRouteSchema>;
 
 /** Machine policy `retireReplacedCard`: when the card a new one replaces is retired. */
 export const RETIRE_REPLACED_CARD = ['when-new-card-active', 'after-bind', 'never'] as const;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { WEAKENING_CHROMIUM_SWITCHES } from './chromium-switches';
 import { readerPatternSchema } from './reader-patterns';
 import { LOCALES, type Locale } from './locales';
-import { requestTypeNumbersSchema, retireReplacedCardSchema } from './request-types';
+import { requestTypeNumbersSchema, retireReplacedCardSchema, retireRouteSchema } from './request-types';
 
 /**
  * Every station setting, defined once (as VS Code declares a setting with its policy): its schema,
@@ -365,6 +366,44 @@ export const SETTING_DEFINITIONS = {
     text: {
       en: { label: 'When a replaced card is retired', explain: 'When the station retires the card a new card replaces: when-new-card-active (once CM shows the new card Active), after-bind (right after the bind) or never (retire it in CM yourself). Only machine policy can set it.' },
       fr: { label: 'Quand une carte remplacée est retirée', explain: 'Quand le poste retire la carte que la nouvelle remplace : when-new-card-active (dès que CM montre la nouvelle carte active), after-bind (juste après l’association) ou never (à retirer soi-même dans CM). Seule la stratégie machine peut le définir.' },
+    },
+  }),
+  /** Which request id a retire's status PUT takes (docs/cm-notes.md, "Retire route"). */
+  retireRoute: setting({
+    schema: retireRouteSchema,
+    // The reading whose every step is documented (create-request.md, update-smartcard-status.md).
+    default: 'retire-request',
+    machineOnly: true,
+    applies: 'now',
+    field: 'text',
+    text: {
+      en: {
+        label: 'How a card is retired in CM',
+        explain:
+          'retire-request: the station creates a Retire request for the card in CM, waits for its approval, then retires the card under it. ' +
+          'replacing-request: the card is retired under the request that replaced it. Confirm it once (deploying.md). Only machine policy can set it.',
+      },
+      fr: {
+        label: 'Comment une carte est retirée dans CM',
+        explain:
+          'retire-request : le poste crée dans CM une demande de retrait pour la carte, attend son approbation, puis retire la carte sous cette demande. ' +
+          'replacing-request : la carte est retirée sous la demande qui l’a remplacée. À confirmer une fois (deploying.md). Seule la stratégie machine peut le définir.',
+      },
+    },
+  }),
+  /**
+   * Chromium switches that weaken TLS, proxy, name resolution or the sandbox which the packaged app
+   * may be started with (e.g. a support engineer's `--log-net-log`); none by default.
+   */
+  allowedChromiumSwitches: setting({
+    schema: z.array(z.enum(WEAKENING_CHROMIUM_SWITCHES)).max(WEAKENING_CHROMIUM_SWITCHES.length),
+    default: [],
+    machineOnly: true,
+    applies: 'restart',
+    field: 'list',
+    text: {
+      en: { label: 'Chromium switches allowed at start', explain: 'Command-line switches that weaken TLS, proxy, name resolution, sign-in scope or the sandbox (e.g. log-net-log, proxy-server), one name per line without the leading dashes, which the app may be started with. Empty: the app refuses to start with any of them. Only machine policy can set it.' },
+      fr: { label: 'Options Chromium permises au démarrage', explain: 'Options de ligne de commande qui affaiblissent TLS, le proxy, la résolution de noms, la portée de l’authentification ou le bac à sable (par ex. log-net-log, proxy-server), un nom par ligne sans les tirets, avec lesquelles l’application peut démarrer. Vide : l’application refuse de démarrer avec l’une d’elles. Seule la stratégie machine peut le définir.' },
     },
   }),
 };

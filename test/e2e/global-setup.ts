@@ -45,6 +45,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   // The host's data folder: a spec may read the station's diagnostic log there.
   process.env.STATION_DATA_DIR = dataDir;
   process.env.CM_ADMIN_URL = cm.adminUrl;
+  process.env.CM_ADMIN_TOKEN = cm.adminToken;
   process.env.CM_URL = cm.baseUrl;
   return async () => {
     await host.stop();

@@ -7,7 +7,10 @@ import { insertCard, type VirtualCard } from '../support/vcard';
 async function admin(method: string, path: string, body?: unknown): Promise<unknown> {
   const response = await fetch(`${process.env.CM_ADMIN_URL}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${process.env.CM_ADMIN_TOKEN ?? ''}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`simulator admin ${method} ${path}: ${response.status}`);

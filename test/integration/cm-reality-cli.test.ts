@@ -75,9 +75,12 @@ describe('station CLI on the real PC/SC stack against a strict CM', () => {
     const refused = await station(['bind', '--reader', READER, '--request', RECOVER_CHEN], dir);
     expect(refused.code).toBe(2);
     expect(refused.json.result).toMatchObject({ error: { code: 'REQUEST_TYPE_UNCONFIRMED' } });
+    // Issue #17, part 2: the refusal and the acknowledgement name the likely type.
+    expect(refused.json.message).toMatch(/type number 2 \(likely Recover\)/);
     expect(sent('POST')).toEqual([]);
     const accepted = await station(['bind', '--reader', READER, '--request', RECOVER_CHEN, '--accept-unconfirmed-type'], dir);
     expect(accepted.code, accepted.json.message).toBe(0);
+    expect(accepted.json.message).toMatch(/Acknowledged for this request: Unconfirmed type \(2, Recover\?\)/);
     expect(accepted.json.result).toMatchObject({ bind: { state: 'done' }, retire: null });
     expect(sent('PUT')).toEqual([]);
     expect(sim.admin.state().smartcards.find((c) => c.Uuid === CHEN_CARD)?.Status).toBe(3);
@@ -128,13 +131,18 @@ describe('station CLI on the real PC/SC stack against a strict CM', () => {
     const replay = await station(['outbox', 'replay'], dir);
     expect(replay.code).toBe(0);
     expect(sent('PUT')).toHaveLength(1);
+    // Default retire route (issue #17, part 3): under the Retire request created for the card
+    // (create-request.md; RequestType 7 in the simulator, an inference; Completed 8 afterwards).
+    const retireRequest = sim.admin.state().requests.find((r) => r.OldSmartcardUuid === CHEN_CARD && r.RequestType === 7);
+    expect(retireRequest).toMatchObject({ Status: 8 });
+    expect(sent('PUT')[0]?.path).toContain(`requests/${retireRequest?.Uuid ?? ''}/smartcards/${CHEN_CARD}`);
     expect(sim.admin.state().smartcards.find((c) => c.Uuid === CHEN_CARD)?.Status).toBe(6);
 
-    // Retiring the already-Retired card again: CM answers 500; the card is Retired, so it is done.
+    // Retiring the already-Retired card again: the card is read first; Retired (6) is done, no repeat PUT.
     const again = await station(['retire', '--request', RECOVER_CHEN, '--smartcard', CHEN_CARD], dir);
     expect(again.code, again.json.message).toBe(0);
     expect(again.json.result).toMatchObject({ state: 'done', waitFor: null });
-    expect(sent('PUT')).toHaveLength(2);
+    expect(sent('PUT')).toHaveLength(1);
   });
 
   it('"outbox retire-now" needs --confirm, then retires a held card at once', async () => {

@@ -67,7 +67,7 @@ describe('the ldap directory against a real slapd (LDAPS, bound as configured, e
 
   it('a wrong bind password is an auth failure; an untrusted certificate a TLS failure', async () => {
     const wrong = join(mkdtempSync(join(tmpdir(), 'dir-')), 'pw');
-    (await import('node:fs')).writeFileSync(wrong, 'not-the-password');
+    (await import('node:fs')).writeFileSync(wrong, 'not-the-password', { mode: 0o600 });
     await expect(createLdapDirectory({ ...config, bindPasswordFile: wrong }).search('Dana', 5)).rejects.toMatchObject({ reason: 'auth' });
     await expect(createLdapDirectory({ ...config, caFile: '' }).search('Dana', 5)).rejects.toMatchObject({ reason: 'tls' });
   });

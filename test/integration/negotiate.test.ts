@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createNegotiateTransport } from '../../src/main/cm';
+import { createNegotiateTransport } from '../../src/main/cm/negotiate-transport';
 import { createPcscliteBinding } from '../../src/main/pcsc';
 import { startCmSimulator, type CmSimulator } from '../../src/main/training/cm-sim';
 import { startKdc, REALM, USER, type Kdc } from '../support/kdc';

@@ -26,9 +26,10 @@ export const TEST_READERS = ['Reader A', 'Reader B'] as const;
  */
 export async function startTestStation(
   overrides: Partial<StationDeps> = {},
-  options: { sim?: CmSimulatorOptions; policy?: Partial<Settings> } = {},
+  /** `dataDir`: a folder the caller owns (kept at close), e.g. to start a second station on it. */
+  options: { sim?: CmSimulatorOptions; policy?: Partial<Settings>; dataDir?: string } = {},
 ): Promise<TestStation> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'station-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'station-'));
   const cm = await startCmSimulator({ host: '127.0.0.1', port: 0, ...options.sim });
   const readers = createSimulatedPcsc(TEST_READERS);
   const settings = createSettingsService({
@@ -62,7 +63,7 @@ export async function startTestStation(
     async close() {
       await station.close();
       await cm.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AUDIT_COLUMNS,
@@ -11,7 +12,7 @@ import {
 import type { AuditIntegrity } from '../../shared/diagnostics';
 import { StationError } from '../../shared/errors';
 import { openJournal, replaceFileDurably, type JournalRecovery } from '../journal';
-import { anchorProblems, readAnchor } from './anchor';
+import { type AuditGap, anchorProblems, isInterruptedFirstStart, missingAnchorProblem, readAnchor } from './anchor';
 import { auditRecordSchema, chainEntry, describeBreak, makeGenesis, verifyChain } from './chain';
 import { csvRow } from './csv';
 import { createStderrLog, type DiagnosticLog } from '../log';
@@ -30,6 +31,16 @@ export interface AuditLogOptions {
   anchorPath?: string;
   /** Where a failed anchor update is reported (the diagnostic log); default stderr. */
   log?: DiagnosticLog;
+  /**
+   * The data folder was in use before this start (its other journals exist): with no log and no
+   * anchor, both were deleted, which is a gap, not a first run.
+   */
+  folderUsedBefore?: boolean;
+  /**
+   * Called with each record once it is on disk, with its position in the chain (the genesis is 1)
+   * and its hash: the OS log copy (fleet view). Must not throw; it is not awaited.
+   */
+  onRecorded?: (entry: AuditEntry, position: number, hash: string) => void;
 }
 
 export interface AuditLog {
@@ -79,17 +90,22 @@ function matcher(query: AuditQuery): (entry: AuditEntry) => boolean {
 export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog> {
   const newId = options.newId ?? randomUUID;
   const anchorPath = options.anchorPath ?? join(options.dir, 'audit.head');
-  const { journal, records, recovery } = await openJournal({
-    path: join(options.dir, 'audit.journal'),
-    schema: auditRecordSchema,
-  });
+  const journalPath = join(options.dir, 'audit.journal');
+  // Before opening (which creates it): did a log exist, even an empty one?
+  const logExisted = existsSync(journalPath);
+  const { journal, records, recovery } = await openJournal({ path: journalPath, schema: auditRecordSchema });
 
   // --- the chain, checked before anything is added: a gap is reported, never papered over ------
   const report = verifyChain(records);
-  const problems: string[] = report.firstBreak ? [`the hash chain breaks at ${describeBreak(report.firstBreak)}`] : [];
+  const gaps: AuditGap[] = report.firstBreak ? [{ kind: 'chain-broken', detail: `the hash chain breaks at ${describeBreak(report.firstBreak)}` }] : [];
   const anchor = readAnchor(anchorPath);
-  if (anchor && 'problem' in anchor) problems.push(anchor.problem);
-  else if (anchor) problems.push(...anchorProblems(records, report.logId, anchor));
+  if (anchor && 'problem' in anchor) gaps.push(anchor.problem);
+  else if (anchor) gaps.push(...anchorProblems(records, report.logId, anchor));
+  else if (logExisted && !isInterruptedFirstStart(records.length, options.folderUsedBefore ?? false)) gaps.push(missingAnchorProblem(anchorPath, records.length));
+  else if (options.folderUsedBefore) {
+    gaps.push({ kind: 'log-missing', detail: `the audit log and its chain anchor ${anchorPath} are both missing from a data folder that was in use` });
+  }
+  const problems = gaps.map((gap) => gap.detail);
   if (records.length === 0) {
     // A new log. If an anchor says there was one before, the genesis records the gap for good.
     const genesis = makeGenesis(randomUUID(), options.now().toISOString(), problems.length ? `started after a gap: ${problems.join('; ')}` : null);
@@ -150,6 +166,12 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
       hashes.set(entry.id, record.hash);
       flushed = { count: position, head: record.hash };
       scheduleAnchor();
+      try {
+        options.onRecorded?.(entry, position, record.hash);
+      } catch (err) {
+        // The record is on disk; a failing copy elsewhere must not turn that into a failure.
+        (options.log ?? createStderrLog()).error('audit.copy-failed', err);
+      }
       return entry;
     },
     query,
@@ -165,7 +187,7 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
       return { path: outPath, rows: rows.length };
     },
     recovery,
-    integrity: () => ({ status: problems.length ? 'gap' : 'ok', records: count, head, problems: [...problems] }),
+    integrity: () => ({ status: problems.length ? 'gap' : 'ok', records: count, head, problems: [...problems], gaps: gaps.map((gap) => gap.kind) }),
     async close() {
       await journal.close();
       if (anchorTimer) {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readFrame } from '../journal/frame';
-import { anchorProblems, readAnchor } from './anchor';
+import { type AuditGap, anchorProblems, isInterruptedFirstStart, missingAnchorProblem, readAnchor } from './anchor';
 import { auditRecordSchema, type AuditRecord, type ChainReport, verifyChain } from './chain';
 
 /**
@@ -8,7 +8,12 @@ import { auditRecordSchema, type AuditRecord, type ChainReport, verifyChain } fr
  * then the records, then the chain, then (given its path) the head anchor, which catches records cut
  * off the end or a log replaced wholesale. Used by `npm run station -- audit verify`.
  */
-export function verifyAuditFile(path: string, anchorPath?: string): ChainReport & { damaged: string | null; anchor: string[] } {
+export function verifyAuditFile(
+  path: string,
+  anchorPath?: string,
+  /** The data folder holds other station files (the outbox journal): see isInterruptedFirstStart. */
+  folderUsedBefore = true,
+): ChainReport & { damaged: string | null; anchor: string[]; gaps: AuditGap['kind'][] } {
   const data = readFileSync(path);
   const records: AuditRecord[] = [];
   let offset = 0;
@@ -36,6 +41,18 @@ export function verifyAuditFile(path: string, anchorPath?: string): ChainReport 
   }
   const report = verifyChain(records);
   const anchor = anchorPath === undefined ? null : readAnchor(anchorPath);
-  const anchorFindings = anchor === null ? [] : 'problem' in anchor ? [anchor.problem] : anchorProblems(records, report.logId, anchor);
-  return { ...report, damaged, anchor: anchorFindings };
+  // The log exists (it was just read): without its anchor, that is a gap, not a first run (unless a
+  // first start was stopped before writing it).
+  const anchorFindings: AuditGap[] =
+    anchorPath === undefined
+      ? []
+      : anchor === null
+        ? isInterruptedFirstStart(records.length, folderUsedBefore)
+          ? []
+          : [missingAnchorProblem(anchorPath, records.length)]
+        : 'problem' in anchor
+          ? [anchor.problem]
+          : anchorProblems(records, report.logId, anchor);
+  const gaps: AuditGap['kind'][] = [...(report.firstBreak ? (['chain-broken'] as const) : []), ...anchorFindings.map((gap) => gap.kind)];
+  return { ...report, damaged, anchor: anchorFindings.map((gap) => gap.detail), gaps };
 }

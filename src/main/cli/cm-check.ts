@@ -1,28 +1,25 @@
 import type { CmCheckReport } from '../../shared/cm-check';
-import { checkConfiguredCm, type CmTransport, createNegotiateTransport } from '../cm';
+import { checkConfiguredCm, describeDeskIssuance } from '../cm';
+import type { ReadOnlyCm } from './cli-environment';
 import { EXIT, type ExitCode } from './exit-codes';
-import { readStationSettings } from './read-settings';
 
 /**
- * `npm run station -- cm-check [--json] [--cm-url URL]`: the first-day check against a real CM
- * (docs/deploying.md). Read-only: two GETs. Exit 0 when CM answered and accepted the sign-in, 3
- * when it answered but refused (sign-in, permission, API switched off, redirect), 1 when it could
- * not be reached.
+ * `npm run station -- cm-check [--json] [--cm-url URL]` (and the installed app's `--cli cm-check`):
+ * the first-day check against a real CM (docs/deploying.md), through the CM path of the environment
+ * it runs in (cli-environment.ts). Read-only, GETs only: profiletemplates, requests?status= Approved,
+ * Executing and Pending, and the desk-issuance checks. Exit 0 when CM answered and accepted the
+ * sign-in, 3 when it answered but refused (sign-in, permission, API switched off, redirect), 1 when
+ * it could not be reached, did not answer in time, or something in front of CM answered instead (a
+ * 503 page).
  */
-export interface CmCheckFlags {
-  dataDir: string;
-  policy?: string | undefined;
-  cmUrl?: string | undefined;
-}
+/** Problems that mean CM did not answer at all (the check stopped there): exit 1, not 3. */
+const NO_ANSWER: readonly string[] = ['CM_TIMEOUT', 'CM_OFFLINE', 'CM_UNAVAILABLE'];
 
-export async function cmCheckCommand(
-  flags: CmCheckFlags,
-  // The same sign-in as every CM call of the CLI: Negotiate with the user's credentials.
-  transport: CmTransport = createNegotiateTransport(),
-): Promise<{ exit: ExitCode; result: CmCheckReport; message: string }> {
-  const settings = (await readStationSettings(flags)).effective();
-  const report = await checkConfiguredCm({ ...settings, cmBaseUrl: flags.cmUrl ?? settings.cmBaseUrl }, transport);
-  const exit = !report.reachable ? EXIT.failed : report.problem === null ? EXIT.done : EXIT.refusedByCm;
+export async function cmCheckCommand(cm: ReadOnlyCm): Promise<{ exit: ExitCode; result: CmCheckReport; message: string }> {
+  const report = await checkConfiguredCm({ ...cm.settings.effective(), cmBaseUrl: cm.cmBaseUrl }, cm.transport);
+  // A timeout, no connection, or a gateway answering for CM is a failure to reach CM, never "refused".
+  const unanswered = report.problem !== null && NO_ANSWER.includes(report.problem.code);
+  const exit = !report.reachable || unanswered ? EXIT.failed : report.problem === null ? EXIT.done : EXIT.refusedByCm;
   return { exit, result: report, message: describeCmCheck(report) };
 }
 
@@ -34,12 +31,13 @@ export function describeCmCheck(report: CmCheckReport): string {
     `Sign-in:       ${report.auth.result}${report.auth.scheme ? ` with ${report.auth.scheme}` : ''}${report.auth.schemes.length > 0 ? ` (server offers ${report.auth.schemes.join(', ')})` : ''}`,
   ];
   if (report.problem !== null) {
-    lines.push(`Problem:       ${report.problem.code}: ${report.problem.message}`);
+    const kind = report.problem.code === 'CM_TIMEOUT' ? 'Timed out' : NO_ANSWER.includes(report.problem.code) ? 'No answer' : 'Problem';
+    lines.push(`${`${kind}:`.padEnd(15)}${report.problem.code}: ${report.problem.message}`);
     const server = report.problem.details.serverMessage;
     if (typeof server === 'string') lines.push(`CM said:       ${server}`);
   }
   if (report.requestTypes.length > 0) {
-    lines.push('Request types seen (CM number: count, station reading):');
+    lines.push('Request types of the Approved, Executing and Pending requests (CM number: count, station reading):');
     for (const t of report.requestTypes) {
       const reading =
         t.confirmedBy === 'unconfirmed'
@@ -47,6 +45,9 @@ export function describeCmCheck(report: CmCheckReport): string {
           : `${t.reading} (confirmed: ${t.confirmedBy})${t.bindable ? '' : ', never bound'}`;
       lines.push(`  ${t.raw.padStart(3)}: ${String(t.count).padStart(5)}  ${reading}`);
     }
+  }
+  if (report.skippedRequests > 0) {
+    lines.push(`Skipped:       ${report.skippedRequests} request(s) CM listed in a shape the station cannot read (see the diagnostic log)`);
   }
   if (report.requestStatuses.length > 0) {
     lines.push(`Request statuses seen: ${report.requestStatuses.map((s) => `${s.raw}${s.reading === null ? '' : ` ${s.reading}`} x${s.count}`).join(', ')}`);
@@ -57,5 +58,6 @@ export function describeCmCheck(report: CmCheckReport): string {
       `  "requestTypeNumbers": ${JSON.stringify(report.suggestedRequestTypeNumbers)}`,
     );
   }
+  if (report.issuance !== undefined) lines.push(...describeDeskIssuance(report.issuance));
   return lines.join('\n');
 }

@@ -31,6 +31,8 @@ async function main(): Promise<void> {
   });
   process.stdout.write(`${simulator.baseUrl}\n`);
   process.stdout.write(`admin: ${simulator.adminUrl}\n`);
+  // For the person or script driving it (Authorization: Bearer <token>); a new one every run.
+  process.stdout.write(`admin token: ${simulator.adminToken}\n`);
   const stop = () => {
     simulator
       .close()

@@ -46,6 +46,8 @@ const EXIT_FOR: Readonly<Record<ErrorCode, ExitCode>> = {
   PCSC_CARD_RESET: EXIT.noCard,
   CARD_MISMATCH: EXIT.noCard,
   CARD_UNIDENTIFIED: EXIT.noCard,
+  // The card's identifier is not one CM can store: nothing was queued; another card is needed.
+  CARD_ID_UNSENDABLE: EXIT.noCard,
   NO_CARD: EXIT.noCard,
   ISSUANCE_WRONG_CARD: EXIT.noCard,
   // CM answered, and the answer was no (or cannot be used).
@@ -64,11 +66,13 @@ const EXIT_FOR: Readonly<Record<ErrorCode, ExitCode>> = {
   ISSUANCE_CERTIFICATE_COUNT: EXIT.refusedByCm,
   ISSUANCE_CERTIFICATE_NO_KEY: EXIT.refusedByCm,
   ISSUANCE_BAD_CMS: EXIT.refusedByCm,
+  ISSUANCE_BAD_PFX: EXIT.refusedByCm,
   // Resumable once CM is back: the bind is queued and issuance continues from where it stopped.
   ISSUANCE_NEEDS_CM: EXIT.queued,
   // CM_OFFLINE and friends thrown here mean nothing could even be queued (e.g. the request is not
   // in the offline copy): a plain failure. Exit 4 is only ever for an operation that is queued.
   CM_OFFLINE: EXIT.failed,
+  CM_UNAVAILABLE: EXIT.failed,
   CM_TIMEOUT: EXIT.failed,
   CM_SERVER_ERROR: EXIT.failed,
   CM_OUTCOME_UNKNOWN: EXIT.failed,
@@ -77,6 +81,7 @@ const EXIT_FOR: Readonly<Record<ErrorCode, ExitCode>> = {
   FORBIDDEN_SENDER: EXIT.failed,
   INTERNAL: EXIT.failed,
   HOST_BUSY: EXIT.failed,
+  RATE_LIMITED: EXIT.failed,
   PCSC_IO: EXIT.failed,
   PCSC_UNKNOWN: EXIT.failed,
   ATR_INVALID: EXIT.failed,
@@ -95,6 +100,10 @@ const EXIT_FOR: Readonly<Record<ErrorCode, ExitCode>> = {
   PIV_SECURITY_STATUS: EXIT.failed,
   PIV_CARD_ERROR: EXIT.failed,
   ISSUANCE_NEEDS_PERSON: EXIT.failed,
+  // A held or routed retire a person must look at: CM's own state says it cannot go ahead.
+  RETIRE_REQUEST_ENDED: EXIT.refusedByCm,
+  RETIRE_NEW_CARD_RETIRED: EXIT.refusedByCm,
+  RETIRE_OWNER_MISMATCH: EXIT.refusedByCm,
 };
 
 export function exitCodeFor(code: ErrorCode): ExitCode {

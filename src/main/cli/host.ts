@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { newHostToken } from '../host/access';
 import { startHost } from '../host/server';
 import { startNodeRuntime } from './node-runtime';
 import { reportFailure } from '../report-failure';
@@ -38,15 +39,18 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  // One token for the page's WebSocket and, in training, the simulator's /__sim/ admin routes.
+  const token = newHostToken();
   const runtime = await startNodeRuntime({
     program: 'station host',
+    trainingAdminToken: token,
     dataDir: values['data-dir'],
     policy: values.policy,
     cmUrl: values['cm-url'],
     mode: values.training ? 'training' : values.real ? 'real' : undefined,
     tuning: retryMs === null ? undefined : { probeIntervalMs: retryMs, backoff: { baseMs: retryMs, maxMs: retryMs * 4, jitter: 0.2 } },
   });
-  const host = await startHost({ station: runtime.station, rendererDir: join(process.cwd(), 'out', 'renderer'), port });
+  const host = await startHost({ station: runtime.station, rendererDir: join(process.cwd(), 'out', 'renderer'), port, token });
   console.log(`Enrollment Station (${runtime.mode}) — open ${host.url}`);
 
   let stopping = false;

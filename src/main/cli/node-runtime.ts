@@ -2,12 +2,15 @@ import { readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { defaultDataDir } from '../app-paths';
-import { createNegotiateTransport, type CmTransport } from '../cm';
+import type { CmTransport } from '../cm';
+import { createNegotiateTransport } from '../cm/negotiate-transport';
 import { createConfSettingsStore } from '../config';
 import { createServiceProbe, createPcscliteBinding } from '../pcsc';
 import type { StationRuntime } from '../runtime';
 import { startStationProcess } from '../station-process';
 import type { StationTuning } from '../station';
+import type { CliEnvironment } from './cli-environment';
+import { readStationSettings } from './read-settings';
 
 export interface NodeRuntimeFlags {
   /** Who this process is, for a process refused the data folder meanwhile (see runtime.ts). */
@@ -18,6 +21,8 @@ export interface NodeRuntimeFlags {
   cmUrl?: string | undefined;
   mode?: 'real' | 'training' | undefined;
   tuning?: Partial<StationTuning> | undefined;
+  /** The host's token, which in training also opens the simulator's admin routes. */
+  trainingAdminToken?: string | undefined;
 }
 
 /** How an entry point starts the station: plain Node here; the Electron shell's `--cli` passes its own. */
@@ -47,5 +52,29 @@ export function startNodeRuntime(flags: NodeRuntimeFlags, cmTransport: CmTranspo
     ...(flags.mode ? { mode: flags.mode } : {}),
     ...(flags.cmUrl ? { cmUrlOverride: flags.cmUrl } : {}),
     ...(flags.tuning ? { tuning: flags.tuning } : {}),
+    ...(flags.trainingAdminToken ? { trainingAdminToken: flags.trainingAdminToken } : {}),
   });
 }
+
+/**
+ * The station CLI under plain Node (`npm run station`): Negotiate through the `kerberos` addon for
+ * every CM call (cm-check and support-bundle included), and the development flags `--policy` and
+ * `--cm-url`. The installed app never uses this (electron/cli-mode.ts has its own).
+ */
+export const nodeCliEnvironment: CliEnvironment = {
+  start: (flags) => startNodeRuntime(flags),
+  async readOnlyCm(flags) {
+    const settings = await readStationSettings(flags);
+    return { settings, cmBaseUrl: flags.cmUrl ?? settings.effective().cmBaseUrl, transport: createNegotiateTransport() };
+  },
+  defaultDataDir: () => defaultDataDir(process.platform, process.env, homedir()),
+  version: () => {
+    try {
+      return packageVersion();
+    } catch {
+      // No package.json where it is expected (a copied-out script): versions.json still names Node.
+      return 'unknown';
+    }
+  },
+  checkFlags: () => undefined,
+};

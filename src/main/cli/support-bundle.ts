@@ -5,12 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { diagnosticsReportSchema, type DiagnosticsReport } from '../../shared/diagnostics';
 import { errorPayloadSchema, StationError } from '../../shared/errors';
 import { outboxOperationSchema, type OutboxOperation } from '../../shared/outbox';
-import { checkConfiguredCm, type CmTransport, createNegotiateTransport } from '../cm';
+import { checkConfiguredCm } from '../cm';
 import { readJournalRecords } from '../journal';
 import { saveSupportBundleTo } from '../support/collect';
+import type { ReadOnlyCm } from './cli-environment';
 import { EXIT, type ExitCode } from './exit-codes';
-import { packageVersion } from './node-runtime';
-import { readStationSettings } from './read-settings';
 
 /**
  * `npm run station -- support-bundle --out FILE.zip`: what support needs, in one zip (docs/deploying.md).
@@ -23,47 +22,36 @@ import { readStationSettings } from './read-settings';
 export interface SupportBundleFlags {
   dataDir: string;
   out: string;
-  policy?: string | undefined;
-  cmUrl?: string | undefined;
 }
 
 export interface SupportBundleDeps {
-  transport?: CmTransport;
+  /** Settings and CM path of the environment the CLI runs in (cli-environment.ts). */
+  cm: ReadOnlyCm;
+  version: string;
   /** The smart card report; by default `npm run diag --json` in a child process. */
   diagnostics?: () => Promise<DiagnosticsReport>;
   now?: () => Date;
 }
 
-export async function supportBundleCommand(flags: SupportBundleFlags, deps: SupportBundleDeps = {}): Promise<{ exit: ExitCode; result: unknown; message: string }> {
-  const service = await readStationSettings(flags);
+export async function supportBundleCommand(flags: SupportBundleFlags, deps: SupportBundleDeps): Promise<{ exit: ExitCode; result: unknown; message: string }> {
+  const { settings: service, transport, cmBaseUrl } = deps.cm;
   const settings = service.effective();
-  const transport = deps.transport ?? createNegotiateTransport();
   const result = await saveSupportBundleTo(
     {
       parts: {
         diagnostics: deps.diagnostics ?? diagnosticsInChild,
-        cmCheck: () => checkConfiguredCm({ ...settings, cmBaseUrl: flags.cmUrl ?? settings.cmBaseUrl }, transport),
+        cmCheck: () => checkConfiguredCm({ ...settings, cmBaseUrl }, transport),
         settings: async () => service.view(),
         outbox: async () => readOutbox(join(flags.dataDir, 'outbox', 'outbox.journal')),
       },
       logDir: join(flags.dataDir, 'logs'),
-      version: versionOrUnknown(),
+      version: deps.version,
       training: false,
       now: deps.now ?? (() => new Date()),
     },
     flags.out,
   );
   return { exit: EXIT.done, result, message: `Wrote the support bundle to ${result.path} (${result.files.join(', ')}).` };
-}
-
-/** The Electron shell's `--cli` has no package.json beside it: versions.json still names Electron's. */
-function versionOrUnknown(): string {
-  try {
-    return packageVersion();
-  } catch {
-    // Not found beside the bundle: versions.json still names Node/Electron.
-    return 'unknown';
-  }
 }
 
 /** The latest state of each operation, in queue order; no journal yet means an empty outbox. */

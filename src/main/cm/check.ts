@@ -2,9 +2,10 @@ import { REQUEST_STATUS_NUMBERS, REQUEST_STATUSES } from '../../shared/cm';
 import type { CmCheckReport, CmCheckType } from '../../shared/cm-check';
 import { StationError, toErrorPayload } from '../../shared/errors';
 import { bindabilityOf, readRequestType, type RequestTypeNumbers } from '../../shared/request-types';
-import { type AuthReport, parseWwwAuthenticate, sameScheme } from './auth-challenge';
+import { parseWwwAuthenticate, sameScheme } from './auth-challenge';
+import { checkDeskIssuance } from './check-issuance';
 import { normalizeCmBaseUrl } from './client';
-import { httpFailure, isCmErrorBody, redirectError, transportFailure } from './errors';
+import { createCmHttp, PROBE_PATH, PROBE_ROUTE, type CmAnswer, type CmCallInput } from './http';
 import { decodeRequestType } from './normalize';
 import type { CmTransport } from './transport';
 import { wireRequestSchema } from './wire-schemas';
@@ -36,14 +37,6 @@ export async function checkConfiguredCm(
   }
 }
 
-interface RawAnswer {
-  status: number;
-  text: string;
-  headers: { get(name: string): string | null };
-  /** How the transport signed in (the Node Negotiate transport says; Chromium does not). */
-  auth: AuthReport | undefined;
-}
-
 /**
  * The auth schemes a 401 offers (`WWW-Authenticate`, RFC 9110 section 11.6.1), each once, through
  * the one parser the 401 wording uses too (auth-challenge.ts), so cm-check and the errors agree.
@@ -54,7 +47,17 @@ export function authSchemes(header: string | null): string[] {
   return schemes;
 }
 
-/** Read-only first contact with CM: two GETs (profile templates, then requests), nothing else. */
+/**
+ * The request statuses cm-check asks for, one filtered GET each: the ones a bind may need
+ * (Approved, Executing) and the one a Retire request waits in (Pending). Never the unfiltered list:
+ * that is every request CM has ever held, on every support bundle too (issue #17, part 8).
+ */
+export const CM_CHECK_STATUSES = ['Approved', 'Executing', 'Pending'] as const;
+
+/**
+ * Read-only first contact with CM: GET profiletemplates, then one GET requests per status above,
+ * then the desk-issuance checks (check-issuance.ts: GETs only).
+ */
 export async function runCmCheck(options: CmCheckOptions): Promise<CmCheckReport> {
   const now = options.now ?? (() => performance.now());
   const checkedAt = (options.clock ?? (() => new Date()))().toISOString();
@@ -68,104 +71,94 @@ export async function runCmCheck(options: CmCheckOptions): Promise<CmCheckReport
     problem: null,
     requestTypes: [],
     requestStatuses: [],
+    skippedRequests: 0,
     suggestedRequestTypeNumbers: {},
     checkedAt,
   };
+  // The client's own HTTP layer: the same classification (a 503 page is an outage, a redirect names
+  // its target, the API switched off is worded once), the same timeout.
+  const http = createCmHttp({ base, transport: options.transport, timeoutMs: options.timeoutMs });
 
-  async function get(route: string, path: string): Promise<RawAnswer> {
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, options.timeoutMs);
-    try {
-      const response = await options.transport(new URL(path, base).href, {
-        method: 'GET',
-        headers: { Accept: 'application/json' },
-        signal: controller.signal,
-        redirect: 'manual',
-      });
-      return { status: response.status, text: await response.text(), headers: response.headers, auth: response.auth };
-    } catch (err) {
-      throw transportFailure(err, { method: 'GET', route }, timedOut, options.timeoutMs);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  /** Classifies a non-2xx answer into the report; returns the error for `problem`. */
-  function answered(answer: RawAnswer, route: string): StationError {
-    report.reachable = true;
-    const ctx = { method: 'GET' as const, route };
-    if (answer.status >= 300 && answer.status < 400) return redirectError(answer.status, answer.headers.get('location'), ctx);
-    if (answer.status === 401) {
-      const wwwAuthenticate = answer.headers.get('www-authenticate');
-      report.auth = { result: 'rejected', schemes: authSchemes(wwwAuthenticate), scheme: answer.auth?.scheme ?? null };
-      // Worded by the schemes CM offers and why our token failed, as every other 401 (auth-challenge.ts).
-      return httpFailure(answer.status, answer.text, ctx, { host: base.hostname, wwwAuthenticate, failure: answer.auth?.failure });
-    } else if (answer.status === 403) {
+  /** Records what a non-2xx answer says about CM in the report; returns the error for `problem`. */
+  async function answered(input: CmCallInput, answer: CmAnswer): Promise<StationError> {
+    const error = await http.classify(input, answer);
+    // Something in front of CM answered (a 503 page): CM itself was not reached.
+    if (error.code !== 'CM_UNAVAILABLE') report.reachable = true;
+    if (error.code === 'CM_AUTH_FAILED') {
+      report.auth = { result: 'rejected', schemes: authSchemes(answer.auth.wwwAuthenticate), scheme: answer.authReport?.scheme ?? null };
+    } else if (error.code === 'CM_FORBIDDEN') {
       report.auth.result = 'forbidden';
-    } else if (answer.status === 404 && !isCmErrorBody(answer.text)) {
-      // The probe route exists whenever the API is on: IIS's own 404 here means it is switched off.
+    } else if (error.code === 'CM_API_DISABLED') {
       report.apiEnabled = false;
-      return new StationError('CM_API_DISABLED', 'The CM REST API is switched off on the server (Clm.WebApi.Enabled=false in web.config): every route answers "not found".', {
-        status: 404,
-      });
     }
-    return httpFailure(answer.status, answer.text, ctx);
+    return error;
   }
 
   const started = now();
   /** One GET; when it gets no answer or a non-2xx one, the report says why and there is none. */
-  async function getOk(route: string, path: string): Promise<RawAnswer | null> {
-    let answer: RawAnswer;
+  async function getOk(route: string, path: string): Promise<CmAnswer | null> {
+    const input: CmCallInput = { method: 'GET', route, path };
+    let answer: CmAnswer;
     try {
-      answer = await get(route, path);
+      answer = await http.exchange(input);
     } catch (err) {
+      // No answer: a timeout is reported as a timeout (CM_TIMEOUT), an unreachable server as CM_OFFLINE.
       report.problem = toErrorPayload(err);
       return null;
     }
     // Time of the first answer, whatever it said.
     report.latencyMs ??= Math.round((now() - started) * 10) / 10;
     if (answer.status >= 200 && answer.status < 300) return answer;
-    report.problem = answered(answer, route).toPayload();
+    report.problem = (await answered(input, answer)).toPayload();
     return null;
   }
 
-  const templates = await getOk('GET /profiletemplates', 'profiletemplates');
+  const templates = await getOk(PROBE_ROUTE, PROBE_PATH);
   if (templates === null) return report;
   report.reachable = true;
   report.apiEnabled = true;
   report.auth.result = 'accepted';
-  report.auth.scheme = templates.auth?.scheme ?? null;
+  report.auth.scheme = templates.authReport?.scheme ?? null;
 
-  const requests = await getOk('GET /requests', 'requests');
-  if (requests === null) return report;
-  let list: unknown[];
-  try {
-    const json: unknown = requests.status === 204 || requests.text === '' ? [] : JSON.parse(requests.text);
-    list = Array.isArray(json) ? json : [];
-  } catch {
-    // The failure is the check's result: reported in report.problem.
-    report.problem = new StationError('CM_MALFORMED_RESPONSE', 'CM answered GET /requests with something that is not JSON.', { status: requests.status }).toPayload();
-    return report;
-  }
   const types = new Map<string, number>();
   const statuses = new Map<string, number>();
-  for (const item of list) {
-    const parsed = wireRequestSchema.safeParse(item);
-    if (!parsed.success) continue;
-    const rawType = String(parsed.data.RequestType);
-    const rawStatus = String(parsed.data.Status);
-    types.set(rawType, (types.get(rawType) ?? 0) + 1);
-    statuses.set(rawStatus, (statuses.get(rawStatus) ?? 0) + 1);
+  let approvedText = '';
+  for (const status of CM_CHECK_STATUSES) {
+    const requests = await getOk('GET /requests', `requests?status=${status}`);
+    if (requests === null) break;
+    if (status === 'Approved') approvedText = requests.text;
+    let list: unknown[];
+    try {
+      const json: unknown = requests.status === 204 || requests.text === '' ? [] : JSON.parse(requests.text);
+      list = Array.isArray(json) ? json : [];
+    } catch {
+      // The failure is the check's result: reported in report.problem.
+      report.problem = new StationError('CM_MALFORMED_RESPONSE', `CM answered GET /requests?status=${status} with something that is not JSON.`, {
+        status: requests.status,
+      }).toPayload();
+      break;
+    }
+    for (const item of list) {
+      const parsed = wireRequestSchema.safeParse(item);
+      if (!parsed.success) {
+        // One odd request is counted and shown, not allowed to hide the others.
+        report.skippedRequests++;
+        continue;
+      }
+      const rawType = String(parsed.data.RequestType);
+      const rawStatus = String(parsed.data.Status);
+      types.set(rawType, (types.get(rawType) ?? 0) + 1);
+      statuses.set(rawStatus, (statuses.get(rawStatus) ?? 0) + 1);
+    }
   }
   report.requestTypes = [...types].sort(byRaw).map(([raw, count]) => typeEntry(raw, count, options.requestTypeNumbers));
   for (const entry of report.requestTypes) {
     if (entry.confirmedBy === 'unconfirmed' && entry.likely !== null && /^\d+$/.test(entry.raw)) report.suggestedRequestTypeNumbers[entry.raw] = entry.likely;
   }
   report.requestStatuses = [...statuses].sort(byRaw).map(([raw, count]) => ({ raw, count, reading: statusName(raw) }));
+  // Desk issuance (issue 16, item 6), GETs only, through the same HTTP layer.
+  const get = (route: string, path: string) => http.exchange({ method: 'GET', route, path });
+  report.issuance = await checkDeskIssuance(get, templates.text, approvedText);
   return report;
 }
 

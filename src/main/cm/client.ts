@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   normalizeGuid,
   type CmProfileTemplate,
@@ -8,23 +8,16 @@ import {
   type RequestStatus,
   type SmartcardStatus,
 } from '../../shared/cm';
+import { cmCardIdFromText } from '../../shared/card-id';
 import { StationError } from '../../shared/errors';
-import {
-  apiDisabledError,
-  extractCorrelationId,
-  httpFailure,
-  isCmErrorBody,
-  malformedResponse,
-  outcomeUnknownAnswer,
-  redirectError,
-  transportFailure,
-  type CmCallContext,
-} from './errors';
-import type { AuthAnswer } from './auth-challenge';
+import { malformedResponse, outcomeUnknownAnswer, type CmCallContext } from './errors';
+import type { CmCall } from './execution';
+import { createCmHttp, PROBE_PATH, type CmAnswer, type CmCallOutcome } from './http';
 import { toCmProfileTemplate, toCmRequest, toCmSmartcard, type RequestNames } from './normalize';
 import { type RetryPolicy, withRetries } from './retry';
 import type { CmTransport } from './transport';
 import {
+  wireCreatedRequestSchema,
   wireCreatedSmartcardSchema,
   wireOperationsSchema,
   wireProfileTemplateSchema,
@@ -47,23 +40,16 @@ export interface CmClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** CM has no user names; a directory lookup (e.g. training mode's) can supply them. */
   userDisplayName?: (userUuid: Guid) => string | null;
+  /**
+   * Told of each element of a list that could not be read and was skipped (the diagnostic log):
+   * one odd request must not hide the others. Never the element itself (it may name people).
+   */
+  onSkipped?: (skipped: { route: string; index: number; problem: string }) => void;
   /** Told the outcome of every HTTP exchange (the diagnostic log); never the URL, a body or a card id. */
   onCall?: (outcome: CmCallOutcome) => void;
 }
 
-/** One exchange with CM as support needs it: which route, how it ended, how long it took. */
-export interface CmCallOutcome {
-  method: CmCallContext['method'];
-  /** The route template (`GET /smartcards/{id}`), never the URL with its ids or card id. */
-  route: string;
-  /** HTTP status, or null when no answer came (offline, timeout). */
-  status: number | null;
-  latencyMs: number;
-  /** CM's correlation id from an error answer, for the CM administrator. */
-  correlationId: string | null;
-  /** The transport failure's code (CM_OFFLINE, CM_TIMEOUT) when there was no answer. */
-  errorCode: string | null;
-}
+export type { CmCallOutcome } from './http';
 
 export interface BindCardInput {
   /** The CM request's Uuid. */
@@ -84,10 +70,18 @@ export interface SetSmartcardStatusInput {
 export interface CmClient {
   /** `POST /smartcards`: binds the card to the request; returns the new CM smart card's Uuid. */
   bindCard(input: BindCardInput): Promise<Guid>;
+  /**
+   * `POST /requests` `{"type":"Retire","smartcard":"<scid>","datacollection":"[]","comment":""}`
+   * (MIMDocs/reference/create-request.md: the body of its example 2, with the type Retire from its
+   * list): the new Retire request's Uuid. CM may need it approved before it can be carried out.
+   */
+  createRetireRequest(smartcardUuid: string): Promise<Guid>;
   /** `PUT /requests/{reqid}/smartcards/{scid}`: the updated card, or null when CM answers 204. */
   setSmartcardStatus(input: SetSmartcardStatusInput): Promise<CmSmartcard | null>;
-  /** `GET /requests[?status=]`. */
+  /** `GET /requests[?status=]`. A malformed element is skipped (and reported through `onSkipped`). */
   listRequests(filter?: { status?: RequestStatus }): Promise<CmRequest[]>;
+  /** The same list, saying how many elements were skipped because they could not be read. */
+  listRequestsReport(filter?: { status?: RequestStatus }): Promise<{ requests: CmRequest[]; skipped: number }>;
   /** `GET /requests/{id}`: null when CM has no such request. */
   getRequest(requestId: string): Promise<CmRequest | null>;
   /** `GET /smartcards/{uuid}`: null when CM has no such card. */
@@ -113,25 +107,12 @@ const ROUTES = {
   getRequest: 'GET /requests/{id}',
   listTemplates: 'GET /profiletemplates',
   bindCard: 'POST /smartcards',
+  createRequest: 'POST /requests',
   findSmartcard: 'GET /smartcards?cardid=',
   getSmartcard: 'GET /smartcards/{id}',
   operations: 'GET /smartcards/{id}/operations',
   setStatus: 'PUT /requests/{id}/smartcards/{id}',
 } as const;
-
-/**
- * A collection route that exists whenever the API is enabled (200 or 204, never 404). When a call
- * gets a 404 that is not Web API's own JSON error, this route is asked too: a 404 here as well
- * means the API is switched off on the server (`Clm.WebApi.Enabled`), not that an object is missing.
- */
-const PROBE_PATH = 'profiletemplates';
-
-interface Answer {
-  status: number;
-  text: string;
-  auth?: AuthAnswer;
-  location: string | null;
-}
 
 /**
  * IT may give the CM root (`https://cm/CertificateManagement`, what the CM portal shows) or the API
@@ -157,13 +138,11 @@ function requireGuid(value: string, field: string): Guid {
   return guid;
 }
 
-/** A card id is a GUID (minidriver CardID, CHUID) or, for contactless cards, the UID as hex. */
+/** A card id is a GUID (minidriver CardID, CHUID) or hex (a contactless UID, a CPLC): shared/card-id.ts. */
 function normalizeCardId(value: string): string {
-  const guid = normalizeGuid(value);
-  if (guid !== null) return guid;
-  const hex = value.replace(/\s+/g, '').toLowerCase();
-  if (/^(?:[0-9a-f]{2}){4,64}$/.test(hex)) return hex;
-  throw badInput('The card id must be a GUID or a hex identifier.', 'cardId');
+  const id = cmCardIdFromText(value);
+  if (id === null) throw badInput('The card id must be a GUID or a hex identifier.', 'cardId');
+  return id;
 }
 
 function normalizeAtr(value: string): string {
@@ -173,7 +152,16 @@ function normalizeAtr(value: string): string {
   return hex;
 }
 
-export function createCmClient(options: CmClientOptions): CmClient {
+/**
+ * The client also hands out its classified exchange (cm/http.ts, with this client's timeout, GET
+ * retries and call log), so the execution routes (execution.ts, `createCmExecutionClient({ call })`)
+ * are sent and classified exactly as the bind and retire are.
+ */
+export interface CmClientWithCall extends CmClient {
+  readonly call: CmCall;
+}
+
+export function createCmClient(options: CmClientOptions): CmClientWithCall {
   let base: URL;
   try {
     base = normalizeCmBaseUrl(new URL(options.baseUrl));
@@ -200,73 +188,19 @@ export function createCmClient(options: CmClientOptions): CmClient {
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   };
   const userDisplayName = options.userDisplayName ?? (() => null);
-  const onCall = options.onCall ?? (() => undefined);
+  const onSkipped = options.onSkipped ?? (() => undefined);
   /** Template names for requests; refreshed by every successful template listing. */
   let templateNames: ReadonlyMap<Guid, string> | null = null;
 
-  async function exchange(ctx: CmCallContext, path: string, body?: unknown): Promise<Answer> {
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const started = performance.now();
-    const report = (status: number | null, correlationId: string | null, errorCode: string | null) =>
-      onCall({ method: ctx.method, route: ctx.route, status, latencyMs: Math.round(performance.now() - started), correlationId, errorCode });
-    try {
-      const response = await transport(new URL(path, base).href, {
-        method: ctx.method,
-        headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: controller.signal,
-        // A redirect is a configuration error to report, never followed with the operator's sign-in.
-        redirect: 'manual',
-      });
-      // Read the body under the same timer: a server can stall after the headers.
-      const auth = { host: base.hostname, wwwAuthenticate: response.headers.get('WWW-Authenticate'), failure: response.auth?.failure };
-      const text = await response.text();
-      report(response.status, response.status >= 400 ? extractCorrelationId(text) : null, null);
-      return { status: response.status, text, auth, location: response.headers.get('location') };
-    } catch (err) {
-      const failure = transportFailure(err, ctx, timedOut, timeoutMs);
-      report(null, null, failure.code);
-      throw failure;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
+  const http = createCmHttp({ base, transport, timeoutMs, ...(options.onCall ? { onCall: options.onCall } : {}) });
 
-  async function isApiDisabled(): Promise<boolean> {
-    try {
-      const probe = await exchange({ method: 'GET', route: ROUTES.listTemplates }, PROBE_PATH);
-      return probe.status === 404 && !isCmErrorBody(probe.text);
-    } catch {
-      // The probe itself failed: we cannot tell, so report the original 404 as it stands.
-      return false;
-    }
-  }
-
-  /** One HTTP exchange; a failure status becomes its StationError. */
-  async function callOnce(ctx: CmCallContext, path: string, body?: unknown): Promise<Answer> {
-    const answer = await exchange(ctx, path, body);
-    if (answer.status >= 200 && answer.status < 300) return answer;
-    if (answer.status >= 300 && answer.status < 400) throw redirectError(answer.status, answer.location, ctx);
-    if (answer.status === 404 && !isCmErrorBody(answer.text)) {
-      const disabled = path === PROBE_PATH || (await isApiDisabled());
-      if (disabled) throw apiDisabledError(ctx);
-    }
-    throw httpFailure(answer.status, answer.text, ctx, answer.auth);
-  }
-
-  function call(ctx: CmCallContext, path: string, body?: unknown): Promise<Answer> {
+  function call(ctx: CmCallContext, path: string, body?: unknown): Promise<CmAnswer> {
+    const input = { method: ctx.method, route: ctx.route, path, ...(body === undefined ? {} : { body }) };
     // Only GETs are repeated: a POST or PUT whose outcome is unknown is resolved by asking CM first.
-    return ctx.method === 'GET' ? withRetries(backoff, () => callOnce(ctx, path)) : callOnce(ctx, path, body);
+    return ctx.method === 'GET' ? withRetries(backoff, () => http.call(input)) : http.call(input);
   }
 
-  function parse<S extends z.ZodType>(schema: S, answer: Answer, ctx: CmCallContext): z.output<S> {
+  function parse<S extends z.ZodType>(schema: S, answer: CmAnswer, ctx: CmCallContext): z.output<S> {
     let json: unknown;
     try {
       json = JSON.parse(answer.text);
@@ -344,7 +278,36 @@ export function createCmClient(options: CmClientOptions): CmClient {
     return (Array.isArray(wire) ? wire : [wire]).map(toCmSmartcard).filter((card) => card.cardId === id);
   }
 
+  /**
+   * `GET /requests[?status=]`: the list must be a JSON array, but each element is read on its own,
+   * so one request CM serves in an unexpected shape is skipped and counted, not the whole list lost.
+   */
+  async function listRequestsReport(filter: { status?: RequestStatus } = {}): Promise<{ requests: CmRequest[]; skipped: number }> {
+    const query = filter.status === undefined ? '' : `?status=${encodeURIComponent(filter.status)}`;
+    const ctx: CmCallContext = { method: 'GET', route: ROUTES.listRequests };
+    const answer = await call(ctx, `requests${query}`);
+    if (answer.status === 204) return { requests: [], skipped: 0 };
+    const items = parse(z.array(z.unknown()), answer, ctx);
+    const names = await requestNames();
+    const requests: CmRequest[] = [];
+    let skipped = 0;
+    for (const [index, item] of items.entries()) {
+      const parsed = wireRequestSchema.safeParse(item);
+      if (parsed.success) {
+        requests.push(toCmRequest(parsed.data, names));
+        continue;
+      }
+      skipped++;
+      const issue = parsed.error.issues[0];
+      const where = issue === undefined || issue.path.length === 0 ? 'element' : issue.path.join('.');
+      onSkipped({ route: ctx.route, index, problem: `${where}: ${issue?.message ?? 'invalid'}`.slice(0, 300) });
+    }
+    return { requests, skipped };
+  }
+
   return {
+    call: (method, path, route, body) => call({ method, route }, path, body),
+
     async bindCard(input) {
       const body = {
         requestid: requireGuid(input.requestId, 'requestId'),
@@ -358,6 +321,15 @@ export function createCmClient(options: CmClientOptions): CmClient {
       return parse(wireCreatedSmartcardSchema, answer, ctx);
     },
 
+    async createRetireRequest(smartcardUuid) {
+      const body = { type: 'Retire', smartcard: requireGuid(smartcardUuid, 'smartcardUuid'), datacollection: '[]', comment: '' };
+      const ctx: CmCallContext = { method: 'POST', route: ROUTES.createRequest };
+      const answer = await call(ctx, 'requests', body);
+      // 201 is the only success create-request.md lists; any other 2xx says nothing of what CM did.
+      if (answer.status !== 201 && answer.status !== 200) throw outcomeUnknownAnswer(ctx, answer.status);
+      return parse(wireCreatedRequestSchema, answer, ctx);
+    },
+
     async setSmartcardStatus(input) {
       const requestId = requireGuid(input.requestId, 'requestId');
       const smartcardUuid = requireGuid(input.smartcardUuid, 'smartcardUuid');
@@ -368,11 +340,10 @@ export function createCmClient(options: CmClientOptions): CmClient {
     },
 
     async listRequests(filter = {}) {
-      const query = filter.status === undefined ? '' : `?status=${encodeURIComponent(filter.status)}`;
-      const wire = await getList(wireRequestSchema, { method: 'GET', route: ROUTES.listRequests }, `requests${query}`);
-      const names = await requestNames();
-      return wire.map((w) => toCmRequest(w, names));
+      return (await listRequestsReport(filter)).requests;
     },
+
+    listRequestsReport,
 
     async getRequest(requestId) {
       const id = requireGuid(requestId, 'requestId');

@@ -102,19 +102,31 @@ export function transportFailure(err: unknown, ctx: CmCallContext, timedOut: boo
 
 const GUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 const CORRELATION_ID = new RegExp(`correlation[\\s\\S]{0,60}?\\{?(${GUID})`, 'i');
-const ANY_GUID = new RegExp(GUID);
 
 /** CM's own words are kept verbatim up to this many characters (issue #9: "bounded, e.g. 2 KB"). */
 export const SERVER_MESSAGE_MAX = 2048;
 
 /**
  * CM puts the correlation id inside the error message text (cm-rest-api.md: "Unhandled server
- * errors are 500 with a correlation id inside the error message"); the GUID after "correlation"
- * wins, otherwise any GUID in CM's message is offered (the wording is localised and undocumented).
+ * errors are 500 with a correlation id inside the error message"). Only a GUID the message calls a
+ * correlation id is one: refusals also name request and card GUIDs, which stay in CM's message
+ * (issue #17, part 6).
  */
 export function extractCorrelationId(body: string): string | null {
-  const match = CORRELATION_ID.exec(body)?.[1] ?? ANY_GUID.exec(serverMessageOf(body) ?? '')?.[0];
-  return match?.toLowerCase() ?? null;
+  return CORRELATION_ID.exec(body)?.[1]?.toLowerCase() ?? null;
+}
+
+/**
+ * Answers that come from something in front of CM, not from CM: a 502, 503 or 504 (IIS, ARR, a
+ * proxy or a load balancer saying CM is not there), or any error page that is not CM's JSON
+ * `{"Message"}` (cm-rest-api.md, "Refusal or outage"). 401, 403 and 404 keep their own meaning
+ * (sign-in, permission, the API-off probe). These are outages: retried with back-off, never
+ * counted as CM refusing.
+ */
+export function isOutageAnswer(status: number, body: string): boolean {
+  if (status === 502 || status === 503 || status === 504) return true;
+  if (status < 400 || status === 401 || status === 403 || status === 404) return false;
+  return !isCmErrorBody(body);
 }
 
 /** True when the body is Web API's own JSON error: the API itself answered, not IIS. */
@@ -173,6 +185,16 @@ export function httpFailure(status: number, body: string, ctx: CmCallContext, au
   if (status === 401) {
     // Worded by the schemes CM offers and why our token failed (auth-challenge.ts).
     return authFailedError(details, auth);
+  }
+  if (isOutageAnswer(status, body)) {
+    // A POST or PUT that got a gateway's page may still have reached CM behind it.
+    const unknown = outcomeUnknown(ctx, true);
+    return new StationError(
+      'CM_UNAVAILABLE',
+      `The web server in front of CM answered HTTP ${status} instead of CM (CM is down, restarting or overloaded).` +
+        (unknown ? UNKNOWN_OUTCOME_HINT : OFFLINE_HINT),
+      { ...details, outcomeUnknown: unknown },
+    );
   }
   if (status === 403) {
     return new StationError(

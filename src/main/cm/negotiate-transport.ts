@@ -27,9 +27,13 @@ import type { CmTransport, CmTransportInit, CmTransportResponse } from './transp
  * - Redirects are never followed, so a token is only ever sent to the host of the CM address.
  */
 
-/** The part of the `kerberos` package this uses (loaded lazily: training mode never needs it). */
+/**
+ * The part of the `kerberos` package this uses (loaded lazily: training mode never needs it).
+ * Option names as its README and index.d.ts document `initializeClient` (`mechOID`, `flags`;
+ * src/win32/kerberos_win32.cc and src/unix/kerberos_unix.cc read exactly those).
+ */
 export interface KerberosBinding {
-  initializeClient(service: string, options: { mechOID: number; gssFlag: number }): Promise<KerberosClient>;
+  initializeClient(service: string, options: { mechOID: number; flags: number }): Promise<KerberosClient>;
   GSS_MECH_OID_SPNEGO: number;
   GSS_C_MUTUAL_FLAG: number;
   GSS_C_SEQUENCE_FLAG: number;
@@ -107,17 +111,33 @@ function libraryFailure(err: unknown): NegotiateFailure {
 }
 
 /**
- * A 2xx/4xx/5xx that carries the answer of an authenticated call: trusted only once the server's
- * token completes the context. Otherwise a 401 is reported in its place, so nothing acts on it.
+ * Whether the security context is established. `contextComplete` alone cannot say so on Windows:
+ * kerberos 7.0.0's SSPI client (src/win32/kerberos_sspi.cc, auth_sspi_client_step) sets it after
+ * every step, SEC_I_CONTINUE_NEEDED included. Both implementations fill `username` only once the
+ * context is complete (SSPI on SEC_E_OK, from SECPKG_ATTR_NAMES; GSSAPI on GSS_S_COMPLETE, from
+ * gss_inquire_context), so a complete context is one that also names the signed-in user.
+ */
+function established(client: KerberosClient): boolean {
+  const username: unknown = client.username;
+  return client.contextComplete && typeof username === 'string' && username !== '';
+}
+
+/**
+ * A 2xx/4xx/5xx that carries the answer of an authenticated call: trusted only once the context is
+ * established, the server's final token (`WWW-Authenticate: Negotiate <token>`, RFC 4559 section 5,
+ * Kerberos' AP-REP) fed to it first. Otherwise a 401 is reported in its place, so nothing acts on it.
+ * NTLM (SSPI's fallback) completes on the client's third message and has no server proof to check.
  */
 async function mutuallyAuthenticated(client: KerberosClient, answer: Answer): Promise<NegotiateFailure | null> {
   const token = negotiateToken(answer);
   try {
-    if (!client.contextComplete && token !== null) await client.step(token);
+    if (!established(client) && token !== null) await client.step(token);
   } catch (err) {
     return { reason: 'mutual-auth-failed', detail: err instanceof Error ? err.message : String(err) };
   }
-  return client.contextComplete ? null : { reason: 'mutual-auth-failed', detail: 'The answer carried no final Negotiate token.' };
+  if (established(client)) return null;
+  const detail = token === null ? 'The answer carried no final Negotiate token.' : 'The final Negotiate token did not complete the sign-in.';
+  return { reason: 'mutual-auth-failed', detail };
 }
 
 export function createNegotiateTransport(options: NegotiateTransportOptions = {}): CmTransport {
@@ -153,7 +173,8 @@ function negotiate(loadKerberos: () => Promise<KerberosBinding>): CmTransport {
         const k = await kerberos;
         client = await k.initializeClient(servicePrincipal(url.hostname), {
           mechOID: k.GSS_MECH_OID_SPNEGO,
-          gssFlag: k.GSS_C_MUTUAL_FLAG | k.GSS_C_SEQUENCE_FLAG,
+          // Mutual authentication asked for: the server must prove it holds CM's key.
+          flags: k.GSS_C_MUTUAL_FLAG | k.GSS_C_SEQUENCE_FLAG,
         });
         token = await client.step('');
       } catch (err) {
@@ -161,11 +182,13 @@ function negotiate(loadKerberos: () => Promise<KerberosBinding>): CmTransport {
         return toResponse(first, { scheme: 'none', failure: libraryFailure(err) });
       }
 
+      // Every leg on the same keep-alive connection (the agent's single socket): NTLM's challenge
+      // and the client's answer to it belong to the connection that carried the first message.
       let answer = await send(url, init, agent, `Negotiate ${token}`);
       for (let leg = 1; answer.status === 401; leg++) {
         const challenge = negotiateToken(answer);
         // A 401 without a continuation token (or past the legs any mechanism needs) is a refusal.
-        if (challenge === null || client.contextComplete || leg >= MAX_LEGS) {
+        if (challenge === null || established(client) || leg >= MAX_LEGS) {
           return toResponse(answer, { scheme: 'Negotiate', failure: { reason: 'refused', detail: 'The server answered 401 to the Negotiate token.' } });
         }
         try {

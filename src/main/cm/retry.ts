@@ -5,7 +5,7 @@ import { backoffDelay, type BackoffPolicy } from '../backoff';
 export function isTransient(err: unknown): boolean {
   return (
     err instanceof StationError &&
-    (err.code === 'CM_OFFLINE' || err.code === 'CM_TIMEOUT' || err.code === 'CM_SERVER_ERROR')
+    (err.code === 'CM_OFFLINE' || err.code === 'CM_TIMEOUT' || err.code === 'CM_UNAVAILABLE' || err.code === 'CM_SERVER_ERROR')
   );
 }
 

@@ -97,12 +97,18 @@ export const wireSmartcardSchema = z.object({
   Comment: wireText,
   SerialNumber: wireText,
   Middleware: wireText,
-  /** Stored as the binder sent it; normalised so it compares with what the reader reports. */
+  /**
+   * Stored as the binder sent it; normalised so it compares with what the reader reports. An ATR
+   * that is not hex is kept as CM's text (bounded): one odd field must not make the card unreadable
+   * (issue #17, part 10).
+   */
   Atr: z
     .string()
     .nullish()
-    .transform((s) => (s ?? '').replace(/\s+/g, '').toLowerCase())
-    .pipe(z.string().regex(/^(?:[0-9a-f]{2})*$/, 'ATR is not hex')),
+    .transform((s) => {
+      const hex = (s ?? '').replace(/[\s:]+/g, '').toLowerCase();
+      return /^(?:[0-9a-f]{2})*$/.test(hex) ? hex : (s ?? '').trim().slice(0, 200);
+    }),
 });
 export type WireSmartcard = z.output<typeof wireSmartcardSchema>;
 
@@ -129,6 +135,20 @@ export const wireCreatedSmartcardSchema = z.string().transform((uri, ctx) => {
   const guid = match?.[1] === undefined ? null : normalizeGuid(decodeURIComponent(match[1]));
   if (guid === null) {
     ctx.addIssue({ code: 'custom', message: '201 body is not a smartcards/<uuid> URI' });
+    return z.NEVER;
+  }
+  return guid;
+});
+
+/**
+ * 201 body of `POST /requests` (MIMDocs/reference/create-request.md: "returns the URI for the newly
+ * created request", e.g. `"api/v1.0/requests/0c96d73f-967b-420e-854a-43ad2a1504bc"`).
+ */
+export const wireCreatedRequestSchema = z.string().transform((uri, ctx) => {
+  const match = /(?:^|\/)requests\/([^/?#]+)\/?(?:[?#].*)?$/i.exec(uri.trim());
+  const guid = match?.[1] === undefined ? null : normalizeGuid(decodeURIComponent(match[1]));
+  if (guid === null) {
+    ctx.addIssue({ code: 'custom', message: '201 body is not a requests/<uuid> URI' });
     return z.NEVER;
   }
   return guid;

@@ -10,10 +10,12 @@ export { LINUX_POLICY_PATH, readLinuxPolicy } from './channels/linux-etc';
 export { type PolicyFs, readRootOwnedFile } from './channels/root-owned';
 export {
   type PolicyWatcherModule,
+  type RegExeRunner,
   type RegistryAccess,
   type RegistryValue,
+  readRegistryWithRegExe,
   readWindowsPolicy,
-  watchWindowsRegistry,
+  watchPolicyChanges,
   WINDOWS_POLICY_SOURCE,
 } from './channels/windows-registry';
 export { APP_ID, POLICY_REGISTRY_KEY, policyKeySpecs, type PolicyKeySpec } from './policy-keys';

@@ -1,6 +1,6 @@
 import { readDevelopmentPolicy } from './channels/development-file';
 import { readLinuxPolicy } from './channels/linux-etc';
-import { readWindowsPolicy, watchWindowsRegistry } from './channels/windows-registry';
+import { readRegistryWithRegExe, readWindowsPolicy, watchPolicyChanges } from './channels/windows-registry';
 import type { Policy } from './policy';
 
 export interface MachinePolicyOptions {
@@ -25,8 +25,17 @@ export async function readMachinePolicy(options: MachinePolicyOptions): Promise<
   if (options.developmentFile !== undefined) return { policy: readDevelopmentPolicy(options.developmentFile), dispose: () => undefined };
   switch (options.platform) {
     case 'win32': {
-      const watch = await watchWindowsRegistry((registry) => options.onChange?.(readWindowsPolicy(registry)));
-      return { policy: readWindowsPolicy(watch.initial), dispose: watch.dispose };
+      const policy = readWindowsPolicy(await readRegistryWithRegExe());
+      const onChange = options.onChange;
+      if (!onChange) return { policy, dispose: () => undefined };
+      const watch = watchPolicyChanges(() => {
+        readRegistryWithRegExe().then(
+          (registry) => onChange(readWindowsPolicy(registry)),
+          // readRegistryWithRegExe reports failures as an unreadable registry; it does not reject.
+          () => undefined,
+        );
+      });
+      return { policy, dispose: watch.dispose };
     }
     case 'darwin': {
       // Its property-list parser is loaded here, on macOS only (start-up: bench/startup.ts).

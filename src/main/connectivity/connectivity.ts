@@ -1,4 +1,3 @@
-import { failureHandledElsewhere } from '../report-failure';
 import type { ConnectionState } from '../../shared/contract';
 import type { CmTransport } from '../cm';
 import { createListenerSet } from '../listener-set';
@@ -23,11 +22,16 @@ export interface ConnectivityOptions {
 }
 
 /**
- * Online/offline comes from what real requests experience: any HTTP answer (even 401 or 500) means
- * the server is reachable; a transport failure (refused, DNS, reset, timeout) means it is not.
+ * Online/offline comes from what real requests experience: any HTTP answer from CM (even 401 or 500)
+ * means it is reachable; a transport failure (refused, DNS, reset, timeout) means it is not, and so
+ * does a 502, 503 or 504: IIS, ARR or a proxy answering because CM is not there (cm-rest-api.md,
+ * "Refusal or outage"), shown as the reason `unavailable`.
  * While offline, a light probe runs on a slow timer so the station notices CM's return without an
  * operator action; while online nothing runs (no polling, idle CPU stays at zero).
  */
+/** Statuses a gateway in front of CM answers with when CM itself is down. */
+const GATEWAY_OUTAGE: ReadonlySet<number> = new Set([502, 503, 504]);
+
 export function createConnectivity(options: ConnectivityOptions): Connectivity {
   const listeners = createListenerSet<[ConnectionState]>('connectivity');
   let current: ConnectionState = options.baseUrl
@@ -50,7 +54,9 @@ export function createConnectivity(options: ConnectivityOptions): Connectivity {
     probeTimer = setTimeout(() => {
       probeTimer = null;
       // The probe's outcome reaches set() through the observed transport; errors are expected here.
-      options.probe().catch(failureHandledElsewhere('the observed transport reports the outcome')).finally(scheduleProbe);
+      options.probe().catch(() => {
+        // The observed transport reports the outcome.
+      }).finally(scheduleProbe);
     }, options.probeIntervalMs);
     probeTimer.unref();
   }
@@ -58,7 +64,11 @@ export function createConnectivity(options: ConnectivityOptions): Connectivity {
   const transport: CmTransport = async (url, init) => {
     try {
       const response = await options.transport(url, init);
-      set({ mode: 'online', since: options.now().toISOString() });
+      if (GATEWAY_OUTAGE.has(response.status)) {
+        if (current.mode !== 'offline') set({ mode: 'offline', since: options.now().toISOString(), reason: 'unavailable' });
+      } else {
+        set({ mode: 'online', since: options.now().toISOString() });
+      }
       return response;
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');

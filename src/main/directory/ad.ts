@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { z } from 'zod';
 import { normalizeGuid } from '../../shared/cm';
-import { AD_SEARCH_SCRIPT, encodedCommand } from './ad-script';
+import { systemTool } from '../system-tools';
+import { adSearchScript, POWERSHELL_ARGS } from './ad-script';
 import { escapeBinaryValue, escapeFilterValue, MAX_GUIDS_PER_FILTER } from './filter';
 import { guidFromObjectGuid, objectGuidFromGuid } from './guid';
 import { type DirectoryAdapter, DirectoryError, type DirectoryUser } from './types';
@@ -18,20 +19,28 @@ export function adGuidFilter(guids: readonly string[]): string {
   return `(&${PEOPLE}(|${guids.map((g) => `(objectGUID=${escapeBinaryValue(objectGuidFromGuid(g))})`).join('')}))`;
 }
 
-const adsiOutputSchema = z.object({
-  domain: z.string().nullable().optional(),
-  // Windows PowerShell 5 writes a one-element array as a bare object, and an empty one as null.
-  users: z.union([z.array(z.unknown()), z.record(z.string(), z.unknown()), z.null()]).optional(),
-});
+/** Text as the script prints it: UTF-16 code units (ASCII-only JSON); PowerShell 5 may unwrap one unit to a bare number. */
+const codeUnits = z.union([z.array(z.number().int().min(0).max(0xffff)), z.number().int().min(0).max(0xffff), z.null()]);
+const textOf = (units: z.infer<typeof codeUnits> | undefined): string =>
+  units == null ? '' : String.fromCharCode(...(Array.isArray(units) ? units : [units]));
+
+const adsiOutputSchema = z.union([
+  z.strictObject({ error: codeUnits }),
+  z.strictObject({
+    domain: codeUnits.optional(),
+    // Windows PowerShell 5 may write a one-element array as a bare object, and an empty one as null.
+    users: z.union([z.array(z.unknown()), z.record(z.string(), z.unknown()), z.null()]).optional(),
+  }),
+]);
 const adsiUserSchema = z.object({
-  objectGUID: z.string(),
-  displayName: z.string().nullable().optional(),
-  cn: z.string().nullable().optional(),
-  sAMAccountName: z.string().nullable().optional(),
-  userPrincipalName: z.string().nullable().optional(),
+  objectGUID: z.array(z.number().int().min(0).max(255)).length(16),
+  displayName: codeUnits.optional(),
+  cn: codeUnits.optional(),
+  sAMAccountName: codeUnits.optional(),
+  userPrincipalName: codeUnits.optional(),
 });
 
-/** Parse what AD_SEARCH_SCRIPT printed; entries without a usable objectGUID are dropped. */
+/** What the search printed (ad-script.ts); entries without a usable objectGUID are dropped; a caught failure is thrown. */
 export function parseAdsiOutput(stdout: string): DirectoryUser[] {
   let json: unknown;
   try {
@@ -42,20 +51,24 @@ export function parseAdsiOutput(stdout: string): DirectoryUser[] {
   }
   const parsed = adsiOutputSchema.safeParse(json);
   if (!parsed.success) throw new DirectoryError('protocol', 'the ADSI search printed an unexpected document');
-  const { domain, users } = parsed.data;
+  if ('error' in parsed.data) {
+    const message = textOf(parsed.data.error);
+    const reason = /domain|server is not operational|referral/i.test(message) ? 'unreachable' : 'protocol';
+    throw new DirectoryError(reason, `the ADSI search failed: ${message.slice(0, 500)}`);
+  }
+  const { users } = parsed.data;
+  const domain = textOf(parsed.data.domain);
   const list = users == null ? [] : Array.isArray(users) ? users : [users];
   const out: DirectoryUser[] = [];
   for (const raw of list) {
     const user = adsiUserSchema.safeParse(raw);
     if (!user.success) continue;
-    const bytes = Buffer.from(user.data.objectGUID, 'base64');
-    if (bytes.length !== 16) continue;
-    const sam = user.data.sAMAccountName || '';
+    const sam = textOf(user.data.sAMAccountName);
     out.push({
-      guid: guidFromObjectGuid(bytes),
-      displayName: user.data.displayName || user.data.cn || sam,
+      guid: guidFromObjectGuid(Uint8Array.from(user.data.objectGUID)),
+      displayName: textOf(user.data.displayName) || textOf(user.data.cn) || sam,
       account: sam && domain ? `${domain}\\${sam}` : sam,
-      upn: user.data.userPrincipalName || null,
+      upn: textOf(user.data.userPrincipalName) || null,
     });
   }
   return out;
@@ -63,15 +76,14 @@ export function parseAdsiOutput(stdout: string): DirectoryUser[] {
 
 export interface AdDirectoryConfig {
   timeoutMs: number;
-  /** Test seam: the process runner (default: Windows PowerShell). */
-  run?: (input: string, timeoutMs: number) => Promise<string>;
+  /** Test seam: the process runner (default: Windows PowerShell by absolute path, the script on stdin). */
+  run?: (script: string, timeoutMs: number) => Promise<string>;
 }
 
-/** Active Directory as the signed-in operator, through ADSI in a fixed PowerShell script. */
+/** Active Directory as the signed-in operator, through ADSI in a generated, CLM-safe PowerShell script. */
 export function createAdDirectory(config: AdDirectoryConfig): DirectoryAdapter {
   const run = config.run ?? runPowerShell;
-  const query = async (filter: string, sizeLimit: number) =>
-    parseAdsiOutput(await run(JSON.stringify({ filter, sizeLimit, timeoutMs: config.timeoutMs }), config.timeoutMs));
+  const query = async (filter: string, sizeLimit: number) => parseAdsiOutput(await run(adSearchScript(filter, sizeLimit), config.timeoutMs));
   return {
     kind: 'ad',
     async lookup(guids) {
@@ -91,13 +103,16 @@ export function createAdDirectory(config: AdDirectoryConfig): DirectoryAdapter {
   };
 }
 
-function runPowerShell(input: string, timeoutMs: number): Promise<string> {
+/** How Windows PowerShell is started: absolute path and working folder from system-tools.ts, the script on stdin. */
+export function powerShellCommand(env: Readonly<Record<string, string | undefined>> = process.env): { file: string; args: string[]; cwd: string } {
+  const { file, cwd } = systemTool('powershell.exe', env);
+  return { file, args: [...POWERSHELL_ARGS], cwd };
+}
+
+function runPowerShell(script: string, timeoutMs: number): Promise<string> {
+  const { file, args, cwd } = powerShellCommand();
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      'powershell.exe',
-      ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-EncodedCommand', encodedCommand(AD_SEARCH_SCRIPT)],
-      { windowsHide: true, stdio: ['pipe', 'pipe', 'pipe'] },
-    );
+    const child = spawn(file, args, { cwd, windowsHide: true, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const timer = setTimeout(() => {
@@ -113,14 +128,18 @@ function runPowerShell(input: string, timeoutMs: number): Promise<string> {
     child.on('close', (code) => {
       clearTimeout(timer);
       const stderr = Buffer.concat(err).toString('utf8').trim();
+      const stdout = Buffer.concat(out).toString('utf8');
+      // The script reports its own failure as JSON (exit 1); parseAdsiOutput words it.
+      if (code !== 0 && stdout.includes('"error"')) return resolve(stdout);
       if (code !== 0) {
         const reason = /domain|server is not operational|referral/i.test(stderr) ? 'unreachable' : 'protocol';
         reject(new DirectoryError(reason, `the ADSI search failed (exit ${code}): ${stderr.slice(0, 500)}`));
         return;
       }
-      resolve(Buffer.concat(out).toString('utf8'));
+      resolve(stdout);
     });
     child.stdin.on('error', () => undefined);
-    child.stdin.end(input, 'utf8');
+    // ASCII by construction (adSearchScript), so the console input code page cannot change it.
+    child.stdin.end(script, 'ascii');
   });
 }

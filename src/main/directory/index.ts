@@ -1,5 +1,5 @@
-export { adGuidFilter, adSearchFilter, createAdDirectory, parseAdsiOutput } from './ad';
-export { AD_SEARCH_SCRIPT, encodedCommand } from './ad-script';
+export { adGuidFilter, adSearchFilter, createAdDirectory, parseAdsiOutput, powerShellCommand } from './ad';
+export { adFilterLiteral, adSearchScript, POWERSHELL_ARGS } from './ad-script';
 export { cachedMatches, type DirectoryService, openCachedDirectory, UNCONFIGURED_DIRECTORY } from './cached-directory';
 export { escapeBinaryValue, escapeFilterValue, nameSearchFilter } from './filter';
 export { directoryKindFor, type DirectoryEnvironment, openDirectory } from './from-settings';

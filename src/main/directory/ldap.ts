@@ -1,5 +1,4 @@
-import { failureHandledElsewhere } from '../report-failure';
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { Client, Entry, InvalidCredentialsError } from 'ldapts';
 import { normalizeGuid } from '../../shared/cm';
@@ -74,7 +73,7 @@ export function createLdapDirectory(config: LdapDirectoryConfig): DirectoryAdapt
       // Never a plaintext bind: ldap:// upgrades with StartTLS (RFC 4513) before binding.
       if (!secure) await client.startTLS(tlsOptions());
       if (config.bindDn) {
-        const password = readFileSync(config.bindPasswordFile, 'utf8').replace(/\r?\n$/, '');
+        const password = readBindPassword(config.bindPasswordFile);
         await client.bind(config.bindDn, password);
       }
       return await work(client);
@@ -82,7 +81,9 @@ export function createLdapDirectory(config: LdapDirectoryConfig): DirectoryAdapt
       throw classify(err, ldap.InvalidCredentialsError);
     } finally {
       // Closing after the search: its failure changes nothing the caller can use.
-      await client.unbind().catch(failureHandledElsewhere('closing after the search changes nothing for the caller'));
+      await client.unbind().catch(() => {
+        // Closing after the search changes nothing for the caller.
+      });
     }
   }
 
@@ -161,4 +162,28 @@ function classify(err: unknown, invalidCredentials: typeof InvalidCredentialsErr
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/.test(code)) return new DirectoryError('tls', `the directory's certificate is not trusted: ${messageOf(err)}`);
   if (code === 'ENOENT' || code === 'EACCES') return new DirectoryError('config', `a configured directory file cannot be read: ${messageOf(err)}`);
   return new DirectoryError('protocol', `the directory answered unexpectedly: ${messageOf(err)}`);
+}
+
+/**
+ * The simple bind's password, from the file machine policy names. The station runs as the operator,
+ * so whatever it can read, the operator can read too (docs/deploying.md says so, and prefers the
+ * `ad` directory, which binds with the operator's own Kerberos ticket and has no secret at all).
+ * What can be refused is worse: on Linux and macOS a file any local user may read, one others may
+ * rewrite, or a symbolic link (which could be pointed elsewhere). Windows keeps the file's ACL.
+ */
+export function readBindPassword(path: string, platform: NodeJS.Platform = process.platform): string {
+  if (platform !== 'win32') {
+    let info;
+    try {
+      info = lstatSync(path);
+    } catch (err) {
+      throw new DirectoryError('config', `the bind password file cannot be read: ${messageOf(err)}`);
+    }
+    if (info.isSymbolicLink() || !info.isFile()) throw new DirectoryError('config', `the bind password file ${path} is not a regular file`);
+    if ((info.mode & 0o004) !== 0) {
+      throw new DirectoryError('config', `the bind password file ${path} is readable by every local user: make it readable by the station's users only (chmod 0640 or 0600)`);
+    }
+    if ((info.mode & 0o022) !== 0) throw new DirectoryError('config', `the bind password file ${path} is writable by group or others: only its owner may change it`);
+  }
+  return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
 }

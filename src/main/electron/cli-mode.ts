@@ -1,6 +1,11 @@
 import { app } from 'electron';
-import { runStationCli } from '../cli/station';
-import { startElectronRuntime } from './station-runtime';
+import type { CliEnvironment } from '../cli/cli-environment';
+import { runStationCli } from '../cli/station-cli';
+import { createSettingsService, readMachinePolicy } from '../config';
+import { withCmUrl } from '../runtime';
+import { createScopedCmTransport } from './cm-transport';
+import { createElectronSettingsStore } from './settings-store';
+import { refuseDevelopmentFlags, startElectronRuntime } from './station-runtime';
 
 /**
  * `Enrollment Station.exe --cli <command> [options]`: the station CLI (src/main/cli/station.ts,
@@ -22,6 +27,33 @@ export function cliArguments(argv: readonly string[]): string[] | null {
 }
 
 /**
+ * The installed app as the CLI's environment: every command, the read-only ones (cm-check,
+ * support-bundle) included, takes machine policy from the OS channel only, signs in through
+ * `net.fetch` with the integrated sign-in allowlist set first, and refuses `--policy`/`--cm-url`.
+ * Nothing here reaches the Node-only Negotiate transport or its `kerberos` addon, which the
+ * installer does not ship (test/unit/packaging/main-bundle.test.ts).
+ */
+export function electronCliEnvironment(): CliEnvironment {
+  return {
+    start: (flags) => startElectronRuntime(flags),
+    async readOnlyCm(flags) {
+      refuseDevelopmentFlags(flags);
+      const machine = await readMachinePolicy({ platform: process.platform });
+      machine.dispose();
+      const read = createSettingsService({ policy: machine.policy, store: createElectronSettingsStore() });
+      // --cm-url reaches here only in development (refused above once packaged).
+      const settings = flags.cmUrl === undefined ? read : withCmUrl(read, flags.cmUrl);
+      const cm = createScopedCmTransport();
+      cm.scopeTo(settings);
+      return { settings, cmBaseUrl: settings.effective().cmBaseUrl, transport: cm.transport };
+    },
+    defaultDataDir: () => app.getPath('userData'),
+    version: () => app.getVersion(),
+    checkFlags: refuseDevelopmentFlags,
+  };
+}
+
+/**
  * Runs the command once Electron is ready and exits with the CLI's exit code. One station per
  * desktop: while the app runs it holds the outbox journal, so the CLI refuses (exit 1) instead of
  * opening the same journal twice.
@@ -34,7 +66,7 @@ export function runCliInElectron(args: string[]): void {
   }
   app
     .whenReady()
-    .then(() => runStationCli(args, (flags) => startElectronRuntime(flags)))
+    .then(() => runStationCli(args, electronCliEnvironment()))
     .then(
       (code) => app.exit(code),
       (err: unknown) => {

@@ -9,12 +9,10 @@ import { createScopedCmTransport } from './cm-transport';
 import { createElectronSettingsStore } from './settings-store';
 
 /**
- * The station as the Electron main process runs it, for the window and for `--cli` alike: the
- * user's profile folder and settings, machine policy from the OS's own channel only (registry,
- * managed preferences, root-owned /etc: never a file or variable a user controls), Chromium's
- * network stack with integrated sign-in scoped before any CM call can start (cm-transport.ts).
+ * The development flags of `npm run station`, refused by the app (every `--cli` command, before it
+ * runs, and again here): `--policy` always, `--cm-url` once packaged.
  */
-export async function startElectronRuntime(flags: NodeRuntimeFlags = {}): Promise<StationRuntime> {
+export function refuseDevelopmentFlags(flags: { policy?: string | undefined; cmUrl?: string | undefined }): void {
   if (flags.policy !== undefined) {
     // A development policy file would let whoever runs the installed app lift every lock IT set.
     throw new StationError('BAD_REQUEST', '--policy is for development (npm run station); the installed app reads machine policy from the operating system only.');
@@ -24,6 +22,16 @@ export async function startElectronRuntime(flags: NodeRuntimeFlags = {}): Promis
     // in the installed app's scripted commands as on its screens.
     throw new StationError('BAD_REQUEST', '--cm-url is for development (npm run station); the installed app takes the CM address from machine policy (cmBaseUrl).');
   }
+}
+
+/**
+ * The station as the Electron main process runs it, for the window and for `--cli` alike: the
+ * user's profile folder and settings, machine policy from the OS's own channel only (registry,
+ * managed preferences, root-owned /etc: never a file or variable a user controls), Chromium's
+ * network stack with integrated sign-in scoped before any CM call can start (cm-transport.ts).
+ */
+export async function startElectronRuntime(flags: NodeRuntimeFlags = {}): Promise<StationRuntime> {
+  refuseDevelopmentFlags(flags);
   const cm = createScopedCmTransport();
   return startStationProcess({
     program: flags.program ?? 'Enrollment Station (desktop app)',

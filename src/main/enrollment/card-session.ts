@@ -1,3 +1,4 @@
+import { cmCardIdOf } from '../../shared/card-id';
 import type { CardReading, CmCardLookup } from '../../shared/enrollment';
 import { type ErrorPayload, StationError, toErrorPayload } from '../../shared/errors';
 import type { CardIdentifier, CardState, ReadersSnapshot } from '../../shared/readers';
@@ -52,7 +53,10 @@ export function createCardSession(deps: CardSessionDeps): CardSession {
     if (!deps.cm) return { state: 'not-asked', reason: 'unconfigured' };
     if (!deps.isOnline()) return { state: 'not-asked', reason: 'offline' };
     try {
-      const card = await deps.cm.findSmartcardByCardId(identifier.value);
+      // CM is asked for the id it is sent (shared/card-id.ts); an id it cannot store is never asked.
+      const cardId = cmCardIdOf(identifier);
+      if (cardId === null) return { state: 'not-asked', reason: 'no-identifier' };
+      const card = await deps.cm.findSmartcardByCardId(cardId);
       return card ? { state: 'found', card } : { state: 'unknown' };
     } catch (err) {
       return { state: 'failed', error: toErrorPayload(err) };

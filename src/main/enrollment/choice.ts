@@ -1,5 +1,6 @@
 import type { CmRequest, CmSmartcard } from '../../shared/cm';
 import type { EnrollmentState, Replacement } from '../../shared/enrollment';
+import { cmCardIdOf } from '../../shared/card-id';
 import { StationError } from '../../shared/errors';
 import { bindabilityOf, cardToRetire, readRequestType, requestTypeLabel } from '../../shared/request-types';
 import { BINDABLE_STATUSES } from '../requests';
@@ -30,6 +31,15 @@ export async function checkChoice(deps: ChoiceDeps, state: EnrollmentState, choi
   if (card.identifier.kind === 'none') {
     throw new StationError('CARD_UNIDENTIFIED', 'The station could not read an identifier from this card, so CM cannot bind it. Try another card.', { reader });
   }
+  // What CM is sent, by the client's own rule: never queue an id the client would refuse to send.
+  const cardid = cmCardIdOf(card.identifier);
+  if (cardid === null) {
+    throw new StationError(
+      'CARD_ID_UNSENDABLE',
+      `This card's identifier (${card.identifier.kind} ${card.identifier.value}) is not one CM can store (a GUID, or 4 to 64 bytes of hex). Nothing was queued: use another card.`,
+      { reader, kind: card.identifier.kind },
+    );
+  }
   const request = await deps.requests.get(requestId);
   if (!(BINDABLE_STATUSES as readonly string[]).includes(request.status)) {
     throw new StationError('REQUEST_NOT_BINDABLE', `This request is ${request.status}; CM binds a card only to an Approved or Executing request.`, {
@@ -37,8 +47,8 @@ export async function checkChoice(deps: ChoiceDeps, state: EnrollmentState, choi
       status: request.status,
     });
   }
-  const replacement = await replacementFor(deps, request, choice.replaceSmartcardUuid, card.identifier.value, choice.acceptUnconfirmedType);
-  const payload = { requestid: request.uuid, cardid: card.identifier.value, atr: card.atr };
+  const replacement = await replacementFor(deps, request, choice.replaceSmartcardUuid, cardid, choice.acceptUnconfirmedType);
+  const payload = { requestid: request.uuid, cardid, atr: card.atr };
   return { type: 'choose', request, replacement, payload };
 }
 
@@ -64,12 +74,14 @@ async function replacementFor(
       type: request.type,
     });
   }
-  if (bindable.needsAcknowledgement && !acknowledged) {
+  if (bindable.needsAcknowledgement && !acknowledged && reading.kind === 'unconfirmed') {
+    // The acknowledgement is for this request and names what the operator accepts: the likely type.
+    const likely = reading.likely === null ? 'no likely name known' : `likely ${reading.likely}`;
     throw new StationError(
       'REQUEST_TYPE_UNCONFIRMED',
-      `CM gives this request the type number ${reading.kind === 'unconfirmed' ? reading.raw : ''}, which Microsoft does not document and IT has not confirmed. ` +
-        'Bind only if you know this request needs a new card (acknowledge it); nothing will be retired automatically.',
-      { requestId: request.uuid, type: request.type },
+      `CM gives this request the type number ${reading.raw} (${likely}), which Microsoft does not document and IT has not confirmed. ` +
+        'Bind only if you know this request needs a new card (acknowledge it for this request); nothing will be retired automatically.',
+      { requestId: request.uuid, type: request.type, raw: reading.raw, likely: reading.likely },
     );
   }
   const target = cardToRetire(reading, request, chosen);

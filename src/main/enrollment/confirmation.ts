@@ -1,4 +1,5 @@
 import type { EnrollmentState } from '../../shared/enrollment';
+import { cmCardIdOf } from '../../shared/card-id';
 import { StationError, toErrorPayload } from '../../shared/errors';
 import type { OutboxOperation } from '../../shared/outbox';
 import type { CardIdentifier } from '../../shared/readers';
@@ -65,7 +66,8 @@ export function createConfirmation(deps: ConfirmationDeps): Confirmation {
       const gone = notice.code === 'PCSC_NO_CARD' || notice.code === 'PCSC_CARD_REMOVED';
       return apply(reader, { type: 'refuse', insertion, notice, cardPresent: !gone });
     }
-    if (now.atr !== payload.atr || now.identifier.value !== payload.cardid) {
+    // Compared as CM is sent it (shared/card-id.ts): a CPLC is queued as its hex.
+    if (now.atr !== payload.atr || cmCardIdOf(now.identifier) !== payload.cardid) {
       const notice = new StationError('CARD_MISMATCH', 'A different card is in the reader. Put back the card you read, or start again with this one.', {
         reader,
         expectedCardId: payload.cardid,
@@ -91,7 +93,9 @@ export function createConfirmation(deps: ConfirmationDeps): Confirmation {
         await deps.audit({ action: 'retire.requested', result: 'info', reader, requestId: payload.requestid, smartcardUuid: replacement.smartcardUuid });
         // Default policy: held in the outbox until the new card is Active (held-retires.ts).
         const waitFor = deps.policy().retireReplacedCard === 'when-new-card-active' ? 'new-card-active' : null;
-        retire = await deps.outbox.enqueue({ kind: 'retire', requestId: payload.requestid, smartcardUuid: replacement.smartcardUuid, waitFor });
+        // Which request id the PUT takes is machine policy (`retireRoute`), journaled with the retire.
+        const route = deps.policy().retireRoute;
+        retire = await deps.outbox.enqueue({ kind: 'retire', requestId: payload.requestid, smartcardUuid: replacement.smartcardUuid, waitFor, route });
       } catch (err) {
         deps.log.error('enrollment.enqueue-failed', err, { reader, kind: 'retire' });
         retireFailure = err;

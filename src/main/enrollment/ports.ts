@@ -1,7 +1,7 @@
 import type { AuditEntryInput } from '../../shared/audit';
 import type { AtrFacts, CardReading, EnrollmentState } from '../../shared/enrollment';
 import type { OutboxOperation, OutboxOperationInput } from '../../shared/outbox';
-import type { RequestTypeNumbers, RetireReplacedCard } from '../../shared/request-types';
+import type { RequestTypeNumbers, RetireReplacedCard, RetireRoute } from '../../shared/request-types';
 import type { CardIdentifier, ReadersSnapshot } from '../../shared/readers';
 import type { CmClient } from '../cm';
 import type { DiagnosticLog } from '../log';
@@ -30,7 +30,7 @@ export type AuditNote = Pick<AuditEntryInput, 'action' | 'result'> &
   Partial<Omit<AuditEntryInput, 'actor' | 'action' | 'result'>>;
 
 /** Machine policy read at each choice (request-types.ts): confirmed type numbers, retire timing. */
-export type WorkflowPolicy = () => { requestTypeNumbers: RequestTypeNumbers; retireReplacedCard: RetireReplacedCard };
+export type WorkflowPolicy = () => { requestTypeNumbers: RequestTypeNumbers; retireReplacedCard: RetireReplacedCard; retireRoute: RetireRoute };
 
 export interface WorkflowDeps {
   cards: CardSource;

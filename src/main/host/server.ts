@@ -10,6 +10,7 @@ import type { Station } from '../station';
 import { newHostToken, originAllowed, tokensEqual } from './access';
 import { attachStationSocket } from './socket';
 import { reportFailure } from '../report-failure';
+import { learnSecret } from '../log';
 
 export interface HostOptions {
   station: Station;
@@ -47,6 +48,8 @@ export interface RunningHost {
  */
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const token = options.token ?? newHostToken();
+  // The token opens the station's contract: it is cut from every log line and support bundle.
+  learnSecret(token, 'host token');
   const server = createServer();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
   const listening = new Promise<void>((resolve, reject) => {

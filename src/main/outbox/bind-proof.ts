@@ -1,22 +1,27 @@
 import type { OutboxCmPort } from './port';
 
 /**
- * Proof of a bind (issue #9, part 3). Asked when a bind's outcome is unknown (timeout, crash
- * mid-send, a 204) or when CM refused it: did CM bind THIS card to THIS request?
+ * Proof of a bind (issue #9, part 3; issue #17, part 1). Asked when a bind's outcome is unknown
+ * (timeout, crash mid-send, a 204) or when CM refused it: did CM bind THIS card to THIS request?
  *
- * `GET /smartcards?cardid=` is not enough on its own: CM gives a physical card a new Uuid every
- * time it is assigned (FIM CM SDK), so the lookup also returns records from the card's earlier
- * lives, and a live record may belong to another request (the card is in use elsewhere).
+ * Only the request's own word proves it. The sample enrollment walkthrough (MIMDocs, steps 9-10)
+ * has the client read the request's `newsmartcarduuid` to learn whether a card is associated with
+ * the request, the empty GUID meaning none; MIMDocs/reference/get-request.md example 2 shows the
+ * field set. So:
  *
- * - A record that is Assigned (2) or Active (3) (MIMDocs/reference/get-smartcard-data.md examples)
- *   proves the bind only if it is this request's: `GET requests/{id}` shows it as
- *   NewSmartcardUuid (MIMDocs/reference/get-request.md example 2 shows the field set), or, when CM
- *   leaves that field empty (the docs do not say when it is filled: INFERENCE), the record's user and
- *   template are the request's and it is not the card the request replaces.
- * - A live record for another user or request: in use elsewhere. Never resent.
- * - Only Retired (6) records, or none while the request has no card: not bound. Send again (if CM
+ * - `NewSmartcardUuid` names a record of this physical card that is Assigned (2) or Active (3)
+ *   (MIMDocs/reference/get-smartcard-data.md examples): bound. Nothing else ever is.
+ * - `NewSmartcardUuid` names another physical card: the request holds another card (in use).
+ * - A live record of this card for another user: the card is in use elsewhere. Never resent.
+ * - A live record of this card for the request's own user while `NewSmartcardUuid` is empty: it is
+ *   typically the user's other card and CM has just refused ours, but the station cannot tell:
+ *   undecidable, a person reads CM's words. (Our earlier notes counted it as proof: that was wrong.)
+ * - Only Retired (6) records, or none, while the request has no card: not bound. Send again (if CM
  *   did bind it after all, the resend is refused and the refusal check finds the bind).
  * - Any other status number is undocumented: undecidable, a person decides.
+ *
+ * CM gives a physical card a new Uuid every time it is assigned (FIM CM SDK), so the lookup by
+ * card id also returns earlier lives; a Retired record proves nothing either way.
  */
 export type BindProof =
   | { kind: 'bound'; smartcardUuid: string }
@@ -29,6 +34,7 @@ const LIVE = new Set(['Assigned', 'Active']);
 const DEAD = new Set(['Retired']);
 
 export async function proveBind(cm: OutboxCmPort, op: { requestId: string; cardId: string }): Promise<BindProof> {
+  const cardId = op.cardId.toLowerCase();
   const records = await cm.findSmartcardsByCardId(op.cardId);
   const unknown = records.find((r) => !LIVE.has(r.status) && !DEAD.has(r.status));
   const live = records.filter((r) => LIVE.has(r.status));
@@ -37,29 +43,26 @@ export async function proveBind(cm: OutboxCmPort, op: { requestId: string; cardI
 
   // The request names its card: that record settles it, wherever the lookup was scoped.
   if (request.newSmartcardUuid !== null) {
-    const mine = records.find((r) => r.uuid === request.newSmartcardUuid);
-    if (mine !== undefined && LIVE.has(mine.status)) return { kind: 'bound', smartcardUuid: mine.uuid };
-    if (mine === undefined) {
-      const named = await cm.getSmartcard(request.newSmartcardUuid);
-      if (named !== null && named.cardId === op.cardId.toLowerCase() && LIVE.has(named.status)) {
-        return { kind: 'bound', smartcardUuid: named.uuid };
-      }
-      // The request has another card: ours may not go on it, whatever the lookup shows.
-      if (named !== null && named.cardId !== op.cardId.toLowerCase()) {
-        return { kind: 'in-use-elsewhere', smartcardUuid: live[0]?.uuid ?? null, otherRequestCard: named.uuid };
-      }
+    const named = records.find((r) => r.uuid === request.newSmartcardUuid) ?? (await cm.getSmartcard(request.newSmartcardUuid));
+    if (named !== null && named.cardId === cardId) {
+      if (LIVE.has(named.status)) return { kind: 'bound', smartcardUuid: named.uuid };
+      return { kind: 'undecidable', why: `The request names this card's record ${named.uuid}, which CM shows as ${named.status}.` };
     }
+    // The request has another card (or one CM cannot show): ours may not go on it, whatever the lookup shows.
+    if (named !== null) return { kind: 'in-use-elsewhere', smartcardUuid: live[0]?.uuid ?? null, otherRequestCard: named.uuid };
+    return { kind: 'undecidable', why: `The request names smart card ${request.newSmartcardUuid}, which CM does not show.` };
   }
-  for (const record of live) {
-    const sameOwner =
-      request.newSmartcardUuid === null &&
-      record.uuid !== request.oldSmartcardUuid &&
-      record.assignedUserUuid !== null &&
-      record.assignedUserUuid === request.targetUserUuid &&
-      record.profileTemplateUuid === request.profileTemplateUuid;
-    if (sameOwner) return { kind: 'bound', smartcardUuid: record.uuid };
+  const someoneElses = live.find((r) => r.assignedUserUuid !== null && request.targetUserUuid !== null && r.assignedUserUuid !== request.targetUserUuid);
+  if (someoneElses !== undefined) return { kind: 'in-use-elsewhere', smartcardUuid: someoneElses.uuid, otherRequestCard: null };
+  const sameUser = live[0];
+  if (sameUser !== undefined) {
+    return {
+      kind: 'undecidable',
+      why:
+        `CM shows this card as ${sameUser.uuid} (${sameUser.status}) for the request's own user, but the request names no card, ` +
+        'so it is not this bind (it is typically the card the user already holds).',
+    };
   }
-  if (live[0] !== undefined) return { kind: 'in-use-elsewhere', smartcardUuid: live[0].uuid, otherRequestCard: request.newSmartcardUuid };
   if (unknown !== undefined) {
     return { kind: 'undecidable', why: `CM shows card record ${unknown.uuid} with status ${unknown.status}, which the station cannot read safely.` };
   }

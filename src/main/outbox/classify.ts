@@ -7,7 +7,8 @@ import { StationError, type ErrorCode } from '../../shared/errors';
  * |------------------------|------------------|------------------|----------------------------|
  * | CM_OFFLINE             | retry, back-off  | yes              | details.outcomeUnknown     |
  * | CM_TIMEOUT             | retry, back-off  | yes              | details.outcomeUnknown     |
- * | CM_SERVER_ERROR (5xx)  | retry, back-off  | no               | yes                        |
+ * | CM_UNAVAILABLE (502/503/504, an error page that is not CM's JSON) | retry, back-off | yes | details.outcomeUnknown |
+ * | CM_SERVER_ERROR (500 with CM's JSON Message) | retry, back-off | no | yes             |
  * | CM_API_DISABLED        | retry, max delay | yes ("blocked")  | no                         |
  * | CM_AUTH_FAILED (401)   | retry, back-off  | yes              | details.outcomeUnknown     |
  * | CM_FORBIDDEN (403)     | needs attention  | no               | no                         |
@@ -47,8 +48,10 @@ const REFUSED_BY_CM: ReadonlySet<ErrorCode> = new Set([
 export function classifyFailure(err: StationError): FailureDisposition {
   switch (err.code) {
     // CM_AUTH_FAILED: sign-in (no ticket yet, expired, SPN not set) is this PC's line to CM, not the operation.
+    // CM_UNAVAILABLE: IIS, ARR or a proxy answered for CM (503 page): the line to CM, not a refusal.
     case 'CM_OFFLINE':
     case 'CM_TIMEOUT':
+    case 'CM_UNAVAILABLE':
     case 'CM_AUTH_FAILED':
       return { kind: 'retry', delay: 'backoff', pauseQueue: true, mayHaveReachedCm: err.details.outcomeUnknown !== false };
     case 'CM_SERVER_ERROR':

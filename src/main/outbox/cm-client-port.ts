@@ -1,6 +1,6 @@
-import type { CmSmartcard } from '../../shared/cm';
+import type { CmRequest, CmSmartcard } from '../../shared/cm';
 import type { CmClient } from '../cm';
-import type { CardRecord, OutboxCmPort } from './port';
+import type { CardRecord, OutboxCmPort, RequestRecord } from './port';
 
 const record = (card: CmSmartcard): CardRecord => ({
   uuid: card.uuid,
@@ -14,10 +14,38 @@ const record = (card: CmSmartcard): CardRecord => ({
  * The outbox's CM port over the station's CM client: renaming only. What a refusal or a 204 means
  * is decided by the outbox (send.ts, bind-proof.ts, refusals.ts), by checking CM, never here.
  */
+const requestRecord = (request: CmRequest): RequestRecord => ({
+  uuid: request.uuid,
+  status: request.status,
+  type: request.type,
+  newSmartcardUuid: request.newSmartcardUuid,
+  oldSmartcardUuid: request.oldSmartcardUuid,
+  targetUserUuid: request.targetUserUuid,
+  profileTemplateUuid: request.profileTemplateUuid,
+});
+
+/** The statuses a Retire request waits in (approval) or can be carried out in. */
+const OPEN_STATUSES = ['Pending', 'Approved', 'Executing'] as const;
+
+/** Retire by name, or a number the client cannot name (7 is only likely Retire): never another known type. */
+const mayBeRetire = (type: string): boolean => type === 'Retire' || type.startsWith('Unknown(');
+
 export function outboxPortFromCmClient(
-  client: Pick<CmClient, 'bindCard' | 'setSmartcardStatus' | 'findSmartcardsByCardId' | 'getSmartcard' | 'getRequest'>,
+  client: Pick<CmClient, 'bindCard' | 'setSmartcardStatus' | 'findSmartcardsByCardId' | 'getSmartcard' | 'getRequest' | 'createRetireRequest' | 'listRequests'>,
 ): OutboxCmPort {
   return {
+    async createRetireRequest({ smartcardUuid }) {
+      return { requestId: await client.createRetireRequest(smartcardUuid) };
+    },
+    async findOpenRetireRequests(smartcardUuid) {
+      const found: RequestRecord[] = [];
+      for (const status of OPEN_STATUSES) {
+        for (const request of await client.listRequests({ status })) {
+          if (request.oldSmartcardUuid === smartcardUuid && mayBeRetire(request.type)) found.push(requestRecord(request));
+        }
+      }
+      return found;
+    },
     async bind(args) {
       return { smartcardUuid: await client.bindCard(args) };
     },
@@ -35,14 +63,7 @@ export function outboxPortFromCmClient(
     },
     async getRequest(requestId) {
       const request = await client.getRequest(requestId);
-      if (request === null) return null;
-      return {
-        uuid: request.uuid,
-        newSmartcardUuid: request.newSmartcardUuid,
-        oldSmartcardUuid: request.oldSmartcardUuid,
-        targetUserUuid: request.targetUserUuid,
-        profileTemplateUuid: request.profileTemplateUuid,
-      };
+      return request === null ? null : requestRecord(request);
     },
   };
 }

@@ -16,8 +16,10 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** Send again now, with a fresh refusal count: the operator read CM's answer and decided to try again. */
 export function retryChange(op: OutboxOperation, actor: string, now: number): OperatorChange {
+  // A Retire request CM denied, canceled or failed is over: retrying creates a new one.
+  const ended = op.kind === 'retire' && op.lastError?.code === 'RETIRE_REQUEST_ENDED' && op.retireRequestId !== null;
   return {
-    next: { ...op, state: 'pending', nextAttemptAt: null, updatedAt: iso(now), refusals: 0 },
+    next: { ...op, state: 'pending', nextAttemptAt: null, updatedAt: iso(now), refusals: 0, checkedRefusals: 0, ...(ended ? { retireRequestId: null } : {}) },
     entry: auditEntryFor(actor, op, 'outbox.retry', 'info', { error: op.lastError, message: 'Retry requested by the operator.' }),
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditEntryInput } from '../../shared/audit';
+import type { AuditEntry, AuditEntryInput, AuditQuery } from '../../shared/audit';
 import { StationError } from '../../shared/errors';
 import { outboxOperationInputSchema, type OutboxOperation, type OutboxOperationInput } from '../../shared/outbox';
 import type { JournalRecovery } from '../journal';
@@ -48,6 +48,8 @@ import { systemTimers, type Timers } from './wake-timer';
 /** Where the outbox records what it did; the audit log satisfies it. */
 export interface OutboxAuditPort {
   append(entry: AuditEntryInput): Promise<unknown>;
+  /** When given, operations on disk that were never audited as queued are audited at load. */
+  query?(query: AuditQuery): readonly AuditEntry[];
 }
 
 export interface OutboxOptions {
@@ -139,6 +141,30 @@ class BusySet extends Set<string> {
   }
 }
 
+/**
+ * `enqueue` records an operation, then audits it as queued; a crash between the two leaves an
+ * operation on disk that the audit trail never heard of. At load, each operation without its
+ * "queued" entry (same action, request and card, recorded at or after the operation's creation)
+ * is audited now, saying why, before the scheduler may send it.
+ */
+async function auditUnauditedAtLoad(ops: Iterable<OutboxOperation>, audit: Required<OutboxAuditPort>, actor: string): Promise<void> {
+  const queued = audit.query({}).filter((entry) => entry.action === 'bind.queued' || entry.action === 'retire.queued');
+  for (const op of [...ops]) {
+    const action = AUDIT_ACTIONS_BY_KIND[op.kind].queued;
+    const created = Date.parse(op.createdAt);
+    const audited = queued.some(
+      (entry) =>
+        entry.action === action &&
+        entry.requestId === op.requestId &&
+        Date.parse(entry.at) >= created &&
+        (op.kind === 'bind' ? entry.cardId === op.cardId : entry.smartcardUuid === op.smartcardUuid),
+    );
+    if (audited) continue;
+    const message = `Operation ${op.id} was in the outbox but never audited as queued (the station stopped in between); audited when the outbox was loaded.`;
+    await audit.append(auditEntryFor(actor, op, action, 'queued', { message }));
+  }
+}
+
 export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
   const { cm, audit, actor, backoff, random } = options;
   const newId = options.newId ?? randomUUID;
@@ -149,6 +175,7 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
   const busy = new BusySet();
   const store = await openOperationStore({ dir: options.dir, nowMs, retentionDays: options.retentionDays, isBusy: (id) => busy.has(id), ...(options.log ? { log: options.log } : {}) });
   const { commit } = store;
+  if (audit.query) await auditUnauditedAtLoad(store.values(), audit as Required<OutboxAuditPort>, actor);
   let closing = false;
   let fatal: StationError | null = null;
 
@@ -263,6 +290,7 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
         result: null,
         outcomeUnknown: false,
         refusals: 0,
+        checkedRefusals: 0,
         waiting: null,
       };
       // Held back from the scheduler until "queued" is audited, so the audit trail stays in order.

@@ -14,6 +14,16 @@ export interface OutboxCmPort {
    * answer shows the card Retired; `unconfirmed`: a 2xx that does not say (204), to be checked.
    */
   retire(args: { requestId: string; smartcardUuid: string }): Promise<'retired' | 'unconfirmed'>;
+  /**
+   * `POST /requests` `{"type":"Retire","smartcard":"<scid>",...}` (MIMDocs/reference/create-request.md):
+   * a Retire request for the card; resolves with its Uuid (retire route `retire-request`).
+   */
+  createRetireRequest(args: { smartcardUuid: string }): Promise<{ requestId: string }>;
+  /**
+   * Open requests (Pending, Approved, Executing) acting on this card (`OldSmartcardUuid`) whose type
+   * may be Retire: how a Retire request whose creation went unanswered is found again.
+   */
+  findOpenRetireRequests(smartcardUuid: string): Promise<RequestRecord[]>;
   /** `GET /smartcards?cardid=`: every record CM returns for the physical card (earlier lives too). */
   findSmartcardsByCardId(cardId: string): Promise<CardRecord[]>;
   /** `GET /smartcards/{uuid}`: null when CM has no such card. */
@@ -33,6 +43,10 @@ export interface CardRecord {
 
 export interface RequestRecord {
   uuid: string;
+  /** The station's status name (`Pending`, `Approved`, ...) or `Unknown(n)`. */
+  status: string;
+  /** The station's type name, or `Unknown(n)` for a number the client does not decode. */
+  type: string;
   /** null while CM shows the empty GUID. */
   newSmartcardUuid: string | null;
   oldSmartcardUuid: string | null;

@@ -6,6 +6,7 @@ import { asStationError } from './classify';
 import { checkHold } from './held-retires';
 import type { OutboxCmPort } from './port';
 import { inUseError, isAnsweredRefusal, unprovenError } from './refusals';
+import { checkBeforePut, ensureRetireRequest, retireRequestStatus } from './retire-route';
 
 /** What one trip to CM produced for an operation. */
 export type CmOutcome =
@@ -20,8 +21,10 @@ export type CmOutcome =
   | { kind: 'refused'; error: StationError; verified: boolean }
   /** A person must decide now (card in use elsewhere, nothing provable, no card to wait for). */
   | { kind: 'attention'; error: StationError }
-  /** A held retire whose new card is not Active yet: polled again later. */
-  | { kind: 'held'; waiting: NonNullable<OutboxOperation['waiting']> };
+  /** A held retire whose new card is not Active yet, or whose Retire request awaits approval: polled again later. */
+  | { kind: 'held'; waiting: NonNullable<OutboxOperation['waiting']> }
+  /** Route `retire-request`: the Retire request exists in CM; its id is journaled before anything else is sent. */
+  | { kind: 'retire-request-created'; retireRequestId: string; how: 'created' | 'found' };
 
 /** Context the coordinator supplies: for a held retire, the new card of its request. */
 export interface SendContext {
@@ -44,9 +47,9 @@ function fromProof(proof: BindProof, cardId: string, refusal: StationError | nul
     case 'bound':
       return bound(proof.smartcardUuid, 'proven');
     case 'in-use-elsewhere':
-      return { kind: 'attention', error: inUseError(cardId, proof.smartcardUuid, proof.otherRequestCard) };
+      return { kind: 'attention', error: inUseError(cardId, proof.smartcardUuid, proof.otherRequestCard, refusal) };
     case 'undecidable':
-      return { kind: 'attention', error: unprovenError(proof.why) };
+      return { kind: 'attention', error: unprovenError(proof.why, refusal) };
     case 'not-bound':
       return refusal === null ? null : { kind: 'refused', error: refusal, verified: true };
   }
@@ -84,12 +87,23 @@ async function isRetired(cm: OutboxCmPort, smartcardUuid: string): Promise<boole
   return (await cm.getSmartcard(smartcardUuid))?.status === 'Retired';
 }
 
-async function sendRetire(cm: OutboxCmPort, op: Extract<OutboxOperation, { kind: 'retire' }>, ctx: SendContext): Promise<CmOutcome> {
+type RetireOp = Extract<OutboxOperation, { kind: 'retire' }>;
+
+const retired = (op: RetireOp, how: 'sent' | 'proven'): CmOutcome => ({ kind: 'done', smartcardUuid: op.smartcardUuid, how });
+
+/**
+ * The checks before any retire PUT, then the route's own steps: the hold (held-retires.ts), the
+ * owner and "already Retired" checks at the moment of sending, and for route `retire-request` the
+ * Retire request (created once, approved) whose id the PUT takes (retire-route.ts).
+ */
+async function sendRetire(cm: OutboxCmPort, op: RetireOp, ctx: SendContext): Promise<CmOutcome> {
+  let putUnder: string;
   try {
     // A retire that waits for nothing goes straight to CM (no await on the way): operations whose
     // 'sending' records share one flush then reach CM in the order they were dispatched.
     const hold = op.waitFor === null ? ({ kind: 'ready' } as const) : await checkHold(cm, op, ctx.newSmartcardUuid, ctx.nowIso);
     if (hold.kind === 'held') return hold;
+    if (hold.kind === 'ended') return { kind: 'attention', error: hold.error };
     if (hold.kind === 'same-card') {
       const error = new StationError('OUTBOX_STATE', `Not retired: this is the physical card just bound (${hold.cardId}), renewed onto itself. Discard this retire.`, {
         cardId: hold.cardId,
@@ -100,16 +114,43 @@ async function sendRetire(cm: OutboxCmPort, op: Extract<OutboxOperation, { kind:
       const error = new StationError('OUTBOX_STATE', 'This retire waits for the new card to become Active, but the station does not know which card was bound. Check in CM, then use "Retire now" or discard it.');
       return { kind: 'attention', error };
     }
-    if (op.outcomeUnknown && (await isRetired(cm, op.smartcardUuid))) {
-      return { kind: 'done', smartcardUuid: op.smartcardUuid, how: 'proven' };
+    const check = await checkBeforePut(cm, op);
+    if (check.kind === 'already-retired') return retired(op, 'proven');
+    if (check.kind === 'attention') return check;
+    if (op.route === 'replacing-request') {
+      putUnder = op.requestId;
+    } else {
+      const step = op.retireRequestId === null ? await ensureRetireRequest(cm, op) : await retireRequestStatus(cm, op.retireRequestId);
+      switch (step.kind) {
+        case 'created':
+          return { kind: 'retire-request-created', retireRequestId: step.retireRequestId, how: step.how };
+        case 'waiting':
+          return {
+            kind: 'held',
+            waiting: { on: 'retire-request', newSmartcardUuid: op.waiting?.newSmartcardUuid ?? null, lastStatus: step.status, checkedAt: ctx.nowIso, polls: (op.waiting?.on === 'retire-request' ? op.waiting.polls : 0) + 1 },
+          };
+        case 'completed':
+          return (await isRetired(cm, op.smartcardUuid))
+            ? retired(op, 'proven')
+            : { kind: 'attention', error: unprovenError(`the Retire request ${op.retireRequestId ?? ''} is Completed but CM does not show smart card ${op.smartcardUuid} Retired.`) };
+        case 'attention':
+          return step;
+        case 'refused':
+          return { kind: 'refused', error: step.error, verified: true };
+        case 'failed':
+          return { kind: 'failed', error: step.error, phase: 'send' };
+        case 'approved':
+          putUnder = step.retireRequestId;
+          break;
+      }
     }
   } catch (err) {
     return { kind: 'failed', error: asStationError(err), phase: 'lookup' };
   }
   let refusal: StationError;
   try {
-    const answer = await cm.retire({ requestId: op.requestId, smartcardUuid: op.smartcardUuid });
-    if (answer === 'retired') return { kind: 'done', smartcardUuid: op.smartcardUuid, how: 'sent' };
+    const answer = await cm.retire({ requestId: putUnder, smartcardUuid: op.smartcardUuid });
+    if (answer === 'retired') return retired(op, 'sent');
     refusal = new StationError('CM_OUTCOME_UNKNOWN', 'CM answered the retire without showing the card Retired.', { status: 204, outcomeUnknown: true });
   } catch (err) {
     const error = asStationError(err);
@@ -117,9 +158,7 @@ async function sendRetire(cm: OutboxCmPort, op: Extract<OutboxOperation, { kind:
     refusal = error;
   }
   try {
-    return (await isRetired(cm, op.smartcardUuid))
-      ? { kind: 'done', smartcardUuid: op.smartcardUuid, how: 'proven' }
-      : { kind: 'refused', error: refusal, verified: true };
+    return (await isRetired(cm, op.smartcardUuid)) ? retired(op, 'proven') : { kind: 'refused', error: refusal, verified: true };
   } catch {
     // The check failed: the refusal is recorded unverified (the outbox logs the transition).
     return { kind: 'refused', error: refusal, verified: false };

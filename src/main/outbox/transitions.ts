@@ -88,7 +88,24 @@ export function settleSend(op: OutboxOperation, outcome: CmOutcome, ctx: SettleC
       return {
         next: { ...op, state: 'pending', updatedAt: iso(now), nextAttemptAt: iso(now + delay), waiting: outcome.waiting, attempts: op.attempts - 1 },
         entry: auditEntryFor(actor, op, actions.deferred, 'queued', {
-          message: `Held until the new card ${outcome.waiting.newSmartcardUuid ?? ''} is Active in CM (now ${outcome.waiting.lastStatus ?? 'unknown'}).`,
+          message:
+            outcome.waiting.on === 'retire-request' && op.kind === 'retire'
+              ? `Held until CM approves the Retire request ${op.retireRequestId ?? ''} (now ${outcome.waiting.lastStatus ?? 'unknown'}).`
+              : `Held until the new card ${outcome.waiting.newSmartcardUuid ?? ''} is Active in CM (now ${outcome.waiting.lastStatus ?? 'unknown'}).`,
+        }),
+        connection: answered,
+      };
+    }
+    case 'retire-request-created': {
+      // Journaled before the next step: a crash from here on finds the id and never creates a second request.
+      if (op.kind !== 'retire') throw new StationError('INTERNAL', 'Only a retire creates a Retire request.');
+      return {
+        next: { ...op, state: 'pending', updatedAt: iso(now), nextAttemptAt: null, lastError: null, outcomeUnknown: false, retireRequestId: outcome.retireRequestId, attempts: op.attempts - 1 },
+        entry: auditEntryFor(actor, op, actions.deferred, 'queued', {
+          message:
+            outcome.how === 'created'
+              ? `Retire request ${outcome.retireRequestId} created in CM for this card; the card is retired under it once CM approves it.`
+              : `Retire request ${outcome.retireRequestId} found in CM for this card (an earlier attempt created it); not created again.`,
         }),
         connection: answered,
       };
@@ -103,10 +120,20 @@ export function settleSend(op: OutboxOperation, outcome: CmOutcome, ctx: SettleC
     }
     case 'refused': {
       // Counted (verified not done, or unverifiable): the last allowed refusal needs a person, with CM's words.
+      const checkedRefusals = op.checkedRefusals + (outcome.verified ? 1 : 0);
       if (refusalsExhausted(op.refusals)) {
-        const error = refusedError(op.kind, outcome.error);
+        const error = refusedError(op.kind, outcome.error, { refusals: op.refusals + 1, checked: checkedRefusals });
         return {
-          next: { ...op, state: 'needs-attention', updatedAt: iso(now), nextAttemptAt: null, lastError: toOutboxError(error), outcomeUnknown: !outcome.verified, refusals: op.refusals + 1 },
+          next: {
+            ...op,
+            state: 'needs-attention',
+            updatedAt: iso(now),
+            nextAttemptAt: null,
+            lastError: toOutboxError(error),
+            outcomeUnknown: !outcome.verified,
+            refusals: op.refusals + 1,
+            checkedRefusals,
+          },
           entry: auditEntryFor(actor, op, actions.failed, 'failed', { error }),
           connection: answered,
         };
@@ -121,6 +148,7 @@ export function settleSend(op: OutboxOperation, outcome: CmOutcome, ctx: SettleC
           lastError: toOutboxError(outcome.error),
           outcomeUnknown: !outcome.verified,
           refusals: op.refusals + 1,
+          checkedRefusals,
         },
         entry: auditEntryFor(actor, op, actions.deferred, 'queued', { error: outcome.error }),
         connection: answered,

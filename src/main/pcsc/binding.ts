@@ -8,7 +8,6 @@
 // when a status event arrives, while SCardTransmit holds it on a worker thread for as long as the card
 // takes. A mute card (transmit never returns) plus the INUSE status change our own connect causes
 // would freeze the event loop. So status watching and card connections use separate reader objects.
-import { failureHandledElsewhere } from '../report-failure';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { StationError } from '../../shared/errors';
@@ -207,7 +206,10 @@ class NativeContext implements PcscContext {
     if (!connector) {
       connector = Connector.create(this.addon, reader);
       this.connectors.set(reader, connector);
-      connector.catch(() => this.connectors.delete(reader));
+      connector.catch(() => {
+        // The caller awaiting the connector gets the error; this only forgets the failed connector.
+        this.connectors.delete(reader);
+      });
     }
     return (await connector).connect();
   }
@@ -351,7 +353,9 @@ class Connector {
   private run<T>(operation: () => Promise<T>): Promise<T> {
     const result = this.queue.then(operation, operation);
     // Only keeps the queue going; `result` carries the failure to its caller.
-    this.queue = result.catch(failureHandledElsewhere('`result` carries the failure to its caller'));
+    this.queue = result.catch(() => {
+        // `result` carries the failure to its caller.
+      });
     return result;
   }
 }

@@ -1,6 +1,5 @@
 // Reads the identifier CM knows a card by: the PIV CHUID GUID, else the contactless UID, else the
 // GlobalPlatform CPLC. One SHARED connection, a handful of APDUs, disconnect leaving the card as found.
-import { failureHandledElsewhere } from '../report-failure';
 import { bytesToHex, hexToBytes } from '../../shared/hex';
 import type { CardIdentifier } from '../../shared/readers';
 import type { CardConnection, PcscContext } from './binding';
@@ -55,11 +54,15 @@ export async function readCardIdentity(
       return await Promise.race([identifyOver(connection), deadline]);
     } finally {
       // Queued behind a transmit that is still hanging (mute card): not awaited past the deadline.
-      connection.disconnect().catch(failureHandledElsewhere('best-effort disconnect of a card that may be mute'));
+      connection.disconnect().catch(() => {
+        // Best-effort disconnect of a card that may be mute.
+      });
     }
   } catch (err) {
     // A connect that completes after the deadline must still be released.
-    connecting.then((late) => late.disconnect()).catch(failureHandledElsewhere('a late connection is closed best-effort'));
+    connecting.then((late) => late.disconnect()).catch(() => {
+        // A late connection is closed best-effort.
+      });
     throw err;
   } finally {
     clearTimeout(timer);

@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { watch, type FSWatcher } from 'node:fs';
 import { connect } from 'node:net';
 import { basename, dirname } from 'node:path';
+import { systemTool } from '../system-tools';
 import { createPcscliteBinding, type PcscBinding, type PcscContext } from './binding';
 
 export interface ServiceProbe {
@@ -62,11 +63,16 @@ export function createWindowsServiceProbe(query: () => Promise<string> = querySC
   };
 }
 
+/** `sc.exe query SCardSvr`, by absolute path from the system folder and started there (system-tools.ts). */
+export function scQueryCommand(env: Readonly<Record<string, string | undefined>> = process.env): { file: string; args: string[]; cwd: string } {
+  const { file, cwd } = systemTool('sc.exe', env);
+  return { file, args: ['query', 'SCardSvr'], cwd };
+}
+
 function querySCardSvr(): Promise<string> {
+  const { file, args, cwd } = scQueryCommand();
   return new Promise((resolve, reject) =>
-    execFile('sc.exe', ['query', 'SCardSvr'], { windowsHide: true, timeout: 2_000 }, (err, stdout) =>
-      err ? reject(err) : resolve(stdout),
-    ),
+    execFile(file, args, { cwd, windowsHide: true, timeout: 2_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
   );
 }
 const CONNECT_TIMEOUT_MS = 1_000;

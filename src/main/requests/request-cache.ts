@@ -37,12 +37,15 @@ export interface RequestCacheOptions {
 export async function openRequestCache(options: RequestCacheOptions): Promise<RequestCache> {
   const path = join(options.dir, 'requests-cache.json');
   let copy: CacheFile | null = await load(path);
+  /** Requests the last refresh could not read (skipped, not the whole list lost). */
+  let skipped = 0;
 
   async function refresh(): Promise<void> {
     const cm = options.cm;
     if (!cm) return;
-    const lists = await Promise.all(BINDABLE_STATUSES.map((status) => cm.listRequests({ status })));
-    const next: CacheFile = { syncedAt: options.now().toISOString(), requests: lists.flat() };
+    const lists = await Promise.all(BINDABLE_STATUSES.map((status) => cm.listRequestsReport({ status })));
+    const next: CacheFile = { syncedAt: options.now().toISOString(), requests: lists.flatMap((l) => l.requests) };
+    skipped = lists.reduce((sum, l) => sum + l.skipped, 0);
     replaceFileDurably(path, Buffer.from(JSON.stringify(next)));
     copy = next;
   }
@@ -60,8 +63,8 @@ export async function openRequestCache(options: RequestCacheOptions): Promise<Re
           // reaches the connection banner through the observed transport).
         }
       }
-      if (!copy) return { requests: [], source: 'none', syncedAt: null };
-      return { requests: matching(copy.requests, query).slice(0, limit), source, syncedAt: copy.syncedAt };
+      if (!copy) return { requests: [], source: 'none', syncedAt: null, skipped: 0 };
+      return { requests: matching(copy.requests, query).slice(0, limit), source, syncedAt: copy.syncedAt, skipped };
     },
     async get(requestId) {
       if (options.cm && options.isOnline()) {

@@ -11,6 +11,7 @@ import { createRendererErrorReporter } from '../log/renderer-errors';
 import type { StationDeps, TrainingControls } from '../station';
 import { partsFromHandlers, saveSupportBundleTo } from '../support/collect';
 import type { StationServices } from './services';
+import { RATE_LIMITS, rateLimited } from './rate-limit';
 
 /**
  * The station's answer to every contract channel (src/shared/contract.ts), over its services. The
@@ -18,6 +19,11 @@ import type { StationServices } from './services';
  */
 export function createHandlers(deps: StationDeps, services: StationServices, log: DiagnosticLog): Handlers {
   const reportRendererError = createRendererErrorReporter(log, deps.now);
+  // Renderer-driven work that writes files or spawns processes: one at a time, then a pause.
+  const nowMs = () => Date.now();
+  const oneExport = rateLimited('An audit export', RATE_LIMITS.export, nowMs);
+  const oneBundle = rateLimited('A support bundle', RATE_LIMITS.bundle, nowMs);
+  const oneDiagnostics = rateLimited('Diagnostics', RATE_LIMITS.diagnostics, nowMs);
   const { audit, batch, cardModels, connectivity, directory, outbox, requests, workflow } = services;
   /**
    * A new file in the export folder (settings', or the default): the renderer never names a path,
@@ -32,6 +38,20 @@ export function createHandlers(deps: StationDeps, services: StationServices, log
   const trainingOnly = (): TrainingControls => {
     if (!deps.trainingControls) throw new StationError('TRAINING_FORBIDDEN', 'This is only available in training mode.');
     return deps.trainingControls;
+  };
+
+  const runDiagnosticsNow = async () => {
+    const settings = services.settings();
+    return {
+      ...(await runDiagnostics({
+        binding: deps.pcsc.binding,
+        probe: deps.pcsc.probe,
+        matcher: cardModels,
+        readerFilter: { include: settings.readerInclude, exclude: settings.readerExclude },
+      })),
+      auditTrail: audit.integrity(),
+      ...(deps.osLog ? { osLog: deps.osLog.status() } : {}),
+    };
   };
 
   const handlers: Handlers = {
@@ -67,27 +87,18 @@ export function createHandlers(deps: StationDeps, services: StationServices, log
     'outbox.discard': async ({ id, reason }) => outbox.discard(id, reason),
     'outbox.releaseHold': async ({ id }) => outbox.releaseHold(id),
     'audit.query': async (query) => audit.query(query),
-    'audit.exportCsv': async (query) => audit.exportCsv(query, await exportFile('enrollment-audit', 'csv')),
+    'audit.exportCsv': async (query) => oneExport(async () => audit.exportCsv(query, await exportFile('enrollment-audit', 'csv'))),
     'settings.get': async () => deps.settings.view(),
     // Straight through the transport (not the connectivity monitor): a check must not flip online/offline.
     'cm.check': async () => checkConfiguredCm(services.settings(), deps.cmTransport),
-    'diagnostics.run': async () => {
-      const settings = services.settings();
-      return {
-        ...(await runDiagnostics({
-          binding: deps.pcsc.binding,
-          probe: deps.pcsc.probe,
-          matcher: cardModels,
-          readerFilter: { include: settings.readerInclude, exclude: settings.readerExclude },
-        })),
-        auditTrail: audit.integrity(),
-      };
-    },
+    'diagnostics.run': async () => oneDiagnostics(runDiagnosticsNow),
     'diagnostics.reportError': async (report) => reportRendererError(report),
-    'diagnostics.supportBundle': async () => {
-      const source = { parts: partsFromHandlers(handlers), logDir: deps.logDir ?? null, version: deps.version, training: deps.training, now: deps.now };
-      return saveSupportBundleTo(source, await exportFile('enrollment-support', 'zip'));
-    },
+    'diagnostics.supportBundle': async () =>
+      oneBundle(async () => {
+        // The bundle's own diagnostics part asks the services directly: the rate limit is for callers.
+        const source = { parts: partsFromHandlers(bundleHandlers), logDir: deps.logDir ?? null, version: deps.version, training: deps.training, now: deps.now };
+        return saveSupportBundleTo(source, await exportFile('enrollment-support', 'zip'));
+      }),
     'training.info': async () => {
       const t = trainingOnly();
       return { readers: [...t.readers], samples: t.samples.map(({ id, label, atr }) => ({ id, label, atr })) };
@@ -110,5 +121,7 @@ export function createHandlers(deps: StationDeps, services: StationServices, log
       return view;
     },
   };
+  // The support bundle collects diagnostics itself; that must not count against (or be refused by) the operator's limit.
+  const bundleHandlers: Handlers = { ...handlers, 'diagnostics.run': runDiagnosticsNow };
   return handlers;
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditEntryInput } from '../../shared/audit';
 import type { ConnectionState, EventChannel, EventPayload } from '../../shared/contract';
@@ -11,7 +12,8 @@ import { type DirectoryService, openDirectory } from '../directory';
 import { type AuditNote, type Batch, createBatch, createEnrollmentWorkflow, type EnrollmentWorkflow } from '../enrollment';
 import { ensurePrivateDir } from '../journal';
 import { createListenerSet, type ListenerErrorReporter } from '../listener-set';
-import { describeError, type DiagnosticLog } from '../log';
+import { describeError, type DiagnosticLog, learnCardId } from '../log';
+import { auditToOsLog } from '../os-log';
 import { logCmCalls, logConnectionChanges, logJournalRecovery, logOutboxTransitions, logServiceTransitions } from '../log/station-events';
 import { createOutbox, type Outbox, type OutboxCmPort, outboxPortFromCmClient } from '../outbox';
 import { type CardModelMatcher, createAtrDescriber, createCardModelMatcher, createReaderMonitor, type ReaderMonitor } from '../pcsc';
@@ -73,6 +75,8 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
         getRetries: tuning.getRetries,
         random: deps.random,
         onCall: logCmCalls(log),
+        // One request CM lists in a shape the station cannot read is skipped, and said so here.
+        onSkipped: (skipped) => log.warn('cm.list-element-skipped', skipped),
         ...(deps.userDisplayName ? { userDisplayName: deps.userDisplayName } : {}),
       })
     : null;
@@ -80,9 +84,21 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
 
   // --- durable stores ----------------------------------------------------------------------------
   ensurePrivateDir(deps.dataDir);
-  const audit = await createAuditLog({ dir: join(deps.dataDir, 'audit'), now: deps.now, anchorPath: join(deps.dataDir, 'audit.head'), log });
+  // The outbox journal is created after the audit log at a first start: if it is already there,
+  // this folder held an audit log before, and a log missing with its anchor is a gap.
+  const folderUsedBefore = existsSync(join(deps.dataDir, 'outbox', 'outbox.journal'));
+  const audit = await createAuditLog({
+    dir: join(deps.dataDir, 'audit'),
+    now: deps.now,
+    anchorPath: join(deps.dataDir, 'audit.head'),
+    log,
+    folderUsedBefore,
+    ...(deps.osLog ? { onRecorded: auditToOsLog(deps.osLog) } : {}),
+  });
   // A gap in the audit trail is reported (here, in the log, and on Diagnostics), never papered over.
-  for (const problem of audit.integrity().problems) log.warn('audit.gap', { problem });
+  // The gap also goes to the OS log (health event audit.gap, through the station's log).
+  const integrity = audit.integrity();
+  integrity.problems.forEach((problem, index) => log.warn('audit.gap', { problem, gap: integrity.gaps?.[index] ?? null }));
   logJournalRecovery(log, 'audit', audit.recovery);
   const outbox = await createOutbox({
     dir: join(deps.dataDir, 'outbox'),
@@ -97,6 +113,8 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
     log,
   });
   logJournalRecovery(log, 'outbox', outbox.recovery);
+  // The card ids the outbox holds are cut from every log line and bundle, free text included.
+  for (const op of outbox.list()) if (op.kind === 'bind') learnCardId(op.cardId);
   outbox.subscribe(logOutboxTransitions(log, outbox.list()));
   const requests = await openRequestCache({ dir: deps.dataDir, cm, now: deps.now, isOnline });
   // Names beside CM's user GUIDs: optional, from machine policy (read at start, like the CM address).
@@ -113,6 +131,10 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
   // The workflow and the event stream listen here, so a rebuilt monitor needs no re-wiring.
   const cardListeners = createListenerSet<[ReadersSnapshot]>('readers', reportListenerError);
   cardListeners.add(logServiceTransitions(log));
+  // Every card id read is learned, so a CM message naming it is redacted in logs and bundles too.
+  cardListeners.add((snapshot) => {
+    for (const { card } of snapshot.readers) if (card?.identity?.status === 'read') learnCardId(card.identity.identifier.value);
+  });
   let monitor: ReaderMonitor;
   let unsubscribeMonitor: () => void;
   function startMonitor(s: Settings): void {
@@ -139,7 +161,7 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
     outbox,
     audit: note,
     log,
-    policy: () => ({ requestTypeNumbers: settings.requestTypeNumbers, retireReplacedCard: settings.retireReplacedCard }),
+    policy: () => ({ requestTypeNumbers: settings.requestTypeNumbers, retireReplacedCard: settings.retireReplacedCard, retireRoute: settings.retireRoute }),
   });
 
   // Subscribed before the event forwarding below, so a batch choice is made in the same turn.
@@ -221,6 +243,8 @@ const UNCONFIGURED_PORT: OutboxCmPort = {
   findSmartcardsByCardId: () => Promise.reject(notConfigured()),
   getSmartcard: () => Promise.reject(notConfigured()),
   getRequest: () => Promise.reject(notConfigured()),
+  createRetireRequest: () => Promise.reject(notConfigured()),
+  findOpenRetireRequests: () => Promise.reject(notConfigured()),
 };
 
 function notConfigured(): StationError {

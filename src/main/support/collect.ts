@@ -6,6 +6,7 @@ import { release } from 'node:os';
 import { toErrorPayload } from '../../shared/errors';
 import type { OutboxOperation } from '../../shared/outbox';
 import { type Handlers, call } from '../dispatch';
+import { learnCardId } from '../log';
 import type { BundleSection } from './support-bundle';
 
 /** Each part of a bundle, asked for when the bundle is made; a part that throws is written as its reason. */
@@ -52,7 +53,11 @@ export function outboxSummary(op: OutboxOperation) {
     outcomeUnknown: op.outcomeUnknown,
     refusals: op.refusals,
     waitFor: op.kind === 'retire' ? op.waitFor : null,
-    error: op.lastError === null ? null : { code: op.lastError.code, message: op.lastError.message, correlationId: op.lastError.correlationId },
+    // CM's own words too (what support needs most), redacted by value like every string in a bundle.
+    error:
+      op.lastError === null
+        ? null
+        : { code: op.lastError.code, message: op.lastError.message, correlationId: op.lastError.correlationId, serverMessage: op.lastError.serverMessage ?? null },
   };
 }
 
@@ -72,6 +77,12 @@ function withReaderNames(report: unknown): unknown {
 
 /** The zip writer (fflate) is loaded when a bundle is made, not at start-up (bench/startup.ts). */
 const bundleWriter = () => import('./support-bundle');
+
+/** The outbox names the cards it holds: those ids are cut from every part of the bundle, free text included. */
+function learnThenSummarise(op: OutboxOperation) {
+  if (op.kind === 'bind') learnCardId(op.cardId);
+  return outboxSummary(op);
+}
 
 async function attempt(part: () => Promise<unknown>): Promise<unknown> {
   try {
@@ -98,7 +109,7 @@ export async function collectSupportSections(source: SupportBundleSource): Promi
     { path: 'diagnostics.json', json: await attempt(async () => withReaderNames(await parts.diagnostics())) },
     { path: 'cm-check.json', json: await attempt(parts.cmCheck) },
     { path: 'settings.json', json: await attempt(parts.settings) },
-    { path: 'outbox.json', json: await attempt(async () => (await parts.outbox()).map(outboxSummary)) },
+    { path: 'outbox.json', json: await attempt(async () => (await parts.outbox()).map(learnThenSummarise)) },
     ...(source.logDir === null ? [] : (await bundleWriter()).logSections(source.logDir)),
   ];
 }

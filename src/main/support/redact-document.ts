@@ -2,9 +2,11 @@
 // in one goes through the diagnostic log's rules, applied at any depth: card identifiers keep their
 // last four hex digits, people and payloads are dropped. A card identifier also hides inside
 // `identifier: { kind, value }` (diagnostics, card readings): its value is shortened the same way.
-import { CARD_ID_FIELDS, DROPPED_FIELDS, redactCardId } from '../log';
+// Every other string, free text included, is redacted by value (log/redact.ts `redactText`).
+import { CARD_ID_FIELDS, DROPPED_FIELDS, KEPT_HEX_FIELDS, redactCardId, redactText } from '../log';
 
 export function redactDocument(value: unknown): unknown {
+  if (typeof value === 'string') return redactText(value);
   if (Array.isArray(value)) return value.map(redactDocument);
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
@@ -12,6 +14,7 @@ export function redactDocument(value: unknown): unknown {
     if (DROPPED_FIELDS.has(key)) continue;
     if (CARD_ID_FIELDS.has(key) && typeof inner === 'string') out[key] = redactCardId(inner);
     else if (key === 'identifier' && isIdentifier(inner)) out[key] = { ...inner, value: redactCardId(inner.value) };
+    else if (KEPT_HEX_FIELDS.has(key) && typeof inner === 'string') out[key] = inner;
     else out[key] = redactDocument(inner);
   }
   return out;

@@ -8,6 +8,7 @@
 import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
+import { redactText } from '../log';
 import { redactDocument } from './redact-document';
 
 export type BundleSection =
@@ -27,14 +28,15 @@ export interface BundleManifest {
 export const MAX_LOG_BYTES = 4 * 1024 * 1024;
 
 const REDACTIONS =
-  'Card identifiers are shortened to their last 4 hex digits; names, accounts and request bodies are left out; ' +
-  'outbox operations are summarised without their payloads.';
+  'Card identifiers are shortened to their last 4 hex digits, wherever they appear (free text included); names, accounts and request bodies ' +
+  'are left out; tokens, the user part of principals (user@REALM) and of home folders are cut; outbox operations are summarised without their payloads.';
 
 export function buildSupportBundle(sections: readonly BundleSection[], meta: { now: Date; version: string }): Uint8Array {
   const files: Record<string, Uint8Array> = {};
   for (const section of sections) {
     if (Object.hasOwn(files, section.path)) throw new Error(`support bundle: two sections named ${section.path}`);
-    files[section.path] = strToU8('json' in section ? `${JSON.stringify(redactDocument(section.json), null, 2)}\n` : section.text);
+    // Log text was redacted when written, but with what was known then: cut again with what is known now.
+    files[section.path] = strToU8('json' in section ? `${JSON.stringify(redactDocument(section.json), null, 2)}\n` : redactText(section.text));
   }
   const manifest: BundleManifest = {
     createdAt: meta.now.toISOString(),

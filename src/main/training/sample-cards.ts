@@ -44,8 +44,25 @@ export const SAMPLE_CARDS: readonly SampleCardSpec[] = [
     atr: '3b951381018073ff01000b',
     behaviour: { kind: 'plain' },
   },
+  {
+    // A whole PIV card (./piv-card) as it comes out of the box: no CHUID, factory PIN, PUK and
+    // 3DES management key, firmware below 5.7. What desk issuance practises on.
+    id: 'yubikey-factory',
+    label: 'YubiKey 5 (factory fresh)',
+    atr: '3bfd1300008131fe158073c021c057597562694b657940',
+    behaviour: { kind: 'yubikey-piv' },
+  },
+  {
+    // Firmware 5.7 ships an AES-192 management key: CM's 3DES challenge-response cannot answer it,
+    // so this is the card the station must decline to issue (desk-issuance.md), practised safely.
+    id: 'yubikey-57',
+    label: 'YubiKey 5.7 (AES management key)',
+    atr: '3bfd1300008131fe158073c021c057597562694b657940',
+    behaviour: { kind: 'yubikey-piv', firmware: '5.7.1' },
+  },
 ];
 
+/** A new physical card made to the spec: state (keys, PINs, objects) lives as long as this object. */
 export function sampleCard(spec: SampleCardSpec): SimulatedCard {
   const logic = createCardLogic(spec.behaviour);
   return {

@@ -2,6 +2,7 @@
 // run it in memory behind the simulated reader; the tests' vpcd cards run the same logic in their own
 // processes. Configurations are JSON so they can travel to such a process on its argv.
 import { z } from 'zod';
+import { createYubiKeyPivCard, yubiKeyPivSchema } from './piv-card';
 
 const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`));
 
@@ -25,11 +26,14 @@ const globalPlatformSchema = z.object({
 const plainSchema = z.object({ kind: z.literal('plain') });
 const muteSchema = z.object({ kind: z.literal('mute') });
 
-const answeringSchema = z.discriminatedUnion('kind', [pivSchema, contactlessSchema, globalPlatformSchema, plainSchema]);
+const answeringSchema = z.discriminatedUnion('kind', [pivSchema, yubiKeyPivSchema, contactlessSchema, globalPlatformSchema, plainSchema]);
 
 const diesSchema = z.object({
   kind: z.literal('dies'),
-  /** The 1-based APDU on which the card closes its socket instead of answering (a card pulled mid-read). */
+  /**
+   * The 1-based APDU on which the card closes its socket instead of answering (a card pulled
+   * mid-read). Once: put back in the reader, the same card answers again with what it kept.
+   */
   onApdu: z.number().int().positive(),
   /** How it answers the APDUs before that one. */
   before: answeringSchema,
@@ -37,14 +41,17 @@ const diesSchema = z.object({
 
 export const cardBehaviourSchema = z.discriminatedUnion('kind', [
   pivSchema,
+  /** A full YubiKey 5 PIV applet (./piv-card): keys, PINs, objects, judged by yubico-piv-tool and OpenSC. */
+  yubiKeyPivSchema,
   contactlessSchema,
   globalPlatformSchema,
   plainSchema,
   muteSchema,
   diesSchema,
 ]);
-export type CardBehaviour = z.infer<typeof cardBehaviourSchema>;
-type AnsweringBehaviour = z.infer<typeof answeringSchema>;
+// Input types: a behaviour may leave out what has a default (the YubiKey's firmware, serial).
+export type CardBehaviour = z.input<typeof cardBehaviourSchema>;
+type AnsweringBehaviour = z.input<typeof answeringSchema>;
 
 /** What the card does with one command APDU. */
 export type CardReaction = { kind: 'answer'; response: Buffer } | { kind: 'ignore' } | { kind: 'die' };
@@ -160,6 +167,8 @@ function answeringLogic(behaviour: AnsweringBehaviour): CardLogic {
   switch (behaviour.kind) {
     case 'piv':
       return pivLogic(behaviour);
+    case 'yubikey-piv':
+      return createYubiKeyPivCard(behaviour);
     case 'contactless':
       return contactlessLogic(behaviour);
     case 'globalplatform':
@@ -179,7 +188,7 @@ export function createCardLogic(behaviour: CardBehaviour): CardLogic {
       let seen = 0;
       return {
         reset: () => inner.reset(),
-        command: (apdu) => (++seen >= behaviour.onApdu ? { kind: 'die' } : inner.command(apdu)),
+        command: (apdu) => (++seen === behaviour.onApdu ? { kind: 'die' } : inner.command(apdu)),
       };
     }
     default:

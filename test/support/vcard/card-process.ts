@@ -5,6 +5,8 @@
 //
 // Started by ./index.ts with argv[2] = JSON config and an IPC channel; reports to the parent:
 // 'inserted' (TCP connected, with a wall-clock timestamp), every control/APDU it saw, 'died'.
+// Messages from the parent: 'remove' (out of the reader, the process ends), 'pull' (out of the reader,
+// the card keeps its state, as a real card in a pocket) and 'insert' (the same card back in).
 // If vpcd goes away (pcscd stopped) the card stays "in the reader" and reconnects when it comes back,
 // like a physical card sitting in a reader across a service restart.
 import { connect, type Socket } from 'node:net';
@@ -16,13 +18,14 @@ export const cardProcessConfigSchema = z.object({
   atr: z.string().regex(/^(?:[0-9a-f]{2})+$/),
   behaviour: cardBehaviourSchema,
 });
-export type CardProcessConfig = z.infer<typeof cardProcessConfigSchema>;
+export type CardProcessConfig = z.input<typeof cardProcessConfigSchema>;
 
 export type CardProcessMessage =
   | { type: 'inserted'; at: number }
   | { type: 'control'; op: 'power-off' | 'power-on' | 'reset' | 'get-atr' }
   | { type: 'apdu'; command: string; response: string | null }
-  | { type: 'died' };
+  | { type: 'died' }
+  | { type: 'pulled' };
 
 const RECONNECT_MS = 50;
 
@@ -30,6 +33,8 @@ const config = cardProcessConfigSchema.parse(JSON.parse(process.argv[2] ?? ''));
 const logic = createCardLogic(config.behaviour);
 const atr = Buffer.from(config.atr, 'hex');
 let removing = false;
+/** Out of the reader but still this card (pulled, or died mid-APDU): waits for 'insert'. */
+let pulled = false;
 
 function report(message: CardProcessMessage): void {
   process.send?.(message);
@@ -74,7 +79,7 @@ function handle(socket: Socket, message: Buffer): void {
     case 'die':
       report({ type: 'apdu', command: message.toString('hex'), response: null });
       report({ type: 'died' });
-      removing = true;
+      pulled = true;
       socket.destroy();
       return;
   }
@@ -103,6 +108,7 @@ function insert(): void {
     if (removing) {
       process.exit(0);
     }
+    if (pulled) return;
     // vpcd is gone (pcscd stopped or not yet listening): stay in the reader and come back with it.
     setTimeout(insert, connected ? 0 : RECONNECT_MS);
   });
@@ -116,6 +122,13 @@ process.on('message', (message) => {
     removing = true;
     if (currentSocket && !currentSocket.destroyed) currentSocket.destroy();
     else process.exit(0);
+  } else if (message === 'pull') {
+    pulled = true;
+    currentSocket?.destroy();
+    report({ type: 'pulled' });
+  } else if (message === 'insert' && pulled) {
+    pulled = false;
+    insert();
   }
 });
 // The parent (the test) went away: take the card out rather than linger.

@@ -32,6 +32,10 @@ export interface VirtualCard {
   waitFor(predicate: (message: CardProcessMessage) => boolean, timeoutMs?: number): Promise<CardProcessMessage>;
   /** Take the card out (close its connection) and wait for its process to end. Idempotent. */
   remove(): Promise<void>;
+  /** Take the card out but keep it (its state: a YubiKey's keys, PINs, objects) for reinsert(). */
+  pull(): Promise<void>;
+  /** Put the same card back (after pull(), or after a 'dies' card died); resolves when it is connected. */
+  reinsert(): Promise<void>;
 }
 
 export async function insertCard(options: InsertCardOptions): Promise<VirtualCard> {
@@ -97,6 +101,19 @@ class ChildCard implements VirtualCard {
         reject(new Error(`virtual card in ${this.readerName} exited before the expected message`));
       });
     });
+  }
+
+  async pull(): Promise<void> {
+    const from = this.log.length;
+    this.child.send('pull');
+    await this.waitFor((m) => m.type === 'pulled' && this.log.indexOf(m) >= from);
+  }
+
+  async reinsert(): Promise<void> {
+    const from = this.log.length;
+    this.child.send('insert');
+    const inserted = await this.waitFor((m) => m.type === 'inserted' && this.log.indexOf(m) >= from, START_TIMEOUT_MS);
+    if (inserted.type === 'inserted') this.insertedAt = inserted.at;
   }
 
   async remove(): Promise<void> {

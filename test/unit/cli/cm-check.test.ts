@@ -38,20 +38,35 @@ describe('npm run station -- cm-check', { timeout: 60_000 }, () => {
     expect(report.latencyMs).toBeGreaterThanOrEqual(0);
     // Wire values of the fixtures: 1 Enroll and 5 Unblock documented; 2 and 3 unconfirmed, likely Recover and Renew.
     expect(report.requestTypes).toEqual([
-      { raw: '1', count: 10, reading: 'Enroll', confirmedBy: 'documented', likely: null, bindable: true },
-      { raw: '2', count: 2, reading: null, confirmedBy: 'unconfirmed', likely: 'Recover', bindable: null },
+      { raw: '1', count: 7, reading: 'Enroll', confirmedBy: 'documented', likely: null, bindable: true },
+      { raw: '2', count: 1, reading: null, confirmedBy: 'unconfirmed', likely: 'Recover', bindable: null },
       { raw: '3', count: 1, reading: null, confirmedBy: 'unconfirmed', likely: 'Renew', bindable: null },
       { raw: '5', count: 1, reading: 'Unblock', confirmedBy: 'documented', likely: null, bindable: false },
     ]);
     expect(report.suggestedRequestTypeNumbers).toEqual({ '2': 'Recover', '3': 'Renew' });
-    expect(report.requestStatuses).toContainEqual({ raw: '3', count: 8, reading: 'Approved' });
-    expect(sim.admin.received().map((r) => r.method)).toEqual(['GET', 'GET']);
+    expect(report.requestStatuses).toEqual([
+      { raw: '3', count: 8, reading: 'Approved' },
+      { raw: '16', count: 1, reading: 'Pending' },
+      { raw: '18', count: 1, reading: 'Executing' },
+    ]);
+    // Issue #17, part 8: only the statuses it reports, never the unfiltered list of every request CM ever held.
+    const received = sim.admin.received().map((r) => `${r.method} ${r.path.replace(/^.*api\/v1\.0\//, '')}`);
+    expect(received.slice(0, 4)).toEqual([
+      'GET profiletemplates',
+      'GET requests?status=Approved',
+      'GET requests?status=Executing',
+      'GET requests?status=Pending',
+    ]);
+    // Then desk issuance's reads (each template's smart card configuration, one options probe): GETs only.
+    expect(received.every((r) => r.startsWith('GET '))).toBe(true);
+    expect(received).not.toContain('GET requests');
+    expect(report.issuance?.executionRoutes.result).toBe('allowed');
   });
 
   it('reads numbers IT confirmed in policy as confirmed, and prints the suggestion for the rest', async () => {
     const run = await cmCheck(['--cm-url', sim.baseUrl], { requestTypeNumbers: { '2': 'Recover' } });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/ {2}2: +2 {2}Recover \(confirmed: policy\)/);
+    expect(run.stdout).toMatch(/ {2}2: +1 {2}Recover \(confirmed: policy\)/);
     expect(run.stdout).toMatch(/Unconfirmed type \(3\), likely Renew/);
     expect(run.stdout).toContain('"requestTypeNumbers": {"3":"Renew"}');
   });
@@ -69,6 +84,18 @@ describe('npm run station -- cm-check', { timeout: 60_000 }, () => {
     const redirected = await cmCheck(['--cm-url', sim.baseUrl]);
     expect(redirected.code).toBe(3);
     expect(redirected.stderr).toContain('https://sts.contoso.com/adfs/ls');
+    sim.admin.clearFaults();
+  });
+
+  it('a timeout is a timeout (exit 1, "Timed out"), and a 503 page is CM not answering, never "refused"', async () => {
+    sim.admin.setFaults([{ fault: { kind: 'no-answer' }, route: 'GET /requests' }]);
+    const slow = await cmCheck(['--cm-url', sim.baseUrl], { cmTimeoutMs: 1000 });
+    expect(slow.code).toBe(1);
+    expect(slow.stdout + slow.stderr).toMatch(/Timed out: +CM_TIMEOUT: CM did not answer within 1 s/);
+    expect(slow.stdout + slow.stderr).not.toMatch(/refused/i);
+    sim.admin.setFaults([{ fault: { kind: 'gateway', status: 503 } }]);
+    const down = JSON.parse((await cmCheck(['--json', '--cm-url', sim.baseUrl])).stdout) as unknown;
+    expect(down).toMatchObject({ exitCode: 1, result: { reachable: false, problem: { code: 'CM_UNAVAILABLE' } } });
     sim.admin.clearFaults();
   });
 

@@ -119,8 +119,8 @@ describe('npm run station', { timeout: 60_000 }, () => {
       const out = JSON.parse(refused.stdout) as { result: { error: { code: string; message: string } } };
       expect(out.result.error.code).toBe('DATA_FOLDER_IN_USE');
       expect(out.result.error.message).toContain(`test holder (process ${holder.pid}`);
-      // Nothing was created or changed in the folder by the refused process.
-      expect(readdirSync(dir)).toEqual([]);
+      // Nothing was created or changed in the folder by the refused process: only the holder's lock is there.
+      expect(readdirSync(dir)).toEqual(['.station-lock.sock']);
       // Read-only: the audit check reads the files without taking the folder.
       const verify = await station(['audit', 'verify', '--json'], dir);
       expect(JSON.parse(verify.stdout).result?.error?.code).not.toBe('DATA_FOLDER_IN_USE');

@@ -80,7 +80,17 @@ describe('npm run station -- support-bundle', { timeout: 90_000 }, () => {
     for (const key of ['cardId', 'atr', 'reader']) expect(outbox.value[0]).not.toHaveProperty(key);
     expect(Object.values(files).join('\n').toLowerCase()).not.toContain(cardId.replace(/[^0-9a-f]/gi, '').toLowerCase().slice(0, 12));
     expect(readFileSync(journal).equals(before)).toBe(true);
-    expect(sim.admin.received().map((r) => r.method)).toEqual(['GET', 'GET']);
+    // cm-check's GETs: the templates, then only the statuses it reports (issue #17, part 8), never `GET requests` unfiltered.
+    const received = sim.admin.received().map((r) => `${r.method} ${r.path.replace(/^.*api\/v1\.0\//, '')}`);
+    expect(received.slice(0, 4)).toEqual([
+      'GET profiletemplates',
+      'GET requests?status=Approved',
+      'GET requests?status=Executing',
+      'GET requests?status=Pending',
+    ]);
+    // Then desk issuance's reads (each template's smart card configuration, one options probe): GETs only.
+    expect(received.every((r) => r.startsWith('GET '))).toBe(true);
+    expect(received).not.toContain('GET requests');
   });
 
   it('still writes the bundle without a CM address, with the reason in cm-check.json', async () => {

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCmClient, createNegotiateTransport, nodeFetchTransport, type CmTransport } from '../../../src/main/cm';
-import { servicePrincipal } from '../../../src/main/cm/negotiate-transport';
+import { createCmClient, nodeFetchTransport, type CmTransport } from '../../../src/main/cm';
+import { createNegotiateTransport, servicePrincipal } from '../../../src/main/cm/negotiate-transport';
 import { negotiateFailureReason, parseWwwAuthenticate } from '../../../src/main/cm/auth-challenge';
 import { stationError } from './harness';
 

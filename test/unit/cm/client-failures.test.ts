@@ -157,11 +157,14 @@ describe('CM failure classes', () => {
     const refused = await stationError(client.bindCard({ ...bind, requestId: PENDING }));
     expect(refused.code).toBe('CM_SERVER_ERROR');
     expect(refused.details).toMatchObject({ status: 500, serverMessage: expect.stringMatching(/^An error has occurred\. Request .* is not in a state/) });
-    // The request id in CM's words is the only GUID there: offered as the correlation id.
-    expect(refused.details.correlationId).toBe(PENDING);
+    // Issue #17, part 6: the request id in CM's words is not a correlation id (the message does not say "correlation").
+    expect(refused.details.correlationId).toBeNull();
+    expect(refused.details.serverMessage).toContain(PENDING);
   });
 
-  it('409 (fault rule only) -> CM_CONFLICT, other 4xx -> CM_CLIENT_ERROR, each with CM\'s words in any shape', async () => {
+  // Issue #17, part 4: only CM's JSON {"Message"} is CM answering; a text or HTML error page came
+  // from something in front of CM (IIS, ARR, a proxy): an outage, CM_UNAVAILABLE, its words still kept.
+  it('409 (fault rule only) -> CM_CONFLICT, other 4xx -> CM_CLIENT_ERROR with CM\'s JSON words; a text or HTML page is an outage', async () => {
     const { sim, client } = await simWithClient(
       faults(
         { fault: { kind: 'refusal', status: 409, message: 'Conflit : la carte est déjà attribuée.' }, route: 'POST /smartcards', times: 1 },
@@ -171,15 +174,35 @@ describe('CM failure classes', () => {
     const conflict = await stationError(client.bindCard(bind));
     expect(conflict.code).toBe('CM_CONFLICT');
     expect(conflict.details).toMatchObject({ status: 409, serverMessage: 'Conflit : la carte est déjà attribuée.', correlationId: null });
+    const badText = await stationError(client.setSmartcardStatus({ ...retire, status: 'Active' }));
+    expect(badText.code).toBe('CM_UNAVAILABLE');
+    expect(badText.details).toMatchObject({ status: 400, serverMessage: 'Bad status', outcomeUnknown: true });
+    sim.admin.setFaults([{ fault: { kind: 'refusal', status: 400, message: 'Bad status' }, route: 'PUT /requests/{id}/smartcards/{id}', times: 1 }]);
     const badStatus = await stationError(client.setSmartcardStatus({ ...retire, status: 'Active' }));
     expect(badStatus.code).toBe('CM_CLIENT_ERROR');
     expect(badStatus.details).toMatchObject({ status: 400, serverMessage: 'Bad status' });
     sim.admin.setFaults([{ fault: { kind: 'refusal', status: 500, message: 'Runtime Error &amp; more', body: 'html' }, route: 'POST /smartcards' }]);
     const html = await stationError(client.bindCard(bind));
+    expect(html.code).toBe('CM_UNAVAILABLE');
     expect(html.details.serverMessage).toMatch(/Server Error Runtime Error & more/);
     const long = 'é'.repeat(5000);
     sim.admin.setFaults([{ fault: { kind: 'refusal', status: 500, message: long }, route: 'POST /smartcards' }]);
     expect(String((await stationError(client.bindCard(bind))).details.serverMessage)).toHaveLength(2048);
+  });
+
+  // Issue #17, part 4; cm-rest-api.md "Refusal or outage": a 502/503/504 is something in front of CM.
+  it.each([502, 503, 504] as const)('%i from IIS/ARR -> CM_UNAVAILABLE (an outage): a GET is retried, a POST is outcome-unknown, never CM_SERVER_ERROR', async (status) => {
+    const { sim, client, sleeps } = await simWithClient(faults({ fault: { kind: 'gateway', status } }));
+    const get = await stationError(client.getRequest(APPROVED));
+    expect(get.code).toBe('CM_UNAVAILABLE');
+    expect(get.details).toMatchObject({ status, outcomeUnknown: false, correlationId: null });
+    expect(sleeps).toHaveLength(2);
+    const post = await stationError(client.bindCard(bind));
+    expect(post.code).toBe('CM_UNAVAILABLE');
+    expect(post.details).toMatchObject({ status, outcomeUnknown: true });
+    // A 500 whose body is not CM's JSON is not CM answering either.
+    sim.admin.setFaults([{ fault: { kind: 'refusal', status: 500, message: 'Service Unavailable', body: 'text' } }]);
+    expect((await stationError(client.bindCard(bind))).code).toBe('CM_UNAVAILABLE');
   });
 
   it('a 3xx is a configuration error naming the target, never followed; a 204 to a bind is outcome-unknown', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seedGuid } from '../../../src/main/training/cm-sim';
+import { seedDirectory, seedGuid } from '../../../src/main/training/cm-sim';
 import { cmRequestSchema, cmSmartcardSchema } from '../../../src/shared/cm';
 import { simWithClient, stationError } from './harness';
 
@@ -124,5 +124,20 @@ describe('CM client against the simulator over HTTP', () => {
     expect((await stationError(client.bindCard({ requestId: req('enroll-alice'), cardId: NEW_CARD_ID, atr: '3b8' }))).code).toBe('BAD_REQUEST');
     expect((await stationError(client.getSmartcard('12'))).code).toBe('BAD_REQUEST');
     expect(sim.admin.received()).toEqual([]);
+  });
+
+  // Issue #17, part 10: one request in an unexpected shape is skipped and reported, not the whole list lost.
+  it('skips a malformed request in a list, reports it, and keeps the others', async () => {
+    const seed = seedDirectory();
+    // Microsoft's get-request.md example 1 request, with its Uuid damaged (not a GUID).
+    const broken = { ...seed.requests[0]!, Uuid: 'a9b4b42c-not-a-guid' };
+    seed.requests.push(broken);
+    const skipped: unknown[] = [];
+    const { client } = await simWithClient({ seed }, { onSkipped: (s) => skipped.push(s) });
+    const approved = await client.listRequestsReport({ status: 'Approved' });
+    expect(approved.skipped).toBe(1);
+    expect(approved.requests).toHaveLength(8);
+    expect(skipped).toEqual([{ route: 'GET /requests', index: 8, problem: expect.stringMatching(/^Uuid: not a GUID/) }]);
+    expect(await client.listRequests({ status: 'Approved' })).toHaveLength(8);
   });
 });

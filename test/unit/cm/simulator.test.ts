@@ -150,12 +150,12 @@ describe('CM semantics', () => {
     const chenCard = seedGuid('cardid/chen-1');
     sim.admin.setLookupScope(seedGuid('user/alice'));
     expect((await fetch(`${sim.baseUrl}smartcards?cardid=${chenCard}`)).status).toBe(204);
-    expect((await fetch(`${sim.adminUrl}lookup-scope`, { method: 'PUT', body: JSON.stringify({ user: seedGuid('user/chen') }) })).status).toBe(204);
+    expect((await fetch(`${sim.adminUrl}lookup-scope`, { ...auth(sim), method: 'PUT', body: JSON.stringify({ user: seedGuid('user/chen') }) })).status).toBe(204);
     expect((await fetch(`${sim.baseUrl}smartcards?cardid=${chenCard}`)).status).toBe(200);
     // Only an Assigned card can become Active.
-    expect((await fetch(`${sim.adminUrl}smartcards/${EXAMPLE_CARD}/activate`, { method: 'POST' })).status).toBe(204);
+    expect((await fetch(`${sim.adminUrl}smartcards/${EXAMPLE_CARD}/activate`, { ...auth(sim), method: 'POST' })).status).toBe(204);
     expect(sim.admin.state().smartcards.find((c) => c.Uuid === EXAMPLE_CARD)?.Status).toBe(CARD.Active);
-    expect((await fetch(`${sim.adminUrl}smartcards/${EXAMPLE_CARD}/activate`, { method: 'POST' })).status).toBe(409);
+    expect((await fetch(`${sim.adminUrl}smartcards/${EXAMPLE_CARD}/activate`, { ...auth(sim), method: 'POST' })).status).toBe(409);
   });
 
   it('activates a new card by itself after activateAfterMs (training)', async () => {
@@ -241,24 +241,43 @@ describe('faults "after": CM acts, the answer is lost', () => {
   });
 });
 
+/** The admin endpoint's bearer token (issue 18: without it any local process could drive the simulator). */
+function auth(sim: { adminToken: string }): { headers: Record<string, string> } {
+  return { headers: { authorization: `Bearer ${sim.adminToken}` } };
+}
+
 describe('admin endpoint over HTTP', () => {
+  it('refuses every admin request without the token, or with a wrong one, and changes nothing', async () => {
+    const sim = await startSim();
+    const rules = JSON.stringify([{ fault: { kind: 'server-error' } }]);
+    expect((await fetch(`${sim.adminUrl}faults`, { method: 'PUT', body: rules })).status).toBe(401);
+    expect((await fetch(`${sim.adminUrl}reset`, { method: 'POST', headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect((await fetch(`${sim.adminUrl}state`, { headers: { authorization: sim.adminToken } })).status).toBe(401);
+    expect((await fetch(`${sim.adminUrl}received`)).status).toBe(401);
+    expect(sim.admin.faults()).toEqual([]);
+    // A token given by the caller (the station host passes its own) is the one required.
+    const hosted = await startSim({ adminToken: 'host-token-123' });
+    expect((await fetch(`${hosted.adminUrl}faults`, { headers: { authorization: 'Bearer host-token-123' } })).status).toBe(200);
+    expect(sim.adminToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
+  });
+
   it('sets faults, reads the record and state, resets', async () => {
     const sim = await startSim();
     const { client } = fastClient(sim.baseUrl, { getRetries: 0 });
-    const set = await fetch(`${sim.adminUrl}faults`, { method: 'PUT', body: JSON.stringify([{ fault: { kind: 'server-error' }, route: 'GET /profiletemplates' }]) });
+    const set = await fetch(`${sim.adminUrl}faults`, { ...auth(sim), method: 'PUT', body: JSON.stringify([{ fault: { kind: 'server-error' }, route: 'GET /profiletemplates' }]) });
     expect(set.status).toBe(204);
     expect((await stationError(client.listProfileTemplates())).code).toBe('CM_SERVER_ERROR');
-    expect((await fetch(`${sim.adminUrl}faults`, { method: 'PUT', body: '[{"fault":{"kind":"meteor"}}]' })).status).toBe(400);
-    expect((await fetch(`${sim.adminUrl}faults`, { method: 'DELETE' })).status).toBe(204);
+    expect((await fetch(`${sim.adminUrl}faults`, { ...auth(sim), method: 'PUT', body: '[{"fault":{"kind":"meteor"}}]' })).status).toBe(400);
+    expect((await fetch(`${sim.adminUrl}faults`, { ...auth(sim), method: 'DELETE' })).status).toBe(204);
     expect(await client.listProfileTemplates()).toHaveLength(4);
 
-    const received = (await (await fetch(`${sim.adminUrl}received`)).json()) as Array<{ path: string }>;
+    const received = (await (await fetch(`${sim.adminUrl}received`, auth(sim))).json()) as Array<{ path: string }>;
     expect(received.map((r) => r.path)).toEqual(['/CertificateManagement/api/v1.0/profiletemplates', '/CertificateManagement/api/v1.0/profiletemplates']);
 
     await client.bindCard({ requestId: req('enroll-alice'), cardId: cardIdFor(1), atr: ATR });
-    const state = (await (await fetch(`${sim.adminUrl}state`)).json()) as { smartcards: unknown[] };
+    const state = (await (await fetch(`${sim.adminUrl}state`, auth(sim))).json()) as { smartcards: unknown[] };
     expect(state.smartcards).toHaveLength(7);
-    expect((await fetch(`${sim.adminUrl}reset`, { method: 'POST' })).status).toBe(204);
+    expect((await fetch(`${sim.adminUrl}reset`, { ...auth(sim), method: 'POST' })).status).toBe(204);
     expect(sim.admin.state()).toEqual(seedDirectory());
     expect(sim.admin.received()).toEqual([]);
   });

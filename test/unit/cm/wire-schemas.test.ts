@@ -57,10 +57,13 @@ describe('CM wire schemas are tolerant where CM varies', () => {
     expect(wireRequestSchema.safeParse({ ...REQUEST, Status: null }).success).toBe(false);
   });
 
-  it('normalises a card ATR and rejects one that is not hex', () => {
+  // Issue #17, part 10 (replaces "rejects one that is not hex"): an odd ATR is kept as CM's text, the card stays readable.
+  it('normalises a card ATR; one that is not hex is kept as CM sent it, not a reason to lose the card', () => {
     const card = { Uuid: '17cf063d-e337-4aa9-a822-346554ddd3c9', Status: 2, SerialNumber: '{BC88F13F-83BA-4037-8262-46EBA1291C6E}' };
     expect(wireSmartcardSchema.parse({ ...card, Atr: '3B 8D 01' }).Atr).toBe('3b8d01');
-    expect(wireSmartcardSchema.safeParse({ ...card, Atr: 'xyz' }).success).toBe(false);
+    expect(wireSmartcardSchema.parse({ ...card, Atr: '3B:8D:01' }).Atr).toBe('3b8d01');
+    expect(wireSmartcardSchema.parse({ ...card, Atr: ' 3b8d0180fba00000039742544659030 ' }).Atr).toBe('3b8d0180fba00000039742544659030');
+    expect(wireSmartcardSchema.parse({ ...card, Atr: 'xyz' })).toMatchObject({ Atr: 'xyz', SerialNumber: '{BC88F13F-83BA-4037-8262-46EBA1291C6E}' });
   });
 
   it('reads the new Uuid from the 201 URI in its documented and plausible forms', () => {
@@ -72,15 +75,17 @@ describe('CM wire schemas are tolerant where CM varies', () => {
     expect(wireCreatedSmartcardSchema.safeParse('api/v1.0/smartcards/').success).toBe(false);
   });
 
-  it('finds the correlation id after "correlation" first, otherwise offers any GUID in CM\'s message', () => {
+  // Issue #17, part 6 (replaces "otherwise any GUID is offered"): a correlation id is one only where
+  // CM's message says "correlation"; the request and card GUIDs a refusal names stay in the message.
+  it('finds the correlation id only after "correlation"; other GUIDs are not offered', () => {
     const id = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
     const other = 'a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099';
     expect(extractCorrelationId(JSON.stringify({ Message: `Request ${other}: error. Correlation ID: ${id}.` }))).toBe(id);
     expect(extractCorrelationId(`{"Message":"Unhandled exception, correlation id {${id.toUpperCase()}}"}`)).toBe(id);
-    // Localised wording without the word: the GUID is still offered.
-    expect(extractCorrelationId(`{"Message":"Une erreur s'est produite. Identifiant : ${id}"}`)).toBe(id);
+    expect(extractCorrelationId(`{"Message":"Une erreur s'est produite. Identifiant : ${id}"}`)).toBeNull();
+    expect(extractCorrelationId(JSON.stringify({ Message: `An error has occurred. Request ${other} is not in a state that allows a smart card to be assigned.` }))).toBeNull();
     expect(extractCorrelationId('{"Message":"An error has occurred."}')).toBeNull();
-    expect(extractCorrelationId(`<html><body>Error ${id}</body></html>`)).toBe(id);
+    expect(extractCorrelationId(`<html><body>Error ${id}</body></html>`)).toBeNull();
   });
 });
 

@@ -1,15 +1,16 @@
-import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
-  type Policy,
   type PolicyFs,
   type PolicyWatcherModule,
   readDevelopmentPolicy,
   readLinuxPolicy,
+  readRegistryWithRegExe,
   readWindowsPolicy,
-  watchWindowsRegistry,
+  type RegExeRunner,
+  watchPolicyChanges,
   WINDOWS_POLICY_SOURCE,
 } from '../../../src/main/config';
 import { readMacPolicy } from '../../../src/main/config/channels/macos-managed-prefs';
@@ -225,52 +226,113 @@ describe('development policy (--policy FILE, Node host and CLI only)', () => {
   });
 });
 
-describe('Windows channel: the @vscode/policy-watcher adapter', () => {
+describe('Windows channel: read with reg.exe (recorded reg query listings and reg export files)', () => {
+  /** reg.exe as it behaves: `query` prints the listing, `export` writes the .reg file named and exits 0. */
+  function regExe(listing: string | { code: number }, exported: Buffer | { code: number } | null) {
+    const calls: string[][] = [];
+    const files: string[] = [];
+    const run: RegExeRunner = async (args) => {
+      calls.push([...args]);
+      if (args[0] === 'query') return typeof listing === 'string' ? { code: 0, stdout: listing } : { code: listing.code, stdout: '' };
+      if (args[0] === 'export' && exported !== null) {
+        if (!Buffer.isBuffer(exported)) return { code: exported.code, stdout: '' };
+        files.push(args[2]!);
+        writeFileSync(args[2]!, exported);
+        return { code: 0, stdout: 'The operation completed successfully.\r\n' };
+      }
+      throw new Error(`unexpected reg.exe ${args.join(' ')}`);
+    };
+    return { run, calls, files };
+  }
+  const present = fixture('reg-query-policies-present.txt').toString('latin1');
+  const absent = fixture('reg-query-policies-absent.txt').toString('latin1');
+
+  it('exports HKLM (64-bit view) only and reads every value with its real type: ADMX numbers (REG_DWORD) apply', async () => {
+    const reg = regExe(present, fixture('hklm-contoso.reg'));
+    const policy = readWindowsPolicy(await readRegistryWithRegExe(reg.run));
+    expect(policy).toMatchObject({ status: 'ok', values: { cmTimeoutMs: 30_000, trainingModeAllowed: false, allowedAuthDomains: ['cm.contoso.com', '*.corp.contoso.com'], locale: 'fr' } });
+    expect(reg.calls).toEqual([
+      ['query', 'HKLM\\SOFTWARE\\Policies', '/reg:64'],
+      ['export', 'HKLM\\SOFTWARE\\Policies\\EnrollmentStation', reg.files[0], '/y', '/reg:64'],
+    ]);
+    // Per-user policy is never asked for, and the export leaves nothing behind.
+    expect(reg.calls.flat().join(' ')).not.toMatch(/HKCU|HKEY_CURRENT_USER/i);
+    expect(existsSync(reg.files[0]!)).toBe(false);
+  });
+
+  it('is no policy only when the key is absent from the listing (nothing exported)', async () => {
+    const reg = regExe(absent, null);
+    expect(readWindowsPolicy(await readRegistryWithRegExe(reg.run))).toEqual({ status: 'none', source: null, channel: null });
+    expect(reg.calls).toHaveLength(1);
+  });
+
+  it('fails closed: reg.exe missing, refused or failing, or an export it cannot parse, is an invalid policy naming why', async () => {
+    const cases: Array<[RegExeRunner, RegExp]> = [
+      [regExe({ code: 1 }, null).run, /reg query HKLM\\SOFTWARE\\Policies failed \(exit 1\)/],
+      [regExe(present, { code: 1 }).run, /reg export failed \(exit 1\)/],
+      [regExe(present, Buffer.from('not a registry export')).run, /not a registry export/],
+      [async () => Promise.reject(Object.assign(new Error('spawn C:\\Windows\\System32\\reg.exe ENOENT'), { code: 'ENOENT' })), /reg\.exe ENOENT/],
+    ];
+    for (const [run, reason] of cases) {
+      const policy = readWindowsPolicy(await readRegistryWithRegExe(run));
+      expect(policy.status).toBe('invalid');
+      expect(policy.status === 'invalid' && policy.problems[0]).toMatch(reason);
+    }
+  });
+
+  it('a mistyped value is a problem named by key (not "not set"), through the whole reg.exe path', async () => {
+    const policy = readWindowsPolicy(await readRegistryWithRegExe(regExe(present, fixture('hklm-wrong-types.reg')).run));
+    expect(policy).toMatchObject({ status: 'invalid', problems: expect.arrayContaining(['cmTimeoutMs: REG_SZ given, REG_DWORD expected', 'cmBaseUrl: REG_EXPAND_SZ given, REG_SZ expected']) });
+  });
+
+  it('reads a number set by hand as REG_QWORD too; refuses an unknown subkey', async () => {
+    expect(readWindowsPolicy(await readRegistryWithRegExe(regExe(present, fixture('hklm-qword.reg')).run))).toMatchObject({
+      status: 'ok',
+      values: { cmTimeoutMs: 30_000, outboxRetentionDays: 90, trainingModeAllowed: true },
+    });
+    expect(readWindowsPolicy(await readRegistryWithRegExe(regExe(present, fixture('hklm-extra-subkey.reg')).run))).toMatchObject({
+      status: 'invalid',
+      problems: ['extensions: unknown subkey (known: Recommended)'],
+    });
+  });
+});
+
+describe('Windows channel: change notification (@vscode/policy-watcher, values never taken from it)', () => {
   /**
    * A stand-in for the native module (Windows only; it cannot load here) that behaves as its source
-   * does: one report per watcher at start with every value that is set (REG_MULTI_SZ joined with
-   * "\n", REG_DWORD as number or boolean by declared type), then a report on each Group Policy change.
+   * does: one report per watcher at start, then a report on each Group Policy change it can see.
    */
-  function fakeWatcher(initial: Record<string, Record<string, string | number | boolean>>) {
-    const watchers: Array<{ path: string; policies: Record<string, { type: string }>; report: (u: Record<string, string | number | boolean | undefined>) => void; disposed: boolean }> = [];
+  function fakeWatcher() {
+    const watchers: Array<{ path: string; policies: Record<string, unknown>; report: () => void; disposed: boolean }> = [];
     const module: PolicyWatcherModule = {
       createWatcher(product, policies, onDidChange, options) {
         expect(product).toBe('EnrollmentStation');
-        const entry = { path: options!.registryPath!, policies, report: onDidChange, disposed: false };
+        const entry = { path: options!.registryPath!, policies, report: () => onDidChange({}), disposed: false };
         watchers.push(entry);
-        queueMicrotask(() => onDidChange({ ...(initial[entry.path] ?? {}) }));
+        entry.report();
         return { dispose: () => void (entry.disposed = true) };
       },
     };
     return { module, watchers };
   }
 
-  it('declares each key with the schema type, reads what Group Policy wrote, and follows changes', async () => {
-    const { module, watchers } = fakeWatcher({
-      'SOFTWARE\\Policies\\EnrollmentStation': { cmBaseUrl: 'https://cm.contoso.com/', allowedAuthDomains: 'cm.contoso.com\n*.corp.contoso.com', trainingModeAllowed: false, cmTimeoutMs: 30_000 },
-      'SOFTWARE\\Policies\\EnrollmentStation\\Recommended': { locale: 'fr' },
-    });
-    const changes: Policy[] = [];
-    const watch = await watchWindowsRegistry((registry) => changes.push(readWindowsPolicy(registry)), 1_000, () => module);
+  it('watches both keys with every type declared, ignores the first reports, then tells of each change', () => {
+    const { module, watchers } = fakeWatcher();
+    let changes = 0;
+    const watch = watchPolicyChanges(() => void (changes += 1), () => module);
     expect(watchers.map((w) => w.path)).toEqual(['SOFTWARE\\Policies\\EnrollmentStation', 'SOFTWARE\\Policies\\EnrollmentStation\\Recommended']);
-    expect(watchers[0]!.policies).toMatchObject({ cmBaseUrl: { type: 'string' }, cmTimeoutMs: { type: 'number' }, trainingModeAllowed: { type: 'boolean' }, allowedAuthDomains: { type: 'string' } });
-    expect(readWindowsPolicy(watch.initial)).toMatchObject({
-      status: 'ok',
-      values: { cmBaseUrl: 'https://cm.contoso.com/', allowedAuthDomains: ['cm.contoso.com', '*.corp.contoso.com'], trainingModeAllowed: false, cmTimeoutMs: 30_000, locale: 'fr' },
-      locked: ['cmBaseUrl', 'cmTimeoutMs', 'allowedAuthDomains', 'trainingModeAllowed'],
-    });
-    expect(changes).toEqual([]);
-
-    watchers[0]!.report({ cmBaseUrl: undefined, trainingModeAllowed: false, cmTimeoutMs: 30_000, allowedAuthDomains: 'cm.contoso.com' });
-    expect(changes.at(-1)).toMatchObject({ status: 'ok', values: { allowedAuthDomains: ['cm.contoso.com'] } });
-    expect(changes.at(-1)?.status === 'ok' && changes.at(-1)).not.toHaveProperty('values.cmBaseUrl');
+    expect(watchers[0]!.policies).toMatchObject({ cmTimeoutMs: { type: ['string', 'number', 'boolean'] }, allowedAuthDomains: { type: ['string', 'number', 'boolean'] } });
+    expect(changes).toBe(0);
+    watchers[1]!.report();
+    expect(changes).toBe(1);
     watch.dispose();
     expect(watchers.every((w) => w.disposed)).toBe(true);
   });
 
-  it('gives up waiting for a silent watcher after the first-report timeout, with no policy', async () => {
-    const silent: PolicyWatcherModule = { createWatcher: () => ({ dispose: () => undefined }) };
-    const watch = await watchWindowsRegistry(() => undefined, 20, () => silent);
-    expect(readWindowsPolicy(watch.initial)).toEqual({ status: 'none', source: null, channel: null });
+  it('without the module (not built), the policy read at start stands: nothing to dispose, no throw', () => {
+    const watch = watchPolicyChanges(() => undefined, () => {
+      throw new Error('Cannot find module');
+    });
+    expect(() => watch.dispose()).not.toThrow();
   });
 });

@@ -36,7 +36,7 @@ describe('one definition per setting', () => {
   });
 
   it('derives the restart list and the form fields', () => {
-    expect([...APPLIED_AT_RESTART].sort()).toEqual(['allowedAuthDomains', 'cmBaseUrl', 'cmTimeoutMs', 'outboxRetentionDays', 'trainingMode']);
+    expect([...APPLIED_AT_RESTART].sort()).toEqual(['allowedAuthDomains', 'allowedChromiumSwitches', 'cmBaseUrl', 'cmTimeoutMs', 'outboxRetentionDays', 'trainingMode']);
     expect(FIELD_KINDS.readerExclude).toBe('list');
     expect(FIELD_KINDS.locale).toBe('locale');
   });

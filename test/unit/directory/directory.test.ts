@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  AD_SEARCH_SCRIPT,
+  adFilterLiteral,
   adGuidFilter,
   adSearchFilter,
   createAdDirectory,
@@ -11,12 +11,13 @@ import {
   DirectoryError,
   type DirectoryUser,
   directoryKindFor,
-  encodedCommand,
+  adSearchScript,
   escapeFilterValue,
   guidFromObjectGuid,
   objectGuidFromGuid,
   openCachedDirectory,
   parseAdsiOutput,
+  powerShellCommand,
   searchRequestsWithPeople,
   UNCONFIGURED_DIRECTORY,
 } from '../../../src/main/directory';
@@ -62,21 +63,46 @@ describe('the ad adapter on recorded ADSI output', () => {
     expect(parseAdsiOutput(fixture('search-one.json')).map((u) => u.account)).toEqual(['CONTOSO\\dana']);
     expect(parseAdsiOutput(fixture('search-none.json'))).toEqual([]);
   });
-  it('anything else is a protocol failure', () => {
+  it('anything else is a protocol failure; the script\'s own caught failure is worded', () => {
     expect(() => parseAdsiOutput('WARNING: something')).toThrow(DirectoryError);
     expect(() => parseAdsiOutput('[1,2]')).toThrow(/unexpected/);
+    expect(() => parseAdsiOutput(fixture('search-error.json'))).toThrow(/The server is not operational/);
+    expect(() => parseAdsiOutput(fixture('search-error.json'))).toThrow(expect.objectContaining({ reason: 'unreachable' }));
   });
-  it('passes the query as data on stdin, never inside the script', async () => {
-    const inputs: string[] = [];
-    const ad = createAdDirectory({ timeoutMs: 1000, run: async (input) => (inputs.push(input), fixture('search-one.json')) });
-    const users = await ad.search("x'); Remove-Item C:\\ -Recurse; ('*", 5);
-    expect(users).toHaveLength(1);
-    const query = JSON.parse(inputs[0]!);
-    expect(query).toEqual({ filter: adSearchFilter("x'); Remove-Item C:\\ -Recurse; ('*"), sizeLimit: 5, timeoutMs: 1000 });
-    // The script is a constant: it reads the filter from standard input and holds no operator text.
-    expect(AD_SEARCH_SCRIPT).toContain('[Console]::In.ReadToEnd()');
-    expect(AD_SEARCH_SCRIPT).not.toContain('Remove-Item');
-    expect(Buffer.from(encodedCommand(AD_SEARCH_SCRIPT), 'base64').toString('utf16le')).toBe(AD_SEARCH_SCRIPT);
+  it('runs Windows PowerShell by absolute path from the system folder, started there, the script on stdin: no -EncodedCommand, no Bypass', () => {
+    const command = powerShellCommand({ SystemRoot: 'C:\\WINDOWS' });
+    expect(command).toEqual({
+      file: 'C:\\WINDOWS\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
+      args: ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '-'],
+      cwd: 'C:\\WINDOWS\\System32',
+    });
+  });
+  it('keeps what an operator types inside one quote-free ASCII literal (RFC 4515 escapes), whatever they type', async () => {
+    const scripts: string[] = [];
+    const ad = createAdDirectory({ timeoutMs: 1000, run: async (script) => (scripts.push(script), fixture('search-one.json')) });
+    const typed = "x'); Remove-Item C:\\ -Recurse; ('* Zoë ’‘ $(calc) `n";
+    expect(await ad.search(typed, 5)).toHaveLength(1);
+    const script = scripts[0]!;
+    expect(script).toMatch(/^[\x20-\x7e\r\n]*$/);
+    const literals = [...script.matchAll(/'([^']*)'/g)].map((m) => m[1]!);
+    const filter = adFilterLiteral(adSearchFilter(typed));
+    expect(literals).toContain(filter);
+    // The quote and non-ASCII characters are RFC 4515 escapes of their UTF-8 bytes, so LDAP still matches the text.
+    expect(filter).toContain('x\\27\\29; Remove-Item C:\\5c -Recurse; \\28\\27\\2a Zo\\c3\\ab \\e2\\80\\99\\e2\\80\\98 $\\28calc\\29 `n');
+    expect(script).toContain('Select-Object -First 5');
+  });
+  it('uses only what Constrained Language Mode allows: no .NET type but DirectorySearcher/PSObject, no static call, no property set', () => {
+    const script = adSearchScript(adSearchFilter('dana'), 10);
+    const types = new Set([...script.matchAll(/\[([A-Za-z.]+)(?:\[\])?\]/g)].map((m) => m[1]!.toLowerCase()));
+    expect([...types].sort()).toEqual(['char', 'int', 'string']);
+    expect([...script.matchAll(/New-Object ([\w.]+)/g)].map((m) => m[1])).toEqual(['System.DirectoryServices.DirectorySearcher', 'PSObject', 'PSObject', 'PSObject']);
+    expect(script).not.toMatch(/::/);
+    // Assignments only to variables (never `$x.Property = ...`).
+    expect(script).not.toMatch(/\$\w+\.\w+\s*=[^=]/);
+    expect(script).not.toMatch(/EncodedCommand|Bypass|Invoke-Expression|iex|Add-Type|\[Console\]/i);
+    // -Command - runs stdin line by line: one statement line, then blank lines to end it.
+    expect(script.split('\r\n').filter((l) => l !== '')).toHaveLength(2);
+    expect(() => adSearchScript('(x=1)', 0)).toThrow();
   });
 });
 
@@ -226,5 +252,26 @@ describe('an unreachable directory', () => {
     adapter.down = false;
     expect(await cached.resolve([person(1).guid])).toMatchObject({ source: 'live', failure: null });
     expect(adapter.calls).toBe(calls + 1);
+  });
+});
+
+describe('the LDAP simple bind password file (policy-only; the station runs as the operator)', () => {
+  it('reads an owner-only file, and refuses one every local user can read, others can rewrite, or a link', async () => {
+    const { chmodSync, symlinkSync } = await import('node:fs');
+    const { readBindPassword } = await import('../../../src/main/directory/ldap');
+    const dir = mkdtempSync(join(tmpdir(), 'bind-pw-'));
+    const file = join(dir, 'pw');
+    writeFileSync(file, 'secret\n', { mode: 0o600 });
+    expect(readBindPassword(file, 'linux')).toBe('secret');
+    chmodSync(file, 0o640);
+    expect(readBindPassword(file, 'linux')).toBe('secret');
+    chmodSync(file, 0o644);
+    expect(() => readBindPassword(file, 'linux')).toThrow(/readable by every local user/);
+    chmodSync(file, 0o620);
+    expect(() => readBindPassword(file, 'linux')).toThrow(/writable by group or others/);
+    chmodSync(file, 0o600);
+    symlinkSync(file, join(dir, 'link'));
+    expect(() => readBindPassword(join(dir, 'link'), 'linux')).toThrow(expect.objectContaining({ reason: 'config' }));
+    expect(() => readBindPassword(join(dir, 'absent'), 'linux')).toThrow(expect.objectContaining({ reason: 'config' }));
   });
 });

@@ -160,11 +160,17 @@ describe('retire timing: when-new-card-active (default)', () => {
     const lost = await s.station.retireCard(RECOVER_CHEN, CHEN_CARD);
     expect(lost).toMatchObject({ kind: 'retire', waitFor: null });
     await until(s, (list) => list.find((op) => op.id === lost.id)?.state === 'done');
-    // Again: the strict CM refuses the repeat with a 500; the card is Retired, so it is done.
+    // Default route retire-request (issue #17, part 3): one Retire request created, the PUT under its id.
+    const puts = sent(s, 'PUT');
+    expect(puts).toHaveLength(1);
+    const done = (await until(s, () => true)).find((op) => op.id === lost.id);
+    expect(done?.kind === 'retire' && done.retireRequestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(puts[0]?.path).toContain(`requests/${done?.kind === 'retire' ? done.retireRequestId : ''}/smartcards/${CHEN_CARD}`);
+    // Again: the card is read before any PUT; it is Retired, so it is done and the strict CM never hears a repeat.
     const again = await s.station.retireCard(RECOVER_CHEN, CHEN_CARD);
     const list = await until(s, (l) => l.find((op) => op.id === again.id)?.state === 'done');
     expect(list.find((op) => op.id === again.id)).toMatchObject({ state: 'done', refusals: 0 });
-    expect(sent(s, 'PUT')).toHaveLength(2);
+    expect(sent(s, 'PUT')).toHaveLength(1);
     const audit = await call(s.station.handlers, 'audit.query', { requestId: RECOVER_CHEN });
     expect(audit.filter((e) => e.action === 'retire.done').at(-1)?.message).toMatch(/checked in CM/);
   });
@@ -244,5 +250,80 @@ describe('settle only on proof; refusals end', () => {
     const [bind] = await until(s, (list) => list[0]?.state === 'done');
     expect(bind!.result?.smartcardUuid).toBe(s.cm.admin.state().requests.find((r) => r.Uuid === ENROLL_ALICE)?.NewSmartcardUuid);
     expect(sent(s, 'POST')).toHaveLength(1);
+  });
+});
+
+// Issue #17, part 3, against the strict simulator: the two readings of the retire route.
+describe('the retire route (machine policy retireRoute)', () => {
+  it('retire-request: waits visibly while CM has the Retire request Pending, retires under it once approved', async () => {
+    const s = await station({}, { policy: CONFIRMED, sim: { approval: 'required' } });
+    const op = await s.station.retireCard(RECOVER_CHEN, CHEN_CARD);
+    expect(op).toMatchObject({ route: 'retire-request' });
+    const waiting = (await until(s, (l) => l.some((o) => o.id === op.id && o.waiting?.on === 'retire-request'))).find((o) => o.id === op.id)!;
+    expect(waiting).toMatchObject({ state: 'pending', waiting: { lastStatus: 'Pending' } });
+    const retireRequestId = waiting.kind === 'retire' ? waiting.retireRequestId : null;
+    // The Retire request was created as create-request.md shows it: type, smartcard, datacollection, comment.
+    const posts = sent(s, 'POST').filter((r) => r.path.endsWith('/requests'));
+    expect(posts.map((r) => JSON.parse(r.body) as unknown)).toEqual([{ type: 'Retire', smartcard: CHEN_CARD, datacollection: '[]', comment: '' }]);
+    expect(sent(s, 'PUT')).toEqual([]);
+    // Request Status 16 Pending (SDK SQL API, cm-rest-api.md [Q1]) in CM's own record.
+    expect(s.cm.admin.state().requests.find((r) => r.Uuid === retireRequestId)).toMatchObject({ Status: 16, OldSmartcardUuid: CHEN_CARD });
+    expect(await s.cm.admin.approve(retireRequestId ?? '')).toBe(true);
+    await call(s.station.handlers, 'outbox.replay', {});
+    await until(s, (l) => l.find((o) => o.id === op.id)?.state === 'done');
+    expect(sent(s, 'PUT').map((r) => r.path)).toEqual([expect.stringContaining(`requests/${retireRequestId ?? ''}/smartcards/${CHEN_CARD}`)]);
+    // Card Status 6 Retired (update-smartcard-status.md example).
+    expect(s.cm.admin.state().smartcards.find((c) => c.Uuid === CHEN_CARD)?.Status).toBe(6);
+    expect(sent(s, 'POST').filter((r) => r.path.endsWith('/requests'))).toHaveLength(1);
+  });
+
+  it('a CM that takes the other reading refuses: the retire ends in needs-attention with CM’s words, never a loop', async () => {
+    const s = await station({}, { policy: { ...CONFIRMED, retireRoute: 'replacing-request' }, sim: { retireUnder: 'retire-request' } });
+    const op = await s.station.retireCard(RECOVER_CHEN, CHEN_CARD);
+    for (let i = 0; i < 3; i++) await call(s.station.handlers, 'outbox.replay', {});
+    const failed = (await until(s, (l) => l.find((o) => o.id === op.id)?.state === 'needs-attention')).find((o) => o.id === op.id);
+    expect(failed).toMatchObject({ lastError: { code: 'CM_REFUSED', serverMessage: expect.stringMatching(/cannot retire smart card/) } });
+    expect(sent(s, 'PUT').length).toBeLessThanOrEqual(3);
+  });
+});
+
+// Issue #17, part 5: never queue an id the client cannot send.
+describe('card identifiers CM is sent', () => {
+  it('a CPLC-only card is bound with its hex (what CM can store), looked up and compared by it', async () => {
+    const s = await station({}, { policy: CONFIRMED });
+    const read = enrollment(s, (state) => state.step === 'card-read' && state.card.cm.state !== 'asking');
+    // A GlobalPlatform card with only a CPLC: the station shows it as fabricator-type-batch-serial.
+    s.readers.insert(READER, sampleCard({ id: 'gp', label: 'GlobalPlatform', atr: '3b8d0180fba000000397425446590301c8', behaviour: { kind: 'globalplatform', cplc: { fabricator: '4790', type: '5167', serial: '12345678', batch: '0102' } } }));
+    const state = await read;
+    expect(state).toMatchObject({ card: { identifier: { kind: 'cplc', value: '4790-5167-0102-12345678' }, cm: { state: 'unknown' } } });
+    await call(s.station.handlers, 'enrollment.choose', { reader: READER, requestId: ENROLL_ALICE });
+    const done = enrollment(s, (e) => e.step === 'done');
+    await call(s.station.handlers, 'enrollment.bind', { reader: READER });
+    await done;
+    const posts = sent(s, 'POST').filter((r) => r.path.endsWith('/smartcards'));
+    expect(posts.map((r) => (JSON.parse(r.body) as { cardid: string }).cardid)).toEqual(['47905167010212345678']);
+    expect((await ops(s))[0]).toMatchObject({ kind: 'bind', cardId: '47905167010212345678', state: 'done' });
+  });
+});
+
+// Issue #17, part 1, with Microsoft's own objects (get-request.md example 1: the Approved Enroll
+// a9b4b42c of user 8f1590dc; get-smartcard-data.md example 1: that user's Active card 17cf063d,
+// SerialNumber {bc88f13f-83ba-4037-8262-46eba1291c6e}).
+describe('a refused bind is never reported bound', () => {
+  it('the user’s own live card inserted for a new Enroll: CM refuses, the station needs a person with CM’s words', async () => {
+    const s = await station({}, { policy: CONFIRMED });
+    const read = enrollment(s, (state) => state.step === 'card-read' && state.card.cm.state !== 'asking');
+    // The CHUID bytes whose CM form (mixed-endian, pcsc/identify.ts) is the example's card id.
+    s.readers.insert(READER, sampleCard({ ...PIV1, id: 'example', behaviour: { kind: 'piv', guid: '3ff188bcba833740826246eba1291c6e' } }));
+    const state = await read;
+    expect(state).toMatchObject({ card: { identifier: { value: 'bc88f13f-83ba-4037-8262-46eba1291c6e' } } });
+    await call(s.station.handlers, 'enrollment.choose', { reader: READER, requestId: 'a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099' });
+    const settled = enrollment(s, (e) => e.step === 'attention' || e.step === 'done');
+    await call(s.station.handlers, 'enrollment.bind', { reader: READER });
+    const final = await settled;
+    expect(final.step).toBe('attention');
+    const bind = (await ops(s)).find((o) => o.kind === 'bind');
+    expect(bind).toMatchObject({ state: 'needs-attention', result: null, lastError: { code: 'CM_UNPROVEN', serverMessage: expect.stringMatching(/already in use/) } });
+    expect(bind?.lastError?.message).toContain('17cf063d-e337-4aa9-a822-346554ddd3c9');
   });
 });

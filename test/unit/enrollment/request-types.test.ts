@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   bindabilityOf,
+  NEVER_BOUND_TYPE_NUMBERS,
   cardToRetire,
   readRequestType,
   REQUEST_TYPE_RULES,
@@ -22,17 +23,20 @@ describe('the request-type table (issue #9, part 1)', () => {
     }
   });
 
-  it('retires OldSmartcardUuid only for Recover, RecoverOnBehalf and Renew; Enroll only a chosen card; Duplicate/Temporary never', () => {
+  // Issue #17, part 2 (replaces "RecoverOnBehalf retires"): the FIM CM SDK's RequestType page calls
+  // RecoverOnBehalf "a request to recover previously archived certificates for a specific smart card
+  // or software profile"; Recover is the one "smart cards also refer to as a replacement request".
+  it('retires OldSmartcardUuid only for Recover and Renew; Enroll only a chosen card; RecoverOnBehalf, Duplicate, Temporary never', () => {
     const request = { oldSmartcardUuid: OLD };
     const read = (type: 'Recover' | 'RecoverOnBehalf' | 'Renew' | 'Enroll' | 'Duplicate' | 'TemporaryCardEnroll' | 'Unblock') =>
       ({ kind: 'confirmed', type, by: 'policy' }) as const;
-    for (const type of ['Recover', 'RecoverOnBehalf', 'Renew'] as const) {
+    for (const type of ['Recover', 'Renew'] as const) {
       expect(cardToRetire(read(type), request, null)).toEqual({ smartcardUuid: OLD, source: 'request' });
       expect(cardToRetire(read(type), request, CHOSEN)).toEqual({ smartcardUuid: CHOSEN, source: 'operator' });
     }
     expect(cardToRetire(read('Enroll'), request, null)).toBeNull();
     expect(cardToRetire(read('Enroll'), request, CHOSEN)).toEqual({ smartcardUuid: CHOSEN, source: 'operator' });
-    for (const type of ['Duplicate', 'TemporaryCardEnroll', 'Unblock'] as const) {
+    for (const type of ['RecoverOnBehalf', 'Duplicate', 'TemporaryCardEnroll', 'Unblock'] as const) {
       expect(cardToRetire(read(type), request, null)).toBeNull();
       expect(cardToRetire(read(type), request, CHOSEN)).toBeNull();
     }
@@ -50,6 +54,16 @@ describe('the request-type table (issue #9, part 1)', () => {
     expect(cardToRetire(unconfirmed, { oldSmartcardUuid: OLD }, null)).toBeNull();
     expect(readRequestType('Unknown(3)', { '3': 'Renew' })).toEqual({ kind: 'confirmed', type: 'Renew', by: 'policy' });
     expect(readRequestType('Unknown(TemporaryThing)', {})).toMatchObject({ kind: 'unconfirmed', number: null, likely: null });
+  });
+
+  it('an unconfirmed number whose likely name acts on an existing card (4, 7, 9, 10) is refused like the confirmed type', () => {
+    expect(NEVER_BOUND_TYPE_NUMBERS).toEqual([4, 5, 7, 9, 10]);
+    for (const n of [4, 7, 9, 10]) {
+      const result = bindabilityOf(readRequestType(`Unknown(${n})`, {}));
+      expect(result.ok, String(n)).toBe(false);
+    }
+    expect(bindabilityOf(readRequestType('Unknown(7)', {}))).toEqual({ ok: false, reason: 'Retire? retires an existing card; no new card is bound to it' });
+    for (const n of [2, 3, 6, 8, 11, 42]) expect(bindabilityOf(readRequestType(`Unknown(${n})`, {}))).toEqual({ ok: true, needsAcknowledgement: true });
   });
 
   it('validates requestTypeNumbers like every key: numbers to known names, 1 and 5 fixed', () => {

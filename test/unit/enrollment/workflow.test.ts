@@ -74,8 +74,12 @@ describe('enrollment workflow (whole station, CM simulator over HTTP)', () => {
     await call(h(), 'enrollment.bind', { reader: READER });
     const final = await done;
     expect(final).toMatchObject({ bind: { state: 'done' }, retire: { state: 'done', smartcardUuid: replaced } });
+    // Default retire route `retire-request` (issue #17, part 3): a Retire request for the old card
+    // (created as create-request.md shows, RequestType 7 in the simulator, an inference), the PUT under it.
+    const retireRequest = t.cm.admin.state().requests.find((r) => r.OldSmartcardUuid === replaced && r.RequestType === 7);
+    expect(retireRequest).toBeDefined();
     const put = t.cm.admin.received().find((r) => r.method === 'PUT');
-    expect(put?.path.toLowerCase()).toContain(`/requests/${replace}/smartcards/${replaced}`);
+    expect(put?.path.toLowerCase()).toContain(`/requests/${retireRequest?.Uuid ?? ''}/smartcards/${replaced}`);
     expect(JSON.parse(put?.body ?? '')).toEqual({ status: 'Retired' });
     expect(t.cm.admin.state().smartcards.find((c) => c.Uuid === replaced)?.Status).toBe(6);
   });

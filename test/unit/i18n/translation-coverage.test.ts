@@ -59,7 +59,20 @@ describe('translation coverage', () => {
       if (state.mode === 'offline') reasons.add(state.reason);
       connectivity.close();
     }
-    expect(reasons.size).toBeGreaterThan(1);
+    // A 503 page from IIS: CM unavailable (issue #17, part 4).
+    const gateway = createConnectivity({
+      baseUrl: 'https://cm.example/',
+      transport: () => Promise.resolve({ status: 503, headers: { get: () => null }, text: () => Promise.resolve('') }),
+      now: () => new Date(),
+      probeIntervalMs: 60_000,
+      probe: () => Promise.resolve(),
+    });
+    await gateway.transport('https://cm.example/x', {} as never);
+    const gatewayState = gateway.state();
+    expect(gatewayState).toMatchObject({ mode: 'offline', reason: 'unavailable' });
+    if (gatewayState.mode === 'offline') reasons.add(gatewayState.reason);
+    gateway.close();
+    expect(reasons.size).toBeGreaterThan(2);
     for (const reason of reasons) {
       for (const lng of ['en', 'fr'] as const) {
         expect(connectionReasonText(translators[lng], reason), `${lng}: ${reason}`).not.toBe(translators[lng]('reasons.connection.unknown'));

@@ -14,6 +14,8 @@ const EARLIER = '438d1b30-f3b4-4bed-85fa-285e08605ba7';
 const card = (uuid: string, status: string, user = USER, cardId = CARD_ID): CardRecord => ({ uuid, status, cardId, assignedUserUuid: user, profileTemplateUuid: TEMPLATE });
 const request = (newSmartcardUuid: string | null, oldSmartcardUuid: string | null = null): RequestRecord => ({
   uuid: REQ,
+  status: 'Approved',
+  type: 'Enroll',
   newSmartcardUuid,
   oldSmartcardUuid,
   targetUserUuid: USER,
@@ -25,6 +27,8 @@ function cm(records: CardRecord[], req: RequestRecord | null, extra: CardRecord[
   return {
     bind: refuse,
     retire: refuse,
+    createRetireRequest: refuse,
+    findOpenRetireRequests: refuse,
     findSmartcardsByCardId: async () => records,
     getRequest: async () => req,
     getSmartcard: async (uuid) => [...records, ...extra].find((c) => c.uuid === uuid) ?? null,
@@ -39,10 +43,21 @@ describe('proof of a bind (issue #9, part 3)', () => {
     expect(await proveBind(cm([], request(NEW), [card(NEW, 'Active')]), op)).toEqual({ kind: 'bound', smartcardUuid: NEW });
   });
 
-  it('with NewSmartcardUuid empty, a live record counts only if user and template are the request’s and it is not the replaced card', async () => {
-    expect(await proveBind(cm([card(NEW, 'Assigned')], request(null)), op)).toEqual({ kind: 'bound', smartcardUuid: NEW });
-    expect(await proveBind(cm([card(NEW, 'Active')], request(null, NEW)), op)).toMatchObject({ kind: 'in-use-elsewhere', smartcardUuid: NEW });
+  // Issue #17, part 1 (this replaces the earlier "same user and template counts as proof" rule): the
+  // sample enrollment walkthrough, steps 9-10, reads newsmartcarduuid to learn whether a card is
+  // associated with the request; the empty GUID means none. A live record of the same user is then
+  // the user's other card (CM has just refused ours): never "bound".
+  it('with NewSmartcardUuid empty, a live record of the same user is undecidable, never bound; another user’s is in use', async () => {
+    const sameUser = await proveBind(cm([card(NEW, 'Assigned')], request(null)), op);
+    expect(sameUser).toMatchObject({ kind: 'undecidable' });
+    expect(sameUser.kind === 'undecidable' && sameUser.why).toContain(NEW);
+    expect(await proveBind(cm([card(NEW, 'Active')], request(null, NEW)), op)).toMatchObject({ kind: 'undecidable' });
     expect(await proveBind(cm([card(NEW, 'Active', OTHER_USER)], request(null)), op)).toEqual({ kind: 'in-use-elsewhere', smartcardUuid: NEW, otherRequestCard: null });
+  });
+
+  it('a record the request names that is not live, or that CM does not show, proves nothing', async () => {
+    expect(await proveBind(cm([card(NEW, 'Retired')], request(NEW)), op)).toMatchObject({ kind: 'undecidable' });
+    expect(await proveBind(cm([], request(NEW)), op)).toMatchObject({ kind: 'undecidable' });
   });
 
   it('only Retired records (or none) while the request has no card: not bound, send again', async () => {

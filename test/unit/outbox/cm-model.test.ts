@@ -112,7 +112,16 @@ class CmModel implements OutboxCmPort {
   async getRequest(requestId: string): Promise<RequestRecord | null> {
     const r = this.requests.get(requestId);
     if (r === undefined) return null;
-    return { uuid: r.uuid, newSmartcardUuid: r.newCard, oldSmartcardUuid: r.oldCard, targetUserUuid: r.user, profileTemplateUuid: r.template };
+    return { uuid: r.uuid, status: 'Approved', type: 'Unknown(2)', newSmartcardUuid: r.newCard, oldSmartcardUuid: r.oldCard, targetUserUuid: r.user, profileTemplateUuid: r.template };
+  }
+
+  /** This model retires under the replacing request (the outbox's default for records without a route). */
+  createRetireRequest(): Promise<{ requestId: string }> {
+    return Promise.reject(new Error('the model retires under the replacing request'));
+  }
+
+  findOpenRetireRequests(): Promise<RequestRecord[]> {
+    return Promise.reject(new Error('the model retires under the replacing request'));
   }
 
   private record(c: Card): CardRecord {

@@ -66,7 +66,9 @@ export type CmCall =
   | { method: 'retire'; requestId: string; smartcardUuid: string }
   | { method: 'find'; cardId: string }
   | { method: 'request'; requestId: string }
-  | { method: 'get'; smartcardUuid: string };
+  | { method: 'get'; smartcardUuid: string }
+  | { method: 'create-retire'; smartcardUuid: string }
+  | { method: 'find-retire'; smartcardUuid: string };
 
 /** What a scripted CM call does: answer, fail, or wait for the test. */
 export type Reply = { ok: true } | { fail: StationError } | { wait: Deferred<void> };
@@ -80,6 +82,10 @@ export class FakeCm implements OutboxCmPort {
   readonly boundTo = new Map<string, string>();
   /** Cards retired so far. */
   readonly retired = new Set<string>();
+  /** Cards CM holds before the test (Active, the request's user's): what a retire checks before its PUT. */
+  readonly existing = new Set<string>([OLD_CARD]);
+  /** Retire requests created (route retire-request), by card; their status. */
+  readonly retireRequests = new Map<string, { uuid: string; status: string }>();
   inFlight = 0;
   maxInFlight = 0;
   /** Replies used in order; when empty, calls succeed. */
@@ -140,19 +146,44 @@ export class FakeCm implements OutboxCmPort {
 
   getSmartcard(smartcardUuid: string): Promise<CardRecord | null> {
     return this.run({ method: 'get', smartcardUuid }, () => {
-      if (this.retired.has(smartcardUuid)) return { uuid: smartcardUuid, status: 'Retired', cardId: 'old', assignedUserUuid: null, profileTemplateUuid: null };
+      if (this.retired.has(smartcardUuid)) return { uuid: smartcardUuid, status: 'Retired', cardId: 'old', assignedUserUuid: FAKE_USER, profileTemplateUuid: null };
+      if (this.existing.has(smartcardUuid)) return { uuid: smartcardUuid, status: 'Active', cardId: `old-${smartcardUuid}`, assignedUserUuid: FAKE_USER, profileTemplateUuid: null };
       const entry = [...this.bound].find(([, uuid]) => uuid === smartcardUuid);
-      return entry === undefined ? null : { uuid: smartcardUuid, status: 'Assigned', cardId: entry[0], assignedUserUuid: null, profileTemplateUuid: null };
+      return entry === undefined ? null : { uuid: smartcardUuid, status: 'Assigned', cardId: entry[0], assignedUserUuid: FAKE_USER, profileTemplateUuid: null };
     });
   }
 
   getRequest(requestId: string): Promise<RequestRecord | null> {
     return this.run({ method: 'request', requestId }, () => {
+      const retireRequest = [...this.retireRequests].find(([, r]) => r.uuid === requestId);
+      if (retireRequest !== undefined) {
+        const [card, { uuid, status }] = retireRequest;
+        return { uuid, status, type: 'Unknown(7)', newSmartcardUuid: null, oldSmartcardUuid: card, targetUserUuid: FAKE_USER, profileTemplateUuid: null };
+      }
       const card = [...this.bound].find(([cardId]) => (this.boundTo.get(cardId) ?? requestId) === requestId);
-      return { uuid: requestId, newSmartcardUuid: card?.[1] ?? null, oldSmartcardUuid: null, targetUserUuid: null, profileTemplateUuid: null };
+      return { uuid: requestId, status: 'Approved', type: 'Enroll', newSmartcardUuid: card?.[1] ?? null, oldSmartcardUuid: null, targetUserUuid: FAKE_USER, profileTemplateUuid: null };
+    });
+  }
+
+  createRetireRequest(args: { smartcardUuid: string }): Promise<{ requestId: string }> {
+    return this.run({ method: 'create-retire', ...args }, () => {
+      const uuid = `7e000000-0000-4000-8000-${String(this.retireRequests.size + 1).padStart(12, '0')}`;
+      this.retireRequests.set(args.smartcardUuid, { uuid, status: 'Pending' });
+      return { requestId: uuid };
+    });
+  }
+
+  findOpenRetireRequests(smartcardUuid: string): Promise<RequestRecord[]> {
+    return this.run({ method: 'find-retire', smartcardUuid }, () => {
+      const found = this.retireRequests.get(smartcardUuid);
+      if (found === undefined || !['Pending', 'Approved', 'Executing'].includes(found.status)) return [];
+      return [{ uuid: found.uuid, status: found.status, type: 'Unknown(7)', newSmartcardUuid: null, oldSmartcardUuid: smartcardUuid, targetUserUuid: FAKE_USER, profileTemplateUuid: null }];
     });
   }
 }
+
+/** The user every request and card of the fake CM belongs to (owner check before a retire). */
+export const FAKE_USER = '8f1590dc-d932-4b66-8e68-2e91c5880780';
 
 /** A deterministic CM uuid for a card id. */
 export function uuidFor(cardId: string): string {

@@ -105,7 +105,8 @@ describe('replay', () => {
     expect(cm.calls.map((c) => c.method)).toEqual(['bind']);
     gate.resolve();
     await replay;
-    expect(cm.calls.map((c) => c.method)).toEqual(['bind', 'retire']);
+    // Before the PUT, online: the card to retire is read again and its owner checked (issue #17, part 3).
+    expect(cm.calls.map((c) => c.method)).toEqual(['bind', 'get', 'request', 'retire']);
     expect(outbox.list().map((op) => op.state)).toEqual(['done', 'done']);
   });
 
@@ -137,7 +138,8 @@ describe('replay', () => {
     await outbox.enqueue(bindInput(2, REQ_B));
     const replay = outbox.replayNow();
     await cm.callsReach(2);
-    expect(cm.calls.map((c) => c.method)).toEqual(['retire', 'bind']);
+    // The retire's first step (reading the card to retire, before its PUT) is in flight; the bind is not held behind it.
+    expect(cm.calls.map((c) => c.method)).toEqual(['get', 'bind']);
     gate.resolve();
     await replay;
     expect(outbox.list().every((op) => op.state === 'done')).toBe(true);
@@ -391,7 +393,7 @@ describe('permanent failures', () => {
     await outbox.replayNow();
     expect(stateOf(outbox, retire.id)).toBe('done');
     // Each of the 3 refusals was verified (lookup + request) before it was counted; the retire went once.
-    expect(cm.calls.map((c) => c.method)).toEqual([...['bind', 'find', 'request'], ...['bind', 'find', 'request'], ...['bind', 'find', 'request'], 'retire']);
+    expect(cm.calls.map((c) => c.method)).toEqual([...['bind', 'find', 'request'], ...['bind', 'find', 'request'], ...['bind', 'find', 'request'], 'get', 'request', 'retire']);
   });
 });
 
@@ -457,5 +459,105 @@ describe('restart and retention', () => {
     await journal.close();
     expect(records.length).toBeLessThan(600);
     expect(records.at(-1)).toMatchObject({ id: op.id, state: 'done' });
+  });
+});
+
+// Issue #17, part 3: route `retire-request` (cm-rest-api.md "Retiring"): POST /requests
+// {"type":"Retire","smartcard":"<scid>",...} (create-request.md), wait while Pending, then
+// PUT /requests/{retire request}/smartcards/{scid} (update-smartcard-status.md).
+describe('retire route retire-request', () => {
+  const viaRetireRequest = () => ({ ...retireInput(REQ_A), route: 'retire-request' as const });
+
+  it('creates the Retire request once, journals its id, waits visibly while it is Pending, then retires under its id', async () => {
+    const h = await setup();
+    const op = await h.outbox.enqueue(viaRetireRequest());
+    await h.outbox.replayNow();
+    const created = h.cm.retireRequests.get(OLD_CARD);
+    expect(created).toMatchObject({ status: 'Pending' });
+    // The id is on disk before anything else is sent; the request waits for approval, shown as such.
+    expect((await journaled(h.dir)).get(op.id)).toMatchObject({ retireRequestId: created!.uuid });
+    expect(h.outbox.list()[0]).toMatchObject({ state: 'pending', retireRequestId: created!.uuid, waiting: { on: 'retire-request', lastStatus: 'Pending' } });
+    expect(h.cm.calls.filter((c) => c.method === 'retire')).toEqual([]);
+    expect(h.audit.query({ requestId: REQ_A }).map((e) => e.message)).toContainEqual(expect.stringMatching(/^Retire request .* created in CM/));
+
+    created!.status = 'Approved';
+    await h.outbox.replayNow();
+    expect(h.outbox.list()[0]).toMatchObject({ state: 'done', result: { smartcardUuid: OLD_CARD } });
+    expect(h.cm.calls.filter((c) => c.method === 'retire')).toEqual([{ method: 'retire', requestId: created!.uuid, smartcardUuid: OLD_CARD }]);
+    expect(h.cm.calls.filter((c) => c.method === 'create-retire')).toHaveLength(1);
+  });
+
+  it('a POST whose answer was lost is found again, never created twice', async () => {
+    const h = await setup();
+    // CM creates the request, but the station dies before the answer is recorded.
+    const gate = deferred<void>();
+    h.cm.script.push({ ok: true }, { ok: true }, { wait: gate });
+    const op = await h.outbox.enqueue(viaRetireRequest());
+    const replay = h.outbox.replayNow();
+    await h.cm.callsReach(3); // get, request, then the POST is out: the station "dies" now
+    expect(h.cm.calls.at(-1)?.method).toBe('create-retire');
+    const crashDir = mkdtempSync(join(tmpdir(), 'outbox-crash-'));
+    copyFileSync(join(h.dir, 'outbox.journal'), join(crashDir, 'outbox.journal'));
+    gate.resolve();
+    await replay;
+    h.cm.calls.length = 0;
+    const restarted = await h.open({ dir: crashDir });
+    try {
+      expect(restarted.list()[0]).toMatchObject({ id: op.id, state: 'pending', outcomeUnknown: true, retireRequestId: null });
+      await restarted.replayNow();
+      expect(h.cm.calls.map((c) => c.method)).toEqual(['get', 'request', 'find-retire', 'get', 'request', 'request']);
+      expect(restarted.list()[0]).toMatchObject({ retireRequestId: h.cm.retireRequests.get(OLD_CARD)!.uuid, waiting: { on: 'retire-request' } });
+    } finally {
+      await restarted.close();
+      rmSync(crashDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a Denied Retire request needs a person with the reason; retry creates a new one', async () => {
+    const h = await setup();
+    const op = await h.outbox.enqueue(viaRetireRequest());
+    await h.outbox.replayNow();
+    h.cm.retireRequests.get(OLD_CARD)!.status = 'Denied';
+    await h.outbox.replayNow();
+    expect(h.outbox.list()[0]).toMatchObject({ state: 'needs-attention', lastError: { code: 'RETIRE_REQUEST_ENDED' } });
+    expect(h.outbox.list()[0]!.lastError?.message).toMatch(/is Denied in CM/);
+    await h.outbox.retry(op.id);
+    await h.outbox.replayNow();
+    expect(h.cm.calls.filter((c) => c.method === 'create-retire')).toHaveLength(2);
+  });
+
+  it('before any PUT, online: a card CM shows assigned to another user is not retired (either route)', async () => {
+    const h = await setup();
+    h.cm.existing.delete(OLD_CARD);
+    // The card now belongs to someone else: bound to another request's user in this fake.
+    h.cm.bound.set('someone-elses', OLD_CARD);
+    const getSmartcard = h.cm.getSmartcard.bind(h.cm);
+    h.cm.getSmartcard = async (uuid) => {
+      const card = await getSmartcard(uuid);
+      return card === null ? null : { ...card, status: 'Active', assignedUserUuid: '99999999-8888-4777-8666-555555555555' };
+    };
+    await h.outbox.enqueue(retireInput(REQ_A));
+    await h.outbox.enqueue(viaRetireRequest());
+    await h.outbox.replayNow();
+    expect(h.outbox.list().map((o) => [o.state, o.lastError?.code])).toEqual([
+      ['needs-attention', 'RETIRE_OWNER_MISMATCH'],
+      ['needs-attention', 'RETIRE_OWNER_MISMATCH'],
+    ]);
+    expect(h.cm.calls.filter((c) => c.method === 'retire' || c.method === 'create-retire')).toEqual([]);
+  });
+});
+
+// Issue #17, part 4: an IIS 503 page three times is an outage, not "CM refused".
+describe('outage is not refusal', () => {
+  it('a bind answered by 503 pages stays pending with no refusal counted, then is sent when CM is back', async () => {
+    const { outbox, cm } = await setup();
+    const op = await outbox.enqueue(bindInput(1));
+    for (let i = 0; i < 3; i++) {
+      cm.script.push({ fail: cmError('CM_UNAVAILABLE', { status: 503, outcomeUnknown: false }) });
+      await outbox.replayNow();
+    }
+    expect(outbox.list()[0]).toMatchObject({ id: op.id, state: 'pending', refusals: 0, checkedRefusals: 0, lastError: { code: 'CM_UNAVAILABLE' } });
+    await outbox.replayNow();
+    expect(outbox.list()[0]).toMatchObject({ state: 'done', refusals: 0 });
   });
 });

@@ -65,6 +65,8 @@ describe('electron-builder.yml', () => {
   it('installs per machine with an assisted installer that starts nothing after a silent install', async () => {
     const { nsis, msi, win } = await load('electron-builder.yml');
     expect(nsis).toMatchObject({ oneClick: false, perMachine: true, allowElevation: true, runAfterFinish: false });
+    // A custom folder (/D=) is made admin-only by this include (installer-include.test.ts).
+    expect(nsis?.include).toBe('build/installer.nsh');
     expect(msi).toMatchObject({ oneClick: false, perMachine: true, runAfterFinish: false });
     expect(win?.requestedExecutionLevel).toBe('asInvoker');
   });

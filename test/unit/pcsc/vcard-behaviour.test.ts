@@ -40,6 +40,8 @@ describe('virtual card behaviours', () => {
     const dies = createCardLogic({ kind: 'dies', onApdu: 2, before: { kind: 'plain' } });
     expect(answer(dies, '00a4040000')).toBe('6a82');
     expect(answer(dies, '00a4040000')).toBe('die');
+    // Once: put back in a reader, the same card answers again.
+    expect(answer(dies, '00a4040000')).toBe('6a82');
   });
 
   it('validates configurations', () => {

@@ -11,12 +11,14 @@ afterEach(() => cleanup());
 
 const UNBLOCK = '0c96d73f-967b-420e-854a-43ad2a1504bc';
 const RECOVER = '2f0e1d2c-3b4a-4596-8877-665544332211';
+const LIKELY_RETIRE = '3a1f2e3d-4c5b-4a69-8877-665544332212';
 
 describe('request types in the request list (request-types.ts)', () => {
   it('lists an Unblock with the reason and no choose button; an unconfirmed type needs the checkbox, then is sent acknowledged', async () => {
     const requests = [
       request({ uuid: UNBLOCK, type: 'Unblock', oldSmartcardUuid: OLD_CARD, targetUserDisplayName: 'Bram de Vries' }),
       request({ uuid: RECOVER, type: 'Unknown(2)', oldSmartcardUuid: OLD_CARD, targetUserDisplayName: 'Chen Wei' }),
+      request({ uuid: LIKELY_RETIRE, type: 'Unknown(7)', oldSmartcardUuid: OLD_CARD, targetUserDisplayName: 'Chen Wei' }),
     ];
     const station = await renderStation({
       'station.snapshot': () => snapshot(),
@@ -34,11 +36,18 @@ describe('request types in the request list (request-types.ts)', () => {
     expect(within(unblockRow).getByText('Not for a new card: Unblock acts on the card the user already has.')).toBeTruthy();
     expect(within(unblockRow).queryByRole('button')).toBeNull();
 
+    // An unconfirmed number whose likely name acts on an existing card is refused like the confirmed type.
+    const retireRow = within(table).getByText(LIKELY_RETIRE).closest('tr')!;
+    expect(within(retireRow).queryByRole('button')).toBeNull();
+    expect(within(retireRow).queryByRole('checkbox')).toBeNull();
+
     const recoverRow = within(table).getByText(RECOVER).closest('tr')!;
     expect(within(recoverRow).getByText('Unconfirmed type (2, Recover?)')).toBeTruthy();
     const choose = within(recoverRow).getByRole('button', { name: /^Choose request 2f0e1d2c/ }) as HTMLButtonElement;
     expect(choose.disabled).toBe(true);
-    fireEvent.click(within(region).getByRole('checkbox', { name: /Allow requests whose type number is unconfirmed/ }));
+    // Issue #17, part 2: the acknowledgement is on the request's own row and names the likely type.
+    expect(within(unblockRow).queryByRole('checkbox')).toBeNull();
+    fireEvent.click(within(recoverRow).getByRole('checkbox', { name: 'I know this request needs a new card: accept it as Unconfirmed type (2, Recover?) (nothing is retired automatically)' }));
     expect(choose.disabled).toBe(false);
     fireEvent.click(choose);
     await settle();
@@ -77,6 +86,30 @@ describe('held retires in the outbox', () => {
   });
 });
 
+describe('a retire waiting for CM to approve its Retire request (retireRoute retire-request)', () => {
+  it('says which Retire request it waits for and its status, and offers no "Retire now" (approval is CM\'s)', async () => {
+    const retireRequestId = '0c96d73f-967b-420e-854a-43ad2a1504bc';
+    const waiting = operation({
+      kind: 'retire',
+      id: RETIRE_OPERATION_ID,
+      smartcardUuid: OLD_CARD,
+      state: 'pending',
+      attempts: 1,
+      lastError: null,
+      waitFor: null,
+      route: 'retire-request',
+      retireRequestId,
+      waiting: { on: 'retire-request', newSmartcardUuid: null, lastStatus: 'Pending', checkedAt: '2026-11-23T09:05:00.000Z', polls: 1 },
+      createdAt: '2026-11-23T09:03:00.000Z',
+    } as never);
+    await renderStation({ 'station.snapshot': () => snapshot(), 'outbox.list': () => [waiting] });
+    fireEvent.click(screen.getByRole('button', { name: /^Outbox/ }));
+    const item = screen.getByRole('article', { name: /Retire card for request/ });
+    expect(within(item).getByText(`Waits for CM to approve the Retire request ${retireRequestId} (now Pending). Approve it in CM; the card is retired then.`)).toBeTruthy();
+    expect(within(item).queryByRole('button', { name: /^Retire now/ })).toBeNull();
+  });
+});
+
 describe('CM check on the Diagnostics screen', () => {
   it('runs only when asked and shows sign-in schemes, the types with their reading, and the policy suggestion', async () => {
     const report: CmCheckReport = {
@@ -86,6 +119,7 @@ describe('CM check on the Diagnostics screen', () => {
       auth: { result: 'accepted', schemes: [], scheme: 'Negotiate' },
       latencyMs: 42,
       problem: null,
+      skippedRequests: 0,
       requestTypes: [
         { raw: '1', count: 10, reading: 'Enroll', confirmedBy: 'documented', likely: null, bindable: true },
         { raw: '3', count: 1, reading: null, confirmedBy: 'unconfirmed', likely: 'Renew', bindable: null },
@@ -109,7 +143,7 @@ describe('CM check on the Diagnostics screen', () => {
     await settle();
     expect(station.callsTo('cm.check')).toHaveLength(1);
     expect(within(section).getByText('42 ms')).toBeTruthy();
-    const types = within(section).getByRole('table', { name: 'Request types seen' });
+    const types = within(section).getByRole('table', { name: 'Request types of the Approved, Executing and Pending requests' });
     expect(within(types).getByText('Enroll (documented by Microsoft)')).toBeTruthy();
     expect(within(types).getByText('Unconfirmed type (3, Renew?)')).toBeTruthy();
     expect(within(types).getByText('Unblock (documented by Microsoft, never bound)')).toBeTruthy();

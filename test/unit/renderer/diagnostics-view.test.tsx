@@ -142,4 +142,24 @@ describe('diagnostics view: audit trail', () => {
     expect(screen.getByText(/^Gap found: records were changed, removed or re-ordered/)).toBeTruthy();
     expect(within(screen.getByRole('alert')).getByText(gap)).toBeTruthy();
   });
+
+  it('names the kind of gap (an anchor deleted is not a first start) and the OS log copy, in the operator\'s language', async () => {
+    const detail = 'the chain anchor /data/audit.head is missing although the audit log exists (3 records)';
+    await renderStation({
+      'station.snapshot': () => snapshot(),
+      'outbox.list': () => [],
+      'diagnostics.run': (): DiagnosticsReport => ({
+        service: 'up',
+        readers: [],
+        auditTrail: { status: 'gap', records: 3, head: 'c'.repeat(64), problems: [detail], gaps: ['anchor-missing'] },
+        osLog: { sink: 'syslog', target: '/dev/log', written: 12, failed: 1, dropped: 0, queued: 0, lastError: 'refused' },
+      }),
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Diagnostics' }));
+    await settle();
+    const alert = within(screen.getByRole('alert'));
+    expect(alert.getByText(/^The chain anchor was deleted: .* This is not a first start\.$/)).toBeTruthy();
+    expect(alert.getByText(detail)).toBeTruthy();
+    expect(screen.getByText('/dev/log: 12 sent, 1 failed, 0 not sent')).toBeTruthy();
+  });
 });

@@ -1,5 +1,5 @@
 import type * as NodeFs from 'node:fs';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -19,6 +19,7 @@ import {
   type MainStandIn,
   type PreloadRecord,
   runCommonJs,
+  type NetAnswer,
 } from './electron-stand-in';
 
 /**
@@ -460,7 +461,7 @@ describe('integrated sign-in scope (compiled main.cjs, real mode)', () => {
   const REQUEST = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
   const SMARTCARD = '9b2c7d1e-2a3b-4c5d-8e9f-0a1b2c3d4e5f';
   const ALLOW = 'session.allowNTLMCredentialsForDomains';
-  const firstFetch = (calls: string[]) => calls.findIndex((c) => c.startsWith('net.fetch '));
+  const firstFetch = (calls: string[]) => calls.findIndex((c) => c.startsWith('net.request '));
 
   afterEach(() => {
     machinePolicy = null;
@@ -512,8 +513,8 @@ describe('integrated sign-in scope (compiled main.cjs, real mode)', () => {
     const allow = session.allowNTLMCredentialsForDomains;
     const seenAtFirstScope: string[][] = [];
     session.allowNTLMCredentialsForDomains = (domains) => {
-      // The diagnostic log (logs/) is open from the start; it never calls CM.
-      if (seenAtFirstScope.length === 0) seenAtFirstScope.push(readdirSync(userData).filter((name) => name !== 'logs'));
+      // The data-folder lock and the diagnostic log (logs/) are there from the start; neither calls CM.
+      if (seenAtFirstScope.length === 0) seenAtFirstScope.push(readdirSync(userData).filter((name) => name !== 'logs' && !name.startsWith('.station-lock')));
       allow(domains);
     };
     const invoke = await started(first);
@@ -521,7 +522,7 @@ describe('integrated sign-in scope (compiled main.cjs, real mode)', () => {
     expect(first.record.ntlmDomains).toEqual(['cm.contoso.com']);
     expect(seenAtFirstScope).toEqual([[]]);
 
-    // A search goes to CM through net.fetch (the stand-in has no network: the cached list answers).
+    // A search goes to CM through net.request (the stand-in has no network: the cached list answers).
     await expect(invoke('requests.search', { query: '' })).resolves.toMatchObject({ ok: true });
     await vi.waitFor(() => expect(first.record.netFetches.length).toBeGreaterThan(0), { timeout: 10_000 });
     expect(first.record.netFetches[0]).toMatch(/^https:\/\/cm\.contoso\.com:8443\/CertificateManagement\/api\/v1\.0\//);
@@ -578,9 +579,11 @@ describe('integrated sign-in scope (compiled main.cjs, real mode)', () => {
 describe('--cli (compiled main.cjs)', () => {
   const CM_URL = 'https://cm.contoso.com/CertificateManagement/api/v1.0/';
 
-  async function cli(argv: string[], options: { singleInstance?: boolean } = {}) {
+  async function cli(argv: string[], options: { singleInstance?: boolean; netAnswer?: (url: string) => NetAnswer } = {}) {
     const dir = mkdtempSync(join(work, 'cli-'));
-    const stand = createMainStandIn({ appPath, userData: join(dir, 'userData'), documents: dir, ...options });
+    const { netAnswer, ...standOptions } = options;
+    const stand = createMainStandIn({ appPath, userData: join(dir, 'userData'), documents: dir, ...standOptions });
+    if (netAnswer !== undefined) stand.record.netAnswer = netAnswer;
     const out: string[] = [];
     const err: string[] = [];
     const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void out.push(args.join(' ')));
@@ -612,7 +615,7 @@ describe('--cli (compiled main.cjs)', () => {
     expect(stand.record.windows).toHaveLength(0);
   }, 30_000);
 
-  it('goes to CM (machine policy\'s address) through net.fetch with the allow-list set first; unreachable CM queues it (exit 4)', async () => {
+  it('goes to CM (machine policy\'s address) through net.request with the allow-list set first; unreachable CM queues it (exit 4)', async () => {
     machinePolicy = { cmBaseUrl: CM_URL };
     try {
       const { exit, out, stand } = await cli([
@@ -630,8 +633,48 @@ describe('--cli (compiled main.cjs)', () => {
       expect(exit).toBe(4);
       expect(JSON.parse(out.at(-1)!)).toMatchObject({ exitCode: 4, result: { kind: 'retire', state: 'pending' } });
       expect(stand.record.ntlmDomains).toEqual(['cm.contoso.com']);
-      const fetchAt = stand.record.calls.findIndex((c) => c.startsWith(`net.fetch ${CM_URL}`));
+      const fetchAt = stand.record.calls.findIndex((c) => c.startsWith(`net.request ${CM_URL}`));
       expect(fetchAt).toBeGreaterThan(stand.record.calls.indexOf('session.allowNTLMCredentialsForDomains cm.contoso.com'));
+    } finally {
+      machinePolicy = null;
+    }
+  }, 30_000);
+
+  // Issue #17, part 7: net.fetch with redirect 'manual' rejects ("Redirect was cancelled",
+  // electron/electron#43715), which read as "CM unreachable". net.request reports the 3xx instead.
+  it('a redirect from CM is reported as CM_REDIRECTED naming the target, never followed, the request aborted', async () => {
+    machinePolicy = { cmBaseUrl: CM_URL };
+    try {
+      const target = 'https://sts.contoso.com/adfs/ls/?wa=wsignin1.0';
+      const { exit, out, stand } = await cli(
+        [process.execPath, '--cli', 'retire', '--request', '3f2504e0-4f89-41d3-9a0c-0305e82c3301', '--smartcard', '9b2c7d1e-2a3b-4c5d-8e9f-0a1b2c3d4e5f', '--json', '--data-dir', '<data>'],
+        { netAnswer: () => ({ kind: 'redirect', statusCode: 302, location: target }) },
+      );
+      expect(exit).toBe(3);
+      const result = JSON.parse(out.at(-1)!) as { result: { lastError: { code: string; message: string } } };
+      expect(result.result.lastError).toMatchObject({ code: 'CM_REDIRECTED' });
+      expect(result.result.lastError.message).toContain(target);
+      expect(stand.record.netRequests.length).toBeGreaterThan(0);
+      for (const request of stand.record.netRequests) {
+        expect(request.options).toMatchObject({ redirect: 'manual' });
+        expect(request.followed).toBe(false);
+        expect(request.aborted).toBe(true);
+      }
+    } finally {
+      machinePolicy = null;
+    }
+  }, 30_000);
+
+  it('an answer comes back through net.request with its status, headers and body (a 503 page is an outage, exit 4)', async () => {
+    machinePolicy = { cmBaseUrl: CM_URL };
+    try {
+      const { exit, out, stand } = await cli(
+        [process.execPath, '--cli', 'retire', '--request', '3f2504e0-4f89-41d3-9a0c-0305e82c3301', '--smartcard', '9b2c7d1e-2a3b-4c5d-8e9f-0a1b2c3d4e5f', '--json', '--data-dir', '<data>'],
+        { netAnswer: () => ({ kind: 'response', statusCode: 503, headers: { 'content-type': 'text/html' }, body: '<html><body><h1>Service Unavailable</h1></body></html>' }) },
+      );
+      expect(exit).toBe(4);
+      expect(JSON.parse(out.at(-1)!)).toMatchObject({ result: { state: 'pending', lastError: { code: 'CM_UNAVAILABLE', serverMessage: 'Service Unavailable' } } });
+      expect(stand.record.netRequests[0]?.headers).toMatchObject({ Accept: 'application/json' });
     } finally {
       machinePolicy = null;
     }
@@ -645,6 +688,96 @@ describe('--cli (compiled main.cjs)', () => {
       expect(stand.record.netFetches).toEqual([]);
       expect(stand.record.ntlmDomains).toEqual([]);
     }
+  }, 30_000);
+
+  /** The allowlist call comes before the first net.fetch to the CM address. */
+  function scopedBeforeFetch(stand: MainStandIn): void {
+    expect(stand.record.ntlmDomains).toEqual(['cm.contoso.com']);
+    const fetchAt = stand.record.calls.findIndex((c) => c.startsWith(`net.request ${CM_URL}`) || c.startsWith(`net.fetch ${CM_URL}`));
+    expect(fetchAt).toBeGreaterThan(stand.record.calls.indexOf('session.allowNTLMCredentialsForDomains cm.contoso.com'));
+  }
+
+  it('cm-check goes through the app: machine policy\'s address, the app network stack (net.request) with the allow-list set first (unreachable: exit 1)', async () => {
+    machinePolicy = { cmBaseUrl: CM_URL };
+    try {
+      const { exit, out, stand } = await cli([process.execPath, '--cli', 'cm-check', '--json', '--data-dir', '<data>']);
+      expect(exit).toBe(1);
+      expect(JSON.parse(out.at(-1)!)).toMatchObject({ exitCode: 1, result: { target: CM_URL, reachable: false } });
+      expect(stand.record.netFetches.length).toBeGreaterThan(0);
+      expect(stand.record.netFetches.every((url) => url.startsWith(CM_URL))).toBe(true);
+      scopedBeforeFetch(stand);
+    } finally {
+      machinePolicy = null;
+    }
+  }, 30_000);
+
+  it('support-bundle goes through the app too: its CM check uses the app network stack, the bundle is written (exit 0)', async () => {
+    machinePolicy = { cmBaseUrl: CM_URL };
+    const bundle = join(mkdtempSync(join(work, 'bundle-')), 'support.zip');
+    try {
+      const { exit, out, stand } = await cli([process.execPath, '--cli', 'support-bundle', '--out', bundle, '--json', '--data-dir', '<data>']);
+      expect(exit).toBe(0);
+      expect(JSON.parse(out.at(-1)!)).toMatchObject({ exitCode: 0, result: { path: bundle } });
+      expect(existsSync(bundle)).toBe(true);
+      expect(stand.record.netFetches.some((url) => url.startsWith(CM_URL))).toBe(true);
+      scopedBeforeFetch(stand);
+    } finally {
+      machinePolicy = null;
+    }
+  }, 30_000);
+
+  it('refuses --policy and --cm-url for cm-check and support-bundle as for every command: exit 2, nothing sent', async () => {
+    for (const command of [['cm-check'], ['support-bundle', '--out', join(work, 'never.zip')]]) {
+      for (const flag of [['--cm-url', 'https://elsewhere.example/'], ['--policy', '/tmp/p.json']]) {
+        const { exit, err, stand } = await cli([process.execPath, '--cli', ...command, ...flag, '--data-dir', '<data>']);
+        expect(exit).toBe(2);
+        expect(err.join('\n')).toMatch(/is for development \(npm run station\)/);
+        expect(stand.record.netFetches).toEqual([]);
+        expect(stand.record.ntlmDomains).toEqual([]);
+      }
+    }
+    expect(existsSync(join(work, 'never.zip'))).toBe(false);
+  }, 60_000);
+
+  it('refuses a weakening Chromium switch in front of --cli (exit 2, the reason, nothing started); Windows-style too', async () => {
+    const { exit, err, stand } = await cli([process.execPath, '--ignore-certificate-errors', '--proxy-server=127.0.0.1:8080', '--cli', 'outbox', 'list', '--data-dir', '<data>']);
+    expect(exit).toBe(2);
+    expect(err.join('\n')).toMatch(/will not start with --ignore-certificate-errors, --proxy-server: .*allowedChromiumSwitches/);
+    // Off Chromium's command line before anything else could use them.
+    expect(stand.record.calls).toContain('commandLine.removeSwitch ignore-certificate-errors');
+    expect(stand.record.calls).toContain('commandLine.removeSwitch proxy-server');
+    expect(stand.record.calls.some((c) => c.startsWith('commandLine.appendSwitch'))).toBe(false);
+    expect(stand.record.netFetches).toEqual([]);
+    expect(stand.record.ntlmDomains).toEqual([]);
+  }, 30_000);
+
+  it('runs with a switch machine policy allows (allowedChromiumSwitches), putting it back with its value', async () => {
+    machinePolicy = { allowedChromiumSwitches: ['log-net-log'] };
+    try {
+      const { exit, stand } = await cli([process.execPath, '--log-net-log=/tmp/net.json', '--cli', 'outbox', 'list', '--data-dir', '<data>']);
+      expect(exit).toBe(0);
+      expect(stand.record.calls).toContain('commandLine.appendSwitch log-net-log=/tmp/net.json');
+    } finally {
+      machinePolicy = null;
+    }
+    // Allowing one switch allows no other.
+    machinePolicy = { allowedChromiumSwitches: ['log-net-log'] };
+    try {
+      const { exit, err } = await cli([process.execPath, '--log-net-log=/tmp/net.json', '--host-resolver-rules=MAP * 127.0.0.1', '--cli', 'outbox', 'list', '--data-dir', '<data>']);
+      expect(exit).toBe(2);
+      expect(err.join('\n')).toMatch(/will not start with --host-resolver-rules:/);
+    } finally {
+      machinePolicy = null;
+    }
+  }, 60_000);
+
+  it('refuses a weakening switch for the window too: a message box, exit 1, no window', async () => {
+    const stand = createMainStandIn({ appPath, userData: join(work, 'switch-userData'), documents: work });
+    loadMain(stand, [process.execPath, '--disable-web-security']);
+    stand.ready();
+    await vi.waitFor(() => expect(stand.record.calls).toContain('app.exit 1'), { timeout: 20_000, interval: 20 });
+    expect(stand.record.errorBoxes).toEqual([{ title: 'Enrollment Station', content: expect.stringMatching(/will not start with --disable-web-security/) }]);
+    expect(stand.record.windows).toHaveLength(0);
   }, 30_000);
 
   it('refuses while the app runs on this desktop (it holds the outbox journal): exit 1, nothing started', async () => {

@@ -59,7 +59,71 @@ export interface MainRecord {
   /** ipcMain.on/once/handleOnce: none may exist (they would bypass the sender check). */
   otherIpcListeners: string[];
   openedExternally: string[];
+  /** URLs asked of the network (net.fetch or net.request). */
   netFetches: string[];
+  netRequests: FakeClientRequest[];
+  /** How the stand-in network answers a net.request (default: no network, an 'error' event). */
+  netAnswer: (url: string) => NetAnswer;
+}
+
+/** What a stand-in `net.request` does once `end()` is called, as Electron's ClientRequest would. */
+export type NetAnswer =
+  | { kind: 'error'; message: string }
+  | { kind: 'redirect'; statusCode: number; location: string }
+  | { kind: 'response'; statusCode: number; headers: Record<string, string>; body: string };
+
+/**
+ * Electron's ClientRequest as documented (electron/docs/api/client-request.md): an EventEmitter with
+ * setHeader/write/end/abort/followRedirect, emitting `response` (an IncomingMessage: statusCode,
+ * headers with lower-case names, `data`/`end` events), `redirect` (statusCode, method, redirectUrl,
+ * responseHeaders), `error` and `abort`. With `redirect: 'manual'` a redirect not followed
+ * synchronously in the `redirect` listener cancels the request with an error.
+ */
+export class FakeClientRequest extends EventEmitter {
+  readonly headers: Record<string, string> = {};
+  readonly written: string[] = [];
+  aborted = false;
+  followed = false;
+  constructor(
+    readonly options: { url: string; method?: string; redirect?: string },
+    private readonly answer: NetAnswer,
+  ) {
+    super();
+  }
+  setHeader(name: string, value: string): void {
+    this.headers[name] = value;
+  }
+  write(chunk: string): void {
+    this.written.push(chunk);
+  }
+  followRedirect(): void {
+    this.followed = true;
+  }
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    setImmediate(() => this.emit('abort'));
+  }
+  end(): void {
+    setImmediate(() => {
+      if (this.aborted) return;
+      const answer = this.answer;
+      if (answer.kind === 'error') {
+        this.emit('error', new Error(answer.message));
+      } else if (answer.kind === 'redirect') {
+        this.emit('redirect', answer.statusCode, this.options.method ?? 'GET', answer.location, { location: [answer.location] });
+        if (this.options.redirect === 'follow' || this.followed) throw new Error('stand-in: a redirect was followed');
+        if (!this.aborted && this.options.redirect === 'manual') this.emit('error', new Error('Redirect was cancelled'));
+      } else {
+        const response = Object.assign(new EventEmitter(), { statusCode: answer.statusCode, headers: answer.headers });
+        this.emit('response', response);
+        setImmediate(() => {
+          response.emit('data', Buffer.from(answer.body));
+          response.emit('end');
+        });
+      }
+    });
+  }
 }
 
 export interface MainStandIn {
@@ -91,7 +155,10 @@ export function createMainStandIn(paths: {
     otherIpcListeners: [],
     openedExternally: [],
     netFetches: [],
+    netRequests: [],
+    netAnswer: () => ({ kind: 'error', message: 'stand-in: no network' }),
   };
+  const switchArg = (name: string) => process.argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
   let resolveReady: () => void = () => {};
   const whenReady = new Promise<void>((resolve) => {
     resolveReady = resolve;
@@ -106,6 +173,16 @@ export function createMainStandIn(paths: {
     on: (event: string, listener: Listener) => record.appListeners.on(event, listener),
     whenReady: () => whenReady,
     getAppPath: () => paths.appPath,
+    /**
+     * Chromium's parsed command line: the process arguments as the compiled main sees them when it
+     * asks (`--name` or `--name=value`); removals and additions are recorded in `calls`.
+     */
+    commandLine: {
+      hasSwitch: (name: string) => switchArg(name) !== undefined,
+      getSwitchValue: (name: string) => switchArg(name)?.split('=').slice(1).join('=') ?? '',
+      removeSwitch: (name: string) => record.calls.push(`commandLine.removeSwitch ${name}`),
+      appendSwitch: (name: string, value?: string) => record.calls.push(`commandLine.appendSwitch ${name}${value === undefined ? '' : `=${value}`}`),
+    },
     getVersion: () => '0.1.0',
     getPath(name: string): string {
       if (name === 'userData') return paths.userData;
@@ -181,6 +258,13 @@ export function createMainStandIn(paths: {
       },
     },
     net: {
+      request: (options: { url: string; method?: string; redirect?: string }) => {
+        record.calls.push(`net.request ${options.url}`);
+        record.netFetches.push(options.url);
+        const request = new FakeClientRequest(options, record.netAnswer(options.url));
+        record.netRequests.push(request);
+        return request;
+      },
       fetch: (url: string) => {
         record.calls.push(`net.fetch ${url}`);
         record.netFetches.push(url);

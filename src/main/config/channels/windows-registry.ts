@@ -1,14 +1,21 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { systemTool } from '../../system-tools';
+import { parseRegExport } from './reg-export';
 import { type PolicyKeySpec, POLICY_PRODUCT, POLICY_REGISTRY_KEY, policyKeySpecs, RECOMMENDED } from '../policy-keys';
 import { invalidPolicy, NO_POLICY, type Policy, policyFromDocument } from '../policy';
 
 /**
  * Windows: HKLM\SOFTWARE\Policies\EnrollmentStation, where Group Policy and Intune (ADMX ingestion)
  * write and only administrators can (Chrome, Edge, Firefox and Mattermost read theirs the same
- * way). Values are typed per key: REG_SZ for text, REG_DWORD for numbers and 0/1 switches,
- * REG_MULTI_SZ for lists (and "number=Name" lines for maps). Recommended values live in the
- * Recommended subkey. REG_EXPAND_SZ is refused: it expands environment variables, which any user
- * sets for their own session.
+ * way). Values are typed per key: REG_SZ for text, REG_DWORD for numbers (what the ADMX `decimal`
+ * element writes; REG_QWORD is read too) and 0/1 switches, REG_MULTI_SZ for lists (and
+ * "number=Name" lines for maps). Recommended values live in the Recommended subkey. REG_EXPAND_SZ
+ * is refused: it expands environment variables, which any user sets for their own session. Only
+ * HKLM is machine policy: HKCU\SOFTWARE\Policies is never read.
  */
 export const WINDOWS_POLICY_SOURCE = `HKLM\\${POLICY_REGISTRY_KEY}`;
 
@@ -18,9 +25,11 @@ export type RegistryValue =
   | { name: string; type: 'REG_MULTI_SZ'; data: string[] }
   | { name: string; type: Exclude<string, 'REG_SZ' | 'REG_DWORD' | 'REG_MULTI_SZ'>; data: unknown };
 
-/** The values of one key under HKLM; null when the key does not exist. */
+/** The values of one key under HKLM; null when the key does not exist. Either may throw: the policy is then invalid. */
 export interface RegistryAccess {
   readValues(keyPath: string): readonly RegistryValue[] | null;
+  /** The names of the key's subkeys (an unknown one makes the policy invalid); absent: not known. */
+  subkeys?(keyPath: string): readonly string[];
 }
 
 const EXPECTED: Record<PolicyKeySpec['kind'], string> = {
@@ -40,7 +49,9 @@ function toPlain(spec: PolicyKeySpec, value: RegistryValue): { value: unknown } 
     case 'enum':
       return value.type === 'REG_SZ' ? { value: value.data } : wrong;
     case 'number':
-      return value.type === 'REG_DWORD' ? { value: value.data } : wrong;
+      if (value.type !== 'REG_DWORD' && value.type !== 'REG_QWORD') return wrong;
+      if (typeof value.data !== 'number' || !Number.isSafeInteger(value.data)) return { problem: `${value.name}: unreadable ${value.type} data` };
+      return { value: value.data };
     case 'boolean':
       if (value.type !== 'REG_DWORD') return wrong;
       if (value.data !== 0 && value.data !== 1) return { problem: `${value.name}: ${String(value.data)} given, 0 or 1 expected` };
@@ -84,6 +95,14 @@ export function readWindowsPolicy(registry: RegistryAccess): Policy {
   }
   if (mandatory === null && recommended === null) return NO_POLICY;
   const problems: string[] = [];
+  try {
+    for (const name of registry.subkeys?.(POLICY_REGISTRY_KEY) ?? []) {
+      if (name.toLowerCase() !== RECOMMENDED.toLowerCase()) problems.push(`${name}: unknown subkey (known: ${RECOMMENDED})`);
+    }
+    for (const name of registry.subkeys?.(`${POLICY_REGISTRY_KEY}\\${RECOMMENDED}`) ?? []) problems.push(`${RECOMMENDED}\\${name}: unknown subkey`);
+  } catch (err) {
+    return invalidPolicy(WINDOWS_POLICY_SOURCE, 'windows-registry', [`the registry key cannot be read: ${err instanceof Error ? err.message : String(err)}`]);
+  }
   const doc = toDocument(mandatory ?? [], '', problems);
   if (recommended !== null) doc[RECOMMENDED] = toDocument(recommended, `${RECOMMENDED}\\`, problems);
   if (problems.length > 0) return invalidPolicy(WINDOWS_POLICY_SOURCE, 'windows-registry', problems);
@@ -91,102 +110,112 @@ export function readWindowsPolicy(registry: RegistryAccess): Policy {
 }
 
 /**
- * The production reader: @vscode/policy-watcher, the native module VS Code uses for exactly this
- * (HKLM policies read with RegQueryValueEx; it reports once at start, then whenever Group Policy
- * applies, via RegisterGPNotification). Chosen over
- * registry-js (reads REG_SZ and REG_DWORD only: no REG_MULTI_SZ for lists; its install step
- * downloads a prebuilt binary) and @vscode/windows-registry (single REG_SZ/REG_DWORD lookups, no
- * lists, no change notification). It is an optional dependency whose build is skipped on Linux
- * (package.json allowScripts), and loaded only on Windows; electron-builder rebuilds it for the
- * installer.
- *
- * It reads each value with the type the schema declares, so the adapter turns what it reports back
- * into typed registry values for readWindowsPolicy. Limits it imposes (docs/security.md): a value
- * of the wrong registry type reads as "not set" rather than as a problem, and a value missing under
- * HKLM is looked up under HKCU\SOFTWARE\Policies\EnrollmentStation, which standard users cannot
- * write either (only Group Policy and administrators can).
+ * How the registry is read: `reg.exe` (by absolute path from System32, system-tools.ts), not
+ * @vscode/policy-watcher. The watcher asks for each value with the one type it expects (numbers as
+ * REG_QWORD, while the ADMX writes REG_DWORD), reads a value of any other type as "not set" and falls
+ * back to HKCU: a mistyped policy would quietly be no policy, and a per-user value machine policy.
+ * `reg export` writes every value under the key with its real type (the format of the recorded
+ * fixtures, test/fixtures/policy/*.reg), HKLM only (`/reg:64`: the 64-bit view Group Policy writes).
+ * Anything that goes wrong (reg.exe missing, refused, timed out, an unreadable export) makes the
+ * policy invalid; only the key's absence from `reg query HKLM\SOFTWARE\Policies` is "no policy".
+ */
+export type RegExeRunner = (args: readonly string[]) => Promise<{ code: number; stdout: string }>;
+
+const REG_TIMEOUT_MS = 10_000;
+const POLICIES_PARENT = 'SOFTWARE\\Policies';
+
+export const runRegExe: RegExeRunner = (args) => {
+  const { file, cwd } = systemTool('reg.exe');
+  return new Promise((resolve, reject) => {
+    execFile(file, [...args], { cwd, windowsHide: true, timeout: REG_TIMEOUT_MS, encoding: 'latin1' }, (err, stdout) => {
+      if (err && typeof err.code !== 'number') return reject(err);
+      resolve({ code: typeof err?.code === 'number' ? err.code : 0, stdout });
+    });
+  });
+};
+
+/** A registry that answers every question with this failure (readWindowsPolicy: invalid, naming it). */
+function unreadable(reason: string): RegistryAccess {
+  return {
+    readValues: () => {
+      throw new Error(reason);
+    },
+  };
+}
+
+/** The policy key as `reg export` writes it now, or the reason it could not be read. */
+export async function readRegistryWithRegExe(run: RegExeRunner = runRegExe): Promise<RegistryAccess> {
+  try {
+    const listing = await run(['query', `HKLM\\${POLICIES_PARENT}`, '/reg:64']);
+    if (listing.code !== 0) return unreadable(`reg query HKLM\\${POLICIES_PARENT} failed (exit ${listing.code})`);
+    // Subkey lines are full paths; key names are ASCII, so the console code page cannot change them.
+    const present = listing.stdout.split(/\r?\n/).some((line) => line.trim().toLowerCase() === `hkey_local_machine\\${POLICY_REGISTRY_KEY}`.toLowerCase());
+    if (!present) return { readValues: () => null };
+    const dir = mkdtempSync(join(tmpdir(), 'enrollment-station-policy-'));
+    try {
+      const file = join(dir, 'policy.reg');
+      const exported = await run(['export', `HKLM\\${POLICY_REGISTRY_KEY}`, file, '/y', '/reg:64']);
+      if (exported.code !== 0) return unreadable(`reg export failed (exit ${exported.code})`);
+      const { keys } = parseRegExport(readFileSync(file));
+      const paths = [...keys.keys()];
+      return {
+        readValues: (keyPath) => keys.get(keyPath.toLowerCase()) ?? null,
+        subkeys: (keyPath) => {
+          const prefix = `${keyPath.toLowerCase()}\\`;
+          return [...new Set(paths.filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length).split('\\')[0]!))];
+        },
+      };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } catch (err) {
+    return unreadable(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/**
+ * Change notification only: @vscode/policy-watcher (VS Code's native module: RegisterGPNotification,
+ * so it wakes when Group Policy applies). Every key is declared with all three of its types so that
+ * text, list, switch and REG_QWORD changes are all seen; a REG_DWORD number is seen only as zero or
+ * not (the module reads REG_DWORD as a boolean): such a change applies at the next start like any
+ * other. Values are never taken from it: a change re-reads the registry with reg.exe. It is an
+ * optional dependency built for Windows by electron-builder, loaded only on Windows; if it cannot be
+ * loaded the policy is still read, and changes apply at the next start.
  */
 export interface PolicyWatcherModule {
   createWatcher(
     productName: string,
-    policies: Record<string, { type: 'string' | 'number' | 'boolean' }>,
+    policies: Record<string, { type: 'string' | 'number' | 'boolean' | readonly ('string' | 'number' | 'boolean')[] }>,
     onDidChange: (update: Record<string, string | number | boolean | undefined>) => void,
     options?: { registryPath?: string },
   ): { dispose(): void };
 }
 
-export interface WindowsPolicyWatch {
-  /** The registry as first read. */
-  initial: RegistryAccess;
-  dispose(): void;
-}
-
-function watcherType(spec: PolicyKeySpec): 'string' | 'number' | 'boolean' {
-  return spec.kind === 'boolean' ? 'boolean' : spec.kind === 'number' ? 'number' : 'string';
-}
-
-function toRegistryValue(spec: PolicyKeySpec, data: string | number | boolean): RegistryValue {
-  if (typeof data === 'boolean') return { name: spec.key, type: 'REG_DWORD', data: data ? 1 : 0 };
-  if (typeof data === 'number') return { name: spec.key, type: 'REG_DWORD', data };
-  if (spec.kind === 'list' || spec.kind === 'map') return { name: spec.key, type: 'REG_MULTI_SZ', data: data === '' ? [] : data.split('\n') };
-  return { name: spec.key, type: 'REG_SZ', data };
-}
-
-/**
- * Watch both keys; `onChange` gets the re-read registry after the first report. Resolves once both
- * watchers reported (they always report once at start, with every value that is set), or after
- * `firstReportMs` with whatever was reported.
- */
-export function watchWindowsRegistry(
-  onChange: (registry: RegistryAccess) => void,
-  firstReportMs = 3_000,
+export function watchPolicyChanges(
+  onChange: () => void,
   // Loaded only here, on Windows: on Linux the optional native module is installed but not built.
   loadWatcher: () => PolicyWatcherModule = () => createRequire(import.meta.url)('@vscode/policy-watcher') as PolicyWatcherModule,
-): Promise<WindowsPolicyWatch> {
-  const watcher = loadWatcher();
-  const specs = policyKeySpecs();
-  const declared = Object.fromEntries(specs.map((spec) => [spec.key, { type: watcherType(spec) }]));
-  const state = new Map<string, Map<string, RegistryValue>>([
-    [POLICY_REGISTRY_KEY, new Map()],
-    [`${POLICY_REGISTRY_KEY}\\${RECOMMENDED}`, new Map()],
-  ]);
-  const registry: RegistryAccess = {
-    readValues: (keyPath) => {
-      const values = state.get(keyPath);
-      return values && values.size > 0 ? [...values.values()] : null;
-    },
-  };
-  return new Promise((resolve) => {
-    const reported = new Set<string>();
-    let settled = false;
-    const watchers: Array<{ dispose(): void }> = [];
-    const finish = () => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({ initial: registry, dispose: () => watchers.forEach((w) => w.dispose()) });
-    };
-    const timer = setTimeout(finish, firstReportMs);
-    for (const keyPath of state.keys()) {
-      watchers.push(
-        watcher.createWatcher(
-          POLICY_PRODUCT,
-          declared,
-          (update) => {
-            const values = state.get(keyPath)!;
-            for (const spec of specs) {
-              if (!(spec.key in update)) continue;
-              const data = update[spec.key];
-              if (data === undefined) values.delete(spec.key);
-              else values.set(spec.key, toRegistryValue(spec, data));
-            }
-            if (settled) onChange(registry);
-            reported.add(keyPath);
-            if (reported.size === state.size) finish();
-          },
-          { registryPath: keyPath },
-        ),
-      );
-    }
-  });
+): { dispose(): void } {
+  let watcher: PolicyWatcherModule;
+  try {
+    watcher = loadWatcher();
+  } catch {
+    // No notification: the policy read at start stands until the next start.
+    return { dispose: () => undefined };
+  }
+  const declared = Object.fromEntries(policyKeySpecs().map((spec) => [spec.key, { type: ['string', 'number', 'boolean'] as const }]));
+  const firstReport = new Set<string>();
+  const watchers = [POLICY_REGISTRY_KEY, `${POLICY_REGISTRY_KEY}\\${RECOMMENDED}`].map((keyPath) =>
+    watcher.createWatcher(
+      POLICY_PRODUCT,
+      declared,
+      () => {
+        // Each watcher reports once at start: that is the state already read, not a change.
+        if (!firstReport.has(keyPath)) return void firstReport.add(keyPath);
+        onChange();
+      },
+      { registryPath: keyPath },
+    ),
+  );
+  return { dispose: () => watchers.forEach((w) => w.dispose()) };
 }

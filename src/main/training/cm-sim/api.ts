@@ -1,6 +1,7 @@
-import type { RouteId } from './routes';
+import type { CoreRouteId } from './routes';
 import {
   bindCard,
+  createRequest,
   findRequest,
   findSmartcard,
   normalizeGuid,
@@ -8,6 +9,7 @@ import {
   sameCardId,
   setSmartcardStatus,
   smartcardOperations,
+  type RetireUnder,
   type SimOutcome,
   type SimState,
 } from './state';
@@ -21,6 +23,12 @@ import {
  */
 
 export interface ApiOptions {
+  /** Which request id a retire PUT may take (state.ts RetireUnder). INVENTED: a simulator setting. */
+  retireUnder?: RetireUnder;
+  /** Whether a request created with `POST /requests` waits for approval (Pending) or not (Approved). */
+  approval?: 'required' | 'none';
+  /** The clock for `Submitted` of created requests. */
+  now?: () => string;
   /**
    * "Get smart cards" is described as a user's cards (MIMDocs/reference/get-smartcard-data.md:
    * "get smart card profiles for a user"): when set, `GET /smartcards?cardid=` returns only cards
@@ -30,7 +38,7 @@ export interface ApiOptions {
 }
 
 export interface ApiCall {
-  route: RouteId;
+  route: CoreRouteId;
   params: string[];
   query: URLSearchParams;
   contentType: string | null;
@@ -146,6 +154,20 @@ export function handleApiCall(state: SimState, call: ApiCall, newUuid: () => str
         json: `api/v1.0/smartcards/${smartcard.Uuid}`,
       }));
     }
+    case 'POST /requests': {
+      const body = jsonBody(call);
+      if (!body.ok) return body.refusal;
+      const type = stringField(body.fields, 'type');
+      if (type === null) return invalid('type is required.');
+      const comment = typeof body.fields.comment === 'string' ? body.fields.comment : '';
+      const input = { type, smartcard: stringField(body.fields, 'smartcard'), comment };
+      const now = (options.now ?? (() => new Date().toISOString().slice(0, 19)))();
+      // 201 with the new request's URI (create-request.md, responses 1 and 2).
+      return fromOutcome(createRequest(state, input, newUuid(), now, options.approval ?? 'none'), ({ request }) => ({
+        status: 201,
+        json: `api/v1.0/requests/${request.Uuid}`,
+      }));
+    }
     case 'PUT /requests/{id}/smartcards/{id}': {
       const requestId = guidParam(call, 0);
       const smartcardUuid = guidParam(call, 1);
@@ -154,7 +176,7 @@ export function handleApiCall(state: SimState, call: ApiCall, newUuid: () => str
       if (!body.ok) return body.refusal;
       const status = stringField(body.fields, 'status');
       if (status === null) return invalid('status is required.');
-      return fromOutcome(setSmartcardStatus(state, { requestId, smartcardUuid, status }), ({ smartcard }) => ({
+      return fromOutcome(setSmartcardStatus(state, { requestId, smartcardUuid, status }, options.retireUnder ?? 'any'), ({ smartcard }) => ({
         status: 200,
         json: smartcard,
       }));

@@ -31,6 +31,18 @@ export const REQUEST_STATUS_BY_NAME: Readonly<Record<string, number>> = {
   executing: 18,
 };
 
+/**
+ * RequestType numbers the simulator writes into requests it creates (`POST /requests`). Only 1 and 5
+ * are in Microsoft's examples (get-request.md); 7 for Retire comes from one non-reference source
+ * (TechNet Wiki 4188's report script, cm-rest-api.md [T1]): an inference, labelled as such.
+ */
+export const CREATED_REQUEST_TYPE = {
+  enroll: 1,
+  unblock: 5,
+  /** INFERRED ([T1] only). */
+  retire: 7,
+} as const;
+
 /** The SDK's precondition for CreateSmartcard: the request is Approved or Executing. */
 export const BINDABLE_REQUEST_STATUSES: ReadonlySet<number> = new Set([3, 18]);
 

@@ -43,6 +43,13 @@ export function sendServerError(res: ServerResponse, correlationId: string): voi
   });
 }
 
+/** Invented wording in the style of IIS/ARR status pages (not from the CM pages). */
+const GATEWAY_TITLES = {
+  502: '502 - Web server received an invalid response while acting as a gateway or proxy server.',
+  503: 'Service Unavailable',
+  504: '504 - Gateway Timeout',
+} as const;
+
 /** Answers with the fault instead of CM's answer. Returns without answering for `no-answer`. */
 export function sendFault(res: ServerResponse, fault: Exclude<SimFault, { kind: 'latency' }>, correlationId: string): void {
   switch (fault.kind) {
@@ -70,6 +77,9 @@ export function sendFault(res: ServerResponse, fault: Exclude<SimFault, { kind: 
       else if (fault.body === 'text') {
         if (!res.destroyed) res.writeHead(fault.status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(fault.message);
       } else sendJson(res, fault.status, { Message: fault.message });
+      return;
+    case 'gateway':
+      sendHtml(res, fault.status, GATEWAY_TITLES[fault.status]);
       return;
     case 'no-content':
       sendJson(res, 204, undefined);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import { StationError } from '../../../shared/errors';
 import { handleApiCall, type ApiAnswer } from './api';
@@ -9,8 +10,13 @@ import { loadState, saveState } from './persistence';
 import { sendFault, sendIisNotFound, sendJson, sendServerError } from './responses';
 import { API_PREFIX, matchRoute, type RouteMatch } from './routes';
 import { seedDirectory } from './seed';
-import { activateSmartcard, normalizeGuid, type SimState } from './state';
-import { reportFailure, failureHandledElsewhere } from '../../report-failure';
+import { activateSmartcard, approveRequest, normalizeGuid, type RetireUnder, type SimState } from './state';
+import { pem } from './execution/ca';
+import { createSimExecution, type CertificateTamper } from './execution/handle';
+import { defaultExecutionProfiles, type SimExecutionProfile } from './execution/profiles';
+import { isExecutionRoute } from './execution/route-ids';
+import { reportFailure } from '../../report-failure';
+import { newHostToken, tokensEqual } from '../../host/access';
 
 /** A request as the simulator received it, for tests that check what went over the wire. */
 export interface RecordedRequest {
@@ -40,6 +46,20 @@ export interface CmSimulatorOptions {
    * written it. null (default): only the admin `activate` does that.
    */
   activateAfterMs?: number | null;
+  /** Desk issuance: per-template smart card configuration and options; ./execution/profiles.json when absent. */
+  executionProfiles?: SimExecutionProfile[];
+  /** Where the throw-away CA is kept; the data file's folder when absent, in memory without a data file. */
+  caDir?: string | null;
+  /**
+   * The secret every `/__sim/` admin request must carry (`Authorization: Bearer <token>`): without
+   * it any local process (any user) could reset the simulator or plant faults. Random per run when
+   * absent; the station host passes its own token, so the host's token opens the training CM's admin.
+   */
+  adminToken?: string;
+  /** Which request id a retire PUT may take (default `any`; state.ts RetireUnder). INVENTED: a simulator setting. */
+  retireUnder?: RetireUnder;
+  /** Requests created with `POST /requests` wait for approval (`required`) or are Approved at once (`none`, default). */
+  approval?: 'required' | 'none';
 }
 
 export interface CmSimulatorAdmin {
@@ -51,8 +71,12 @@ export interface CmSimulatorAdmin {
   state(): SimState;
   /** A CM client wrote the card: Assigned (2) becomes Active (3). False when it was not Assigned. */
   activate(smartcardUuid: string): Promise<boolean>;
+  /** The CM portal's approval of a Pending request (no REST route exists). False when it was not Pending. */
+  approve(requestUuid: string): Promise<boolean>;
   /** Scope card lookups to one user (the caller), or null for all. */
   setLookupScope(userUuid: string | null): void;
+  /** The throw-away CA's root and issuing certificates (PEM), made on first use: for `openssl verify`. */
+  caCertificates(): Promise<{ root: string; issuing: string }>;
   /** Back to the seed directory (saved), no faults, empty record, no lookup scope. */
   reset(): Promise<void>;
 }
@@ -62,6 +86,8 @@ export interface CmSimulator {
   baseUrl: string;
   /** The admin endpoint for other processes: `http://127.0.0.1:41234/__sim/` */
   adminUrl: string;
+  /** The bearer token the admin endpoint requires (see CmSimulatorOptions.adminToken). */
+  adminToken: string;
   admin: CmSimulatorAdmin;
   close(): Promise<void>;
 }
@@ -96,6 +122,11 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
   const dataFile = options.dataFile ?? null;
   const newUuid = options.newUuid ?? randomUUID;
   const seed = () => structuredClone(options.seed ?? seedDirectory());
+  const execution = createSimExecution({
+    caDir: options.caDir !== undefined ? options.caDir : dataFile === null ? null : dirname(dataFile),
+    profiles: options.executionProfiles ?? defaultExecutionProfiles(),
+  });
+  const adminToken = options.adminToken ?? newHostToken();
   const faultBook = new FaultBook();
   faultBook.set(options.faults ?? []);
   let received: RecordedRequest[] = [];
@@ -107,7 +138,9 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
     if (dataFile === null) return Promise.resolve();
     const job = saving.then(() => saveState(dataFile, snapshot, `${process.pid}-${++saves}`));
     // The chain continues after a failed save; that save's own caller gets its error through `job`.
-    saving = job.catch(failureHandledElsewhere('the chain continues; the save\'s caller gets its error through `job`'));
+    saving = job.catch(() => {
+        // The chain continues; the save's caller gets its error through `job`.
+      });
     return job;
   }
 
@@ -132,6 +165,8 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
     if (uuid === null) return;
     const timer = setTimeout(() => {
       activations.delete(timer);
+      // The station itself is executing the request at the desk: it, not this stand-in, completes it.
+      if (execution.executing(uuid)) return;
       activate(uuid).catch(reportFailure('CM simulator: activation'));
     }, after);
     activations.add(timer);
@@ -149,7 +184,13 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
     });
   }
 
-  async function answerApi(match: RouteMatch, req: IncomingMessage, url: URL, body: string): Promise<ApiAnswer | 'outside-api'> {
+  async function answerApi(
+    match: RouteMatch,
+    req: IncomingMessage,
+    url: URL,
+    body: string,
+    tamper: CertificateTamper | null = null,
+  ): Promise<ApiAnswer | 'outside-api'> {
     switch (match.kind) {
       case 'outside-api':
         return 'outside-api';
@@ -158,11 +199,20 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
       case 'method-not-allowed':
         return { status: 405, json: { Message: `The requested resource does not support http method '${req.method ?? ''}'.` } };
       case 'route': {
+        if (isExecutionRoute(match.id)) {
+          const call = { route: match.id, params: match.params, query: url.searchParams, contentType: req.headers['content-type'] ?? null, body };
+          const result = await execution.handle(state, call, tamper);
+          if (result.update !== undefined) {
+            state = result.update(state);
+            await persist(state);
+          }
+          return result.answer;
+        }
         const result = handleApiCall(
           state,
           { route: match.id, params: match.params, query: url.searchParams, contentType: req.headers['content-type'] ?? null, body },
           newUuid,
-          { lookupScope },
+          { lookupScope, retireUnder: options.retireUnder ?? 'any', approval: options.approval ?? 'none' },
         );
         if (result.next !== undefined) {
           state = result.next;
@@ -183,12 +233,15 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
     if (plan.latencyMs > 0) await delay(plan.latencyMs);
     // Closed while the call was held back: it never reached CM.
     if (closed) return;
-    if (plan.fault !== null && plan.when === 'before') {
-      sendFault(res, plan.fault, randomUUID());
+    // A tampering fault shapes CM's own answer instead of replacing it.
+    const tamper = plan.fault?.kind === 'tamper-certificates' ? plan.fault.how : null;
+    const fault = plan.fault?.kind === 'tamper-certificates' ? null : plan.fault;
+    if (fault !== null && plan.when === 'before') {
+      sendFault(res, fault, randomUUID());
       return;
     }
-    const answer = await answerApi(match, req, url, body);
-    if (plan.fault !== null) sendFault(res, plan.fault, randomUUID());
+    const answer = await answerApi(match, req, url, body, tamper);
+    if (fault !== null) sendFault(res, fault, randomUUID());
     else if (answer === 'outside-api') sendIisNotFound(res);
     else sendJson(res, answer.status, answer.json);
   }
@@ -207,6 +260,18 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
     },
     state: () => structuredClone(state),
     activate,
+    async caCertificates() {
+      const { root, issuing } = await execution.caCertificates();
+      return { root: pem(root), issuing: pem(issuing) };
+    },
+    async approve(requestUuid) {
+      const uuid = normalizeGuid(requestUuid);
+      const next = uuid === null ? null : approveRequest(state, uuid);
+      if (next === null) return false;
+      state = next;
+      await persist(state);
+      return true;
+    },
     setLookupScope(userUuid) {
       lookupScope = userUuid === null ? null : normalizeGuid(userUuid);
     },
@@ -250,6 +315,8 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
         return sendJson(res, 204, undefined);
       case 'GET state':
         return sendJson(res, 200, admin.state());
+      case 'GET ca':
+        return sendJson(res, 200, await admin.caCertificates());
       case 'POST reset':
         await admin.reset();
         return sendJson(res, 204, undefined);
@@ -268,6 +335,11 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
         return sendJson(res, 204, undefined);
       }
       default: {
+        const approval = /^POST requests\/([^/]+)\/approve$/.exec(action);
+        if (approval !== null) {
+          if (await admin.approve(approval[1] ?? '')) return sendJson(res, 204, undefined);
+          return sendJson(res, 409, { Message: 'No Pending request with that Uuid.' });
+        }
         const activation = /^POST smartcards\/([^/]+)\/activate$/.exec(action);
         if (activation !== null) {
           const uuid = normalizeGuid(activation[1] ?? '');
@@ -284,7 +356,11 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
       try {
         const body = await readBody(req);
         const url = new URL(req.url ?? '/', 'http://cm-sim.invalid');
-        if (url.pathname.toLowerCase().startsWith(ADMIN_PREFIX)) await serveAdmin(req, res, url, body);
+        if (url.pathname.toLowerCase().startsWith(ADMIN_PREFIX)) {
+          const given = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+          if (!tokensEqual(adminToken, given)) sendJson(res, 401, { Message: 'The simulator admin endpoint needs its token (Authorization: Bearer <token>).' });
+          else await serveAdmin(req, res, url, body);
+        }
         else await serveApi(req, res, url, body);
       } catch (err) {
         if (err instanceof BodyTooLarge) sendJson(res, 413, { Message: 'The request entity is too large.' });
@@ -309,6 +385,7 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
   return {
     baseUrl: `${origin}${API_PREFIX}`,
     adminUrl: `${origin}${ADMIN_PREFIX}`,
+    adminToken,
     admin,
     async close() {
       closed = true;

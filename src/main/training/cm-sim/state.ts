@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BINDABLE_REQUEST_STATUSES, CARD_FLAGS_PRIMARY, CARD_STATUS, REQUEST_STATUS_BY_NAME } from './documented-numbers';
+import { BINDABLE_REQUEST_STATUSES, CARD_FLAGS_PRIMARY, CARD_STATUS, REQUEST_STATUS_BY_NAME, CREATED_REQUEST_TYPE } from './documented-numbers';
 
 /**
  * The simulated CM directory and its state transitions. Objects are kept in CM's own wire shape
@@ -76,11 +76,22 @@ export const simSmartcardSchema = z.object({
 });
 export type SimSmartcard = z.infer<typeof simSmartcardSchema>;
 
+/** A request whose certificates CM issued (`certificatedata` answers once per request: ./execution). */
+export const simIssuanceSchema = z.object({
+  RequestUuid: guid,
+  /** Serial numbers (hex) of the certificates issued, in the order of the request's options. */
+  CertificateSerials: z.array(z.string()),
+  Issued: z.string(),
+});
+export type SimIssuance = z.infer<typeof simIssuanceSchema>;
+
 export const simStateSchema = z.object({
   users: z.array(simUserSchema),
   profileTemplates: z.array(simProfileTemplateSchema),
   requests: z.array(simRequestSchema),
   smartcards: z.array(simSmartcardSchema),
+  /** Absent in a state saved before desk issuance existed: none issued. */
+  issuances: z.array(simIssuanceSchema).optional(),
 });
 export type SimState = z.infer<typeof simStateSchema>;
 
@@ -176,12 +187,28 @@ export interface SetStatusInput {
 }
 
 /**
+ * Which request id a retire PUT may take. Microsoft does not say (cm-rest-api.md, "Retiring"):
+ * `any` accepts both readings; the two others model a CM that accepts only one, so the station's
+ * wrong choice ends in needs-attention with CM's words. INVENTED (a simulator setting, not CM's).
+ */
+export type RetireUnder = 'any' | 'retire-request' | 'replacing-request';
+
+/** The RequestType of a Retire request: by name (the REST spelling) or the inferred number 7. */
+const isRetireRequest = (request: SimRequest): boolean => request.RequestType === CREATED_REQUEST_TYPE.retire;
+
+/**
  * `PUT /requests/{reqid}/smartcards/{scid}`. Only retiring is modelled. The card must be the one
  * the request acts on (OldSmartcardUuid) or the one bound to it (NewSmartcardUuid). Retiring a card
  * that is already Retired is refused with a 500, as a strict CM may: the station must check the
- * card rather than trust a repeat.
+ * card rather than trust a repeat. Under a Retire request (created with `POST /requests`), the
+ * request must be Approved or Executing (as any request before CM carries it out, SDK precondition),
+ * and it is Completed (8) afterwards: INFERRED, the pages do not show a Retire request's life.
  */
-export function setSmartcardStatus(state: SimState, input: SetStatusInput): SimOutcome<{ state: SimState; smartcard: SimSmartcard }> {
+export function setSmartcardStatus(
+  state: SimState,
+  input: SetStatusInput,
+  retireUnder: RetireUnder = 'any',
+): SimOutcome<{ state: SimState; smartcard: SimSmartcard }> {
   if (input.status.trim().toLowerCase() !== 'retired') return refuse(`An error has occurred. The status '${input.status}' cannot be set.`);
   const request = findRequest(state, input.requestId);
   if (request === undefined) return refuse(`An error has occurred. Request ${input.requestId} was not found.`);
@@ -190,13 +217,91 @@ export function setSmartcardStatus(state: SimState, input: SetStatusInput): SimO
   if (card.Uuid !== request.OldSmartcardUuid && card.Uuid !== request.NewSmartcardUuid) {
     return refuse(`An error has occurred. Smart card ${card.Uuid} is not associated with request ${request.Uuid}.`);
   }
+  const retireRequest = isRetireRequest(request);
+  if ((retireUnder === 'retire-request' && !retireRequest) || (retireUnder === 'replacing-request' && retireRequest)) {
+    return refuse(`An error has occurred. Request ${request.Uuid} cannot retire smart card ${card.Uuid}.`);
+  }
+  if (retireRequest && !BINDABLE_REQUEST_STATUSES.has(request.Status)) {
+    return refuse(`An error has occurred. Request ${request.Uuid} is not approved.`);
+  }
   if (card.Status === CARD_STATUS.retired) return refuse(`An error has occurred. Smart card ${card.Uuid} is already retired.`);
   const smartcard = { ...card, Status: CARD_STATUS.retired };
+  const completed = REQUEST_STATUS_BY_NAME.completed ?? 8;
   return {
     ok: true,
     smartcard,
-    state: { ...state, smartcards: state.smartcards.map((c) => (c.Uuid === card.Uuid ? smartcard : c)) },
+    state: {
+      ...state,
+      smartcards: state.smartcards.map((c) => (c.Uuid === card.Uuid ? smartcard : c)),
+      requests: retireRequest ? state.requests.map((r) => (r.Uuid === request.Uuid ? { ...r, Status: completed } : r)) : state.requests,
+    },
   };
+}
+
+export interface CreateRequestInput {
+  type: string;
+  smartcard: string | null;
+  comment: string;
+}
+
+/**
+ * `POST /requests` (MIMDocs/reference/create-request.md). Modelled for the card-targeted types the
+ * station may create: Retire and Unblock with `smartcard` (example 2's body). The new request acts
+ * on that card (OldSmartcardUuid, as get-request.md example 2 shows for the Unblock example 2
+ * created) for the card's user and template. Whether it needs approval is the profile template's
+ * workflow policy, not modelled per template: `approval` says (INVENTED: a simulator setting).
+ */
+export function createRequest(
+  state: SimState,
+  input: CreateRequestInput,
+  newUuid: string,
+  now: string,
+  approval: 'required' | 'none',
+): SimOutcome<{ state: SimState; request: SimRequest }> {
+  const type = input.type.trim().toLowerCase();
+  const number = type === 'retire' ? CREATED_REQUEST_TYPE.retire : type === 'unblock' ? CREATED_REQUEST_TYPE.unblock : null;
+  // INVENTED wording: what a CM says to a type the simulator does not model.
+  if (number === null) return refuse(`An error has occurred. The simulator does not create '${input.type}' requests.`);
+  const cardUuid = input.smartcard === null ? null : normalizeGuid(input.smartcard);
+  if (cardUuid === null) return refuse('An error has occurred. A smart card is required for this request type.');
+  const card = findSmartcard(state, cardUuid);
+  if (card === undefined) return refuse(`An error has occurred. Smart card ${cardUuid} was not found.`);
+  if (card.Status === CARD_STATUS.retired) return refuse(`An error has occurred. Smart card ${cardUuid} is retired.`);
+  const pending = REQUEST_STATUS_BY_NAME.pending ?? 16;
+  const approved = REQUEST_STATUS_BY_NAME.approved ?? 3;
+  const request: SimRequest = {
+    Uuid: newUuid,
+    RequestType: number,
+    Status: approval === 'required' ? pending : approved,
+    Flags: 2,
+    DataCollection: [],
+    DataCollectionFlags: 0,
+    OriginatorUserUuid: card.AssignedUserUuid,
+    TargetUserUuid: card.AssignedUserUuid,
+    Submitted: now,
+    Completed: '0001-01-01T00:00:00',
+    NewProfileUuid: EMPTY_GUID,
+    OldProfileUuid: EMPTY_GUID,
+    NewSmartcardUuid: EMPTY_GUID,
+    OldSmartcardUuid: card.Uuid,
+    Priority: 0,
+    Comment: input.comment,
+    ProfileTemplateUuid: card.ProfileTemplateUuid,
+    SecurityDescriptor: '',
+    IsSmartcard: true,
+    IsEnrollmentAgent: false,
+    IsDataCollectionComplete: true,
+  };
+  return { ok: true, request, state: { ...state, requests: [...state.requests, request] } };
+}
+
+/** The CM portal's approval (no REST route exists for it, cm-rest-api.md): Pending becomes Approved. */
+export function approveRequest(state: SimState, uuid: string): SimState | null {
+  const request = findRequest(state, uuid);
+  const pending = REQUEST_STATUS_BY_NAME.pending ?? 16;
+  if (request?.Status !== pending) return null;
+  const approved = REQUEST_STATUS_BY_NAME.approved ?? 3;
+  return { ...state, requests: state.requests.map((r) => (r.Uuid === uuid ? { ...r, Status: approved } : r)) };
 }
 
 /** A CM client wrote the card (simulated): Assigned becomes Active, as the examples' statuses suggest. */

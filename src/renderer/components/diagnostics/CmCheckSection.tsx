@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CmCheckReport } from '../../../shared/cm-check';
+import type { CmCheckIssuance, CmCheckReport } from '../../../shared/cm-check';
 import { errorSummary } from '../../format';
 import { useClient } from '../../store';
 import { useAction } from '../../use-action';
@@ -80,6 +80,8 @@ export function CmCheckSection() {
               {report.requestStatuses.map((s) => `${s.raw}${s.reading === null ? '' : ` ${s.reading}`} ×${s.count}`).join(', ')}
             </p>
           )}
+          {report.skippedRequests > 0 && <p className="warning">{t('search.skipped', { count: report.skippedRequests })}</p>}
+          {report.issuance && <IssuanceLines issuance={report.issuance} yesNo={yesNo} />}
           {Object.keys(report.suggestedRequestTypeNumbers).length > 0 && (
             <>
               <p>{t('cmReality.check.suggestion')}</p>
@@ -91,5 +93,52 @@ export function CmCheckSection() {
         </>
       )}
     </section>
+  );
+}
+
+/** Desk issuance (issue 16): what each smart card template allows, and whether the execution routes answer. */
+function IssuanceLines({ issuance, yesNo }: { issuance: CmCheckIssuance; yesNo: (value: boolean | null) => string }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {issuance.profiles.length > 0 && (
+        <table className="cm-check-issuance">
+          <caption>{t('cmReality.check.issuance.heading')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('cmReality.check.issuance.colTemplate')}</th>
+              <th scope="col">{t('cmReality.check.issuance.colVerdict')}</th>
+              <th scope="col">{t('cmReality.check.issuance.colDetails')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {issuance.profiles.map((profile) => (
+              <tr key={profile.templateUuid}>
+                <th scope="row">{profile.name || profile.templateUuid}</th>
+                <td>{t(`cmReality.check.issuance.verdict.${profile.verdict}`)}</td>
+                <td>
+                  {profile.adminKeyBytes !== null &&
+                    t('cmReality.check.issuance.details', {
+                      bytes: profile.adminKeyBytes,
+                      diversify: yesNo(profile.diversify),
+                      pin: profile.userPinOption ?? '',
+                    })}
+                  {profile.problems.map((problem) => (
+                    <span key={problem} className="cm-check-problem">
+                      {' '}
+                      {t(`cmReality.check.issuance.problem.${problem}`)}
+                    </span>
+                  ))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {issuance.profilesNotChecked > 0 && <p>{t('cmReality.check.issuance.notChecked', { count: issuance.profilesNotChecked })}</p>}
+      <p>
+        {t('cmReality.check.issuance.routes')}: {t(`cmReality.check.issuance.route.${issuance.executionRoutes.result}`)}
+      </p>
+    </>
   );
 }

@@ -10,6 +10,17 @@ import { PolicyStatus } from '../settings/PolicyStatus';
 import { CmCheckSection } from './CmCheckSection';
 import { DiagnosticsReader } from './DiagnosticsReader';
 import { SupportBundleSection } from './SupportBundleSection';
+import type { AuditGapKind } from '../../../shared/diagnostics';
+
+/** Each kind of audit gap in the operator's words (the problem's details follow, for IT). */
+const GAP_WORDING = {
+  'chain-broken': 'machinePolicy.auditGapKind.chainBroken',
+  'anchor-missing': 'machinePolicy.auditGapKind.anchorMissing',
+  'anchor-unreadable': 'machinePolicy.auditGapKind.anchorUnreadable',
+  'log-missing': 'machinePolicy.auditGapKind.logMissing',
+  'log-replaced': 'machinePolicy.auditGapKind.logReplaced',
+  'tail-cut': 'machinePolicy.auditGapKind.tailCut',
+} as const satisfies Record<AuditGapKind, string>;
 
 /** What the station sees right now: the smart card service, each reader, each card's ATR decoded. */
 export function DiagnosticsView() {
@@ -56,12 +67,33 @@ export function DiagnosticsView() {
                 </dd>
               </>
             )}
+            {report.osLog && (
+              <>
+                <dt>{t('diagnostics.osLog')}</dt>
+                <dd className={report.osLog.sink !== 'none' && report.osLog.failed === 0 ? 'ok' : 'warning'}>
+                  {report.osLog.sink === 'none'
+                    ? t('diagnostics.osLogNone', { reason: report.osLog.target })
+                    : t('diagnostics.osLogWorking', {
+                        target: report.osLog.target,
+                        written: report.osLog.written,
+                        failed: report.osLog.failed,
+                        dropped: report.osLog.dropped,
+                      })}
+                </dd>
+              </>
+            )}
           </dl>
           {report.auditTrail && report.auditTrail.problems.length > 0 && (
             <ul className="audit-problems" role="alert">
-              {report.auditTrail.problems.map((problem) => (
-                <li key={problem}>{problem}</li>
-              ))}
+              {report.auditTrail.problems.map((problem, index) => {
+                const kind = report.auditTrail?.gaps?.[index];
+                return (
+                  <li key={problem}>
+                    {kind && <strong>{t(GAP_WORDING[kind])} </strong>}
+                    <span>{problem}</span>
+                  </li>
+                );
+              })}
             </ul>
           )}
           {report.readers.length === 0 ? (

@@ -32,7 +32,15 @@ export function RequestSearch({ reader }: { reader: string }) {
   const [result, setResult] = useState<RequestSearchResult | null>(null);
   /** Set by an operator's search: once its results render, the first Choose takes focus. */
   const [focusFirst, setFocusFirst] = useState(false);
-  const [acceptUnconfirmed, setAcceptUnconfirmed] = useState(false);
+  /** Requests whose unconfirmed type the operator acknowledged, each on its own row. */
+  const [acknowledged, setAcknowledged] = useState<ReadonlySet<string>>(() => new Set());
+  const acknowledge = (requestId: string, value: boolean) =>
+    setAcknowledged((before) => {
+      const next = new Set(before);
+      if (value) next.add(requestId);
+      else next.delete(requestId);
+      return next;
+    });
   const typeNumbers = useStation((st) => st.settings?.values.requestTypeNumbers ?? NO_NUMBERS);
   const startBatch = useAction();
   const batchIdle = useStation((st) => st.batch.pending.length === 0);
@@ -99,7 +107,7 @@ export function RequestSearch({ reader }: { reader: string }) {
     setReplacesInvalid(false);
     choose.run(() =>
       enrollmentCall(reader, () =>
-        client.call('enrollment.choose', { reader, requestId: request.uuid, replaceSmartcardUuid: replacement, acceptUnconfirmedType: acceptUnconfirmed }),
+        client.call('enrollment.choose', { reader, requestId: request.uuid, replaceSmartcardUuid: replacement, acceptUnconfirmedType: acknowledged.has(request.uuid) }),
       ),
     );
   };
@@ -137,23 +145,21 @@ export function RequestSearch({ reader }: { reader: string }) {
       <p role="status" aria-live="polite" className="search-status">
         {search.pending ? t('search.searching') : result ? t('search.count', { count: result.requests.length }) : ''}
       </p>
+      {!search.pending && (result?.skipped ?? 0) > 0 && <p className="warning">{t('search.skipped', { count: result?.skipped ?? 0 })}</p>}
       <DirectoryNote people={result?.people} />
       {search.error && <ErrorNotice context={t('search.failed')} error={errorSummary(search.error)} />}
       {choose.error && <ErrorNotice context={t('search.chooseFailed')} error={errorSummary(choose.error)} />}
       <div ref={tableRef}>
         {result && (
-          <RequestTable result={result} choosing={choose.pending} onChoose={onChoose} typeNumbers={typeNumbers} acceptUnconfirmed={acceptUnconfirmed} />
+          <RequestTable
+            result={result}
+            choosing={choose.pending}
+            onChoose={onChoose}
+            typeNumbers={typeNumbers}
+            acknowledged={acknowledged}
+            onAcknowledge={acknowledge}
+          />
         )}
-      </div>
-      {/* Secondary: after the primary path (search, choose) in the tab order. */}
-      <div className="field checkbox">
-        <input
-          id={`${id}-unconfirmed`}
-          type="checkbox"
-          checked={acceptUnconfirmed}
-          onChange={(event) => setAcceptUnconfirmed(event.target.checked)}
-        />
-        <label htmlFor={`${id}-unconfirmed`}>{t('cmReality.type.acknowledge')}</label>
       </div>
       <div className="field">
         <label htmlFor={`${id}-replaces`}>{t('search.replaces')}</label>

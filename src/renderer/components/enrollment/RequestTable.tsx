@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CmRequest } from '../../../shared/cm';
 import type { RequestSearchResult } from '../../../shared/enrollment';
@@ -13,8 +14,9 @@ interface Props {
   onChoose(request: CmRequest): void;
   /** Machine policy: the numbers IT confirmed (request-types.ts). */
   typeNumbers: RequestTypeNumbers;
-  /** The operator allowed requests of unconfirmed type. */
-  acceptUnconfirmed: boolean;
+  /** Requests whose unconfirmed type the operator acknowledged, one by one (by request id). */
+  acknowledged: ReadonlySet<string>;
+  onAcknowledge(requestId: string, acknowledged: boolean): void;
 }
 
 /** "Renew", or "Unconfirmed type (3, Renew?)": never a guessed name presented as fact. */
@@ -29,7 +31,7 @@ export function useTypeLabel(): (reading: RequestTypeReading) => string {
 }
 
 /** The requests found, captioned with where they come from: CM now, or the offline copy's age. */
-export function RequestTable({ result, choosing, onChoose, typeNumbers, acceptUnconfirmed }: Props) {
+export function RequestTable({ result, choosing, onChoose, typeNumbers, acknowledged, onAcknowledge }: Props) {
   const { t } = useTranslation();
   const source = listSource(result);
   if (source.kind === 'none') return <p className="warning">{t('search.none')}</p>;
@@ -66,7 +68,8 @@ export function RequestTable({ result, choosing, onChoose, typeNumbers, acceptUn
             choosing={choosing}
             onChoose={onChoose}
             reading={readRequestType(request.type, typeNumbers)}
-            acceptUnconfirmed={acceptUnconfirmed}
+            acknowledged={acknowledged.has(request.uuid)}
+            onAcknowledge={(value) => onAcknowledge(request.uuid, value)}
           />
         ))}
       </tbody>
@@ -79,11 +82,13 @@ interface RowProps {
   choosing: boolean;
   onChoose(request: CmRequest): void;
   reading: RequestTypeReading;
-  acceptUnconfirmed: boolean;
+  acknowledged: boolean;
+  onAcknowledge(acknowledged: boolean): void;
 }
 
-function RequestRow({ request, choosing, onChoose, reading, acceptUnconfirmed }: RowProps) {
+function RequestRow({ request, choosing, onChoose, reading, acknowledged, onAcknowledge }: RowProps) {
   const { t } = useTranslation();
+  const id = useId();
   const typeLabel = useTypeLabel();
   const none = t('common.none');
   const user = usePersonLabel(request.targetUserUuid, request.targetUserDisplayName);
@@ -104,16 +109,23 @@ function RequestRow({ request, choosing, onChoose, reading, acceptUnconfirmed }:
       <td>
         {bindable.ok ? (
           <>
+            {bindable.needsAcknowledgement && (
+              // The acknowledgement is for this request only, and names the type it accepts.
+              <div className="checkbox">
+                <input id={`${id}-ack`} type="checkbox" checked={acknowledged} onChange={(event) => onAcknowledge(event.target.checked)} />
+                <label htmlFor={`${id}-ack`}>{t('cmReality.type.acknowledge', { type: typeLabel(reading) })}</label>
+              </div>
+            )}
             <button
               type="button"
               className="choose"
-              disabled={choosing || (bindable.needsAcknowledgement && !acceptUnconfirmed)}
+              disabled={choosing || (bindable.needsAcknowledgement && !acknowledged)}
               aria-label={t('search.chooseLabel', { id: shortGuid(request.uuid), user })}
               onClick={() => onChoose(request)}
             >
               {t('search.choose')}
             </button>
-            {bindable.needsAcknowledgement && !acceptUnconfirmed && <p className="hint">{t('cmReality.type.needsAcknowledgement')}</p>}
+            {bindable.needsAcknowledgement && !acknowledged && <p className="hint">{t('cmReality.type.needsAcknowledgement')}</p>}
           </>
         ) : (
           // Listed with the reason, never choosable (request-types.ts).

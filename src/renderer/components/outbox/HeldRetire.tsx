@@ -20,6 +20,12 @@ export function HeldRetire({ operation, what }: { operation: OutboxOperation; wh
   const wait = retireWaitOf(operation, all);
   if (wait === null) return null;
   if (wait.kind === 'bind') return <p className="note">{t('cmReality.hold.waitsForBind')}</p>;
+  if (wait.kind === 'retire-request-approval') {
+    // Approval happens in CM; the station only waits (retire route `retire-request`).
+    return (
+      <p className="note">{t('cmReality.hold.waitsForApproval', { request: wait.retireRequestId, status: wait.lastStatus ?? t('cmReality.hold.notChecked') })}</p>
+    );
+  }
   return (
     <div className="held-retire">
       <p className="note">
