@@ -733,7 +733,6 @@ export const en = {
       confirm: 'New PIN again',
       submit: 'Set my PIN',
       notSet: 'The PIN was not set',
-      focused: 'Type your new PIN.',
     },
     shown: {
       intro: 'This is the PIN of the new card. Note it now: the station shows it only once.',

@@ -738,7 +738,6 @@ export const fr: Messages = {
       confirm: 'Nouveau code PIN, une seconde fois',
       submit: 'Définir mon code PIN',
       notSet: 'Le code PIN n’a pas été défini',
-      focused: 'Tapez votre nouveau code PIN.',
     },
     shown: {
       intro: 'Voici le code PIN de la nouvelle carte. Notez-le maintenant : le poste ne l’affiche qu’une seule fois.',

@@ -54,6 +54,8 @@ describe('the PIN hand-over screen', () => {
       expect(input.inputMode).toBe('numeric');
       expect(input.getAttribute('autocomplete')).toBe('off');
       expect(input.placeholder).toBe('');
+      // No maxLength: a browser would silently cut a longer PIN in both fields alike.
+      expect(input.maxLength).toBe(-1);
       const described = (input.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent);
       expect(described).toEqual(['6 to 8 digits']);
     }

@@ -2,7 +2,7 @@ import { act, cleanup, fireEvent, screen, within } from '@testing-library/react'
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { applyLocale, initI18n } from '../../../src/renderer/i18n';
 import { ISSUANCE_STEPS } from '../../../src/shared/issuance';
-import { READER } from './support/fixtures';
+import { OTHER_READER, READER } from './support/fixtures';
 import { canceled, error, paused, renderAfterBind, running, startOf } from './support/issuance-fixtures';
 import { Refusal, resetStore, settle } from './support/station';
 
@@ -156,5 +156,16 @@ describe('the issuance progress view', () => {
     expect(stepHeading().textContent).toBe('Issuance paused');
     expect(within(region()).getByRole('button', { name: 'Resume' })).toBeTruthy();
     expect(within(region()).getByText(/^Put the same card back in the reader/)).toBeTruthy();
+  });
+
+  it('a reader that is not selected names its issuance, never "Done — remove the card" while the card is being issued', async () => {
+    const station = await renderAfterBind('always');
+    station.fire('issuance.changed', running('generate-keys'));
+    await settle();
+    fireEvent.click(screen.getByRole('button', { name: `Work with ${OTHER_READER}` }));
+    await settle();
+    const summary = region().querySelector('.step-summary');
+    expect(summary?.textContent).toBe('Issuing the card');
+    expect(within(region()).queryByText('Done — remove the card')).toBeNull();
   });
 });

@@ -32,6 +32,8 @@ export function PinEntry({ state }: { state: PinEntryState }) {
       : null;
   const describedBy = shownError ? `${id}-rules ${id}-error` : `${id}-rules`;
 
+  // No maxLength on the fields: the browser would cut a longer PIN silently, the same way in both,
+  // and the card would get a PIN the holder did not type. Too long is refused with the rule instead.
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const pin = first.current?.value ?? '';
@@ -74,7 +76,6 @@ export function PinEntry({ state }: { state: PinEntryState }) {
             type="password"
             inputMode="numeric"
             autoComplete="off"
-            maxLength={rules.maxLength}
             aria-describedby={describedBy}
             aria-invalid={shownError ? true : undefined}
           />
@@ -88,7 +89,6 @@ export function PinEntry({ state }: { state: PinEntryState }) {
             type="password"
             inputMode="numeric"
             autoComplete="off"
-            maxLength={rules.maxLength}
             aria-describedby={describedBy}
             aria-invalid={shownError ? true : undefined}
           />
