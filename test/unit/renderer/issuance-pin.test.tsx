@@ -76,6 +76,12 @@ describe('the PIN hand-over screen', () => {
     expect(first().getAttribute('aria-invalid')).toBe('true');
     expect(first().getAttribute('aria-describedby')).toContain(alert.parentElement!.id);
     expect(station.callsTo('issuance.submitPin')).toEqual([]);
+
+    // The same mistake again: the alert is inserted afresh (announced again), not left as it was.
+    typeAndSubmit(PIN, '482914');
+    await settle();
+    expect(screen.getByRole('alert')).not.toBe(alert);
+    expect(within(screen.getByRole('alert')).getByText('The two PINs typed differ.')).toBeTruthy();
   });
 
   for (const [what, pin] of [
