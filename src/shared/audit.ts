@@ -25,6 +25,16 @@ export const AUDIT_ACTIONS = [
   'settings.changed',
   'training.started',
   'training.stopped',
+  /** Desk issuance (issue 16): offered after a bind, each step, and how it ended. */
+  'issuance.offered',
+  'issuance.started',
+  'issuance.step',
+  'issuance.paused',
+  'issuance.failed',
+  'issuance.done',
+  'issuance.canceled',
+  'issuance.skipped',
+  'issuance.chuid-written',
 ] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;

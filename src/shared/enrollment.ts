@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cmRequestSchema, cmSmartcardSchema, guidSchema } from './cm';
 import { directoryAnswerSchema } from './directory';
 import { ERROR_CODES, errorParamsSchema, errorPayloadSchema } from './errors';
+import { issuancePlanSchema } from './issuance';
 import { cardIdentifierSchema, hexSchema } from './readers';
 
 /**
@@ -72,7 +73,14 @@ export const stepOutcomeSchema = z.discriminatedUnion('state', [
 export type StepOutcome = z.infer<typeof stepOutcomeSchema>;
 
 const withCard = { reader: z.string(), card: cardReadingSchema };
-const withChoice = { ...withCard, request: cmRequestSchema, replacement: replacementSchema.nullable(), payload: bindPayloadSchema };
+const withChoice = {
+  ...withCard,
+  request: cmRequestSchema,
+  replacement: replacementSchema.nullable(),
+  payload: bindPayloadSchema,
+  /** Desk issuance for this card (absent: policy issueAtDesk is off). */
+  issuance: issuancePlanSchema.optional(),
+};
 /** After confirmation the bind (and the retire, if any) are outbox operations: durable first. */
 const withOutcomes = { ...withChoice, bind: stepOutcomeSchema, retire: stepOutcomeSchema.nullable() };
 

@@ -87,6 +87,8 @@ export const ERROR_CODES = [
   'ISSUANCE_PIN_RULES',
   'ISSUANCE_NEEDS_PERSON',
   'ISSUANCE_NEEDS_CM',
+  /** The station stopped in the middle of an issuance (a crash, a restart): it continues when its card is in a reader. */
+  'ISSUANCE_INTERRUPTED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

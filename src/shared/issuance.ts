@@ -110,3 +110,17 @@ export const issuancePinSchema = readerRef.extend({
   confirm: z.string().regex(/^\d{4,8}$/),
 });
 export const issuanceReaderSchema = readerRef;
+
+/**
+ * What the station decided about issuing, when the request was chosen for a card (before anything
+ * is written): the confirmation screen shows it. `mode` null: issuance is not offered for this card,
+ * `reason` says why (the operator may still bind only). `chuid`: a factory card without a CHUID gets
+ * this GUID (32 hex, as stored on the card) written right before the bind; the bind's card id is
+ * made from it.
+ */
+export const issuancePlanSchema = z.object({
+  mode: z.enum(['offer', 'always']).nullable(),
+  reason: errorPayloadSchema.nullable(),
+  chuid: z.string().regex(/^[0-9a-f]{32}$/).nullable(),
+});
+export type IssuancePlan = z.infer<typeof issuancePlanSchema>;

@@ -66,6 +66,8 @@ const EXIT_FOR: Readonly<Record<ErrorCode, ExitCode>> = {
   ISSUANCE_BAD_CMS: EXIT.refusedByCm,
   // Resumable once CM is back: the bind is queued and issuance continues from where it stopped.
   ISSUANCE_NEEDS_CM: EXIT.queued,
+  // The station stopped mid-issuance: running `issue` again resumes it.
+  ISSUANCE_INTERRUPTED: EXIT.queued,
   // CM_OFFLINE and friends thrown here mean nothing could even be queued (e.g. the request is not
   // in the offline copy): a plain failure. Exit 4 is only ever for an operation that is queued.
   CM_OFFLINE: EXIT.failed,

@@ -21,6 +21,7 @@ import {
   type CmCallContext,
 } from './errors';
 import type { AuthAnswer } from './auth-challenge';
+import type { CmCall } from './execution';
 import { toCmProfileTemplate, toCmRequest, toCmSmartcard, type RequestNames } from './normalize';
 import { type RetryPolicy, withRetries } from './retry';
 import type { CmTransport } from './transport';
@@ -173,7 +174,16 @@ function normalizeAtr(value: string): string {
   return hex;
 }
 
-export function createCmClient(options: CmClientOptions): CmClient {
+/**
+ * i16-cm (desk issuance), temporary: the client also hands out its classified exchange, so
+ * cm/execution.ts (`createCmExecutionClient({ call })`) shares its timeout, retries, 404 probe and
+ * error wording. To be rewired to cm/http.ts (i17) at merge.
+ */
+export interface CmClientWithCall extends CmClient {
+  readonly call: CmCall;
+}
+
+export function createCmClient(options: CmClientOptions): CmClientWithCall {
   let base: URL;
   try {
     base = normalizeCmBaseUrl(new URL(options.baseUrl));
@@ -345,6 +355,9 @@ export function createCmClient(options: CmClientOptions): CmClient {
   }
 
   return {
+    // i16-cm, temporary (see CmClientWithCall).
+    call: (method, path, route, body) => call({ method, route }, path, body),
+
     async bindCard(input) {
       const body = {
         requestid: requireGuid(input.requestId, 'requestId'),

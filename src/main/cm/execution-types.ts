@@ -5,12 +5,16 @@ import type { Guid } from '../../shared/cm';
 
 /** `GET profiletemplates/{ptid}/configuration/smartcards`, normalised (sample enrollment walkthrough 12-13). */
 export interface CmSmartcardConfiguration {
-  /** The card's initial 9B key as CM knows it (24 bytes); must equal the cards' factory key. */
-  defaultAdminKey: Buffer;
+  /**
+   * The card's initial 9B key as CM knows it (`DefaultAdminKeyHex`); must equal the cards' factory key
+   * (24 bytes for a PIV 3DES key). null when CM sends "" (the documented example does: a card initialised
+   * by an HSM provider), which means the station cannot authenticate to the card: no desk issuance.
+   */
+  defaultAdminKey: Buffer | null;
   diversifyAdminKey: boolean;
   /** The SDK's UserPinOption by name; an unknown value is kept as 'Unknown(..)' and means "the user types it". */
   userPinOption: 'None' | 'UserProvided' | 'ServerDistributed' | 'Randomized' | 'CustomServerDistributed' | `Unknown(${string})`;
-  /** PIN length rules when CM states them; null: the PIV defaults (6 to 8). */
+  /** `UserPinPolicy.MinLength/MaxLength` when CM states them; null: the PIV defaults (6 to 8). */
   minimumPinLength: number | null;
   maximumPinLength: number | null;
 }

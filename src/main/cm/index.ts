@@ -7,3 +7,13 @@ export type { AuthReport, NegotiateFailureReason } from './auth-challenge';
 export type { CmTransport, CmTransportInit, CmTransportResponse } from './transport';
 export { authSchemes, checkConfiguredCm, runCmCheck } from './check';
 export type { CmCheckOptions } from './check';
+export { createCmExecutionClient, parseCertificateData, EXECUTION_ROUTES } from './execution';
+export type { CmCall, CmExecutionClientOptions } from './execution';
+export type {
+  CmCertificateRequestOption,
+  CmExecutionClient,
+  CmIssuedCertificateAnswer,
+  CmSmartcardConfiguration,
+  ExecutionIds,
+} from './execution-types';
+export type { CmClientWithCall } from './client';

@@ -7,6 +7,7 @@ import type {
   StepOutcome,
 } from '../../shared/enrollment';
 import type { CmRequest } from '../../shared/cm';
+import type { IssuancePlan } from '../../shared/issuance';
 import { type ErrorPayload, StationError } from '../../shared/errors';
 
 /**
@@ -19,7 +20,7 @@ export type EnrollmentEvent =
   /** `notice`: the identifier could not be read (e.g. another program holds the card). */
   | { type: 'card-read'; card: CardReading; notice: ErrorPayload | null }
   | { type: 'card-removed'; insertion: number }
-  | { type: 'choose'; request: CmRequest; replacement: Replacement | null; payload: BindPayload }
+  | { type: 'choose'; request: CmRequest; replacement: Replacement | null; payload: BindPayload; issuance?: IssuancePlan }
   | { type: 'confirm' }
   /** The confirmation of the card `insertion` was refused before anything was queued. */
   | { type: 'refuse'; insertion: number; notice: ErrorPayload; cardPresent: boolean }
@@ -98,12 +99,13 @@ export function stepForOutcomes(bind: StepOutcome, retire: StepOutcome | null): 
 }
 
 function submitted(state: StateAt<'confirming'> | SubmittedState, e: EventOf<'outcomes'>): EnrollmentState {
-  const { reader, card, request, replacement, payload } = state;
-  return { step: stepForOutcomes(e.bind, e.retire), reader, card, request, replacement, payload, bind: e.bind, retire: e.retire };
+  const { reader, card, request, replacement, payload, issuance } = state;
+  const plan = issuance === undefined ? {} : { issuance };
+  return { step: stepForOutcomes(e.bind, e.retire), reader, card, request, replacement, payload, ...plan, bind: e.bind, retire: e.retire };
 }
 
-function choice(e: { request: CmRequest; replacement: Replacement | null; payload: BindPayload }) {
-  return { request: e.request, replacement: e.replacement, payload: e.payload };
+function choice(e: { request: CmRequest; replacement: Replacement | null; payload: BindPayload; issuance?: IssuancePlan | undefined }) {
+  return { request: e.request, replacement: e.replacement, payload: e.payload, ...(e.issuance === undefined ? {} : { issuance: e.issuance }) };
 }
 
 /** The insertion a step is about, if it has a card: what stale events are recognised by. */

@@ -44,8 +44,17 @@ export const SAMPLE_CARDS: readonly SampleCardSpec[] = [
     atr: '3b951381018073ff01000b',
     behaviour: { kind: 'plain' },
   },
+  {
+    // A whole PIV card (./piv-card) as it comes out of the box: no CHUID, factory PIN, PUK and
+    // 3DES management key, firmware below 5.7. What desk issuance practises on.
+    id: 'yubikey-factory',
+    label: 'YubiKey 5 (factory fresh)',
+    atr: '3bfd1300008131fe158073c021c057597562694b657940',
+    behaviour: { kind: 'yubikey-piv' },
+  },
 ];
 
+/** A new physical card made to the spec: state (keys, PINs, objects) lives as long as this object. */
 export function sampleCard(spec: SampleCardSpec): SimulatedCard {
   const logic = createCardLogic(spec.behaviour);
   return {

@@ -6,6 +6,7 @@ import type { PcscBinding, ServiceProbe } from '../pcsc';
 import { StationError } from '../../shared/errors';
 import { startCmSimulator, type CmSimulator } from './cm-sim';
 import { SAMPLE_CARDS, sampleCard } from './sample-cards';
+import type { SimulatedCard } from './simulated-pcsc';
 import { createSimulatedPcsc, type SimulatedPcsc } from './simulated-pcsc';
 
 export const TRAINING_READERS = ['Training Reader 1', 'Training Reader 2'] as const;
@@ -45,6 +46,7 @@ export async function startTraining(options: { dataDir: string }): Promise<Train
     return startCmSimulator(simOptions);
   });
   const readers = createSimulatedPcsc(TRAINING_READERS);
+  const cards = new Map<string, SimulatedCard>();
   const origin = new URL(simulator.baseUrl).origin;
 
   const transport: CmTransport = (url, init) => {
@@ -65,13 +67,21 @@ export async function startTraining(options: { dataDir: string }): Promise<Train
       const spec = SAMPLE_CARDS.find((s) => s.id === sampleId);
       if (!spec) throw new StationError('BAD_REQUEST', 'There is no such sample card.', { sampleId });
       if (!readers.contents().has(reader)) throw new StationError('PCSC_READER_NOT_FOUND', 'There is no such training reader.', { reader });
-      readers.insert(reader, sampleCard(spec));
+      // One card per sample for the session: a pulled and re-inserted card keeps what was written
+      // to it (a PIV card's keys, PINs and objects are its EEPROM), as a real card would.
+      const card = cards.get(spec.id) ?? sampleCard(spec);
+      cards.set(spec.id, card);
+      readers.insert(reader, card);
     },
     removeCard(reader) {
       if (!readers.contents().has(reader)) throw new StationError('PCSC_READER_NOT_FOUND', 'There is no such training reader.', { reader });
       readers.remove(reader);
     },
-    reset: async () => simulator.admin.reset(),
+    reset: async () => {
+      // A training reset hands out cards fresh from the box again.
+      cards.clear();
+      await simulator.admin.reset();
+    },
     close: () => simulator.close(),
   };
 }

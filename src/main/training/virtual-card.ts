@@ -2,6 +2,7 @@
 // run it in memory behind the simulated reader; the tests' vpcd cards run the same logic in their own
 // processes. Configurations are JSON so they can travel to such a process on its argv.
 import { z } from 'zod';
+import { createYubiKeyPivCard, yubiKeyPivSchema } from './piv-card';
 
 const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`));
 
@@ -25,7 +26,7 @@ const globalPlatformSchema = z.object({
 const plainSchema = z.object({ kind: z.literal('plain') });
 const muteSchema = z.object({ kind: z.literal('mute') });
 
-const answeringSchema = z.discriminatedUnion('kind', [pivSchema, contactlessSchema, globalPlatformSchema, plainSchema]);
+const answeringSchema = z.discriminatedUnion('kind', [pivSchema, yubiKeyPivSchema, contactlessSchema, globalPlatformSchema, plainSchema]);
 
 const diesSchema = z.object({
   kind: z.literal('dies'),
@@ -37,14 +38,17 @@ const diesSchema = z.object({
 
 export const cardBehaviourSchema = z.discriminatedUnion('kind', [
   pivSchema,
+  /** A full YubiKey 5 PIV applet (./piv-card): keys, PINs, objects, judged by yubico-piv-tool and OpenSC. */
+  yubiKeyPivSchema,
   contactlessSchema,
   globalPlatformSchema,
   plainSchema,
   muteSchema,
   diesSchema,
 ]);
-export type CardBehaviour = z.infer<typeof cardBehaviourSchema>;
-type AnsweringBehaviour = z.infer<typeof answeringSchema>;
+// Input types: a behaviour may leave out what has a default (the YubiKey's firmware, serial).
+export type CardBehaviour = z.input<typeof cardBehaviourSchema>;
+type AnsweringBehaviour = z.input<typeof answeringSchema>;
 
 /** What the card does with one command APDU. */
 export type CardReaction = { kind: 'answer'; response: Buffer } | { kind: 'ignore' } | { kind: 'die' };
@@ -160,6 +164,8 @@ function answeringLogic(behaviour: AnsweringBehaviour): CardLogic {
   switch (behaviour.kind) {
     case 'piv':
       return pivLogic(behaviour);
+    case 'yubikey-piv':
+      return createYubiKeyPivCard(behaviour);
     case 'contactless':
       return contactlessLogic(behaviour);
     case 'globalplatform':

@@ -496,6 +496,7 @@ export const en = {
       ISSUANCE_PIN_RULES: 'The PIN does not follow the profile’s rules.',
       ISSUANCE_NEEDS_PERSON: 'The station cannot tell what happened at this step: a person must check the request in CM.',
       ISSUANCE_NEEDS_CM: 'Issuing the card needs CM, which is not reachable now. The bind is queued.',
+      ISSUANCE_INTERRUPTED: 'The station stopped in the middle of issuing this card. It continues where it stopped when the card is in a reader.',
     },
   },
   // --- directory, keyboard path, translated reasons and problems (issue 13) ---------------------
@@ -533,6 +534,7 @@ export const en = {
     'piv-3': 'PIV card (CM documentation ATR)',
     contactless: 'Contactless badge (MIFARE Classic 1K)',
     unreadable: 'Card without an identifier',
+    'yubikey-factory': 'YubiKey 5 (factory fresh)',
   },
   auditWords: {
     actions: {
@@ -553,6 +555,15 @@ export const en = {
       'settings.changed': 'Settings changed',
       'training.started': 'Training started',
       'training.stopped': 'Training stopped',
+      'issuance.offered': 'Issuance offered',
+      'issuance.started': 'Issuance started',
+      'issuance.step': 'Issuance step',
+      'issuance.paused': 'Issuance paused (resumable)',
+      'issuance.failed': 'Issuance failed',
+      'issuance.done': 'Card issued',
+      'issuance.canceled': 'Issuance canceled',
+      'issuance.skipped': 'Bound only (not issued)',
+      'issuance.chuid-written': 'Card id (CHUID) written',
     },
     results: { ok: 'OK', queued: 'Queued', failed: 'Failed', info: 'Information' },
   },

@@ -502,6 +502,7 @@ export const fr: Messages = {
       ISSUANCE_PIN_RULES: 'Le code PIN ne respecte pas les règles du profil.',
       ISSUANCE_NEEDS_PERSON: 'Le poste ne peut pas savoir ce qui s’est passé à cette étape : une personne doit vérifier la demande dans CM.',
       ISSUANCE_NEEDS_CM: 'L’émission de la carte nécessite CM, qui n’est pas joignable. L’association est en file d’attente.',
+      ISSUANCE_INTERRUPTED: 'Le poste s’est arrêté au milieu de l’émission de cette carte. Elle reprend là où elle s’est arrêtée quand la carte est dans un lecteur.',
     },
   },
   people: {
@@ -539,6 +540,7 @@ export const fr: Messages = {
     'piv-3': 'Carte PIV (ATR de la documentation CM)',
     contactless: 'Badge sans contact (MIFARE Classic 1K)',
     unreadable: 'Carte sans identifiant',
+    'yubikey-factory': 'YubiKey 5 (sortie d’usine)',
   },
   auditWords: {
     actions: {
@@ -559,6 +561,15 @@ export const fr: Messages = {
       'settings.changed': 'Réglages modifiés',
       'training.started': 'Formation commencée',
       'training.stopped': 'Formation terminée',
+      'issuance.offered': 'Émission proposée',
+      'issuance.started': 'Émission commencée',
+      'issuance.step': 'Étape d’émission',
+      'issuance.paused': 'Émission en pause (reprise possible)',
+      'issuance.failed': 'Émission échouée',
+      'issuance.done': 'Carte émise',
+      'issuance.canceled': 'Émission annulée',
+      'issuance.skipped': 'Associée seulement (non émise)',
+      'issuance.chuid-written': 'Identifiant de carte (CHUID) écrit',
     },
     results: { ok: 'OK', queued: 'En file', failed: 'Échec', info: 'Information' },
   },

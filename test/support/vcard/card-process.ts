@@ -16,7 +16,7 @@ export const cardProcessConfigSchema = z.object({
   atr: z.string().regex(/^(?:[0-9a-f]{2})+$/),
   behaviour: cardBehaviourSchema,
 });
-export type CardProcessConfig = z.infer<typeof cardProcessConfigSchema>;
+export type CardProcessConfig = z.input<typeof cardProcessConfigSchema>;
 
 export type CardProcessMessage =
   | { type: 'inserted'; at: number }

@@ -32,3 +32,15 @@ export const PLAIN_CARD = { atr: '3b951381018073ff01000b', behaviour: { kind: 'p
 
 /** Answers its ATR, never an APDU. */
 export const MUTE_CARD = { atr: '3b021450', behaviour: { kind: 'mute' } } as const satisfies SampleCard;
+
+/** A YubiKey 5 (firmware 5.4.3) as it comes out of the box: no CHUID, PIN 123456, PUK 12345678, 3DES 9B key. */
+export const FACTORY_YUBIKEY = {
+  atr: '3bfd1300008131fe158073c021c057597562694b657940',
+  behaviour: { kind: 'yubikey-piv' },
+} as const satisfies SampleCard;
+
+/** A YubiKey 5.7: its factory 9B key is AES-192, which CM's 3DES challenge-response cannot answer. */
+export const YUBIKEY_57_AES = {
+  atr: '3bfd1300008131fe158073c021c057597562694b657940',
+  behaviour: { kind: 'yubikey-piv', firmware: '5.7.1' },
+} as const satisfies SampleCard;

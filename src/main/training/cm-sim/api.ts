@@ -1,4 +1,4 @@
-import type { RouteId } from './routes';
+import type { CoreRouteId } from './routes';
 import {
   bindCard,
   findRequest,
@@ -30,7 +30,7 @@ export interface ApiOptions {
 }
 
 export interface ApiCall {
-  route: RouteId;
+  route: CoreRouteId;
   params: string[];
   query: URLSearchParams;
   contentType: string | null;

@@ -32,6 +32,12 @@ export const simFaultSchema = z.discriminatedUnion('kind', [
   }),
   /** 204 where a result is documented (a bind with no URI, a retire with no card). */
   z.object({ kind: z.literal('no-content') }),
+  /**
+   * `certificatedata` answers, but wrongly (desk issuance, issue 16 item 9): one certificate fewer or
+   * more than asked, the first for a key the card does not hold, or the first `Pkcs7` not a CMS. CM
+   * has issued (the request's certificates are spent). Other routes answer normally.
+   */
+  z.object({ kind: z.literal('tamper-certificates'), how: z.enum(['fewer', 'more', 'foreign-key', 'invalid-pkcs7']) }),
   /** A redirect, as IIS sends for a wrong path or a sign-in page. */
   z.object({ kind: z.literal('redirect'), status: z.union([z.literal(301), z.literal(302), z.literal(307)]), location: z.string().max(500) }),
 ]);

@@ -3,9 +3,12 @@
  * (`/certificatemanagement/...` in Microsoft's examples, `/CertificateManagement/...` in its tables).
  */
 
+import { EXECUTION_ROUTE_IDS } from './execution/route-ids';
+
 export const API_PREFIX = '/CertificateManagement/api/v1.0/';
 
-export const ROUTE_IDS = [
+/** The routes ./api.ts answers; the execution routes (./execution) are added to them below. */
+export const CORE_ROUTE_IDS = [
   'GET /requests',
   'GET /requests/{id}',
   'GET /profiletemplates',
@@ -15,6 +18,9 @@ export const ROUTE_IDS = [
   'POST /smartcards',
   'PUT /requests/{id}/smartcards/{id}',
 ] as const;
+export type CoreRouteId = (typeof CORE_ROUTE_IDS)[number];
+
+export const ROUTE_IDS = [...CORE_ROUTE_IDS, ...EXECUTION_ROUTE_IDS] as const;
 export type RouteId = (typeof ROUTE_IDS)[number];
 
 export type RouteMatch =

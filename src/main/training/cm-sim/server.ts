@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import { StationError } from '../../../shared/errors';
 import { handleApiCall, type ApiAnswer } from './api';
@@ -10,6 +11,10 @@ import { sendFault, sendIisNotFound, sendJson, sendServerError } from './respons
 import { API_PREFIX, matchRoute, type RouteMatch } from './routes';
 import { seedDirectory } from './seed';
 import { activateSmartcard, normalizeGuid, type SimState } from './state';
+import { pem } from './execution/ca';
+import { createSimExecution, type CertificateTamper } from './execution/handle';
+import { defaultExecutionProfiles, type SimExecutionProfile } from './execution/profiles';
+import { isExecutionRoute } from './execution/route-ids';
 import { reportFailure, failureHandledElsewhere } from '../../report-failure';
 
 /** A request as the simulator received it, for tests that check what went over the wire. */
@@ -40,6 +45,10 @@ export interface CmSimulatorOptions {
    * written it. null (default): only the admin `activate` does that.
    */
   activateAfterMs?: number | null;
+  /** Desk issuance: per-template smart card configuration and options; ./execution/profiles.json when absent. */
+  executionProfiles?: SimExecutionProfile[];
+  /** Where the throw-away CA is kept; the data file's folder when absent, in memory without a data file. */
+  caDir?: string | null;
 }
 
 export interface CmSimulatorAdmin {
@@ -53,6 +62,8 @@ export interface CmSimulatorAdmin {
   activate(smartcardUuid: string): Promise<boolean>;
   /** Scope card lookups to one user (the caller), or null for all. */
   setLookupScope(userUuid: string | null): void;
+  /** The throw-away CA's root and issuing certificates (PEM), made on first use: for `openssl verify`. */
+  caCertificates(): Promise<{ root: string; issuing: string }>;
   /** Back to the seed directory (saved), no faults, empty record, no lookup scope. */
   reset(): Promise<void>;
 }
@@ -96,6 +107,10 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
   const dataFile = options.dataFile ?? null;
   const newUuid = options.newUuid ?? randomUUID;
   const seed = () => structuredClone(options.seed ?? seedDirectory());
+  const execution = createSimExecution({
+    caDir: options.caDir !== undefined ? options.caDir : dataFile === null ? null : dirname(dataFile),
+    profiles: options.executionProfiles ?? defaultExecutionProfiles(),
+  });
   const faultBook = new FaultBook();
   faultBook.set(options.faults ?? []);
   let received: RecordedRequest[] = [];
@@ -149,7 +164,13 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
     });
   }
 
-  async function answerApi(match: RouteMatch, req: IncomingMessage, url: URL, body: string): Promise<ApiAnswer | 'outside-api'> {
+  async function answerApi(
+    match: RouteMatch,
+    req: IncomingMessage,
+    url: URL,
+    body: string,
+    tamper: CertificateTamper | null = null,
+  ): Promise<ApiAnswer | 'outside-api'> {
     switch (match.kind) {
       case 'outside-api':
         return 'outside-api';
@@ -158,6 +179,15 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
       case 'method-not-allowed':
         return { status: 405, json: { Message: `The requested resource does not support http method '${req.method ?? ''}'.` } };
       case 'route': {
+        if (isExecutionRoute(match.id)) {
+          const call = { route: match.id, params: match.params, query: url.searchParams, contentType: req.headers['content-type'] ?? null, body };
+          const result = await execution.handle(state, call, tamper);
+          if (result.update !== undefined) {
+            state = result.update(state);
+            await persist(state);
+          }
+          return result.answer;
+        }
         const result = handleApiCall(
           state,
           { route: match.id, params: match.params, query: url.searchParams, contentType: req.headers['content-type'] ?? null, body },
@@ -183,12 +213,15 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
     if (plan.latencyMs > 0) await delay(plan.latencyMs);
     // Closed while the call was held back: it never reached CM.
     if (closed) return;
-    if (plan.fault !== null && plan.when === 'before') {
-      sendFault(res, plan.fault, randomUUID());
+    // A tampering fault shapes CM's own answer instead of replacing it.
+    const tamper = plan.fault?.kind === 'tamper-certificates' ? plan.fault.how : null;
+    const fault = plan.fault?.kind === 'tamper-certificates' ? null : plan.fault;
+    if (fault !== null && plan.when === 'before') {
+      sendFault(res, fault, randomUUID());
       return;
     }
-    const answer = await answerApi(match, req, url, body);
-    if (plan.fault !== null) sendFault(res, plan.fault, randomUUID());
+    const answer = await answerApi(match, req, url, body, tamper);
+    if (fault !== null) sendFault(res, fault, randomUUID());
     else if (answer === 'outside-api') sendIisNotFound(res);
     else sendJson(res, answer.status, answer.json);
   }
@@ -207,6 +240,10 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
     },
     state: () => structuredClone(state),
     activate,
+    async caCertificates() {
+      const { root, issuing } = await execution.caCertificates();
+      return { root: pem(root), issuing: pem(issuing) };
+    },
     setLookupScope(userUuid) {
       lookupScope = userUuid === null ? null : normalizeGuid(userUuid);
     },
@@ -250,6 +287,8 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
         return sendJson(res, 204, undefined);
       case 'GET state':
         return sendJson(res, 200, admin.state());
+      case 'GET ca':
+        return sendJson(res, 200, await admin.caCertificates());
       case 'POST reset':
         await admin.reset();
         return sendJson(res, 204, undefined);

@@ -76,11 +76,22 @@ export const simSmartcardSchema = z.object({
 });
 export type SimSmartcard = z.infer<typeof simSmartcardSchema>;
 
+/** A request whose certificates CM issued (`certificatedata` answers once per request: ./execution). */
+export const simIssuanceSchema = z.object({
+  RequestUuid: guid,
+  /** Serial numbers (hex) of the certificates issued, in the order of the request's options. */
+  CertificateSerials: z.array(z.string()),
+  Issued: z.string(),
+});
+export type SimIssuance = z.infer<typeof simIssuanceSchema>;
+
 export const simStateSchema = z.object({
   users: z.array(simUserSchema),
   profileTemplates: z.array(simProfileTemplateSchema),
   requests: z.array(simRequestSchema),
   smartcards: z.array(simSmartcardSchema),
+  /** Absent in a state saved before desk issuance existed: none issued. */
+  issuances: z.array(simIssuanceSchema).optional(),
 });
 export type SimState = z.infer<typeof simStateSchema>;
 

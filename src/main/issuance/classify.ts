@@ -1,0 +1,67 @@
+import { StationError, toErrorPayload, type ErrorCode, type ErrorPayload } from '../../shared/errors';
+
+/**
+ * What a failure at an issuance step means. `paused`: the card or CM was not there (pulled card,
+ * outage, another card in the reader); the issuance resumes by itself when the card is back or CM
+ * answers again, or with "Issue now". `failed`: a person must look (a refusal, a wrong PIN, an
+ * answer the station cannot use); "Issue now" tries again from the journal, and a step that cannot
+ * be repeated safely (certificatedata) fails again by itself.
+ */
+export type FailureKind = 'paused' | 'failed';
+
+const PAUSING: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'PCSC_SERVICE_DOWN',
+  'PCSC_NO_READERS',
+  'PCSC_READER_NOT_FOUND',
+  'PCSC_NO_CARD',
+  'PCSC_SHARING_VIOLATION',
+  'PCSC_CARD_REMOVED',
+  'PCSC_CARD_RESET',
+  'PCSC_UNRESPONSIVE_CARD',
+  'PCSC_IO',
+  'ISSUANCE_WRONG_CARD',
+  'ISSUANCE_NEEDS_CM',
+  'STORAGE_IO',
+]);
+
+/** CM was not reached, or did not answer: the line to CM, not the request. */
+const CM_UNREACHABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['CM_OFFLINE', 'CM_TIMEOUT', 'CM_API_DISABLED', 'CM_AUTH_FAILED']);
+
+/** CM answered the call with an HTTP error: it looked at it and said no (cm/errors.ts). */
+export const CM_ANSWERED_NO: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'CM_SERVER_ERROR',
+  'CM_FORBIDDEN',
+  'CM_NOT_FOUND',
+  'CM_CONFLICT',
+  'CM_CLIENT_ERROR',
+  'CM_REFUSED',
+]);
+
+export function asStationError(err: unknown): StationError {
+  return err instanceof StationError ? err : StationError.fromPayload(toErrorPayload(err));
+}
+
+export function classifyFailure(err: unknown): { kind: FailureKind; error: ErrorPayload } {
+  const e = asStationError(err);
+  if (CM_UNREACHABLE.has(e.code)) {
+    const wrapped = new StationError('ISSUANCE_NEEDS_CM', `Issuing the card needs CM, which is not reachable now (${e.message}). It goes on when CM answers.`, {
+      ...e.details,
+      cause: e.code,
+    });
+    return { kind: 'paused', error: wrapped.toPayload() };
+  }
+  return { kind: PAUSING.has(e.code) ? 'paused' : 'failed', error: e.toPayload() };
+}
+
+/**
+ * Whether a failed POST certainly did not reach CM: the CM client says so for a connection that was
+ * refused, a name that did not resolve, or a network that was unreachable (`outcomeUnknown: false`).
+ * Anything it does not say is treated as "may have reached CM".
+ */
+export function certainlyNotSent(err: StationError): boolean {
+  return (err.code === 'CM_OFFLINE' || err.code === 'CM_TIMEOUT') && err.details['outcomeUnknown'] === false;
+}
+
+export function needsPerson(message: string, details: Record<string, string | number | boolean | null> = {}): StationError {
+  return new StationError('ISSUANCE_NEEDS_PERSON', message, details);
+}

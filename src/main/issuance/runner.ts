@@ -1,0 +1,460 @@
+import { StationError } from '../../shared/errors';
+import type { IssuanceStep, PinRules, PivSlot } from '../../shared/issuance';
+import type { CmSmartcardConfiguration, ExecutionIds } from '../cm/execution-types';
+import type { PivSession } from '../pcsc/piv/types';
+import { formatCmGuid } from '../pcsc';
+import { asStationError, certainlyNotSent, classifyFailure, CM_ANSWERED_NO, needsPerson } from './classify';
+import { FACTORY_PIN, FACTORY_PUK, pinRulesOf, randomPuk, usesServerPin } from './pin';
+import type { CertificateAnswerEntry, IssuancePorts } from './ports';
+import { stepStatus, type IssuanceRecord, type RecordedKey } from './records';
+
+/**
+ * One run of an issuance, from wherever its record stands to done, paused or failed
+ * (desk-issuance.md "The REST flow", shared/issuance.ts ISSUANCE_STEPS). Every step commits its
+ * intent before it acts on the card or CM and its result right after, so a run killed anywhere
+ * resumes from the journal: idempotent card steps are simply done again (GENERATE into the same
+ * slot) or read back (a certificate written), and `certificatedata` is never sent twice after an
+ * unknown outcome.
+ */
+export interface RunContext {
+  ports: IssuancePorts;
+  /** Durable first (the journal), then visible. */
+  commit(record: IssuanceRecord): Promise<void>;
+  now(): Date;
+  randomBytes(size: number): Buffer;
+  /** In memory only, never journaled: the request's pfxpassword, made when certificatedata is sent. */
+  pfxPasswords: Map<string, string>;
+  /** The hand-over screen: resolves with the PIN the user typed (twice, checked against the rules). */
+  askPin(requestId: string, rules: PinRules): Promise<string>;
+  /** CM's proposed PIN is on the screen; resolves once the operator says it was seen. */
+  showPin(requestId: string, pin: string): Promise<void>;
+  /** The operator asked to cancel: honoured at the next safe point (before certificatedata is sent). */
+  cancelRequested(requestId: string): boolean;
+  /** Each step's start and end, for the audit trail and the screen's timing. */
+  onStep?(record: IssuanceRecord, step: IssuanceStep): void;
+  /** Card activation check: how many reads of the card record, how far apart. */
+  activation: { polls: number; intervalMs: number };
+  sleep(ms: number): Promise<void>;
+}
+
+/** Why a run stopped before the end on purpose (not a failure). */
+class Canceled extends Error {}
+
+const COMMENT = 'Issued at the desk by Enrollment Station';
+
+export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promise<IssuanceRecord> {
+  let rec = start;
+  const nowIso = () => ctx.now().toISOString();
+  const ids = (): ExecutionIds => ({ requestId: rec.requestId, smartcardUuid: rec.smartcardUuid, cardId: rec.cardId, atr: rec.atr });
+  const { cm, card, records, pki } = ctx.ports;
+
+  async function commit(patch: Partial<IssuanceRecord>): Promise<void> {
+    const next = { ...rec, ...patch, updatedAt: nowIso() };
+    await ctx.commit(next);
+    rec = next;
+  }
+
+  async function mark(step: IssuanceStep, status: 'running' | 'done' | 'skipped' | 'failed'): Promise<void> {
+    const at = nowIso();
+    const steps = rec.steps.map((s) => {
+      if (s.step !== step) return s;
+      if (status === 'running') return { ...s, status, startedAt: s.startedAt ?? at, endedAt: null };
+      return { ...s, status, startedAt: s.startedAt ?? at, endedAt: at };
+    });
+    await commit({ steps });
+    ctx.onStep?.(rec, step);
+  }
+
+  /** Runs `body` as `step` unless it is already done; the step is `running` on disk first. */
+  async function step(name: IssuanceStep, body: () => Promise<'done' | 'skipped'>): Promise<void> {
+    const status = stepStatus(rec, name);
+    if (status === 'done' || status === 'skipped') return;
+    await mark(name, 'running');
+    await mark(name, await body());
+  }
+
+  /** Safe points: before certificatedata is sent, between steps that leave the card consistent. */
+  function safePoint(): void {
+    const sent = rec.certificateData.state === 'sending' || rec.certificateData.state === 'answered';
+    if (!sent && ctx.cancelRequested(rec.requestId)) throw new Canceled();
+  }
+
+  // --- CM's word on the request ---------------------------------------------------------------------
+  async function checkRequest(): Promise<void> {
+    const request = await records.getRequest(rec.requestId);
+    if (request === null) throw needsPerson('CM no longer shows this request.', { requestId: rec.requestId });
+    // The bind was proven by the outbox; the request itself must name this card (get-request.md: NewSmartcardUuid).
+    if (request.newSmartcardUuid !== rec.smartcardUuid) {
+      throw needsPerson('CM shows another card on this request than the one the station bound.', {
+        requestId: rec.requestId,
+        expected: rec.smartcardUuid,
+        found: request.newSmartcardUuid,
+      });
+    }
+    const issued = rec.certificateData.state === 'answered';
+    if (!issued && request.status !== 'Approved' && request.status !== 'Executing') {
+      throw needsPerson(`The request is ${request.status} in CM: it can no longer be executed.`, { requestId: rec.requestId, status: request.status });
+    }
+  }
+
+  // --- the card ------------------------------------------------------------------------------------
+  async function checkCard(session: PivSession): Promise<void> {
+    const guid = await session.readChuidGuid();
+    const found = guid === null ? null : formatCmGuid(Buffer.from(guid, 'hex'));
+    if (found !== rec.cardId) {
+      throw new StationError('ISSUANCE_WRONG_CARD', 'A different card is in the reader: put back the card this issuance started on. Nothing was written.', {
+        reader: rec.reader,
+        expectedCardId: rec.cardId,
+        foundCardId: found,
+      });
+    }
+  }
+
+  /** Single 9B authentication answered by CM (`authenticationresponse`): desk-issuance.md "Facts that bite". */
+  async function authenticate(session: PivSession, diversified: boolean): Promise<void> {
+    const challenge = await session.adminChallenge();
+    const response = await cm.getAuthenticationResponse(ids(), challenge, diversified);
+    await session.adminRespond(response);
+  }
+
+  /**
+   * Authenticates with the key the journal says the card holds. 'changing' (SET MANAGEMENT KEY may
+   * or may not have happened): the diversified key first, then the default one; the one that
+   * works is recorded. A YubiKey's 9B has no retry counter, so the extra try costs nothing.
+   */
+  async function authenticateAny(session: PivSession): Promise<void> {
+    const order: boolean[] = rec.adminKey === 'diversified' ? [true] : rec.adminKey === 'default' ? [false] : [true, false];
+    for (const [i, diversified] of order.entries()) {
+      try {
+        await authenticate(session, diversified);
+        if (rec.adminKey === 'changing') await commit({ adminKey: diversified ? 'diversified' : 'default' });
+        return;
+      } catch (err) {
+        if (asStationError(err).code !== 'PIV_ADMIN_AUTH_FAILED' || i === order.length - 1) throw err;
+      }
+    }
+  }
+
+  async function installDiversifiedKey(session: PivSession, config: CmSmartcardConfiguration): Promise<'done' | 'skipped'> {
+    if (!config.diversifyAdminKey) return 'skipped';
+    if (rec.adminKey === 'diversified') return 'done';
+    const key = await cm.getDiversifiedKey(ids());
+    if (key.length !== 24) {
+      throw new StationError('CM_MALFORMED_RESPONSE', `CM's diversified admin key is ${key.length} bytes; a 3DES key is 24.`, { length: key.length });
+    }
+    await commit({ adminKey: 'changing' });
+    // Written exactly as received (the page's sample has DES parity on every byte).
+    await session.setManagementKey(key);
+    await commit({ adminKey: 'diversified' });
+    await authenticate(session, true);
+    return 'done';
+  }
+
+  async function planKeys(): Promise<void> {
+    if (rec.options !== null) return;
+    const options = await cm.getCertificateRequestGenerationOptions(rec.requestId);
+    if (options.length === 0) throw needsPerson('CM asks for no certificate on this request: there is nothing to issue.', { requestId: rec.requestId });
+    const taken: PivSlot[] = [];
+    const keys: RecordedKey[] = options.map((option, i) => {
+      const slot = pki.slotFor(option, taken);
+      taken.push(slot);
+      return { option: i, slot, algorithm: pki.algorithmFor(option), publicKey: null, csr: null };
+    });
+    const recorded = options.map(({ subject, keyAlgorithmName, keySize, friendlyName, hashAlgorithmName, exportable, keyUsages }) => ({
+      subject,
+      keyAlgorithmName,
+      keySize,
+      friendlyName,
+      hashAlgorithmName,
+      exportable,
+      keyUsages,
+    }));
+    // The plan is on disk before the first GENERATE: a resumed run generates into the same slots.
+    await commit({ options: recorded, keys });
+  }
+
+  async function generateKeys(session: PivSession): Promise<'done'> {
+    await planKeys();
+    for (const key of rec.keys) {
+      if (key.publicKey !== null) continue;
+      const publicKey = await session.generateKey(key.slot, key.algorithm);
+      await commit({ keys: rec.keys.map((k) => (k.slot === key.slot ? { ...k, publicKey: publicKey.toString('base64'), csr: null } : k)) });
+    }
+    return 'done';
+  }
+
+  async function signRequests(session: PivSession): Promise<'done'> {
+    const options = rec.options ?? [];
+    for (const key of rec.keys) {
+      if (key.csr !== null || key.publicKey === null) continue;
+      const option = options[key.option];
+      if (option === undefined) throw new StationError('INTERNAL', 'The issuance record lost a certificate option.', { option: key.option });
+      const csr = await pki.buildCertificationRequest({
+        option,
+        publicKey: Buffer.from(key.publicKey, 'base64'),
+        algorithm: key.algorithm,
+        sign: async (input) => {
+          // 9C is PIN-always (the VERIFY right before each signature); 9A/9D need it once: done each time.
+          if (key.slot !== '9e') await session.verifyPin(FACTORY_PIN);
+          return session.sign(key.slot, key.algorithm, input);
+        },
+      });
+      await commit({ keys: rec.keys.map((k) => (k.slot === key.slot ? { ...k, csr: csr.toString('base64') } : k)) });
+    }
+    return 'done';
+  }
+
+  async function requestCertificates(): Promise<'done'> {
+    const data = rec.certificateData;
+    if (data.state === 'answered') return 'done';
+    if (data.state === 'sending') {
+      // An unknown outcome: CM may have issued, and it keeps no GET for the answer. Never sent again.
+      const request = await records.getRequest(rec.requestId).catch(() => {
+        // Only to tell the person how CM shows the request; the answer is the same without it.
+        return null;
+      });
+      throw needsPerson(
+        'The station sent the certificate requests to CM but did not hear the answer. CM may have issued the certificates: ' +
+          'a person must check the request in CM (the station will not ask CM for them twice).',
+        { requestId: rec.requestId, requestStatus: request?.status ?? 'unknown' },
+      );
+    }
+    safePoint();
+    const attempt = data.state === 'refused' ? data.attempt + 1 : 1;
+    // Protects the PFX of a key CM generates; in memory only, so a PFX on disk stays protected.
+    const pfxPassword = ctx.randomBytes(18).toString('base64url');
+    ctx.pfxPasswords.set(rec.requestId, pfxPassword);
+    const before = rec.certificateData;
+    await commit({ certificateData: { state: 'sending', at: nowIso(), attempt } });
+    let raw: string;
+    try {
+      ({ raw } = await cm.postCertificateData({
+        requestId: rec.requestId,
+        certificateRequests: rec.keys.map((k) => k.csr ?? ''),
+        pfxPassword,
+        comments: COMMENT,
+      }));
+    } catch (err) {
+      const e = asStationError(err);
+      // Never left the PC: as if not sent.
+      if (certainlyNotSent(e)) await commit({ certificateData: before });
+      // CM answered with an error ("500 with a Message"): it refused in words, nothing to fetch later.
+      else if (CM_ANSWERED_NO.has(e.code)) await commit({ certificateData: { state: 'refused', at: nowIso(), attempt, error: e.toPayload() } });
+      // Otherwise 'sending' stays on disk: the next run says a person must check (above).
+      else throw needsPerson('CM may have issued the certificates but its answer was lost: a person must check the request in CM.', { cause: e.code });
+      throw e;
+    }
+    // The raw answer is on disk before anything reads it or writes the card.
+    await commit({ certificateData: { state: 'answered', at: nowIso(), attempt, raw } });
+    return 'done';
+  }
+
+  /** Which certificate goes where: matched to the card's keys by public key, never by order. */
+  function planWrites(entries: CertificateAnswerEntry[]) {
+    const failedEntry = entries.find((e) => e.kind === 'error');
+    if (failedEntry?.kind === 'error') {
+      throw needsPerson(`CM could not issue a certificate (${failedEntry.template ?? 'no template'}): ${failedEntry.message}`, { template: failedEntry.template });
+    }
+    // Key history (archived keys) would need the card's retired-key slots: not written by the station.
+    if (entries.some((e) => e.kind === 'key-history')) {
+      throw needsPerson('CM returned archived (key history) certificates, which this station does not write to a card: execute the request in CM’s own client.');
+    }
+    const issued = entries.filter((e) => e.kind === 'issued');
+    if (issued.length !== rec.keys.length) {
+      throw new StationError('ISSUANCE_CERTIFICATE_COUNT', `The card asked for ${rec.keys.length} certificates and CM returned ${issued.length}.`, {
+        expected: rec.keys.length,
+        received: issued.length,
+      });
+    }
+    const writes: Array<{ slot: PivSlot; der: Buffer; summary: ReturnType<typeof summary>; pkcs8: Buffer | null }> = [];
+    for (const entry of issued) {
+      const key = rec.keys.find((k) => k.publicKey !== null && Buffer.from(k.publicKey, 'base64').equals(entry.certificate.publicKey));
+      if (key === undefined) {
+        throw new StationError('ISSUANCE_CERTIFICATE_NO_KEY', `CM returned a certificate (${entry.certificate.subject}) for a key that is not on this card.`, {
+          subject: entry.certificate.subject,
+          serialNumber: entry.certificate.serialNumber,
+        });
+      }
+      if (writes.some((w) => w.slot === key.slot)) {
+        throw new StationError('ISSUANCE_CERTIFICATE_COUNT', 'CM returned two certificates for the same key on this card.', { slot: key.slot });
+      }
+      writes.push({ slot: key.slot, der: entry.certificate.der, summary: summary(key.slot, entry.certificate, entry.template), pkcs8: null });
+    }
+    for (const entry of entries) {
+      if (entry.kind !== 'server-generated') continue;
+      // A key CM generated (e.g. archived for decryption) goes to Key Management, if the card left it free.
+      const slot: PivSlot = '9d';
+      if (writes.some((w) => w.slot === slot)) throw needsPerson('CM generated a key for this card but its Key Management slot (9D) is already used.');
+      const password = ctx.pfxPasswords.get(rec.requestId);
+      if (password === undefined) {
+        throw needsPerson('CM generated a key for this card, but the station restarted before importing it and its PFX password was kept in memory only.');
+      }
+      const opened = pki.openPfx(entry.pfx, password);
+      writes.push({ slot, der: opened.certificate.der, summary: summary(slot, opened.certificate, entry.template), pkcs8: opened.privateKeyPkcs8 });
+    }
+    return writes;
+  }
+
+  async function writeCertificates(session: PivSession): Promise<'done'> {
+    if (rec.certificateData.state !== 'answered') throw new StationError('INTERNAL', 'No certificate answer to write.');
+    const writes = planWrites(pki.readCertificateData(rec.certificateData.raw));
+    for (const write of writes) {
+      const recorded = rec.writes.find((w) => w.slot === write.slot);
+      if (recorded?.state === 'written') continue;
+      if (recorded?.state === 'writing') {
+        // Killed after the intent: the card may hold it already. Read back and compare.
+        const onCard = await session.readCertificate(write.slot);
+        if (onCard !== null && onCard.equals(write.der)) {
+          await commit({ writes: rec.writes.map((w) => (w.slot === write.slot ? { ...w, state: 'written' } : w)) });
+          continue;
+        }
+      }
+      const entry = { slot: write.slot, state: 'writing' as const, certificate: write.summary, imported: write.pkcs8 !== null };
+      await commit({ writes: [...rec.writes.filter((w) => w.slot !== write.slot), entry] });
+      if (write.pkcs8 !== null) await session.importKey(write.slot, write.pkcs8);
+      await session.putCertificate(write.slot, write.der);
+      await commit({ writes: rec.writes.map((w) => (w.slot === write.slot ? { ...w, state: 'written' } : w)) });
+    }
+    return 'done';
+  }
+
+  /** Sets `pin` from the factory PIN; after an interrupted change, first checks whether it took. */
+  async function setPin(session: PivSession, pin: string): Promise<void> {
+    if (rec.pin === 'changing') {
+      try {
+        await session.verifyPin(pin);
+        await commit({ pin: 'set' });
+        return;
+      } catch (err) {
+        if (asStationError(err).code !== 'PIV_PIN_WRONG') throw err;
+      }
+    }
+    await commit({ pin: 'changing' });
+    await session.changeReference('pin', FACTORY_PIN, pin);
+    await commit({ pin: 'set' });
+  }
+
+  async function userPin(session: PivSession, config: CmSmartcardConfiguration): Promise<'done'> {
+    if (usesServerPin(config.userPinOption)) {
+      if (rec.pin === 'shown') return 'done';
+      const pin = await cm.getServerProposedPin(ids());
+      if (!/^\d{4,8}$/.test(pin)) throw new StationError('CM_MALFORMED_RESPONSE', 'CM proposed a PIN a PIV card cannot take (4 to 8 digits).');
+      if (rec.pin === 'set') {
+        // Set before a restart, never shown: it must be the PIN CM proposes now, or a person decides.
+        try {
+          await session.verifyPin(pin);
+        } catch (err) {
+          if (asStationError(err).code === 'PIV_PIN_WRONG') throw needsPerson('The card’s PIN was set to CM’s proposal before a restart, and CM now proposes another one.');
+          throw err;
+        }
+      } else {
+        await setPin(session, pin);
+      }
+      await ctx.showPin(rec.requestId, pin);
+      await commit({ pin: 'shown' });
+      return 'done';
+    }
+    if (rec.pin !== 'set') await setPin(session, await ctx.askPin(rec.requestId, pinRulesOf(config)));
+    return 'done';
+  }
+
+  /**
+   * The factory PUK is never left: it becomes a random value nobody keeps (docs/deploying.md "PUK").
+   * After an interrupted change, a wrong-PUK answer means the change had happened.
+   */
+  async function replacePuk(session: PivSession): Promise<void> {
+    if (rec.puk === 'replaced') return;
+    const interrupted = rec.puk === 'changing';
+    await commit({ puk: 'changing' });
+    try {
+      await session.changeReference('puk', FACTORY_PUK, randomPuk(ctx.randomBytes));
+    } catch (err) {
+      if (!(interrupted && asStationError(err).code === 'PIV_PIN_WRONG')) throw err;
+    }
+    await commit({ puk: 'replaced' });
+  }
+
+  async function complete(): Promise<'done'> {
+    const request = await records.getRequest(rec.requestId);
+    if (request?.status === 'Completed') return 'done';
+    try {
+      await cm.setRequestStatus(rec.requestId, 'Completed');
+    } catch (err) {
+      // A second Completed is undocumented: a failure is checked against the request, never taken as done.
+      const again = await records.getRequest(rec.requestId).catch(() => {
+        // Not provable now: the PUT's own failure is what the caller hears.
+        return null;
+      });
+      if (again?.status !== 'Completed') throw err;
+    }
+    return 'done';
+  }
+
+  async function verifyActive(): Promise<'done'> {
+    let status = 'not found';
+    for (let i = 0; i < ctx.activation.polls; i++) {
+      if (i > 0) await ctx.sleep(ctx.activation.intervalMs);
+      const smartcard = await records.getSmartcard(rec.smartcardUuid);
+      status = smartcard?.status ?? 'not found';
+      // get-smartcard-data.md: Status 3 (Active) is an executed card.
+      if (status === 'Active') return 'done';
+    }
+    throw needsPerson(`The request is Completed but CM shows the card ${status}, not Active.`, { smartcardUuid: rec.smartcardUuid, status });
+  }
+
+  try {
+    await commit({ phase: 'running', error: null });
+    safePoint();
+    await checkRequest();
+    const config = await cm.getSmartcardConfiguration(rec.profileTemplateUuid);
+    const session = await card.open(rec.reader);
+    try {
+      await checkCard(session);
+      // Every session authenticates (the card forgets it at disconnect); the step shows the first time.
+      let authenticated = false;
+      await step('admin-auth', async () => {
+        await authenticateAny(session);
+        authenticated = true;
+        return 'done';
+      });
+      if (!authenticated) await authenticateAny(session);
+      safePoint();
+      await step('admin-key', () => installDiversifiedKey(session, config));
+      safePoint();
+      await step('generate-keys', () => generateKeys(session));
+      safePoint();
+      await step('sign-requests', () => signRequests(session));
+      safePoint();
+      await step('certificates', requestCertificates);
+      await step('write-certificates', () => writeCertificates(session));
+      await step('pin', async () => {
+        await userPin(session, config);
+        await replacePuk(session);
+        return 'done';
+      });
+    } finally {
+      await session.close().catch(() => {
+        // Leaving the card as it is: the session's work is on disk, a failed disconnect loses nothing.
+      });
+    }
+    await step('complete', complete);
+    await step('verify-active', verifyActive);
+    await commit({ phase: 'done', error: null });
+  } catch (err) {
+    if (err instanceof Canceled) {
+      ctx.pfxPasswords.delete(rec.requestId);
+      await commit({ phase: 'canceled', error: null });
+      return rec;
+    }
+    const { kind, error } = classifyFailure(err);
+    const running = rec.steps.find((s) => s.status === 'running');
+    // The phase below is what matters; a step left 'running' on disk is shown failed at the next run.
+    if (running) await mark(running.step, 'failed').catch(() => undefined);
+    await commit({ phase: kind, error });
+  }
+  return rec;
+}
+
+function summary(slot: PivSlot, cert: { subject: string; issuer: string; serialNumber: string; notAfter: string }, template: string | null) {
+  return { slot, subject: cert.subject, issuer: cert.issuer, serialNumber: cert.serialNumber, notAfter: cert.notAfter, template };
+}

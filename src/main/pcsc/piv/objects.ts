@@ -1,0 +1,60 @@
+// PIV data objects and key references (SP 800-73-4 part 1 §3, part 2 §3) and the few BER-TLV
+// encodings the session builds. Parsing goes through the station's one TLV parser (../tlv.ts).
+import { hexToBytes } from '../../../shared/hex';
+import type { PivKeyAlgorithm, PivSlot } from './types';
+import { parseBerTlvFlat, type FlatTlvNode } from '../tlv';
+
+/** PIV application AID, full form (the station's identify.ts selects the same one). */
+export const PIV_AID = Buffer.from('a000000308000010000100', 'hex');
+
+/** Object tags (5C 03 xx xx xx) per SP 800-73-4 part 1 table 3. */
+export const CHUID_OBJECT = Buffer.from('5fc102', 'hex');
+export const CERTIFICATE_OBJECTS: Readonly<Record<PivSlot, Buffer>> = {
+  '9a': Buffer.from('5fc105', 'hex'),
+  '9c': Buffer.from('5fc10a', 'hex'),
+  '9d': Buffer.from('5fc10b', 'hex'),
+  '9e': Buffer.from('5fc101', 'hex'),
+};
+
+export const SLOT_KEY_REFERENCE: Readonly<Record<PivSlot, number>> = { '9a': 0x9a, '9c': 0x9c, '9d': 0x9d, '9e': 0x9e };
+/** The card management (admin) key reference. */
+export const ADMIN_KEY_REFERENCE = 0x9b;
+
+/** SP 800-78-4 table 6-2 algorithm identifiers. */
+export const ALGORITHM_ID: Readonly<Record<PivKeyAlgorithm, number>> = { rsa2048: 0x07, eccp256: 0x11 };
+export const ALGORITHM_3DES = 0x03;
+/** YubiKey AES management key algorithms (yubico-piv-tool lib/ykpiv.h YKPIV_ALGO_AES128/192/256). */
+export const AES_ALGORITHMS: ReadonlyMap<number, string> = new Map([
+  [0x08, 'aes128'],
+  [0x0a, 'aes192'],
+  [0x0c, 'aes256'],
+]);
+
+/**
+ * The FASC-N a YubiKey's tools write into a fresh CHUID (yubico-piv-tool lib/util.c CHUID_TMPL):
+ * agency code 9999, system 9999, credential 999999, the all-9s pattern SP 800-73-4 allows for cards
+ * outside the federal PACS (PIV-I style).
+ */
+export const YUBICO_FASCN = Buffer.from('d4e739da739ced39ce739d836858210842108421c84210c3eb', 'hex');
+
+/** BER-TLV with a definite length (short form, or 81 / 82 long form). */
+export function tlv(tag: number | Buffer, value: Uint8Array): Buffer {
+  const tagBytes = typeof tag === 'number' ? Buffer.from([tag]) : tag;
+  const length = value.length;
+  const lengthBytes = length < 0x80 ? [length] : length < 0x100 ? [0x81, length] : [0x82, length >> 8, length & 0xff];
+  return Buffer.concat([tagBytes, Buffer.from(lengthBytes), value]);
+}
+
+/** `5C 03 <object>`: the tag list of GET DATA and PUT DATA. */
+export function objectTagList(object: Buffer): Buffer {
+  return tlv(0x5c, object);
+}
+
+export function nodeBytes(node: FlatTlvNode): Buffer {
+  return Buffer.from(hexToBytes(node.value));
+}
+
+/** One level of BER-TLV as flat nodes; TLV_INVALID on malformed input (the caller maps it). */
+export function flatNodes(data: Uint8Array): FlatTlvNode[] {
+  return parseBerTlvFlat(data);
+}

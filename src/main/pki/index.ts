@@ -1,0 +1,10 @@
+// PKI formats for desk issuance: other folders import from here only.
+export { buildCsr, hashFromOption, keyUsageFlags, pkcs1v15Block } from './csr';
+export type { CsrInput, HashName } from './csr';
+export { matchCertificates, normaliseSpki } from './match';
+export type { GeneratedKey, MatchedCertificate } from './match';
+export { chooseSlots, preferredSlot } from './slots';
+export { encodeX500Name, encodeX500NameDer, parseX500 } from './x500';
+export type { X500Attribute } from './x500';
+export { parseCmcResponse } from './cms';
+export type { CmcCertificates } from './cms';

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+// Imported, not read from disk: the bundled app carries it inside its one file (as seed.ts does).
+import profilesFixture from './profiles.json' with { type: 'json' };
+
+/**
+ * What the simulated CM knows per profile template for executing a request: the smart card
+ * configuration and the certificate request generation options, served as stored (./profiles.json,
+ * each entry citing its source and saying what is invented). The simulator reads the few fields it
+ * acts on itself, from this file only (never from the station's client).
+ */
+
+const configurationSchema = z
+  .object({
+    DefaultAdminKeyHex: z.string(),
+    DiversifyAdminKey: z.boolean(),
+    UserPinOption: z.union([z.string(), z.number()]),
+    UserPinPolicy: z.object({ MinLength: z.number().int(), MaxLength: z.number().int() }).passthrough(),
+  })
+  .passthrough();
+
+const optionSchema = z
+  .object({ KeyAlgorithmName: z.string(), KeySize: z.number().int(), KeyUsages: z.number().int() })
+  .passthrough();
+
+export const simExecutionProfileSchema = z.strictObject({
+  source: z.string().min(10),
+  profileTemplateUuid: z.string(),
+  name: z.string(),
+  configuration: configurationSchema,
+  generationOptions: z.array(optionSchema),
+  /** TemplateCommonName of each option's certificate, in order. */
+  certificateTemplates: z.array(z.string()),
+});
+export type SimExecutionProfile = z.infer<typeof simExecutionProfileSchema>;
+
+const fixtureSchema = z.strictObject({ description: z.string(), profiles: z.array(simExecutionProfileSchema) });
+
+export function defaultExecutionProfiles(): SimExecutionProfile[] {
+  return structuredClone(fixtureSchema.parse(profilesFixture).profiles);
+}
+
+/**
+ * UserPinOption values for which CM itself makes the PIN (SDK UserPinOption: ServerDistributed "the
+ * server will create and store a random user PIN", Randomized, CustomServerDistributed). By name only:
+ * the SDK documents no numbers, so a number proposes nothing here.
+ */
+const SERVER_PIN_OPTIONS = new Set(['serverdistributed', 'randomized', 'customserverdistributed']);
+
+export function proposesPin(profile: SimExecutionProfile): boolean {
+  return typeof profile.configuration.UserPinOption === 'string' && SERVER_PIN_OPTIONS.has(profile.configuration.UserPinOption.toLowerCase());
+}

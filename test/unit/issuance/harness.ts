@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { StationError } from '../../../src/shared/errors';
+import { issuanceRecordSchema, newRecord, type IssuanceRecord } from '../../../src/main/issuance/records';
+import { runIssuance, type RunContext } from '../../../src/main/issuance/runner';
+import { CARD_ID, Crash, FakeCard, FakeCm, Faults, fakePorts, PROFILE_ID, READER, REQUEST_ID, SMARTCARD_UUID } from './fakes';
+
+export const USER_PIN = '975310';
+
+/**
+ * One "station process" over a simulated disk: the runner's commits go through `faults` (so a
+ * crash can fall before or after any record reaches the disk) and each record is read back
+ * through its zod schema, as the journal does at start-up. A crash loses memory (the pfxpassword)
+ * but not the disk, the card or CM.
+ */
+export class World {
+  faults = new Faults();
+  card = new FakeCard();
+  cm = new FakeCm();
+  /** What is on disk. */
+  disk: IssuanceRecord = newRecord(
+    { requestId: REQUEST_ID, reader: READER, smartcardUuid: SMARTCARD_UUID, cardId: CARD_ID, atr: '3b8c80', profileTemplateUuid: PROFILE_ID },
+    'running',
+    '2026-12-07T06:00:00.000Z',
+  );
+  pfxPasswords = new Map<string, string>();
+  shownPins: string[] = [];
+  pinAsked = 0;
+  cancel = false;
+  clock = Date.parse('2026-12-07T06:00:00.000Z');
+
+  context(): RunContext {
+    return {
+      ports: fakePorts(this.card, this.cm, this.faults),
+      commit: (record) =>
+        this.faults.call(
+          'commit',
+          () => new StationError('STORAGE_IO', 'The station could not write its data file (EIO).'),
+          () => {
+            this.disk = issuanceRecordSchema.parse(JSON.parse(JSON.stringify(record)));
+          },
+        ),
+      now: () => new Date((this.clock += 7)),
+      randomBytes,
+      pfxPasswords: this.pfxPasswords,
+      askPin: async () => {
+        this.pinAsked++;
+        return USER_PIN;
+      },
+      showPin: async (_rid, pin) => {
+        this.shownPins.push(pin);
+      },
+      cancelRequested: () => this.cancel,
+      activation: { polls: 2, intervalMs: 0 },
+      sleep: async () => undefined,
+    };
+  }
+
+  /** One run from what is on disk; a crash ends the "process" (its memory is lost). */
+  async run(): Promise<IssuanceRecord | 'crashed'> {
+    try {
+      const result = await runIssuance(this.context(), this.disk);
+      return result;
+    } catch (err) {
+      if (!(err instanceof Crash)) throw err;
+      this.faults.crashed = false;
+      this.pfxPasswords = new Map();
+      return 'crashed';
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { FACTORY_PUK } from '../../../src/main/issuance/pin';
+import type { IssuanceRecord } from '../../../src/main/issuance/records';
+import type { FaultKind } from './fakes';
+import { USER_PIN, World } from './harness';
+
+/**
+ * Kill, pull or cut CM at every call: each card APDU-level call, each CM call and each journal
+ * commit, before it acts (nothing happened) and after it (it happened, the answer was lost). Then
+ * resume, as the station does when the card is back, CM answers or the process restarts, until
+ * the issuance settles. Every run must end done or "needs a person", with certificatedata reaching
+ * CM at most once, and a done card must really be issued.
+ */
+const clean = new World();
+await clean.run();
+const trace = clean.faults.calls;
+
+const cases: Array<[number, string, 'before' | 'after', FaultKind]> = [];
+for (const [at, name] of trace.entries()) {
+  for (const when of ['before', 'after'] as const) for (const kind of ['crash', 'transient'] as const) cases.push([at, name, when, kind]);
+}
+
+async function settle(world: World): Promise<IssuanceRecord> {
+  for (let run = 0; run < 6; run++) {
+    const result = await world.run();
+    if (result === 'crashed') continue;
+    if (result.phase === 'done' || result.phase === 'failed') return result;
+  }
+  throw new Error(`did not settle: ${JSON.stringify(world.disk.phase)} ${JSON.stringify(world.disk.error)}`);
+}
+
+describe('issuance under faults at every step', () => {
+  it('the clean run makes every kind of call the fault matrix needs', () => {
+    for (const name of ['card.generateKey', 'card.putCertificate', 'card.setManagementKey', 'card.change-pin', 'card.change-puk', 'cm.certificatedata', 'cm.setRequestStatus', 'commit']) {
+      expect(trace).toContain(name);
+    }
+  });
+
+  it.each(cases)('fault at call %i (%s) %s, %s: ends done or needing a person; certificatedata at most once', async (at, _name, when, kind) => {
+    const world = new World();
+    world.faults.fault = { at, when, kind };
+    const result = await settle(world);
+    expect(world.cm.certificateCalls).toBeLessThanOrEqual(1);
+    if (result.phase === 'failed') {
+      expect(result.error?.code).toBe('ISSUANCE_NEEDS_PERSON');
+      return;
+    }
+    expect(result.phase).toBe('done');
+    expect(world.cm.certificateCalls).toBe(1);
+    expect(world.cm.request.status).toBe('Completed');
+    expect([...world.card.certificates.keys()].sort()).toEqual(['9a', '9c']);
+    for (const [slot, der] of world.card.certificates) {
+      const cert = JSON.parse(der.toString()) as { publicKey: string };
+      expect(Buffer.from(cert.publicKey, 'base64').equals(world.card.keys.get(slot)!.publicKey), `certificate in ${slot} matches its key`).toBe(true);
+    }
+    expect(world.card.pin).toBe(USER_PIN);
+    expect(world.card.puk).not.toBe(FACTORY_PUK);
+  });
+});
