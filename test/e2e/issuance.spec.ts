@@ -1,5 +1,7 @@
 import { expect, type Locator, type Page, test } from '@playwright/test';
 import { seedGuid } from '../../src/main/training/cm-sim';
+import { en } from '../../src/renderer/i18n/en';
+import { fr } from '../../src/renderer/i18n/fr';
 import { insertCard } from '../support/vcard';
 import { FACTORY_YUBIKEY } from '../support/vcard/catalog';
 import { expectNoAxeViolations, READER, region, setLocale, shot, sim } from './support';
@@ -44,6 +46,22 @@ const TEXT = {
   },
 } as const;
 
+function leaves(tree: object): string[] {
+  return Object.values(tree).flatMap((v) => (typeof v === 'string' ? [v] : leaves(v as object)));
+}
+const frenchText = leaves(fr).join('\n');
+/** The issuance screens' English fragments (two words or more, placeholders cut out) that no French string contains. */
+const ENGLISH = [...new Set([...leaves(en.issuance), ...leaves(en.errors)].flatMap((s) => s.split(/\{\{\w+\}\}/)))]
+  .map((s) => s.trim())
+  .filter((s) => s.split(/\s+/).length >= 2 && s.length >= 8 && !frenchText.includes(s));
+
+/** In French, what a person reads on screen (code blocks aside: ids, error codes) holds none of the English. */
+async function expectNoEnglish(page: Page, locale: 'en' | 'fr', where: string): Promise<void> {
+  if (locale !== 'fr') return;
+  const text = await page.locator('body').innerText();
+  expect(ENGLISH.filter((s) => text.includes(s)), `English on the ${where} in French`).toEqual([]);
+}
+
 test.beforeEach(async ({ page }) => {
   await sim.reset();
   await page.goto(process.env.STATION_URL!);
@@ -70,6 +88,7 @@ for (const locale of ['en', 'fr'] as const) {
   test(`desk issuance by keyboard only (${locale}): offer, progress, PIN hand-over, result; axe-clean at each step`, async ({ page }, testInfo) => {
     test.setTimeout(120_000);
     const words = TEXT[locale];
+    expect(ENGLISH.length).toBeGreaterThan(50);
     await setLocale(page, locale);
     await expect(region(page).locator('p.state.empty')).toBeVisible({ timeout: 10_000 });
     const card = await insertCard({ reader: 0, ...FACTORY_YUBIKEY });
@@ -82,6 +101,7 @@ for (const locale of ['en', 'fr'] as const) {
       const issueNow = panel.getByRole('button', { name: words.issueNow });
       await expect(issueNow).toBeFocused();
       await expectNoAxeViolations(page, `issuance offer (${locale})`);
+      await expectNoEnglish(page, locale, 'issuance offer');
 
       let presses = 0;
       const press = async (key: string) => {
@@ -95,6 +115,7 @@ for (const locale of ['en', 'fr'] as const) {
       if (await panel.getByRole('heading', { level: 4, name: words.running }).isVisible()) {
         await expect(panel.getByRole('list')).toBeVisible();
         await expectNoAxeViolations(page, `issuance progress (${locale})`);
+        await expectNoEnglish(page, locale, 'issuance progress');
       }
 
       // The hand-over screen (the training profiles let the user choose the PIN): nothing else on screen.
@@ -104,6 +125,7 @@ for (const locale of ['en', 'fr'] as const) {
       const first = page.getByLabel(words.first, { exact: true });
       await expect(first).toBeFocused();
       await expectNoAxeViolations(page, `PIN hand-over (${locale})`);
+      await expectNoEnglish(page, locale, 'PIN hand-over');
       await shot(page, testInfo, `issuance-pin-${locale}`);
 
       // A mismatch first: said in an alert, both fields emptied, focus back in the first.
@@ -116,6 +138,7 @@ for (const locale of ['en', 'fr'] as const) {
       await expect(page.getByLabel(words.second, { exact: true })).toHaveValue('');
       await expect(first).toBeFocused();
       await expectNoAxeViolations(page, `PIN mismatch (${locale})`);
+      await expectNoEnglish(page, locale, 'PIN mismatch');
 
       await page.keyboard.type(PIN);
       await press('Tab');
@@ -129,6 +152,7 @@ for (const locale of ['en', 'fr'] as const) {
       await expect(panel.locator('.issued-certificate h6').first()).toHaveText(words.slot);
       await expect(panel.locator('.remove-card')).toBeVisible();
       await expectNoAxeViolations(page, `issuance result (${locale})`);
+      await expectNoEnglish(page, locale, 'issuance result');
       await shot(page, testInfo, `issuance-done-${locale}`);
       // Enter on "Issue now", then (mismatch) Tab + Enter, then Tab + Enter: typing the PIN is not a key press of the path.
       expect(presses).toBe(5);
