@@ -156,6 +156,10 @@ describe('the issuance progress view', () => {
     expect(stepHeading().textContent).toBe('Issuance paused');
     expect(within(region()).getByRole('button', { name: 'Resume' })).toBeTruthy();
     expect(within(region()).getByText(/^Put the same card back in the reader/)).toBeTruthy();
+    // After a restart mid-issuance: the same card brings it back too.
+    station.fire('issuance.changed', paused('generate-keys', error('ISSUANCE_INTERRUPTED')));
+    await settle();
+    expect(within(region()).getByText(/^Put the same card back in the reader/)).toBeTruthy();
   });
 
   it('a reader that is not selected names its issuance, never "Done — remove the card" while the card is being issued', async () => {

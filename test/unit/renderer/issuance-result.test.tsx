@@ -62,7 +62,7 @@ describe('the issuance result', () => {
   });
 
   it('failed: the reason (code worded, hint), the step it stopped at, and what to do; the card may then go', async () => {
-    const station = await renderAfterBind('always');
+    const station = await renderAfterBind('always', { 'issuance.start': () => running('certificates') });
     station.fire('issuance.changed', failed('certificates', error('ISSUANCE_NEEDS_PERSON', 'corr-9')));
     await settle();
     expect(stepHeading().textContent).toBe('Issuance stopped');
@@ -72,9 +72,17 @@ describe('the issuance result', () => {
     expect(within(alert).getByText(/a person must check the request in CM/)).toBeTruthy();
     expect(within(alert).getByText(/Check the request and the card in CM before doing anything else/)).toBeTruthy();
     expect(within(alert).getByText('corr-9')).toBeTruthy();
-    expect(within(region()).getByText(/^The station stopped to avoid doing anything twice/)).toBeTruthy();
+    expect(within(region()).getByText(/^A person should check the request and the card in CM first/)).toBeTruthy();
     expect(within(region()).queryByRole('button', { name: 'Resume' })).toBeNull();
     expect(within(region()).getByText(/Remove the card/)).toBeTruthy();
+    // Try again is offered, not pressed for the operator: it is neither primary nor focused.
+    const again = within(region()).getByRole('button', { name: 'Try again' });
+    expect(again.className).not.toContain('primary');
+    expect(document.activeElement).toBe(stepHeading());
+    fireEvent.click(again);
+    await settle();
+    expect(station.callsTo('issuance.start')).toEqual([{ reader: READER }]);
+    expect(stepHeading().textContent).toBe('Issuing the card');
   });
 
   it('canceled: says the card stays bound and where the request can still be executed', async () => {

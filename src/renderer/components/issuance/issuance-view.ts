@@ -57,7 +57,7 @@ export function stepDuration(step: IssuanceStepState, now: number): number | nul
 
 /** What brings a paused issuance back: the same card in the reader, CM reachable, or the operator's Resume. */
 export function bringsBack(code: ErrorCode): 'card' | 'cm' | 'other' {
-  if (code.startsWith('PCSC_') || ['NO_CARD', 'CARD_MISMATCH', 'ISSUANCE_WRONG_CARD'].includes(code)) return 'card';
+  if (code.startsWith('PCSC_') || ['NO_CARD', 'CARD_MISMATCH', 'ISSUANCE_WRONG_CARD', 'ISSUANCE_INTERRUPTED'].includes(code)) return 'card';
   if (['CM_OFFLINE', 'CM_TIMEOUT', 'CM_SERVER_ERROR', 'CM_OUTCOME_UNKNOWN', 'ISSUANCE_NEEDS_CM'].includes(code)) return 'cm';
   return 'other';
 }
