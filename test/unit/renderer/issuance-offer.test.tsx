@@ -2,7 +2,7 @@ import { act, cleanup, fireEvent, screen, within } from '@testing-library/react'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyLocale, initI18n } from '../../../src/renderer/i18n';
 import { cardRead, chosen, OPERATION_ID, READER, reading, readersWithCard, request, submitted } from './support/fixtures';
-import { boundDone, idle, issued, offer, renderAfterBind, running, snapshotWith } from './support/issuance-fixtures';
+import { boundDone, error, idle, issued, offer, paused, renderAfterBind, running, snapshotWith } from './support/issuance-fixtures';
 import { renderStation, resetStore, settle } from './support/station';
 
 beforeAll(() => initI18n('en'));
@@ -134,6 +134,17 @@ describe('the choice after a bind (issueAtDesk)', () => {
     expect(within(region()).queryByRole('button', { name: 'Issue now' })).toBeNull();
     expect(within(region()).queryByRole('button', { name: 'Bind only' })).toBeNull();
     expect(stepHeading().textContent).toBe('Done — remove the card');
+    // The same while the station reports the issuance paused for CM: Resume could not work before CM holds the bind.
+    station.fire('issuance.changed', paused('bind', error('ISSUANCE_NEEDS_CM')));
+    await settle();
+    expect(region().querySelector('.issuance-needs-cm')).toBeTruthy();
+    expect(within(region()).queryByRole('button', { name: 'Resume' })).toBeNull();
+    // Once CM holds the bind, the offer comes back.
+    station.fire('enrollment.changed', boundDone());
+    station.fire('issuance.changed', offer());
+    await settle();
+    expect(region().querySelector('.issuance-needs-cm')).toBeNull();
+    expect(document.activeElement).toBe(within(region()).getByRole('button', { name: 'Issue now' }));
   });
 
   it('French: the choice and the offline note', async () => {

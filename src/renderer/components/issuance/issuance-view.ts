@@ -18,7 +18,7 @@ function enrollmentRequestId(state: EnrollmentState | undefined): string | null 
  * starts afresh).
  */
 export function shownIssuance(issuance: IssuanceState | undefined, enrollment: EnrollmentState | undefined, policy: IssueAtDesk): ShownIssuance | null {
-  if (!issuance || issuance.phase === 'idle') return null;
+  if (!issuance || issuance.phase === 'idle' || issuanceNeedsCm(issuance, enrollment, policy)) return null;
   if (issuance.phase === 'offer') {
     return policy === 'offer' && enrollment?.step === 'done' && enrollment.bind.state === 'done' ? issuance : null;
   }
@@ -27,13 +27,17 @@ export function shownIssuance(issuance: IssuanceState | undefined, enrollment: E
   return enrollmentRequestId(enrollment) === issuance.requestId ? issuance : null;
 }
 
+/** What the station may show for a reader while its bind waits in the outbox (service.binding). */
+const WHILE_BIND_QUEUED: ReadonlySet<IssuanceState['phase']> = new Set(['idle', 'offer', 'paused']);
+
 /**
- * Offline, the bind is queued: issuing needs CM (ISSUANCE_NEEDS_CM), so the choice is not offered;
- * the operator reads why instead of a button that cannot work.
+ * Offline, the bind is queued: issuing needs CM (ISSUANCE_NEEDS_CM) and cannot start before CM holds
+ * the bind, so neither the choice nor Resume is offered; the operator reads why instead of a button
+ * that cannot work. (An issuance that got further, or ended, still shows as it is.)
  */
 export function issuanceNeedsCm(issuance: IssuanceState | undefined, enrollment: EnrollmentState | undefined, policy: IssueAtDesk): boolean {
   if (policy === 'off' || enrollment?.step !== 'done' || enrollment.bind.state !== 'queued') return false;
-  return !issuance || issuance.phase === 'idle' || issuance.phase === 'offer';
+  return !issuance || WHILE_BIND_QUEUED.has(issuance.phase);
 }
 
 /** The step to name in the announcement: the one running, else the one that stopped, else null (all ended). */
