@@ -59,6 +59,8 @@ export interface StationTuning {
   backoff: BackoffPolicy;
   outboxConcurrency: number;
   getRetries: number;
+  /** How often and how far apart an issued card is checked Active in CM. */
+  issuanceActivation?: { polls: number; intervalMs: number };
 }
 
 const DEFAULT_TUNING: StationTuning = {

@@ -12,6 +12,7 @@ import type { Station } from '../station';
 import { auditVerify } from './audit-verify';
 import { cmCheckCommand } from './cm-check';
 import { EXIT, type ExitCode, exitCodeFor } from './exit-codes';
+import { issueCommand, readPinFromStdin } from './issue';
 import { startNodeRuntime, type StartRuntime } from './node-runtime';
 import { supportBundleCommand } from './support-bundle';
 
@@ -21,6 +22,9 @@ Commands:
   bind --reader NAME --request ID    bind the card in that reader to the request (and retire the
                                      card the request replaces, per retireReplacedCard)
        [--accept-unconfirmed-type]   bind although the request type number is unconfirmed
+  issue --reader NAME --request ID   bind the card (a factory card gets its CHUID first), then issue it:
+       [--pin-stdin]                 keys, certificates, the user's PIN (first line of standard
+                                     input), request Completed. Run again to resume.
   retire --request ID --smartcard UUID   retire a card on its own (e.g. lost): sent at once
   outbox list                        every operation; a held retire says what it waits for
   outbox replay                      send everything queued now
@@ -136,6 +140,7 @@ async function run(argv: string[], start: StartRuntime): Promise<Outcome> {
       'accept-unconfirmed-type': { type: 'boolean', default: false },
       id: { type: 'string' },
       confirm: { type: 'boolean', default: false },
+      'pin-stdin': { type: 'boolean', default: false },
     },
   });
   const command = positionals.join(' ');
@@ -148,7 +153,7 @@ async function run(argv: string[], start: StartRuntime): Promise<Outcome> {
   // Every command works on one data folder: the one named, or this user's default.
   const dataDir = values['data-dir'] ?? defaultDataDir(process.platform, process.env, homedir());
   if (command === 'audit verify') return auditVerify(dataDir);
-  if (!['bind', 'retire', 'outbox list', 'outbox replay', 'outbox retire-now', 'audit export', 'cm-check', 'support-bundle'].includes(command) || !(waitMs > 0)) {
+  if (!['bind', 'issue', 'retire', 'outbox list', 'outbox replay', 'outbox retire-now', 'audit export', 'cm-check', 'support-bundle'].includes(command) || !(waitMs > 0)) {
     throw new StationError('BAD_REQUEST', USAGE);
   }
   if (command === 'cm-check') {
@@ -161,7 +166,7 @@ async function run(argv: string[], start: StartRuntime): Promise<Outcome> {
   }
   // Validate everything before starting the station, so bad input changes nothing.
   const args =
-    command === 'bind' ? { reader: need('reader'), request: need('request') }
+    command === 'bind' || command === 'issue' ? { reader: need('reader'), request: need('request') }
     : command === 'retire' ? { request: need('request'), smartcard: need('smartcard') }
     : command === 'audit export' ? { out: resolve(need('out')) }
     : command === 'outbox retire-now' ? { id: need('id') }
@@ -173,6 +178,17 @@ async function run(argv: string[], start: StartRuntime): Promise<Outcome> {
     switch (command) {
       case 'bind':
         return await bind(station, args.reader!, args.request!, waitMs, values['accept-unconfirmed-type']);
+      case 'issue': {
+        const pinStdin = values['pin-stdin'];
+        return await issueCommand(station, {
+          reader: args.reader!,
+          requestId: args.request!,
+          waitMs,
+          pin: () => (pinStdin ? readPinFromStdin() : Promise.resolve(null)),
+          // stderr: stdout stays the one JSON line with --json.
+          print: (line) => console.error(line),
+        });
+      }
       case 'retire':
         return await retire(station, args.request!, args.smartcard!);
       case 'outbox list': {

@@ -2,11 +2,12 @@ import type { CmRequest, CmSmartcard } from '../../shared/cm';
 import type { EnrollmentState, Replacement } from '../../shared/enrollment';
 import { StationError } from '../../shared/errors';
 import { bindabilityOf, cardToRetire, readRequestType, requestTypeLabel } from '../../shared/request-types';
+import { formatCmGuid } from '../pcsc';
 import { BINDABLE_STATUSES } from '../requests';
 import { acceptsChoice, choiceRefusal, type EnrollmentEvent } from './machine';
 import type { WorkflowDeps } from './ports';
 
-export type ChoiceDeps = Pick<WorkflowDeps, 'cm' | 'isOnline' | 'requests' | 'policy'>;
+export type ChoiceDeps = Pick<WorkflowDeps, 'cm' | 'isOnline' | 'requests' | 'policy' | 'issuance'>;
 
 export interface Choice {
   reader: string;
@@ -27,9 +28,10 @@ export async function checkChoice(deps: ChoiceDeps, state: EnrollmentState, choi
   const { reader, requestId } = choice;
   if (!acceptsChoice(state)) throw choiceRefusal(state);
   const { card } = state;
-  if (card.identifier.kind === 'none') {
-    throw new StationError('CARD_UNIDENTIFIED', 'The station could not read an identifier from this card, so CM cannot bind it. Try another card.', { reader });
-  }
+  const unidentified = () =>
+    new StationError('CARD_UNIDENTIFIED', 'The station could not read an identifier from this card, so CM cannot bind it. Try another card.', { reader });
+  // A factory PIV card has no identifier yet: the issuance plan may give it one (its CHUID).
+  if (card.identifier.kind === 'none' && !deps.issuance) throw unidentified();
   const request = await deps.requests.get(requestId);
   if (!(BINDABLE_STATUSES as readonly string[]).includes(request.status)) {
     throw new StationError('REQUEST_NOT_BINDABLE', `This request is ${request.status}; CM binds a card only to an Approved or Executing request.`, {
@@ -37,9 +39,13 @@ export async function checkChoice(deps: ChoiceDeps, state: EnrollmentState, choi
       status: request.status,
     });
   }
-  const replacement = await replacementFor(deps, request, choice.replaceSmartcardUuid, card.identifier.value, choice.acceptUnconfirmedType);
-  const payload = { requestid: request.uuid, cardid: card.identifier.value, atr: card.atr };
-  return { type: 'choose', request, replacement, payload };
+  // Capability before commitment: under issueAtDesk `always` a card that cannot be issued is refused here.
+  const issuance = deps.issuance ? await deps.issuance.plan(reader, card, request) : undefined;
+  const cardid = issuance?.chuid ? formatCmGuid(Buffer.from(issuance.chuid, 'hex')) : card.identifier.value;
+  if (cardid === null) throw unidentified();
+  const replacement = await replacementFor(deps, request, choice.replaceSmartcardUuid, cardid, choice.acceptUnconfirmedType);
+  const payload = { requestid: request.uuid, cardid, atr: card.atr };
+  return { type: 'choose', request, replacement, payload, ...(issuance === undefined ? {} : { issuance }) };
 }
 
 /**

@@ -6,7 +6,7 @@ import { isSubmitted } from './machine';
 import { outcomeOf } from './outcomes';
 import type { ApplyEvent, AuditNote, WorkflowDeps } from './ports';
 
-export interface ConfirmationDeps extends Pick<WorkflowDeps, 'cards' | 'outbox' | 'audit' | 'log' | 'isOnline' | 'policy'> {
+export interface ConfirmationDeps extends Pick<WorkflowDeps, 'cards' | 'outbox' | 'audit' | 'log' | 'isOnline' | 'policy' | 'issuance'> {
   apply: ApplyEvent;
   stateOf: (reader: string) => EnrollmentState;
   /** Every reader's state, to find the ones an outbox change concerns. */
@@ -64,6 +64,17 @@ export function createConfirmation(deps: ConfirmationDeps): Confirmation {
       const notice = toErrorPayload(err);
       const gone = notice.code === 'PCSC_NO_CARD' || notice.code === 'PCSC_CARD_REMOVED';
       return apply(reader, { type: 'refuse', insertion, notice, cardPresent: !gone });
+    }
+    // A factory card gets the CHUID its plan made (the card id shown on this screen) right before the bind.
+    const plan = confirming.issuance;
+    if (deps.issuance && plan?.chuid && now.atr === payload.atr && now.identifier.kind !== 'piv-guid') {
+      try {
+        await deps.issuance.prepareCard(reader, plan, confirming.request);
+        now = await deps.cards.reread(reader);
+      } catch (err) {
+        deps.log.error('enrollment.chuid-failed', err, { reader });
+        return apply(reader, { type: 'refuse', insertion, notice: toErrorPayload(err), cardPresent: true });
+      }
     }
     if (now.atr !== payload.atr || now.identifier.value !== payload.cardid) {
       const notice = new StationError('CARD_MISMATCH', 'A different card is in the reader. Put back the card you read, or start again with this one.', {

@@ -1,5 +1,6 @@
 export { createEnrollmentWorkflow } from './workflow';
 export type { AuditNote, CardSource, EnrollmentWorkflow, WorkflowDeps, WorkflowEvent, WorkflowOutbox } from './workflow';
+export type { IssuanceGate } from './ports';
 export { initialState, stepForOutcomes, transition } from './machine';
 export type { EnrollmentEvent } from './machine';
 export { createBatch } from './batch';

@@ -1,4 +1,6 @@
 import type { AuditEntryInput } from '../../shared/audit';
+import type { CmRequest } from '../../shared/cm';
+import type { IssuancePlan } from '../../shared/issuance';
 import type { AtrFacts, CardReading, EnrollmentState } from '../../shared/enrollment';
 import type { OutboxOperation, OutboxOperationInput } from '../../shared/outbox';
 import type { RequestTypeNumbers, RetireReplacedCard } from '../../shared/request-types';
@@ -43,6 +45,22 @@ export interface WorkflowDeps {
   /** Dropped stale events and every failure the workflow handles itself go here. */
   log: Pick<DiagnosticLog, 'info' | 'warn' | 'error'>;
   policy: WorkflowPolicy;
+  /** Desk issuance before the bind (src/main/issuance/gate.ts); absent: binding only, as before issue 16. */
+  issuance?: IssuanceGate;
+}
+
+/**
+ * Capability before commitment (issue 16): whether the chosen card can be issued here, decided
+ * before anything is written, and the one write made before the bind (a factory card's CHUID).
+ */
+export interface IssuanceGate {
+  /**
+   * The plan for this card and request (undefined: policy issueAtDesk is off). Under `always`, a
+   * card that cannot be issued is refused here (throws); under `offer` the plan says why not.
+   */
+  plan(reader: string, card: CardReading, request: CmRequest): Promise<IssuancePlan | undefined>;
+  /** Right before the bind: writes the planned CHUID on a factory card (nothing otherwise). */
+  prepareCard(reader: string, plan: IssuancePlan, request: CmRequest): Promise<void>;
 }
 
 export type WorkflowEvent =

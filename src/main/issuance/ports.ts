@@ -5,8 +5,8 @@
 // fakes of each; adapters.ts builds the real ones.
 import type { CmRequest, CmSmartcard, Guid } from '../../shared/cm';
 import type { PivSlot } from '../../shared/issuance';
-import type { CmCertificateRequestOption, CmExecutionClient } from '../cm/execution-types';
-import type { PivCardAccess, PivKeyAlgorithm } from '../pcsc/piv/types';
+import type { CmCertificateRequestOption, CmExecutionClient } from '../cm';
+import type { PivCardAccess, PivKeyAlgorithm } from '../pcsc';
 
 /** A certificate as the engine needs it: its bytes, the key it certifies, and what the result screen lists. */
 export interface CertificateFacts {
@@ -31,8 +31,10 @@ export type CertificateAnswerEntry =
   | { kind: 'error'; template: string | null; message: string };
 
 export interface IssuancePki {
-  /** The PIV slot for an option by its KeyUsages (desk-issuance.md "Slots"), given the slots already taken. */
-  slotFor(option: CmCertificateRequestOption, taken: readonly PivSlot[]): PivSlot;
+  /** One PIV slot per option by its KeyUsages (desk-issuance.md "Slots"); refuses more keys than slots. */
+  slotsFor(options: readonly CmCertificateRequestOption[]): PivSlot[];
+  /** One encoding per key, so a certificate's key and the card's compare byte for byte. */
+  normalisePublicKey(spki: Buffer): Buffer;
   /** The card algorithm for an option; ISSUANCE_NOT_ALLOWED when the card cannot make that key. */
   algorithmFor(option: CmCertificateRequestOption): PivKeyAlgorithm;
   /** A DER PKCS#10 request for `publicKey`, signed by `sign` (the card: PKCS#1 v1.5 block for RSA, hash for ECC). */

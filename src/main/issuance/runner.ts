@@ -1,7 +1,7 @@
 import { StationError } from '../../shared/errors';
 import type { IssuanceStep, PinRules, PivSlot } from '../../shared/issuance';
-import type { CmSmartcardConfiguration, ExecutionIds } from '../cm/execution-types';
-import type { PivSession } from '../pcsc/piv/types';
+import type { CmSmartcardConfiguration, ExecutionIds } from '../cm';
+import type { PivSession } from '../pcsc';
 import { formatCmGuid } from '../pcsc';
 import { asStationError, certainlyNotSent, classifyFailure, CM_ANSWERED_NO, needsPerson } from './classify';
 import { FACTORY_PIN, FACTORY_PUK, pinRulesOf, randomPuk, usesServerPin } from './pin';
@@ -154,12 +154,8 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
     if (rec.options !== null) return;
     const options = await cm.getCertificateRequestGenerationOptions(rec.requestId);
     if (options.length === 0) throw needsPerson('CM asks for no certificate on this request: there is nothing to issue.', { requestId: rec.requestId });
-    const taken: PivSlot[] = [];
-    const keys: RecordedKey[] = options.map((option, i) => {
-      const slot = pki.slotFor(option, taken);
-      taken.push(slot);
-      return { option: i, slot, algorithm: pki.algorithmFor(option), publicKey: null, csr: null };
-    });
+    const slots = pki.slotsFor(options);
+    const keys: RecordedKey[] = options.map((option, i) => ({ option: i, slot: slots[i]!, algorithm: pki.algorithmFor(option), publicKey: null, csr: null }));
     const recorded = options.map(({ subject, keyAlgorithmName, keySize, friendlyName, hashAlgorithmName, exportable, keyUsages }) => ({
       subject,
       keyAlgorithmName,
@@ -177,7 +173,7 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
     await planKeys();
     for (const key of rec.keys) {
       if (key.publicKey !== null) continue;
-      const publicKey = await session.generateKey(key.slot, key.algorithm);
+      const publicKey = pki.normalisePublicKey(await session.generateKey(key.slot, key.algorithm));
       await commit({ keys: rec.keys.map((k) => (k.slot === key.slot ? { ...k, publicKey: publicKey.toString('base64'), csr: null } : k)) });
     }
     return 'done';
@@ -268,7 +264,8 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
     }
     const writes: Array<{ slot: PivSlot; der: Buffer; summary: ReturnType<typeof summary>; pkcs8: Buffer | null }> = [];
     for (const entry of issued) {
-      const key = rec.keys.find((k) => k.publicKey !== null && Buffer.from(k.publicKey, 'base64').equals(entry.certificate.publicKey));
+      const certified = pki.normalisePublicKey(entry.certificate.publicKey);
+      const key = rec.keys.find((k) => k.publicKey !== null && Buffer.from(k.publicKey, 'base64').equals(certified));
       if (key === undefined) {
         throw new StationError('ISSUANCE_CERTIFICATE_NO_KEY', `CM returned a certificate (${entry.certificate.subject}) for a key that is not on this card.`, {
           subject: entry.certificate.subject,

@@ -75,7 +75,10 @@ export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<Is
   const randomBytes = deps.randomBytes ?? nodeRandomBytes;
   let closed = false;
 
-  for (const record of store.values()) if (!isFinished(record)) current.set(record.reader, record.requestId);
+  // Each reader shows its latest issuance (a finished one until another card is seen there).
+  for (const record of [...store.values()].sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))) {
+    if (record.phase !== 'skipped') current.set(record.reader, record.requestId);
+  }
 
   const liveOf = (requestId: string): LiveIssuance => live.get(requestId) ?? NOT_LIVE;
   function view(record: IssuanceRecord): IssuanceState {

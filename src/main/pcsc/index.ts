@@ -17,3 +17,6 @@ export { createReaderFilter } from './reader-filter';
 export type { ReaderFilter, ReaderFilterConfig } from './reader-filter';
 export { createPcscContextProbe, createPcscdSocketProbe, createServiceProbe, createWindowsServiceProbe, PCSCD_SOCKET_PATH } from './service-probe';
 export type { ServiceProbe } from './service-probe';
+// The PIV host side (./piv), for the issuance engine and training.
+export { createInMemoryPivAccess, createPivCardAccess } from './piv';
+export type { ApduLogic, PivCapability, PivCardAccess, PivConnector, PivKeyAlgorithm, PivSession, PivSlot } from './piv';

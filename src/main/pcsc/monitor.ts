@@ -16,7 +16,7 @@
 import { StationError, toErrorPayload } from '../../shared/errors';
 import type { CardIdentifier, CardIdentityState, CardState, ReadersSnapshot, ReaderState, ServiceState } from '../../shared/readers';
 import { createListenerSet } from '../listener-set';
-import type { PcscBinding, PcscContext, ReaderStatus } from './binding';
+import type { CardConnection, PcscBinding, PcscContext, ReaderStatus } from './binding';
 import { cardRemovedError, serviceDownError } from './errors';
 import { readCardIdentity, type IdentifyOptions } from './identify';
 import { createReaderFilter, type ReaderFilterConfig } from './reader-filter';
@@ -47,6 +47,8 @@ export interface ReaderMonitor {
    * PCSC_NO_CARD, and the errors of readCardIdentity.
    */
   reread(reader: string): Promise<{ atr: string; identifier: CardIdentifier }>;
+  /** A SHARED connection to the card in `reader` over the monitor's context (desk issuance's PIV sessions). */
+  connect(reader: string): Promise<CardConnection>;
   /** Stops watching and releases the PC/SC context. */
   close(): Promise<void>;
 }
@@ -122,6 +124,12 @@ class PcscReaderMonitor implements ReaderMonitor {
     if (this.phase !== phase || now?.insertion !== card.insertion) throw cardRemovedError(name);
     this.setIdentity(name, card.insertion, { status: 'read', identifier });
     return { atr: card.atr, identifier };
+  }
+
+  connect(name: string): Promise<CardConnection> {
+    const phase = this.phase;
+    if (phase.kind !== 'up') return Promise.reject(serviceDownError('connect'));
+    return phase.context.connect(name);
   }
 
   async close(): Promise<void> {

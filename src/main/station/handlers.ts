@@ -18,7 +18,7 @@ import type { StationServices } from './services';
  */
 export function createHandlers(deps: StationDeps, services: StationServices, log: DiagnosticLog): Handlers {
   const reportRendererError = createRendererErrorReporter(log, deps.now);
-  const { audit, batch, cardModels, connectivity, directory, outbox, requests, workflow } = services;
+  const { audit, batch, cardModels, connectivity, directory, issuance, outbox, requests, workflow } = services;
   /**
    * A new file in the export folder (settings', or the default): the renderer never names a path,
    * and a network folder is used only when machine policy set it.
@@ -45,7 +45,7 @@ export function createHandlers(deps: StationDeps, services: StationServices, log
       connection: connectivity.state(),
       settings: deps.settings.view(),
       directory: { kind: directory.kind },
-      issuance: [],
+      issuance: issuance.states(),
     }),
     'readers.list': async () => services.monitor().snapshot(),
     'card.read': async ({ reader }) => workflow.readCard(reader),
@@ -105,13 +105,13 @@ export function createHandlers(deps: StationDeps, services: StationServices, log
       await trainingOnly().reset();
       return {};
     },
-    // Desk issuance: the contract is in place; the engine (src/main/issuance) answers here when it lands.
-    'issuance.get': async ({ reader }) => ({ phase: 'idle', reader }),
-    'issuance.start': async ({ reader }) => ({ phase: 'idle', reader }),
-    'issuance.skip': async ({ reader }) => ({ phase: 'idle', reader }),
-    'issuance.submitPin': async ({ reader }) => ({ phase: 'idle', reader }),
-    'issuance.pinSeen': async ({ reader }) => ({ phase: 'idle', reader }),
-    'issuance.cancel': async ({ reader }) => ({ phase: 'idle', reader }),
+    // Desk issuance (src/main/issuance): the PIN crosses once, to the engine, and is never answered back.
+    'issuance.get': async ({ reader }) => issuance.get(reader),
+    'issuance.start': async ({ reader }) => issuance.start(reader),
+    'issuance.skip': async ({ reader }) => issuance.skip(reader),
+    'issuance.submitPin': async ({ reader, pin, confirm }) => issuance.submitPin(reader, pin, confirm),
+    'issuance.pinSeen': async ({ reader }) => issuance.pinSeen(reader),
+    'issuance.cancel': async ({ reader }) => issuance.cancel(reader),
     'settings.update': async (patch) => {
       const view = deps.settings.update(patch);
       await services.note({ action: 'settings.changed', result: 'info', message: `Changed: ${Object.keys(patch).join(', ')}` });

@@ -5,7 +5,7 @@ import { StationError } from '../../shared/errors';
 import type { ReadersSnapshot } from '../../shared/readers';
 import type { Settings } from '../../shared/settings';
 import { type AuditLog, createAuditLog } from '../audit';
-import { type CmClient, createCmClient } from '../cm';
+import { type CmClientWithCall, createCmClient } from '../cm';
 import { type Connectivity, createConnectivity } from '../connectivity';
 import { type DirectoryService, openDirectory } from '../directory';
 import { type AuditNote, type Batch, createBatch, createEnrollmentWorkflow, type EnrollmentWorkflow } from '../enrollment';
@@ -14,7 +14,9 @@ import { createListenerSet, type ListenerErrorReporter } from '../listener-set';
 import { describeError, type DiagnosticLog } from '../log';
 import { logCmCalls, logConnectionChanges, logJournalRecovery, logOutboxTransitions, logServiceTransitions } from '../log/station-events';
 import { createOutbox, type Outbox, type OutboxCmPort, outboxPortFromCmClient } from '../outbox';
-import { type CardModelMatcher, createAtrDescriber, createCardModelMatcher, createReaderMonitor, type ReaderMonitor } from '../pcsc';
+import { type CardModelMatcher, createAtrDescriber, createCardModelMatcher, createPivCardAccess, createReaderMonitor, type ReaderMonitor } from '../pcsc';
+import { createIssuanceGate, createIssuancePorts, type IssuanceService, openIssuanceService } from '../issuance';
+import { followEnrollment } from './issuance-wiring';
 import { openRequestCache, type RequestCache } from '../requests';
 import type { StationDeps, StationTuning } from '../station';
 
@@ -22,7 +24,7 @@ import type { StationDeps, StationTuning } from '../station';
 export interface StationServices {
   /** The effective settings now (policy over the operator's over defaults). */
   settings(): Settings;
-  cm: CmClient | null;
+  cm: CmClientWithCall | null;
   connectivity: Connectivity;
   audit: AuditLog;
   /** Appends an audit record in the station's name (who, and the empty fields filled in). */
@@ -35,6 +37,8 @@ export interface StationServices {
   monitor(): ReaderMonitor;
   workflow: EnrollmentWorkflow;
   batch: Batch;
+  /** Desk issuance after the bind (src/main/issuance). */
+  issuance: IssuanceService;
   close(): Promise<void>;
 }
 
@@ -65,7 +69,7 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
   });
   // One client for the station's lifetime: the CM address is read at start (changing it in
   // settings takes effect on restart, which the settings screen says).
-  const cm: CmClient | null = baseUrl
+  const cm: CmClientWithCall | null = baseUrl
     ? createCmClient({
         baseUrl,
         transport: connectivity.transport,
@@ -126,7 +130,28 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
   }
   startMonitor(settings);
 
+  // --- desk issuance: PIV sessions over the monitor's PC/SC context, CM's execution routes -------
+  const connector = { connect: (reader: string) => monitor.connect(reader) };
+  const issuancePorts = cm ? createIssuancePorts(connector, cm) : null;
+  const issuance = await openIssuanceService({
+    dir: join(deps.dataDir, 'issuance'),
+    ports: issuancePorts,
+    now: deps.now,
+    audit: note,
+    log,
+    ...(deps.tuning?.issuanceActivation ? { activation: deps.tuning.issuanceActivation } : {}),
+  });
+  logJournalRecovery(log, 'issuance', issuance.recovery);
+  const gate = createIssuanceGate({
+    policy: () => settings.issueAtDesk,
+    card: issuancePorts?.card ?? createPivCardAccess(connector),
+    cm: issuancePorts?.cm ?? null,
+    isOnline,
+    audit: note,
+  });
+
   const workflow = createEnrollmentWorkflow({
+    issuance: gate,
     cards: {
       snapshot: () => monitor.snapshot(),
       subscribe: (listener) => cardListeners.add(listener),
@@ -151,12 +176,15 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
     if (event.type === 'enrollment') emit('enrollment.changed', event.state);
     else emit('card.changed', { reader: event.reader, reading: event.reading });
   });
+  workflow.subscribe(followEnrollment(issuance, log, deps.now));
+  issuance.subscribe((state) => emit('issuance.changed', state));
   outbox.subscribe(() => emit('outbox.changed', outbox.list()));
   batch.subscribe((state) => emit('batch.changed', state));
   const logConnection = logConnectionChanges(log);
   connectivity.subscribe((state: ConnectionState) => {
     logConnection(state);
     outbox.setOnline(state.mode === 'online');
+    if (state.mode === 'online') issuance.cmOnline();
     emit('connection.changed', state);
   });
   deps.settings.subscribe((view) => {
@@ -190,9 +218,11 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
     monitor: () => monitor,
     workflow,
     batch,
+    issuance,
     async close() {
       batch.close();
       workflow.close();
+      await issuance.close();
       connectivity.close();
       unsubscribeMonitor();
       await monitor.close();

@@ -294,11 +294,8 @@ export function fakeCmPorts(cm: FakeCm, faults: Faults): Pick<IssuancePorts, 'cm
 
 /** "Certificates" are base64 JSON { subject, issuer, serial, publicKey }; CSRs base64 JSON { subject, publicKey, signature }. */
 export const fakePki: IssuancePki = {
-  slotFor(option, taken) {
-    const preferred: PivSlot = option.keyUsages === 2 ? '9c' : option.keyUsages === 1 ? '9d' : '9a';
-    if (taken.includes(preferred)) throw new StationError('ISSUANCE_NOT_ALLOWED', 'Two keys for one slot.');
-    return preferred;
-  },
+  slotsFor: (options) => options.map((option): PivSlot => (option.keyUsages === 2 ? '9c' : option.keyUsages === 1 ? '9d' : '9a')),
+  normalisePublicKey: (spki) => spki,
   algorithmFor(option) {
     if (option.keyAlgorithmName !== 'RSA' || option.keySize !== 2048) throw new StationError('ISSUANCE_NOT_ALLOWED', 'Unsupported key.');
     return 'rsa2048';

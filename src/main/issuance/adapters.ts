@@ -1,0 +1,76 @@
+// The engine's ports over the station's real parts: the PKI formats (src/main/pki), CM's answer
+// reader (cm/execution.ts parseCertificateData), the PIV host side over the reader monitor's PC/SC
+// context, and CM's execution routes over the station's CM client.
+import { X509Certificate } from 'node:crypto';
+import { StationError } from '../../shared/errors';
+import { createCmExecutionClient, parseCertificateData, type CmClientWithCall } from '../cm';
+import { createPivCardAccess, type PivConnector } from '../pcsc';
+import { buildCsr, chooseSlots, normaliseSpki, parseCmcResponse } from '../pki';
+import type { CertificateAnswerEntry, CertificateFacts, IssuancePki, IssuancePorts } from './ports';
+
+/** X509Certificate names come one attribute per line ("CN=..\nO=.."): one line, as CM and the screens write them. */
+function oneLine(name: string): string {
+  return name.split('\n').filter(Boolean).join(', ');
+}
+
+export function describeCertificate(der: Buffer): CertificateFacts {
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(der);
+  } catch {
+    throw new StationError('ISSUANCE_BAD_CMS', 'A certificate CM returned does not parse.');
+  }
+  return {
+    der,
+    publicKey: normaliseSpki(cert.publicKey.export({ type: 'spki', format: 'der' })),
+    subject: oneLine(cert.subject),
+    issuer: oneLine(cert.issuer),
+    serialNumber: cert.serialNumber.toLowerCase(),
+    notAfter: new Date(cert.validTo).toISOString(),
+  };
+}
+
+export const pki: IssuancePki = {
+  slotsFor: (options) => chooseSlots(options),
+  algorithmFor(option) {
+    const name = option.keyAlgorithmName.toUpperCase();
+    if (name === 'RSA' && option.keySize === 2048) return 'rsa2048';
+    // CNG names P-256 keys ECDSA_P256 / ECDH_P256; the size is in the name or KeySize.
+    if ((name === 'ECDSA_P256' || name === 'ECDH_P256' || name === 'ECDSA' || name === 'ECC') && (option.keySize === 256 || option.keySize === 0)) return 'eccp256';
+    throw new StationError('ISSUANCE_CARD_NOT_ISSUABLE', `CM asks for a ${option.keyAlgorithmName} ${option.keySize} key, which the card cannot generate (RSA-2048 or P-256).`, {
+      algorithm: option.keyAlgorithmName,
+      keySize: option.keySize,
+    });
+  },
+  normalisePublicKey: normaliseSpki,
+  buildCertificationRequest: ({ option, publicKey, sign }) =>
+    buildCsr({ subject: option.subject, spki: publicKey, hashAlgorithmName: option.hashAlgorithmName, keyUsages: option.keyUsages, sign }),
+  readCertificateData(raw) {
+    return parseCertificateData(raw).map((answer): CertificateAnswerEntry => {
+      const template = answer.templateCommonName;
+      if (answer.error !== null && answer.error !== '') return { kind: 'error', template, message: answer.error };
+      if (answer.isKeyHistory) return { kind: 'key-history', template };
+      if (answer.pfx !== null) return { kind: 'server-generated', template, pfx: answer.pfx };
+      if (answer.pkcs7 === null) return { kind: 'error', template, message: 'CM returned neither a certificate nor a key for this request.' };
+      return { kind: 'issued', template, certificate: describeCertificate(parseCmcResponse(answer.pkcs7).leaf) };
+    });
+  },
+  describeCertificate,
+  openPfx() {
+    // A PKCS#12 reader (and IMPORT of its key) is not built yet: such a request is executed in CM's own client.
+    throw new StationError(
+      'ISSUANCE_NEEDS_PERSON',
+      'CM generated a key for this card (a PFX). This station does not import CM-generated keys yet: execute the request in CM’s own client.',
+    );
+  },
+};
+
+/** The real ports: the card through the reader monitor's PC/SC context, CM through the station's client. */
+export function createIssuancePorts(connector: PivConnector, cm: CmClientWithCall): IssuancePorts {
+  return {
+    card: createPivCardAccess(connector),
+    cm: createCmExecutionClient({ call: cm.call }),
+    records: { getRequest: (requestId) => cm.getRequest(requestId), getSmartcard: (uuid) => cm.getSmartcard(uuid) },
+    pki,
+  };
+}

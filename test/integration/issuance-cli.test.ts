@@ -1,0 +1,121 @@
+// Desk issuance through the CLI on the real PC/SC stack (pcscd + vpcd + the virtual YubiKey in its
+// own process) against the CM simulator, then judged by the real tools: yubico-piv-tool and OpenSC
+// read the issued certificate, a PKCS#11 signature with the new PIN verifies with openssl against
+// it, and `openssl verify` accepts it against the simulator's CA.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { seedGuid, startCmSimulator, type CmSimulator } from '../../src/main/training/cm-sim';
+import { VPCD_READERS } from '../support/pcsc-stack';
+import { insertCard, type VirtualCard } from '../support/vcard';
+import { FACTORY_YUBIKEY } from '../support/vcard/catalog';
+
+const repoRoot = join(import.meta.dirname, '..', '..');
+const READER = VPCD_READERS[1].name;
+const ENROLL_ALICE = seedGuid('request/enroll-alice');
+const PKCS11_MODULE = '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so';
+const NEW_PIN = '24681357';
+const TOOLS = [
+  ['yubico-piv-tool', 'yubico-piv-tool'],
+  ['pkcs15-tool', 'opensc'],
+  ['pkcs11-tool', 'opensc'],
+  ['openssl', 'openssl'],
+] as const;
+
+let sim: CmSimulator;
+let card: VirtualCard | null = null;
+let work: string;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(command: string, args: readonly string[], input = ''): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(command, args, { cwd: repoRoot, timeout: 90_000, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout: String(stdout), stderr: String(stderr) });
+    });
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(input);
+  });
+}
+
+async function ok(command: string, args: readonly string[]): Promise<string> {
+  const result = await run(command, args);
+  if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+function issue(dir: string, input: string) {
+  const policy = join(dir, 'policy.json');
+  writeFileSync(policy, JSON.stringify({ issueAtDesk: 'offer' }));
+  const args = ['--import', 'tsx', 'src/main/cli/station.ts', 'issue', '--reader', READER, '--request', ENROLL_ALICE, '--pin-stdin', '--json'];
+  return run(process.execPath, [...args, '--cm-url', sim.baseUrl, '--data-dir', dir, '--policy', policy, '--wait', '60'], input);
+}
+
+beforeAll(async () => {
+  for (const [tool, pkg] of TOOLS) {
+    if ((await run('sh', ['-c', `command -v ${tool}`])).code !== 0) throw new Error(`${tool} is missing: install the Debian package ${pkg}`);
+  }
+  work = mkdtempSync(join(tmpdir(), 'issuance-cli-'));
+  sim = await startCmSimulator({ host: '127.0.0.1', port: 0 });
+});
+afterAll(() => sim.close());
+afterEach(async () => {
+  await card?.remove();
+  card = null;
+});
+
+describe('npm run station -- issue, on the real PC/SC stack', () => {
+  it('issues a factory YubiKey end to end; the real tools read, use and verify what it holds', async () => {
+    card = await insertCard({ reader: 1, ...FACTORY_YUBIKEY });
+    const dir = mkdtempSync(join(work, 'station-'));
+    const issued = await issue(dir, `${NEW_PIN}\n`);
+    expect(issued.code, `${issued.stdout}\n${issued.stderr}`).toBe(0);
+    const json = JSON.parse(issued.stdout) as { exitCode: number; result: { phase: string; certificates: Array<{ slot: string; serialNumber: string }> } };
+    expect(json.result.phase).toBe('done');
+    expect(json.result.certificates).toHaveLength(1);
+    expect(json.result.certificates[0]?.slot).toBe('9a');
+    expect(issued.stdout + issued.stderr).not.toContain(NEW_PIN);
+
+    // yubico-piv-tool reads the certificate the station wrote to 9A.
+    const pem = await ok('yubico-piv-tool', ['-r', READER, '-a', 'read-certificate', '-s', '9a']);
+    expect(pem).toContain('BEGIN CERTIFICATE');
+    const certFile = join(dir, 'issued.pem');
+    writeFileSync(certFile, pem);
+    const serial = (await ok('openssl', ['x509', '-in', certFile, '-noout', '-serial'])).trim().replace(/^serial=/, '').toLowerCase();
+    expect(serial).toBe(json.result.certificates[0]!.serialNumber.replace(/^0+/, '').toLowerCase().padStart(serial.length, '0'));
+    // OpenSC lists it too.
+    expect(await ok('pkcs15-tool', ['--reader', READER, '--list-certificates'])).toContain('Certificate for PIV Authentication');
+
+    // A signature with the user's new PIN verifies against the issued certificate.
+    const data = join(dir, 'data.txt');
+    const signature = join(dir, 'data.sig');
+    const publicKey = join(dir, 'issued.pub');
+    writeFileSync(data, 'signed with the key issued at the desk');
+    await ok('pkcs11-tool', ['--module', PKCS11_MODULE, '--login', '--pin', NEW_PIN, '--sign', '--id', '01', '-m', 'SHA256-RSA-PKCS', '-i', data, '-o', signature]);
+    writeFileSync(publicKey, await ok('openssl', ['x509', '-in', certFile, '-noout', '-pubkey']));
+    expect(await ok('openssl', ['dgst', '-sha256', '-verify', publicKey, '-signature', signature, data])).toContain('Verified OK');
+    // The factory PIN no longer works.
+    expect((await run('pkcs11-tool', ['--module', PKCS11_MODULE, '--login', '--pin', '123456', '--sign', '--id', '01', '-m', 'SHA256-RSA-PKCS', '-i', data, '-o', signature])).code).not.toBe(0);
+
+    // openssl accepts it against the simulator's throw-away CA.
+    const { root, issuing } = await sim.admin.caCertificates();
+    writeFileSync(join(dir, 'root.pem'), root);
+    writeFileSync(join(dir, 'issuing.pem'), issuing);
+    expect(await ok('openssl', ['verify', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'issuing.pem'), certFile])).toContain(': OK');
+
+    // CM's word: Completed, and the card Active.
+    const request = sim.admin.state().requests.find((r) => r.Uuid === ENROLL_ALICE)!;
+    expect(request.Status).toBe(8);
+    expect(sim.admin.state().smartcards.find((c) => c.Uuid === request.NewSmartcardUuid)?.Status).toBe(3);
+    // Run again for the same request and card: it finds the issuance done, changes nothing.
+    const again = await issue(dir, '');
+    expect(again.code, `${again.stdout}\n${again.stderr}`).toBe(0);
+    expect(sim.admin.received().filter((r) => r.method === 'POST' && r.path.includes('certificatedata'))).toHaveLength(1);
+  }, 120_000);
+});

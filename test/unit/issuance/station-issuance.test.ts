@@ -1,0 +1,141 @@
+// The whole station issuing in training mode: the simulated reader holding the virtual YubiKey
+// (src/main/training/piv-card), the CM simulator's execution routes and CA over HTTP, the station's
+// own PIV host side, PKI and journal. Nothing here is a fake of the engine's ports.
+import { createHash, createVerify, X509Certificate } from 'node:crypto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { call } from '../../../src/main/dispatch';
+import { createPivCardAccess, type PivSession } from '../../../src/main/pcsc';
+import { seedGuid } from '../../../src/main/training/cm-sim';
+import { SAMPLE_CARDS, sampleCard } from '../../../src/main/training/sample-cards';
+import type { EnrollmentState } from '../../../src/shared/enrollment';
+import type { IssuanceState } from '../../../src/shared/issuance';
+import { nextEvent } from '../../support/station-events';
+import { startTestStation, TEST_READERS, type TestStation } from '../../support/test-station';
+
+const READER = TEST_READERS[0];
+const ALICE = seedGuid('request/enroll-alice');
+const DANA = seedGuid('request/enroll-dana');
+const NEW_PIN = '8642013';
+const FACTORY = SAMPLE_CARDS.find((c) => c.id === 'yubikey-factory')!;
+
+let t: TestStation | null = null;
+afterEach(async () => {
+  await t?.close();
+  t = null;
+});
+
+async function station(issueAtDesk: 'offer' | 'always') {
+  t = await startTestStation({ tuning: { probeIntervalMs: 200, backoff: { baseMs: 50, maxMs: 500, jitter: 0 }, getRetries: 0, issuanceActivation: { polls: 3, intervalMs: 50 } } }, {
+    policy: { issueAtDesk },
+  });
+  return t;
+}
+
+const issuanceIn = (s: TestStation, accept: (state: IssuanceState) => boolean, ms = 20_000) =>
+  nextEvent(s.station, 'issuance.changed', (state) => state.reader === READER && accept(state), ms);
+
+/** Inserts a factory YubiKey, chooses `requestId` and confirms: the station writes a CHUID and binds. */
+async function bindFactoryCard(s: TestStation, requestId: string) {
+  const card = sampleCard(FACTORY);
+  const read = nextEvent(s.station, 'enrollment.changed', (e: EnrollmentState) => e.reader === READER && e.step === 'card-read');
+  s.readers.insert(READER, card);
+  await read;
+  const chosen = await call(s.station.handlers, 'enrollment.choose', { reader: READER, requestId, replaceSmartcardUuid: null });
+  expect(chosen.step).toBe('request-chosen');
+  if (chosen.step !== 'request-chosen') throw new Error('not chosen');
+  // The plan: issuable, and a fresh CHUID for this factory card, whose card id the confirmation shows.
+  expect(chosen.issuance).toMatchObject({ reason: null, chuid: expect.stringMatching(/^[0-9a-f]{32}$/) });
+  await call(s.station.handlers, 'enrollment.bind', { reader: READER });
+  return { card, cardId: chosen.payload.cardid };
+}
+
+async function withSession<T>(s: TestStation, use: (session: PivSession) => Promise<T>): Promise<T> {
+  const context = s.readers.binding.establish({ readers: () => undefined, status: () => undefined, lost: () => undefined });
+  try {
+    const session = await createPivCardAccess(context).open(READER);
+    try {
+      return await use(session);
+    } finally {
+      await session.close();
+    }
+  } finally {
+    context.close();
+  }
+}
+
+describe('desk issuance, whole station in training mode', () => {
+  it('offers issuance after the bind, hands over for the PIN, writes a certificate the sim CA signed, completes the request', async () => {
+    const s = await station('offer');
+    const offered = issuanceIn(s, (st) => st.phase === 'offer');
+    const { cardId } = await bindFactoryCard(s, ALICE);
+    const offer = await offered;
+    expect(offer).toMatchObject({ phase: 'offer', requestId: ALICE, cardId });
+
+    const pinEntry = issuanceIn(s, (st) => st.phase === 'pin-entry');
+    await call(s.station.handlers, 'issuance.start', { reader: READER });
+    const handOver = await pinEntry;
+    expect(handOver).toMatchObject({ rules: { minLength: 6, maxLength: 8 }, notice: null });
+    // Typed differently twice: refused, the screen says why, nothing else changes.
+    await expect(call(s.station.handlers, 'issuance.submitPin', { reader: READER, pin: NEW_PIN, confirm: '8642014' })).rejects.toMatchObject({ code: 'ISSUANCE_PIN_MISMATCH' });
+    await expect(call(s.station.handlers, 'issuance.submitPin', { reader: READER, pin: '12345', confirm: '12345' })).rejects.toMatchObject({ code: 'ISSUANCE_PIN_RULES' });
+    expect((await call(s.station.handlers, 'issuance.get', { reader: READER })).phase).toBe('pin-entry');
+
+    const done = issuanceIn(s, (st) => st.phase === 'done' || st.phase === 'failed' || st.phase === 'paused');
+    await call(s.station.handlers, 'issuance.submitPin', { reader: READER, pin: NEW_PIN, confirm: NEW_PIN });
+    const result = await done;
+    expect(result.phase, JSON.stringify(result)).toBe('done');
+    if (result.phase !== 'done') return;
+    expect(result.certificates).toHaveLength(1);
+    expect(result.certificates[0]).toMatchObject({ slot: '9a', issuer: expect.stringContaining('CN='), template: expect.any(String) });
+    for (const step of result.steps) expect(['done', 'skipped']).toContain(step.status);
+
+    // The card, read by the station's PIV layer: the certificate in 9A is for 9A's key, and the new PIN signs.
+    const { certificate, signature, data } = await withSession(s, async (session) => {
+      const der = await session.readCertificate('9a');
+      await session.verifyPin(NEW_PIN);
+      const payload = Buffer.from('signed at the desk');
+      const digestInfo = Buffer.concat([Buffer.from('3031300d060960864801650304020105000420', 'hex'), createHash('sha256').update(payload).digest()]);
+      const block = Buffer.concat([Buffer.from([0, 1]), Buffer.alloc(256 - 3 - digestInfo.length, 0xff), Buffer.from([0]), digestInfo]);
+      return { certificate: der!, signature: await session.sign('9a', 'rsa2048', block), data: payload };
+    });
+    const cert = new X509Certificate(certificate);
+    expect(createVerify('sha256').update(data).verify(cert.publicKey, signature)).toBe(true);
+    const { issuing } = await s.cm.admin.caCertificates();
+    expect(cert.verify(new X509Certificate(issuing).publicKey)).toBe(true);
+
+    // CM's word: the request Completed and the card Active.
+    const request = await call(s.station.handlers, 'requests.get', { requestId: ALICE });
+    expect(request.status).toBe('Completed');
+    // The run's outcome is audited right after its record is on disk (and shown).
+    await vi.waitFor(async () => {
+      const audit = await call(s.station.handlers, 'audit.query', { requestId: ALICE });
+      expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['issuance.chuid-written', 'issuance.offered', 'issuance.started', 'issuance.done']));
+      expect(JSON.stringify(audit)).not.toContain(NEW_PIN);
+    });
+  });
+
+  it('under `always` runs straight after the bind; two certificates go to the slots of their keys', async () => {
+    const s = await station('always');
+    const pinEntry = issuanceIn(s, (st) => st.phase === 'pin-entry');
+    await bindFactoryCard(s, DANA);
+    await pinEntry;
+    const done = issuanceIn(s, (st) => st.phase === 'done' || st.phase === 'failed' || st.phase === 'paused');
+    await call(s.station.handlers, 'issuance.submitPin', { reader: READER, pin: NEW_PIN, confirm: NEW_PIN });
+    const result = await done;
+    expect(result.phase, JSON.stringify(result)).toBe('done');
+    if (result.phase !== 'done') return;
+    expect(result.certificates.map((c) => c.slot).sort()).toEqual(['9a', '9c']);
+  });
+
+  it('under `always` a card that is not PIV is refused at the choice, before anything is written', async () => {
+    const s = await station('always');
+    const contactless = SAMPLE_CARDS.find((c) => c.id === 'piv-1')!;
+    const read = nextEvent(s.station, 'enrollment.changed', (e: EnrollmentState) => e.reader === READER && e.step === 'card-read');
+    s.readers.insert(READER, sampleCard(contactless));
+    await read;
+    await expect(call(s.station.handlers, 'enrollment.choose', { reader: READER, requestId: ALICE, replaceSmartcardUuid: null })).rejects.toMatchObject({
+      code: expect.stringMatching(/^(PIV_NOT_PRESENT|PIV_ADMIN_KEY_NOT_3DES|ISSUANCE_CARD_NOT_ISSUABLE)$/),
+    });
+    expect((await call(s.station.handlers, 'outbox.list', {})).length).toBe(0);
+  });
+});
