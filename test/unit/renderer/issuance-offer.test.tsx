@@ -2,7 +2,7 @@ import { act, cleanup, fireEvent, screen, within } from '@testing-library/react'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyLocale, initI18n } from '../../../src/renderer/i18n';
 import { cardRead, chosen, OPERATION_ID, READER, reading, readersWithCard, request, submitted } from './support/fixtures';
-import { boundDone, error, idle, issued, offer, paused, renderAfterBind, running, snapshotWith } from './support/issuance-fixtures';
+import { boundDone, error, failed, idle, issued, offer, paused, renderAfterBind, running, snapshotWith } from './support/issuance-fixtures';
 import { renderStation, resetStore, settle } from './support/station';
 
 beforeAll(() => initI18n('en'));
@@ -170,5 +170,33 @@ describe('the choice after a bind (issueAtDesk)', () => {
     await settle();
     expect(stepHeading().textContent).toBe('Choose the enrollment request');
     expect(within(region()).queryByText('The card is issued.')).toBeNull();
+  });
+
+  it('before CM holds the bind, the enrollment steps speak (the station mirrors the bind as the third issuance step)', async () => {
+    const station = await renderStation({
+      'station.snapshot': () => snapshotWith('always'),
+      'outbox.list': () => [],
+      'requests.search': () => ({ requests: [], source: 'live', syncedAt: null }),
+    });
+    station.fire('readers.changed', readersWithCard());
+    station.fire('enrollment.changed', submitted('binding', { state: 'sending', operationId: OPERATION_ID }));
+    station.fire('issuance.changed', running('bind', false));
+    await settle();
+    expect(stepHeading().textContent).toBe('Binding the card');
+    expect(within(region()).queryByRole('list', { name: 'Issuance steps' })).toBeNull();
+
+    // CM refused the bind: the enrollment's attention step (with its way to the outbox), not "Issuance stopped".
+    const refusal = error('CM_FORBIDDEN', 'corr-1');
+    station.fire('enrollment.changed', submitted('attention', { state: 'needs-attention', operationId: OPERATION_ID, error: refusal }));
+    station.fire('issuance.changed', failed('bind', refusal));
+    await settle();
+    expect(stepHeading().textContent).toBe('Needs attention');
+    expect(within(region()).queryByText('The card is bound but not issued.')).toBeNull();
+
+    // The bind done: the issuance runs (policy always), named by its own heading.
+    station.fire('enrollment.changed', boundDone());
+    station.fire('issuance.changed', running('admin-auth', false));
+    await settle();
+    expect(stepHeading().textContent).toBe('Issuing the card');
   });
 });

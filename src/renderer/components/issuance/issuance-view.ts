@@ -19,12 +19,24 @@ function enrollmentRequestId(state: EnrollmentState | undefined): string | null 
  */
 export function shownIssuance(issuance: IssuanceState | undefined, enrollment: EnrollmentState | undefined, policy: IssueAtDesk): ShownIssuance | null {
   if (!issuance || issuance.phase === 'idle' || issuanceNeedsCm(issuance, enrollment, policy)) return null;
+  // Until CM holds the bind the enrollment's own step says how it goes (binding, queued, refused).
+  if (!pastTheBind(issuance)) return null;
   if (issuance.phase === 'offer') {
     return policy === 'offer' && enrollment?.step === 'done' && enrollment.bind.state === 'done' ? issuance : null;
   }
   if (ISSUING_PHASES.has(issuance.phase)) return issuance;
   // Both ids are lowercase GUIDs (guidSchema), so equality is the comparison.
   return enrollmentRequestId(enrollment) === issuance.requestId ? issuance : null;
+}
+
+/**
+ * Whether the issuance is past its bind step. Before that, the station mirrors the bind in the
+ * outbox as the issuance's third step (station/issuance-wiring.ts): the enrollment screens already
+ * show it, with their own words and actions.
+ */
+function pastTheBind(issuance: ShownIssuance): boolean {
+  const bind = issuance.steps.find((s) => s.step === 'bind');
+  return bind === undefined || bind.status === 'done' || bind.status === 'skipped';
 }
 
 /** What the station may show for a reader while its bind waits in the outbox (service.binding). */
