@@ -698,6 +698,12 @@ export const en = {
       focused: 'The card is bound. Press Enter to issue it now, or Tab then Enter for Bind only.',
       needsCm: 'The card cannot be issued now',
     },
+    plan: {
+      offer: 'After the bind, the station offers to issue the card here (keys and certificates on the card).',
+      always: 'After the bind, the station issues the card here (keys and certificates on the card). Keep the card in the reader.',
+      bindOnly: 'This card will be bound only: it cannot be issued at this station.',
+      chuid: 'This card is new from the factory: the station first gives it its identifier, then binds it.',
+    },
     step: {
       capability: 'Check that the card can be issued',
       chuid: 'Give the card its identifier',

@@ -703,6 +703,12 @@ export const fr: Messages = {
       focused: 'La carte est liée. Appuyez sur Entrée pour l’émettre maintenant, ou sur Tab puis Entrée pour Lier seulement.',
       needsCm: 'La carte ne peut pas être émise maintenant',
     },
+    plan: {
+      offer: 'Après la liaison, le poste propose d’émettre la carte ici (clés et certificats sur la carte).',
+      always: 'Après la liaison, le poste émet la carte ici (clés et certificats sur la carte). Laissez la carte dans le lecteur.',
+      bindOnly: 'Cette carte sera seulement liée : elle ne peut pas être émise sur ce poste.',
+      chuid: 'Cette carte sort d’usine : le poste lui donne d’abord son identifiant, puis la lie.',
+    },
     step: {
       capability: 'Vérifier que la carte peut être émise',
       chuid: 'Donner son identifiant à la carte',

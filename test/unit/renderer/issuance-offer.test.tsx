@@ -1,6 +1,8 @@
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyLocale, initI18n } from '../../../src/renderer/i18n';
+import type { EnrollmentState } from '../../../src/shared/enrollment';
+import type { IssuancePlan } from '../../../src/shared/issuance';
 import { cardRead, chosen, OPERATION_ID, READER, reading, readersWithCard, request, submitted } from './support/fixtures';
 import { boundDone, error, failed, idle, issued, offer, paused, renderAfterBind, running, snapshotWith } from './support/issuance-fixtures';
 import { renderStation, resetStore, settle } from './support/station';
@@ -198,5 +200,33 @@ describe('the choice after a bind (issueAtDesk)', () => {
     station.fire('issuance.changed', running('admin-auth', false));
     await settle();
     expect(stepHeading().textContent).toBe('Issuing the card');
+  });
+
+  it('the confirmation says what follows the bind: offered, issued at once, or bind only and why; a factory card gets its identifier first', async () => {
+    const station = await renderStation({
+      'station.snapshot': () => snapshotWith('offer'),
+      'outbox.list': () => [],
+      'requests.search': () => ({ requests: [], source: 'live', syncedAt: null }),
+    });
+    station.fire('readers.changed', readersWithCard());
+    const withPlan = (issuance: IssuancePlan) => ({ ...(chosen() as Extract<EnrollmentState, { step: 'request-chosen' }>), issuance });
+    station.fire('enrollment.changed', withPlan({ mode: 'offer', reason: null, chuid: null }));
+    await settle();
+    expect(within(region()).getByText(/^After the bind, the station offers to issue the card here/)).toBeTruthy();
+    expect(within(region()).queryByText(/new from the factory/)).toBeNull();
+
+    station.fire('enrollment.changed', withPlan({ mode: 'always', reason: null, chuid: '0123456789abcdef0123456789abcdef' }));
+    await settle();
+    expect(within(region()).getByText(/^After the bind, the station issues the card here/)).toBeTruthy();
+    expect(within(region()).getByText(/^This card is new from the factory/)).toBeTruthy();
+
+    station.fire('enrollment.changed', withPlan({ mode: null, reason: error('PIV_ADMIN_KEY_NOT_3DES'), chuid: null }));
+    await settle();
+    const note = region().querySelector('.issuance-plan-reason') as HTMLElement;
+    expect(within(note).getByText('This card will be bound only: it cannot be issued at this station.')).toBeTruthy();
+    expect(within(note).getByText(/is not 3DES/)).toBeTruthy();
+    expect(within(note).getByText(/Use a card with a 3DES admin key/)).toBeTruthy();
+    // A plan changes nothing of the bind's keyboard path: Confirm still has focus.
+    expect(document.activeElement).toBe(within(region()).getByRole('button', { name: 'Confirm and bind' }));
   });
 });
