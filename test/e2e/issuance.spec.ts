@@ -73,16 +73,25 @@ test.afterEach(async ({ page }) => {
 });
 
 /** The bind as keyboard.spec.ts does it: focus in the search, type, Enter, Enter, Enter. */
-async function bindByKeyboard(page: Page, panel: Locator): Promise<void> {
+async function bindByKeyboard(page: Page, panel: Locator, query: string): Promise<void> {
   const search = panel.locator('input[type="search"]');
   await expect(search).toBeFocused({ timeout: 15_000 });
-  await page.keyboard.type('Dana');
+  await page.keyboard.type(query);
   await page.keyboard.press('Enter');
   await expect(panel.locator('button.choose').first()).toBeFocused({ timeout: 10_000 });
   await page.keyboard.press('Enter');
   await expect(panel.locator('.confirmation button.primary')).toBeFocused({ timeout: 10_000 });
   await page.keyboard.press('Enter');
 }
+
+/**
+ * One request per language: the station journals an issuance by request, and the host outlives the
+ * simulator's reset between tests. Dana's profile asks for two certificates (9A and 9C), Bram's one.
+ */
+const REQUEST = {
+  en: { id: seedGuid('request/enroll-dana'), slots: 2 },
+  fr: { id: seedGuid('request/enroll-bram'), slots: 1 },
+} as const;
 
 for (const locale of ['en', 'fr'] as const) {
   test(`desk issuance by keyboard only (${locale}): offer, progress, PIN hand-over, result; axe-clean at each step`, async ({ page }, testInfo) => {
@@ -94,7 +103,8 @@ for (const locale of ['en', 'fr'] as const) {
     const card = await insertCard({ reader: 0, ...FACTORY_YUBIKEY });
     try {
       const panel = region(page, READER);
-      await bindByKeyboard(page, panel);
+      const request = REQUEST[locale];
+      await bindByKeyboard(page, panel, request.id.slice(0, 8));
 
       // The choice: "Issue now" has focus (the bind's own presses are unchanged).
       await expect(panel.getByRole('heading', { level: 4, name: words.offer })).toBeVisible({ timeout: 20_000 });
@@ -113,7 +123,7 @@ for (const locale of ['en', 'fr'] as const) {
         timeout: 20_000,
       });
       if (await panel.getByRole('heading', { level: 4, name: words.running }).isVisible()) {
-        await expect(panel.getByRole('list')).toBeVisible();
+        await expect(panel.locator('ol.issuance-steps')).toBeVisible();
         await expectNoAxeViolations(page, `issuance progress (${locale})`);
         await expectNoEnglish(page, locale, 'issuance progress');
       }
@@ -150,6 +160,7 @@ for (const locale of ['en', 'fr'] as const) {
       await expect(done).toBeVisible({ timeout: 60_000 });
       await expect(done).toBeFocused();
       await expect(panel.locator('.issued-certificate h6').first()).toHaveText(words.slot);
+      await expect(panel.locator('.issued-certificate')).toHaveCount(request.slots);
       await expect(panel.locator('.remove-card')).toBeVisible();
       await expectNoAxeViolations(page, `issuance result (${locale})`);
       await expectNoEnglish(page, locale, 'issuance result');
@@ -160,7 +171,7 @@ for (const locale of ['en', 'fr'] as const) {
 
       // CM holds the result: the request is Completed (8, the number the REST pages' examples show).
       await expect
-        .poll(async () => (await sim.state()).requests.find((r) => r.Uuid.toLowerCase() === seedGuid('request/enroll-dana'))?.Status, { timeout: 10_000 })
+        .poll(async () => (await sim.state()).requests.find((r) => r.Uuid.toLowerCase() === request.id)?.Status, { timeout: 10_000 })
         .toBe(8);
       // The PIN never reached the page's HTML.
       expect(await page.content()).not.toContain(PIN);

@@ -699,6 +699,7 @@ export const en = {
       needsCm: 'The card cannot be issued now',
     },
     plan: {
+      chuidOnCard: 'New from the factory: the station writes this identifier to the card before the bind.',
       offer: 'After the bind, the station offers to issue the card here (keys and certificates on the card).',
       always: 'After the bind, the station issues the card here (keys and certificates on the card). Keep the card in the reader.',
       bindOnly: 'This card will be bound only: it cannot be issued at this station.',

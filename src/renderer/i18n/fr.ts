@@ -704,6 +704,7 @@ export const fr: Messages = {
       needsCm: 'La carte ne peut pas être émise maintenant',
     },
     plan: {
+      chuidOnCard: 'Sortie d’usine : le poste écrit cet identifiant sur la carte avant la liaison.',
       offer: 'Après la liaison, le poste propose d’émettre la carte ici (clés et certificats sur la carte).',
       always: 'Après la liaison, le poste émet la carte ici (clés et certificats sur la carte). Laissez la carte dans le lecteur.',
       bindOnly: 'Cette carte sera seulement liée : elle ne peut pas être émise sur ce poste.',

@@ -209,6 +209,8 @@ describe('the choice after a bind (issueAtDesk)', () => {
       'requests.search': () => ({ requests: [], source: 'live', syncedAt: null }),
     });
     station.fire('readers.changed', readersWithCard());
+    // A factory card: PIV, but no CHUID yet.
+    station.fire('card.changed', { reader: READER, reading: { ...reading, identifier: { kind: 'none', value: null }, cm: { state: 'not-asked', reason: 'no-identifier' } } });
     const withPlan = (issuance: IssuancePlan) => ({ ...(chosen() as Extract<EnrollmentState, { step: 'request-chosen' }>), issuance });
     station.fire('enrollment.changed', withPlan({ mode: 'offer', reason: null, chuid: null }));
     await settle();
@@ -219,6 +221,9 @@ describe('the choice after a bind (issueAtDesk)', () => {
     await settle();
     expect(within(region()).getByText(/^After the bind, the station issues the card here/)).toBeTruthy();
     expect(within(region()).getByText(/^This card is new from the factory/)).toBeTruthy();
+    // The card panel shows the identifier the station will write, not "cannot be bound".
+    expect(within(region()).getByText('0123456789abcdef0123456789abcdef')).toBeTruthy();
+    expect(within(region()).getByText(/^New from the factory: the station writes this identifier/)).toBeTruthy();
 
     station.fire('enrollment.changed', withPlan({ mode: null, reason: error('PIV_ADMIN_KEY_NOT_3DES'), chuid: null }));
     await settle();

@@ -36,7 +36,7 @@ export function ReaderPanel({ name }: { name: string }) {
           </button>
         )}
       </div>
-      <CardPanel reader={reader} reading={reading} />
+      <CardPanel reader={reader} reading={reading} plannedChuid={state && 'issuance' in state ? (state.issuance?.chuid ?? null) : null} />
       {selected ? (
         <EnrollmentSteps reader={name} state={state} step={step} />
       ) : (
