@@ -1,5 +1,7 @@
 import { expect, test } from '@playwright/test';
-import type { SimFault } from '../../src/main/training/cm-sim';
+import { type FaultRule, seedGuid, type SimFault } from '../../src/main/training/cm-sim';
+import { insertCard } from '../support/vcard';
+import { FACTORY_YUBIKEY } from '../support/vcard/catalog';
 import {
   bindByKeyboardWithFault,
   expectNoAxeViolations,
@@ -10,6 +12,7 @@ import {
   region,
   restoreStation,
   setLocale,
+  sim,
   type ViewName,
 } from './support';
 
@@ -54,6 +57,63 @@ test.describe('the station', () => {
         }
       });
     }
+  }
+});
+
+/**
+ * Desk issuance stopped by CM (issue 16): refused `certificatedata` (500 with a Message) ends in
+ * "Issuance stopped" with CM's words; CM unreachable at the admin challenge pauses it ("Resume").
+ * One request per case and language: the station journals issuances by request across tests.
+ */
+test.describe('desk issuance', () => {
+  test.beforeEach(({ page }) => openFreshStation(page));
+  test.afterEach(({ page }) => restoreStation(page));
+
+  const CASES: { locale: 'en' | 'fr'; outcome: 'refused' | 'paused'; request: string; heading: string; rule: FaultRule }[] = [
+    {
+      locale: 'en',
+      outcome: 'refused',
+      request: 'request/enroll-alice',
+      heading: 'Issuance stopped',
+      rule: { route: 'POST /requests/{id}/certificatedata', fault: { kind: 'refusal', status: 500, message: 'The certificate template is not available.' } },
+    },
+    {
+      locale: 'fr',
+      outcome: 'paused',
+      request: 'request/enroll-farah-staff',
+      heading: 'Émission en pause',
+      rule: { route: 'GET /requests/{id}/smartcards/{id}/authenticationresponse', fault: { kind: 'connection-reset' } },
+    },
+  ];
+  for (const { locale, outcome, request, heading, rule } of CASES) {
+    test(`a ${outcome} issuance passes axe in ${locale}`, async ({ page }) => {
+      await setLocale(page, locale);
+      const id = seedGuid(request);
+      await expect(region(page).locator('p.state.empty')).toBeVisible({ timeout: 10_000 });
+      const card = await insertCard({ reader: 0, ...FACTORY_YUBIKEY });
+      try {
+        const panel = region(page);
+        const search = panel.locator('input[type="search"]');
+        await expect(search).toBeFocused({ timeout: 15_000 });
+        await search.fill(id.slice(0, 8));
+        await search.press('Enter');
+        await expect(panel.locator('button.choose').first()).toBeFocused({ timeout: 10_000 });
+        await page.keyboard.press('Enter');
+        await expect(panel.locator('.confirmation button.primary')).toBeFocused({ timeout: 10_000 });
+        await page.keyboard.press('Enter');
+        await expect(panel.locator('.issuance-offer button.primary')).toBeFocused({ timeout: 20_000 });
+        await sim.setFaults([rule]);
+        await page.keyboard.press('Enter');
+        await expect(panel.getByRole('heading', { level: 4, name: heading })).toBeVisible({ timeout: 30_000 });
+        // Paused: the steps and Resume; refused: CM's own words beside the worded code.
+        if (outcome === 'paused') await expect(panel.locator('.issuance-paused .issuance-steps')).toBeVisible();
+        else await expect(panel.locator('.issuance-failed .alert-server')).toContainText('The certificate template is not available.');
+        await expectNoAxeViolations(page, `${heading} (${locale})`);
+      } finally {
+        await sim.clearFaults();
+        await card.remove();
+      }
+    });
   }
 });
 
