@@ -731,6 +731,7 @@ export const en = {
     allDone: 'All steps are done.',
     seconds: '{{seconds}} s',
     minutes: '{{minutes}} min {{seconds}} s',
+    waitingForCard: 'An issuance on this reader is paused until its own card is back; it continues then.',
     keepCard: 'Keep the card in the reader until the station says to remove it.',
     cancel: 'Cancel issuance',
     cancelFailed: 'The issuance was not canceled',

@@ -736,6 +736,7 @@ export const fr: Messages = {
     allDone: 'Toutes les étapes sont terminées.',
     seconds: '{{seconds}} s',
     minutes: '{{minutes}} min {{seconds}} s',
+    waitingForCard: 'Une émission sur ce lecteur est en pause jusqu’au retour de sa propre carte ; elle reprend alors.',
     keepCard: 'Laissez la carte dans le lecteur jusqu’à ce que le poste demande de la retirer.',
     cancel: 'Annuler l’émission',
     cancelFailed: 'L’émission n’a pas été annulée',

@@ -2,7 +2,7 @@ import { act, cleanup, fireEvent, screen, within } from '@testing-library/react'
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { applyLocale, initI18n } from '../../../src/renderer/i18n';
 import { ISSUANCE_STEPS } from '../../../src/shared/issuance';
-import { OTHER_READER, READER } from './support/fixtures';
+import { cardRead, OTHER_READER, READER } from './support/fixtures';
 import { canceled, error, paused, renderAfterBind, running, startOf } from './support/issuance-fixtures';
 import { Refusal, resetStore, settle } from './support/station';
 
@@ -171,5 +171,15 @@ describe('the issuance progress view', () => {
     const summary = region().querySelector('.step-summary');
     expect(summary?.textContent).toBe('Issuing the card');
     expect(within(region()).queryByText('Done — remove the card')).toBeNull();
+  });
+
+  it('a paused issuance waiting for its card leaves a new enrollment in that reader its screens, with a note', async () => {
+    const station = await renderAfterBind('always');
+    station.fire('issuance.changed', paused('generate-keys', error('PCSC_CARD_REMOVED')));
+    station.fire('enrollment.changed', cardRead());
+    await settle();
+    expect(stepHeading().textContent).toBe('Choose the enrollment request');
+    expect(within(region()).getByText(/^An issuance on this reader is paused until its own card is back/)).toBeTruthy();
+    expect(within(region()).queryByRole('button', { name: 'Resume' })).toBeNull();
   });
 });

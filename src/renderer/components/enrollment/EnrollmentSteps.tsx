@@ -76,6 +76,7 @@ export function EnrollmentSteps({ reader, state, step }: Props) {
       {/* After a done bind the issuance sits inside the result; at any other step (the card pulled,
           a retire refused mid-issuance) it follows the enrollment's own screen. */}
       {issuance && state?.step !== 'done' && <IssuancePanel state={issuance} />}
+      {issuanceState?.phase === 'paused' && !issuance && !needsCm && <p className="issuance-waiting">{t('issuance.waitingForCard')}</p>}
     </section>
   );
 }

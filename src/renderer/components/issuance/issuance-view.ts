@@ -24,6 +24,7 @@ export function shownIssuance(issuance: IssuanceState | undefined, enrollment: E
   if (issuance.phase === 'offer') {
     return policy === 'offer' && enrollment?.step === 'done' && enrollment.bind.state === 'done' ? issuance : null;
   }
+  if (issuance.phase === 'paused' && waitsElsewhere(issuance, enrollment)) return null;
   if (ISSUING_PHASES.has(issuance.phase)) return issuance;
   // Both ids are lowercase GUIDs (guidSchema), so equality is the comparison.
   return enrollmentRequestId(enrollment) === issuance.requestId ? issuance : null;
@@ -41,6 +42,20 @@ function pastTheBind(issuance: ShownIssuance): boolean {
 
 /** What the station may show for a reader while its bind waits in the outbox (service.binding). */
 const WHILE_BIND_QUEUED: ReadonlySet<IssuanceState['phase']> = new Set(['idle', 'offer', 'paused']);
+
+/** Steps of a new enrollment: the card in the reader is being enrolled, whatever waits on the reader. */
+const NEW_ENROLLMENT_STEPS: ReadonlySet<EnrollmentState['step']> = new Set(['card-read', 'request-chosen', 'confirming']);
+
+/**
+ * A paused issuance waits for its own card; meanwhile another card may be enrolled in that reader
+ * (the same card back resumes it, and the station then reports it running). The new enrollment
+ * keeps its screens; the paused issuance is mentioned beside them (IssuanceWaiting).
+ */
+export function waitsElsewhere(issuance: ShownIssuance, enrollment: EnrollmentState | undefined): boolean {
+  if (!enrollment) return false;
+  const request = enrollmentRequestId(enrollment);
+  return NEW_ENROLLMENT_STEPS.has(enrollment.step) || (request !== null && request !== issuance.requestId);
+}
 
 /**
  * Offline, the bind is queued: issuing needs CM (ISSUANCE_NEEDS_CM) and cannot start before CM holds
