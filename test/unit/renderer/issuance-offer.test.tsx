@@ -3,7 +3,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyLocale, initI18n } from '../../../src/renderer/i18n';
 import type { EnrollmentState } from '../../../src/shared/enrollment';
 import type { IssuancePlan } from '../../../src/shared/issuance';
-import { cardRead, chosen, OPERATION_ID, READER, reading, readersWithCard, request, submitted } from './support/fixtures';
+import { cardRead, chosen, OPERATION_ID, payload, READER, reading, readersWithCard, request, submitted } from './support/fixtures';
 import { boundDone, error, failed, idle, issued, offer, paused, renderAfterBind, running, snapshotWith } from './support/issuance-fixtures';
 import { renderStation, resetStore, settle } from './support/station';
 
@@ -172,6 +172,10 @@ describe('the choice after a bind (issueAtDesk)', () => {
     await settle();
     expect(stepHeading().textContent).toBe('Choose the enrollment request');
     expect(within(region()).queryByText('The card is issued.')).toBeNull();
+    // The same request chosen again for another card: a new enrollment, not the old issuance.
+    station.fire('enrollment.changed', { ...(chosen() as Extract<EnrollmentState, { step: 'request-chosen' }>), payload: { ...payload, cardid: 'ffffffffffffffffffffffffffffffff' } });
+    await settle();
+    expect(stepHeading().textContent).toBe('Check and confirm');
   });
 
   it('before CM holds the bind, the enrollment steps speak (the station mirrors the bind as the third issuance step)', async () => {

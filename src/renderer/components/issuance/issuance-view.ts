@@ -7,8 +7,13 @@ import { ISSUING_PHASES } from '../../store';
 
 export type ShownIssuance = Exclude<IssuanceState, { phase: 'idle' }>;
 
-function enrollmentRequestId(state: EnrollmentState | undefined): string | null {
-  return state && 'request' in state ? state.request.uuid : null;
+/**
+ * Whether the enrollment is the bind this issuance follows: the same request and the same card id
+ * (both lowercase GUIDs or the station's own card id text, so equality is the comparison). A request
+ * bound again later to another card is another issuance.
+ */
+function sameBind(issuance: ShownIssuance, enrollment: EnrollmentState | undefined): boolean {
+  return enrollment !== undefined && 'payload' in enrollment && enrollment.request.uuid === issuance.requestId && enrollment.payload.cardid === issuance.cardId;
 }
 
 /**
@@ -26,8 +31,7 @@ export function shownIssuance(issuance: IssuanceState | undefined, enrollment: E
   }
   if (issuance.phase === 'paused' && waitsElsewhere(issuance, enrollment)) return null;
   if (ISSUING_PHASES.has(issuance.phase)) return issuance;
-  // Both ids are lowercase GUIDs (guidSchema), so equality is the comparison.
-  return enrollmentRequestId(enrollment) === issuance.requestId ? issuance : null;
+  return enrollment !== undefined && sameBind(issuance, enrollment) && !NEW_ENROLLMENT_STEPS.has(enrollment.step) ? issuance : null;
 }
 
 /**
@@ -53,8 +57,7 @@ const NEW_ENROLLMENT_STEPS: ReadonlySet<EnrollmentState['step']> = new Set(['car
  */
 export function waitsElsewhere(issuance: ShownIssuance, enrollment: EnrollmentState | undefined): boolean {
   if (!enrollment) return false;
-  const request = enrollmentRequestId(enrollment);
-  return NEW_ENROLLMENT_STEPS.has(enrollment.step) || (request !== null && request !== issuance.requestId);
+  return NEW_ENROLLMENT_STEPS.has(enrollment.step) || ('payload' in enrollment && !sameBind(issuance, enrollment));
 }
 
 /**
