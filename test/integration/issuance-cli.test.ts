@@ -2,7 +2,7 @@
 // own process) against the CM simulator, then judged by the real tools: yubico-piv-tool and OpenSC
 // read the issued certificate, a PKCS#11 signature with the new PIN verifies with openssl against
 // it, and `openssl verify` accepts it against the simulator's CA.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,4 +118,33 @@ describe('npm run station -- issue, on the real PC/SC stack', () => {
     expect(again.code, `${again.stdout}\n${again.stderr}`).toBe(0);
     expect(sim.admin.received().filter((r) => r.method === 'POST' && r.path.includes('certificatedata'))).toHaveLength(1);
   }, 120_000);
+
+  it('SIGKILLed mid-issuance (after CM issued, before the PIN), run again: resumes, certificatedata once, done', async () => {
+    await sim.admin.reset();
+    card = await insertCard({ reader: 1, ...FACTORY_YUBIKEY });
+    const dir = mkdtempSync(join(work, 'killed-'));
+    const policy = join(dir, 'policy.json');
+    writeFileSync(policy, JSON.stringify({ issueAtDesk: 'always' }));
+    const args = ['--import', 'tsx', 'src/main/cli/station.ts', 'issue', '--reader', READER, '--request', ENROLL_ALICE, '--pin-stdin', '--json'];
+    // Standard input stays open and empty: the CLI waits at the hand-over, after certificatedata.
+    const child = spawn(process.execPath, [...args, '--cm-url', sim.baseUrl, '--data-dir', dir, '--policy', policy, '--wait', '60'], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += String(chunk)));
+    child.stderr.on('data', (chunk) => (output += String(chunk)));
+    const issuedByCm = () => sim.admin.received().some((r) => r.method === 'POST' && r.path.includes('certificatedata'));
+    const deadline = Date.now() + 60_000;
+    while (!issuedByCm() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(issuedByCm(), output).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+
+    const resumed = await issue(dir, `${NEW_PIN}\n`);
+    expect(resumed.code, `${resumed.stdout}\n${resumed.stderr}`).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ result: { phase: 'done', certificates: [{ slot: '9a' }] } });
+    expect(sim.admin.received().filter((r) => r.method === 'POST' && r.path.includes('certificatedata'))).toHaveLength(1);
+    const pem = await ok('yubico-piv-tool', ['-r', READER, '-a', 'read-certificate', '-s', '9a']);
+    expect(pem).toContain('BEGIN CERTIFICATE');
+  }, 150_000);
 });

@@ -12,6 +12,8 @@ export interface IssueOutcome {
 }
 
 type Tracked = Exclude<IssuanceState, { phase: 'idle' }>;
+/** PC/SC answers the station retries by itself (issuance/service.ts). */
+const TRANSIENT_CARD: ReadonlySet<string> = new Set(['PCSC_SERVICE_DOWN', 'PCSC_CARD_RESET', 'PCSC_SHARING_VIOLATION']);
 const isFor = (requestId: string) => (s: IssuanceState): s is Tracked => s.phase !== 'idle' && s.requestId === requestId;
 
 /** The first line of standard input: the new PIN (never echoed, never logged). */
@@ -78,6 +80,7 @@ export async function issueCommand(
       if (state.phase === 'offer' || state.phase === 'paused' || state.phase === 'failed') await call(station.handlers, 'issuance.start', { reader: state.reader });
     }
     let pinGiven = false;
+    let transientWaits = 0;
     for (;;) {
       state = latest() ?? state ?? snapshot.issuance.find(isFor(requestId));
       if (state?.phase === 'offer') {
@@ -93,6 +96,10 @@ export async function issueCommand(
       } else if (state?.phase === 'pin-shown') {
         args.print(`The user's PIN (shown once, proposed by CM): ${state.pin}`);
         await call(station.handlers, 'issuance.pinSeen', { reader: state.reader });
+      } else if (state?.phase === 'paused' && TRANSIENT_CARD.has(state.error.code) && transientWaits++ < 3) {
+        // The station retries these by itself (issuance/service.ts): give it the chance before reporting.
+        await pause(Math.min(2_000, left()));
+        continue;
       } else if (state !== undefined && (state.phase === 'done' || state.phase === 'paused' || state.phase === 'failed' || state.phase === 'canceled')) {
         return outcomeOf(state);
       }

@@ -331,12 +331,30 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
     await commit({ pin: 'set' });
   }
 
-  async function userPin(session: PivSession, config: CmSmartcardConfiguration): Promise<'done'> {
+  /**
+   * The PIN step talks to the card in short sessions of its own: no card connection is held while a
+   * person types or reads a PIN (another program, or the station's own reader monitor, may connect
+   * meanwhile), and the card is checked again (same CHUID) before each one.
+   */
+  async function withSession<T>(use: (session: PivSession) => Promise<T>): Promise<T> {
+    const session = await card.open(rec.reader);
+    try {
+      await checkCard(session);
+      return await use(session);
+    } finally {
+      await session.close().catch(() => {
+        // What the session did is on disk; a failed disconnect loses nothing.
+      });
+    }
+  }
+
+  async function userPin(config: CmSmartcardConfiguration): Promise<void> {
     if (usesServerPin(config.userPinOption)) {
-      if (rec.pin === 'shown') return 'done';
+      if (rec.pin === 'shown') return;
       const pin = await cm.getServerProposedPin(ids());
       if (!/^\d{4,8}$/.test(pin)) throw new StationError('CM_MALFORMED_RESPONSE', 'CM proposed a PIN a PIV card cannot take (4 to 8 digits).');
-      if (rec.pin === 'set') {
+      await withSession(async (session) => {
+        if (rec.pin !== 'set') return setPin(session, pin);
         // Set before a restart, never shown: it must be the PIN CM proposes now, or a person decides.
         try {
           await session.verifyPin(pin);
@@ -344,30 +362,31 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
           if (asStationError(err).code === 'PIV_PIN_WRONG') throw needsPerson('The card’s PIN was set to CM’s proposal before a restart, and CM now proposes another one.');
           throw err;
         }
-      } else {
-        await setPin(session, pin);
-      }
+      });
       await ctx.showPin(rec.requestId, pin);
       await commit({ pin: 'shown' });
-      return 'done';
+      return;
     }
-    if (rec.pin !== 'set') await setPin(session, await ctx.askPin(rec.requestId, pinRulesOf(config)));
-    return 'done';
+    if (rec.pin === 'set') return;
+    const pin = await ctx.askPin(rec.requestId, pinRulesOf(config));
+    await withSession((session) => setPin(session, pin));
   }
 
   /**
    * The factory PUK is never left: it becomes a random value nobody keeps (docs/deploying.md "PUK").
    * After an interrupted change, a wrong-PUK answer means the change had happened.
    */
-  async function replacePuk(session: PivSession): Promise<void> {
+  async function replacePuk(): Promise<void> {
     if (rec.puk === 'replaced') return;
     const interrupted = rec.puk === 'changing';
-    await commit({ puk: 'changing' });
-    try {
-      await session.changeReference('puk', FACTORY_PUK, randomPuk(ctx.randomBytes));
-    } catch (err) {
-      if (!(interrupted && asStationError(err).code === 'PIV_PIN_WRONG')) throw err;
-    }
+    await withSession(async (session) => {
+      await commit({ puk: 'changing' });
+      try {
+        await session.changeReference('puk', FACTORY_PUK, randomPuk(ctx.randomBytes));
+      } catch (err) {
+        if (!(interrupted && asStationError(err).code === 'PIV_PIN_WRONG')) throw err;
+      }
+    });
     await commit({ puk: 'replaced' });
   }
 
@@ -424,16 +443,16 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
       safePoint();
       await step('certificates', requestCertificates);
       await step('write-certificates', () => writeCertificates(session));
-      await step('pin', async () => {
-        await userPin(session, config);
-        await replacePuk(session);
-        return 'done';
-      });
     } finally {
       await session.close().catch(() => {
         // Leaving the card as it is: the session's work is on disk, a failed disconnect loses nothing.
       });
     }
+    await step('pin', async () => {
+      await userPin(config);
+      await replacePuk();
+      return 'done';
+    });
     await step('complete', complete);
     await step('verify-active', verifyActive);
     await commit({ phase: 'done', error: null });

@@ -162,8 +162,17 @@ export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<Is
     };
   }
 
+  /**
+   * PC/SC answers that say nothing about the card itself (the connection's handle was lost, the card
+   * was reset by another program, a sharing conflict): the card is still there, so the run is tried
+   * again by itself, a bounded number of times, from the journal.
+   */
+  const TRANSIENT_CARD: ReadonlySet<string> = new Set(['PCSC_SERVICE_DOWN', 'PCSC_CARD_RESET', 'PCSC_SHARING_VIOLATION']);
+  const AUTO_RETRIES = 2;
+  const AUTO_RETRY_MS = 300;
+
   /** Starts a run unless one is in flight; the run's outcome is on disk and audited when it ends. */
-  function launch(record: IssuanceRecord): void {
+  function launch(record: IssuanceRecord, retry = 0): void {
     if (runs.has(record.requestId) || closed) return;
     const ports = deps.ports;
     const requestId = record.requestId;
@@ -179,6 +188,12 @@ export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<Is
         const result = final.phase === 'done' ? 'ok' : final.phase === 'paused' ? 'queued' : final.phase === 'canceled' ? 'info' : 'failed';
         const action = final.phase === 'done' ? 'issuance.done' : final.phase === 'paused' ? 'issuance.paused' : final.phase === 'canceled' ? 'issuance.canceled' : 'issuance.failed';
         auditLater({ action, result, ...noteFor(final), code: final.error?.code ?? null, message: final.error?.message ?? null });
+        if (final.phase === 'paused' && TRANSIENT_CARD.has(final.error?.code ?? '') && retry < AUTO_RETRIES) {
+          setTimeout(() => {
+            const latest = store.get(requestId);
+            if (latest?.phase === 'paused') launch(latest, retry + 1);
+          }, AUTO_RETRY_MS);
+        }
       })
       .catch(async (err: unknown) => {
         // The run could not even record its failure (e.g. the journal refused a write): reported,
@@ -234,6 +249,8 @@ export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<Is
       const existing = store.get(input.requestId);
       if (existing) return view(existing);
       const record = newRecord(input, mode === 'always' ? 'running' : 'offer', deps.now().toISOString());
+      // Under `always` the run starts now: shown running from the first record, never "interrupted".
+      if (mode === 'always') live.set(record.requestId, { running: true, pinEntry: null, pinShown: null });
       await commit(record);
       auditLater({ action: 'issuance.offered', result: 'info', ...noteFor(record), message: mode === 'always' ? 'issued at once (policy always)' : 'offered' });
       if (mode === 'always') launch(record);
