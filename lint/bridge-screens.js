@@ -37,7 +37,8 @@ export const BRIDGE_SCREENS = {
   'readers.list': [],
   'requests.get': [],
   // Desk issuance: the enrollment screen after the bind (offer, progress, PIN hand-over, result).
-  'issuance.start': ['components/issuance/IssuanceOffer.tsx', 'components/issuance/IssuanceProgress.tsx'],
+  // Issue now, Resume (paused), Try again (failed: the engine continues from its journal).
+  'issuance.start': ['components/issuance/IssuanceOffer.tsx', 'components/issuance/IssuanceProgress.tsx', 'components/issuance/IssuanceResult.tsx'],
   'issuance.skip': ['components/issuance/IssuanceOffer.tsx'],
   'issuance.submitPin': ['components/issuance/PinEntry.tsx'],
   'issuance.pinSeen': ['components/issuance/PinShown.tsx'],

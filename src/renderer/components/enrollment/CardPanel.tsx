@@ -19,7 +19,14 @@ function needsReadAgain(current: CardReading | undefined, identityFailed: boolea
  * The card in a reader: the ATR as soon as the reader reports it, then what the station read from
  * the card (identifier, model) and what CM knows of it, once that reading belongs to this insertion.
  */
-export function CardPanel({ reader, reading }: { reader: ReaderState; reading: CardReading | undefined }) {
+interface Props {
+  reader: ReaderState;
+  reading: CardReading | undefined;
+  /** A factory card's identifier the station writes before the bind (the chosen request's issuance plan). */
+  plannedChuid?: string | null;
+}
+
+export function CardPanel({ reader, reading, plannedChuid = null }: Props) {
   const { t } = useTranslation();
   const card = reader.card;
   if (!card) {
@@ -55,6 +62,11 @@ export function CardPanel({ reader, reading }: { reader: ReaderState; reading: C
                 <>
                   <code className="identifier">{current.identifier.value}</code>
                   <CopyButton value={current.identifier.value} label={`${t('card.identifier')} ${reader.name}`} />
+                </>
+              ) : plannedChuid !== null ? (
+                <>
+                  <code className="identifier">{plannedChuid}</code>
+                  <span>{t('issuance.plan.chuidOnCard')}</span>
                 </>
               ) : (
                 <span className="warning">{t('card.noIdentifier')}</span>

@@ -5,6 +5,7 @@ import { errorSummary } from '../../format';
 import { enrollmentCall, useClient } from '../../store';
 import { useAction } from '../../use-action';
 import { ErrorNotice } from '../ErrorNotice';
+import { IssuancePlanNote } from '../issuance/IssuancePlanNote';
 import { PayloadView } from './PayloadView';
 import { RequestSummary } from './RequestSummary';
 import { RetireSummary } from './RetireSummary';
@@ -25,6 +26,7 @@ export function Confirmation({ state }: { state: Chosen }) {
       <RequestSummary request={state.request} />
       <PayloadView payload={state.payload} />
       <RetireSummary replacement={state.replacement} />
+      <IssuancePlanNote plan={state.issuance} />
       {action.error && <ErrorNotice context={t('confirm.failed')} error={errorSummary(action.error)} />}
       <div className="actions">
         <button

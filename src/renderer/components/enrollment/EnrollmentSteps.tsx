@@ -72,12 +72,11 @@ export function EnrollmentSteps({ reader, state, step }: Props) {
           {t('card.reading')}
         </p>
       )}
-      {issuance && state?.step !== 'done' ? (
-        // Issuing with the bind not shown as done (the card pulled mid-way, or policy `always` before the bind).
-        <IssuancePanel state={issuance} />
-      ) : (
-        <StepBody reader={reader} state={state} issuance={issuance} needsCm={needsCm} />
-      )}
+      <StepBody reader={reader} state={state} issuance={issuance} needsCm={needsCm} />
+      {/* After a done bind the issuance sits inside the result; at any other step (the card pulled,
+          a retire refused mid-issuance) it follows the enrollment's own screen. */}
+      {issuance && state?.step !== 'done' && <IssuancePanel state={issuance} />}
+      {issuanceState?.phase === 'paused' && !issuance && !needsCm && <p className="issuance-waiting">{t('issuance.waitingForCard')}</p>}
     </section>
   );
 }

@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { EnrollmentStep } from '../../../shared/enrollment';
+import type { IssuancePhase } from '../../../shared/issuance';
 import { selectReader, useStation } from '../../store';
+import { shownIssuance } from '../issuance/issuance-view';
 import { CardPanel } from './CardPanel';
 import { EnrollmentSteps } from './EnrollmentSteps';
 
@@ -12,6 +14,8 @@ export function ReaderPanel({ name }: { name: string }) {
   const state = useStation((s) => s.enrollment[name]);
   const selected = useStation((s) => s.selectedReader === name);
   const latest = useStation((s) => s.lastInserted === name);
+  const issuanceState = useStation((s) => s.issuance[name]);
+  const policy = useStation((s) => s.settings?.values.issueAtDesk ?? 'offer');
   if (!reader) return null;
   const headingId = `reader-${encodeURIComponent(name)}`;
   const step: EnrollmentStep = state?.step ?? (reader.card ? 'reading' : 'waiting');
@@ -32,13 +36,20 @@ export function ReaderPanel({ name }: { name: string }) {
           </button>
         )}
       </div>
-      <CardPanel reader={reader} reading={reading} />
+      <CardPanel reader={reader} reading={reading} plannedChuid={state && 'issuance' in state ? (state.issuance?.chuid ?? null) : null} />
       {selected ? (
         <EnrollmentSteps reader={name} state={state} step={step} />
       ) : (
-        // The card panel already says "No card — Insert a card"; other steps are worth a line.
-        step !== 'waiting' && <p className="step-summary">{t(`steps.${step}`)}</p>
+        // The card panel already says "No card — Insert a card"; other steps are worth a line. An issuance
+        // names its own phase: "Done — remove the card" must not show while the card is being issued.
+        <StepSummary issuance={shownIssuance(issuanceState, state, policy)?.phase ?? null} step={step} />
       )}
     </section>
   );
+}
+
+function StepSummary({ issuance, step }: { issuance: IssuancePhase | null; step: EnrollmentStep }) {
+  const { t } = useTranslation();
+  if (issuance) return <p className="step-summary">{t(`issuance.heading.${issuance}`)}</p>;
+  return step === 'waiting' ? null : <p className="step-summary">{t(`steps.${step}`)}</p>;
 }

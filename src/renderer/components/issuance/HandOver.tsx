@@ -27,7 +27,12 @@ export function HandOver({ state }: { state: HandOverState }) {
       <FocusHeading level={1} id="hand-over-heading" focusKey={`${state.reader}:${state.phase}`} focusOnMount={state.phase === 'pin-shown'} takeFocus={state.phase === 'pin-shown'}>
         {t(`issuance.heading.${state.phase}`)}
       </FocusHeading>
-      {state.phase === 'pin-entry' ? <PinEntry key={state.reader} state={state} /> : <PinShown key={state.reader} state={state} />}
+      {state.phase === 'pin-entry' ? (
+        // A new notice from main starts the screen afresh: its words replace any earlier error, focus in the first field.
+        <PinEntry key={`${state.reader}:${state.notice?.code ?? ''}:${state.notice?.message ?? ''}`} state={state} />
+      ) : (
+        <PinShown key={state.reader} state={state} />
+      )}
     </main>
   );
 }

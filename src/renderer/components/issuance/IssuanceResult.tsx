@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { IssuedCertificate } from '../../../shared/issuance';
 import { errorSummary, formatDateTime } from '../../format';
+import { issuanceCall, useClient } from '../../store';
+import { useAction } from '../../use-action';
 import { ErrorNotice } from '../ErrorNotice';
 import { currentStep, type ShownIssuance } from './issuance-view';
 
@@ -64,12 +66,31 @@ export function IssuanceResult({ state }: { state: Ended }) {
         <strong>{state.phase === 'failed' ? t('issuance.result.failed') : t('issuance.result.canceled')}</strong>
       </p>
       {stopped && state.phase === 'failed' && <p>{t('issuance.result.stoppedAt', { step: t(`issuance.step.${stopped.step.step}`) })}</p>}
-      {state.phase === 'failed' && (
-        <>
-          <ErrorNotice error={errorSummary(state.error)} />
-          <p className="issuance-what-to-do">{t('issuance.result.failedWhat')}</p>
-        </>
-      )}
+      {state.phase === 'failed' && <FailedWhatToDo state={state} />}
     </div>
+  );
+}
+
+/**
+ * Failed: a person looks first (the wording says what), then may try again. The engine continues
+ * from its journal and never repeats a step that is not safe to repeat (certificatedata), so the
+ * button is offered, but not as the primary action and not focused.
+ */
+function FailedWhatToDo({ state }: { state: Extract<Ended, { phase: 'failed' }> }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const action = useAction();
+  const { reader } = state;
+  return (
+    <>
+      <ErrorNotice error={errorSummary(state.error)} />
+      <p className="issuance-what-to-do">{t('issuance.result.failedWhat')}</p>
+      {action.error && <ErrorNotice context={t('issuance.resumeFailed')} error={errorSummary(action.error)} />}
+      <div className="actions">
+        <button type="button" disabled={action.pending} onClick={() => action.run(() => issuanceCall(reader, () => client.call('issuance.start', { reader })))}>
+          {t('issuance.result.tryAgain')}
+        </button>
+      </div>
+    </>
   );
 }

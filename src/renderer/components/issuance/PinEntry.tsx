@@ -25,13 +25,15 @@ export function PinEntry({ state }: { state: PinEntryState }) {
   useEffect(() => first.current?.focus(), []);
   const id = `pin-${encodeURIComponent(reader)}`;
   const rulesText = rules.minLength === rules.maxLength ? t('issuance.pin.rulesExact', { min: rules.minLength }) : t('issuance.pin.rules', { min: rules.minLength, max: rules.maxLength });
-  const shownError = problem
-    ? errorSummary({ code: problem, message: problem, details: {} })
-    : (action.error ?? notice)
-      ? errorSummary((action.error ?? notice)!)
-      : null;
+  // Typed here, refused by main, or main asking again (its notice): the newest one is shown.
+  const fromMain = action.error ?? notice;
+  const shownError = problem ? errorSummary({ code: problem, message: problem, details: {} }) : fromMain ? errorSummary(fromMain) : null;
+  // Each submit inserts the alert afresh, so the same error twice is announced twice.
+  const [attempt, setAttempt] = useState(0);
   const describedBy = shownError ? `${id}-rules ${id}-error` : `${id}-rules`;
 
+  // No maxLength on the fields: the browser would cut a longer PIN silently, the same way in both,
+  // and the card would get a PIN the holder did not type. Too long is refused with the rule instead.
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const pin = first.current?.value ?? '';
@@ -40,6 +42,7 @@ export function PinEntry({ state }: { state: PinEntryState }) {
     if (second.current) second.current.value = '';
     const found = pinProblem(pin, confirm, rules);
     setProblem(found);
+    setAttempt((n) => n + 1);
     first.current?.focus();
     if (found) return;
     action.run(async () => {
@@ -57,7 +60,7 @@ export function PinEntry({ state }: { state: PinEntryState }) {
       <p className="hand-over-note">{t('issuance.pin.handOver')}</p>
       <p>{t('issuance.pin.intro')}</p>
       {shownError && (
-        <div id={`${id}-error`}>
+        <div id={`${id}-error`} key={attempt}>
           <ErrorNotice context={problem ? undefined : t('issuance.pin.notSet')} error={shownError} />
         </div>
       )}
@@ -74,7 +77,6 @@ export function PinEntry({ state }: { state: PinEntryState }) {
             type="password"
             inputMode="numeric"
             autoComplete="off"
-            maxLength={rules.maxLength}
             aria-describedby={describedBy}
             aria-invalid={shownError ? true : undefined}
           />
@@ -88,7 +90,6 @@ export function PinEntry({ state }: { state: PinEntryState }) {
             type="password"
             inputMode="numeric"
             autoComplete="off"
-            maxLength={rules.maxLength}
             aria-describedby={describedBy}
             aria-invalid={shownError ? true : undefined}
           />

@@ -7,8 +7,13 @@ import { ISSUING_PHASES } from '../../store';
 
 export type ShownIssuance = Exclude<IssuanceState, { phase: 'idle' }>;
 
-function enrollmentRequestId(state: EnrollmentState | undefined): string | null {
-  return state && 'request' in state ? state.request.uuid : null;
+/**
+ * Whether the enrollment is the bind this issuance follows: the same request and the same card id
+ * (both lowercase GUIDs or the station's own card id text, so equality is the comparison). A request
+ * bound again later to another card is another issuance.
+ */
+function sameBind(issuance: ShownIssuance, enrollment: EnrollmentState | undefined): boolean {
+  return enrollment !== undefined && 'payload' in enrollment && enrollment.request.uuid === issuance.requestId && enrollment.payload.cardid === issuance.cardId;
 }
 
 /**
@@ -18,22 +23,51 @@ function enrollmentRequestId(state: EnrollmentState | undefined): string | null 
  * starts afresh).
  */
 export function shownIssuance(issuance: IssuanceState | undefined, enrollment: EnrollmentState | undefined, policy: IssueAtDesk): ShownIssuance | null {
-  if (!issuance || issuance.phase === 'idle') return null;
+  if (!issuance || issuance.phase === 'idle' || issuanceNeedsCm(issuance, enrollment, policy)) return null;
+  // Until CM holds the bind the enrollment's own step says how it goes (binding, queued, refused).
+  if (!pastTheBind(issuance)) return null;
   if (issuance.phase === 'offer') {
     return policy === 'offer' && enrollment?.step === 'done' && enrollment.bind.state === 'done' ? issuance : null;
   }
+  if (issuance.phase === 'paused' && waitsElsewhere(issuance, enrollment)) return null;
   if (ISSUING_PHASES.has(issuance.phase)) return issuance;
-  // Both ids are lowercase GUIDs (guidSchema), so equality is the comparison.
-  return enrollmentRequestId(enrollment) === issuance.requestId ? issuance : null;
+  return enrollment !== undefined && sameBind(issuance, enrollment) && !NEW_ENROLLMENT_STEPS.has(enrollment.step) ? issuance : null;
 }
 
 /**
- * Offline, the bind is queued: issuing needs CM (ISSUANCE_NEEDS_CM), so the choice is not offered;
- * the operator reads why instead of a button that cannot work.
+ * Whether the issuance is past its bind step. Before that, the station mirrors the bind in the
+ * outbox as the issuance's third step (station/issuance-wiring.ts): the enrollment screens already
+ * show it, with their own words and actions.
+ */
+function pastTheBind(issuance: ShownIssuance): boolean {
+  const bind = issuance.steps.find((s) => s.step === 'bind');
+  return bind === undefined || bind.status === 'done' || bind.status === 'skipped';
+}
+
+/** What the station may show for a reader while its bind waits in the outbox (service.binding). */
+const WHILE_BIND_QUEUED: ReadonlySet<IssuanceState['phase']> = new Set(['idle', 'offer', 'paused']);
+
+/** Steps of a new enrollment: the card in the reader is being enrolled, whatever waits on the reader. */
+const NEW_ENROLLMENT_STEPS: ReadonlySet<EnrollmentState['step']> = new Set(['card-read', 'request-chosen', 'confirming']);
+
+/**
+ * A paused issuance waits for its own card; meanwhile another card may be enrolled in that reader
+ * (the same card back resumes it, and the station then reports it running). The new enrollment
+ * keeps its screens; the paused issuance is mentioned beside them (IssuanceWaiting).
+ */
+export function waitsElsewhere(issuance: ShownIssuance, enrollment: EnrollmentState | undefined): boolean {
+  if (!enrollment) return false;
+  return NEW_ENROLLMENT_STEPS.has(enrollment.step) || ('payload' in enrollment && !sameBind(issuance, enrollment));
+}
+
+/**
+ * Offline, the bind is queued: issuing needs CM (ISSUANCE_NEEDS_CM) and cannot start before CM holds
+ * the bind, so neither the choice nor Resume is offered; the operator reads why instead of a button
+ * that cannot work. (An issuance that got further, or ended, still shows as it is.)
  */
 export function issuanceNeedsCm(issuance: IssuanceState | undefined, enrollment: EnrollmentState | undefined, policy: IssueAtDesk): boolean {
   if (policy === 'off' || enrollment?.step !== 'done' || enrollment.bind.state !== 'queued') return false;
-  return !issuance || issuance.phase === 'idle' || issuance.phase === 'offer';
+  return !issuance || WHILE_BIND_QUEUED.has(issuance.phase);
 }
 
 /** The step to name in the announcement: the one running, else the one that stopped, else null (all ended). */
@@ -57,7 +91,7 @@ export function stepDuration(step: IssuanceStepState, now: number): number | nul
 
 /** What brings a paused issuance back: the same card in the reader, CM reachable, or the operator's Resume. */
 export function bringsBack(code: ErrorCode): 'card' | 'cm' | 'other' {
-  if (code.startsWith('PCSC_') || ['NO_CARD', 'CARD_MISMATCH', 'ISSUANCE_WRONG_CARD'].includes(code)) return 'card';
+  if (code.startsWith('PCSC_') || ['NO_CARD', 'CARD_MISMATCH', 'ISSUANCE_WRONG_CARD', 'ISSUANCE_INTERRUPTED'].includes(code)) return 'card';
   if (['CM_OFFLINE', 'CM_TIMEOUT', 'CM_SERVER_ERROR', 'CM_OUTCOME_UNKNOWN', 'ISSUANCE_NEEDS_CM'].includes(code)) return 'cm';
   return 'other';
 }

@@ -4,7 +4,7 @@ import { type Envelope, type EventChannel, eventChannels, type InvokeChannel, in
 import { type ErrorPayload, errorPayloadSchema } from '../../../../src/shared/errors';
 import { createClient } from '../../../../src/renderer/client';
 import { App, preloadScreens } from '../../../../src/renderer/components/App';
-import { connectStore, initialStationState, useStation } from '../../../../src/renderer/store';
+import { connectStore, disconnectStore, initialStationState, useStation } from '../../../../src/renderer/store';
 import { initialPeopleState, usePeople } from '../../../../src/renderer/people';
 import { useAnnouncement } from '../../../../src/renderer/announce';
 
@@ -96,6 +96,7 @@ export async function renderStation(handlers: Parameters<typeof scriptedStation>
 }
 
 export function resetStore() {
+  disconnectStore();
   useStation.setState(initialStationState, true);
   usePeople.setState(initialPeopleState, true);
   useAnnouncement.setState({ text: '', seq: 0 }, true);
