@@ -47,6 +47,7 @@ const DATA = '1.2.840.113549.1.7.1';
 const PKCS8_SHROUDED_KEY_BAG = '1.2.840.113549.1.12.10.1.2';
 const CERT_BAG = '1.2.840.113549.1.12.10.1.3';
 const X509_CERTIFICATE = '1.2.840.113549.1.9.22.1';
+const LOCAL_KEY_ID = '1.2.840.113549.1.9.21';
 const PBES2 = '1.2.840.113549.1.5.13';
 const PBKDF2 = '1.2.840.113549.1.5.12';
 const HMAC_SHA256 = '1.2.840.113549.2.9';
@@ -67,8 +68,9 @@ function pkcs12MacKey(password: string, salt: Buffer, iterations: number): Buffe
   return a;
 }
 
-function safeBag(bagId: string, value: Buffer): Buffer {
-  return sequence(oid(bagId), explicit0(value));
+/** A bag with its localKeyID attribute (PKCS#9), which pairs a key with its certificate as OpenSSL and Windows write it. */
+function safeBag(bagId: string, value: Buffer, localKeyId: Buffer): Buffer {
+  return sequence(oid(bagId), explicit0(value), node(0x31, sequence(oid(LOCAL_KEY_ID), node(0x31, octets(localKeyId)))));
 }
 
 function dataContentInfo(content: Buffer): Buffer {
@@ -86,8 +88,10 @@ export function writePfx(pkcs8: Buffer, certificate: Buffer, password: string): 
     oid(PBES2),
     sequence(sequence(oid(PBKDF2), sequence(octets(salt), integer(ITERATIONS), sequence(oid(HMAC_SHA256), nullValue))), sequence(oid(AES_256_CBC), octets(iv))),
   );
-  const keyBag = safeBag(PKCS8_SHROUDED_KEY_BAG, sequence(algorithm, octets(encrypted)));
-  const certBag = safeBag(CERT_BAG, sequence(oid(X509_CERTIFICATE), explicit0(octets(certificate))));
+  // OpenSSL's choice of id: the SHA-1 of the certificate.
+  const localKeyId = createHash('sha1').update(certificate).digest();
+  const keyBag = safeBag(PKCS8_SHROUDED_KEY_BAG, sequence(algorithm, octets(encrypted)), localKeyId);
+  const certBag = safeBag(CERT_BAG, sequence(oid(X509_CERTIFICATE), explicit0(octets(certificate))), localKeyId);
   const authSafe = sequence(dataContentInfo(sequence(keyBag)), dataContentInfo(sequence(certBag)));
   const macSalt = randomBytes(16);
   const mac = createHmac('sha256', pkcs12MacKey(password, macSalt, ITERATIONS)).update(authSafe).digest();
