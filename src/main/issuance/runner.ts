@@ -252,8 +252,9 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
     if (failedEntry?.kind === 'error') {
       throw needsPerson(`CM could not issue a certificate (${failedEntry.template ?? 'no template'}): ${failedEntry.message}`, { template: failedEntry.template });
     }
-    // Key history (archived keys) would need the card's retired-key slots (82-95), which SP 800-73-4
-    // fills only by key history rules of its own: not written by the station (docs/deploying.md).
+    // Key history: get-certificate-responses.md says only that an entry "is a key history certificate"
+    // (not whether it carries its key, how many come, in which order); PIV's place would be the retired
+    // key-management slots 82-95. Not written on guesses: a person decides (docs/deploying.md).
     if (entries.some((e) => e.kind === 'key-history')) {
       throw needsPerson('CM returned archived (key history) certificates, which this station does not write to a card: execute the request in CM’s own client.', {
         reason: 'key-history',
