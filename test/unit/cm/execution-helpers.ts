@@ -4,7 +4,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ContentInfo, SignedData } from '@peculiar/asn1-cms';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { defaultExecutionProfiles } from '../../../src/main/training/cm-sim/execution/profiles';
 import * as x509 from '../../../src/main/training/cm-sim/execution/x509';
 
 /** What the desk-issuance tests share: card-side keys and CSRs, 3DES, and `openssl` as the judge of the CA's output. */
@@ -64,17 +63,4 @@ export function opensslVerify(leaf: Buffer, ca: { root: string; issuing: string 
   writeFileSync(join(dir, 'issuing.pem'), ca.issuing);
   const run = openssl(['verify', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'issuing.pem'), leafFile]);
   return { ok: run.status === 0, output: run.stdout + run.stderr };
-}
-
-/**
- * The training profiles with profiles.json's archived-key template (a logon key on the card, an
- * encryption key CM makes and returns as a PFX) standing in for `templateUuid`, so a training
- * directory request on that template is executed with it.
- */
-export function profilesWithArchivedKeyFor(templateUuid: string) {
-  const name = 'Staff Smart Card with Archived Encryption Key';
-  const profiles = defaultExecutionProfiles();
-  const archived = profiles.find((p) => p.name === name);
-  if (!archived) throw new Error(`profiles.json has no '${name}'`);
-  return [...profiles.filter((p) => p.profileTemplateUuid !== templateUuid && p !== archived), { ...archived, profileTemplateUuid: templateUuid }];
 }

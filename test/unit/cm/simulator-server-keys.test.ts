@@ -4,7 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seedGuid, type CmSimulator } from '../../../src/main/training/cm-sim';
-import { ATR, cardKeyAndCsr, opensslVerify, profilesWithArchivedKeyFor } from './execution-helpers';
+import { profilesWithArchivedKeyFor } from '../../support/archived-key-profiles';
+import { ATR, cardKeyAndCsr, opensslVerify } from './execution-helpers';
 import { startSim, tempDir } from './harness';
 
 /**

@@ -13,7 +13,7 @@ import type { EnrollmentState } from '../../../src/shared/enrollment';
 import type { IssuanceState } from '../../../src/shared/issuance';
 import { nextEvent } from '../../support/station-events';
 import { startTestStation, TEST_READERS, type TestStation } from '../../support/test-station';
-import { profilesWithArchivedKeyFor } from '../cm/execution-helpers';
+import { profilesWithArchivedKeyFor } from '../../support/archived-key-profiles';
 
 const READER = TEST_READERS[0];
 const ALICE = seedGuid('request/enroll-alice');
