@@ -83,5 +83,11 @@ export default tseslint.config(
     plugins: { station },
     rules: { 'station/bridge-surface': ['error', { screens: BRIDGE_SCREENS, passThrough: BRIDGE_PASS_THROUGH }] },
   },
-  // The folder-boundaries guardrail (lint/) is switched on, with the tree fixed, in a later commit.
+  {
+    // Which folder may import which (lint/rules/folder-boundaries.js): another capability folder only
+    // through its barrel (index.ts); shared imports nothing of main, preload or renderer.
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    plugins: { station },
+    rules: { 'station/folder-boundaries': 'error' },
+  },
 );

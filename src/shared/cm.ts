@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GUID_PATTERN, normalizeGuid } from './guid';
 
 /**
  * MIM Certificate Management domain types, normalised from CM's wire JSON (PascalCase, enums as
@@ -8,19 +9,14 @@ import { z } from 'zod';
  */
 
 /** A GUID as the station handles it: lowercase, no braces. */
-export const guidSchema = z
-  .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'lowercase GUID without braces');
+export const guidSchema = z.string().regex(GUID_PATTERN, 'lowercase GUID without braces');
 export type Guid = z.infer<typeof guidSchema>;
 
 /** CM writes this where a reference is unset (e.g. NewSmartcardUuid before a card is bound). */
 export const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
 
-/** Accepts `{GUID}`, upper case or plain; returns the station's form, or null if it is not a GUID. */
-export function normalizeGuid(value: string): Guid | null {
-  const bare = value.trim().replace(/^\{(.*)\}$/, '$1').toLowerCase();
-  return guidSchema.safeParse(bare).success ? bare : null;
-}
+// Zod-free (the renderer's first screen uses it): guid.ts.
+export { normalizeGuid };
 
 /** An enum value CM sent that the station has no name for: shown, never fatal. */
 export const unknownEnumSchema = z.templateLiteral(['Unknown(', z.string(), ')']);

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { envelopeSchema } from './contract';
 
 /**
  * The host's WebSocket framing: the contract carried as JSON text frames. Requests carry an id so
@@ -12,13 +11,7 @@ export const hostClientMessageSchema = z.object({
 });
 export type HostClientMessage = z.infer<typeof hostClientMessageSchema>;
 
-export const hostServerMessageSchema = z.union([
-  z.object({ type: z.literal('reply'), id: z.number().int().nonnegative(), envelope: envelopeSchema }),
-  z.object({ type: z.literal('event'), event: z.string(), payload: z.unknown() }),
-]);
-export type HostServerMessage = z.infer<typeof hostServerMessageSchema>;
-
-/** The page learns its token from the URL fragment, which browsers never send to the server. */
-export const HOST_TOKEN_FRAGMENT = 'token';
-export const HOST_WS_PATH = '/ws';
-export const HOST_TOKEN_QUERY = 'token';
+// What the host sends (zod/mini) and where: separate modules, so the page reads them without
+// classic zod.
+export { hostServerMessageSchema, type HostServerMessage } from './host-frames';
+export { HOST_TOKEN_FRAGMENT, HOST_TOKEN_QUERY, HOST_WS_PATH } from './host-address';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { WEAKENING_CHROMIUM_SWITCHES } from './chromium-switches';
 import { ISSUE_AT_DESK } from './issuance';
 import { readerPatternSchema } from './reader-patterns';
+import { LOCALES, type Locale } from './locales';
 import { requestTypeNumbersSchema, retireReplacedCardSchema, retireRouteSchema } from './request-types';
 
 /**
@@ -14,8 +15,7 @@ import { requestTypeNumbersSchema, retireReplacedCardSchema, retireRouteSchema }
  * docs' settings table) from it, through zod's public API only.
  */
 
-export const LOCALES = ['en', 'fr'] as const;
-export type Locale = (typeof LOCALES)[number];
+export { LOCALES, type Locale };
 
 /** How the settings form edits a setting (machine-only ones are shown read-only). */
 export type FieldKind = 'text' | 'number' | 'list' | 'boolean' | 'locale';

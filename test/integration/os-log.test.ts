@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAuditLog } from '../../src/main/audit';
 import { auditVerifyAndReport } from '../../src/main/cli/audit-verify';
-import { call } from '../../src/main/dispatch';
+import { call } from '../../src/main/station/dispatch';
 import { createMemoryLog } from '../../src/main/log';
 import { logStart } from '../../src/main/log/runtime-events';
 import { createOsLog, withOsLog } from '../../src/main/os-log';

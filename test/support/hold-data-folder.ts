@@ -1,7 +1,7 @@
 // A separate process that takes the data-folder lock and keeps it until killed: what a desktop app or
 // a long-running host looks like to a CLI started beside it.
 //   tsx test/support/hold-data-folder.ts <dataDir> <platform>
-import { acquireDataFolderLock } from '../../src/main/data-folder-lock';
+import { acquireDataFolderLock } from '../../src/main/runtime/data-folder-lock';
 
 const [dataDir, platform] = process.argv.slice(2);
 if (!dataDir || !platform) throw new Error('usage: hold-data-folder.ts <dataDir> <platform>');

@@ -1,5 +1,5 @@
 import type { EventChannel, EventPayload } from '../../src/shared/contract';
-import type { Station } from '../../src/main/station';
+import type { Station } from '../../src/main/station/station';
 
 /** Resolves with the first event of that kind the predicate accepts; rejects after `timeoutMs`. */
 export function nextEvent<E extends EventChannel>(

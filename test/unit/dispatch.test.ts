@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INVOKE_CHANNELS } from '../../src/shared/contract';
 import { ERROR_CODES } from '../../src/shared/errors';
-import { dispatch } from '../../src/main/dispatch';
+import { dispatch } from '../../src/main/station/dispatch';
 import { startTestStation, type TestStation } from '../support/test-station';
 
 let test: TestStation;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createListenerSet } from '../../src/main/listener-set';
+import { createListenerSet } from '../../src/main/common/listener-set';
 
 describe('listener set', () => {
   it('calls every listener even when one throws, and reports the failure with its source', () => {

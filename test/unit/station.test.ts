@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { call } from '../../src/main/dispatch';
+import { call } from '../../src/main/station/dispatch';
 import { nextEvent } from '../support/station-events';
 import { startTestStation, type TestStation } from '../support/test-station';
 

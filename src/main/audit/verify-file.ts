@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { readFrame } from '../journal/frame';
+import { readFrame } from '../journal';
 import { type AuditGap, anchorProblems, isInterruptedFirstStart, missingAnchorProblem, readAnchor } from './anchor';
 import { auditRecordSchema, type AuditRecord, type ChainReport, verifyChain } from './chain';
 

@@ -5,8 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import { StationError } from '../../shared/errors';
-import { startCmSimulator } from '../training/cm-sim';
-import { reportFailure } from '../report-failure';
+import { startCmSimulator } from '../training';
+import { reportFailure } from '../log';
 
 const USAGE = 'usage: cm-sim [--port N] [--data FILE] [--host 127.0.0.1]';
 

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { newHostToken } from '../host/access';
-import { startHost } from '../host/server';
+import { newHostToken } from '../host';
+import { startHost } from '../host';
 import { startNodeRuntime } from './node-runtime';
-import { reportFailure } from '../report-failure';
+import { reportFailure } from '../log';
 
 const USAGE = `Usage: npm run start:host -- [--port N] [--training | --real] [--data-dir DIR]
                                 [--cm-url URL] [--policy FILE] [--cm-retry-ms MS]

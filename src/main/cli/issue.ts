@@ -1,7 +1,7 @@
 import type { EnrollmentState } from '../../shared/enrollment';
 import { StationError } from '../../shared/errors';
 import type { IssuanceState } from '../../shared/issuance';
-import { call } from '../dispatch';
+import { call } from '../station';
 import type { Station } from '../station';
 import { EXIT, type ExitCode, exitCodeFor } from './exit-codes';
 

@@ -1,13 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { defaultDataDir } from '../app-paths';
+import { defaultDataDir } from '../runtime';
 import type { CmTransport } from '../cm';
+// Not in cm's barrel on purpose: it loads the kerberos addon, which the installed app does not ship;
+// only the Node entry points may reach it (test/unit/packaging/main-bundle.test.ts).
+// eslint-disable-next-line station/folder-boundaries
 import { createNegotiateTransport } from '../cm/negotiate-transport';
 import { createConfSettingsStore } from '../config';
 import { createServiceProbe, createPcscliteBinding } from '../pcsc';
 import type { StationRuntime } from '../runtime';
-import { startStationProcess } from '../station-process';
+import { startStationProcess } from '../runtime';
 import type { StationTuning } from '../station';
 import type { CliEnvironment } from './cli-environment';
 import { readStationSettings } from './read-settings';

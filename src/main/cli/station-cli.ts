@@ -6,7 +6,7 @@ import { StationError, toErrorPayload } from '../../shared/errors';
 import type { CmRequest } from '../../shared/cm';
 import { retireWaitOf, type OutboxOperation } from '../../shared/outbox';
 import { readRequestType, requestTypeLabel, type RequestTypeReading } from '../../shared/request-types';
-import { call } from '../dispatch';
+import { call } from '../station';
 import type { Station } from '../station';
 import { auditVerifyAndReport } from './audit-verify';
 import type { CliEnvironment } from './cli-environment';

@@ -7,7 +7,7 @@ import { errorPayloadSchema, StationError } from '../../shared/errors';
 import { outboxOperationSchema, type OutboxOperation } from '../../shared/outbox';
 import { checkConfiguredCm } from '../cm';
 import { readJournalRecords } from '../journal';
-import { saveSupportBundleTo } from '../support/collect';
+import { saveSupportBundleTo } from '../support';
 import type { ReadOnlyCm } from './cli-environment';
 import { EXIT, type ExitCode } from './exit-codes';
 

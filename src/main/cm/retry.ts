@@ -1,5 +1,5 @@
 import { StationError } from '../../shared/errors';
-import { backoffDelay, type BackoffPolicy } from '../backoff';
+import { backoffDelay, type BackoffPolicy } from '../common';
 
 /** Failures a repeated GET may get past: the network, the clock, the server having a bad moment. */
 export function isTransient(err: unknown): boolean {

@@ -4,9 +4,10 @@
 // in the data folder holding `{ "values": { ... } }`. Before this the Node runtime wrote a flat
 // object to the same path, so the first CLI run on a desktop machine set the operator's settings
 // aside as "invalid".
-import { renameSync } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import Conf from 'conf';
+import type Conf from 'conf';
 import { StationError } from '../../shared/errors';
 import type { UserSettings } from '../../shared/settings';
 import type { SettingsStore } from './user-settings';
@@ -76,8 +77,42 @@ export function settingsStoreOver(open: () => ConfLike, path: string, now: () =>
   };
 }
 
+/**
+ * What conf's constructor reads (`clearInvalidConfig` off): the file's JSON, a SyntaxError when it
+ * is not JSON, nothing when there is no file; `values` of it, as `get('values')` returns.
+ */
+function readValues(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if (err instanceof Error && 'code' in err && err.code === 'ENOENT') return undefined;
+    throw err;
+  }
+  const data: unknown = JSON.parse(text);
+  return typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as { values?: unknown }).values : undefined;
+}
+
+/**
+ * conf itself, loaded on the first save: with ajv and semver behind it, it was about a third of the
+ * host's and CLI's start-up (bench/startup.ts), and starting only reads the file. The store's
+ * interface is synchronous, so it is required, not imported (Node loads an ES module that way).
+ */
+function loadConf(): typeof Conf {
+  const load = typeof require === 'function' ? require : createRequire(import.meta.url);
+  return (load('conf') as { default: typeof Conf }).default;
+}
+
 /** The Node runtime's store (host, CLI): `<dataDir>/settings.json`, as the desktop app writes it. */
 export function createConfSettingsStore(options: { dataDir: string; now?: () => Date }): SettingsStore {
-  const open = () => new Conf<{ values?: unknown }>({ ...SETTINGS_STORE_OPTIONS, cwd: options.dataDir });
-  return settingsStoreOver(open, join(options.dataDir, `${SETTINGS_STORE_OPTIONS.configName}.json`), options.now);
+  const path = join(options.dataDir, `${SETTINGS_STORE_OPTIONS.configName}.json`);
+  const open = (): ConfLike => {
+    const values = readValues(path);
+    return {
+      path,
+      get: () => values,
+      set: (key, value) => new (loadConf())<{ values?: unknown }>({ ...SETTINGS_STORE_OPTIONS, cwd: options.dataDir }).set(key, value),
+    };
+  };
+  return settingsStoreOver(open, path, options.now);
 }

@@ -6,7 +6,7 @@ export {
 } from './conf-settings-store';
 export { readDevelopmentPolicy } from './channels/development-file';
 export { LINUX_POLICY_PATH, readLinuxPolicy } from './channels/linux-etc';
-export { MACOS_POLICY_PATH, parseManagedPreferences, readMacPolicy } from './channels/macos-managed-prefs';
+// macOS managed preferences (plist): loaded by read-machine-policy.ts on macOS only, not through here.
 export { type PolicyFs, readRootOwnedFile } from './channels/root-owned';
 export {
   type PolicyWatcherModule,

@@ -1,6 +1,5 @@
 import { readDevelopmentPolicy } from './channels/development-file';
 import { readLinuxPolicy } from './channels/linux-etc';
-import { readMacPolicy } from './channels/macos-managed-prefs';
 import { readRegistryWithRegExe, readWindowsPolicy, watchPolicyChanges } from './channels/windows-registry';
 import type { Policy } from './policy';
 
@@ -38,8 +37,11 @@ export async function readMachinePolicy(options: MachinePolicyOptions): Promise<
       });
       return { policy, dispose: watch.dispose };
     }
-    case 'darwin':
+    case 'darwin': {
+      // Its property-list parser is loaded here, on macOS only (start-up: bench/startup.ts).
+      const { readMacPolicy } = await import('./channels/macos-managed-prefs');
       return { policy: readMacPolicy(), dispose: () => undefined };
+    }
     default:
       return { policy: readLinuxPolicy(), dispose: () => undefined };
   }

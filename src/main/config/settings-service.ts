@@ -1,5 +1,5 @@
 import { StationError } from '../../shared/errors';
-import { createListenerSet } from '../listener-set';
+import { createListenerSet } from '../common';
 import {
   DEFAULT_SETTINGS,
   isMachineOnlyKey,

@@ -1,6 +1,6 @@
 import type { ConnectionState } from '../../shared/contract';
 import type { CmTransport } from '../cm';
-import { createListenerSet } from '../listener-set';
+import { createListenerSet } from '../common';
 
 export interface Connectivity {
   state(): ConnectionState;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { z } from 'zod';
 import { normalizeGuid } from '../../shared/cm';
-import { systemTool } from '../system-tools';
+import { systemTool } from '../common';
 import { adSearchScript, POWERSHELL_ARGS } from './ad-script';
 import { escapeBinaryValue, escapeFilterValue, MAX_GUIDS_PER_FILTER } from './filter';
 import { guidFromObjectGuid, objectGuidFromGuid } from './guid';

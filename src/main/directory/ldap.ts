@@ -1,6 +1,6 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { Client, InvalidCredentialsError, type Entry } from 'ldapts';
+import type { Client, Entry, InvalidCredentialsError } from 'ldapts';
 import { normalizeGuid } from '../../shared/cm';
 import { escapeBinaryValue, escapeFilterValue, guidFilter, MAX_GUIDS_PER_FILTER, nameSearchFilter } from './filter';
 import { guidFromObjectGuid, objectGuidFromGuid } from './guid';
@@ -56,9 +56,11 @@ export function createLdapDirectory(config: LdapDirectoryConfig): DirectoryAdapt
   const attributes = [config.guidAttribute, NAME, config.accountAttribute, UPN, MAIL, 'cn'];
 
   async function withClient<T>(work: (client: Client) => Promise<T>): Promise<T> {
+    // The LDAP client is loaded on the first directory call, not at start-up (bench/startup.ts).
+    const ldap = await import('ldapts');
     let client: Client;
     try {
-      client = new Client({
+      client = new ldap.Client({
         url: config.url,
         timeout: config.timeoutMs,
         connectTimeout: config.timeoutMs,
@@ -76,7 +78,7 @@ export function createLdapDirectory(config: LdapDirectoryConfig): DirectoryAdapt
       }
       return await work(client);
     } catch (err) {
-      throw classify(err);
+      throw classify(err, ldap.InvalidCredentialsError);
     } finally {
       // Closing after the search: its failure changes nothing the caller can use.
       await client.unbind().catch(() => {
@@ -150,9 +152,9 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function classify(err: unknown): DirectoryError {
+function classify(err: unknown, invalidCredentials: typeof InvalidCredentialsError): DirectoryError {
   if (err instanceof DirectoryError) return err;
-  if (err instanceof InvalidCredentialsError) return new DirectoryError('auth', `the directory refused the bind: ${messageOf(err)}`);
+  if (err instanceof invalidCredentials) return new DirectoryError('auth', `the directory refused the bind: ${messageOf(err)}`);
   const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
   if (/^E(CONNREFUSED|CONNRESET|HOSTUNREACH|NETUNREACH|NOTFOUND|TIMEDOUT|AI_AGAIN)$/.test(code) || /timeout|timed out|connect/i.test(messageOf(err))) {
     return new DirectoryError('unreachable', `the directory cannot be reached: ${messageOf(err)}`);

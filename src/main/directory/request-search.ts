@@ -1,7 +1,7 @@
 import type { CmRequest } from '../../shared/cm';
 import type { DirectoryAnswer } from '../../shared/directory';
 import type { RequestSearchResult } from '../../shared/enrollment';
-import { matching } from '../requests/request-cache';
+import { matching } from '../requests';
 import type { DirectoryService } from './cached-directory';
 
 /**

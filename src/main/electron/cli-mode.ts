@@ -1,6 +1,6 @@
 import { app } from 'electron';
-import type { CliEnvironment } from '../cli/cli-environment';
-import { runStationCli } from '../cli/station-cli';
+import type { CliEnvironment } from '../cli';
+import { runStationCli } from '../cli';
 import { createSettingsService, readMachinePolicy } from '../config';
 import { withCmUrl } from '../runtime';
 import { createScopedCmTransport } from './cm-transport';

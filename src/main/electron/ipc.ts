@@ -1,7 +1,7 @@
 import { type BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { INVOKE_CHANNELS, IPC_EVENT_PREFIX, IPC_INVOKE_PREFIX } from '../../shared/contract';
 import { StationError } from '../../shared/errors';
-import { dispatch } from '../dispatch';
+import { dispatch } from '../station';
 import { senderAllowed } from '../shell-policy';
 import type { Station } from '../station';
 

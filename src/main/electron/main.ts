@@ -3,14 +3,14 @@ import { app, type BrowserWindow, dialog } from 'electron';
 import { WEAKENING_CHROMIUM_SWITCHES } from '../../shared/chromium-switches';
 import { toErrorPayload } from '../../shared/errors';
 import { readMachinePolicy } from '../config';
-import { allowedSwitches, switchRefusal, weakeningSwitchesIn } from '../shell-policy/chromium-switches';
+import { allowedSwitches, switchRefusal, weakeningSwitchesIn } from '../shell-policy';
 import type { StationRuntime } from '../runtime';
 import { cliArguments, runCliInElectron } from './cli-mode';
 import { registerStationIpc } from './ipc';
 import { handleAppProtocol, registerAppScheme } from './protocol';
 import { startElectronRuntime } from './station-runtime';
 import { createMainWindow, lockDownSession } from './window';
-import { reportFailure } from '../report-failure';
+import { reportFailure } from '../log';
 
 // Renderers are sandboxed whatever a window asks for (checklist 4), before anything is created.
 app.enableSandbox();

@@ -1,10 +1,10 @@
 import { userInfo } from 'node:os';
 import { app } from 'electron';
 import { StationError } from '../../shared/errors';
-import type { NodeRuntimeFlags } from '../cli/node-runtime';
+import type { NodeRuntimeFlags } from '../cli';
 import { createServiceProbe, createPcscliteBinding } from '../pcsc';
 import type { StationRuntime } from '../runtime';
-import { startStationProcess } from '../station-process';
+import { startStationProcess } from '../runtime';
 import { createScopedCmTransport } from './cm-transport';
 import { createElectronSettingsStore } from './settings-store';
 

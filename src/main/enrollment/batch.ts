@@ -1,9 +1,9 @@
 import type { BatchState, EnrollmentState } from '../../shared/enrollment';
 import { toErrorPayload } from '../../shared/errors';
-import { createListenerSet } from '../listener-set';
+import { createListenerSet } from '../common';
 import { isSubmitted } from './machine';
 import type { EnrollmentWorkflow } from './workflow';
-import { reportFailure } from '../report-failure';
+import { reportFailure } from '../log';
 
 export interface Batch {
   state(): BatchState;

@@ -1,5 +1,5 @@
 import type { CardReading, EnrollmentState } from '../../shared/enrollment';
-import { createListenerSet } from '../listener-set';
+import { createListenerSet } from '../common';
 import { createCardSession } from './card-session';
 import { checkChoice } from './choice';
 import { createConfirmation } from './confirmation';

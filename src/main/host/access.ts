@@ -1,16 +1,9 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { newSecretToken } from '../common';
+
+export { tokensEqual } from '../common';
 
 /** A fresh secret per host run: only the page we printed the URL for can open the WebSocket. */
-export function newHostToken(): string {
-  return randomBytes(24).toString('base64url');
-}
-
-export function tokensEqual(expected: string, given: string | null | undefined): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
+export const newHostToken = newSecretToken;
 
 /**
  * Browsers always send Origin on WebSocket upgrades; a page from any other site (or a missing

@@ -4,12 +4,12 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { HOST_TOKEN_FRAGMENT, HOST_TOKEN_QUERY, HOST_WS_PATH } from '../../shared/host-protocol';
-import { contentSecurityPolicy } from '../shell-policy/csp';
-import { contentTypeFor, resolveStaticPath } from '../shell-policy/static-files';
+import { contentSecurityPolicy } from '../shell-policy';
+import { contentTypeFor, resolveStaticPath } from '../shell-policy';
 import type { Station } from '../station';
 import { newHostToken, originAllowed, tokensEqual } from './access';
 import { attachStationSocket } from './socket';
-import { reportFailure } from '../report-failure';
+import { reportFailure } from '../log';
 import { learnSecret } from '../log';
 
 export interface HostOptions {

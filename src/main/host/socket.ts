@@ -1,9 +1,9 @@
 import type { WebSocket } from 'ws';
 import { type HostServerMessage, hostClientMessageSchema } from '../../shared/host-protocol';
 import { StationError, toErrorPayload } from '../../shared/errors';
-import { dispatch } from '../dispatch';
+import { dispatch } from '../station';
 import type { Station } from '../station';
-import { reportFailure } from '../report-failure';
+import { reportFailure } from '../log';
 
 /** Carries the contract over one authenticated WebSocket: requests in, replies and events out. */
 export function attachStationSocket(ws: WebSocket, station: Station, maxInFlight: number): void {

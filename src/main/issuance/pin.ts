@@ -1,6 +1,6 @@
 import { StationError } from '../../shared/errors';
 import type { PinRules } from '../../shared/issuance';
-import type { CmSmartcardConfiguration } from '../cm/execution-types';
+import type { CmSmartcardConfiguration } from '../cm';
 
 /** Factory values of a PIV card (YubiKey; desk-issuance.md "The card side"). Never left on an issued card. */
 export const FACTORY_PIN = '123456';

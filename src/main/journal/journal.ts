@@ -28,7 +28,7 @@ import type { z } from 'zod';
 import { StationError } from '../../shared/errors';
 import { fsyncDirectory, renameDurably, storageIoError, tempPathFor, writeAllSync, writeTempDurably } from './durable-fs';
 import { encodeFrame, readFrame } from './frame';
-import { reportFailure } from '../report-failure';
+import { reportFailure } from '../log';
 
 export interface JournalRecovery {
   /** Set when open cut off an unfinished append at the end of the file. */
@@ -129,8 +129,50 @@ function closeQuietly(fd: number): void {
   }
 }
 
-function flush(fd: number): Promise<void> {
+/**
+ * How a batch reaches the disk. fdatasync on libuv's thread pool keeps the event loop free while the
+ * disk works, but every flush then pays a hand-off to a pool thread and a wake-up back on the main
+ * thread: about 100 µs on a busy machine, a third of a fast disk's whole flush (bench/outbox.ts (a),
+ * one enqueue at a time was 0.61 of a bare `fdatasyncSync` loop). So when the journal's callers come
+ * one at a time (an operator's enqueue: nothing else is written meanwhile, and the caller waits for
+ * this very flush), the flush runs on the calling thread instead. When they come together (a replay:
+ * several sends' records, and sockets to serve), the pool keeps the event loop free and the records
+ * that arrive during one flush share the next (group commit). Which one it is, the journal learns
+ * from its background flushes: did anything arrive while one ran? (createJournal's `lone`).
+ *
+ * The bound: a synchronous flush that takes longer than SYNC_FLUSH_BUDGET_MS sends every journal's
+ * flushes to the thread pool for a cool-down (1 s, doubling while the flush that ends it is slow
+ * again, up to a minute; back to 1 s after a fast one). A disk with the odd slow flush (this shared
+ * machine: 2 in 2,000 over 25 ms) loses the fast path for a second; a slow or stalling one (a
+ * network profile, a dying USB stick) blocks the event loop for one flush, then at most once a
+ * minute. The UI, PC/SC events and CM calls keep running during the pool flushes. Durability is the
+ * same either way: the append resolves only after fdatasync has returned.
+ */
+/** Below what an operator notices as a stalled screen; a fast disk flushes in 0.2-5 ms. */
+const SYNC_FLUSH_BUDGET_MS = 25;
+const SYNC_FLUSH_COOLDOWN_MS = { first: 1_000, max: 60_000 };
+/** Shared by every journal: they live on the same disk. */
+const syncFlush = { allowedFrom: 0, cooldownMs: SYNC_FLUSH_COOLDOWN_MS.first };
+
+/** A journal flushing in place checks this often that its callers still come one at a time. */
+const PROBE_EVERY = 16;
+
+function flushInBackground(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+}
+
+/** Flushes `fd`; `inPlace`: the caller would have it on the calling thread (see above). */
+async function flush(fd: number, inPlace: boolean): Promise<void> {
+  const started = performance.now();
+  if (!inPlace || started < syncFlush.allowedFrom) return flushInBackground(fd);
+  fdatasyncSync(fd);
+  const finished = performance.now();
+  if (finished - started <= SYNC_FLUSH_BUDGET_MS) {
+    syncFlush.cooldownMs = SYNC_FLUSH_COOLDOWN_MS.first;
+    return;
+  }
+  syncFlush.allowedFrom = finished + syncFlush.cooldownMs;
+  syncFlush.cooldownMs = Math.min(syncFlush.cooldownMs * 2, SYNC_FLUSH_COOLDOWN_MS.max);
 }
 
 export async function openJournal<T>(options: OpenJournalOptions<T>): Promise<OpenedJournal<T>> {
@@ -185,6 +227,13 @@ function createJournal<T>(path: string, initialFd: number, initialSize: number, 
   let refusal: StationError | null = null;
   const queue: Task<T>[] = [];
   let draining = false;
+  /**
+   * Callers come one at a time: nothing arrived during the last background flush. Until a flush has
+   * shown it, and again every PROBE_EVERY flushes (callers may have started to come together), the
+   * flush goes to the pool.
+   */
+  let lone = false;
+  let inPlaceFlushes = 0;
 
   function closeFd(): void {
     if (fd === null) return;
@@ -198,7 +247,10 @@ function createJournal<T>(path: string, initialFd: number, initialSize: number, 
     const bytes = batch.length === 1 ? batch[0]!.frame : Buffer.concat(batch.map((task) => task.frame));
     try {
       writeAllSync(target, bytes, size);
-      await flush(target);
+      const inPlace = lone && queue.length === 0 && inPlaceFlushes < PROBE_EVERY;
+      inPlaceFlushes = inPlace ? inPlaceFlushes + 1 : 0;
+      await flush(target, inPlace);
+      if (!inPlace) lone = queue.length === 0;
     } catch (err) {
       refusal = storageIoError('write', path, err);
       // Best effort: do not leave half a batch for the next append to build on.
@@ -285,7 +337,13 @@ function createJournal<T>(path: string, initialFd: number, initialSize: number, 
 
   function enqueue(task: Task<T>): void {
     queue.push(task);
-    if (!draining) drain().catch(reportFailure('journal: write queue'));
+    if (draining) return;
+    // Started once the current call stack and its promise continuations are done, not now: appends
+    // issued meanwhile (many callers at once) then share one flush, even a synchronous one.
+    draining = true;
+    process.nextTick(() => {
+      drain().catch(reportFailure('journal: write queue'));
+    });
   }
 
   return {

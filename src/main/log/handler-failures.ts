@@ -3,7 +3,7 @@
 // "an unexpected error occurred". The error still reaches dispatch unchanged.
 import type { InvokeChannel } from '../../shared/contract';
 import { StationError } from '../../shared/errors';
-import type { Handlers } from '../dispatch';
+import type { Handlers } from '../station';
 import type { DiagnosticLog } from './diagnostic-log';
 
 export function logUnexpectedFailures(handlers: Handlers, log: DiagnosticLog): Handlers {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { StationError } from '../../shared/errors';
 import { outboxOperationSchema, type OutboxOperation } from '../../shared/outbox';
 import { openJournal, type JournalRecovery } from '../journal';
-import { createListenerSet } from '../listener-set';
+import { createListenerSet } from '../common';
 import { createStderrLog, describeError, type DiagnosticLog } from '../log';
 import { asStationError } from './classify';
 

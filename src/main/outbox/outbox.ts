@@ -3,7 +3,7 @@ import type { AuditEntry, AuditEntryInput, AuditQuery } from '../../shared/audit
 import { StationError } from '../../shared/errors';
 import { outboxOperationInputSchema, type OutboxOperation, type OutboxOperationInput } from '../../shared/outbox';
 import type { JournalRecovery } from '../journal';
-import type { BackoffPolicy } from '../backoff';
+import type { BackoffPolicy } from '../common';
 import type { DiagnosticLog } from '../log';
 import { asStationError } from './classify';
 import { newCardFor } from './held-retires';

@@ -99,7 +99,9 @@ const retired = (op: RetireOp, how: 'sent' | 'proven'): CmOutcome => ({ kind: 'd
 async function sendRetire(cm: OutboxCmPort, op: RetireOp, ctx: SendContext): Promise<CmOutcome> {
   let putUnder: string;
   try {
-    const hold = await checkHold(cm, op, ctx.newSmartcardUuid, ctx.nowIso);
+    // A retire that waits for nothing goes straight to CM (no await on the way): operations whose
+    // 'sending' records share one flush then reach CM in the order they were dispatched.
+    const hold = op.waitFor === null ? ({ kind: 'ready' } as const) : await checkHold(cm, op, ctx.newSmartcardUuid, ctx.nowIso);
     if (hold.kind === 'held') return hold;
     if (hold.kind === 'ended') return { kind: 'attention', error: hold.error };
     if (hold.kind === 'same-card') {

@@ -1,7 +1,7 @@
 import type { AuditAction, AuditEntryInput } from '../../shared/audit';
 import { StationError } from '../../shared/errors';
 import type { OutboxError, OutboxOperation } from '../../shared/outbox';
-import { backoffDelay, type BackoffPolicy } from '../backoff';
+import { backoffDelay, type BackoffPolicy } from '../common';
 import { classifyFailure, correlationIdOf } from './classify';
 import { refusalsExhausted, refusedError } from './refusals';
 import type { CmOutcome } from './send';

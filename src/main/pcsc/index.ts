@@ -20,3 +20,4 @@ export type { ServiceProbe } from './service-probe';
 // The PIV host side (./piv), for the issuance engine and training.
 export { createInMemoryPivAccess, createPivCardAccess } from './piv';
 export type { ApduLogic, PivCapability, PivCardAccess, PivConnector, PivKeyAlgorithm, PivSession, PivSlot } from './piv';
+export { parseBerTlvFlat } from './tlv';

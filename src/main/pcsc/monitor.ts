@@ -15,13 +15,13 @@
 // offer no hints at all, an empty reader list is also confirmed by one probe EMPTY_LIST_CHECK_MS later.
 import { StationError, toErrorPayload } from '../../shared/errors';
 import type { CardIdentifier, CardIdentityState, CardState, ReadersSnapshot, ReaderState, ServiceState } from '../../shared/readers';
-import { createListenerSet } from '../listener-set';
+import { createListenerSet } from '../common';
 import type { CardConnection, PcscBinding, PcscContext, ReaderStatus } from './binding';
 import { cardRemovedError, serviceDownError } from './errors';
 import { readCardIdentity, type IdentifyOptions } from './identify';
 import { createReaderFilter, type ReaderFilterConfig } from './reader-filter';
 import type { ServiceProbe } from './service-probe';
-import { reportFailure } from '../report-failure';
+import { reportFailure } from '../log';
 
 export interface ReaderMonitorDeps {
   readonly binding: PcscBinding;

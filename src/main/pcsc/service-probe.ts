@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { watch, type FSWatcher } from 'node:fs';
 import { connect } from 'node:net';
 import { basename, dirname } from 'node:path';
-import { systemTool } from '../system-tools';
+import { systemTool } from '../common';
 import { createPcscliteBinding, type PcscBinding, type PcscContext } from './binding';
 
 export interface ServiceProbe {

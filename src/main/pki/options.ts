@@ -4,7 +4,7 @@
 import { X509Certificate } from 'node:crypto';
 import { StationError } from '../../shared/errors';
 import type { IssuedCertificate, PivSlot } from '../../shared/issuance';
-import type { PivKeyAlgorithm } from '../pcsc/piv/types';
+import type { PivKeyAlgorithm } from '../pcsc';
 
 /** CNG algorithm names that denote a P-256 key when the size is 256. */
 const EC_NAMES = new Set(['ECDSA_P256', 'ECDH_P256', 'ECDSA', 'ECDH', 'ECC', 'EC']);

@@ -2,3 +2,4 @@ export { APP_ENTRY_URL, APP_HOST, APP_ORIGIN, APP_SCHEME, externalUrlAllowed, is
 export { contentSecurityPolicy } from './csp';
 export { contentTypeFor, resolveStaticPath } from './static-files';
 export { permissionDecision, secureWebPreferences } from './window-options';
+export { allowedSwitches, switchRefusal, weakeningSwitchesIn } from './chromium-switches';

@@ -1,15 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StationError } from '../../shared/errors';
-import { assertExportFolderAllowed } from '../audit/export-folder';
+import { assertExportFolderAllowed } from '../audit';
 import { checkConfiguredCm } from '../cm';
 import { searchRequestsWithPeople } from '../directory';
-import type { Handlers } from '../dispatch';
+import type { Handlers } from './dispatch';
 import type { DiagnosticLog } from '../log';
 import { runDiagnostics } from '../pcsc';
-import { createRendererErrorReporter } from '../log/renderer-errors';
-import type { StationDeps, TrainingControls } from '../station';
-import { partsFromHandlers, saveSupportBundleTo } from '../support/collect';
+import { createRendererErrorReporter } from '../log';
+import type { StationDeps, TrainingControls } from './station';
+import { partsFromHandlers, saveSupportBundleTo } from '../support';
 import type { StationServices } from './services';
 import { RATE_LIMITS, rateLimited } from './rate-limit';
 

@@ -5,9 +5,9 @@
 import { release } from 'node:os';
 import { toErrorPayload } from '../../shared/errors';
 import type { OutboxOperation } from '../../shared/outbox';
-import { type Handlers, call } from '../dispatch';
+import { type Handlers, call } from '../station';
 import { learnCardId } from '../log';
-import { type BundleSection, buildSupportBundle, logSections, writeBundleFile } from './support-bundle';
+import type { BundleSection } from './support-bundle';
 
 /** Each part of a bundle, asked for when the bundle is made; a part that throws is written as its reason. */
 export interface SupportBundleParts {
@@ -75,6 +75,9 @@ function withReaderNames(report: unknown): unknown {
   return { ...report, readers };
 }
 
+/** The zip writer (fflate) is loaded when a bundle is made, not at start-up (bench/startup.ts). */
+const bundleWriter = () => import('./support-bundle');
+
 /** The outbox names the cards it holds: those ids are cut from every part of the bundle, free text included. */
 function learnThenSummarise(op: OutboxOperation) {
   if (op.kind === 'bind') learnCardId(op.cardId);
@@ -107,13 +110,14 @@ export async function collectSupportSections(source: SupportBundleSource): Promi
     { path: 'cm-check.json', json: await attempt(parts.cmCheck) },
     { path: 'settings.json', json: await attempt(parts.settings) },
     { path: 'outbox.json', json: await attempt(async () => (await parts.outbox()).map(learnThenSummarise)) },
-    ...(source.logDir === null ? [] : logSections(source.logDir)),
+    ...(source.logDir === null ? [] : (await bundleWriter()).logSections(source.logDir)),
   ];
 }
 
 /** Collects, zips and writes the bundle to `file`; returns where and what. */
 export async function saveSupportBundleTo(source: SupportBundleSource, file: string): Promise<{ path: string; files: string[] }> {
   const sections = await collectSupportSections(source);
+  const { buildSupportBundle, writeBundleFile } = await bundleWriter();
   writeBundleFile(file, buildSupportBundle(sections, { now: source.now(), version: source.version }));
   return { path: file, files: [...sections.map((s) => s.path), 'manifest.json'] };
 }

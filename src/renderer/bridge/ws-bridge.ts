@@ -1,5 +1,6 @@
 import type { Envelope, EventChannel, StationBridge } from '../../shared/contract';
-import { HOST_TOKEN_FRAGMENT, HOST_TOKEN_QUERY, HOST_WS_PATH, hostServerMessageSchema } from '../../shared/host-protocol';
+import { HOST_TOKEN_FRAGMENT, HOST_TOKEN_QUERY, HOST_WS_PATH } from '../../shared/host-address';
+import type { HostServerMessage } from '../../shared/host-frames';
 
 type Pending = (envelope: Envelope<unknown>) => void;
 
@@ -21,31 +22,56 @@ export function createWebSocketBridge(location: Location): StationBridge {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   let nextId = 0;
 
+  // The frames' schema (zod/mini) is fetched while the socket opens, not with the first screen's
+  // code: zod's core, which the other screens' schemas share, is about 24 KiB gzip of it
+  // (quality.md, "Start-up and size"). Frames are handled in arrival order, each checked first.
+  const schema = import('../../shared/host-frames').then((frames) => frames.hostServerMessageSchema);
+  let frames: Promise<void> = Promise.resolve();
+  const inOrder = (step: () => Promise<void> | void): void => {
+    frames = frames.then(step).catch((err: unknown) => {
+      // Only a failed load of the schema lands here: no frame can be checked, so none is used.
+      for (const settle of pending.values()) settle(DISCONNECTED);
+      pending.clear();
+      socket.close();
+      queueMicrotask(() => {
+        throw err;
+      });
+    });
+  };
+
   socket.addEventListener('message', (message) => {
-    const parsed = hostServerMessageSchema.safeParse(parseJson(String(message.data)));
-    if (!parsed.success) return; // the host speaks this protocol; anything else is ignored
-    const data = parsed.data;
+    const json = parseJson(String(message.data));
+    inOrder(async () => {
+      const parsed = (await schema).safeParse(json);
+      if (parsed.success) deliver(parsed.data); // the host speaks this protocol; anything else is ignored
+    });
+  });
+  socket.addEventListener('close', () => {
+    // After the frames that arrived before it: their replies are not turned into "disconnected".
+    inOrder(() => {
+      for (const settle of pending.values()) settle(DISCONNECTED);
+      pending.clear();
+    });
+  });
+
+  function deliver(data: HostServerMessage): void {
     if (data.type === 'reply') {
       pending.get(data.id)?.(data.envelope as Envelope<unknown>);
       pending.delete(data.id);
-    } else {
-      // Each listener on its own: one that throws must not keep the event from the others. Its
-      // error still surfaces (window error → the station's diagnostic log), just not here.
-      for (const listener of [...(listeners.get(data.event) ?? [])]) {
-        try {
-          listener(data.payload);
-        } catch (err) {
-          queueMicrotask(() => {
-            throw err;
-          });
-        }
+      return;
+    }
+    // Each listener on its own: one that throws must not keep the event from the others. Its
+    // error still surfaces (window error → the station's diagnostic log), just not here.
+    for (const listener of [...(listeners.get(data.event) ?? [])]) {
+      try {
+        listener(data.payload);
+      } catch (err) {
+        queueMicrotask(() => {
+          throw err;
+        });
       }
     }
-  });
-  socket.addEventListener('close', () => {
-    for (const settle of pending.values()) settle(DISCONNECTED);
-    pending.clear();
-  });
+  }
 
   return {
     async invoke(channel, request) {

@@ -1,11 +1,11 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { type Locale, LOCALES } from '../../shared/settings';
+import { type Locale, LOCALES } from '../../shared/locales';
 import { en } from './en';
 import { fr } from './fr';
 import { fire } from '../fire';
 
-// The one list of locales is the settings schema's (src/shared/settings.ts); the screens add each one's name.
+// The one list of locales is the settings schema's (src/shared/locales.ts); the screens add each one's name.
 export { LOCALES, type Locale };
 
 /** Each language named in itself, as the language picker shows it. */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuditLog, verifyAuditFile } from '../../../src/main/audit';
-import { call } from '../../../src/main/dispatch';
+import { call } from '../../../src/main/station/dispatch';
 import { encodeFrame, readFrame } from '../../../src/main/journal/frame';
 import type { AuditEntryInput } from '../../../src/shared/audit';
 import { startTestStation } from '../../support/test-station';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assertExportFolderAllowed, isUncPath } from '../../../src/main/audit/export-folder';
 import { createSettingsService, type Policy } from '../../../src/main/config';
-import { call } from '../../../src/main/dispatch';
+import { call } from '../../../src/main/station/dispatch';
 import type { SettingsView } from '../../../src/shared/settings';
 import { startTestStation } from '../../support/test-station';
 

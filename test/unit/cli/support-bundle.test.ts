@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call } from '../../../src/main/dispatch';
+import { call } from '../../../src/main/station/dispatch';
 import { createDiagnosticLog } from '../../../src/main/log';
 import { SAMPLE_CARDS } from '../../../src/main/training';
 import { startCmSimulator, type CmSimulator } from '../../../src/main/training/cm-sim';

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConfSettingsStore, parseJsonPolicy } from '../../../src/main/config';
-import { call } from '../../../src/main/dispatch';
-import { startStationRuntime, type StationRuntime } from '../../../src/main/runtime';
+import { call } from '../../../src/main/station/dispatch';
+import { startStationRuntime, type StationRuntime } from '../../../src/main/runtime/runtime';
 import { createSimulatedPcsc } from '../../../src/main/training';
 
 let runtime: StationRuntime | null = null;

@@ -7,13 +7,13 @@ import {
   type PolicyWatcherModule,
   readDevelopmentPolicy,
   readLinuxPolicy,
-  readMacPolicy,
   readRegistryWithRegExe,
   readWindowsPolicy,
   type RegExeRunner,
   watchPolicyChanges,
   WINDOWS_POLICY_SOURCE,
 } from '../../../src/main/config';
+import { readMacPolicy } from '../../../src/main/config/channels/macos-managed-prefs';
 import { registryFromRegFile } from '../../support/reg-file';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'policy');

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { call } from '../../../src/main/dispatch';
+import { call } from '../../../src/main/station/dispatch';
 import { SAMPLE_CARDS } from '../../../src/main/training';
 import { seedDirectory, seedGuid } from '../../../src/main/training/cm-sim';
 import { sampleCard } from '../../../src/main/training/sample-cards';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EnrollmentState } from '../../../src/shared/enrollment';
-import { call } from '../../../src/main/dispatch';
+import { call } from '../../../src/main/station/dispatch';
 import { SAMPLE_CARDS } from '../../../src/main/training';
 import { sampleCard } from '../../../src/main/training/sample-cards';
 import { nextEvent } from '../../support/station-events';

@@ -3,7 +3,7 @@
 // own PIV host side, PKI and journal. Nothing here is a fake of the engine's ports.
 import { createHash, createVerify, X509Certificate } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { call } from '../../../src/main/dispatch';
+import { call } from '../../../src/main/station/dispatch';
 import { createPivCardAccess, type PivSession } from '../../../src/main/pcsc';
 import { seedGuid } from '../../../src/main/training/cm-sim';
 import { SAMPLE_CARDS, sampleCard } from '../../../src/main/training/sample-cards';

@@ -8,13 +8,14 @@ import { z } from 'zod';
 import { StationError } from '../../../src/shared/errors';
 
 // Count and break flushes without touching the journal's API: the journal imports node:fs.
-const fsControl = vi.hoisted(() => ({ fdatasyncCalls: 0, failNextFlush: false }));
+const fsControl = vi.hoisted(() => ({ fdatasyncCalls: 0, failNextFlush: false, backgroundFlushes: 0, slowNextSyncFlushMs: 0, clockMs: 0 }));
 vi.mock('node:fs', async (importOriginal) => {
   const actual = await importOriginal<typeof realFs>();
   return {
     ...actual,
     fdatasync: (fd: number, callback: (err: NodeJS.ErrnoException | null) => void) => {
       fsControl.fdatasyncCalls++;
+      fsControl.backgroundFlushes++;
       if (fsControl.failNextFlush) {
         fsControl.failNextFlush = false;
         const err: NodeJS.ErrnoException = new Error('EIO: i/o error, fdatasync');
@@ -23,6 +24,20 @@ vi.mock('node:fs', async (importOriginal) => {
         return;
       }
       actual.fdatasync(fd, callback);
+    },
+    // A batch with nothing queued behind it is flushed on the calling thread (journal.ts `flush`).
+    fdatasyncSync: (fd: number) => {
+      fsControl.fdatasyncCalls++;
+      if (fsControl.failNextFlush) {
+        fsControl.failNextFlush = false;
+        const err: NodeJS.ErrnoException = new Error('EIO: i/o error, fdatasync');
+        err.code = 'EIO';
+        throw err;
+      }
+      actual.fdatasyncSync(fd);
+      // A disk that took this long (the test's clock: see 'flushing on the calling thread').
+      fsControl.clockMs += fsControl.slowNextSyncFlushMs;
+      fsControl.slowNextSyncFlushMs = 0;
     },
   };
 });
@@ -268,5 +283,43 @@ describe('compaction', () => {
     const { records } = await openJournal({ path, schema: recordSchema });
     expect(records).toEqual([rec(1)]);
     expect(existsSync(temp)).toBe(false);
+  });
+});
+
+describe('flushing on the calling thread', () => {
+  it('flushes lone appends in place once a background flush saw nothing else come, in the background for a while after a slow flush', async () => {
+    // The journal times its flushes with performance.now: here a clock only a slow flush moves
+    // (far from any cool-down an earlier test's real disk may have started).
+    fsControl.clockMs = performance.now() + 3_600_000;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => fsControl.clockMs);
+    try {
+      const { journal } = await openJournal({ path, schema: recordSchema });
+      fsControl.backgroundFlushes = 0;
+      await journal.append(rec(1)); // the first flush: in the background, and nothing else came
+      await journal.append(rec(2));
+      await journal.append(rec(3));
+      expect(fsControl.backgroundFlushes).toBe(1);
+      fsControl.slowNextSyncFlushMs = 30;
+      await journal.append(rec(4)); // slow: the next second goes to the pool
+      await journal.append(rec(5));
+      await journal.append(rec(6));
+      expect(fsControl.backgroundFlushes).toBe(3);
+      fsControl.clockMs += 1_001;
+      fsControl.slowNextSyncFlushMs = 30;
+      await journal.append(rec(7)); // in place again, and slow again: two seconds now
+      expect(fsControl.backgroundFlushes).toBe(3);
+      fsControl.clockMs += 1_001;
+      await journal.append(rec(8));
+      expect(fsControl.backgroundFlushes).toBe(4);
+      fsControl.clockMs += 1_000;
+      await journal.append(rec(9)); // fast: back to the short cool-down
+      await journal.append(rec(10));
+      expect(fsControl.backgroundFlushes).toBe(4);
+      await journal.close();
+      const { records } = await openJournal({ path, schema: recordSchema });
+      expect(records).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(rec));
+    } finally {
+      clock.mockRestore();
+    }
   });
 });

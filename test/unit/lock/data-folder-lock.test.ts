@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { acquireDataFolderLock, describeHolder, lockAddress } from '../../../src/main/data-folder-lock';
+import { acquireDataFolderLock, describeHolder, lockAddress } from '../../../src/main/runtime/data-folder-lock';
 
 const HOLDER = join(import.meta.dirname, '../../support/hold-data-folder.ts');
 const children: ChildProcess[] = [];

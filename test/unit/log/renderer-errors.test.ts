@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { call, dispatch } from '../../../src/main/dispatch';
+import { call, dispatch } from '../../../src/main/station/dispatch';
 import { createMemoryLog } from '../../../src/main/log';
 import { createRendererErrorReporter, RENDERER_ERRORS_PER_MINUTE } from '../../../src/main/log/renderer-errors';
 import { startTestStation } from '../../support/test-station';

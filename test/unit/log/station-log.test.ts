@@ -2,13 +2,13 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { call, dispatch, type Handlers } from '../../../src/main/dispatch';
+import { call, dispatch, type Handlers } from '../../../src/main/station/dispatch';
 import { logUnexpectedFailures } from '../../../src/main/log/handler-failures';
 import { StationError } from '../../../src/shared/errors';
 import { createConfSettingsStore } from '../../../src/main/config';
 import { createDiagnosticLog, createMemoryLog, type DiagnosticLog } from '../../../src/main/log';
 import { logConnectionChanges, logServiceTransitions } from '../../../src/main/log/station-events';
-import { startStationRuntime } from '../../../src/main/runtime';
+import { startStationRuntime } from '../../../src/main/runtime/runtime';
 import { nextEvent } from '../../support/station-events';
 import { startTestStation } from '../../support/test-station';
 

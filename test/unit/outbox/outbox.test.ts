@@ -198,7 +198,7 @@ describe('scheduler and back-off', () => {
   });
 
   it('caps the delay at maxMs and applies jitter from the injected random source', async () => {
-    const { backoffDelay } = await import('../../../src/main/backoff');
+    const { backoffDelay } = await import('../../../src/main/common/backoff');
     const policy = { baseMs: 1_000, maxMs: 5_000, jitter: 0.5 };
     expect([1, 2, 3, 4, 10].map((n) => backoffDelay(policy, n, () => 0))).toEqual([1_000, 2_000, 4_000, 5_000, 5_000]);
     expect(backoffDelay(policy, 2, () => 1)).toBe(1_000);

@@ -34,6 +34,8 @@ describe('host WebSocket bridge', () => {
     });
     bridge.on('connection.changed', (payload) => seen.push(payload));
     FakeSocket.last?.deliver({ type: 'event', event: 'connection.changed', payload: { mode: 'unconfigured' } });
+    // Frames are checked once their schema has loaded (it is not part of the first screen's code).
+    await vi.waitFor(() => expect(seen.length).toBeGreaterThan(0));
     expect(seen).toEqual([{ mode: 'unconfigured' }]);
     expect(surfaced).toEqual([new Error('a broken screen')]);
     queue.mockRestore();

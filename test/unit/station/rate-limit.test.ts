@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
-import { call } from '../../../src/main/dispatch';
+import { call } from '../../../src/main/station/dispatch';
 import { RATE_LIMITS } from '../../../src/main/station/rate-limit';
 import { startTestStation, type TestStation } from '../../support/test-station';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
-import { call } from '../../../src/main/dispatch';
+import { call } from '../../../src/main/station/dispatch';
 import { createDiagnosticLog, type DiagnosticLog } from '../../../src/main/log';
 import { SAMPLE_CARDS } from '../../../src/main/training';
 import { sampleCard } from '../../../src/main/training/sample-cards';

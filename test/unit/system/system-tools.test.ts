@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scQueryCommand } from '../../../src/main/pcsc/service-probe';
-import { systemTool, windowsFolder } from '../../../src/main/system-tools';
+import { systemTool, windowsFolder } from '../../../src/main/common/system-tools';
 
 describe('Windows system tools by absolute path (issue 18, item 3)', () => {
   it('starts each tool from %SystemRoot%\\System32, working folder included, whatever the caller\'s folder', () => {

@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call } from '../../../src/main/dispatch';
+import { call } from '../../../src/main/station/dispatch';
 import { createConfSettingsStore, parseJsonPolicy } from '../../../src/main/config';
-import { chooseMode, startStationRuntime, type StationRuntime } from '../../../src/main/runtime';
+import { chooseMode, startStationRuntime, type StationRuntime } from '../../../src/main/runtime/runtime';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
 import { nextEvent } from '../../support/station-events';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { systemTool } from '../../system-tools';
+import { systemTool } from '../../common';
 import { parseRegExport } from './reg-export';
 import { type PolicyKeySpec, POLICY_PRODUCT, POLICY_REGISTRY_KEY, policyKeySpecs, RECOMMENDED } from '../policy-keys';
 import { invalidPolicy, NO_POLICY, type Policy, policyFromDocument } from '../policy';

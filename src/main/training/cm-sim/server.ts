@@ -15,8 +15,8 @@ import { pem } from './execution/ca';
 import { createSimExecution, type CertificateTamper } from './execution/handle';
 import { defaultExecutionProfiles, type SimExecutionProfile } from './execution/profiles';
 import { isExecutionRoute } from './execution/route-ids';
-import { reportFailure } from '../../report-failure';
-import { newHostToken, tokensEqual } from '../../host/access';
+import { reportFailure } from '../../log';
+import { newSecretToken, tokensEqual } from '../../common';
 
 /** A request as the simulator received it, for tests that check what went over the wire. */
 export interface RecordedRequest {
@@ -126,7 +126,7 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
     caDir: options.caDir !== undefined ? options.caDir : dataFile === null ? null : dirname(dataFile),
     profiles: options.executionProfiles ?? defaultExecutionProfiles(),
   });
-  const adminToken = options.adminToken ?? newHostToken();
+  const adminToken = options.adminToken ?? newSecretToken();
   const faultBook = new FaultBook();
   faultBook.set(options.faults ?? []);
   let received: RecordedRequest[] = [];

@@ -3,7 +3,7 @@
 // are the transport's, ./index.ts). Status words follow SP 800-73-4 and, where Yubico differs or
 // adds, what yubico-piv-tool's ykpiv.h and the tools' bug reports show a YubiKey answering.
 import { randomBytes } from 'node:crypto';
-import { parseBerTlvFlat } from '../../pcsc/tlv';
+import { parseBerTlvFlat } from '../../pcsc';
 import { SW, tlv } from './apdu';
 import { firmwareAtLeast, firmwareBytes } from './config';
 import {

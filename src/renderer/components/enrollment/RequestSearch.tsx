@@ -1,6 +1,7 @@
 import { useEffect, useEffectEvent, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type CmRequest, normalizeGuid } from '../../../shared/cm';
+import type { CmRequest } from '../../../shared/cm';
+import { normalizeGuid } from '../../../shared/guid';
 import type { RequestSearchResult } from '../../../shared/enrollment';
 import { focusAndAnnounce } from '../../announce';
 import { errorSummary } from '../../format';

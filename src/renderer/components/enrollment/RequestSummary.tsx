@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { CmRequest } from '../../../shared/cm';
-import { readRequestType, type RequestTypeNumbers } from '../../../shared/request-types';
+import { readRequestType } from '../../../shared/request-type-rules';
+import type { RequestTypeNumbers } from '../../../shared/request-types';
 import { templateLabel } from '../../format';
 import { useStation } from '../../store';
 import { PersonName } from '../PersonName';

@@ -21,8 +21,8 @@ import { closeSync, constants, linkSync, lstatSync, openSync, readFileSync, rena
 import { connect, createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { StationError } from '../shared/errors';
-import { ensurePrivateDir, replaceFileDurably } from './journal/durable-fs';
+import { StationError } from '../../shared/errors';
+import { ensurePrivateDir, replaceFileDurably } from '../journal';
 
 export const lockHolderSchema = z.object({
   pid: z.number().int().positive(),

@@ -1,20 +1,20 @@
 import { z } from 'zod';
-import { guidSchema } from '../shared/cm';
-import type { EventChannel, EventPayload } from '../shared/contract';
-import { StationError } from '../shared/errors';
-import type { OutboxOperation } from '../shared/outbox';
-import type { BackoffPolicy } from './backoff';
-import type { CmTransport } from './cm';
-import type { SettingsService } from './config';
-import type { DirectoryService } from './directory';
+import { guidSchema } from '../../shared/cm';
+import type { EventChannel, EventPayload } from '../../shared/contract';
+import { StationError } from '../../shared/errors';
+import type { OutboxOperation } from '../../shared/outbox';
+import type { BackoffPolicy } from '../common';
+import type { CmTransport } from '../cm';
+import type { SettingsService } from '../config';
+import type { DirectoryService } from '../directory';
 import type { EventListener, Handlers } from './dispatch';
-import { createListenerSet } from './listener-set';
-import type { PcscBinding, ServiceProbe } from './pcsc';
-import { createStderrLog, type DiagnosticLog } from './log';
-import { logUnexpectedFailures } from './log/handler-failures';
-import type { OsLogSink } from './os-log';
-import { createHandlers } from './station/handlers';
-import { openStationServices } from './station/services';
+import { createListenerSet } from '../common';
+import type { PcscBinding, ServiceProbe } from '../pcsc';
+import { createStderrLog, type DiagnosticLog } from '../log';
+import { logUnexpectedFailures } from '../log';
+import type { OsLogSink } from '../os-log';
+import { createHandlers } from './handlers';
+import { openStationServices } from './services';
 
 export interface StationDeps {
   version: string;

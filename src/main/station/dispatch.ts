@@ -8,8 +8,8 @@ import {
   type InvokeResponse,
   invokeChannels,
   isInvokeChannel,
-} from '../shared/contract';
-import { StationError, toErrorPayload } from '../shared/errors';
+} from '../../shared/contract';
+import { StationError, toErrorPayload } from '../../shared/errors';
 
 /** One handler per contract channel; the mapped type makes a missing handler a compile error. */
 export type Handlers = {

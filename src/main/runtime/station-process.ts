@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { StationError } from '../shared/errors';
-import { readMachinePolicy } from './config';
+import { StationError } from '../../shared/errors';
+import { readMachinePolicy } from '../config';
 import { acquireDataFolderLock, describeHolder } from './data-folder-lock';
-import { createDiagnosticLog } from './log';
-import { createOsLog } from './os-log';
+import { createDiagnosticLog } from '../log';
+import { createOsLog } from '../os-log';
 import { type RuntimeOptions, startStationRuntime, type StationRuntime } from './runtime';
 
 export interface StationProcessOptions extends Omit<RuntimeOptions, 'policy' | 'log' | 'logDir'> {

@@ -1,10 +1,10 @@
-import { trainingDirectory } from './training/training-directory';
-import type { DiagnosticLog } from './log';
-import { type OsLogSink, withOsLog } from './os-log';
-import { logStart, logStop } from './log/runtime-events';
+import { trainingDirectory } from '../training';
+import type { DiagnosticLog } from '../log';
+import { type OsLogSink, withOsLog } from '../os-log';
+import { logStart, logStop } from '../log';
 import { join } from 'node:path';
-import type { Settings, SettingsView } from '../shared/settings';
-import type { CmTransport } from './cm';
+import type { Settings, SettingsView } from '../../shared/settings';
+import type { CmTransport } from '../cm';
 import {
   createConfSettingsStore,
   createSettingsService,
@@ -12,11 +12,11 @@ import {
   type SettingsService,
   type SettingsStore,
   trainingSettingsStore,
-} from './config';
-import type { PcscBinding, ServiceProbe } from './pcsc';
-import { createStation, type Station, type StationTuning } from './station';
-import { requestTypeNumbersSchema } from '../shared/request-types';
-import { SAMPLE_CARDS, startTraining, TRAINING_READERS, trainingRequestTypeNumbers, type TrainingSession } from './training';
+} from '../config';
+import type { PcscBinding, ServiceProbe } from '../pcsc';
+import { createStation, type Station, type StationTuning } from '../station';
+import { requestTypeNumbersSchema } from '../../shared/request-types';
+import { SAMPLE_CARDS, startTraining, TRAINING_READERS, trainingRequestTypeNumbers, type TrainingSession } from '../training';
 
 export interface RuntimeOptions {
   version: string;

@@ -1,0 +1,2 @@
+// The folder's public API: other folders import from here only.
+export { partsFromHandlers, saveSupportBundleTo } from './collect';
