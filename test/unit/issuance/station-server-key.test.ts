@@ -5,7 +5,7 @@ import { constants, publicEncrypt, X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { call } from '../../../src/main/dispatch';
+import { call } from '../../../src/main/station/dispatch';
 import { createPivCardAccess, type PivSession } from '../../../src/main/pcsc';
 import { seedGuid } from '../../../src/main/training/cm-sim';
 import { SAMPLE_CARDS, sampleCard } from '../../../src/main/training/sample-cards';
