@@ -15,6 +15,11 @@ function hasMessage(code: string): code is keyof typeof en.errors.message {
 
 /** An error code in words; a code this renderer does not know yet reads as the generic one. */
 export function errorText(t: TFunction, code: ErrorCode | string, params: ErrorParams = {}): string {
+  // A person is needed for a reason the station knows exactly: say that reason, not the generic text.
+  const reason = params['reason'];
+  if (code === 'ISSUANCE_NEEDS_PERSON' && typeof reason === 'string' && Object.hasOwn(en.errors.needsPersonReason, reason)) {
+    return t(`errors.needsPersonReason.${reason}`, params);
+  }
   return t(`errors.message.${hasMessage(code) ? code : 'INTERNAL'}`, params);
 }
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seedGuid, startCmSimulator, type CmSimulator } from '../../src/main/training/cm-sim';
+import { profilesWithArchivedKeyFor } from '../support/archived-key-profiles';
 import { VPCD_READERS } from '../support/pcsc-stack';
 import { insertCard, type VirtualCard } from '../support/vcard';
 import { FACTORY_YUBIKEY } from '../support/vcard/catalog';
@@ -50,11 +51,11 @@ async function ok(command: string, args: readonly string[]): Promise<string> {
   return result.stdout;
 }
 
-function issue(dir: string, input: string) {
+function issue(dir: string, input: string, cm: CmSimulator = sim) {
   const policy = join(dir, 'policy.json');
   writeFileSync(policy, JSON.stringify({ issueAtDesk: 'offer' }));
   const args = ['--import', 'tsx', 'src/main/cli/station.ts', 'issue', '--reader', READER, '--request', ENROLL_ALICE, '--pin-stdin', '--json'];
-  return run(process.execPath, [...args, '--cm-url', sim.baseUrl, '--data-dir', dir, '--policy', policy, '--wait', '60'], input);
+  return run(process.execPath, [...args, '--cm-url', cm.baseUrl, '--data-dir', dir, '--policy', policy, '--wait', '60'], input);
 }
 
 beforeAll(async () => {
@@ -146,5 +147,47 @@ describe('npm run station -- issue, on the real PC/SC stack', () => {
     expect(sim.admin.received().filter((r) => r.method === 'POST' && r.path.includes('certificatedata'))).toHaveLength(1);
     const pem = await ok('yubico-piv-tool', ['-r', READER, '-a', 'read-certificate', '-s', '9a']);
     expect(pem).toContain('BEGIN CERTIFICATE');
+  }, 150_000);
+
+  it('a key CM generates (PFX) is imported into 9D: yubico-piv-tool reads its certificate, the card decrypts with it through OpenSC', async () => {
+    // Alice's request on the training template whose encryption key CM makes (profiles.json).
+    const archivedSim = await startCmSimulator({ host: '127.0.0.1', port: 0, executionProfiles: profilesWithArchivedKeyFor('b5a8351e-3ff8-542f-8ec8-7adc37cc4374') });
+    try {
+      card = await insertCard({ reader: 1, ...FACTORY_YUBIKEY });
+      const dir = mkdtempSync(join(work, 'pfx-'));
+      const issued = await issue(dir, `${NEW_PIN}\n`, archivedSim);
+      expect(issued.code, `${issued.stdout}\n${issued.stderr}`).toBe(0);
+      const json = JSON.parse(issued.stdout) as { result: { phase: string; certificates: Array<{ slot: string; serialNumber: string; template: string }> } };
+      expect(json.result.certificates.map((c) => [c.slot, c.template])).toEqual([
+        ['9a', 'StationTrainingStaffLogon'],
+        ['9d', 'StationTrainingStaffEncryption'],
+      ]);
+      const sent = archivedSim.admin.received().find((r) => r.method === 'POST' && r.path.includes('certificatedata'))!;
+      const password = (JSON.parse(sent.body) as { pfxpassword: string }).pfxpassword;
+      expect(issued.stdout + issued.stderr).not.toContain(password);
+
+      const pem = await ok('yubico-piv-tool', ['-r', READER, '-a', 'read-certificate', '-s', '9d']);
+      const certFile = join(dir, 'encryption.pem');
+      writeFileSync(certFile, pem);
+      // The PFX's certificate: the one CM issued second for this request, from the simulator's CA.
+      const serial = (await ok('openssl', ['x509', '-in', certFile, '-noout', '-serial'])).trim().replace(/^serial=/, '').toLowerCase();
+      const serials = archivedSim.admin.state().issuances?.find((i) => i.RequestUuid === ENROLL_ALICE)?.CertificateSerials ?? [];
+      expect(serial.replace(/^0+/, '')).toBe(serials[1]?.replace(/^0+/, ''));
+      const { root, issuing } = await archivedSim.admin.caCertificates();
+      writeFileSync(join(dir, 'root.pem'), root);
+      writeFileSync(join(dir, 'issuing.pem'), issuing);
+      expect(await ok('openssl', ['verify', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'issuing.pem'), certFile])).toContain(': OK');
+
+      // Encrypted to the certificate with openssl, decrypted by the card's imported key (PIV key 03 = 9D in OpenSC).
+      const secret = join(dir, 'secret.txt');
+      const encrypted = join(dir, 'secret.enc');
+      const decrypted = join(dir, 'secret.dec');
+      writeFileSync(secret, 'only the key CM archived opens this');
+      await ok('openssl', ['pkeyutl', '-encrypt', '-certin', '-inkey', certFile, '-in', secret, '-out', encrypted]);
+      await ok('pkcs11-tool', ['--module', PKCS11_MODULE, '--login', '--pin', NEW_PIN, '--decrypt', '--id', '03', '-m', 'RSA-PKCS', '-i', encrypted, '-o', decrypted]);
+      expect(await ok('cat', [decrypted])).toBe('only the key CM archived opens this');
+    } finally {
+      await archivedSim.close();
+    }
   }, 150_000);
 });

@@ -5,7 +5,9 @@ import { X509Certificate } from 'node:crypto';
 import { StationError } from '../../shared/errors';
 import { createCmExecutionClient, parseCertificateData, type CmClientWithCall } from '../cm';
 import { createPivCardAccess, type PivConnector } from '../pcsc';
-import { buildCsr, chooseSlots, normaliseSpki, parseCmcResponse } from '../pki';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { Certificate, id_ce_keyUsage, KeyUsage, KeyUsageFlags } from '@peculiar/asn1-x509';
+import { buildCsr, chooseSlots, decodePfx, KEY_USAGE_AGREEMENT, KEY_USAGE_DECRYPT, KEY_USAGE_SIGN, normaliseSpki, parseCmcResponse } from '../pki';
 import type { CertificateAnswerEntry, CertificateFacts, IssuancePki, IssuancePorts } from './ports';
 
 /** X509Certificate names come one attribute per line ("CN=..\nO=.."): one line, as CM and the screens write them. */
@@ -56,14 +58,33 @@ export const pki: IssuancePki = {
     });
   },
   describeCertificate,
-  openPfx() {
-    // A PKCS#12 reader (and IMPORT of its key) is not built yet: such a request is executed in CM's own client.
-    throw new StationError(
-      'ISSUANCE_NEEDS_PERSON',
-      'CM generated a key for this card (a PFX). This station does not import CM-generated keys yet: execute the request in CM’s own client.',
-    );
+  openPfx(pfxBase64, password) {
+    // In memory only (pki/pfx.ts): the key is never written anywhere but the card.
+    const opened = decodePfx(pfxBase64, password);
+    return { privateKeyPkcs8: opened.privateKeyPkcs8, certificate: describeCertificate(opened.certificate), keyUsages: keyUsagesOf(opened.certificate) };
   },
 };
+
+/**
+ * What a certificate's key is for, as EnrollKeyUsages bits (RFC 5280 4.2.1.3 keyUsage): decipherment
+ * -> decryption, keyAgreement -> key agreement, digitalSignature / nonRepudiation -> signing. No
+ * keyUsage extension: 0 (the slot rule then takes the authentication slot).
+ */
+export function keyUsagesOf(der: Buffer): number {
+  let flags: number;
+  try {
+    const extension = AsnConvert.parse(der, Certificate).tbsCertificate.extensions?.find((e) => e.extnID === id_ce_keyUsage);
+    if (!extension) return 0;
+    flags = AsnConvert.parse(extension.extnValue, KeyUsage).toNumber();
+  } catch {
+    throw new StationError('ISSUANCE_BAD_PFX', 'The certificate of CM’s server-generated key does not parse.', { reason: 'certificate' });
+  }
+  let usages = 0;
+  if (flags & (KeyUsageFlags.keyEncipherment | KeyUsageFlags.dataEncipherment)) usages |= KEY_USAGE_DECRYPT;
+  if (flags & KeyUsageFlags.keyAgreement) usages |= KEY_USAGE_AGREEMENT;
+  if (flags & (KeyUsageFlags.digitalSignature | KeyUsageFlags.nonRepudiation)) usages |= KEY_USAGE_SIGN;
+  return usages;
+}
 
 /** The real ports: the card through the reader monitor's PC/SC context, CM through the station's client. */
 export function createIssuancePorts(connector: PivConnector, cm: CmClientWithCall): IssuancePorts {

@@ -47,8 +47,12 @@ export interface IssuancePki {
   /** CM's raw answer, read: CM_MALFORMED_RESPONSE for a body that is not the documented array, ISSUANCE_BAD_CMS for a Pkcs7 that is not a valid CMS. */
   readCertificateData(raw: string): CertificateAnswerEntry[];
   describeCertificate(der: Buffer): CertificateFacts;
-  /** A server-generated key: its PKCS#8 private key and its certificate (PFX opened with the pfxpassword). */
-  openPfx(pfxBase64: string, password: string): { privateKeyPkcs8: Buffer; certificate: CertificateFacts };
+  /**
+   * A server-generated key: its PKCS#8 private key (in memory only: the caller zeroes it after the
+   * IMPORT), its certificate, and the uses its certificate states as EnrollKeyUsages bits (1 decryption,
+   * 2 signing, 4 key agreement) for the slot. ISSUANCE_BAD_PFX for a wrong password or an unreadable PFX.
+   */
+  openPfx(pfxBase64: string, password: string): { privateKeyPkcs8: Buffer; certificate: CertificateFacts; keyUsages: number };
 }
 
 /** CM's records of the request and the card (GET requests/{rid}, GET smartcards/{scid}). */

@@ -59,6 +59,11 @@ export const recordedWriteSchema = z.strictObject({
   certificate: issuedCertificateSchema,
   /** A key CM generated (imported from its PFX) rather than one generated on the card. */
   imported: z.boolean(),
+  /**
+   * For an imported key: which Certificate object of the journaled answer it came from (its index),
+   * so a resumed run knows it without opening the PFX, whose password was in memory only.
+   */
+  entry: z.number().int().nonnegative().optional(),
 });
 
 /** Where the engine stands with the record (the screen's phase is derived: view.ts). */

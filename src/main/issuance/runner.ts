@@ -3,6 +3,7 @@ import type { IssuanceStep, PinRules, PivSlot } from '../../shared/issuance';
 import type { CmSmartcardConfiguration, ExecutionIds } from '../cm';
 import type { PivSession } from '../pcsc';
 import { formatCmGuid } from '../pcsc';
+import { preferredSlot } from '../pki';
 import { asStationError, certainlyNotSent, classifyFailure, CM_ANSWERED_NO, needsPerson } from './classify';
 import { FACTORY_PIN, FACTORY_PUK, pinRulesOf, randomPuk, usesServerPin } from './pin';
 import type { CertificateAnswerEntry, IssuancePorts } from './ports';
@@ -251,9 +252,13 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
     if (failedEntry?.kind === 'error') {
       throw needsPerson(`CM could not issue a certificate (${failedEntry.template ?? 'no template'}): ${failedEntry.message}`, { template: failedEntry.template });
     }
-    // Key history (archived keys) would need the card's retired-key slots: not written by the station.
+    // Key history: get-certificate-responses.md says only that an entry "is a key history certificate"
+    // (not whether it carries its key, how many come, in which order); PIV's place would be the retired
+    // key-management slots 82-95. Not written on guesses: a person decides (docs/deploying.md).
     if (entries.some((e) => e.kind === 'key-history')) {
-      throw needsPerson('CM returned archived (key history) certificates, which this station does not write to a card: execute the request in CM’s own client.');
+      throw needsPerson('CM returned archived (key history) certificates, which this station does not write to a card: execute the request in CM’s own client.', {
+        reason: 'key-history',
+      });
     }
     const issued = entries.filter((e) => e.kind === 'issued');
     if (issued.length !== rec.keys.length) {
@@ -262,7 +267,7 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
         received: issued.length,
       });
     }
-    const writes: Array<{ slot: PivSlot; der: Buffer; summary: ReturnType<typeof summary>; pkcs8: Buffer | null }> = [];
+    const writes: Array<{ slot: PivSlot; der: Buffer; summary: ReturnType<typeof summary> }> = [];
     for (const entry of issued) {
       const certified = pki.normalisePublicKey(entry.certificate.publicKey);
       const key = rec.keys.find((k) => k.publicKey !== null && Buffer.from(k.publicKey, 'base64').equals(certified));
@@ -275,26 +280,72 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
       if (writes.some((w) => w.slot === key.slot)) {
         throw new StationError('ISSUANCE_CERTIFICATE_COUNT', 'CM returned two certificates for the same key on this card.', { slot: key.slot });
       }
-      writes.push({ slot: key.slot, der: entry.certificate.der, summary: summary(key.slot, entry.certificate, entry.template), pkcs8: null });
+      writes.push({ slot: key.slot, der: entry.certificate.der, summary: summary(key.slot, entry.certificate, entry.template) });
     }
-    for (const entry of entries) {
-      if (entry.kind !== 'server-generated') continue;
-      // A key CM generated (e.g. archived for decryption) goes to Key Management, if the card left it free.
-      const slot: PivSlot = '9d';
-      if (writes.some((w) => w.slot === slot)) throw needsPerson('CM generated a key for this card but its Key Management slot (9D) is already used.');
-      const password = ctx.pfxPasswords.get(rec.requestId);
-      if (password === undefined) {
-        throw needsPerson('CM generated a key for this card, but the station restarted before importing it and its PFX password was kept in memory only.');
+    // A server-generated key (get-certificate-responses.md: isServerGenerated, Pfx), by its index in the answer.
+    const imports = entries.flatMap((entry, index) => (entry.kind === 'server-generated' ? [{ index, pfx: entry.pfx, template: entry.template }] : []));
+    return { writes, imports };
+  }
+
+  /**
+   * The slot for a key CM generated: the one its certificate's uses ask (desk-issuance.md "Slots":
+   * decryption -> 9D Key Management), never one a key made on this card or an earlier import took;
+   * otherwise the first free of 9A, 9D, 9C (as pki/slots.ts chooseSlots), never 9E.
+   */
+  function importSlot(keyUsages: number): PivSlot {
+    const taken = new Set<PivSlot>([...rec.keys.map((k) => k.slot), ...rec.writes.map((w) => w.slot)]);
+    const slot = [preferredSlot(keyUsages), '9a' as const, '9d' as const, '9c' as const].find((candidate) => !taken.has(candidate));
+    if (slot === undefined) throw needsPerson('CM generated a key for this card but every slot for a person’s key (9A, 9C, 9D) is already used.', { reason: 'no-slot' });
+    return slot;
+  }
+
+  async function markWritten(slot: PivSlot): Promise<void> {
+    await commit({ writes: rec.writes.map((w) => (w.slot === slot ? { ...w, state: 'written' as const } : w)) });
+  }
+
+  /**
+   * One server-generated key: the PFX opened in memory with the request's pfxpassword (never on disk),
+   * its key imported (YubiKey IMPORT) into its slot and its certificate written there; the decoded key
+   * zeroed right after. Found 'writing' at resume: the slot's certificate read back tells whether it is
+   * done (IMPORT comes before PUT DATA, so its certificate there means its key is there).
+   */
+  async function importServerKey(session: PivSession, item: { index: number; pfx: string; template: string | null }): Promise<void> {
+    const recorded = rec.writes.find((w) => w.imported && w.entry === item.index);
+    if (recorded?.state === 'written') return;
+    if (recorded?.state === 'writing') {
+      const onCard = await session.readCertificate(recorded.slot);
+      const facts = onCard === null ? null : pki.describeCertificate(onCard);
+      if (facts !== null && facts.serialNumber === recorded.certificate.serialNumber && facts.issuer === recorded.certificate.issuer) {
+        await markWritten(recorded.slot);
+        return;
       }
-      const opened = pki.openPfx(entry.pfx, password);
-      writes.push({ slot, der: opened.certificate.der, summary: summary(slot, opened.certificate, entry.template), pkcs8: opened.privateKeyPkcs8 });
     }
-    return writes;
+    const password = ctx.pfxPasswords.get(rec.requestId);
+    if (password === undefined) {
+      // The deliberate price of never storing the password (docs/deploying.md "Keys CM generates").
+      throw needsPerson(
+        'CM generated a key for this card, but the station stopped before importing it and the PFX password was kept in memory only: ' +
+          'the key cannot be opened again. A person must have CM recover the key or issue the request again.',
+        { reason: 'pfx-password-lost', template: item.template },
+      );
+    }
+    const opened = pki.openPfx(item.pfx, password);
+    try {
+      const slot = recorded?.slot ?? importSlot(opened.keyUsages);
+      const entry = { slot, state: 'writing' as const, certificate: summary(slot, opened.certificate, item.template), imported: true, entry: item.index };
+      await commit({ writes: [...rec.writes.filter((w) => w.slot !== slot), entry] });
+      await session.importKey(slot, opened.privateKeyPkcs8);
+      await session.putCertificate(slot, opened.certificate.der);
+      await markWritten(slot);
+    } finally {
+      // Node cannot promise no other copy (the JWK export in the card layer, V8's heap), but this one goes now.
+      opened.privateKeyPkcs8.fill(0);
+    }
   }
 
   async function writeCertificates(session: PivSession): Promise<'done'> {
     if (rec.certificateData.state !== 'answered') throw new StationError('INTERNAL', 'No certificate answer to write.');
-    const writes = planWrites(pki.readCertificateData(rec.certificateData.raw));
+    const { writes, imports } = planWrites(pki.readCertificateData(rec.certificateData.raw));
     for (const write of writes) {
       const recorded = rec.writes.find((w) => w.slot === write.slot);
       if (recorded?.state === 'written') continue;
@@ -302,16 +353,18 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
         // Killed after the intent: the card may hold it already. Read back and compare.
         const onCard = await session.readCertificate(write.slot);
         if (onCard !== null && onCard.equals(write.der)) {
-          await commit({ writes: rec.writes.map((w) => (w.slot === write.slot ? { ...w, state: 'written' } : w)) });
+          await markWritten(write.slot);
           continue;
         }
       }
-      const entry = { slot: write.slot, state: 'writing' as const, certificate: write.summary, imported: write.pkcs8 !== null };
+      const entry = { slot: write.slot, state: 'writing' as const, certificate: write.summary, imported: false };
       await commit({ writes: [...rec.writes.filter((w) => w.slot !== write.slot), entry] });
-      if (write.pkcs8 !== null) await session.importKey(write.slot, write.pkcs8);
       await session.putCertificate(write.slot, write.der);
-      await commit({ writes: rec.writes.map((w) => (w.slot === write.slot ? { ...w, state: 'written' } : w)) });
+      await markWritten(write.slot);
     }
+    for (const item of imports) await importServerKey(session, item);
+    // Every PFX is opened and imported: the password has no use left.
+    ctx.pfxPasswords.delete(rec.requestId);
     return 'done';
   }
 

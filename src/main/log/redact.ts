@@ -17,6 +17,9 @@ export const DROPPED_FIELDS: ReadonlySet<string> = new Set([
   'body',
   'payload',
   'password',
+  // desk issuance: the request's PFX password (issuance/runner.ts keeps it in memory only).
+  'pfxPassword',
+  'pfxpassword',
   'token',
   'authorization',
 ]);

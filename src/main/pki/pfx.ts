@@ -102,7 +102,11 @@ function iterationsOf(value: number): number {
 function decipher(name: string, key: Buffer, iv: Buffer, data: Buffer): Buffer {
   try {
     const cipher = createDecipheriv(name, key, iv);
-    return Buffer.concat([cipher.update(data), cipher.final()]);
+    const parts = [cipher.update(data), cipher.final()];
+    const plain = Buffer.concat(parts);
+    // The pieces hold the same private key bytes as `plain`, which the caller zeroes after use.
+    for (const part of parts) part.fill(0);
+    return plain;
   } catch {
     // Bad padding after a MAC that verified: the file is damaged, not the password.
     throw badPfx('decryption failed');

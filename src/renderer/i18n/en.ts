@@ -517,6 +517,13 @@ export const en = {
       ISSUANCE_NEEDS_CM: 'Issuing the card needs CM, which is not reachable now. The bind is queued.',
       ISSUANCE_INTERRUPTED: 'The station stopped in the middle of issuing this card. It continues where it stopped when the card is in a reader.',
     },
+    /** ISSUANCE_NEEDS_PERSON in words for the reasons the station knows exactly (the error's `reason` param). */
+    needsPersonReason: {
+      'pfx-password-lost':
+        'CM generated a key for this card, but the station stopped before putting it on the card. The key’s password was kept in memory only, on purpose, so the key cannot be opened again: have the key recovered in CM (a Recover request) or issue a new request.',
+      'key-history': 'CM returned earlier (archived) keys of this person, which this station does not put on a card: execute the request in one of CM’s own clients.',
+      'no-slot': 'CM generated a key for this card, but every slot for a person’s key is already used.',
+    },
   },
   // --- directory, keyboard path, translated reasons and problems (issue 13) ---------------------
   people: {

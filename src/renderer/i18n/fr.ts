@@ -523,6 +523,12 @@ export const fr: Messages = {
       ISSUANCE_NEEDS_CM: 'L’émission de la carte nécessite CM, qui n’est pas joignable. L’association est en file d’attente.',
       ISSUANCE_INTERRUPTED: 'Le poste s’est arrêté au milieu de l’émission de cette carte. Elle reprend là où elle s’est arrêtée quand la carte est dans un lecteur.',
     },
+    needsPersonReason: {
+      'pfx-password-lost':
+        'CM a généré une clé pour cette carte, mais le poste s’est arrêté avant de l’y mettre. Le mot de passe de la clé n’était gardé qu’en mémoire, volontairement : la clé ne peut plus être ouverte. Faites récupérer la clé dans CM (une demande Recover) ou émettez une nouvelle demande.',
+      'key-history': 'CM a renvoyé d’anciennes clés (archivées) de cette personne, que ce poste ne met pas sur une carte : exécutez la demande dans l’un des clients de CM.',
+      'no-slot': 'CM a généré une clé pour cette carte, mais tous les emplacements pour les clés d’une personne sont déjà utilisés.',
+    },
   },
   people: {
     unavailable:

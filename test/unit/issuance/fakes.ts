@@ -199,6 +199,10 @@ export interface CmBehaviour {
   options: CmCertificateRequestOption[];
   /** How certificatedata answers. */
   answer: 'ok' | 'refuse' | 'fewer' | 'more' | 'foreign-key' | 'bad-cms';
+  /** Keys CM makes itself and returns as a (toy) PFX protected with the request's pfxpassword, with these key usages. */
+  serverKeys?: number[];
+  /** A server-generated key's PFX protected with another password than the one sent. */
+  pfxWrongPassword?: boolean;
 }
 
 export function defaultBehaviour(): CmBehaviour {
@@ -241,6 +245,8 @@ export class FakeCm {
   smartcardStatus: 'Assigned' | 'Active' = 'Assigned';
   /** certificatedata calls CM actually received. */
   certificateCalls = 0;
+  /** The pfxpassword each certificatedata call carried. */
+  pfxPasswords: string[] = [];
   serverPin = '246810';
   constructor(public behaviour: CmBehaviour = defaultBehaviour()) {}
 }
@@ -275,7 +281,13 @@ export function fakeCmPorts(cm: FakeCm, faults: Faults): Pick<IssuancePorts, 'cm
         if (cm.behaviour.answer === 'more') entries.push({ TemplateCommonName: 'X', Pkcs7: certificateFor({ subject: 'CN=x', publicKey: entries[0]!.Pkcs7 }, 999) });
         if (cm.behaviour.answer === 'foreign-key') entries[0] = { TemplateCommonName: 'T0', Pkcs7: certificateFor({ subject: 'CN=other', publicKey: 'b3RoZXI=' }, 7) };
         if (cm.behaviour.answer === 'bad-cms') entries[0] = { TemplateCommonName: 'T0', Pkcs7: 'bm90IGNtcw==' };
-        return { raw: JSON.stringify(entries) };
+        cm.pfxPasswords.push(input.pfxPassword ?? '');
+        const password = cm.behaviour.pfxWrongPassword ? 'another password' : (input.pfxPassword ?? '');
+        const server = (cm.behaviour.serverKeys ?? []).map((keyUsages, i) => ({
+          TemplateCommonName: `S${i}`,
+          Pfx: Buffer.from(JSON.stringify({ password, keyUsages, key: `server-key-${i}`, certificate: certificateFor({ subject: 'CN=Dana Scully', publicKey: Buffer.from(`server-public-${i}`).toString('base64') }, 500 + i) })).toString('base64'),
+        }));
+        return { raw: JSON.stringify([...entries, ...server]) };
       }),
     setRequestStatus: (_rid, status) =>
       call('setRequestStatus', () => {
@@ -305,8 +317,12 @@ export const fakePki: IssuancePki = {
     return Buffer.from(JSON.stringify({ subject: option.subject, publicKey: publicKey.toString('base64'), signature: signature.toString('base64') }));
   },
   readCertificateData(raw): CertificateAnswerEntry[] {
-    const entries = JSON.parse(raw) as Array<{ TemplateCommonName: string; Pkcs7: string }>;
-    return entries.map((e) => ({ kind: 'issued', template: e.TemplateCommonName, certificate: fakePki.describeCertificate(Buffer.from(e.Pkcs7, 'base64')) }));
+    const entries = JSON.parse(raw) as Array<{ TemplateCommonName: string; Pkcs7?: string; Pfx?: string }>;
+    return entries.map((e) =>
+      e.Pfx !== undefined
+        ? { kind: 'server-generated', template: e.TemplateCommonName, pfx: e.Pfx }
+        : { kind: 'issued', template: e.TemplateCommonName, certificate: fakePki.describeCertificate(Buffer.from(e.Pkcs7 ?? '', 'base64')) },
+    );
   },
   describeCertificate(der): CertificateFacts {
     let parsed: { subject: string; issuer: string; serial: string; publicKey: string };
@@ -317,10 +333,17 @@ export const fakePki: IssuancePki = {
     }
     return { der, publicKey: Buffer.from(parsed.publicKey, 'base64'), subject: parsed.subject, issuer: parsed.issuer, serialNumber: parsed.serial, notAfter: '2027-12-07T00:00:00.000Z' };
   },
-  openPfx() {
-    throw new StationError('INTERNAL', 'No PFX in these tests.');
+  openPfx(pfx, password) {
+    const parsed = JSON.parse(Buffer.from(pfx, 'base64').toString()) as { password: string; keyUsages: number; key: string; certificate: string };
+    if (parsed.password !== password) throw new StationError('ISSUANCE_BAD_PFX', 'Wrong password.', { reason: 'wrong password or damaged file' });
+    const privateKeyPkcs8 = Buffer.from(parsed.key);
+    openedKeys.push(privateKeyPkcs8);
+    return { privateKeyPkcs8, certificate: fakePki.describeCertificate(Buffer.from(parsed.certificate, 'base64')), keyUsages: parsed.keyUsages };
   },
 };
+
+/** Every private key buffer the fake PKI handed out (a test checks they were zeroed). */
+export const openedKeys: Buffer[] = [];
 
 export function fakePorts(card: FakeCard, cm: FakeCm, faults: Faults): IssuancePorts & { card: ReturnType<typeof fakeAccess> } {
   return { card: fakeAccess(card, faults), ...fakeCmPorts(cm, faults), pki: fakePki };

@@ -50,6 +50,9 @@ describe('an issuance run (fake card and CM)', () => {
     expect(disk).not.toContain(USER_PIN);
     expect(disk).not.toContain(world.card.puk);
     expect(disk).not.toContain(world.pfxPasswords.get(world.disk.requestId) ?? 'never-set');
+    // The password the station sent (the map above is emptied once nothing needs it any more).
+    expect(world.cm.pfxPasswords[0]).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(disk).not.toContain(world.cm.pfxPasswords[0]);
   });
 
   it('a server-distributed PIN is set on the card and shown once', async () => {

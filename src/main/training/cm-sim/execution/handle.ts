@@ -1,4 +1,5 @@
-import { createHmac, createPublicKey, webcrypto } from 'node:crypto';
+import { createHmac, createPublicKey, generateKeyPair, webcrypto } from 'node:crypto';
+import { promisify } from 'node:util';
 import * as x509 from './x509';
 import type { ApiAnswer } from '../api';
 import { CARD_STATUS, REQUEST_STATUS_BY_NAME } from '../documented-numbers';
@@ -6,6 +7,7 @@ import { findRequest, findSmartcard, normalizeGuid, type SimRequest, type SimSma
 import { diversifiedAdminKey, tripleDesEcb } from './admin-key';
 import { openSimCa, type SimCa } from './ca';
 import { cmcFullPkiResponse } from './cmc';
+import { writePfx } from './pfx-writer';
 import { proposesPin, type SimExecutionProfile } from './profiles';
 import type { ExecutionRouteId } from './route-ids';
 
@@ -271,6 +273,11 @@ export function createSimExecution(options: SimExecutionOptions): SimExecution {
     }
     const requests = fields.certificaterequests;
     const options = bound.profile?.generationOptions ?? [];
+    const serverKeys = bound.profile?.serverGeneratedKeys ?? [];
+    // get-certificate-responses.md: pfxpassword "is used to protect any PFX results". [sim] Without one
+    // (or an empty one) a profile that makes keys is refused, so no key ever leaves unprotected.
+    const pfxPassword = typeof fields.pfxpassword === 'string' ? fields.pfxpassword : '';
+    if (serverKeys.length > 0 && pfxPassword === '') return refuse(`Request ${requestId} returns server-generated keys and needs a pfxpassword.`);
     if (!Array.isArray(requests) || requests.length !== options.length) {
       return refuse(`Request ${requestId} needs ${options.length} certificate request(s).`);
     }
@@ -298,6 +305,17 @@ export function createSimExecution(options: SimExecutionOptions): SimExecution {
       const extra = await authority.issue({ publicKey: await foreignKey(), subject, upn, keyUsages: 2 });
       issued.push({ leaf: extra, template: 'StationTrainingExtra' });
     }
+    // Keys the CA makes itself (archived for recovery): the key pair here, the key and certificate in a PFX.
+    const generated = [];
+    for (const key of serverKeys) {
+      // Off the event loop: an RSA key takes a while, and other calls may be answered meanwhile.
+      const pair = await promisify(generateKeyPair)('rsa', { modulusLength: key.KeySize });
+      const publicKey = new x509.PublicKey(pair.publicKey.export({ type: 'spki', format: 'der' }));
+      const leaf = await authority.issue({ publicKey, subject, upn, keyUsages: key.KeyUsages });
+      const pkcs8 = pair.privateKey.export({ type: 'pkcs8', format: 'der' });
+      generated.push({ leaf, template: key.template, pfx: writePfx(pkcs8, leaf.der, pfxPassword) });
+      pkcs8.fill(0);
+    }
     const answer = issued.map(({ leaf, template }, i) => ({
       // The example's Certificate object, field for field.
       TemplateCommonName: template,
@@ -316,8 +334,25 @@ export function createSimExecution(options: SimExecutionOptions): SimExecution {
       isPkcs7: true,
       isKeyHistory: false,
     }));
-    const shown = tamper === 'fewer' ? answer.slice(0, -1) : answer;
-    const issuance = { RequestUuid: requestId, CertificateSerials: issued.map(({ leaf }) => leaf.serialHex), Issued: now().toISOString() };
+    // The Certificate object of a server-generated key: the same fields, the PFX in `Pfx`, no `Pkcs7`
+    // ([sim] whether CM also fills Pkcs7 there is not on the pages; the PFX holds the certificate).
+    const serverAnswers = generated.map(({ template, pfx }) => ({
+      TemplateCommonName: template,
+      CertificateId: 0,
+      Flags: 65536,
+      UseLocalMachineStore: false,
+      Error: null,
+      Pkcs7: null,
+      Pfx: pfx,
+      IsExternal: false,
+      isServerGenerated: true,
+      isPfx: true,
+      isPkcs7: false,
+      isKeyHistory: false,
+    }));
+    const shown = [...(tamper === 'fewer' ? answer.slice(0, -1) : answer), ...serverAnswers];
+    const serials = [...issued, ...generated].map(({ leaf }) => leaf.serialHex);
+    const issuance = { RequestUuid: requestId, CertificateSerials: serials, Issued: now().toISOString() };
     return {
       answer: { status: 200, json: shown },
       update: (latest) => ({

@@ -30,6 +30,14 @@ export const simExecutionProfileSchema = z.strictObject({
   generationOptions: z.array(optionSchema),
   /** TemplateCommonName of each option's certificate, in order. */
   certificateTemplates: z.array(z.string()),
+  /**
+   * Keys CM itself makes and returns as a PFX protected with the request's pfxpassword
+   * (get-certificate-responses.md: "Some profile templates can be configured to generate keys/requests
+   * on the server"). [sim] RSA only; their fields are invented for training.
+   */
+  serverGeneratedKeys: z
+    .array(z.strictObject({ template: z.string(), KeyAlgorithmName: z.literal('RSA'), KeySize: z.literal(2048), KeyUsages: z.number().int() }))
+    .optional(),
 });
 export type SimExecutionProfile = z.infer<typeof simExecutionProfileSchema>;
 

@@ -1,0 +1,100 @@
+// The whole station in training mode issuing a template whose encryption key CM generates: the
+// simulator returns it as a PFX protected with the pfxpassword the station sent, and the station
+// imports it into the virtual YubiKey's 9D (Key Management) next to the logon key it generated in 9A.
+import { constants, publicEncrypt, X509Certificate } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { call } from '../../../src/main/station/dispatch';
+import { createPivCardAccess, type PivSession } from '../../../src/main/pcsc';
+import { seedGuid } from '../../../src/main/training/cm-sim';
+import { SAMPLE_CARDS, sampleCard } from '../../../src/main/training/sample-cards';
+import type { EnrollmentState } from '../../../src/shared/enrollment';
+import type { IssuanceState } from '../../../src/shared/issuance';
+import { nextEvent } from '../../support/station-events';
+import { startTestStation, TEST_READERS, type TestStation } from '../../support/test-station';
+import { profilesWithArchivedKeyFor } from '../../support/archived-key-profiles';
+
+const READER = TEST_READERS[0];
+const ALICE = seedGuid('request/enroll-alice');
+/** Alice's request is on Staff Smart Card Logon in the training directory; here it issues the archived-key template. */
+const STAFF = 'b5a8351e-3ff8-542f-8ec8-7adc37cc4374';
+const NEW_PIN = '5318642';
+const FACTORY = SAMPLE_CARDS.find((c) => c.id === 'yubikey-factory')!;
+
+let t: TestStation | null = null;
+afterEach(async () => {
+  await t?.close();
+  t = null;
+});
+
+const issuanceIn = (s: TestStation, accept: (state: IssuanceState) => boolean, ms = 30_000) =>
+  nextEvent(s.station, 'issuance.changed', (state) => state.reader === READER && accept(state), ms);
+
+async function withSession<T>(s: TestStation, use: (session: PivSession) => Promise<T>): Promise<T> {
+  const context = s.readers.binding.establish({ readers: () => undefined, status: () => undefined, lost: () => undefined });
+  try {
+    const session = await createPivCardAccess(context).open(READER);
+    try {
+      return await use(session);
+    } finally {
+      await session.close();
+    }
+  } finally {
+    context.close();
+  }
+}
+
+describe('desk issuance of a key CM generates (PFX), whole station in training mode', () => {
+  it('imports the key into 9D with its certificate; the card decrypts with it; the password is in no file', async () => {
+    const s = (t = await startTestStation(
+      { tuning: { probeIntervalMs: 200, backoff: { baseMs: 50, maxMs: 500, jitter: 0 }, getRetries: 0, issuanceActivation: { polls: 3, intervalMs: 50 } } },
+      { policy: { issueAtDesk: 'always' }, sim: { executionProfiles: profilesWithArchivedKeyFor(STAFF) } },
+    ));
+    const read = nextEvent(s.station, 'enrollment.changed', (e: EnrollmentState) => e.reader === READER && e.step === 'card-read');
+    s.readers.insert(READER, sampleCard(FACTORY));
+    await read;
+    await call(s.station.handlers, 'enrollment.choose', { reader: READER, requestId: ALICE, replaceSmartcardUuid: null });
+    const pinEntry = issuanceIn(s, (st) => st.phase === 'pin-entry' || st.phase === 'failed' || st.phase === 'paused');
+    await call(s.station.handlers, 'enrollment.bind', { reader: READER });
+    expect((await pinEntry).phase).toBe('pin-entry');
+    const done = issuanceIn(s, (st) => st.phase === 'done' || st.phase === 'failed' || st.phase === 'paused');
+    await call(s.station.handlers, 'issuance.submitPin', { reader: READER, pin: NEW_PIN, confirm: NEW_PIN });
+    const result = await done;
+    expect(result.phase, JSON.stringify(result)).toBe('done');
+    if (result.phase !== 'done') return;
+    expect(result.certificates.map((c) => [c.slot, c.template])).toEqual([
+      ['9a', 'StationTrainingStaffLogon'],
+      ['9d', 'StationTrainingStaffEncryption'],
+    ]);
+
+    // The PFX's certificate is the one CM issued second (the simulator's record), and it is in 9D.
+    const serials = s.cm.admin.state().issuances?.find((i) => i.RequestUuid === ALICE)?.CertificateSerials ?? [];
+    expect(serials).toHaveLength(2);
+    const secret = Buffer.from('a message only the key CM made can open');
+    const { certificate, plain } = await withSession(s, async (session) => {
+      const der = await session.readCertificate('9d');
+      const cert = new X509Certificate(der!);
+      // Decryption as PIV does it (raw RSA in GENERAL AUTHENTICATE): the host's PKCS#1 v1.5 type 2 block, the card's private key.
+      const encrypted = publicEncrypt({ key: cert.publicKey, padding: constants.RSA_NO_PADDING }, Buffer.concat([Buffer.from([0, 2]), Buffer.alloc(256 - 3 - secret.length, 0x5a), Buffer.from([0]), secret]));
+      await session.verifyPin(NEW_PIN);
+      return { certificate: cert, plain: await session.sign('9d', 'rsa2048', encrypted) };
+    });
+    expect(certificate.serialNumber.toLowerCase()).toBe(serials[1]);
+    expect(result.certificates[1]!.serialNumber).toBe(serials[1]);
+    expect(plain.subarray(plain.length - secret.length).equals(secret)).toBe(true);
+    const { issuing } = await s.cm.admin.caCertificates();
+    expect(certificate.verify(new X509Certificate(issuing).publicKey)).toBe(true);
+
+    // The pfxpassword the station sent is in no file of the data folder (the journal keeps the raw answer only).
+    const sent = s.cm.admin.received().find((r) => r.path.endsWith('/certificatedata'));
+    const password = (JSON.parse(sent!.body) as { pfxpassword: string }).pfxpassword;
+    expect(password.length).toBeGreaterThanOrEqual(24);
+    const files = readdirSync(s.dataDir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => readFileSync(join(entry.parentPath, entry.name)).toString('latin1'));
+    // The raw answer (the PFX, protected) is on disk: the journal kept it before the card was written.
+    expect(files.some((text) => text.includes('StationTrainingStaffEncryption'))).toBe(true);
+    for (const text of files) expect(text).not.toContain(password);
+  });
+});
