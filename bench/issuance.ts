@@ -46,7 +46,7 @@ process.stdin.on('end', () => void sim.close().then(() => process.exit(0)));
 process.stdin.resume();
 `;
 
-const timed = { cardMs: 0, transmits: 0, cmMs: 0, exchanges: 0, outsideMs: 0, rsaGenerateMs: 0, rsaGenerates: 0 };
+const timed = { cardMs: 0, transmits: 0, cmMs: 0, exchanges: 0, outsideMs: 0, rsaGenerateMs: 0, rsaGenerates: 0, cardCpuMs: 0 };
 
 /**
  * A real YubiKey 5 takes seconds for an RSA-2048 GENERATE (session.ts sizes its timeout for "up to
@@ -77,6 +77,11 @@ async function outside<T>(work: () => Promise<T>, add: (ms: number) => void): Pr
   }
 }
 
+const cpuMsSince = (start: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+};
+
 /** The binding, with every transmit timed (the card's own time). */
 function timedBinding(inner: PcscBinding): PcscBinding {
   return {
@@ -94,7 +99,11 @@ function timedBinding(inner: PcscBinding): PcscBinding {
             disconnect: () => connection.disconnect(),
             transmit: (apdu) =>
               outside(
-                () => connection.transmit(apdu),
+                () => {
+                  // The virtual card runs in this process: its CPU is the card's, not the station's.
+                  const cpu = process.cpuUsage();
+                  return connection.transmit(apdu).finally(() => (timed.cardCpuMs += cpuMsSince(cpu)));
+                },
                 (ms) => {
                   timed.cardMs += ms;
                   timed.transmits++;
@@ -191,6 +200,9 @@ interface Run {
   outsideMs: number;
   rsaGenerateMs: number;
   rsaGenerates: number;
+  cardCpuMs: number;
+  /** CPU time of this process (every thread) during the issuance. */
+  cpuMs: number;
 }
 
 /** One issuance on a fresh factory YubiKey, for one Enroll request: from the choice to Active. */
@@ -199,9 +211,10 @@ async function issueOnce(requestId: string, ordinal: number): Promise<Run> {
   readers.insert(READER, sampleCard(SAMPLE_CARDS.find((c) => c.id === 'yubikey-factory')!));
   await read;
   // Only the issuance itself is measured: from the choice (capability probe) to the card Active.
-  Object.assign(timed, { cardMs: 0, transmits: 0, cmMs: 0, exchanges: 0, outsideMs: 0, rsaGenerateMs: 0, rsaGenerates: 0 });
+  Object.assign(timed, { cardMs: 0, transmits: 0, cmMs: 0, exchanges: 0, outsideMs: 0, rsaGenerateMs: 0, rsaGenerates: 0, cardCpuMs: 0 });
   const profiler = await startProfile(ordinal);
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   const pinEntry = next('issuance.changed', (s) => s.reader === READER && s.phase === 'pin-entry');
   await call(station.handlers, 'enrollment.choose', { reader: READER, requestId, replaceSmartcardUuid: null });
   await call(station.handlers, 'enrollment.bind', { reader: READER });
@@ -213,9 +226,10 @@ async function issueOnce(requestId: string, ordinal: number): Promise<Run> {
   await call(station.handlers, 'issuance.submitPin', { reader: READER, pin: PIN, confirm: PIN });
   const final = await ended;
   const totalMs = performance.now() - start - (resumed - handOver);
+  const cpuMs = cpuMsSince(cpuStart);
   await profiler?.stop();
   if (final.phase !== 'done') throw new Error(`the issuance ended ${final.phase}: ${JSON.stringify(final)}`);
-  const run = { totalMs, ...timed };
+  const run = { totalMs, cpuMs, ...timed };
   const removed = next('enrollment.changed', (s) => s.reader === READER && s.step === 'waiting');
   readers.remove(READER);
   await removed;
@@ -255,6 +269,12 @@ try {
       `(each: ${later.map((r) => shareOf(r).toFixed(1)).join(', ')} %)`,
   );
   const all = (pick: (run: Run) => number) => median(runs.map(pick));
+  // Wall time on a shared machine swings with the load; CPU time much less: the station's own CPU
+  // (this process, minus the virtual card's transmits) shows a change in the station's work.
+  console.log(
+    `  station CPU (process CPU time minus the virtual card's): first ${(first.cpuMs - first.cardCpuMs).toFixed(0)} ms, ` +
+      `next ${later.length} median ${m((r) => r.cpuMs - r.cardCpuMs).toFixed(0)} ms`,
+  );
   console.log(
     `  MODELLED, not measured: with each of the ${first.rsaGenerates} RSA-2048 GENERATE(s) at an assumed ${ASSUMED_RSA2048_GENERATE_MS} ms ` +
       `(a real YubiKey 5; measured here ${all((r) => r.rsaGenerateMs).toFixed(0)} ms), median of ${runs.length}: ` +
