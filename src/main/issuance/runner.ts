@@ -49,29 +49,38 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
   const ids = (): ExecutionIds => ({ requestId: rec.requestId, smartcardUuid: rec.smartcardUuid, cardId: rec.cardId, atr: rec.atr });
   const { cm, card, records, pki } = ctx.ports;
 
-  async function commit(patch: Partial<IssuanceRecord>): Promise<void> {
-    const next = { ...rec, ...patch, updatedAt: nowIso() };
+  /**
+   * A step's end waits for the next record to be journaled with it (the next step's start, or the
+   * run's end): nothing acts on the card or CM in between, so one flush serves both, and a crash in
+   * between resumes exactly as one right after the next step's start would (that step is redone).
+   */
+  let ended: { step: IssuanceStep; status: 'done' | 'skipped'; at: string } | null = null;
+
+  /** Steps with the waiting end applied: what the next record says, and what a failure looks at. */
+  const stepsNow = () => (ended === null ? rec.steps : withStatus(rec.steps, ended.step, ended.status, ended.at));
+
+  async function commit(patch: Partial<IssuanceRecord> | ((steps: IssuanceRecord['steps']) => Partial<IssuanceRecord>)): Promise<void> {
+    const closing = ended;
+    const steps = stepsNow();
+    const next = { ...rec, steps, ...(typeof patch === 'function' ? patch(steps) : patch), updatedAt: nowIso() };
     await ctx.commit(next);
     rec = next;
+    ended = null;
+    if (closing !== null) ctx.onStep?.(rec, closing.step);
   }
 
   async function mark(step: IssuanceStep, status: 'running' | 'done' | 'skipped' | 'failed'): Promise<void> {
-    const at = nowIso();
-    const steps = rec.steps.map((s) => {
-      if (s.step !== step) return s;
-      if (status === 'running') return { ...s, status, startedAt: s.startedAt ?? at, endedAt: null };
-      return { ...s, status, startedAt: s.startedAt ?? at, endedAt: at };
-    });
-    await commit({ steps });
+    await commit((steps) => ({ steps: withStatus(steps, step, status, nowIso()) }));
     ctx.onStep?.(rec, step);
   }
 
   /** Runs `body` as `step` unless it is already done; the step is `running` on disk first. */
   async function step(name: IssuanceStep, body: () => Promise<'done' | 'skipped'>): Promise<void> {
-    const status = stepStatus(rec, name);
-    if (status === 'done' || status === 'skipped') return;
+    const recorded = stepStatus(rec, name);
+    if (recorded === 'done' || recorded === 'skipped') return;
     await mark(name, 'running');
-    await mark(name, await body());
+    const status = await body();
+    ended = { step: name, status, at: nowIso() };
   }
 
   /** Safe points: before certificatedata is sent, between steps that leave the card consistent. */
@@ -516,7 +525,7 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
       return rec;
     }
     const { kind, error } = classifyFailure(err);
-    const running = rec.steps.find((s) => s.status === 'running');
+    const running = stepsNow().find((s) => s.status === 'running');
     if (running) {
       await mark(running.step, 'failed').catch(() => {
         // The phase below is what matters; a step left 'running' on disk is shown failed at the next run.
@@ -525,6 +534,14 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
     await commit({ phase: kind, error });
   }
   return rec;
+}
+
+function withStatus(steps: IssuanceRecord['steps'], step: IssuanceStep, status: 'running' | 'done' | 'skipped' | 'failed', at: string): IssuanceRecord['steps'] {
+  return steps.map((s) => {
+    if (s.step !== step) return s;
+    if (status === 'running') return { ...s, status, startedAt: s.startedAt ?? at, endedAt: null };
+    return { ...s, status, startedAt: s.startedAt ?? at, endedAt: at };
+  });
 }
 
 function summary(slot: PivSlot, cert: { subject: string; issuer: string; serialNumber: string; notAfter: string }, template: string | null) {

@@ -4,9 +4,9 @@
 // not exactly that, or whose signature does not verify, is ISSUANCE_BAD_CMS: the card is never
 // written from an answer the station cannot prove came whole from the CA.
 import { createHash, verify, X509Certificate } from 'node:crypto';
-import { ContentInfo, SignedData, type SignerInfo } from '@peculiar/asn1-cms';
+import { SignedData, type SignerInfo } from '@peculiar/asn1-cms';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { Certificate, SubjectKeyIdentifier, id_ce_subjectKeyIdentifier } from '@peculiar/asn1-x509';
+import { type Certificate, SubjectKeyIdentifier, id_ce_subjectKeyIdentifier } from '@peculiar/asn1-x509';
 import { StationError } from '../../shared/errors';
 import { objectIdentifier, readChildren, readSingle, smallInteger, type DerNode } from './der';
 
@@ -54,6 +54,10 @@ function decodeBase64(text: string): Buffer {
 
 /** The raw encodings CMS signatures cover: certificates as sent, the signer's signed attributes. */
 interface RawParts {
+  /** ContentInfo's contentType, read here so that @peculiar parses the tree once, from SignedData down. */
+  readonly contentType: string;
+  /** The SignedData inside ContentInfo's [0], as sent. */
+  readonly signedData: Buffer;
   readonly certificates: Buffer[];
   readonly signedAttrs: (Buffer | null)[];
 }
@@ -61,14 +65,18 @@ interface RawParts {
 /** Walks ContentInfo -> SignedData for the raw bytes @peculiar's objects do not keep. */
 function rawParts(der: Buffer): RawParts {
   const contentInfo = readChildren(readSingle(der, 0x30).value);
-  const explicit = contentInfo[1];
+  const [type, explicit] = contentInfo;
+  if (contentInfo.length !== 2 || !type || type.tag !== 0x06) throw new Error('ContentInfo is not { contentType, [0] content }');
   if (!explicit || explicit.tag !== 0xa0) throw new Error('no [0] content');
-  const signedData = readChildren(readSingle(explicit.value, 0x30).value);
+  const signedDataNode = readSingle(explicit.value, 0x30);
+  const signedData = readChildren(signedDataNode.value);
   // version, digestAlgorithms, encapContentInfo, [0] certificates?, [1] crls?, signerInfos
   const certificates = signedData.find((node) => node.tag === 0xa0);
   const signerInfos = signedData[signedData.length - 1];
   if (!signerInfos || signerInfos.tag !== 0x31) throw new Error('no signerInfos');
   return {
+    contentType: objectIdentifier(type),
+    signedData: Buffer.from(signedDataNode.raw),
     certificates: certificates ? readChildren(certificates.value).filter((node) => node.tag === 0x30).map((node) => Buffer.from(node.raw)) : [],
     signedAttrs: readChildren(signerInfos.value).map((info) => {
       const attrs = readChildren(info.value).find((node) => node.tag === 0xa0);
@@ -87,14 +95,20 @@ function sameInteger(a: ArrayBuffer, b: ArrayBuffer): boolean {
   return strip(Buffer.from(a)).equals(strip(Buffer.from(b)));
 }
 
-function signerCertificate(signer: SignerInfo, certificates: readonly Buffer[]): Buffer {
+/** A certificate as sent (what signatures cover) beside its parse (already made with SignedData's, not parsed again). */
+interface SentCertificate {
+  readonly der: Buffer;
+  readonly parsed: Certificate;
+}
+
+function signerCertificate(signer: SignerInfo, certificates: readonly SentCertificate[]): Buffer {
   const byIssuerSerial = signer.sid.issuerAndSerialNumber;
   const bySki = signer.sid.subjectKeyIdentifier;
-  const found = certificates.filter((der) => {
-    const certificate = AsnConvert.parse(der, Certificate);
-    if (byIssuerSerial) {
+  const wantedIssuer = byIssuerSerial ? Buffer.from(AsnConvert.serialize(byIssuerSerial.issuer)) : null;
+  const found = certificates.filter(({ parsed: certificate }) => {
+    if (byIssuerSerial && wantedIssuer) {
       return (
-        Buffer.from(AsnConvert.serialize(byIssuerSerial.issuer)).equals(Buffer.from(AsnConvert.serialize(certificate.tbsCertificate.issuer))) &&
+        wantedIssuer.equals(Buffer.from(AsnConvert.serialize(certificate.tbsCertificate.issuer))) &&
         sameInteger(byIssuerSerial.serialNumber, certificate.tbsCertificate.serialNumber)
       );
     }
@@ -108,7 +122,7 @@ function signerCertificate(signer: SignerInfo, certificates: readonly Buffer[]):
   });
   const [certificate] = found;
   if (found.length !== 1 || !certificate) throw badCms('the signer’s certificate is not in the response');
-  return certificate;
+  return certificate.der;
 }
 
 function singleAttribute(signer: SignerInfo, type: string): ArrayBuffer {
@@ -119,7 +133,7 @@ function singleAttribute(signer: SignerInfo, type: string): ArrayBuffer {
   return value;
 }
 
-function verifySigner(signer: SignerInfo, signedAttrs: Buffer | null, eContentType: string, eContent: Buffer, certificates: readonly Buffer[]): void {
+function verifySigner(signer: SignerInfo, signedAttrs: Buffer | null, eContentType: string, eContent: Buffer, certificates: readonly SentCertificate[]): void {
   const hash = DIGESTS.get(signer.digestAlgorithm.algorithm);
   if (!hash) throw badCms('unsupported digest algorithm', { algorithm: signer.digestAlgorithm.algorithm });
   const signatureAlgorithm = signer.signatureAlgorithm.algorithm;
@@ -185,16 +199,19 @@ export function parseCmcResponse(pkcs7Base64: string): CmcCertificates {
   const der = decodeBase64(pkcs7Base64);
   try {
     const raw = rawParts(der);
-    const contentInfo = AsnConvert.parse(der, ContentInfo);
-    if (contentInfo.contentType !== ID_SIGNED_DATA) throw badCms('not SignedData', { contentType: contentInfo.contentType });
-    const signedData = AsnConvert.parse(contentInfo.content, SignedData);
+    if (raw.contentType !== ID_SIGNED_DATA) throw badCms('not SignedData', { contentType: raw.contentType });
+    const signedData = AsnConvert.parse(raw.signedData, SignedData);
     const { eContentType, eContent } = signedData.encapContentInfo;
     if (eContentType !== ID_CCT_PKI_RESPONSE) throw badCms('not a CMC PKIResponse', { eContentType });
     const content = eContent?.single ? Buffer.from(eContent.single.buffer) : null;
     if (!content) throw badCms('no encapsulated content');
     if (raw.certificates.length === 0) throw badCms('no certificates');
     if (signedData.signerInfos.length === 0 || signedData.signerInfos.length !== raw.signedAttrs.length) throw badCms('no signer');
-    signedData.signerInfos.forEach((signer, index) => verifySigner(signer, raw.signedAttrs[index] ?? null, eContentType, content, raw.certificates));
+    // The same SET, in the same order: the choices that are certificates, as @peculiar parsed them.
+    const parsed = (signedData.certificates ?? []).flatMap((choice) => (choice.certificate ? [choice.certificate] : []));
+    if (parsed.length !== raw.certificates.length) throw badCms('the certificates do not parse');
+    const sent = raw.certificates.map((certificateDer, index) => ({ der: certificateDer, parsed: parsed[index]! }));
+    signedData.signerInfos.forEach((signer, index) => verifySigner(signer, raw.signedAttrs[index] ?? null, eContentType, content, sent));
     checkCmcStatus(content);
     return leafAndChain(raw.certificates);
   } catch (err) {
