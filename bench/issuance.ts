@@ -15,7 +15,7 @@ import { nodeFetchTransport, type CmTransport } from '../src/main/cm';
 import { createConfSettingsStore, createSettingsService } from '../src/main/config';
 import { call } from '../src/main/station/dispatch';
 import type { PcscBinding } from '../src/main/pcsc';
-import { withCmUrl } from '../src/main/runtime/runtime';
+import { withCmUrl } from '../src/main/runtime/settings-overrides';
 import { createStation } from '../src/main/station/station';
 import { createSimulatedPcsc } from '../src/main/training';
 import { seedGuid } from '../src/main/training/cm-sim';

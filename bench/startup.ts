@@ -27,9 +27,10 @@ const READY = `
   const { mkdtempSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
-  const { startNodeRuntime } = await import('./src/main/cli/node-runtime.ts');
+  const { startStation } = await import('./src/main/runtime/index.ts');
+  const { nodeStation } = await import('./src/main/cli/node-platform.ts');
   const dir = mkdtempSync(join(tmpdir(), 'bench-start-'));
-  const runtime = await startNodeRuntime({ dataDir: dir, policy: join(dir, 'none.json'), mode: 'training' });
+  const runtime = await startStation(nodeStation({ dataDir: dir, policy: join(dir, 'none.json'), mode: 'training' }));
   await runtime.station.handlers['station.snapshot']({});
   await runtime.close();
   process.exit(0);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeFetchTransport } from '../../src/main/cm';
 import { createConfSettingsStore, createSettingsService, NO_POLICY } from '../../src/main/config';
-import { withCmUrl } from '../../src/main/runtime/runtime';
+import { withCmUrl } from '../../src/main/runtime/settings-overrides';
 import { createStation, type Station, type StationDeps } from '../../src/main/station/station';
 import { startCmSimulator, type CmSimulator, type CmSimulatorOptions } from '../../src/main/training/cm-sim';
 import type { SettingKey, Settings } from '../../src/shared/settings';

@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { newHostToken } from '../host';
 import { startHost } from '../host';
-import { startNodeRuntime } from './node-runtime';
 import { reportFailure } from '../log';
+import { startStation } from '../runtime';
+import { nodeStation } from './node-platform';
 
 const USAGE = `Usage: npm run start:host -- [--port N] [--training | --real] [--data-dir DIR]
                                 [--cm-url URL] [--policy FILE] [--cm-retry-ms MS]
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
   }
   // One token for the page's WebSocket and, in training, the simulator's /__sim/ admin routes.
   const token = newHostToken();
-  const runtime = await startNodeRuntime({
+  const runtime = await startStation(nodeStation({
     program: 'station host',
     trainingAdminToken: token,
     dataDir: values['data-dir'],
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
     cmUrl: values['cm-url'],
     mode: values.training ? 'training' : values.real ? 'real' : undefined,
     tuning: retryMs === null ? undefined : { probeIntervalMs: retryMs, backoff: { baseMs: retryMs, maxMs: retryMs * 4, jitter: 0.2 } },
-  });
+  }));
   const host = await startHost({ station: runtime.station, rendererDir: join(process.cwd(), 'out', 'renderer'), port, token });
   console.log(`Enrollment Station (${runtime.mode}) — open ${host.url}`);
 

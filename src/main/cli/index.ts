@@ -1,4 +1,3 @@
 // The folder's public API: other folders import from here only.
-export type { CliEnvironment } from './cli-environment';
-export type { NodeRuntimeFlags } from './node-runtime';
+export type { CliEnvironment, StationFlags } from './cli-environment';
 export { runStationCli } from './station-cli';

@@ -6,6 +6,7 @@ import { StationError, toErrorPayload } from '../../shared/errors';
 import type { CmRequest } from '../../shared/cm';
 import { retireWaitOf, type OutboxOperation } from '../../shared/outbox';
 import { readRequestType, requestTypeLabel, type RequestTypeReading } from '../../shared/request-types';
+import { startStation } from '../runtime';
 import { call } from '../station';
 import type { Station } from '../station';
 import { auditVerifyAndReport } from './audit-verify';
@@ -190,7 +191,7 @@ async function run(argv: string[], env: CliEnvironment): Promise<Outcome> {
     : command === 'outbox retire-now' ? { id: need('id') }
     : {};
 
-  const runtime = await env.start({ dataDir, policy: values.policy, cmUrl: values['cm-url'], mode: 'real', program: `station CLI (${command})` });
+  const runtime = await startStation(env.station({ dataDir, policy: values.policy, cmUrl: values['cm-url'], mode: 'real', program: `station CLI (${command})` }));
   const station = runtime.station;
   try {
     switch (command) {

@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { EXIT } from './exit-codes';
-import { nodeCliEnvironment } from './node-runtime';
+import { nodeCliEnvironment } from './node-platform';
 import { runStationCli } from './station-cli';
 
 /**

@@ -5,7 +5,7 @@ import { createSettingsService, readMachinePolicy } from '../config';
 import { withCmUrl } from '../runtime';
 import { createScopedCmTransport } from './cm-transport';
 import { createElectronSettingsStore } from './settings-store';
-import { refuseDevelopmentFlags, startElectronRuntime } from './station-runtime';
+import { electronStation, refuseDevelopmentFlags } from './platform';
 
 /**
  * `Enrollment Station.exe --cli <command> [options]`: the station CLI (src/main/cli/station.ts,
@@ -35,7 +35,7 @@ export function cliArguments(argv: readonly string[]): string[] | null {
  */
 export function electronCliEnvironment(): CliEnvironment {
   return {
-    start: (flags) => startElectronRuntime(flags),
+    station: (flags) => electronStation(flags),
     async readOnlyCm(flags) {
       refuseDevelopmentFlags(flags);
       const machine = await readMachinePolicy({ platform: process.platform });

@@ -10,7 +10,7 @@ import { integratedAuthAllowlist } from './auth-allowlist';
  * browser on the same PC would get against the CM site.
  *
  * Credentials go only to the hosts of `integratedAuthAllowlist` (never an empty list, see there).
- * `scopeTo` runs before the station exists (RuntimeOptions.beforeCm), so no CM call (a replay of
+ * `scopeTo` runs before the station exists (StartStationOptions.beforeCm), so no CM call (a replay of
  * the outbox at start-up, above all) can reach Chromium before the list is set; the compiled-shell
  * test checks that order.
  */

@@ -4,11 +4,11 @@ import { WEAKENING_CHROMIUM_SWITCHES } from '../../shared/chromium-switches';
 import { toErrorPayload } from '../../shared/errors';
 import { readMachinePolicy } from '../config';
 import { allowedSwitches, switchRefusal, weakeningSwitchesIn } from '../shell-policy';
-import type { StationRuntime } from '../runtime';
+import { startStation, type StationRuntime } from '../runtime';
 import { cliArguments, runCliInElectron } from './cli-mode';
 import { registerStationIpc } from './ipc';
 import { handleAppProtocol, registerAppScheme } from './protocol';
-import { startElectronRuntime } from './station-runtime';
+import { electronStation } from './platform';
 import { createMainWindow, lockDownSession } from './window';
 import { reportFailure } from '../log';
 
@@ -93,8 +93,8 @@ function startApp(): void {
       lockDownSession();
       handleAppProtocol(join(app.getAppPath(), 'out', 'renderer'));
 
-      // Integrated sign-in is scoped inside, before the outbox or anything else can call CM.
-      runtime = await startElectronRuntime();
+      // Integrated sign-in is scoped by startStation (beforeCm), before the outbox or anything else can call CM.
+      runtime = await startStation(electronStation());
 
       registerStationIpc(runtime.station, () => window);
       window = createMainWindow({

@@ -2,4 +2,4 @@
 export { call, dispatch } from './dispatch';
 export type { Handlers } from './dispatch';
 export { createStation } from './station';
-export type { Station, StationTuning } from './station';
+export type { Station, StationDeps, StationTuning } from './station';

@@ -1,7 +1,7 @@
 // A machine policy IT got wrong (here: a reader pattern written as a regular expression, which once
 // stopped the reader monitor and the station with it) starts the station in its safe state: running,
 // readers listed, no CM, every setting managed, and the exact problem for the Settings and
-// Diagnostics screens. The desktop runtime is the same startStationRuntime with the OS channel's
+// Diagnostics screens. The desktop app's start is the same startStation with the OS channel's
 // policy (test/unit/security/compiled-shell.test.ts drives that path with a policy document too).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConfSettingsStore, parseJsonPolicy } from '../../../src/main/config';
 import { call } from '../../../src/main/station/dispatch';
-import { startStationRuntime, type StationRuntime } from '../../../src/main/runtime/runtime';
+import { createNoOsLog } from '../../../src/main/os-log';
+import { startStation, type StationRuntime } from '../../../src/main/runtime';
 import { createSimulatedPcsc } from '../../../src/main/training';
 
 let runtime: StationRuntime | null = null;
@@ -30,15 +31,18 @@ describe('a machine policy with an invalid reader pattern', () => {
     );
     expect(policy.status).toBe('invalid');
     const readers = createSimulatedPcsc(['Reader A', 'Reader B']);
-    runtime = await startStationRuntime({
+    runtime = await startStation({
+      program: 'invalid-policy test',
       version: '0',
       actor: 'operator',
       dataDir: dir,
       defaultExportDir: join(dir, 'exports'),
-      policy,
+      policy: { from: 'given', policy },
       settingsStore: createConfSettingsStore({ dataDir: dir }),
       cmTransport: () => Promise.reject(new Error('no CM call may start while the policy is invalid')),
       realPcsc: () => ({ binding: readers.binding, probe: readers.probe }),
+      // Real mode: the fleet view's copy stays out of this machine's syslog.
+      osLog: createNoOsLog('test'),
     });
     const snapshot = await call(runtime.station.handlers, 'station.snapshot', {});
     expect(snapshot.settings.policy).toMatchObject({ status: 'invalid', source: '/etc/enrollment-station/policy.json' });

@@ -19,7 +19,7 @@ import { type CmTransport, nodeFetchTransport } from '../../../src/main/cm';
 import { createConfSettingsStore, createSettingsService, NO_POLICY } from '../../../src/main/config';
 import { call } from '../../../src/main/station/dispatch';
 import { createMemoryLog } from '../../../src/main/log';
-import { withCmUrl } from '../../../src/main/runtime/runtime';
+import { withCmUrl } from '../../../src/main/runtime/settings-overrides';
 import { createStation, type Station } from '../../../src/main/station/station';
 import { startCmSimulator, type CmSimulator } from '../../../src/main/training/cm-sim';
 import { createSimulatedPcsc, type SimulatedCard } from '../../../src/main/training';

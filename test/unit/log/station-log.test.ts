@@ -6,9 +6,9 @@ import { call, dispatch, type Handlers } from '../../../src/main/station/dispatc
 import { logUnexpectedFailures } from '../../../src/main/log/handler-failures';
 import { StationError } from '../../../src/shared/errors';
 import { createConfSettingsStore } from '../../../src/main/config';
-import { createDiagnosticLog, createMemoryLog, type DiagnosticLog } from '../../../src/main/log';
+import { createMemoryLog } from '../../../src/main/log';
 import { logConnectionChanges, logServiceTransitions } from '../../../src/main/log/station-events';
-import { startStationRuntime } from '../../../src/main/runtime/runtime';
+import { startStation } from '../../../src/main/runtime';
 import { nextEvent } from '../../support/station-events';
 import { startTestStation } from '../../support/test-station';
 
@@ -32,21 +32,20 @@ function readLog(logDir: string): Record<string, unknown>[] {
 describe('the diagnostic log of a station run', () => {
   it('holds start, CM call outcomes by route template, outbox transitions and stop; never a whole card id', async () => {
     const dataDir = tempDir('station-log-');
+    // startStation opens the diagnostic log in the data folder's logs/ and closes it with the station.
     const logDir = join(dataDir, 'logs');
-    const log: DiagnosticLog = await createDiagnosticLog({ dir: logDir });
-    const runtime = await startStationRuntime({
+    const runtime = await startStation({
+      program: 'station-log test',
       version: '9.8.7',
       actor: 'operator',
       dataDir,
       defaultExportDir: join(dataDir, 'exports'),
-      policy: { status: 'none', source: null, channel: null },
+      policy: { from: 'given', policy: { status: 'none', source: null, channel: null } },
       settingsStore: createConfSettingsStore({ dataDir }),
       cmTransport: () => Promise.reject(new Error('training never uses the real transport')),
       realPcsc: () => {
         throw new Error('training never loads the real PC/SC binding');
       },
-      log,
-      logDir,
     });
     const h = runtime.station.handlers;
     const reader = (await call(h, 'training.info', {})).readers[0]!;
@@ -62,7 +61,6 @@ describe('the diagnostic log of a station run', () => {
     await call(h, 'enrollment.bind', { reader });
     await done;
     await runtime.close();
-    await log.close();
 
     const entries = readLog(logDir);
     expect(entries[0]).toMatchObject({ level: 'info', event: 'station.start', version: '9.8.7', mode: 'training', node: process.versions.node, policyChannel: null });

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/station/dispatch';
 import { createConfSettingsStore, parseJsonPolicy } from '../../../src/main/config';
-import { chooseMode, startStationRuntime, type StationRuntime } from '../../../src/main/runtime/runtime';
+import { createNoOsLog } from '../../../src/main/os-log';
+import { startStation, type StationRuntime } from '../../../src/main/runtime';
+import { chooseMode } from '../../../src/main/runtime/training-mode';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
 import { nextEvent } from '../../support/station-events';
 
@@ -24,12 +26,13 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => realCm.listen(0, '127.0.0.1', resolve));
   const realUrl = `http://127.0.0.1:${(realCm.address() as AddressInfo).port}/CertificateManagement/api/v1.0/`;
   dataDir = mkdtempSync(join(tmpdir(), 'training-'));
-  runtime = await startStationRuntime({
+  runtime = await startStation({
+    program: 'training test',
     version: '0',
     actor: 'trainee',
     dataDir,
     defaultExportDir: join(dataDir, 'exports'),
-    policy: { status: 'none', source: null, channel: null },
+    policy: { from: 'given', policy: { status: 'none', source: null, channel: null } },
     settingsStore: createConfSettingsStore({ dataDir }),
     // What the real transport would reach; training must not use it.
     cmTransport: (url, init) => fetch(url.replace(/^https?:\/\/[^/]+\//, realUrl.replace(/CertificateManagement.*$/, '')), init),
@@ -84,16 +87,18 @@ describe('training mode', () => {
 
   it('refuses training controls outside training mode', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'real-'));
-    const real = await startStationRuntime({
+    const real = await startStation({
+      program: 'real-mode test',
       version: '0',
       actor: 'op',
       dataDir: dir,
       defaultExportDir: dir,
-      policy: { status: 'none', source: null, channel: null },
+      policy: { from: 'given', policy: { status: 'none', source: null, channel: null } },
       settingsStore: createConfSettingsStore({ dataDir: dir }),
       cmTransport: fetch,
       realPcsc: () => ({ binding: { establish: () => { throw new Error('no pcsc here'); } }, probe: { isUp: async () => false, watch: () => () => undefined } }),
       mode: 'real',
+      osLog: createNoOsLog('test'),
     });
     await expect(call(real.station.handlers, 'training.insertCard', { reader: 'x', sampleId: 'piv-1' })).rejects.toMatchObject({
       code: 'TRAINING_FORBIDDEN',

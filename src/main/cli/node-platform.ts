@@ -9,27 +9,9 @@ import type { CmTransport } from '../cm';
 import { createNegotiateTransport } from '../cm/negotiate-transport';
 import { createConfSettingsStore } from '../config';
 import { createServiceProbe, createPcscliteBinding } from '../pcsc';
-import type { StationRuntime } from '../runtime';
-import { startStationProcess } from '../runtime';
-import type { StationTuning } from '../station';
-import type { CliEnvironment } from './cli-environment';
+import type { StartStationOptions } from '../runtime';
+import type { CliEnvironment, StationFlags } from './cli-environment';
 import { readStationSettings } from './read-settings';
-
-export interface NodeRuntimeFlags {
-  /** Who this process is, for a process refused the data folder meanwhile (see runtime.ts). */
-  program?: string | undefined;
-  dataDir?: string | undefined;
-  /** `--policy FILE`: a development policy in place of the OS channel (labelled so everywhere). */
-  policy?: string | undefined;
-  cmUrl?: string | undefined;
-  mode?: 'real' | 'training' | undefined;
-  tuning?: Partial<StationTuning> | undefined;
-  /** The host's token, which in training also opens the simulator's admin routes. */
-  trainingAdminToken?: string | undefined;
-}
-
-/** How an entry point starts the station: plain Node here; the Electron shell's `--cli` passes its own. */
-export type StartRuntime = (flags: NodeRuntimeFlags) => Promise<StationRuntime>;
 
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -37,26 +19,27 @@ export function packageVersion(): string {
 }
 
 /**
- * The station under plain Node (host and CLI): HTTP with Negotiate sign-in (the current user's
- * Kerberos ticket or Windows session), the pcsclite binding, conf settings (the desktop app's format).
+ * Plain Node's adapters for startStation (host and CLI): HTTP with Negotiate sign-in (the current
+ * user's Kerberos ticket or Windows session), the pcsclite binding, conf settings (the desktop app's
+ * format), machine policy from the OS channel or, in development, `--policy FILE`.
  */
-export function startNodeRuntime(flags: NodeRuntimeFlags, cmTransport: CmTransport = createNegotiateTransport()): Promise<StationRuntime> {
+export function nodeStation(flags: StationFlags, cmTransport: CmTransport = createNegotiateTransport()): StartStationOptions {
   const dataDir = flags.dataDir ?? defaultDataDir(process.platform, process.env, homedir());
-  return startStationProcess({
+  return {
     program: flags.program ?? `station (${process.title})`,
-    developmentPolicy: flags.policy,
     version: packageVersion(),
     actor: userInfo().username,
     dataDir,
     defaultExportDir: join(dataDir, 'exports'),
+    policy: flags.policy === undefined ? { from: 'os' } : { from: 'file', path: flags.policy },
     settingsStore: createConfSettingsStore({ dataDir }),
     cmTransport,
     realPcsc: () => ({ binding: createPcscliteBinding(), probe: createServiceProbe() }),
-    ...(flags.mode ? { mode: flags.mode } : {}),
-    ...(flags.cmUrl ? { cmUrlOverride: flags.cmUrl } : {}),
-    ...(flags.tuning ? { tuning: flags.tuning } : {}),
-    ...(flags.trainingAdminToken ? { trainingAdminToken: flags.trainingAdminToken } : {}),
-  });
+    mode: flags.mode,
+    cmUrlOverride: flags.cmUrl,
+    tuning: flags.tuning,
+    trainingAdminToken: flags.trainingAdminToken,
+  };
 }
 
 /**
@@ -65,7 +48,7 @@ export function startNodeRuntime(flags: NodeRuntimeFlags, cmTransport: CmTranspo
  * `--cm-url`. The installed app never uses this (electron/cli-mode.ts has its own).
  */
 export const nodeCliEnvironment: CliEnvironment = {
-  start: (flags) => startNodeRuntime(flags),
+  station: (flags) => nodeStation(flags),
   async readOnlyCm(flags) {
     const settings = await readStationSettings(flags);
     return { settings, cmBaseUrl: flags.cmUrl ?? settings.effective().cmBaseUrl, transport: createNegotiateTransport() };

@@ -1,10 +1,9 @@
 import { userInfo } from 'node:os';
 import { app } from 'electron';
 import { StationError } from '../../shared/errors';
-import type { NodeRuntimeFlags } from '../cli';
+import type { StationFlags } from '../cli';
 import { createServiceProbe, createPcscliteBinding } from '../pcsc';
-import type { StationRuntime } from '../runtime';
-import { startStationProcess } from '../runtime';
+import type { StartStationOptions } from '../runtime';
 import { createScopedCmTransport } from './cm-transport';
 import { createElectronSettingsStore } from './settings-store';
 
@@ -25,26 +24,27 @@ export function refuseDevelopmentFlags(flags: { policy?: string | undefined; cmU
 }
 
 /**
- * The station as the Electron main process runs it, for the window and for `--cli` alike: the
- * user's profile folder and settings, machine policy from the OS's own channel only (registry,
- * managed preferences, root-owned /etc: never a file or variable a user controls), Chromium's
- * network stack with integrated sign-in scoped before any CM call can start (cm-transport.ts).
+ * The desktop app's adapters for startStation, for the window and for `--cli` alike: the user's
+ * profile folder and settings, machine policy from the OS's own channel only (registry, managed
+ * preferences, root-owned /etc: never a file or variable a user controls), Chromium's network stack
+ * with integrated sign-in scoped before any CM call can start (cm-transport.ts).
  */
-export async function startElectronRuntime(flags: NodeRuntimeFlags = {}): Promise<StationRuntime> {
+export function electronStation(flags: StationFlags = {}): StartStationOptions {
   refuseDevelopmentFlags(flags);
   const cm = createScopedCmTransport();
-  return startStationProcess({
+  return {
     program: flags.program ?? 'Enrollment Station (desktop app)',
     version: app.getVersion(),
     actor: userInfo().username,
     dataDir: flags.dataDir ?? app.getPath('userData'),
     defaultExportDir: app.getPath('documents'),
+    policy: { from: 'os' },
     settingsStore: createElectronSettingsStore(),
     cmTransport: cm.transport,
     beforeCm: (settings) => cm.scopeTo(settings),
     realPcsc: () => ({ binding: createPcscliteBinding(), probe: createServiceProbe() }),
-    ...(flags.mode ? { mode: flags.mode } : {}),
-    ...(flags.cmUrl ? { cmUrlOverride: flags.cmUrl } : {}),
-    ...(flags.tuning ? { tuning: flags.tuning } : {}),
-  });
+    mode: flags.mode,
+    cmUrlOverride: flags.cmUrl,
+    tuning: flags.tuning,
+  };
 }
