@@ -9,6 +9,7 @@ import { attachPcscStack, VPCD_READERS, type PcscStack } from '../support/pcsc-s
 import { CONTACTLESS_CARD, MUTE_CARD, PIV_CARD, PIV_CARD_CM_GUID } from '../support/vcard/catalog';
 import { insertCard, type VirtualCard } from '../support/vcard';
 import { waitForSnapshot } from '../support/wait';
+import { reportListenerErrorToStderr } from '../../src/main/common';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 
@@ -23,7 +24,7 @@ function diag(...args: string[]): Promise<{ code: number | null; stdout: string;
 
 /** Waits until pcscd reports cards in exactly these vpcd slots (it polls them ~every 400 ms). */
 async function seenByPcscd(...slots: number[]): Promise<void> {
-  const monitor = createReaderMonitor({ binding: createPcscliteBinding(), probe: createPcscdSocketProbe(), now: () => new Date(), identify: false });
+  const monitor = createReaderMonitor({ onListenerError: reportListenerErrorToStderr, binding: createPcscliteBinding(), probe: createPcscdSocketProbe(), now: () => new Date(), identify: false });
   try {
     await waitForSnapshot(
       monitor,

@@ -1,7 +1,8 @@
 import { trainingDirectory } from '../training';
 import type { DiagnosticLog } from '../log';
 import { type OsLogSink, withOsLog } from '../os-log';
-import { logStart, logStop } from '../log';
+import { listenerErrorsTo, logStart, logStop } from '../log';
+import { reportListenerErrorToStderr } from '../common';
 import { join } from 'node:path';
 import type { Settings, SettingsView } from '../../shared/settings';
 import type { CmTransport } from '../cm';
@@ -85,7 +86,10 @@ export function chooseMode(settings: Settings): 'real' | 'training' {
  * policy) is station-process.ts's.
  */
 export async function startStationRuntime(options: RuntimeOptions): Promise<StationRuntime> {
-  const settings = createSettingsService({ policy: options.policy, store: options.settingsStore });
+  // Settings are read before the mode (and so the OS log) is known: their listeners report to the
+  // diagnostic log the process opened, or to stderr in a caller that opened none.
+  const onListenerError = options.log ? listenerErrorsTo(options.log) : reportListenerErrorToStderr;
+  const settings = createSettingsService({ policy: options.policy, store: options.settingsStore, onListenerError });
   options.beforeCm?.(options.cmUrlOverride ? withCmUrl(settings, options.cmUrlOverride) : settings);
   const mode = options.mode ?? chooseMode(settings.effective());
   // The fleet view carries the real station only: training's records and health are not IT's.
@@ -116,6 +120,7 @@ export async function startStationRuntime(options: RuntimeOptions): Promise<Stat
     const training = await startTraining({ dataDir, ...(options.trainingAdminToken ? { adminToken: options.trainingAdminToken } : {}) });
     const trainingSettings = createSettingsService({
       policy: options.policy,
+      onListenerError,
       store: trainingSettingsStore(
         options.settingsStore,
         options.trainingSettingsStore ?? createConfSettingsStore({ dataDir }),
