@@ -5,6 +5,7 @@ export type { LogFields, LogValue } from './redact';
 export { logUnexpectedFailures } from './handler-failures';
 export { listenerErrorsTo } from './listener-errors';
 export { createRendererErrorReporter } from './renderer-errors';
+export { createRefusedSenderLog } from './refused-senders';
 export { reportFailure } from './report-failure';
 export { logStart, logStop } from './runtime-events';
 export { logCmCalls, logConnectionChanges, logJournalRecovery, logOutboxTransitions, logServiceTransitions } from './station-events';

@@ -82,6 +82,8 @@ export interface Station {
   retireCard(requestId: string, smartcardUuid: string): Promise<OutboxOperation>;
   /** Every contract event, in order; returns an unsubscribe function. */
   subscribe(listener: EventListener): () => void;
+  /** The diagnostic log the station writes to: the shell around it logs there too (e.g. a refused IPC sender). */
+  readonly log: DiagnosticLog;
   close(): Promise<void>;
 }
 
@@ -110,6 +112,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
       // An explicit retire (e.g. a lost card) is not a replaced card: sent at once, never held.
       return outbox.enqueue({ kind: 'retire', requestId, smartcardUuid, waitFor: null, route: deps.settings.effective().retireRoute });
     },
+    log,
     subscribe(listener) {
       return listeners.add(listener as (...args: Parameters<EventListener>) => void);
     },
