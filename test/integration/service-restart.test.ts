@@ -90,7 +90,7 @@ describe('pcscd restarts without directory-change hints', () => {
     const stack = await attachPcscStack();
     const socketProbe = createPcscdSocketProbe();
     // As on a system where the socket directory cannot be watched: only the retry timer is left.
-    const probe = { isUp: () => socketProbe.isUp(), watch: () => () => undefined };
+    const probe = { mechanism: socketProbe.mechanism, isUp: () => socketProbe.isUp(), watch: () => () => undefined };
     const monitor = createReaderMonitor({ onListenerError: reportListenerErrorToStderr, binding: createPcscliteBinding(), probe, now: () => new Date(), identify: false });
     try {
       await waitForSnapshot(monitor, (s) => s.service === 'up' && s.readers.length === 2, 'readers');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { guidSchema } from '../../shared/cm';
 import type { EventChannel, EventPayload } from '../../shared/contract';
+import { describeServiceMechanism } from '../../shared/diagnostics';
 import { StationError } from '../../shared/errors';
 import type { OutboxOperation } from '../../shared/outbox';
 import type { BackoffPolicy } from '../common';
@@ -99,6 +100,8 @@ export async function createStation(deps: StationDeps): Promise<Station> {
   const reportListenerError = (err: unknown, source: string) => log.error('listener.failed', err, { source });
   const listeners = createListenerSet<Parameters<EventListener>>('station event', reportListenerError);
   const emit = <E extends EventChannel>(event: E, payload: EventPayload<E>): void => listeners.emit(event, payload);
+  // Once at start: how "is the smart card service up?" is asked here, for whoever reads a "down".
+  log.info('pcsc.service-mechanism', { mechanism: describeServiceMechanism(deps.pcsc.probe.mechanism) });
   const services = await openStationServices(deps, { tuning, log, emit, reportListenerError });
   const { note, outbox } = services;
 

@@ -66,6 +66,7 @@ function scriptedProbe(initiallyUp: boolean) {
   const hints = new Set<() => void>();
   let probes = 0;
   const probe: ServiceProbe = {
+    mechanism: { kind: 'pcscd-socket', path: '/scripted' },
     isUp: async () => {
       probes++;
       return up;
