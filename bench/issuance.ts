@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { nodeFetchTransport, type CmTransport } from '../src/main/cm';
+import { reportListenerErrorToStderr } from '../src/main/common';
 import { createConfSettingsStore, createSettingsService } from '../src/main/config';
 import { call } from '../src/main/station/dispatch';
 import type { PcscBinding } from '../src/main/pcsc';
@@ -142,6 +143,7 @@ const sim = await startSimulator();
 const dataDir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'bench-issuance-'));
 const readers = createSimulatedPcsc([READER]);
 const settings = createSettingsService({
+  onListenerError: reportListenerErrorToStderr,
   policy: { status: 'ok', source: 'bench-policy.json', channel: 'development', values: { issueAtDesk: 'always' }, locked: ['issueAtDesk'] },
   store: createConfSettingsStore({ dataDir }),
 });

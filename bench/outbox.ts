@@ -24,6 +24,7 @@ import { encodeFrame } from '../src/main/journal/frame';
 import { createOutbox, outboxPortFromCmClient, type Outbox, type OutboxAuditPort, type OutboxCmPort } from '../src/main/outbox';
 import type { OutboxOperationInput } from '../src/shared/outbox';
 import { buildScenario } from '../test/crash/scenario';
+import { reportListenerErrorToStderr } from '../src/main/common';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -58,6 +59,7 @@ function tempDir(label: string): string {
 
 async function openOutbox(dir: string, cm: OutboxCmPort, audit: OutboxAuditPort): Promise<Outbox> {
   return createOutbox({
+    onListenerError: reportListenerErrorToStderr,
     dir,
     now,
     random: Math.random,

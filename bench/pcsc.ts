@@ -13,6 +13,7 @@ import { startPcscStack, VPCD_READERS } from '../test/support/pcsc-stack';
 import { PIV_CARD, PLAIN_CARD } from '../test/support/vcard/catalog';
 import { insertCard } from '../test/support/vcard';
 import { cardIn, waitForSnapshot } from '../test/support/wait';
+import { reportListenerErrorToStderr } from '../src/main/common';
 
 const option = (name: string, fallback: number): number => {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -119,7 +120,7 @@ async function idleCost(scanPid: number) {
 async function main(): Promise<void> {
   const stack = await startPcscStack();
   const scan = startPcscScan();
-  const monitor = createReaderMonitor({ binding: createPcscliteBinding(), probe: createPcscdSocketProbe(), now: () => new Date(), identify: false });
+  const monitor = createReaderMonitor({ onListenerError: reportListenerErrorToStderr, binding: createPcscliteBinding(), probe: createPcscdSocketProbe(), now: () => new Date(), identify: false });
   try {
     await waitForSnapshot(monitor, (s) => s.readers.length === 2, 'readers');
     const { station, reference } = await insertLatency(monitor, scan);

@@ -67,8 +67,41 @@ export const osLogStatusSchema = z.object({
 });
 export type OsLogStatus = z.infer<typeof osLogStatusSchema>;
 
+/**
+ * How the station tells whether the smart card service is up (src/main/pcsc/service-probe.ts), said
+ * at start and on Diagnostics as pcsc_scan says which plug'n play mechanism it uses: support reading
+ * "down" needs to know what was asked.
+ */
+export const serviceMechanismSchema = z.discriminatedUnion('kind', [
+  /** Linux and BSDs: a connection to pcscd's socket. */
+  z.object({ kind: z.literal('pcscd-socket'), path: z.string() }),
+  /** Windows: the Smart Card service's state from the service control manager. */
+  z.object({ kind: z.literal('windows-service'), command: z.string() }),
+  /** macOS: a short-lived PC/SC context. */
+  z.object({ kind: z.literal('pcsc-context') }),
+  /** Training: the simulated readers, no smart card service involved. */
+  z.object({ kind: z.literal('simulated') }),
+]);
+export type ServiceMechanism = z.infer<typeof serviceMechanismSchema>;
+
+/** The mechanism in English, for the diagnostic log and `npm run diag` (the screen translates it). */
+export function describeServiceMechanism(mechanism: ServiceMechanism): string {
+  switch (mechanism.kind) {
+    case 'pcscd-socket':
+      return `pcscd socket ${mechanism.path}`;
+    case 'windows-service':
+      return `Windows Smart Card service (${mechanism.command})`;
+    case 'pcsc-context':
+      return 'PC/SC context (macOS)';
+    case 'simulated':
+      return 'simulated readers (training)';
+  }
+}
+
 export const diagnosticsReportSchema = z.object({
   service: z.enum(['up', 'down']),
+  /** How `service` was found out (absent from reports made before issue 19). */
+  mechanism: serviceMechanismSchema.optional(),
   readers: z.array(diagnosticsReaderSchema),
   /** Present when the station runs it (not `npm run diag`, which opens no data). */
   auditTrail: auditIntegritySchema.optional(),

@@ -14,6 +14,7 @@ import { createAuditLog } from '../../src/main/audit';
 import { createCmClient, nodeFetchTransport } from '../../src/main/cm';
 import { createOutbox, outboxPortFromCmClient } from '../../src/main/outbox';
 import { buildScenario, planKey, seededRandom } from './scenario';
+import { reportListenerErrorToStderr } from '../../src/main/common';
 
 const [stateDir, baseUrl, planCount, mode, seedText] = process.argv.slice(2);
 if (stateDir === undefined || baseUrl === undefined || planCount === undefined || (mode !== 'work' && mode !== 'drain')) {
@@ -30,6 +31,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const audit = await createAuditLog({ dir: stateDir, now });
 const client = createCmClient({ baseUrl, transport: nodeFetchTransport, timeoutMs: 2_000, getRetries: 0 });
 const outbox = await createOutbox({
+  onListenerError: reportListenerErrorToStderr,
   dir: stateDir,
   now,
   random,

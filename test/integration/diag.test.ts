@@ -3,12 +3,13 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCardModelMatcher, createPcscdSocketProbe, createPcscliteBinding, createReaderMonitor, runDiagnostics } from '../../src/main/pcsc';
+import { createCardModelMatcher, createPcscdSocketProbe, PCSCD_SOCKET_PATH, createPcscliteBinding, createReaderMonitor, runDiagnostics } from '../../src/main/pcsc';
 import { diagnosticsReportSchema } from '../../src/shared/diagnostics';
 import { attachPcscStack, VPCD_READERS, type PcscStack } from '../support/pcsc-stack';
 import { CONTACTLESS_CARD, MUTE_CARD, PIV_CARD, PIV_CARD_CM_GUID } from '../support/vcard/catalog';
 import { insertCard, type VirtualCard } from '../support/vcard';
 import { waitForSnapshot } from '../support/wait';
+import { reportListenerErrorToStderr } from '../../src/main/common';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 
@@ -23,7 +24,7 @@ function diag(...args: string[]): Promise<{ code: number | null; stdout: string;
 
 /** Waits until pcscd reports cards in exactly these vpcd slots (it polls them ~every 400 ms). */
 async function seenByPcscd(...slots: number[]): Promise<void> {
-  const monitor = createReaderMonitor({ binding: createPcscliteBinding(), probe: createPcscdSocketProbe(), now: () => new Date(), identify: false });
+  const monitor = createReaderMonitor({ onListenerError: reportListenerErrorToStderr, binding: createPcscliteBinding(), probe: createPcscdSocketProbe(), now: () => new Date(), identify: false });
   try {
     await waitForSnapshot(
       monitor,
@@ -57,6 +58,7 @@ describe('diag --json', () => {
     expect(run.stdout.trim().split('\n')).toHaveLength(1);
     const report = diagnosticsReportSchema.parse(JSON.parse(run.stdout));
     expect(report.service).toBe('up');
+    expect(report.mechanism).toEqual({ kind: 'pcscd-socket', path: PCSCD_SOCKET_PATH });
     expect(report.readers.map((r) => r.name)).toEqual(VPCD_READERS.map((r) => r.name));
     const [piv, contactless] = report.readers;
     expect(piv?.card).toMatchObject({
@@ -75,6 +77,8 @@ describe('diag --json', () => {
     const human = await diag();
     expect(human.code).toBe(0);
     expect(human.stdout).toContain('Smart card service: up');
+    // As pcsc_scan names its mechanism: what "up" was asked of.
+    expect(human.stdout).toContain(`Service probe: pcscd socket ${PCSCD_SOCKET_PATH}`);
     expect(human.stdout).toContain(`piv-guid ${PIV_CARD_CM_GUID}`);
   });
 
@@ -98,7 +102,11 @@ describe('diag --json', () => {
     await stack.stop();
     const run = await diag('--json');
     expect(run.code).toBe(0);
-    expect(diagnosticsReportSchema.parse(JSON.parse(run.stdout))).toEqual({ service: 'down', readers: [] });
+    expect(diagnosticsReportSchema.parse(JSON.parse(run.stdout))).toEqual({
+      service: 'down',
+      mechanism: { kind: 'pcscd-socket', path: PCSCD_SOCKET_PATH },
+      readers: [],
+    });
     expect(run.ms).toBeLessThan(5_000);
 
     // In-process too: the report costs next to no CPU (the addon would spin if it were created now).

@@ -6,6 +6,7 @@ import { VPCD_READERS } from '../support/pcsc-stack';
 import { CONTACTLESS_CARD, GLOBALPLATFORM_CARD, GLOBALPLATFORM_CARD_CPLC_ID, MUTE_CARD, PIV_CARD, PIV_CARD_CM_GUID, PLAIN_CARD } from '../support/vcard/catalog';
 import { insertCard, type VirtualCard } from '../support/vcard';
 import { cardIn, waitForSnapshot } from '../support/wait';
+import { reportListenerErrorToStderr } from '../../src/main/common';
 
 const [READER0, READER1] = [VPCD_READERS[0].name, VPCD_READERS[1].name];
 const FIXED_NOW = new Date('2026-01-02T03:04:05.000Z');
@@ -20,7 +21,7 @@ describe('reader monitor (pcscd + vpcd)', () => {
   };
 
   beforeEach(async () => {
-    monitor = createReaderMonitor({ binding: createPcscliteBinding(), probe: createPcscdSocketProbe(), now: () => FIXED_NOW });
+    monitor = createReaderMonitor({ onListenerError: reportListenerErrorToStderr, binding: createPcscliteBinding(), probe: createPcscdSocketProbe(), now: () => FIXED_NOW });
     await waitForSnapshot(monitor, (s) => s.service === 'up' && s.readers.length === 2, 'both vpcd readers');
     // The stack is shared by every integration file: a card the previous file removed last may still
     // be listed until vpcd's next poll (about 400 ms), so each test starts from readers seen empty.
@@ -104,7 +105,7 @@ describe('reader monitor (pcscd + vpcd)', () => {
     ['include and exclude together', { include: ['virtual pcd*'], exclude: ['* 01'] }, [READER0]],
     ['an include that matches nothing', { include: ['Windows Hello*'] }, []],
   ] as const)('shows only the readers allowed by %s', async (_name, readerFilter, shown) => {
-    const filtered = createReaderMonitor({ binding: createPcscliteBinding(), probe: createPcscdSocketProbe(), now: () => FIXED_NOW, readerFilter });
+    const filtered = createReaderMonitor({ onListenerError: reportListenerErrorToStderr, binding: createPcscliteBinding(), probe: createPcscdSocketProbe(), now: () => FIXED_NOW, readerFilter });
     try {
       // Both real readers are listed by the unfiltered monitor: wait until the filtered one is up too,
       // then insert into a hidden reader to prove it is not watched.

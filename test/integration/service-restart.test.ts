@@ -7,6 +7,7 @@ import { openFdCountAfterGc } from '../support/process-handles';
 import { PIV_CARD, PIV_CARD_CM_GUID } from '../support/vcard/catalog';
 import { insertCard, type VirtualCard } from '../support/vcard';
 import { cardIn, waitForSnapshot } from '../support/wait';
+import { reportListenerErrorToStderr } from '../../src/main/common';
 
 const CYCLES = 20;
 const READER0 = VPCD_READERS[0].name;
@@ -20,7 +21,7 @@ describe('pcscd restarts while monitoring', () => {
   beforeAll(async () => {
     stack = await attachPcscStack();
     binding = createPcscliteBinding();
-    monitor = createReaderMonitor({ binding, probe: createPcscdSocketProbe(), now: () => new Date() });
+    monitor = createReaderMonitor({ onListenerError: reportListenerErrorToStderr, binding, probe: createPcscdSocketProbe(), now: () => new Date() });
     // The card stays in its reader across restarts (the virtual card reconnects to vpcd).
     card = await insertCard({ reader: 0, ...PIV_CARD });
   });
@@ -89,8 +90,8 @@ describe('pcscd restarts without directory-change hints', () => {
     const stack = await attachPcscStack();
     const socketProbe = createPcscdSocketProbe();
     // As on a system where the socket directory cannot be watched: only the retry timer is left.
-    const probe = { isUp: () => socketProbe.isUp(), watch: () => () => undefined };
-    const monitor = createReaderMonitor({ binding: createPcscliteBinding(), probe, now: () => new Date(), identify: false });
+    const probe = { mechanism: socketProbe.mechanism, isUp: () => socketProbe.isUp(), watch: () => () => undefined };
+    const monitor = createReaderMonitor({ onListenerError: reportListenerErrorToStderr, binding: createPcscliteBinding(), probe, now: () => new Date(), identify: false });
     try {
       await waitForSnapshot(monitor, (s) => s.service === 'up' && s.readers.length === 2, 'readers');
       for (let cycle = 0; cycle < 3; cycle++) {

@@ -8,6 +8,7 @@ import { createStation, type Station, type StationDeps } from '../../src/main/st
 import { startCmSimulator, type CmSimulator, type CmSimulatorOptions } from '../../src/main/training/cm-sim';
 import type { SettingKey, Settings } from '../../src/shared/settings';
 import { createSimulatedPcsc, type SimulatedPcsc } from '../../src/main/training';
+import { reportListenerErrorToStderr } from '../../src/main/common';
 
 export interface TestStation {
   station: Station;
@@ -33,6 +34,7 @@ export async function startTestStation(
   const cm = await startCmSimulator({ host: '127.0.0.1', port: 0, ...options.sim });
   const readers = createSimulatedPcsc(TEST_READERS);
   const settings = createSettingsService({
+    onListenerError: reportListenerErrorToStderr,
     // Machine policy as IT would deploy it (e.g. requestTypeNumbers): its keys are mandatory; none by default.
     policy:
       options.policy === undefined

@@ -1,13 +1,12 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ConnectionState } from '../../src/shared/contract';
 import { createSettingsService, NO_POLICY, type SettingsStore } from '../../src/main/config';
 import { createConnectivity } from '../../src/main/connectivity';
+import { createMemoryLog, listenerErrorsTo } from '../../src/main/log';
 
-// Each event source hands its events to a listener set: one listener that throws is reported and
-// the others still hear the event; the source itself carries on.
-
-const stderr = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-afterEach(() => stderr.mockClear());
+// Each event source hands its events to a listener set: one listener that throws is reported to the
+// diagnostic log (the file the packaged app keeps, not stderr) and the others still hear the event;
+// the source itself carries on.
 
 const failing = () => {
   throw new Error('listener bug');
@@ -17,17 +16,20 @@ describe('listener isolation in the event sources', () => {
   it('settings: a throwing listener neither fails the update nor silences the next listener', () => {
     let saved: unknown;
     const store: SettingsStore = { get: () => saved, set: (v) => void (saved = v), setAside: () => 'aside' };
-    const service = createSettingsService({ policy: NO_POLICY, store });
+    const log = createMemoryLog();
+    const service = createSettingsService({ onListenerError: listenerErrorsTo(log), policy: NO_POLICY, store });
     const heard: string[] = [];
     service.subscribe(failing);
     service.subscribe((view) => heard.push(view.values.locale));
     expect(service.update({ locale: 'fr' }).values.locale).toBe('fr');
     expect(heard).toEqual(['fr']);
-    expect(stderr).toHaveBeenCalledWith('A settings listener failed:', new Error('listener bug'));
+    expect(log.entries).toEqual([{ level: 'error', event: 'listener.failed', source: 'settings', errorCode: 'Error', errorMessage: 'listener bug' }]);
   });
 
   it('connectivity: a throwing listener does not stop the next one from hearing CM go away', async () => {
+    const log = createMemoryLog();
     const connectivity = createConnectivity({
+      onListenerError: listenerErrorsTo(log),
       baseUrl: 'http://cm.invalid/',
       transport: () => Promise.reject(new TypeError('fetch failed')),
       now: () => new Date(0),
@@ -40,7 +42,7 @@ describe('listener isolation in the event sources', () => {
     await expect(connectivity.transport('http://cm.invalid/x', { method: 'GET', headers: {}, signal: new AbortController().signal })).rejects.toThrow('fetch failed');
     expect(heard).toEqual(['offline']);
     expect(connectivity.state().mode).toBe('offline');
-    expect(stderr).toHaveBeenCalledWith('A connectivity listener failed:', new Error('listener bug'));
+    expect(log.entries).toEqual([{ level: 'error', event: 'listener.failed', source: 'connectivity', errorCode: 'Error', errorMessage: 'listener bug' }]);
     connectivity.close();
   });
 });

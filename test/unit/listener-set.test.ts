@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { createListenerSet } from '../../src/main/common/listener-set';
+import { describe, expect, it, vi } from 'vitest';
+import { createListenerSet, reportListenerErrorToStderr } from '../../src/main/common/listener-set';
 
 describe('listener set', () => {
   it('calls every listener even when one throws, and reports the failure with its source', () => {
@@ -30,7 +30,7 @@ describe('listener set', () => {
   });
 
   it('emits to the listeners present when the emit began; unsubscribe and clear work', () => {
-    const set = createListenerSet<[]>('x');
+    const set = createListenerSet<[]>('x', () => undefined);
     const calls: string[] = [];
     let offB: () => void = () => undefined;
     set.add(() => {
@@ -44,5 +44,16 @@ describe('listener set', () => {
     expect(calls).toEqual(['a', 'b']);
     set.clear();
     expect(set.size).toBe(0);
+  });
+
+  it('names the stderr reporter for the processes that have no log, and says which source failed', () => {
+    const stderr = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const set = createListenerSet<[]>('settings', reportListenerErrorToStderr);
+    set.add(() => {
+      throw new Error('listener bug');
+    });
+    set.emit();
+    expect(stderr).toHaveBeenCalledWith('A settings listener failed:', new Error('listener bug'));
+    stderr.mockRestore();
   });
 });

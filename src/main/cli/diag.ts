@@ -8,7 +8,7 @@
 // PC/SC, prints the child's report and ends the child.
 import { fork } from 'node:child_process';
 import { z } from 'zod';
-import { diagnosticsReportSchema, type DiagnosticsReport } from '../../shared/diagnostics';
+import { describeServiceMechanism, diagnosticsReportSchema, type DiagnosticsReport } from '../../shared/diagnostics';
 import { errorPayloadSchema, StationError, toErrorPayload, type ErrorPayload } from '../../shared/errors';
 import { createCardModelMatcher, createPcscliteBinding, createServiceProbe, runDiagnostics } from '../pcsc';
 import { reportFailure } from '../log';
@@ -25,6 +25,7 @@ type WorkerMessage = z.infer<typeof workerMessageSchema>;
 
 function describe(report: DiagnosticsReport): string {
   const lines = [`Smart card service: ${report.service}`];
+  if (report.mechanism) lines.push(`Service probe: ${describeServiceMechanism(report.mechanism)}`);
   if (report.service === 'up' && report.readers.length === 0) lines.push('No readers.');
   for (const reader of report.readers) {
     lines.push(`Reader: ${reader.name}`);

@@ -1,3 +1,4 @@
+import { reportListenerErrorToStderr } from '../common';
 import { createConfSettingsStore, createSettingsService, readMachinePolicy, type SettingsService } from '../config';
 
 /**
@@ -8,5 +9,6 @@ import { createConfSettingsStore, createSettingsService, readMachinePolicy, type
 export async function readStationSettings(flags: { dataDir: string; policy?: string | undefined }): Promise<SettingsService> {
   const machine = await readMachinePolicy({ platform: process.platform, developmentFile: flags.policy });
   machine.dispose();
-  return createSettingsService({ policy: machine.policy, store: createConfSettingsStore({ dataDir: flags.dataDir }) });
+  // A read-only command opens no diagnostic log (and nothing subscribes): stderr is all there is.
+  return createSettingsService({ policy: machine.policy, store: createConfSettingsStore({ dataDir: flags.dataDir }), onListenerError: reportListenerErrorToStderr });
 }

@@ -1,7 +1,7 @@
 // The folder's public API: other folders import from here only.
 export { backoffDelay } from './backoff';
 export type { BackoffPolicy } from './backoff';
-export { createListenerSet } from './listener-set';
-export type { ListenerErrorReporter } from './listener-set';
+export { createListenerSet, reportListenerErrorToStderr } from './listener-set';
+export type { ListenerErrorReporter, ListenerSet } from './listener-set';
 export { systemTool } from './system-tools';
 export { newSecretToken, tokensEqual } from './secret-token';

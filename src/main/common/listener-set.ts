@@ -2,12 +2,14 @@
 // mode, the station's own stream) hands events to several listeners: the renderer bridge, the
 // workflow, the CLI's waits. One listener that throws must not stop the others, nor unwind into the
 // source (a throw inside the monitor's publish would leave the reader state half-updated), so each
-// call is isolated and the failure reported.
+// call is isolated and the failure reported. The reporter is required: the station passes its
+// diagnostic log (listenerErrorsTo in src/main/log), so a failure reaches the file the packaged app
+// keeps; stderr (reportListenerErrorToStderr) only where a process truly has no log.
 
 export type ListenerErrorReporter = (error: unknown, source: string) => void;
 
-/** Until the diagnostic log is attached: stderr, which the host and CLI keep and Electron logs. */
-export const reportToStderr: ListenerErrorReporter = (error, source) => {
+/** Only where there is no diagnostic log at all (a CLI read, a test): stderr, which the packaged app never shows. */
+export const reportListenerErrorToStderr: ListenerErrorReporter = (error, source) => {
   console.error(`A ${source} listener failed:`, error);
 };
 
@@ -22,7 +24,7 @@ export interface ListenerSet<Args extends unknown[]> {
 
 export function createListenerSet<Args extends unknown[]>(
   source: string,
-  onError: ListenerErrorReporter = reportToStderr,
+  onError: ListenerErrorReporter,
 ): ListenerSet<Args> {
   const listeners = new Set<(...args: Args) => void>();
   return {

@@ -1,5 +1,5 @@
 import { StationError } from '../../shared/errors';
-import { createListenerSet } from '../common';
+import { createListenerSet, type ListenerErrorReporter } from '../common';
 import {
   DEFAULT_SETTINGS,
   isMachineOnlyKey,
@@ -19,6 +19,8 @@ export interface SettingsServiceDeps {
   /** Read once at start-up (readPolicy): a policy change takes effect when the station restarts. */
   policy: Policy;
   store: SettingsStore;
+  /** Where a failing listener is reported: the diagnostic log, or stderr where there is none yet. */
+  onListenerError: ListenerErrorReporter;
 }
 
 export type SettingsListener = (view: SettingsView) => void;
@@ -94,10 +96,10 @@ function loadUser(store: SettingsStore): UserState {
   return { values: definedOnly(parsed.data), status: 'ok', problems: dropped };
 }
 
-export function createSettingsService({ policy, store }: SettingsServiceDeps): SettingsService {
+export function createSettingsService({ policy, store, onListenerError }: SettingsServiceDeps): SettingsService {
   let user = loadUser(store);
   let changedSinceStart = false;
-  const listeners = createListenerSet<Parameters<SettingsListener>>('settings');
+  const listeners = createListenerSet<Parameters<SettingsListener>>('settings', onListenerError);
 
   function isManaged(key: SettingKey): boolean {
     if (policy.status === 'invalid') return true;

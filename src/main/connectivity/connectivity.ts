@@ -1,6 +1,6 @@
 import type { ConnectionState } from '../../shared/contract';
 import type { CmTransport } from '../cm';
-import { createListenerSet } from '../common';
+import { createListenerSet, type ListenerErrorReporter } from '../common';
 
 export interface Connectivity {
   state(): ConnectionState;
@@ -19,6 +19,8 @@ export interface ConnectivityOptions {
   probeIntervalMs: number;
   /** A cheap, harmless GET; its outcome is observed like any other call's. */
   probe: () => Promise<unknown>;
+  /** Where a failing listener is reported (the diagnostic log). */
+  onListenerError: ListenerErrorReporter;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface ConnectivityOptions {
 const GATEWAY_OUTAGE: ReadonlySet<number> = new Set([502, 503, 504]);
 
 export function createConnectivity(options: ConnectivityOptions): Connectivity {
-  const listeners = createListenerSet<[ConnectionState]>('connectivity');
+  const listeners = createListenerSet<[ConnectionState]>('connectivity', options.onListenerError);
   let current: ConnectionState = options.baseUrl
     ? { mode: 'online', since: options.now().toISOString() }
     : { mode: 'unconfigured' };

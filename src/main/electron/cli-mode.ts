@@ -1,6 +1,7 @@
 import { app } from 'electron';
 import type { CliEnvironment } from '../cli';
 import { runStationCli } from '../cli';
+import { reportListenerErrorToStderr } from '../common';
 import { createSettingsService, readMachinePolicy } from '../config';
 import { withCmUrl } from '../runtime';
 import { createScopedCmTransport } from './cm-transport';
@@ -40,7 +41,8 @@ export function electronCliEnvironment(): CliEnvironment {
       refuseDevelopmentFlags(flags);
       const machine = await readMachinePolicy({ platform: process.platform });
       machine.dispose();
-      const read = createSettingsService({ policy: machine.policy, store: createElectronSettingsStore() });
+      // A read-only command opens no diagnostic log (and nothing subscribes): stderr is all there is.
+      const read = createSettingsService({ policy: machine.policy, store: createElectronSettingsStore(), onListenerError: reportListenerErrorToStderr });
       // --cm-url reaches here only in development (refused above once packaged).
       const settings = flags.cmUrl === undefined ? read : withCmUrl(read, flags.cmUrl);
       const cm = createScopedCmTransport();

@@ -1,6 +1,6 @@
 import type { BatchState, EnrollmentState } from '../../shared/enrollment';
 import { toErrorPayload } from '../../shared/errors';
-import { createListenerSet } from '../common';
+import { createListenerSet, type ListenerErrorReporter } from '../common';
 import { isSubmitted } from './machine';
 import type { EnrollmentWorkflow } from './workflow';
 import { reportFailure } from '../log';
@@ -20,9 +20,9 @@ const EMPTY: BatchState = { pending: [], reserved: [], submitted: [], skipped: [
  * it gets the next request of the batch that no other reader holds. Nothing is bound without the
  * operator's confirmation; the batch only saves the search and the choice.
  */
-export function createBatch(workflow: EnrollmentWorkflow): Batch {
+export function createBatch(workflow: EnrollmentWorkflow, onListenerError: ListenerErrorReporter): Batch {
   let state: BatchState = EMPTY;
-  const listeners = createListenerSet<[BatchState]>('batch');
+  const listeners = createListenerSet<[BatchState]>('batch', onListenerError);
   const publish = (next: BatchState): BatchState => {
     state = next;
     listeners.emit(state);

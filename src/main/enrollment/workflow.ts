@@ -1,5 +1,6 @@
 import type { CardReading, EnrollmentState } from '../../shared/enrollment';
 import { createListenerSet } from '../common';
+import { listenerErrorsTo } from '../log';
 import { createCardSession } from './card-session';
 import { checkChoice } from './choice';
 import { createConfirmation } from './confirmation';
@@ -28,9 +29,7 @@ export interface EnrollmentWorkflow {
  */
 export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow {
   const states = new Map<string, EnrollmentState>();
-  const listeners = createListenerSet<[WorkflowEvent]>('enrollment workflow', (err, source) =>
-    deps.log.error('listener.failed', err, { source }),
-  );
+  const listeners = createListenerSet<[WorkflowEvent]>('enrollment workflow', listenerErrorsTo(deps.log));
   const publish = (event: WorkflowEvent): void => listeners.emit(event);
 
   function stateOf(reader: string): EnrollmentState {

@@ -3,7 +3,8 @@ import { type ErrorPayload, StationError, toErrorPayload } from '../../shared/er
 import type { IssuanceState, IssuanceStep, PinRules } from '../../shared/issuance';
 import type { AuditNote } from '../enrollment';
 import type { JournalRecovery } from '../journal';
-import type { DiagnosticLog } from '../log';
+import { createListenerSet } from '../common';
+import { listenerErrorsTo, type DiagnosticLog } from '../log';
 import { checkNewPin } from './pin';
 import type { IssuancePorts } from './ports';
 import { isFinished, newRecord, type IssuanceRecord, type NewIssuance } from './records';
@@ -62,7 +63,7 @@ interface Waiter<T> {
 
 export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<IssuanceService> {
   const store = await openIssuanceStore({ dir: deps.dir, nowMs: () => deps.now().getTime(), log: deps.log });
-  const listeners = new Set<(state: IssuanceState) => void>();
+  const listeners = createListenerSet<[IssuanceState]>('issuance', listenerErrorsTo(deps.log));
   /** Which request each reader shows. */
   const current = new Map<string, string>();
   const bindingViews = new Map<string, IssuanceState>();
@@ -84,15 +85,7 @@ export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<Is
   function view(record: IssuanceRecord): IssuanceState {
     return viewOf(record, liveOf(record.requestId));
   }
-  function emit(state: IssuanceState): void {
-    for (const listener of listeners) {
-      try {
-        listener(state);
-      } catch (err) {
-        deps.log.error('listener.failed', err, { source: 'issuance' });
-      }
-    }
-  }
+  const emit = (state: IssuanceState): void => listeners.emit(state);
   function emitRecord(requestId: string): void {
     const record = store.get(requestId);
     if (record) emit(view(record));
@@ -349,8 +342,7 @@ export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<Is
       await runs.get(requestId);
     },
     subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      return listeners.add(listener);
     },
     async close() {
       closed = true;

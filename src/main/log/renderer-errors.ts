@@ -4,31 +4,18 @@
 // the number dropped is written once when the next minute starts.
 import type { RendererErrorReport } from '../../shared/diagnostics';
 import type { DiagnosticLog } from './diagnostic-log';
+import { createPerMinuteLimit } from './per-minute-limit';
 
 export const RENDERER_ERRORS_PER_MINUTE = 20;
-const WINDOW_MS = 60_000;
 
 export function createRendererErrorReporter(
   log: DiagnosticLog,
   now: () => Date,
   perMinute: number = RENDERER_ERRORS_PER_MINUTE,
 ): (report: RendererErrorReport) => { accepted: boolean } {
-  let windowStart = Number.NEGATIVE_INFINITY;
-  let written = 0;
-  let dropped = 0;
+  const admit = createPerMinuteLimit({ perMinute, now, onDropped: (dropped) => log.warn('renderer.errors-dropped', { dropped, perMinute }) });
   return (report) => {
-    const t = now().getTime();
-    if (t - windowStart >= WINDOW_MS) {
-      if (dropped > 0) log.warn('renderer.errors-dropped', { dropped, perMinute });
-      windowStart = t;
-      written = 0;
-      dropped = 0;
-    }
-    if (written >= perMinute) {
-      dropped += 1;
-      return { accepted: false };
-    }
-    written += 1;
+    if (!admit()) return { accepted: false };
     log.warn('renderer.error', { source: report.source, message: report.message, stack: report.stack });
     return { accepted: true };
   };

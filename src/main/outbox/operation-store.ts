@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { StationError } from '../../shared/errors';
 import { outboxOperationSchema, type OutboxOperation } from '../../shared/outbox';
 import { openJournal, type JournalRecovery } from '../journal';
-import { createListenerSet } from '../common';
+import { createListenerSet, type ListenerErrorReporter } from '../common';
 import { createStderrLog, describeError, type DiagnosticLog } from '../log';
 import { asStationError } from './classify';
 
@@ -40,6 +40,8 @@ export async function openOperationStore(options: {
   isBusy: (id: string) => boolean;
   /** Where a failed compaction is reported (it changes nothing: the intact journal stays in use). */
   log?: DiagnosticLog;
+  /** Where a failing listener is reported (the diagnostic log). */
+  onListenerError: ListenerErrorReporter;
 }): Promise<OperationStore> {
   const compactFailed = (err: unknown) => (options.log ?? createStderrLog()).warn('outbox.compact-failed', describeError(err));
   const { journal, records, recovery } = await openJournal({ path: join(options.dir, 'outbox.journal'), schema: outboxOperationSchema });
@@ -52,7 +54,7 @@ export async function openOperationStore(options: {
   const dueAt = new Map<string, number>();
   /** Change number per operation, so replayNow() can tell back-offs set before it from later ones. */
   const changeSeq = new Map<string, number>();
-  const listeners = createListenerSet<[OutboxOperation]>('outbox');
+  const listeners = createListenerSet<[OutboxOperation]>('outbox', options.onListenerError);
   let seq = 0;
   let compacting = false;
   let compactAfterRecords = 0;

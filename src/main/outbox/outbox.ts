@@ -3,7 +3,7 @@ import type { AuditEntry, AuditEntryInput, AuditQuery } from '../../shared/audit
 import { StationError } from '../../shared/errors';
 import { outboxOperationInputSchema, type OutboxOperation, type OutboxOperationInput } from '../../shared/outbox';
 import type { JournalRecovery } from '../journal';
-import type { BackoffPolicy } from '../common';
+import type { BackoffPolicy, ListenerErrorReporter } from '../common';
 import type { DiagnosticLog } from '../log';
 import { asStationError } from './classify';
 import { newCardFor } from './held-retires';
@@ -71,6 +71,8 @@ export interface OutboxOptions {
   newId?: () => string;
   /** The diagnostic log (failed compactions); default stderr. */
   log?: DiagnosticLog;
+  /** Where a failing listener is reported (the diagnostic log). */
+  onListenerError: ListenerErrorReporter;
 }
 
 export type OutboxListener = (operation: OutboxOperation) => void;
@@ -173,7 +175,7 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
 
   /** Operations with a transition under way: not dispatched, not retried or discarded meanwhile. */
   const busy = new BusySet();
-  const store = await openOperationStore({ dir: options.dir, nowMs, retentionDays: options.retentionDays, isBusy: (id) => busy.has(id), ...(options.log ? { log: options.log } : {}) });
+  const store = await openOperationStore({ dir: options.dir, nowMs, retentionDays: options.retentionDays, isBusy: (id) => busy.has(id), onListenerError: options.onListenerError, ...(options.log ? { log: options.log } : {}) });
   const { commit } = store;
   if (audit.query) await auditUnauditedAtLoad(store.values(), audit as Required<OutboxAuditPort>, actor);
   let closing = false;

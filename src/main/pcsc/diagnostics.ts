@@ -22,9 +22,12 @@ export interface DiagnosticsDeps {
 const FIRST_REPORT_TIMEOUT_MS = 2_000;
 
 export async function runDiagnostics(deps: DiagnosticsDeps): Promise<DiagnosticsReport> {
+  // Every report says how the service was asked about (as pcsc_scan names its mechanism).
+  const { mechanism } = deps.probe;
+  const down: DiagnosticsReport = { service: 'down', mechanism, readers: [] };
   const visible = createReaderFilter(deps.readerFilter);
   // Probe first: creating a context while the service is down would spin (see service-probe.ts).
-  if (!(await deps.probe.isUp())) return { service: 'down', readers: [] };
+  if (!(await deps.probe.isUp())) return down;
 
   const events = new ContextEvents();
   let context: PcscContext;
@@ -32,19 +35,19 @@ export async function runDiagnostics(deps: DiagnosticsDeps): Promise<Diagnostics
     context = deps.binding.establish(events.listener);
   } catch {
     // No context: the report says the service is down, which is what it means.
-    return { service: 'down', readers: [] };
+    return down;
   }
   try {
     const names = await events.firstReaders();
-    if (names === null) return { service: 'down', readers: [] };
+    if (names === null) return down;
     const readers: DiagnosticsReader[] = [];
     for (const name of names.filter(visible)) {
       context.watch(name);
       const status = await events.firstStatus(name);
-      if (status === 'lost') return { service: 'down', readers: [] };
+      if (status === 'lost') return down;
       readers.push({ name, card: status?.present ? await describeCard(deps, context, name, status.atr) : null });
     }
-    return events.isLost() ? { service: 'down', readers: [] } : { service: 'up', readers };
+    return events.isLost() ? down : { service: 'up', mechanism, readers };
   } finally {
     context.close();
   }

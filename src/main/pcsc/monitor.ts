@@ -15,7 +15,7 @@
 // offer no hints at all, an empty reader list is also confirmed by one probe EMPTY_LIST_CHECK_MS later.
 import { StationError, toErrorPayload } from '../../shared/errors';
 import type { CardIdentifier, CardIdentityState, CardState, ReadersSnapshot, ReaderState, ServiceState } from '../../shared/readers';
-import { createListenerSet } from '../common';
+import { createListenerSet, type ListenerErrorReporter, type ListenerSet } from '../common';
 import type { CardConnection, PcscBinding, PcscContext, ReaderStatus } from './binding';
 import { cardRemovedError, serviceDownError } from './errors';
 import { readCardIdentity, type IdentifyOptions } from './identify';
@@ -34,6 +34,8 @@ export interface ReaderMonitorDeps {
   readonly identify?: false | IdentifyOptions;
   /** Backstop retry delays while the service is down (tests shorten them). */
   readonly retry?: { readonly initialMs: number; readonly maxMs: number };
+  /** Where a failing listener is reported (the diagnostic log). */
+  readonly onListenerError: ListenerErrorReporter;
 }
 
 export interface ReaderMonitor {
@@ -80,7 +82,7 @@ class PcscReaderMonitor implements ReaderMonitor {
   private readonly readers = new Map<string, TrackedReader>();
   /** Per reader name, across contexts: an insertion number never repeats while the station runs. */
   private readonly insertions = new Map<string, number>();
-  private readonly listeners = createListenerSet<[ReadersSnapshot]>('reader monitor');
+  private readonly listeners: ListenerSet<[ReadersSnapshot]>;
   private readonly visible: (name: string) => boolean;
   private readonly retryInitialMs: number;
   private readonly retryMaxMs: number;
@@ -93,6 +95,7 @@ class PcscReaderMonitor implements ReaderMonitor {
   private current: ReadersSnapshot = { service: 'starting', readers: [] };
 
   constructor(private readonly deps: ReaderMonitorDeps) {
+    this.listeners = createListenerSet('reader monitor', deps.onListenerError);
     this.visible = createReaderFilter(deps.readerFilter);
     const retry = deps.retry ?? deps.probe.retry;
     this.retryInitialMs = retry?.initialMs ?? RETRY_INITIAL_MS;

@@ -10,10 +10,13 @@ import { execFile } from 'node:child_process';
 import { watch, type FSWatcher } from 'node:fs';
 import { connect } from 'node:net';
 import { basename, dirname } from 'node:path';
+import type { ServiceMechanism } from '../../shared/diagnostics';
 import { systemTool } from '../common';
 import { createPcscliteBinding, type PcscBinding, type PcscContext } from './binding';
 
 export interface ServiceProbe {
+  /** What isUp() asks (logged at start, shown on Diagnostics). */
+  readonly mechanism: ServiceMechanism;
   isUp(): Promise<boolean>;
   /**
    * Calls `hint` when the service may have come up or gone down (a hint only: callers probe again).
@@ -49,6 +52,7 @@ export function createServiceProbe(
  */
 export function createWindowsServiceProbe(query: () => Promise<string> = querySCardSvr): ServiceProbe {
   return {
+    mechanism: { kind: 'windows-service', command: 'sc.exe query SCardSvr' },
     isUp: async () => {
       try {
         return /STATE\s*:\s*4\b/.test(await query());
@@ -79,6 +83,7 @@ const CONNECT_TIMEOUT_MS = 1_000;
 
 export function createPcscdSocketProbe(socketPath: string = PCSCD_SOCKET_PATH): ServiceProbe {
   return {
+    mechanism: { kind: 'pcscd-socket', path: socketPath },
     isUp: () =>
       new Promise((resolve) => {
         const socket = connect(socketPath);
@@ -154,6 +159,7 @@ export function createPcscContextProbe(
 ): ServiceProbe {
   const timeoutMs = options.timeoutMs ?? CONTEXT_PROBE_TIMEOUT_MS;
   return {
+    mechanism: { kind: 'pcsc-context' },
     isUp: () =>
       new Promise<boolean>((resolve) => {
         let settled = false;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { StationError } from '../../shared/errors';
 import type { CmTransport } from '../cm';
 import { createSettingsService, type MachinePolicy, type Policy, readMachinePolicy, type SettingsService, type SettingsStore } from '../config';
-import { createDiagnosticLog, logStart, logStop } from '../log';
+import { createDiagnosticLog, listenerErrorsTo, logStart, logStop } from '../log';
 import { createOsLog, type OsLogSink, withOsLog } from '../os-log';
 import type { PcscBinding, ServiceProbe } from '../pcsc';
 import { createStation, type Station, type StationTuning } from '../station';
@@ -119,7 +119,9 @@ export async function startStation(options: StartStationOptions): Promise<Statio
     if (machine.policy.channel === 'development') console.error(`station: development policy: ${machine.policy.source}`);
     if (options.cmUrlOverride) console.error(`station: development: CM address from --cm-url (${options.cmUrlOverride}), not from machine policy`);
 
-    const saved = createSettingsService({ policy: machine.policy, store: options.settingsStore });
+    // Settings listeners report to the diagnostic log opened above (issue 19: no listener failure goes to stderr only).
+    const onListenerError = listenerErrorsTo(log);
+    const saved = createSettingsService({ policy: machine.policy, store: options.settingsStore, onListenerError });
     const settings = options.cmUrlOverride ? withCmUrl(saved, options.cmUrlOverride) : saved;
     options.beforeCm?.(settings);
     const mode = options.mode ?? chooseMode(saved.effective());
@@ -147,6 +149,7 @@ export async function startStation(options: StartStationOptions): Promise<Statio
         settingsStore: options.settingsStore,
         trainingSettingsStore: options.trainingSettingsStore,
         adminToken: options.trainingAdminToken,
+        onListenerError,
       });
       training = practice.session;
       policyListener = practice.settings;

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Settings } from '../../shared/settings';
 import { createConfSettingsStore, createSettingsService, type Policy, type SettingsService, type SettingsStore, trainingSettingsStore } from '../config';
+import type { ListenerErrorReporter } from '../common';
 import type { StationDeps } from '../station';
 import { SAMPLE_CARDS, startTraining, TRAINING_READERS, trainingDirectory, type TrainingSession } from '../training';
 import { withCmUrl, withTrainingPolicy } from './settings-overrides';
@@ -32,11 +33,14 @@ export async function openTrainingMode(options: {
   trainingSettingsStore?: SettingsStore | undefined;
   /** The station host's token: in training it also opens the simulator's `/__sim/` admin routes. */
   adminToken?: string | undefined;
+  /** Where the training settings' listener failures go (the diagnostic log). */
+  onListenerError: ListenerErrorReporter;
 }): Promise<{ session: TrainingSession; settings: SettingsService; parts: TrainingParts }> {
   const dataDir = join(options.dataDir, 'training');
   const session = await startTraining({ dataDir, ...(options.adminToken ? { adminToken: options.adminToken } : {}) });
   const settings = createSettingsService({
     policy: options.policy,
+    onListenerError: options.onListenerError,
     store: trainingSettingsStore(options.settingsStore, options.trainingSettingsStore ?? createConfSettingsStore({ dataDir })),
   });
   return {

@@ -68,6 +68,7 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
     now: deps.now,
     probeIntervalMs: tuning.probeIntervalMs,
     probe: () => cm?.listProfileTemplates() ?? Promise.resolve(),
+    onListenerError: reportListenerError,
   });
   // One client for the station's lifetime: the CM address is read at start (changing it in
   // settings takes effect on restart, which the settings screen says).
@@ -115,6 +116,7 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
     actor: deps.actor,
     retentionDays: settings.outboxRetentionDays,
     log,
+    onListenerError: reportListenerError,
   });
   logJournalRecovery(log, 'outbox', outbox.recovery);
   // The card ids the outbox holds are cut from every log line and bundle, free text included.
@@ -147,6 +149,7 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
       probe: deps.pcsc.probe,
       now: deps.now,
       readerFilter: { include: s.readerInclude, exclude: s.readerExclude },
+      onListenerError: reportListenerError,
     });
     unsubscribeMonitor = monitor.subscribe((snap) => cardListeners.emit(snap));
   }
@@ -190,7 +193,7 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
   });
 
   // Subscribed before the event forwarding below, so a batch choice is made in the same turn.
-  const batch = createBatch(workflow);
+  const batch = createBatch(workflow, reportListenerError);
 
   // --- events out ----------------------------------------------------------------------------------
   cardListeners.add((snapshot) => emit('readers.changed', snapshot));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { guidSchema } from '../../shared/cm';
 import type { EventChannel, EventPayload } from '../../shared/contract';
+import { describeServiceMechanism } from '../../shared/diagnostics';
 import { StationError } from '../../shared/errors';
 import type { OutboxOperation } from '../../shared/outbox';
 import type { BackoffPolicy } from '../common';
@@ -82,6 +83,8 @@ export interface Station {
   retireCard(requestId: string, smartcardUuid: string): Promise<OutboxOperation>;
   /** Every contract event, in order; returns an unsubscribe function. */
   subscribe(listener: EventListener): () => void;
+  /** The diagnostic log the station writes to: the shell around it logs there too (e.g. a refused IPC sender). */
+  readonly log: DiagnosticLog;
   close(): Promise<void>;
 }
 
@@ -97,6 +100,8 @@ export async function createStation(deps: StationDeps): Promise<Station> {
   const reportListenerError = (err: unknown, source: string) => log.error('listener.failed', err, { source });
   const listeners = createListenerSet<Parameters<EventListener>>('station event', reportListenerError);
   const emit = <E extends EventChannel>(event: E, payload: EventPayload<E>): void => listeners.emit(event, payload);
+  // Once at start: how "is the smart card service up?" is asked here, for whoever reads a "down".
+  log.info('pcsc.service-mechanism', { mechanism: describeServiceMechanism(deps.pcsc.probe.mechanism) });
   const services = await openStationServices(deps, { tuning, log, emit, reportListenerError });
   const { note, outbox } = services;
 
@@ -110,6 +115,7 @@ export async function createStation(deps: StationDeps): Promise<Station> {
       // An explicit retire (e.g. a lost card) is not a replaced card: sent at once, never held.
       return outbox.enqueue({ kind: 'retire', requestId, smartcardUuid, waitFor: null, route: deps.settings.effective().retireRoute });
     },
+    log,
     subscribe(listener) {
       return listeners.add(listener as (...args: Parameters<EventListener>) => void);
     },

@@ -89,7 +89,7 @@ export function createSimulatedPcsc(readerNames: readonly string[]): SimulatedPc
 
   return {
     binding,
-    probe: { isUp: async () => true, watch: () => () => undefined },
+    probe: { mechanism: { kind: 'simulated' }, isUp: async () => true, watch: () => () => undefined },
     insert(reader, card) {
       const slot = slotOf(reader);
       card.reset?.();

@@ -309,6 +309,13 @@ export const en = {
     service: 'Smart card service',
     serviceUp: 'Running',
     serviceDown: 'Unavailable',
+    serviceMechanism: 'Checked through',
+    mechanisms: {
+      pcscdSocket: 'pcscd socket {{path}}',
+      windowsService: 'Windows Smart Card service ({{command}})',
+      pcscContext: 'PC/SC context (macOS)',
+      simulated: 'Simulated readers (training)',
+    },
     noReaders: 'No card reader found.',
     noCard: 'No card',
     protocols: 'Protocols',

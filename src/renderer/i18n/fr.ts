@@ -313,6 +313,13 @@ export const fr: Messages = {
     service: 'Service carte à puce',
     serviceUp: 'En marche',
     serviceDown: 'Indisponible',
+    serviceMechanism: 'Vérifié par',
+    mechanisms: {
+      pcscdSocket: 'socket pcscd {{path}}',
+      windowsService: 'service Carte à puce de Windows ({{command}})',
+      pcscContext: 'contexte PC/SC (macOS)',
+      simulated: 'lecteurs simulés (formation)',
+    },
     noReaders: 'Aucun lecteur trouvé.',
     noCard: 'Pas de carte',
     protocols: 'Protocoles',

@@ -7,11 +7,12 @@ import { createSettingsService, type Policy } from '../../../src/main/config';
 import { call } from '../../../src/main/station/dispatch';
 import type { SettingsView } from '../../../src/shared/settings';
 import { startTestStation } from '../../support/test-station';
+import { reportListenerErrorToStderr } from '../../../src/main/common';
 
 const UNC = '\\\\files.contoso.com\\audit$';
 const memory = () => ({ get: () => undefined, set: () => undefined, setAside: () => 'n/a' });
 function viewWith(policy: Policy): SettingsView {
-  return createSettingsService({ policy, store: memory() }).view();
+  return createSettingsService({ onListenerError: reportListenerErrorToStderr, policy, store: memory() }).view();
 }
 
 describe('audit export folder', () => {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shellBuildOptions } from '../../../scripts/build-config.mjs';
 import { createConfSettingsStore, createSettingsService, NO_POLICY, type SettingsStore } from '../../../src/main/config';
 import { createMainStandIn, runCommonJs } from '../security/electron-stand-in';
+import { reportListenerErrorToStderr } from '../../../src/main/common';
 
 const nodeRequire = createRequire(import.meta.url);
 const work = mkdtempSync(join(tmpdir(), 'settings-format-'));
@@ -67,7 +68,7 @@ describe('the settings file', () => {
     const dir = folder();
     desktopStore(dir).set({ locale: 'fr', cmTimeoutMs: 20_000 });
     const before = readFileSync(join(dir, 'settings.json'));
-    const service = createSettingsService({ policy: NO_POLICY, store: createConfSettingsStore({ dataDir: dir }) });
+    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: NO_POLICY, store: createConfSettingsStore({ dataDir: dir }) });
     expect(service.view().user).toEqual({ status: 'ok', problems: [] });
     expect(service.effective()).toMatchObject({ locale: 'fr', cmTimeoutMs: 20_000 });
     expect(readFileSync(join(dir, 'settings.json'))).toEqual(before);
@@ -83,7 +84,7 @@ describe('the settings file', () => {
       const dir = folder();
       writeFileSync(join(dir, 'settings.json'), '{"values": {"locale": "fr"');
       const { store, service: serviceFor } = backend(dir);
-      const service = serviceFor({ policy: NO_POLICY, store });
+      const service = serviceFor({ onListenerError: reportListenerErrorToStderr, policy: NO_POLICY, store });
       expect(service.view().user.status).toBe('reset');
       const aside = readdirSync(dir).find((f) => f.startsWith('settings.json.invalid-'));
       expect(aside).toBeDefined();

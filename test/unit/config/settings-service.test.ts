@@ -11,6 +11,7 @@ import {
 } from '../../../src/main/config';
 import { DEFAULT_SETTINGS, POLICY_ONLY_KEYS, SETTING_KEYS, type UserSettings, settingsViewSchema } from '../../../src/shared/settings';
 import { thrown } from './thrown';
+import { reportListenerErrorToStderr } from '../../../src/main/common';
 
 const NO_POLICY: Policy = { status: 'none', source: null, channel: null };
 const SOURCE = 'HKLM\\SOFTWARE\\Policies\\EnrollmentStation';
@@ -41,7 +42,7 @@ function memoryStore(saved: unknown = undefined): SettingsStore & { saves: UserS
 
 describe('settings service: merging', () => {
   it('uses built-in defaults without policy or saved settings', () => {
-    const service = createSettingsService({ policy: NO_POLICY, store: memoryStore() });
+    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: NO_POLICY, store: memoryStore() });
     expect(service.effective()).toEqual(DEFAULT_SETTINGS);
     const view = service.view();
     expect(settingsViewSchema.parse(view)).toEqual(view);
@@ -55,6 +56,7 @@ describe('settings service: merging', () => {
 
   it('lets the operator override unlocked policy values, and locked policy values win', () => {
     const service = createSettingsService({
+      onListenerError: reportListenerErrorToStderr,
       policy: policy(
         { cmBaseUrl: 'https://cm.contoso.com/api/', locale: 'fr', cmTimeoutMs: 20_000 },
         ['cmBaseUrl', 'readerExclude'],
@@ -82,6 +84,7 @@ describe('settings service: merging', () => {
 
   it('switches stored training mode off once the organisation forbids training', () => {
     const service = createSettingsService({
+      onListenerError: reportListenerErrorToStderr,
       policy: policy({ trainingModeAllowed: false }),
       store: memoryStore({ trainingMode: true }),
     });
@@ -89,7 +92,7 @@ describe('settings service: merging', () => {
   });
 
   it('hands out copies: changing a returned value changes nothing inside', () => {
-    const service = createSettingsService({ policy: NO_POLICY, store: memoryStore() });
+    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: NO_POLICY, store: memoryStore() });
     service.effective().readerExclude.push('*');
     service.view().values.readerExclude.push('*');
     expect(service.effective().readerExclude).toEqual(['*Windows Hello*']);
@@ -100,7 +103,7 @@ describe('settings service: merging', () => {
 describe('settings service: update', () => {
   it('saves the operator change, notifies subscribers and returns the new view', () => {
     const store = memoryStore({ locale: 'fr' });
-    const service = createSettingsService({ policy: NO_POLICY, store });
+    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: NO_POLICY, store });
     const listener = vi.fn();
     const unsubscribe = service.subscribe(listener);
     const view = service.update({ readerInclude: ['ACS ACR39U*'], trainingMode: true, cmTimeoutMs: undefined });
@@ -114,7 +117,7 @@ describe('settings service: update', () => {
 
   it('refuses a locked key with SETTING_LOCKED naming it, and changes nothing', () => {
     const store = memoryStore({ locale: 'fr' });
-    const service = createSettingsService({ policy: policy({ cmTimeoutMs: 20_000 }, ['cmTimeoutMs']), store });
+    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: policy({ cmTimeoutMs: 20_000 }, ['cmTimeoutMs']), store });
     const listener = vi.fn();
     service.subscribe(listener);
     const before = service.view();
@@ -130,7 +133,7 @@ describe('settings service: update', () => {
   it('refuses machine-only keys with SETTING_MACHINE_ONLY, with or without a policy, and saves nothing', () => {
     for (const p of [NO_POLICY, policy({ locale: 'fr' })]) {
       const store = memoryStore();
-      const service = createSettingsService({ policy: p, store });
+      const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: p, store });
       for (const patch of [
         { cmBaseUrl: 'https://evil.example/' },
         { allowedAuthDomains: ['*.evil.example'] },
@@ -149,7 +152,7 @@ describe('settings service: update', () => {
   });
 
   it('says when the OS reported a policy change (applied at the next start), and tells listeners', () => {
-    const service = createSettingsService({ policy: policy({ cmTimeoutMs: 20_000 }, ['cmTimeoutMs']), store: memoryStore() });
+    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: policy({ cmTimeoutMs: 20_000 }, ['cmTimeoutMs']), store: memoryStore() });
     const listener = vi.fn();
     service.subscribe(listener);
     const before = service.effective();
@@ -160,14 +163,14 @@ describe('settings service: update', () => {
   });
 
   it('ignores (and reports) machine-only keys an older version saved for the operator', () => {
-    const service = createSettingsService({ policy: NO_POLICY, store: memoryStore({ locale: 'fr', cmBaseUrl: 'https://old.example/' }) });
+    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: NO_POLICY, store: memoryStore({ locale: 'fr', cmBaseUrl: 'https://old.example/' }) });
     expect(service.effective()).toMatchObject({ locale: 'fr', cmBaseUrl: '' });
     expect(service.view().user.problems).toEqual(['cmBaseUrl: saved by the operator, now set only by machine policy; ignored']);
   });
 
   it('refuses training mode where the organisation forbids it', () => {
     const store = memoryStore();
-    const service = createSettingsService({ policy: policy({ trainingModeAllowed: false }), store });
+    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: policy({ trainingModeAllowed: false }), store });
     const err = thrown(() => service.update({ trainingMode: true }));
     expect(err.code).toBe('TRAINING_FORBIDDEN');
     expect(store.saves).toEqual([]);
@@ -177,7 +180,7 @@ describe('settings service: update', () => {
 
   it('refuses an invalid payload with every problem and changes nothing', () => {
     const store = memoryStore();
-    const service = createSettingsService({ policy: NO_POLICY, store });
+    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: NO_POLICY, store });
     for (const payload of [null, 'x', [], { cmTimeoutMs: -1, colour: 'red' }, { cmBaseUrl: 'https://u:p@cm.example/' }]) {
       expect(thrown(() => service.update(payload)).code).toBe('SETTINGS_INVALID');
     }
@@ -194,7 +197,7 @@ describe('settings service: update', () => {
       },
       setAside: () => 'unused',
     };
-    const service = createSettingsService({ policy: NO_POLICY, store });
+    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: NO_POLICY, store });
     const err = thrown(() => service.update({ locale: 'fr' }));
     expect(err.code).toBe('STORAGE_IO');
     expect(service.effective().locale).toBe('en');
@@ -206,6 +209,7 @@ describe('settings service: invalid policy (safe state)', () => {
 
   it('runs on safe settings, every key managed, and shows the problems', () => {
     const service = createSettingsService({
+      onListenerError: reportListenerErrorToStderr,
       policy: invalid,
       store: memoryStore({ locale: 'fr', cmBaseUrl: 'https://cm.contoso.com/', trainingMode: true }),
     });
@@ -225,7 +229,7 @@ describe('settings service: invalid policy (safe state)', () => {
 
   it('makes every setting read-only with POLICY_INVALID carrying the problems', () => {
     const store = memoryStore();
-    const service = createSettingsService({ policy: invalid, store });
+    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: invalid, store });
     const err = thrown(() => service.update({ locale: 'fr' }));
     expect(err.code).toBe('POLICY_INVALID');
     expect(err.details).toEqual({ source: SOURCE, problems: ['cmTimeoutMs: Invalid input'] });
@@ -245,7 +249,7 @@ describe('settings service: unusable saved settings', () => {
   it('keeps a file that is not JSON aside, reports it, and uses defaults', () => {
     const file = join(dir, 'settings.json');
     writeFileSync(file, '{"locale": "fr"');
-    const service = createSettingsService({ policy: NO_POLICY, store: createConfSettingsStore({ dataDir: dirname(file), now: () => at }) });
+    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: NO_POLICY, store: createConfSettingsStore({ dataDir: dirname(file), now: () => at }) });
     expect(service.effective()).toEqual(DEFAULT_SETTINGS);
     const { user } = service.view();
     expect(user.status).toBe('reset');
@@ -260,7 +264,7 @@ describe('settings service: unusable saved settings', () => {
   it('keeps a file with wrong values aside, naming them', () => {
     const file = join(dir, 'settings.json');
     writeFileSync(file, JSON.stringify({ values: { locale: 'de', colour: 'blue' } }));
-    const service = createSettingsService({ policy: NO_POLICY, store: createConfSettingsStore({ dataDir: dirname(file), now: () => at }) });
+    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: NO_POLICY, store: createConfSettingsStore({ dataDir: dirname(file), now: () => at }) });
     expect(service.view().user).toEqual({
       status: 'reset',
       problems: [

@@ -24,6 +24,7 @@ import { createStation, type Station } from '../../../src/main/station/station';
 import { startCmSimulator, type CmSimulator } from '../../../src/main/training/cm-sim';
 import { createSimulatedPcsc, type SimulatedCard } from '../../../src/main/training';
 import { createCardLogic } from '../../../src/main/training/virtual-card';
+import { reportListenerErrorToStderr } from '../../../src/main/common';
 
 const READERS = ['Reader A', 'Reader B'] as const;
 type Reader = (typeof READERS)[number];
@@ -172,7 +173,7 @@ async function startRun(): Promise<{ run: Run; dataDir: string; log: ReturnType<
   const cm = gatedTransport();
   const partial = { seq: 0, reads: [] as Run['reads'], pcsc };
   const cards = makeCards(partial);
-  const settings = createSettingsService({ policy: NO_POLICY, store: createConfSettingsStore({ dataDir }) });
+  const settings = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: NO_POLICY, store: createConfSettingsStore({ dataDir }) });
   const log = createMemoryLog();
   const station = await createStation({
     version: '0.0.0-model',

@@ -11,6 +11,7 @@ import { connectionReasonText, errorText, problemKey, problemText } from '../../
 import { DIRECTORY_FAILURES } from '../../../src/shared/directory';
 import { ERROR_CODES } from '../../../src/shared/errors';
 import { DEFAULT_SETTINGS, SETTING_KEYS, type SettingKey } from '../../../src/shared/settings';
+import { reportListenerErrorToStderr } from '../../../src/main/common';
 
 /**
  * Everything the main process reports in words must be worded by the renderer in both locales:
@@ -48,6 +49,7 @@ describe('translation coverage', () => {
     const reasons = new Set<string>();
     for (const failure of [Object.assign(new Error('t'), { name: 'TimeoutError' }), Object.assign(new Error('a'), { name: 'AbortError' }), new Error('ECONNREFUSED')]) {
       const connectivity = createConnectivity({
+        onListenerError: reportListenerErrorToStderr,
         baseUrl: 'https://cm.example/',
         transport: () => Promise.reject(failure),
         now: () => new Date(),
@@ -61,6 +63,7 @@ describe('translation coverage', () => {
     }
     // A 503 page from IIS: CM unavailable (issue #17, part 4).
     const gateway = createConnectivity({
+      onListenerError: reportListenerErrorToStderr,
       baseUrl: 'https://cm.example/',
       transport: () => Promise.resolve({ status: 503, headers: { get: () => null }, text: () => Promise.resolve('') }),
       now: () => new Date(),
@@ -96,7 +99,7 @@ describe('translation coverage', () => {
         const policy = parseJsonPolicy(Buffer.from(JSON.stringify({ [key]: value })), 'policy.json', 'development');
         if (policy.status === 'invalid') policy.problems.forEach((p) => lines.add(p));
         // The same problems through the operator's path (settings.update), for the keys they own.
-        const service = createSettingsService({ policy: NO_POLICY, store: { get: () => undefined, set: () => undefined, setAside: () => '' } as never });
+        const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: NO_POLICY, store: { get: () => undefined, set: () => undefined, setAside: () => '' } as never });
         try {
           service.update({ [key]: value } as never);
         } catch (err) {

@@ -8,6 +8,7 @@ import type { CardRecord, OutboxCmPort, RequestRecord } from '../../../src/main/
 import { StationError } from '../../../src/shared/errors';
 import { MAX_VERIFIED_REFUSALS, type OutboxOperation } from '../../../src/shared/outbox';
 import { FakeClock } from './helpers';
+import { reportListenerErrorToStderr } from '../../../src/main/common';
 
 /**
  * Model-based test (issue #9): the real outbox against a model of CM that behaves only as the
@@ -166,6 +167,7 @@ describe('outbox against a CM model (fast-check)', () => {
           const dir = mkdtempSync(join(tmpdir(), 'outbox-model-'));
           const clock = new FakeClock();
           const outbox = await createOutbox({
+            onListenerError: reportListenerErrorToStderr,
             dir,
             now: clock.now,
             random: () => 0,

@@ -7,6 +7,7 @@ import { createOutbox, type Outbox, type OutboxCmPort, type OutboxOptions, type 
 import type { CardRecord, RequestRecord } from '../../../src/main/outbox/port';
 import { StationError, type ErrorCode } from '../../../src/shared/errors';
 import { outboxOperationSchema, type OutboxOperation } from '../../../src/shared/outbox';
+import { reportListenerErrorToStderr } from '../../../src/main/common';
 
 export const REQ_A = 'aaaaaaaa-0000-4000-8000-000000000001';
 export const REQ_B = 'bbbbbbbb-0000-4000-8000-000000000002';
@@ -224,6 +225,7 @@ export async function harness(overrides: Partial<OutboxOptions> = {}, dir = mkdt
   const audit = await createAuditLog({ dir, now: clock.now });
   const open = (more: Partial<OutboxOptions> = {}) =>
     createOutbox({
+      onListenerError: reportListenerErrorToStderr,
       dir,
       now: clock.now,
       random: () => 0,

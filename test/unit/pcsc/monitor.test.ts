@@ -7,6 +7,7 @@ import type { ServiceProbe } from '../../../src/main/pcsc/service-probe';
 import { StationError } from '../../../src/shared/errors';
 import { readersSnapshotSchema } from '../../../src/shared/readers';
 import { cardIn, waitForSnapshot } from '../../support/wait';
+import { reportListenerErrorToStderr } from '../../../src/main/common';
 
 const NOW = new Date('2026-03-04T05:06:07.000Z');
 const A = 'Reader A';
@@ -65,6 +66,7 @@ function scriptedProbe(initiallyUp: boolean) {
   const hints = new Set<() => void>();
   let probes = 0;
   const probe: ServiceProbe = {
+    mechanism: { kind: 'pcscd-socket', path: '/scripted' },
     isUp: async () => {
       probes++;
       return up;
@@ -86,7 +88,7 @@ function scriptedProbe(initiallyUp: boolean) {
 describe('createReaderMonitor', () => {
   let monitor: ReaderMonitor | null = null;
   const start = (deps: Partial<ReaderMonitorDeps> & Pick<ReaderMonitorDeps, 'binding' | 'probe'>) => {
-    monitor = createReaderMonitor({ now: () => NOW, retry: { initialMs: 20, maxMs: 40 }, ...deps });
+    monitor = createReaderMonitor({ onListenerError: reportListenerErrorToStderr, now: () => NOW, retry: { initialMs: 20, maxMs: 40 }, ...deps });
     return monitor;
   };
   const up = (m: ReaderMonitor, readers: number) => waitForSnapshot(m, (s) => s.service === 'up' && s.readers.length === readers, `${readers} readers up`);
@@ -309,7 +311,7 @@ describe('createReaderMonitor', () => {
     const { binding } = scriptedBinding();
     const probe = scriptedProbe(false);
     // No retry in deps: the monitor's own defaults start at 100 ms; this probe asks for 1 s.
-    monitor = createReaderMonitor({ now: () => NOW, binding, probe: { ...probe.probe, retry: { initialMs: 1_000, maxMs: 1_000 } } });
+    monitor = createReaderMonitor({ onListenerError: reportListenerErrorToStderr, now: () => NOW, binding, probe: { ...probe.probe, retry: { initialMs: 1_000, maxMs: 1_000 } } });
     await waitForSnapshot(monitor, (s) => s.service === 'down', 'down');
     const before = probe.probes();
     await new Promise((resolve) => setTimeout(resolve, 500));

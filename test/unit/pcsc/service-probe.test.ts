@@ -11,6 +11,12 @@ import {
   createWindowsServiceProbe,
 } from '../../../src/main/pcsc/service-probe';
 import { StationError } from '../../../src/shared/errors';
+import { describeServiceMechanism } from '../../../src/shared/diagnostics';
+import { runDiagnostics } from '../../../src/main/pcsc/diagnostics';
+import { createCardModelMatcher } from '../../../src/main/pcsc/card-models';
+import { createMemoryLog } from '../../../src/main/log';
+import { startTestStation } from '../../support/test-station';
+import { call } from '../../../src/main/station/dispatch';
 
 const RUNNING = 'SERVICE_NAME: SCardSvr\r\n        TYPE               : 20  WIN32_SHARE_PROCESS\r\n        STATE              : 4  RUNNING\r\n';
 const STOPPED = 'SERVICE_NAME: SCardSvr\r\n        TYPE               : 20  WIN32_SHARE_PROCESS\r\n        STATE              : 1  STOPPED\r\n';
@@ -102,5 +108,40 @@ describe('macOS service probe (a PC/SC context, not a socket path)', () => {
     expect(await probe.isUp()).toBe(true);
     expect(events[0]).toBe('establish');
     expect(probe.retry).toBeDefined();
+  });
+});
+
+describe('the probe says which mechanism it uses (as pcsc_scan does)', () => {
+  it('names the pcscd socket, the Windows service query or the PC/SC context', () => {
+    const { binding } = scriptedBinding('readers');
+    expect(describeServiceMechanism(createServiceProbe('linux').mechanism)).toBe('pcscd socket /run/pcscd/pcscd.comm');
+    expect(describeServiceMechanism(createPcscdSocketProbe('/tmp/x/pcscd.comm').mechanism)).toBe('pcscd socket /tmp/x/pcscd.comm');
+    expect(describeServiceMechanism(createServiceProbe('win32').mechanism)).toBe('Windows Smart Card service (sc.exe query SCardSvr)');
+    expect(describeServiceMechanism(createServiceProbe('darwin', () => binding).mechanism)).toBe('PC/SC context (macOS)');
+  });
+
+  it('the diagnostics report carries it, up or down', async () => {
+    const probe = createPcscdSocketProbe('/nonexistent/pcscd.comm');
+    const { binding } = scriptedBinding('throw');
+    expect(await runDiagnostics({ binding, probe, matcher: createCardModelMatcher() })).toEqual({
+      service: 'down',
+      mechanism: { kind: 'pcscd-socket', path: '/nonexistent/pcscd.comm' },
+      readers: [],
+    });
+  });
+
+  it('the station logs it once at start, and diagnostics.run reports it', async () => {
+    const log = createMemoryLog();
+    const t = await startTestStation({ log });
+    try {
+      expect(log.entries.filter((e) => e.event === 'pcsc.service-mechanism')).toEqual([
+        { level: 'info', event: 'pcsc.service-mechanism', mechanism: 'simulated readers (training)' },
+      ]);
+      const report = await call(t.station.handlers, 'diagnostics.run', {});
+      expect(report).toMatchObject({ service: 'up', mechanism: { kind: 'simulated' } });
+      expect(log.entries.filter((e) => e.event === 'pcsc.service-mechanism')).toHaveLength(1);
+    } finally {
+      await t.close();
+    }
   });
 });

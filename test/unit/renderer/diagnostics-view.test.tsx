@@ -1,7 +1,7 @@
-import { cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DiagnosticsReport } from '../../../src/renderer/diagnostics';
-import { initI18n } from '../../../src/renderer/i18n';
+import { applyLocale, initI18n } from '../../../src/renderer/i18n';
 import type { AtrInfo } from '../../../src/shared/atr-info';
 import { ATR, CARD_ID, OTHER_READER, READER, settingsView, snapshot } from './support/fixtures';
 import { renderStation, resetStore, settle } from './support/station';
@@ -161,5 +161,36 @@ describe('diagnostics view: audit trail', () => {
     expect(alert.getByText(/^The chain anchor was deleted: .* This is not a first start\.$/)).toBeTruthy();
     expect(alert.getByText(detail)).toBeTruthy();
     expect(screen.getByText('/dev/log: 12 sent, 1 failed, 0 not sent')).toBeTruthy();
+  });
+
+  it('says how the smart card service was checked (in the operator language), and nothing for an older report', async () => {
+    const mechanisms: [DiagnosticsReport['mechanism'], string, string][] = [
+      [{ kind: 'pcscd-socket', path: '/run/pcscd/pcscd.comm' }, 'pcscd socket /run/pcscd/pcscd.comm', 'socket pcscd /run/pcscd/pcscd.comm'],
+      [{ kind: 'windows-service', command: 'sc.exe query SCardSvr' }, 'Windows Smart Card service (sc.exe query SCardSvr)', 'service Carte à puce de Windows (sc.exe query SCardSvr)'],
+      [{ kind: 'pcsc-context' }, 'PC/SC context (macOS)', 'contexte PC/SC (macOS)'],
+      [{ kind: 'simulated' }, 'Simulated readers (training)', 'lecteurs simulés (formation)'],
+    ];
+    for (const [mechanism, en, fr] of mechanisms) {
+      resetStore();
+      await renderStation({
+        'station.snapshot': () => snapshot(),
+        'outbox.list': () => [],
+        'diagnostics.run': (): DiagnosticsReport => ({ service: 'up', mechanism, readers: [] }),
+      });
+      fireEvent.click(screen.getByRole('button', { name: 'Diagnostics' }));
+      await settle();
+      expect(screen.getByText('Checked through').nextElementSibling?.textContent).toBe(en);
+      await act(() => applyLocale('fr'));
+      expect(screen.getByText('Vérifié par').nextElementSibling?.textContent).toBe(fr);
+      await act(() => applyLocale('en'));
+      cleanup();
+    }
+    await act(() => applyLocale('en'));
+    resetStore();
+    await renderStation({ 'station.snapshot': () => snapshot(), 'outbox.list': () => [], 'diagnostics.run': () => ({ service: 'up', readers: [] }) });
+    fireEvent.click(screen.getByRole('button', { name: 'Diagnostics' }));
+    await settle();
+    expect(screen.getByText('Running')).toBeTruthy();
+    expect(screen.queryByText('Checked through')).toBeNull();
   });
 });

@@ -6,6 +6,7 @@ import { applyLocale, initI18n } from '../../../src/renderer/i18n';
 import {
   applyOutboxOperation,
   connectStore,
+  disconnectStore,
   enrollmentCall,
   navigate,
   newlyInserted,
@@ -24,6 +25,7 @@ import {
   snapshot,
 } from './support/fixtures';
 import { Refusal, resetStore, scriptedStation } from './support/station';
+import { EVENT_CHANNELS } from '../../../src/shared/contract';
 
 beforeAll(() => initI18n('en'));
 beforeEach(() => resetStore());
@@ -48,6 +50,20 @@ describe('store', () => {
     }
     expect(station.order.indexOf('invoke:outbox.list')).toBeGreaterThan(snapshotAt);
     expect(useStation.getState().outbox).toHaveLength(1);
+  });
+
+  it('ends every subscription as a group: on disconnect, and before a reconnection subscribes again', async () => {
+    const station = await connect({ 'station.snapshot': () => snapshot(), 'outbox.list': () => [] });
+    for (const event of EVENT_CHANNELS) expect(station.listening(event), event).toBeGreaterThan(0);
+    const once = EVENT_CHANNELS.map((event) => station.listening(event));
+    await act(() => connectStore(createClient(station.bridge)));
+    expect(EVENT_CHANNELS.map((event) => station.listening(event))).toEqual(once);
+    disconnectStore();
+    for (const event of EVENT_CHANNELS) expect(station.listening(event), event).toBe(0);
+    // An event after the disconnect reaches nothing (the store keeps what it had).
+    const before = useStation.getState().issuance;
+    station.fire('issuance.changed', { phase: 'idle', reader: READER });
+    expect(useStation.getState().issuance).toBe(before);
   });
 
   it('initialises cards, enrollment and settings from the snapshot, selecting the latest card', async () => {

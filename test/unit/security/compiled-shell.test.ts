@@ -1,5 +1,5 @@
 import type * as NodeFs from 'node:fs';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -354,6 +354,63 @@ describe('IPC handlers (compiled main.cjs)', () => {
     // A payload no channel accepts: the answer must still be an envelope, and never a refusal.
     const answer = envelopeSchema.parse(await handlerFor(channel)({ senderFrame: contents.mainFrame, sender: contents }, { bogus: 1 }));
     if (!answer.ok) expect(answer.error.code).not.toBe('FORBIDDEN_SENDER');
+  });
+});
+
+describe('refused IPC senders in the diagnostic log (compiled main.cjs)', () => {
+  const PER_MINUTE = 20;
+  const logDir = () => join(work, 'userData', 'logs');
+  /** Every line the station's diagnostic log holds about refused senders (the file is written asynchronously). */
+  const refusalLines = () =>
+    readdirSync(logDir())
+      .filter((name) => name.endsWith('.log'))
+      .flatMap((name) => readFileSync(join(logDir(), name), 'utf8').split('\n'))
+      .filter((line) => line.includes('"ipc.sender-refused'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const refuse = (channel: string, payload: unknown = {}) => {
+    const evil = { url: 'https://evil.example/steal?token=abc' };
+    const handler = main.record.ipcHandlers.get(IPC_INVOKE_PREFIX + channel);
+    if (!handler) throw new Error(`no handler for ${channel}`);
+    return handler({ senderFrame: evil, sender: { mainFrame: evil } }, payload);
+  };
+  /**
+   * Each step starts a fresh minute of the limit (the tests above refused many senders already) by
+   * moving the clock on; the log's timestamps follow it, which tells this step's lines apart.
+   */
+  const nextMinute = (): number => {
+    const at = Date.now() + 61_000;
+    vi.setSystemTime(at);
+    return at;
+  };
+  const linesFrom = (from: number, until = Number.POSITIVE_INFINITY) =>
+    refusalLines().filter((e) => Date.parse(String(e.time)) >= from && Date.parse(String(e.time)) < until);
+
+  beforeAll(() => void vi.useFakeTimers({ toFake: ['Date'] }));
+  afterAll(() => void vi.useRealTimers());
+
+  it('a refused sender is one log line: the origin and the channel, never the payload', async () => {
+    const from = nextMinute();
+    await refuse('outbox.list', { secretPayload: 'do-not-log' });
+    await vi.waitFor(() => expect(linesFrom(from).filter((e) => e.event === 'ipc.sender-refused')).toHaveLength(1), { timeout: 5_000, interval: 20 });
+    expect(linesFrom(from).filter((e) => e.event === 'ipc.sender-refused')).toEqual([
+      expect.objectContaining({ level: 'warn', origin: 'https://evil.example', channel: 'outbox.list', mainFrame: true }),
+    ]);
+    const all = readdirSync(logDir()).map((name) => readFileSync(join(logDir(), name), 'utf8')).join('');
+    expect(all).not.toContain('do-not-log');
+    expect(all).not.toContain('token=abc');
+  });
+
+  it('a flood writes at most the limit per minute, then one line with the number dropped', async () => {
+    const floodFrom = nextMinute();
+    for (let i = 0; i < PER_MINUTE * 3; i += 1) await refuse('settings.get');
+    const after = nextMinute();
+    await refuse('station.snapshot');
+    await vi.waitFor(() => expect(linesFrom(after).at(-1)).toMatchObject({ event: 'ipc.sender-refused', channel: 'station.snapshot' }), { timeout: 5_000, interval: 20 });
+    expect(linesFrom(floodFrom, after)).toHaveLength(PER_MINUTE);
+    expect(linesFrom(floodFrom, after).every((e) => e.event === 'ipc.sender-refused' && e.channel === 'settings.get')).toBe(true);
+    expect(linesFrom(after).filter((e) => e.event === 'ipc.sender-refused-dropped')).toEqual([
+      expect.objectContaining({ level: 'warn', dropped: PER_MINUTE * 2, perMinute: PER_MINUTE }),
+    ]);
   });
 });
 

@@ -10,7 +10,8 @@ import { PolicyStatus } from '../settings/PolicyStatus';
 import { CmCheckSection } from './CmCheckSection';
 import { DiagnosticsReader } from './DiagnosticsReader';
 import { SupportBundleSection } from './SupportBundleSection';
-import type { AuditGapKind } from '../../../shared/diagnostics';
+import type { AuditGapKind, ServiceMechanism } from '../../../shared/diagnostics';
+import type { TFunction } from 'i18next';
 
 /** Each kind of audit gap in the operator's words (the problem's details follow, for IT). */
 const GAP_WORDING = {
@@ -21,6 +22,20 @@ const GAP_WORDING = {
   'log-replaced': 'machinePolicy.auditGapKind.logReplaced',
   'tail-cut': 'machinePolicy.auditGapKind.tailCut',
 } as const satisfies Record<AuditGapKind, string>;
+
+/** How the service was asked about, as pcsc_scan names its mechanism (the path and command stay as they are). */
+function mechanismText(t: TFunction, mechanism: ServiceMechanism): string {
+  switch (mechanism.kind) {
+    case 'pcscd-socket':
+      return t('diagnostics.mechanisms.pcscdSocket', { path: mechanism.path });
+    case 'windows-service':
+      return t('diagnostics.mechanisms.windowsService', { command: mechanism.command });
+    case 'pcsc-context':
+      return t('diagnostics.mechanisms.pcscContext');
+    case 'simulated':
+      return t('diagnostics.mechanisms.simulated');
+  }
+}
 
 /** What the station sees right now: the smart card service, each reader, each card's ATR decoded. */
 export function DiagnosticsView() {
@@ -56,6 +71,12 @@ export function DiagnosticsView() {
               <span aria-hidden="true">{report.service === 'up' ? '● ' : '▲ '}</span>
               {report.service === 'up' ? t('diagnostics.serviceUp') : t('diagnostics.serviceDown')}
             </dd>
+            {report.mechanism && (
+              <>
+                <dt>{t('diagnostics.serviceMechanism')}</dt>
+                <dd className="mechanism">{mechanismText(t, report.mechanism)}</dd>
+              </>
+            )}
             {report.auditTrail && (
               <>
                 <dt>{t('machinePolicy.auditTrail')}</dt>

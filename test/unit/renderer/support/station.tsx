@@ -82,7 +82,9 @@ export function scriptedStation(handlers: Partial<Record<InvokeChannel | 'diagno
     act(() => listeners.get(event)?.forEach((l) => l(payload)));
   };
   const callsTo = (channel: string) => calls.filter((c) => c.channel === channel).map((c) => c.request);
-  return { bridge, fire, calls, callsTo, order, handlers };
+  /** Listeners subscribed now, per event (an unsubscribe removes its own). */
+  const listening = (event: EventChannel) => listeners.get(event)?.size ?? 0;
+  return { bridge, fire, calls, callsTo, order, handlers, listening };
 }
 
 /** Connects the store to a scripted station and renders the whole app. */
