@@ -1,12 +1,28 @@
 // The engine's ports over the station's real parts: the PKI formats (src/main/pki), CM's answer
 // reader (cm/execution.ts parseCertificateData), the PIV host side over the reader monitor's PC/SC
 // context, and CM's execution routes over the station's CM client.
+//
+// The PKI code (src/main/pki: the @peculiar ASN.1 schemas, about 170 files) is loaded when the first
+// issuance starts (IssuancePorts.prepare), not at start-up (issue 19 item 7): most days a station binds
+// cards and never issues one.
 import { X509Certificate } from 'node:crypto';
 import { StationError } from '../../shared/errors';
 import { createCmExecutionClient, parseCertificateData, type CmClientWithCall } from '../cm';
 import { createPivCardAccess, type PivConnector } from '../pcsc';
-import { buildCsr, chooseSlots, normaliseSpki, parseCmcResponse } from '../pki';
+import type * as PkiModule from '../pki';
 import type { CertificateAnswerEntry, CertificateFacts, IssuancePki, IssuancePorts } from './ports';
+
+let pkiModule: typeof PkiModule | null = null;
+
+async function loadPki(): Promise<void> {
+  pkiModule ??= await import('../pki');
+}
+
+/** The PKI code; the service calls `prepare` (loadPki) before any run, so this cannot be reached before it. */
+function loadedPki(): typeof PkiModule {
+  if (pkiModule === null) throw new Error('The PKI code is used before IssuancePorts.prepare() loaded it.');
+  return pkiModule;
+}
 
 /** X509Certificate names come one attribute per line ("CN=..\nO=.."): one line, as CM and the screens write them. */
 function oneLine(name: string): string {
@@ -22,7 +38,7 @@ export function describeCertificate(der: Buffer): CertificateFacts {
   }
   return {
     der,
-    publicKey: normaliseSpki(cert.publicKey.export({ type: 'spki', format: 'der' })),
+    publicKey: loadedPki().normaliseSpki(cert.publicKey.export({ type: 'spki', format: 'der' })),
     subject: oneLine(cert.subject),
     issuer: oneLine(cert.issuer),
     serialNumber: cert.serialNumber.toLowerCase(),
@@ -31,7 +47,7 @@ export function describeCertificate(der: Buffer): CertificateFacts {
 }
 
 export const pki: IssuancePki = {
-  slotsFor: (options) => chooseSlots(options),
+  slotsFor: (options) => loadedPki().chooseSlots(options),
   algorithmFor(option) {
     const name = option.keyAlgorithmName.toUpperCase();
     if (name === 'RSA' && option.keySize === 2048) return 'rsa2048';
@@ -42,9 +58,9 @@ export const pki: IssuancePki = {
       keySize: option.keySize,
     });
   },
-  normalisePublicKey: normaliseSpki,
+  normalisePublicKey: (spki) => loadedPki().normaliseSpki(spki),
   buildCertificationRequest: ({ option, publicKey, sign }) =>
-    buildCsr({ subject: option.subject, spki: publicKey, hashAlgorithmName: option.hashAlgorithmName, keyUsages: option.keyUsages, sign }),
+    loadedPki().buildCsr({ subject: option.subject, spki: publicKey, hashAlgorithmName: option.hashAlgorithmName, keyUsages: option.keyUsages, sign }),
   readCertificateData(raw) {
     return parseCertificateData(raw).map((answer): CertificateAnswerEntry => {
       const template = answer.templateCommonName;
@@ -52,7 +68,7 @@ export const pki: IssuancePki = {
       if (answer.isKeyHistory) return { kind: 'key-history', template };
       if (answer.pfx !== null) return { kind: 'server-generated', template, pfx: answer.pfx };
       if (answer.pkcs7 === null) return { kind: 'error', template, message: 'CM returned neither a certificate nor a key for this request.' };
-      return { kind: 'issued', template, certificate: describeCertificate(parseCmcResponse(answer.pkcs7).leaf) };
+      return { kind: 'issued', template, certificate: describeCertificate(loadedPki().parseCmcResponse(answer.pkcs7).leaf) };
     });
   },
   describeCertificate,
@@ -72,5 +88,6 @@ export function createIssuancePorts(connector: PivConnector, cm: CmClientWithCal
     cm: createCmExecutionClient({ call: cm.call }),
     records: { getRequest: (requestId) => cm.getRequest(requestId), getSmartcard: (uuid) => cm.getSmartcard(uuid) },
     pki,
+    prepare: loadPki,
   };
 }
