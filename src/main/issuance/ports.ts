@@ -66,4 +66,6 @@ export interface IssuancePorts {
   cm: CmExecutionClient;
   records: CmRecords;
   pki: IssuancePki;
+  /** Loads what the ports need before a run starts (the real PKI code is loaded on first use, out of start-up). */
+  prepare?(): Promise<void>;
 }

@@ -173,6 +173,7 @@ export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<Is
     auditLater({ action: 'issuance.started', result: 'info', ...noteFor(record) });
     const run = (async () => {
       if (ports === null) throw new StationError('ISSUANCE_NEEDS_CM', 'No CM server is configured: the card cannot be issued here.');
+      await ports.prepare?.();
       return runIssuance(context(ports), record);
     })()
       .then((final) => {

@@ -2,16 +2,15 @@
 // no console). Start/stop, versions, settings source, PC/SC service transitions, CM call outcomes,
 // outbox transitions, journal repairs and every error that is caught and handled all go here.
 //
-// Library: pino with pino-roll. pino writes one JSON object a line through sonic-boom on the main
+// Library: pino, with a small size-based rotation of its own stream (rolling-file.ts). pino writes one JSON object a line through sonic-boom on the main
 // thread (no worker-thread transport, which an esbuild-bundled Electron main cannot resolve); it is
-// the most used structured logger for Node and small enough to bundle. pino-roll is pino's own
-// size-based rotation for that stream, keeping a fixed number of files. electron-log was the other
+// the most used structured logger for Node and small enough to bundle. The rotation was pino-roll,
+// whose date support cost a fifth of the start-up (see rolling-file.ts). electron-log was the other
 // candidate: it would tie the log to Electron, while the host, the CLI and the tests need it too.
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
-import pinoRoll from 'pino-roll';
 import { type LogFields, redactFields } from './redact';
+import { openRollingFile } from './rolling-file';
 
 export interface DiagnosticLog {
   info(event: string, fields?: LogFields): void;
@@ -27,7 +26,7 @@ export interface DiagnosticLogOptions {
   readonly dir: string;
   /** Size at which a file is rotated. */
   readonly maxFileBytes?: number;
-  /** Rotated files kept besides the current one. */
+  /** Files kept in all, the current one included. */
   readonly keepFiles?: number;
 }
 
@@ -59,13 +58,12 @@ function fromPino(logger: Logger, isOpen: () => boolean, close: () => Promise<vo
 /** Opens (or continues) the rotating log in `dir`: station.1.log, station.2.log, … */
 export async function createDiagnosticLog(options: DiagnosticLogOptions): Promise<DiagnosticLog> {
   mkdirSync(options.dir, { recursive: true, mode: 0o700 });
-  const stream = await pinoRoll({
-    file: join(options.dir, LOG_FILE_BASENAME),
-    extension: '.log',
-    size: `${options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES}b`,
-    limit: { count: options.keepFiles ?? DEFAULT_KEEP_FILES, removeOtherLogFiles: true },
+  const stream = await openRollingFile({
+    dir: options.dir,
+    basename: LOG_FILE_BASENAME,
+    maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    keepFiles: options.keepFiles ?? DEFAULT_KEEP_FILES,
     mode: 0o600,
-    mkdir: true,
   });
   const logger = pino(
     {

@@ -11,7 +11,7 @@ import { openOperationStore } from './operation-store';
 import type { OutboxCmPort } from './port';
 import { sendToCm } from './send';
 import { discardChange, heldBackChange, releaseHoldChange, retryChange, type OperatorChange } from './operator-actions';
-import { AUDIT_ACTIONS_BY_KIND, auditEntryFor, settleSend, startSending } from './transitions';
+import { AUDIT_ACTIONS_BY_KIND, auditEntryFor, notSent, settleSend, startSending } from './transitions';
 import { createScheduler, type Connection } from './scheduler';
 import { systemTimers, type Timers } from './wake-timer';
 
@@ -190,12 +190,20 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
     if (closing) throw new StationError('OUTBOX_STATE', 'The outbox is closed.');
   }
 
-  /** One attempt: 'sending' on disk, CM (send.ts), then the outcome (transitions.ts), audit first. */
-  async function attempt(op: OutboxOperation, answered: (connection: Connection) => void): Promise<void> {
+  /**
+   * One attempt: 'sending' on disk, a CM slot, CM (send.ts), then the outcome (transitions.ts), audit
+   * first. Marked sending early (all slots busy), it may be refused its slot (paused, offline, stopped):
+   * it goes back to pending on disk, CM never having heard of it.
+   */
+  async function attempt(op: OutboxOperation, takeSlot: () => Promise<boolean>, answered: (connection: Connection) => void): Promise<void> {
     try {
       const sending = startSending(op, nowMs());
       // On disk before CM hears of it: a crash from here on is found as 'sending' at open.
       await commit(sending);
+      if (!(await takeSlot())) {
+        await commit(notSent(op, nowMs()));
+        return;
+      }
       const newSmartcardUuid = sending.kind === 'retire' ? newCardFor(sending, store.values()) : null;
       const outcome = await sendToCm(cm, sending, { newSmartcardUuid, nowIso: iso(nowMs()) });
       const { next, entry, connection } = settleSend(sending, outcome, { actor, now: nowMs(), backoff, random });

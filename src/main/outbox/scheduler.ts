@@ -21,10 +21,12 @@ export interface SchedulerDeps {
   /** Why a forced pass failed (the outbox's fatal error), or null. */
   failure: () => Error | null;
   /**
-   * Carry one operation out (it is marked busy and holds a CM slot). Call `answered` once CM has
-   * answered, with how the line looks: the slot is freed and a pause applied before the next send.
+   * Carry one operation out (it is marked busy). Once 'sending' is on disk, await `takeSlot`: true,
+   * the operation holds a CM slot and may be sent; false, it must not be sent and goes back to
+   * pending durably (paused, offline, stopped). Call `answered` once CM has answered, with how the
+   * line looks: the slot is freed and a pause applied before the next send.
    */
-  attempt(op: OutboxOperation, answered: (connection: Connection) => void): Promise<void>;
+  attempt(op: OutboxOperation, takeSlot: () => Promise<boolean>, answered: (connection: Connection) => void): Promise<void>;
 }
 
 export type Connection = { kind: 'answered' } | { kind: 'unchanged' } | { kind: 'pause-until'; at: number };
@@ -45,8 +47,15 @@ export interface Scheduler {
 export function createScheduler(deps: SchedulerDeps): Scheduler {
   const { store, busy, nowMs } = deps;
   const concurrency = Math.max(1, Math.floor(deps.concurrency));
-  /** Operations holding a CM slot: from their 'sending' record until CM has answered. */
+  /** Operations holding a CM slot: until CM has answered. */
   let inFlight = 0;
+  /**
+   * Operations started while every slot was taken: their 'sending' record is written while the
+   * calls in flight wait on CM, so that flush is not paid inside a slot (issue 19 item 7, replay).
+   * At most `concurrency` of them; each waits in `slotQueue` once on disk.
+   */
+  let early = 0;
+  const slotQueue: Array<(granted: boolean) => void> = [];
   let started = false;
   let online = true;
   /** After a connectivity failure nothing is sent before this instant (epoch ms). */
@@ -75,6 +84,11 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const now = nowMs();
     if (pausedUntil !== null && now >= pausedUntil) pausedUntil = null;
     const mayDispatch = deps.mayRun() && (forced || (started && online));
+    // Operations already marked sending come first; none may be sent while paused, offline or stopped.
+    while (slotQueue.length > 0 && (!mayDispatch || pausedUntil !== null || inFlight < concurrency)) {
+      const grant = slotQueue.shift()!;
+      grant(mayDispatch && pausedUntil === null);
+    }
     let wakeAt: number | null = null;
     let slotsFull = false;
     if (mayDispatch) {
@@ -83,11 +97,16 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         if (op.kind === 'retire' && waitsForBind(op)) continue; // woken when the bind settles
         const due = store.dueTime(op, replayFloor);
         if (pausedUntil === null && due <= now) {
-          if (inFlight >= concurrency) {
+          // A free slot goes to an operation already being marked first: sent in the order queued.
+          if (inFlight + early >= concurrency) {
+            if (early < concurrency) {
+              dispatch(op, false);
+              continue;
+            }
             slotsFull = true; // a finishing call pumps again
             break;
           }
-          dispatch(op);
+          dispatch(op, true);
         } else {
           wakeAt = Math.min(wakeAt ?? Infinity, Math.max(due, pausedUntil ?? -Infinity));
         }
@@ -105,10 +124,26 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     }
   }
 
-  function dispatch(op: OutboxOperation): void {
+  /** `withSlot`: a slot is free and taken now; otherwise the operation waits for one once on disk. */
+  function dispatch(op: OutboxOperation, withSlot: boolean): void {
     busy.add(op.id);
-    inFlight++;
-    let holdsSlot = true;
+    let holdsSlot = withSlot;
+    if (withSlot) inFlight++;
+    else early++;
+    const takeSlot = (): Promise<boolean> => {
+      if (holdsSlot) return Promise.resolve(true);
+      return new Promise<boolean>((resolve) => {
+        slotQueue.push((granted) => {
+          early--;
+          if (granted) {
+            holdsSlot = true;
+            inFlight++;
+          }
+          resolve(granted);
+        });
+        pump();
+      });
+    };
     const releaseSlot = (): void => {
       if (!holdsSlot) return;
       holdsSlot = false;
@@ -124,7 +159,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       releaseSlot();
     };
     deps
-      .attempt(op, answered)
+      .attempt(op, takeSlot, answered)
       .catch(reportFailure('outbox: attempt'))
       .finally(() => {
         busy.delete(op.id);

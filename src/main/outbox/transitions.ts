@@ -53,6 +53,11 @@ export function startSending(op: OutboxOperation, now: number): OutboxOperation 
   return { ...op, state: 'sending', attempts: op.attempts + 1, nextAttemptAt: null, updatedAt: iso(now) };
 }
 
+/** Marked sending but never sent (its slot was refused): pending again as it was, CM never heard of it. */
+export function notSent(op: OutboxOperation, now: number): OutboxOperation {
+  return { ...op, updatedAt: iso(now) };
+}
+
 export interface Settlement {
   next: OutboxOperation;
   entry: AuditEntryInput;

@@ -12,3 +12,4 @@ export { decodePfx, pkcs12Kdf } from './pfx';
 export type { PfxContents } from './pfx';
 export { describeCertificate, keyAlgorithmFromOption } from './options';
 export { rc2CbcDecrypt } from './rc2';
+export { keyUsagesOf } from './key-usages';

@@ -163,6 +163,37 @@ describe('replay', () => {
 });
 
 describe('scheduler and back-off', () => {
+  it('marks the next operations sending while every slot is busy, and puts them back to pending unsent when CM goes offline', async () => {
+    const { outbox, cm, dir } = await setup({ concurrency: 2 });
+    const gates = Array.from({ length: 4 }, () => deferred<void>());
+    cm.script.push(...gates.map((wait) => ({ wait })));
+    const ops = [];
+    for (let i = 0; i < 4; i++) ops.push(await outbox.enqueue(bindInput(i, `${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`)));
+    const seen: Array<[string, string]> = [];
+    outbox.subscribe((op) => seen.push([op.kind === 'bind' ? op.cardId : '', op.state]));
+    outbox.start();
+    await cm.callsReach(2);
+    // The two beyond the slots are on disk as sending while the first two wait on CM ...
+    await until(outbox, (list) => list.filter((op) => op.state === 'sending').length === 4);
+    expect(cm.calls).toHaveLength(2);
+    // ... and CM goes away before a slot frees: nothing marked early may be sent.
+    outbox.setOnline(false);
+    gates[0]!.resolve();
+    gates[1]!.resolve();
+    await outbox.idle();
+    expect(cm.calls.map((c) => (c.method === 'bind' ? c.cardId : ''))).toEqual(['card-0', 'card-1']);
+    const onDisk = await journaled(dir);
+    for (const op of ops.slice(2)) {
+      expect(onDisk.get(op.id)).toMatchObject({ state: 'pending', attempts: 0, outcomeUnknown: false });
+    }
+    expect(seen.filter(([card]) => card === 'card-2').map(([, state]) => state)).toEqual(['sending', 'pending']);
+    outbox.setOnline(true);
+    gates[2]!.resolve();
+    gates[3]!.resolve();
+    await until(outbox, allDone(4));
+    expect(cm.calls.map((c) => (c.method === 'bind' ? c.cardId : ''))).toEqual(['card-0', 'card-1', 'card-2', 'card-3']);
+  });
+
   it('backs off exponentially with one timer, pauses the queue while CM is offline, and sends when due', async () => {
     const { outbox, cm, clock } = await setup({ concurrency: 1, backoff: { baseMs: 1_000, maxMs: 5_000, jitter: 0.5 } });
     const t0 = clock.ms;

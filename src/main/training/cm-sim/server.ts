@@ -11,8 +11,9 @@ import { sendFault, sendIisNotFound, sendJson, sendServerError } from './respons
 import { API_PREFIX, matchRoute, type RouteMatch } from './routes';
 import { seedDirectory } from './seed';
 import { activateSmartcard, approveRequest, normalizeGuid, type RetireUnder, type SimState } from './state';
-import { pem } from './execution/ca';
-import { createSimExecution, type CertificateTamper } from './execution/handle';
+import { pem } from './execution/pem';
+import type { CertificateTamper } from './execution/handle';
+import { createLazySimExecution } from './execution/lazy';
 import { defaultExecutionProfiles, type SimExecutionProfile } from './execution/profiles';
 import { isExecutionRoute } from './execution/route-ids';
 import { reportFailure } from '../../log';
@@ -122,7 +123,7 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
   const dataFile = options.dataFile ?? null;
   const newUuid = options.newUuid ?? randomUUID;
   const seed = () => structuredClone(options.seed ?? seedDirectory());
-  const execution = createSimExecution({
+  const execution = createLazySimExecution({
     caDir: options.caDir !== undefined ? options.caDir : dataFile === null ? null : dirname(dataFile),
     profiles: options.executionProfiles ?? defaultExecutionProfiles(),
   });

@@ -173,6 +173,3 @@ export async function openSimCa(dir: string | null): Promise<SimCa> {
     },
   };
 }
-
-export const pem = (der: Buffer, label = 'CERTIFICATE'): string =>
-  `-----BEGIN ${label}-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END ${label}-----\n`;
