@@ -17,11 +17,18 @@ describe('PIV session over pcscd + vpcd', () => {
   const listeners = new Set<(reader: string, status: ReaderStatus) => void>();
   let card: VirtualCard | null = null;
 
-  const presence = (present: boolean) =>
+  /** The reader's insertion count as last reported (pcscd counts insertions and removals). */
+  let lastEventCount = -1;
+  /**
+   * Waits for the reader to show a card (present) or none. An insertion must come with a new
+   * insertion count: the previous file's card may still be listed until vpcd's next poll, and its
+   * stale "present" must not pass for the card this test just inserted.
+   */
+  const presence = (present: boolean, newerThan = -1) =>
     new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`card ${present ? 'insertion' : 'removal'} not seen`)), 3_000);
       const listener = (reader: string, status: ReaderStatus) => {
-        if (reader !== READER || status.present !== present) return;
+        if (reader !== READER || status.present !== present || status.eventCount <= newerThan) return;
         clearTimeout(timer);
         listeners.delete(listener);
         resolve();
@@ -30,18 +37,28 @@ describe('PIV session over pcscd + vpcd', () => {
     });
 
   const insert = async (sample: { atr: string; behaviour: Parameters<typeof insertCard>[0]['behaviour'] }) => {
-    const seen = presence(true);
+    const seen = presence(true, lastEventCount);
     card = await insertCard({ reader: 1, ...sample });
     await seen;
   };
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    // The reader's first status (sent right after watch) gives the insertion count to compare with.
+    let firstStatus: () => void = () => undefined;
+    const watched = new Promise<void>((resolve) => (firstStatus = resolve));
     context = createPcscliteBinding().establish({
       readers: () => undefined,
-      status: (reader, status) => listeners.forEach((listener) => listener(reader, status)),
+      status: (reader, status) => {
+        if (reader === READER) {
+          lastEventCount = status.eventCount;
+          firstStatus();
+        }
+        listeners.forEach((listener) => listener(reader, status));
+      },
       lost: () => undefined,
     });
     context.watch(READER);
+    await watched;
   });
 
   afterEach(async () => {
