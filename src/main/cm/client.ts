@@ -1,30 +1,11 @@
-import { z } from 'zod';
-import {
-  normalizeGuid,
-  type CmProfileTemplate,
-  type CmRequest,
-  type CmSmartcard,
-  type Guid,
-  type RequestStatus,
-  type SmartcardStatus,
-} from '../../shared/cm';
-import { cmCardIdFromText } from '../../shared/card-id';
-import { StationError } from '../../shared/errors';
-import { malformedResponse, outcomeUnknownAnswer, type CmCallContext } from './errors';
+import type { CmProfileTemplate, CmRequest, CmSmartcard, Guid, RequestStatus } from '../../shared/cm';
+import { createCmClientContext } from './client-context';
+import { requestOperations } from './client-requests';
+import { smartcardOperations, type BindCardInput, type SetSmartcardStatusInput } from './client-smartcards';
+import { templateOperations } from './client-templates';
 import type { CmCall } from './execution';
-import { createCmHttp, PROBE_PATH, type CmAnswer, type CmCallOutcome } from './http';
-import { toCmProfileTemplate, toCmRequest, toCmSmartcard, type RequestNames } from './normalize';
-import { type RetryPolicy, withRetries } from './retry';
+import type { CmCallOutcome } from './http';
 import type { CmTransport } from './transport';
-import {
-  wireCreatedRequestSchema,
-  wireCreatedSmartcardSchema,
-  wireOperationsSchema,
-  wireProfileTemplateSchema,
-  wireRequestSchema,
-  wireSmartcardLookupSchema,
-  wireSmartcardSchema,
-} from './wire-schemas';
 
 export interface CmClientOptions {
   /** e.g. `https://cm.contoso.com/CertificateManagement/api/v1.0/` (a missing final slash is added). */
@@ -51,21 +32,8 @@ export interface CmClientOptions {
 
 export type { CmCallOutcome } from './http';
 
-export interface BindCardInput {
-  /** The CM request's Uuid. */
-  requestId: string;
-  /** The physical card id read from the card (minidriver CardID / CHUID GUID / UID as hex). */
-  cardId: string;
-  /** Answer-to-reset as hex; spaces and case do not matter. */
-  atr: string;
-}
-
-export interface SetSmartcardStatusInput {
-  requestId: string;
-  /** CM's Uuid of the smart card, not the physical card id. */
-  smartcardUuid: string;
-  status: SmartcardStatus;
-}
+export type { BindCardInput, SetSmartcardStatusInput } from './client-smartcards';
+export { normalizeCmBaseUrl } from './client-context';
 
 export interface CmClient {
   /** `POST /smartcards`: binds the card to the request; returns the new CM smart card's Uuid. */
@@ -102,56 +70,6 @@ export interface CmClient {
   listProfileTemplates(): Promise<CmProfileTemplate[]>;
 }
 
-const ROUTES = {
-  listRequests: 'GET /requests',
-  getRequest: 'GET /requests/{id}',
-  listTemplates: 'GET /profiletemplates',
-  bindCard: 'POST /smartcards',
-  createRequest: 'POST /requests',
-  findSmartcard: 'GET /smartcards?cardid=',
-  getSmartcard: 'GET /smartcards/{id}',
-  operations: 'GET /smartcards/{id}/operations',
-  setStatus: 'PUT /requests/{id}/smartcards/{id}',
-} as const;
-
-/**
- * IT may give the CM root (`https://cm/CertificateManagement`, what the CM portal shows) or the API
- * root (`…/CertificateManagement/api/v1.0/`): both become the API root, with its final slash, so
- * relative routes resolve under it. Other paths are kept as given (a reverse proxy may rename them).
- */
-export function normalizeCmBaseUrl(url: URL): URL {
-  const out = new URL(url.href);
-  const path = out.pathname.replace(/\/+$/, '');
-  if (/\/api\/v1\.0$/i.test(path)) out.pathname = `${path}/`;
-  else if (/\/certificatemanagement$/i.test(path)) out.pathname = `${path}/api/v1.0/`;
-  else out.pathname = `${path}/`;
-  return out;
-}
-
-function badInput(message: string, field: string): StationError {
-  return new StationError('BAD_REQUEST', message, { field });
-}
-
-function requireGuid(value: string, field: string): Guid {
-  const guid = normalizeGuid(value);
-  if (guid === null) throw badInput(`${field} must be a GUID.`, field);
-  return guid;
-}
-
-/** A card id is a GUID (minidriver CardID, CHUID) or hex (a contactless UID, a CPLC): shared/card-id.ts. */
-function normalizeCardId(value: string): string {
-  const id = cmCardIdFromText(value);
-  if (id === null) throw badInput('The card id must be a GUID or a hex identifier.', 'cardId');
-  return id;
-}
-
-function normalizeAtr(value: string): string {
-  const hex = value.replace(/[\s:]+/g, '').toLowerCase();
-  // ISO 7816-3: an ATR is 2 to 33 bytes.
-  if (!/^(?:[0-9a-f]{2}){2,33}$/.test(hex)) throw badInput('The ATR must be 2 to 33 bytes of hex.', 'atr');
-  return hex;
-}
-
 /**
  * The client also hands out its classified exchange (cm/http.ts, with this client's timeout, GET
  * retries and call log), so the execution routes (execution.ts, `createCmExecutionClient({ call })`)
@@ -161,218 +79,18 @@ export interface CmClientWithCall extends CmClient {
   readonly call: CmCall;
 }
 
+/**
+ * The client is three groups of operations (requests, smart cards, profile templates) over one shared
+ * context (client-context.ts: the classified exchange with this client's retries and the reading of
+ * answers), so each group reads on its own.
+ */
 export function createCmClient(options: CmClientOptions): CmClientWithCall {
-  let base: URL;
-  try {
-    base = normalizeCmBaseUrl(new URL(options.baseUrl));
-  } catch {
-    // Translated: the typed error says which setting is wrong.
-    throw new StationError('SETTINGS_INVALID', 'The CM address in settings is not a valid URL.', { field: 'baseUrl' });
-  }
-  if (base.protocol !== 'https:' && base.protocol !== 'http:') {
-    throw new StationError('SETTINGS_INVALID', 'The CM address in settings must start with https://.', {
-      field: 'baseUrl',
-    });
-  }
-  const { transport } = options;
-  const timeoutMs = options.timeoutMs ?? 15_000;
-  if (!(timeoutMs > 0) || !Number.isInteger(options.getRetries ?? 0) || (options.getRetries ?? 0) < 0) {
-    throw new StationError('SETTINGS_INVALID', 'The CM timeout must be positive and the retry count a whole number.', {
-      field: 'timeoutMs',
-    });
-  }
-  const backoff: RetryPolicy = {
-    retries: options.getRetries ?? 2,
-    backoff: { baseMs: options.backoffBaseMs ?? 250, maxMs: options.backoffMaxMs ?? 4_000, jitter: 0.5 },
-    random: options.random ?? Math.random,
-    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-  };
-  const userDisplayName = options.userDisplayName ?? (() => null);
-  const onSkipped = options.onSkipped ?? (() => undefined);
-  /** Template names for requests; refreshed by every successful template listing. */
-  let templateNames: ReadonlyMap<Guid, string> | null = null;
-
-  const http = createCmHttp({ base, transport, timeoutMs, ...(options.onCall ? { onCall: options.onCall } : {}) });
-
-  function call(ctx: CmCallContext, path: string, body?: unknown): Promise<CmAnswer> {
-    const input = { method: ctx.method, route: ctx.route, path, ...(body === undefined ? {} : { body }) };
-    // Only GETs are repeated: a POST or PUT whose outcome is unknown is resolved by asking CM first.
-    return ctx.method === 'GET' ? withRetries(backoff, () => http.call(input)) : http.call(input);
-  }
-
-  function parse<S extends z.ZodType>(schema: S, answer: CmAnswer, ctx: CmCallContext): z.output<S> {
-    let json: unknown;
-    try {
-      json = JSON.parse(answer.text);
-    } catch {
-      // Translated: a malformed answer is a typed error (and the call outcome is logged by onCall).
-      throw malformedResponse(ctx, answer.status, 'the body is not JSON');
-    }
-    const result = schema.safeParse(json);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      const where = issue === undefined || issue.path.length === 0 ? 'body' : issue.path.join('.');
-      throw malformedResponse(ctx, answer.status, `${where}: ${issue?.message ?? 'invalid'}`);
-    }
-    return result.data;
-  }
-
-  /** A GET whose "nothing there" (204, or 404 on the object) is null rather than an error. */
-  async function getOptional<S extends z.ZodType>(
-    schema: S,
-    ctx: CmCallContext,
-    path: string,
-  ): Promise<z.output<S> | null> {
-    try {
-      const answer = await call(ctx, path);
-      return answer.status === 204 ? null : parse(schema, answer, ctx);
-    } catch (err) {
-      if (err instanceof StationError && err.code === 'CM_NOT_FOUND') return null;
-      throw err;
-    }
-  }
-
-  async function getList<S extends z.ZodType>(schema: S, ctx: CmCallContext, path: string): Promise<z.output<S>[]> {
-    const answer = await call(ctx, path);
-    return answer.status === 204 ? [] : parse(schema.array(), answer, ctx);
-  }
-
-  async function listProfileTemplates(): Promise<CmProfileTemplate[]> {
-    const templates = (await getList(wireProfileTemplateSchema, { method: 'GET', route: ROUTES.listTemplates }, PROBE_PATH)).map(
-      toCmProfileTemplate,
-    );
-    templateNames = new Map(templates.map((t) => [t.uuid, t.name]));
-    return templates;
-  }
-
-  /**
-   * Template names come from one template listing, fetched the first time a request needs one.
-   * Best effort: a request is still shown (by template GUID) if the listing fails.
-   */
-  async function requestNames(): Promise<RequestNames> {
-    if (templateNames === null) {
-      try {
-        await listProfileTemplates();
-      } catch (err) {
-        if (!(err instanceof StationError)) throw err;
-        // Not asked again with every request; the next explicit listing refreshes the names.
-        templateNames = new Map();
-      }
-    }
-    const names = templateNames;
-    return { templateName: (uuid) => names?.get(uuid) ?? null, userDisplayName };
-  }
-
-  const smartcardRoute = (uuid: Guid) => `smartcards/${encodeURIComponent(uuid)}`;
-
-  /**
-   * `GET /smartcards?cardid=`: one object in the examples (MIMDocs/reference/get-smartcard-data.md),
-   * a list accepted too. Records whose SerialNumber is another card's are dropped: a server that
-   * ignored the filter must not make another card's record look like this one's.
-   */
-  async function findSmartcardsByCardId(cardId: string): Promise<CmSmartcard[]> {
-    const id = normalizeCardId(cardId);
-    const ctx: CmCallContext = { method: 'GET', route: ROUTES.findSmartcard };
-    const wire = await getOptional(wireSmartcardLookupSchema, ctx, `smartcards?cardid=${encodeURIComponent(id)}`);
-    if (wire === null) return [];
-    return (Array.isArray(wire) ? wire : [wire]).map(toCmSmartcard).filter((card) => card.cardId === id);
-  }
-
-  /**
-   * `GET /requests[?status=]`: the list must be a JSON array, but each element is read on its own,
-   * so one request CM serves in an unexpected shape is skipped and counted, not the whole list lost.
-   */
-  async function listRequestsReport(filter: { status?: RequestStatus } = {}): Promise<{ requests: CmRequest[]; skipped: number }> {
-    const query = filter.status === undefined ? '' : `?status=${encodeURIComponent(filter.status)}`;
-    const ctx: CmCallContext = { method: 'GET', route: ROUTES.listRequests };
-    const answer = await call(ctx, `requests${query}`);
-    if (answer.status === 204) return { requests: [], skipped: 0 };
-    const items = parse(z.array(z.unknown()), answer, ctx);
-    const names = await requestNames();
-    const requests: CmRequest[] = [];
-    let skipped = 0;
-    for (const [index, item] of items.entries()) {
-      const parsed = wireRequestSchema.safeParse(item);
-      if (parsed.success) {
-        requests.push(toCmRequest(parsed.data, names));
-        continue;
-      }
-      skipped++;
-      const issue = parsed.error.issues[0];
-      const where = issue === undefined || issue.path.length === 0 ? 'element' : issue.path.join('.');
-      onSkipped({ route: ctx.route, index, problem: `${where}: ${issue?.message ?? 'invalid'}`.slice(0, 300) });
-    }
-    return { requests, skipped };
-  }
-
+  const context = createCmClientContext(options);
+  const templates = templateOperations(context, options.userDisplayName ?? (() => null));
   return {
-    call: (method, path, route, body) => call({ method, route }, path, body),
-
-    async bindCard(input) {
-      const body = {
-        requestid: requireGuid(input.requestId, 'requestId'),
-        cardid: normalizeCardId(input.cardId),
-        atr: normalizeAtr(input.atr),
-      };
-      const ctx: CmCallContext = { method: 'POST', route: ROUTES.bindCard };
-      const answer = await call(ctx, 'smartcards', body);
-      // Documented among the codes (assign-smartcard-to-request.md) but not explained: the card may be bound.
-      if (answer.status !== 201 && answer.status !== 200) throw outcomeUnknownAnswer(ctx, answer.status);
-      return parse(wireCreatedSmartcardSchema, answer, ctx);
-    },
-
-    async createRetireRequest(smartcardUuid) {
-      const body = { type: 'Retire', smartcard: requireGuid(smartcardUuid, 'smartcardUuid'), datacollection: '[]', comment: '' };
-      const ctx: CmCallContext = { method: 'POST', route: ROUTES.createRequest };
-      const answer = await call(ctx, 'requests', body);
-      // 201 is the only success create-request.md lists; any other 2xx says nothing of what CM did.
-      if (answer.status !== 201 && answer.status !== 200) throw outcomeUnknownAnswer(ctx, answer.status);
-      return parse(wireCreatedRequestSchema, answer, ctx);
-    },
-
-    async setSmartcardStatus(input) {
-      const requestId = requireGuid(input.requestId, 'requestId');
-      const smartcardUuid = requireGuid(input.smartcardUuid, 'smartcardUuid');
-      const ctx: CmCallContext = { method: 'PUT', route: ROUTES.setStatus };
-      const path = `requests/${encodeURIComponent(requestId)}/${smartcardRoute(smartcardUuid)}`;
-      const answer = await call(ctx, path, { status: input.status });
-      return answer.status === 204 ? null : toCmSmartcard(parse(wireSmartcardSchema, answer, ctx));
-    },
-
-    async listRequests(filter = {}) {
-      return (await listRequestsReport(filter)).requests;
-    },
-
-    listRequestsReport,
-
-    async getRequest(requestId) {
-      const id = requireGuid(requestId, 'requestId');
-      const ctx: CmCallContext = { method: 'GET', route: ROUTES.getRequest };
-      const wire = await getOptional(wireRequestSchema, ctx, `requests/${encodeURIComponent(id)}`);
-      return wire === null ? null : toCmRequest(wire, await requestNames());
-    },
-
-    async getSmartcard(smartcardUuid) {
-      const id = requireGuid(smartcardUuid, 'smartcardUuid');
-      const wire = await getOptional(wireSmartcardSchema, { method: 'GET', route: ROUTES.getSmartcard }, smartcardRoute(id));
-      return wire === null ? null : toCmSmartcard(wire);
-    },
-
-    async findSmartcardByCardId(cardId) {
-      const cards = await findSmartcardsByCardId(cardId);
-      // The live record (Assigned or Active) is the one the card panel should describe.
-      return cards.find((card) => card.status === 'Assigned' || card.status === 'Active') ?? cards[0] ?? null;
-    },
-
-    findSmartcardsByCardId,
-
-    async getSmartcardOperations(smartcardUuid) {
-      const id = requireGuid(smartcardUuid, 'smartcardUuid');
-      const ctx: CmCallContext = { method: 'GET', route: ROUTES.operations };
-      const answer = await call(ctx, `${smartcardRoute(id)}/operations`);
-      return answer.status === 204 ? [] : parse(wireOperationsSchema, answer, ctx).map((op) => op.toLowerCase());
-    },
-
-    listProfileTemplates,
+    call: (method, path, route, body) => context.call({ method, route }, path, body),
+    ...requestOperations(context, { requestNames: templates.requestNames, onSkipped: options.onSkipped ?? (() => undefined) }),
+    ...smartcardOperations(context),
+    listProfileTemplates: templates.listProfileTemplates,
   };
 }

@@ -52,15 +52,14 @@ export interface ServiceWiring {
   reportListenerError: ListenerErrorReporter;
 }
 
-/**
- * Opens and wires the station's services: CM (one client, observed for online/offline), the durable
- * stores (audit log, outbox, request copy), the directory, the reader monitor, the enrollment
- * workflow and bulk mode; then forwards each one's changes to the event stream and starts the outbox.
- */
-export async function openStationServices(deps: StationDeps, { tuning, log, emit, reportListenerError }: ServiceWiring): Promise<StationServices> {
-  let settings = deps.settings.effective();
+interface CmWiring {
+  connectivity: Connectivity;
+  cm: CmClientWithCall | null;
+  isOnline: () => boolean;
+}
 
-  // --- CM: one client per configured URL, every call observed for online/offline ---------------
+/** CM: one client per configured URL, every call observed for online/offline. */
+function openCm(deps: StationDeps, settings: Settings, { tuning, log, reportListenerError }: ServiceWiring): CmWiring {
   const baseUrl = settings.cmBaseUrl || null;
   const connectivity = createConnectivity({
     baseUrl,
@@ -85,10 +84,11 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
         ...(deps.userDisplayName ? { userDisplayName: deps.userDisplayName } : {}),
       })
     : null;
-  const isOnline = () => connectivity.state().mode === 'online';
+  return { connectivity, cm, isOnline: () => connectivity.state().mode === 'online' };
+}
 
-  // --- durable stores ----------------------------------------------------------------------------
-  ensurePrivateDir(deps.dataDir);
+/** The audit log; a gap in its trail is reported (here, in the log, and on Diagnostics), never papered over. */
+async function openAudit(deps: StationDeps, log: DiagnosticLog): Promise<AuditLog> {
   // The outbox journal is created after the audit log at a first start: if it is already there,
   // this folder held an audit log before, and a log missing with its anchor is a gap.
   const folderUsedBefore = existsSync(join(deps.dataDir, 'outbox', 'outbox.journal'));
@@ -100,11 +100,21 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
     folderUsedBefore,
     ...(deps.osLog ? { onRecorded: auditToOsLog(deps.osLog) } : {}),
   });
-  // A gap in the audit trail is reported (here, in the log, and on Diagnostics), never papered over.
   // The gap also goes to the OS log (health event audit.gap, through the station's log).
   const integrity = audit.integrity();
   integrity.problems.forEach((problem, index) => log.warn('audit.gap', { problem, gap: integrity.gaps?.[index] ?? null }));
   logJournalRecovery(log, 'audit', audit.recovery);
+  return audit;
+}
+
+/** The outbox over CM (or refusing to send without a CM address), its recovery and transitions logged. */
+async function openOutbox(
+  deps: StationDeps,
+  settings: Settings,
+  cm: CmClientWithCall | null,
+  audit: AuditLog,
+  { tuning, log, reportListenerError }: ServiceWiring,
+): Promise<Outbox> {
   const outbox = await createOutbox({
     dir: join(deps.dataDir, 'outbox'),
     now: deps.now,
@@ -122,19 +132,23 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
   // The card ids the outbox holds are cut from every log line and bundle, free text included.
   for (const op of outbox.list()) if (op.kind === 'bind') learnCardId(op.cardId);
   outbox.subscribe(logOutboxTransitions(log, outbox.list()));
-  const requests = await openRequestCache({ dir: deps.dataDir, cm, now: deps.now, isOnline });
-  // Names beside CM's user GUIDs: optional, from machine policy (read at start, like the CM address).
-  const directory =
-    deps.directory ??
-    (await openDirectory(settings, { dataDir: deps.dataDir, now: deps.now, platform: process.platform, env: process.env, ...deps.directoryEnv }));
-  const note = async (entry: AuditNote): Promise<void> => {
-    await audit.append({ ...EMPTY_AUDIT, ...entry, actor: deps.actor });
-  };
+  return outbox;
+}
 
-  // --- readers: rebuilt when the reader patterns change -----------------------------------------
-  // One card table for the card panel and diagnostics (the system list is large: parse it once).
+interface Readers {
+  /** One card table for the card panel and diagnostics (the system list is large: parse it once). */
+  cardModels: CardModelMatcher;
+  /** The workflow and the event stream listen here, so a rebuilt monitor needs no re-wiring. */
+  cardListeners: ReturnType<typeof createListenerSet<[ReadersSnapshot]>>;
+  monitor(): ReaderMonitor;
+  /** A new monitor for new reader patterns; the old one is closed (a failure logged). */
+  rebuild(s: Settings): void;
+  close(): Promise<void>;
+}
+
+/** Readers: one monitor at a time, rebuilt when the reader patterns change. */
+function openReaders(deps: StationDeps, settings: Settings, { log, reportListenerError }: ServiceWiring): Readers {
   const cardModels = createCardModelMatcher();
-  // The workflow and the event stream listen here, so a rebuilt monitor needs no re-wiring.
   const cardListeners = createListenerSet<[ReadersSnapshot]>('readers', reportListenerError);
   cardListeners.add(logServiceTransitions(log));
   // Every card id read is learned, so a CM message naming it is redacted in logs and bundles too.
@@ -154,49 +168,63 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
     unsubscribeMonitor = monitor.subscribe((snap) => cardListeners.emit(snap));
   }
   startMonitor(settings);
+  return {
+    cardModels,
+    cardListeners,
+    monitor: () => monitor,
+    rebuild(s) {
+      const old = monitor;
+      unsubscribeMonitor();
+      startMonitor(s);
+      old.close().catch((err: unknown) => log.error('readers.monitor-close-failed', err));
+    },
+    async close() {
+      unsubscribeMonitor();
+      await monitor.close();
+    },
+  };
+}
 
-  // --- desk issuance: PIV sessions over the monitor's PC/SC context, CM's execution routes -------
-  const connector = { connect: (reader: string) => monitor.connect(reader) };
-  const issuancePorts = cm ? createIssuancePorts(connector, cm) : null;
+interface DeskIssuance {
+  issuance: IssuanceService;
+  gate: ReturnType<typeof createIssuanceGate>;
+}
+
+/** Desk issuance: PIV sessions over the monitor's PC/SC context, CM's execution routes. */
+async function openDeskIssuance(
+  deps: StationDeps,
+  on: { cm: CmClientWithCall | null; readers: Readers; note: (entry: AuditNote) => Promise<void>; isOnline: () => boolean; settings: () => Settings },
+  log: DiagnosticLog,
+): Promise<DeskIssuance> {
+  const connector = { connect: (reader: string) => on.readers.monitor().connect(reader) };
+  const issuancePorts = on.cm ? createIssuancePorts(connector, on.cm) : null;
   const issuance = await openIssuanceService({
     dir: join(deps.dataDir, 'issuance'),
     ports: issuancePorts,
     now: deps.now,
-    audit: note,
+    audit: on.note,
     log,
     ...(deps.tuning?.issuanceActivation ? { activation: deps.tuning.issuanceActivation } : {}),
   });
   logJournalRecovery(log, 'issuance', issuance.recovery);
   const gate = createIssuanceGate({
-    policy: () => settings.issueAtDesk,
+    policy: () => on.settings().issueAtDesk,
     card: issuancePorts?.card ?? createPivCardAccess(connector),
     cm: issuancePorts?.cm ?? null,
-    isOnline,
-    audit: note,
+    isOnline: on.isOnline,
+    audit: on.note,
   });
+  return { issuance, gate };
+}
 
-  const workflow = createEnrollmentWorkflow({
-    issuance: gate,
-    cards: {
-      snapshot: () => monitor.snapshot(),
-      subscribe: (listener) => cardListeners.add(listener),
-      reread: (reader) => monitor.reread(reader),
-    },
-    describeAtr: createAtrDescriber(cardModels),
-    cm,
-    isOnline,
-    requests,
-    outbox,
-    audit: note,
-    log,
-    policy: () => ({ requestTypeNumbers: settings.requestTypeNumbers, retireReplacedCard: settings.retireReplacedCard, retireRoute: settings.retireRoute }),
-  });
-
-  // Subscribed before the event forwarding below, so a batch choice is made in the same turn.
-  const batch = createBatch(workflow, reportListenerError);
-
-  // --- events out ----------------------------------------------------------------------------------
-  cardListeners.add((snapshot) => emit('readers.changed', snapshot));
+/** Events out: every service's changes to the event stream, and what follows a connection change. */
+function forwardEvents(
+  deps: StationDeps,
+  services: Omit<StationServices, 'settings' | 'close' | 'monitor'> & { readers: Readers },
+  { log, emit }: ServiceWiring,
+): void {
+  const { readers, workflow, issuance, outbox, batch, connectivity } = services;
+  readers.cardListeners.add((snapshot) => emit('readers.changed', snapshot));
   workflow.subscribe((event) => {
     if (event.type === 'enrollment') emit('enrollment.changed', event.state);
     else emit('card.changed', { reader: event.reader, reading: event.reading });
@@ -212,16 +240,63 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
     if (state.mode === 'online') issuance.cmOnline();
     emit('connection.changed', state);
   });
+}
+
+function readerPatternsChanged(before: Settings, after: Settings): boolean {
+  return before.readerInclude.join('\n') !== after.readerInclude.join('\n') || before.readerExclude.join('\n') !== after.readerExclude.join('\n');
+}
+
+/**
+ * Opens and wires the station's services: CM (one client, observed for online/offline), the durable
+ * stores (audit log, outbox, request copy), the directory, the reader monitor, the enrollment
+ * workflow and bulk mode; then forwards each one's changes to the event stream and starts the outbox.
+ * Each capability is opened by its own function above; this one keeps their order and their wiring.
+ */
+export async function openStationServices(deps: StationDeps, wiring: ServiceWiring): Promise<StationServices> {
+  const { log } = wiring;
+  let settings = deps.settings.effective();
+  const { connectivity, cm, isOnline } = openCm(deps, settings, wiring);
+
+  ensurePrivateDir(deps.dataDir);
+  const audit = await openAudit(deps, log);
+  const outbox = await openOutbox(deps, settings, cm, audit, wiring);
+  const requests = await openRequestCache({ dir: deps.dataDir, cm, now: deps.now, isOnline });
+  // Names beside CM's user GUIDs: optional, from machine policy (read at start, like the CM address).
+  const directory =
+    deps.directory ??
+    (await openDirectory(settings, { dataDir: deps.dataDir, now: deps.now, platform: process.platform, env: process.env, ...deps.directoryEnv }));
+  const note = async (entry: AuditNote): Promise<void> => {
+    await audit.append({ ...EMPTY_AUDIT, ...entry, actor: deps.actor });
+  };
+
+  const readers = openReaders(deps, settings, wiring);
+  const { issuance, gate } = await openDeskIssuance(deps, { cm, readers, note, isOnline, settings: () => settings }, log);
+  const workflow = createEnrollmentWorkflow({
+    issuance: gate,
+    cards: {
+      snapshot: () => readers.monitor().snapshot(),
+      subscribe: (listener) => readers.cardListeners.add(listener),
+      reread: (reader) => readers.monitor().reread(reader),
+    },
+    describeAtr: createAtrDescriber(readers.cardModels),
+    cm,
+    isOnline,
+    requests,
+    outbox,
+    audit: note,
+    log,
+    policy: () => ({ requestTypeNumbers: settings.requestTypeNumbers, retireReplacedCard: settings.retireReplacedCard, retireRoute: settings.retireRoute }),
+  });
+  // Subscribed before the event forwarding below, so a batch choice is made in the same turn.
+  const batch = createBatch(workflow, wiring.reportListenerError);
+
+  const services = { cm, connectivity, audit, note, outbox, requests, directory, cardModels: readers.cardModels, workflow, batch, issuance };
+  forwardEvents(deps, { ...services, readers }, wiring);
   deps.settings.subscribe((view) => {
     const before = settings;
     settings = deps.settings.effective();
-    emit('settings.changed', view);
-    if (before.readerInclude.join('\n') !== settings.readerInclude.join('\n') || before.readerExclude.join('\n') !== settings.readerExclude.join('\n')) {
-      const old = monitor;
-      unsubscribeMonitor();
-      startMonitor(settings);
-      old.close().catch((err: unknown) => log.error('readers.monitor-close-failed', err));
-    }
+    wiring.emit('settings.changed', view);
+    if (readerPatternsChanged(before, settings)) readers.rebuild(settings);
   });
 
   outbox.setOnline(isOnline());
@@ -231,26 +306,15 @@ export async function openStationServices(deps: StationDeps, { tuning, log, emit
   if (cm) requests.refresh().catch((err: unknown) => log.warn('requests.refresh-failed', describeError(err)));
 
   return {
+    ...services,
     settings: () => settings,
-    cm,
-    connectivity,
-    audit,
-    note,
-    outbox,
-    requests,
-    directory,
-    cardModels,
-    monitor: () => monitor,
-    workflow,
-    batch,
-    issuance,
+    monitor: () => readers.monitor(),
     async close() {
       batch.close();
       workflow.close();
       await issuance.close();
       connectivity.close();
-      unsubscribeMonitor();
-      await monitor.close();
+      await readers.close();
       await outbox.close();
       await audit.close();
       await directory.close();
