@@ -9,11 +9,7 @@ export default defineConfig({
   workers: 1,
   fullyParallel: false,
   forbidOnly: true,
-  reporter: [
-    ['list'],
-    ['html', { open: 'never', outputFolder: 'artifacts/playwright-report' }],
-    ['json', { outputFile: 'artifacts/results/e2e.json' }],
-  ],
+  reporter: [['list'], ['html', { open: 'never', outputFolder: 'artifacts/playwright-report' }], ['json', { outputFile: 'artifacts/results/e2e.json' }]],
   outputDir: 'artifacts/test-results',
   globalSetup: './test/e2e/global-setup.ts',
   use: {

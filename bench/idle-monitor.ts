@@ -5,7 +5,12 @@ import { createPcscdSocketProbe, createPcscliteBinding, createReaderMonitor } fr
 import { reportListenerErrorToStderr } from '../src/main/common';
 
 const [readers, cards] = [Number(process.argv[2] ?? 2), Number(process.argv[3] ?? 1)];
-const monitor = createReaderMonitor({ onListenerError: reportListenerErrorToStderr, binding: createPcscliteBinding(), probe: createPcscdSocketProbe(), now: () => new Date() });
+const monitor = createReaderMonitor({
+  onListenerError: reportListenerErrorToStderr,
+  binding: createPcscliteBinding(),
+  probe: createPcscdSocketProbe(),
+  now: () => new Date(),
+});
 let reported = false;
 monitor.subscribe((snapshot) => {
   const identified = snapshot.readers.filter((r) => r.card?.identity?.status === 'read').length;

@@ -25,11 +25,7 @@ import type { EventChannel, EventPayload } from '../src/shared/contract';
 
 const READER = 'Bench Reader';
 /** The training directory's Enroll requests on the Staff Smart Card Logon template, each issued once. */
-const REQUESTS = [
-  seedGuid('request/enroll-alice'),
-  '727aac22-8527-5d40-871a-ce7d6a41d750',
-  'a9102400-e4ca-5f8b-949d-438d3a3a55a8',
-];
+const REQUESTS = [seedGuid('request/enroll-alice'), '727aac22-8527-5d40-871a-ce7d6a41d750', 'a9102400-e4ca-5f8b-949d-438d3a3a55a8'];
 const PIN = '86420135';
 
 /** The simulator in a child process: prints its base URL, stops when stdin closes. */
@@ -59,7 +55,10 @@ const timed = { cardMs: 0, transmits: 0, cmMs: 0, exchanges: 0, outsideMs: 0, rs
 const ASSUMED_RSA2048_GENERATE_MS = Number(process.env.BENCH_YK_RSA2048_GENERATE_MS ?? 3_000);
 /** GENERATE ASYMMETRIC KEY PAIR (INS 47) with template AC { 80 07 } (RSA-2048), SP 800-73-4 part 2 3.3.2. */
 const isRsa2048Generate = (apdu: Uint8Array) =>
-  apdu[1] === 0x47 && Buffer.from(apdu).subarray(5).includes(Buffer.from([0xac, 0x03, 0x80, 0x01, 0x07]));
+  apdu[1] === 0x47 &&
+  Buffer.from(apdu)
+    .subarray(5)
+    .includes(Buffer.from([0xac, 0x03, 0x80, 0x01, 0x07]));
 /**
  * Calls to the card and to CM may overlap (the outbox, the connectivity probe and the issuance talk to
  * CM at once): the station's share is the time when neither is in flight, so the union is kept too.
@@ -135,7 +134,11 @@ const timedTransport: CmTransport = async (url, init) => {
   return {
     status: response.status,
     headers: response.headers,
-    text: () => outside(() => response.text(), (ms) => (timed.cmMs += ms)),
+    text: () =>
+      outside(
+        () => response.text(),
+        (ms) => (timed.cmMs += ms),
+      ),
   };
 };
 

@@ -224,7 +224,9 @@ async function replay(): Promise<void> {
     await fetch(new URL('reset', sim.adminUrl), { method: 'POST', headers: { authorization: `Bearer ${sim.adminToken}` } }).then((r) => r.text());
     if (latencyMs === 0) return;
     const rules = [{ fault: { kind: 'latency', ms: latencyMs } }];
-    await fetch(new URL('faults', sim.adminUrl), { method: 'PUT', headers: { authorization: `Bearer ${sim.adminToken}` }, body: JSON.stringify(rules) }).then((r) => r.text());
+    await fetch(new URL('faults', sim.adminUrl), { method: 'PUT', headers: { authorization: `Bearer ${sim.adminToken}` }, body: JSON.stringify(rules) }).then(
+      (r) => r.text(),
+    );
   };
   const rounds = 3;
   const outboxRuns: Array<{ ms: number; done: number }> = [];

@@ -102,7 +102,10 @@ async function insertLatency(monitor: ReaderMonitor, scan: ReturnType<typeof sta
 
 async function idleCost(scanPid: number) {
   const card = await insertCard({ reader: 0, ...PIV_CARD });
-  const child = fork(join(import.meta.dirname, 'idle-monitor.ts'), ['2', '1'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(import.meta.dirname, 'idle-monitor.ts'), ['2', '1'], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('idle monitor did not get ready')), 15_000);
     child.once('message', () => (clearTimeout(timer), resolve()));
@@ -120,7 +123,13 @@ async function idleCost(scanPid: number) {
 async function main(): Promise<void> {
   const stack = await startPcscStack();
   const scan = startPcscScan();
-  const monitor = createReaderMonitor({ onListenerError: reportListenerErrorToStderr, binding: createPcscliteBinding(), probe: createPcscdSocketProbe(), now: () => new Date(), identify: false });
+  const monitor = createReaderMonitor({
+    onListenerError: reportListenerErrorToStderr,
+    binding: createPcscliteBinding(),
+    probe: createPcscdSocketProbe(),
+    now: () => new Date(),
+    identify: false,
+  });
   try {
     await waitForSnapshot(monitor, (s) => s.readers.length === 2, 'readers');
     const { station, reference } = await insertLatency(monitor, scan);

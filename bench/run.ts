@@ -9,7 +9,7 @@ const benches: [string, string[]][] = [
   ['PC/SC: insert-to-event latency vs pcsc_scan, idle CPU', ['bench/pcsc.ts']],
   ['Outbox: durable append vs bare fsync, replay vs bare HTTP loop', ['bench/outbox.ts']],
   ['Start-up and renderer size', ['bench/startup.ts']],
-  ['Desk issuance: one card end to end, the station\'s own share beside the card\'s and CM\'s time', ['bench/issuance.ts']],
+  ["Desk issuance: one card end to end, the station's own share beside the card's and CM's time", ['bench/issuance.ts']],
 ];
 
 let failed = 0;

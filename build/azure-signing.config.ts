@@ -29,10 +29,7 @@ export function azureSigningConfig(env: Readonly<Record<string, string | undefin
   if (missing.length > 0) {
     throw new Error(`Azure Trusted Signing is not configured: set ${missing.join(', ')} (see docs/deploying.md).`);
   }
-  const options = Object.fromEntries(entries.map(([option, name]) => [option, (env[name] ?? '').trim()])) as Record<
-    AzureOption,
-    string
-  >;
+  const options = Object.fromEntries(entries.map(([option, name]) => [option, (env[name] ?? '').trim()])) as Record<AzureOption, string>;
   return {
     extends: 'electron-builder.yml',
     // A release build must be signed: fail rather than ship an unsigned installer.

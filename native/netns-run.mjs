@@ -86,9 +86,24 @@ if (process.env[MARKER] && process.env[MARKER] === currentNetns()) {
   ].join('\n');
   runAndExit(
     [
-      'flock', '--exclusive', LOCK_FILE,
-      'unshare', '--net', '--mount', '--propagation', 'private', '--pid', '--mount-proc', '--fork', '--kill-child',
-      '--', 'sh', '-c', inner, 'netns-run', ...command,
+      'flock',
+      '--exclusive',
+      LOCK_FILE,
+      'unshare',
+      '--net',
+      '--mount',
+      '--propagation',
+      'private',
+      '--pid',
+      '--mount-proc',
+      '--fork',
+      '--kill-child',
+      '--',
+      'sh',
+      '-c',
+      inner,
+      'netns-run',
+      ...command,
     ],
     process.env,
   );

@@ -191,12 +191,26 @@ async function runGate(input) {
           reason = `${entry.reason} (${toPosix(relative(projectRoot, JUSTIFICATIONS_FILE))})`;
         }
       }
-      findings.push({ rule: result.ruleId, file: where?.file ?? null, line: where?.line ?? null, message: result.message.text, justified: reason !== null, reason });
+      findings.push({
+        rule: result.ruleId,
+        file: where?.file ?? null,
+        line: where?.line ?? null,
+        message: result.message.text,
+        justified: reason !== null,
+        reason,
+      });
     }
     const parseErrors = outcome.errors.filter((e) => !e.tolerable).map((e) => ({ file: toPosix(relative(scanRoot, e.file)), message: e.message }));
     const unusedJustifications = input ? [] : listed.filter((e) => !used.has(e));
     const ok = findings.every((f) => f.justified) && parseErrors.length === 0 && unusedJustifications.length === 0;
-    return { ok, scanned: input ? toPosix(input) : [...SHELL_SOURCES, 'compiled main + preload'], findings, parseErrors, unusedJustifications, networkAttempts };
+    return {
+      ok,
+      scanned: input ? toPosix(input) : [...SHELL_SOURCES, 'compiled main + preload'],
+      findings,
+      parseErrors,
+      unusedJustifications,
+      networkAttempts,
+    };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -35,7 +35,11 @@ export default {
     const { rendererRoot = 'src/renderer', screens, passThrough = [] } = context.options[0];
     const file = relative(resolve(context.cwd, rendererRoot), context.filename).split(sep).join('/');
     if (file.startsWith('..')) return {};
-    const expected = new Set(Object.entries(screens).filter(([, files]) => files.includes(file)).map(([channel]) => channel));
+    const expected = new Set(
+      Object.entries(screens)
+        .filter(([, files]) => files.includes(file))
+        .map(([channel]) => channel),
+    );
     const called = new Set();
 
     return {

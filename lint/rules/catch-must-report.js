@@ -44,8 +44,10 @@ export default {
     docs: { description: 'A caught error is reported, rethrown, or the block says why it is not.' },
     schema: [],
     messages: {
-      silentCatch: 'This catch neither reports nor rethrows what it caught: log it, throw a typed error, or say in a comment inside the block why silence is right.',
-      silentHandler: "This .catch handler drops the error: report it, or say in a comment inside the handler why nothing is lost (e.g. '.catch(() => { /* why */ })').",
+      silentCatch:
+        'This catch neither reports nor rethrows what it caught: log it, throw a typed error, or say in a comment inside the block why silence is right.',
+      silentHandler:
+        "This .catch handler drops the error: report it, or say in a comment inside the handler why nothing is lost (e.g. '.catch(() => { /* why */ })').",
     },
   },
   create(context) {

@@ -41,8 +41,7 @@ export function atrFactsText(t: TFunction, facts: AtrFacts): string {
 type ProblemKey = Exclude<keyof typeof en.problems, 'types'>;
 type Rule = { pattern: RegExp; key: ProblemKey; params?: (m: RegExpExecArray, t: TFunction) => Record<string, string> };
 
-const typeName = (t: TFunction, type: string) =>
-  Object.hasOwn(en.problems.types, type) ? t(`problems.types.${type}`) : type;
+const typeName = (t: TFunction, type: string) => (Object.hasOwn(en.problems.types, type) ? t(`problems.types.${type}`) : type);
 
 /**
  * The station's problem texts (src/shared/settings.ts, config/policy.ts, config/problems.ts and

@@ -141,7 +141,10 @@ export const lifeCycleSchema = z.enum([
 export const statusIndicatorSchema = z.object({
   lcs: hexByteSchema.nullable(),
   lifeCycle: lifeCycleSchema.nullable(),
-  sw: z.string().regex(/^[0-9a-f]{4}$/).nullable(),
+  sw: z
+    .string()
+    .regex(/^[0-9a-f]{4}$/)
+    .nullable(),
 });
 export type StatusIndicator = z.infer<typeof statusIndicatorSchema>;
 

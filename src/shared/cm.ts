@@ -22,16 +22,7 @@ export { normalizeGuid };
 export const unknownEnumSchema = z.templateLiteral(['Unknown(', z.string(), ')']);
 export type UnknownEnum = z.infer<typeof unknownEnumSchema>;
 
-export const REQUEST_STATUSES = [
-  'None',
-  'Pending',
-  'Approved',
-  'Executing',
-  'Completed',
-  'Denied',
-  'Canceled',
-  'Failed',
-] as const;
+export const REQUEST_STATUSES = ['None', 'Pending', 'Approved', 'Executing', 'Completed', 'Denied', 'Canceled', 'Failed'] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 /** From the SDK's SQL API; consistent with the REST examples (3 approved, 8 completed). */
 export const REQUEST_STATUS_NUMBERS: Readonly<Record<RequestStatus, number>> = {

@@ -1,26 +1,13 @@
 import { z } from 'zod';
 import { auditEntrySchema, auditQuerySchema } from './audit';
 import { cmRequestSchema, guidSchema } from './cm';
-import {
-  batchSetSchema,
-  batchStateSchema,
-  cardReadingSchema,
-  enrollmentStateSchema,
-  requestSearchResultSchema,
-  requestSearchSchema,
-} from './enrollment';
+import { batchSetSchema, batchStateSchema, cardReadingSchema, enrollmentStateSchema, requestSearchResultSchema, requestSearchSchema } from './enrollment';
 import { cmCheckReportSchema } from './cm-check';
 import { diagnosticsReportSchema, rendererErrorReportSchema, supportBundleResultSchema } from './diagnostics';
 import { DIRECTORY_KINDS, directoryAnswerSchema, directoryResolveSchema } from './directory';
 import { errorPayloadSchema } from './errors';
 import { issuancePinSchema, issuanceReaderSchema, issuanceStartSchema, issuanceStateSchema } from './issuance';
-import {
-  outboxDiscardRequestSchema,
-  outboxListSchema,
-  outboxOperationSchema,
-  outboxReleaseRequestSchema,
-  outboxRetryRequestSchema,
-} from './outbox';
+import { outboxDiscardRequestSchema, outboxListSchema, outboxOperationSchema, outboxReleaseRequestSchema, outboxRetryRequestSchema } from './outbox';
 import { type EventChannel, type InvokeChannel } from './channels';
 import { readersSnapshotSchema } from './readers';
 import { settingsUpdateSchema, settingsViewSchema } from './settings';
@@ -147,7 +134,6 @@ export const eventChannels = {
 export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof invokeChannels)[C]['request']>;
 export type InvokeResponse<C extends InvokeChannel> = z.output<(typeof invokeChannels)[C]['response']>;
 export type EventPayload<E extends EventChannel> = z.output<(typeof eventChannels)[E]>;
-
 
 /** What every invoke returns across a process boundary: errors travel as data, never as throws. */
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: z.infer<typeof errorPayloadSchema> };

@@ -6,6 +6,9 @@ export type Guid = string;
 
 /** Accepts `{GUID}`, upper case or plain; returns the station's form, or null if it is not a GUID. */
 export function normalizeGuid(value: string): Guid | null {
-  const bare = value.trim().replace(/^\{(.*)\}$/, '$1').toLowerCase();
+  const bare = value
+    .trim()
+    .replace(/^\{(.*)\}$/, '$1')
+    .toLowerCase();
   return GUID_PATTERN.test(bare) ? bare : null;
 }

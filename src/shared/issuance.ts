@@ -121,6 +121,9 @@ export const issuanceReaderSchema = readerRef;
 export const issuancePlanSchema = z.object({
   mode: z.enum(['offer', 'always']).nullable(),
   reason: errorPayloadSchema.nullable(),
-  chuid: z.string().regex(/^[0-9a-f]{32}$/).nullable(),
+  chuid: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .nullable(),
 });
 export type IssuancePlan = z.infer<typeof issuancePlanSchema>;

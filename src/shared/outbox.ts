@@ -51,10 +51,7 @@ export const retireOperationInputSchema = z.strictObject({
 });
 
 /** What the workflow hands to `enqueue`. */
-export const outboxOperationInputSchema = z.discriminatedUnion('kind', [
-  bindOperationInputSchema,
-  retireOperationInputSchema,
-]);
+export const outboxOperationInputSchema = z.discriminatedUnion('kind', [bindOperationInputSchema, retireOperationInputSchema]);
 // Input: what callers write (defaults may be left out); the outbox stores the parsed form.
 export type OutboxOperationInput = z.input<typeof outboxOperationInputSchema>;
 
@@ -137,7 +134,8 @@ export type RetireWait =
 export function retireWaitOf(op: OutboxOperation, ops: readonly OutboxOperation[]): RetireWait | null {
   if (op.kind !== 'retire' || (op.state !== 'pending' && op.state !== 'sending')) return null;
   const bindPending = ops.some(
-    (other) => other.kind === 'bind' && other.requestId === op.requestId && other.state !== 'done' && other.state !== 'discarded' && other.createdAt <= op.createdAt,
+    (other) =>
+      other.kind === 'bind' && other.requestId === op.requestId && other.state !== 'done' && other.state !== 'discarded' && other.createdAt <= op.createdAt,
   );
   if (bindPending) return { kind: 'bind', requestId: op.requestId };
   if (op.waiting?.on === 'retire-request' && op.retireRequestId !== null) {

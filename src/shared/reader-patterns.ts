@@ -103,13 +103,10 @@ export interface ReaderPatterns {
  * that is not is ignored rather than thrown, so a bad value can never stop the reader monitor.
  */
 export function createReaderPatternFilter(patterns: ReaderPatterns): (readerName: string) => boolean {
-  const compile = (list: readonly string[]) =>
-    list.filter((pattern) => readerPatternProblem(pattern) === null).map(compileReaderPattern);
+  const compile = (list: readonly string[]) => list.filter((pattern) => readerPatternProblem(pattern) === null).map(compileReaderPattern);
   const include = compile(patterns.readerInclude);
   const exclude = compile(patterns.readerExclude);
-  return (name) =>
-    (include.length === 0 || include.some((pattern) => pattern.test(name))) &&
-    !exclude.some((pattern) => pattern.test(name));
+  return (name) => (include.length === 0 || include.some((pattern) => pattern.test(name))) && !exclude.some((pattern) => pattern.test(name));
 }
 
 export function isReaderShown(readerName: string, patterns: ReaderPatterns): boolean {

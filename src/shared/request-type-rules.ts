@@ -118,9 +118,7 @@ export function requestTypeLabel(reading: RequestTypeReading): string {
  * 7 Retire, 9 SuspendOrReinstate, 10 OnlineUpdate) is refused like the confirmed type, with or
  * without it: binding a blank card to a likely Retire is never worth the guess.
  */
-export type Bindability =
-  | { ok: true; needsAcknowledgement: boolean }
-  | { ok: false; reason: string };
+export type Bindability = { ok: true; needsAcknowledgement: boolean } | { ok: false; reason: string };
 
 export function bindabilityOf(reading: RequestTypeReading): Bindability {
   if (reading.kind === 'unconfirmed') {
@@ -136,10 +134,7 @@ export function bindabilityOf(reading: RequestTypeReading): Bindability {
  * The type numbers the station never binds a new card to, whatever the operator acknowledges: the
  * documented 5 (Unblock) and the likely names that act on an existing card. Listed in the docs.
  */
-export const NEVER_BOUND_TYPE_NUMBERS: readonly number[] = [
-  ...Object.entries(DOCUMENTED_REQUEST_TYPE_NUMBERS),
-  ...Object.entries(LIKELY_REQUEST_TYPE_NUMBERS),
-]
+export const NEVER_BOUND_TYPE_NUMBERS: readonly number[] = [...Object.entries(DOCUMENTED_REQUEST_TYPE_NUMBERS), ...Object.entries(LIKELY_REQUEST_TYPE_NUMBERS)]
   .filter(([, type]) => !REQUEST_TYPE_RULES[type].bindable)
   .map(([n]) => Number(n))
   .sort((a, b) => a - b);

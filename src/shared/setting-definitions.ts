@@ -77,10 +77,7 @@ export const authDomainPatternSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(
-    /^(?:\*\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/,
-    'must be a host name such as "cm.contoso.com" or "*.contoso.com"',
-  );
+  .regex(/^(?:\*\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/, 'must be a host name such as "cm.contoso.com" or "*.contoso.com"');
 
 /** '' (no export folder configured) or an absolute Windows (drive or UNC) or POSIX path. */
 const absoluteFolderOrEmpty = z
@@ -103,8 +100,16 @@ export const SETTING_DEFINITIONS = {
     field: 'text',
     safe: '',
     text: {
-      en: { label: 'CM REST API address', explain: 'The https:// address of the MIM CM REST API. The CM root (https://cm.contoso.com/CertificateManagement) or the API root (…/CertificateManagement/api/v1.0/) both work; a missing final / is added. No user name, password, query or fragment. Empty: the station stays in training mode (or does nothing if training is not allowed). Only machine policy can set it.' },
-      fr: { label: 'Adresse de l’API REST de CM', explain: "L'adresse https:// de l'API REST de MIM CM. La racine de CM (https://cm.contoso.com/CertificateManagement) ou celle de l'API (…/CertificateManagement/api/v1.0/) conviennent ; un / final manquant est ajouté. Ni nom d'utilisateur, ni mot de passe, ni requête, ni fragment. Vide : le poste reste en mode formation (ou ne fait rien si la formation est interdite). Seule la stratégie machine peut la définir." },
+      en: {
+        label: 'CM REST API address',
+        explain:
+          'The https:// address of the MIM CM REST API. The CM root (https://cm.contoso.com/CertificateManagement) or the API root (…/CertificateManagement/api/v1.0/) both work; a missing final / is added. No user name, password, query or fragment. Empty: the station stays in training mode (or does nothing if training is not allowed). Only machine policy can set it.',
+      },
+      fr: {
+        label: 'Adresse de l’API REST de CM',
+        explain:
+          "L'adresse https:// de l'API REST de MIM CM. La racine de CM (https://cm.contoso.com/CertificateManagement) ou celle de l'API (…/CertificateManagement/api/v1.0/) conviennent ; un / final manquant est ajouté. Ni nom d'utilisateur, ni mot de passe, ni requête, ni fragment. Vide : le poste reste en mode formation (ou ne fait rien si la formation est interdite). Seule la stratégie machine peut la définir.",
+      },
     },
   }),
   cmTimeoutMs: setting({
@@ -127,8 +132,16 @@ export const SETTING_DEFINITIONS = {
     field: 'list',
     safe: [],
     text: {
-      en: { label: 'Hosts allowed for Windows sign-in', explain: "Host names to which the station may send the operator's Windows credentials (Kerberos/NTLM), one per line: cm.contoso.com or *.contoso.com. A bare * is refused. Empty: exactly the host of the CM address. Only machine policy can set it." },
-      fr: { label: 'Hôtes autorisés pour la connexion Windows', explain: "Noms d'hôtes auxquels le poste peut présenter les identifiants Windows de l'opérateur (Kerberos/NTLM), un par ligne : cm.contoso.com ou *.contoso.com. Un * seul est refusé. Vide : exactement l'hôte de l'adresse de CM. Seule la stratégie machine peut les définir." },
+      en: {
+        label: 'Hosts allowed for Windows sign-in',
+        explain:
+          "Host names to which the station may send the operator's Windows credentials (Kerberos/NTLM), one per line: cm.contoso.com or *.contoso.com. A bare * is refused. Empty: exactly the host of the CM address. Only machine policy can set it.",
+      },
+      fr: {
+        label: 'Hôtes autorisés pour la connexion Windows',
+        explain:
+          "Noms d'hôtes auxquels le poste peut présenter les identifiants Windows de l'opérateur (Kerberos/NTLM), un par ligne : cm.contoso.com ou *.contoso.com. Un * seul est refusé. Vide : exactement l'hôte de l'adresse de CM. Seule la stratégie machine peut les définir.",
+      },
     },
   }),
   readerInclude: setting({
@@ -138,8 +151,14 @@ export const SETTING_DEFINITIONS = {
     applies: 'now',
     field: 'list',
     text: {
-      en: { label: 'Readers to show (patterns)', explain: 'Reader name patterns (one per line; * any run of characters, ? one character). Empty: every reader.' },
-      fr: { label: 'Lecteurs à afficher (motifs)', explain: 'Motifs de noms de lecteurs (un par ligne ; * toute suite de caractères, ? un caractère). Vide : tous les lecteurs.' },
+      en: {
+        label: 'Readers to show (patterns)',
+        explain: 'Reader name patterns (one per line; * any run of characters, ? one character). Empty: every reader.',
+      },
+      fr: {
+        label: 'Lecteurs à afficher (motifs)',
+        explain: 'Motifs de noms de lecteurs (un par ligne ; * toute suite de caractères, ? un caractère). Vide : tous les lecteurs.',
+      },
     },
   }),
   /** The Windows Hello virtual reader is never an enrollment target and confuses operators. */
@@ -151,7 +170,10 @@ export const SETTING_DEFINITIONS = {
     field: 'list',
     text: {
       en: { label: 'Readers to hide (patterns)', explain: 'Reader name patterns to hide (one per line), e.g. *Windows Hello*. Exclusion wins over inclusion.' },
-      fr: { label: 'Lecteurs à masquer (motifs)', explain: 'Motifs de noms de lecteurs à masquer (un par ligne), par ex. *Windows Hello*. L\'exclusion l\'emporte.' },
+      fr: {
+        label: 'Lecteurs à masquer (motifs)',
+        explain: "Motifs de noms de lecteurs à masquer (un par ligne), par ex. *Windows Hello*. L'exclusion l'emporte.",
+      },
     },
   }),
   /** Whether this station may enter training mode at all (IT decides). A simulated enrollment must never be mistaken for a real one under a policy the station could not read. */
@@ -163,8 +185,16 @@ export const SETTING_DEFINITIONS = {
     field: 'boolean',
     safe: false,
     text: {
-      en: { label: 'Training mode allowed', explain: 'Whether operators may use training mode (a simulated CM and simulated cards). Disabled: the station only ever works against the real CM. Only machine policy can set it.' },
-      fr: { label: 'Mode formation autorisé', explain: "Si les opérateurs peuvent utiliser le mode formation (CM et cartes simulés). Désactivé : le poste ne travaille qu'avec le vrai CM. Seule la stratégie machine peut le définir." },
+      en: {
+        label: 'Training mode allowed',
+        explain:
+          'Whether operators may use training mode (a simulated CM and simulated cards). Disabled: the station only ever works against the real CM. Only machine policy can set it.',
+      },
+      fr: {
+        label: 'Mode formation autorisé',
+        explain:
+          "Si les opérateurs peuvent utiliser le mode formation (CM et cartes simulés). Désactivé : le poste ne travaille qu'avec le vrai CM. Seule la stratégie machine peut le définir.",
+      },
     },
   }),
   /** The operator's choice; only effective while trainingModeAllowed is true. */
@@ -188,8 +218,14 @@ export const SETTING_DEFINITIONS = {
     applies: 'restart',
     field: 'number',
     text: {
-      en: { label: 'Days finished operations stay in the outbox', explain: 'Days a finished outbox operation stays listed before it is pruned (the audit log keeps everything).' },
-      fr: { label: 'Jours de conservation des opérations terminées', explain: "Nombre de jours pendant lesquels une opération terminée reste affichée dans la file d'envoi (le journal d'audit garde tout)." },
+      en: {
+        label: 'Days finished operations stay in the outbox',
+        explain: 'Days a finished outbox operation stays listed before it is pruned (the audit log keeps everything).',
+      },
+      fr: {
+        label: 'Jours de conservation des opérations terminées',
+        explain: "Nombre de jours pendant lesquels une opération terminée reste affichée dans la file d'envoi (le journal d'audit garde tout).",
+      },
     },
   }),
   auditExportFolder: setting({
@@ -200,8 +236,16 @@ export const SETTING_DEFINITIONS = {
     field: 'text',
     safe: '',
     text: {
-      en: { label: 'Audit export folder', explain: 'Absolute folder where audit CSV exports are written (a local path or a \\\\server\\share UNC path). Empty: the operator\'s Documents folder. Only machine policy can set it; a UNC path is accepted only from machine policy.' },
-      fr: { label: 'Dossier d’export du journal', explain: "Dossier absolu où sont écrits les exports CSV de l'audit (chemin local ou chemin UNC \\\\serveur\\partage). Vide : le dossier Documents de l'opérateur. Seule la stratégie machine peut le définir ; un chemin UNC n'est accepté que d'elle." },
+      en: {
+        label: 'Audit export folder',
+        explain:
+          "Absolute folder where audit CSV exports are written (a local path or a \\\\server\\share UNC path). Empty: the operator's Documents folder. Only machine policy can set it; a UNC path is accepted only from machine policy.",
+      },
+      fr: {
+        label: 'Dossier d’export du journal',
+        explain:
+          "Dossier absolu où sont écrits les exports CSV de l'audit (chemin local ou chemin UNC \\\\serveur\\partage). Vide : le dossier Documents de l'opérateur. Seule la stratégie machine peut le définir ; un chemin UNC n'est accepté que d'elle.",
+      },
     },
   }),
   locale: setting({
@@ -224,8 +268,14 @@ export const SETTING_DEFINITIONS = {
     field: 'text',
     safe: '',
     text: {
-      en: { label: 'Update feed address', explain: 'The https:// address the station checks for updates. Empty: it never looks for updates. Only machine policy can set it.' },
-      fr: { label: 'Adresse des mises à jour', explain: "L'adresse https:// où le poste cherche ses mises à jour. Vide : il n'en cherche jamais. Seule la stratégie machine peut la définir." },
+      en: {
+        label: 'Update feed address',
+        explain: 'The https:// address the station checks for updates. Empty: it never looks for updates. Only machine policy can set it.',
+      },
+      fr: {
+        label: 'Adresse des mises à jour',
+        explain: "L'adresse https:// où le poste cherche ses mises à jour. Vide : il n'en cherche jamais. Seule la stratégie machine peut la définir.",
+      },
     },
   }),
   /** 'auto': Active Directory on a domain-joined Windows PC, none elsewhere. No directory under a policy the station could not read: it would be asked as configured by that policy. */
@@ -237,8 +287,16 @@ export const SETTING_DEFINITIONS = {
     field: 'text',
     safe: 'none',
     text: {
-      en: { label: 'Directory for people’s names (auto, none, ad, ldap)', explain: 'Where the station looks up people’s names: auto (Active Directory on a domain-joined Windows PC, none elsewhere), ad, ldap or none. Only machine policy can set it.' },
-      fr: { label: 'Annuaire pour les noms des personnes (auto, none, ad, ldap)', explain: 'Où le poste cherche le nom des personnes : auto (Active Directory sur un PC Windows joint au domaine, aucun ailleurs), ad, ldap ou none. Seule la stratégie machine peut le définir.' },
+      en: {
+        label: 'Directory for people’s names (auto, none, ad, ldap)',
+        explain:
+          'Where the station looks up people’s names: auto (Active Directory on a domain-joined Windows PC, none elsewhere), ad, ldap or none. Only machine policy can set it.',
+      },
+      fr: {
+        label: 'Annuaire pour les noms des personnes (auto, none, ad, ldap)',
+        explain:
+          'Où le poste cherche le nom des personnes : auto (Active Directory sur un PC Windows joint au domaine, aucun ailleurs), ad, ldap ou none. Seule la stratégie machine peut le définir.',
+      },
     },
   }),
   directoryLdapUrl: setting({
@@ -248,8 +306,15 @@ export const SETTING_DEFINITIONS = {
     applies: 'now',
     field: 'text',
     text: {
-      en: { label: 'LDAP server address', explain: 'ldaps://host[:port], or ldap://host[:port] with StartTLS before any bind. Empty: no LDAP directory. Only machine policy can set it.' },
-      fr: { label: 'Adresse du serveur LDAP', explain: 'ldaps://hôte[:port], ou ldap://hôte[:port] avec StartTLS avant toute authentification. Vide : pas d’annuaire LDAP. Seule la stratégie machine peut le définir.' },
+      en: {
+        label: 'LDAP server address',
+        explain: 'ldaps://host[:port], or ldap://host[:port] with StartTLS before any bind. Empty: no LDAP directory. Only machine policy can set it.',
+      },
+      fr: {
+        label: 'Adresse du serveur LDAP',
+        explain:
+          'ldaps://hôte[:port], ou ldap://hôte[:port] avec StartTLS avant toute authentification. Vide : pas d’annuaire LDAP. Seule la stratégie machine peut le définir.',
+      },
     },
   }),
   /** PEM file of the CA for the LDAP server's certificate; '' = the system's trust store. */
@@ -260,8 +325,15 @@ export const SETTING_DEFINITIONS = {
     applies: 'now',
     field: 'text',
     text: {
-      en: { label: 'LDAP server certificate authority (PEM file)', explain: 'Absolute path of a PEM file with the CA of the LDAP server’s certificate. Empty: the system’s trust store. Only machine policy can set it.' },
-      fr: { label: 'Autorité de certification du serveur LDAP (fichier PEM)', explain: 'Chemin absolu d’un fichier PEM contenant l’AC du certificat du serveur LDAP. Vide : le magasin de confiance du système. Seule la stratégie machine peut le définir.' },
+      en: {
+        label: 'LDAP server certificate authority (PEM file)',
+        explain: 'Absolute path of a PEM file with the CA of the LDAP server’s certificate. Empty: the system’s trust store. Only machine policy can set it.',
+      },
+      fr: {
+        label: 'Autorité de certification du serveur LDAP (fichier PEM)',
+        explain:
+          'Chemin absolu d’un fichier PEM contenant l’AC du certificat du serveur LDAP. Vide : le magasin de confiance du système. Seule la stratégie machine peut le définir.',
+      },
     },
   }),
   /** '' = anonymous bind. */
@@ -273,7 +345,10 @@ export const SETTING_DEFINITIONS = {
     field: 'text',
     text: {
       en: { label: 'LDAP bind account (DN)', explain: 'The distinguished name the station binds as. Empty: anonymous. Only machine policy can set it.' },
-      fr: { label: 'Compte de connexion LDAP (DN)', explain: 'Le nom distinctif sous lequel le poste s’authentifie. Vide : anonyme. Seule la stratégie machine peut le définir.' },
+      fr: {
+        label: 'Compte de connexion LDAP (DN)',
+        explain: 'Le nom distinctif sous lequel le poste s’authentifie. Vide : anonyme. Seule la stratégie machine peut le définir.',
+      },
     },
   }),
   /** A file holding the bind password (the policy itself never holds a secret). */
@@ -284,8 +359,15 @@ export const SETTING_DEFINITIONS = {
     applies: 'now',
     field: 'text',
     text: {
-      en: { label: 'LDAP bind password file', explain: 'Absolute path of a file that holds the bind password (the policy never holds a secret). Only machine policy can set it.' },
-      fr: { label: 'Fichier du mot de passe de connexion LDAP', explain: 'Chemin absolu d’un fichier contenant le mot de passe d’authentification (la stratégie ne contient jamais de secret). Seule la stratégie machine peut le définir.' },
+      en: {
+        label: 'LDAP bind password file',
+        explain: 'Absolute path of a file that holds the bind password (the policy never holds a secret). Only machine policy can set it.',
+      },
+      fr: {
+        label: 'Fichier du mot de passe de connexion LDAP',
+        explain:
+          'Chemin absolu d’un fichier contenant le mot de passe d’authentification (la stratégie ne contient jamais de secret). Seule la stratégie machine peut le définir.',
+      },
     },
   }),
   directoryLdapBaseDn: setting({
@@ -296,7 +378,10 @@ export const SETTING_DEFINITIONS = {
     field: 'text',
     text: {
       en: { label: 'LDAP search base (DN)', explain: 'The distinguished name under which people are searched. Only machine policy can set it.' },
-      fr: { label: 'Base de recherche LDAP (DN)', explain: 'Le nom distinctif sous lequel les personnes sont cherchées. Seule la stratégie machine peut le définir.' },
+      fr: {
+        label: 'Base de recherche LDAP (DN)',
+        explain: 'Le nom distinctif sous lequel les personnes sont cherchées. Seule la stratégie machine peut le définir.',
+      },
     },
   }),
   directoryLdapGuidAttribute: setting({
@@ -306,19 +391,35 @@ export const SETTING_DEFINITIONS = {
     applies: 'now',
     field: 'text',
     text: {
-      en: { label: 'LDAP GUID attribute', explain: 'The attribute that holds CM’s user GUID: objectGUID (Active Directory) or entryUUID (OpenLDAP). Only machine policy can set it.' },
-      fr: { label: 'Attribut GUID LDAP', explain: 'L’attribut qui porte le GUID d’utilisateur de CM : objectGUID (Active Directory) ou entryUUID (OpenLDAP). Seule la stratégie machine peut le définir.' },
+      en: {
+        label: 'LDAP GUID attribute',
+        explain: 'The attribute that holds CM’s user GUID: objectGUID (Active Directory) or entryUUID (OpenLDAP). Only machine policy can set it.',
+      },
+      fr: {
+        label: 'Attribut GUID LDAP',
+        explain:
+          'L’attribut qui porte le GUID d’utilisateur de CM : objectGUID (Active Directory) ou entryUUID (OpenLDAP). Seule la stratégie machine peut le définir.',
+      },
     },
   }),
   directoryLdapAccountAttribute: setting({
-    schema: z.string().trim().regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'must be an LDAP attribute name'),
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'must be an LDAP attribute name'),
     default: 'sAMAccountName',
     machineOnly: true,
     applies: 'now',
     field: 'text',
     text: {
-      en: { label: 'LDAP account attribute', explain: 'The attribute shown as the person’s account, e.g. sAMAccountName or uid. Only machine policy can set it.' },
-      fr: { label: 'Attribut de compte LDAP', explain: 'L’attribut affiché comme compte de la personne, par ex. sAMAccountName ou uid. Seule la stratégie machine peut le définir.' },
+      en: {
+        label: 'LDAP account attribute',
+        explain: 'The attribute shown as the person’s account, e.g. sAMAccountName or uid. Only machine policy can set it.',
+      },
+      fr: {
+        label: 'Attribut de compte LDAP',
+        explain: 'L’attribut affiché comme compte de la personne, par ex. sAMAccountName ou uid. Seule la stratégie machine peut le définir.',
+      },
     },
   }),
   /** NetBIOS domain shown before LDAP accounts (CONTOSO\\dana); '' = the account alone. */
@@ -329,8 +430,14 @@ export const SETTING_DEFINITIONS = {
     applies: 'now',
     field: 'text',
     text: {
-      en: { label: 'Domain shown before accounts', explain: 'The NetBIOS domain shown before LDAP accounts (CONTOSO\\dana). Empty: the account alone. Only machine policy can set it.' },
-      fr: { label: 'Domaine affiché devant les comptes', explain: 'Le domaine NetBIOS affiché devant les comptes LDAP (CONTOSO\\dana). Vide : le compte seul. Seule la stratégie machine peut le définir.' },
+      en: {
+        label: 'Domain shown before accounts',
+        explain: 'The NetBIOS domain shown before LDAP accounts (CONTOSO\\dana). Empty: the account alone. Only machine policy can set it.',
+      },
+      fr: {
+        label: 'Domaine affiché devant les comptes',
+        explain: 'Le domaine NetBIOS affiché devant les comptes LDAP (CONTOSO\\dana). Vide : le compte seul. Seule la stratégie machine peut le définir.',
+      },
     },
   }),
   /** How long a name stays usable without the directory (offline), in days. */
@@ -341,8 +448,15 @@ export const SETTING_DEFINITIONS = {
     applies: 'now',
     field: 'number',
     text: {
-      en: { label: 'Days names stay usable offline', explain: 'How many days a name found in the directory stays usable while the directory cannot be reached. Only machine policy can set it.' },
-      fr: { label: 'Jours pendant lesquels les noms restent utilisables hors ligne', explain: 'Pendant combien de jours un nom trouvé dans l’annuaire reste utilisable quand l’annuaire est injoignable. Seule la stratégie machine peut le définir.' },
+      en: {
+        label: 'Days names stay usable offline',
+        explain: 'How many days a name found in the directory stays usable while the directory cannot be reached. Only machine policy can set it.',
+      },
+      fr: {
+        label: 'Jours pendant lesquels les noms restent utilisables hors ligne',
+        explain:
+          'Pendant combien de jours un nom trouvé dans l’annuaire reste utilisable quand l’annuaire est injoignable. Seule la stratégie machine peut le définir.',
+      },
     },
   }),
   /** CM RequestType numbers IT confirmed on its CM, e.g. {"2": "Recover"} (see docs/cm-notes.md). Shown as its JSON. */
@@ -353,8 +467,16 @@ export const SETTING_DEFINITIONS = {
     applies: 'now',
     field: 'text',
     text: {
-      en: { label: 'CM request type numbers confirmed by IT', explain: 'How this CM numbers request types, one "number=Name" per line (e.g. 2=Recover). Names: Enroll, Duplicate, Recover, RecoverOnBehalf, Renew, TemporaryCardEnroll, Unblock, OfflineUnblock, OnlineUpdate, Retire, Revoke, Disable, Reinstate, SuspendOrReinstate, TemporaryCardDisable, TemporaryCardRetire. 1 (Enroll) and 5 (Unblock) are documented by Microsoft and cannot be remapped. Only machine policy can set it.' },
-      fr: { label: 'Numéros de type de demande CM confirmés par l’informatique', explain: 'Comment ce CM numérote les types de requête, une ligne « numéro=Nom » (par ex. 2=Recover). Noms : Enroll, Duplicate, Recover, RecoverOnBehalf, Renew, TemporaryCardEnroll, Unblock, OfflineUnblock, OnlineUpdate, Retire, Revoke, Disable, Reinstate, SuspendOrReinstate, TemporaryCardDisable, TemporaryCardRetire. 1 (Enroll) et 5 (Unblock) sont documentés par Microsoft et ne peuvent pas être redéfinis. Seule la stratégie machine peut les définir.' },
+      en: {
+        label: 'CM request type numbers confirmed by IT',
+        explain:
+          'How this CM numbers request types, one "number=Name" per line (e.g. 2=Recover). Names: Enroll, Duplicate, Recover, RecoverOnBehalf, Renew, TemporaryCardEnroll, Unblock, OfflineUnblock, OnlineUpdate, Retire, Revoke, Disable, Reinstate, SuspendOrReinstate, TemporaryCardDisable, TemporaryCardRetire. 1 (Enroll) and 5 (Unblock) are documented by Microsoft and cannot be remapped. Only machine policy can set it.',
+      },
+      fr: {
+        label: 'Numéros de type de demande CM confirmés par l’informatique',
+        explain:
+          'Comment ce CM numérote les types de requête, une ligne « numéro=Nom » (par ex. 2=Recover). Noms : Enroll, Duplicate, Recover, RecoverOnBehalf, Renew, TemporaryCardEnroll, Unblock, OfflineUnblock, OnlineUpdate, Retire, Revoke, Disable, Reinstate, SuspendOrReinstate, TemporaryCardDisable, TemporaryCardRetire. 1 (Enroll) et 5 (Unblock) sont documentés par Microsoft et ne peuvent pas être redéfinis. Seule la stratégie machine peut les définir.',
+      },
     },
   }),
   /** Binding does not execute the request: by default the old card is retired only once the new one is Active. */
@@ -365,8 +487,16 @@ export const SETTING_DEFINITIONS = {
     applies: 'now',
     field: 'text',
     text: {
-      en: { label: 'When a replaced card is retired', explain: 'When the station retires the card a new card replaces: when-new-card-active (once CM shows the new card Active), after-bind (right after the bind) or never (retire it in CM yourself). Only machine policy can set it.' },
-      fr: { label: 'Quand une carte remplacée est retirée', explain: 'Quand le poste retire la carte que la nouvelle remplace : when-new-card-active (dès que CM montre la nouvelle carte active), after-bind (juste après l’association) ou never (à retirer soi-même dans CM). Seule la stratégie machine peut le définir.' },
+      en: {
+        label: 'When a replaced card is retired',
+        explain:
+          'When the station retires the card a new card replaces: when-new-card-active (once CM shows the new card Active), after-bind (right after the bind) or never (retire it in CM yourself). Only machine policy can set it.',
+      },
+      fr: {
+        label: 'Quand une carte remplacée est retirée',
+        explain:
+          'Quand le poste retire la carte que la nouvelle remplace : when-new-card-active (dès que CM montre la nouvelle carte active), after-bind (juste après l’association) ou never (à retirer soi-même dans CM). Seule la stratégie machine peut le définir.',
+      },
     },
   }),
   /** Desk issuance after the bind (../shared/docs/desk-issuance.md, docs/deploying.md "Issuing at the desk"). */
@@ -426,11 +556,18 @@ export const SETTING_DEFINITIONS = {
     applies: 'restart',
     field: 'list',
     text: {
-      en: { label: 'Chromium switches allowed at start', explain: 'Command-line switches that weaken TLS, proxy, name resolution, sign-in scope or the sandbox (e.g. log-net-log, proxy-server), one name per line without the leading dashes, which the app may be started with. Empty: the app refuses to start with any of them. Only machine policy can set it.' },
-      fr: { label: 'Options Chromium permises au démarrage', explain: 'Options de ligne de commande qui affaiblissent TLS, le proxy, la résolution de noms, la portée de l’authentification ou le bac à sable (par ex. log-net-log, proxy-server), un nom par ligne sans les tirets, avec lesquelles l’application peut démarrer. Vide : l’application refuse de démarrer avec l’une d’elles. Seule la stratégie machine peut le définir.' },
+      en: {
+        label: 'Chromium switches allowed at start',
+        explain:
+          'Command-line switches that weaken TLS, proxy, name resolution, sign-in scope or the sandbox (e.g. log-net-log, proxy-server), one name per line without the leading dashes, which the app may be started with. Empty: the app refuses to start with any of them. Only machine policy can set it.',
+      },
+      fr: {
+        label: 'Options Chromium permises au démarrage',
+        explain:
+          'Options de ligne de commande qui affaiblissent TLS, le proxy, la résolution de noms, la portée de l’authentification ou le bac à sable (par ex. log-net-log, proxy-server), un nom par ligne sans les tirets, avec lesquelles l’application peut démarrer. Vide : l’application refuse de démarrer avec l’une d’elles. Seule la stratégie machine peut le définir.',
+      },
     },
   }),
 };
 
 export type SettingDefinitions = typeof SETTING_DEFINITIONS;
-

@@ -46,9 +46,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze(derive((d) => 
  * read-only): each definition's `safe` value, else its default (setting-definitions.ts says why
  * for each one that differs).
  */
-export const SAFE_SETTINGS: Readonly<Settings> = Object.freeze(
-  derive((d) => ('safe' in d && d.safe !== undefined ? d.safe : d.default)) as Settings,
-);
+export const SAFE_SETTINGS: Readonly<Settings> = Object.freeze(derive((d) => ('safe' in d && d.safe !== undefined ? d.safe : d.default)) as Settings);
 
 /** Settings the station reads when it starts: a change applies at the next start. */
 export const APPLIED_AT_RESTART: ReadonlySet<SettingKey> = new Set(SETTING_KEYS.filter((key) => SETTING_DEFINITIONS[key].applies === 'restart'));

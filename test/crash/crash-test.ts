@@ -200,7 +200,9 @@ for (const [id] of confirmed) {
     const request = state.requests.find((r) => r.Uuid === op.requestId);
     if (card === undefined) failures.push(`confirmed bind of ${op.cardId} is not bound in the simulator`);
     else if (request?.NewSmartcardUuid !== card.Uuid || op.result?.smartcardUuid !== card.Uuid) {
-      failures.push(`bind of ${op.cardId}: simulator card ${card.Uuid}, request has ${request?.NewSmartcardUuid ?? EMPTY_GUID}, outbox has ${op.result?.smartcardUuid ?? 'none'}`);
+      failures.push(
+        `bind of ${op.cardId}: simulator card ${card.Uuid}, request has ${request?.NewSmartcardUuid ?? EMPTY_GUID}, outbox has ${op.result?.smartcardUuid ?? 'none'}`,
+      );
     }
   } else {
     const card = state.smartcards.find((c) => c.Uuid === op.smartcardUuid);

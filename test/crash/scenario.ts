@@ -39,7 +39,13 @@ export function buildScenario(count: number): Scenario {
     plan.push({ kind: 'bind', requestId, cardId, atr: ATR, reader: `Crash Reader ${i % 4}` });
     if (i % 4 === 1) {
       // An earlier life of this physical card: Retired, another user, another Uuid.
-      seed.smartcards.push({ ...cardTemplate, Uuid: seedGuid(`crash/earlier-life/${i}`), Status: RETIRED, AssignedUserUuid: seedGuid('user/dana'), SerialNumber: `{${cardId}}` });
+      seed.smartcards.push({
+        ...cardTemplate,
+        Uuid: seedGuid(`crash/earlier-life/${i}`),
+        Status: RETIRED,
+        AssignedUserUuid: seedGuid('user/dana'),
+        SerialNumber: `{${cardId}}`,
+      });
     }
     if (replaces !== null) {
       seed.smartcards.push({ ...cardTemplate, Uuid: replaces, Status: ACTIVE, SerialNumber: `{${seedGuid(`crash/old-serial/${i}`)}}` });

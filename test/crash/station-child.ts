@@ -22,7 +22,6 @@ if (stateDir === undefined || baseUrl === undefined || planCount === undefined |
   process.exit(2);
 }
 
-
 const random = seededRandom(Number(seedText ?? '1'));
 const now = () => new Date();
 const say = (line: string) => process.stdout.write(`${line}\n`);

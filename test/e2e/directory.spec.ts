@@ -82,7 +82,17 @@ test.describe('without a directory', () => {
   let host: HostProcess;
   test.beforeAll(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'e2e-nodir-'));
-    host = await startHostProcess(['--real', '--cm-url', process.env.CM_URL!, '--data-dir', dataDir, '--policy', join(dataDir, 'no-policy.json'), '--cm-retry-ms', '300']);
+    host = await startHostProcess([
+      '--real',
+      '--cm-url',
+      process.env.CM_URL!,
+      '--data-dir',
+      dataDir,
+      '--policy',
+      join(dataDir, 'no-policy.json'),
+      '--cm-retry-ms',
+      '300',
+    ]);
   });
   test.afterAll(async () => {
     await host?.stop();

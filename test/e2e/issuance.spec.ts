@@ -59,7 +59,10 @@ const ENGLISH = [...new Set([...leaves(en.issuance), ...leaves(en.errors)].flatM
 async function expectNoEnglish(page: Page, locale: 'en' | 'fr', where: string): Promise<void> {
   if (locale !== 'fr') return;
   const text = await page.locator('body').innerText();
-  expect(ENGLISH.filter((s) => text.includes(s)), `English on the ${where} in French`).toEqual([]);
+  expect(
+    ENGLISH.filter((s) => text.includes(s)),
+    `English on the ${where} in French`,
+  ).toEqual([]);
 }
 
 test.beforeEach(async ({ page }) => {
@@ -170,9 +173,7 @@ for (const locale of ['en', 'fr'] as const) {
       testInfo.annotations.push({ type: 'key presses after the bind', description: `${presses} plus typing the PIN (${locale})` });
 
       // CM holds the result: the request is Completed (8, the number the REST pages' examples show).
-      await expect
-        .poll(async () => (await sim.state()).requests.find((r) => r.Uuid.toLowerCase() === request.id)?.Status, { timeout: 10_000 })
-        .toBe(8);
+      await expect.poll(async () => (await sim.state()).requests.find((r) => r.Uuid.toLowerCase() === request.id)?.Status, { timeout: 10_000 }).toBe(8);
       // The PIN never reached the page's HTML.
       expect(await page.content()).not.toContain(PIN);
     } finally {

@@ -28,7 +28,9 @@ test.afterEach(async () => {
   await sim.clearFaults();
 });
 
-test('CM slow to answer about the card: chosen and confirmed before it answers; one bind, the late answer dropped and logged, the host stays up', async ({ page }) => {
+test('CM slow to answer about the card: chosen and confirmed before it answers; one bind, the late answer dropped and logged, the host stays up', async ({
+  page,
+}) => {
   const request = await freshRequest('enroll');
   // The card lookup (GET smartcards?cardid=) takes 6 s; everything else answers at once.
   await sim.setFaults([{ route: 'GET /smartcards', fault: { kind: 'latency', ms: 6_000 } }]);
@@ -41,9 +43,7 @@ test('CM slow to answer about the card: chosen and confirmed before it answers; 
     await panel.getByRole('button', { name: 'Confirm and bind' }).click();
     await expect(panel.getByRole('heading', { name: 'Done — remove the card' })).toBeVisible({ timeout: 10_000 });
     // The late answer arrives after the bind: dropped, and the log says so.
-    await expect
-      .poll(() => logEntries().filter((e) => e.event === 'enrollment.event-dropped').length, { timeout: 20_000 })
-      .toBeGreaterThan(droppedBefore);
+    await expect.poll(() => logEntries().filter((e) => e.event === 'enrollment.event-dropped').length, { timeout: 20_000 }).toBeGreaterThan(droppedBefore);
     // The host is still up and still answers.
     await page.reload();
     await expect(page.getByText('CM online')).toBeVisible({ timeout: 10_000 });

@@ -40,10 +40,7 @@ const EMPTY = '00000000-0000-0000-0000-000000000000';
 export async function freshRequest(kind: 'enroll' | 'replace'): Promise<{ id: string; replaces: string | null }> {
   const { requests } = await sim.state();
   const request = requests.find(
-    (r) =>
-      r.Status === 3 &&
-      r.NewSmartcardUuid === EMPTY &&
-      (kind === 'enroll' ? r.OldSmartcardUuid === EMPTY : r.OldSmartcardUuid !== EMPTY),
+    (r) => r.Status === 3 && r.NewSmartcardUuid === EMPTY && (kind === 'enroll' ? r.OldSmartcardUuid === EMPTY : r.OldSmartcardUuid !== EMPTY),
   );
   if (!request) throw new Error(`the simulator seed has no approved ${kind} request`);
   return { id: request.Uuid.toLowerCase(), replaces: request.OldSmartcardUuid === EMPTY ? null : request.OldSmartcardUuid.toLowerCase() };

@@ -25,7 +25,13 @@ let card: VirtualCard | null = null;
 beforeAll(async () => {
   // The virtual PIV card had an earlier life in CM: a Retired record under another Uuid.
   const seed = seedDirectory();
-  seed.smartcards.push({ ...seed.smartcards[0]!, Uuid: EARLIER_LIFE, Status: 6, AssignedUserUuid: seedGuid('user/dana'), SerialNumber: `{${PIV_CARD_CM_GUID}}` });
+  seed.smartcards.push({
+    ...seed.smartcards[0]!,
+    Uuid: EARLIER_LIFE,
+    Status: 6,
+    AssignedUserUuid: seedGuid('user/dana'),
+    SerialNumber: `{${PIV_CARD_CM_GUID}}`,
+  });
   sim = await startCmSimulator({ host: '127.0.0.1', port: 0, seed });
 });
 afterAll(() => sim.close());
@@ -46,7 +52,19 @@ interface Run {
 function station(args: string[], dir: string, policy: unknown = null): Promise<Run> {
   const policyFile = join(dir, 'policy.json');
   writeFileSync(policyFile, JSON.stringify(policy ?? {}));
-  const argv = ['--import', 'tsx', join(repoRoot, 'src/main/cli/station.ts'), ...args, '--cm-url', sim.baseUrl, '--data-dir', dir, '--policy', policyFile, '--json'];
+  const argv = [
+    '--import',
+    'tsx',
+    join(repoRoot, 'src/main/cli/station.ts'),
+    ...args,
+    '--cm-url',
+    sim.baseUrl,
+    '--data-dir',
+    dir,
+    '--policy',
+    policyFile,
+    '--json',
+  ];
   return new Promise((resolve, reject) => {
     execFile(process.execPath, argv, { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => {
       try {
@@ -95,7 +113,9 @@ describe('station CLI on the real PC/SC stack against a strict CM', () => {
     expect((await station(['outbox', 'replay'], dir)).code).toBe(4);
     const third = await station(['outbox', 'replay'], dir);
     expect(third.code).toBe(3);
-    expect(third.json.result).toMatchObject([{ kind: 'bind', state: 'needs-attention', refusals: 3, result: null, lastError: { code: 'CM_REFUSED', serverMessage: 'Une erreur s’est produite.' } }]);
+    expect(third.json.result).toMatchObject([
+      { kind: 'bind', state: 'needs-attention', refusals: 3, result: null, lastError: { code: 'CM_REFUSED', serverMessage: 'Une erreur s’est produite.' } },
+    ]);
     expect((await station(['outbox', 'replay'], dir)).code).toBe(3);
     expect(sent('POST')).toHaveLength(3);
   });

@@ -3,7 +3,14 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCardModelMatcher, createPcscdSocketProbe, PCSCD_SOCKET_PATH, createPcscliteBinding, createReaderMonitor, runDiagnostics } from '../../src/main/pcsc';
+import {
+  createCardModelMatcher,
+  createPcscdSocketProbe,
+  PCSCD_SOCKET_PATH,
+  createPcscliteBinding,
+  createReaderMonitor,
+  runDiagnostics,
+} from '../../src/main/pcsc';
 import { diagnosticsReportSchema } from '../../src/shared/diagnostics';
 import { attachPcscStack, VPCD_READERS, type PcscStack } from '../support/pcsc-stack';
 import { CONTACTLESS_CARD, MUTE_CARD, PIV_CARD, PIV_CARD_CM_GUID } from '../support/vcard/catalog';
@@ -16,15 +23,24 @@ const repoRoot = join(import.meta.dirname, '..', '..');
 function diag(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const started = performance.now();
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'main', 'cli', 'diag.ts'), ...args], { cwd: repoRoot, timeout: 20_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr, ms: performance.now() - started }),
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', join(repoRoot, 'src', 'main', 'cli', 'diag.ts'), ...args],
+      { cwd: repoRoot, timeout: 20_000 },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr, ms: performance.now() - started }),
     );
   });
 }
 
 /** Waits until pcscd reports cards in exactly these vpcd slots (it polls them ~every 400 ms). */
 async function seenByPcscd(...slots: number[]): Promise<void> {
-  const monitor = createReaderMonitor({ onListenerError: reportListenerErrorToStderr, binding: createPcscliteBinding(), probe: createPcscdSocketProbe(), now: () => new Date(), identify: false });
+  const monitor = createReaderMonitor({
+    onListenerError: reportListenerErrorToStderr,
+    binding: createPcscliteBinding(),
+    probe: createPcscdSocketProbe(),
+    now: () => new Date(),
+    identify: false,
+  });
   try {
     await waitForSnapshot(
       monitor,

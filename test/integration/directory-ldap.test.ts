@@ -36,9 +36,7 @@ describe('the ldap directory against a real slapd (LDAPS, bound as configured, e
     const directory = createLdapDirectory(config);
     for (const text of ['Dana', 'okafor', 'dana oka', 'dana@contoso']) {
       const users = await directory.search(text, 10);
-      expect(users, text).toEqual([
-        { guid: seedGuid('user/dana'), displayName: 'Dana Okafor', account: 'CONTOSO\\dana', upn: 'dana@contoso.test' },
-      ]);
+      expect(users, text).toEqual([{ guid: seedGuid('user/dana'), displayName: 'Dana Okafor', account: 'CONTOSO\\dana', upn: 'dana@contoso.test' }]);
     }
   });
 
@@ -52,7 +50,7 @@ describe('the ldap directory against a real slapd (LDAPS, bound as configured, e
     const directory = createLdapDirectory(config);
     expect(names(await directory.search('Zoë', 10))).toEqual(['Zoë Ångström-Łukasiewicz']);
     expect(names(await directory.search('Ångström', 10))).toEqual(['Zoë Ångström-Łukasiewicz']);
-    expect(names(await directory.search("O'Brien", 10))).toEqual(["Sinéad O'Brien \"Shay\""]);
+    expect(names(await directory.search("O'Brien", 10))).toEqual(['Sinéad O\'Brien "Shay"']);
   });
 
   it('escapes * ( ) and \\ per RFC 4515: they match themselves and never widen or break the filter', async () => {

@@ -5,7 +5,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPcscliteBinding, readCardIdentity, type PcscContext, type ReaderStatus } from '../../src/main/pcsc';
 import { StationError } from '../../src/shared/errors';
 import { VPCD_READERS } from '../support/pcsc-stack';
-import { CONTACTLESS_CARD, GLOBALPLATFORM_CARD, GLOBALPLATFORM_CARD_CPLC_ID, MUTE_CARD, PIV_CARD, PIV_CARD_CM_GUID, PLAIN_CARD } from '../support/vcard/catalog';
+import {
+  CONTACTLESS_CARD,
+  GLOBALPLATFORM_CARD,
+  GLOBALPLATFORM_CARD_CPLC_ID,
+  MUTE_CARD,
+  PIV_CARD,
+  PIV_CARD_CM_GUID,
+  PLAIN_CARD,
+} from '../support/vcard/catalog';
 import { insertCard, type VirtualCard } from '../support/vcard';
 
 const READER = VPCD_READERS[1].name;

@@ -88,7 +88,10 @@ describe('npm run station -- issue, on the real PC/SC stack', () => {
     expect(pem).toContain('BEGIN CERTIFICATE');
     const certFile = join(dir, 'issued.pem');
     writeFileSync(certFile, pem);
-    const serial = (await ok('openssl', ['x509', '-in', certFile, '-noout', '-serial'])).trim().replace(/^serial=/, '').toLowerCase();
+    const serial = (await ok('openssl', ['x509', '-in', certFile, '-noout', '-serial']))
+      .trim()
+      .replace(/^serial=/, '')
+      .toLowerCase();
     expect(serial).toBe(json.result.certificates[0]!.serialNumber.replace(/^0+/, '').toLowerCase().padStart(serial.length, '0'));
     // OpenSC lists it too.
     expect(await ok('pkcs15-tool', ['--reader', READER, '--list-certificates'])).toContain('Certificate for PIV Authentication');
@@ -98,11 +101,45 @@ describe('npm run station -- issue, on the real PC/SC stack', () => {
     const signature = join(dir, 'data.sig');
     const publicKey = join(dir, 'issued.pub');
     writeFileSync(data, 'signed with the key issued at the desk');
-    await ok('pkcs11-tool', ['--module', PKCS11_MODULE, '--login', '--pin', NEW_PIN, '--sign', '--id', '01', '-m', 'SHA256-RSA-PKCS', '-i', data, '-o', signature]);
+    await ok('pkcs11-tool', [
+      '--module',
+      PKCS11_MODULE,
+      '--login',
+      '--pin',
+      NEW_PIN,
+      '--sign',
+      '--id',
+      '01',
+      '-m',
+      'SHA256-RSA-PKCS',
+      '-i',
+      data,
+      '-o',
+      signature,
+    ]);
     writeFileSync(publicKey, await ok('openssl', ['x509', '-in', certFile, '-noout', '-pubkey']));
     expect(await ok('openssl', ['dgst', '-sha256', '-verify', publicKey, '-signature', signature, data])).toContain('Verified OK');
     // The factory PIN no longer works.
-    expect((await run('pkcs11-tool', ['--module', PKCS11_MODULE, '--login', '--pin', '123456', '--sign', '--id', '01', '-m', 'SHA256-RSA-PKCS', '-i', data, '-o', signature])).code).not.toBe(0);
+    expect(
+      (
+        await run('pkcs11-tool', [
+          '--module',
+          PKCS11_MODULE,
+          '--login',
+          '--pin',
+          '123456',
+          '--sign',
+          '--id',
+          '01',
+          '-m',
+          'SHA256-RSA-PKCS',
+          '-i',
+          data,
+          '-o',
+          signature,
+        ])
+      ).code,
+    ).not.toBe(0);
 
     // openssl accepts it against the simulator's throw-away CA.
     const { root, issuing } = await sim.admin.caCertificates();
@@ -128,7 +165,10 @@ describe('npm run station -- issue, on the real PC/SC stack', () => {
     writeFileSync(policy, JSON.stringify({ issueAtDesk: 'always' }));
     const args = ['--import', 'tsx', 'src/main/cli/station.ts', 'issue', '--reader', READER, '--request', ENROLL_ALICE, '--pin-stdin', '--json'];
     // Standard input stays open and empty: the CLI waits at the hand-over, after certificatedata.
-    const child = spawn(process.execPath, [...args, '--cm-url', sim.baseUrl, '--data-dir', dir, '--policy', policy, '--wait', '60'], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...args, '--cm-url', sim.baseUrl, '--data-dir', dir, '--policy', policy, '--wait', '60'], {
+      cwd: repoRoot,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk) => (output += String(chunk)));
     child.stderr.on('data', (chunk) => (output += String(chunk)));
@@ -151,7 +191,11 @@ describe('npm run station -- issue, on the real PC/SC stack', () => {
 
   it('a key CM generates (PFX) is imported into 9D: yubico-piv-tool reads its certificate, the card decrypts with it through OpenSC', async () => {
     // Alice's request on the training template whose encryption key CM makes (profiles.json).
-    const archivedSim = await startCmSimulator({ host: '127.0.0.1', port: 0, executionProfiles: profilesWithArchivedKeyFor('b5a8351e-3ff8-542f-8ec8-7adc37cc4374') });
+    const archivedSim = await startCmSimulator({
+      host: '127.0.0.1',
+      port: 0,
+      executionProfiles: profilesWithArchivedKeyFor('b5a8351e-3ff8-542f-8ec8-7adc37cc4374'),
+    });
     try {
       card = await insertCard({ reader: 1, ...FACTORY_YUBIKEY });
       const dir = mkdtempSync(join(work, 'pfx-'));
@@ -170,7 +214,10 @@ describe('npm run station -- issue, on the real PC/SC stack', () => {
       const certFile = join(dir, 'encryption.pem');
       writeFileSync(certFile, pem);
       // The PFX's certificate: the one CM issued second for this request, from the simulator's CA.
-      const serial = (await ok('openssl', ['x509', '-in', certFile, '-noout', '-serial'])).trim().replace(/^serial=/, '').toLowerCase();
+      const serial = (await ok('openssl', ['x509', '-in', certFile, '-noout', '-serial']))
+        .trim()
+        .replace(/^serial=/, '')
+        .toLowerCase();
       const serials = archivedSim.admin.state().issuances?.find((i) => i.RequestUuid === ENROLL_ALICE)?.CertificateSerials ?? [];
       expect(serial.replace(/^0+/, '')).toBe(serials[1]?.replace(/^0+/, ''));
       const { root, issuing } = await archivedSim.admin.caCertificates();
@@ -184,7 +231,22 @@ describe('npm run station -- issue, on the real PC/SC stack', () => {
       const decrypted = join(dir, 'secret.dec');
       writeFileSync(secret, 'only the key CM archived opens this');
       await ok('openssl', ['pkeyutl', '-encrypt', '-certin', '-inkey', certFile, '-in', secret, '-out', encrypted]);
-      await ok('pkcs11-tool', ['--module', PKCS11_MODULE, '--login', '--pin', NEW_PIN, '--decrypt', '--id', '03', '-m', 'RSA-PKCS', '-i', encrypted, '-o', decrypted]);
+      await ok('pkcs11-tool', [
+        '--module',
+        PKCS11_MODULE,
+        '--login',
+        '--pin',
+        NEW_PIN,
+        '--decrypt',
+        '--id',
+        '03',
+        '-m',
+        'RSA-PKCS',
+        '-i',
+        encrypted,
+        '-o',
+        decrypted,
+      ]);
       expect(await ok('cat', [decrypted])).toBe('only the key CM archived opens this');
     } finally {
       await archivedSim.close();

@@ -3,7 +3,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPcscdSocketProbe, createPcscliteBinding, createReaderMonitor, type ReaderMonitor } from '../../src/main/pcsc';
 import { readersSnapshotSchema } from '../../src/shared/readers';
 import { VPCD_READERS } from '../support/pcsc-stack';
-import { CONTACTLESS_CARD, GLOBALPLATFORM_CARD, GLOBALPLATFORM_CARD_CPLC_ID, MUTE_CARD, PIV_CARD, PIV_CARD_CM_GUID, PLAIN_CARD } from '../support/vcard/catalog';
+import {
+  CONTACTLESS_CARD,
+  GLOBALPLATFORM_CARD,
+  GLOBALPLATFORM_CARD_CPLC_ID,
+  MUTE_CARD,
+  PIV_CARD,
+  PIV_CARD_CM_GUID,
+  PLAIN_CARD,
+} from '../support/vcard/catalog';
 import { insertCard, type VirtualCard } from '../support/vcard';
 import { cardIn, waitForSnapshot } from '../support/wait';
 import { reportListenerErrorToStderr } from '../../src/main/common';
@@ -21,7 +29,12 @@ describe('reader monitor (pcscd + vpcd)', () => {
   };
 
   beforeEach(async () => {
-    monitor = createReaderMonitor({ onListenerError: reportListenerErrorToStderr, binding: createPcscliteBinding(), probe: createPcscdSocketProbe(), now: () => FIXED_NOW });
+    monitor = createReaderMonitor({
+      onListenerError: reportListenerErrorToStderr,
+      binding: createPcscliteBinding(),
+      probe: createPcscdSocketProbe(),
+      now: () => FIXED_NOW,
+    });
     await waitForSnapshot(monitor, (s) => s.service === 'up' && s.readers.length === 2, 'both vpcd readers');
     // The stack is shared by every integration file: a card the previous file removed last may still
     // be listed until vpcd's next poll (about 400 ms), so each test starts from readers seen empty.
@@ -38,7 +51,13 @@ describe('reader monitor (pcscd + vpcd)', () => {
 
   it('lists both virtual readers, empty, with the service up', () => {
     const snapshot = readersSnapshotSchema.parse(monitor.snapshot());
-    expect(snapshot).toEqual({ service: 'up', readers: [{ name: READER0, card: null }, { name: READER1, card: null }] });
+    expect(snapshot).toEqual({
+      service: 'up',
+      readers: [
+        { name: READER0, card: null },
+        { name: READER1, card: null },
+      ],
+    });
   });
 
   it('reports inserts and removals on both readers with their ATRs and insertion numbers', async () => {
@@ -105,7 +124,13 @@ describe('reader monitor (pcscd + vpcd)', () => {
     ['include and exclude together', { include: ['virtual pcd*'], exclude: ['* 01'] }, [READER0]],
     ['an include that matches nothing', { include: ['Windows Hello*'] }, []],
   ] as const)('shows only the readers allowed by %s', async (_name, readerFilter, shown) => {
-    const filtered = createReaderMonitor({ onListenerError: reportListenerErrorToStderr, binding: createPcscliteBinding(), probe: createPcscdSocketProbe(), now: () => FIXED_NOW, readerFilter });
+    const filtered = createReaderMonitor({
+      onListenerError: reportListenerErrorToStderr,
+      binding: createPcscliteBinding(),
+      probe: createPcscdSocketProbe(),
+      now: () => FIXED_NOW,
+      readerFilter,
+    });
     try {
       // Both real readers are listed by the unfiltered monitor: wait until the filtered one is up too,
       // then insert into a hidden reader to prove it is not watched.
@@ -130,4 +155,3 @@ describe('reader monitor (pcscd + vpcd)', () => {
     await expect(monitor.reread(READER0)).rejects.toMatchObject({ code: 'PCSC_NO_CARD' });
   });
 });
-

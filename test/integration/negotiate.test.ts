@@ -110,7 +110,8 @@ describe('Negotiate transport in this process (real KDC)', () => {
   it('reports the scheme that worked (what cm-check shows): Negotiate with a ticket, none without one', async () => {
     const reports: Array<{ scheme: string; reason: string | null }> = [];
     const transport = createNegotiateTransport({ onAuth: (_url, r) => reports.push({ scheme: r.scheme, reason: r.failure?.reason ?? null }) });
-    const call = () => transport(`${cmUrl('localhost')}profiletemplates`, { method: 'GET', headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(10_000) });
+    const call = () =>
+      transport(`${cmUrl('localhost')}profiletemplates`, { method: 'GET', headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(10_000) });
     const saved = process.env.KRB5CCNAME;
     try {
       process.env.KRB5CCNAME = kdc.ticketCache;
@@ -139,11 +140,15 @@ describe('CLI with Negotiate sign-in (real KDC)', { timeout: 90_000 }, () => {
     await readerSeenEmpty(VPCD_READERS[0].name);
   });
 
-  it('binds a card through the Negotiate-protected CM with the user\'s ticket, mutually authenticated', async () => {
+  it("binds a card through the Negotiate-protected CM with the user's ticket, mutually authenticated", async () => {
     const request = sim.admin.state().requests.find((r) => r.Status === 3 && r.OldSmartcardUuid === EMPTY_GUID);
     if (!request) throw new Error('the simulator seed has no approved enrolment');
     card = await insertCard({ reader: 0, ...PIV_CARD });
-    const result = await station(['bind', '--reader', VPCD_READERS[0].name, '--request', request.Uuid, '--cm-url', cmUrl('localhost')], fresh(), kdc.ticketCache);
+    const result = await station(
+      ['bind', '--reader', VPCD_READERS[0].name, '--request', request.Uuid, '--cm-url', cmUrl('localhost')],
+      fresh(),
+      kdc.ticketCache,
+    );
     expect(result.code, `${result.json.message}\n${result.stderr}`).toBe(0);
     expect(result.json.result).toMatchObject({ step: 'done', bind: { state: 'done' } });
     // Every call was first challenged, then carried a ticket the server's keytab accepted.
@@ -157,10 +162,17 @@ describe('CLI with Negotiate sign-in (real KDC)', { timeout: 90_000 }, () => {
   });
 
   it('a bind without a ticket fails clearly: nothing reaches CM, and the message says to get a ticket', async () => {
-    const request = sim.admin.state().requests.filter((r) => r.Status === 3 && r.OldSmartcardUuid === EMPTY_GUID).at(-1);
+    const request = sim.admin
+      .state()
+      .requests.filter((r) => r.Status === 3 && r.OldSmartcardUuid === EMPTY_GUID)
+      .at(-1);
     if (!request) throw new Error('the simulator seed has no approved enrolment');
     card ??= await insertCard({ reader: 0, ...PIV_CARD });
-    const result = await station(['bind', '--reader', VPCD_READERS[0].name, '--request', request.Uuid, '--cm-url', cmUrl('localhost')], fresh(), kdc.emptyCache);
+    const result = await station(
+      ['bind', '--reader', VPCD_READERS[0].name, '--request', request.Uuid, '--cm-url', cmUrl('localhost')],
+      fresh(),
+      kdc.emptyCache,
+    );
     // The request is looked up in CM before the bind is queued: that lookup is refused (exit 3).
     expect(result.code, result.json.message).toBe(3);
     expect(result.json.result).toMatchObject({ error: { code: 'CM_AUTH_FAILED' } });
@@ -200,7 +212,7 @@ describe('CLI with Negotiate sign-in (real KDC)', { timeout: 90_000 }, () => {
     expect(simPuts()).toEqual([]);
   });
 
-  it('wrong SPN (the server holds another principal\'s key): the server refuses the ticket', async () => {
+  it("wrong SPN (the server holds another principal's key): the server refuses the ticket", async () => {
     const wrong = await startNegotiateProxy({
       target: new URL(sim.baseUrl).origin,
       acceptor: 'HTTP@cm-other',
@@ -221,7 +233,7 @@ describe('CLI with Negotiate sign-in (real KDC)', { timeout: 90_000 }, () => {
     }
   });
 
-  it('an answer without the server\'s mutual-authentication token is not trusted', async () => {
+  it("an answer without the server's mutual-authentication token is not trusted", async () => {
     const unproven = await startNegotiateProxy({
       target: new URL(sim.baseUrl).origin,
       acceptor: 'HTTP@localhost',
@@ -231,7 +243,11 @@ describe('CLI with Negotiate sign-in (real KDC)', { timeout: 90_000 }, () => {
     });
     try {
       const { request, smartcard } = replacement();
-      const result = await station(['retire', '--request', request, '--smartcard', smartcard, '--cm-url', cmUrl('localhost', unproven)], fresh(), kdc.ticketCache);
+      const result = await station(
+        ['retire', '--request', request, '--smartcard', smartcard, '--cm-url', cmUrl('localhost', unproven)],
+        fresh(),
+        kdc.ticketCache,
+      );
       expect(result.code).toBe(4);
       // Since issue 17 the card's owner is read (a GET) before any retire PUT: that read already met the
       // unproven server, so nothing that could change CM was sent and the operation is plainly pending.
@@ -254,7 +270,11 @@ describe('CLI with Negotiate sign-in (real KDC)', { timeout: 90_000 }, () => {
     });
     try {
       const { request, smartcard } = replacement();
-      const result = await station(['retire', '--request', request, '--smartcard', smartcard, '--cm-url', cmUrl('localhost', redirecting)], fresh(), kdc.ticketCache);
+      const result = await station(
+        ['retire', '--request', request, '--smartcard', smartcard, '--cm-url', cmUrl('localhost', redirecting)],
+        fresh(),
+        kdc.ticketCache,
+      );
       expect(result.json.result).not.toMatchObject({ state: 'done' });
       expect(redirecting.records.some((r) => r.outcome === 'accepted')).toBe(true);
       expect(other.seen).toEqual([]);

@@ -104,7 +104,19 @@ describe('OS log on Linux: syslog received by rsyslogd', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'oslog-verify-'));
     cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
     const audit = await createAuditLog({ dir: join(dataDir, 'audit'), anchorPath: join(dataDir, 'audit.head'), now: () => new Date() });
-    await audit.append({ actor: 'tester', action: 'settings.changed', reader: null, cardId: null, atr: null, requestId: null, smartcardUuid: null, result: 'info', code: null, correlationId: null, message: 'Changed: locale' });
+    await audit.append({
+      actor: 'tester',
+      action: 'settings.changed',
+      reader: null,
+      cardId: null,
+      atr: null,
+      requestId: null,
+      smartcardUuid: null,
+      result: 'info',
+      code: null,
+      correlationId: null,
+      message: 'Changed: locale',
+    });
     await audit.close();
     expect((await auditVerifyAndReport(dataDir, createOsLog('linux', { syslogSocket: rsyslog.socketPath }))).exit).toBe(0);
     rmSync(join(dataDir, 'audit.head'));

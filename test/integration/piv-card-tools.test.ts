@@ -70,7 +70,10 @@ describe('yubico-piv-tool and OpenSC against the virtual YubiKey', () => {
 
     // OpenSC's PIV emulation names each certificate by its slot, with the serial the CA gave it.
     const listed = await ok('pkcs15-tool', ['--reader', READER, '--list-certificates']);
-    for (const [label, id, cert] of [['PIV Authentication', '01', rsaCert], ['Digital Signature', '02', ecCert]] as const) {
+    for (const [label, id, cert] of [
+      ['PIV Authentication', '01', rsaCert],
+      ['Digital Signature', '02', ecCert],
+    ] as const) {
       const serial = (await ok('openssl', ['x509', '-in', cert, '-noout', '-serial'])).trim().replace(/^serial=/, '');
       const entry = listed.split('X.509 Certificate [').find((e) => e.startsWith(`Certificate for ${label}]`)) ?? '';
       expect(entry).toMatch(new RegExp(`ID\\s+: ${id}\\n`));
@@ -155,7 +158,11 @@ describe('yubico-piv-tool and OpenSC against the virtual YubiKey', () => {
   it("passes yubico-piv-tool's own checks: test-signature (RSA 9A, EC 9E), test-decipher (ECDH 9D), pin-retries, delete-certificate", async () => {
     await insert(FACTORY_YUBIKEY.behaviour);
     const certs: Record<string, string> = {};
-    for (const [slot, algorithm] of [['9a', 'RSA2048'], ['9d', 'ECCP256'], ['9e', 'ECCP256']] as const) {
+    for (const [slot, algorithm] of [
+      ['9a', 'RSA2048'],
+      ['9d', 'ECCP256'],
+      ['9e', 'ECCP256'],
+    ] as const) {
       const pub = await ok('yubico-piv-tool', piv('-a', 'generate', '-s', slot, '-A', algorithm));
       certs[slot] = await certify(pub, `Slot ${slot}`);
       await ok('yubico-piv-tool', piv('-a', 'import-certificate', '-s', slot, '-i', certs[slot]));

@@ -34,8 +34,7 @@ describe('pcscd restarts while monitoring', () => {
   });
 
   it(`reports each outage and recovers within 2 s, ${CYCLES} times, without leaks`, { timeout: 180_000 }, async () => {
-    const ready = (s: ReturnType<ReaderMonitor['snapshot']>) =>
-      s.service === 'up' && s.readers.length === 2 && cardIn(s, READER0)?.identity?.status === 'read';
+    const ready = (s: ReturnType<ReaderMonitor['snapshot']>) => s.service === 'up' && s.readers.length === 2 && cardIn(s, READER0)?.identity?.status === 'read';
     await waitForSnapshot(monitor, ready, 'initial readers and card');
     const fdsBefore = await openFdCountAfterGc();
     const heapBefore = process.memoryUsage().heapUsed;
@@ -91,7 +90,13 @@ describe('pcscd restarts without directory-change hints', () => {
     const socketProbe = createPcscdSocketProbe();
     // As on a system where the socket directory cannot be watched: only the retry timer is left.
     const probe = { mechanism: socketProbe.mechanism, isUp: () => socketProbe.isUp(), watch: () => () => undefined };
-    const monitor = createReaderMonitor({ onListenerError: reportListenerErrorToStderr, binding: createPcscliteBinding(), probe, now: () => new Date(), identify: false });
+    const monitor = createReaderMonitor({
+      onListenerError: reportListenerErrorToStderr,
+      binding: createPcscliteBinding(),
+      probe,
+      now: () => new Date(),
+      identify: false,
+    });
     try {
       await waitForSnapshot(monitor, (s) => s.service === 'up' && s.readers.length === 2, 'readers');
       for (let cycle = 0; cycle < 3; cycle++) {

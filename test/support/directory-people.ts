@@ -14,7 +14,7 @@ export const DIRECTORY_PEOPLE: readonly SeedUser[] = [
   { uid: 'emil', displayName: 'Emil Lindqvist', guid: seedGuid('user/emil') },
   { uid: 'farah', displayName: 'Farah Haddad', guid: seedGuid('user/farah') },
   { uid: 'zoe', displayName: 'Zoë Ångström-Łukasiewicz', guid: '6f0c1a52-8d3e-4b7a-9c21-3e5d7f9a1b01' },
-  { uid: 'sinead', displayName: "Sinéad O'Brien \"Shay\"", guid: '6f0c1a52-8d3e-4b7a-9c21-3e5d7f9a1b02' },
+  { uid: 'sinead', displayName: 'Sinéad O\'Brien "Shay"', guid: '6f0c1a52-8d3e-4b7a-9c21-3e5d7f9a1b02' },
   { uid: 'star', displayName: 'Star*Name', guid: '6f0c1a52-8d3e-4b7a-9c21-3e5d7f9a1b03' },
   { uid: 'paren', displayName: 'Paren (Contractor)', guid: '6f0c1a52-8d3e-4b7a-9c21-3e5d7f9a1b04' },
   { uid: 'backslash', displayName: 'Back\\Slash', guid: '6f0c1a52-8d3e-4b7a-9c21-3e5d7f9a1b05' },

@@ -82,9 +82,7 @@ export async function startNegotiateProxy(options: NegotiateProxyOptions): Promi
     }
     const upstream = await fetch(options.target + path, {
       method,
-      headers: Object.fromEntries(
-        ['accept', 'content-type'].flatMap((name) => (typeof req.headers[name] === 'string' ? [[name, req.headers[name]]] : [])),
-      ),
+      headers: Object.fromEntries(['accept', 'content-type'].flatMap((name) => (typeof req.headers[name] === 'string' ? [[name, req.headers[name]]] : []))),
       ...(body.length ? { body } : {}),
     });
     res.writeHead(upstream.status, { ...mutual, 'Content-Type': upstream.headers.get('content-type') ?? 'application/json' });
@@ -113,7 +111,9 @@ export async function startNegotiateProxy(options: NegotiateProxyOptions): Promi
 }
 
 /** Any server on another host: records whatever reaches it, and whether it carried a token. */
-export async function startCollector(host: string): Promise<{ url: string; seen: Array<{ path: string; authorization: string | null }>; close(): Promise<void> }> {
+export async function startCollector(
+  host: string,
+): Promise<{ url: string; seen: Array<{ path: string; authorization: string | null }>; close(): Promise<void> }> {
   const seen: Array<{ path: string; authorization: string | null }> = [];
   const http = createServer((req, res) => {
     seen.push({ path: req.url ?? '/', authorization: req.headers.authorization ?? null });

@@ -151,7 +151,6 @@ class VpcdStack implements PcscStack {
     process.kill(pid, signal);
     await waitForExit(pid);
   }
-
 }
 
 const READER_CONF_DIR = 'reader.conf.d';
@@ -172,13 +171,7 @@ function writeReaderConfig(): string {
   mkdirSync(join(workDir, READER_CONF_DIR));
   writeFileSync(
     join(workDir, READER_CONF_DIR, 'vpcd'),
-    [
-      'FRIENDLYNAME "Virtual PCD"',
-      'DEVICENAME   /dev/null:0x8C7B',
-      `LIBPATH      ${VPCD_DRIVER}`,
-      'CHANNELID    0x8C7B',
-      '',
-    ].join('\n'),
+    ['FRIENDLYNAME "Virtual PCD"', 'DEVICENAME   /dev/null:0x8C7B', `LIBPATH      ${VPCD_DRIVER}`, 'CHANNELID    0x8C7B', ''].join('\n'),
   );
   return workDir;
 }

@@ -51,7 +51,12 @@ describe('dispatch', () => {
 
   it('turns an unexpected handler failure into INTERNAL without leaking its message', async () => {
     const s = station();
-    const handlers = { ...s.handlers, 'outbox.list': async () => { throw new Error('secret stack detail'); } };
+    const handlers = {
+      ...s.handlers,
+      'outbox.list': async () => {
+        throw new Error('secret stack detail');
+      },
+    };
     const result = await dispatch(handlers, 'outbox.list', {});
     expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     expect(JSON.stringify(result)).not.toContain('secret');

@@ -39,7 +39,9 @@ describe('listener isolation in the event sources', () => {
     const heard: ConnectionState['mode'][] = [];
     connectivity.subscribe(failing);
     connectivity.subscribe((state) => heard.push(state.mode));
-    await expect(connectivity.transport('http://cm.invalid/x', { method: 'GET', headers: {}, signal: new AbortController().signal })).rejects.toThrow('fetch failed');
+    await expect(connectivity.transport('http://cm.invalid/x', { method: 'GET', headers: {}, signal: new AbortController().signal })).rejects.toThrow(
+      'fetch failed',
+    );
     expect(heard).toEqual(['offline']);
     expect(connectivity.state().mode).toBe('offline');
     expect(log.entries).toEqual([{ level: 'error', event: 'listener.failed', source: 'connectivity', errorCode: 'Error', errorMessage: 'listener bug' }]);

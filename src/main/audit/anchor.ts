@@ -56,4 +56,3 @@ export function anchorProblems(records: readonly AuditRecord[], logId: string | 
   }
   return [];
 }
-

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  AUDIT_COLUMNS,
-  auditEntryInputSchema,
-  auditQuerySchema,
-  type AuditEntry,
-  type AuditEntryInput,
-  type AuditQuery,
-} from '../../shared/audit';
+import { AUDIT_COLUMNS, auditEntryInputSchema, auditQuerySchema, type AuditEntry, type AuditEntryInput, type AuditQuery } from '../../shared/audit';
 import type { AuditIntegrity } from '../../shared/diagnostics';
 import { StationError } from '../../shared/errors';
 import { openJournal, replaceFileDurably, type JournalRecovery } from '../journal';
@@ -101,7 +94,8 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
   const anchor = readAnchor(anchorPath);
   if (anchor && 'problem' in anchor) gaps.push(anchor.problem);
   else if (anchor) gaps.push(...anchorProblems(records, report.logId, anchor));
-  else if (logExisted && !isInterruptedFirstStart(records.length, options.folderUsedBefore ?? false)) gaps.push(missingAnchorProblem(anchorPath, records.length));
+  else if (logExisted && !isInterruptedFirstStart(records.length, options.folderUsedBefore ?? false))
+    gaps.push(missingAnchorProblem(anchorPath, records.length));
   else if (options.folderUsedBefore) {
     gaps.push({ kind: 'log-missing', detail: `the audit log and its chain anchor ${anchorPath} are both missing from a data folder that was in use` });
   }

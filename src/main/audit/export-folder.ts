@@ -13,8 +13,7 @@ export function isUncPath(path: string): boolean {
  */
 export function assertExportFolderAllowed(dir: string, view: SettingsView): void {
   if (!isUncPath(dir)) return;
-  const fromOsPolicy =
-    view.policy.status === 'ok' && view.policy.channel !== 'development' && view.policy.keys.includes('auditExportFolder');
+  const fromOsPolicy = view.policy.status === 'ok' && view.policy.channel !== 'development' && view.policy.keys.includes('auditExportFolder');
   if (!fromOsPolicy) {
     throw new StationError('EXPORT_FOLDER_REFUSED', 'The audit export folder is a network path that machine policy did not set.', { folder: dir });
   }

@@ -36,9 +36,7 @@ function describe(report: DiagnosticsReport): string {
     }
     lines.push(`  ATR:        ${card.atr.replace(/(..)(?!$)/g, '$1 ')}`);
     if (card.atrInfo) {
-      const contactless = card.atrInfo.contactless
-        ? `, contactless (${card.atrInfo.contactless.cardName ?? card.atrInfo.contactless.standard})`
-        : '';
+      const contactless = card.atrInfo.contactless ? `, contactless (${card.atrInfo.contactless.cardName ?? card.atrInfo.contactless.standard})` : '';
       const tck = card.atrInfo.tck.valid === false ? ', TCK WRONG' : '';
       lines.push(`  Protocols:  ${card.atrInfo.protocols.map((t) => `T=${t}`).join(', ')}${contactless}${tck}`);
     } else {

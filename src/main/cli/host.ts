@@ -42,15 +42,17 @@ async function main(): Promise<void> {
   }
   // One token for the page's WebSocket and, in training, the simulator's /__sim/ admin routes.
   const token = newHostToken();
-  const runtime = await startStation(nodeStation({
-    program: 'station host',
-    trainingAdminToken: token,
-    dataDir: values['data-dir'],
-    policy: values.policy,
-    cmUrl: values['cm-url'],
-    mode: values.training ? 'training' : values.real ? 'real' : undefined,
-    tuning: retryMs === null ? undefined : { probeIntervalMs: retryMs, backoff: { baseMs: retryMs, maxMs: retryMs * 4, jitter: 0.2 } },
-  }));
+  const runtime = await startStation(
+    nodeStation({
+      program: 'station host',
+      trainingAdminToken: token,
+      dataDir: values['data-dir'],
+      policy: values.policy,
+      cmUrl: values['cm-url'],
+      mode: values.training ? 'training' : values.real ? 'real' : undefined,
+      tuning: retryMs === null ? undefined : { probeIntervalMs: retryMs, backoff: { baseMs: retryMs, maxMs: retryMs * 4, jitter: 0.2 } },
+    }),
+  );
   const host = await startHost({ station: runtime.station, rendererDir: join(process.cwd(), 'out', 'renderer'), port, token });
   console.log(`Enrollment Station (${runtime.mode}) — open ${host.url}`);
 

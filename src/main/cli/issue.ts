@@ -14,7 +14,10 @@ export interface IssueOutcome {
 type Tracked = Exclude<IssuanceState, { phase: 'idle' }>;
 /** PC/SC answers the station retries by itself (issuance/service.ts). */
 const TRANSIENT_CARD: ReadonlySet<string> = new Set(['PCSC_SERVICE_DOWN', 'PCSC_CARD_RESET', 'PCSC_SHARING_VIOLATION']);
-const isFor = (requestId: string) => (s: IssuanceState): s is Tracked => s.phase !== 'idle' && s.requestId === requestId;
+const isFor =
+  (requestId: string) =>
+  (s: IssuanceState): s is Tracked =>
+    s.phase !== 'idle' && s.requestId === requestId;
 
 /** The first line of standard input: the new PIN (never echoed, never logged). */
 export async function readPinFromStdin(stdin: NodeJS.ReadableStream = process.stdin): Promise<string> {
@@ -77,7 +80,8 @@ export async function issueCommand(
       // The same card back in a reader resumes by itself (cardSeen); give its read a moment, then ask.
       await pause(Math.min(1_500, left()));
       state = latest() ?? state;
-      if (state.phase === 'offer' || state.phase === 'paused' || state.phase === 'failed') await call(station.handlers, 'issuance.start', { reader: state.reader });
+      if (state.phase === 'offer' || state.phase === 'paused' || state.phase === 'failed')
+        await call(station.handlers, 'issuance.start', { reader: state.reader });
     }
     let pinGiven = false;
     let transientWaits = 0;
@@ -89,7 +93,8 @@ export async function issueCommand(
         if (state.notice) throw StationError.fromPayload(state.notice);
         if (!pinGiven) {
           const pin = await args.pin();
-          if (pin === null) throw new StationError('BAD_REQUEST', 'The card needs the user’s new PIN: give it on the first line of standard input with --pin-stdin.');
+          if (pin === null)
+            throw new StationError('BAD_REQUEST', 'The card needs the user’s new PIN: give it on the first line of standard input with --pin-stdin.');
           pinGiven = true;
           await call(station.handlers, 'issuance.submitPin', { reader: state.reader, pin, confirm: pin });
         }
@@ -103,7 +108,8 @@ export async function issueCommand(
       } else if (state !== undefined && (state.phase === 'done' || state.phase === 'paused' || state.phase === 'failed' || state.phase === 'canceled')) {
         return outcomeOf(state);
       }
-      if (left() === 0) return { exit: EXIT.queued, result: state ?? null, message: 'Still issuing; run the same command again to follow it (it resumes from where it is).' };
+      if (left() === 0)
+        return { exit: EXIT.queued, result: state ?? null, message: 'Still issuing; run the same command again to follow it (it resumes from where it is).' };
       await pause(left());
     }
   } finally {
@@ -125,7 +131,9 @@ async function bindForIssuance(
   const read = stateOf();
   if (read?.step !== 'card-read') {
     const known = (await call(station.handlers, 'readers.list', {})).readers.some((r) => r.name === reader);
-    throw new StationError(known ? 'PCSC_NO_CARD' : 'PCSC_READER_NOT_FOUND', known ? 'No readable card in that reader.' : 'There is no reader by that name.', { reader });
+    throw new StationError(known ? 'PCSC_NO_CARD' : 'PCSC_READER_NOT_FOUND', known ? 'No readable card in that reader.' : 'There is no reader by that name.', {
+      reader,
+    });
   }
   const chosen = await call(station.handlers, 'enrollment.choose', { reader, requestId, replaceSmartcardUuid: null });
   if (chosen.step === 'request-chosen' && chosen.issuance?.mode === null && chosen.issuance.reason) {
@@ -139,7 +147,9 @@ async function bindForIssuance(
 function outcomeOf(state: Tracked): IssueOutcome {
   switch (state.phase) {
     case 'done': {
-      const lines = state.certificates.map((c) => `  ${c.slot}: ${c.subject} (issuer ${c.issuer}, serial ${c.serialNumber}, until ${c.notAfter}${c.template ? `, ${c.template}` : ''})`);
+      const lines = state.certificates.map(
+        (c) => `  ${c.slot}: ${c.subject} (issuer ${c.issuer}, serial ${c.serialNumber}, until ${c.notAfter}${c.template ? `, ${c.template}` : ''})`,
+      );
       return { exit: EXIT.done, result: state, message: [`Issued: request ${state.requestId} on card ${state.cardId}.`, ...lines].join('\n') };
     }
     case 'canceled':

@@ -10,5 +10,9 @@ export async function readStationSettings(flags: { dataDir: string; policy?: str
   const machine = await readMachinePolicy({ platform: process.platform, developmentFile: flags.policy });
   machine.dispose();
   // A read-only command opens no diagnostic log (and nothing subscribes): stderr is all there is.
-  return createSettingsService({ policy: machine.policy, store: createConfSettingsStore({ dataDir: flags.dataDir }), onListenerError: reportListenerErrorToStderr });
+  return createSettingsService({
+    policy: machine.policy,
+    store: createConfSettingsStore({ dataDir: flags.dataDir }),
+    onListenerError: reportListenerErrorToStderr,
+  });
 }

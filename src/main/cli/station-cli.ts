@@ -82,7 +82,8 @@ async function bind(station: Station, reader: string, requestId: string, waitMs:
   const chosen = await call(station.handlers, 'enrollment.choose', { reader, requestId, replaceSmartcardUuid: null, acceptUnconfirmedType });
   // The acknowledgement is for this request: say which type it accepted (its likely name).
   const acknowledged = acceptUnconfirmedType && chosen.step === 'request-chosen' ? await unconfirmedReading(station, chosen.request.type) : null;
-  const note = acknowledged === null ? '' : ` Acknowledged for this request: ${requestTypeLabel(acknowledged)}, bound as a new card; nothing retired automatically.`;
+  const note =
+    acknowledged === null ? '' : ` Acknowledged for this request: ${requestTypeLabel(acknowledged)}, bound as a new card; nothing retired automatically.`;
   const submitted = await call(station.handlers, 'enrollment.bind', { reader });
   if (submitted.step === 'request-chosen' && submitted.notice) throw StationError.fromPayload(submitted.notice);
   if (submitted.step === 'waiting' && submitted.notice) throw StationError.fromPayload(submitted.notice);
@@ -99,7 +100,11 @@ async function bind(station: Station, reader: string, requestId: string, waitMs:
   const retireOp = final.retire === null ? undefined : ops.find((op) => op.id === final.retire?.operationId);
   const held = retireOp !== undefined && retireWaitOf(retireOp, ops)?.kind === 'new-card-active' && retireOp.lastError === null;
   if (final.bind.state === 'done' && held) {
-    return { exit: EXIT.done, result: final, message: `Bound: new smart card ${smartcard}. The old card is retired once the new one is Active in CM (outbox list shows it).${note}` };
+    return {
+      exit: EXIT.done,
+      result: final,
+      message: `Bound: new smart card ${smartcard}. The old card is retired once the new one is Active in CM (outbox list shows it).${note}`,
+    };
   }
   const queued = final.bind.state === 'queued' ? final.bind : final.retire?.state === 'queued' ? final.retire : null;
   if (queued !== null) return { exit: EXIT.queued, result: final, message: `Saved in the outbox, sent again later: ${queued.reason}${note}` };
@@ -168,7 +173,10 @@ async function run(argv: string[], env: CliEnvironment): Promise<Outcome> {
   // Every command works on one data folder: the one named, or this user's default.
   const dataDir = values['data-dir'] ?? env.defaultDataDir();
   if (command === 'audit verify') return auditVerifyAndReport(dataDir);
-  if (!['bind', 'issue', 'retire', 'outbox list', 'outbox replay', 'outbox retire-now', 'audit export', 'cm-check', 'support-bundle'].includes(command) || !(waitMs > 0)) {
+  if (
+    !['bind', 'issue', 'retire', 'outbox list', 'outbox replay', 'outbox retire-now', 'audit export', 'cm-check', 'support-bundle'].includes(command) ||
+    !(waitMs > 0)
+  ) {
     throw new StationError('BAD_REQUEST', USAGE);
   }
   const flags = { dataDir, policy: values.policy, cmUrl: values['cm-url'] };
@@ -181,17 +189,26 @@ async function run(argv: string[], env: CliEnvironment): Promise<Outcome> {
     return supportBundleCommand({ dataDir, out }, { cm: await env.readOnlyCm(flags), version: env.version() });
   }
   if (command === 'outbox retire-now' && !values.confirm) {
-    throw new StationError('BAD_REQUEST', 'Retiring a card before its replacement is Active can leave the user without a working card: add --confirm to do it anyway.');
+    throw new StationError(
+      'BAD_REQUEST',
+      'Retiring a card before its replacement is Active can leave the user without a working card: add --confirm to do it anyway.',
+    );
   }
   // Validate everything before starting the station, so bad input changes nothing.
   const args =
-    command === 'bind' || command === 'issue' ? { reader: need('reader'), request: need('request') }
-    : command === 'retire' ? { request: need('request'), smartcard: need('smartcard') }
-    : command === 'audit export' ? { out: resolve(need('out')) }
-    : command === 'outbox retire-now' ? { id: need('id') }
-    : {};
+    command === 'bind' || command === 'issue'
+      ? { reader: need('reader'), request: need('request') }
+      : command === 'retire'
+        ? { request: need('request'), smartcard: need('smartcard') }
+        : command === 'audit export'
+          ? { out: resolve(need('out')) }
+          : command === 'outbox retire-now'
+            ? { id: need('id') }
+            : {};
 
-  const runtime = await startStation(env.station({ dataDir, policy: values.policy, cmUrl: values['cm-url'], mode: 'real', program: `station CLI (${command})` }));
+  const runtime = await startStation(
+    env.station({ dataDir, policy: values.policy, cmUrl: values['cm-url'], mode: 'real', program: `station CLI (${command})` }),
+  );
   const station = runtime.station;
   try {
     switch (command) {
@@ -250,7 +267,12 @@ export function runStationCli(argv: string[], env: CliEnvironment): Promise<Exit
     .catch((err: unknown): Outcome => {
       // An IT script's log is where an unexpected failure gets diagnosed: keep its cause there.
       if (!(err instanceof StationError) && !(err instanceof TypeError)) console.error(err);
-      const error = err instanceof StationError ? err.toPayload() : err instanceof TypeError ? { code: 'BAD_REQUEST' as const, message: `${err.message}\n\n${USAGE}`, details: {} } : toErrorPayload(err);
+      const error =
+        err instanceof StationError
+          ? err.toPayload()
+          : err instanceof TypeError
+            ? { code: 'BAD_REQUEST' as const, message: `${err.message}\n\n${USAGE}`, details: {} }
+            : toErrorPayload(err);
       return { exit: exitCodeFor(error.code), result: { error }, message: error.message };
     })
     .then((outcome) => {

@@ -69,7 +69,12 @@ function diagnosticsInChild(): Promise<DiagnosticsReport> {
   const script = fileURLToPath(new URL('./diag.ts', import.meta.url));
   // The installed app's `--cli`: its executable would start another app, and no diag script ships.
   if (process.versions.electron !== undefined || !existsSync(script)) {
-    return Promise.reject(new StationError('INTERNAL', 'The smart card diagnostics run only from a development checkout here: use the Diagnostics screen\'s support bundle instead.'));
+    return Promise.reject(
+      new StationError(
+        'INTERNAL',
+        "The smart card diagnostics run only from a development checkout here: use the Diagnostics screen's support bundle instead.",
+      ),
+    );
   }
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [...process.execArgv, script, '--json'], { timeout: DIAG_TIMEOUT_MS, maxBuffer: 4 * 1024 * 1024 }, (err, stdout) => {
@@ -84,7 +89,9 @@ function diagnosticsInChild(): Promise<DiagnosticsReport> {
       const report = diagnosticsReportSchema.safeParse(json);
       if (report.success) return resolve(report.data);
       const failed = errorPayloadSchema.safeParse((json as { error?: unknown }).error);
-      reject(failed.success ? StationError.fromPayload(failed.data) : new StationError('INTERNAL', 'The smart card diagnostics returned an unreadable report.'));
+      reject(
+        failed.success ? StationError.fromPayload(failed.data) : new StationError('INTERNAL', 'The smart card diagnostics returned an unreadable report.'),
+      );
     });
   });
 }

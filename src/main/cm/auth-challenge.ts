@@ -139,8 +139,7 @@ const NEGOTIATE_HINTS: Readonly<Record<NegotiateFailureReason, (host: string) =>
   'mutual-auth-failed': (host) =>
     `The server at "${host}" did not prove that it is the CM server (Kerberos mutual authentication failed), so the ` +
     'station does not trust its answer. Tell IT: the CM address may point at the wrong server.',
-  other: (host) =>
-    `Windows sign-in to CM at "${host}" failed. Check \`klist\` for a ticket and ask IT to check \`setspn -Q HTTP/${host}\`.`,
+  other: (host) => `Windows sign-in to CM at "${host}" failed. Check \`klist\` for a ticket and ask IT to check \`setspn -Q HTTP/${host}\`.`,
 };
 
 /**

@@ -117,7 +117,7 @@ export async function checkDeskIssuance(get: CheckGet, templatesText: string, re
 export function describeDeskIssuance(issuance: CmCheckIssuance): string[] {
   const lines = ['Desk issuance (smart card profile templates):'];
   const reason: Record<CmCheckIssuanceProfile['problems'][number], string> = {
-    'no-admin-key': 'no initial admin key (DefaultAdminKeyHex): set it to the cards\' factory 9B key',
+    'no-admin-key': "no initial admin key (DefaultAdminKeyHex): set it to the cards' factory 9B key",
     'admin-key-length': 'the initial admin key is not 24 bytes (a PIV 3DES key)',
     'no-configuration': 'CM has no smart card configuration for it',
     forbidden: 'no permission to read its smart card configuration',

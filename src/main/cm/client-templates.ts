@@ -16,10 +16,7 @@ export interface CmTemplateOperations {
  * The profile templates and the name cache requests are shown with: template names for requests are
  * refreshed by every successful template listing.
  */
-export function templateOperations(
-  context: CmClientContext,
-  userDisplayName: (userUuid: Guid) => string | null,
-): CmTemplateOperations {
+export function templateOperations(context: CmClientContext, userDisplayName: (userUuid: Guid) => string | null): CmTemplateOperations {
   let templateNames: ReadonlyMap<Guid, string> | null = null;
 
   async function listProfileTemplates(): Promise<CmProfileTemplate[]> {

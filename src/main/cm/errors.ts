@@ -25,8 +25,7 @@ function outcomeUnknown(ctx: CmCallContext, reachedServer: boolean): boolean {
   return ctx.method !== 'GET' && reachedServer;
 }
 
-const UNKNOWN_OUTCOME_HINT =
-  ' CM may or may not have carried out the operation; the station checks with CM before sending it again.';
+const UNKNOWN_OUTCOME_HINT = ' CM may or may not have carried out the operation; the station checks with CM before sending it again.';
 
 const OFFLINE_HINT = ' The station keeps working offline and sends queued operations when CM answers again.';
 
@@ -72,11 +71,11 @@ const OFFLINE_MESSAGES: Readonly<Record<Exclude<NetworkReason, 'timeout'>, strin
 
 function timeoutError(ctx: CmCallContext, timeoutMs: number, reachedServer: boolean): StationError {
   const unknown = outcomeUnknown(ctx, reachedServer);
-  return new StationError(
-    'CM_TIMEOUT',
-    `CM did not answer within ${Math.round(timeoutMs / 100) / 10} s.` + (unknown ? UNKNOWN_OUTCOME_HINT : OFFLINE_HINT),
-    { ...base(ctx), reason: 'timeout', outcomeUnknown: unknown },
-  );
+  return new StationError('CM_TIMEOUT', `CM did not answer within ${Math.round(timeoutMs / 100) / 10} s.` + (unknown ? UNKNOWN_OUTCOME_HINT : OFFLINE_HINT), {
+    ...base(ctx),
+    reason: 'timeout',
+    outcomeUnknown: unknown,
+  });
 }
 
 function base(ctx: CmCallContext): ErrorDetails {
@@ -199,8 +198,7 @@ export function httpFailure(status: number, body: string, ctx: CmCallContext, au
   if (status === 403) {
     return new StationError(
       'CM_FORBIDDEN',
-      'Your account has no permission in CM for this request or card. Ask a CM administrator to check your ' +
-        "permissions on the request's profile template.",
+      'Your account has no permission in CM for this request or card. Ask a CM administrator to check your ' + "permissions on the request's profile template.",
       details,
     );
   }
@@ -270,9 +268,9 @@ export function redirectError(status: number, location: string | null, ctx: CmCa
  * list 204 among the codes without saying what it means).
  */
 export function outcomeUnknownAnswer(ctx: CmCallContext, status: number): StationError {
-  return new StationError(
-    'CM_OUTCOME_UNKNOWN',
-    `CM answered HTTP ${status} without saying what it did.` + UNKNOWN_OUTCOME_HINT,
-    { ...base(ctx), status, outcomeUnknown: true },
-  );
+  return new StationError('CM_OUTCOME_UNKNOWN', `CM answered HTTP ${status} without saying what it did.` + UNKNOWN_OUTCOME_HINT, {
+    ...base(ctx),
+    status,
+    outcomeUnknown: true,
+  });
 }

@@ -10,13 +10,7 @@ export { authSchemes, checkConfiguredCm, runCmCheck } from './check';
 export type { CmCheckOptions } from './check';
 export { createCmExecutionClient, parseCertificateData, EXECUTION_ROUTES } from './execution';
 export type { CmCall, CmExecutionClientOptions } from './execution';
-export type {
-  CmCertificateRequestOption,
-  CmExecutionClient,
-  CmIssuedCertificateAnswer,
-  CmSmartcardConfiguration,
-  ExecutionIds,
-} from './execution-types';
+export type { CmCertificateRequestOption, CmExecutionClient, CmIssuedCertificateAnswer, CmSmartcardConfiguration, ExecutionIds } from './execution-types';
 export type { CmClientWithCall } from './client';
 export { checkDeskIssuance, describeDeskIssuance } from './check-issuance';
 // The one CM HTTP layer (issue #19): the execution routes call CM through cmCall.

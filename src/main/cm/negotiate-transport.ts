@@ -1,14 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { KerberosClient } from 'kerberos';
-import {
-  negotiateFailureReason,
-  offersScheme,
-  parseWwwAuthenticate,
-  sameScheme,
-  type AuthReport,
-  type NegotiateFailure,
-} from './auth-challenge';
+import { negotiateFailureReason, offersScheme, parseWwwAuthenticate, sameScheme, type AuthReport, type NegotiateFailure } from './auth-challenge';
 import type { CmTransport, CmTransportInit, CmTransportResponse } from './transport';
 
 /**

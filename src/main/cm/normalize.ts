@@ -38,12 +38,9 @@ function decodeEnum<N extends string>(
   return alias?.[1] ?? `Unknown(${trimmed})`;
 }
 
-export const decodeRequestStatus = (v: WireEnum): RequestStatus | UnknownEnum =>
-  decodeEnum(v, REQUEST_STATUSES, REQUEST_STATUS_NUMBERS);
-export const decodeSmartcardStatus = (v: WireEnum): SmartcardStatus | UnknownEnum =>
-  decodeEnum(v, SMARTCARD_STATUSES, SMARTCARD_STATUS_NUMBERS);
-export const decodeRequestType = (v: WireEnum): RequestType | UnknownEnum =>
-  decodeEnum(v, REQUEST_TYPES, REQUEST_TYPE_NUMBERS, REQUEST_TYPE_ALIASES);
+export const decodeRequestStatus = (v: WireEnum): RequestStatus | UnknownEnum => decodeEnum(v, REQUEST_STATUSES, REQUEST_STATUS_NUMBERS);
+export const decodeSmartcardStatus = (v: WireEnum): SmartcardStatus | UnknownEnum => decodeEnum(v, SMARTCARD_STATUSES, SMARTCARD_STATUS_NUMBERS);
+export const decodeRequestType = (v: WireEnum): RequestType | UnknownEnum => decodeEnum(v, REQUEST_TYPES, REQUEST_TYPE_NUMBERS, REQUEST_TYPE_ALIASES);
 
 /** CM returns the bound cardid as the serial number in braces: `{bc88f13f-...}`. */
 export function cardIdFromSerialNumber(serialNumber: string): string {

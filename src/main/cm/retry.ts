@@ -4,8 +4,7 @@ import { backoffDelay, type BackoffPolicy } from '../common';
 /** Failures a repeated GET may get past: the network, the clock, the server having a bad moment. */
 export function isTransient(err: unknown): boolean {
   return (
-    err instanceof StationError &&
-    (err.code === 'CM_OFFLINE' || err.code === 'CM_TIMEOUT' || err.code === 'CM_UNAVAILABLE' || err.code === 'CM_SERVER_ERROR')
+    err instanceof StationError && (err.code === 'CM_OFFLINE' || err.code === 'CM_TIMEOUT' || err.code === 'CM_UNAVAILABLE' || err.code === 'CM_SERVER_ERROR')
   );
 }
 

@@ -18,9 +18,7 @@ const wireGuid = z.string().transform((value, ctx) => {
 });
 
 /** A reference to another object: missing, null and the empty GUID all mean "none". */
-const wireRef = wireGuid
-  .nullish()
-  .transform((guid) => (guid === undefined || guid === null || guid === EMPTY_GUID ? null : guid));
+const wireRef = wireGuid.nullish().transform((guid) => (guid === undefined || guid === null || guid === EMPTY_GUID ? null : guid));
 
 export const wireEnumSchema = z.union([z.number().int(), z.string()]);
 export type WireEnum = z.infer<typeof wireEnumSchema>;
@@ -78,10 +76,17 @@ export const wireRequestSchema = z.object({
   Completed: wireDate,
   NewSmartcardUuid: wireRef,
   OldSmartcardUuid: wireRef,
-  Priority: z.number().int().nullish().transform((n) => n ?? 0),
+  Priority: z
+    .number()
+    .int()
+    .nullish()
+    .transform((n) => n ?? 0),
   Comment: wireText,
   ProfileTemplateUuid: wireRef,
-  IsSmartcard: z.boolean().nullish().transform((b) => b ?? true),
+  IsSmartcard: z
+    .boolean()
+    .nullish()
+    .transform((b) => b ?? true),
 });
 export type WireRequest = z.output<typeof wireRequestSchema>;
 
@@ -93,7 +98,11 @@ export const wireSmartcardSchema = z.object({
   PermanentSmartcardUuid: wireRef,
   AssignedUserUuid: wireRef,
   ProfileTemplateUuid: wireRef,
-  ProfileTemplateVersion: z.number().int().nullish().transform((n) => n ?? null),
+  ProfileTemplateVersion: z
+    .number()
+    .int()
+    .nullish()
+    .transform((n) => n ?? null),
   Comment: wireText,
   SerialNumber: wireText,
   Middleware: wireText,
@@ -116,8 +125,14 @@ export const wireProfileTemplateSchema = z.object({
   Uuid: wireGuid,
   Name: wireText,
   Description: wireText,
-  IsSmartcardProfileTemplate: z.boolean().nullish().transform((b) => b ?? false),
-  IsVirtualSmartcardProfileTemplate: z.boolean().nullish().transform((b) => b ?? false),
+  IsSmartcardProfileTemplate: z
+    .boolean()
+    .nullish()
+    .transform((b) => b ?? false),
+  IsVirtualSmartcardProfileTemplate: z
+    .boolean()
+    .nullish()
+    .transform((b) => b ?? false),
 });
 export type WireProfileTemplate = z.output<typeof wireProfileTemplateSchema>;
 

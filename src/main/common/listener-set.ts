@@ -22,10 +22,7 @@ export interface ListenerSet<Args extends unknown[]> {
   readonly size: number;
 }
 
-export function createListenerSet<Args extends unknown[]>(
-  source: string,
-  onError: ListenerErrorReporter,
-): ListenerSet<Args> {
+export function createListenerSet<Args extends unknown[]>(source: string, onError: ListenerErrorReporter): ListenerSet<Args> {
   const listeners = new Set<(...args: Args) => void>();
   return {
     add(listener) {

@@ -51,7 +51,9 @@ function policyElements(v: PolicyVariant): string {
     case 'enum':
       return (
         `      <elements>\n        <enum id="${name}" valueName="${spec.key}" required="true">\n` +
-        (spec.options ?? []).map((option) => `          <item displayName="$(string.${spec.key}_${option})"><value><string>${xml(option)}</string></value></item>\n`).join('') +
+        (spec.options ?? [])
+          .map((option) => `          <item displayName="$(string.${spec.key}_${option})"><value><string>${xml(option)}</string></value></item>\n`)
+          .join('') +
         `        </enum>\n      </elements>\n`
       );
     case 'string':

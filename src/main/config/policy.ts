@@ -117,4 +117,3 @@ export function parseJsonPolicy(bytes: Uint8Array, source: string, channel: Poli
   if ('problem' in decoded) return invalidPolicy(source, channel, [decoded.problem]);
   return policyFromDocument(decoded.json, source, channel);
 }
-

@@ -2,9 +2,7 @@ import type { z } from 'zod';
 
 /** `values.readerExclude[2]`: the way IT would point at the spot in the JSON file. */
 function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : `${i === 0 ? '' : '.'}${String(segment)}`))
-    .join('');
+  return path.map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : `${i === 0 ? '' : '.'}${String(segment)}`)).join('');
 }
 
 /**

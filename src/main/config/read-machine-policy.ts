@@ -46,5 +46,3 @@ export async function readMachinePolicy(options: MachinePolicyOptions): Promise<
       return { policy: readLinuxPolicy(), dispose: () => undefined };
   }
 }
-
-

@@ -111,9 +111,7 @@ export function createSettingsService({ policy, store, onListenerError }: Settin
     if (policy.status === 'invalid') {
       return structuredClone({ ...SAFE_SETTINGS, locale: values.locale ?? SAFE_SETTINGS.locale });
     }
-    const operator = Object.fromEntries(
-      Object.entries(values).filter(([key]) => !isManaged(key as SettingKey)),
-    ) as Partial<Settings>;
+    const operator = Object.fromEntries(Object.entries(values).filter(([key]) => !isManaged(key as SettingKey))) as Partial<Settings>;
     const merged: Settings = {
       ...DEFAULT_SETTINGS,
       ...(policy.status === 'ok' ? definedOnly(policy.values) : {}),
@@ -142,11 +140,10 @@ export function createSettingsService({ policy, store, onListenerError }: Settin
 
   function update(patch: unknown): SettingsView {
     if (policy.status === 'invalid') {
-      throw new StationError(
-        'POLICY_INVALID',
-        `Settings are read-only because the machine policy ${policy.source} is invalid: ${policy.problems.join('; ')}`,
-        { source: policy.source, problems: [...policy.problems] },
-      );
+      throw new StationError('POLICY_INVALID', `Settings are read-only because the machine policy ${policy.source} is invalid: ${policy.problems.join('; ')}`, {
+        source: policy.source,
+        problems: [...policy.problems],
+      });
     }
     const parsed = settingsUpdateSchema.safeParse(patch);
     if (!parsed.success) {
@@ -157,20 +154,18 @@ export function createSettingsService({ policy, store, onListenerError }: Settin
     const machineOnly = Object.keys(changes).filter(isMachineOnlyKey);
     const [firstMachineOnly] = machineOnly;
     if (firstMachineOnly !== undefined) {
-      throw new StationError(
-        'SETTING_MACHINE_ONLY',
-        `"${firstMachineOnly}" is set only by your organisation's machine policy, never on the station.`,
-        { key: firstMachineOnly, keys: machineOnly },
-      );
+      throw new StationError('SETTING_MACHINE_ONLY', `"${firstMachineOnly}" is set only by your organisation's machine policy, never on the station.`, {
+        key: firstMachineOnly,
+        keys: machineOnly,
+      });
     }
     const lockedKeys = (Object.keys(changes) as SettingKey[]).filter(isManaged);
     const [firstLocked] = lockedKeys;
     if (firstLocked !== undefined) {
-      throw new StationError(
-        'SETTING_LOCKED',
-        `"${firstLocked}" is managed by your organisation and cannot be changed on this station.`,
-        { key: firstLocked, keys: lockedKeys },
-      );
+      throw new StationError('SETTING_LOCKED', `"${firstLocked}" is managed by your organisation and cannot be changed on this station.`, {
+        key: firstLocked,
+        keys: lockedKeys,
+      });
     }
     // Managed keys were refused above, so what is left is exactly the operator's own settings.
     const merged = userSettingsSchema.safeParse({ ...user.values, ...changes });

@@ -36,9 +36,7 @@ const GATEWAY_OUTAGE: ReadonlySet<number> = new Set([502, 503, 504]);
 
 export function createConnectivity(options: ConnectivityOptions): Connectivity {
   const listeners = createListenerSet<[ConnectionState]>('connectivity', options.onListenerError);
-  let current: ConnectionState = options.baseUrl
-    ? { mode: 'online', since: options.now().toISOString() }
-    : { mode: 'unconfigured' };
+  let current: ConnectionState = options.baseUrl ? { mode: 'online', since: options.now().toISOString() } : { mode: 'unconfigured' };
   let probeTimer: NodeJS.Timeout | null = null;
   let closed = false;
 
@@ -56,9 +54,12 @@ export function createConnectivity(options: ConnectivityOptions): Connectivity {
     probeTimer = setTimeout(() => {
       probeTimer = null;
       // The probe's outcome reaches set() through the observed transport; errors are expected here.
-      options.probe().catch(() => {
-        // The observed transport reports the outcome.
-      }).finally(scheduleProbe);
+      options
+        .probe()
+        .catch(() => {
+          // The observed transport reports the outcome.
+        })
+        .finally(scheduleProbe);
     }, options.probeIntervalMs);
     probeTimer.unref();
   }

@@ -46,7 +46,7 @@ export function adSearchScript(filter: string, sizeLimit: number): string {
     'try { ' +
       `$searcher = New-Object System.DirectoryServices.DirectorySearcher -ArgumentList '${literal}', ([string[]]@(${AD_ATTRIBUTES.map((a) => `'${a}'`).join(', ')})); ` +
       `$found = @($searcher.FindAll() | Select-Object -First ${sizeLimit} | ForEach-Object { $p = $_.Properties; ${user} }); ` +
-      "New-Object PSObject -Property @{ domain = [int[]][char[]][string]$env:USERDOMAIN; users = $found } | ConvertTo-Json -Depth 4 -Compress " +
+      'New-Object PSObject -Property @{ domain = [int[]][char[]][string]$env:USERDOMAIN; users = $found } | ConvertTo-Json -Depth 4 -Compress ' +
       '} catch { ' +
       'New-Object PSObject -Property @{ error = [int[]][char[]][string]$_ } | ConvertTo-Json -Compress; exit 1 ' +
       '}',

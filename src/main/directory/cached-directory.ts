@@ -57,8 +57,7 @@ export async function openCachedDirectory(options: CachedDirectoryOptions): Prom
   const log = options.log ?? (() => undefined);
   let failedAt: { at: number; error: DirectoryError } | null = null;
   /** The last failure, while it is recent enough to answer from the copy without asking. */
-  const recentFailure = (): DirectoryError | null =>
-    failedAt && options.now().getTime() - failedAt.at < options.quietAfterFailureMs ? failedAt.error : null;
+  const recentFailure = (): DirectoryError | null => (failedAt && options.now().getTime() - failedAt.at < options.quietAfterFailureMs ? failedAt.error : null);
   async function ask<T>(work: () => Promise<T>): Promise<T> {
     const recent = recentFailure();
     if (recent) throw recent;
@@ -118,7 +117,10 @@ export async function openCachedDirectory(options: CachedDirectoryOptions): Prom
       try {
         remember(await ask(() => options.adapter.lookup(missing)));
       } catch (err) {
-        return fromCache(wanted.map((g) => entries.get(g)).filter((e): e is Entry => e !== undefined), asDirectoryError(err));
+        return fromCache(
+          wanted.map((g) => entries.get(g)).filter((e): e is Entry => e !== undefined),
+          asDirectoryError(err),
+        );
       }
       const users = wanted.map((g) => entries.get(g)?.user).filter((u): u is DirectoryUser => u !== undefined);
       return { state: 'answered', users, source: 'live', failure: null, cachedAt: null };

@@ -159,7 +159,8 @@ function classify(err: unknown, invalidCredentials: typeof InvalidCredentialsErr
   if (/^E(CONNREFUSED|CONNRESET|HOSTUNREACH|NETUNREACH|NOTFOUND|TIMEDOUT|AI_AGAIN)$/.test(code) || /timeout|timed out|connect/i.test(messageOf(err))) {
     return new DirectoryError('unreachable', `the directory cannot be reached: ${messageOf(err)}`);
   }
-  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/.test(code)) return new DirectoryError('tls', `the directory's certificate is not trusted: ${messageOf(err)}`);
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/.test(code))
+    return new DirectoryError('tls', `the directory's certificate is not trusted: ${messageOf(err)}`);
   if (code === 'ENOENT' || code === 'EACCES') return new DirectoryError('config', `a configured directory file cannot be read: ${messageOf(err)}`);
   return new DirectoryError('protocol', `the directory answered unexpectedly: ${messageOf(err)}`);
 }
@@ -181,9 +182,13 @@ export function readBindPassword(path: string, platform: NodeJS.Platform = proce
     }
     if (info.isSymbolicLink() || !info.isFile()) throw new DirectoryError('config', `the bind password file ${path} is not a regular file`);
     if ((info.mode & 0o004) !== 0) {
-      throw new DirectoryError('config', `the bind password file ${path} is readable by every local user: make it readable by the station's users only (chmod 0640 or 0600)`);
+      throw new DirectoryError(
+        'config',
+        `the bind password file ${path} is readable by every local user: make it readable by the station's users only (chmod 0640 or 0600)`,
+      );
     }
-    if ((info.mode & 0o022) !== 0) throw new DirectoryError('config', `the bind password file ${path} is writable by group or others: only its owner may change it`);
+    if ((info.mode & 0o022) !== 0)
+      throw new DirectoryError('config', `the bind password file ${path} is writable by group or others: only its owner may change it`);
   }
   return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
 }

@@ -8,12 +8,7 @@ import type { DirectoryService } from './cached-directory';
  * Search by person: the requests whose target user the directory matched, added after the
  * requests the text matched itself (id, GUID, template). `all` is the whole bindable list.
  */
-export function requestsForPeople(
-  byText: RequestSearchResult,
-  all: readonly CmRequest[],
-  people: DirectoryAnswer,
-  limit: number,
-): CmRequest[] {
+export function requestsForPeople(byText: RequestSearchResult, all: readonly CmRequest[], people: DirectoryAnswer, limit: number): CmRequest[] {
   if (people.state !== 'answered' || people.users.length === 0) return byText.requests;
   const order = new Map(people.users.map((u, i) => [u.guid, i]));
   const seen = new Set(byText.requests.map((r) => r.uuid));

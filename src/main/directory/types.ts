@@ -2,7 +2,6 @@ import { type DirectoryFailure, type DirectoryUser } from '../../shared/director
 
 export type { DirectoryFailure, DirectoryUser };
 
-
 /** The port every adapter implements (ldap, ad). Adapters throw DirectoryError; callers cache. */
 export interface DirectoryAdapter {
   readonly kind: 'ldap' | 'ad';

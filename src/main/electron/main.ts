@@ -79,15 +79,18 @@ function startApp(): void {
       contents.setWindowOpenHandler(() => ({ action: 'deny' }));
     });
 
-    app.whenReady().then(start).catch((err: unknown) => {
-      // E.g. a damaged outbox journal (STORAGE_CORRUPT, which names the file and offset): nothing
-      // may be guessed or dropped, so the operator is told exactly what happened and whom to call.
-      const { code, message, details } = toErrorPayload(err);
-      const detail = Object.keys(details).length ? `\n\n${JSON.stringify(details, null, 2)}` : '';
-      console.error('station: could not start:', err);
-      dialog.showErrorBox('Enrollment Station could not start', `${message} (${code})${detail}\n\nContact IT support.`);
-      app.exit(1);
-    });
+    app
+      .whenReady()
+      .then(start)
+      .catch((err: unknown) => {
+        // E.g. a damaged outbox journal (STORAGE_CORRUPT, which names the file and offset): nothing
+        // may be guessed or dropped, so the operator is told exactly what happened and whom to call.
+        const { code, message, details } = toErrorPayload(err);
+        const detail = Object.keys(details).length ? `\n\n${JSON.stringify(details, null, 2)}` : '';
+        console.error('station: could not start:', err);
+        dialog.showErrorBox('Enrollment Station could not start', `${message} (${code})${detail}\n\nContact IT support.`);
+        app.exit(1);
+      });
 
     async function start(): Promise<void> {
       lockDownSession();

@@ -14,12 +14,18 @@ import { createElectronSettingsStore } from './settings-store';
 export function refuseDevelopmentFlags(flags: { policy?: string | undefined; cmUrl?: string | undefined }): void {
   if (flags.policy !== undefined) {
     // A development policy file would let whoever runs the installed app lift every lock IT set.
-    throw new StationError('BAD_REQUEST', '--policy is for development (npm run station); the installed app reads machine policy from the operating system only.');
+    throw new StationError(
+      'BAD_REQUEST',
+      '--policy is for development (npm run station); the installed app reads machine policy from the operating system only.',
+    );
   }
   if (flags.cmUrl !== undefined && app.isPackaged) {
     // Where the operator's Windows credentials and card data go is machine policy's (cmBaseUrl),
     // in the installed app's scripted commands as on its screens.
-    throw new StationError('BAD_REQUEST', '--cm-url is for development (npm run station); the installed app takes the CM address from machine policy (cmBaseUrl).');
+    throw new StationError(
+      'BAD_REQUEST',
+      '--cm-url is for development (npm run station); the installed app takes the CM address from machine policy (cmBaseUrl).',
+    );
   }
 }
 

@@ -4,9 +4,7 @@ import { APP_HOST, APP_SCHEME, contentSecurityPolicy, contentTypeFor, resolveSta
 
 /** Must run before `app.ready`: makes app:// a standard, secure origin (no file:// quirks). */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } },
-  ]);
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } }]);
 }
 
 /** Serves only the bundled renderer, with the CSP as a response header (checklist 1, 7, 18). */

@@ -5,18 +5,12 @@ import { reportFailure } from '../log';
 /** Checklist 5: deny permission requests and checks (but clipboard writes from our page). */
 export function lockDownSession(): void {
   const ses = session.defaultSession;
-  ses.setPermissionRequestHandler((_wc, permission, callback, details) =>
-    callback(permissionDecision(permission, details.requestingUrl)),
-  );
+  ses.setPermissionRequestHandler((_wc, permission, callback, details) => callback(permissionDecision(permission, details.requestingUrl)));
   ses.setPermissionCheckHandler((_wc, permission, requestingOrigin) => permissionDecision(permission, requestingOrigin));
   ses.setDevicePermissionHandler(() => false);
 }
 
-export function createMainWindow(options: {
-  preloadPath: string;
-  devTools: boolean;
-  externalHosts: () => readonly string[];
-}): BrowserWindow {
+export function createMainWindow(options: { preloadPath: string; devTools: boolean; externalHosts: () => readonly string[] }): BrowserWindow {
   // electronegativity-justify SANDBOX_JS_CHECK, CONTEXT_ISOLATION_JS_CHECK, AUXCLICK_JS_CHECK: set by secureWebPreferences(), which it cannot follow; compiled-shell.test.ts asserts them on the compiled window.
   const win = new BrowserWindow({
     width: 1280,

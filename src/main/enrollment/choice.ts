@@ -79,10 +79,14 @@ async function replacementFor(
   const reading = readRequestType(request.type, policy.requestTypeNumbers);
   const bindable = bindabilityOf(reading);
   if (!bindable.ok) {
-    throw new StationError('REQUEST_TYPE_NOT_BINDABLE', `This request is of type ${requestTypeLabel(reading)}: it ${bindable.reason.replace(/^\S+ /, '')}. Nothing was sent.`, {
-      requestId: request.uuid,
-      type: request.type,
-    });
+    throw new StationError(
+      'REQUEST_TYPE_NOT_BINDABLE',
+      `This request is of type ${requestTypeLabel(reading)}: it ${bindable.reason.replace(/^\S+ /, '')}. Nothing was sent.`,
+      {
+        requestId: request.uuid,
+        type: request.type,
+      },
+    );
   }
   if (bindable.needsAcknowledgement && !acknowledged && reading.kind === 'unconfirmed') {
     // The acknowledgement is for this request and names what the operator accepts: the likely type.
@@ -96,10 +100,15 @@ async function replacementFor(
   }
   const target = cardToRetire(reading, request, chosen);
   if (chosen !== null && target === null) {
-    throw new StationError('BAD_REQUEST', `A request of type ${requestTypeLabel(reading)} keeps the old card; no card is retired by it.`, { smartcardUuid: chosen });
+    throw new StationError('BAD_REQUEST', `A request of type ${requestTypeLabel(reading)} keeps the old card; no card is retired by it.`, {
+      smartcardUuid: chosen,
+    });
   }
   if (target === null || policy.retireReplacedCard === 'never') {
-    if (chosen !== null) throw new StationError('BAD_REQUEST', 'IT has turned off retiring replaced cards on this station (retireReplacedCard: never).', { smartcardUuid: chosen });
+    if (chosen !== null)
+      throw new StationError('BAD_REQUEST', 'IT has turned off retiring replaced cards on this station (retireReplacedCard: never).', {
+        smartcardUuid: chosen,
+      });
     return null;
   }
   const { smartcardUuid, source } = target;

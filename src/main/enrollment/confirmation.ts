@@ -84,7 +84,16 @@ export function createConfirmation(deps: ConfirmationDeps): Confirmation {
         expectedCardId: payload.cardid,
         foundCardId: now.identifier.value,
       }).toPayload();
-      deps.auditInBackground({ action: 'bind.failed', result: 'failed', reader, cardId: payload.cardid, atr: payload.atr, requestId: payload.requestid, code: 'CARD_MISMATCH', message: notice.message });
+      deps.auditInBackground({
+        action: 'bind.failed',
+        result: 'failed',
+        reader,
+        cardId: payload.cardid,
+        atr: payload.atr,
+        requestId: payload.requestid,
+        code: 'CARD_MISMATCH',
+        message: notice.message,
+      });
       return apply(reader, { type: 'refuse', insertion, notice, cardPresent: true });
     }
 

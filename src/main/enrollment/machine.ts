@@ -1,11 +1,4 @@
-import type {
-  BindPayload,
-  CardReading,
-  EnrollmentState,
-  EnrollmentStep,
-  Replacement,
-  StepOutcome,
-} from '../../shared/enrollment';
+import type { BindPayload, CardReading, EnrollmentState, EnrollmentStep, Replacement, StepOutcome } from '../../shared/enrollment';
 import type { CmRequest } from '../../shared/cm';
 import type { IssuancePlan } from '../../shared/issuance';
 import { type ErrorPayload, StationError } from '../../shared/errors';
@@ -223,9 +216,7 @@ const transitions: Transitions = {
     confirm: (s) => refuse(s, 'confirm', 'The confirmation is in progress already.'),
     refuse: (s, e) => {
       if (e.insertion !== s.card.insertion) return drop(NO_CONFIRMATION);
-      return e.cardPresent
-        ? { step: 'request-chosen', reader: s.reader, card: s.card, ...choice(s), notice: e.notice }
-        : waiting(s.reader, e.notice);
+      return e.cardPresent ? { step: 'request-chosen', reader: s.reader, card: s.card, ...choice(s), notice: e.notice } : waiting(s.reader, e.notice);
     },
     outcomes: (s, e) => (e.insertion === s.card.insertion ? submitted(s, e) : drop(NO_CONFIRMATION)),
     reset: (s) => refuse(s, 'reset', 'The confirmation is in progress; wait for it to finish.'),
@@ -253,9 +244,7 @@ export function choiceRefusal(state: StateAt<Exclude<EnrollmentStep, ChoosingSte
 
 /** The one way a reader's state changes. Never throws: every (step, event) pair has an outcome. */
 export function transition(state: EnrollmentState, event: EnrollmentEvent): TransitionResult {
-  const handler = (transitions[state.step] as unknown as Record<EventType, (s: EnrollmentState, e: EnrollmentEvent) => Next<EventType>>)[
-    event.type
-  ];
+  const handler = (transitions[state.step] as unknown as Record<EventType, (s: EnrollmentState, e: EnrollmentEvent) => Next<EventType>>)[event.type];
   const next = handler(state, event);
   if ('dropped' in next) return { kind: 'dropped', reason: next.dropped };
   if ('refused' in next) return { kind: 'refused', error: next.refused };

@@ -28,8 +28,7 @@ export interface WorkflowOutbox {
 }
 
 /** An audit record as the workflow states it; the station fills in who and the empty fields. */
-export type AuditNote = Pick<AuditEntryInput, 'action' | 'result'> &
-  Partial<Omit<AuditEntryInput, 'actor' | 'action' | 'result'>>;
+export type AuditNote = Pick<AuditEntryInput, 'action' | 'result'> & Partial<Omit<AuditEntryInput, 'actor' | 'action' | 'result'>>;
 
 /** Machine policy read at each choice (request-types.ts): confirmed type numbers, retire timing. */
 export type WorkflowPolicy = () => { requestTypeNumbers: RequestTypeNumbers; retireReplacedCard: RetireReplacedCard; retireRoute: RetireRoute };
@@ -63,9 +62,7 @@ export interface IssuanceGate {
   prepareCard(reader: string, plan: IssuancePlan, request: CmRequest): Promise<void>;
 }
 
-export type WorkflowEvent =
-  | { type: 'enrollment'; state: EnrollmentState }
-  | { type: 'card'; reader: string; reading: CardReading | null };
+export type WorkflowEvent = { type: 'enrollment'; state: EnrollmentState } | { type: 'card'; reader: string; reading: CardReading | null };
 
 /**
  * The workflow's one way to change a reader's state (workflow.ts): through the transition table,

@@ -52,11 +52,16 @@ export const pki: IssuancePki = {
     const name = option.keyAlgorithmName.toUpperCase();
     if (name === 'RSA' && option.keySize === 2048) return 'rsa2048';
     // CNG names P-256 keys ECDSA_P256 / ECDH_P256; the size is in the name or KeySize.
-    if ((name === 'ECDSA_P256' || name === 'ECDH_P256' || name === 'ECDSA' || name === 'ECC') && (option.keySize === 256 || option.keySize === 0)) return 'eccp256';
-    throw new StationError('ISSUANCE_CARD_NOT_ISSUABLE', `CM asks for a ${option.keyAlgorithmName} ${option.keySize} key, which the card cannot generate (RSA-2048 or P-256).`, {
-      algorithm: option.keyAlgorithmName,
-      keySize: option.keySize,
-    });
+    if ((name === 'ECDSA_P256' || name === 'ECDH_P256' || name === 'ECDSA' || name === 'ECC') && (option.keySize === 256 || option.keySize === 0))
+      return 'eccp256';
+    throw new StationError(
+      'ISSUANCE_CARD_NOT_ISSUABLE',
+      `CM asks for a ${option.keyAlgorithmName} ${option.keySize} key, which the card cannot generate (RSA-2048 or P-256).`,
+      {
+        algorithm: option.keyAlgorithmName,
+        keySize: option.keySize,
+      },
+    );
   },
   normalisePublicKey: (spki) => loadedPki().normaliseSpki(spki),
   buildCertificationRequest: ({ option, publicKey, sign }) =>
@@ -75,7 +80,11 @@ export const pki: IssuancePki = {
   openPfx(pfxBase64, password) {
     // In memory only (pki/pfx.ts): the key is never written anywhere but the card.
     const opened = loadedPki().decodePfx(pfxBase64, password);
-    return { privateKeyPkcs8: opened.privateKeyPkcs8, certificate: describeCertificate(opened.certificate), keyUsages: loadedPki().keyUsagesOf(opened.certificate) };
+    return {
+      privateKeyPkcs8: opened.privateKeyPkcs8,
+      certificate: describeCertificate(opened.certificate),
+      keyUsages: loadedPki().keyUsagesOf(opened.certificate),
+    };
   },
 };
 

@@ -29,7 +29,10 @@ export interface IssuanceGateDeps {
 function probeRefusal(probe: Extract<PivCapability, { issuable: false }>): StationError {
   switch (probe.reason) {
     case 'not-piv':
-      return new StationError('PIV_NOT_PRESENT', `This card has no PIV application (${probe.detail}): it cannot be issued here.`, { reason: probe.reason, detail: probe.detail });
+      return new StationError('PIV_NOT_PRESENT', `This card has no PIV application (${probe.detail}): it cannot be issued here.`, {
+        reason: probe.reason,
+        detail: probe.detail,
+      });
     case 'admin-key-not-3des':
       return new StationError('PIV_ADMIN_KEY_NOT_3DES', `${probe.detail} CM can only answer a 3DES challenge.`, { reason: probe.reason, detail: probe.detail });
     default:
@@ -42,13 +45,20 @@ export function createIssuanceGate(deps: IssuanceGateDeps): IssuanceGate {
 
   async function adminKeyOf(request: CmRequest): Promise<Buffer> {
     if (!deps.cm || !deps.isOnline() || request.profileTemplateUuid === null) {
-      throw new StationError('ISSUANCE_NEEDS_CM', 'This factory card gets its card id from the profile’s admin key, which needs CM: try again when CM is reachable.');
+      throw new StationError(
+        'ISSUANCE_NEEDS_CM',
+        'This factory card gets its card id from the profile’s admin key, which needs CM: try again when CM is reachable.',
+      );
     }
     const config = await deps.cm.getSmartcardConfiguration(request.profileTemplateUuid);
     if (config.defaultAdminKey === null || config.defaultAdminKey.length !== 24) {
-      throw new StationError('ISSUANCE_CARD_NOT_ISSUABLE', 'The profile states no 3DES initial admin key (DefaultAdminKeyHex), so the station cannot write this card’s id.', {
-        profileTemplateUuid: request.profileTemplateUuid,
-      });
+      throw new StationError(
+        'ISSUANCE_CARD_NOT_ISSUABLE',
+        'The profile states no 3DES initial admin key (DefaultAdminKeyHex), so the station cannot write this card’s id.',
+        {
+          profileTemplateUuid: request.profileTemplateUuid,
+        },
+      );
     }
     return config.defaultAdminKey;
   }
@@ -83,7 +93,9 @@ export function createIssuanceGate(deps: IssuanceGateDeps): IssuanceGate {
           return notOffered(err);
         }
       } else if (chuid !== null) {
-        return notOffered(new StationError('ISSUANCE_NEEDS_CM', 'A factory card gets its card id from the profile’s admin key, which needs CM: CM is not reachable now.'));
+        return notOffered(
+          new StationError('ISSUANCE_NEEDS_CM', 'A factory card gets its card id from the profile’s admin key, which needs CM: CM is not reachable now.'),
+        );
       }
       // Offline with a card that has its id: the bind is queued and issuance waits for CM (ISSUANCE_NEEDS_CM).
       return { mode, reason: null, chuid };
@@ -97,7 +109,9 @@ export function createIssuanceGate(deps: IssuanceGateDeps): IssuanceGate {
         const existing = await session.readChuidGuid();
         if (existing === plan.chuid) return;
         if (existing !== null) {
-          throw new StationError('CARD_MISMATCH', 'This card has a card id already: it is not the factory card that was read. Start again with this card.', { reader });
+          throw new StationError('CARD_MISMATCH', 'This card has a card id already: it is not the factory card that was read. Start again with this card.', {
+            reader,
+          });
         }
         await session.authenticateAdmin(key);
         await session.writeChuid(Buffer.from(plan.chuid, 'hex'));

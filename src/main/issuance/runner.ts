@@ -259,15 +259,20 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
   function planWrites(entries: CertificateAnswerEntry[]) {
     const failedEntry = entries.find((e) => e.kind === 'error');
     if (failedEntry?.kind === 'error') {
-      throw needsPerson(`CM could not issue a certificate (${failedEntry.template ?? 'no template'}): ${failedEntry.message}`, { template: failedEntry.template });
+      throw needsPerson(`CM could not issue a certificate (${failedEntry.template ?? 'no template'}): ${failedEntry.message}`, {
+        template: failedEntry.template,
+      });
     }
     // Key history: get-certificate-responses.md says only that an entry "is a key history certificate"
     // (not whether it carries its key, how many come, in which order); PIV's place would be the retired
     // key-management slots 82-95. Not written on guesses: a person decides (docs/deploying.md).
     if (entries.some((e) => e.kind === 'key-history')) {
-      throw needsPerson('CM returned archived (key history) certificates, which this station does not write to a card: execute the request in CM’s own client.', {
-        reason: 'key-history',
-      });
+      throw needsPerson(
+        'CM returned archived (key history) certificates, which this station does not write to a card: execute the request in CM’s own client.',
+        {
+          reason: 'key-history',
+        },
+      );
     }
     const issued = entries.filter((e) => e.kind === 'issued');
     if (issued.length !== rec.keys.length) {
@@ -304,7 +309,8 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
   function importSlot(keyUsages: number): PivSlot {
     const taken = new Set<PivSlot>([...rec.keys.map((k) => k.slot), ...rec.writes.map((w) => w.slot)]);
     const slot = [preferredSlot(keyUsages), '9a' as const, '9d' as const, '9c' as const].find((candidate) => !taken.has(candidate));
-    if (slot === undefined) throw needsPerson('CM generated a key for this card but every slot for a person’s key (9A, 9C, 9D) is already used.', { reason: 'no-slot' });
+    if (slot === undefined)
+      throw needsPerson('CM generated a key for this card but every slot for a person’s key (9A, 9C, 9D) is already used.', { reason: 'no-slot' });
     return slot;
   }
 
@@ -421,7 +427,8 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
         try {
           await session.verifyPin(pin);
         } catch (err) {
-          if (asStationError(err).code === 'PIV_PIN_WRONG') throw needsPerson('The card’s PIN was set to CM’s proposal before a restart, and CM now proposes another one.');
+          if (asStationError(err).code === 'PIV_PIN_WRONG')
+            throw needsPerson('The card’s PIN was set to CM’s proposal before a restart, and CM now proposes another one.');
           throw err;
         }
       });
@@ -536,7 +543,12 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
   return rec;
 }
 
-function withStatus(steps: IssuanceRecord['steps'], step: IssuanceStep, status: 'running' | 'done' | 'skipped' | 'failed', at: string): IssuanceRecord['steps'] {
+function withStatus(
+  steps: IssuanceRecord['steps'],
+  step: IssuanceStep,
+  status: 'running' | 'done' | 'skipped' | 'failed',
+  at: string,
+): IssuanceRecord['steps'] {
   return steps.map((s) => {
     if (s.step !== step) return s;
     if (status === 'running') return { ...s, status, startedAt: s.startedAt ?? at, endedAt: null };

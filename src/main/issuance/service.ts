@@ -128,7 +128,12 @@ export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<Is
     const started = stepStarted.get(key);
     stepStarted.delete(key);
     const took = started === undefined ? '' : ` in ${deps.now().getTime() - started} ms`;
-    auditLater({ action: 'issuance.step', result: state?.status === 'failed' ? 'failed' : 'info', ...noteFor(record), message: `${step} ${state?.status ?? ''}${took}` });
+    auditLater({
+      action: 'issuance.step',
+      result: state?.status === 'failed' ? 'failed' : 'info',
+      ...noteFor(record),
+      message: `${step} ${state?.status ?? ''}${took}`,
+    });
   }
 
   function context(ports: IssuancePorts): RunContext {
@@ -180,7 +185,14 @@ export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<Is
         cancels.delete(requestId);
         if (final.phase === 'done' || final.phase === 'canceled') pfxPasswords.delete(requestId);
         const result = final.phase === 'done' ? 'ok' : final.phase === 'paused' ? 'queued' : final.phase === 'canceled' ? 'info' : 'failed';
-        const action = final.phase === 'done' ? 'issuance.done' : final.phase === 'paused' ? 'issuance.paused' : final.phase === 'canceled' ? 'issuance.canceled' : 'issuance.failed';
+        const action =
+          final.phase === 'done'
+            ? 'issuance.done'
+            : final.phase === 'paused'
+              ? 'issuance.paused'
+              : final.phase === 'canceled'
+                ? 'issuance.canceled'
+                : 'issuance.failed';
         auditLater({ action, result, ...noteFor(final), code: final.error?.code ?? null, message: final.error?.message ?? null });
         if (final.phase === 'paused' && TRANSIENT_CARD.has(final.error?.code ?? '') && retry < AUTO_RETRIES) {
           setTimeout(() => {
@@ -266,7 +278,8 @@ export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<Is
     },
     async skip(reader) {
       const record = mustRecordAt(reader);
-      if (record.phase !== 'offer') throw new StationError('WORKFLOW_STATE', 'Only an offered issuance can be skipped ("Bind only").', { reader, phase: record.phase });
+      if (record.phase !== 'offer')
+        throw new StationError('WORKFLOW_STATE', 'Only an offered issuance can be skipped ("Bind only").', { reader, phase: record.phase });
       const skipped: IssuanceRecord = { ...record, phase: 'skipped', updatedAt: deps.now().toISOString() };
       await commit(skipped);
       current.delete(reader);

@@ -46,7 +46,7 @@ export function readFrame(buf: Buffer, offset: number): FrameRead {
 
   const length = buf.readUInt32LE(offset);
   const check = buf.readUInt32LE(offset + 4);
-  if (length === 0 || length > MAX_PAYLOAD_BYTES || (~length >>> 0) !== check) {
+  if (length === 0 || length > MAX_PAYLOAD_BYTES || ~length >>> 0 !== check) {
     return allZero(buf, offset)
       ? { kind: 'torn', reason: `${remaining} zero bytes after the last record` }
       : { kind: 'corrupt', reason: 'invalid frame header' };
@@ -60,9 +60,7 @@ export function readFrame(buf: Buffer, offset: number): FrameRead {
   if (crc32(payload) !== buf.readUInt32LE(offset + 8)) {
     // The last record's pages may not all have reached the disk before a crash; the same damage
     // with records after it cannot come from an unfinished append.
-    return end === buf.length
-      ? { kind: 'torn', reason: 'checksum mismatch in the last record' }
-      : { kind: 'corrupt', reason: 'checksum mismatch' };
+    return end === buf.length ? { kind: 'torn', reason: 'checksum mismatch in the last record' } : { kind: 'corrupt', reason: 'checksum mismatch' };
   }
   return { kind: 'frame', payload, next: end };
 }

@@ -60,10 +60,7 @@ export interface OpenedJournal<T> {
 }
 
 type Settle = { resolve: () => void; reject: (err: StationError) => void };
-type Task<T> =
-  | ({ kind: 'append'; frame: Buffer } & Settle)
-  | ({ kind: 'compact'; records: readonly T[] } & Settle)
-  | ({ kind: 'close' } & Settle);
+type Task<T> = ({ kind: 'append'; frame: Buffer } & Settle) | ({ kind: 'compact'; records: readonly T[] } & Settle) | ({ kind: 'close' } & Settle);
 
 function corrupt(path: string, offset: number, reason: string): StationError {
   return new StationError(

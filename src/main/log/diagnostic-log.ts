@@ -77,21 +77,23 @@ export async function createDiagnosticLog(options: DiagnosticLogOptions): Promis
   // A failing disk (full, removed) must not become an unhandled 'error' event that ends the process.
   stream.on('error', (err: unknown) => console.error('station: the diagnostic log cannot be written:', err));
   let closed: Promise<void> | null = null;
-  return fromPino(logger, () => closed === null, () =>
-    (closed ??= new Promise<void>((resolve) => {
-      stream.flush(() => {
-        stream.once('close', () => resolve());
-        stream.end();
-      });
-    })),
+  return fromPino(
+    logger,
+    () => closed === null,
+    () =>
+      (closed ??= new Promise<void>((resolve) => {
+        stream.flush(() => {
+          stream.once('close', () => resolve());
+          stream.end();
+        });
+      })),
   );
 }
 
 /** A log that keeps entries in memory: for tests, and for code paths that run before the file is open. */
 export function createMemoryLog(): DiagnosticLog & { readonly entries: ReadonlyArray<Record<string, unknown>> } {
   const entries: Record<string, unknown>[] = [];
-  const push = (level: string, event: string, fields: LogFields, extra = {}) =>
-    entries.push({ level, event, ...redactFields(fields), ...extra });
+  const push = (level: string, event: string, fields: LogFields, extra = {}) => entries.push({ level, event, ...redactFields(fields), ...extra });
   return {
     entries,
     info: (event, fields = {}) => push('info', event, fields),

@@ -99,7 +99,13 @@ export const KEPT_HEX_FIELDS: ReadonlySet<string> = new Set(['atr', 'atrHex']);
 
 export function redactText(text: string): string {
   if (known.size > 0) {
-    knownPattern ??= new RegExp([...known.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'gi');
+    knownPattern ??= new RegExp(
+      [...known.keys()]
+        .sort((a, b) => b.length - a.length)
+        .map(escapeRegExp)
+        .join('|'),
+      'gi',
+    );
     text = text.replace(knownPattern, (match) => known.get(match.toLowerCase()) ?? '…');
   }
   return text

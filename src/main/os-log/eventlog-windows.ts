@@ -14,7 +14,18 @@ import { runTool } from './run-tool';
 const TYPE = { info: 'INFORMATION', warning: 'WARNING', error: 'ERROR' } as const;
 
 export function eventcreateArgs(event: OsLogEvent): string[] {
-  return ['/L', 'APPLICATION', '/SO', WINDOWS_EVENT_SOURCE, '/T', TYPE[event.severity], '/ID', String(event.id), '/D', `${event.message}\n${keyValues(event.data)}`];
+  return [
+    '/L',
+    'APPLICATION',
+    '/SO',
+    WINDOWS_EVENT_SOURCE,
+    '/T',
+    TYPE[event.severity],
+    '/ID',
+    String(event.id),
+    '/D',
+    `${event.message}\n${keyValues(event.data)}`,
+  ];
 }
 
 export function createWindowsEventLog(env: Readonly<Record<string, string | undefined>> = process.env): OsLogSink {

@@ -94,8 +94,21 @@ export function withOsLog(log: DiagnosticLog, sink: OsLogSink): DiagnosticLog {
 export function auditToOsLog(sink: OsLogSink): (entry: AuditEntry, position: number, hash: string) => void {
   return (entry, position, hash) => {
     const id = AUDIT_EVENT_IDS[entry.action];
-    const data: Record<string, string> = { eventId: String(id), position: String(position), hash, auditId: entry.id, action: entry.action, result: entry.result };
-    const optional = { actor: entry.actor, requestId: entry.requestId, smartcardUuid: entry.smartcardUuid, code: entry.code, correlationId: entry.correlationId };
+    const data: Record<string, string> = {
+      eventId: String(id),
+      position: String(position),
+      hash,
+      auditId: entry.id,
+      action: entry.action,
+      result: entry.result,
+    };
+    const optional = {
+      actor: entry.actor,
+      requestId: entry.requestId,
+      smartcardUuid: entry.smartcardUuid,
+      code: entry.code,
+      correlationId: entry.correlationId,
+    };
     for (const [key, value] of Object.entries(optional)) if (value !== null) data[key] = value;
     if (entry.cardId !== null) data.cardId = redactCardId(entry.cardId);
     const message = `audit ${entry.action} ${entry.result}${entry.message ? `: ${redactText(entry.message)}` : ''}`;

@@ -28,12 +28,7 @@ export interface OsLogSink {
 }
 
 /** A queue in front of one writer: one write at a time, at most `maxQueued` waiting (more are dropped). */
-export function createQueuedSink(
-  kind: OsLogStatus['sink'],
-  target: string,
-  writeOne: (event: OsLogEvent) => Promise<void>,
-  maxQueued = 1_000,
-): OsLogSink {
+export function createQueuedSink(kind: OsLogStatus['sink'], target: string, writeOne: (event: OsLogEvent) => Promise<void>, maxQueued = 1_000): OsLogSink {
   const queue: OsLogEvent[] = [];
   let written = 0;
   let failed = 0;

@@ -34,16 +34,9 @@ import { StationError, type ErrorCode } from '../../shared/errors';
  *   when an error does not say, assume it did: the price is one lookup before the next send.
  */
 export type FailureDisposition =
-  | { kind: 'retry'; delay: 'backoff' | 'max'; pauseQueue: boolean; mayHaveReachedCm: boolean }
-  | { kind: 'needs-attention'; mayHaveReachedCm: boolean };
+  { kind: 'retry'; delay: 'backoff' | 'max'; pauseQueue: boolean; mayHaveReachedCm: boolean } | { kind: 'needs-attention'; mayHaveReachedCm: boolean };
 
-const REFUSED_BY_CM: ReadonlySet<ErrorCode> = new Set([
-  'CM_AUTH_FAILED',
-  'CM_FORBIDDEN',
-  'CM_NOT_FOUND',
-  'CM_CONFLICT',
-  'CM_CLIENT_ERROR',
-]);
+const REFUSED_BY_CM: ReadonlySet<ErrorCode> = new Set(['CM_AUTH_FAILED', 'CM_FORBIDDEN', 'CM_NOT_FOUND', 'CM_CONFLICT', 'CM_CLIENT_ERROR']);
 
 export function classifyFailure(err: StationError): FailureDisposition {
   switch (err.code) {

@@ -175,7 +175,14 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
 
   /** Operations with a transition under way: not dispatched, not retried or discarded meanwhile. */
   const busy = new BusySet();
-  const store = await openOperationStore({ dir: options.dir, nowMs, retentionDays: options.retentionDays, isBusy: (id) => busy.has(id), onListenerError: options.onListenerError, ...(options.log ? { log: options.log } : {}) });
+  const store = await openOperationStore({
+    dir: options.dir,
+    nowMs,
+    retentionDays: options.retentionDays,
+    isBusy: (id) => busy.has(id),
+    onListenerError: options.onListenerError,
+    ...(options.log ? { log: options.log } : {}),
+  });
   const { commit } = store;
   if (audit.query) await auditUnauditedAtLoad(store.values(), audit as Required<OutboxAuditPort>, actor);
   let closing = false;

@@ -32,7 +32,11 @@ export function refusalsExhausted(refusalsSoFar: number): boolean {
  * The needs-attention error after the last refusal: CM's words and id carried over. The text counts
  * only what happened: how many refusals CM answered, and how many of them a check showed not done.
  */
-export function refusedError(kind: 'bind' | 'retire', cause: StationError, count: { refusals: number; checked: number } = { refusals: MAX_VERIFIED_REFUSALS, checked: MAX_VERIFIED_REFUSALS }): StationError {
+export function refusedError(
+  kind: 'bind' | 'retire',
+  cause: StationError,
+  count: { refusals: number; checked: number } = { refusals: MAX_VERIFIED_REFUSALS, checked: MAX_VERIFIED_REFUSALS },
+): StationError {
   const what = kind === 'bind' ? 'bind this card' : 'retire this card';
   const checked =
     count.checked === count.refusals
@@ -61,7 +65,12 @@ export function inUseError(cardId: string, smartcardUuid: string | null, otherRe
   return new StationError(
     'CM_CARD_IN_USE',
     `${parts.join('; and ')}. Nothing was bound and nothing is sent again: use another card, or sort it out in CM first.`.replace(/^t/, 'T'),
-    { cardId, smartcardUuid, otherRequestCard, ...(cause === null ? {} : { serverMessage: cause.details.serverMessage ?? null, correlationId: cause.details.correlationId ?? null }) },
+    {
+      cardId,
+      smartcardUuid,
+      otherRequestCard,
+      ...(cause === null ? {} : { serverMessage: cause.details.serverMessage ?? null, correlationId: cause.details.correlationId ?? null }),
+    },
   );
 }
 

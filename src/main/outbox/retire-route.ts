@@ -25,18 +25,17 @@ import { isAnsweredRefusal, unprovenError } from './refusals';
 
 type RetireOp = Extract<OutboxOperation, { kind: 'retire' }>;
 
-export type PrePutCheck =
-  | { kind: 'go' }
-  | { kind: 'already-retired' }
-  | { kind: 'attention'; error: StationError };
+export type PrePutCheck = { kind: 'go' } | { kind: 'already-retired' } | { kind: 'attention'; error: StationError };
 
 /** The owner check and the "already Retired" check, right before a PUT. */
 export async function checkBeforePut(cm: OutboxCmPort, op: RetireOp): Promise<PrePutCheck> {
   const card = await cm.getSmartcard(op.smartcardUuid);
-  if (card === null) return { kind: 'attention', error: unprovenError(`CM does not show smart card ${op.smartcardUuid}, so it cannot be checked before retiring it.`) };
+  if (card === null)
+    return { kind: 'attention', error: unprovenError(`CM does not show smart card ${op.smartcardUuid}, so it cannot be checked before retiring it.`) };
   if (card.status === 'Retired') return { kind: 'already-retired' };
   const request = await cm.getRequest(op.requestId);
-  if (request === null) return { kind: 'attention', error: unprovenError(`CM no longer shows request ${op.requestId}, so the card's owner cannot be checked.`) };
+  if (request === null)
+    return { kind: 'attention', error: unprovenError(`CM no longer shows request ${op.requestId}, so the card's owner cannot be checked.`) };
   if (request.targetUserUuid === null || card.assignedUserUuid !== request.targetUserUuid) {
     return {
       kind: 'attention',
@@ -73,7 +72,9 @@ const asError = (err: unknown): StationError =>
 async function findAgain(cm: OutboxCmPort, op: RetireOp): Promise<RequestRecord | null | StationError> {
   const open = await cm.findOpenRetireRequests(op.smartcardUuid);
   if (open.length <= 1) return open[0] ?? null;
-  return unprovenError(`CM shows ${open.length} open requests that may retire smart card ${op.smartcardUuid} (${open.map((r) => r.uuid).join(', ')}); the station will not pick one.`);
+  return unprovenError(
+    `CM shows ${open.length} open requests that may retire smart card ${op.smartcardUuid} (${open.map((r) => r.uuid).join(', ')}); the station will not pick one.`,
+  );
 }
 
 /** Create the Retire request once (proving first when an earlier POST went unanswered). */
@@ -120,6 +121,9 @@ export async function retireRequestStatus(cm: OutboxCmPort, retireRequestId: str
         ),
       };
     default:
-      return { kind: 'attention', error: unprovenError(`the Retire request ${retireRequestId} has status ${request.status}, which the station cannot read safely.`) };
+      return {
+        kind: 'attention',
+        error: unprovenError(`the Retire request ${retireRequestId} has status ${request.status}, which the station cannot read safely.`),
+      };
   }
 }

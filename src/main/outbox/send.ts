@@ -105,13 +105,20 @@ async function sendRetire(cm: OutboxCmPort, op: RetireOp, ctx: SendContext): Pro
     if (hold.kind === 'held') return hold;
     if (hold.kind === 'ended') return { kind: 'attention', error: hold.error };
     if (hold.kind === 'same-card') {
-      const error = new StationError('OUTBOX_STATE', `Not retired: this is the physical card just bound (${hold.cardId}), renewed onto itself. Discard this retire.`, {
-        cardId: hold.cardId,
-      });
+      const error = new StationError(
+        'OUTBOX_STATE',
+        `Not retired: this is the physical card just bound (${hold.cardId}), renewed onto itself. Discard this retire.`,
+        {
+          cardId: hold.cardId,
+        },
+      );
       return { kind: 'attention', error };
     }
     if (hold.kind === 'no-new-card') {
-      const error = new StationError('OUTBOX_STATE', 'This retire waits for the new card to become Active, but the station does not know which card was bound. Check in CM, then use "Retire now" or discard it.');
+      const error = new StationError(
+        'OUTBOX_STATE',
+        'This retire waits for the new card to become Active, but the station does not know which card was bound. Check in CM, then use "Retire now" or discard it.',
+      );
       return { kind: 'attention', error };
     }
     const check = await checkBeforePut(cm, op);
@@ -127,12 +134,23 @@ async function sendRetire(cm: OutboxCmPort, op: RetireOp, ctx: SendContext): Pro
         case 'waiting':
           return {
             kind: 'held',
-            waiting: { on: 'retire-request', newSmartcardUuid: op.waiting?.newSmartcardUuid ?? null, lastStatus: step.status, checkedAt: ctx.nowIso, polls: (op.waiting?.on === 'retire-request' ? op.waiting.polls : 0) + 1 },
+            waiting: {
+              on: 'retire-request',
+              newSmartcardUuid: op.waiting?.newSmartcardUuid ?? null,
+              lastStatus: step.status,
+              checkedAt: ctx.nowIso,
+              polls: (op.waiting?.on === 'retire-request' ? op.waiting.polls : 0) + 1,
+            },
           };
         case 'completed':
           return (await isRetired(cm, op.smartcardUuid))
             ? retired(op, 'proven')
-            : { kind: 'attention', error: unprovenError(`the Retire request ${op.retireRequestId ?? ''} is Completed but CM does not show smart card ${op.smartcardUuid} Retired.`) };
+            : {
+                kind: 'attention',
+                error: unprovenError(
+                  `the Retire request ${op.retireRequestId ?? ''} is Completed but CM does not show smart card ${op.smartcardUuid} Retired.`,
+                ),
+              };
         case 'attention':
           return step;
         case 'refused':

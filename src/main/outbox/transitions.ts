@@ -19,7 +19,12 @@ export const AUDIT_ACTIONS_BY_KIND = {
 
 export function toOutboxError(err: StationError): OutboxError {
   const server = err.details.serverMessage;
-  return { code: err.code, message: err.message, correlationId: correlationIdOf(err), serverMessage: typeof server === 'string' ? server.slice(0, 2048) : null };
+  return {
+    code: err.code,
+    message: err.message,
+    correlationId: correlationIdOf(err),
+    serverMessage: typeof server === 'string' ? server.slice(0, 2048) : null,
+  };
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -80,7 +85,15 @@ export function settleSend(op: OutboxOperation, outcome: CmOutcome, ctx: SettleC
   switch (outcome.kind) {
     case 'done':
       return {
-        next: { ...op, state: 'done', updatedAt: iso(now), nextAttemptAt: null, lastError: null, result: { smartcardUuid: outcome.smartcardUuid }, outcomeUnknown: false },
+        next: {
+          ...op,
+          state: 'done',
+          updatedAt: iso(now),
+          nextAttemptAt: null,
+          lastError: null,
+          result: { smartcardUuid: outcome.smartcardUuid },
+          outcomeUnknown: false,
+        },
         entry: auditEntryFor(actor, op, actions.done, 'ok', {
           smartcardUuid: outcome.smartcardUuid,
           message: outcome.how === 'proven' ? 'CM already had this done (checked in CM); not sent again.' : null,
@@ -105,7 +118,16 @@ export function settleSend(op: OutboxOperation, outcome: CmOutcome, ctx: SettleC
       // Journaled before the next step: a crash from here on finds the id and never creates a second request.
       if (op.kind !== 'retire') throw new StationError('INTERNAL', 'Only a retire creates a Retire request.');
       return {
-        next: { ...op, state: 'pending', updatedAt: iso(now), nextAttemptAt: null, lastError: null, outcomeUnknown: false, retireRequestId: outcome.retireRequestId, attempts: op.attempts - 1 },
+        next: {
+          ...op,
+          state: 'pending',
+          updatedAt: iso(now),
+          nextAttemptAt: null,
+          lastError: null,
+          outcomeUnknown: false,
+          retireRequestId: outcome.retireRequestId,
+          attempts: op.attempts - 1,
+        },
         entry: auditEntryFor(actor, op, actions.deferred, 'queued', {
           message:
             outcome.how === 'created'

@@ -354,8 +354,8 @@ class Connector {
     const result = this.queue.then(operation, operation);
     // Only keeps the queue going; `result` carries the failure to its caller.
     this.queue = result.catch(() => {
-        // `result` carries the failure to its caller.
-      });
+      // `result` carries the failure to its caller.
+    });
     return result;
   }
 }

@@ -10,16 +10,25 @@ interface Mapping {
 
 const SERVICE_DOWN = 'The smart card service is not available. The station reconnects by itself when it is back.';
 const CARD_REMOVED = 'The card was removed while it was being read. Put it back in the reader and keep it there.';
-const UNRESPONSIVE =
-  'The card does not respond. Check that it is inserted the right way round and fully, or try another card.';
+const UNRESPONSIVE = 'The card does not respond. Check that it is inserted the right way round and fully, or try another card.';
 
 const MAPPINGS: ReadonlyMap<number, Mapping> = new Map([
-  [0x8010000b, { name: 'SCARD_E_SHARING_VIOLATION', code: 'PCSC_SHARING_VIOLATION', message: 'Another program is using the card. Close other smart card software (or wait for it to finish) and try again.' }],
+  [
+    0x8010000b,
+    {
+      name: 'SCARD_E_SHARING_VIOLATION',
+      code: 'PCSC_SHARING_VIOLATION',
+      message: 'Another program is using the card. Close other smart card software (or wait for it to finish) and try again.',
+    },
+  ],
   [0x80100069, { name: 'SCARD_W_REMOVED_CARD', code: 'PCSC_CARD_REMOVED', message: CARD_REMOVED }],
   [0x80100068, { name: 'SCARD_W_RESET_CARD', code: 'PCSC_CARD_RESET', message: 'Another program reset the card while it was being read. Try again.' }],
   [0x80100066, { name: 'SCARD_W_UNRESPONSIVE_CARD', code: 'PCSC_UNRESPONSIVE_CARD', message: UNRESPONSIVE }],
   [0x80100067, { name: 'SCARD_W_UNPOWERED_CARD', code: 'PCSC_UNRESPONSIVE_CARD', message: UNRESPONSIVE }],
-  [0x80100065, { name: 'SCARD_W_UNSUPPORTED_CARD', code: 'PCSC_UNRESPONSIVE_CARD', message: 'The reader cannot talk to this card. Try another card or reader.' }],
+  [
+    0x80100065,
+    { name: 'SCARD_W_UNSUPPORTED_CARD', code: 'PCSC_UNRESPONSIVE_CARD', message: 'The reader cannot talk to this card. Try another card or reader.' },
+  ],
   [0x8010000a, { name: 'SCARD_E_TIMEOUT', code: 'PCSC_UNRESPONSIVE_CARD', message: UNRESPONSIVE }],
   [0x8010001d, { name: 'SCARD_E_NO_SERVICE', code: 'PCSC_SERVICE_DOWN', message: SERVICE_DOWN }],
   [0x8010001e, { name: 'SCARD_E_SERVICE_STOPPED', code: 'PCSC_SERVICE_DOWN', message: SERVICE_DOWN }],
@@ -31,7 +40,10 @@ const MAPPINGS: ReadonlyMap<number, Mapping> = new Map([
   [0x80100009, { name: 'SCARD_E_UNKNOWN_READER', code: 'PCSC_READER_NOT_FOUND', message: 'The reader is no longer connected. Plug it in again.' }],
   [0x80100017, { name: 'SCARD_E_READER_UNAVAILABLE', code: 'PCSC_READER_NOT_FOUND', message: 'The reader is not available. Plug it in again.' }],
   [0x8010000c, { name: 'SCARD_E_NO_SMARTCARD', code: 'PCSC_NO_CARD', message: 'There is no card in the reader. Insert the card.' }],
-  [0x8010000f, { name: 'SCARD_E_PROTO_MISMATCH', code: 'PCSC_IO', message: 'The reader and the card could not agree on a protocol. Try another card or reader.' }],
+  [
+    0x8010000f,
+    { name: 'SCARD_E_PROTO_MISMATCH', code: 'PCSC_IO', message: 'The reader and the card could not agree on a protocol. Try another card or reader.' },
+  ],
   [0x80100016, { name: 'SCARD_E_NOT_TRANSACTED', code: 'PCSC_IO', message: 'The card did not complete the command. Remove it, insert it again and retry.' }],
   [0x80100002, { name: 'SCARD_E_CANCELLED', code: 'PCSC_UNKNOWN', message: 'The card operation was cancelled. Try again.' }],
 ]);

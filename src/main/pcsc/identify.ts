@@ -37,11 +37,7 @@ const GET_CPLC = [0x80, 0xca, 0x9f, 0x7f, 0x00];
  * There is no ATR check here: the addon offers no SCardStatus, so callers that must know the card
  * is still the one they saw compare against the monitor's insertion (as the monitor itself does).
  */
-export async function readCardIdentity(
-  access: CardAccess,
-  readerName: string,
-  options: IdentifyOptions = {},
-): Promise<CardIdentifier> {
+export async function readCardIdentity(access: CardAccess, readerName: string, options: IdentifyOptions = {}): Promise<CardIdentifier> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_IDENTIFY_TIMEOUT_MS;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
@@ -60,7 +56,9 @@ export async function readCardIdentity(
     }
   } catch (err) {
     // A connect that completes after the deadline must still be released.
-    connecting.then((late) => late.disconnect()).catch(() => {
+    connecting
+      .then((late) => late.disconnect())
+      .catch(() => {
         // A late connection is closed best-effort.
       });
     throw err;

@@ -66,11 +66,7 @@ interface TrackedReader {
   eventCount: number;
 }
 
-type Phase =
-  | { readonly kind: 'connecting' }
-  | { readonly kind: 'up'; readonly context: PcscContext }
-  | { readonly kind: 'down' }
-  | { readonly kind: 'closed' };
+type Phase = { readonly kind: 'connecting' } | { readonly kind: 'up'; readonly context: PcscContext } | { readonly kind: 'down' } | { readonly kind: 'closed' };
 
 export function createReaderMonitor(deps: ReaderMonitorDeps): ReaderMonitor {
   return new PcscReaderMonitor(deps);
@@ -313,9 +309,7 @@ class PcscReaderMonitor implements ReaderMonitor {
   }
 
   private publish(): void {
-    const readers: ReaderState[] = [...this.readers]
-      .filter(([, reader]) => reader.known)
-      .map(([name, reader]) => ({ name, card: reader.card }));
+    const readers: ReaderState[] = [...this.readers].filter(([, reader]) => reader.known).map(([name, reader]) => ({ name, card: reader.card }));
     this.current = { service: this.service, readers };
     this.listeners.emit(this.current);
   }

@@ -36,10 +36,7 @@ export const PCSCD_SOCKET_PATH = '/run/pcscd/pcscd.comm';
  * The probe for this platform: SCardSvr on Windows, a PC/SC context on macOS, pcscd's socket
  * elsewhere (Linux, BSDs). `binding` is only used on macOS (the real addon unless a test scripts one).
  */
-export function createServiceProbe(
-  platform: NodeJS.Platform = process.platform,
-  binding: () => PcscBinding = createPcscliteBinding,
-): ServiceProbe {
+export function createServiceProbe(platform: NodeJS.Platform = process.platform, binding: () => PcscBinding = createPcscliteBinding): ServiceProbe {
   if (platform === 'win32') return createWindowsServiceProbe();
   if (platform === 'darwin') return createPcscContextProbe(binding());
   return createPcscdSocketProbe();
@@ -153,10 +150,7 @@ const CONTEXT_PROBE_TIMEOUT_MS = 2_000;
  * when the service is away, so probing through the API costs one short-lived context; there is no
  * cheap change signal, so the monitor's backstop timer is what notices the service coming back.
  */
-export function createPcscContextProbe(
-  binding: PcscBinding,
-  options: { readonly timeoutMs?: number } = {},
-): ServiceProbe {
+export function createPcscContextProbe(binding: PcscBinding, options: { readonly timeoutMs?: number } = {}): ServiceProbe {
   const timeoutMs = options.timeoutMs ?? CONTEXT_PROBE_TIMEOUT_MS;
   return {
     mechanism: { kind: 'pcsc-context' },

@@ -77,7 +77,11 @@ function rawParts(der: Buffer): RawParts {
   return {
     contentType: objectIdentifier(type),
     signedData: Buffer.from(signedDataNode.raw),
-    certificates: certificates ? readChildren(certificates.value).filter((node) => node.tag === 0x30).map((node) => Buffer.from(node.raw)) : [],
+    certificates: certificates
+      ? readChildren(certificates.value)
+          .filter((node) => node.tag === 0x30)
+          .map((node) => Buffer.from(node.raw))
+      : [],
     signedAttrs: readChildren(signerInfos.value).map((info) => {
       const attrs = readChildren(info.value).find((node) => node.tag === 0xa0);
       // Signed over as an explicit SET OF (RFC 5652 §5.4): the [0] IMPLICIT tag becomes 31.
@@ -179,12 +183,14 @@ function checkCmcStatus(eContent: Buffer): void {
 /** Orders the certificates: the one leaf (issuer of none, not self-signed), then up its chain. */
 function leafAndChain(certificates: readonly Buffer[]): CmcCertificates {
   const parsed = certificates.map((der) => ({ der, x509: new X509Certificate(der) }));
-  const leaves = parsed.filter((candidate) => !candidate.x509.checkIssued(candidate.x509) && !parsed.some((other) => other !== candidate && other.x509.checkIssued(candidate.x509)));
+  const leaves = parsed.filter(
+    (candidate) => !candidate.x509.checkIssued(candidate.x509) && !parsed.some((other) => other !== candidate && other.x509.checkIssued(candidate.x509)),
+  );
   const [leaf] = leaves;
   if (leaves.length !== 1 || !leaf) throw badCms('not exactly one end-entity certificate', { leaves: leaves.length });
   const chain: Buffer[] = [];
   const rest = parsed.filter((entry) => entry !== leaf);
-  for (let current = leaf; ; ) {
+  for (let current = leaf; ;) {
     const issuer = rest.find((candidate) => current.x509.checkIssued(candidate.x509));
     if (!issuer || issuer === current) break;
     chain.push(issuer.der);

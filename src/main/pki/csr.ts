@@ -41,7 +41,9 @@ export function hashFromOption(name: string): HashName {
   const normalised = name.trim().toLowerCase().replace(/[-_ ]/g, '');
   if (normalised === '') return 'sha256';
   if (normalised === 'sha1' || normalised === 'sha256' || normalised === 'sha384' || normalised === 'sha512') return normalised;
-  throw new StationError('CM_MALFORMED_RESPONSE', `CM asks for a hash the station does not use: ${name.slice(0, 40)}.`, { hashAlgorithmName: name.slice(0, 40) });
+  throw new StationError('CM_MALFORMED_RESPONSE', `CM asks for a hash the station does not use: ${name.slice(0, 40)}.`, {
+    hashAlgorithmName: name.slice(0, 40),
+  });
 }
 
 /** The EMSA-PKCS1-v1_5 encoded block of `hash` for a key of `length` bytes: 00 01 FF.. 00 DigestInfo. */

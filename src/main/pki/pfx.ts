@@ -75,7 +75,7 @@ export function pkcs12Kdf(hash: { name: string; block: number }, password: strin
   const input = Buffer.concat([repeat(salt), repeat(bmp)]);
   const diversifier = Buffer.alloc(v, id);
   const blocks: Buffer[] = [];
-  for (let produced = 0; produced < length; ) {
+  for (let produced = 0; produced < length;) {
     let a = createHash(hash.name).update(diversifier).update(input).digest();
     for (let i = 1; i < iterations; i++) a = createHash(hash.name).update(a).digest();
     blocks.push(a);
@@ -161,7 +161,9 @@ function verifyMac(pfx: PFX, authSafe: Buffer, password: string): void {
   const key = pkcs12Kdf(hash, password, Buffer.from(pfx.macData.macSalt.buffer), 3, iterationsOf(pfx.macData.iterations), expected.length);
   const actual = createHmac(hash.name, key).update(authSafe).digest();
   if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
-    throw new StationError('ISSUANCE_BAD_PFX', 'CM’s server-generated key does not open with the password the station sent.', { reason: 'wrong password or damaged file' });
+    throw new StationError('ISSUANCE_BAD_PFX', 'CM’s server-generated key does not open with the password the station sent.', {
+      reason: 'wrong password or damaged file',
+    });
   }
 }
 
@@ -173,7 +175,8 @@ function safeContentsOf(info: ContentInfo, password: string): SafeContents {
     const [, algorithm, content] = contentInfo ? readChildren(contentInfo.value) : [];
     if (!algorithm || !content) throw badPfx('empty encrypted content');
     // Primitive [0] (80), or BER constructed [0] (A0) holding OCTET STRING pieces.
-    const encrypted = content.tag === 0x80 ? content.value : content.tag === 0xa0 ? Buffer.concat(readChildren(content.value).map((piece) => piece.value)) : null;
+    const encrypted =
+      content.tag === 0x80 ? content.value : content.tag === 0xa0 ? Buffer.concat(readChildren(content.value).map((piece) => piece.value)) : null;
     if (!encrypted) throw badPfx('malformed encrypted content');
     return AsnConvert.parse(decrypt(AsnConvert.parse(algorithm.raw, AlgorithmIdentifier), encrypted, password), SafeContents);
   }

@@ -61,11 +61,7 @@ export function lockAddress(dataDir: string, platform: NodeJS.Platform = process
 }
 
 /** Try to become the one writer of `dataDir`; never waits for the holder to go away. */
-export async function acquireDataFolderLock(
-  dataDir: string,
-  program: string,
-  options: LockOptions = {},
-): Promise<LockAttempt> {
+export async function acquireDataFolderLock(dataDir: string, program: string, options: LockOptions = {}): Promise<LockAttempt> {
   const platform = options.platform ?? process.platform;
   // The lock is only as private as its folder: owner-only, created or tightened here.
   ensurePrivateDir(dataDir, platform);
@@ -95,7 +91,10 @@ async function acquireSocketFile(path: string, me: HolderAnswer, askTimeoutMs: n
     const server = await listen(path, me);
     if (server instanceof Error) {
       // Not "someone holds it": the folder refuses us (permissions, a file system without sockets).
-      throw new StationError('STORAGE_IO', `The data folder lock ${path} cannot be created: ${server.code ?? server.message}.`, { path, cause: server.code ?? null });
+      throw new StationError('STORAGE_IO', `The data folder lock ${path} cannot be created: ${server.code ?? server.message}.`, {
+        path,
+        cause: server.code ?? null,
+      });
     }
     if (server !== null) {
       // A contender that removed a stale file at the same moment may have replaced ours: only the

@@ -16,7 +16,10 @@ export function chooseMode(settings: Settings): 'real' | 'training' {
 }
 
 /** What a training station is made of in place of the real parts (the rest of StationDeps is the same). */
-export type TrainingParts = Pick<StationDeps, 'training' | 'dataDir' | 'pcsc' | 'cmTransport' | 'settings' | 'userDisplayName' | 'directory' | 'trainingControls'>;
+export type TrainingParts = Pick<
+  StationDeps,
+  'training' | 'dataDir' | 'pcsc' | 'cmTransport' | 'settings' | 'userDisplayName' | 'directory' | 'trainingControls'
+>;
 
 /**
  * Starts training's world: the CM simulator on loopback (the only server a training station can

@@ -51,11 +51,7 @@ export async function dispatch(handlers: Handlers, channel: unknown, payload: un
 }
 
 /** Typed direct call for in-process callers (CLI, tests): throws StationError instead of enveloping. */
-export async function call<C extends InvokeChannel>(
-  handlers: Handlers,
-  channel: C,
-  request: InvokeRequest<C>,
-): Promise<InvokeResponse<C>> {
+export async function call<C extends InvokeChannel>(handlers: Handlers, channel: C, request: InvokeRequest<C>): Promise<InvokeResponse<C>> {
   const envelope = await dispatch(handlers, channel, request);
   if (!envelope.ok) throw StationError.fromPayload(envelope.error);
   return envelope.value as InvokeResponse<C>;

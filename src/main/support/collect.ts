@@ -57,7 +57,12 @@ export function outboxSummary(op: OutboxOperation) {
     error:
       op.lastError === null
         ? null
-        : { code: op.lastError.code, message: op.lastError.message, correlationId: op.lastError.correlationId, serverMessage: op.lastError.serverMessage ?? null },
+        : {
+            code: op.lastError.code,
+            message: op.lastError.message,
+            correlationId: op.lastError.correlationId,
+            serverMessage: op.lastError.serverMessage ?? null,
+          },
   };
 }
 

@@ -21,11 +21,5 @@ export function redactDocument(value: unknown): unknown {
 }
 
 function isIdentifier(value: unknown): value is { kind: string; value: string } {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'kind' in value &&
-    'value' in value &&
-    typeof (value as { value: unknown }).value === 'string'
-  );
+  return typeof value === 'object' && value !== null && 'kind' in value && 'value' in value && typeof (value as { value: unknown }).value === 'string';
 }

@@ -27,9 +27,7 @@ const SCARD_W_REMOVED_CARD = 0x80100069;
  * so the monitor, identification and the whole workflow run unchanged on top of it.
  */
 export function createSimulatedPcsc(readerNames: readonly string[]): SimulatedPcsc {
-  const slots = new Map<string, { card: SimulatedCard | null; eventCount: number }>(
-    readerNames.map((name) => [name, { card: null, eventCount: 0 }]),
-  );
+  const slots = new Map<string, { card: SimulatedCard | null; eventCount: number }>(readerNames.map((name) => [name, { card: null, eventCount: 0 }]));
   const contexts = new Set<{ listener: ContextListener; watched: Set<string> }>();
 
   const statusOf = (reader: string): ReaderStatus => {

@@ -20,7 +20,14 @@ export function trainingDirectory(simulator: CmSimulator): DirectoryService {
     kind: 'ldap',
     resolve: async (guids) => answer(people().filter((p) => guids.includes(p.guid))),
     search: async (text, limit) =>
-      answer(cachedMatches(people().map((user) => ({ user, fetchedAt: '' })), text).map((e) => e.user).slice(0, limit)),
+      answer(
+        cachedMatches(
+          people().map((user) => ({ user, fetchedAt: '' })),
+          text,
+        )
+          .map((e) => e.user)
+          .slice(0, limit),
+      ),
     close: async () => undefined,
   };
 }

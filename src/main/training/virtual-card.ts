@@ -13,7 +13,10 @@ const pivSchema = z.object({
   /** 25-byte FASC-N (tag 30); defaults to the all-9s pattern PIV-I cards use. */
   fascn: hex(25).optional(),
   /** Expiry date YYYYMMDD (tag 35). */
-  expiry: z.string().regex(/^\d{8}$/).optional(),
+  expiry: z
+    .string()
+    .regex(/^\d{8}$/)
+    .optional(),
 });
 
 const contactlessSchema = z.object({ kind: z.literal('contactless'), uid: z.string().regex(/^(?:[0-9a-f]{2}){4,10}$/) });
@@ -142,10 +145,7 @@ function globalPlatformLogic(config: z.infer<typeof globalPlatformSchema>): Card
   const { fabricator, type, serial, batch } = config.cplc;
   // CPLC layout (GlobalPlatform Card Spec, 42 bytes): fabricator(2) type(2) OS id(2) OS date(2)
   // OS level(2) fabrication date(2) serial(4) batch(2), then module/embedding/perso data (24).
-  const cplc = Buffer.concat([
-    Buffer.from(fabricator + type + '4791' + '2018' + '0100' + '2060' + serial + batch, 'hex'),
-    Buffer.alloc(24, 0x11),
-  ]);
+  const cplc = Buffer.concat([Buffer.from(fabricator + type + '4791' + '2018' + '0100' + '2060' + serial + batch, 'hex'), Buffer.alloc(24, 0x11)]);
   return {
     reset: () => undefined,
     command: (apdu) => {

@@ -16,17 +16,11 @@ export function NavBar() {
           <li key={name}>
             <button
               type="button"
-              className={[
-                'nav-item',
-                name === view ? 'current' : '',
-                name === 'outbox' && counts.needsAttention > 0 ? 'attention' : '',
-              ].join(' ')}
+              className={['nav-item', name === view ? 'current' : '', name === 'outbox' && counts.needsAttention > 0 ? 'attention' : ''].join(' ')}
               aria-current={name === view ? 'page' : undefined}
               onClick={() => navigate(name)}
             >
-              {name === 'outbox' && showCounts
-                ? t('nav.outboxCounts', { pending: counts.pending, attention: counts.needsAttention })
-                : t(`nav.${name}`)}
+              {name === 'outbox' && showCounts ? t('nav.outboxCounts', { pending: counts.pending, attention: counts.needsAttention }) : t(`nav.${name}`)}
             </button>
           </li>
         ))}

@@ -393,7 +393,8 @@ export const en = {
         routes: 'Execution routes',
         route: {
           allowed: 'Allowed: your account may read the certificate request options of an approved request.',
-          forbidden: 'Refused: your account needs the Execute permission on the requests (and the Sensitive API group for the admin key). Ask a CM administrator.',
+          forbidden:
+            'Refused: your account needs the Execute permission on the requests (and the Sensitive API group for the admin key). Ask a CM administrator.',
           unknown: 'Could not be checked.',
           'not-checked': 'Not checked: no approved smart card request to ask about.',
         },
@@ -500,7 +501,8 @@ export const en = {
       REQUEST_TYPE_NOT_BINDABLE: 'This type of request acts on an existing card; it never takes a new one.',
       REQUEST_TYPE_UNCONFIRMED: 'The type number of this request is not confirmed.',
       CM_UNAVAILABLE: 'CM is unavailable: its web server or a proxy answered instead of CM.',
-      RETIRE_REQUEST_ENDED: 'The request ended (canceled, failed, or completed) without the new card becoming active, so the old card is not retired automatically.',
+      RETIRE_REQUEST_ENDED:
+        'The request ended (canceled, failed, or completed) without the new card becoming active, so the old card is not retired automatically.',
       RETIRE_NEW_CARD_RETIRED: 'The new card is retired in CM, so the card it was to replace is not retired automatically.',
       RETIRE_OWNER_MISMATCH: 'CM shows this card assigned to another user than the request’s, so it was not retired.',
       CARD_ID_UNSENDABLE: 'This card’s identifier is not one CM can store, so it cannot be bound.',
@@ -528,7 +530,8 @@ export const en = {
     needsPersonReason: {
       'pfx-password-lost':
         'CM generated a key for this card, but the station stopped before putting it on the card. The key’s password was kept in memory only, on purpose, so the key cannot be opened again: have the key recovered in CM (a Recover request) or issue a new request.',
-      'key-history': 'CM returned earlier (archived) keys of this person, which this station does not put on a card: execute the request in one of CM’s own clients.',
+      'key-history':
+        'CM returned earlier (archived) keys of this person, which this station does not put on a card: execute the request in one of CM’s own clients.',
       'no-slot': 'CM generated a key for this card, but every slot for a person’s key is already used.',
     },
   },
@@ -818,7 +821,8 @@ export const en = {
       template: 'Template',
       noTemplate: 'Not named by CM',
       failed: 'The card is bound but not issued.',
-      failedWhat: 'A person should check the request and the card in CM first. Then Try again continues from the last step that is safe to repeat; a step that is not (CM’s certificates) is never sent twice.',
+      failedWhat:
+        'A person should check the request and the card in CM first. Then Try again continues from the last step that is safe to repeat; a step that is not (CM’s certificates) is never sent twice.',
       tryAgain: 'Try again',
       canceled: 'The issuance was canceled. The card stays bound; the request can be executed later in one of CM’s own clients.',
       stoppedAt: 'Stopped at: {{step}}',

@@ -59,8 +59,7 @@ export const fr: Messages = {
       cplc: 'CPLC',
       none: 'Aucun',
     },
-    noIdentifier:
-      'La carte n’offre aucun identifiant lisible par le poste : elle ne peut pas être liée. Essayez une autre carte.',
+    noIdentifier: 'La carte n’offre aucun identifiant lisible par le poste : elle ne peut pas être liée. Essayez une autre carte.',
     cm: 'Ce que CM sait',
     cmFound: 'CM connaît cette carte : état {{status}}',
     cmOwner: 'Attribuée à l’utilisateur',
@@ -107,8 +106,7 @@ export const fr: Messages = {
     skipped_other: '{{count}} demandes de CM n’ont pas pu être lues et ne sont pas listées (le journal de diagnostic dit pourquoi).',
     replaces: 'Carte remplacée (identifiant CM de la carte, facultatif)',
     replacesHint: 'Seulement si la demande ne nomme aucune carte à remplacer. Sinon, laissez vide.',
-    replacesInvalid:
-      'Ce n’est pas un identifiant de carte CM (un GUID comme 1b2c3d4e-…). Corrigez-le ou laissez le champ vide.',
+    replacesInvalid: 'Ce n’est pas un identifiant de carte CM (un GUID comme 1b2c3d4e-…). Corrigez-le ou laissez le champ vide.',
     choose: 'Choisir',
     chooseLabel: 'Choisir la demande {{id}} pour {{user}}',
     failed: 'Les demandes n’ont pas pu être listées.',
@@ -346,13 +344,15 @@ export const fr: Messages = {
       needsAcknowledgement: 'Cochez la case ci-dessus pour choisir cette demande de type non confirmé.',
     },
     hold: {
-      waitsForApproval: 'Attend que CM approuve la demande de retrait {{request}} (actuellement {{status}}). Approuvez-la dans CM ; la carte sera alors retirée.',
+      waitsForApproval:
+        'Attend que CM approuve la demande de retrait {{request}} (actuellement {{status}}). Approuvez-la dans CM ; la carte sera alors retirée.',
       waitsForBind: 'Attend l’association de cette demande.',
       waitsForActive: 'En attente jusqu’à ce que la nouvelle carte {{card}} soit active dans CM (dernier état : {{status}}).',
       notChecked: 'pas encore vérifié',
       retireNow: 'Retirer maintenant',
       retireNowLabel: 'Retirer maintenant : {{what}}',
-      confirmRetireNow: 'Retirer l’ancienne carte maintenant, avant que la nouvelle soit active ? L’utilisateur risque de rester sans carte utilisable jusqu’à l’écriture de la nouvelle.',
+      confirmRetireNow:
+        'Retirer l’ancienne carte maintenant, avant que la nouvelle soit active ? L’utilisateur risque de rester sans carte utilisable jusqu’à l’écriture de la nouvelle.',
       confirmYes: 'Oui, la retirer maintenant',
     },
     check: {
@@ -397,7 +397,8 @@ export const fr: Messages = {
         routes: 'Routes d’exécution',
         route: {
           allowed: 'Autorisées : votre compte peut lire les options de demande de certificat d’une demande approuvée.',
-          forbidden: 'Refusées : votre compte a besoin de l’autorisation Exécuter sur les demandes (et du groupe « Sensitive API » pour la clé d’administration). Demandez à un administrateur CM.',
+          forbidden:
+            'Refusées : votre compte a besoin de l’autorisation Exécuter sur les demandes (et du groupe « Sensitive API » pour la clé d’administration). Demandez à un administrateur CM.',
           unknown: 'Vérification impossible.',
           'not-checked': 'Non vérifiées : aucune demande de carte à puce approuvée à interroger.',
         },
@@ -415,12 +416,10 @@ export const fr: Messages = {
       CM_API_DISABLED: 'L’API REST de CM est désactivée sur le serveur. Demandez à l’informatique de l’activer.',
       CM_SERVER_ERROR: 'CM a échoué. Donnez l’identifiant de corrélation à l’informatique, puis relancez.',
       CM_CONFLICT: 'CM contient déjà un enregistrement en conflit. Vérifiez la carte et la demande dans CM.',
-      CARD_MISMATCH:
-        'Une autre carte est dans le lecteur. Remettez la carte du début, ou recommencez.',
+      CARD_MISMATCH: 'Une autre carte est dans le lecteur. Remettez la carte du début, ou recommencez.',
       NO_CARD: 'Il n’y a pas de carte dans le lecteur. Insérez la carte et réessayez.',
       REQUEST_NOT_BINDABLE: 'Cette demande ne peut plus recevoir de carte. Choisissez-en une autre.',
-      PCSC_SHARING_VIOLATION:
-        'Un autre programme utilise la carte. Fermez-le, puis retirez et réinsérez la carte.',
+      PCSC_SHARING_VIOLATION: 'Un autre programme utilise la carte. Fermez-le, puis retirez et réinsérez la carte.',
       PCSC_SERVICE_DOWN: 'Le service carte à puce est indisponible. Il redémarre seul ; patientez un instant.',
       SETTING_LOCKED: 'Annulez ce changement, ou demandez à l’informatique de le faire pour vous.',
       SETTINGS_INVALID: 'Corrigez la valeur et enregistrez à nouveau.',
@@ -435,7 +434,8 @@ export const fr: Messages = {
       CM_REFUSED: 'CM a refusé trois fois. Vérifiez la demande et la carte dans CM, puis réessayez ou abandonnez.',
       CM_UNPROVEN: 'Le poste ne peut pas savoir si CM l’a fait. Vérifiez la demande et la carte dans CM, puis réessayez ou abandonnez.',
       REQUEST_TYPE_NOT_BINDABLE: 'Cette demande ne prend pas de nouvelle carte. Choisissez-en une autre.',
-      REQUEST_TYPE_UNCONFIRMED: 'Confirmez le type non confirmé si vous savez que la demande exige une nouvelle carte, ou demandez à l’informatique de confirmer le numéro.',
+      REQUEST_TYPE_UNCONFIRMED:
+        'Confirmez le type non confirmé si vous savez que la demande exige une nouvelle carte, ou demandez à l’informatique de confirmer le numéro.',
       // Issue #16 : émission au guichet
       ISSUANCE_WRONG_CARD: 'Remettez la carte sur laquelle l’émission a commencé ; elle reprend là où elle s’est arrêtée.',
       ISSUANCE_NEEDS_CM: 'La carte reste liée. Émettez-la quand CM est de nouveau joignable, ou plus tard dans l’un des clients de CM.',
@@ -448,7 +448,8 @@ export const fr: Messages = {
       // Issue #17
       CM_UNAVAILABLE: 'CM lui-même n’a pas répondu (son serveur web ou un proxy l’a fait). L’opération attend dans la file d’envoi et partira au retour de CM.',
       RETIRE_REQUEST_ENDED: 'L’ancienne carte n’a pas été retirée. Vérifiez la demande et les deux cartes dans CM, puis réessayez ou abandonnez.',
-      RETIRE_NEW_CARD_RETIRED: 'L’ancienne carte n’a pas été retirée, car la nouvelle carte est retirée. Vérifiez les cartes de l’utilisateur dans CM, puis réessayez ou abandonnez.',
+      RETIRE_NEW_CARD_RETIRED:
+        'L’ancienne carte n’a pas été retirée, car la nouvelle carte est retirée. Vérifiez les cartes de l’utilisateur dans CM, puis réessayez ou abandonnez.',
       RETIRE_OWNER_MISMATCH: 'Rien n’a été retiré. Vérifiez dans CM à qui appartient cette carte, puis abandonnez ce retrait ou retirez la carte dans CM.',
       CARD_ID_UNSENDABLE: 'Rien n’a été mis en file. Utilisez une autre carte, ou une carte que CM sait identifier.',
     },
@@ -506,12 +507,14 @@ export const fr: Messages = {
       REQUEST_TYPE_NOT_BINDABLE: 'Ce type de demande agit sur une carte existante ; il ne prend jamais de nouvelle carte.',
       REQUEST_TYPE_UNCONFIRMED: 'Le numéro de type de cette demande n’est pas confirmé.',
       CM_UNAVAILABLE: 'CM est indisponible : son serveur web ou un proxy a répondu à sa place.',
-      RETIRE_REQUEST_ENDED: 'La demande est terminée (annulée, échouée ou achevée) sans que la nouvelle carte devienne active : l’ancienne carte n’est pas retirée automatiquement.',
+      RETIRE_REQUEST_ENDED:
+        'La demande est terminée (annulée, échouée ou achevée) sans que la nouvelle carte devienne active : l’ancienne carte n’est pas retirée automatiquement.',
       RETIRE_NEW_CARD_RETIRED: 'La nouvelle carte est retirée dans CM : la carte qu’elle devait remplacer n’est pas retirée automatiquement.',
       RETIRE_OWNER_MISMATCH: 'CM indique que cette carte appartient à un autre utilisateur que celui de la demande : elle n’a pas été retirée.',
       CARD_ID_UNSENDABLE: 'L’identifiant de cette carte n’est pas de ceux que CM peut enregistrer : elle ne peut pas être liée.',
       PIV_NOT_PRESENT: 'La carte n’a pas d’application PIV.',
-      PIV_ADMIN_KEY_NOT_3DES: 'La clé d’administration (9B) de la carte n’est pas 3DES (clé AES, comme sur les YubiKey 5.7 et suivantes) : CM ne peut pas répondre à son défi.',
+      PIV_ADMIN_KEY_NOT_3DES:
+        'La clé d’administration (9B) de la carte n’est pas 3DES (clé AES, comme sur les YubiKey 5.7 et suivantes) : CM ne peut pas répondre à son défi.',
       PIV_ADMIN_AUTH_FAILED: 'La carte a refusé l’authentification par la clé d’administration (9B).',
       PIV_PIN_WRONG: 'Le code PIN est faux.',
       PIV_PIN_BLOCKED: 'Le code PIN de la carte est bloqué.',
@@ -528,18 +531,19 @@ export const fr: Messages = {
       ISSUANCE_PIN_RULES: 'Le code PIN ne respecte pas les règles du profil.',
       ISSUANCE_NEEDS_PERSON: 'Le poste ne peut pas savoir ce qui s’est passé à cette étape : une personne doit vérifier la demande dans CM.',
       ISSUANCE_NEEDS_CM: 'L’émission de la carte nécessite CM, qui n’est pas joignable. L’association est en file d’attente.',
-      ISSUANCE_INTERRUPTED: 'Le poste s’est arrêté au milieu de l’émission de cette carte. Elle reprend là où elle s’est arrêtée quand la carte est dans un lecteur.',
+      ISSUANCE_INTERRUPTED:
+        'Le poste s’est arrêté au milieu de l’émission de cette carte. Elle reprend là où elle s’est arrêtée quand la carte est dans un lecteur.',
     },
     needsPersonReason: {
       'pfx-password-lost':
         'CM a généré une clé pour cette carte, mais le poste s’est arrêté avant de l’y mettre. Le mot de passe de la clé n’était gardé qu’en mémoire, volontairement : la clé ne peut plus être ouverte. Faites récupérer la clé dans CM (une demande Recover) ou émettez une nouvelle demande.',
-      'key-history': 'CM a renvoyé d’anciennes clés (archivées) de cette personne, que ce poste ne met pas sur une carte : exécutez la demande dans l’un des clients de CM.',
+      'key-history':
+        'CM a renvoyé d’anciennes clés (archivées) de cette personne, que ce poste ne met pas sur une carte : exécutez la demande dans l’un des clients de CM.',
       'no-slot': 'CM a généré une clé pour cette carte, mais tous les emplacements pour les clés d’une personne sont déjà utilisés.',
     },
   },
   people: {
-    unavailable:
-      'Noms indisponibles : aucun annuaire n’est configuré sur ce poste, les personnes sont donc désignées par leur identifiant utilisateur CM.',
+    unavailable: 'Noms indisponibles : aucun annuaire n’est configuré sur ce poste, les personnes sont donc désignées par leur identifiant utilisateur CM.',
     unavailableShort: '(nom indisponible)',
     failure: {
       unreachable: 'L’annuaire est injoignable.',
@@ -719,7 +723,8 @@ export const fr: Messages = {
     auditGap: 'Anomalie : des enregistrements ont été modifiés, supprimés ou réordonnés. Prévenez l’informatique ; le poste n’a rien effacé.',
     auditGapKind: {
       chainBroken: 'Un enregistrement a été modifié, supprimé ou déplacé.',
-      anchorMissing: 'L’ancre de la chaîne a été supprimée : on ne peut exclure que des enregistrements aient été retirés de la fin du journal. Ce n’est pas un premier démarrage.',
+      anchorMissing:
+        'L’ancre de la chaîne a été supprimée : on ne peut exclure que des enregistrements aient été retirés de la fin du journal. Ce n’est pas un premier démarrage.',
       anchorUnreadable: 'L’ancre de la chaîne est endommagée.',
       logMissing: 'Le journal d’audit a été supprimé ou vidé. Ce n’est pas un premier démarrage.',
       logReplaced: 'Le journal d’audit a été remplacé par un autre.',
@@ -738,7 +743,8 @@ export const fr: Messages = {
       'pin-shown': 'Votre nouveau code PIN',
     },
     offer: {
-      intro: 'Le poste peut maintenant placer les clés et les certificats sur la carte, pour que la personne reparte avec une carte qui fonctionne. Laissez la carte dans le lecteur.',
+      intro:
+        'Le poste peut maintenant placer les clés et les certificats sur la carte, pour que la personne reparte avec une carte qui fonctionne. Laissez la carte dans le lecteur.',
       issueNow: 'Émettre maintenant',
       bindOnly: 'Lier seulement',
       bindOnlyWhat: 'Lier seulement : la carte reste liée et la demande sera exécutée plus tard dans l’un des clients de CM.',
@@ -822,7 +828,8 @@ export const fr: Messages = {
       template: 'Modèle',
       noTemplate: 'Non nommé par CM',
       failed: 'La carte est liée mais pas émise.',
-      failedWhat: 'Une personne doit d’abord vérifier la demande et la carte dans CM. Ensuite, Réessayer reprend à la dernière étape qu’il est sûr de répéter ; une étape qui ne l’est pas (les certificats de CM) n’est jamais envoyée deux fois.',
+      failedWhat:
+        'Une personne doit d’abord vérifier la demande et la carte dans CM. Ensuite, Réessayer reprend à la dernière étape qu’il est sûr de répéter ; une étape qui ne l’est pas (les certificats de CM) n’est jamais envoyée deux fois.',
       tryAgain: 'Réessayer',
       canceled: 'L’émission a été annulée. La carte reste liée ; la demande pourra être exécutée plus tard dans l’un des clients de CM.',
       stoppedAt: 'Arrêtée à l’étape : {{step}}',
@@ -830,7 +837,8 @@ export const fr: Messages = {
   },
   supportBundle: {
     heading: 'Dossier pour le support',
-    explain: 'Un fichier zip pour l’informatique : diagnostics, vérification de CM, journaux récents, paramètres et résumé de la file d’envoi. Les identifiants de carte sont raccourcis et les noms omis.',
+    explain:
+      'Un fichier zip pour l’informatique : diagnostics, vérification de CM, journaux récents, paramètres et résumé de la file d’envoi. Les identifiants de carte sont raccourcis et les noms omis.',
     make: 'Créer un dossier pour le support',
     making: 'Création du dossier pour le support…',
     written: 'Dossier pour le support enregistré dans {{path}}',

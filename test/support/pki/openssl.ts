@@ -41,9 +41,45 @@ export function createTestPki(caKeyType: 'ec' | 'rsa' = 'ec'): TestPki {
       const id = ++serial;
       writeFileSync(join(dir, `pub-${id}.pem`), publicKeyPem);
       // A throw-away key only to make the request; -force_pubkey puts the wanted key in the certificate.
-      openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `tmp-${id}.key`, '-subj', subject, '-out', `req-${id}.pem`], { cwd: dir });
       openssl(
-        ['x509', '-req', '-in', `req-${id}.pem`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', String(id), '-days', '2', '-force_pubkey', `pub-${id}.pem`, '-outform', 'DER', '-out', `cert-${id}.der`],
+        [
+          'req',
+          '-new',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:P-256',
+          '-nodes',
+          '-keyout',
+          `tmp-${id}.key`,
+          '-subj',
+          subject,
+          '-out',
+          `req-${id}.pem`,
+        ],
+        { cwd: dir },
+      );
+      openssl(
+        [
+          'x509',
+          '-req',
+          '-in',
+          `req-${id}.pem`,
+          '-CA',
+          'ca.pem',
+          '-CAkey',
+          'ca.key',
+          '-set_serial',
+          String(id),
+          '-days',
+          '2',
+          '-force_pubkey',
+          `pub-${id}.pem`,
+          '-outform',
+          'DER',
+          '-out',
+          `cert-${id}.der`,
+        ],
         { cwd: dir },
       );
       return readFileSync(join(dir, `cert-${id}.der`));
@@ -53,8 +89,27 @@ export function createTestPki(caKeyType: 'ec' | 'rsa' = 'ec'): TestPki {
       writeFileSync(join(dir, `content-${id}.der`), content);
       writeFileSync(join(dir, `chain-${id}.pem`), certificatesPem.join('\n'));
       openssl(
-        ['cms', '-sign', '-in', `content-${id}.der`, '-binary', '-nodetach', '-econtent_type', '1.3.6.1.5.5.7.12.3', '-signer', 'ca.pem', '-inkey', 'ca.key',
-          '-certfile', `chain-${id}.pem`, ...(options.withoutSignerCertificate ? ['-nocerts'] : []), '-outform', 'DER', '-out', `cms-${id}.der`],
+        [
+          'cms',
+          '-sign',
+          '-in',
+          `content-${id}.der`,
+          '-binary',
+          '-nodetach',
+          '-econtent_type',
+          '1.3.6.1.5.5.7.12.3',
+          '-signer',
+          'ca.pem',
+          '-inkey',
+          'ca.key',
+          '-certfile',
+          `chain-${id}.pem`,
+          ...(options.withoutSignerCertificate ? ['-nocerts'] : []),
+          '-outform',
+          'DER',
+          '-out',
+          `cms-${id}.der`,
+        ],
         { cwd: dir },
       );
       return readFileSync(join(dir, `cms-${id}.der`));
@@ -63,7 +118,10 @@ export function createTestPki(caKeyType: 'ec' | 'rsa' = 'ec'): TestPki {
 }
 
 export function derToPem(der: Buffer, label = 'CERTIFICATE'): string {
-  const body = der.toString('base64').replace(/(.{64})/g, '$1\n').trim();
+  const body = der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .trim();
   return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
 }
 

@@ -44,7 +44,7 @@ afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 function readRecords(): Array<Record<string, unknown>> {
   const data = readFileSync(journalPath);
   const out: Array<Record<string, unknown>> = [];
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const frame = readFrame(data, offset);
     if (frame.kind !== 'frame') return out;
     out.push(JSON.parse(frame.payload.toString('utf8')) as Record<string, unknown>);
@@ -120,7 +120,9 @@ describe('start-up check', () => {
     const log = await createAuditLog({ dir: auditDir, anchorPath: join(dataDir, 'audit.head'), now: () => new Date('2026-03-02T08:00:00Z') });
     const integrity = log.integrity();
     expect(integrity.status).toBe('gap');
-    expect(integrity.problems).toEqual([expect.stringMatching(/^the audit log was missing or emptied: the last known log [0-9a-f-]{36} had 5 records ending with [0-9a-f]{64}$/)]);
+    expect(integrity.problems).toEqual([
+      expect.stringMatching(/^the audit log was missing or emptied: the last known log [0-9a-f-]{36} had 5 records ending with [0-9a-f]{64}$/),
+    ]);
     await log.close();
     // The gap is written into the new log for good, and stays reported on the next start.
     expect(verifyAuditFile(journalPath).notes).toEqual([expect.stringMatching(/^started after a gap: the audit log was missing/)]);

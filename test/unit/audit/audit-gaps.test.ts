@@ -29,8 +29,7 @@ const entry = (message: string): AuditEntryInput => ({
 let dataDir: string;
 let journalPath: string;
 const anchorPath = () => join(dataDir, 'audit.head');
-const open = (folderUsedBefore = false) =>
-  createAuditLog({ dir: join(dataDir, 'audit'), anchorPath: anchorPath(), now: () => new Date(), folderUsedBefore });
+const open = (folderUsedBefore = false) => createAuditLog({ dir: join(dataDir, 'audit'), anchorPath: anchorPath(), now: () => new Date(), folderUsedBefore });
 /** What a station leaves beside its audit log from its first start on: the outbox journal. */
 function markFolderUsed(): void {
   mkdirSync(join(dataDir, 'outbox'), { recursive: true });
@@ -52,7 +51,7 @@ async function writeLog(count: number): Promise<void> {
 function cutLastRecord(): void {
   const data = readFileSync(journalPath);
   const frames: Buffer[] = [];
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const frame = readFrame(data, offset);
     if (frame.kind !== 'frame') break;
     frames.push(frame.payload);
@@ -104,7 +103,9 @@ describe('audit gaps', () => {
     const log = await open(true);
     expect(log.integrity()).toMatchObject({ status: 'gap', gaps: ['anchor-missing'] });
     await log.close();
-    expect(verifyAuditFile(journalPath).notes).toEqual([expect.stringMatching(/^started after a gap: the chain anchor .* is missing although the audit log exists \(0 records\)/)]);
+    expect(verifyAuditFile(journalPath).notes).toEqual([
+      expect.stringMatching(/^started after a gap: the chain anchor .* is missing although the audit log exists \(0 records\)/),
+    ]);
     expect(cliVerify().message).toMatch(/audit gap/);
   });
 

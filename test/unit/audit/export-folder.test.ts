@@ -24,7 +24,13 @@ describe('audit export folder', () => {
   });
 
   it('allows a UNC folder only when the OS policy channel set it', () => {
-    const fromRegistry: Policy = { status: 'ok', source: 'HKLM', channel: 'windows-registry', values: { auditExportFolder: UNC }, locked: ['auditExportFolder'] };
+    const fromRegistry: Policy = {
+      status: 'ok',
+      source: 'HKLM',
+      channel: 'windows-registry',
+      values: { auditExportFolder: UNC },
+      locked: ['auditExportFolder'],
+    };
     expect(() => assertExportFolderAllowed(UNC, viewWith(fromRegistry))).not.toThrow();
     const fromDevelopment: Policy = { ...fromRegistry, channel: 'development' };
     expect(() => assertExportFolderAllowed(UNC, viewWith(fromDevelopment))).toThrow(expect.objectContaining({ code: 'EXPORT_FOLDER_REFUSED' }));

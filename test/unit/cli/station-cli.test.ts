@@ -31,8 +31,7 @@ function replacement() {
   if (!request) throw new Error('the simulator seed has no approved replacement request');
   return { request: request.Uuid, smartcard: request.OldSmartcardUuid };
 }
-const puts = (smartcard: string) =>
-  sim.admin.received().filter((r) => r.method === 'PUT' && r.path.toLowerCase().includes(smartcard.toLowerCase()));
+const puts = (smartcard: string) => sim.admin.received().filter((r) => r.method === 'PUT' && r.path.toLowerCase().includes(smartcard.toLowerCase()));
 
 describe('npm run station', { timeout: 60_000 }, () => {
   it('retires a card (exit 0), sending PUT with {"status":"Retired"}; again is still done', async () => {
@@ -53,7 +52,10 @@ describe('npm run station', { timeout: 60_000 }, () => {
     sim.admin.reset();
     const { request, smartcard } = replacement();
     const dir = fresh();
-    const offline = await station(['retire', '--request', request, '--smartcard', smartcard, '--cm-url', 'http://127.0.0.1:9/CertificateManagement/api/v1.0/'], dir);
+    const offline = await station(
+      ['retire', '--request', request, '--smartcard', smartcard, '--cm-url', 'http://127.0.0.1:9/CertificateManagement/api/v1.0/'],
+      dir,
+    );
     expect(offline.code, offline.stderr).toBe(4);
     const listed = await station(['outbox', 'list', '--json'], dir);
     expect(JSON.parse(listed.stdout).result).toMatchObject([{ kind: 'retire', state: 'pending' }]);

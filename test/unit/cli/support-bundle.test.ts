@@ -69,7 +69,8 @@ describe('npm run station -- support-bundle', { timeout: 90_000 }, () => {
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ exitCode: 0, result: { path: out } });
     const files = unzip(out);
-    for (const name of ['versions.json', 'diagnostics.json', 'cm-check.json', 'settings.json', 'outbox.json', 'manifest.json']) expect(files).toHaveProperty([name]);
+    for (const name of ['versions.json', 'diagnostics.json', 'cm-check.json', 'settings.json', 'outbox.json', 'manifest.json'])
+      expect(files).toHaveProperty([name]);
     expect(Object.keys(files).filter((n) => n.startsWith('logs/'))).toEqual(logsBefore.map((n) => `logs/${n}`));
     expect(JSON.parse(files['cm-check.json']!)).toMatchObject({ ok: true, value: { reachable: true, target: sim.baseUrl } });
     expect(JSON.parse(files['settings.json']!)).toMatchObject({ ok: true, value: { policy: { channel: 'development' } } });
@@ -78,7 +79,12 @@ describe('npm run station -- support-bundle', { timeout: 90_000 }, () => {
     const outbox = JSON.parse(files['outbox.json']!) as { ok: true; value: Record<string, unknown>[] };
     expect(outbox.value).toEqual([expect.objectContaining({ kind: 'bind', state: 'done', attempts: 1 })]);
     for (const key of ['cardId', 'atr', 'reader']) expect(outbox.value[0]).not.toHaveProperty(key);
-    expect(Object.values(files).join('\n').toLowerCase()).not.toContain(cardId.replace(/[^0-9a-f]/gi, '').toLowerCase().slice(0, 12));
+    expect(Object.values(files).join('\n').toLowerCase()).not.toContain(
+      cardId
+        .replace(/[^0-9a-f]/gi, '')
+        .toLowerCase()
+        .slice(0, 12),
+    );
     expect(readFileSync(journal).equals(before)).toBe(true);
     // cm-check's GETs: the templates, then only the statuses it reports (issue #17, part 8), never `GET requests` unfiltered.
     const received = sim.admin.received().map((r) => `${r.method} ${r.path.replace(/^.*api\/v1\.0\//, '')}`);

@@ -13,15 +13,24 @@ describe('parseWwwAuthenticate', () => {
     [null, []],
     ['Negotiate', [{ scheme: 'Negotiate', token: null }]],
     // IIS sends one header per provider; HTTP joins repeated headers with ", ".
-    ['Negotiate, NTLM', [{ scheme: 'Negotiate', token: null }, { scheme: 'NTLM', token: null }]],
+    [
+      'Negotiate, NTLM',
+      [
+        { scheme: 'Negotiate', token: null },
+        { scheme: 'NTLM', token: null },
+      ],
+    ],
     ['Negotiate oYG3MIG0oAMKAQChCwYJKoZIgvcSAQICooGf==', [{ scheme: 'Negotiate', token: 'oYG3MIG0oAMKAQChCwYJKoZIgvcSAQICooGf==' }]],
     ['Bearer realm="example"', [{ scheme: 'Bearer', token: null }]],
-    [
-      'Bearer realm="example", error="invalid_token", error_description="The access token expired"',
-      [{ scheme: 'Bearer', token: null }],
-    ],
+    ['Bearer realm="example", error="invalid_token", error_description="The access token expired"', [{ scheme: 'Bearer', token: null }]],
     // A comma inside a quoted auth-param is not a new challenge.
-    ['Basic realm="CM, production", Negotiate', [{ scheme: 'Basic', token: null }, { scheme: 'Negotiate', token: null }]],
+    [
+      'Basic realm="CM, production", Negotiate',
+      [
+        { scheme: 'Basic', token: null },
+        { scheme: 'Negotiate', token: null },
+      ],
+    ],
     ['  ,  ', []],
   ])('%j', (header, expected) => {
     expect(parseWwwAuthenticate(header)).toEqual(expected);
@@ -59,10 +68,12 @@ afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
-const unauthorized = (...schemes: string[]) => (_req: IncomingMessage, res: ServerResponse) => {
-  res.writeHead(401, { 'WWW-Authenticate': schemes, 'Content-Type': 'text/html' });
-  res.end('401 - Unauthorized');
-};
+const unauthorized =
+  (...schemes: string[]) =>
+  (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(401, { 'WWW-Authenticate': schemes, 'Content-Type': 'text/html' });
+    res.end('401 - Unauthorized');
+  };
 
 /** The binding must not be touched: the server never asked for Negotiate. */
 const noKerberos = createNegotiateTransport({

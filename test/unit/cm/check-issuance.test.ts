@@ -12,10 +12,23 @@ describe('cm-check: desk issuance', () => {
     const sim = await startSim();
     const report = await check(sim.baseUrl);
     expect(report.issuance?.profiles).toEqual([
-      expect.objectContaining({ name: 'Staff Smart Card Logon', verdict: 'allowed', adminKeyBytes: 24, diversify: true, userPinOption: 'UserProvided', problems: [] }),
+      expect.objectContaining({
+        name: 'Staff Smart Card Logon',
+        verdict: 'allowed',
+        adminKeyBytes: 24,
+        diversify: true,
+        userPinOption: 'UserProvided',
+        problems: [],
+      }),
       expect.objectContaining({ name: 'Contractor Smart Card', verdict: 'allowed', adminKeyBytes: 24 }),
       // The documented example configuration: "DefaultAdminKeyHex":"" and an undocumented UserPinOption number.
-      expect.objectContaining({ templateUuid: 'a039b4d0-5ce8-4eff-8651-181c6576fda3', verdict: 'not-allowed', adminKeyBytes: 0, userPinOption: 'Unknown(3)', problems: ['no-admin-key'] }),
+      expect.objectContaining({
+        templateUuid: 'a039b4d0-5ce8-4eff-8651-181c6576fda3',
+        verdict: 'not-allowed',
+        adminKeyBytes: 0,
+        userPinOption: 'Unknown(3)',
+        problems: ['no-admin-key'],
+      }),
     ]);
     expect(report.issuance?.executionRoutes).toMatchObject({ result: 'allowed', error: null });
     const sent = sim.admin.received();

@@ -152,7 +152,7 @@ describe('CM failure classes', () => {
     ]);
   });
 
-  it('a refusal arrives as 500 with a Message: CM_SERVER_ERROR keeping CM\'s words verbatim', async () => {
+  it("a refusal arrives as 500 with a Message: CM_SERVER_ERROR keeping CM's words verbatim", async () => {
     const { client } = await simWithClient();
     const refused = await stationError(client.bindCard({ ...bind, requestId: PENDING }));
     expect(refused.code).toBe('CM_SERVER_ERROR');
@@ -164,7 +164,7 @@ describe('CM failure classes', () => {
 
   // Issue #17, part 4: only CM's JSON {"Message"} is CM answering; a text or HTML error page came
   // from something in front of CM (IIS, ARR, a proxy): an outage, CM_UNAVAILABLE, its words still kept.
-  it('409 (fault rule only) -> CM_CONFLICT, other 4xx -> CM_CLIENT_ERROR with CM\'s JSON words; a text or HTML page is an outage', async () => {
+  it("409 (fault rule only) -> CM_CONFLICT, other 4xx -> CM_CLIENT_ERROR with CM's JSON words; a text or HTML page is an outage", async () => {
     const { sim, client } = await simWithClient(
       faults(
         { fault: { kind: 'refusal', status: 409, message: 'Conflit : la carte est déjà attribuée.' }, route: 'POST /smartcards', times: 1 },
@@ -191,22 +191,27 @@ describe('CM failure classes', () => {
   });
 
   // Issue #17, part 4; cm-rest-api.md "Refusal or outage": a 502/503/504 is something in front of CM.
-  it.each([502, 503, 504] as const)('%i from IIS/ARR -> CM_UNAVAILABLE (an outage): a GET is retried, a POST is outcome-unknown, never CM_SERVER_ERROR', async (status) => {
-    const { sim, client, sleeps } = await simWithClient(faults({ fault: { kind: 'gateway', status } }));
-    const get = await stationError(client.getRequest(APPROVED));
-    expect(get.code).toBe('CM_UNAVAILABLE');
-    expect(get.details).toMatchObject({ status, outcomeUnknown: false, correlationId: null });
-    expect(sleeps).toHaveLength(2);
-    const post = await stationError(client.bindCard(bind));
-    expect(post.code).toBe('CM_UNAVAILABLE');
-    expect(post.details).toMatchObject({ status, outcomeUnknown: true });
-    // A 500 whose body is not CM's JSON is not CM answering either.
-    sim.admin.setFaults([{ fault: { kind: 'refusal', status: 500, message: 'Service Unavailable', body: 'text' } }]);
-    expect((await stationError(client.bindCard(bind))).code).toBe('CM_UNAVAILABLE');
-  });
+  it.each([502, 503, 504] as const)(
+    '%i from IIS/ARR -> CM_UNAVAILABLE (an outage): a GET is retried, a POST is outcome-unknown, never CM_SERVER_ERROR',
+    async (status) => {
+      const { sim, client, sleeps } = await simWithClient(faults({ fault: { kind: 'gateway', status } }));
+      const get = await stationError(client.getRequest(APPROVED));
+      expect(get.code).toBe('CM_UNAVAILABLE');
+      expect(get.details).toMatchObject({ status, outcomeUnknown: false, correlationId: null });
+      expect(sleeps).toHaveLength(2);
+      const post = await stationError(client.bindCard(bind));
+      expect(post.code).toBe('CM_UNAVAILABLE');
+      expect(post.details).toMatchObject({ status, outcomeUnknown: true });
+      // A 500 whose body is not CM's JSON is not CM answering either.
+      sim.admin.setFaults([{ fault: { kind: 'refusal', status: 500, message: 'Service Unavailable', body: 'text' } }]);
+      expect((await stationError(client.bindCard(bind))).code).toBe('CM_UNAVAILABLE');
+    },
+  );
 
   it('a 3xx is a configuration error naming the target, never followed; a 204 to a bind is outcome-unknown', async () => {
-    const { sim, client } = await simWithClient(faults({ fault: { kind: 'redirect', status: 302, location: 'https://login.contoso.com/adfs' }, route: 'GET /requests' }));
+    const { sim, client } = await simWithClient(
+      faults({ fault: { kind: 'redirect', status: 302, location: 'https://login.contoso.com/adfs' }, route: 'GET /requests' }),
+    );
     const redirected = await stationError(client.listRequests());
     expect(redirected).toMatchObject({ code: 'CM_REDIRECTED', details: { status: 302, location: 'https://login.contoso.com/adfs' } });
     expect(redirected.message).toContain('https://login.contoso.com/adfs');

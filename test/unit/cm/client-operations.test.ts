@@ -44,7 +44,10 @@ describe('CM client against the simulator over HTTP', () => {
     const recover = approved.find((r) => r.uuid === req('recover-chen'));
     // CM's examples number only Enroll and Unblock: the client leaves any other number unnamed.
     expect(recover).toMatchObject({ type: 'Unknown(2)', oldSmartcardUuid: card('chen-1'), comment: 'Card lost.' });
-    expect(approved.find((r) => r.uuid === '0c96d73f-967b-420e-854a-43ad2a1504bc')).toMatchObject({ type: 'Unblock', oldSmartcardUuid: '17cf063d-e337-4aa9-a822-346554ddd3c9' });
+    expect(approved.find((r) => r.uuid === '0c96d73f-967b-420e-854a-43ad2a1504bc')).toMatchObject({
+      type: 'Unblock',
+      oldSmartcardUuid: '17cf063d-e337-4aa9-a822-346554ddd3c9',
+    });
     const bram = approved.find((r) => r.uuid === req('enroll-bram'));
     expect(bram?.dataCollection).toEqual([{ name: 'Employee number', value: 'E-20417' }]);
   });
@@ -94,7 +97,12 @@ describe('CM client against the simulator over HTTP', () => {
   it('lists profile templates', async () => {
     const { client } = await simWithClient();
     const templates = await client.listProfileTemplates();
-    expect(templates.map((t) => t.name)).toEqual(['Staff Smart Card Logon', 'Contractor Smart Card', 'Software Signing Profile', 'FIM CM Sample Smart Card Logon Profile Template']);
+    expect(templates.map((t) => t.name)).toEqual([
+      'Staff Smart Card Logon',
+      'Contractor Smart Card',
+      'Software Signing Profile',
+      'FIM CM Sample Smart Card Logon Profile Template',
+    ]);
     expect(templates[0]).toEqual({
       uuid: seedGuid('template/staff'),
       name: 'Staff Smart Card Logon',

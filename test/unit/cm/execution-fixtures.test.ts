@@ -16,8 +16,7 @@ interface Fixture {
   request: { method: string; path: string; body?: string };
   response: { status: number; body: string };
 }
-const fixture = (name: string): Fixture =>
-  JSON.parse(readFileSync(new URL(`../../fixtures/cm-execution/${name}.json`, import.meta.url), 'utf8')) as Fixture;
+const fixture = (name: string): Fixture => JSON.parse(readFileSync(new URL(`../../fixtures/cm-execution/${name}.json`, import.meta.url), 'utf8')) as Fixture;
 
 interface Received {
   method: string;
@@ -132,7 +131,7 @@ describe('diversifiedkey (get-smartcard-diversified-admin-key.md)', () => {
 describe('configuration/smartcards (SmartcardConfig; walkthrough steps 12-13, 17, 21)', () => {
   const page = fixture('smartcard-configuration');
 
-  it("reads the published example: no initial key (\"\"), diversified, an undocumented PIN option number kept as unknown", async () => {
+  it('reads the published example: no initial key (""), diversified, an undocumented PIN option number kept as unknown', async () => {
     const { received, execution } = await fakeCm(() => ({ status: 200, body: page.response.body }));
     const config = await execution.getSmartcardConfiguration('a039b4d0-5ce8-4eff-8651-181c6576fda3');
     expect(received[0]!.url).toBe(pathOf(page));
@@ -140,12 +139,18 @@ describe('configuration/smartcards (SmartcardConfig; walkthrough steps 12-13, 17
   });
 
   it('reads a key, PIN option names in any case, and refuses what would put a wrong key on a card', async () => {
-    const answer = { status: 200, body: JSON.stringify({ defaultAdminKeyHex: '010203040506070801020304050607080102030405060708', diversifyAdminKey: false, userPinOption: 'userprovided' }) };
+    const answer = {
+      status: 200,
+      body: JSON.stringify({ defaultAdminKeyHex: '010203040506070801020304050607080102030405060708', diversifyAdminKey: false, userPinOption: 'userprovided' }),
+    };
     const { execution } = await fakeCm(() => answer);
     const config = await execution.getSmartcardConfiguration('a039b4d0-5ce8-4eff-8651-181c6576fda3');
     expect(config.defaultAdminKey?.toString('hex')).toBe('010203040506070801020304050607080102030405060708');
     expect(config).toMatchObject({ diversifyAdminKey: false, userPinOption: 'UserProvided', minimumPinLength: null, maximumPinLength: null });
-    for (const body of [{ DefaultAdminKeyHex: '0102', UserPinOption: 1 }, { DefaultAdminKeyHex: 'zz', DiversifyAdminKey: true }]) {
+    for (const body of [
+      { DefaultAdminKeyHex: '0102', UserPinOption: 1 },
+      { DefaultAdminKeyHex: 'zz', DiversifyAdminKey: true },
+    ]) {
       const bad = await fakeCm(() => ({ status: 200, body: JSON.stringify(body) }));
       expect((await stationError(bad.execution.getSmartcardConfiguration('a039b4d0-5ce8-4eff-8651-181c6576fda3'))).code).toBe('CM_MALFORMED_RESPONSE');
     }
@@ -163,7 +168,13 @@ describe('certificaterequestgenerationoptions (get-certificate-request-generatio
       { subject: '', keyAlgorithmName: 'RSA', keySize: 2048, friendlyName: '', hashAlgorithmName: 'SHA1', exportable: false, keyUsages: 3 },
     ]);
     expect(received[0]!.url).toBe(pathOf(page));
-    const named = await fakeCm(() => ({ status: 200, body: JSON.stringify([{ KeyAlgorithmName: 'RSA', KeySize: '2048', KeyUsages: 'Decryption, Signing' }, { KeyAlgorithmName: 'ECDSA_P256', KeySize: 256 }]) }));
+    const named = await fakeCm(() => ({
+      status: 200,
+      body: JSON.stringify([
+        { KeyAlgorithmName: 'RSA', KeySize: '2048', KeyUsages: 'Decryption, Signing' },
+        { KeyAlgorithmName: 'ECDSA_P256', KeySize: 256 },
+      ]),
+    }));
     expect((await named.execution.getCertificateRequestGenerationOptions(EXAMPLE_IDS.requestId)).map((o) => o.keyUsages)).toEqual([3, 2]);
     const none = await fakeCm(() => ({ status: 204 }));
     expect(await none.execution.getCertificateRequestGenerationOptions(EXAMPLE_IDS.requestId)).toEqual([]);
@@ -205,17 +216,25 @@ describe('certificatedata (get-certificate-responses.md)', () => {
 
   it('sends an empty pfxpassword when none is given (walkthrough step 26); any 2xx but 200 is an unknown outcome', async () => {
     const { received, execution } = await fakeCm(() => ({ status: 204 }));
-    const err = await stationError(execution.postCertificateData({ requestId: EXAMPLE_IDS.requestId, certificateRequests: ['MIIB'], pfxPassword: null, comments: 'x' }));
+    const err = await stationError(
+      execution.postCertificateData({ requestId: EXAMPLE_IDS.requestId, certificateRequests: ['MIIB'], pfxPassword: null, comments: 'x' }),
+    );
     expect(err.code).toBe('CM_OUTCOME_UNKNOWN');
     expect(JSON.parse(received[0]!.body)).toEqual({ pfxpassword: '', certificaterequests: ['MIIB'], comments: 'x' });
-    const bad = await stationError(execution.postCertificateData({ requestId: EXAMPLE_IDS.requestId, certificateRequests: ['not base64!'], pfxPassword: null, comments: '' }));
+    const bad = await stationError(
+      execution.postCertificateData({ requestId: EXAMPLE_IDS.requestId, certificateRequests: ['not base64!'], pfxPassword: null, comments: '' }),
+    );
     expect(bad.code).toBe('BAD_REQUEST');
     expect(received).toHaveLength(1);
   });
 
   it('parseCertificateData: one object (walkthrough step 27), lower/upper-case names, and malformed answers', () => {
-    const one = parseCertificateData(JSON.stringify({ templatecommonname: 'T', CertificateId: 'abc', Pkcs7: 'TUlJQg==', ISPKCS7: 1, IsServerGenerated: 'true' }));
-    expect(one).toEqual([{ templateCommonName: 'T', certificateId: 'abc', error: null, pkcs7: 'TUlJQg==', pfx: null, isServerGenerated: true, isKeyHistory: false }]);
+    const one = parseCertificateData(
+      JSON.stringify({ templatecommonname: 'T', CertificateId: 'abc', Pkcs7: 'TUlJQg==', ISPKCS7: 1, IsServerGenerated: 'true' }),
+    );
+    expect(one).toEqual([
+      { templateCommonName: 'T', certificateId: 'abc', error: null, pkcs7: 'TUlJQg==', pfx: null, isServerGenerated: true, isKeyHistory: false },
+    ]);
     expect(parseCertificateData('[]')).toEqual([]);
     for (const raw of ['', 'not json', '[{"isPkcs7":true,"Pkcs7":null}]', '[{"isPfx":true}]', '[{"Pkcs7":"%%%"}]', '"x"', '[{"isKeyHistory":"maybe"}]']) {
       let code: string | null = null;

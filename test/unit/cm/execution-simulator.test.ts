@@ -26,7 +26,13 @@ describe('CM execution client against the simulator', () => {
     const { client, execution, ids } = await setup();
     const request = await client.getRequest(ALICE);
     const config = await execution.getSmartcardConfiguration(request!.profileTemplateUuid!);
-    expect(config).toEqual({ defaultAdminKey: FACTORY_9B_KEY, diversifyAdminKey: true, userPinOption: 'UserProvided', minimumPinLength: 6, maximumPinLength: 8 });
+    expect(config).toEqual({
+      defaultAdminKey: FACTORY_9B_KEY,
+      diversifyAdminKey: true,
+      userPinOption: 'UserProvided',
+      minimumPinLength: 6,
+      maximumPinLength: 8,
+    });
 
     const challenge = randomBytes(8);
     expect(await execution.getAuthenticationResponse(ids, challenge, false)).toEqual(tripleDes(FACTORY_9B_KEY, challenge));
@@ -34,7 +40,17 @@ describe('CM execution client against the simulator', () => {
     expect(await execution.getAuthenticationResponse(ids, challenge, true)).toEqual(tripleDes(key, challenge));
 
     const options = await execution.getCertificateRequestGenerationOptions(ALICE);
-    expect(options).toEqual([{ subject: '', keyAlgorithmName: 'RSA', keySize: 2048, friendlyName: 'Staff Smart Card Logon', hashAlgorithmName: 'SHA256', exportable: false, keyUsages: 3 }]);
+    expect(options).toEqual([
+      {
+        subject: '',
+        keyAlgorithmName: 'RSA',
+        keySize: 2048,
+        friendlyName: 'Staff Smart Card Logon',
+        hashAlgorithmName: 'SHA256',
+        exportable: false,
+        keyUsages: 3,
+      },
+    ]);
 
     const { csr } = await cardKeyAndCsr();
     const { raw } = await execution.postCertificateData({ requestId: ALICE, certificateRequests: [csr], pfxPassword: null, comments: '' });
@@ -55,7 +71,9 @@ describe('CM execution client against the simulator', () => {
 
   it('a refusal of the admin answer is CM_SERVER_ERROR with CM words; a card id in another form never leaves the station', async () => {
     const { execution, ids } = await setup();
-    const other = await stationError(execution.getAuthenticationResponse({ ...ids, smartcardUuid: '0f0f0f0f-0000-4000-8000-000000000000' }, randomBytes(8), false));
+    const other = await stationError(
+      execution.getAuthenticationResponse({ ...ids, smartcardUuid: '0f0f0f0f-0000-4000-8000-000000000000' }, randomBytes(8), false),
+    );
     expect(other.code).toBe('CM_SERVER_ERROR');
     expect(other.details.serverMessage).toMatch(/not the smart card assigned/);
     expect((await stationError(execution.getDiversifiedKey({ ...ids, cardId: ids.cardId.toUpperCase() }))).code).toBe('BAD_REQUEST');
@@ -64,7 +82,9 @@ describe('CM execution client against the simulator', () => {
   it('gets a proposed PIN where the template has CM propose one, and a refusal where it does not', async () => {
     const plain = await setup();
     expect((await stationError(plain.execution.getServerProposedPin(plain.ids))).code).toBe('CM_SERVER_ERROR');
-    const profiles = defaultExecutionProfiles().map((p) => (p.profileTemplateUuid === STAFF ? { ...p, configuration: { ...p.configuration, UserPinOption: 'ServerDistributed' } } : p));
+    const profiles = defaultExecutionProfiles().map((p) =>
+      p.profileTemplateUuid === STAFF ? { ...p, configuration: { ...p.configuration, UserPinOption: 'ServerDistributed' } } : p,
+    );
     const proposing = await setup({ executionProfiles: profiles });
     expect(await proposing.execution.getServerProposedPin(proposing.ids)).toMatch(/^\d{8}$/);
     expect((await proposing.execution.getSmartcardConfiguration(STAFF)).userPinOption).toBe('ServerDistributed');

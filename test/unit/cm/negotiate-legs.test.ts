@@ -90,10 +90,13 @@ async function iis(answer: (req: IncomingMessage, res: ServerResponse, socketId:
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}/CertificateManagement/api/v1.0/`;
-  closers.push(() => new Promise<void>((resolve) => {
-    http.closeAllConnections();
-    http.close(() => resolve());
-  }));
+  closers.push(
+    () =>
+      new Promise<void>((resolve) => {
+        http.closeAllConnections();
+        http.close(() => resolve());
+      }),
+  );
   return { base, seen };
 }
 const closers: Array<() => Promise<void>> = [];
@@ -137,7 +140,7 @@ describe('Negotiate: the options kerberos documents', () => {
 });
 
 describe.each(['sspi', 'gssapi'] as const)('Negotiate with Kerberos: mutual authentication (%s client)', (behaviour) => {
-  it('feeds the server\'s final token to the context and trusts the answer once it completes', async () => {
+  it("feeds the server's final token to the context and trusts the answer once it completes", async () => {
     const { base, seen } = await kerberosIis(SERVER_MUTUAL);
     const { client, fed } = stubClient(behaviour, KERBEROS_LEGS);
     expect(await list(base, binding(client))).toEqual([]);
@@ -154,7 +157,7 @@ describe.each(['sspi', 'gssapi'] as const)('Negotiate with Kerberos: mutual auth
     expect(fed).toEqual(['']);
   });
 
-  it('a final token the context refuses (forged: not from CM\'s key) is CM_AUTH_FAILED too', async () => {
+  it("a final token the context refuses (forged: not from CM's key) is CM_AUTH_FAILED too", async () => {
     const { base } = await kerberosIis(FORGED_MUTUAL);
     const { client, fed } = stubClient(behaviour, KERBEROS_LEGS);
     const err = await stationError(list(base, binding(client)));
@@ -193,7 +196,7 @@ describe('Negotiate falling back to NTLM (SSPI, no Kerberos ticket): three legs 
     });
   }
 
-  it('answers the server\'s challenge with the second token on the same keep-alive connection, and is signed in', async () => {
+  it("answers the server's challenge with the second token on the same keep-alive connection, and is signed in", async () => {
     const { base, seen } = await ntlmIis();
     const { client, fed } = stubClient('sspi', NTLM_LEGS);
     expect(await list(base, binding(client))).toEqual([]);

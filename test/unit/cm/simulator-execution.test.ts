@@ -46,14 +46,24 @@ describe('configuration and options', () => {
   it('serves each template its smart card configuration and generation options; 204 where there is none', async () => {
     const sim = await startSim();
     const config = JSON.parse((await http(sim, 'GET', `profiletemplates/${STAFF}/configuration/smartcards`)).body) as Record<string, unknown>;
-    expect(config).toMatchObject({ DefaultAdminKeyHex: FACTORY_9B_KEY.toString('hex'), DiversifyAdminKey: true, UserPinOption: 'UserProvided', UserPinPolicy: { MinLength: 6, MaxLength: 8 } });
+    expect(config).toMatchObject({
+      DefaultAdminKeyHex: FACTORY_9B_KEY.toString('hex'),
+      DiversifyAdminKey: true,
+      UserPinOption: 'UserProvided',
+      UserPinPolicy: { MinLength: 6, MaxLength: 8 },
+    });
     expect((await http(sim, 'GET', `profiletemplates/${SOFTWARE}/configuration/smartcards`)).status).toBe(204);
     // The documented example template serves the documented example, verbatim where it matters.
-    const example = JSON.parse((await http(sim, 'GET', 'profiletemplates/a039b4d0-5ce8-4eff-8651-181c6576fda3/configuration/smartcards')).body) as Record<string, unknown>;
+    const example = JSON.parse((await http(sim, 'GET', 'profiletemplates/a039b4d0-5ce8-4eff-8651-181c6576fda3/configuration/smartcards')).body) as Record<
+      string,
+      unknown
+    >;
     expect(example).toMatchObject({ UserPinOption: 3, DefaultAdminKeyHex: '', DiversifyAdminKey: true });
     const staff = JSON.parse((await http(sim, 'GET', `requests/${req('enroll-alice')}/certificaterequestgenerationoptions`)).body) as unknown[];
     expect(staff).toEqual([expect.objectContaining({ KeyAlgorithmName: 'RSA', KeySize: 2048, HashAlgorithmName: 'SHA256', KeyUsages: 3 })]);
-    const contractor = JSON.parse((await http(sim, 'GET', `requests/${req('enroll-dana')}/certificaterequestgenerationoptions`)).body) as Array<{ KeyUsages: number }>;
+    const contractor = JSON.parse((await http(sim, 'GET', `requests/${req('enroll-dana')}/certificaterequestgenerationoptions`)).body) as Array<{
+      KeyUsages: number;
+    }>;
     expect(contractor.map((o) => o.KeyUsages)).toEqual([3, 2]);
     expect((await http(sim, 'GET', `requests/${req('enroll-bram-software')}/certificaterequestgenerationoptions`)).status).toBe(204);
     expect((await http(sim, 'GET', `requests/0f0f0f0f-0000-4000-8000-000000000000/certificaterequestgenerationoptions`)).status).toBe(500);
@@ -65,7 +75,11 @@ describe('admin key routes', () => {
     const sim = await startSim();
     const scid = await bind(sim, req('enroll-alice'));
     const challenge = randomBytes(8);
-    const plain = await http(sim, 'GET', authPath(req('enroll-alice'), scid, { cardid: CARD_ID, challenge: challenge.toString('base64'), diversified: 'false' }));
+    const plain = await http(
+      sim,
+      'GET',
+      authPath(req('enroll-alice'), scid, { cardid: CARD_ID, challenge: challenge.toString('base64'), diversified: 'false' }),
+    );
     expect(plain.status).toBe(200);
     expect(Buffer.from(JSON.parse(plain.body) as string, 'base64')).toEqual(tripleDes(FACTORY_9B_KEY, challenge));
 
@@ -77,7 +91,11 @@ describe('admin key routes', () => {
     // The same card id always gets the same key (a resumed issuance must find it again).
     expect((await http(sim, 'GET', `requests/${req('enroll-alice')}/smartcards/${scid}/diversifiedkey?cardid=${CARD_ID}`)).body).toBe(keyAnswer.body);
 
-    const diversified = await http(sim, 'GET', authPath(req('enroll-alice'), scid, { cardid: CARD_ID, challenge: challenge.toString('base64'), diversified: 'True' }));
+    const diversified = await http(
+      sim,
+      'GET',
+      authPath(req('enroll-alice'), scid, { cardid: CARD_ID, challenge: challenge.toString('base64'), diversified: 'True' }),
+    );
     expect(Buffer.from(JSON.parse(diversified.body) as string, 'base64')).toEqual(tripleDes(key, challenge));
   });
 
@@ -106,7 +124,9 @@ describe('admin key routes', () => {
     const sim = await startSim();
     const scid = await bind(sim, req('enroll-alice'));
     expect((await http(sim, 'GET', `requests/${req('enroll-alice')}/smartcards/${scid}/serverproposedpin`)).status).toBe(500);
-    const profiles = defaultExecutionProfiles().map((p) => (p.profileTemplateUuid === STAFF ? { ...p, configuration: { ...p.configuration, UserPinOption: 'ServerDistributed' } } : p));
+    const profiles = defaultExecutionProfiles().map((p) =>
+      p.profileTemplateUuid === STAFF ? { ...p, configuration: { ...p.configuration, UserPinOption: 'ServerDistributed' } } : p,
+    );
     const proposing = await startSim({ executionProfiles: profiles });
     const card = await bind(proposing, req('enroll-alice'));
     const byTable = await http(proposing, 'GET', `requests/${req('enroll-alice')}/smartcards/${card}/serverproposedpin?cardid=${CARD_ID}`);
@@ -129,7 +149,16 @@ describe('certificatedata', () => {
     const [certificate, ...more] = JSON.parse(answer.body) as Array<Record<string, unknown>>;
     expect(more).toEqual([]);
     // get-certificate-responses.md's Certificate object, field for field.
-    expect(certificate).toMatchObject({ TemplateCommonName: 'StationTrainingStaffLogon', Error: null, Pfx: null, IsExternal: false, isServerGenerated: false, isPfx: false, isPkcs7: true, isKeyHistory: false });
+    expect(certificate).toMatchObject({
+      TemplateCommonName: 'StationTrainingStaffLogon',
+      Error: null,
+      Pfx: null,
+      IsExternal: false,
+      isServerGenerated: false,
+      isPfx: false,
+      isPkcs7: true,
+      isKeyHistory: false,
+    });
     const pkcs7 = Buffer.from(certificate!.Pkcs7 as string, 'base64');
     expect(cmsSignatureVerifies(pkcs7, dir)).toMatchObject({ ok: true });
     const printed = cmsPrint(pkcs7);

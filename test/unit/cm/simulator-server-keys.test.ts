@@ -53,7 +53,15 @@ describe('a server-generated key (PFX) from the simulator', () => {
     // "The number of certificate responses can exceed the number of requests."
     expect(entries).toHaveLength(2);
     expect(entries[0]).toMatchObject({ isPkcs7: true, isServerGenerated: false, Pfx: null });
-    expect(entries[1]).toMatchObject({ TemplateCommonName: 'StationTrainingStaffEncryption', Error: null, Pkcs7: null, isPfx: true, isPkcs7: false, isServerGenerated: true, isKeyHistory: false });
+    expect(entries[1]).toMatchObject({
+      TemplateCommonName: 'StationTrainingStaffEncryption',
+      Error: null,
+      Pkcs7: null,
+      isPfx: true,
+      isPkcs7: false,
+      isServerGenerated: true,
+      isKeyHistory: false,
+    });
     const file = join(dir, 'server.p12');
     writeFileSync(file, Buffer.from(entries[1]!.Pfx as string, 'base64'));
     expect(openssl(['pkcs12', '-in', file, '-passin', 'pass:not the password', '-noout']).status).not.toBe(0);
@@ -64,7 +72,11 @@ describe('a server-generated key (PFX) from the simulator', () => {
     const certificate = new X509Certificate(certPem.stdout);
     const key = createPrivateKey(keyPem.stdout);
     expect(key.asymmetricKeyDetails?.modulusLength).toBe(2048);
-    expect(createPublicKey(key).export({ type: 'spki', format: 'der' }).equals(certificate.publicKey.export({ type: 'spki', format: 'der' }))).toBe(true);
+    expect(
+      createPublicKey(key)
+        .export({ type: 'spki', format: 'der' })
+        .equals(certificate.publicKey.export({ type: 'spki', format: 'der' })),
+    ).toBe(true);
     expect(opensslVerify(Buffer.from(certificate.raw), await sim.admin.caCertificates(), dir)).toMatchObject({ ok: true });
     // A decryption certificate: keyEncipherment, not a signing one.
     expect(openssl(['x509', '-in', join(dir, 'leaf.pem'), '-noout', '-ext', 'keyUsage']).stdout).toMatch(/Key Encipherment/);

@@ -51,8 +51,12 @@ describe('the seeded directory', () => {
   });
 
   it('serves the documented examples as published, each fixture record citing its page', async () => {
-    const fixtures = ['training-directory.json', 'microsoft-examples.json'].map(async (name) =>
-      JSON.parse(await readFile(new URL(`../../../src/main/training/cm-sim/fixtures/${name}`, import.meta.url), 'utf8')) as Record<string, Array<{ source: string }>>,
+    const fixtures = ['training-directory.json', 'microsoft-examples.json'].map(
+      async (name) =>
+        JSON.parse(await readFile(new URL(`../../../src/main/training/cm-sim/fixtures/${name}`, import.meta.url), 'utf8')) as Record<
+          string,
+          Array<{ source: string }>
+        >,
     );
     for (const fixture of await Promise.all(fixtures)) {
       for (const key of ['users', 'profileTemplates', 'requests', 'smartcards']) {
@@ -80,7 +84,12 @@ describe('CM semantics', () => {
   it('binds only Approved or Executing requests; others are refused with a 500 and a Message', async () => {
     const sim = await startSim();
     const bind = (label: string, n: number) => post(sim.baseUrl, 'smartcards', { requestid: req(label), cardid: cardIdFor(n), atr: ATR });
-    for (const [label, n] of [['enroll-alice-contractor', 1], ['enroll-dana-staff', 2], ['enroll-chen', 3], ['enroll-bram-software', 4]] as const) {
+    for (const [label, n] of [
+      ['enroll-alice-contractor', 1],
+      ['enroll-dana-staff', 2],
+      ['enroll-chen', 3],
+      ['enroll-bram-software', 4],
+    ] as const) {
       const refused = await bind(label, n);
       expect(refused.status).toBe(500);
       expect(message(refused.json)).toMatch(/not in a state|already has/);
@@ -140,7 +149,10 @@ describe('CM semantics', () => {
     const bound = await post(sim.baseUrl, 'smartcards', { requestid: req('enroll-alice'), cardid: reused, atr: ATR });
     expect(bound).toEqual({ status: 201, json: '"api/v1.0/smartcards/11111111-2222-4333-8444-555555555555"' });
     const records = sim.admin.state().smartcards.filter((c) => c.SerialNumber === `{${reused}}`);
-    expect(records.map((c) => [c.Uuid, c.Status])).toEqual([[card('emil-0'), CARD.Retired], ['11111111-2222-4333-8444-555555555555', CARD.Assigned]]);
+    expect(records.map((c) => [c.Uuid, c.Status])).toEqual([
+      [card('emil-0'), CARD.Retired],
+      ['11111111-2222-4333-8444-555555555555', CARD.Assigned],
+    ]);
     const lookup = (await (await fetch(`${sim.baseUrl}smartcards?cardid=${reused}`)).json()) as { Uuid: string };
     expect(lookup.Uuid).toBe('11111111-2222-4333-8444-555555555555');
   });
@@ -150,7 +162,9 @@ describe('CM semantics', () => {
     const chenCard = seedGuid('cardid/chen-1');
     sim.admin.setLookupScope(seedGuid('user/alice'));
     expect((await fetch(`${sim.baseUrl}smartcards?cardid=${chenCard}`)).status).toBe(204);
-    expect((await fetch(`${sim.adminUrl}lookup-scope`, { ...auth(sim), method: 'PUT', body: JSON.stringify({ user: seedGuid('user/chen') }) })).status).toBe(204);
+    expect((await fetch(`${sim.adminUrl}lookup-scope`, { ...auth(sim), method: 'PUT', body: JSON.stringify({ user: seedGuid('user/chen') }) })).status).toBe(
+      204,
+    );
     expect((await fetch(`${sim.baseUrl}smartcards?cardid=${chenCard}`)).status).toBe(200);
     // Only an Assigned card can become Active.
     expect((await fetch(`${sim.adminUrl}smartcards/${EXAMPLE_CARD}/activate`, { ...auth(sim), method: 'POST' })).status).toBe(204);
@@ -188,14 +202,18 @@ describe('CM semantics', () => {
   it('matches paths case-insensitively like IIS, GUIDs in any case', async () => {
     const sim = await startSim();
     const origin = new URL(sim.baseUrl).origin;
-    for (const path of ['/CERTIFICATEMANAGEMENT/API/V1.0/PROFILETEMPLATES', '/certificatemanagement/api/v1.0/profiletemplates/', '/CertificateManagement/Api/v1.0/ProfileTemplates']) {
+    for (const path of [
+      '/CERTIFICATEMANAGEMENT/API/V1.0/PROFILETEMPLATES',
+      '/certificatemanagement/api/v1.0/profiletemplates/',
+      '/CertificateManagement/Api/v1.0/ProfileTemplates',
+    ]) {
       expect((await fetch(`${origin}${path}`)).status).toBe(200);
     }
     const upper = await fetch(`${origin}/certificatemanagement/api/v1.0/SmartCards/${card('chen-1').toUpperCase()}`);
     expect(await upper.json()).toMatchObject({ Uuid: card('chen-1') });
   });
 
-  it("answers like Web API and IIS: 500 for a body it cannot use, 405 for a wrong method, JSON 404 inside the API, HTML 404 outside", async () => {
+  it('answers like Web API and IIS: 500 for a body it cannot use, 405 for a wrong method, JSON 404 inside the API, HTML 404 outside', async () => {
     const sim = await startSim();
     expect((await post(sim.baseUrl, 'smartcards', { requestid: req('enroll-alice') }, 'text/plain')).status).toBe(500);
     expect((await post(sim.baseUrl, 'smartcards', { requestid: req('enroll-alice') })).status).toBe(500);
@@ -264,7 +282,11 @@ describe('admin endpoint over HTTP', () => {
   it('sets faults, reads the record and state, resets', async () => {
     const sim = await startSim();
     const { client } = fastClient(sim.baseUrl, { getRetries: 0 });
-    const set = await fetch(`${sim.adminUrl}faults`, { ...auth(sim), method: 'PUT', body: JSON.stringify([{ fault: { kind: 'server-error' }, route: 'GET /profiletemplates' }]) });
+    const set = await fetch(`${sim.adminUrl}faults`, {
+      ...auth(sim),
+      method: 'PUT',
+      body: JSON.stringify([{ fault: { kind: 'server-error' }, route: 'GET /profiletemplates' }]),
+    });
     expect(set.status).toBe(204);
     expect((await stationError(client.listProfileTemplates())).code).toBe('CM_SERVER_ERROR');
     expect((await fetch(`${sim.adminUrl}faults`, { ...auth(sim), method: 'PUT', body: '[{"fault":{"kind":"meteor"}}]' })).status).toBe(400);

@@ -83,7 +83,9 @@ describe('CM wire schemas are tolerant where CM varies', () => {
     expect(extractCorrelationId(JSON.stringify({ Message: `Request ${other}: error. Correlation ID: ${id}.` }))).toBe(id);
     expect(extractCorrelationId(`{"Message":"Unhandled exception, correlation id {${id.toUpperCase()}}"}`)).toBe(id);
     expect(extractCorrelationId(`{"Message":"Une erreur s'est produite. Identifiant : ${id}"}`)).toBeNull();
-    expect(extractCorrelationId(JSON.stringify({ Message: `An error has occurred. Request ${other} is not in a state that allows a smart card to be assigned.` }))).toBeNull();
+    expect(
+      extractCorrelationId(JSON.stringify({ Message: `An error has occurred. Request ${other} is not in a state that allows a smart card to be assigned.` })),
+    ).toBeNull();
     expect(extractCorrelationId('{"Message":"An error has occurred."}')).toBeNull();
     expect(extractCorrelationId(`<html><body>Error ${id}</body></html>`)).toBeNull();
   });
@@ -106,6 +108,12 @@ describe('a CM that sends names, strings and extra fields, over HTTP', () => {
     const { client } = fastClient(`http://127.0.0.1:${port}/CertificateManagement/api/v1.0`);
     // Every path answers the request object, so the template listing fails validation: names stay null.
     const request = await client.getRequest(REQUEST.Uuid);
-    expect(request).toMatchObject({ uuid: 'a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099', status: 'Approved', type: 'Enroll', dataCollection: [], profileTemplateName: null });
+    expect(request).toMatchObject({
+      uuid: 'a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099',
+      status: 'Approved',
+      type: 'Enroll',
+      dataCollection: [],
+      profileTemplateName: null,
+    });
   });
 });

@@ -83,7 +83,8 @@ describe('generated ADMX/ADML (npm run policy:admx)', () => {
     const values: RegistryValue[] = policyKeySpecs().map((spec) => {
       const tag = spec.kind === 'boolean' ? 'enabledValue' : ['decimal', 'multiText', 'enum', 'text'].find((t) => byTag(policies.get(spec.key)!, t).length)!;
       const value = (DEFAULT_SETTINGS as Record<string, unknown>)[spec.key];
-      if (tag === 'enabledValue' || tag === 'decimal') return { name: spec.key, type: 'REG_DWORD', data: typeof value === 'boolean' ? Number(value) : (value as number) };
+      if (tag === 'enabledValue' || tag === 'decimal')
+        return { name: spec.key, type: 'REG_DWORD', data: typeof value === 'boolean' ? Number(value) : (value as number) };
       if (tag === 'multiText') return { name: spec.key, type: 'REG_MULTI_SZ', data: Array.isArray(value) ? (value as string[]) : [] };
       return { name: spec.key, type: 'REG_SZ', data: String(value) };
     });
@@ -97,7 +98,11 @@ describe('generated ADMX/ADML (npm run policy:admx)', () => {
     const stringRefs = [...admxText.matchAll(/\$\(string\.([^)]+)\)/g)].map((m) => m[1]!);
     const presentationRefs = [...admxText.matchAll(/\$\(presentation\.([^)]+)\)/g)].map((m) => m[1]!);
     for (const [lang, doc] of Object.entries(adml)) {
-      const strings = new Map(byTag(doc, 'string').filter((s) => (s.parentNode as Element).localName === 'stringTable').map((s) => [s.getAttribute('id')!, s.textContent ?? '']));
+      const strings = new Map(
+        byTag(doc, 'string')
+          .filter((s) => (s.parentNode as Element).localName === 'stringTable')
+          .map((s) => [s.getAttribute('id')!, s.textContent ?? '']),
+      );
       const presentations = new Set(byTag(doc, 'presentation').map((p) => p.getAttribute('id')));
       for (const ref of stringRefs) expect(strings.get(ref), `${lang}: ${ref}`).toBeTruthy();
       for (const ref of presentationRefs) expect(presentations.has(ref), `${lang}: ${ref}`).toBe(true);

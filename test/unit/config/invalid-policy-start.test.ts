@@ -52,8 +52,6 @@ describe('a machine policy with an invalid reader pattern', () => {
     expect(Object.values(snapshot.settings.managed).every(Boolean)).toBe(true);
     expect(snapshot.connection).toEqual({ mode: 'unconfigured' });
     // Running: the readers are watched, unfiltered by the refused value.
-    await expect
-      .poll(async () => (await call(runtime!.station.handlers, 'readers.list', {})).readers.map((r) => r.name))
-      .toEqual(['Reader A', 'Reader B']);
+    await expect.poll(async () => (await call(runtime!.station.handlers, 'readers.list', {})).readers.map((r) => r.name)).toEqual(['Reader A', 'Reader B']);
   });
 });

@@ -78,7 +78,9 @@ describe('Linux channel: /etc/enrollment-station/policy.json', () => {
     giveAway(file, owners);
     const policy = read();
     expect(policy).toMatchObject({ status: 'invalid', channel: 'linux-etc', source: file });
-    expect(policy.status === 'invalid' && policy.problems).toEqual([`the file ${file} is owned by uid ${SOMEONE_ELSE}, not by root: only root may write machine policy`]);
+    expect(policy.status === 'invalid' && policy.problems).toEqual([
+      `the file ${file} is owned by uid ${SOMEONE_ELSE}, not by root: only root may write machine policy`,
+    ]);
   });
 
   it('refuses a folder owned by someone else (they could swap the file)', () => {
@@ -106,10 +108,7 @@ describe('Linux channel: /etc/enrollment-station/policy.json', () => {
     writeFileSync(file, JSON.stringify({ cmBaseUrl: 'http://cm.contoso.com/', colour: 'blue' }));
     const policy = read();
     expect(policy.status).toBe('invalid');
-    expect(policy.status === 'invalid' && policy.problems).toEqual([
-      'cmBaseUrl: must use https:// (got "http://cm.contoso.com/")',
-      'colour: unknown key',
-    ]);
+    expect(policy.status === 'invalid' && policy.problems).toEqual(['cmBaseUrl: must use https:// (got "http://cm.contoso.com/")', 'colour: unknown key']);
   });
 });
 
@@ -152,7 +151,10 @@ describe('macOS channel: /Library/Managed Preferences/<app id>.plist', () => {
   });
 
   it('refuses a value of the wrong plist type, naming the key', () => {
-    const path = place('xml', Buffer.from(fixture('managed-prefs-contoso.plist').toString('utf8').replace('<integer>30000</integer>', '<string>30000</string>')));
+    const path = place(
+      'xml',
+      Buffer.from(fixture('managed-prefs-contoso.plist').toString('utf8').replace('<integer>30000</integer>', '<string>30000</string>')),
+    );
     expect(readMacPolicy({ path, rootUid: ME })).toMatchObject({ status: 'invalid', problems: [expect.stringMatching(/^cmTimeoutMs: /)] });
   });
 
@@ -208,7 +210,11 @@ describe('Windows channel: HKLM\\SOFTWARE\\Policies\\EnrollmentStation (recorded
   });
 
   it('reports a registry that cannot be read instead of running without policy', () => {
-    const policy = readWindowsPolicy({ readValues: () => { throw new Error('access denied'); } });
+    const policy = readWindowsPolicy({
+      readValues: () => {
+        throw new Error('access denied');
+      },
+    });
     expect(policy).toMatchObject({ status: 'invalid', problems: ['the registry key cannot be read: access denied'] });
   });
 });
@@ -250,7 +256,10 @@ describe('Windows channel: read with reg.exe (recorded reg query listings and re
   it('exports HKLM (64-bit view) only and reads every value with its real type: ADMX numbers (REG_DWORD) apply', async () => {
     const reg = regExe(present, fixture('hklm-contoso.reg'));
     const policy = readWindowsPolicy(await readRegistryWithRegExe(reg.run));
-    expect(policy).toMatchObject({ status: 'ok', values: { cmTimeoutMs: 30_000, trainingModeAllowed: false, allowedAuthDomains: ['cm.contoso.com', '*.corp.contoso.com'], locale: 'fr' } });
+    expect(policy).toMatchObject({
+      status: 'ok',
+      values: { cmTimeoutMs: 30_000, trainingModeAllowed: false, allowedAuthDomains: ['cm.contoso.com', '*.corp.contoso.com'], locale: 'fr' },
+    });
     expect(reg.calls).toEqual([
       ['query', 'HKLM\\SOFTWARE\\Policies', '/reg:64'],
       ['export', 'HKLM\\SOFTWARE\\Policies\\EnrollmentStation', reg.files[0], '/y', '/reg:64'],
@@ -282,7 +291,10 @@ describe('Windows channel: read with reg.exe (recorded reg query listings and re
 
   it('a mistyped value is a problem named by key (not "not set"), through the whole reg.exe path', async () => {
     const policy = readWindowsPolicy(await readRegistryWithRegExe(regExe(present, fixture('hklm-wrong-types.reg')).run));
-    expect(policy).toMatchObject({ status: 'invalid', problems: expect.arrayContaining(['cmTimeoutMs: REG_SZ given, REG_DWORD expected', 'cmBaseUrl: REG_EXPAND_SZ given, REG_SZ expected']) });
+    expect(policy).toMatchObject({
+      status: 'invalid',
+      problems: expect.arrayContaining(['cmTimeoutMs: REG_SZ given, REG_DWORD expected', 'cmBaseUrl: REG_EXPAND_SZ given, REG_SZ expected']),
+    });
   });
 
   it('reads a number set by hand as REG_QWORD too; refuses an unknown subkey', async () => {
@@ -319,9 +331,15 @@ describe('Windows channel: change notification (@vscode/policy-watcher, values n
   it('watches both keys with every type declared, ignores the first reports, then tells of each change', () => {
     const { module, watchers } = fakeWatcher();
     let changes = 0;
-    const watch = watchPolicyChanges(() => void (changes += 1), () => module);
+    const watch = watchPolicyChanges(
+      () => void (changes += 1),
+      () => module,
+    );
     expect(watchers.map((w) => w.path)).toEqual(['SOFTWARE\\Policies\\EnrollmentStation', 'SOFTWARE\\Policies\\EnrollmentStation\\Recommended']);
-    expect(watchers[0]!.policies).toMatchObject({ cmTimeoutMs: { type: ['string', 'number', 'boolean'] }, allowedAuthDomains: { type: ['string', 'number', 'boolean'] } });
+    expect(watchers[0]!.policies).toMatchObject({
+      cmTimeoutMs: { type: ['string', 'number', 'boolean'] },
+      allowedAuthDomains: { type: ['string', 'number', 'boolean'] },
+    });
     expect(changes).toBe(0);
     watchers[1]!.report();
     expect(changes).toBe(1);
@@ -330,9 +348,12 @@ describe('Windows channel: change notification (@vscode/policy-watcher, values n
   });
 
   it('without the module (not built), the policy read at start stands: nothing to dispose, no throw', () => {
-    const watch = watchPolicyChanges(() => undefined, () => {
-      throw new Error('Cannot find module');
-    });
+    const watch = watchPolicyChanges(
+      () => undefined,
+      () => {
+        throw new Error('Cannot find module');
+      },
+    );
     expect(() => watch.dispose()).not.toThrow();
   });
 });

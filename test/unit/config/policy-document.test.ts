@@ -7,7 +7,9 @@ const parse = (json: unknown) => parseJsonPolicy(utf8(JSON.stringify(json)), SOU
 
 describe('a policy document (the same for every channel)', () => {
   it('top-level keys are mandatory, Recommended ones are defaults; URLs are normalised', () => {
-    expect(parse({ cmBaseUrl: 'https://cm.contoso.com/CertificateManagement/api/v1.0', allowedAuthDomains: ['*.Contoso.com'], Recommended: { locale: 'fr' } })).toEqual({
+    expect(
+      parse({ cmBaseUrl: 'https://cm.contoso.com/CertificateManagement/api/v1.0', allowedAuthDomains: ['*.Contoso.com'], Recommended: { locale: 'fr' } }),
+    ).toEqual({
       status: 'ok',
       source: SOURCE,
       channel: 'linux-etc',
@@ -42,7 +44,10 @@ describe('a policy document (the same for every channel)', () => {
 
   it('accepts an empty policy and a UTF-8 byte order mark', () => {
     expect(parse({})).toMatchObject({ status: 'ok', values: {}, locked: [] });
-    expect(parseJsonPolicy(new Uint8Array([0xef, 0xbb, 0xbf, ...utf8('{"locale":"fr"}')]), SOURCE, 'linux-etc')).toMatchObject({ status: 'ok', locked: ['locale'] });
+    expect(parseJsonPolicy(new Uint8Array([0xef, 0xbb, 0xbf, ...utf8('{"locale":"fr"}')]), SOURCE, 'linux-etc')).toMatchObject({
+      status: 'ok',
+      locked: ['locale'],
+    });
   });
 
   it('says what is wrong with the bytes: UTF-16, not UTF-8, not JSON, not an object', () => {

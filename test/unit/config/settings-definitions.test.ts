@@ -23,7 +23,14 @@ describe('one definition per setting', () => {
 
   it('derives the safe state: nothing leaves the machine and no simulation under an unreadable policy', () => {
     expect(settingsSchema.parse(SAFE_SETTINGS)).toEqual(SAFE_SETTINGS);
-    expect(SAFE_SETTINGS).toMatchObject({ cmBaseUrl: '', allowedAuthDomains: [], trainingModeAllowed: false, trainingMode: false, updateFeedUrl: '', directoryKind: 'none' });
+    expect(SAFE_SETTINGS).toMatchObject({
+      cmBaseUrl: '',
+      allowedAuthDomains: [],
+      trainingModeAllowed: false,
+      trainingMode: false,
+      updateFeedUrl: '',
+      directoryKind: 'none',
+    });
     // A setting without a `safe` value keeps its default there.
     expect(SAFE_SETTINGS.cmTimeoutMs).toBe(DEFAULT_SETTINGS.cmTimeoutMs);
   });
@@ -36,7 +43,14 @@ describe('one definition per setting', () => {
   });
 
   it('derives the restart list and the form fields', () => {
-    expect([...APPLIED_AT_RESTART].sort()).toEqual(['allowedAuthDomains', 'allowedChromiumSwitches', 'cmBaseUrl', 'cmTimeoutMs', 'outboxRetentionDays', 'trainingMode']);
+    expect([...APPLIED_AT_RESTART].sort()).toEqual([
+      'allowedAuthDomains',
+      'allowedChromiumSwitches',
+      'cmBaseUrl',
+      'cmTimeoutMs',
+      'outboxRetentionDays',
+      'trainingMode',
+    ]);
     expect(FIELD_KINDS.readerExclude).toBe('list');
     expect(FIELD_KINDS.locale).toBe('locale');
   });

@@ -68,7 +68,11 @@ describe('the settings file', () => {
     const dir = folder();
     desktopStore(dir).set({ locale: 'fr', cmTimeoutMs: 20_000 });
     const before = readFileSync(join(dir, 'settings.json'));
-    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: NO_POLICY, store: createConfSettingsStore({ dataDir: dir }) });
+    const service = createSettingsService({
+      onListenerError: reportListenerErrorToStderr,
+      policy: NO_POLICY,
+      store: createConfSettingsStore({ dataDir: dir }),
+    });
     expect(service.view().user).toEqual({ status: 'ok', problems: [] });
     expect(service.effective()).toMatchObject({ locale: 'fr', cmTimeoutMs: 20_000 });
     expect(readFileSync(join(dir, 'settings.json'))).toEqual(before);
@@ -76,10 +80,7 @@ describe('the settings file', () => {
   });
 
   it('that is damaged is set aside (kept for IT) and reported, by either backend, never silently emptied', () => {
-    const backends = [
-      (dir: string) => ({ store: createConfSettingsStore({ dataDir: dir }), service: createSettingsService }),
-      (dir: string) => desktop(dir),
-    ];
+    const backends = [(dir: string) => ({ store: createConfSettingsStore({ dataDir: dir }), service: createSettingsService }), (dir: string) => desktop(dir)];
     for (const backend of backends) {
       const dir = folder();
       writeFileSync(join(dir, 'settings.json'), '{"values": {"locale": "fr"');

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_SETTINGS,
-  isReaderShown,
-  readerPatternMatches,
-  settingsSchema,
-  settingsUpdateSchema,
-  userSettingsSchema,
-} from '../../../src/shared/settings';
+import { DEFAULT_SETTINGS, isReaderShown, readerPatternMatches, settingsSchema, settingsUpdateSchema, userSettingsSchema } from '../../../src/shared/settings';
 
 describe('settings schema', () => {
   it('accepts its own defaults', () => {

@@ -2,13 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  createConfSettingsStore,
-  createSettingsService,
-  type Policy,
-  SAFE_SETTINGS,
-  type SettingsStore,
-} from '../../../src/main/config';
+import { createConfSettingsStore, createSettingsService, type Policy, SAFE_SETTINGS, type SettingsStore } from '../../../src/main/config';
 import { DEFAULT_SETTINGS, POLICY_ONLY_KEYS, SETTING_KEYS, type UserSettings, settingsViewSchema } from '../../../src/shared/settings';
 import { thrown } from './thrown';
 import { reportListenerErrorToStderr } from '../../../src/main/common';
@@ -49,18 +43,18 @@ describe('settings service: merging', () => {
     expect(view.policy).toEqual({ source: null, status: 'none', problems: [], channel: null, keys: [], changedSinceStart: false });
     expect(view.user).toEqual({ status: 'ok', problems: [] });
     // Policy-only keys are the organisation's even when it has deployed no policy.
-    expect(Object.entries(view.managed).filter(([, managed]) => managed).map(([key]) => key).sort()).toEqual(
-      [...POLICY_ONLY_KEYS].sort(),
-    );
+    expect(
+      Object.entries(view.managed)
+        .filter(([, managed]) => managed)
+        .map(([key]) => key)
+        .sort(),
+    ).toEqual([...POLICY_ONLY_KEYS].sort());
   });
 
   it('lets the operator override unlocked policy values, and locked policy values win', () => {
     const service = createSettingsService({
       onListenerError: reportListenerErrorToStderr,
-      policy: policy(
-        { cmBaseUrl: 'https://cm.contoso.com/api/', locale: 'fr', cmTimeoutMs: 20_000 },
-        ['cmBaseUrl', 'readerExclude'],
-      ),
+      policy: policy({ cmBaseUrl: 'https://cm.contoso.com/api/', locale: 'fr', cmTimeoutMs: 20_000 }, ['cmBaseUrl', 'readerExclude']),
       store: memoryStore({
         cmBaseUrl: 'https://rogue.example/api/',
         locale: 'en',
@@ -152,7 +146,11 @@ describe('settings service: update', () => {
   });
 
   it('says when the OS reported a policy change (applied at the next start), and tells listeners', () => {
-    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: policy({ cmTimeoutMs: 20_000 }, ['cmTimeoutMs']), store: memoryStore() });
+    const service = createSettingsService({
+      onListenerError: reportListenerErrorToStderr,
+      policy: policy({ cmTimeoutMs: 20_000 }, ['cmTimeoutMs']),
+      store: memoryStore(),
+    });
     const listener = vi.fn();
     service.subscribe(listener);
     const before = service.effective();
@@ -163,7 +161,11 @@ describe('settings service: update', () => {
   });
 
   it('ignores (and reports) machine-only keys an older version saved for the operator', () => {
-    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: NO_POLICY, store: memoryStore({ locale: 'fr', cmBaseUrl: 'https://old.example/' }) });
+    const service = createSettingsService({
+      onListenerError: reportListenerErrorToStderr,
+      policy: NO_POLICY,
+      store: memoryStore({ locale: 'fr', cmBaseUrl: 'https://old.example/' }),
+    });
     expect(service.effective()).toMatchObject({ locale: 'fr', cmBaseUrl: '' });
     expect(service.view().user.problems).toEqual(['cmBaseUrl: saved by the operator, now set only by machine policy; ignored']);
   });
@@ -224,7 +226,14 @@ describe('settings service: invalid policy (safe state)', () => {
     });
     const view = service.view();
     expect(SETTING_KEYS.every((key) => view.managed[key])).toBe(true);
-    expect(view.policy).toEqual({ source: SOURCE, status: 'invalid', problems: ['cmTimeoutMs: Invalid input'], channel: 'windows-registry', keys: [], changedSinceStart: false });
+    expect(view.policy).toEqual({
+      source: SOURCE,
+      status: 'invalid',
+      problems: ['cmTimeoutMs: Invalid input'],
+      channel: 'windows-registry',
+      keys: [],
+      changedSinceStart: false,
+    });
   });
 
   it('makes every setting read-only with POLICY_INVALID carrying the problems', () => {
@@ -249,7 +258,11 @@ describe('settings service: unusable saved settings', () => {
   it('keeps a file that is not JSON aside, reports it, and uses defaults', () => {
     const file = join(dir, 'settings.json');
     writeFileSync(file, '{"locale": "fr"');
-    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: NO_POLICY, store: createConfSettingsStore({ dataDir: dirname(file), now: () => at }) });
+    const service = createSettingsService({
+      onListenerError: reportListenerErrorToStderr,
+      policy: NO_POLICY,
+      store: createConfSettingsStore({ dataDir: dirname(file), now: () => at }),
+    });
     expect(service.effective()).toEqual(DEFAULT_SETTINGS);
     const { user } = service.view();
     expect(user.status).toBe('reset');
@@ -264,7 +277,11 @@ describe('settings service: unusable saved settings', () => {
   it('keeps a file with wrong values aside, naming them', () => {
     const file = join(dir, 'settings.json');
     writeFileSync(file, JSON.stringify({ values: { locale: 'de', colour: 'blue' } }));
-    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: NO_POLICY, store: createConfSettingsStore({ dataDir: dirname(file), now: () => at }) });
+    const service = createSettingsService({
+      onListenerError: reportListenerErrorToStderr,
+      policy: NO_POLICY,
+      store: createConfSettingsStore({ dataDir: dirname(file), now: () => at }),
+    });
     expect(service.view().user).toEqual({
       status: 'reset',
       problems: [

@@ -29,7 +29,7 @@ const fixture = (name: string) => readFileSync(join(__dirname, '../../fixtures/a
 describe('RFC 4515 escaping', () => {
   it('escapes exactly *, (, ), \\ and NUL, leaving UTF-8 text as it is', () => {
     expect(escapeFilterValue('a*b(c)d\\e\u0000f')).toBe('a\\2ab\\28c\\29d\\5ce\\00f');
-    expect(escapeFilterValue("Zoë O'Brien \"x\"")).toBe("Zoë O'Brien \"x\"");
+    expect(escapeFilterValue('Zoë O\'Brien "x"')).toBe('Zoë O\'Brien "x"');
   });
   it('AD searches use ambiguous name resolution with the text escaped', () => {
     expect(adSearchFilter(' Paren (x)* ')).toBe('(&(objectCategory=person)(objectClass=user)(anr=Paren \\28x\\29\\2a))');
@@ -63,7 +63,7 @@ describe('the ad adapter on recorded ADSI output', () => {
     expect(parseAdsiOutput(fixture('search-one.json')).map((u) => u.account)).toEqual(['CONTOSO\\dana']);
     expect(parseAdsiOutput(fixture('search-none.json'))).toEqual([]);
   });
-  it('anything else is a protocol failure; the script\'s own caught failure is worded', () => {
+  it("anything else is a protocol failure; the script's own caught failure is worded", () => {
     expect(() => parseAdsiOutput('WARNING: something')).toThrow(DirectoryError);
     expect(() => parseAdsiOutput('[1,2]')).toThrow(/unexpected/);
     expect(() => parseAdsiOutput(fixture('search-error.json'))).toThrow(/The server is not operational/);
@@ -95,7 +95,12 @@ describe('the ad adapter on recorded ADSI output', () => {
     const script = adSearchScript(adSearchFilter('dana'), 10);
     const types = new Set([...script.matchAll(/\[([A-Za-z.]+)(?:\[\])?\]/g)].map((m) => m[1]!.toLowerCase()));
     expect([...types].sort()).toEqual(['char', 'int', 'string']);
-    expect([...script.matchAll(/New-Object ([\w.]+)/g)].map((m) => m[1])).toEqual(['System.DirectoryServices.DirectorySearcher', 'PSObject', 'PSObject', 'PSObject']);
+    expect([...script.matchAll(/New-Object ([\w.]+)/g)].map((m) => m[1])).toEqual([
+      'System.DirectoryServices.DirectorySearcher',
+      'PSObject',
+      'PSObject',
+      'PSObject',
+    ]);
     expect(script).not.toMatch(/::/);
     // Assignments only to variables (never `$x.Property = ...`).
     expect(script).not.toMatch(/\$\w+\.\w+\s*=[^=]/);
@@ -164,7 +169,15 @@ describe('the cached directory', () => {
     const adapter = fakeAdapter(people);
     const dir = mkdtempSync(join(tmpdir(), 'dircache-'));
     let t = Date.parse('2026-01-01T00:00:00Z');
-    const cached = await openCachedDirectory({ adapter, dir, now: () => new Date((t += 1)), freshMs: 1e9, maxAgeMs: 1e9, maxEntries: 3, quietAfterFailureMs: 0 });
+    const cached = await openCachedDirectory({
+      adapter,
+      dir,
+      now: () => new Date((t += 1)),
+      freshMs: 1e9,
+      maxAgeMs: 1e9,
+      maxEntries: 3,
+      quietAfterFailureMs: 0,
+    });
     for (const p of people) await cached.resolve([p.guid]);
     const file = JSON.parse(readFileSync(join(dir, 'directory-cache.json'), 'utf8'));
     expect(file.entries.map((e: { user: DirectoryUser }) => e.user.displayName)).toEqual(['Person 6', 'Person 7', 'Person 8']);
@@ -179,23 +192,23 @@ describe('search by person', () => {
   const dana = person(4);
   const alice = person(1);
   const req = (n: number, user: DirectoryUser | null, template = 'Staff'): CmRequest => ({
-      uuid: `aaaaaaaa-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
-      type: 'Enroll',
-      status: 'Approved',
-      targetUserUuid: user?.guid ?? null,
-      targetUserDisplayName: null,
-      originatorUserUuid: null,
-      profileTemplateUuid: null,
-      profileTemplateName: template,
-      oldSmartcardUuid: null,
-      newSmartcardUuid: null,
-      submitted: null,
-      completed: null,
-      priority: 0,
-      isSmartcard: true,
-      dataCollection: [],
-      comment: '',
-    });
+    uuid: `aaaaaaaa-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
+    type: 'Enroll',
+    status: 'Approved',
+    targetUserUuid: user?.guid ?? null,
+    targetUserDisplayName: null,
+    originatorUserUuid: null,
+    profileTemplateUuid: null,
+    profileTemplateName: template,
+    oldSmartcardUuid: null,
+    newSmartcardUuid: null,
+    submitted: null,
+    completed: null,
+    priority: 0,
+    isSmartcard: true,
+    dataCollection: [],
+    comment: '',
+  });
   const all = [req(1, alice), req(2, dana, 'Contractor'), req(3, null), req(4, dana)];
 
   it('a name finds the people, then their bindable requests, every row named', async () => {

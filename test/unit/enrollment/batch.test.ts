@@ -15,7 +15,10 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 const approvedEnrolments = () =>
-  t.cm.admin.state().requests.filter((r) => r.Status === 3 && r.OldSmartcardUuid === EMPTY).map((r) => r.Uuid.toLowerCase());
+  t.cm.admin
+    .state()
+    .requests.filter((r) => r.Status === 3 && r.OldSmartcardUuid === EMPTY)
+    .map((r) => r.Uuid.toLowerCase());
 const chosen = (reader: string, requestId: string) =>
   nextEvent(t.station, 'enrollment.changed', (s) => s.reader === reader && s.step === 'request-chosen' && s.request.uuid === requestId);
 
@@ -42,16 +45,17 @@ describe('bulk mode', () => {
 
   it('puts a request back when its card leaves before the bind, and skips one that cannot be bound', async () => {
     const [first] = approvedEnrolments();
-    const pending = t.cm.admin.state().requests.find((r) => r.Status === 16)!.Uuid.toLowerCase();
+    const pending = t.cm.admin
+      .state()
+      .requests.find((r) => r.Status === 16)!
+      .Uuid.toLowerCase();
     await call(t.station.handlers, 'batch.set', { requestIds: [pending, first!] });
 
     const firstChosen = chosen('Reader A', first!);
     t.readers.insert('Reader A', sampleCard(PIV1!));
     await firstChosen;
     const state = (await call(t.station.handlers, 'station.snapshot', {})).batch;
-    expect(state.skipped).toEqual([
-      { requestId: pending, reason: expect.stringMatching(/Pending/), code: 'REQUEST_NOT_BINDABLE', params: expect.any(Object) },
-    ]);
+    expect(state.skipped).toEqual([{ requestId: pending, reason: expect.stringMatching(/Pending/), code: 'REQUEST_NOT_BINDABLE', params: expect.any(Object) }]);
     expect(state.reserved).toEqual([{ reader: 'Reader A', requestId: first }]);
 
     const released = nextEvent(t.station, 'batch.changed', (b) => b.reserved.length === 0);

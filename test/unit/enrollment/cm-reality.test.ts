@@ -131,7 +131,11 @@ describe('retire timing: when-new-card-active (default)', () => {
     const bind = held.find((op) => op.kind === 'bind')!;
     const retire = held.find((op) => op.kind === 'retire')!;
     expect(bind).toMatchObject({ state: 'done' });
-    expect(retire).toMatchObject({ state: 'pending', waitFor: 'new-card-active', waiting: { newSmartcardUuid: bind.result!.smartcardUuid, lastStatus: 'Assigned' } });
+    expect(retire).toMatchObject({
+      state: 'pending',
+      waitFor: 'new-card-active',
+      waiting: { newSmartcardUuid: bind.result!.smartcardUuid, lastStatus: 'Assigned' },
+    });
     expect(sent(s, 'PUT')).toEqual([]);
     expect(s.cm.admin.state().smartcards.find((c) => c.Uuid === CHEN_CARD)?.Status).toBe(3);
 
@@ -202,10 +206,15 @@ describe('settle only on proof; refusals end', () => {
 
   it('a refused bind needs attention after 3 verified attempts with CM’s message, and is never “done”', async () => {
     const correlation = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
-    const s = await station({}, {
-      policy: CONFIRMED,
-      sim: { faults: [{ fault: { kind: 'refusal', status: 500, message: `An error has occurred. Correlation ID: ${correlation}.` }, route: 'POST /smartcards' }] },
-    });
+    const s = await station(
+      {},
+      {
+        policy: CONFIRMED,
+        sim: {
+          faults: [{ fault: { kind: 'refusal', status: 500, message: `An error has occurred. Correlation ID: ${correlation}.` }, route: 'POST /smartcards' }],
+        },
+      },
+    );
     await insert(s);
     await call(s.station.handlers, 'enrollment.choose', { reader: READER, requestId: ENROLL_ALICE });
     const attention = enrollment(s, (state) => state.step === 'attention');
@@ -226,7 +235,13 @@ describe('settle only on proof; refusals end', () => {
     const oldLife = seedGuid('smartcard/piv-1-old-life');
     const template = seed.smartcards[0]!;
     // PIV1 had an earlier life in CM: Retired (6), another user.
-    seed.smartcards.push({ ...template, Uuid: oldLife, Status: 6, AssignedUserUuid: seedGuid('user/dana'), SerialNumber: '{2d1c0b5a-4f3e-6150-7283-940a1b2c3d4e}' });
+    seed.smartcards.push({
+      ...template,
+      Uuid: oldLife,
+      Status: 6,
+      AssignedUserUuid: seedGuid('user/dana'),
+      SerialNumber: '{2d1c0b5a-4f3e-6150-7283-940a1b2c3d4e}',
+    });
     const s = await station({}, { policy: CONFIRMED, sim: { seed, faults: [{ fault: { kind: 'connection-reset' }, route: 'POST /smartcards', times: 1 }] } });
     const cardId = await insert(s);
     expect(cardId).toBe('2d1c0b5a-4f3e-6150-7283-940a1b2c3d4e');
@@ -243,7 +258,10 @@ describe('settle only on proof; refusals end', () => {
   });
 
   it('a bind whose answer was lost after CM acted is proved by the request, not sent again', async () => {
-    const s = await station({}, { policy: CONFIRMED, sim: { faults: [{ fault: { kind: 'connection-reset' }, route: 'POST /smartcards', times: 1, when: 'after' }] } });
+    const s = await station(
+      {},
+      { policy: CONFIRMED, sim: { faults: [{ fault: { kind: 'connection-reset' }, route: 'POST /smartcards', times: 1, when: 'after' }] } },
+    );
     await insert(s);
     await call(s.station.handlers, 'enrollment.choose', { reader: READER, requestId: ENROLL_ALICE });
     await call(s.station.handlers, 'enrollment.bind', { reader: READER });
@@ -293,7 +311,15 @@ describe('card identifiers CM is sent', () => {
     const s = await station({}, { policy: CONFIRMED });
     const read = enrollment(s, (state) => state.step === 'card-read' && state.card.cm.state !== 'asking');
     // A GlobalPlatform card with only a CPLC: the station shows it as fabricator-type-batch-serial.
-    s.readers.insert(READER, sampleCard({ id: 'gp', label: 'GlobalPlatform', atr: '3b8d0180fba000000397425446590301c8', behaviour: { kind: 'globalplatform', cplc: { fabricator: '4790', type: '5167', serial: '12345678', batch: '0102' } } }));
+    s.readers.insert(
+      READER,
+      sampleCard({
+        id: 'gp',
+        label: 'GlobalPlatform',
+        atr: '3b8d0180fba000000397425446590301c8',
+        behaviour: { kind: 'globalplatform', cplc: { fabricator: '4790', type: '5167', serial: '12345678', batch: '0102' } },
+      }),
+    );
     const state = await read;
     expect(state).toMatchObject({ card: { identifier: { kind: 'cplc', value: '4790-5167-0102-12345678' }, cm: { state: 'unknown' } } });
     await call(s.station.handlers, 'enrollment.choose', { reader: READER, requestId: ENROLL_ALICE });
@@ -323,7 +349,11 @@ describe('a refused bind is never reported bound', () => {
     const final = await settled;
     expect(final.step).toBe('attention');
     const bind = (await ops(s)).find((o) => o.kind === 'bind');
-    expect(bind).toMatchObject({ state: 'needs-attention', result: null, lastError: { code: 'CM_UNPROVEN', serverMessage: expect.stringMatching(/already in use/) } });
+    expect(bind).toMatchObject({
+      state: 'needs-attention',
+      result: null,
+      lastError: { code: 'CM_UNPROVEN', serverMessage: expect.stringMatching(/already in use/) },
+    });
     expect(bind?.lastError?.message).toContain('17cf063d-e337-4aa9-a822-346554ddd3c9');
   });
 });

@@ -14,9 +14,23 @@ const CHOSEN = '438d1b30-f3b4-4bed-85fa-285e08605ba7';
 
 describe('the request-type table (issue #9, part 1)', () => {
   it('binds a new card only to Enroll, Duplicate, Recover, RecoverOnBehalf, Renew and TemporaryCardEnroll', () => {
-    const bindable = Object.entries(REQUEST_TYPE_RULES).filter(([, rule]) => rule.bindable).map(([type]) => type).sort();
+    const bindable = Object.entries(REQUEST_TYPE_RULES)
+      .filter(([, rule]) => rule.bindable)
+      .map(([type]) => type)
+      .sort();
     expect(bindable).toEqual(['Duplicate', 'Enroll', 'Recover', 'RecoverOnBehalf', 'Renew', 'TemporaryCardEnroll']);
-    for (const type of ['Unblock', 'OfflineUnblock', 'OnlineUpdate', 'Retire', 'Revoke', 'Disable', 'Reinstate', 'SuspendOrReinstate', 'TemporaryCardDisable', 'TemporaryCardRetire'] as const) {
+    for (const type of [
+      'Unblock',
+      'OfflineUnblock',
+      'OnlineUpdate',
+      'Retire',
+      'Revoke',
+      'Disable',
+      'Reinstate',
+      'SuspendOrReinstate',
+      'TemporaryCardDisable',
+      'TemporaryCardRetire',
+    ] as const) {
       const result = bindabilityOf({ kind: 'confirmed', type, by: 'name' });
       expect(result.ok).toBe(false);
       if (!result.ok) expect(result.reason).toMatch(new RegExp(`^${type} `));

@@ -37,8 +37,7 @@ const CARDS = [
   { atr: '3b8d0180fba000000397425446590301c8', guid: '44444444444444444444444444444444' },
 ];
 /** The card id the station derives from a PIV GUID (CM's GUID format). */
-const cardIdOf = (guid: string) =>
-  `${guid.slice(0, 8)}-${guid.slice(8, 12)}-${guid.slice(12, 16)}-${guid.slice(16, 20)}-${guid.slice(20)}`;
+const cardIdOf = (guid: string) => `${guid.slice(0, 8)}-${guid.slice(8, 12)}-${guid.slice(12, 16)}-${guid.slice(16, 20)}-${guid.slice(20)}`;
 
 type CmMode = 'instant' | 'hold' | 'down';
 
@@ -267,8 +266,7 @@ const resetCmd = (r: Reader) =>
     void background(run, 'reset', () => call(run.station.handlers, 'enrollment.reset', { reader: r }));
   });
 const cmModeCmd = (mode: CmMode) => command(`cm ${mode}`, (run) => void run.cm.setMode(mode));
-const releaseCmd = (count: number, pick: number) =>
-  command(`release ${count} late answers (pick ${pick})`, (run) => run.cm.release(count, pick));
+const releaseCmd = (count: number, pick: number) => command(`release ${count} late answers (pick ${pick})`, (run) => run.cm.release(count, pick));
 /** Time for the station to read a card or hear from CM (a few HTTP round trips on loopback). */
 const waitCmd = command('wait', () => new Promise((resolve) => setTimeout(resolve, 10)));
 
@@ -356,4 +354,3 @@ describe('the station under any interleaving of cards, operator and CM (model-ba
     expect(coverage.dropped).toBeGreaterThan(0);
   }, 600_000);
 });
-

@@ -106,7 +106,14 @@ function statusWithHost(hostHeader: string, path = '/', upgrade = false): Promis
   const port = Number(new URL(host.origin).port);
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { Host: hostHeader };
-    if (upgrade) Object.assign(headers, { Connection: 'Upgrade', Upgrade: 'websocket', Origin: host.origin, 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' });
+    if (upgrade)
+      Object.assign(headers, {
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        Origin: host.origin,
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+      });
     const req = request({ host: '127.0.0.1', port, path, headers });
     req.on('response', (res) => {
       res.resume();
@@ -151,7 +158,13 @@ describe('host hardening', () => {
     ws.send(JSON.stringify({ id: 16, channel: 'settings.get', payload: {} }));
     expect(((await nextMessage(ws)).envelope as { value: unknown }).value).toEqual((before.envelope as { value: unknown }).value);
 
-    ws.send(JSON.stringify({ id: 17, channel: 'enrollment.retire', payload: { requestId: '7d4c5a3e-0000-4000-8000-000000000001', smartcardUuid: '7d4c5a3e-0000-4000-8000-000000000002' } }));
+    ws.send(
+      JSON.stringify({
+        id: 17,
+        channel: 'enrollment.retire',
+        payload: { requestId: '7d4c5a3e-0000-4000-8000-000000000001', smartcardUuid: '7d4c5a3e-0000-4000-8000-000000000002' },
+      }),
+    );
     expect(await nextMessage(ws)).toMatchObject({ id: 17, envelope: { ok: false, error: { code: 'UNKNOWN_CHANNEL' } } });
     expect(await test.station.handlers['outbox.list']({})).toEqual([]);
     ws.close();

@@ -47,7 +47,11 @@ describe('translation coverage', () => {
 
   it('every reason the connectivity monitor reports is worded', async () => {
     const reasons = new Set<string>();
-    for (const failure of [Object.assign(new Error('t'), { name: 'TimeoutError' }), Object.assign(new Error('a'), { name: 'AbortError' }), new Error('ECONNREFUSED')]) {
+    for (const failure of [
+      Object.assign(new Error('t'), { name: 'TimeoutError' }),
+      Object.assign(new Error('a'), { name: 'AbortError' }),
+      new Error('ECONNREFUSED'),
+    ]) {
       const connectivity = createConnectivity({
         onListenerError: reportListenerErrorToStderr,
         baseUrl: 'https://cm.example/',
@@ -92,14 +96,37 @@ describe('translation coverage', () => {
   });
 
   it('every problem the settings schema and the policy reader produce is worded, for every setting', () => {
-    const wrongValues: unknown[] = [{}, 'not-valid ', -1, 1.5, 10 ** 9, true, [''], ['x'.repeat(300)], ['*'], ['/(unclosed/'], ['A\u0007B'], 'http://x', 'https://u:p@x/', 'https://x/?q', 'relative\\path', 'ldap:x', '1bad', 'x'.repeat(600)];
+    const wrongValues: unknown[] = [
+      {},
+      'not-valid ',
+      -1,
+      1.5,
+      10 ** 9,
+      true,
+      [''],
+      ['x'.repeat(300)],
+      ['*'],
+      ['/(unclosed/'],
+      ['A\u0007B'],
+      'http://x',
+      'https://u:p@x/',
+      'https://x/?q',
+      'relative\\path',
+      'ldap:x',
+      '1bad',
+      'x'.repeat(600),
+    ];
     const lines = new Set<string>();
     for (const key of SETTING_KEYS) {
       for (const value of wrongValues) {
         const policy = parseJsonPolicy(Buffer.from(JSON.stringify({ [key]: value })), 'policy.json', 'development');
         if (policy.status === 'invalid') policy.problems.forEach((p) => lines.add(p));
         // The same problems through the operator's path (settings.update), for the keys they own.
-        const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: NO_POLICY, store: { get: () => undefined, set: () => undefined, setAside: () => '' } as never });
+        const service = createSettingsService({
+          onListenerError: reportListenerErrorToStderr,
+          policy: NO_POLICY,
+          store: { get: () => undefined, set: () => undefined, setAside: () => '' } as never,
+        });
         try {
           service.update({ [key]: value } as never);
         } catch (err) {
@@ -146,7 +173,10 @@ describe('translation coverage', () => {
 
     expect(lines.size).toBeGreaterThan(20);
     // All at once, so one run lists every problem that still needs a wording.
-    expect([...lines].filter((line) => problemKey(line) === null), 'problems with no wording').toEqual([]);
+    expect(
+      [...lines].filter((line) => problemKey(line) === null),
+      'problems with no wording',
+    ).toEqual([]);
     const keysSeen = new Set<SettingKey>();
     for (const line of lines) {
       const french = problemText(translators.fr, line);

@@ -188,7 +188,11 @@ export function fakeAccess(card: FakeCard, faults: Faults): PivCardAccess & { se
         resetRetryCounter: () => call('resetRetryCounter', () => undefined),
         close: async () => undefined,
       };
-      return faults.call('card.open', () => pulled(), () => session);
+      return faults.call(
+        'card.open',
+        () => pulled(),
+        () => session,
+      );
     },
   };
   return access;
@@ -215,8 +219,24 @@ export function defaultBehaviour(): CmBehaviour {
       maximumPinLength: null,
     } as CmSmartcardConfiguration,
     options: [
-      { subject: 'CN=Dana Scully', keyAlgorithmName: 'RSA', keySize: 2048, friendlyName: 'Logon', hashAlgorithmName: 'SHA256', exportable: false, keyUsages: 3 },
-      { subject: 'CN=Dana Scully', keyAlgorithmName: 'RSA', keySize: 2048, friendlyName: 'Signing', hashAlgorithmName: 'SHA256', exportable: false, keyUsages: 2 },
+      {
+        subject: 'CN=Dana Scully',
+        keyAlgorithmName: 'RSA',
+        keySize: 2048,
+        friendlyName: 'Logon',
+        hashAlgorithmName: 'SHA256',
+        exportable: false,
+        keyUsages: 3,
+      },
+      {
+        subject: 'CN=Dana Scully',
+        keyAlgorithmName: 'RSA',
+        keySize: 2048,
+        friendlyName: 'Signing',
+        hashAlgorithmName: 'SHA256',
+        exportable: false,
+        keyUsages: 2,
+      },
     ],
     answer: 'ok',
   };
@@ -271,21 +291,33 @@ export function fakeCmPorts(cm: FakeCm, faults: Faults): Pick<IssuancePorts, 'cm
     postCertificateData: (input) =>
       call('certificatedata', () => {
         if (cm.behaviour.answer === 'refuse') {
-          throw new StationError('CM_SERVER_ERROR', 'The CM server had an internal error (HTTP 500).', { status: 500, serverMessage: 'Template permission denied' });
+          throw new StationError('CM_SERVER_ERROR', 'The CM server had an internal error (HTTP 500).', {
+            status: 500,
+            serverMessage: 'Template permission denied',
+          });
         }
         cm.certificateCalls++;
         cm.request = { ...cm.request, status: 'Executing' };
         const csrs = input.certificateRequests.map((b64) => JSON.parse(Buffer.from(b64, 'base64').toString()) as { subject: string; publicKey: string });
         let entries = csrs.map((csr, i) => ({ TemplateCommonName: `T${i}`, Pkcs7: certificateFor(csr, 100 + i) }));
         if (cm.behaviour.answer === 'fewer') entries = entries.slice(1);
-        if (cm.behaviour.answer === 'more') entries.push({ TemplateCommonName: 'X', Pkcs7: certificateFor({ subject: 'CN=x', publicKey: entries[0]!.Pkcs7 }, 999) });
-        if (cm.behaviour.answer === 'foreign-key') entries[0] = { TemplateCommonName: 'T0', Pkcs7: certificateFor({ subject: 'CN=other', publicKey: 'b3RoZXI=' }, 7) };
+        if (cm.behaviour.answer === 'more')
+          entries.push({ TemplateCommonName: 'X', Pkcs7: certificateFor({ subject: 'CN=x', publicKey: entries[0]!.Pkcs7 }, 999) });
+        if (cm.behaviour.answer === 'foreign-key')
+          entries[0] = { TemplateCommonName: 'T0', Pkcs7: certificateFor({ subject: 'CN=other', publicKey: 'b3RoZXI=' }, 7) };
         if (cm.behaviour.answer === 'bad-cms') entries[0] = { TemplateCommonName: 'T0', Pkcs7: 'bm90IGNtcw==' };
         cm.pfxPasswords.push(input.pfxPassword ?? '');
         const password = cm.behaviour.pfxWrongPassword ? 'another password' : (input.pfxPassword ?? '');
         const server = (cm.behaviour.serverKeys ?? []).map((keyUsages, i) => ({
           TemplateCommonName: `S${i}`,
-          Pfx: Buffer.from(JSON.stringify({ password, keyUsages, key: `server-key-${i}`, certificate: certificateFor({ subject: 'CN=Dana Scully', publicKey: Buffer.from(`server-public-${i}`).toString('base64') }, 500 + i) })).toString('base64'),
+          Pfx: Buffer.from(
+            JSON.stringify({
+              password,
+              keyUsages,
+              key: `server-key-${i}`,
+              certificate: certificateFor({ subject: 'CN=Dana Scully', publicKey: Buffer.from(`server-public-${i}`).toString('base64') }, 500 + i),
+            }),
+          ).toString('base64'),
         }));
         return { raw: JSON.stringify([...entries, ...server]) };
       }),
@@ -331,7 +363,14 @@ export const fakePki: IssuancePki = {
     } catch {
       throw new StationError('ISSUANCE_BAD_CMS', 'Not a valid CMS.');
     }
-    return { der, publicKey: Buffer.from(parsed.publicKey, 'base64'), subject: parsed.subject, issuer: parsed.issuer, serialNumber: parsed.serial, notAfter: '2027-12-07T00:00:00.000Z' };
+    return {
+      der,
+      publicKey: Buffer.from(parsed.publicKey, 'base64'),
+      subject: parsed.subject,
+      issuer: parsed.issuer,
+      serialNumber: parsed.serial,
+      notAfter: '2027-12-07T00:00:00.000Z',
+    };
   },
   openPfx(pfx, password) {
     const parsed = JSON.parse(Buffer.from(pfx, 'base64').toString()) as { password: string; keyUsages: number; key: string; certificate: string };

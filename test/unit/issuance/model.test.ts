@@ -31,7 +31,16 @@ async function settle(world: World): Promise<IssuanceRecord> {
 
 describe('issuance under faults at every step', () => {
   it('the clean run makes every kind of call the fault matrix needs', () => {
-    for (const name of ['card.generateKey', 'card.putCertificate', 'card.setManagementKey', 'card.change-pin', 'card.change-puk', 'cm.certificatedata', 'cm.setRequestStatus', 'commit']) {
+    for (const name of [
+      'card.generateKey',
+      'card.putCertificate',
+      'card.setManagementKey',
+      'card.change-pin',
+      'card.change-puk',
+      'cm.certificatedata',
+      'cm.setRequestStatus',
+      'commit',
+    ]) {
       expect(trace).toContain(name);
     }
   });

@@ -6,7 +6,6 @@ import { runIssuance } from '../../../src/main/issuance/runner';
 import { openedKeys } from './fakes';
 import { World } from './harness';
 
-
 function world(serverKeys = [1]): World {
   const w = new World();
   // One key made on the card (logon, both uses: 9A) and one CM makes for decryption.
@@ -128,7 +127,10 @@ describe('key history (isKeyHistory)', () => {
     const run = w.context();
     const readCertificateData = run.ports.pki.readCertificateData;
     // CM's answer also carries an archived key.
-    const withHistory = { ...run.ports.pki, readCertificateData: (raw: string) => [...readCertificateData(raw), { kind: 'key-history' as const, template: 'Old' }] };
+    const withHistory = {
+      ...run.ports.pki,
+      readCertificateData: (raw: string) => [...readCertificateData(raw), { kind: 'key-history' as const, template: 'Old' }],
+    };
     const result = await runIssuance({ ...run, ports: { ...run.ports, pki: withHistory } }, w.disk);
     expect(result.phase).toBe('failed');
     expect(result.error).toMatchObject({ code: 'ISSUANCE_NEEDS_PERSON', params: { reason: 'key-history' } });

@@ -25,9 +25,12 @@ afterEach(async () => {
 });
 
 async function station(issueAtDesk: 'offer' | 'always') {
-  t = await startTestStation({ tuning: { probeIntervalMs: 200, backoff: { baseMs: 50, maxMs: 500, jitter: 0 }, getRetries: 0, issuanceActivation: { polls: 3, intervalMs: 50 } } }, {
-    policy: { issueAtDesk },
-  });
+  t = await startTestStation(
+    { tuning: { probeIntervalMs: 200, backoff: { baseMs: 50, maxMs: 500, jitter: 0 }, getRetries: 0, issuanceActivation: { polls: 3, intervalMs: 50 } } },
+    {
+      policy: { issueAtDesk },
+    },
+  );
   return t;
 }
 
@@ -76,8 +79,12 @@ describe('desk issuance, whole station in training mode', () => {
     const handOver = await pinEntry;
     expect(handOver).toMatchObject({ rules: { minLength: 6, maxLength: 8 }, notice: null });
     // Typed differently twice: refused, the screen says why, nothing else changes.
-    await expect(call(s.station.handlers, 'issuance.submitPin', { reader: READER, pin: NEW_PIN, confirm: '8642014' })).rejects.toMatchObject({ code: 'ISSUANCE_PIN_MISMATCH' });
-    await expect(call(s.station.handlers, 'issuance.submitPin', { reader: READER, pin: '12345', confirm: '12345' })).rejects.toMatchObject({ code: 'ISSUANCE_PIN_RULES' });
+    await expect(call(s.station.handlers, 'issuance.submitPin', { reader: READER, pin: NEW_PIN, confirm: '8642014' })).rejects.toMatchObject({
+      code: 'ISSUANCE_PIN_MISMATCH',
+    });
+    await expect(call(s.station.handlers, 'issuance.submitPin', { reader: READER, pin: '12345', confirm: '12345' })).rejects.toMatchObject({
+      code: 'ISSUANCE_PIN_RULES',
+    });
     expect((await call(s.station.handlers, 'issuance.get', { reader: READER })).phase).toBe('pin-entry');
 
     const done = issuanceIn(s, (st) => st.phase === 'done' || st.phase === 'failed' || st.phase === 'paused');

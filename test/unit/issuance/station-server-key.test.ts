@@ -76,7 +76,10 @@ describe('desk issuance of a key CM generates (PFX), whole station in training m
       const der = await session.readCertificate('9d');
       const cert = new X509Certificate(der!);
       // Decryption as PIV does it (raw RSA in GENERAL AUTHENTICATE): the host's PKCS#1 v1.5 type 2 block, the card's private key.
-      const encrypted = publicEncrypt({ key: cert.publicKey, padding: constants.RSA_NO_PADDING }, Buffer.concat([Buffer.from([0, 2]), Buffer.alloc(256 - 3 - secret.length, 0x5a), Buffer.from([0]), secret]));
+      const encrypted = publicEncrypt(
+        { key: cert.publicKey, padding: constants.RSA_NO_PADDING },
+        Buffer.concat([Buffer.from([0, 2]), Buffer.alloc(256 - 3 - secret.length, 0x5a), Buffer.from([0]), secret]),
+      );
       await session.verifyPin(NEW_PIN);
       return { certificate: cert, plain: await session.sign('9d', 'rsa2048', encrypted) };
     });

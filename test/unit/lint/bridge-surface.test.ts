@@ -32,7 +32,12 @@ ruleTester().run('bridge-surface', rule, {
       options,
       errors: [{ messageId: 'missing', data: { channel: 'diagnostics.run', file: 'components/Diagnostics.tsx' } }],
     },
-    { filename: at('components/ReadAgain.tsx'), code: "client.call('card.read', {}); client.call('cards.readAll', {});", options, errors: [{ messageId: 'unknownChannel' }] },
+    {
+      filename: at('components/ReadAgain.tsx'),
+      code: "client.call('card.read', {}); client.call('cards.readAll', {});",
+      options,
+      errors: [{ messageId: 'unknownChannel' }],
+    },
     { filename: at('components/ReadAgain.tsx'), code: "client.call('card.read', {}); client.call(name, {});", options, errors: [{ messageId: 'dynamic' }] },
   ],
 });
@@ -43,7 +48,9 @@ describe('the bridge table', () => {
   });
 
   it('leaves a channel without a screen only when it is read-only', () => {
-    const unused = Object.entries(BRIDGE_SCREENS).filter(([, files]) => files.length === 0).map(([channel]) => channel);
+    const unused = Object.entries(BRIDGE_SCREENS)
+      .filter(([, files]) => files.length === 0)
+      .map(([channel]) => channel);
     expect(unused.sort()).toEqual([...READ_ONLY_WITHOUT_SCREEN].sort());
   });
 

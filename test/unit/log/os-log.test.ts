@@ -16,7 +16,7 @@ const event: OsLogEvent = {
 };
 
 describe('OS log event ids', () => {
-  it('are unique, within eventcreate.exe\'s 1-1000, one per audit action', () => {
+  it("are unique, within eventcreate.exe's 1-1000, one per audit action", () => {
     const ids = allOsEventIds();
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id >= 1 && id <= 1000).toBe(true);
@@ -44,7 +44,9 @@ describe('OS log writers', () => {
   it('syslog: RFC 5424 structured data with escaped values, local0, the app name, through --socket', () => {
     const args = loggerArgs('/dev/log', event);
     expect(args.slice(0, 4)).toEqual(['--socket-errors=on', '--socket', '/dev/log', '--rfc5424=notq']);
-    expect(args).toEqual(expect.arrayContaining(['--tag', 'enrollment-station', '--priority', 'local0.info', '--msgid', 'audit.bind.done', '--sd-id', 'station@32473']));
+    expect(args).toEqual(
+      expect.arrayContaining(['--tag', 'enrollment-station', '--priority', 'local0.info', '--msgid', 'audit.bind.done', '--sd-id', 'station@32473']),
+    );
     expect(args).toContain('note="a \\"quoted\\" \\]value\\\\"');
     expect(args.slice(-2)).toEqual(['--', 'audit bind.done ok']);
   });
@@ -58,11 +60,16 @@ describe('OS log writers', () => {
   it('is best-effort: a failing or full OS log is counted, never thrown, never awaited', async () => {
     let release: () => void = () => undefined;
     const calls: number[] = [];
-    const sink = createQueuedSink('syslog', 'test', async (e) => {
-      calls.push(e.id);
-      if (e.id === 1) await new Promise<void>((done) => (release = done));
-      if (e.id === 2) throw new Error('socket refused');
-    }, 2);
+    const sink = createQueuedSink(
+      'syslog',
+      'test',
+      async (e) => {
+        calls.push(e.id);
+        if (e.id === 1) await new Promise<void>((done) => (release = done));
+        if (e.id === 2) throw new Error('socket refused');
+      },
+      2,
+    );
     sink.write({ ...event, id: 1 });
     sink.write({ ...event, id: 2 });
     sink.write({ ...event, id: 3 });

@@ -9,9 +9,19 @@ describe('renderer errors reach the diagnostic log through the contract', () => 
     const log = createMemoryLog();
     const t = await startTestStation({ log });
     try {
-      const answer = await call(t.station.handlers, 'diagnostics.reportError', { source: 'unhandled-rejection', message: 'boom', stack: 'Error: boom\n    at x' });
+      const answer = await call(t.station.handlers, 'diagnostics.reportError', {
+        source: 'unhandled-rejection',
+        message: 'boom',
+        stack: 'Error: boom\n    at x',
+      });
       expect(answer).toEqual({ accepted: true });
-      expect(log.entries).toContainEqual({ level: 'warn', event: 'renderer.error', source: 'unhandled-rejection', message: 'boom', stack: 'Error: boom\n    at x' });
+      expect(log.entries).toContainEqual({
+        level: 'warn',
+        event: 'renderer.error',
+        source: 'unhandled-rejection',
+        message: 'boom',
+        stack: 'Error: boom\n    at x',
+      });
       const count = log.entries.length;
       for (const bad of [
         { source: 'window-error', message: 'x'.repeat(2049) },

@@ -63,7 +63,14 @@ describe('the diagnostic log of a station run', () => {
     await runtime.close();
 
     const entries = readLog(logDir);
-    expect(entries[0]).toMatchObject({ level: 'info', event: 'station.start', version: '9.8.7', mode: 'training', node: process.versions.node, policyChannel: null });
+    expect(entries[0]).toMatchObject({
+      level: 'info',
+      event: 'station.start',
+      version: '9.8.7',
+      mode: 'training',
+      node: process.versions.node,
+      policyChannel: null,
+    });
     expect(entries.at(-1)).toMatchObject({ event: 'station.stop', mode: 'training' });
     const calls = entries.filter((e) => e.event === 'cm.call');
     expect(calls).toContainEqual(expect.objectContaining({ method: 'POST', route: 'POST /smartcards', status: 201, errorCode: null }));
@@ -73,9 +80,16 @@ describe('the diagnostic log of a station run', () => {
     expect(bindOps.map((e) => `${String(e.from)}>${String(e.to)}`)).toEqual(['null>pending', 'pending>sending', 'sending>done']);
     expect(bindOps.at(-1)).toMatchObject({ attempts: 1, errorCode: null });
     // The card id never appears whole (URLs are templates; ids are cut to their last 4 hex digits).
-    const text = readdirSync(logDir).map((name) => readFileSync(join(logDir, name), 'utf8')).join('');
+    const text = readdirSync(logDir)
+      .map((name) => readFileSync(join(logDir, name), 'utf8'))
+      .join('');
     expect(cardId.length).toBeGreaterThan(8);
-    expect(text.toLowerCase()).not.toContain(cardId.toLowerCase().replace(/[^0-9a-f]/g, '').slice(0, 12));
+    expect(text.toLowerCase()).not.toContain(
+      cardId
+        .toLowerCase()
+        .replace(/[^0-9a-f]/g, '')
+        .slice(0, 12),
+    );
     expect(text).not.toContain(enroll.targetUserDisplayName ?? 'no display name');
   }, 30_000);
 

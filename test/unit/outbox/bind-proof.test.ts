@@ -11,7 +11,13 @@ const CARD_ID = 'bc88f13f-83ba-4037-8262-46eba1291c6e';
 const NEW = '17cf063d-e337-4aa9-a822-346554ddd3c9';
 const EARLIER = '438d1b30-f3b4-4bed-85fa-285e08605ba7';
 
-const card = (uuid: string, status: string, user = USER, cardId = CARD_ID): CardRecord => ({ uuid, status, cardId, assignedUserUuid: user, profileTemplateUuid: TEMPLATE });
+const card = (uuid: string, status: string, user = USER, cardId = CARD_ID): CardRecord => ({
+  uuid,
+  status,
+  cardId,
+  assignedUserUuid: user,
+  profileTemplateUuid: TEMPLATE,
+});
 const request = (newSmartcardUuid: string | null, oldSmartcardUuid: string | null = null): RequestRecord => ({
   uuid: REQ,
   status: 'Approved',
@@ -52,7 +58,11 @@ describe('proof of a bind (issue #9, part 3)', () => {
     expect(sameUser).toMatchObject({ kind: 'undecidable' });
     expect(sameUser.kind === 'undecidable' && sameUser.why).toContain(NEW);
     expect(await proveBind(cm([card(NEW, 'Active')], request(null, NEW)), op)).toMatchObject({ kind: 'undecidable' });
-    expect(await proveBind(cm([card(NEW, 'Active', OTHER_USER)], request(null)), op)).toEqual({ kind: 'in-use-elsewhere', smartcardUuid: NEW, otherRequestCard: null });
+    expect(await proveBind(cm([card(NEW, 'Active', OTHER_USER)], request(null)), op)).toEqual({
+      kind: 'in-use-elsewhere',
+      smartcardUuid: NEW,
+      otherRequestCard: null,
+    });
   });
 
   it('a record the request names that is not live, or that CM does not show, proves nothing', async () => {
@@ -69,7 +79,9 @@ describe('proof of a bind (issue #9, part 3)', () => {
     const proof = await proveBind(cm([], request(EARLIER), [card(EARLIER, 'Assigned', USER, 'another-card')]), op);
     expect(proof).toEqual({ kind: 'in-use-elsewhere', smartcardUuid: null, otherRequestCard: EARLIER });
     expect(inUseError(CARD_ID, null, EARLIER).message).toMatch(/^The request already holds another card, 438d1b30/);
-    expect(inUseError(CARD_ID, NEW, EARLIER).message).toMatch(new RegExp(`^CM already has this card \\(${CARD_ID}\\) in use as smart card ${NEW}; and the request already holds another card`));
+    expect(inUseError(CARD_ID, NEW, EARLIER).message).toMatch(
+      new RegExp(`^CM already has this card \\(${CARD_ID}\\) in use as smart card ${NEW}; and the request already holds another card`),
+    );
   });
 
   it('an undocumented status number, or a request CM no longer shows, is undecidable: a person decides', async () => {

@@ -31,14 +31,16 @@ describe('classifyFailure', () => {
 // Issue #17, part 4 (cm-rest-api.md "Refusal or outage"): only CM's own answer is a refusal, and the
 // final text counts only the refusals a check showed not done.
 describe('refusals', () => {
-  it('an outage with a status (503 page) is never an answered refusal; CM\'s 500 with its Message is', () => {
+  it("an outage with a status (503 page) is never an answered refusal; CM's 500 with its Message is", () => {
     expect(isAnsweredRefusal(new StationError('CM_UNAVAILABLE', 'x', { status: 503 }))).toBe(false);
     expect(isAnsweredRefusal(new StationError('CM_SERVER_ERROR', 'x', { status: 500 }))).toBe(true);
   });
 
   it('the CM_REFUSED text says how many refusals were checked', () => {
     const cause = new StationError('CM_SERVER_ERROR', 'x', { status: 500, serverMessage: 'An error has occurred.' });
-    expect(refusedError('bind', cause, { refusals: 3, checked: 3 }).message).toMatch(/^CM refused to bind this card 3 times; each time the station checked and it was not done\./);
+    expect(refusedError('bind', cause, { refusals: 3, checked: 3 }).message).toMatch(
+      /^CM refused to bind this card 3 times; each time the station checked and it was not done\./,
+    );
     const partly = refusedError('bind', cause, { refusals: 3, checked: 2 });
     expect(partly.message).toMatch(/^CM refused to bind this card 3 times; the station could check 2 of them, and those were not done\./);
     expect(partly.details).toMatchObject({ refusals: 3, checkedRefusals: 2, serverMessage: 'An error has occurred.' });

@@ -39,7 +39,8 @@ function client(setStatus: () => Promise<CmSmartcard | null>, current: CmSmartca
       },
       findSmartcardsByCardId: async () => current,
       getSmartcard: async () => current[0] ?? null,
-      getRequest: async (id) => ({ uuid: id, newSmartcardUuid: CARD, oldSmartcardUuid: null, targetUserUuid: null, profileTemplateUuid: null }) as unknown as CmRequest,
+      getRequest: async (id) =>
+        ({ uuid: id, newSmartcardUuid: CARD, oldSmartcardUuid: null, targetUserUuid: null, profileTemplateUuid: null }) as unknown as CmRequest,
       createRetireRequest: async (smartcardUuid) => {
         calls.push(`create Retire ${smartcardUuid}`);
         return RETIRE_REQ;

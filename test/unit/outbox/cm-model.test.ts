@@ -113,7 +113,15 @@ class CmModel implements OutboxCmPort {
   async getRequest(requestId: string): Promise<RequestRecord | null> {
     const r = this.requests.get(requestId);
     if (r === undefined) return null;
-    return { uuid: r.uuid, status: 'Approved', type: 'Unknown(2)', newSmartcardUuid: r.newCard, oldSmartcardUuid: r.oldCard, targetUserUuid: r.user, profileTemplateUuid: r.template };
+    return {
+      uuid: r.uuid,
+      status: 'Approved',
+      type: 'Unknown(2)',
+      newSmartcardUuid: r.newCard,
+      oldSmartcardUuid: r.oldCard,
+      targetUserUuid: r.user,
+      profileTemplateUuid: r.template,
+    };
   }
 
   /** This model retires under the replacing request (the outbox's default for records without a route). */

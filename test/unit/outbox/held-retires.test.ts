@@ -54,7 +54,9 @@ describe('held retires', () => {
   });
 
   it('goes ahead once the new card is Active, unless the card to retire is that same physical card', async () => {
-    expect(await checkHold(port([record(NEW, 'Active', 'new-card'), record(OLD, 'Active', 'old-card')]), retire('new-card-active'), NEW, 'x')).toEqual({ kind: 'ready' });
+    expect(await checkHold(port([record(NEW, 'Active', 'new-card'), record(OLD, 'Active', 'old-card')]), retire('new-card-active'), NEW, 'x')).toEqual({
+      kind: 'ready',
+    });
     expect(await checkHold(port([record(NEW, 'Active', 'same-card'), record(OLD, 'Active', 'same-card')]), retire('new-card-active'), NEW, 'x')).toEqual({
       kind: 'same-card',
       cardId: 'same-card',
@@ -73,7 +75,9 @@ describe('held retires', () => {
       kind: 'ended',
       error: { code: 'RETIRE_NEW_CARD_RETIRED' },
     });
-    expect(await checkHold(port([record(NEW, 'Active', 'new-card'), record(OLD, 'Active', 'old-card')], 'Completed'), retire('new-card-active'), NEW, 'x')).toEqual({
+    expect(
+      await checkHold(port([record(NEW, 'Active', 'new-card'), record(OLD, 'Active', 'old-card')], 'Completed'), retire('new-card-active'), NEW, 'x'),
+    ).toEqual({
       kind: 'ready',
     });
   });

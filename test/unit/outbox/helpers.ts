@@ -147,8 +147,10 @@ export class FakeCm implements OutboxCmPort {
 
   getSmartcard(smartcardUuid: string): Promise<CardRecord | null> {
     return this.run({ method: 'get', smartcardUuid }, () => {
-      if (this.retired.has(smartcardUuid)) return { uuid: smartcardUuid, status: 'Retired', cardId: 'old', assignedUserUuid: FAKE_USER, profileTemplateUuid: null };
-      if (this.existing.has(smartcardUuid)) return { uuid: smartcardUuid, status: 'Active', cardId: `old-${smartcardUuid}`, assignedUserUuid: FAKE_USER, profileTemplateUuid: null };
+      if (this.retired.has(smartcardUuid))
+        return { uuid: smartcardUuid, status: 'Retired', cardId: 'old', assignedUserUuid: FAKE_USER, profileTemplateUuid: null };
+      if (this.existing.has(smartcardUuid))
+        return { uuid: smartcardUuid, status: 'Active', cardId: `old-${smartcardUuid}`, assignedUserUuid: FAKE_USER, profileTemplateUuid: null };
       const entry = [...this.bound].find(([, uuid]) => uuid === smartcardUuid);
       return entry === undefined ? null : { uuid: smartcardUuid, status: 'Assigned', cardId: entry[0], assignedUserUuid: FAKE_USER, profileTemplateUuid: null };
     });
@@ -162,7 +164,15 @@ export class FakeCm implements OutboxCmPort {
         return { uuid, status, type: 'Unknown(7)', newSmartcardUuid: null, oldSmartcardUuid: card, targetUserUuid: FAKE_USER, profileTemplateUuid: null };
       }
       const card = [...this.bound].find(([cardId]) => (this.boundTo.get(cardId) ?? requestId) === requestId);
-      return { uuid: requestId, status: 'Approved', type: 'Enroll', newSmartcardUuid: card?.[1] ?? null, oldSmartcardUuid: null, targetUserUuid: FAKE_USER, profileTemplateUuid: null };
+      return {
+        uuid: requestId,
+        status: 'Approved',
+        type: 'Enroll',
+        newSmartcardUuid: card?.[1] ?? null,
+        oldSmartcardUuid: null,
+        targetUserUuid: FAKE_USER,
+        profileTemplateUuid: null,
+      };
     });
   }
 
@@ -178,7 +188,17 @@ export class FakeCm implements OutboxCmPort {
     return this.run({ method: 'find-retire', smartcardUuid }, () => {
       const found = this.retireRequests.get(smartcardUuid);
       if (found === undefined || !['Pending', 'Approved', 'Executing'].includes(found.status)) return [];
-      return [{ uuid: found.uuid, status: found.status, type: 'Unknown(7)', newSmartcardUuid: null, oldSmartcardUuid: smartcardUuid, targetUserUuid: FAKE_USER, profileTemplateUuid: null }];
+      return [
+        {
+          uuid: found.uuid,
+          status: found.status,
+          type: 'Unknown(7)',
+          newSmartcardUuid: null,
+          oldSmartcardUuid: smartcardUuid,
+          targetUserUuid: FAKE_USER,
+          profileTemplateUuid: null,
+        },
+      ];
     });
   }
 }

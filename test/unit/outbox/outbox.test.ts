@@ -5,22 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openJournal } from '../../../src/main/journal';
 import { StationError } from '../../../src/shared/errors';
 import { outboxOperationSchema, type OutboxOperation } from '../../../src/shared/outbox';
-import {
-  OLD_CARD,
-  REQ_A,
-  REQ_B,
-  REQ_C,
-  bindInput,
-  cmError,
-  deferred,
-  harness,
-  journaled,
-  retireInput,
-  stateOf,
-  until,
-  uuidFor,
-  type Harness,
-} from './helpers';
+import { OLD_CARD, REQ_A, REQ_B, REQ_C, bindInput, cmError, deferred, harness, journaled, retireInput, stateOf, until, uuidFor, type Harness } from './helpers';
 
 const opened: Harness[] = [];
 async function setup(...args: Parameters<typeof harness>): Promise<Harness> {
@@ -424,7 +409,14 @@ describe('permanent failures', () => {
     await outbox.replayNow();
     expect(stateOf(outbox, retire.id)).toBe('done');
     // Each of the 3 refusals was verified (lookup + request) before it was counted; the retire went once.
-    expect(cm.calls.map((c) => c.method)).toEqual([...['bind', 'find', 'request'], ...['bind', 'find', 'request'], ...['bind', 'find', 'request'], 'get', 'request', 'retire']);
+    expect(cm.calls.map((c) => c.method)).toEqual([
+      ...['bind', 'find', 'request'],
+      ...['bind', 'find', 'request'],
+      ...['bind', 'find', 'request'],
+      'get',
+      'request',
+      'retire',
+    ]);
   });
 });
 

@@ -43,9 +43,7 @@ describe('electron-builder.yml', () => {
   it('is validated for real: the same validator rejects a misspelt or mistyped option', async () => {
     const config = await getConfig(projectDir, 'electron-builder.yml', null);
     const misspelt = { ...config, nsis: { ...config.nsis, oneclick: false } } as Configuration;
-    await expect(validateConfiguration(misspelt, new DebugLogger(false))).rejects.toThrow(
-      /^Invalid configuration object[^]*configuration\.nsis /,
-    );
+    await expect(validateConfiguration(misspelt, new DebugLogger(false))).rejects.toThrow(/^Invalid configuration object[^]*configuration\.nsis /);
     const mistyped = { ...config, electronFuses: { ...config.electronFuses, runAsNode: 'no' } } as unknown as Configuration;
     await expect(validateConfiguration(mistyped, new DebugLogger(false))).rejects.toThrow(/electronFuses\.runAsNode/);
   });
@@ -92,9 +90,7 @@ describe('electron-builder.yml', () => {
     expect(config.asar).toBe(true);
     expect(config.asarUnpack).toEqual(['**/*.node']);
     // electron-builder normalises the list into one file set.
-    expect(config.files).toEqual([
-      { filter: expect.arrayContaining(['out/**/*', 'package.json', '!**/*.map', '!**/*.{ts,mts,cts,tsx}']) },
-    ]);
+    expect(config.files).toEqual([{ filter: expect.arrayContaining(['out/**/*', 'package.json', '!**/*.map', '!**/*.{ts,mts,cts,tsx}']) }]);
   });
 
   it('sets all six security fuses', async () => {
@@ -149,9 +145,7 @@ describe('build/azure-signing.config.ts', () => {
   });
 
   it('refuses to build when a variable is missing, naming every missing one', () => {
-    expect(() =>
-      azureSigningConfig({ AZURE_TRUSTED_SIGNING_ENDPOINT: AZURE_ENV.AZURE_TRUSTED_SIGNING_ENDPOINT, AZURE_TRUSTED_SIGNING_ACCOUNT: ' ' }),
-    ).toThrow(
+    expect(() => azureSigningConfig({ AZURE_TRUSTED_SIGNING_ENDPOINT: AZURE_ENV.AZURE_TRUSTED_SIGNING_ENDPOINT, AZURE_TRUSTED_SIGNING_ACCOUNT: ' ' })).toThrow(
       'Azure Trusted Signing is not configured: set AZURE_TRUSTED_SIGNING_ACCOUNT, AZURE_TRUSTED_SIGNING_PROFILE, AZURE_TRUSTED_SIGNING_PUBLISHER',
     );
   });

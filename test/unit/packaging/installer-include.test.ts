@@ -10,7 +10,10 @@ import { projectRoot } from '../../../scripts/build-config.mjs';
  * validates `nsis.include` with electron-builder's own schema.
  */
 const script = readFileSync(join(projectRoot, 'build', 'installer.nsh'), 'utf8');
-const code = script.split(/\r?\n/).filter((line) => !line.trim().startsWith(';')).join('\n');
+const code = script
+  .split(/\r?\n/)
+  .filter((line) => !line.trim().startsWith(';'))
+  .join('\n');
 const icaclsCalls = [...code.matchAll(/!insertmacro esIcacls `([^`]*)`/g)].map((m) => m[1]!);
 
 describe('build/installer.nsh', () => {

@@ -67,26 +67,20 @@ function stageElectron(dir: string): void {
   // round, so the test only passes if packaging flipped every one of them.
   const wire = Buffer.from('10110001');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, 'electron'),
-    Buffer.concat([Buffer.from('stand-in electron\0'), Buffer.from(FUSE_SENTINEL), Buffer.from([1, wire.length]), wire]),
-    { mode: 0o755 },
-  );
+  writeFileSync(join(dir, 'electron'), Buffer.concat([Buffer.from('stand-in electron\0'), Buffer.from(FUSE_SENTINEL), Buffer.from([1, wire.length]), wire]), {
+    mode: 0o755,
+  });
   for (const locale of ['en-US', 'fr', 'de', 'ja']) write(join(dir, 'locales', `${locale}.pak`), locale);
 }
 
 function electronVersion(): string {
-  return (JSON.parse(readFileSync(join(repo, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string })
-    .version;
+  return (JSON.parse(readFileSync(join(repo, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 function readFuses(executable: string): Record<(typeof FUSE_ORDER)[number], boolean> {
   const bytes = readFileSync(executable);
   const at = bytes.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length + 2;
-  return Object.fromEntries(FUSE_ORDER.map((name, i) => [name, bytes[at + i] === '1'.charCodeAt(0)])) as Record<
-    (typeof FUSE_ORDER)[number],
-    boolean
-  >;
+  return Object.fromEntries(FUSE_ORDER.map((name, i) => [name, bytes[at + i] === '1'.charCodeAt(0)])) as Record<(typeof FUSE_ORDER)[number], boolean>;
 }
 
 describe('packaged app (electron-builder --linux dir, stand-in Electron)', () => {

@@ -23,7 +23,10 @@ const ENTRIES = readFileSync(new URL('../../fixtures/atr-corpus.txt', import.met
   .filter((line) => line.trim() !== '' && !line.startsWith('#'))
   .map((line) => {
     const malformed = line.startsWith('!');
-    const [atr = '', label = ''] = line.replace(/^!/, '').split('|').map((part) => part.trim());
+    const [atr = '', label = ''] = line
+      .replace(/^!/, '')
+      .split('|')
+      .map((part) => part.trim());
     return { atr, label, malformed };
   });
 const CORPUS = ENTRIES.filter((entry) => !entry.malformed);
@@ -40,9 +43,7 @@ function findAtrAnalysis(): string {
       // keep looking
     }
   }
-  throw new Error(
-    'ATR_analysis (pcsc-tools) is not installed: this comparison cannot run. Install it with `apt-get install pcsc-tools`.',
-  );
+  throw new Error('ATR_analysis (pcsc-tools) is not installed: this comparison cannot run. Install it with `apt-get install pcsc-tools`.');
 }
 
 let scratch = '';

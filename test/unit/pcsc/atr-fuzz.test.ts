@@ -25,9 +25,7 @@ const RUNS = 5000;
 // Plain random bytes rarely start with 3B/3F; half the ATR cases get a valid TS to reach deeper code.
 const atrBytes = fc.oneof(
   fc.uint8Array({ minLength: 0, maxLength: 40 }),
-  fc
-    .tuple(fc.constantFrom(0x3b, 0x3f), fc.uint8Array({ minLength: 0, maxLength: 39 }))
-    .map(([ts, rest]) => Uint8Array.from([ts, ...rest])),
+  fc.tuple(fc.constantFrom(0x3b, 0x3f), fc.uint8Array({ minLength: 0, maxLength: 39 })).map(([ts, rest]) => Uint8Array.from([ts, ...rest])),
 );
 
 describe('fuzzing the card-data parsers with random bytes', () => {
@@ -76,9 +74,7 @@ describe('fuzzing the card-data parsers with random bytes', () => {
       fc.property(fc.uint8Array({ minLength: 0, maxLength: 40 }), (bytes) => {
         const objects = outcome(() => parseCompactTlv(bytes), 'TLV_INVALID');
         if (objects === null) return;
-        const reencoded = objects
-          .map((o) => ((o.tag << 4) | (o.value.length / 2)).toString(16).padStart(2, '0') + o.value)
-          .join('');
+        const reencoded = objects.map((o) => ((o.tag << 4) | (o.value.length / 2)).toString(16).padStart(2, '0') + o.value).join('');
         expect(reencoded).toBe(toHex(bytes));
       }),
       { numRuns: RUNS },

@@ -12,7 +12,9 @@ describe('createPcscliteBinding', () => {
     });
     expect(loads).toBe(0);
     const listener = { readers: () => undefined, status: () => undefined, lost: () => undefined };
-    expect(() => binding.establish(listener)).toThrow(expect.objectContaining({ code: 'PCSC_SERVICE_DOWN', details: expect.objectContaining({ operation: 'load-addon' }) }));
+    expect(() => binding.establish(listener)).toThrow(
+      expect.objectContaining({ code: 'PCSC_SERVICE_DOWN', details: expect.objectContaining({ operation: 'load-addon' }) }),
+    );
     expect(loads).toBe(1);
     expect(binding.stats()).toEqual({ contexts: 0, watchers: 0 });
   });

@@ -71,7 +71,9 @@ describe('readCardIdentity (scripted card)', () => {
   });
 
   it('treats a malformed CHUID as no PIV identifier', async () => {
-    const card = cardAccess((apdu) => (apdu[1] === 0xcb ? Buffer.from('53ff019000', 'hex') : apdu[1] === 0xa4 ? Buffer.from('9000', 'hex') : Buffer.from('6d00', 'hex')));
+    const card = cardAccess((apdu) =>
+      apdu[1] === 0xcb ? Buffer.from('53ff019000', 'hex') : apdu[1] === 0xa4 ? Buffer.from('9000', 'hex') : Buffer.from('6d00', 'hex'),
+    );
     expect(await readCardIdentity(card.access, 'R')).toEqual({ kind: 'none', value: null });
   });
 

@@ -133,7 +133,13 @@ describe('createReaderMonitor', () => {
     expect(m.snapshot()).toEqual({ service: 'starting', readers: [] });
     await waitForSnapshot(m, (s) => s.service === 'up', 'up');
     latest().listener.readers([A, B]);
-    expect(readersSnapshotSchema.parse(m.snapshot())).toEqual({ service: 'up', readers: [{ name: A, card: null }, { name: B, card: null }] });
+    expect(readersSnapshotSchema.parse(m.snapshot())).toEqual({
+      service: 'up',
+      readers: [
+        { name: A, card: null },
+        { name: B, card: null },
+      ],
+    });
     expect([...latest().watched]).toEqual([A, B]);
   });
 
@@ -180,7 +186,10 @@ describe('createReaderMonitor', () => {
     };
     latest().status(A, { present: true, atr: '3b00', eventCount: 1 });
     const failed = await waitForSnapshot(m, (s) => cardIn(s, A)?.identity?.status === 'failed', 'failure');
-    expect(cardIn(failed, A)?.identity).toEqual({ status: 'failed', error: { code: 'PCSC_SHARING_VIOLATION', message: 'busy', details: { pcscCode: '0x8010000b' }, params: { pcscCode: '0x8010000b' } } });
+    expect(cardIn(failed, A)?.identity).toEqual({
+      status: 'failed',
+      error: { code: 'PCSC_SHARING_VIOLATION', message: 'busy', details: { pcscCode: '0x8010000b' }, params: { pcscCode: '0x8010000b' } },
+    });
 
     let release: () => void = () => undefined;
     latest().connectImpl = (reader) => new Promise((resolve) => (release = () => resolve(plainConnection(reader))));
@@ -311,7 +320,12 @@ describe('createReaderMonitor', () => {
     const { binding } = scriptedBinding();
     const probe = scriptedProbe(false);
     // No retry in deps: the monitor's own defaults start at 100 ms; this probe asks for 1 s.
-    monitor = createReaderMonitor({ onListenerError: reportListenerErrorToStderr, now: () => NOW, binding, probe: { ...probe.probe, retry: { initialMs: 1_000, maxMs: 1_000 } } });
+    monitor = createReaderMonitor({
+      onListenerError: reportListenerErrorToStderr,
+      now: () => NOW,
+      binding,
+      probe: { ...probe.probe, retry: { initialMs: 1_000, maxMs: 1_000 } },
+    });
     await waitForSnapshot(monitor, (s) => s.service === 'down', 'down');
     const before = probe.probes();
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -342,4 +356,3 @@ describe('createReaderMonitor', () => {
     await expect(m.reread(A)).rejects.toMatchObject({ code: 'PCSC_SERVICE_DOWN' });
   });
 });
-

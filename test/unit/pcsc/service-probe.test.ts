@@ -4,12 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PcscBinding } from '../../../src/main/pcsc/binding';
-import {
-  createPcscContextProbe,
-  createPcscdSocketProbe,
-  createServiceProbe,
-  createWindowsServiceProbe,
-} from '../../../src/main/pcsc/service-probe';
+import { createPcscContextProbe, createPcscdSocketProbe, createServiceProbe, createWindowsServiceProbe } from '../../../src/main/pcsc/service-probe';
 import { StationError } from '../../../src/shared/errors';
 import { describeServiceMechanism } from '../../../src/shared/diagnostics';
 import { runDiagnostics } from '../../../src/main/pcsc/diagnostics';

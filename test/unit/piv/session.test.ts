@@ -40,8 +40,7 @@ function inChunks(answer: Buffer): (apdu: Buffer) => Buffer {
 }
 
 // yubico-piv-tool lib/util.c CHUID_TMPL: the CHUID its `set-chuid` writes (GUID at offset 29).
-const YUBICO_CHUID_TMPL =
-  '3019d4e739da739ced39ce739d836858210842108421c84210c3eb3410' + '00'.repeat(16) + '350832303330303130313e00fe00';
+const YUBICO_CHUID_TMPL = '3019d4e739da739ced39ce739d836858210842108421c84210c3eb3410' + '00'.repeat(16) + '350832303330303130313e00fe00';
 const GUID = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 
 describe('CHUID', () => {
@@ -62,7 +61,10 @@ describe('CHUID', () => {
   });
 
   it('refuses a GET DATA answer that is not one 53 container', async () => {
-    await expect(cardWith(() => hex('5300 5300 9000')).session.readChuidGuid()).rejects.toMatchObject({ code: 'PIV_CARD_ERROR', details: { reason: 'malformed-response' } });
+    await expect(cardWith(() => hex('5300 5300 9000')).session.readChuidGuid()).rejects.toMatchObject({
+      code: 'PIV_CARD_ERROR',
+      details: { reason: 'malformed-response' },
+    });
     await expect(cardWith(() => hex('53 05 34 10 00 9000')).session.readChuidGuid()).rejects.toMatchObject({ code: 'PIV_CARD_ERROR' });
   });
 });
@@ -89,7 +91,9 @@ describe('9B single authentication', () => {
 
   it('refuses a challenge that is not 8 bytes in a 7C/81 template', async () => {
     await expect(cardWith(() => hex('7c0a8208 0102030405060708 9000')).session.adminChallenge()).rejects.toMatchObject({ code: 'PIV_CARD_ERROR' });
-    await expect(cardWith(() => hex('7c128110 00000000000000000000000000000000 9000')).session.adminChallenge()).rejects.toMatchObject({ code: 'PIV_CARD_ERROR' });
+    await expect(cardWith(() => hex('7c128110 00000000000000000000000000000000 9000')).session.adminChallenge()).rejects.toMatchObject({
+      code: 'PIV_CARD_ERROR',
+    });
   });
 
   it('sets the management key with YubiKey 00 FF FF FF 1B 03 9B 18 <key>, written as given', async () => {
@@ -126,9 +130,9 @@ describe('keys', () => {
     const command = { ins: 0x47, p1: 0, p2: 0x9a };
     const bad = Buffer.concat([hex('04'), Buffer.alloc(64, 1)]);
     expect(() => spkiFromGenerateAnswer(command, tlv('7f49', tlv('86', bad)), 'eccp256')).toThrow(StationError);
-    expect(() => spkiFromGenerateAnswer(command, tlv('7f49', Buffer.concat([tlv('81', Buffer.alloc(128, 0xff)), tlv('82', hex('010001'))])), 'rsa2048')).toThrow(
-      /not 2048 bits/,
-    );
+    expect(() =>
+      spkiFromGenerateAnswer(command, tlv('7f49', Buffer.concat([tlv('81', Buffer.alloc(128, 0xff)), tlv('82', hex('010001'))])), 'rsa2048'),
+    ).toThrow(/not 2048 bits/);
   });
 
   it('any GENERATE answer gives an SPKI or PIV_CARD_ERROR', () => {
@@ -295,7 +299,10 @@ describe('capability probe on scripted cards', () => {
   it('reports a malformed answer as card-error and a pulled card as PCSC_CARD_REMOVED', async () => {
     const { access } = probeCard({ 0xfd: '0504 9000' });
     expect(await access.probe('r')).toMatchObject({ issuable: false, reason: 'card-error' });
-    const pulled = createInMemoryPivAccess({ reset: () => undefined, command: (apdu) => (apdu[1] === 0xa4 ? { kind: 'answer', response: hex('9000') } : { kind: 'die' }) });
+    const pulled = createInMemoryPivAccess({
+      reset: () => undefined,
+      command: (apdu) => (apdu[1] === 0xa4 ? { kind: 'answer', response: hex('9000') } : { kind: 'die' }),
+    });
     await expect(pulled.probe('r')).rejects.toMatchObject({ code: 'PCSC_CARD_REMOVED' });
   });
 });
@@ -331,10 +338,16 @@ describe('any card answer', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...calls),
-        fc.array(fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ maxLength: 40 }).map((data) => Uint8Array.from([...data, 0x90, 0x00]))), {
-          minLength: 1,
-          maxLength: 4,
-        }),
+        fc.array(
+          fc.oneof(
+            fc.uint8Array({ maxLength: 300 }),
+            fc.uint8Array({ maxLength: 40 }).map((data) => Uint8Array.from([...data, 0x90, 0x00])),
+          ),
+          {
+            minLength: 1,
+            maxLength: 4,
+          },
+        ),
         async ([, call], answers) => {
           let index = 0;
           const { session } = cardWith(() => Buffer.from(answers[Math.min(index++, answers.length - 1)] ?? []));

@@ -122,7 +122,10 @@ describe('PIV session on the virtual YubiKey 5', () => {
       const pem = createPublicKey({ key: key.spki, format: 'der', type: 'spki' }).export({ type: 'spki', format: 'pem' }).toString();
       return pki.signCmc(pkiResponse(0, 'Issued'), [derToPem(pki.issue(pem, `/CN=Ada ${key.slot}`))]).toString('base64');
     });
-    const matched = matchCertificates(keys, answers.map((answer) => parseCmcResponse(answer).leaf));
+    const matched = matchCertificates(
+      keys,
+      answers.map((answer) => parseCmcResponse(answer).leaf),
+    );
     expect(matched.map((entry) => entry.slot)).toEqual(['9a', '9c']);
     for (const { slot, certificate } of matched) await session.putCertificate(slot, certificate);
     for (const { slot, certificate } of matched) {

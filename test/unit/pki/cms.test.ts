@@ -100,7 +100,10 @@ describe('parseCmcResponse on responses signed by openssl', () => {
   });
 
   it('refuses a response with two end-entity certificates', () => {
-    const second = pki.issue(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString(), '/CN=Someone Else');
+    const second = pki.issue(
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      '/CN=Someone Else',
+    );
     const cms = pki.signCmc(pkiResponse(0, 'Issued'), [derToPem(leaf), derToPem(second)]);
     expect(badCms(() => parseCmcResponse(cms.toString('base64'))).details.reason).toBe('not exactly one end-entity certificate');
   });

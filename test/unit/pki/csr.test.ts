@@ -62,7 +62,13 @@ describe('buildCsr', () => {
   });
 
   it.each(['SHA1', 'sha384', 'SHA512', ''])('accepts hash %j', async (hash) => {
-    const der = await buildCsr({ subject: '', spki: rsa.publicKey.export({ type: 'spki', format: 'der' }), hashAlgorithmName: hash, keyUsages: 2, sign: rawRsaCard(rsa.privateKey) });
+    const der = await buildCsr({
+      subject: '',
+      spki: rsa.publicKey.export({ type: 'spki', format: 'der' }),
+      hashAlgorithmName: hash,
+      keyUsages: 2,
+      sign: rawRsaCard(rsa.privateKey),
+    });
     const text = verifyWithOpenssl(der);
     expect(text).toMatch(new RegExp(`Signature Algorithm: ${hash === '' ? 'sha256' : hash.toLowerCase()}WithRSAEncryption`));
   });
@@ -81,7 +87,13 @@ describe('buildCsr', () => {
   });
 
   it('leaves the key usage extension out when CM asks for none (as the pages’ sample request has none)', async () => {
-    const der = await buildCsr({ subject: '', spki: rsa.publicKey.export({ type: 'spki', format: 'der' }), hashAlgorithmName: 'SHA1', keyUsages: 0, sign: rawRsaCard(rsa.privateKey) });
+    const der = await buildCsr({
+      subject: '',
+      spki: rsa.publicKey.export({ type: 'spki', format: 'der' }),
+      hashAlgorithmName: 'SHA1',
+      keyUsages: 0,
+      sign: rawRsaCard(rsa.privateKey),
+    });
     const request = AsnConvert.parse(der, CertificationRequest);
     expect(request.certificationRequestInfo.attributes).toHaveLength(0);
     expect(request.certificationRequestInfo.subject).toHaveLength(0);
@@ -90,7 +102,13 @@ describe('buildCsr', () => {
   it('refuses a card signature that does not verify (a key from another slot)', async () => {
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
     await expect(
-      buildCsr({ subject: 'CN=x', spki: rsa.publicKey.export({ type: 'spki', format: 'der' }), hashAlgorithmName: 'SHA256', keyUsages: 2, sign: rawRsaCard(other.privateKey) }),
+      buildCsr({
+        subject: 'CN=x',
+        spki: rsa.publicKey.export({ type: 'spki', format: 'der' }),
+        hashAlgorithmName: 'SHA256',
+        keyUsages: 2,
+        sign: rawRsaCard(other.privateKey),
+      }),
     ).rejects.toMatchObject({ code: 'PIV_CARD_ERROR', details: { reason: 'signature-does-not-verify' } });
   });
 
@@ -99,7 +117,10 @@ describe('buildCsr', () => {
     const block = pkcs1v15Block('sha256', hash, 256);
     expect(block.subarray(0, 2).toString('hex')).toBe('0001');
     // privateEncrypt with PKCS#1 padding pads a DigestInfo as type 1 (RFC 8017 §9.2).
-    const expected = privateEncrypt({ key: rsa.privateKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([Buffer.from('3031300d060960864801650304020105000420', 'hex'), hash]));
+    const expected = privateEncrypt(
+      { key: rsa.privateKey, padding: constants.RSA_PKCS1_PADDING },
+      Buffer.concat([Buffer.from('3031300d060960864801650304020105000420', 'hex'), hash]),
+    );
     return rawRsaCard(rsa.privateKey)(block).then((signature) => expect(signature).toEqual(expected));
   });
 

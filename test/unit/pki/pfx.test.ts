@@ -18,9 +18,26 @@ function exportPfx(keyType: 'rsa' | 'ec', extra: readonly string[]) {
   const name = `export-${Math.random().toString(16).slice(2)}`;
   writeFileSync(join(pki.dir, `${name}.key`), key.privateKey.export({ type: 'pkcs8', format: 'pem' }));
   writeFileSync(join(pki.dir, `${name}.pem`), derToPem(certificate));
-  openssl(['pkcs12', '-export', '-inkey', `${name}.key`, '-in', `${name}.pem`, '-certfile', 'ca.pem', '-passout', `pass:${PASSWORD}`, '-out', `${name}.p12`, ...extra], {
-    cwd: pki.dir,
-  });
+  openssl(
+    [
+      'pkcs12',
+      '-export',
+      '-inkey',
+      `${name}.key`,
+      '-in',
+      `${name}.pem`,
+      '-certfile',
+      'ca.pem',
+      '-passout',
+      `pass:${PASSWORD}`,
+      '-out',
+      `${name}.p12`,
+      ...extra,
+    ],
+    {
+      cwd: pki.dir,
+    },
+  );
   return { pfx: readFileSync(join(pki.dir, `${name}.p12`)).toString('base64'), key: key.privateKey, certificate };
 }
 
@@ -37,7 +54,11 @@ function pfxError(run: () => unknown): StationError {
 describe('decodePfx', () => {
   it.each([
     ['the OpenSSL 3 default (PBES2: PBKDF2 + AES-256-CBC, SHA-256 MAC)', 'rsa' as const, []],
-    ['pbeWithSHAAnd3-KeyTripleDES-CBC for key and certificates, SHA-1 MAC', 'rsa' as const, ['-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES', '-macalg', 'sha1']],
+    [
+      'pbeWithSHAAnd3-KeyTripleDES-CBC for key and certificates, SHA-1 MAC',
+      'rsa' as const,
+      ['-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES', '-macalg', 'sha1'],
+    ],
     ['a P-256 key, PBES2 with AES-128 and 3DES certificates', 'ec' as const, ['-keypbe', 'AES-128-CBC', '-certpbe', 'PBE-SHA1-3DES']],
     ['unencrypted certificates (-certpbe NONE)', 'ec' as const, ['-certpbe', 'NONE']],
     // -legacy: RC2-40 certificates, 3DES key, SHA-1 MAC (as Windows exports); RC2 is decrypted by the station itself.
@@ -61,7 +82,9 @@ describe('decodePfx', () => {
     const name = 'nocert';
     writeFileSync(join(pki.dir, `${name}.key`), generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
     openssl(['pkcs12', '-export', '-nocerts', '-inkey', `${name}.key`, '-passout', `pass:${PASSWORD}`, '-out', `${name}.p12`], { cwd: pki.dir });
-    expect(pfxError(() => decodePfx(readFileSync(join(pki.dir, `${name}.p12`)).toString('base64'), PASSWORD)).details.reason).toBe('no certificate for the private key');
+    expect(pfxError(() => decodePfx(readFileSync(join(pki.dir, `${name}.p12`)).toString('base64'), PASSWORD)).details.reason).toBe(
+      'no certificate for the private key',
+    );
     const sample = Buffer.from(exportPfx('ec', []).pfx, 'base64');
     fc.assert(
       fc.property(fc.nat(sample.length - 1), fc.uint8Array({ minLength: 1, maxLength: 4 }), (offset, patch) => {
@@ -87,7 +110,9 @@ describe('rc2CbcDecrypt', () => {
     const key = randomBytes(keyLength);
     const iv = randomBytes(8);
     const plain = randomBytes(77);
-    const encrypted = openssl(['enc', `-${cipher}`, '-K', key.toString('hex'), '-iv', iv.toString('hex'), '-provider', 'legacy', '-provider', 'default'], { input: plain });
+    const encrypted = openssl(['enc', `-${cipher}`, '-K', key.toString('hex'), '-iv', iv.toString('hex'), '-provider', 'legacy', '-provider', 'default'], {
+      input: plain,
+    });
     expect(rc2CbcDecrypt(key, keyLength * 8, iv, encrypted)).toEqual(plain);
     expect(() => rc2CbcDecrypt(key, keyLength * 8, iv, encrypted.subarray(1))).toThrow();
   });

@@ -16,12 +16,27 @@ describe('slot choice by KeyUsages (desk-issuance.md: Windows X509PrivateKeyUsag
   });
 
   it.each([
-    [[3, 2, 1], ['9a', '9c', '9d']],
-    [[2, 1], ['9c', '9d']],
-    [[1, 3], ['9d', '9a']],
+    [
+      [3, 2, 1],
+      ['9a', '9c', '9d'],
+    ],
+    [
+      [2, 1],
+      ['9c', '9d'],
+    ],
+    [
+      [1, 3],
+      ['9d', '9a'],
+    ],
     // A second request for a taken slot falls to the first free of 9A, 9D, 9C.
-    [[3, 3], ['9a', '9d']],
-    [[2, 2, 2], ['9c', '9a', '9d']],
+    [
+      [3, 3],
+      ['9a', '9d'],
+    ],
+    [
+      [2, 2, 2],
+      ['9c', '9a', '9d'],
+    ],
   ])('options %j -> %j', (usages, slots) => {
     expect(chooseSlots(usages.map((keyUsages) => ({ keyUsages })))).toEqual(slots);
   });

@@ -78,8 +78,7 @@ describe('audit view', () => {
 
   it('says why an export failed', async () => {
     await openAudit({
-      'audit.exportCsv': () =>
-        new Refusal({ code: 'STORAGE_IO', message: 'The export folder is not set in Settings.', details: {} }),
+      'audit.exportCsv': () => new Refusal({ code: 'STORAGE_IO', message: 'The export folder is not set in Settings.', details: {} }),
     });
     fireEvent.click(screen.getByRole('button', { name: 'Export CSV' }));
     await settle();

@@ -23,8 +23,26 @@ const report: CmCheckReport = {
   checkedAt: '2026-12-07T09:00:00.000Z',
   issuance: {
     profiles: [
-      { templateUuid: 'b5a8351e-3ff8-542f-8ec8-7adc37cc4374', name: 'Staff Smart Card Logon', verdict: 'allowed', adminKeyBytes: 24, diversify: true, userPinOption: 'UserProvided', problems: [], error: null },
-      { templateUuid: 'a039b4d0-5ce8-4eff-8651-181c6576fda3', name: 'Sample', verdict: 'not-allowed', adminKeyBytes: 0, diversify: true, userPinOption: 'Unknown(3)', problems: ['no-admin-key'], error: null },
+      {
+        templateUuid: 'b5a8351e-3ff8-542f-8ec8-7adc37cc4374',
+        name: 'Staff Smart Card Logon',
+        verdict: 'allowed',
+        adminKeyBytes: 24,
+        diversify: true,
+        userPinOption: 'UserProvided',
+        problems: [],
+        error: null,
+      },
+      {
+        templateUuid: 'a039b4d0-5ce8-4eff-8651-181c6576fda3',
+        name: 'Sample',
+        verdict: 'not-allowed',
+        adminKeyBytes: 0,
+        diversify: true,
+        userPinOption: 'Unknown(3)',
+        problems: ['no-admin-key'],
+        error: null,
+      },
     ],
     profilesNotChecked: 0,
     executionRoutes: { result: 'forbidden', requestUuid: 'a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099', error: null },

@@ -47,7 +47,11 @@ describe('request types in the request list (request-types.ts)', () => {
     expect(choose.disabled).toBe(true);
     // Issue #17, part 2: the acknowledgement is on the request's own row and names the likely type.
     expect(within(unblockRow).queryByRole('checkbox')).toBeNull();
-    fireEvent.click(within(recoverRow).getByRole('checkbox', { name: 'I know this request needs a new card: accept it as Unconfirmed type (2, Recover?) (nothing is retired automatically)' }));
+    fireEvent.click(
+      within(recoverRow).getByRole('checkbox', {
+        name: 'I know this request needs a new card: accept it as Unconfirmed type (2, Recover?) (nothing is retired automatically)',
+      }),
+    );
     expect(choose.disabled).toBe(false);
     fireEvent.click(choose);
     await settle();
@@ -105,7 +109,9 @@ describe('a retire waiting for CM to approve its Retire request (retireRoute ret
     await renderStation({ 'station.snapshot': () => snapshot(), 'outbox.list': () => [waiting] });
     fireEvent.click(screen.getByRole('button', { name: /^Outbox/ }));
     const item = screen.getByRole('article', { name: /Retire card for request/ });
-    expect(within(item).getByText(`Waits for CM to approve the Retire request ${retireRequestId} (now Pending). Approve it in CM; the card is retired then.`)).toBeTruthy();
+    expect(
+      within(item).getByText(`Waits for CM to approve the Retire request ${retireRequestId} (now Pending). Approve it in CM; the card is retired then.`),
+    ).toBeTruthy();
     expect(within(item).queryByRole('button', { name: /^Retire now/ })).toBeNull();
   });
 });

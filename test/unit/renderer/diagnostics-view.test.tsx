@@ -143,7 +143,7 @@ describe('diagnostics view: audit trail', () => {
     expect(within(screen.getByRole('alert')).getByText(gap)).toBeTruthy();
   });
 
-  it('names the kind of gap (an anchor deleted is not a first start) and the OS log copy, in the operator\'s language', async () => {
+  it("names the kind of gap (an anchor deleted is not a first start) and the OS log copy, in the operator's language", async () => {
     const detail = 'the chain anchor /data/audit.head is missing although the audit log exists (3 records)';
     await renderStation({
       'station.snapshot': () => snapshot(),
@@ -166,7 +166,11 @@ describe('diagnostics view: audit trail', () => {
   it('says how the smart card service was checked (in the operator language), and nothing for an older report', async () => {
     const mechanisms: [DiagnosticsReport['mechanism'], string, string][] = [
       [{ kind: 'pcscd-socket', path: '/run/pcscd/pcscd.comm' }, 'pcscd socket /run/pcscd/pcscd.comm', 'socket pcscd /run/pcscd/pcscd.comm'],
-      [{ kind: 'windows-service', command: 'sc.exe query SCardSvr' }, 'Windows Smart Card service (sc.exe query SCardSvr)', 'service Carte à puce de Windows (sc.exe query SCardSvr)'],
+      [
+        { kind: 'windows-service', command: 'sc.exe query SCardSvr' },
+        'Windows Smart Card service (sc.exe query SCardSvr)',
+        'service Carte à puce de Windows (sc.exe query SCardSvr)',
+      ],
       [{ kind: 'pcsc-context' }, 'PC/SC context (macOS)', 'contexte PC/SC (macOS)'],
       [{ kind: 'simulated' }, 'Simulated readers (training)', 'lecteurs simulés (formation)'],
     ];

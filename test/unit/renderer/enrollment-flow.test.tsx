@@ -65,7 +65,11 @@ describe('enrollment flow', () => {
     expect(within(region).getByRole('button', { name: `Copy Card identifier ${READER}` })).toBeTruthy();
     // Card read, no request yet: focus went to the search field, and the move was announced.
     expect(document.activeElement).toBe(within(region).getByRole('searchbox', { name: 'Request id, user or template' }));
-    expect(within(region).getByText(/^Card read\. Type a name/).getAttribute('aria-live')).toBe('polite');
+    expect(
+      within(region)
+        .getByText(/^Card read\. Type a name/)
+        .getAttribute('aria-live'),
+    ).toBe('polite');
 
     // The list loads at once (empty query) and says where it comes from.
     expect(station.callsTo('requests.search')).toEqual([{ query: '', limit: 100 }]);
@@ -84,7 +88,9 @@ describe('enrollment flow', () => {
 
     fireEvent.click(within(region).getByRole('button', { name: 'Choose request 7b7f0c1c for Alice Martin' }));
     await settle();
-    expect(station.callsTo('enrollment.choose')).toEqual([{ reader: READER, requestId: request().uuid, replaceSmartcardUuid: null, acceptUnconfirmedType: false }]);
+    expect(station.callsTo('enrollment.choose')).toEqual([
+      { reader: READER, requestId: request().uuid, replaceSmartcardUuid: null, acceptUnconfirmedType: false },
+    ]);
 
     // The confirmation shows exactly the payload, as JSON, copyable; focus is on Confirm.
     expect(stepHeading('Check and confirm')).toBeTruthy();
@@ -123,7 +129,9 @@ describe('enrollment flow', () => {
       ),
     );
     const region = readerRegion();
-    const statuses = within(region).getAllByRole('status').map((e) => e.textContent);
+    const statuses = within(region)
+      .getAllByRole('status')
+      .map((e) => e.textContent);
     expect(statuses.filter((text) => text !== '')).toEqual(['Saved. It will be sent when CM is reachable.']);
     // The station's English reason stays in its logs; the screen words it.
     expect(within(region).getAllByText(/Why it is queued: CM is not reachable right now\./)).toHaveLength(2);
@@ -202,9 +210,7 @@ describe('enrollment flow', () => {
 
   it('labels an offline list with the time of its copy, and shows what CM could not say', async () => {
     const syncedAt = new Date(2026, 10, 23, 9, 5).toISOString();
-    const station = await renderStation(
-      handlers({ 'requests.search': () => ({ requests: [request()], source: 'cache', syncedAt }) }),
-    );
+    const station = await renderStation(handlers({ 'requests.search': () => ({ requests: [request()], source: 'cache', syncedAt }) }));
     station.fire('readers.changed', readersWithCard());
     station.fire('enrollment.changed', { ...cardRead(), card: { ...reading, cm: { state: 'not-asked', reason: 'offline' } } });
     station.fire('card.changed', { reader: READER, reading: { ...reading, cm: { state: 'not-asked', reason: 'offline' } } });
@@ -230,8 +236,7 @@ describe('enrollment flow', () => {
   it('shows a refused call with the station message next to the buttons', async () => {
     const station = await renderStation(
       handlers({
-        'enrollment.bind': () =>
-          new Refusal({ code: 'NO_CARD', message: 'There is no card in the reader.', details: {} }),
+        'enrollment.bind': () => new Refusal({ code: 'NO_CARD', message: 'There is no card in the reader.', details: {} }),
       }),
     );
     await insertCard(station.fire);

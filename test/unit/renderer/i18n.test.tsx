@@ -81,7 +81,11 @@ describe('translations', () => {
             }),
           }),
         'outbox.list': () => [operation(), operation({ id: '2e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b', state: 'pending' })],
-        'requests.search': () => ({ requests: [request(), request({ uuid: '8b7f0c1c-3c3a-4f43-9d4e-1a2b3c4d5e6f', targetUserDisplayName: null })], source: 'cache', syncedAt: null }),
+        'requests.search': () => ({
+          requests: [request(), request({ uuid: '8b7f0c1c-3c3a-4f43-9d4e-1a2b3c4d5e6f', targetUserDisplayName: null })],
+          source: 'cache',
+          syncedAt: null,
+        }),
         'audit.query': () => [],
       });
       station.fire('readers.changed', readersWithCard());

@@ -49,8 +49,15 @@ describe('issuance screens in both languages', () => {
         station.fire('issuance.changed', state);
         await settle();
         const texts = shownTexts();
-        expect(texts.filter((text) => RAW_KEY.test(text) || text.includes('{{')), state.phase).toEqual([]);
-        if (locale === 'fr') expect(texts.filter((text) => english.has(text)), state.phase).toEqual([]);
+        expect(
+          texts.filter((text) => RAW_KEY.test(text) || text.includes('{{')),
+          state.phase,
+        ).toEqual([]);
+        if (locale === 'fr')
+          expect(
+            texts.filter((text) => english.has(text)),
+            state.phase,
+          ).toEqual([]);
         expect(texts.length, state.phase).toBeGreaterThan(5);
       }
     });

@@ -173,7 +173,10 @@ describe('the choice after a bind (issueAtDesk)', () => {
     expect(stepHeading().textContent).toBe('Choose the enrollment request');
     expect(within(region()).queryByText('The card is issued.')).toBeNull();
     // The same request chosen again for another card: a new enrollment, not the old issuance.
-    station.fire('enrollment.changed', { ...(chosen() as Extract<EnrollmentState, { step: 'request-chosen' }>), payload: { ...payload, cardid: 'ffffffffffffffffffffffffffffffff' } });
+    station.fire('enrollment.changed', {
+      ...(chosen() as Extract<EnrollmentState, { step: 'request-chosen' }>),
+      payload: { ...payload, cardid: 'ffffffffffffffffffffffffffffffff' },
+    });
     await settle();
     expect(stepHeading().textContent).toBe('Check and confirm');
   });
@@ -214,7 +217,10 @@ describe('the choice after a bind (issueAtDesk)', () => {
     });
     station.fire('readers.changed', readersWithCard());
     // A factory card: PIV, but no CHUID yet.
-    station.fire('card.changed', { reader: READER, reading: { ...reading, identifier: { kind: 'none', value: null }, cm: { state: 'not-asked', reason: 'no-identifier' } } });
+    station.fire('card.changed', {
+      reader: READER,
+      reading: { ...reading, identifier: { kind: 'none', value: null }, cm: { state: 'not-asked', reason: 'no-identifier' } },
+    });
     const withPlan = (issuance: IssuancePlan) => ({ ...(chosen() as Extract<EnrollmentState, { step: 'request-chosen' }>), issuance });
     station.fire('enrollment.changed', withPlan({ mode: 'offer', reason: null, chuid: null }));
     await settle();

@@ -2,19 +2,7 @@ import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { initI18n } from '../../../src/renderer/i18n';
 import { VIEWS } from '../../../src/renderer/store';
-import {
-  cardRead,
-  chosen,
-  NEW_CARD,
-  operation,
-  OPERATION_ID,
-  READER,
-  reading,
-  readersWithCard,
-  request,
-  snapshot,
-  submitted,
-} from './support/fixtures';
+import { cardRead, chosen, NEW_CARD, operation, OPERATION_ID, READER, reading, readersWithCard, request, snapshot, submitted } from './support/fixtures';
 import { renderStation, resetStore, settle } from './support/station';
 
 beforeAll(() => initI18n('en'));
@@ -152,7 +140,10 @@ describe('a fast operator', () => {
     release();
     await settle();
     await settle();
-    expect(station.callsTo('requests.search')).toEqual([{ query: '', limit: 100 }, { query: 'Dana', limit: 100 }]);
+    expect(station.callsTo('requests.search')).toEqual([
+      { query: '', limit: 100 },
+      { query: 'Dana', limit: 100 },
+    ]);
     const choose = within(region).getAllByRole('button', { name: /^Choose request/ });
     expect(choose).toHaveLength(1);
     expect(document.activeElement).toBe(choose[0]);

@@ -27,7 +27,13 @@ const snapshot = {
   version: '0.1.0',
   training: true,
   connection: { mode: 'unconfigured' },
-  readers: { service: 'up', readers: [{ name: 'Virtual PCD 00 00', card: null }, { name: 'Virtual PCD 00 01', card: null }] },
+  readers: {
+    service: 'up',
+    readers: [
+      { name: 'Virtual PCD 00 00', card: null },
+      { name: 'Virtual PCD 00 01', card: null },
+    ],
+  },
 };
 
 beforeAll(() => initI18n('en'));

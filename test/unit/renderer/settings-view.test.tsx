@@ -43,7 +43,14 @@ describe('settings view', () => {
     await openSettings(
       settingsView({
         managed: managedKeys('cmBaseUrl', 'trainingModeAllowed', 'updateFeedUrl'),
-        policy: { source: 'HKLM\\SOFTWARE\\Policies\\EnrollmentStation', status: 'ok', problems: [], channel: 'windows-registry', keys: ['cmBaseUrl'], changedSinceStart: false },
+        policy: {
+          source: 'HKLM\\SOFTWARE\\Policies\\EnrollmentStation',
+          status: 'ok',
+          problems: [],
+          channel: 'windows-registry',
+          keys: ['cmBaseUrl'],
+          changedSinceStart: false,
+        },
       }),
     );
     expect(document.activeElement).toBe(screen.getByRole('heading', { level: 2, name: 'Settings' }));
@@ -51,9 +58,7 @@ describe('settings view', () => {
     expect(url.value).toBe('https://cm.contoso.com/CertificateManagement/api/v1.0/');
     expect(url.readOnly).toBe(true);
     expect(url.getAttribute('aria-describedby')).toMatch(/managed/);
-    expect(description(url)).toMatch(
-      'Managed by your organization',
-    );
+    expect(description(url)).toMatch('Managed by your organization');
     expect((screen.getByRole('checkbox', { name: 'Training mode allowed' }) as HTMLInputElement).disabled).toBe(true);
     // Editable ones are not.
     const timeout = screen.getByRole('textbox', { name: 'CM timeout (milliseconds)' }) as HTMLInputElement;
@@ -76,24 +81,30 @@ describe('settings view', () => {
   });
 
   it('says when IT changed the machine policy since the station started', async () => {
-    await openSettings(settingsView({ policy: { source: 'HKLM', status: 'ok', problems: [], channel: 'windows-registry', keys: [], changedSinceStart: true } }));
+    await openSettings(
+      settingsView({ policy: { source: 'HKLM', status: 'ok', problems: [], channel: 'windows-registry', keys: [], changedSinceStart: true } }),
+    );
     expect(screen.getByRole('alert').textContent).toBe('Your organization changed the machine policy. Restart the station to apply it.');
   });
 
   it('labels a development policy as such', async () => {
     await openSettings(
-      settingsView({ policy: { source: '/tmp/p.json (development policy)', status: 'ok', problems: [], channel: 'development', keys: [], changedSinceStart: false } }),
+      settingsView({
+        policy: { source: '/tmp/p.json (development policy)', status: 'ok', problems: [], channel: 'development', keys: [], changedSinceStart: false },
+      }),
     );
     expect(screen.getByRole('alert').textContent).toMatch(/^Development policy: \/tmp\/p\.json \(development policy\)\. It is not your organization’s/);
   });
 
   it('sends only what changed, typed, and shows SETTING_LOCKED next to the form', async () => {
-    const station = await openSettings(settingsView(), () =>
-      new Refusal({
-        code: 'SETTING_LOCKED',
-        message: 'cmTimeoutMs is managed by your organization.',
-        details: { key: 'cmTimeoutMs', keys: ['cmTimeoutMs'] },
-      }),
+    const station = await openSettings(
+      settingsView(),
+      () =>
+        new Refusal({
+          code: 'SETTING_LOCKED',
+          message: 'cmTimeoutMs is managed by your organization.',
+          details: { key: 'cmTimeoutMs', keys: ['cmTimeoutMs'] },
+        }),
     );
     const timeout = screen.getByRole('textbox', { name: 'CM timeout (milliseconds)' });
     fireEvent.change(timeout, { target: { value: '30000' } });
@@ -102,9 +113,7 @@ describe('settings view', () => {
     });
     fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
     await settle();
-    expect(station.callsTo('settings.update')).toEqual([
-      { cmTimeoutMs: 30000, readerExclude: ['*Windows Hello*', '*Virtual*'] },
-    ]);
+    expect(station.callsTo('settings.update')).toEqual([{ cmTimeoutMs: 30000, readerExclude: ['*Windows Hello*', '*Virtual*'] }]);
     const alert = screen.getByRole('alert');
     expect(within(alert).getByText(/one you changed is managed by your organization/)).toBeTruthy();
     expect(within(alert).getByText(/ask IT to change the setting/)).toBeTruthy();
@@ -116,12 +125,14 @@ describe('settings view', () => {
   });
 
   it('shows SETTINGS_INVALID with the problems the station names', async () => {
-    await openSettings(settingsView(), () =>
-      new Refusal({
-        code: 'SETTINGS_INVALID',
-        message: 'The settings are not valid.',
-        details: { problems: ['readerExclude[0]: must not be empty'] },
-      }),
+    await openSettings(
+      settingsView(),
+      () =>
+        new Refusal({
+          code: 'SETTINGS_INVALID',
+          message: 'The settings are not valid.',
+          details: { problems: ['readerExclude[0]: must not be empty'] },
+        }),
     );
     fireEvent.change(screen.getByRole('textbox', { name: 'Readers to show (patterns)' }), { target: { value: 'ACS*' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
@@ -164,7 +175,10 @@ describe('settings view', () => {
         policy: {
           source: '/etc/enrollment-station/policy.json',
           status: 'invalid',
-          problems: ['the file /etc/enrollment-station/policy.json is owned by uid 1000, not by root: only root may write machine policy', 'cmTimeoutMs: Too big: expected number to be <=120000'],
+          problems: [
+            'the file /etc/enrollment-station/policy.json is owned by uid 1000, not by root: only root may write machine policy',
+            'cmTimeoutMs: Too big: expected number to be <=120000',
+          ],
           channel: 'linux-etc',
           keys: [],
           changedSinceStart: false,

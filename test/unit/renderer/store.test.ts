@@ -3,27 +3,8 @@ import i18next from 'i18next';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../../src/renderer/client';
 import { applyLocale, initI18n } from '../../../src/renderer/i18n';
-import {
-  applyOutboxOperation,
-  connectStore,
-  disconnectStore,
-  enrollmentCall,
-  navigate,
-  newlyInserted,
-  useStation,
-} from '../../../src/renderer/store';
-import {
-  ATR,
-  cardRead,
-  chosen,
-  operation,
-  OTHER_READER,
-  READER,
-  reading,
-  readersWithCard,
-  settingsView,
-  snapshot,
-} from './support/fixtures';
+import { applyOutboxOperation, connectStore, disconnectStore, enrollmentCall, navigate, newlyInserted, useStation } from '../../../src/renderer/store';
+import { ATR, cardRead, chosen, operation, OTHER_READER, READER, reading, readersWithCard, settingsView, snapshot } from './support/fixtures';
 import { Refusal, resetStore, scriptedStation } from './support/station';
 import { EVENT_CHANNELS } from '../../../src/shared/contract';
 

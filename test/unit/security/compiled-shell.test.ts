@@ -101,7 +101,11 @@ function fsWithMachinePolicy(): unknown {
     get(target, prop, receiver) {
       if (machinePolicy !== null && prop === 'lstatSync') {
         return (path: string, ...rest: unknown[]) =>
-          path === POLICY_FILE ? rootOwned(false) : path === dirname(POLICY_FILE) ? rootOwned(true) : (target.lstatSync as (...a: unknown[]) => unknown)(path, ...rest);
+          path === POLICY_FILE
+            ? rootOwned(false)
+            : path === dirname(POLICY_FILE)
+              ? rootOwned(true)
+              : (target.lstatSync as (...a: unknown[]) => unknown)(path, ...rest);
       }
       if (machinePolicy !== null && prop === 'readFileSync') {
         return (path: string, ...rest: unknown[]) =>
@@ -395,7 +399,9 @@ describe('refused IPC senders in the diagnostic log (compiled main.cjs)', () => 
     expect(linesFrom(from).filter((e) => e.event === 'ipc.sender-refused')).toEqual([
       expect.objectContaining({ level: 'warn', origin: 'https://evil.example', channel: 'outbox.list', mainFrame: true }),
     ]);
-    const all = readdirSync(logDir()).map((name) => readFileSync(join(logDir(), name), 'utf8')).join('');
+    const all = readdirSync(logDir())
+      .map((name) => readFileSync(join(logDir(), name), 'utf8'))
+      .join('');
     expect(all).not.toContain('do-not-log');
     expect(all).not.toContain('token=abc');
   });
@@ -405,7 +411,10 @@ describe('refused IPC senders in the diagnostic log (compiled main.cjs)', () => 
     for (let i = 0; i < PER_MINUTE * 3; i += 1) await refuse('settings.get');
     const after = nextMinute();
     await refuse('station.snapshot');
-    await vi.waitFor(() => expect(linesFrom(after).at(-1)).toMatchObject({ event: 'ipc.sender-refused', channel: 'station.snapshot' }), { timeout: 5_000, interval: 20 });
+    await vi.waitFor(() => expect(linesFrom(after).at(-1)).toMatchObject({ event: 'ipc.sender-refused', channel: 'station.snapshot' }), {
+      timeout: 5_000,
+      interval: 20,
+    });
     expect(linesFrom(floodFrom, after)).toHaveLength(PER_MINUTE);
     expect(linesFrom(floodFrom, after).every((e) => e.event === 'ipc.sender-refused' && e.channel === 'settings.get')).toBe(true);
     expect(linesFrom(after).filter((e) => e.event === 'ipc.sender-refused-dropped')).toEqual([
@@ -646,7 +655,10 @@ describe('--cli (compiled main.cjs)', () => {
     const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void out.push(args.join(' ')));
     const error = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void err.push(args.join(' ')));
     try {
-      loadMain(stand, argv.map((a) => a.replace('<data>', join(dir, 'data'))));
+      loadMain(
+        stand,
+        argv.map((a) => a.replace('<data>', join(dir, 'data'))),
+      );
       stand.ready();
       await vi.waitFor(() => expect(stand.record.calls.some((c) => c.startsWith('app.exit'))).toBe(true), { timeout: 20_000, interval: 20 });
     } finally {
@@ -672,7 +684,7 @@ describe('--cli (compiled main.cjs)', () => {
     expect(stand.record.windows).toHaveLength(0);
   }, 30_000);
 
-  it('goes to CM (machine policy\'s address) through net.request with the allow-list set first; unreachable CM queues it (exit 4)', async () => {
+  it("goes to CM (machine policy's address) through net.request with the allow-list set first; unreachable CM queues it (exit 4)", async () => {
     machinePolicy = { cmBaseUrl: CM_URL };
     try {
       const { exit, out, stand } = await cli([
@@ -704,7 +716,18 @@ describe('--cli (compiled main.cjs)', () => {
     try {
       const target = 'https://sts.contoso.com/adfs/ls/?wa=wsignin1.0';
       const { exit, out, stand } = await cli(
-        [process.execPath, '--cli', 'retire', '--request', '3f2504e0-4f89-41d3-9a0c-0305e82c3301', '--smartcard', '9b2c7d1e-2a3b-4c5d-8e9f-0a1b2c3d4e5f', '--json', '--data-dir', '<data>'],
+        [
+          process.execPath,
+          '--cli',
+          'retire',
+          '--request',
+          '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
+          '--smartcard',
+          '9b2c7d1e-2a3b-4c5d-8e9f-0a1b2c3d4e5f',
+          '--json',
+          '--data-dir',
+          '<data>',
+        ],
         { netAnswer: () => ({ kind: 'redirect', statusCode: 302, location: target }) },
       );
       expect(exit).toBe(3);
@@ -726,11 +749,31 @@ describe('--cli (compiled main.cjs)', () => {
     machinePolicy = { cmBaseUrl: CM_URL };
     try {
       const { exit, out, stand } = await cli(
-        [process.execPath, '--cli', 'retire', '--request', '3f2504e0-4f89-41d3-9a0c-0305e82c3301', '--smartcard', '9b2c7d1e-2a3b-4c5d-8e9f-0a1b2c3d4e5f', '--json', '--data-dir', '<data>'],
-        { netAnswer: () => ({ kind: 'response', statusCode: 503, headers: { 'content-type': 'text/html' }, body: '<html><body><h1>Service Unavailable</h1></body></html>' }) },
+        [
+          process.execPath,
+          '--cli',
+          'retire',
+          '--request',
+          '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
+          '--smartcard',
+          '9b2c7d1e-2a3b-4c5d-8e9f-0a1b2c3d4e5f',
+          '--json',
+          '--data-dir',
+          '<data>',
+        ],
+        {
+          netAnswer: () => ({
+            kind: 'response',
+            statusCode: 503,
+            headers: { 'content-type': 'text/html' },
+            body: '<html><body><h1>Service Unavailable</h1></body></html>',
+          }),
+        },
       );
       expect(exit).toBe(4);
-      expect(JSON.parse(out.at(-1)!)).toMatchObject({ result: { state: 'pending', lastError: { code: 'CM_UNAVAILABLE', serverMessage: 'Service Unavailable' } } });
+      expect(JSON.parse(out.at(-1)!)).toMatchObject({
+        result: { state: 'pending', lastError: { code: 'CM_UNAVAILABLE', serverMessage: 'Service Unavailable' } },
+      });
       expect(stand.record.netRequests[0]?.headers).toMatchObject({ Accept: 'application/json' });
     } finally {
       machinePolicy = null;
@@ -738,7 +781,10 @@ describe('--cli (compiled main.cjs)', () => {
   }, 30_000);
 
   it('refuses the development flags in the installed app: --cm-url and --policy are exit 2, nothing sent', async () => {
-    for (const flag of [['--cm-url', 'https://elsewhere.example/'], ['--policy', '/tmp/p.json']]) {
+    for (const flag of [
+      ['--cm-url', 'https://elsewhere.example/'],
+      ['--policy', '/tmp/p.json'],
+    ]) {
       const { exit, err, stand } = await cli([process.execPath, '--cli', 'outbox', 'list', ...flag, '--data-dir', '<data>']);
       expect(exit).toBe(2);
       expect(err.join('\n')).toMatch(/is for development \(npm run station\)/);
@@ -754,7 +800,7 @@ describe('--cli (compiled main.cjs)', () => {
     expect(fetchAt).toBeGreaterThan(stand.record.calls.indexOf('session.allowNTLMCredentialsForDomains cm.contoso.com'));
   }
 
-  it('cm-check goes through the app: machine policy\'s address, the app network stack (net.request) with the allow-list set first (unreachable: exit 1)', async () => {
+  it("cm-check goes through the app: machine policy's address, the app network stack (net.request) with the allow-list set first (unreachable: exit 1)", async () => {
     machinePolicy = { cmBaseUrl: CM_URL };
     try {
       const { exit, out, stand } = await cli([process.execPath, '--cli', 'cm-check', '--json', '--data-dir', '<data>']);
@@ -785,7 +831,10 @@ describe('--cli (compiled main.cjs)', () => {
 
   it('refuses --policy and --cm-url for cm-check and support-bundle as for every command: exit 2, nothing sent', async () => {
     for (const command of [['cm-check'], ['support-bundle', '--out', join(work, 'never.zip')]]) {
-      for (const flag of [['--cm-url', 'https://elsewhere.example/'], ['--policy', '/tmp/p.json']]) {
+      for (const flag of [
+        ['--cm-url', 'https://elsewhere.example/'],
+        ['--policy', '/tmp/p.json'],
+      ]) {
         const { exit, err, stand } = await cli([process.execPath, '--cli', ...command, ...flag, '--data-dir', '<data>']);
         expect(exit).toBe(2);
         expect(err.join('\n')).toMatch(/is for development \(npm run station\)/);
@@ -797,7 +846,16 @@ describe('--cli (compiled main.cjs)', () => {
   }, 60_000);
 
   it('refuses a weakening Chromium switch in front of --cli (exit 2, the reason, nothing started); Windows-style too', async () => {
-    const { exit, err, stand } = await cli([process.execPath, '--ignore-certificate-errors', '--proxy-server=127.0.0.1:8080', '--cli', 'outbox', 'list', '--data-dir', '<data>']);
+    const { exit, err, stand } = await cli([
+      process.execPath,
+      '--ignore-certificate-errors',
+      '--proxy-server=127.0.0.1:8080',
+      '--cli',
+      'outbox',
+      'list',
+      '--data-dir',
+      '<data>',
+    ]);
     expect(exit).toBe(2);
     expect(err.join('\n')).toMatch(/will not start with --ignore-certificate-errors, --proxy-server: .*allowedChromiumSwitches/);
     // Off Chromium's command line before anything else could use them.
@@ -820,7 +878,16 @@ describe('--cli (compiled main.cjs)', () => {
     // Allowing one switch allows no other.
     machinePolicy = { allowedChromiumSwitches: ['log-net-log'] };
     try {
-      const { exit, err } = await cli([process.execPath, '--log-net-log=/tmp/net.json', '--host-resolver-rules=MAP * 127.0.0.1', '--cli', 'outbox', 'list', '--data-dir', '<data>']);
+      const { exit, err } = await cli([
+        process.execPath,
+        '--log-net-log=/tmp/net.json',
+        '--host-resolver-rules=MAP * 127.0.0.1',
+        '--cli',
+        'outbox',
+        'list',
+        '--data-dir',
+        '<data>',
+      ]);
       expect(exit).toBe(2);
       expect(err.join('\n')).toMatch(/will not start with --host-resolver-rules:/);
     } finally {

@@ -319,9 +319,7 @@ export function createPreloadStandIn(): { electron: Record<string, unknown>; rec
  * and friends are the real ones), with `require` answered by `resolve`.
  */
 export function runCommonJs(file: string, resolve: (id: string) => unknown): Record<string, unknown> {
-  const wrapper = runInThisContext(wrap(readFileSync(file, 'utf8')), { filename: file }) as (
-    ...args: unknown[]
-  ) => void;
+  const wrapper = runInThisContext(wrap(readFileSync(file, 'utf8')), { filename: file }) as (...args: unknown[]) => void;
   const module = { exports: {} as Record<string, unknown> };
   wrapper.call(module.exports, module.exports, resolve, module, file, dirname(file));
   return module.exports;

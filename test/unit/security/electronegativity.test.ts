@@ -44,7 +44,10 @@ describe('electronegativity over the shell sources and the compiled main + prelo
   beforeAll(() => ({ status, result, report } = gate()), 60_000);
 
   it('has no unjustified finding and no file it could not parse', () => {
-    expect(result.findings.filter((f) => !f.justified), report).toEqual([]);
+    expect(
+      result.findings.filter((f) => !f.justified),
+      report,
+    ).toEqual([]);
     expect(result.parseErrors).toEqual([]);
     expect(result.unusedJustifications).toEqual([]);
     expect(result.ok).toBe(true);

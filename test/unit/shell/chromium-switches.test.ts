@@ -5,18 +5,27 @@ import { settingsSchema } from '../../../src/shared/settings';
 
 describe('weakening Chromium switches on the command line', () => {
   it('finds --name and --name=value anywhere, in front of --cli and after it, case-insensitively', () => {
-    const argv = ['C:\\Program Files\\Enrollment Station\\Enrollment Station.exe', '--Ignore-Certificate-Errors', '--cli', 'outbox', 'list', '--proxy-server=http://10.0.0.1:8080'];
+    const argv = [
+      'C:\\Program Files\\Enrollment Station\\Enrollment Station.exe',
+      '--Ignore-Certificate-Errors',
+      '--cli',
+      'outbox',
+      'list',
+      '--proxy-server=http://10.0.0.1:8080',
+    ];
     expect(weakeningSwitchesIn(argv, 'linux')).toEqual(['ignore-certificate-errors', 'proxy-server']);
   });
 
-  it('reads -name and /name as switches on Windows only (base::CommandLine\'s prefixes there)', () => {
+  it("reads -name and /name as switches on Windows only (base::CommandLine's prefixes there)", () => {
     const argv = ['station.exe', '-host-resolver-rules=MAP * 10.0.0.1', '/remote-debugging-port=9222'];
     expect(weakeningSwitchesIn(argv, 'win32')).toEqual(['host-resolver-rules', 'remote-debugging-port']);
     expect(weakeningSwitchesIn(argv, 'linux')).toEqual([]);
   });
 
   it('leaves harmless switches and CLI values alone', () => {
-    expect(weakeningSwitchesIn(['station', '--cli', 'bind', '--reader', 'proxy-server', '--request', 'x', '--lang=fr', '--enable-logging'], 'win32')).toEqual([]);
+    expect(weakeningSwitchesIn(['station', '--cli', 'bind', '--reader', 'proxy-server', '--request', 'x', '--lang=fr', '--enable-logging'], 'win32')).toEqual(
+      [],
+    );
   });
 
   it('allows only what a valid machine policy lists; refuses the rest by name', () => {

@@ -88,12 +88,9 @@ describe('window and session policy', () => {
 
 describe('static file resolution stays inside the renderer folder', () => {
   const root = mkdtempSync(join(tmpdir(), 'static-'));
-  it.each(['/../etc/passwd', '/..%2f..%2fetc/passwd', '/%2e%2e/x', '/a\\..\\..\\x', '/x%00.html', '/%E0%A4%A'])(
-    'refuses %s',
-    (path) => {
-      expect(resolveStaticPath(root, path)).toBeNull();
-    },
-  );
+  it.each(['/../etc/passwd', '/..%2f..%2fetc/passwd', '/%2e%2e/x', '/a\\..\\..\\x', '/x%00.html', '/%E0%A4%A'])('refuses %s', (path) => {
+    expect(resolveStaticPath(root, path)).toBeNull();
+  });
   it('maps / to index.html and nested paths inside', () => {
     expect(resolveStaticPath(root, '/')).toBe(join(root, 'index.html'));
     expect(resolveStaticPath(root, '/assets/a.js')).toBe(join(root, 'assets', 'a.js'));

@@ -12,13 +12,20 @@ afterEach(async () => {
   t = null;
 });
 
-const settle = <T>(promise: Promise<T>) => promise.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+const settle = <T>(promise: Promise<T>) =>
+  promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
 
 describe('renderer-driven exports, bundles and diagnostics are rate-limited', () => {
   it('one export at a time, then a pause: a refused call is RATE_LIMITED and writes nothing', async () => {
     t = await startTestStation();
     const station = t;
-    const both = await Promise.all([settle(call(station.station.handlers, 'audit.exportCsv', {})), settle(call(station.station.handlers, 'audit.exportCsv', {}))]);
+    const both = await Promise.all([
+      settle(call(station.station.handlers, 'audit.exportCsv', {})),
+      settle(call(station.station.handlers, 'audit.exportCsv', {})),
+    ]);
     expect(both.filter((r) => r.ok)).toHaveLength(1);
     expect(both.find((r) => !r.ok)?.error).toMatchObject({ code: 'RATE_LIMITED', params: { what: 'An audit export' } });
     const soon = await settle(call(station.station.handlers, 'audit.exportCsv', {}));

@@ -78,7 +78,11 @@ describe('redaction by value', () => {
     expect(op?.lastError?.serverMessage).toContain(cardId);
 
     // A renderer error that echoes the page address with its token, and free text in the log.
-    await call(t.station.handlers, 'diagnostics.reportError', { source: 'window-error', message: `failed to load ${host.url}`, stack: `at /home/alice.martin/x.js (card ${cardId})` });
+    await call(t.station.handlers, 'diagnostics.reportError', {
+      source: 'window-error',
+      message: `failed to load ${host.url}`,
+      stack: `at /home/alice.martin/x.js (card ${cardId})`,
+    });
     log.warn('test.free-text', { detail: `kinit: no ticket for ${PRINCIPAL}; card ${cardId.toUpperCase()}` });
 
     const bundle = await call(t.station.handlers, 'diagnostics.supportBundle', {});

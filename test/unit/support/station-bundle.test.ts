@@ -57,17 +57,29 @@ describe('diagnostics.supportBundle (the Diagnostics button)', () => {
     expect(result.path).toMatch(/enrollment-support-.*\.zip$/);
     const files = open(result.path);
     expect(Object.keys(files).sort()).toEqual([...result.files].sort());
-    for (const name of ['versions.json', 'diagnostics.json', 'cm-check.json', 'settings.json', 'outbox.json', 'manifest.json']) expect(files).toHaveProperty([name]);
+    for (const name of ['versions.json', 'diagnostics.json', 'cm-check.json', 'settings.json', 'outbox.json', 'manifest.json'])
+      expect(files).toHaveProperty([name]);
     expect(Object.keys(files).some((name) => /^logs\/station\.\d+\.log$/.test(name))).toBe(true);
 
     expect(JSON.parse(files['versions.json']!)).toMatchObject({ app: '0.0.0-test', node: process.versions.node, platform: process.platform });
     expect(JSON.parse(files['cm-check.json']!)).toMatchObject({ ok: true, value: { reachable: true, problem: null } });
-    expect(JSON.parse(files['settings.json']!)).toMatchObject({ ok: true, value: { policy: { status: 'none' }, values: { directoryLdapBindPasswordFile: '' } } });
-    const diagnostics = JSON.parse(files['diagnostics.json']!) as { ok: true; value: { readers: { reader: string; card: { identifier: { value: string } } | null }[] } };
+    expect(JSON.parse(files['settings.json']!)).toMatchObject({
+      ok: true,
+      value: { policy: { status: 'none' }, values: { directoryLdapBindPasswordFile: '' } },
+    });
+    const diagnostics = JSON.parse(files['diagnostics.json']!) as {
+      ok: true;
+      value: { readers: { reader: string; card: { identifier: { value: string } } | null }[] };
+    };
     // Reader names are kept (as `reader`: every `name` field is dropped, as people's names are).
     expect(diagnostics.value.readers.map((r) => r.reader)).toEqual(['Reader A', 'Reader B']);
     const inReader = diagnostics.value.readers.find((r) => r.reader === READER)!;
-    expect(inReader.card!.identifier.value).toBe(`…${cardId.replace(/[^0-9a-f]/gi, '').toLowerCase().slice(-4)}`);
+    expect(inReader.card!.identifier.value).toBe(
+      `…${cardId
+        .replace(/[^0-9a-f]/gi, '')
+        .toLowerCase()
+        .slice(-4)}`,
+    );
 
     const outbox = JSON.parse(files['outbox.json']!) as { ok: true; value: Record<string, unknown>[] };
     expect(outbox.value).toHaveLength(1);
@@ -77,7 +89,12 @@ describe('diagnostics.supportBundle (the Diagnostics button)', () => {
     // Nowhere in the bundle: the whole card id (diagnostics, logs, outbox).
     const everything = Object.values(files).join('\n').toLowerCase();
     expect(everything).not.toContain(cardId.toLowerCase());
-    expect(everything).not.toContain(cardId.replace(/[^0-9a-f]/gi, '').toLowerCase().slice(0, 12));
+    expect(everything).not.toContain(
+      cardId
+        .replace(/[^0-9a-f]/gi, '')
+        .toLowerCase()
+        .slice(0, 12),
+    );
     expect(files['logs/station.1.log']).toContain('"event":"cm.call"');
     rmSync(result.path);
   }, 30_000);

@@ -22,12 +22,25 @@ const diagnostics = {
   readers: [
     {
       name: 'Virtual PCD 00 00',
-      card: { atr: '3b8d0180fba000000397425446590301c8', atrInfo: null, model: null, identifier: { kind: 'piv-guid', value: CARD_GUID }, identifierError: null },
+      card: {
+        atr: '3b8d0180fba000000397425446590301c8',
+        atrInfo: null,
+        model: null,
+        identifier: { kind: 'piv-guid', value: CARD_GUID },
+        identifierError: null,
+      },
     },
   ],
 };
 const outbox = [
-  { id: '0b4a3a36-4c1e-4e0e-9c63-7a6a0d7b1f10', kind: 'bind', state: 'needs-attention', cardId: CARD_GUID, requestId: 'a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099', attempts: 3 },
+  {
+    id: '0b4a3a36-4c1e-4e0e-9c63-7a6a0d7b1f10',
+    kind: 'bind',
+    state: 'needs-attention',
+    cardId: CARD_GUID,
+    requestId: 'a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099',
+    attempts: 3,
+  },
 ];
 
 describe('support bundle', () => {
@@ -49,7 +62,9 @@ describe('support bundle', () => {
     );
     const files = unzipSync(bytes);
     expect(Object.keys(files).sort()).toEqual(['diagnostics.json', 'logs/station.1.log', 'manifest.json', 'outbox.json', 'people.json', 'settings.json']);
-    const all = Object.values(files).map((file) => strFromU8(file)).join('\n');
+    const all = Object.values(files)
+      .map((file) => strFromU8(file))
+      .join('\n');
     expect(all).not.toContain('83ba-4037');
     expect(all).not.toContain('Dana');
     expect(all).not.toContain('dscully');
@@ -73,7 +88,15 @@ describe('support bundle', () => {
   });
 
   it('refuses two sections with one name, and writes the file owner-only', () => {
-    expect(() => buildSupportBundle([{ path: 'a.json', json: 1 }, { path: 'a.json', json: 2 }], { now: new Date(), version: '0' })).toThrow(/two sections/);
+    expect(() =>
+      buildSupportBundle(
+        [
+          { path: 'a.json', json: 1 },
+          { path: 'a.json', json: 2 },
+        ],
+        { now: new Date(), version: '0' },
+      ),
+    ).toThrow(/two sections/);
     const file = join(tempDir(), 'bundle.zip');
     writeBundleFile(file, buildSupportBundle([{ path: 'a.json', json: { ok: true } }], { now: new Date(), version: '0' }));
     expect(statSync(file).mode & 0o077).toBe(0);

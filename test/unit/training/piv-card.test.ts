@@ -179,7 +179,7 @@ describe('9B card management key', () => {
     expect(tx(card, '0087079b047c028100').sw).toBe(0x6a80);
   });
 
-    it('SET MANAGEMENT KEY needs authentication; afterwards only the new key authenticates, across power cycles', () => {
+  it('SET MANAGEMENT KEY needs authentication; afterwards only the new key authenticates, across power cycles', () => {
     const card = newCard();
     select(card);
     const next = Buffer.from('0f0e0d0c0b0a09080706050403020100f1f2f3f4f5f6f7f8', 'hex');
@@ -297,7 +297,7 @@ describe('keys: generate, sign, agree, import', () => {
     expect(verifySignature('sha256', message, rsaKey, authenticationResult(rsaSigned.data))).toBe(true);
   });
 
-    it('9C is PIN-always: the VERIFY must come right before each signature; 9E needs no PIN', () => {
+  it('9C is PIN-always: the VERIFY must come right before each signature; 9E needs no PIN', () => {
     const card = newCard();
     select(card);
     authenticate(card);

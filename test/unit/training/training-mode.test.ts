@@ -96,7 +96,14 @@ describe('training mode', () => {
       policy: { from: 'given', policy: { status: 'none', source: null, channel: null } },
       settingsStore: createConfSettingsStore({ dataDir: dir }),
       cmTransport: fetch,
-      realPcsc: () => ({ binding: { establish: () => { throw new Error('no pcsc here'); } }, probe: { mechanism: { kind: 'pcscd-socket', path: '/nowhere' }, isUp: async () => false, watch: () => () => undefined } }),
+      realPcsc: () => ({
+        binding: {
+          establish: () => {
+            throw new Error('no pcsc here');
+          },
+        },
+        probe: { mechanism: { kind: 'pcscd-socket', path: '/nowhere' }, isUp: async () => false, watch: () => () => undefined },
+      }),
       mode: 'real',
       osLog: createNoOsLog('test'),
     });

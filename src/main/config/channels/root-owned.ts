@@ -15,11 +15,7 @@ export const nodePolicyFs: PolicyFs = {
 export type RootOwnedRead = { kind: 'missing' } | { kind: 'refused'; problems: string[] } | { kind: 'read'; bytes: Uint8Array };
 
 function errnoCode(err: unknown): string {
-  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string'
-    ? err.code
-    : err instanceof Error
-      ? err.message
-      : String(err);
+  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : err instanceof Error ? err.message : String(err);
 }
 
 const GROUP_OR_OTHER_WRITE = 0o022;

@@ -5,8 +5,22 @@ type FiDiMeaning = z.infer<typeof fiDiMeaningSchema>;
 
 // ISO 7816-3 table 7: Fi and f(max) by the high nibble of TA1; null = RFU.
 const FI: readonly (readonly [number, number] | null)[] = [
-  [372, 4], [372, 5], [558, 6], [744, 8], [1116, 12], [1488, 16], [1860, 20], null,
-  null, [512, 5], [768, 7.5], [1024, 10], [1536, 15], [2048, 20], null, null,
+  [372, 4],
+  [372, 5],
+  [558, 6],
+  [744, 8],
+  [1116, 12],
+  [1488, 16],
+  [1860, 20],
+  null,
+  null,
+  [512, 5],
+  [768, 7.5],
+  [1024, 10],
+  [1536, 15],
+  [2048, 20],
+  null,
+  null,
 ];
 // ISO 7816-3 table 8: Di by the low nibble of TA1; null = RFU.
 const DI: readonly (number | null)[] = [null, 1, 2, 4, 8, 16, 32, 64, 12, 20, null, null, null, null, null, null];

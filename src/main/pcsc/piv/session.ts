@@ -203,7 +203,10 @@ export class CardPivSession implements PivSession {
     const reply = await this.send(command);
     if (reply.sw !== 0x9000) {
       // A YubiKey answers 69 82 to a wrong response; any refusal means the key did not match.
-      throw new StationError('PIV_ADMIN_AUTH_FAILED', 'The card refused the admin key (9B) authentication.', { operation: 'GENERAL AUTHENTICATE', sw: reply.sw.toString(16).padStart(4, '0') });
+      throw new StationError('PIV_ADMIN_AUTH_FAILED', 'The card refused the admin key (9B) authentication.', {
+        operation: 'GENERAL AUTHENTICATE',
+        sw: reply.sw.toString(16).padStart(4, '0'),
+      });
     }
   }
 
@@ -221,7 +224,13 @@ export class CardPivSession implements PivSession {
 
   async generateKey(slot: PivSlot, algorithm: PivKeyAlgorithm): Promise<Buffer> {
     // AC 03 80 01 <alg>: the control reference template with the algorithm (ykpiv_util_generate_key).
-    const command: Command = { ins: 0x47, p1: 0x00, p2: SLOT_KEY_REFERENCE[slot], data: tlv(0xac, tlv(0x80, Buffer.from([ALGORITHM_ID[algorithm]]))), le: true };
+    const command: Command = {
+      ins: 0x47,
+      p1: 0x00,
+      p2: SLOT_KEY_REFERENCE[slot],
+      data: tlv(0xac, tlv(0x80, Buffer.from([ALGORITHM_ID[algorithm]]))),
+      le: true,
+    };
     return spkiFromGenerateAnswer(command, expectOk(command, await this.send(command)), algorithm);
   }
 
@@ -374,8 +383,8 @@ export class CardPivSession implements PivSession {
     });
     const disconnect = this.connection.disconnect();
     disconnect.catch(() => {
-        // A late disconnect is best-effort.
-      });
+      // A late disconnect is best-effort.
+    });
     try {
       await Promise.race([disconnect, bound]);
     } finally {
@@ -388,8 +397,8 @@ export class CardPivSession implements PivSession {
     if (this.closed) return;
     this.closed = true;
     this.connection.disconnect().catch(() => {
-        // Best-effort disconnect of a card that may be mute.
-      });
+      // Best-effort disconnect of a card that may be mute.
+    });
   }
 
   private async putObject(object: Buffer, value: Buffer): Promise<void> {

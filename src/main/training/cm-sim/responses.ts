@@ -26,9 +26,7 @@ export function sendJson(res: ServerResponse, status: number, json: unknown, hea
 function sendHtml(res: ServerResponse, status: number, title: string, headers: Record<string, string> = {}): void {
   if (res.destroyed) return;
   const body = `<!DOCTYPE html><html><head><title>${title}</title></head><body><h1>Server Error</h1><h2>${title}</h2></body></html>`;
-  res
-    .writeHead(status, { ...headers, 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(body) })
-    .end(body);
+  res.writeHead(status, { ...headers, 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(body) }).end(body);
 }
 
 /** The page IIS/ASP.NET serves for a path no route maps. */

@@ -93,8 +93,7 @@ function createSimHttpServer(adminToken: string, admin: CmSimulatorAdmin, api: A
           const given = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
           if (!tokensEqual(adminToken, given)) sendJson(res, 401, { Message: 'The simulator admin endpoint needs its token (Authorization: Bearer <token>).' });
           else await serveAdmin(admin, req, res, url, body);
-        }
-        else await api.serve(req, res, url, body);
+        } else await api.serve(req, res, url, body);
       } catch (err) {
         if (err instanceof BodyTooLarge) sendJson(res, 413, { Message: 'The request entity is too large.' });
         // Like CM: log nothing to the client but a correlation id.
@@ -142,13 +141,21 @@ export async function startCmSimulator(options: CmSimulatorOptions = {}): Promis
     activate: (uuid) => activateCard(store, uuid),
   });
   const api = createApiServer({
-    store, execution, faultBook, record,
+    store,
+    execution,
+    faultBook,
+    record,
     newUuid: options.newUuid ?? randomUUID,
     apiOptions: () => ({ lookupScope, retireUnder: options.retireUnder ?? 'any', approval: options.approval ?? 'none' }),
     onAnswer: (answer) => activations.afterBind(answer),
   });
   const admin = createSimulatorAdmin({
-    store, seed, faultBook, record, execution, activations,
+    store,
+    seed,
+    faultBook,
+    record,
+    execution,
+    activations,
     lookupScope: { get: () => lookupScope, set: (userUuid) => (lookupScope = userUuid) },
     initialLookupScope: options.lookupScope ?? null,
   });

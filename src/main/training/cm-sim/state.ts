@@ -12,7 +12,10 @@ const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
 
 /** `{GUID}`, upper case or plain -> lowercase without braces; null when it is not a GUID. */
 export function normalizeGuid(value: string): string | null {
-  const bare = value.trim().replace(/^\{(.*)\}$/, '$1').toLowerCase();
+  const bare = value
+    .trim()
+    .replace(/^\{(.*)\}$/, '$1')
+    .toLowerCase();
   return /^[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$/.test(bare) ? bare : null;
 }
 
@@ -116,14 +119,16 @@ export function requestStatusNumber(name: string): number | null {
 
 /** Compares card ids the way CM's lookup does: braces and case do not matter. */
 export function sameCardId(serialNumber: string, cardId: string): boolean {
-  const bare = (s: string) => s.trim().replace(/^\{(.*)\}$/, '$1').toLowerCase();
+  const bare = (s: string) =>
+    s
+      .trim()
+      .replace(/^\{(.*)\}$/, '$1')
+      .toLowerCase();
   return bare(serialNumber) === bare(cardId);
 }
 
-export const findRequest = (state: SimState, uuid: string): SimRequest | undefined =>
-  state.requests.find((r) => r.Uuid === uuid);
-export const findSmartcard = (state: SimState, uuid: string): SimSmartcard | undefined =>
-  state.smartcards.find((c) => c.Uuid === uuid);
+export const findRequest = (state: SimState, uuid: string): SimRequest | undefined => state.requests.find((r) => r.Uuid === uuid);
+export const findSmartcard = (state: SimState, uuid: string): SimSmartcard | undefined => state.smartcards.find((c) => c.Uuid === uuid);
 
 export interface BindInput {
   requestId: string;

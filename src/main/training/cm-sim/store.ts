@@ -24,8 +24,8 @@ export async function openSimStore(dataFile: string | null, seed: () => SimState
     const job = saving.then(() => saveState(dataFile, snapshot, `${process.pid}-${++saves}`));
     // The chain continues after a failed save; that save's own caller gets its error through `job`.
     saving = job.catch(() => {
-        // The chain continues; the save's caller gets its error through `job`.
-      });
+      // The chain continues; the save's caller gets its error through `job`.
+    });
     return job;
   }
 

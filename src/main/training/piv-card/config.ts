@@ -7,40 +7,42 @@ const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 
 /** A PIN or PUK as typed: 6 to 8 characters (YubiKey accepts any byte except the FF padding). */
 const pinText = z.string().regex(/^[\x20-\x7e]{6,8}$/);
 
-export const yubiKeyPivSchema = z.object({
-  kind: z.literal('yubikey-piv'),
-  /**
-   * The CHUID GUID (tag 34) already written, or absent for a factory-fresh card: a YubiKey ships
-   * with no CHUID at all (GET DATA 5FC102 answers 6A82).
-   */
-  chuidGuid: hex(16).optional(),
-  /** Firmware as answered by GET VERSION; below 5.7 by default (3DES management key). */
-  firmware: z
-    .string()
-    .regex(/^\d{1,3}\.\d{1,3}\.\d{1,3}$/)
-    .default('5.4.3'),
-  /** GET SERIAL's answer. */
-  serial: z.number().int().min(0).max(0xffffffff).default(12_345_678),
-  /**
-   * The 9B key's algorithm. Defaults by firmware as Yubico ships it: 3DES before 5.7, AES-192 from
-   * 5.7 on (FIPS models too), both with the same well-known default value.
-   */
-  managementKeyAlgorithm: z.enum(['3des', 'aes128', 'aes192', 'aes256']).optional(),
-  /** The management key's value; the factory default when absent (length must fit the algorithm). */
-  managementKey: z
-    .string()
-    .regex(/^(?:[0-9a-f]{32}|[0-9a-f]{48}|[0-9a-f]{64})$/)
-    .optional(),
-  /** PIN and PUK; the factory defaults 123456 / 12345678 when absent. */
-  pin: pinText.optional(),
-  puk: pinText.optional(),
-  /** Tries left of the 3 (a card met after wrong guesses; 0 = blocked). Full when absent. */
-  pinTriesLeft: z.number().int().min(0).max(3).optional(),
-  pukTriesLeft: z.number().int().min(0).max(3).optional(),
-}).refine((c) => c.managementKey === undefined || c.managementKey.length / 2 === MANAGEMENT_KEY_BYTES[managementAlgorithmOf(c)], {
-  message: 'The management key does not have the length its algorithm needs.',
-  path: ['managementKey'],
-});
+export const yubiKeyPivSchema = z
+  .object({
+    kind: z.literal('yubikey-piv'),
+    /**
+     * The CHUID GUID (tag 34) already written, or absent for a factory-fresh card: a YubiKey ships
+     * with no CHUID at all (GET DATA 5FC102 answers 6A82).
+     */
+    chuidGuid: hex(16).optional(),
+    /** Firmware as answered by GET VERSION; below 5.7 by default (3DES management key). */
+    firmware: z
+      .string()
+      .regex(/^\d{1,3}\.\d{1,3}\.\d{1,3}$/)
+      .default('5.4.3'),
+    /** GET SERIAL's answer. */
+    serial: z.number().int().min(0).max(0xffffffff).default(12_345_678),
+    /**
+     * The 9B key's algorithm. Defaults by firmware as Yubico ships it: 3DES before 5.7, AES-192 from
+     * 5.7 on (FIPS models too), both with the same well-known default value.
+     */
+    managementKeyAlgorithm: z.enum(['3des', 'aes128', 'aes192', 'aes256']).optional(),
+    /** The management key's value; the factory default when absent (length must fit the algorithm). */
+    managementKey: z
+      .string()
+      .regex(/^(?:[0-9a-f]{32}|[0-9a-f]{48}|[0-9a-f]{64})$/)
+      .optional(),
+    /** PIN and PUK; the factory defaults 123456 / 12345678 when absent. */
+    pin: pinText.optional(),
+    puk: pinText.optional(),
+    /** Tries left of the 3 (a card met after wrong guesses; 0 = blocked). Full when absent. */
+    pinTriesLeft: z.number().int().min(0).max(3).optional(),
+    pukTriesLeft: z.number().int().min(0).max(3).optional(),
+  })
+  .refine((c) => c.managementKey === undefined || c.managementKey.length / 2 === MANAGEMENT_KEY_BYTES[managementAlgorithmOf(c)], {
+    message: 'The management key does not have the length its algorithm needs.',
+    path: ['managementKey'],
+  });
 
 const MANAGEMENT_KEY_BYTES = { '3des': 24, aes128: 16, aes192: 24, aes256: 32 } as const;
 

@@ -49,7 +49,7 @@ export function createYubiKeyPivCard(input: YubiKeyPivInput): CardLogic {
       return answer(data, SW.OK);
     }
     pending = data.subarray(ne);
-    return answer(data.subarray(0, ne), SW.BYTES_REMAINING | Math.min(pending.length, 0x100) % 0x100);
+    return answer(data.subarray(0, ne), SW.BYTES_REMAINING | (Math.min(pending.length, 0x100) % 0x100));
   }
 
   function handle(raw: Buffer): CardReaction {

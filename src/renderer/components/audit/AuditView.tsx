@@ -47,8 +47,7 @@ export function AuditView() {
       <div role="status" aria-live="polite" className="audit-status">
         {exported && (
           <p className="exported">
-            {t('audit.exported', { count: exported.rows, path: exported.path })}{' '}
-            <CopyButton value={exported.path} label={t('audit.exportedPath')} />
+            {t('audit.exported', { count: exported.rows, path: exported.path })} <CopyButton value={exported.path} label={t('audit.exportedPath')} />
           </p>
         )}
       </div>

@@ -13,9 +13,7 @@ export function DiagnosticsReader({ name, card }: { name: string; card: Diagnost
   return (
     <article className="diagnostics-reader" aria-labelledby={headingId}>
       <h3 id={headingId}>{name}</h3>
-      {card?.identifierError && (
-        <ErrorNotice live={false} context={t('card.identityFailed')} error={errorSummary(card.identifierError)} />
-      )}
+      {card?.identifierError && <ErrorNotice live={false} context={t('card.identityFailed')} error={errorSummary(card.identifierError)} />}
       {card ? (
         <dl>
           <dt>{t('card.atr')}</dt>

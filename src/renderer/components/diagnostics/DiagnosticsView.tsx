@@ -82,9 +82,7 @@ export function DiagnosticsView() {
                 <dt>{t('machinePolicy.auditTrail')}</dt>
                 <dd className={report.auditTrail.status === 'ok' ? 'ok' : 'warning'}>
                   <span aria-hidden="true">{report.auditTrail.status === 'ok' ? '● ' : '▲ '}</span>
-                  {report.auditTrail.status === 'ok'
-                    ? t('machinePolicy.auditIntact', { count: report.auditTrail.records })
-                    : t('machinePolicy.auditGap')}
+                  {report.auditTrail.status === 'ok' ? t('machinePolicy.auditIntact', { count: report.auditTrail.records }) : t('machinePolicy.auditGap')}
                 </dd>
               </>
             )}

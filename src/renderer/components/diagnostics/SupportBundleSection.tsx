@@ -20,7 +20,11 @@ export function SupportBundleSection() {
     <section className="support-bundle" aria-labelledby={headingId}>
       <h3 id={headingId}>{t('supportBundle.heading')}</h3>
       <p>{t('supportBundle.explain')}</p>
-      <button type="button" disabled={action.pending} onClick={() => void action.run(async () => setResult(await client.call('diagnostics.supportBundle', {})))}>
+      <button
+        type="button"
+        disabled={action.pending}
+        onClick={() => void action.run(async () => setResult(await client.call('diagnostics.supportBundle', {})))}
+      >
         {t('supportBundle.make')}
       </button>
       <p role="status" aria-live="polite">

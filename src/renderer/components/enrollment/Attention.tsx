@@ -17,12 +17,8 @@ export function Attention({ state }: { state: NeedsAttention }) {
   return (
     <div className="attention">
       <p>{t('attention.intro')}</p>
-      {bind.state === 'needs-attention' && (
-        <ErrorNotice context={t('attention.bindFailed')} error={errorSummary(bind.error)} />
-      )}
-      {retire?.state === 'needs-attention' && (
-        <ErrorNotice context={t('attention.retireFailed')} error={errorSummary(retire.error)} />
-      )}
+      {bind.state === 'needs-attention' && <ErrorNotice context={t('attention.bindFailed')} error={errorSummary(bind.error)} />}
+      {retire?.state === 'needs-attention' && <ErrorNotice context={t('attention.retireFailed')} error={errorSummary(retire.error)} />}
       <ul className="outcomes">
         <OutcomeLine kind="bind" outcome={bind} />
         {retire && <OutcomeLine kind="retire" outcome={retire} />}

@@ -46,9 +46,15 @@ export function BatchPanel() {
         </>
       )}
       {stop.error && <ErrorNotice context={t('batch.failed')} error={errorSummary(stop.error)} />}
-      <button type="button" disabled={stop.pending} onClick={() => stop.run(async () => {
-          await client.call('batch.clear', {});
-        })}>
+      <button
+        type="button"
+        disabled={stop.pending}
+        onClick={() =>
+          stop.run(async () => {
+            await client.call('batch.clear', {});
+          })
+        }
+      >
         {t('batch.stop')}
       </button>
     </section>

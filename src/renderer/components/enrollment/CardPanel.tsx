@@ -86,9 +86,7 @@ export function CardPanel({ reader, reading, plannedChuid = null }: Props) {
           )
         )}
       </dl>
-      {!current && card.identity?.status === 'failed' && (
-        <ErrorNotice context={t('card.identityFailed')} error={errorSummary(card.identity.error)} />
-      )}
+      {!current && card.identity?.status === 'failed' && <ErrorNotice context={t('card.identityFailed')} error={errorSummary(card.identity.error)} />}
       {needsReadAgain(current, card.identity?.status === 'failed') && <ReadAgainButton reader={reader.name} />}
     </div>
   );

@@ -13,8 +13,7 @@ export function CmKnowledge({ lookup }: { lookup: CmCardLookup }) {
         <div className="cm-found">
           <p>{t('card.cmFound', { status: cmWord(t, 'smartcardStatus', lookup.card.status) })}</p>
           <p>
-            {t('card.cmSmartcardId')}: <code>{lookup.card.uuid}</code>{' '}
-            <CopyButton value={lookup.card.uuid} label={t('card.cmSmartcardId')} />
+            {t('card.cmSmartcardId')}: <code>{lookup.card.uuid}</code> <CopyButton value={lookup.card.uuid} label={t('card.cmSmartcardId')} />
           </p>
           <p>
             {lookup.card.assignedUserUuid ? (

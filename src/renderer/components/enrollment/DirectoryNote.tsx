@@ -13,8 +13,7 @@ export function DirectoryNote({ people }: { people: DirectoryAnswer | undefined 
   if (people?.state === 'answered' && people.failure) {
     return (
       <p className="directory-note warning">
-        {t(`people.failure.${people.failure}`)}{' '}
-        {people.cachedAt ? t('people.fromCopy', { time: formatClock(people.cachedAt) }) : t('people.noCopy')}
+        {t(`people.failure.${people.failure}`)} {people.cachedAt ? t('people.fromCopy', { time: formatClock(people.cachedAt) }) : t('people.noCopy')}
       </p>
     );
   }

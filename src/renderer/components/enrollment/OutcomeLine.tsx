@@ -32,9 +32,7 @@ export function OutcomeLine({ kind, outcome }: { kind: 'bind' | 'retire'; outcom
               })}
         </span>
       )}
-      {outcome.state === 'queued' && outcome.error && (
-        <ErrorNotice live={false} context={t('outcome.lastFailure')} error={errorSummary(outcome.error)} />
-      )}
+      {outcome.state === 'queued' && outcome.error && <ErrorNotice live={false} context={t('outcome.lastFailure')} error={errorSummary(outcome.error)} />}
     </li>
   );
 }

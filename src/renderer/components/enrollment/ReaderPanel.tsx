@@ -20,11 +20,7 @@ export function ReaderPanel({ name }: { name: string }) {
   const headingId = `reader-${encodeURIComponent(name)}`;
   const step: EnrollmentStep = state?.step ?? (reader.card ? 'reading' : 'waiting');
   return (
-    <section
-      className={selected ? 'reader selected' : 'reader'}
-      aria-labelledby={headingId}
-      data-reader={name}
-    >
+    <section className={selected ? 'reader selected' : 'reader'} aria-labelledby={headingId} data-reader={name}>
       <div className="reader-head">
         <h3 id={headingId}>{name}</h3>
         {latest && reader.card && <span className="badge">{t('readers.latest')}</span>}

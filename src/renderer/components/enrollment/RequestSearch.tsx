@@ -61,7 +61,12 @@ export function RequestSearch({ reader }: { reader: string }) {
     setReplacesInvalid(false);
     choose.run(() =>
       enrollmentCall(reader, () =>
-        client.call('enrollment.choose', { reader, requestId: request.uuid, replaceSmartcardUuid: replacement, acceptUnconfirmedType: acknowledged.has(request.uuid) }),
+        client.call('enrollment.choose', {
+          reader,
+          requestId: request.uuid,
+          replaceSmartcardUuid: replacement,
+          acceptUnconfirmedType: acknowledged.has(request.uuid),
+        }),
       ),
     );
   };

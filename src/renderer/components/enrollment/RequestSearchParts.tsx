@@ -104,13 +104,7 @@ export function StartBatchButton({ result, onStart }: { result: RequestSearchRes
   return (
     <>
       {result && result.requests.length > 0 && batchIdle && (
-        <button
-          type="button"
-          disabled={startBatch.pending}
-          onClick={() =>
-            startBatch.run(() => onStart(result.requests.map((r) => r.uuid)))
-          }
-        >
+        <button type="button" disabled={startBatch.pending} onClick={() => startBatch.run(() => onStart(result.requests.map((r) => r.uuid)))}>
           {t('batch.start', { count: result.requests.length })}
         </button>
       )}

@@ -35,8 +35,7 @@ export function RequestTable({ result, choosing, onChoose, typeNumbers, acknowle
   const { t } = useTranslation();
   const source = listSource(result);
   if (source.kind === 'none') return <p className="warning">{t('search.none')}</p>;
-  const caption =
-    source.kind === 'live' ? t('search.live') : source.at ? t('search.cache', { time: source.at }) : t('search.cacheUnknown');
+  const caption = source.kind === 'live' ? t('search.live') : source.at ? t('search.cache', { time: source.at }) : t('search.cacheUnknown');
   return (
     <table className={source.kind === 'live' ? 'requests' : 'requests offline-copy'}>
       <caption>

@@ -45,7 +45,10 @@ export function useRequestSearch(find: (query: string) => Promise<RequestSearchR
           const found = await find(query.trim());
           // A newer search is waiting: this answer is already stale.
           if (next.current) return;
-          applyPeople(found.people, found.requests.map((r) => r.targetUserUuid).filter((g): g is string => g !== null));
+          applyPeople(
+            found.people,
+            found.requests.map((r) => r.targetUserUuid).filter((g): g is string => g !== null),
+          );
           setResult(found);
           setFocusFirst(focus);
         });

@@ -24,7 +24,13 @@ export function HandOver({ state }: { state: HandOverState }) {
   const { t } = useTranslation();
   return (
     <main className="hand-over" aria-labelledby="hand-over-heading">
-      <FocusHeading level={1} id="hand-over-heading" focusKey={`${state.reader}:${state.phase}`} focusOnMount={state.phase === 'pin-shown'} takeFocus={state.phase === 'pin-shown'}>
+      <FocusHeading
+        level={1}
+        id="hand-over-heading"
+        focusKey={`${state.reader}:${state.phase}`}
+        focusOnMount={state.phase === 'pin-shown'}
+        takeFocus={state.phase === 'pin-shown'}
+      >
         {t(`issuance.heading.${state.phase}`)}
       </FocusHeading>
       {state.phase === 'pin-entry' ? (

@@ -45,7 +45,11 @@ export function IssuanceProgress({ state }: { state: Working }) {
           </button>
         )}
         {state.phase === 'running' && state.cancellable && (
-          <button type="button" disabled={action.pending} onClick={() => action.run(() => issuanceCall(reader, () => client.call('issuance.cancel', { reader })))}>
+          <button
+            type="button"
+            disabled={action.pending}
+            onClick={() => action.run(() => issuanceCall(reader, () => client.call('issuance.cancel', { reader })))}
+          >
             {t('issuance.cancel')}
           </button>
         )}

@@ -24,7 +24,10 @@ export function PinEntry({ state }: { state: PinEntryState }) {
   const { reader, rules, notice } = state;
   useEffect(() => first.current?.focus(), []);
   const id = `pin-${encodeURIComponent(reader)}`;
-  const rulesText = rules.minLength === rules.maxLength ? t('issuance.pin.rulesExact', { min: rules.minLength }) : t('issuance.pin.rules', { min: rules.minLength, max: rules.maxLength });
+  const rulesText =
+    rules.minLength === rules.maxLength
+      ? t('issuance.pin.rulesExact', { min: rules.minLength })
+      : t('issuance.pin.rules', { min: rules.minLength, max: rules.maxLength });
   // Typed here, refused by main, or main asking again (its notice): the newest one is shown.
   const fromMain = action.error ?? notice;
   const shownError = problem ? errorSummary({ code: problem, message: problem, details: {} }) : fromMain ? errorSummary(fromMain) : null;

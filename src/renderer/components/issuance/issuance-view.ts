@@ -97,7 +97,11 @@ export function bringsBack(code: ErrorCode): 'card' | 'cm' | 'other' {
 }
 
 /** A PIN typed on the hand-over screen checked before it is sent; the same rules main checks again. */
-export function pinProblem(pin: string, confirm: string, rules: { minLength: number; maxLength: number }): 'ISSUANCE_PIN_RULES' | 'ISSUANCE_PIN_MISMATCH' | null {
+export function pinProblem(
+  pin: string,
+  confirm: string,
+  rules: { minLength: number; maxLength: number },
+): 'ISSUANCE_PIN_RULES' | 'ISSUANCE_PIN_MISMATCH' | null {
   if (!/^\d+$/.test(pin) || pin.length < rules.minLength || pin.length > rules.maxLength) return 'ISSUANCE_PIN_RULES';
   if (pin !== confirm) return 'ISSUANCE_PIN_MISMATCH';
   return null;

@@ -23,7 +23,9 @@ export function HeldRetire({ operation, what }: { operation: OutboxOperation; wh
   if (wait.kind === 'retire-request-approval') {
     // Approval happens in CM; the station only waits (retire route `retire-request`).
     return (
-      <p className="note">{t('cmReality.hold.waitsForApproval', { request: wait.retireRequestId, status: wait.lastStatus ?? t('cmReality.hold.notChecked') })}</p>
+      <p className="note">
+        {t('cmReality.hold.waitsForApproval', { request: wait.retireRequestId, status: wait.lastStatus ?? t('cmReality.hold.notChecked') })}
+      </p>
     );
   }
   return (

@@ -80,9 +80,7 @@ export function OutboxItem({ operation }: { operation: OutboxOperation }) {
       </dl>
       {operation.outcomeUnknown && <p className="note">{t('outbox.outcomeUnknown')}</p>}
       {operation.kind === 'retire' && <HeldRetire operation={operation} what={what} />}
-      {operation.lastError && (
-        <ErrorNotice live={false} context={t('outbox.lastError')} error={operation.lastError} />
-      )}
+      {operation.lastError && <ErrorNotice live={false} context={t('outbox.lastError')} error={operation.lastError} />}
       {operation.state === 'needs-attention' && (
         <div className="actions">
           <button
@@ -90,9 +88,7 @@ export function OutboxItem({ operation }: { operation: OutboxOperation }) {
             className="primary"
             disabled={retry.pending}
             aria-label={t('outbox.retryLabel', { what })}
-            onClick={() =>
-              retry.run(async () => applyOutboxOperation(await client.call('outbox.retry', { id: operation.id })))
-            }
+            onClick={() => retry.run(async () => applyOutboxOperation(await client.call('outbox.retry', { id: operation.id })))}
           >
             {t('outbox.retry')}
           </button>

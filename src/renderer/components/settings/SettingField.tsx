@@ -38,13 +38,7 @@ export function SettingField({ name, idPrefix, value, managed, machineSource = n
     <div className={managed ? 'field setting managed' : 'field setting'} data-setting={name}>
       {kind === 'boolean' ? (
         <div className="check">
-          <input
-            {...common}
-            type="checkbox"
-            checked={value === true}
-            disabled={managed}
-            onChange={(event) => onChange(event.target.checked)}
-          />
+          <input {...common} type="checkbox" checked={value === true} disabled={managed} onChange={(event) => onChange(event.target.checked)} />
           <label htmlFor={id}>{label}</label>
         </div>
       ) : (
@@ -60,14 +54,7 @@ export function SettingField({ name, idPrefix, value, managed, machineSource = n
         </select>
       )}
       {kind === 'list' && (
-        <textarea
-          {...common}
-          rows={3}
-          spellCheck={false}
-          readOnly={managed}
-          value={String(value)}
-          onChange={(event) => onChange(event.target.value)}
-        />
+        <textarea {...common} rows={3} spellCheck={false} readOnly={managed} value={String(value)} onChange={(event) => onChange(event.target.value)} />
       )}
       {(kind === 'text' || kind === 'number') && (
         <input

@@ -101,9 +101,7 @@ export function SettingsForm({ settings }: { settings: SettingsView }) {
           />
         ))}
         <div className="form-feedback">
-          {save.error && (
-            <ErrorNotice context={t(failureKey(save.error))} error={errorSummary(save.error)} className="settings-error" />
-          )}
+          {save.error && <ErrorNotice context={t(failureKey(save.error))} error={errorSummary(save.error)} className="settings-error" />}
           {save.error && (flagged.length > 0 || problems.length > 0) && (
             <ul className="problems">
               {flagged.map((key) => (

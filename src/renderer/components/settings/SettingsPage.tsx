@@ -32,4 +32,3 @@ function SettingsLoader() {
   if (load.error) return <ErrorNotice error={errorSummary(load.error)} />;
   return <p role="status">{t('common.working')}</p>;
 }
-

@@ -2,7 +2,6 @@ import type { SettingKey, Settings, SettingsUpdate } from '../../../shared/setti
 import { FIELD_KINDS, isMachineOnlyKey, SETTING_KEYS } from '../../../shared/settings';
 import { parseLines } from '../../format';
 
-
 /** The form's values: text for text-like fields (lists one per line), booleans for check boxes. */
 export type Draft = Record<SettingKey, string | boolean>;
 
@@ -11,10 +10,7 @@ export function toDraft(values: Settings): Draft {
   for (const key of SETTING_KEYS) {
     const value = values[key];
     draft[key] =
-      typeof value === 'boolean' ? value
-      : Array.isArray(value) ? value.join('\n')
-      : typeof value === 'object' ? JSON.stringify(value)
-      : String(value);
+      typeof value === 'boolean' ? value : Array.isArray(value) ? value.join('\n') : typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
   return draft;
 }

@@ -43,7 +43,13 @@ export function snapshot(overrides: Partial<StationSnapshot> = {}): StationSnaps
   return {
     version: '0.1.0',
     training: false,
-    readers: { service: 'up', readers: [{ name: READER, card: null }, { name: OTHER_READER, card: null }] },
+    readers: {
+      service: 'up',
+      readers: [
+        { name: READER, card: null },
+        { name: OTHER_READER, card: null },
+      ],
+    },
     cards: [],
     enrollment: [],
     batch: { pending: [], reserved: [], submitted: [], skipped: [] },

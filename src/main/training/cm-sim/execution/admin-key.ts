@@ -21,12 +21,14 @@ export function tripleDesEcb(key: Buffer, block: Buffer): Buffer {
 
 /** Odd parity in every byte, as DES keys carry it (FIPS 46-3: the low bit of each byte). */
 function withDesParity(bytes: Buffer): Buffer {
-  return Buffer.from(bytes.map((b) => {
-    const high = b & 0xfe;
-    let ones = 0;
-    for (let v = high; v > 0; v >>= 1) ones += v & 1;
-    return high | (ones % 2 === 0 ? 1 : 0);
-  }));
+  return Buffer.from(
+    bytes.map((b) => {
+      const high = b & 0xfe;
+      let ones = 0;
+      for (let v = high; v > 0; v >>= 1) ones += v & 1;
+      return high | (ones % 2 === 0 ? 1 : 0);
+    }),
+  );
 }
 
 /** The diversified key for a card id, exactly as the text was sent (a different spelling is a different card to CM). */

@@ -99,7 +99,11 @@ function decodeBase64(text: string): Buffer | null {
 }
 
 /** Base64 wrapped at 64 characters with CRLF, as the certificatedata example sends its `Pkcs7`. */
-const wrappedBase64 = (der: Buffer) => `${der.toString('base64').replace(/(.{64})/g, '$1\r\n').replace(/\r\n$/, '')}\r\n`;
+const wrappedBase64 = (der: Buffer) =>
+  `${der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\r\n')
+    .replace(/\r\n$/, '')}\r\n`;
 
 const bareCardId = (serialNumber: string) => serialNumber.trim().replace(/^\{(.*)\}$/, '$1');
 

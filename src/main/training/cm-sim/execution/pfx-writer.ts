@@ -58,7 +58,8 @@ const ITERATIONS = 2048;
 /** RFC 7292 appendix B.2 with SHA-256 (u = 32, v = 64 bytes), for the MAC key (ID 3). */
 function pkcs12MacKey(password: string, salt: Buffer, iterations: number): Buffer {
   const v = 64;
-  const fill = (source: Buffer) => (source.length === 0 ? Buffer.alloc(0) : Buffer.from(Array.from({ length: v * Math.ceil(source.length / v) }, (_, i) => source[i % source.length]!)));
+  const fill = (source: Buffer) =>
+    source.length === 0 ? Buffer.alloc(0) : Buffer.from(Array.from({ length: v * Math.ceil(source.length / v) }, (_, i) => source[i % source.length]!));
   // The password as a BMPString with its two-byte NUL end.
   const bmp = Buffer.concat([Buffer.from(password, 'utf16le').swap16(), Buffer.alloc(2)]);
   const d = Buffer.alloc(v, 3);
@@ -94,7 +95,9 @@ export function writePfx(pkcs8: Buffer, certificate: Buffer, password: string): 
   const certBag = safeBag(CERT_BAG, sequence(oid(X509_CERTIFICATE), explicit0(octets(certificate))), localKeyId);
   const authSafe = sequence(dataContentInfo(sequence(keyBag)), dataContentInfo(sequence(certBag)));
   const macSalt = randomBytes(16);
-  const mac = createHmac('sha256', pkcs12MacKey(password, macSalt, ITERATIONS)).update(authSafe).digest();
+  const mac = createHmac('sha256', pkcs12MacKey(password, macSalt, ITERATIONS))
+    .update(authSafe)
+    .digest();
   const macData = sequence(sequence(sequence(oid(SHA256), nullValue), octets(mac)), octets(macSalt), integer(ITERATIONS));
   return sequence(integer(3), dataContentInfo(authSafe), macData).toString('base64');
 }

@@ -18,9 +18,7 @@ const configurationSchema = z
   })
   .passthrough();
 
-const optionSchema = z
-  .object({ KeyAlgorithmName: z.string(), KeySize: z.number().int(), KeyUsages: z.number().int() })
-  .passthrough();
+const optionSchema = z.object({ KeyAlgorithmName: z.string(), KeySize: z.number().int(), KeyUsages: z.number().int() }).passthrough();
 
 export const simExecutionProfileSchema = z.strictObject({
   source: z.string().min(10),
