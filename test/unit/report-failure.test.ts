@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { reportFailure } from '../../src/main/log/report-failure';
+import { reportFailure } from '../../src/main/common/report-failure';
 import { fire } from '../../src/renderer/fire';
 
 describe('handlers for promises nobody awaits', () => {

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { StationError } from '../../shared/errors';
 import { startCmSimulator } from '../training';
-import { reportFailure } from '../log';
+import { reportFailure } from '../common';
 
 const USAGE = 'usage: cm-sim [--port N] [--data FILE] [--host 127.0.0.1]';
 

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { describeServiceMechanism, diagnosticsReportSchema, type DiagnosticsReport } from '../../shared/diagnostics';
 import { errorPayloadSchema, StationError, toErrorPayload, type ErrorPayload } from '../../shared/errors';
 import { createCardModelMatcher, createPcscliteBinding, createServiceProbe, runDiagnostics } from '../pcsc';
-import { reportFailure } from '../log';
+import { reportFailure } from '../common';
 
 const WORKER_ENV = 'ENROLLMENT_STATION_DIAG_WORKER';
 /** runDiagnostics bounds each step (probe, reader list, each reader's status and identifier). */

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { newHostToken } from '../host';
 import { startHost } from '../host';
-import { reportFailure } from '../log';
+import { reportFailure } from '../common';
 import { startStation } from '../runtime';
 import { nodeStation } from './node-platform';
 

@@ -5,3 +5,5 @@ export { createListenerSet, reportListenerErrorToStderr } from './listener-set';
 export type { ListenerErrorReporter, ListenerSet } from './listener-set';
 export { systemTool } from './system-tools';
 export { newSecretToken, tokensEqual } from './secret-token';
+export { reportFailure, reportFailureToStderr } from './report-failure';
+export type { FailureReporter } from './report-failure';

@@ -10,7 +10,7 @@ import { registerStationIpc } from './ipc';
 import { handleAppProtocol, registerAppScheme } from './protocol';
 import { electronStation } from './platform';
 import { createMainWindow, lockDownSession } from './window';
-import { reportFailure } from '../log';
+import { reportFailure } from '../common';
 
 // Renderers are sandboxed whatever a window asks for (checklist 4), before anything is created.
 app.enableSandbox();

@@ -1,6 +1,6 @@
 import { BrowserWindow, session, shell } from 'electron';
 import { APP_ENTRY_URL, externalUrlAllowed, navigationAllowed, permissionDecision, secureWebPreferences } from '../shell-policy';
-import { reportFailure } from '../log';
+import { reportFailure } from '../common';
 
 /** Checklist 5: deny permission requests and checks (but clipboard writes from our page). */
 export function lockDownSession(): void {

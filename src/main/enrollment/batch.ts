@@ -3,7 +3,7 @@ import { toErrorPayload } from '../../shared/errors';
 import { createListenerSet, type ListenerErrorReporter } from '../common';
 import { isSubmitted } from './machine';
 import type { EnrollmentWorkflow } from './workflow';
-import { reportFailure } from '../log';
+import { reportFailure } from '../common';
 
 export interface Batch {
   state(): BatchState;

@@ -9,7 +9,7 @@ import { contentTypeFor, resolveStaticPath } from '../shell-policy';
 import type { Station } from '../station';
 import { newHostToken, originAllowed, tokensEqual } from './access';
 import { attachStationSocket } from './socket';
-import { reportFailure } from '../log';
+import { reportFailure } from '../common';
 import { learnSecret } from '../log';
 
 export interface HostOptions {

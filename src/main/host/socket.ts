@@ -3,7 +3,7 @@ import { type HostServerMessage, hostClientMessageSchema } from '../../shared/ho
 import { StationError, toErrorPayload } from '../../shared/errors';
 import { dispatch } from '../station';
 import type { Station } from '../station';
-import { reportFailure } from '../log';
+import { reportFailure } from '../common';
 
 /** Carries the contract over one authenticated WebSocket: requests in, replies and events out. */
 export function attachStationSocket(ws: WebSocket, station: Station, maxInFlight: number): void {

@@ -28,7 +28,7 @@ import type { z } from 'zod';
 import { StationError } from '../../shared/errors';
 import { fsyncDirectory, renameDurably, storageIoError, tempPathFor, writeAllSync, writeTempDurably } from './durable-fs';
 import { encodeFrame, readFrame } from './frame';
-import { reportFailure } from '../log';
+import { reportFailure } from '../common';
 
 export interface JournalRecovery {
   /** Set when open cut off an unfinished append at the end of the file. */

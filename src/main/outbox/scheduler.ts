@@ -1,7 +1,7 @@
 import type { OutboxOperation } from '../../shared/outbox';
 import type { OperationStore } from './operation-store';
 import { createWakeTimer, type Timers } from './wake-timer';
-import { reportFailure } from '../log';
+import { reportFailure } from '../common';
 
 /**
  * When operations are sent: due ones (back-off over, queue not paused) up to `concurrency` CM calls

@@ -21,7 +21,7 @@ import { cardRemovedError, serviceDownError } from './errors';
 import { readCardIdentity, type IdentifyOptions } from './identify';
 import { createReaderFilter, type ReaderFilterConfig } from './reader-filter';
 import type { ServiceProbe } from './service-probe';
-import { reportFailure } from '../log';
+import { reportFailure } from '../common';
 
 export interface ReaderMonitorDeps {
   readonly binding: PcscBinding;

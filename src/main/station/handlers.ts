@@ -8,8 +8,9 @@ import type { Handlers } from './dispatch';
 import type { DiagnosticLog } from '../log';
 import { runDiagnostics } from '../pcsc';
 import { createRendererErrorReporter } from '../log';
-import type { StationDeps, TrainingControls } from './station';
-import { partsFromHandlers, saveSupportBundleTo } from '../support';
+import type { StationDeps, TrainingControls } from './deps';
+import { saveSupportBundleTo, type SupportBundleParts } from '../support';
+import { call } from './dispatch';
 import type { StationServices } from './services';
 import { RATE_LIMITS, rateLimited } from './rate-limit';
 
@@ -132,4 +133,14 @@ export function createHandlers(deps: StationDeps, services: StationServices, log
   // The support bundle collects diagnostics itself; that must not count against (or be refused by) the operator's limit.
   const bundleHandlers: Handlers = { ...handlers, 'diagnostics.run': runDiagnosticsNow };
   return handlers;
+}
+
+/** A support bundle's parts as a running station answers them: the same answers its screens get. */
+function partsFromHandlers(handlers: Handlers): SupportBundleParts {
+  return {
+    diagnostics: () => call(handlers, 'diagnostics.run', {}),
+    cmCheck: () => call(handlers, 'cm.check', {}),
+    settings: () => call(handlers, 'settings.get', {}),
+    outbox: () => call(handlers, 'outbox.list', {}),
+  };
 }

@@ -14,13 +14,13 @@ import { ensurePrivateDir } from '../journal';
 import { createListenerSet, type ListenerErrorReporter } from '../common';
 import { describeError, type DiagnosticLog, learnCardId } from '../log';
 import { auditToOsLog } from '../os-log';
-import { logCmCalls, logConnectionChanges, logJournalRecovery, logOutboxTransitions, logServiceTransitions } from '../log';
+import { logCmCalls, logConnectionChanges, logJournalRecovery, logOutboxTransitions, logServiceTransitions } from './station-events';
 import { createOutbox, type Outbox, type OutboxCmPort, outboxPortFromCmClient } from '../outbox';
 import { type CardModelMatcher, createAtrDescriber, createCardModelMatcher, createPivCardAccess, createReaderMonitor, type ReaderMonitor } from '../pcsc';
 import { createIssuanceGate, createIssuancePorts, type IssuanceService, openIssuanceService } from '../issuance';
 import { followEnrollment } from './issuance-wiring';
 import { openRequestCache, type RequestCache } from '../requests';
-import type { StationDeps, StationTuning } from './station';
+import type { StationDeps, StationTuning } from './deps';
 
 /** Every service of one station, composed and wired to its event stream. */
 export interface StationServices {

@@ -5,7 +5,6 @@
 import { release } from 'node:os';
 import { toErrorPayload } from '../../shared/errors';
 import type { OutboxOperation } from '../../shared/outbox';
-import { type Handlers, call } from '../station';
 import { learnCardId } from '../log';
 import type { BundleSection } from './support-bundle';
 
@@ -25,16 +24,6 @@ export interface SupportBundleSource {
   version: string;
   training: boolean;
   now: () => Date;
-}
-
-/** The parts as a running station answers them: the same answers its screens get. */
-export function partsFromHandlers(handlers: Handlers): SupportBundleParts {
-  return {
-    diagnostics: () => call(handlers, 'diagnostics.run', {}),
-    cmCheck: () => call(handlers, 'cm.check', {}),
-    settings: () => call(handlers, 'settings.get', {}),
-    outbox: () => call(handlers, 'outbox.list', {}),
-  };
 }
 
 /**

@@ -1,2 +1,3 @@
 // The folder's public API: other folders import from here only.
-export { partsFromHandlers, saveSupportBundleTo } from './collect';
+export { saveSupportBundleTo } from './collect';
+export type { SupportBundleParts } from './collect';

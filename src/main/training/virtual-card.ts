@@ -56,14 +56,8 @@ export const cardBehaviourSchema = z.discriminatedUnion('kind', [
 export type CardBehaviour = z.input<typeof cardBehaviourSchema>;
 type AnsweringBehaviour = z.input<typeof answeringSchema>;
 
-/** What the card does with one command APDU. */
-export type CardReaction = { kind: 'answer'; response: Buffer } | { kind: 'ignore' } | { kind: 'die' };
-
-export interface CardLogic {
-  /** Power on or reset: applet state starts over. */
-  reset(): void;
-  command(apdu: Buffer): CardReaction;
-}
+export type { CardLogic, CardReaction } from './card-logic';
+import type { CardLogic, CardReaction } from './card-logic';
 
 export const PIV_AID = Buffer.from('a000000308000010000100', 'hex');
 const SW_OK = Buffer.from('9000', 'hex');

@@ -1,4 +1,9 @@
-import type { RegistryValue } from './windows-registry';
+/** One registry value as `reg.exe` exports it (the type kept as written). */
+export type RegistryValue =
+  | { name: string; type: 'REG_SZ'; data: string }
+  | { name: string; type: 'REG_DWORD'; data: number }
+  | { name: string; type: 'REG_MULTI_SZ'; data: string[] }
+  | { name: string; type: Exclude<string, 'REG_SZ' | 'REG_DWORD' | 'REG_MULTI_SZ'>; data: unknown };
 
 /**
  * A registry export as `reg.exe export` writes it (regedit's format 5.00: UTF-16 LE with a BOM,

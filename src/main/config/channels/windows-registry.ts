@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemTool } from '../../common';
-import { parseRegExport } from './reg-export';
+import { parseRegExport, type RegistryValue } from './reg-export';
 import { type PolicyKeySpec, POLICY_PRODUCT, POLICY_REGISTRY_KEY, policyKeySpecs, RECOMMENDED } from '../policy-keys';
 import { invalidPolicy, NO_POLICY, type Policy, policyFromDocument } from '../policy';
 
@@ -19,11 +19,7 @@ import { invalidPolicy, NO_POLICY, type Policy, policyFromDocument } from '../po
  */
 export const WINDOWS_POLICY_SOURCE = `HKLM\\${POLICY_REGISTRY_KEY}`;
 
-export type RegistryValue =
-  | { name: string; type: 'REG_SZ'; data: string }
-  | { name: string; type: 'REG_DWORD'; data: number }
-  | { name: string; type: 'REG_MULTI_SZ'; data: string[] }
-  | { name: string; type: Exclude<string, 'REG_SZ' | 'REG_DWORD' | 'REG_MULTI_SZ'>; data: unknown };
+export type { RegistryValue } from './reg-export';
 
 /** The values of one key under HKLM; null when the key does not exist. Either may throw: the policy is then invalid. */
 export interface RegistryAccess {

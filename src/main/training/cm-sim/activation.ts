@@ -1,4 +1,4 @@
-import { reportFailure } from '../../log';
+import { reportFailure } from '../../common';
 import type { ApiAnswer } from './api';
 import { normalizeGuid } from './state';
 

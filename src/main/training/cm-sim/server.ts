@@ -15,7 +15,7 @@ import type { RetireUnder, SimState } from './state';
 import { openSimStore } from './store';
 import { createLazySimExecution } from './execution/lazy';
 import { defaultExecutionProfiles, type SimExecutionProfile } from './execution/profiles';
-import { reportFailure } from '../../log';
+import { reportFailure } from '../../common';
 import { newSecretToken, tokensEqual } from '../../common';
 
 export type { CmSimulatorAdmin } from './admin';

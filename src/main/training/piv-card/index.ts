@@ -17,7 +17,7 @@
 //   authentication. A challenge is good for the next command only.
 // - ATTEST (F9) and MOVE/DELETE KEY (5.7) are not implemented: 6D00. The card has no attestation key.
 // - Only the PIV applet exists: SELECT of another AID answers 6A82 and PIV stays selected.
-import type { CardLogic, CardReaction } from '../virtual-card';
+import type { CardLogic, CardReaction } from '../card-logic';
 import { parseCommandApdu, SW, swBytes } from './apdu';
 import { createPivApplet, type AppletAnswer } from './applet';
 import { yubiKeyPivSchema, type YubiKeyPivInput } from './config';

@@ -3,8 +3,8 @@
 // "an unexpected error occurred". The error still reaches dispatch unchanged.
 import type { InvokeChannel } from '../../shared/contract';
 import { StationError } from '../../shared/errors';
-import type { Handlers } from '../station';
-import type { DiagnosticLog } from './diagnostic-log';
+import type { Handlers } from './dispatch';
+import type { DiagnosticLog } from '../log';
 
 export function logUnexpectedFailures(handlers: Handlers, log: DiagnosticLog): Handlers {
   const wrapped: Record<string, (request: never) => Promise<unknown>> = {};

@@ -7,7 +7,7 @@ import type { OutboxOperation, OutboxState } from '../../shared/outbox';
 import type { ReadersSnapshot, ServiceState } from '../../shared/readers';
 import type { CmCallOutcome } from '../cm';
 import type { JournalRecovery } from '../journal';
-import type { DiagnosticLog } from './diagnostic-log';
+import type { DiagnosticLog } from '../log';
 
 /** `cm.call`: route template, status, latency, correlation id; a failure or a server error is a warning. */
 export function logCmCalls(log: DiagnosticLog): (outcome: CmCallOutcome) => void {
