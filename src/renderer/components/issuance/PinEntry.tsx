@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, type RefObject, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ErrorCode } from '../../../shared/errors';
 import { errorSummary } from '../../format';
@@ -71,36 +71,31 @@ export function PinEntry({ state }: { state: PinEntryState }) {
         <p id={`${id}-rules`} className="pin-rules">
           {rulesText}
         </p>
-        <div className="field">
-          <label htmlFor={`${id}-first`}>{t('issuance.pin.first')}</label>
-          <input
-            ref={first}
-            id={`${id}-first`}
-            name="pin"
-            type="password"
-            inputMode="numeric"
-            autoComplete="off"
-            aria-describedby={describedBy}
-            aria-invalid={shownError ? true : undefined}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-confirm`}>{t('issuance.pin.confirm')}</label>
-          <input
-            ref={second}
-            id={`${id}-confirm`}
-            name="confirm"
-            type="password"
-            inputMode="numeric"
-            autoComplete="off"
-            aria-describedby={describedBy}
-            aria-invalid={shownError ? true : undefined}
-          />
-        </div>
+        <PinField inputRef={first} id={`${id}-first`} name="pin" label={t('issuance.pin.first')} describedBy={describedBy} invalid={!!shownError} />
+        <PinField inputRef={second} id={`${id}-confirm`} name="confirm" label={t('issuance.pin.confirm')} describedBy={describedBy} invalid={!!shownError} />
         <button type="submit" className="primary" disabled={action.pending}>
           {t('issuance.pin.submit')}
         </button>
       </form>
+    </div>
+  );
+}
+
+/** One masked PIN field: digits on a phone-style keypad, never offered for autofill, described by the rules. */
+function PinField(props: { inputRef: RefObject<HTMLInputElement | null>; id: string; name: string; label: string; describedBy: string; invalid: boolean }) {
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      <input
+        ref={props.inputRef}
+        id={props.id}
+        name={props.name}
+        type="password"
+        inputMode="numeric"
+        autoComplete="off"
+        aria-describedby={props.describedBy}
+        aria-invalid={props.invalid ? true : undefined}
+      />
     </div>
   );
 }
