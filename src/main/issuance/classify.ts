@@ -24,8 +24,11 @@ const PAUSING: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'STORAGE_IO',
 ]);
 
-/** CM was not reached, or did not answer: the line to CM, not the request. */
-const CM_UNREACHABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['CM_OFFLINE', 'CM_TIMEOUT', 'CM_API_DISABLED', 'CM_AUTH_FAILED']);
+/**
+ * CM was not reached, or did not answer: the line to CM, not the request. CM_UNAVAILABLE is a 502/503/504
+ * or an error page from something in front of CM (issue 17: an outage, never a refusal).
+ */
+const CM_UNREACHABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['CM_OFFLINE', 'CM_TIMEOUT', 'CM_UNAVAILABLE', 'CM_API_DISABLED', 'CM_AUTH_FAILED']);
 
 /** CM answered the call with an HTTP error: it looked at it and said no (cm/errors.ts). */
 export const CM_ANSWERED_NO: ReadonlySet<ErrorCode> = new Set<ErrorCode>([

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { StationError } from '../../../src/shared/errors';
+import { classifyFailure } from '../../../src/main/issuance/classify';
+
+describe('an issuance step that fails', () => {
+  it.each(['CM_OFFLINE', 'CM_TIMEOUT', 'CM_UNAVAILABLE'] as const)('pauses until CM answers when CM is not reached (%s)', (code) => {
+    const { kind, error } = classifyFailure(new StationError(code, 'no answer'));
+    expect(kind).toBe('paused');
+    expect(error).toMatchObject({ code: 'ISSUANCE_NEEDS_CM', details: { cause: code } });
+  });
+
+  it('needs a person when CM answered no', () => {
+    expect(classifyFailure(new StationError('CM_REFUSED', 'refused')).kind).toBe('failed');
+  });
+
+  it('pauses for a pulled card', () => {
+    expect(classifyFailure(new StationError('PCSC_CARD_REMOVED', 'gone'))).toMatchObject({ kind: 'paused', error: { code: 'PCSC_CARD_REMOVED' } });
+  });
+});
