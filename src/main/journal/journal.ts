@@ -41,9 +41,27 @@ export interface OpenJournalOptions<T> {
   schema: z.ZodType<T>;
 }
 
+/** How an append reaches the disk; by default it is on disk (fdatasync) when the append resolves. */
+export interface AppendOptions {
+  /**
+   * 'with-next': a progress record that a crash may lose, because its writer recovers by redoing
+   * work (an idempotent card step of an issuance). It is written at once, in order, and the append
+   * resolves then; it reaches the disk with the next 'now' append's fdatasync (or at close). Records
+   * are whole states, so a crash leaves the last record flushed before it: an earlier state, never a
+   * mix. Everything whose loss would change what happens next (before an act that must not be
+   * repeated, before the operator is told) stays 'now'.
+   */
+  flush?: 'now' | 'with-next';
+  /**
+   * Nobody waits for this record (an audit note written after the fact): its flush never runs on
+   * the calling thread, so it never holds up the event loop (see `flush` below).
+   */
+  background?: boolean;
+}
+
 export interface Journal<T> {
-  /** Resolves once the record is on disk. */
-  append(record: T): Promise<void>;
+  /** Resolves once the record is on disk (see AppendOptions for the exceptions a caller may ask for). */
+  append(record: T, options?: AppendOptions): Promise<void>;
   /** Replace the whole journal with `records`, atomically; appends issued later follow them. */
   compact(records: readonly T[]): Promise<void>;
   /** Records in the file now (loaded + appended since the last compaction). */
@@ -60,7 +78,7 @@ export interface OpenedJournal<T> {
 }
 
 type Settle = { resolve: () => void; reject: (err: StationError) => void };
-type Task<T> = ({ kind: 'append'; frame: Buffer } & Settle) | ({ kind: 'compact'; records: readonly T[] } & Settle) | ({ kind: 'close' } & Settle);
+type Task<T> = ({ kind: 'append'; frame: Buffer; flush: 'now' | 'with-next'; background: boolean } & Settle) | ({ kind: 'compact'; records: readonly T[] } & Settle) | ({ kind: 'close' } & Settle);
 
 function corrupt(path: string, offset: number, reason: string): StationError {
   return new StationError(
@@ -231,6 +249,8 @@ function createJournal<T>(path: string, initialFd: number, initialSize: number, 
    */
   let lone = false;
   let inPlaceFlushes = 0;
+  /** 'with-next' records are written but not yet flushed: close flushes them. */
+  let unflushed = false;
 
   function closeFd(): void {
     if (fd === null) return;
@@ -244,10 +264,14 @@ function createJournal<T>(path: string, initialFd: number, initialSize: number, 
     const bytes = batch.length === 1 ? batch[0]!.frame : Buffer.concat(batch.map((task) => task.frame));
     try {
       writeAllSync(target, bytes, size);
-      const inPlace = lone && queue.length === 0 && inPlaceFlushes < PROBE_EVERY;
-      inPlaceFlushes = inPlace ? inPlaceFlushes + 1 : 0;
-      await flush(target, inPlace);
-      if (!inPlace) lone = queue.length === 0;
+      if (batch.some((task) => task.flush === 'now')) {
+        const waited = batch.some((task) => !task.background);
+        const inPlace = waited && lone && queue.length === 0 && inPlaceFlushes < PROBE_EVERY;
+        inPlaceFlushes = inPlace ? inPlaceFlushes + 1 : 0;
+        await flush(target, inPlace);
+        if (!inPlace) lone = queue.length === 0;
+        unflushed = false;
+      } else unflushed = true;
     } catch (err) {
       refusal = storageIoError('write', path, err);
       // Best effort: do not leave half a batch for the next append to build on.
@@ -282,6 +306,8 @@ function createJournal<T>(path: string, initialFd: number, initialSize: number, 
     }
     size = bytes.length;
     recordCount = records.length;
+    // The snapshot is on disk whole: nothing written before it waits for a flush any more.
+    unflushed = false;
   }
 
   function settle(tasks: Settle[], err: unknown): void {
@@ -322,7 +348,14 @@ function createJournal<T>(path: string, initialFd: number, initialSize: number, 
         if (head.kind === 'compact') compactNow(head.records);
         else {
           refusal = new StationError('STORAGE_IO', 'The data file is closed.', { path });
-          closeFd();
+          // What was written 'with-next' reaches the disk now: a clean stop loses nothing.
+          const pending = unflushed;
+          unflushed = false;
+          try {
+            if (pending && fd !== null) fdatasyncSync(fd);
+          } finally {
+            closeFd();
+          }
         }
         settle([head], null);
       } catch (err) {
@@ -344,9 +377,10 @@ function createJournal<T>(path: string, initialFd: number, initialSize: number, 
   }
 
   return {
-    append(record) {
+    append(record, options = {}) {
       const frame = encodeRecord(record);
-      return new Promise((resolve, reject) => enqueue({ kind: 'append', frame, resolve, reject }));
+      const { flush = 'now', background = false } = options;
+      return new Promise((resolve, reject) => enqueue({ kind: 'append', frame, flush, background, resolve, reject }));
     },
     compact(records) {
       return new Promise((resolve, reject) => enqueue({ kind: 'compact', records: [...records], resolve, reject }));

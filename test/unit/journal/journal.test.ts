@@ -323,3 +323,65 @@ describe('flushing on the calling thread', () => {
     }
   });
 });
+
+describe("progress records ('with-next') and appends nobody waits for", () => {
+  it('writes a progress record at once without a flush; the next durable append flushes it with its own', async () => {
+    const { journal } = await openJournal({ path, schema: recordSchema });
+    await journal.append(rec(1));
+    fsControl.fdatasyncCalls = 0;
+    await journal.append(rec(2), { flush: 'with-next' });
+    await journal.append(rec(3), { flush: 'with-next' });
+    // Written in order (readable by anyone who opens the file now), but no flush was paid for them.
+    expect(fsControl.fdatasyncCalls).toBe(0);
+    expect(readFileSync(path)).toEqual(Buffer.concat([rec(1), rec(2), rec(3)].map(frameOf)));
+    await journal.append(rec(4));
+    expect(fsControl.fdatasyncCalls).toBe(1);
+    await journal.close();
+    const { records } = await openJournal({ path, schema: recordSchema });
+    expect(records).toEqual([1, 2, 3, 4].map(rec));
+  });
+
+  it('flushes what is still unflushed when it closes, and only then', async () => {
+    const { journal } = await openJournal({ path, schema: recordSchema });
+    await journal.append(rec(1), { flush: 'with-next' });
+    fsControl.fdatasyncCalls = 0;
+    await journal.close();
+    expect(fsControl.fdatasyncCalls).toBe(1);
+    const again = await openJournal({ path, schema: recordSchema });
+    expect(again.records).toEqual([rec(1)]);
+    fsControl.fdatasyncCalls = 0;
+    await again.journal.close();
+    expect(fsControl.fdatasyncCalls).toBe(0);
+  });
+
+  it('keeps a progress record written before a compaction only through the snapshot', async () => {
+    const { journal } = await openJournal({ path, schema: recordSchema });
+    await journal.append(rec(1), { flush: 'with-next' });
+    await journal.compact([rec(9)]);
+    fsControl.fdatasyncCalls = 0;
+    await journal.close();
+    // The snapshot replaced the file durably: nothing is left to flush.
+    expect(fsControl.fdatasyncCalls).toBe(0);
+    expect((await openJournal({ path, schema: recordSchema })).records).toEqual([rec(9)]);
+  });
+
+  it('never flushes an append nobody waits for on the calling thread, even when callers come one at a time', async () => {
+    fsControl.clockMs = performance.now() + 7_200_000;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => fsControl.clockMs);
+    try {
+      const { journal } = await openJournal({ path, schema: recordSchema });
+      await journal.append(rec(1));
+      await journal.append(rec(2)); // lone callers: flushed in place from here on
+      fsControl.backgroundFlushes = 0;
+      await journal.append(rec(3), { background: true });
+      await journal.append(rec(4), { background: true });
+      expect(fsControl.backgroundFlushes).toBe(2);
+      await journal.append(rec(5));
+      expect(fsControl.backgroundFlushes).toBe(2);
+      await journal.close();
+      expect((await openJournal({ path, schema: recordSchema })).records).toEqual([1, 2, 3, 4, 5].map(rec));
+    } finally {
+      clock.mockRestore();
+    }
+  });
+});
