@@ -1,5 +1,5 @@
 export { createEnrollmentWorkflow } from './workflow';
-export type { AuditNote, CardSource, EnrollmentWorkflow, WorkflowDeps, WorkflowEvent, WorkflowOutbox } from './workflow';
+export type { AuditNote, AuditNoteOptions, CardSource, EnrollmentWorkflow, WorkflowDeps, WorkflowEvent, WorkflowOutbox } from './workflow';
 export type { IssuanceGate } from './ports';
 export { initialState, stepForOutcomes, transition } from './machine';
 export type { EnrollmentEvent } from './machine';

@@ -29,6 +29,10 @@ export interface WorkflowOutbox {
 
 /** An audit record as the workflow states it; the station fills in who and the empty fields. */
 export type AuditNote = Pick<AuditEntryInput, 'action' | 'result'> & Partial<Omit<AuditEntryInput, 'actor' | 'action' | 'result'>>;
+/** `background`: nobody waits for this note (written after the fact); its disk flush stays off the event loop. */
+export interface AuditNoteOptions {
+  background?: boolean;
+}
 
 /** Machine policy read at each choice (request-types.ts): confirmed type numbers, retire timing. */
 export type WorkflowPolicy = () => { requestTypeNumbers: RequestTypeNumbers; retireReplacedCard: RetireReplacedCard; retireRoute: RetireRoute };
@@ -40,7 +44,7 @@ export interface WorkflowDeps {
   isOnline: () => boolean;
   requests: RequestCache;
   outbox: WorkflowOutbox;
-  audit: (note: AuditNote) => Promise<void>;
+  audit: (note: AuditNote, options?: AuditNoteOptions) => Promise<void>;
   /** Dropped stale events and every failure the workflow handles itself go here. */
   log: Pick<DiagnosticLog, 'info' | 'warn' | 'error'>;
   policy: WorkflowPolicy;

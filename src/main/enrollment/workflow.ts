@@ -7,7 +7,7 @@ import { createConfirmation } from './confirmation';
 import { type EnrollmentEvent, initialState, transition } from './machine';
 import type { AuditNote, WorkflowDeps, WorkflowEvent } from './ports';
 
-export type { AuditNote, CardSource, WorkflowDeps, WorkflowEvent, WorkflowOutbox } from './ports';
+export type { AuditNote, AuditNoteOptions, CardSource, WorkflowDeps, WorkflowEvent, WorkflowOutbox } from './ports';
 
 export interface EnrollmentWorkflow {
   states(): EnrollmentState[];
@@ -57,7 +57,7 @@ export function createEnrollmentWorkflow(deps: WorkflowDeps): EnrollmentWorkflow
 
   /** Audit records are awaited where the operator waits on them; elsewhere a failure is logged. */
   function auditInBackground(note: AuditNote): void {
-    deps.audit(note).catch((err: unknown) => deps.log.error('audit.append-failed', err, { action: note.action }));
+    deps.audit(note, { background: true }).catch((err: unknown) => deps.log.error('audit.append-failed', err, { action: note.action }));
   }
 
   const session = createCardSession({

@@ -1,6 +1,7 @@
 import { StationError } from '../../shared/errors';
 import type { IssuanceStep, PinRules, PivSlot } from '../../shared/issuance';
 import type { CmSmartcardConfiguration, ExecutionIds } from '../cm';
+import type { FlushWhen } from '../journal';
 import type { PivSession } from '../pcsc';
 import { formatCmGuid } from '../pcsc';
 import { preferredSlot } from '../pki';
@@ -11,16 +12,25 @@ import { stepStatus, type IssuanceRecord, type RecordedKey } from './records';
 
 /**
  * One run of an issuance, from wherever its record stands to done, paused or failed
- * (desk-issuance.md "The REST flow", shared/issuance.ts ISSUANCE_STEPS). Every step commits its
+ * (desk-issuance.md "The REST flow", shared/issuance.ts ISSUANCE_STEPS). Every step records its
  * intent before it acts on the card or CM and its result right after, so a run killed anywhere
  * resumes from the journal: idempotent card steps are simply done again (GENERATE into the same
  * slot) or read back (a certificate written), and `certificatedata` is never sent twice after an
  * unknown outcome.
+ *
+ * Two kinds of record (journal AppendOptions): `commit` is on disk before the run goes on; it comes
+ * before every act that must not be repeated blindly (the admin key change, certificatedata, a key
+ * import, a PIN or PUK change), right after CM's certificates arrive, and before any end the
+ * operator is told of. `progress` (a step started, a key generated, a CSR signed, a certificate
+ * written) is written at once but reaches the disk with the next `commit`: a crash may lose it, and
+ * the resumed run then redoes that idempotent work from the last commit. An issuance thus pays six
+ * disk flushes instead of about twenty-five (bench/issuance.ts), with the same outcomes under a
+ * crash at any point (test/unit/issuance/model.test.ts crashes with and without the progress kept).
  */
 export interface RunContext {
   ports: IssuancePorts;
-  /** Durable first (the journal), then visible. */
-  commit(record: IssuanceRecord): Promise<void>;
+  /** Durable first (the journal), then visible; 'with-next': a progress record a crash may lose. */
+  commit(record: IssuanceRecord, flush: FlushWhen): Promise<void>;
   now(): Date;
   randomBytes(size: number): Buffer;
   /** In memory only, never journaled: the request's pfxpassword, made when certificatedata is sent. */
@@ -59,18 +69,25 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
   /** Steps with the waiting end applied: what the next record says, and what a failure looks at. */
   const stepsNow = () => (ended === null ? rec.steps : withStatus(rec.steps, ended.step, ended.status, ended.at));
 
-  async function commit(patch: Partial<IssuanceRecord> | ((steps: IssuanceRecord['steps']) => Partial<IssuanceRecord>)): Promise<void> {
+  type Patch = Partial<IssuanceRecord> | ((steps: IssuanceRecord['steps']) => Partial<IssuanceRecord>);
+  /** On disk before the run goes on. */
+  const commit = (patch: Patch) => record(patch, 'now');
+  /** Written now, on disk with the next commit: only where a lost record means idempotent work redone. */
+  const progress = (patch: Patch) => record(patch, 'with-next');
+
+  async function record(patch: Patch, flush: FlushWhen): Promise<void> {
     const closing = ended;
     const steps = stepsNow();
     const next = { ...rec, steps, ...(typeof patch === 'function' ? patch(steps) : patch), updatedAt: nowIso() };
-    await ctx.commit(next);
+    await ctx.commit(next, flush);
     rec = next;
     ended = null;
     if (closing !== null) ctx.onStep?.(rec, closing.step);
   }
 
   async function mark(step: IssuanceStep, status: 'running' | 'done' | 'skipped' | 'failed'): Promise<void> {
-    await commit((steps) => ({ steps: withStatus(steps, step, status, nowIso()) }));
+    // A step's start or failure is progress: the run's own end (a commit) follows a failure.
+    await progress((steps) => ({ steps: withStatus(steps, step, status, nowIso()) }));
     ctx.onStep?.(rec, step);
   }
 
@@ -137,7 +154,8 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
     for (const [i, diversified] of order.entries()) {
       try {
         await authenticate(session, diversified);
-        if (rec.adminKey === 'changing') await commit({ adminKey: diversified ? 'diversified' : 'default' });
+        // Lost in a crash, 'changing' stays: the next run tries both keys again.
+        if (rec.adminKey === 'changing') await progress({ adminKey: diversified ? 'diversified' : 'default' });
         return;
       } catch (err) {
         if (asStationError(err).code !== 'PIV_ADMIN_AUTH_FAILED' || i === order.length - 1) throw err;
@@ -155,7 +173,7 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
     await commit({ adminKey: 'changing' });
     // Written exactly as received (the page's sample has DES parity on every byte).
     await session.setManagementKey(key);
-    await commit({ adminKey: 'diversified' });
+    await progress({ adminKey: 'diversified' });
     await authenticate(session, true);
     return 'done';
   }
@@ -175,8 +193,9 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
       exportable,
       keyUsages,
     }));
-    // The plan is on disk before the first GENERATE: a resumed run generates into the same slots.
-    await commit({ options: recorded, keys });
+    // Progress: a run resumed without it asks CM again and plans the same slots (pki.slotsFor), so
+    // keys generated meanwhile are generated again in place.
+    await progress({ options: recorded, keys });
   }
 
   async function generateKeys(session: PivSession): Promise<'done'> {
@@ -184,7 +203,7 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
     for (const key of rec.keys) {
       if (key.publicKey !== null) continue;
       const publicKey = pki.normalisePublicKey(await session.generateKey(key.slot, key.algorithm));
-      await commit({ keys: rec.keys.map((k) => (k.slot === key.slot ? { ...k, publicKey: publicKey.toString('base64'), csr: null } : k)) });
+      await progress({ keys: rec.keys.map((k) => (k.slot === key.slot ? { ...k, publicKey: publicKey.toString('base64'), csr: null } : k)) });
     }
     return 'done';
   }
@@ -205,7 +224,7 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
           return session.sign(key.slot, key.algorithm, input);
         },
       });
-      await commit({ keys: rec.keys.map((k) => (k.slot === key.slot ? { ...k, csr: csr.toString('base64') } : k)) });
+      await progress({ keys: rec.keys.map((k) => (k.slot === key.slot ? { ...k, csr: csr.toString('base64') } : k)) });
     }
     return 'done';
   }
@@ -315,7 +334,8 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
   }
 
   async function markWritten(slot: PivSlot): Promise<void> {
-    await commit({ writes: rec.writes.map((w) => (w.slot === slot ? { ...w, state: 'written' as const } : w)) });
+    // Lost in a crash, the write is redone (the same bytes) or read back.
+    await progress({ writes: rec.writes.map((w) => (w.slot === slot ? { ...w, state: 'written' as const } : w)) });
   }
 
   /**
@@ -348,6 +368,7 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
     try {
       const slot = recorded?.slot ?? importSlot(opened.keyUsages);
       const entry = { slot, state: 'writing' as const, certificate: summary(slot, opened.certificate, item.template), imported: true, entry: item.index };
+      // On disk before IMPORT: a resumed run reads the slot back, where the lost password cannot help.
       await commit({ writes: [...rec.writes.filter((w) => w.slot !== slot), entry] });
       await session.importKey(slot, opened.privateKeyPkcs8);
       await session.putCertificate(slot, opened.certificate.der);
@@ -373,7 +394,8 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
         }
       }
       const entry = { slot: write.slot, state: 'writing' as const, certificate: write.summary, imported: false };
-      await commit({ writes: [...rec.writes.filter((w) => w.slot !== write.slot), entry] });
+      // Progress: CM's answer is on disk (the commit above); the same certificate is written again.
+      await progress({ writes: [...rec.writes.filter((w) => w.slot !== write.slot), entry] });
       await session.putCertificate(write.slot, write.der);
       await markWritten(write.slot);
     }
@@ -388,15 +410,18 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
     if (rec.pin === 'changing') {
       try {
         await session.verifyPin(pin);
-        await commit({ pin: 'set' });
+        await progress({ pin: 'set' });
         return;
       } catch (err) {
         if (asStationError(err).code !== 'PIV_PIN_WRONG') throw err;
       }
     }
+    // On disk before the change: a resumed run then checks the new PIN instead of trying the factory one.
     await commit({ pin: 'changing' });
     await session.changeReference('pin', FACTORY_PIN, pin);
-    await commit({ pin: 'set' });
+    // Progress: the PUK's commit comes next, with no change to the card in between; lost, the
+    // resumed run finds 'changing' and checks the PIN.
+    await progress({ pin: 'set' });
   }
 
   /**
@@ -488,7 +513,7 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
   }
 
   try {
-    await commit({ phase: 'running', error: null });
+    await progress({ phase: 'running', error: null });
     safePoint();
     await checkRequest();
     const config = await cm.getSmartcardConfiguration(rec.profileTemplateUuid);

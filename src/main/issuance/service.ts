@@ -1,8 +1,8 @@
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { type ErrorPayload, StationError, toErrorPayload } from '../../shared/errors';
 import type { IssuanceState, IssuanceStep, PinRules } from '../../shared/issuance';
-import type { AuditNote } from '../enrollment';
-import type { JournalRecovery } from '../journal';
+import type { AuditNote, AuditNoteOptions } from '../enrollment';
+import type { FlushWhen, JournalRecovery } from '../journal';
 import { createListenerSet } from '../common';
 import { listenerErrorsTo, type DiagnosticLog } from '../log';
 import { checkNewPin } from './pin';
@@ -51,7 +51,7 @@ export interface IssuanceServiceDeps {
   ports: IssuancePorts | null;
   now: () => Date;
   randomBytes?: (size: number) => Buffer;
-  audit: (note: AuditNote) => Promise<void>;
+  audit: (note: AuditNote, options?: AuditNoteOptions) => Promise<void>;
   log: Pick<DiagnosticLog, 'info' | 'warn' | 'error'>;
   activation?: { polls: number; intervalMs: number };
   sleep?: (ms: number) => Promise<void>;
@@ -95,14 +95,14 @@ export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<Is
     emitRecord(requestId);
   }
   function auditLater(note: AuditNote): void {
-    deps.audit(note).catch((err: unknown) => deps.log.error('audit.append-failed', err, { action: note.action }));
+    deps.audit(note, { background: true }).catch((err: unknown) => deps.log.error('audit.append-failed', err, { action: note.action }));
   }
   function noteFor(record: IssuanceRecord) {
     return { reader: record.reader, cardId: record.cardId, atr: record.atr, requestId: record.requestId, smartcardUuid: record.smartcardUuid };
   }
 
-  async function commit(record: IssuanceRecord): Promise<void> {
-    await store.commit(record);
+  async function commit(record: IssuanceRecord, flush: FlushWhen = 'now'): Promise<void> {
+    await store.commit(record, flush);
     if (record.phase !== 'skipped') current.set(record.reader, record.requestId);
     emit(view(record));
   }

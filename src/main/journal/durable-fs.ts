@@ -1,4 +1,5 @@
 import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { StationError } from '../../shared/errors';
 
@@ -71,6 +72,41 @@ export function renameDurably(temp: string, path: string): void {
  */
 export function replaceFileDurably(path: string, data: Buffer): void {
   renameDurably(writeTempDurably(path, data), path);
+}
+
+/**
+ * replaceFileDurably with every write and flush on libuv's pool: for a small file rewritten in the
+ * background (the audit chain's anchor), whose three flushes would otherwise hold up the event loop
+ * for milliseconds. The caller runs one at a time (they share the temp file).
+ */
+export async function replaceFileDurablyInBackground(path: string, data: Buffer): Promise<void> {
+  const temp = tempPathFor(path);
+  try {
+    const file = await open(temp, 'w', 0o600);
+    try {
+      await file.writeFile(data);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw storageIoError('write', path, err);
+  }
+  try {
+    await rename(temp, path);
+    // As fsyncDirectory: Windows cannot flush a directory, and NTFS journals the rename.
+    if (process.platform !== 'win32') {
+      const dir = await open(dirname(path), 'r');
+      try {
+        await dir.sync();
+      } finally {
+        await dir.close();
+      }
+    }
+  } catch (err) {
+    throw storageIoError('replace', path, err);
+  }
 }
 
 /**

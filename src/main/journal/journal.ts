@@ -41,6 +41,9 @@ export interface OpenJournalOptions<T> {
   schema: z.ZodType<T>;
 }
 
+/** When an append reaches the disk: see AppendOptions. */
+export type FlushWhen = 'now' | 'with-next';
+
 /** How an append reaches the disk; by default it is on disk (fdatasync) when the append resolves. */
 export interface AppendOptions {
   /**
@@ -51,7 +54,7 @@ export interface AppendOptions {
    * mix. Everything whose loss would change what happens next (before an act that must not be
    * repeated, before the operator is told) stays 'now'.
    */
-  flush?: 'now' | 'with-next';
+  flush?: FlushWhen;
   /**
    * Nobody waits for this record (an audit note written after the fact): its flush never runs on
    * the calling thread, so it never holds up the event loop (see `flush` below).
@@ -78,7 +81,10 @@ export interface OpenedJournal<T> {
 }
 
 type Settle = { resolve: () => void; reject: (err: StationError) => void };
-type Task<T> = ({ kind: 'append'; frame: Buffer; flush: 'now' | 'with-next'; background: boolean } & Settle) | ({ kind: 'compact'; records: readonly T[] } & Settle) | ({ kind: 'close' } & Settle);
+type Task<T> =
+  | ({ kind: 'append'; frame: Buffer; flush: FlushWhen; background: boolean } & Settle)
+  | ({ kind: 'compact'; records: readonly T[] } & Settle)
+  | ({ kind: 'close' } & Settle);
 
 function corrupt(path: string, offset: number, reason: string): StationError {
   return new StationError(

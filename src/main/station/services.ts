@@ -9,7 +9,7 @@ import { type AuditLog, createAuditLog } from '../audit';
 import { type CmClientWithCall, createCmClient } from '../cm';
 import { type Connectivity, createConnectivity } from '../connectivity';
 import { type DirectoryService, openDirectory } from '../directory';
-import { type AuditNote, type Batch, createBatch, createEnrollmentWorkflow, type EnrollmentWorkflow } from '../enrollment';
+import { type AuditNote, type AuditNoteOptions, type Batch, createBatch, createEnrollmentWorkflow, type EnrollmentWorkflow } from '../enrollment';
 import { ensurePrivateDir } from '../journal';
 import { createListenerSet, type ListenerErrorReporter } from '../common';
 import { describeError, type DiagnosticLog, learnCardId } from '../log';
@@ -30,7 +30,7 @@ export interface StationServices {
   connectivity: Connectivity;
   audit: AuditLog;
   /** Appends an audit record in the station's name (who, and the empty fields filled in). */
-  note(entry: AuditNote): Promise<void>;
+  note(entry: AuditNote, options?: AuditNoteOptions): Promise<void>;
   outbox: Outbox;
   requests: RequestCache;
   directory: DirectoryService;
@@ -193,7 +193,13 @@ interface DeskIssuance {
 /** Desk issuance: PIV sessions over the monitor's PC/SC context, CM's execution routes. */
 async function openDeskIssuance(
   deps: StationDeps,
-  on: { cm: CmClientWithCall | null; readers: Readers; note: (entry: AuditNote) => Promise<void>; isOnline: () => boolean; settings: () => Settings },
+  on: {
+    cm: CmClientWithCall | null;
+    readers: Readers;
+    note: (entry: AuditNote, options?: AuditNoteOptions) => Promise<void>;
+    isOnline: () => boolean;
+    settings: () => Settings;
+  },
   log: DiagnosticLog,
 ): Promise<DeskIssuance> {
   const connector = { connect: (reader: string) => on.readers.monitor().connect(reader) };
@@ -265,8 +271,8 @@ export async function openStationServices(deps: StationDeps, wiring: ServiceWiri
   const directory =
     deps.directory ??
     (await openDirectory(settings, { dataDir: deps.dataDir, now: deps.now, platform: process.platform, env: process.env, ...deps.directoryEnv }));
-  const note = async (entry: AuditNote): Promise<void> => {
-    await audit.append({ ...EMPTY_AUDIT, ...entry, actor: deps.actor });
+  const note = async (entry: AuditNote, options?: AuditNoteOptions): Promise<void> => {
+    await audit.append({ ...EMPTY_AUDIT, ...entry, actor: deps.actor }, options);
   };
 
   const readers = openReaders(deps, settings, wiring);

@@ -10,13 +10,18 @@ export const USER_PIN = '975310';
  * One "station process" over a simulated disk: the runner's commits go through `faults` (so a
  * crash can fall before or after any record reaches the disk) and each record is read back
  * through its zod schema, as the journal does at start-up. A crash loses memory (the pfxpassword)
- * but not the disk, the card or CM.
+ * but not the disk, the card or CM. Progress records ('with-next') are written but flushed only
+ * with the next durable one: a crash keeps them or loses them, as `crashLosesProgress` says (a
+ * real disk may do either).
  */
 export class World {
   faults = new Faults();
   card = new FakeCard();
   cm = new FakeCm();
-  /** What is on disk. */
+  /** Progress written since the last durable record: on disk only if the "kernel" got to it. */
+  unflushed: IssuanceRecord | null = null;
+  crashLosesProgress = false;
+  /** What is on disk for sure. */
   disk: IssuanceRecord = newRecord(
     { requestId: REQUEST_ID, reader: READER, smartcardUuid: SMARTCARD_UUID, cardId: CARD_ID, atr: '3b8c80', profileTemplateUuid: PROFILE_ID },
     'running',
@@ -31,12 +36,16 @@ export class World {
   context(): RunContext {
     return {
       ports: fakePorts(this.card, this.cm, this.faults),
-      commit: (record) =>
+      commit: (record, flush) =>
         this.faults.call(
           'commit',
           () => new StationError('STORAGE_IO', 'The station could not write its data file (EIO).'),
           () => {
-            this.disk = issuanceRecordSchema.parse(JSON.parse(JSON.stringify(record)));
+            const written = issuanceRecordSchema.parse(JSON.parse(JSON.stringify(record)));
+            if (flush === 'now') {
+              this.disk = written;
+              this.unflushed = null;
+            } else this.unflushed = written;
           },
         ),
       now: () => new Date((this.clock += 7)),
@@ -63,6 +72,8 @@ export class World {
     } catch (err) {
       if (!(err instanceof Crash)) throw err;
       this.faults.crashed = false;
+      if (this.unflushed !== null && !this.crashLosesProgress) this.disk = this.unflushed;
+      this.unflushed = null;
       this.pfxPasswords = new Map();
       return 'crashed';
     }

@@ -9,7 +9,9 @@ import { USER_PIN, World } from './harness';
  * commit, before it acts (nothing happened) and after it (it happened, the answer was lost). Then
  * resume, as the station does when the card is back, CM answers or the process restarts, until
  * the issuance settles. Every run must end done or "needs a person", with certificatedata reaching
- * CM at most once, and a done card must really be issued.
+ * CM at most once, and a done card must really be issued. A crash runs twice: once with the
+ * progress records written since the last durable one kept by the disk, once with them lost
+ * (runner.ts "Two kinds of record"); losing them must never change how the issuance ends.
  */
 const clean = new World();
 await clean.run();
@@ -45,10 +47,35 @@ describe('issuance under faults at every step', () => {
     }
   });
 
+  it('a crash that loses the progress after a GENERATE resumes from the last durable record and generates that key again', async () => {
+    const at = trace.indexOf('commit', trace.indexOf('card.generateKey'));
+    const world = new World();
+    world.crashLosesProgress = true;
+    world.faults.fault = { at, when: 'after', kind: 'crash' };
+    expect(await world.run()).toBe('crashed');
+    // The record with the first public key was written but not yet flushed: gone with the crash.
+    expect(world.disk.keys.every((key) => key.publicKey === null)).toBe(true);
+    const result = await settle(world);
+    expect(result.phase).toBe('done');
+    expect(world.faults.calls.filter((name) => name === 'card.generateKey').length).toBe(trace.filter((name) => name === 'card.generateKey').length + 1);
+  });
+
   it.each(cases)('fault at call %i (%s) %s, %s: ends done or needing a person; certificatedata at most once', async (at, _name, when, kind) => {
     const world = new World();
     world.faults.fault = { at, when, kind };
     const result = await settle(world);
+    if (kind === 'crash') {
+      const lossy = new World();
+      lossy.crashLosesProgress = true;
+      lossy.faults.fault = { at, when, kind };
+      const lossyResult = await settle(lossy);
+      expect(lossy.cm.certificateCalls).toBeLessThanOrEqual(1);
+      expect({ phase: lossyResult.phase, code: lossyResult.error?.code }, 'the same end with the progress records lost').toEqual({
+        phase: result.phase,
+        code: result.error?.code,
+      });
+      expect(lossy.card.pin).toBe(world.card.pin);
+    }
     expect(world.cm.certificateCalls).toBeLessThanOrEqual(1);
     if (result.phase === 'failed') {
       expect(result.error?.code).toBe('ISSUANCE_NEEDS_PERSON');

@@ -8,7 +8,8 @@ import { USER_PIN, World } from './harness';
  * encryption key in a PFX): a crash, a pulled card or a CM cut at every call, before and after it,
  * then resumed until it settles. Every run ends done (the imported key and its certificate in 9D) or
  * needing a person (a crash that lost the in-memory pfxpassword before the import among them);
- * certificatedata reaches CM at most once, and the password never reaches the disk.
+ * certificatedata reaches CM at most once, and the password never reaches the disk. A crash runs
+ * twice, with the unflushed progress records kept and lost: the end must be the same.
  */
 function world(): World {
   const w = new World();
@@ -44,6 +45,17 @@ describe('a key CM generates, under faults at every step', () => {
     const w = world();
     w.faults.fault = { at, when, kind };
     const result = await settle(w);
+    if (kind === 'crash') {
+      const lossy = world();
+      lossy.crashLosesProgress = true;
+      lossy.faults.fault = { at, when, kind };
+      const lossyResult = await settle(lossy);
+      expect(lossy.cm.certificateCalls).toBeLessThanOrEqual(1);
+      expect({ phase: lossyResult.phase, code: lossyResult.error?.code }, 'the same end with the progress records lost').toEqual({
+        phase: result.phase,
+        code: result.error?.code,
+      });
+    }
     expect(w.cm.certificateCalls).toBeLessThanOrEqual(1);
     for (const password of w.cm.pfxPasswords) expect(JSON.stringify(w.disk)).not.toContain(password);
     if (result.phase === 'failed') {
