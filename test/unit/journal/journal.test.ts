@@ -385,3 +385,23 @@ describe("progress records ('with-next') and appends nobody waits for", () => {
     }
   });
 });
+
+describe('callers that start to come together', () => {
+  it('hand the flushes to the pool as soon as one batch holds several records', async () => {
+    fsControl.clockMs = performance.now() + 10_800_000;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => fsControl.clockMs);
+    try {
+      const { journal } = await openJournal({ path, schema: recordSchema });
+      await journal.append(rec(1)); // the first flush: in the background, nothing else came
+      fsControl.backgroundFlushes = 0;
+      await journal.append(rec(2)); // lone: in place
+      expect(fsControl.backgroundFlushes).toBe(0);
+      await Promise.all([journal.append(rec(3)), journal.append(rec(4)), journal.append(rec(5))]);
+      expect(fsControl.backgroundFlushes).toBe(1);
+      await journal.close();
+      expect((await openJournal({ path, schema: recordSchema })).records).toEqual([1, 2, 3, 4, 5].map(rec));
+    } finally {
+      clock.mockRestore();
+    }
+  });
+});
