@@ -22,6 +22,8 @@ export interface OperationStore {
   /** The latest change number: replayNow() makes everything changed up to it due at once. */
   readonly changeCount: number;
   commit(next: OutboxOperation): Promise<void>;
+  /** A new operation made by transitions.ts newOperation (valid by construction): committed without parsing it again. */
+  add(op: OutboxOperation): Promise<void>;
   subscribe(listener: (op: OutboxOperation) => void): () => void;
   /** Rewrite the journal, dropping finished operations past retention that are not busy. */
   compact(isBusy: (id: string) => boolean): Promise<void>;
@@ -137,17 +139,22 @@ export async function openOperationStore(options: {
           problem: checked.error.message.slice(0, 300),
         });
       }
-      recorded.set(next.id, next);
-      await journal.append(next);
-      ops.set(next.id, next);
-      changeSeq.set(next.id, ++seq);
-      index(next);
-      // A listener's bug must not stop the outbox (the state is already recorded): each is isolated.
-      listeners.emit(next);
-      maybeCompact();
+      await record(next);
     },
+    add: record,
     subscribe: (listener) => listeners.add(listener),
     compact,
     close: () => journal.close(),
   };
+
+  async function record(next: OutboxOperation): Promise<void> {
+    recorded.set(next.id, next);
+    await journal.append(next);
+    ops.set(next.id, next);
+    changeSeq.set(next.id, ++seq);
+    index(next);
+    // A listener's bug must not stop the outbox (the state is already recorded): each is isolated.
+    listeners.emit(next);
+    maybeCompact();
+  }
 }

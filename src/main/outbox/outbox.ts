@@ -11,7 +11,7 @@ import { openOperationStore } from './operation-store';
 import type { OutboxCmPort } from './port';
 import { sendToCm } from './send';
 import { discardChange, heldBackChange, releaseHoldChange, retryChange, type OperatorChange } from './operator-actions';
-import { AUDIT_ACTIONS_BY_KIND, auditEntryFor, notSent, settleSend, startSending } from './transitions';
+import { AUDIT_ACTIONS_BY_KIND, auditEntryFor, newOperation, notSent, settleSend, startSending } from './transitions';
 import { createScheduler, type Connection } from './scheduler';
 import { systemTimers, type Timers } from './wake-timer';
 
@@ -294,26 +294,11 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
       if (!parsed.success) {
         throw new StationError('BAD_REQUEST', 'The operation to queue is not valid.', { problem: parsed.error.message.slice(0, 300) });
       }
-      const at = iso(nowMs());
-      const op: OutboxOperation = {
-        ...parsed.data,
-        id: newId(),
-        createdAt: at,
-        updatedAt: at,
-        state: 'pending',
-        attempts: 0,
-        nextAttemptAt: null,
-        lastError: null,
-        result: null,
-        outcomeUnknown: false,
-        refusals: 0,
-        checkedRefusals: 0,
-        waiting: null,
-      };
+      const op = newOperation(parsed.data, newId(), nowMs());
       // Held back from the scheduler until "queued" is audited, so the audit trail stays in order.
       busy.add(op.id);
       try {
-        await commit(op);
+        await store.add(op);
         await audit.append(auditEntryFor(actor, op, AUDIT_ACTIONS_BY_KIND[op.kind].queued, 'queued'));
       } catch (err) {
         fail(err);

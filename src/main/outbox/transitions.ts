@@ -1,6 +1,7 @@
 import type { AuditAction, AuditEntryInput } from '../../shared/audit';
 import { StationError } from '../../shared/errors';
-import type { OutboxError, OutboxOperation } from '../../shared/outbox';
+import type { z } from 'zod';
+import { outboxOperationSchema, type OutboxError, type OutboxOperation, type outboxOperationInputSchema } from '../../shared/outbox';
 import { backoffDelay, type BackoffPolicy } from '../common';
 import { classifyFailure, correlationIdOf } from './classify';
 import { refusalsExhausted, refusedError } from './refusals';
@@ -54,6 +55,35 @@ export function auditEntryFor(
 }
 
 /** The state written before CM hears of the operation. */
+const operationIdSchema = outboxOperationSchema.options[0].shape.id;
+
+/**
+ * A new operation from input the outbox has just parsed (outboxOperationInputSchema): the tracking
+ * fields are the outbox's own (a fresh UUID, an ISO time, constants), so the whole is valid by
+ * construction and the store writes it without parsing it again (OperationStore.add; a property test
+ * in test/unit/outbox checks the claim against outboxOperationSchema).
+ */
+export function newOperation(input: z.output<typeof outboxOperationInputSchema>, id: string, atMs: number): OutboxOperation {
+  // The one field from outside the outbox (an injected id maker): checked on its own.
+  if (!operationIdSchema.safeParse(id).success) throw new StationError('INTERNAL', 'The outbox made an operation id that is not a UUID.', { id });
+  const at = new Date(atMs).toISOString();
+  return {
+    ...input,
+    id,
+    createdAt: at,
+    updatedAt: at,
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: null,
+    lastError: null,
+    result: null,
+    outcomeUnknown: false,
+    refusals: 0,
+    checkedRefusals: 0,
+    waiting: null,
+  };
+}
+
 export function startSending(op: OutboxOperation, now: number): OutboxOperation {
   return { ...op, state: 'sending', attempts: op.attempts + 1, nextAttemptAt: null, updatedAt: iso(now) };
 }
