@@ -4,12 +4,14 @@ import { preloadLocales } from '../i18n';
 import { lazyScreen } from '../lazy-screen';
 import { useStation } from '../store';
 import { EnrollmentView } from './enrollment/EnrollmentView';
-import { HandOver, useHandOver } from './issuance/HandOver';
+import { HandOver, preloadIssuance } from './issuance/issuance-screens';
+import { useHandOver } from './issuance/use-hand-over';
 import { NavBar } from './NavBar';
 import { StatusBar } from './StatusBar';
 
-// The first screen (enrollment) is in the entry chunk; each other screen's code loads when the
-// operator first opens it, and is fetched in the background once the station is ready.
+// The first screen (enrollment) is in the entry chunk; each other screen's code (and the issuance
+// screens', issuance-screens.tsx) loads when first shown, and is fetched in the background once the
+// station is ready.
 const OutboxView = lazyScreen(async () => (await import('./outbox/OutboxView')).OutboxView);
 const AuditView = lazyScreen(async () => (await import('./audit/AuditView')).AuditView);
 const DiagnosticsView = lazyScreen(async () => (await import('./diagnostics/DiagnosticsView')).DiagnosticsView);
@@ -21,7 +23,7 @@ const SettingsPage = lazyScreen(async () => (await import('./settings/SettingsPa
  */
 export function preloadScreens(): Promise<void> {
   const screens = [OutboxView, AuditView, DiagnosticsView, SettingsPage].map((screen) => screen.preload());
-  return Promise.all([...screens, preloadLocales()]).then(() => undefined);
+  return Promise.all([...screens, preloadIssuance(), preloadLocales()]).then(() => undefined);
 }
 
 function CurrentView() {
