@@ -1,23 +1,26 @@
 import { type ComponentType, use } from 'react';
 
 /**
- * A screen whose code loads when it is first shown (the first screen's bundle stays small:
- * quality.md, "Start-up and size"). Unlike React.lazy, a screen whose code is already here renders
- * at once, without a Suspense round: `preload()` marks its promise fulfilled the way React's `use`
- * reads it, so tests (and an operator who opens a screen a second time) see no loading step.
+ * A screen (or a part of one) whose code loads when it is first shown (the first screen's bundle
+ * stays small: quality.md, "Start-up and size"). Unlike React.lazy, a screen whose code is already
+ * here renders at once, without a Suspense round: `preload()` marks its promise fulfilled the way
+ * React's `use` reads it, so tests (and an operator who opens a screen a second time) see no
+ * loading step. Props pass through to the loaded component.
  */
-export interface LazyScreen {
-  (): React.ReactNode;
+export interface LazyScreen<P extends object = object> {
+  (props: P): React.ReactNode;
   preload(): Promise<void>;
 }
 
-export function lazyScreen(load: () => Promise<ComponentType>): LazyScreen {
-  let loading: Promise<ComponentType> | null = null;
-  const start = (): Promise<ComponentType> => {
+export function lazyScreen(load: () => Promise<ComponentType>): LazyScreen;
+export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P>>): LazyScreen<P>;
+export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P>>): LazyScreen<P> {
+  let loading: Promise<ComponentType<P>> | null = null;
+  const start = (): Promise<ComponentType<P>> => {
     if (loading === null) {
-      const promise: Promise<ComponentType> = load().then((component) => {
+      const promise: Promise<ComponentType<P>> = load().then((component) => {
         // What React's `use` reads to return a settled promise's value without suspending.
-        const tracked = promise as Promise<ComponentType> & { status?: 'fulfilled'; value?: ComponentType };
+        const tracked = promise as Promise<ComponentType<P>> & { status?: 'fulfilled'; value?: ComponentType<P> };
         tracked.status = 'fulfilled';
         tracked.value = component;
         return component;
@@ -26,9 +29,9 @@ export function lazyScreen(load: () => Promise<ComponentType>): LazyScreen {
     }
     return loading;
   };
-  function Screen() {
+  function Screen(props: P) {
     const Component = use(start());
-    return <Component />;
+    return <Component {...props} />;
   }
   Screen.preload = async () => {
     await start();

@@ -6,7 +6,7 @@ import type { OutboxOperation } from '../shared/outbox';
 import type { ReadersSnapshot } from '../shared/readers';
 import type { SettingsView } from '../shared/settings';
 import type { StationClient } from './client';
-import { applyLocale } from './i18n';
+import { applyLocale, loadLocale, type Locale } from './i18n';
 import { setDirectoryKind } from './people';
 
 export const VIEWS = ['enrollment', 'outbox', 'audit', 'diagnostics', 'settings'] as const;
@@ -209,8 +209,8 @@ export function applyOutboxOperation(operation: OutboxOperation): void {
 
 export function applySettings(settings: SettingsView): void {
   useStation.setState({ settings });
-  // The locales are bundled, so switching cannot fail to load; if i18next still refuses, the
-  // screens stay in the previous language, which is the best there is.
+  // A language whose strings failed to load (or that i18next refuses) leaves the screens in the
+  // previous language, which is the best there is.
   applyLocale(settings.values.locale).catch((err: unknown) => console.error('locale change failed', err));
 }
 
@@ -226,6 +226,9 @@ function applySnapshot(snapshot: StationSnapshot): void {
   // A station older than this renderer may not send every part yet: treat what is missing as empty.
   const partial = snapshot as Partial<StationSnapshot> & Pick<StationSnapshot, 'version' | 'training' | 'readers' | 'connection'>;
   const lastInserted = latestCardReader(partial.readers);
+  // The language first: its strings are here (connectStore loaded them), so the switch is made in
+  // this call and the screens' first 'ready' render is already in it.
+  if (partial.settings) applySettings(partial.settings);
   useStation.setState({
     status: 'ready',
     failure: null,
@@ -240,14 +243,17 @@ function applySnapshot(snapshot: StationSnapshot): void {
     lastInserted,
     selectedReader: lastInserted ?? partial.readers.readers[0]?.name ?? null,
   });
-  if (partial.settings) applySettings(partial.settings);
   setDirectoryKind(partial.directory?.kind ?? 'none');
 }
 
 /** The store's event subscriptions, ended together (a reconnection, a test's reset). */
 const subscriptions: Array<() => void> = [];
 
+/** Bumped by each (dis)connection: a connection still waiting for its snapshot when replaced gives up. */
+let connections = 0;
+
 export function disconnectStore(): void {
+  connections += 1;
   for (const unsubscribe of subscriptions.splice(0)) unsubscribe();
 }
 
@@ -259,30 +265,62 @@ export function disconnectStore(): void {
  */
 export async function connectStore(client: StationClient): Promise<void> {
   disconnectStore();
+  const generation = connections;
   enrollmentEvents.clear();
   issuanceEvents.clear();
   useStation.setState({ client });
   const { bridge } = client;
+  // Events that arrive while the snapshot waits for its language: newer than the snapshot, so
+  // applied after it, in the order they came (null: not waiting, events apply at once).
+  let held: Array<() => void> | null = null;
+  const deliver =
+    <T>(listener: (payload: T) => void) =>
+    (payload: T): void => {
+      if (held) held.push(() => listener(payload));
+      else listener(payload);
+    };
   let outboxEvents = 0;
   subscriptions.push(
-    bridge.on('readers.changed', onReaders),
-    bridge.on('card.changed', onCard),
-    bridge.on('connection.changed', (connection) => useStation.setState({ connection })),
-    bridge.on('outbox.changed', (outbox) => useStation.setState({ outbox })),
-    bridge.on('enrollment.changed', onEnrollment),
-    bridge.on('issuance.changed', onIssuance),
-    bridge.on('settings.changed', applySettings),
-    bridge.on('batch.changed', (batch) => useStation.setState({ batch })),
-    bridge.on('outbox.changed', () => {
-      outboxEvents += 1;
-    }),
+    bridge.on('readers.changed', deliver(onReaders)),
+    bridge.on('card.changed', deliver(onCard)),
+    bridge.on(
+      'connection.changed',
+      deliver((connection) => useStation.setState({ connection })),
+    ),
+    bridge.on(
+      'outbox.changed',
+      deliver((outbox) => useStation.setState({ outbox })),
+    ),
+    bridge.on('enrollment.changed', deliver(onEnrollment)),
+    bridge.on('issuance.changed', deliver(onIssuance)),
+    bridge.on('settings.changed', deliver(applySettings)),
+    bridge.on(
+      'batch.changed',
+      deliver((batch) => useStation.setState({ batch })),
+    ),
+    bridge.on(
+      'outbox.changed',
+      deliver(() => {
+        outboxEvents += 1;
+      }),
+    ),
   );
   try {
     const snapshot = await client.call('station.snapshot', {});
+    held = [];
+    // The screens appear in the operator's language from their first paint: a language that is
+    // not bundled loads before the snapshot (and 'ready') reach the screens, never English first.
+    const locale: Locale | undefined = (snapshot as Partial<StationSnapshot>).settings?.values.locale;
+    if (locale) await loadLocale(locale).catch((err: unknown) => console.error('locale load failed', err));
+    if (generation !== connections) return;
     applySnapshot(snapshot);
   } catch (err) {
     useStation.setState({ status: 'failed', failure: err instanceof Error ? err.message : String(err) });
     return;
+  } finally {
+    const later = held ?? [];
+    held = null;
+    if (generation === connections) for (const apply of later) apply();
   }
   const before = outboxEvents;
   try {

@@ -1,22 +1,29 @@
 import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
+import { preloadLocales } from '../i18n';
 import { lazyScreen } from '../lazy-screen';
 import { useStation } from '../store';
 import { EnrollmentView } from './enrollment/EnrollmentView';
-import { HandOver, useHandOver } from './issuance/HandOver';
+import { HandOver, preloadIssuance } from './issuance/issuance-screens';
+import { useHandOver } from './issuance/use-hand-over';
 import { NavBar } from './NavBar';
 import { StatusBar } from './StatusBar';
 
-// The first screen (enrollment) is in the entry chunk; each other screen's code loads when the
-// operator first opens it, and is fetched in the background once the station is ready.
+// The first screen (enrollment) is in the entry chunk; each other screen's code (and the issuance
+// screens', issuance-screens.tsx) loads when first shown, and is fetched in the background once the
+// station is ready.
 const OutboxView = lazyScreen(async () => (await import('./outbox/OutboxView')).OutboxView);
 const AuditView = lazyScreen(async () => (await import('./audit/AuditView')).AuditView);
 const DiagnosticsView = lazyScreen(async () => (await import('./diagnostics/DiagnosticsView')).DiagnosticsView);
 const SettingsPage = lazyScreen(async () => (await import('./settings/SettingsPage')).SettingsPage);
 
-/** Loads every screen's code (after the first screen is up, and before tests render the app). */
+/**
+ * Loads every screen's code and every language's strings (after the first screen is up, and before
+ * tests render the app): a switch of language in Settings is then as immediate as with English.
+ */
 export function preloadScreens(): Promise<void> {
-  return Promise.all([OutboxView, AuditView, DiagnosticsView, SettingsPage].map((screen) => screen.preload())).then(() => undefined);
+  const screens = [OutboxView, AuditView, DiagnosticsView, SettingsPage].map((screen) => screen.preload());
+  return Promise.all([...screens, preloadIssuance(), preloadLocales()]).then(() => undefined);
 }
 
 function CurrentView() {

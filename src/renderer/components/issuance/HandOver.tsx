@@ -1,19 +1,8 @@
 import { useTranslation } from 'react-i18next';
-import { HAND_OVER_PHASES, useStation } from '../../store';
 import { FocusHeading } from '../FocusHeading';
-import type { ShownIssuance } from './issuance-view';
 import { PinEntry } from './PinEntry';
 import { PinShown } from './PinShown';
-
-type HandOverState = Extract<ShownIssuance, { phase: 'pin-entry' | 'pin-shown' }>;
-
-/** The reader whose issuance wants the card holder (the selected reader first), or null. */
-export function useHandOver(): HandOverState | null {
-  return useStation((s) => {
-    const all = Object.values(s.issuance).filter((i): i is HandOverState => HAND_OVER_PHASES.has(i.phase));
-    return all.find((i) => i.reader === s.selectedReader) ?? all[0] ?? null;
-  });
-}
+import type { HandOverState } from './use-hand-over';
 
 /**
  * The screen the operator turns towards the card holder: it replaces every other screen (no names,
