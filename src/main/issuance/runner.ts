@@ -3,7 +3,7 @@ import { isRetiredSlot, RETIRED_SLOTS, type CertificateSlot, type IssuanceStep, 
 import type { CmSmartcardConfiguration, ExecutionIds } from '../cm';
 import type { PivSession } from '../pcsc';
 import { formatCmGuid } from '../pcsc';
-import { preferredSlot } from '../pki';
+import { KEY_USAGE_AGREEMENT, KEY_USAGE_DECRYPT, KEY_USAGE_SIGN, preferredSlot } from '../pki';
 import { asStationError, certainlyNotSent, classifyFailure, CM_ANSWERED_NO, needsPerson } from './classify';
 import { FACTORY_PIN, FACTORY_PUK, pinRulesOf, randomPuk, usesServerPin } from './pin';
 import type { CertificateAnswerEntry, IssuancePorts } from './ports';
@@ -326,9 +326,15 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
   /**
    * The retired key management slot for a key-history key: the lowest of 82-95 no earlier key of this
    * run took (SP 800-73-4 part 1 §3.3.2: the Key History object counts the retired slots used from 82
-   * upward, so they are filled without a gap).
+   * upward, so they are filled without a gap). Those slots are for key management keys: a recovered key
+   * whose certificate allows signing only has no place there, and a person decides.
    */
-  function retiredSlot(): RetiredSlot {
+  function retiredSlot(keyUsages: number): RetiredSlot {
+    if ((keyUsages & (KEY_USAGE_DECRYPT | KEY_USAGE_AGREEMENT)) === 0 && (keyUsages & KEY_USAGE_SIGN) !== 0) {
+      throw needsPerson('CM recovered an earlier key whose certificate allows signing only; the retired slots hold decryption keys.', {
+        reason: 'key-history-not-encryption',
+      });
+    }
     const taken = new Set<CertificateSlot>(rec.writes.map((w) => w.slot));
     const slot = RETIRED_SLOTS.find((candidate) => !taken.has(candidate));
     if (slot === undefined) throw needsPerson('Every retired key slot (82-95) of this card is already used.', { reason: 'key-history-full' });

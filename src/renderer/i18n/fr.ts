@@ -539,6 +539,8 @@ export const fr: Messages = {
         'CM a généré une clé pour cette carte, mais le poste s’est arrêté avant de l’y mettre. Le mot de passe de la clé n’était gardé qu’en mémoire, volontairement : la clé ne peut plus être ouverte. Faites récupérer la clé dans CM (une demande Recover) ou émettez une nouvelle demande.',
       'key-history-without-key':
         'CM a renvoyé un ancien certificat (archivé) de cette personne sans sa clé, qui ne sert à rien sur une carte. Rien n’a été écrit sur la carte : exécutez la demande dans l’un des clients de CM.',
+      'key-history-not-encryption':
+        'CM a récupéré une ancienne clé de cette personne dont le certificat ne permet que la signature ; les emplacements de clés retirées de la carte sont réservés aux clés de déchiffrement. Exécutez la demande dans l’un des clients de CM.',
       'key-history-full':
         'CM a renvoyé plus d’anciennes clés (archivées) de cette personne que les 20 emplacements de clés retirées de la carte. Rien n’a été écrit sur la carte : exécutez la demande dans l’un des clients de CM.',
       'no-slot': 'CM a généré une clé pour cette carte, mais tous les emplacements pour les clés d’une personne sont déjà utilisés.',

@@ -217,9 +217,10 @@ export interface CmBehaviour {
   pfxWrongPassword?: boolean;
   /**
    * Earlier keys CM recovers from the CA's archive (isKeyHistory), in answer order: 'pfx' with the key in
-   * a (toy) PFX protected with the request's pfxpassword, 'no-key' a certificate without its key.
+   * a (toy) PFX protected with the request's pfxpassword (a decryption key), 'signing' the same with a
+   * signing-only certificate, 'no-key' a certificate without its key.
    */
-  keyHistory?: Array<'pfx' | 'no-key'>;
+  keyHistory?: Array<'pfx' | 'signing' | 'no-key'>;
 }
 
 export function defaultBehaviour(): CmBehaviour {
@@ -335,7 +336,8 @@ export function fakeCmPorts(cm: FakeCm, faults: Faults): Pick<IssuancePorts, 'cm
         const history = (cm.behaviour.keyHistory ?? []).map((kind, i) => {
           const certificate = certificateFor({ subject: 'CN=Dana Scully', publicKey: Buffer.from(`history-public-${i}`).toString('base64') }, 700 + i);
           if (kind === 'no-key') return { TemplateCommonName: `H${i}`, KeyHistory: true, Pkcs7: certificate };
-          const pfx = Buffer.from(JSON.stringify({ password, keyUsages: 1, key: `history-key-${i}`, certificate })).toString('base64');
+          const keyUsages = kind === 'signing' ? 2 : 1;
+          const pfx = Buffer.from(JSON.stringify({ password, keyUsages, key: `history-key-${i}`, certificate })).toString('base64');
           return { TemplateCommonName: `H${i}`, KeyHistory: true, Pfx: pfx };
         });
         return { raw: JSON.stringify([...entries, ...server, ...history]) };

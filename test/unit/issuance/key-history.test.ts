@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { openedKeys } from './fakes';
 import { World } from './harness';
 
-function world(keyHistory: Array<'pfx' | 'no-key'> = ['pfx', 'pfx'], serverKeys = [1]): World {
+function world(keyHistory: Array<'pfx' | 'signing' | 'no-key'> = ['pfx', 'pfx'], serverKeys = [1]): World {
   const w = new World();
   // A logon key made on the card (9A), this year's encryption key CM makes (9D), earlier ones recovered.
   w.cm.behaviour.options = [w.cm.behaviour.options[0]!];
@@ -74,6 +74,15 @@ describe('key history (isKeyHistory with its key in a PFX)', () => {
     expect(w.card.keys.has('82')).toBe(false);
     expect(w.card.keyHistory).toBeNull();
     expect(result.steps.find((s) => s.step === 'complete')?.status).toBe('pending');
+  });
+
+  it('a recovered key whose certificate allows signing only: a person is needed before it is imported, nothing in 82', async () => {
+    const w = world(['signing']);
+    const result = await finished(w);
+    expect(result.phase).toBe('failed');
+    expect(result.error).toMatchObject({ code: 'ISSUANCE_NEEDS_PERSON', params: { reason: 'key-history-not-encryption' } });
+    expect(w.card.keys.has('82')).toBe(false);
+    expect(w.card.keyHistory).toBeNull();
   });
 
   it('more earlier keys than the 20 retired slots: a person is needed, nothing written', async () => {
