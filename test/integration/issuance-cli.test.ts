@@ -16,7 +16,7 @@ import { FACTORY_YUBIKEY } from '../support/vcard/catalog';
 const repoRoot = join(import.meta.dirname, '..', '..');
 const READER = VPCD_READERS[1].name;
 const ENROLL_ALICE = seedGuid('request/enroll-alice');
-const ENROLL_DANA_ARCHIVED = seedGuid('request/enroll-dana-archived-key');
+const ENROLL_EMIL_ARCHIVED = seedGuid('request/enroll-emil-archived-key');
 const PKCS11_MODULE = '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so';
 const NEW_PIN = '24681357';
 const TOOLS = [
@@ -254,13 +254,13 @@ describe('npm run station -- issue, on the real PC/SC stack', () => {
     }
   }, 150_000);
 
-  it('key history: Dana’s earlier archived key goes into retired slot 82; yubico-piv-tool and OpenSC list it, the card decrypts with it through OpenSC', async () => {
-    // The training directory as it is: Dana's Enroll on the archived-key template, her earlier encryption key archived by the CA.
+  it('key history: Emil’s earlier archived key goes into retired slot 82; yubico-piv-tool and OpenSC list it, the card decrypts with it through OpenSC', async () => {
+    // The training directory as it is: Emil's Enroll on the archived-key template, her earlier encryption key archived by the CA.
     const historySim = await startCmSimulator({ host: '127.0.0.1', port: 0 });
     try {
       card = await insertCard({ reader: 1, ...FACTORY_YUBIKEY });
       const dir = mkdtempSync(join(work, 'key-history-'));
-      const issued = await issue(dir, `${NEW_PIN}\n`, historySim, ENROLL_DANA_ARCHIVED);
+      const issued = await issue(dir, `${NEW_PIN}\n`, historySim, ENROLL_EMIL_ARCHIVED);
       expect(issued.code, `${issued.stdout}\n${issued.stderr}`).toBe(0);
       const json = JSON.parse(issued.stdout) as { result: { phase: string; certificates: Array<{ slot: string; serialNumber: string; template: string }> } };
       expect(json.result.certificates.map((c) => c.slot)).toEqual(['9a', '9d', '82']);

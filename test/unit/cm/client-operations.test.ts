@@ -19,8 +19,8 @@ describe('CM client against the simulator over HTTP', () => {
         req('enroll-alice'),
         req('enroll-bram'),
         req('enroll-dana'),
-        // The archived-key template: Dana's earlier encryption key comes back as key history.
-        req('enroll-dana-archived-key'),
+        // The archived-key template: Emil's earlier encryption key comes back as key history.
+        req('enroll-emil-archived-key'),
         req('enroll-farah-staff'),
         req('recover-chen'),
         req('renew-farah'),

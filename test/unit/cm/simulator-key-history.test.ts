@@ -15,8 +15,8 @@ import { startSim, tempDir } from './harness';
  * it recovers the user's earlier ones, each in a PKCS#12 judged by `openssl pkcs12`.
  */
 
-const DANA = seedGuid('request/enroll-dana-archived-key');
-const DANA_USER = seedGuid('user/dana');
+const EMIL = seedGuid('request/enroll-emil-archived-key');
+const EMIL_USER = seedGuid('user/emil');
 const TEMPLATE = seedGuid('template/staff-archived-key');
 const PASSWORD = 'kH3-Zq9_wPm2Lx7Rb4tNe8Cs';
 
@@ -62,7 +62,7 @@ describe('key history from the simulator', () => {
   it('an Enroll on the archived-key template returns the user’s archived key as isKeyHistory, isPfx, Pfx, after the new ones', async () => {
     const dir = await tempDir();
     const sim = await startSim();
-    const entries = await execute(sim, DANA, '5c1f2a8e-94b3-4d0f-a1e7-3b6c9d2e8f41');
+    const entries = await execute(sim, EMIL, '5c1f2a8e-94b3-4d0f-a1e7-3b6c9d2e8f41');
     expect(entries.map((e) => [e.TemplateCommonName, e.isPkcs7, e.isServerGenerated, e.isKeyHistory])).toEqual([
       ['StationTrainingStaffLogon', true, false, false],
       ['StationTrainingStaffEncryption', false, true, false],
@@ -77,19 +77,19 @@ describe('key history from the simulator', () => {
     expect(earlier.certificate.serialNumber).not.toBe(current.certificate.serialNumber);
     // The archive now holds both (the new key too), with their material, for the next recovery.
     const archive = sim.admin.state().archivedKeys ?? [];
-    expect(archive.map((k) => [k.UserUuid, k.ProfileTemplateUuid, k.RequestUuid === DANA, k.Certificate !== null])).toEqual([
-      [DANA_USER, TEMPLATE, false, true],
-      [DANA_USER, TEMPLATE, true, true],
+    expect(archive.map((k) => [k.UserUuid, k.ProfileTemplateUuid, k.RequestUuid === EMIL, k.Certificate !== null])).toEqual([
+      [EMIL_USER, TEMPLATE, false, true],
+      [EMIL_USER, TEMPLATE, true, true],
     ]);
   });
 
   it('a second Enroll for the same person recovers both earlier keys (the one archived by the first), the same key as before', async () => {
     const dir = await tempDir();
     const seed = seedDirectory();
-    const second = seedGuid('request/enroll-dana-archived-key-again');
-    seed.requests.push({ ...seed.requests.find((r) => r.Uuid === DANA)!, Uuid: second });
+    const second = seedGuid('request/enroll-emil-archived-key-again');
+    seed.requests.push({ ...seed.requests.find((r) => r.Uuid === EMIL)!, Uuid: second });
     const sim = await startSim({ seed });
-    const first = await execute(sim, DANA, '5c1f2a8e-94b3-4d0f-a1e7-3b6c9d2e8f42');
+    const first = await execute(sim, EMIL, '5c1f2a8e-94b3-4d0f-a1e7-3b6c9d2e8f42');
     const firstEarlier = openPfx(dir, 'first-earlier', first[2]!.Pfx);
     const firstCurrent = openPfx(dir, 'first-current', first[1]!.Pfx);
     const entries = await execute(sim, second, '5c1f2a8e-94b3-4d0f-a1e7-3b6c9d2e8f43');

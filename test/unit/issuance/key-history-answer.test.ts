@@ -21,7 +21,7 @@ async function recoveredKey() {
   const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const leaf = await ca.issue({
     publicKey: new x509.PublicKey(pair.publicKey.export({ type: 'spki', format: 'der' })),
-    subject: [{ CN: ['Dana Okafor'] }],
+    subject: [{ CN: ['Emil Lindqvist'] }],
     upn: null,
     keyUsages: 1,
     validFrom: new Date('2025-03-04T09:30:00Z'),

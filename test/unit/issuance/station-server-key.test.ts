@@ -102,9 +102,9 @@ describe('desk issuance of a key CM generates (PFX), whole station in training m
     for (const text of files) expect(text).not.toContain(password);
   });
 
-  it('key history: Dana’s training request recovers her archived key into retired slot 82 with its certificate and the Key History object; the card decrypts with it', async () => {
-    // The training directory as it is: Dana's Enroll on the archived-key template, her earlier key archived by the CA.
-    const DANA = seedGuid('request/enroll-dana-archived-key');
+  it('key history: Emil’s training request recovers her archived key into retired slot 82 with its certificate and the Key History object; the card decrypts with it', async () => {
+    // The training directory as it is: Emil's Enroll on the archived-key template, her earlier key archived by the CA.
+    const EMIL = seedGuid('request/enroll-emil-archived-key');
     const s = (t = await startTestStation(
       { tuning: { probeIntervalMs: 200, backoff: { baseMs: 50, maxMs: 500, jitter: 0 }, getRetries: 0, issuanceActivation: { polls: 3, intervalMs: 50 } } },
       { policy: { issueAtDesk: 'always' } },
@@ -112,7 +112,7 @@ describe('desk issuance of a key CM generates (PFX), whole station in training m
     const read = nextEvent(s.station, 'enrollment.changed', (e: EnrollmentState) => e.reader === READER && e.step === 'card-read');
     s.readers.insert(READER, sampleCard(FACTORY));
     await read;
-    await call(s.station.handlers, 'enrollment.choose', { reader: READER, requestId: DANA, replaceSmartcardUuid: null });
+    await call(s.station.handlers, 'enrollment.choose', { reader: READER, requestId: EMIL, replaceSmartcardUuid: null });
     const pinEntry = issuanceIn(s, (st) => st.phase === 'pin-entry' || st.phase === 'failed' || st.phase === 'paused');
     await call(s.station.handlers, 'enrollment.bind', { reader: READER });
     expect((await pinEntry).phase).toBe('pin-entry');
