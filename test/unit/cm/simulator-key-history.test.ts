@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seedDirectory, seedGuid, type CmSimulator } from '../../../src/main/training/cm-sim';
@@ -97,6 +97,20 @@ describe('key history from the simulator', () => {
     const recovered = [openPfx(dir, 'again-0', entries[2]!.Pfx), openPfx(dir, 'again-1', entries[3]!.Pfx)];
     expect(recovered.map((r) => r.certificate.serialNumber)).toEqual([firstEarlier.certificate.serialNumber, firstCurrent.certificate.serialNumber]);
     expect(recovered[1]!.key.export({ type: 'pkcs8', format: 'der' })).toEqual(firstCurrent.key.export({ type: 'pkcs8', format: 'der' }));
+  });
+
+  it('keeps the archive across a restart, in a data file only its owner reads (it holds private keys)', async () => {
+    const dataFile = join(await tempDir(), 'cm.json');
+    const first = await startSim({ dataFile });
+    const entries = await execute(first, EMIL, '5c1f2a8e-94b3-4d0f-a1e7-3b6c9d2e8f45');
+    await first.close();
+    expect(statSync(dataFile).mode & 0o777).toBe(0o600);
+    const second = await startSim({ dataFile });
+    const archive = second.admin.state().archivedKeys ?? [];
+    expect(archive).toHaveLength(2);
+    const dir = await tempDir();
+    const recovered = openPfx(dir, 'kept', entries[2]!.Pfx);
+    expect(new X509Certificate(Buffer.from(archive[0]!.Certificate!, 'base64')).serialNumber).toBe(recovered.certificate.serialNumber);
   });
 
   it('recovers nothing on the other templates, and nothing for a person with no archived key', async () => {
