@@ -164,6 +164,9 @@ describe('PIV session on the virtual YubiKey 5', () => {
     expect(await session.readCertificate('82')).toEqual(certificate);
     expect(await session.readCertificate('83')).toBeNull();
     expect(await session.readKeyHistory()).toEqual({ onCardCertificates: 1, offCardCertificates: 0 });
+    // 95 is the last retired slot: IMPORT into 96 is refused as a YubiKey refuses an unknown key reference.
+    const beyond = await session.send({ ins: 0xfe, p1: 0x11, p2: 0x96, data: Buffer.concat([Buffer.from('0620', 'hex'), randomBytes(32)]) });
+    expect(beyond.sw).not.toBe(0x9000);
     // GENERAL AUTHENTICATE 07 82 { 82 empty, 81 <RSA block> } after the PIN: the raw RSA private operation (decryption).
     const secret = randomBytes(32);
     const encrypted = publicEncrypt({ key: key.publicKey, padding: constants.RSA_PKCS1_PADDING }, secret);
