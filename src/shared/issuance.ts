@@ -50,9 +50,24 @@ export type IssuanceStepState = z.infer<typeof issuanceStepStateSchema>;
 export const PIV_SLOTS = ['9a', '9c', '9d', '9e'] as const;
 export type PivSlot = (typeof PIV_SLOTS)[number];
 
+/**
+ * The twenty retired key management slots, key references 82 to 95 (SP 800-73-4 part 1 §3.3.2, Key
+ * History): where a person's earlier encryption keys (CM's key history) go, filled from 82 upward.
+ */
+export const RETIRED_SLOTS = ['82', '83', '84', '85', '86', '87', '88', '89', '8a', '8b', '8c', '8d', '8e', '8f', '90', '91', '92', '93', '94', '95'] as const;
+export type RetiredSlot = (typeof RETIRED_SLOTS)[number];
+
+/** Every slot the station may put a certificate (and an imported key) in. */
+export const CERTIFICATE_SLOTS = [...PIV_SLOTS, ...RETIRED_SLOTS] as const;
+export type CertificateSlot = PivSlot | RetiredSlot;
+
+export function isRetiredSlot(slot: CertificateSlot): slot is RetiredSlot {
+  return (RETIRED_SLOTS as readonly string[]).includes(slot);
+}
+
 /** A certificate as it is on the card after issuance (what the result screen lists). */
 export const issuedCertificateSchema = z.object({
-  slot: z.enum(PIV_SLOTS),
+  slot: z.enum(CERTIFICATE_SLOTS),
   subject: z.string(),
   issuer: z.string(),
   serialNumber: z.string(),

@@ -16,6 +16,7 @@ import { FACTORY_YUBIKEY } from '../support/vcard/catalog';
 const repoRoot = join(import.meta.dirname, '..', '..');
 const READER = VPCD_READERS[1].name;
 const ENROLL_ALICE = seedGuid('request/enroll-alice');
+const ENROLL_EMIL_ARCHIVED = seedGuid('request/enroll-emil-archived-key');
 const PKCS11_MODULE = '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so';
 const NEW_PIN = '24681357';
 const TOOLS = [
@@ -51,10 +52,10 @@ async function ok(command: string, args: readonly string[]): Promise<string> {
   return result.stdout;
 }
 
-function issue(dir: string, input: string, cm: CmSimulator = sim) {
+function issue(dir: string, input: string, cm: CmSimulator = sim, request: string = ENROLL_ALICE) {
   const policy = join(dir, 'policy.json');
   writeFileSync(policy, JSON.stringify({ issueAtDesk: 'offer' }));
-  const args = ['--import', 'tsx', 'src/main/cli/station.ts', 'issue', '--reader', READER, '--request', ENROLL_ALICE, '--pin-stdin', '--json'];
+  const args = ['--import', 'tsx', 'src/main/cli/station.ts', 'issue', '--reader', READER, '--request', request, '--pin-stdin', '--json'];
   return run(process.execPath, [...args, '--cm-url', cm.baseUrl, '--data-dir', dir, '--policy', policy, '--wait', '60'], input);
 }
 
@@ -250,6 +251,63 @@ describe('npm run station -- issue, on the real PC/SC stack', () => {
       expect(await ok('cat', [decrypted])).toBe('only the key CM archived opens this');
     } finally {
       await archivedSim.close();
+    }
+  }, 150_000);
+
+  it('key history: Emil’s earlier archived key goes into retired slot 82; yubico-piv-tool and OpenSC list it, the card decrypts with it through OpenSC', async () => {
+    // The training directory as it is: Emil's Enroll on the archived-key template, her earlier encryption key archived by the CA.
+    const historySim = await startCmSimulator({ host: '127.0.0.1', port: 0 });
+    try {
+      card = await insertCard({ reader: 1, ...FACTORY_YUBIKEY });
+      const dir = mkdtempSync(join(work, 'key-history-'));
+      const issued = await issue(dir, `${NEW_PIN}\n`, historySim, ENROLL_EMIL_ARCHIVED);
+      expect(issued.code, `${issued.stdout}\n${issued.stderr}`).toBe(0);
+      const json = JSON.parse(issued.stdout) as { result: { phase: string; certificates: Array<{ slot: string; serialNumber: string; template: string }> } };
+      expect(json.result.certificates.map((c) => c.slot)).toEqual(['9a', '9d', '82']);
+
+      // yubico-piv-tool: the status lists the retired slot's certificate, and reads it.
+      const status = await ok('yubico-piv-tool', ['-r', READER, '-a', 'status']);
+      expect(status).toMatch(/Slot 82:/);
+      const pem = await ok('yubico-piv-tool', ['-r', READER, '-a', 'read-certificate', '-s', '82']);
+      const certFile = join(dir, 'earlier.pem');
+      writeFileSync(certFile, pem);
+      const serial = (await ok('openssl', ['x509', '-in', certFile, '-noout', '-serial'])).trim().replace(/^serial=/, '');
+      const earlier = historySim.admin.state().archivedKeys?.find((k) => k.RequestUuid === '00000000-0000-0000-0000-000000000000');
+      writeFileSync(join(dir, 'archived.der'), Buffer.from(earlier!.Certificate!, 'base64'));
+      const archivedSerial = (await ok('openssl', ['x509', '-inform', 'DER', '-in', join(dir, 'archived.der'), '-noout', '-serial']))
+        .trim()
+        .replace(/^serial=/, '');
+      expect(serial).toBe(archivedSerial);
+
+      // OpenSC reads the Key History object (5FC10C) and lists the retired certificate (PIV key 05 = slot 82).
+      const listed = await ok('pkcs15-tool', ['--reader', READER, '--list-certificates']);
+      expect(listed).toMatch(/X\.509 Certificate \[Retired Certificate for Key Management 1\][^\n]*\n(?:\t[^\n]*\n)*?\tID\s+: 05\n/);
+
+      // Encrypted to the earlier certificate with openssl, decrypted by the recovered key on the card.
+      const secret = join(dir, 'old-mail.txt');
+      const encrypted = join(dir, 'old-mail.enc');
+      const decrypted = join(dir, 'old-mail.dec');
+      writeFileSync(secret, 'mail sent to the key of an earlier card');
+      await ok('openssl', ['pkeyutl', '-encrypt', '-certin', '-inkey', certFile, '-in', secret, '-out', encrypted]);
+      await ok('pkcs11-tool', [
+        '--module',
+        PKCS11_MODULE,
+        '--login',
+        '--pin',
+        NEW_PIN,
+        '--decrypt',
+        '--id',
+        '05',
+        '-m',
+        'RSA-PKCS',
+        '-i',
+        encrypted,
+        '-o',
+        decrypted,
+      ]);
+      expect(await ok('cat', [decrypted])).toBe('mail sent to the key of an earlier card');
+    } finally {
+      await historySim.close();
     }
   }, 150_000);
 });

@@ -201,4 +201,33 @@ describe('yubico-piv-tool and OpenSC against the virtual YubiKey', () => {
       expect(await ok('yubico-piv-tool', piv('-a', 'verify-pin', '-P', '123456', '-a', check, '-s', slot, '-i', cert))).toContain(success);
     }
   });
+
+  it('retired key management slots (82, 83) and the Key History object 5FC10C: yubico-piv-tool imports and uses them, OpenSC lists what the object counts', async () => {
+    await insert(FACTORY_YUBIKEY.behaviour);
+    const certs: Record<string, string> = {};
+    for (const slot of ['82', '83']) {
+      const key = join(tools.workDir, `retired-${slot}.key`);
+      await ok('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', key]);
+      certs[slot] = await certify(await ok('openssl', ['pkey', '-in', key, '-pubout']), `Earlier key ${slot}`);
+      await ok('yubico-piv-tool', piv('-a', 'import-key', '-s', slot, '-i', key));
+      await ok('yubico-piv-tool', piv('-a', 'import-certificate', '-s', slot, '-i', certs[slot]));
+    }
+    expect(await ok('yubico-piv-tool', piv('-a', 'verify-pin', '-P', '123456', '-a', 'test-decipher', '-s', '82', '-i', certs['82']!))).toContain(
+      'Successfully performed RSA decryption',
+    );
+    const status = await ok('yubico-piv-tool', piv('-a', 'status'));
+    expect(status).toContain('Slot 82:');
+    expect(status).toContain('Slot 83:');
+    const retired = (listed: string) => [...listed.matchAll(/\[Retired Certificate for Key Management (\d+)\]/g)].map((m) => m[1]);
+    // OpenSC looks at the retired objects only as far as the Key History object counts them (card-piv.c
+    // piv_process_history): without it, none is listed, which is why the station writes it.
+    expect(retired(await ok('pkcs15-tool', ['--reader', READER, '--list-certificates']))).toEqual([]);
+    // The Key History object as the station writes it: 53 { C1 02, C2 00, FE 00 } (SP 800-73-4 part 1 §3.3.2).
+    const history = join(tools.workDir, 'key-history.hex');
+    writeFileSync(history, 'c10102c20100fe00');
+    await ok('yubico-piv-tool', piv('-a', 'write-object', '--id', '0x5fc10c', '-f', 'hex', '-i', history));
+    expect((await ok('yubico-piv-tool', piv('-a', 'read-object', '--id', '0x5fc10c', '-f', 'hex'))).trim().toLowerCase()).toContain('c10102c20100fe00');
+    const after = retired(await ok('pkcs15-tool', ['--reader', READER, '--list-certificates']));
+    expect(after).toEqual(['1', '2']);
+  });
 });

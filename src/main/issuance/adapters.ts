@@ -70,7 +70,8 @@ export const pki: IssuancePki = {
     return parseCertificateData(raw).map((answer): CertificateAnswerEntry => {
       const template = answer.templateCommonName;
       if (answer.error !== null && answer.error !== '') return { kind: 'error', template, message: answer.error };
-      if (answer.isKeyHistory) return { kind: 'key-history', template };
+      // get-certificate-responses.md: isKeyHistory, "a key history certificate"; isPfx/Pfx, "the PFX certificate blob".
+      if (answer.isKeyHistory) return { kind: 'key-history', template, pfx: answer.pfx };
       if (answer.pfx !== null) return { kind: 'server-generated', template, pfx: answer.pfx };
       if (answer.pkcs7 === null) return { kind: 'error', template, message: 'CM returned neither a certificate nor a key for this request.' };
       return { kind: 'issued', template, certificate: describeCertificate(loadedPki().parseCmcResponse(answer.pkcs7).leaf) };

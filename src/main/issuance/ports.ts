@@ -25,8 +25,11 @@ export type CertificateAnswerEntry =
   | { kind: 'issued'; template: string | null; certificate: CertificateFacts }
   /** A key CM generated (PFX, protected with the request's pfxpassword). */
   | { kind: 'server-generated'; template: string | null; pfx: string }
-  /** An archived key of the user's (key history): not a key this card asked for. */
-  | { kind: 'key-history'; template: string | null }
+  /**
+   * An earlier key of the user's that CM recovered from the CA's archive (key history), with its key
+   * in a PFX protected with the request's pfxpassword, or `pfx` null when CM sent no key.
+   */
+  | { kind: 'key-history'; template: string | null; pfx: string | null }
   /** CM's own error for this certificate. */
   | { kind: 'error'; template: string | null; message: string };
 
@@ -48,7 +51,7 @@ export interface IssuancePki {
   readCertificateData(raw: string): CertificateAnswerEntry[];
   describeCertificate(der: Buffer): CertificateFacts;
   /**
-   * A server-generated key: its PKCS#8 private key (in memory only: the caller zeroes it after the
+   * A server-generated or key-history key: its PKCS#8 private key (in memory only: the caller zeroes it after the
    * IMPORT), its certificate, and the uses its certificate states as EnrollKeyUsages bits (1 decryption,
    * 2 signing, 4 key agreement) for the slot. ISSUANCE_BAD_PFX for a wrong password or an unreadable PFX.
    */

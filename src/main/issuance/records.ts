@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { guidSchema } from '../../shared/cm';
 import { errorPayloadSchema } from '../../shared/errors';
-import { ISSUANCE_STEPS, issuanceStepStateSchema, issuedCertificateSchema, PIV_SLOTS, type IssuanceStep } from '../../shared/issuance';
+import {
+  CERTIFICATE_SLOTS,
+  isRetiredSlot,
+  ISSUANCE_STEPS,
+  issuanceStepStateSchema,
+  issuedCertificateSchema,
+  PIV_SLOTS,
+  type IssuanceStep,
+} from '../../shared/issuance';
 import { hexSchema } from '../../shared/readers';
 
 /**
@@ -52,19 +60,25 @@ export const certificateDataSchema = z.discriminatedUnion('state', [
 ]);
 export type CertificateDataRecord = z.infer<typeof certificateDataSchema>;
 
-export const recordedWriteSchema = z.strictObject({
-  slot: z.enum(PIV_SLOTS),
-  /** 'writing' is on disk before PUT DATA / IMPORT: found at resume, the slot is read back and compared. */
-  state: z.enum(['writing', 'written']),
-  certificate: issuedCertificateSchema,
-  /** A key CM generated (imported from its PFX) rather than one generated on the card. */
-  imported: z.boolean(),
-  /**
-   * For an imported key: which Certificate object of the journaled answer it came from (its index),
-   * so a resumed run knows it without opening the PFX, whose password was in memory only.
-   */
-  entry: z.number().int().nonnegative().optional(),
-});
+export const recordedWriteSchema = z
+  .strictObject({
+    /** 9A-9E, or a retired key management slot 82-95 for a key-history key (always imported). */
+    slot: z.enum(CERTIFICATE_SLOTS),
+    /** 'writing' is on disk before PUT DATA / IMPORT: found at resume, the slot is read back and compared. */
+    state: z.enum(['writing', 'written']),
+    certificate: issuedCertificateSchema,
+    /** A key CM generated or recovered (imported from its PFX) rather than one generated on the card. */
+    imported: z.boolean(),
+    /**
+     * For an imported key: which Certificate object of the journaled answer it came from (its index),
+     * so a resumed run knows it without opening the PFX, whose password was in memory only.
+     */
+    entry: z.number().int().nonnegative().optional(),
+  })
+  .refine((w) => !isRetiredSlot(w.slot) || (w.imported && w.entry !== undefined), {
+    // A retired slot only ever holds a key-history key, imported from a known entry of the answer.
+    message: 'a retired slot holds an imported key-history key',
+  });
 
 /** Where the engine stands with the record (the screen's phase is derived: view.ts). */
 export const RECORD_PHASES = ['offer', 'running', 'paused', 'failed', 'done', 'canceled', 'skipped'] as const;

@@ -1,10 +1,10 @@
 import { StationError } from '../../shared/errors';
-import type { IssuanceStep, PinRules, PivSlot } from '../../shared/issuance';
+import { isRetiredSlot, RETIRED_SLOTS, type CertificateSlot, type IssuanceStep, type PinRules, type PivSlot, type RetiredSlot } from '../../shared/issuance';
 import type { CmSmartcardConfiguration, ExecutionIds } from '../cm';
 import type { FlushWhen } from '../journal';
 import type { PivSession } from '../pcsc';
 import { formatCmGuid } from '../pcsc';
-import { preferredSlot } from '../pki';
+import { KEY_USAGE_AGREEMENT, KEY_USAGE_DECRYPT, KEY_USAGE_SIGN, preferredSlot } from '../pki';
 import { asStationError, certainlyNotSent, classifyFailure, CM_ANSWERED_NO, needsPerson } from './classify';
 import { FACTORY_PIN, FACTORY_PUK, pinRulesOf, randomPuk, usesServerPin } from './pin';
 import type { CertificateAnswerEntry, IssuancePorts } from './ports';
@@ -282,16 +282,25 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
         template: failedEntry.template,
       });
     }
-    // Key history: get-certificate-responses.md says only that an entry "is a key history certificate"
-    // (not whether it carries its key, how many come, in which order); PIV's place would be the retired
-    // key-management slots 82-95. Not written on guesses: a person decides (docs/deploying.md).
-    if (entries.some((e) => e.kind === 'key-history')) {
+    // Key history (get-certificate-responses.md: isKeyHistory "a key history certificate", isPfx/Pfx "the
+    // PFX certificate blob", pfxpassword protects "any PFX results"): an earlier key of the user's that
+    // CM recovered from the CA's archive. Only its key makes it worth a place on the card (it decrypts
+    // what was sent to it); one without a key is not written at all, and nothing else is written either.
+    const keyless = entries.find((e) => e.kind === 'key-history' && e.pfx === null);
+    if (keyless !== undefined) {
       throw needsPerson(
-        'CM returned archived (key history) certificates, which this station does not write to a card: execute the request in CM’s own client.',
-        {
-          reason: 'key-history',
-        },
+        'CM returned an earlier (key history) certificate without its key, which the station cannot put to use on a card: execute the request in CM’s own client.',
+        { reason: 'key-history-without-key', template: keyless.template },
       );
+    }
+    const history = entries.flatMap((entry, index) =>
+      entry.kind === 'key-history' && entry.pfx !== null ? [{ index, pfx: entry.pfx, template: entry.template }] : [],
+    );
+    if (history.length > RETIRED_SLOTS.length) {
+      throw needsPerson(`CM returned ${history.length} earlier (key history) keys; a PIV card has ${RETIRED_SLOTS.length} retired key slots.`, {
+        reason: 'key-history-full',
+        received: history.length,
+      });
     }
     const issued = entries.filter((e) => e.kind === 'issued');
     if (issued.length !== rec.keys.length) {
@@ -317,7 +326,7 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
     }
     // A server-generated key (get-certificate-responses.md: isServerGenerated, Pfx), by its index in the answer.
     const imports = entries.flatMap((entry, index) => (entry.kind === 'server-generated' ? [{ index, pfx: entry.pfx, template: entry.template }] : []));
-    return { writes, imports };
+    return { writes, imports, history };
   }
 
   /**
@@ -326,25 +335,49 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
    * otherwise the first free of 9A, 9D, 9C (as pki/slots.ts chooseSlots), never 9E.
    */
   function importSlot(keyUsages: number): PivSlot {
-    const taken = new Set<PivSlot>([...rec.keys.map((k) => k.slot), ...rec.writes.map((w) => w.slot)]);
+    const taken = new Set<CertificateSlot>([...rec.keys.map((k) => k.slot), ...rec.writes.map((w) => w.slot)]);
     const slot = [preferredSlot(keyUsages), '9a' as const, '9d' as const, '9c' as const].find((candidate) => !taken.has(candidate));
     if (slot === undefined)
       throw needsPerson('CM generated a key for this card but every slot for a person’s key (9A, 9C, 9D) is already used.', { reason: 'no-slot' });
     return slot;
   }
 
-  async function markWritten(slot: PivSlot): Promise<void> {
+  /**
+   * The retired key management slot for a key-history key: the lowest of 82-95 no earlier key of this
+   * run took (SP 800-73-4 part 1 §3.3.2: the Key History object counts the retired slots used from 82
+   * upward, so they are filled without a gap). Those slots are for key management keys: a recovered key
+   * whose certificate allows signing only has no place there, and a person decides.
+   */
+  function retiredSlot(keyUsages: number): RetiredSlot {
+    if ((keyUsages & (KEY_USAGE_DECRYPT | KEY_USAGE_AGREEMENT)) === 0 && (keyUsages & KEY_USAGE_SIGN) !== 0) {
+      throw needsPerson('CM recovered an earlier key whose certificate allows signing only; the retired slots hold decryption keys.', {
+        reason: 'key-history-not-encryption',
+      });
+    }
+    const taken = new Set<CertificateSlot>(rec.writes.map((w) => w.slot));
+    const slot = RETIRED_SLOTS.find((candidate) => !taken.has(candidate));
+    if (slot === undefined) throw needsPerson('Every retired key slot (82-95) of this card is already used.', { reason: 'key-history-full' });
+    return slot;
+  }
+
+  async function markWritten(slot: CertificateSlot): Promise<void> {
     // Lost in a crash, the write is redone (the same bytes) or read back.
     await progress({ writes: rec.writes.map((w) => (w.slot === slot ? { ...w, state: 'written' as const } : w)) });
   }
 
   /**
-   * One server-generated key: the PFX opened in memory with the request's pfxpassword (never on disk),
-   * its key imported (YubiKey IMPORT) into its slot and its certificate written there; the decoded key
-   * zeroed right after. Found 'writing' at resume: the slot's certificate read back tells whether it is
-   * done (IMPORT comes before PUT DATA, so its certificate there means its key is there).
+   * One key CM made (server-generated) or recovered (key history): the PFX opened in memory with the
+   * request's pfxpassword (never on disk), its key imported (YubiKey IMPORT) into its slot and its
+   * certificate written there; the decoded key zeroed right after. The certificate is the PFX's own,
+   * paired with the key inside the PFX by public key (pki/pfx.ts), never by order. Found 'writing' at
+   * resume: the slot's certificate read back tells whether it is done (IMPORT comes before PUT DATA,
+   * so its certificate there means its key is there).
    */
-  async function importServerKey(session: PivSession, item: { index: number; pfx: string; template: string | null }): Promise<void> {
+  async function importKey(
+    session: PivSession,
+    item: { index: number; pfx: string; template: string | null },
+    slotFor: (keyUsages: number) => CertificateSlot,
+  ): Promise<void> {
     const recorded = rec.writes.find((w) => w.imported && w.entry === item.index);
     if (recorded?.state === 'written') return;
     if (recorded?.state === 'writing') {
@@ -359,14 +392,14 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
     if (password === undefined) {
       // The deliberate price of never storing the password (docs/deploying.md "Keys CM generates").
       throw needsPerson(
-        'CM generated a key for this card, but the station stopped before importing it and the PFX password was kept in memory only: ' +
+        'CM sent a key for this card, but the station stopped before importing it and the PFX password was kept in memory only: ' +
           'the key cannot be opened again. A person must have CM recover the key or issue the request again.',
         { reason: 'pfx-password-lost', template: item.template },
       );
     }
     const opened = pki.openPfx(item.pfx, password);
     try {
-      const slot = recorded?.slot ?? importSlot(opened.keyUsages);
+      const slot = recorded?.slot ?? slotFor(opened.keyUsages);
       const entry = { slot, state: 'writing' as const, certificate: summary(slot, opened.certificate, item.template), imported: true, entry: item.index };
       // On disk before IMPORT: a resumed run reads the slot back, where the lost password cannot help.
       await commit({ writes: [...rec.writes.filter((w) => w.slot !== slot), entry] });
@@ -379,9 +412,20 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
     }
   }
 
+  /**
+   * The Key History object (5FC10C) says how many retired slots hold a key, all with their certificate
+   * on the card (C1; C2 off-card is 0): middleware reads the retired slots by it (OpenSC card-piv.c
+   * piv_process_history). Written after every key is, and again on a resumed run (PUT DATA replaces).
+   */
+  async function writeKeyHistory(session: PivSession): Promise<void> {
+    const retired = rec.writes.filter((w) => isRetiredSlot(w.slot));
+    if (retired.length === 0) return;
+    await session.putKeyHistory({ onCardCertificates: retired.length, offCardCertificates: 0 });
+  }
+
   async function writeCertificates(session: PivSession): Promise<'done'> {
     if (rec.certificateData.state !== 'answered') throw new StationError('INTERNAL', 'No certificate answer to write.');
-    const { writes, imports } = planWrites(pki.readCertificateData(rec.certificateData.raw));
+    const { writes, imports, history } = planWrites(pki.readCertificateData(rec.certificateData.raw));
     for (const write of writes) {
       const recorded = rec.writes.find((w) => w.slot === write.slot);
       if (recorded?.state === 'written') continue;
@@ -399,7 +443,9 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
       await session.putCertificate(write.slot, write.der);
       await markWritten(write.slot);
     }
-    for (const item of imports) await importServerKey(session, item);
+    for (const item of imports) await importKey(session, item, importSlot);
+    for (const item of history) await importKey(session, item, retiredSlot);
+    await writeKeyHistory(session);
     // Every PFX is opened and imported: the password has no use left.
     ctx.pfxPasswords.delete(rec.requestId);
     return 'done';
@@ -581,6 +627,6 @@ function withStatus(
   });
 }
 
-function summary(slot: PivSlot, cert: { subject: string; issuer: string; serialNumber: string; notAfter: string }, template: string | null) {
+function summary(slot: CertificateSlot, cert: { subject: string; issuer: string; serialNumber: string; notAfter: string }, template: string | null) {
   return { slot, subject: cert.subject, issuer: cert.issuer, serialNumber: cert.serialNumber, notAfter: cert.notAfter, template };
 }

@@ -530,8 +530,12 @@ export const en = {
     needsPersonReason: {
       'pfx-password-lost':
         'CM generated a key for this card, but the station stopped before putting it on the card. The key’s password was kept in memory only, on purpose, so the key cannot be opened again: have the key recovered in CM (a Recover request) or issue a new request.',
-      'key-history':
-        'CM returned earlier (archived) keys of this person, which this station does not put on a card: execute the request in one of CM’s own clients.',
+      'key-history-without-key':
+        'CM returned an earlier (archived) certificate of this person without its key, which is of no use on a card. Nothing was written to the card: execute the request in one of CM’s own clients.',
+      'key-history-not-encryption':
+        'CM recovered an earlier key of this person whose certificate allows signing only; the card’s retired key slots hold decryption keys. Execute the request in one of CM’s own clients.',
+      'key-history-full':
+        'CM returned more earlier (archived) keys of this person than the card’s 20 retired key slots hold. Nothing was written to the card: execute the request in one of CM’s own clients.',
       'no-slot': 'CM generated a key for this card, but every slot for a person’s key is already used.',
     },
   },
@@ -814,6 +818,8 @@ export const en = {
         '9d': 'Key Management (9D)',
         '9e': 'Card Authentication (9E)',
       },
+      /** Key history: an earlier encryption key CM recovered, in a retired key management slot (82-95). */
+      retiredSlot: 'Earlier encryption key {{number}} (retired key slot {{slot}})',
       subject: 'Subject',
       issuer: 'Issuer',
       serial: 'Serial number',

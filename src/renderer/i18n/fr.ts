@@ -537,8 +537,12 @@ export const fr: Messages = {
     needsPersonReason: {
       'pfx-password-lost':
         'CM a généré une clé pour cette carte, mais le poste s’est arrêté avant de l’y mettre. Le mot de passe de la clé n’était gardé qu’en mémoire, volontairement : la clé ne peut plus être ouverte. Faites récupérer la clé dans CM (une demande Recover) ou émettez une nouvelle demande.',
-      'key-history':
-        'CM a renvoyé d’anciennes clés (archivées) de cette personne, que ce poste ne met pas sur une carte : exécutez la demande dans l’un des clients de CM.',
+      'key-history-without-key':
+        'CM a renvoyé un ancien certificat (archivé) de cette personne sans sa clé, qui ne sert à rien sur une carte. Rien n’a été écrit sur la carte : exécutez la demande dans l’un des clients de CM.',
+      'key-history-not-encryption':
+        'CM a récupéré une ancienne clé de cette personne dont le certificat ne permet que la signature ; les emplacements de clés retirées de la carte sont réservés aux clés de déchiffrement. Exécutez la demande dans l’un des clients de CM.',
+      'key-history-full':
+        'CM a renvoyé plus d’anciennes clés (archivées) de cette personne que les 20 emplacements de clés retirées de la carte. Rien n’a été écrit sur la carte : exécutez la demande dans l’un des clients de CM.',
       'no-slot': 'CM a généré une clé pour cette carte, mais tous les emplacements pour les clés d’une personne sont déjà utilisés.',
     },
   },
@@ -821,6 +825,7 @@ export const fr: Messages = {
         '9d': 'Gestion des clés (9D)',
         '9e': 'Authentification de la carte (9E)',
       },
+      retiredSlot: 'Ancienne clé de chiffrement {{number}} (emplacement de clé retirée {{slot}})',
       subject: 'Sujet',
       issuer: 'Émetteur',
       serial: 'Numéro de série',

@@ -38,14 +38,14 @@ describe('npm run station -- cm-check', { timeout: 60_000 }, () => {
     expect(report.latencyMs).toBeGreaterThanOrEqual(0);
     // Wire values of the fixtures: 1 Enroll and 5 Unblock documented; 2 and 3 unconfirmed, likely Recover and Renew.
     expect(report.requestTypes).toEqual([
-      { raw: '1', count: 7, reading: 'Enroll', confirmedBy: 'documented', likely: null, bindable: true },
+      { raw: '1', count: 8, reading: 'Enroll', confirmedBy: 'documented', likely: null, bindable: true },
       { raw: '2', count: 1, reading: null, confirmedBy: 'unconfirmed', likely: 'Recover', bindable: null },
       { raw: '3', count: 1, reading: null, confirmedBy: 'unconfirmed', likely: 'Renew', bindable: null },
       { raw: '5', count: 1, reading: 'Unblock', confirmedBy: 'documented', likely: null, bindable: false },
     ]);
     expect(report.suggestedRequestTypeNumbers).toEqual({ '2': 'Recover', '3': 'Renew' });
     expect(report.requestStatuses).toEqual([
-      { raw: '3', count: 8, reading: 'Approved' },
+      { raw: '3', count: 9, reading: 'Approved' },
       { raw: '16', count: 1, reading: 'Pending' },
       { raw: '18', count: 1, reading: 'Executing' },
     ]);

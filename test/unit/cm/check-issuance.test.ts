@@ -21,6 +21,8 @@ describe('cm-check: desk issuance', () => {
         problems: [],
       }),
       expect.objectContaining({ name: 'Contractor Smart Card', verdict: 'allowed', adminKeyBytes: 24 }),
+      // The archived-key training template (an encryption key CM makes, key history): execution/profiles.json.
+      expect.objectContaining({ name: 'Staff Smart Card with Archived Encryption Key', verdict: 'allowed', adminKeyBytes: 24 }),
       // The documented example configuration: "DefaultAdminKeyHex":"" and an undocumented UserPinOption number.
       expect.objectContaining({
         templateUuid: 'a039b4d0-5ce8-4eff-8651-181c6576fda3',

@@ -21,7 +21,7 @@ describe('cm-sim CLI', () => {
       const [firstLine] = (await once(lines, 'line')) as [string];
       expect(firstLine).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/CertificateManagement\/api\/v1\.0\/$/);
       const { client } = fastClient(firstLine);
-      expect(await client.listProfileTemplates()).toHaveLength(4); // 3 training templates + the one of the Microsoft examples
+      expect(await client.listProfileTemplates()).toHaveLength(5); // 4 training templates + the one of the Microsoft examples
       expect(existsSync(dataFile)).toBe(true);
     } finally {
       child.kill('SIGTERM');

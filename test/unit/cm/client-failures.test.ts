@@ -95,7 +95,7 @@ describe('CM failure classes', () => {
 
   it('a slow answer within the timeout succeeds; over it, CM_TIMEOUT', async () => {
     const { sim, client } = await simWithClient(faults({ fault: { kind: 'latency', ms: 100 } }), { timeoutMs: 1_500, getRetries: 0 });
-    expect(await client.listProfileTemplates()).toHaveLength(4);
+    expect(await client.listProfileTemplates()).toHaveLength(5);
     sim.admin.setFaults([{ fault: { kind: 'latency', ms: 1_000 } }]);
     const { client: impatient } = fastClient(sim.baseUrl, { timeoutMs: 100, getRetries: 0 });
     expect((await stationError(impatient.listProfileTemplates())).code).toBe('CM_TIMEOUT');
@@ -233,7 +233,7 @@ describe('CM failure classes', () => {
 
   it('GETs are retried on 5xx and succeed when CM recovers; retries are bounded', async () => {
     const { sim, client, sleeps } = await simWithClient(faults({ fault: { kind: 'server-error' }, route: 'GET /requests', times: 2 }));
-    expect(await client.listRequests({ status: 'Approved' })).toHaveLength(8);
+    expect(await client.listRequests({ status: 'Approved' })).toHaveLength(9);
     expect(sleeps).toEqual([188, 375]);
     expect(sim.admin.received().filter((r) => r.path.includes('/requests'))).toHaveLength(3);
 

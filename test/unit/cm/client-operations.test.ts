@@ -19,6 +19,8 @@ describe('CM client against the simulator over HTTP', () => {
         req('enroll-alice'),
         req('enroll-bram'),
         req('enroll-dana'),
+        // The archived-key template: Emil's earlier encryption key comes back as key history.
+        req('enroll-emil-archived-key'),
         req('enroll-farah-staff'),
         req('recover-chen'),
         req('renew-farah'),
@@ -54,7 +56,7 @@ describe('CM client against the simulator over HTTP', () => {
 
   it('lists every request without a filter, and [] when CM answers 204', async () => {
     const { client } = await simWithClient();
-    expect(await client.listRequests()).toHaveLength(14);
+    expect(await client.listRequests()).toHaveLength(15);
     expect(await client.listRequests({ status: 'Failed' })).toEqual([]);
   });
 
@@ -101,6 +103,7 @@ describe('CM client against the simulator over HTTP', () => {
       'Staff Smart Card Logon',
       'Contractor Smart Card',
       'Software Signing Profile',
+      'Staff Smart Card with Archived Encryption Key',
       'FIM CM Sample Smart Card Logon Profile Template',
     ]);
     expect(templates[0]).toEqual({
@@ -144,8 +147,8 @@ describe('CM client against the simulator over HTTP', () => {
     const { client } = await simWithClient({ seed }, { onSkipped: (s) => skipped.push(s) });
     const approved = await client.listRequestsReport({ status: 'Approved' });
     expect(approved.skipped).toBe(1);
-    expect(approved.requests).toHaveLength(8);
-    expect(skipped).toEqual([{ route: 'GET /requests', index: 8, problem: expect.stringMatching(/^Uuid: not a GUID/) }]);
-    expect(await client.listRequests({ status: 'Approved' })).toHaveLength(8);
+    expect(approved.requests).toHaveLength(9);
+    expect(skipped).toEqual([{ route: 'GET /requests', index: 9, problem: expect.stringMatching(/^Uuid: not a GUID/) }]);
+    expect(await client.listRequests({ status: 'Approved' })).toHaveLength(9);
   });
 });

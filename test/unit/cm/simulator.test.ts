@@ -35,7 +35,7 @@ describe('the seeded directory', () => {
     const state = seedDirectory();
     const status = (name: keyof typeof REQ_STATUS) => state.requests.filter((r) => r.Status === REQ_STATUS[name]);
     expect(state.users).toHaveLength(7);
-    expect(state.profileTemplates).toHaveLength(4);
+    expect(state.profileTemplates).toHaveLength(5);
     expect(status('Approved').filter((r) => r.RequestType === 1).length).toBeGreaterThanOrEqual(4);
     // Training replacements: Recover (2) and Renew (3), numbers per cm-rest-api.md (evidence T1/T2).
     const replacements = status('Approved').filter((r) => r.RequestType === 2 || r.RequestType === 3);
@@ -291,7 +291,7 @@ describe('admin endpoint over HTTP', () => {
     expect((await stationError(client.listProfileTemplates())).code).toBe('CM_SERVER_ERROR');
     expect((await fetch(`${sim.adminUrl}faults`, { ...auth(sim), method: 'PUT', body: '[{"fault":{"kind":"meteor"}}]' })).status).toBe(400);
     expect((await fetch(`${sim.adminUrl}faults`, { ...auth(sim), method: 'DELETE' })).status).toBe(204);
-    expect(await client.listProfileTemplates()).toHaveLength(4);
+    expect(await client.listProfileTemplates()).toHaveLength(5);
 
     const received = (await (await fetch(`${sim.adminUrl}received`, auth(sim))).json()) as Array<{ path: string }>;
     expect(received.map((r) => r.path)).toEqual(['/CertificateManagement/api/v1.0/profiletemplates', '/CertificateManagement/api/v1.0/profiletemplates']);

@@ -6,10 +6,10 @@
 import { createHash } from 'node:crypto';
 import type { CmRequest, CmSmartcard } from '../../../src/shared/cm';
 import { StationError } from '../../../src/shared/errors';
-import type { PivSlot } from '../../../src/shared/issuance';
+import type { CertificateSlot, PivSlot } from '../../../src/shared/issuance';
 import type { CmCertificateRequestOption, CmExecutionClient, CmSmartcardConfiguration } from '../../../src/main/cm/execution-types';
 import type { CertificateAnswerEntry, CertificateFacts, IssuancePki, IssuancePorts } from '../../../src/main/issuance/ports';
-import type { PivCapability, PivCardAccess, PivKeyAlgorithm, PivSession } from '../../../src/main/pcsc/piv/types';
+import type { KeyHistory, PivCapability, PivCardAccess, PivKeyAlgorithm, PivSession } from '../../../src/main/pcsc/piv/types';
 
 export const REQUEST_ID = '11111111-2222-3333-4444-555555555555';
 export const SMARTCARD_UUID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
@@ -77,8 +77,10 @@ export class FakeCard {
   puk = '12345678';
   pinTries = 3;
   pukTries = 3;
-  keys = new Map<PivSlot, { publicKey: Buffer; n: number }>();
-  certificates = new Map<PivSlot, Buffer>();
+  keys = new Map<CertificateSlot, { publicKey: Buffer; n: number }>();
+  certificates = new Map<CertificateSlot, Buffer>();
+  /** The Key History object (5FC10C), when written. */
+  keyHistory: KeyHistory | null = null;
   generated = 0;
   /** 'aes': a YubiKey 5.7 with an AES 9B key. */
   adminAlgorithm: '3des' | 'aes' = '3des';
@@ -166,6 +168,12 @@ export function fakeAccess(card: FakeCard, faults: Faults): PivCardAccess & { se
             card.certificates.set(slot, Buffer.from(der));
           }),
         readCertificate: (slot) => call('readCertificate', () => card.certificates.get(slot) ?? null),
+        putKeyHistory: (history) =>
+          call('putKeyHistory', () => {
+            needAdmin();
+            card.keyHistory = { ...history };
+          }),
+        readKeyHistory: () => call('readKeyHistory', () => card.keyHistory),
         verifyPin: (pin) =>
           call('verifyPin', () => {
             checkPin(pin);
@@ -207,6 +215,12 @@ export interface CmBehaviour {
   serverKeys?: number[];
   /** A server-generated key's PFX protected with another password than the one sent. */
   pfxWrongPassword?: boolean;
+  /**
+   * Earlier keys CM recovers from the CA's archive (isKeyHistory), in answer order: 'pfx' with the key in
+   * a (toy) PFX protected with the request's pfxpassword (a decryption key), 'signing' the same with a
+   * signing-only certificate, 'no-key' a certificate without its key.
+   */
+  keyHistory?: Array<'pfx' | 'signing' | 'no-key'>;
 }
 
 export function defaultBehaviour(): CmBehaviour {
@@ -319,7 +333,14 @@ export function fakeCmPorts(cm: FakeCm, faults: Faults): Pick<IssuancePorts, 'cm
             }),
           ).toString('base64'),
         }));
-        return { raw: JSON.stringify([...entries, ...server]) };
+        const history = (cm.behaviour.keyHistory ?? []).map((kind, i) => {
+          const certificate = certificateFor({ subject: 'CN=Dana Scully', publicKey: Buffer.from(`history-public-${i}`).toString('base64') }, 700 + i);
+          if (kind === 'no-key') return { TemplateCommonName: `H${i}`, KeyHistory: true, Pkcs7: certificate };
+          const keyUsages = kind === 'signing' ? 2 : 1;
+          const pfx = Buffer.from(JSON.stringify({ password, keyUsages, key: `history-key-${i}`, certificate })).toString('base64');
+          return { TemplateCommonName: `H${i}`, KeyHistory: true, Pfx: pfx };
+        });
+        return { raw: JSON.stringify([...entries, ...server, ...history]) };
       }),
     setRequestStatus: (_rid, status) =>
       call('setRequestStatus', () => {
@@ -349,12 +370,13 @@ export const fakePki: IssuancePki = {
     return Buffer.from(JSON.stringify({ subject: option.subject, publicKey: publicKey.toString('base64'), signature: signature.toString('base64') }));
   },
   readCertificateData(raw): CertificateAnswerEntry[] {
-    const entries = JSON.parse(raw) as Array<{ TemplateCommonName: string; Pkcs7?: string; Pfx?: string }>;
-    return entries.map((e) =>
-      e.Pfx !== undefined
+    const entries = JSON.parse(raw) as Array<{ TemplateCommonName: string; Pkcs7?: string; Pfx?: string; KeyHistory?: boolean }>;
+    return entries.map((e): CertificateAnswerEntry => {
+      if (e.KeyHistory === true) return { kind: 'key-history', template: e.TemplateCommonName, pfx: e.Pfx ?? null };
+      return e.Pfx !== undefined
         ? { kind: 'server-generated', template: e.TemplateCommonName, pfx: e.Pfx }
-        : { kind: 'issued', template: e.TemplateCommonName, certificate: fakePki.describeCertificate(Buffer.from(e.Pkcs7 ?? '', 'base64')) },
-    );
+        : { kind: 'issued', template: e.TemplateCommonName, certificate: fakePki.describeCertificate(Buffer.from(e.Pkcs7 ?? '', 'base64')) };
+    });
   },
   describeCertificate(der): CertificateFacts {
     let parsed: { subject: string; issuer: string; serial: string; publicKey: string };

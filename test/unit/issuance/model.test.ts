@@ -93,3 +93,53 @@ describe('issuance under faults at every step', () => {
     expect(world.card.puk).not.toBe(FACTORY_PUK);
   });
 });
+
+/**
+ * The same sweep when CM's answer carries a key-history certificate without its key (no Pfx): no run
+ * may end done, and none may leave a certificate on the card or the request Completed (a person
+ * executes it in CM's own client); certificatedata still reaches CM at most once.
+ */
+const keylessWorld = () => {
+  const world = new World();
+  world.cm.behaviour.keyHistory = ['no-key'];
+  return world;
+};
+const keyless = keylessWorld();
+await keyless.run();
+const keylessCases: Array<[number, string, 'before' | 'after', FaultKind]> = [];
+for (const [at, name] of keyless.faults.calls.entries()) {
+  for (const when of ['before', 'after'] as const) for (const kind of ['crash', 'transient'] as const) keylessCases.push([at, name, when, kind]);
+}
+
+/** As `settle`; a run whose last commit (the failure itself) hit a disk error rejects, and the service runs it again later. */
+async function settleThroughDiskErrors(world: World): Promise<IssuanceRecord> {
+  for (let run = 0; run < 6; run++) {
+    const result = await world.run().catch((err: unknown) => {
+      if ((err as { code?: string }).code !== 'STORAGE_IO') throw err;
+      return 'disk-error' as const;
+    });
+    if (result === 'crashed' || result === 'disk-error') continue;
+    if (result.phase === 'done' || result.phase === 'failed') return result;
+  }
+  throw new Error(`did not settle: ${JSON.stringify(world.disk.phase)} ${JSON.stringify(world.disk.error)}`);
+}
+
+describe('key history without its key, under faults at every step', () => {
+  it('the clean run needs a person after certificatedata, with nothing written', () => {
+    expect(keyless.disk.error).toMatchObject({ code: 'ISSUANCE_NEEDS_PERSON', params: { reason: 'key-history-without-key' } });
+    expect(keyless.faults.calls).toContain('cm.certificatedata');
+    expect(keyless.faults.calls).not.toContain('card.putCertificate');
+  });
+
+  it.each(keylessCases)('fault at call %i (%s) %s, %s: needs a person, no certificate on the card, not Completed', async (at, _name, when, kind) => {
+    const world = keylessWorld();
+    world.faults.fault = { at, when, kind };
+    const result = await settleThroughDiskErrors(world);
+    expect(result.phase).toBe('failed');
+    expect(result.error?.code).toBe('ISSUANCE_NEEDS_PERSON');
+    expect(world.cm.certificateCalls).toBeLessThanOrEqual(1);
+    expect(world.card.certificates.size).toBe(0);
+    expect(world.card.keyHistory).toBeNull();
+    expect(world.cm.request.status).not.toBe('Completed');
+  });
+});

@@ -8,8 +8,9 @@ import { USER_PIN, World } from './harness';
  * encryption key in a PFX): a crash, a pulled card or a CM cut at every call, before and after it,
  * then resumed until it settles. Every run ends done (the imported key and its certificate in 9D) or
  * needing a person (a crash that lost the in-memory pfxpassword before the import among them);
- * certificatedata reaches CM at most once, and the password never reaches the disk. A crash runs
- * twice, with the unflushed progress records kept and lost: the end must be the same.
+ * certificatedata reaches CM at most once, and the password never reaches the disk. The same sweep
+ * runs for a template that also recovers two earlier keys (key history, into retired slots 82 and 83).
+ * A crash runs twice, with the unflushed progress records kept and lost: the end must be the same.
  */
 function world(): World {
   const w = new World();
@@ -25,6 +26,19 @@ const trace = clean.faults.calls;
 const cases: Array<[number, string, 'before' | 'after', FaultKind]> = [];
 for (const [at, name] of trace.entries()) {
   for (const when of ['before', 'after'] as const) for (const kind of ['crash', 'transient'] as const) cases.push([at, name, when, kind]);
+}
+
+/** The same fault in a world whose crash loses the unflushed progress records must end the same way. */
+async function expectSameEndWithProgressLost(make: () => World, fault: NonNullable<World['faults']['fault']>, result: IssuanceRecord): Promise<void> {
+  const lossy = make();
+  lossy.crashLosesProgress = true;
+  lossy.faults.fault = fault;
+  const lossyResult = await settle(lossy);
+  expect(lossy.cm.certificateCalls).toBeLessThanOrEqual(1);
+  expect({ phase: lossyResult.phase, code: lossyResult.error?.code }, 'the same end with the progress records lost').toEqual({
+    phase: result.phase,
+    code: result.error?.code,
+  });
 }
 
 async function settle(w: World): Promise<IssuanceRecord> {
@@ -45,17 +59,7 @@ describe('a key CM generates, under faults at every step', () => {
     const w = world();
     w.faults.fault = { at, when, kind };
     const result = await settle(w);
-    if (kind === 'crash') {
-      const lossy = world();
-      lossy.crashLosesProgress = true;
-      lossy.faults.fault = { at, when, kind };
-      const lossyResult = await settle(lossy);
-      expect(lossy.cm.certificateCalls).toBeLessThanOrEqual(1);
-      expect({ phase: lossyResult.phase, code: lossyResult.error?.code }, 'the same end with the progress records lost').toEqual({
-        phase: result.phase,
-        code: result.error?.code,
-      });
-    }
+    if (kind === 'crash') await expectSameEndWithProgressLost(world, { at, when, kind }, result);
     expect(w.cm.certificateCalls).toBeLessThanOrEqual(1);
     for (const password of w.cm.pfxPasswords) expect(JSON.stringify(w.disk)).not.toContain(password);
     if (result.phase === 'failed') {
@@ -66,6 +70,54 @@ describe('a key CM generates, under faults at every step', () => {
     expect([...w.card.certificates.keys()].sort()).toEqual(['9a', '9d']);
     expect(w.card.keys.get('9d')!.publicKey.toString()).toBe(`imported:${Buffer.from('server-key-0').toString('hex')}`);
     expect(JSON.parse(w.card.certificates.get('9d')!.toString())).toMatchObject({ serial: '500' });
+    expect(w.card.pin).toBe(USER_PIN);
+  });
+});
+
+function historyWorld(): World {
+  const w = world();
+  w.cm.behaviour.keyHistory = ['pfx', 'pfx'];
+  return w;
+}
+
+const cleanHistory = historyWorld();
+await cleanHistory.run();
+const historyTrace = cleanHistory.faults.calls;
+const historyCases: Array<[number, string, 'before' | 'after', FaultKind]> = [];
+for (const [at, name] of historyTrace.entries()) {
+  for (const when of ['before', 'after'] as const) for (const kind of ['crash', 'transient'] as const) historyCases.push([at, name, when, kind]);
+}
+
+describe('earlier keys CM recovers (key history), under faults at every step', () => {
+  it('the clean run imports three keys and writes the Key History object', () => {
+    expect(historyTrace.filter((c) => c === 'card.importKey')).toHaveLength(3);
+    expect(historyTrace).toContain('card.putKeyHistory');
+  });
+
+  it.each(historyCases)('fault at call %i (%s) %s, %s: done with 82 and 83 counted, or needing a person', async (at, _name, when, kind) => {
+    const w = historyWorld();
+    w.faults.fault = { at, when, kind };
+    const result = await settle(w);
+    if (kind === 'crash') await expectSameEndWithProgressLost(historyWorld, { at, when, kind }, result);
+    expect(w.cm.certificateCalls).toBeLessThanOrEqual(1);
+    for (const password of w.cm.pfxPasswords) expect(JSON.stringify(w.disk)).not.toContain(password);
+    if (result.phase === 'failed') {
+      expect(result.error?.code).toBe('ISSUANCE_NEEDS_PERSON');
+      // Never reported done with a retired slot half written.
+      expect(result.steps.find((s) => s.step === 'complete')?.status).not.toBe('done');
+      return;
+    }
+    expect(result.phase).toBe('done');
+    expect([...w.card.certificates.keys()].sort()).toEqual(['82', '83', '9a', '9d']);
+    expect(result.writes.map((write) => [write.slot, write.state])).toEqual([
+      ['9a', 'written'],
+      ['9d', 'written'],
+      ['82', 'written'],
+      ['83', 'written'],
+    ]);
+    expect(w.card.keys.get('82')!.publicKey.toString()).toBe(`imported:${Buffer.from('history-key-0').toString('hex')}`);
+    expect(w.card.keys.get('83')!.publicKey.toString()).toBe(`imported:${Buffer.from('history-key-1').toString('hex')}`);
+    expect(w.card.keyHistory).toEqual({ onCardCertificates: 2, offCardCertificates: 0 });
     expect(w.card.pin).toBe(USER_PIN);
   });
 });

@@ -2,7 +2,6 @@
 // request's pfxpassword): imported into the card, the password in memory only, and what a crash
 // on either side of the import leaves.
 import { describe, expect, it } from 'vitest';
-import { runIssuance } from '../../../src/main/issuance/runner';
 import { openedKeys } from './fakes';
 import { World } from './harness';
 
@@ -118,22 +117,5 @@ describe('a key CM generates (PFX)', () => {
     const resumed = await finished(w);
     expect(resumed.phase).toBe('done');
     expect(w.card.certificates.has('9d')).toBe(true);
-  });
-});
-
-describe('key history (isKeyHistory)', () => {
-  it('still needs a person, before anything is written to the card', async () => {
-    const w = world([]);
-    const run = w.context();
-    const readCertificateData = run.ports.pki.readCertificateData;
-    // CM's answer also carries an archived key.
-    const withHistory = {
-      ...run.ports.pki,
-      readCertificateData: (raw: string) => [...readCertificateData(raw), { kind: 'key-history' as const, template: 'Old' }],
-    };
-    const result = await runIssuance({ ...run, ports: { ...run.ports, pki: withHistory } }, w.disk);
-    expect(result.phase).toBe('failed');
-    expect(result.error).toMatchObject({ code: 'ISSUANCE_NEEDS_PERSON', params: { reason: 'key-history' } });
-    expect(w.card.certificates.size).toBe(0);
   });
 });

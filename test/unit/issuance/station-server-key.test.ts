@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/station/dispatch';
 import { createPivCardAccess, type PivSession } from '../../../src/main/pcsc';
+import type { CardPivSession } from '../../../src/main/pcsc/piv';
 import { seedGuid } from '../../../src/main/training/cm-sim';
 import { SAMPLE_CARDS, sampleCard } from '../../../src/main/training/sample-cards';
 import type { EnrollmentState } from '../../../src/shared/enrollment';
@@ -99,5 +100,58 @@ describe('desk issuance of a key CM generates (PFX), whole station in training m
     // The raw answer (the PFX, protected) is on disk: the journal kept it before the card was written.
     expect(files.some((text) => text.includes('StationTrainingStaffEncryption'))).toBe(true);
     for (const text of files) expect(text).not.toContain(password);
+  });
+
+  it('key history: Emil’s training request recovers her archived key into retired slot 82 with its certificate and the Key History object; the card decrypts with it', async () => {
+    // The training directory as it is: Emil's Enroll on the archived-key template, her earlier key archived by the CA.
+    const EMIL = seedGuid('request/enroll-emil-archived-key');
+    const s = (t = await startTestStation(
+      { tuning: { probeIntervalMs: 200, backoff: { baseMs: 50, maxMs: 500, jitter: 0 }, getRetries: 0, issuanceActivation: { polls: 3, intervalMs: 50 } } },
+      { policy: { issueAtDesk: 'always' } },
+    ));
+    const read = nextEvent(s.station, 'enrollment.changed', (e: EnrollmentState) => e.reader === READER && e.step === 'card-read');
+    s.readers.insert(READER, sampleCard(FACTORY));
+    await read;
+    await call(s.station.handlers, 'enrollment.choose', { reader: READER, requestId: EMIL, replaceSmartcardUuid: null });
+    const pinEntry = issuanceIn(s, (st) => st.phase === 'pin-entry' || st.phase === 'failed' || st.phase === 'paused');
+    await call(s.station.handlers, 'enrollment.bind', { reader: READER });
+    expect((await pinEntry).phase).toBe('pin-entry');
+    const done = issuanceIn(s, (st) => st.phase === 'done' || st.phase === 'failed' || st.phase === 'paused');
+    await call(s.station.handlers, 'issuance.submitPin', { reader: READER, pin: NEW_PIN, confirm: NEW_PIN });
+    const result = await done;
+    expect(result.phase, JSON.stringify(result)).toBe('done');
+    if (result.phase !== 'done') return;
+    expect(result.certificates.map((c) => [c.slot, c.template])).toEqual([
+      ['9a', 'StationTrainingStaffLogon'],
+      ['9d', 'StationTrainingStaffEncryption'],
+      ['82', 'StationTrainingStaffEncryption'],
+    ]);
+    // The archive's earlier key (the one the simulator recovered) is the one in 82.
+    const earlier = s.cm.admin.state().archivedKeys?.find((k) => k.RequestUuid === '00000000-0000-0000-0000-000000000000');
+    const archivedCertificate = new X509Certificate(Buffer.from(earlier!.Certificate!, 'base64'));
+    const secret = Buffer.from('mail sent to the key of an earlier card');
+    const { certificate, history, plain } = await withSession(s, async (session) => {
+      const der = await session.readCertificate('82');
+      const cert = new X509Certificate(der!);
+      const encrypted = publicEncrypt(
+        { key: cert.publicKey, padding: constants.RSA_NO_PADDING },
+        Buffer.concat([Buffer.from([0, 2]), Buffer.alloc(256 - 3 - secret.length, 0x5a), Buffer.from([0]), secret]),
+      );
+      await session.verifyPin(NEW_PIN);
+      // GENERAL AUTHENTICATE 07 82 (the retired slot's key): 7C { 82 empty, 81 <block> }.
+      const reply = await (session as CardPivSession).send({
+        ins: 0x87,
+        p1: 0x07,
+        p2: 0x82,
+        data: Buffer.concat([Buffer.from('7c820106820081820100', 'hex'), encrypted]),
+        le: true,
+      });
+      expect(reply.sw).toBe(0x9000);
+      return { certificate: cert, history: await session.readKeyHistory(), plain: reply.data };
+    });
+    expect(certificate.serialNumber).toBe(archivedCertificate.serialNumber);
+    expect(result.certificates[2]!.serialNumber.toLowerCase()).toBe(archivedCertificate.serialNumber.toLowerCase());
+    expect(history).toEqual({ onCardCertificates: 1, offCardCertificates: 0 });
+    expect(plain.subarray(plain.length - secret.length).equals(secret)).toBe(true);
   });
 });

@@ -210,6 +210,42 @@ describe('certificates', () => {
   });
 });
 
+describe('key history: retired key management slots 82-95 and the Key History object (SP 800-73-4 part 1 §3.3.2)', () => {
+  it('imports into a retired slot with its key reference (00 FE <alg> 82..95) and writes its certificate to 5FC10D..5FC120', async () => {
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const { session, sent } = cardWith(() => SW_OK);
+    await session.importKey('82', ec.export({ type: 'pkcs8', format: 'der' }));
+    await session.importKey('95', ec.export({ type: 'pkcs8', format: 'der' }));
+    expect(sent.map((apdu) => apdu.slice(0, 8))).toEqual(['00fe1182', '00fe1195']);
+    const certificate = Buffer.concat([hex('3082'), Buffer.alloc(40, 0x42)]);
+    const objects = cardWith(() => SW_OK);
+    await objects.session.putCertificate('82', certificate);
+    await objects.session.putCertificate('8f', certificate);
+    await objects.session.putCertificate('95', certificate);
+    // OpenSC card-piv.c: Retired X.509 Certificate for Key Management 1 = 5FC10D ... 20 = 5FC120.
+    expect(objects.sent.map((apdu) => apdu.slice(10, 20))).toEqual(['5c035fc10d', '5c035fc11a', '5c035fc120']);
+  });
+
+  it('writes 53 { C1 n, C2 0, FE 00 } to 5FC10C and reads it back; no object reads as null', async () => {
+    const { session, sent } = cardWith(() => SW_OK);
+    await session.putKeyHistory({ onCardCertificates: 2, offCardCertificates: 0 });
+    expect(sent).toEqual(['00db3fff0f5c035fc10c5308c10102c20100fe00']);
+    const read = cardWith(() => hex('5308c10102c20100fe00 9000'));
+    expect(await read.session.readKeyHistory()).toEqual({ onCardCertificates: 2, offCardCertificates: 0 });
+    expect(read.sent).toEqual(['00cb3fff055c035fc10c00']);
+    expect(await cardWith(() => hex('6a82')).session.readKeyHistory()).toBeNull();
+    // C2 absent counts 0 (OpenSC reads each tag only when present).
+    expect(await cardWith(() => hex('5303c10105 9000')).session.readKeyHistory()).toEqual({ onCardCertificates: 5, offCardCertificates: 0 });
+  });
+
+  it('refuses a count above the 20 retired slots, both ways, sending nothing', async () => {
+    const { session, sent } = cardWith(() => SW_OK);
+    await expect(session.putKeyHistory({ onCardCertificates: 21, offCardCertificates: 0 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(sent).toEqual([]);
+    await expect(cardWith(() => hex('5303c10115 9000')).session.readKeyHistory()).rejects.toMatchObject({ code: 'PIV_CARD_ERROR' });
+  });
+});
+
 describe('PIN and PUK', () => {
   it('verifies with the PIN padded with FF to 8 bytes', async () => {
     const { session, sent } = cardWith(() => SW_OK);

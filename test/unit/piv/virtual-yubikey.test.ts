@@ -1,6 +1,6 @@
 // The station's PIV session against the i16-card virtual YubiKey 5 (src/main/training/piv-card),
 // in memory: what the issuance engine does, end to end on one card, checked with Node crypto and openssl.
-import { createHash, createPublicKey, generateKeyPairSync, randomBytes, verify, X509Certificate } from 'node:crypto';
+import { constants, createHash, createPublicKey, generateKeyPairSync, publicEncrypt, randomBytes, verify, X509Certificate } from 'node:crypto';
 import { CertificationRequest } from '@peculiar/asn1-csr';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { describe, expect, it } from 'vitest';
@@ -149,6 +149,35 @@ describe('PIV session on the virtual YubiKey 5', () => {
     const hash = createHash('sha256').update(message).digest();
     const signature = await session.sign('9d', algorithm, algorithm === 'rsa2048' ? pkcs1v15Block('sha256', hash, 256) : hash);
     expect(verify('sha256', message, key.publicKey, signature)).toBe(true);
+  });
+
+  it('key history: imports an earlier RSA key into retired slot 82, keeps its certificate (5FC10D) and the Key History object (5FC10C), decrypts with it', async () => {
+    const { session } = await openFactoryCard();
+    const key = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const certificate = Buffer.concat([Buffer.from('3082', 'hex'), randomBytes(60)]);
+    // Admin authentication first, as for any IMPORT and PUT DATA.
+    await expect(session.putKeyHistory({ onCardCertificates: 1, offCardCertificates: 0 })).rejects.toMatchObject({ code: 'PIV_SECURITY_STATUS' });
+    await session.authenticateAdmin(FACTORY_KEY);
+    await session.importKey('82', key.privateKey.export({ type: 'pkcs8', format: 'der' }));
+    await session.putCertificate('82', certificate);
+    await session.putKeyHistory({ onCardCertificates: 1, offCardCertificates: 0 });
+    expect(await session.readCertificate('82')).toEqual(certificate);
+    expect(await session.readCertificate('83')).toBeNull();
+    expect(await session.readKeyHistory()).toEqual({ onCardCertificates: 1, offCardCertificates: 0 });
+    // 95 is the last retired slot: IMPORT into 96 is refused as a YubiKey refuses an unknown key reference.
+    const beyond = await session.send({ ins: 0xfe, p1: 0x11, p2: 0x96, data: Buffer.concat([Buffer.from('0620', 'hex'), randomBytes(32)]) });
+    expect(beyond.sw).not.toBe(0x9000);
+    // GENERAL AUTHENTICATE 07 82 { 82 empty, 81 <RSA block> } after the PIN: the raw RSA private operation (decryption).
+    const secret = randomBytes(32);
+    const encrypted = publicEncrypt({ key: key.publicKey, padding: constants.RSA_PKCS1_PADDING }, secret);
+    await session.verifyPin('123456');
+    const template = Buffer.concat([Buffer.from('7c820106820081820100', 'hex'), encrypted]);
+    const reply = await session.send({ ins: 0x87, p1: 0x07, p2: 0x82, data: template, le: true });
+    expect(reply.sw).toBe(0x9000);
+    const block = reply.data.subarray(reply.data.length - 256);
+    // PKCS#1 v1.5 type 2: 00 02 <non-zero padding> 00 <secret>.
+    expect(block.subarray(0, 2).toString('hex')).toBe('0002');
+    expect(block.subarray(256 - 32)).toEqual(secret);
   });
 
   it('changes the PIN and the PUK, counts wrong PINs, blocks, and unblocks with the PUK', async () => {

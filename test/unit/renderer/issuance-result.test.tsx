@@ -61,6 +61,22 @@ describe('the issuance result', () => {
     expect(within(region()).getByText(/Retirez la carte/)).toBeTruthy();
   });
 
+  it('done with key history: an earlier key in a retired slot is named as such, in English and French', async () => {
+    const earlier = { ...CERTIFICATES[0]!, slot: '83' as const, serialNumber: '5a000000000042', template: 'StaffEncryption' };
+    const station = await renderAfterBind('always', {}, { locale: 'fr' });
+    station.fire('issuance.changed', { ...issued(), certificates: [...CERTIFICATES, earlier] } as ReturnType<typeof issued>);
+    await settle();
+    expect(within(region()).getByText('Ancienne clé de chiffrement 2 (emplacement de clé retirée 83)')).toBeTruthy();
+    await act(() => applyLocale('en'));
+    const section = within(region()).getByRole('region', { name: 'Certificates on the card' });
+    const items = within(section).getAllByRole('listitem');
+    expect(items.map((li) => li.querySelector('h6')?.textContent)).toEqual([
+      'PIV Authentication (9A)',
+      'Digital Signature (9C)',
+      'Earlier encryption key 2 (retired key slot 83)',
+    ]);
+  });
+
   it('failed: the reason (code worded, hint), the step it stopped at, and what to do; the card may then go', async () => {
     const station = await renderAfterBind('always', { 'issuance.start': () => running('certificates') });
     station.fire('issuance.changed', failed('certificates', error('ISSUANCE_NEEDS_PERSON', 'corr-9')));

@@ -1,7 +1,8 @@
 // PIV data objects and key references (SP 800-73-4 part 1 §3, part 2 §3) and the few BER-TLV
 // encodings the session builds. Parsing goes through the station's one TLV parser (../tlv.ts).
 import { hexToBytes } from '../../../shared/hex';
-import type { PivKeyAlgorithm, PivSlot } from './types';
+import { RETIRED_SLOTS } from '../../../shared/issuance';
+import type { CertificateSlot, PivKeyAlgorithm, RetiredSlot } from './types';
 import { parseBerTlvFlat, type FlatTlvNode } from '../tlv';
 
 /** PIV application AID, full form (the station's identify.ts selects the same one). */
@@ -9,14 +10,26 @@ export const PIV_AID = Buffer.from('a000000308000010000100', 'hex');
 
 /** Object tags (5C 03 xx xx xx) per SP 800-73-4 part 1 table 3. */
 export const CHUID_OBJECT = Buffer.from('5fc102', 'hex');
-export const CERTIFICATE_OBJECTS: Readonly<Record<PivSlot, Buffer>> = {
+/** Retired X.509 Certificate for Key Management 1-20 (5FC10D-5FC120) belong to key references 82-95, in order. */
+const retired = <T>(value: (index: number) => T) => Object.fromEntries(RETIRED_SLOTS.map((slot, i) => [slot, value(i)])) as Record<RetiredSlot, T>;
+
+export const CERTIFICATE_OBJECTS: Readonly<Record<CertificateSlot, Buffer>> = {
   '9a': Buffer.from('5fc105', 'hex'),
   '9c': Buffer.from('5fc10a', 'hex'),
   '9d': Buffer.from('5fc10b', 'hex'),
   '9e': Buffer.from('5fc101', 'hex'),
+  ...retired((i) => Buffer.from([0x5f, 0xc1, 0x0d + i])),
 };
+/** Key History object (SP 800-73-4 part 1 table 3 and §3.3.2). */
+export const KEY_HISTORY_OBJECT = Buffer.from('5fc10c', 'hex');
 
-export const SLOT_KEY_REFERENCE: Readonly<Record<PivSlot, number>> = { '9a': 0x9a, '9c': 0x9c, '9d': 0x9d, '9e': 0x9e };
+export const SLOT_KEY_REFERENCE: Readonly<Record<CertificateSlot, number>> = {
+  '9a': 0x9a,
+  '9c': 0x9c,
+  '9d': 0x9d,
+  '9e': 0x9e,
+  ...retired((i) => 0x82 + i),
+};
 /** The card management (admin) key reference. */
 export const ADMIN_KEY_REFERENCE = 0x9b;
 

@@ -18,6 +18,7 @@ import {
   ALGORITHM_ID,
   CERTIFICATE_OBJECTS,
   CHUID_OBJECT,
+  KEY_HISTORY_OBJECT,
   PIV_AID,
   SLOT_KEY_REFERENCE,
   YUBICO_FASCN,
@@ -26,7 +27,7 @@ import {
   objectTagList,
   tlv,
 } from './objects';
-import type { PivKeyAlgorithm, PivSession, PivSlot } from './types';
+import type { CertificateSlot, KeyHistory, PivKeyAlgorithm, PivSession, PivSlot } from './types';
 
 export interface PivSessionOptions {
   /**
@@ -251,7 +252,7 @@ export class CardPivSession implements PivSession {
     return signature;
   }
 
-  async importKey(slot: PivSlot, privateKeyPkcs8Der: Buffer): Promise<void> {
+  async importKey(slot: CertificateSlot, privateKeyPkcs8Der: Buffer): Promise<void> {
     let jwk: JsonWebKey;
     try {
       jwk = createPrivateKey({ key: privateKeyPkcs8Der, format: 'der', type: 'pkcs8' }).export({ format: 'jwk' });
@@ -280,13 +281,13 @@ export class CardPivSession implements PivSession {
     }
   }
 
-  async putCertificate(slot: PivSlot, certificateDer: Buffer): Promise<void> {
+  async putCertificate(slot: CertificateSlot, certificateDer: Buffer): Promise<void> {
     // 70 certificate, 71 CertInfo 00 (not compressed), FE error detection code (SP 800-73-4 part 1 table 10).
     const value = Buffer.concat([tlv(0x70, certificateDer), tlv(0x71, Buffer.from([0x00])), tlv(0xfe, Buffer.alloc(0))]);
     await this.putObject(CERTIFICATE_OBJECTS[slot], value);
   }
 
-  async readCertificate(slot: PivSlot): Promise<Buffer | null> {
+  async readCertificate(slot: CertificateSlot): Promise<Buffer | null> {
     const command = getData(CERTIFICATE_OBJECTS[slot]);
     const reply = await this.send(command);
     if (reply.sw === 0x6a82) return null;
@@ -306,6 +307,39 @@ export class CardPivSession implements PivSession {
       }
     }
     return der.length === 0 ? null : der;
+  }
+
+  async putKeyHistory(history: KeyHistory): Promise<void> {
+    // C1 keysWithOnCardCerts, C2 keysWithOffCardCerts, FE error detection code; F3 offCardCertURL is only
+    // for off-card certificates, which the station never leaves (SP 800-73-4 part 1 §3.3.2, table 19).
+    const count = (n: number, what: string) => {
+      if (!Number.isInteger(n) || n < 0 || n > 20) throw new StationError('BAD_REQUEST', `A key history count is 0 to 20 (${what}).`, { what, n });
+      return Buffer.from([n]);
+    };
+    const value = Buffer.concat([
+      tlv(0xc1, count(history.onCardCertificates, 'keysWithOnCardCerts')),
+      tlv(0xc2, count(history.offCardCertificates, 'keysWithOffCardCerts')),
+      tlv(0xfe, Buffer.alloc(0)),
+    ]);
+    await this.putObject(KEY_HISTORY_OBJECT, value);
+  }
+
+  async readKeyHistory(): Promise<KeyHistory | null> {
+    const command = getData(KEY_HISTORY_OBJECT);
+    const reply = await this.send(command);
+    if (reply.sw === 0x6a82) return null;
+    const value = containerValue(command, expectOk(command, reply));
+    if (value.length === 0) return null;
+    const nodes = parseOrMalformed(command, value);
+    // Read as OpenSC's piv_process_history does: each count one byte, at most the 20 retired slots.
+    const count = (tag: string) => {
+      const found = nodes.filter((node) => node.tag === tag);
+      if (found.length === 0) return 0;
+      const n = Number.parseInt(found[0]?.value ?? '', 16);
+      if (found.length > 1 || found[0]?.value.length !== 2 || n > 20) throw malformed(command, `the key history count ${tag} is not one byte of 0 to 20`);
+      return n;
+    };
+    return { onCardCertificates: count('c1'), offCardCertificates: count('c2') };
   }
 
   async verifyPin(pin: string): Promise<void> {

@@ -3,12 +3,18 @@
 // against the real card (through PC/SC) and against a fake in unit tests.
 //
 // Bytes are Buffers here (main-process only); they never cross the bridge.
-import type { PivSlot } from '../../../shared/issuance';
+import type { CertificateSlot, PivSlot, RetiredSlot } from '../../../shared/issuance';
 
-export type { PivSlot };
+export type { CertificateSlot, PivSlot, RetiredSlot };
 
 /** Key algorithms the station generates or imports (PIV algorithm ids 07 and 11). */
 export type PivKeyAlgorithm = 'rsa2048' | 'eccp256';
+
+/** The Key History object's counts (tags C1 keysWithOnCardCerts, C2 keysWithOffCardCerts; 0 to 20 each). */
+export interface KeyHistory {
+  onCardCertificates: number;
+  offCardCertificates: number;
+}
 
 /** What the card can do, decided before any write and before the bind. */
 export type PivCapability =
@@ -54,12 +60,26 @@ export interface PivSession {
    * ECDSA signature. 9C needs a VERIFY PIN right before each signature.
    */
   sign(slot: PivSlot, algorithm: PivKeyAlgorithm, input: Buffer): Promise<Buffer>;
-  /** YubiKey IMPORT ASYMMETRIC KEY (a private key CM generated, from its PFX). Needs admin authentication. */
-  importKey(slot: PivSlot, privateKeyPkcs8Der: Buffer): Promise<void>;
-  /** PUT DATA of the slot's certificate object (5FC105 / 5FC10A / 5FC10B / 5FC101). Needs admin authentication. */
-  putCertificate(slot: PivSlot, certificateDer: Buffer): Promise<void>;
+  /**
+   * YubiKey IMPORT ASYMMETRIC KEY (a private key CM generated or recovered, from its PFX), into 9A-9E or
+   * a retired key management slot 82-95. Needs admin authentication.
+   */
+  importKey(slot: CertificateSlot, privateKeyPkcs8Der: Buffer): Promise<void>;
+  /**
+   * PUT DATA of the slot's certificate object (5FC105 / 5FC10A / 5FC10B / 5FC101; retired 82-95:
+   * 5FC10D-5FC120). Needs admin authentication.
+   */
+  putCertificate(slot: CertificateSlot, certificateDer: Buffer): Promise<void>;
   /** GET DATA of the slot's certificate object: the DER certificate, or null when empty. */
-  readCertificate(slot: PivSlot): Promise<Buffer | null>;
+  readCertificate(slot: CertificateSlot): Promise<Buffer | null>;
+  /**
+   * PUT DATA of the Key History object 5FC10C (SP 800-73-4 part 1 §3.3.2): how many retired slots,
+   * filled from 82 upward, hold a key whose certificate is on the card (C1) and off it (C2).
+   * Needs admin authentication.
+   */
+  putKeyHistory(history: KeyHistory): Promise<void>;
+  /** GET DATA of the Key History object, or null when the card has none. */
+  readKeyHistory(): Promise<KeyHistory | null>;
   /** VERIFY 80: PIV_PIN_WRONG (with tries left) or PIV_PIN_BLOCKED. */
   verifyPin(pin: string): Promise<void>;
   /** CHANGE REFERENCE DATA 80 (PIN) or 81 (PUK). */

@@ -35,7 +35,8 @@ export async function loadState(file: string): Promise<SimState | null> {
 export async function saveState(file: string, state: SimState, uniqueSuffix: string): Promise<void> {
   const temp = join(dirname(file), `.${basename(file)}.${uniqueSuffix}.tmp`);
   try {
-    const handle = await open(temp, 'w');
+    // Owner only (as the CA's file): the directory holds the keys the simulated CA archived (state.ts).
+    const handle = await open(temp, 'w', 0o600);
     try {
       await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`, 'utf8');
       await handle.sync();

@@ -3,7 +3,7 @@ import { z } from 'zod';
 // Imported, not read from disk: the bundled app (out/main) carries them inside its one file.
 import microsoftExamples from './fixtures/microsoft-examples.json' with { type: 'json' };
 import trainingDirectory from './fixtures/training-directory.json' with { type: 'json' };
-import { simProfileTemplateSchema, simRequestSchema, simSmartcardSchema, simUserSchema, type SimState } from './state';
+import { simArchivedKeySchema, simProfileTemplateSchema, simRequestSchema, simSmartcardSchema, simUserSchema, type SimState } from './state';
 
 /**
  * The simulator's starting directory, read from JSON fixtures (./fixtures), never computed from the
@@ -31,6 +31,8 @@ const fixtureSchema = z.strictObject({
   profileTemplates: z.array(cited(simProfileTemplateSchema)),
   requests: z.array(cited(simRequestSchema)),
   smartcards: z.array(cited(simSmartcardSchema)),
+  /** Keys the simulated CA archived before the directory starts (their key material is made on first recovery). */
+  archivedKeys: z.array(cited(simArchivedKeySchema.extend({ Certificate: z.null(), Pkcs8: z.null() }))).optional(),
 });
 type Fixture = z.infer<typeof fixtureSchema>;
 
@@ -51,6 +53,7 @@ function load(): NonNullable<typeof cache> {
       profileTemplates: parts.flatMap((f) => f.profileTemplates.map((r) => r.record)),
       requests: parts.flatMap((f) => f.requests.map((r) => r.record)),
       smartcards: parts.flatMap((f) => f.smartcards.map((r) => r.record)),
+      archivedKeys: parts.flatMap((f) => (f.archivedKeys ?? []).map((r) => r.record)),
     },
     trainingNumbers: training.trainingPolicy?.requestTypeNumbers ?? {},
   };

@@ -88,6 +88,28 @@ export const simIssuanceSchema = z.object({
 });
 export type SimIssuance = z.infer<typeof simIssuanceSchema>;
 
+/**
+ * A key the simulated CA archived (CA key archival: the key pair the CA made for an encryption
+ * certificate, kept for recovery). What CM recovers as key history (get-certificate-responses.md:
+ * isKeyHistory, "a key history certificate"; get-user-certificates.md: ArchivedOnCa). [sim] The
+ * simulator keeps the archive beside the directory, in the clear: training only, as its CA's keys are.
+ */
+export const simArchivedKeySchema = z.object({
+  UserUuid: guid,
+  ProfileTemplateUuid: guid,
+  TemplateCommonName: z.string(),
+  /** The request whose certificatedata made it; the empty GUID for one the training directory starts with. */
+  RequestUuid: guid,
+  Archived: z.string(),
+  /**
+   * Base64 DER certificate and PKCS#8 key. Null for an archive entry the training directory starts with
+   * (a card before this simulator existed): the CA makes that key the first time CM recovers it.
+   */
+  Certificate: z.string().nullable(),
+  Pkcs8: z.string().nullable(),
+});
+export type SimArchivedKey = z.infer<typeof simArchivedKeySchema>;
+
 export const simStateSchema = z.object({
   users: z.array(simUserSchema),
   profileTemplates: z.array(simProfileTemplateSchema),
@@ -95,6 +117,8 @@ export const simStateSchema = z.object({
   smartcards: z.array(simSmartcardSchema),
   /** Absent in a state saved before desk issuance existed: none issued. */
   issuances: z.array(simIssuanceSchema).optional(),
+  /** Absent in a state saved before key archival existed: nothing archived. */
+  archivedKeys: z.array(simArchivedKeySchema).optional(),
 });
 export type SimState = z.infer<typeof simStateSchema>;
 

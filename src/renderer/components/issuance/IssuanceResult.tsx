@@ -1,16 +1,22 @@
 import { useTranslation } from 'react-i18next';
-import type { IssuedCertificate } from '../../../shared/issuance';
+import { isRetiredSlot, RETIRED_SLOTS, type CertificateSlot, type IssuedCertificate } from '../../../shared/issuance';
 import { errorSummary, formatDateTime } from '../../format';
 import { issuanceCall, useClient } from '../../store';
 import { useAction } from '../../use-action';
 import { ErrorNotice } from '../ErrorNotice';
 import { currentStep, type ShownIssuance } from './issuance-view';
 
+/** 9A-9E by their PIV names; a retired slot (key history) as the n-th earlier key, with its key reference. */
+function slotLabel(t: ReturnType<typeof useTranslation>['t'], slot: CertificateSlot): string {
+  if (isRetiredSlot(slot)) return t('issuance.result.retiredSlot', { number: RETIRED_SLOTS.indexOf(slot) + 1, slot: slot.toUpperCase() });
+  return t(`issuance.result.slot.${slot}`);
+}
+
 function CertificateItem({ certificate }: { certificate: IssuedCertificate }) {
   const { t } = useTranslation();
   return (
     <li className="issued-certificate">
-      <h6>{t(`issuance.result.slot.${certificate.slot}`)}</h6>
+      <h6>{slotLabel(t, certificate.slot)}</h6>
       <dl>
         <dt>{t('issuance.result.subject')}</dt>
         <dd>

@@ -36,6 +36,8 @@ export interface LeafRequest {
   upn: string | null;
   /** Windows EnrollKeyUsages of the option: 1 decryption, 2 signing, 3 both. */
   keyUsages: number;
+  /** When the year of validity starts (a key archived earlier); now when absent. */
+  validFrom?: Date;
 }
 
 export interface SimCa {
@@ -149,14 +151,15 @@ export async function openSimCa(dir: string | null): Promise<SimCa> {
     issuingKey: createPrivateKey({ key: issuingPkcs8, format: 'der', type: 'pkcs8' }),
     async issue(request) {
       const now = Date.now();
+      const from = request.validFrom?.getTime() ?? now - 60_000;
       const serialHex = serial();
       const { flags, eku } = usagesOf(request.keyUsages);
       const leaf = await x509.X509CertificateGenerator.create({
         serialNumber: serialHex,
         subject: request.subject,
         issuer: issuingCert.subject,
-        notBefore: new Date(now - 60_000),
-        notAfter: new Date(now + 365 * DAY_MS),
+        notBefore: new Date(from),
+        notAfter: new Date(from + 365 * DAY_MS),
         publicKey: request.publicKey,
         signingKey,
         signingAlgorithm: SIGNING,

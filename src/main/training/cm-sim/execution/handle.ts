@@ -2,8 +2,8 @@ import { createHmac, createPublicKey, generateKeyPair, webcrypto } from 'node:cr
 import { promisify } from 'node:util';
 import * as x509 from './x509';
 import type { ApiAnswer } from '../api';
-import { CARD_STATUS, REQUEST_STATUS_BY_NAME } from '../documented-numbers';
-import { findRequest, findSmartcard, normalizeGuid, type SimRequest, type SimSmartcard, type SimState } from '../state';
+import { CARD_STATUS, CREATED_REQUEST_TYPE, REQUEST_STATUS_BY_NAME } from '../documented-numbers';
+import { findRequest, findSmartcard, normalizeGuid, type SimArchivedKey, type SimRequest, type SimSmartcard, type SimState } from '../state';
 import { diversifiedAdminKey, tripleDesEcb } from './admin-key';
 import { openSimCa, type SimCa } from './ca';
 import { cmcFullPkiResponse } from './cmc';
@@ -104,6 +104,10 @@ const wrappedBase64 = (der: Buffer) =>
     .toString('base64')
     .replace(/(.{64})/g, '$1\r\n')
     .replace(/\r\n$/, '')}\r\n`;
+
+/** One archive entry, before and after its key material is made. */
+const sameArchivedKey = (a: SimArchivedKey, b: SimArchivedKey) =>
+  a.UserUuid === b.UserUuid && a.ProfileTemplateUuid === b.ProfileTemplateUuid && a.RequestUuid === b.RequestUuid && a.Archived === b.Archived;
 
 const bareCardId = (serialNumber: string) => serialNumber.trim().replace(/^\{(.*)\}$/, '$1');
 
@@ -281,7 +285,15 @@ export function createSimExecution(options: SimExecutionOptions): SimExecution {
     // get-certificate-responses.md: pfxpassword "is used to protect any PFX results". [sim] Without one
     // (or an empty one) a profile that makes keys is refused, so no key ever leaves unprotected.
     const pfxPassword = typeof fields.pfxpassword === 'string' ? fields.pfxpassword : '';
-    if (serverKeys.length > 0 && pfxPassword === '') return refuse(`Request ${requestId} returns server-generated keys and needs a pfxpassword.`);
+    // Key history: the user's keys the CA archived for this template, recovered onto the card of an Enroll
+    // request ([sim] which request types recover, and which keys, is not on the pages).
+    const history =
+      bound.profile?.keyHistory === true && request.RequestType === CREATED_REQUEST_TYPE.enroll
+        ? (state.archivedKeys ?? []).filter((k) => k.UserUuid === request.TargetUserUuid && k.ProfileTemplateUuid === request.ProfileTemplateUuid)
+        : [];
+    if ((serverKeys.length > 0 || history.length > 0) && pfxPassword === '') {
+      return refuse(`Request ${requestId} returns server-generated or archived keys and needs a pfxpassword.`);
+    }
     if (!Array.isArray(requests) || requests.length !== options.length) {
       return refuse(`Request ${requestId} needs ${options.length} certificate request(s).`);
     }
@@ -311,14 +323,38 @@ export function createSimExecution(options: SimExecutionOptions): SimExecution {
     }
     // Keys the CA makes itself (archived for recovery): the key pair here, the key and certificate in a PFX.
     const generated = [];
+    const archived: SimArchivedKey[] = [];
     for (const key of serverKeys) {
       // Off the event loop: an RSA key takes a while, and other calls may be answered meanwhile.
       const pair = await promisify(generateKeyPair)('rsa', { modulusLength: key.KeySize });
       const publicKey = new x509.PublicKey(pair.publicKey.export({ type: 'spki', format: 'der' }));
       const leaf = await authority.issue({ publicKey, subject, upn, keyUsages: key.KeyUsages });
       const pkcs8 = pair.privateKey.export({ type: 'pkcs8', format: 'der' });
+      // The CA archives the key it made (CA key archival), for recovery and key history.
+      archived.push({
+        UserUuid: request.TargetUserUuid,
+        ProfileTemplateUuid: request.ProfileTemplateUuid,
+        TemplateCommonName: key.template,
+        RequestUuid: requestId,
+        Archived: now().toISOString(),
+        Certificate: leaf.der.toString('base64'),
+        Pkcs8: pkcs8.toString('base64'),
+      });
       generated.push({ leaf, template: key.template, pfx: writePfx(pkcs8, leaf.der, pfxPassword) });
       pkcs8.fill(0);
+    }
+    // The archived keys recovered, each in a PFX under the request's pfxpassword. One the training
+    // directory starts with gets its key pair and certificate (dated when it was archived) now.
+    const recovered: Array<{ before: SimArchivedKey; after: SimArchivedKey }> = [];
+    for (const key of history) {
+      let after = key;
+      if (key.Certificate === null || key.Pkcs8 === null) {
+        const pair = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
+        const publicKey = new x509.PublicKey(pair.publicKey.export({ type: 'spki', format: 'der' }));
+        const leaf = await authority.issue({ publicKey, subject, upn, keyUsages: 1, validFrom: new Date(key.Archived) });
+        after = { ...key, Certificate: leaf.der.toString('base64'), Pkcs8: pair.privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64') };
+      }
+      recovered.push({ before: key, after });
     }
     const answer = issued.map(({ leaf, template }, i) => ({
       // The example's Certificate object, field for field.
@@ -354,7 +390,29 @@ export function createSimExecution(options: SimExecutionOptions): SimExecution {
       isPkcs7: false,
       isKeyHistory: false,
     }));
-    const shown = [...(tamper === 'fewer' ? answer.slice(0, -1) : answer), ...serverAnswers];
+    // get-certificate-responses.md: isKeyHistory "a key history certificate", isPfx and Pfx "the PFX
+    // certificate blob"; "the number of certificate responses can exceed the number of requests".
+    // [sim] After the new ones, oldest first; isServerGenerated false (the CA made it, but not now).
+    const historyAnswers = recovered.map(({ after }) => {
+      const pkcs8 = Buffer.from(after.Pkcs8 ?? '', 'base64');
+      const pfx = writePfx(pkcs8, Buffer.from(after.Certificate ?? '', 'base64'), pfxPassword);
+      pkcs8.fill(0);
+      return {
+        TemplateCommonName: after.TemplateCommonName,
+        CertificateId: 0,
+        Flags: 65536,
+        UseLocalMachineStore: false,
+        Error: null,
+        Pkcs7: null,
+        Pfx: pfx,
+        IsExternal: false,
+        isServerGenerated: false,
+        isPfx: true,
+        isPkcs7: false,
+        isKeyHistory: true,
+      };
+    });
+    const shown = [...(tamper === 'fewer' ? answer.slice(0, -1) : answer), ...serverAnswers, ...historyAnswers];
     const serials = [...issued, ...generated].map(({ leaf }) => leaf.serialHex);
     const issuance = { RequestUuid: requestId, CertificateSerials: serials, Issued: now().toISOString() };
     return {
@@ -364,6 +422,7 @@ export function createSimExecution(options: SimExecutionOptions): SimExecution {
         // [sim] a request whose certificates are issued is being executed (the SDK's Executing status).
         requests: latest.requests.map((r) => (r.Uuid === requestId ? { ...r, Status: EXECUTING } : r)),
         issuances: [...(latest.issuances ?? []), issuance],
+        archivedKeys: [...(latest.archivedKeys ?? []).map((k) => recovered.find(({ before }) => sameArchivedKey(before, k))?.after ?? k), ...archived],
       }),
     };
   }

@@ -36,6 +36,12 @@ export const simExecutionProfileSchema = z.strictObject({
   serverGeneratedKeys: z
     .array(z.strictObject({ template: z.string(), KeyAlgorithmName: z.literal('RSA'), KeySize: z.literal(2048), KeyUsages: z.number().int() }))
     .optional(),
+  /**
+   * Key history (get-certificate-responses.md: isKeyHistory, "a key history certificate"): the CA
+   * archives the keys it makes for this template, and an Enroll request recovers the user's earlier
+   * archived keys onto the new card. [sim] Which requests recover which keys is not on the pages.
+   */
+  keyHistory: z.boolean().optional(),
 });
 export type SimExecutionProfile = z.infer<typeof simExecutionProfileSchema>;
 
