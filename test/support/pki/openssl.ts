@@ -24,7 +24,7 @@ export interface TestPki {
   /** Issues a certificate for a public key (PEM SPKI) with the CA; returns its DER. */
   issue(publicKeyPem: string, subject: string): Buffer;
   /** A CMC response (SignedData over `content`, eContentType id-cct-PKIResponse) signed by the CA, as DER. */
-  signCmc(content: Buffer, certificatesPem: readonly string[], options?: { withoutSignerCertificate?: boolean }): Buffer;
+  signCmc(content: Buffer, certificatesPem: readonly string[], options?: { withoutSignerCertificate?: boolean; bySubjectKeyIdentifier?: boolean }): Buffer;
 }
 
 let serial = 100;
@@ -105,6 +105,8 @@ export function createTestPki(caKeyType: 'ec' | 'rsa' = 'ec'): TestPki {
           '-certfile',
           `chain-${id}.pem`,
           ...(options.withoutSignerCertificate ? ['-nocerts'] : []),
+          // RFC 5652 §5.3 SignerIdentifier: subjectKeyIdentifier instead of issuerAndSerialNumber.
+          ...(options.bySubjectKeyIdentifier ? ['-keyid'] : []),
           '-outform',
           'DER',
           '-out',

@@ -94,6 +94,13 @@ describe('parseCmcResponse on responses signed by openssl', () => {
     expect(error.details).toMatchObject({ reason: 'the CA did not answer success', cmcStatus: 2, statusString: 'Denied by policy' });
   });
 
+  it('finds the signer named by its subject key identifier, and refuses it when that certificate is missing', () => {
+    const cms = pki.signCmc(pkiResponse(0, 'Issued'), [derToPem(leaf)], { bySubjectKeyIdentifier: true });
+    expect(parseCmcResponse(cms.toString('base64')).leaf).toEqual(leaf);
+    const without = pki.signCmc(pkiResponse(0, 'Issued'), [derToPem(leaf)], { bySubjectKeyIdentifier: true, withoutSignerCertificate: true });
+    expect(badCms(() => parseCmcResponse(without.toString('base64'))).details.reason).toBe('the signer’s certificate is not in the response');
+  });
+
   it('refuses a response that does not carry its signer’s certificate', () => {
     const cms = pki.signCmc(pkiResponse(0, 'Issued'), [derToPem(leaf)], { withoutSignerCertificate: true });
     expect(badCms(() => parseCmcResponse(cms.toString('base64'))).details.reason).toBe('the signer’s certificate is not in the response');
