@@ -48,6 +48,7 @@ export function describeCertificate(der: Buffer): CertificateFacts {
 
 export const pki: IssuancePki = {
   slotsFor: (options) => loadedPki().chooseSlots(options),
+  preferredSlot: (keyUsages) => loadedPki().preferredSlot(keyUsages),
   algorithmFor(option) {
     const name = option.keyAlgorithmName.toUpperCase();
     if (name === 'RSA' && option.keySize === 2048) return 'rsa2048';
