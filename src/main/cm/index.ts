@@ -2,6 +2,7 @@
 export { createCmClient } from './client';
 export type { BindCardInput, CmCallOutcome, CmClient, CmClientOptions, SetSmartcardStatusInput } from './client';
 export { nodeFetchTransport } from './transport';
+export { nodeHttpTransport } from './node-http';
 // createNegotiateTransport is imported from './negotiate-transport' by the Node entry points only:
 // it loads the kerberos addon, which the installed app does not ship (packaging/main-bundle.test.ts).
 export type { AuthReport, NegotiateFailureReason } from './auth-challenge';
