@@ -120,7 +120,7 @@ function negotiate(loadKerberos: () => Promise<KerberosBinding>): CmTransport {
 
   return async (href, init) => {
     const url = new URL(href);
-    const Agent = url.protocol === 'https:' ? nodeHttps.Agent : nodeHttp.Agent;
+    const Agent = url.protocol === 'https:' ? nodeHttps().Agent : nodeHttp.Agent;
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
       const first = await sendHttp(url, init, agent, null);

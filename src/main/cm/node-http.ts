@@ -17,7 +17,7 @@ export function sendHttp(url: URL, init: CmTransportInit, agent: Agent | undefin
   const headers: Record<string, string> = { ...init.headers };
   if (init.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(init.body));
   if (authorization !== null) headers.Authorization = authorization;
-  const request = url.protocol === 'https:' ? nodeHttps.request : nodeHttp.request;
+  const request = url.protocol === 'https:' ? nodeHttps().request : nodeHttp.request;
   return new Promise<HttpAnswer>((resolve, reject) => {
     const req = request(url, { method: init.method, headers, ...(agent ? { agent } : {}), signal: init.signal }, (res) => {
       const chunks: Buffer[] = [];
