@@ -1,4 +1,4 @@
-import type { RegistryAccess } from '../../src/main/config';
+import type { RegistryAccess } from '../../src/main/config/channels/windows-registry';
 import { parseRegExport } from '../../src/main/config/channels/reg-export';
 
 /**

@@ -112,28 +112,3 @@ export async function checkDeskIssuance(get: CheckGet, templatesText: string, re
     executionRoutes: await probeExecutionRoutes(get, parseList(requestsText)),
   };
 }
-
-/** The CLI's lines for it (the renderer words the same report through i18n). */
-export function describeDeskIssuance(issuance: CmCheckIssuance): string[] {
-  const lines = ['Desk issuance (smart card profile templates):'];
-  const reason: Record<CmCheckIssuanceProfile['problems'][number], string> = {
-    'no-admin-key': "no initial admin key (DefaultAdminKeyHex): set it to the cards' factory 9B key",
-    'admin-key-length': 'the initial admin key is not 24 bytes (a PIV 3DES key)',
-    'no-configuration': 'CM has no smart card configuration for it',
-    forbidden: 'no permission to read its smart card configuration',
-    unreadable: 'its smart card configuration could not be read',
-  };
-  for (const p of issuance.profiles) {
-    const facts = p.verdict === 'unknown' ? '' : ` (key ${p.adminKeyBytes} bytes, diversify ${p.diversify ? 'yes' : 'no'}, PIN ${p.userPinOption})`;
-    lines.push(`  ${p.name}: ${p.verdict}${facts}${p.problems.length === 0 ? '' : `: ${p.problems.map((code) => reason[code]).join('; ')}`}`);
-  }
-  if (issuance.profilesNotChecked > 0) lines.push(`  ${issuance.profilesNotChecked} more template(s) not checked`);
-  const routes = {
-    allowed: 'allowed (read the certificate request options of an Approved request)',
-    forbidden: 'refused (403): the operator needs Execute permission on the requests, and the Sensitive API group for the admin key',
-    unknown: 'could not be checked',
-    'not-checked': 'not checked (no Approved smart card request to ask about)',
-  }[issuance.executionRoutes.result];
-  lines.push(`Execution routes: ${routes}`);
-  return lines;
-}

@@ -1,8 +1,8 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { KerberosClient } from 'kerberos';
+import { nodeHttp, nodeHttps } from '../common';
 import { negotiateFailureReason, offersScheme, parseWwwAuthenticate, sameScheme, type AuthReport, type NegotiateFailure } from './auth-challenge';
-import type { CmTransport, CmTransportInit, CmTransportResponse } from './transport';
+import { headerOf, type HttpAnswer, sendHttp } from './node-http';
+import type { CmTransport, CmTransportResponse } from './transport';
 
 /**
  * The CM transport under plain Node (CLI, host, cm-check): HTTP with Windows Integrated
@@ -45,12 +45,6 @@ export interface NegotiateTransportOptions {
 /** NTLM through SSPI takes three legs; Kerberos one (plus the mutual token in the final answer). */
 const MAX_LEGS = 3;
 
-interface Answer {
-  status: number;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
 /**
  * The CM service principal in the form each library takes: SSPI wants the SPN itself
  * (`HTTP/cm.contoso.com`, what `setspn` lists); GSSAPI a host-based service name (`HTTP@cm.contoso.com`),
@@ -65,36 +59,13 @@ async function loadKerberosPackage(): Promise<KerberosBinding> {
   return mod.default ?? mod;
 }
 
-function send(url: URL, init: CmTransportInit, agent: HttpAgent, authorization: string | null): Promise<Answer> {
-  const headers: Record<string, string> = { ...init.headers };
-  if (init.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(init.body));
-  if (authorization !== null) headers.Authorization = authorization;
-  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise<Answer>((resolve, reject) => {
-    const req = request(url, { method: init.method, headers, agent, signal: init.signal }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(init.body);
-  });
-}
-
-function headerOf(answer: Answer, name: string): string | null {
-  const value = answer.headers[name.toLowerCase()];
-  if (value === undefined) return null;
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
 /** The Negotiate token in an answer's `WWW-Authenticate`, if any. */
-function negotiateToken(answer: Answer): string | null {
+function negotiateToken(answer: HttpAnswer): string | null {
   const challenge = parseWwwAuthenticate(headerOf(answer, 'WWW-Authenticate')).find((c) => sameScheme(c.scheme, 'Negotiate'));
   return challenge?.token ?? null;
 }
 
-function toResponse(answer: Answer, auth: AuthReport): CmTransportResponse {
+function toResponse(answer: HttpAnswer, auth: AuthReport): CmTransportResponse {
   return { status: answer.status, headers: { get: (name) => headerOf(answer, name) }, text: () => Promise.resolve(answer.body), auth };
 }
 
@@ -121,7 +92,7 @@ function established(client: KerberosClient): boolean {
  * Kerberos' AP-REP) fed to it first. Otherwise a 401 is reported in its place, so nothing acts on it.
  * NTLM (SSPI's fallback) completes on the client's third message and has no server proof to check.
  */
-async function mutuallyAuthenticated(client: KerberosClient, answer: Answer): Promise<NegotiateFailure | null> {
+async function mutuallyAuthenticated(client: KerberosClient, answer: HttpAnswer): Promise<NegotiateFailure | null> {
   const token = negotiateToken(answer);
   try {
     if (!established(client) && token !== null) await client.step(token);
@@ -149,10 +120,10 @@ function negotiate(loadKerberos: () => Promise<KerberosBinding>): CmTransport {
 
   return async (href, init) => {
     const url = new URL(href);
-    const Agent = url.protocol === 'https:' ? HttpsAgent : HttpAgent;
+    const Agent = url.protocol === 'https:' ? nodeHttps().Agent : nodeHttp.Agent;
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
-      const first = await send(url, init, agent, null);
+      const first = await sendHttp(url, init, agent, null);
       // Not asked to sign in (or asked for something else: the client words that 401), or a
       // redirect, which is returned as it is and never followed.
       if (first.status !== 401 || !offersScheme(parseWwwAuthenticate(headerOf(first, 'WWW-Authenticate')), 'Negotiate')) {
@@ -177,7 +148,7 @@ function negotiate(loadKerberos: () => Promise<KerberosBinding>): CmTransport {
 
       // Every leg on the same keep-alive connection (the agent's single socket): NTLM's challenge
       // and the client's answer to it belong to the connection that carried the first message.
-      let answer = await send(url, init, agent, `Negotiate ${token}`);
+      let answer = await sendHttp(url, init, agent, `Negotiate ${token}`);
       for (let leg = 1; answer.status === 401; leg++) {
         const challenge = negotiateToken(answer);
         // A 401 without a continuation token (or past the legs any mechanism needs) is a refusal.
@@ -189,7 +160,7 @@ function negotiate(loadKerberos: () => Promise<KerberosBinding>): CmTransport {
         } catch (err) {
           return toResponse(answer, { scheme: 'Negotiate', failure: libraryFailure(err) });
         }
-        answer = await send(url, init, agent, `Negotiate ${token}`);
+        answer = await sendHttp(url, init, agent, `Negotiate ${token}`);
       }
 
       const mutual = await mutuallyAuthenticated(client, answer);

@@ -1,6 +1,5 @@
 import { readDevelopmentPolicy } from './channels/development-file';
 import { readLinuxPolicy } from './channels/linux-etc';
-import { readRegistryWithRegExe, readWindowsPolicy, watchPolicyChanges } from './channels/windows-registry';
 import type { Policy } from './policy';
 
 export interface MachinePolicyOptions {
@@ -25,6 +24,8 @@ export async function readMachinePolicy(options: MachinePolicyOptions): Promise<
   if (options.developmentFile !== undefined) return { policy: readDevelopmentPolicy(options.developmentFile), dispose: () => undefined };
   switch (options.platform) {
     case 'win32': {
+      // The registry channel is loaded here, on Windows only (start-up: bench/startup.ts).
+      const { readRegistryWithRegExe, readWindowsPolicy, watchPolicyChanges } = await import('./channels/windows-registry');
       const policy = readWindowsPolicy(await readRegistryWithRegExe());
       const onChange = options.onChange;
       if (!onChange) return { policy, dispose: () => undefined };

@@ -1,7 +1,5 @@
 import type { Settings } from '../../shared/settings';
-import { createAdDirectory } from './ad';
 import { type DirectoryService, openCachedDirectory, UNCONFIGURED_DIRECTORY } from './cached-directory';
-import { createLdapDirectory } from './ldap';
 import type { DirectoryAdapter } from './types';
 
 export interface DirectoryEnvironment {
@@ -35,12 +33,15 @@ export async function openDirectory(settings: Settings, env: DirectoryEnvironmen
   const timeoutMs = Math.min(settings.cmTimeoutMs, MAX_DIRECTORY_TIMEOUT_MS);
   let adapter: DirectoryAdapter;
   if (kind === 'ad') {
+    // Each adapter is loaded here, when the settings ask for it (start-up: bench/startup.ts).
+    const { createAdDirectory } = await import('./ad');
     adapter = createAdDirectory({ timeoutMs });
   } else {
     if (settings.directoryLdapUrl === '' || settings.directoryLdapBaseDn === '') {
       env.log?.('directory: ldap needs directoryLdapUrl and directoryLdapBaseDn; names are unavailable');
       return UNCONFIGURED_DIRECTORY;
     }
+    const { createLdapDirectory } = await import('./ldap');
     adapter = createLdapDirectory({
       url: settings.directoryLdapUrl,
       caFile: settings.directoryLdapCaFile,

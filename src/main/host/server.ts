@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -9,7 +9,7 @@ import { contentTypeFor, resolveStaticPath } from '../shell-policy';
 import type { Station } from '../station';
 import { newHostToken, originAllowed, tokensEqual } from './access';
 import { attachStationSocket } from './socket';
-import { reportFailure } from '../common';
+import { nodeHttp, reportFailure } from '../common';
 import { learnSecret } from '../log';
 
 export interface HostOptions {
@@ -50,7 +50,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const token = options.token ?? newHostToken();
   // The token opens the station's contract: it is cut from every log line and support bundle.
   learnSecret(token, 'host token');
-  const server = createServer();
+  const server = nodeHttp.createServer();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
   const listening = new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -2,23 +2,26 @@
 // reader (cm/execution.ts parseCertificateData), the PIV host side over the reader monitor's PC/SC
 // context, and CM's execution routes over the station's CM client.
 //
-// The PKI code (src/main/pki: the @peculiar ASN.1 schemas, about 170 files) is loaded when the first
-// issuance starts (IssuancePorts.prepare), not at start-up (issue 19 item 7): most days a station binds
-// cards and never issues one.
+// The PKI code (src/main/pki: the @peculiar ASN.1 schemas, about 170 files) and CM's answer reader
+// (cm's execution routes) are loaded when the first issuance starts (IssuancePorts.prepare), not at
+// start-up (issue 19 item 7): most days a station binds cards and never issues one.
 import { X509Certificate } from 'node:crypto';
 import { StationError } from '../../shared/errors';
-import { createCmExecutionClient, parseCertificateData, type CmClientWithCall } from '../cm';
+import { createCmExecutionClient, loadCmExecution, type CmClientWithCall, type CmIssuedCertificateAnswer } from '../cm';
 import { createPivCardAccess, type PivConnector } from '../pcsc';
 import type * as PkiModule from '../pki';
 import type { CertificateAnswerEntry, CertificateFacts, IssuancePki, IssuancePorts } from './ports';
 
 let pkiModule: typeof PkiModule | null = null;
+let parseCertificateData: ((raw: string) => CmIssuedCertificateAnswer[]) | null = null;
 
-async function loadPki(): Promise<void> {
+/** IssuancePorts.prepare: the PKI code and CM's answer reader (cm/execution.ts parseCertificateData). */
+async function loadIssuanceCode(): Promise<void> {
   pkiModule ??= await import('../pki');
+  parseCertificateData ??= (await loadCmExecution()).parseCertificateData;
 }
 
-/** The PKI code; the service calls `prepare` (loadPki) before any run, so this cannot be reached before it. */
+/** The PKI code; the service calls `prepare` (loadIssuanceCode) before any run, so this cannot be reached before it. */
 function loadedPki(): typeof PkiModule {
   if (pkiModule === null) throw new Error('The PKI code is used before IssuancePorts.prepare() loaded it.');
   return pkiModule;
@@ -48,6 +51,7 @@ export function describeCertificate(der: Buffer): CertificateFacts {
 
 export const pki: IssuancePki = {
   slotsFor: (options) => loadedPki().chooseSlots(options),
+  preferredSlot: (keyUsages) => loadedPki().preferredSlot(keyUsages),
   algorithmFor(option) {
     const name = option.keyAlgorithmName.toUpperCase();
     if (name === 'RSA' && option.keySize === 2048) return 'rsa2048';
@@ -67,6 +71,7 @@ export const pki: IssuancePki = {
   buildCertificationRequest: ({ option, publicKey, sign }) =>
     loadedPki().buildCsr({ subject: option.subject, spki: publicKey, hashAlgorithmName: option.hashAlgorithmName, keyUsages: option.keyUsages, sign }),
   readCertificateData(raw) {
+    if (parseCertificateData === null) throw new Error('CM’s answer reader is used before IssuancePorts.prepare() loaded it.');
     return parseCertificateData(raw).map((answer): CertificateAnswerEntry => {
       const template = answer.templateCommonName;
       if (answer.error !== null && answer.error !== '') return { kind: 'error', template, message: answer.error };
@@ -96,6 +101,6 @@ export function createIssuancePorts(connector: PivConnector, cm: CmClientWithCal
     cm: createCmExecutionClient({ call: cm.call }),
     records: { getRequest: (requestId) => cm.getRequest(requestId), getSmartcard: (uuid) => cm.getSmartcard(uuid) },
     pki,
-    prepare: loadPki,
+    prepare: loadIssuanceCode,
   };
 }

@@ -36,6 +36,8 @@ export type CertificateAnswerEntry =
 export interface IssuancePki {
   /** One PIV slot per option by its KeyUsages (desk-issuance.md "Slots"); refuses more keys than slots. */
   slotsFor(options: readonly CmCertificateRequestOption[]): PivSlot[];
+  /** The slot the PIV convention gives a key with these KeyUsages bits, taken or not (pki/slots.ts preferredSlot). */
+  preferredSlot(keyUsages: number): PivSlot;
   /** One encoding per key, so a certificate's key and the card's compare byte for byte. */
   normalisePublicKey(spki: Buffer): Buffer;
   /** The card algorithm for an option; ISSUANCE_NOT_ALLOWED when the card cannot make that key. */

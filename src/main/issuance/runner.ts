@@ -4,7 +4,6 @@ import type { CmSmartcardConfiguration, ExecutionIds } from '../cm';
 import type { FlushWhen } from '../journal';
 import type { PivSession } from '../pcsc';
 import { formatCmGuid } from '../pcsc';
-import { KEY_USAGE_AGREEMENT, KEY_USAGE_DECRYPT, KEY_USAGE_SIGN, preferredSlot } from '../pki';
 import { asStationError, certainlyNotSent, classifyFailure, CM_ANSWERED_NO, needsPerson } from './classify';
 import { FACTORY_PIN, FACTORY_PUK, pinRulesOf, randomPuk, usesServerPin } from './pin';
 import type { CertificateAnswerEntry, IssuancePorts } from './ports';
@@ -336,7 +335,7 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
    */
   function importSlot(keyUsages: number): PivSlot {
     const taken = new Set<CertificateSlot>([...rec.keys.map((k) => k.slot), ...rec.writes.map((w) => w.slot)]);
-    const slot = [preferredSlot(keyUsages), '9a' as const, '9d' as const, '9c' as const].find((candidate) => !taken.has(candidate));
+    const slot = [pki.preferredSlot(keyUsages), '9a' as const, '9d' as const, '9c' as const].find((candidate) => !taken.has(candidate));
     if (slot === undefined)
       throw needsPerson('CM generated a key for this card but every slot for a person’s key (9A, 9C, 9D) is already used.', { reason: 'no-slot' });
     return slot;
@@ -349,7 +348,8 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
    * whose certificate allows signing only has no place there, and a person decides.
    */
   function retiredSlot(keyUsages: number): RetiredSlot {
-    if ((keyUsages & (KEY_USAGE_DECRYPT | KEY_USAGE_AGREEMENT)) === 0 && (keyUsages & KEY_USAGE_SIGN) !== 0) {
+    // Signing only (no decryption or key agreement bit) is exactly what the PIV convention puts in 9C.
+    if (pki.preferredSlot(keyUsages) === '9c') {
       throw needsPerson('CM recovered an earlier key whose certificate allows signing only; the retired slots hold decryption keys.', {
         reason: 'key-history-not-encryption',
       });

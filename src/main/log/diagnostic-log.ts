@@ -2,15 +2,15 @@
 // no console). Start/stop, versions, settings source, PC/SC service transitions, CM call outcomes,
 // outbox transitions, journal repairs and every error that is caught and handled all go here.
 //
-// Library: pino, with a small size-based rotation of its own stream (rolling-file.ts). pino writes one JSON object a line through sonic-boom on the main
-// thread (no worker-thread transport, which an esbuild-bundled Electron main cannot resolve); it is
-// the most used structured logger for Node and small enough to bundle. The rotation was pino-roll,
-// whose date support cost a fifth of the start-up (see rolling-file.ts). electron-log was the other
-// candidate: it would tie the log to Electron, while the host, the CLI and the tests need it too.
+// One JSON object a line, as pino wrote it before (`{"level":"info","time":"<ISO>","pid":…,"event":…}`),
+// through a small writer with size-based rotation (rolling-file.ts), on the main thread (no worker-thread
+// transport, which an esbuild-bundled Electron main cannot resolve). The station used pino for this, and
+// pino-roll for the rotation; both cost start-up for nothing the station used (see rolling-file.ts).
+// electron-log was the other candidate: it would tie the log to Electron, while the host, the CLI and
+// the tests need it too.
 import { mkdirSync } from 'node:fs';
-import { pino, type Logger } from 'pino';
 import { type LogFields, redactFields } from './redact';
-import { openRollingFile } from './rolling-file';
+import { openRollingFile, type RollingFile } from './rolling-file';
 
 export interface DiagnosticLog {
   info(event: string, fields?: LogFields): void;
@@ -43,51 +43,37 @@ export function describeError(error: unknown): { errorCode: string; errorMessage
   return { errorCode: 'UNKNOWN', errorMessage: String(error).slice(0, 2_000) };
 }
 
-function fromPino(logger: Logger, isOpen: () => boolean, close: () => Promise<void>): DiagnosticLog {
+/** One line as pino wrote it: level name, ISO time, pid, then the entry's fields. */
+function jsonLine(level: 'info' | 'warn' | 'error', entry: Record<string, unknown>): string {
+  return `${JSON.stringify({ level, time: new Date().toISOString(), pid: process.pid, ...entry })}\n`;
+}
+
+function toFile(file: RollingFile): DiagnosticLog {
+  let closed: Promise<void> | null = null;
   // After close (a late callback during shutdown), entries go to stderr: a closed file must not throw.
   const late = createStderrLog();
   return {
-    info: (event, fields = {}) => (isOpen() ? logger.info({ event, ...redactFields(fields) }) : late.info(event, fields)),
-    warn: (event, fields = {}) => (isOpen() ? logger.warn({ event, ...redactFields(fields) }) : late.warn(event, fields)),
+    info: (event, fields = {}) => (closed === null ? file.write(jsonLine('info', { event, ...redactFields(fields) })) : late.info(event, fields)),
+    warn: (event, fields = {}) => (closed === null ? file.write(jsonLine('warn', { event, ...redactFields(fields) })) : late.warn(event, fields)),
     error: (event, error, fields = {}) =>
-      isOpen() ? logger.error({ event, ...redactFields(fields), ...describeError(error) }) : late.error(event, error, fields),
-    close,
+      closed === null ? file.write(jsonLine('error', { event, ...redactFields(fields), ...describeError(error) })) : late.error(event, error, fields),
+    close: () => (closed ??= file.close()),
   };
 }
 
 /** Opens (or continues) the rotating log in `dir`: station.1.log, station.2.log, … */
 export async function createDiagnosticLog(options: DiagnosticLogOptions): Promise<DiagnosticLog> {
   mkdirSync(options.dir, { recursive: true, mode: 0o700 });
-  const stream = await openRollingFile({
+  const file = await openRollingFile({
     dir: options.dir,
     basename: LOG_FILE_BASENAME,
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
     keepFiles: options.keepFiles ?? DEFAULT_KEEP_FILES,
     mode: 0o600,
+    // A failing disk (full, removed) must not end the process or fail the operation being logged.
+    onError: (err: unknown) => console.error('station: the diagnostic log cannot be written:', err),
   });
-  const logger = pino(
-    {
-      base: { pid: process.pid },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      // Level names, not numbers: support reads these files with a text editor.
-      formatters: { level: (label) => ({ level: label }) },
-    },
-    stream,
-  );
-  // A failing disk (full, removed) must not become an unhandled 'error' event that ends the process.
-  stream.on('error', (err: unknown) => console.error('station: the diagnostic log cannot be written:', err));
-  let closed: Promise<void> | null = null;
-  return fromPino(
-    logger,
-    () => closed === null,
-    () =>
-      (closed ??= new Promise<void>((resolve) => {
-        stream.flush(() => {
-          stream.once('close', () => resolve());
-          stream.end();
-        });
-      })),
-  );
+  return toFile(file);
 }
 
 /** A log that keeps entries in memory: for tests, and for code paths that run before the file is open. */

@@ -1,16 +1,23 @@
 // Size-based rotation for the diagnostic log: station.1.log, station.2.log, …, keeping the newest few.
 //
-// Why not pino-roll (which this replaces): it loads date-fns (about 300 files) for its date-named and
-// time-based modes, which the station does not use, and that was a fifth of the station's own
-// start-up (issue 19 item 7). What is left is small: the stream is pino's own sonic-boom
-// (`pino.destination`), and the rotation keeps pino-roll 4's behaviour: continue the highest-numbered
-// file after a restart; once a file reaches the size, the next line after the stream drains goes to
-// the next number; then the oldest files beyond `keepFiles` are removed.
-import { readdir, stat, unlink } from 'node:fs/promises';
+// The station's own writer, where pino (pino.destination, sonic-boom) and pino-roll were: lines are
+// appended in order, one write at a time through fs promises (off the event loop), and what arrives
+// meanwhile goes out with the next write. pino-roll loaded date-fns (about 300 files) for date-named
+// and time-based modes the station does not use, a fifth of its own start-up; pino itself was 37
+// modules and about 18 ms of the main thread at every start (issue 19 item 7, bench/startup.ts) for
+// what the station needs of it: one JSON line per entry (diagnostic-log.ts). The rotation keeps
+// pino-roll 4's behaviour: continue the highest-numbered file after a restart; once a file reaches the
+// size, the next lines go to the next number; then the oldest files beyond `keepFiles` are removed.
+import { type FileHandle, open, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pino } from 'pino';
 
-export type RollingFile = ReturnType<typeof pino.destination>;
+/** The log file as the diagnostic log writes to it. */
+export interface RollingFile {
+  /** Queues one line (its newline included); lines are written in order. Never throws. */
+  write(line: string): void;
+  /** Writes what is queued, then closes the file (idempotent); later lines are dropped. */
+  close(): Promise<void>;
+}
 
 export interface RollingFileOptions {
   readonly dir: string;
@@ -20,6 +27,8 @@ export interface RollingFileOptions {
   /** Files kept in all, the current one included (as pino-roll's `limit.count` with `removeOtherLogFiles`). */
   readonly keepFiles: number;
   readonly mode: number;
+  /** A file that cannot be opened, written or removed (a full or removed disk): reported here, never thrown. */
+  readonly onError: (err: unknown) => void;
 }
 
 /** The numbers of this log's files in `dir`, lowest first (other files are ignored). */
@@ -42,19 +51,22 @@ async function sizeOf(path: string): Promise<number> {
   }
 }
 
-/** Opens (or continues) the newest file in `dir`; `dir` must exist. Errors are emitted as the stream's 'error'. */
+/** Opens (or continues) the newest file in `dir`; `dir` must exist. */
 export async function openRollingFile(options: RollingFileOptions): Promise<RollingFile> {
   const fileFor = (n: number) => join(options.dir, `${options.basename}.${n}.log`);
   let number = (await logFileNumbers(options.dir, options.basename)).at(-1) ?? 1;
-  let fileName = fileFor(number);
-  let currentSize = await sizeOf(fileName);
-  const destination = pino.destination({ dest: fileName, mode: options.mode, mkdir: true, sync: false });
-  // Fields sonic-boom sets at run time that its type declarations leave out.
-  const state = destination as unknown as { readonly destroyed: boolean; readonly file: string };
-  let closing = false;
-  destination.once('close', () => {
-    closing = true;
-  });
+  let size = await sizeOf(fileFor(number));
+
+  /** The file for the next lines; null when it could not be opened (reported; those lines are lost). */
+  const openFile = async (): Promise<FileHandle | null> => {
+    try {
+      return await open(fileFor(number), 'a', options.mode);
+    } catch (err) {
+      options.onError(err);
+      return null;
+    }
+  };
+  let file = await openFile();
 
   // A file that cannot be removed now (Windows: still open elsewhere) is tried again at the next roll.
   const removeOldFiles = async () => {
@@ -63,33 +75,50 @@ export async function openRollingFile(options: RollingFileOptions): Promise<Roll
     await Promise.allSettled(old.map((n) => unlink(fileFor(n))));
   };
 
-  const roll = () => {
-    if (state.destroyed || closing) return;
-    // What is buffered belongs to the full file: write it there before switching.
-    destination.flush((err) => {
-      if (err) {
-        destination.emit('error', err);
-        return;
-      }
-      if (state.destroyed || closing) return;
-      try {
-        destination.reopen(fileName);
-      } catch (error) {
-        destination.emit('error', error);
-        return;
-      }
-      removeOldFiles().catch((error: unknown) => destination.emit('error', error));
-    });
+  const roll = async () => {
+    await file?.close().catch(options.onError);
+    number += 1;
+    size = 0;
+    file = await openFile();
+    await removeOldFiles().catch(options.onError);
   };
 
-  destination.on('write', (written: number) => {
-    currentSize += written;
-    if (fileName === state.file && currentSize >= options.maxFileBytes) {
-      currentSize = 0;
-      fileName = fileFor(++number);
-      // Let the write in progress finish first.
-      destination.once('drain', roll);
+  const queue: string[] = [];
+  let writing = false;
+  let written: Promise<void> = Promise.resolve();
+  // One write at a time, in order; `writing` is cleared in the same step that finds the queue empty.
+  const writeQueued = async (): Promise<void> => {
+    try {
+      while (queue.length > 0) {
+        const chunk = queue.splice(0).join('');
+        if (file === null) continue;
+        try {
+          await file.appendFile(chunk);
+          size += Buffer.byteLength(chunk);
+        } catch (err) {
+          options.onError(err);
+        }
+        if (size >= options.maxFileBytes) await roll();
+      }
+    } finally {
+      writing = false;
     }
-  });
-  return destination;
+  };
+
+  let closed: Promise<void> | null = null;
+  return {
+    write(line) {
+      if (closed !== null) return;
+      queue.push(line);
+      if (writing) return;
+      writing = true;
+      written = writeQueued();
+    },
+    close: () =>
+      (closed ??= (async () => {
+        await written;
+        await file?.close().catch(options.onError);
+        file = null;
+      })()),
+  };
 }

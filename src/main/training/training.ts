@@ -1,7 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CmTransport } from '../cm';
-import { nodeFetchTransport } from '../cm';
+import { nodeHttpTransport } from '../cm';
 import type { PcscBinding, ServiceProbe } from '../pcsc';
 import { StationError } from '../../shared/errors';
 import { startCmSimulator, type CmSimulator } from './cm-sim';
@@ -58,7 +58,7 @@ export async function startTraining(options: { dataDir: string; adminToken?: str
     if (new URL(url).origin !== origin) {
       return Promise.reject(new StationError('CM_OFFLINE', 'Training mode talks only to its built-in CM simulator.'));
     }
-    return nodeFetchTransport(url, init);
+    return nodeHttpTransport(url, init);
   };
 
   return {

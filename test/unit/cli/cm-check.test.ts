@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authSchemes } from '../../../src/main/cm';
+import { authSchemes } from '../../../src/main/cm/check';
 import { startCmSimulator, type CmSimulator } from '../../../src/main/training/cm-sim';
 import { cmCheckReportSchema } from '../../../src/shared/cm-check';
 

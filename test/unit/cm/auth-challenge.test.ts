@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCmClient, nodeFetchTransport, type CmTransport } from '../../../src/main/cm';
+import { createCmClient, nodeFetchTransport, nodeHttpTransport, type CmTransport } from '../../../src/main/cm';
 import { createNegotiateTransport, servicePrincipal } from '../../../src/main/cm/negotiate-transport';
 import { negotiateFailureReason, parseWwwAuthenticate } from '../../../src/main/cm/auth-challenge';
 import { stationError } from './harness';
@@ -87,6 +87,7 @@ function listWith(transport: CmTransport, baseUrl: string) {
 describe('401 worded by the schemes CM offers', () => {
   it.each([
     ['node fetch', nodeFetchTransport],
+    ['node http (training)', nodeHttpTransport],
     ['negotiate transport', noKerberos],
   ] as const)('AD FS only (Bearer): "AD FS sign-in is not supported yet" (%s)', async (_name, transport) => {
     const { base } = await server(unauthorized('Bearer realm="https://adfs.contoso.com/adfs"'));

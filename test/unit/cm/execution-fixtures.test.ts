@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCmClient, createCmExecutionClient, nodeFetchTransport, parseCertificateData, type ExecutionIds } from '../../../src/main/cm';
+import { createCmClient, createCmExecutionClient, nodeFetchTransport, type ExecutionIds } from '../../../src/main/cm';
+import { parseCertificateData } from '../../../src/main/cm/execution';
 import { stationError } from './harness';
 
 /**

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createCmClient, createCmExecutionClient, nodeFetchTransport, parseCertificateData, type ExecutionIds } from '../../../src/main/cm';
+import { createCmClient, createCmExecutionClient, nodeFetchTransport, type ExecutionIds } from '../../../src/main/cm';
+import { parseCertificateData } from '../../../src/main/cm/execution';
 import { seedGuid, type CmSimulatorOptions } from '../../../src/main/training/cm-sim';
 import { defaultExecutionProfiles } from '../../../src/main/training/cm-sim/execution/profiles';
 import { ATR, FACTORY_9B_KEY, cardKeyAndCsr, cmsSignatureVerifies, tripleDes } from './execution-helpers';

@@ -1,7 +1,8 @@
 import { type Document, DOMParser, type Element } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
 import { generateAdml, generateAdmx } from '../../../src/main/config/admx';
-import { policyKeySpecs, readWindowsPolicy, type RegistryValue } from '../../../src/main/config';
+import { policyKeySpecs } from '../../../src/main/config';
+import { readWindowsPolicy, type RegistryValue } from '../../../src/main/config/channels/windows-registry';
 import { DEFAULT_SETTINGS, POLICY_ONLY_KEYS, SETTING_KEYS } from '../../../src/shared/settings';
 
 const NS = 'http://schemas.microsoft.com/GroupPolicy/2006/07/PolicyDefinitions';

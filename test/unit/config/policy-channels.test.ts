@@ -2,17 +2,15 @@ import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, re
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { type PolicyFs, readDevelopmentPolicy, readLinuxPolicy } from '../../../src/main/config';
 import {
-  type PolicyFs,
   type PolicyWatcherModule,
-  readDevelopmentPolicy,
-  readLinuxPolicy,
   readRegistryWithRegExe,
   readWindowsPolicy,
   type RegExeRunner,
   watchPolicyChanges,
   WINDOWS_POLICY_SOURCE,
-} from '../../../src/main/config';
+} from '../../../src/main/config/channels/windows-registry';
 import { readMacPolicy } from '../../../src/main/config/channels/macos-managed-prefs';
 import { registryFromRegFile } from '../../support/reg-file';
 

@@ -3,24 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  adFilterLiteral,
-  adGuidFilter,
-  adSearchFilter,
-  createAdDirectory,
   type DirectoryAdapter,
   DirectoryError,
   type DirectoryUser,
   directoryKindFor,
-  adSearchScript,
-  escapeFilterValue,
-  guidFromObjectGuid,
-  objectGuidFromGuid,
   openCachedDirectory,
-  parseAdsiOutput,
-  powerShellCommand,
   searchRequestsWithPeople,
   UNCONFIGURED_DIRECTORY,
 } from '../../../src/main/directory';
+// The adapters are loaded by openDirectory when the settings ask for them, not through the barrel.
+import { adGuidFilter, adSearchFilter, createAdDirectory, parseAdsiOutput, powerShellCommand } from '../../../src/main/directory/ad';
+import { adFilterLiteral, adSearchScript } from '../../../src/main/directory/ad-script';
+import { escapeFilterValue } from '../../../src/main/directory/filter';
+import { guidFromObjectGuid, objectGuidFromGuid } from '../../../src/main/directory/guid';
 import type { CmRequest } from '../../../src/shared/cm';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
 

@@ -10,6 +10,7 @@ import type { CertificateSlot, PivSlot } from '../../../src/shared/issuance';
 import type { CmCertificateRequestOption, CmExecutionClient, CmSmartcardConfiguration } from '../../../src/main/cm/execution-types';
 import type { CertificateAnswerEntry, CertificateFacts, IssuancePki, IssuancePorts } from '../../../src/main/issuance/ports';
 import type { KeyHistory, PivCapability, PivCardAccess, PivKeyAlgorithm, PivSession } from '../../../src/main/pcsc/piv/types';
+import { preferredSlot } from '../../../src/main/pki';
 
 export const REQUEST_ID = '11111111-2222-3333-4444-555555555555';
 export const SMARTCARD_UUID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
@@ -360,6 +361,7 @@ export function fakeCmPorts(cm: FakeCm, faults: Faults): Pick<IssuancePorts, 'cm
 /** "Certificates" are base64 JSON { subject, issuer, serial, publicKey }; CSRs base64 JSON { subject, publicKey, signature }. */
 export const fakePki: IssuancePki = {
   slotsFor: (options) => options.map((option): PivSlot => (option.keyUsages === 2 ? '9c' : option.keyUsages === 1 ? '9d' : '9a')),
+  preferredSlot,
   normalisePublicKey: (spki) => spki,
   algorithmFor(option) {
     if (option.keyAlgorithmName !== 'RSA' || option.keySize !== 2048) throw new StationError('ISSUANCE_NOT_ALLOWED', 'Unsupported key.');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { StationError } from '../../../shared/errors';
@@ -16,7 +16,7 @@ import { openSimStore } from './store';
 import { createLazySimExecution } from './execution/lazy';
 import { defaultExecutionProfiles, type SimExecutionProfile } from './execution/profiles';
 import { reportFailure } from '../../common';
-import { newSecretToken, tokensEqual } from '../../common';
+import { newSecretToken, nodeHttp, tokensEqual } from '../../common';
 
 export type { CmSimulatorAdmin } from './admin';
 export type { RecordedRequest } from './api-server';
@@ -84,7 +84,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 /** One HTTP server for both: `/__sim/` (with its token) to the admin routes, everything else to the API. */
 function createSimHttpServer(adminToken: string, admin: CmSimulatorAdmin, api: ApiServer): Server {
-  return createServer((req, res) => {
+  return nodeHttp.createServer((req, res) => {
     (async () => {
       try {
         const body = await readBody(req);

@@ -1,0 +1,24 @@
+// The PIV host side (./piv: APDUs, the session, certificate compression with zlib; about 35 KiB in
+// 5 modules) is loaded on the first probe or session, not at start-up (issue 19 item 7,
+// bench/startup.ts): the station creates its card access when it starts, but only desk issuance
+// talks PIV to a card.
+import type * as PivModule from './piv';
+import type { PivCardAccess } from './piv';
+
+// Loaded once; a failed load is tried again by the next caller (the failing caller gets the error).
+let piv: Promise<typeof PivModule> | null = null;
+const loadPiv = (): Promise<typeof PivModule> =>
+  (piv ??= import('./piv').catch((err: unknown) => {
+    piv = null;
+    throw err;
+  }));
+
+/** createPivCardAccess of piv/access.ts; the PIV code is loaded on the first call. */
+export function createPivCardAccess(...args: Parameters<typeof PivModule.createPivCardAccess>): PivCardAccess {
+  let access: PivCardAccess | null = null;
+  const load = async (): Promise<PivCardAccess> => (access ??= (await loadPiv()).createPivCardAccess(...args));
+  return {
+    probe: async (reader) => (await load()).probe(reader),
+    open: async (reader) => (await load()).open(reader),
+  };
+}
