@@ -18,10 +18,22 @@ export const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
 
 export function encodeFrame(payload: Buffer): Buffer {
   const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
-  frame.writeUInt32LE(payload.length, 0);
-  frame.writeUInt32LE(~payload.length >>> 0, 4);
-  frame.writeUInt32LE(crc32(payload), 8);
   payload.copy(frame, FRAME_HEADER_BYTES);
+  return withHeader(frame, payload.length);
+}
+
+/** The same frame for a UTF-8 text (a record's JSON), encoded straight into it: one buffer, no copy. */
+export function encodeTextFrame(text: string): Buffer {
+  const length = Buffer.byteLength(text, 'utf8');
+  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + length);
+  frame.write(text, FRAME_HEADER_BYTES, 'utf8');
+  return withHeader(frame, length);
+}
+
+function withHeader(frame: Buffer, length: number): Buffer {
+  frame.writeUInt32LE(length, 0);
+  frame.writeUInt32LE(~length >>> 0, 4);
+  frame.writeUInt32LE(crc32(frame.subarray(FRAME_HEADER_BYTES)), 8);
   return frame;
 }
 

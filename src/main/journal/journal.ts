@@ -27,7 +27,7 @@ import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { StationError } from '../../shared/errors';
 import { fsyncDirectory, renameDurably, storageIoError, tempPathFor, writeAllSync, writeTempDurably } from './durable-fs';
-import { encodeFrame, readFrame } from './frame';
+import { encodeTextFrame, readFrame } from './frame';
 import { reportFailure } from '../common';
 
 export interface JournalRecovery {
@@ -95,7 +95,7 @@ function corrupt(path: string, offset: number, reason: string): StationError {
 }
 
 function encodeRecord(record: unknown): Buffer {
-  return encodeFrame(Buffer.from(JSON.stringify(record), 'utf8'));
+  return encodeTextFrame(JSON.stringify(record));
 }
 
 /** Every whole record in `data`, and where an unfinished append at the end begins (read-only.ts reads this way too). */
@@ -178,12 +178,13 @@ const SYNC_FLUSH_COOLDOWN_MS = { first: 1_000, max: 60_000 };
 const syncFlush = { allowedFrom: 0, cooldownMs: SYNC_FLUSH_COOLDOWN_MS.first };
 
 /**
- * A journal flushing in place checks this often that its callers still come one at a time. At 16
- * the looks cost 0.05 of the one-at-a-time rate (bench/outbox.ts (a)); at 64, a run of callers that
- * start to come together waits at most 64 fast flushes (a few ms) before the pool takes over, and a
- * batch of several records hands over at once.
+ * A journal flushing in place checks every so many flushes that its callers still come one at a
+ * time: after 64 at first, then twice as many after each look that finds them still alone, up to
+ * 1,024; any sign of company (a batch of several records, a look that finds one) starts again at
+ * 64. At a fixed 16 the looks cost 0.05 of the one-at-a-time rate (bench/outbox.ts (a)); a run of
+ * callers that start to come together shows itself at once by its batches.
  */
-const PROBE_EVERY = 64;
+const PROBE_EVERY = { first: 64, max: 1_024 };
 
 function flushInBackground(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
@@ -257,11 +258,12 @@ function createJournal<T>(path: string, initialFd: number, initialSize: number, 
   let draining = false;
   /**
    * Callers come one at a time: nothing arrived during the last background flush. Until a flush has
-   * shown it, and again every PROBE_EVERY flushes (callers may have started to come together), the
-   * flush goes to the pool.
+   * shown it, and again after `probeEvery` flushes in place (callers may have started to come
+   * together), the flush goes to the pool.
    */
   let lone = false;
   let inPlaceFlushes = 0;
+  let probeEvery = PROBE_EVERY.first;
   /** 'with-next' records are written but not yet flushed: close flushes them. */
   let unflushed = false;
 
@@ -280,11 +282,19 @@ function createJournal<T>(path: string, initialFd: number, initialSize: number, 
       if (batch.some((task) => task.flush === 'now')) {
         const waited = batch.some((task) => !task.background);
         // Several records in one batch: callers come together, so the pool's group commit serves them.
-        if (batch.length > 1) lone = false;
-        const inPlace = waited && lone && queue.length === 0 && inPlaceFlushes < PROBE_EVERY;
+        if (batch.length > 1) {
+          lone = false;
+          probeEvery = PROBE_EVERY.first;
+        }
+        const inPlace = waited && lone && queue.length === 0 && inPlaceFlushes < probeEvery;
+        const probing = waited && lone && !inPlace;
         inPlaceFlushes = inPlace ? inPlaceFlushes + 1 : 0;
         await flush(target, inPlace);
-        if (!inPlace) lone = queue.length === 0;
+        if (!inPlace) {
+          lone = queue.length === 0;
+          if (!lone) probeEvery = PROBE_EVERY.first;
+          else if (probing) probeEvery = Math.min(probeEvery * 2, PROBE_EVERY.max);
+        }
         unflushed = false;
       } else unflushed = true;
     } catch (err) {

@@ -43,7 +43,7 @@ vi.mock('node:fs', async (importOriginal) => {
 });
 
 const { openJournal } = await import('../../../src/main/journal');
-const { encodeFrame } = await import('../../../src/main/journal/frame');
+const { encodeFrame, encodeTextFrame } = await import('../../../src/main/journal/frame');
 const { crc32 } = await import('../../../src/main/journal/crc32');
 
 const recordSchema = z.strictObject({ n: z.number().int(), text: z.string() });
@@ -403,5 +403,48 @@ describe('callers that start to come together', () => {
     } finally {
       clock.mockRestore();
     }
+  });
+});
+
+describe('looking again whether callers still come one at a time', () => {
+  it('looks after 64 flushes in place, then after twice as many each time they are still alone, and after 64 again once a batch shows company', async () => {
+    fsControl.clockMs = performance.now() + 14_400_000;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => fsControl.clockMs);
+    try {
+      const { journal } = await openJournal({ path, schema: recordSchema });
+      let n = 0;
+      const lone = async (count: number) => {
+        for (let i = 0; i < count; i++) await journal.append(rec(n++));
+      };
+      fsControl.backgroundFlushes = 0;
+      await lone(1); // the first flush: a look
+      await lone(64);
+      expect(fsControl.backgroundFlushes).toBe(1);
+      await lone(1); // the 65th: a look, still alone
+      await lone(128);
+      expect(fsControl.backgroundFlushes).toBe(2);
+      await lone(1); // a look after 128
+      expect(fsControl.backgroundFlushes).toBe(3);
+      await Promise.all([journal.append(rec(n++)), journal.append(rec(n++))]); // company: to the pool
+      expect(fsControl.backgroundFlushes).toBe(4);
+      await lone(64); // the pool saw nobody else: in place from the next one, looking after 64 again
+      expect(fsControl.backgroundFlushes).toBe(4);
+      await lone(1);
+      expect(fsControl.backgroundFlushes).toBe(5);
+      await journal.close();
+      expect((await openJournal({ path, schema: recordSchema })).records).toHaveLength(n);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+});
+
+describe('a record framed from its text', () => {
+  it('is byte for byte the frame of its UTF-8 bytes, for any text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', minLength: 1, maxLength: 300 }), (text) => {
+        expect(encodeTextFrame(text)).toEqual(encodeFrame(Buffer.from(text, 'utf8')));
+      }),
+    );
   });
 });
