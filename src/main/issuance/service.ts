@@ -4,7 +4,7 @@ import type { IssuanceState, IssuanceStep, PinRules } from '../../shared/issuanc
 import type { AuditNote, AuditNoteOptions } from '../enrollment';
 import type { FlushWhen, JournalRecovery } from '../journal';
 import { createListenerSet } from '../common';
-import { listenerErrorsTo, type DiagnosticLog } from '../log';
+import { describeError, listenerErrorsTo, type DiagnosticLog } from '../log';
 import { checkNewPin } from './pin';
 import type { IssuancePorts } from './ports';
 import { isFinished, newRecord, type IssuanceRecord, type NewIssuance } from './records';
@@ -36,6 +36,12 @@ export interface IssuanceService {
   cancel(reader: string): Promise<IssuanceState>;
   /** A card was identified in a reader: a paused issuance of that card resumes there. */
   cardSeen(reader: string, cardId: string): void;
+  /**
+   * Loads the code an issuance runs (the PKI, CM's execution routes) ahead of it, while the operator
+   * looks up the request: the first card of the day then does not wait for it. Once per station; a
+   * failed load is logged and tried again by the run itself.
+   */
+  prepare(): void;
   /** CM answers again: issuances paused for CM resume. */
   cmOnline(): void;
   /** Resolves when the request's current run (if any) has ended. */
@@ -169,6 +175,16 @@ export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<Is
   const AUTO_RETRIES = 2;
   const AUTO_RETRY_MS = 300;
 
+  let preparing: Promise<void> | null = null;
+  /** The issuance code, loaded once (a failed load is tried again by the next caller). */
+  function prepared(ports: IssuancePorts): Promise<void> {
+    preparing ??= (ports.prepare?.() ?? Promise.resolve()).catch((err: unknown) => {
+      preparing = null;
+      throw err;
+    });
+    return preparing;
+  }
+
   /** Starts a run unless one is in flight; the run's outcome is on disk and audited when it ends. */
   function launch(record: IssuanceRecord, retry = 0): void {
     if (runs.has(record.requestId) || closed) return;
@@ -178,7 +194,7 @@ export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<Is
     auditLater({ action: 'issuance.started', result: 'info', ...noteFor(record) });
     const run = (async () => {
       if (ports === null) throw new StationError('ISSUANCE_NEEDS_CM', 'No CM server is configured: the card cannot be issued here.');
-      await ports.prepare?.();
+      await prepared(ports);
       return runIssuance(context(ports), record);
     })()
       .then((final) => {
@@ -331,6 +347,10 @@ export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<Is
       await commit(canceled);
       auditLater({ action: 'issuance.canceled', result: 'info', ...noteFor(record) });
       return view(canceled);
+    },
+    prepare() {
+      if (deps.ports === null || closed) return;
+      prepared(deps.ports).catch((err: unknown) => deps.log.warn('issuance.prepare-failed', describeError(err)));
     },
     cardSeen(reader, cardId) {
       for (const record of store.values()) {

@@ -1,5 +1,5 @@
 import type { EnrollmentState } from '../../shared/enrollment';
-import { ISSUANCE_STEPS, type IssuanceState, type IssuanceStepState } from '../../shared/issuance';
+import { ISSUANCE_STEPS, type IssuanceState, type IssuanceStepState, type IssueAtDesk } from '../../shared/issuance';
 import type { WorkflowEvent } from '../enrollment';
 import type { IssuanceService } from '../issuance';
 import type { DiagnosticLog } from '../log';
@@ -9,11 +9,18 @@ import type { DiagnosticLog } from '../log';
  * becomes an issuance once the outbox has proven it done (StepOutcome 'done' carries the card's
  * Uuid: outbox/bind-proof.ts); until then the reader shows the bind as the issuance's third step,
  * paused with ISSUANCE_NEEDS_CM while CM is offline. A card identified in a reader lets a paused
- * issuance of that card resume there.
+ * issuance of that card resume there; any card read while desk issuance is allowed (`issueAtDesk`
+ * not off) has the issuance code loaded while the operator looks up its request.
  */
-export function followEnrollment(issuance: IssuanceService, log: Pick<DiagnosticLog, 'error'>, now: () => Date): (event: WorkflowEvent) => void {
+export function followEnrollment(
+  issuance: IssuanceService,
+  log: Pick<DiagnosticLog, 'error'>,
+  now: () => Date,
+  issueAtDesk: () => IssueAtDesk,
+): (event: WorkflowEvent) => void {
   return (event) => {
     if (event.type === 'card') {
+      if (event.reading && issueAtDesk() !== 'off') issuance.prepare();
       const identifier = event.reading?.identifier;
       if (identifier?.kind === 'piv-guid') issuance.cardSeen(event.reader, identifier.value);
       return;

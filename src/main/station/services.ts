@@ -235,7 +235,7 @@ function forwardEvents(
     if (event.type === 'enrollment') emit('enrollment.changed', event.state);
     else emit('card.changed', { reader: event.reader, reading: event.reading });
   });
-  workflow.subscribe(followEnrollment(issuance, log, deps.now));
+  workflow.subscribe(followEnrollment(issuance, log, deps.now, () => deps.settings.effective().issueAtDesk));
   issuance.subscribe((state) => emit('issuance.changed', state));
   outbox.subscribe(() => emit('outbox.changed', outbox.list()));
   batch.subscribe((state) => emit('batch.changed', state));

@@ -105,3 +105,30 @@ describe('the issuance service', () => {
     expect(cm.certificateCalls).toBe(1);
   });
 });
+
+describe('loading the issuance code ahead of a run (prepare)', () => {
+  it('loads once however often it is asked, a run included; a failed load is logged and tried again', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'issuance-'));
+    const load = vi.fn<() => Promise<void>>().mockRejectedValueOnce(new Error('disk went away')).mockResolvedValue(undefined);
+    const warn = vi.fn();
+    const s = await openIssuanceService({
+      dir,
+      ports: { ...fakePorts(new FakeCard(), new FakeCm(), new Faults()), prepare: load },
+      now: () => new Date(),
+      audit: async () => undefined,
+      log: { info: () => undefined, warn, error: () => undefined },
+      activation: { polls: 1, intervalMs: 0 },
+      sleep: async () => undefined,
+    });
+    open.push(s);
+    s.prepare();
+    await vi.waitFor(() => expect(warn).toHaveBeenCalledWith('issuance.prepare-failed', expect.objectContaining({ errorMessage: 'disk went away' })));
+    s.prepare();
+    s.prepare();
+    expect(load).toHaveBeenCalledTimes(2);
+    const done = reaches(s, 'pin-entry');
+    await s.bound(input, 'always');
+    await done;
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+});
