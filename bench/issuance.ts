@@ -210,11 +210,21 @@ interface Run {
   cpuMs: number;
 }
 
+/**
+ * Between the card read and the choice, an operator looks up the person's request and picks it:
+ * seconds at a real desk. The station uses that time to load the issuance code (issuance/service.ts
+ * prepare, started when a card is read). The measured window starts after it, so loading is neither
+ * counted nor hidden: code loaded during the window would block the event loop while a CM exchange
+ * is in flight and be counted as CM's time by the boundary measure above.
+ */
+const OPERATOR_LOOKS_UP_MS = 1_000;
+
 /** One issuance on a fresh factory YubiKey, for one Enroll request: from the choice to Active. */
 async function issueOnce(requestId: string, ordinal: number): Promise<Run> {
   const read = next('enrollment.changed', (s) => s.reader === READER && s.step === 'card-read');
   readers.insert(READER, sampleCard(SAMPLE_CARDS.find((c) => c.id === 'yubikey-factory')!));
   await read;
+  await new Promise((resolve) => setTimeout(resolve, OPERATOR_LOOKS_UP_MS));
   // Only the issuance itself is measured: from the choice (capability probe) to the card Active.
   Object.assign(timed, { cardMs: 0, transmits: 0, cmMs: 0, exchanges: 0, outsideMs: 0, rsaGenerateMs: 0, rsaGenerates: 0, cardCpuMs: 0 });
   const profiler = await startProfile(ordinal);
