@@ -8,15 +8,19 @@
 import { X509Certificate } from 'node:crypto';
 import { StationError } from '../../shared/errors';
 import { createCmExecutionClient, loadCmExecution, type CmClientWithCall, type CmIssuedCertificateAnswer } from '../cm';
-import { createPivCardAccess, type PivConnector } from '../pcsc';
+import { createPivCardAccess, loadPivCode, type PivConnector } from '../pcsc';
 import type * as PkiModule from '../pki';
 import type { CertificateAnswerEntry, CertificateFacts, IssuancePki, IssuancePorts } from './ports';
 
 let pkiModule: typeof PkiModule | null = null;
 let parseCertificateData: ((raw: string) => CmIssuedCertificateAnswer[]) | null = null;
 
-/** IssuancePorts.prepare: the PKI code and CM's answer reader (cm/execution.ts parseCertificateData). */
+/**
+ * IssuancePorts.prepare: the PKI code, CM's answer reader (cm/execution.ts parseCertificateData) and
+ * the PIV host side (its capability probe is the first thing an issuance does to the card).
+ */
 async function loadIssuanceCode(): Promise<void> {
+  await loadPivCode();
   pkiModule ??= await import('../pki');
   parseCertificateData ??= (await loadCmExecution()).parseCertificateData;
 }

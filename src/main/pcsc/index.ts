@@ -18,6 +18,6 @@ export type { ReaderFilter, ReaderFilterConfig } from './reader-filter';
 export { createPcscContextProbe, createPcscdSocketProbe, createServiceProbe, createWindowsServiceProbe, PCSCD_SOCKET_PATH } from './service-probe';
 export type { ServiceProbe } from './service-probe';
 // The PIV host side (./piv), for the issuance engine: loaded on first use (piv-on-demand.ts).
-export { createPivCardAccess } from './piv-on-demand';
+export { createPivCardAccess, loadPivCode } from './piv-on-demand';
 export type { ApduLogic, PivCapability, PivCardAccess, PivConnector, PivKeyAlgorithm, PivSession, PivSlot } from './piv';
 export { parseBerTlvFlat } from './tlv';

@@ -13,6 +13,11 @@ const loadPiv = (): Promise<typeof PivModule> =>
     throw err;
   }));
 
+/** Loads the PIV code ahead of the first probe (issuance/adapters.ts prepare, when a card is read). */
+export async function loadPivCode(): Promise<void> {
+  await loadPiv();
+}
+
 /** createPivCardAccess of piv/access.ts; the PIV code is loaded on the first call. */
 export function createPivCardAccess(...args: Parameters<typeof PivModule.createPivCardAccess>): PivCardAccess {
   let access: PivCardAccess | null = null;
