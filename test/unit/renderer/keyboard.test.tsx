@@ -136,6 +136,8 @@ describe('a fast operator', () => {
     const region = screen.getByRole('region', { name: READER });
     const box = within(region).getByRole('searchbox');
     fireEvent.change(box, { target: { value: 'Dana' } });
+    // A browser submits on Enter only if the form's default button is enabled (HTML "implicit submission").
+    expect(within(region).getByRole('button', { name: 'Search' })).toHaveProperty('disabled', false);
     fireEvent.submit(box.closest('form')!);
     release();
     await settle();

@@ -73,7 +73,7 @@ export function RequestSearch({ reader }: { reader: string }) {
 
   return (
     <div className="request-search">
-      <SearchForm queryRef={queryRef} pending={search.pending} onSearch={(query) => fire(search.run(query, true), 'request search')} />
+      <SearchForm queryRef={queryRef} onSearch={(query) => fire(search.run(query, true), 'request search')} />
       <SearchStatus search={search} />
       <DirectoryNote people={result?.people} />
       {search.error && <ErrorNotice context={t('search.failed')} error={errorSummary(search.error)} />}

@@ -8,7 +8,12 @@ import { ErrorNotice } from '../ErrorNotice';
 import type { RequestSearchQueue } from './use-request-search';
 
 /** The search field and its button; submitting asks for a search of what is typed. */
-export function SearchForm({ queryRef, pending, onSearch }: { queryRef: RefObject<HTMLInputElement | null>; pending: boolean; onSearch(query: string): void }) {
+/**
+ * The search field and its button. The button stays enabled while a search runs: a browser does not
+ * submit a form on Enter when its default button is disabled, so an operator's Enter during the
+ * first list would be lost; the search queue (use-request-search.ts) runs the latest search instead.
+ */
+export function SearchForm({ queryRef, onSearch }: { queryRef: RefObject<HTMLInputElement | null>; onSearch(query: string): void }) {
   const { t } = useTranslation();
   const id = useId();
   const [query, setQuery] = useState('');
@@ -35,9 +40,7 @@ export function SearchForm({ queryRef, pending, onSearch }: { queryRef: RefObjec
             aria-describedby={`${id}-query-hint`}
             onChange={(event) => setQuery(event.target.value)}
           />
-          <button type="submit" disabled={pending}>
-            {t('search.submit')}
-          </button>
+          <button type="submit">{t('search.submit')}</button>
         </div>
       </div>
     </form>
