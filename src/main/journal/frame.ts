@@ -10,8 +10,9 @@ import { crc32 } from './crc32';
  *   offset 8  u32 LE  CRC-32 of the payload
  *   offset 12 L bytes payload: UTF-8 JSON
  *
- * A zero-filled region (what some file systems leave after a power cut) never parses as a frame,
- * because a zero length is refused.
+ * A zero-filled region never parses as a frame, because a zero length is refused: zeros to the end
+ * of the file are where the records end. They are the space the journal writes ahead of its next
+ * records (journal.ts RESERVE_BYTES), or what some file systems leave after a power cut.
  */
 export const FRAME_HEADER_BYTES = 12;
 export const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
@@ -53,14 +54,16 @@ function allZero(buf: Buffer, from: number): boolean {
 
 export function readFrame(buf: Buffer, offset: number): FrameRead {
   const remaining = buf.length - offset;
-  if (remaining === 0) return { kind: 'end' };
+  // A valid header's length is not zero, so this stops within a frame's first four bytes.
+  if (remaining === 0 || allZero(buf, offset)) return { kind: 'end' };
   if (remaining < FRAME_HEADER_BYTES) return { kind: 'torn', reason: `${remaining} bytes of a frame header` };
 
   const length = buf.readUInt32LE(offset);
   const check = buf.readUInt32LE(offset + 4);
   if (length === 0 || length > MAX_PAYLOAD_BYTES || ~length >>> 0 !== check) {
-    return allZero(buf, offset)
-      ? { kind: 'torn', reason: `${remaining} zero bytes after the last record` }
+    // Part of a header written into the zeros ahead (a crash mid-append), or damage before more data.
+    return allZero(buf, offset + FRAME_HEADER_BYTES)
+      ? { kind: 'torn', reason: 'an unfinished frame header after the last record' }
       : { kind: 'corrupt', reason: 'invalid frame header' };
   }
 
@@ -72,7 +75,7 @@ export function readFrame(buf: Buffer, offset: number): FrameRead {
   if (crc32(payload) !== buf.readUInt32LE(offset + 8)) {
     // The last record's pages may not all have reached the disk before a crash; the same damage
     // with records after it cannot come from an unfinished append.
-    return end === buf.length ? { kind: 'torn', reason: 'checksum mismatch in the last record' } : { kind: 'corrupt', reason: 'checksum mismatch' };
+    return allZero(buf, end) ? { kind: 'torn', reason: 'checksum mismatch in the last record' } : { kind: 'corrupt', reason: 'checksum mismatch' };
   }
   return { kind: 'frame', payload, next: end };
 }

@@ -76,6 +76,12 @@ async function openError(): Promise<StationError> {
   throw new Error('open succeeded');
 }
 
+/** The file's first `length` bytes, and whether everything after them is zeros (the space written ahead). */
+function onDisk(length: number): { records: Buffer; rest: 'zeros' | 'data' } {
+  const bytes = readFileSync(path);
+  return { records: bytes.subarray(0, length), rest: bytes.subarray(length).every((b) => b === 0) ? 'zeros' : 'data' };
+}
+
 function flip(bytes: Buffer, at: number, mask: number): void {
   bytes.writeUInt8(bytes.readUInt8(at) ^ mask, at);
 }
@@ -102,11 +108,26 @@ describe('journal append and open', () => {
     await journal.close();
   });
 
-  it('has the record on disk when append resolves', async () => {
+  it('has the record on disk when append resolves, in zeros written ahead, and only the records once closed', async () => {
     const { journal } = await openJournal({ path, schema: recordSchema });
     await journal.append(rec(42));
-    expect(readFileSync(path)).toEqual(frameOf(rec(42)));
+    const frame = frameOf(rec(42));
+    expect(onDisk(frame.length)).toEqual({ records: frame, rest: 'zeros' });
+    await journal.append(rec(43));
+    expect(onDisk(frame.length + frameOf(rec(43)).length)).toEqual({ records: Buffer.concat([frame, frameOf(rec(43))]), rest: 'zeros' });
     await journal.close();
+    expect(readFileSync(path)).toEqual(Buffer.concat([frame, frameOf(rec(43))]));
+  });
+
+  it('writes the zeros ahead a mebibyte at a time, and appends inside them do not grow the file', async () => {
+    const { journal } = await openJournal({ path, schema: recordSchema });
+    await journal.append(rec(1));
+    const reserved = statSync(path).size;
+    expect(reserved).toBe(frameOf(rec(1)).length + (1 << 20));
+    for (let n = 2; n < 50; n++) await journal.append(rec(n));
+    expect(statSync(path).size).toBe(reserved);
+    await journal.close();
+    expect((await openJournal({ path, schema: recordSchema })).records).toHaveLength(49);
   });
 
   it('writes concurrent appends in call order and shares flushes between them (group commit)', async () => {
@@ -163,12 +184,33 @@ describe('torn tails (crash mid-append)', () => {
     expect(recovery.truncatedTail?.droppedBytes).toBe(frame.length - 3);
   });
 
-  it('cuts off zeros left by a file system after a power cut', async () => {
+  it('reads zeros after the last record (written ahead, or left by a file system after a power cut) as the end, and appends into them', async () => {
     await writeRecords([rec(1)]);
     appendFileSync(path, Buffer.alloc(4096));
+    const { records, recovery, journal } = await openJournal({ path, schema: recordSchema });
+    expect(records).toEqual([rec(1)]);
+    expect(recovery.truncatedTail).toBeNull();
+    await journal.append(rec(2));
+    await journal.close();
+    expect(readFileSync(path)).toEqual(Buffer.concat([frameOf(rec(1)), frameOf(rec(2))]));
+  });
+
+  it('cuts off a frame header a crash left half written into the zeros ahead', async () => {
+    await writeRecords([rec(1)]);
+    const header = frameOf(rec(2)).subarray(0, 5);
+    appendFileSync(path, Buffer.concat([header, Buffer.alloc(4096)]));
     const { records, recovery } = await openJournal({ path, schema: recordSchema });
     expect(records).toEqual([rec(1)]);
-    expect(recovery.truncatedTail?.droppedBytes).toBe(4096);
+    expect(recovery.truncatedTail?.reason).toBe('an unfinished frame header after the last record');
+  });
+
+  it('cuts off a record whose payload a crash left unwritten in the zeros ahead', async () => {
+    await writeRecords([rec(1)]);
+    const frame = frameOf(rec(2));
+    appendFileSync(path, Buffer.concat([frame.subarray(0, 12), Buffer.alloc(frame.length - 12 + 4096)]));
+    const { records, recovery } = await openJournal({ path, schema: recordSchema });
+    expect(records).toEqual([rec(1)]);
+    expect(recovery.truncatedTail?.reason).toBe('checksum mismatch in the last record');
   });
 
   it('cuts off a last record whose checksum does not match', async () => {
@@ -333,7 +375,8 @@ describe("progress records ('with-next') and appends nobody waits for", () => {
     await journal.append(rec(3), { flush: 'with-next' });
     // Written in order (readable by anyone who opens the file now), but no flush was paid for them.
     expect(fsControl.fdatasyncCalls).toBe(0);
-    expect(readFileSync(path)).toEqual(Buffer.concat([rec(1), rec(2), rec(3)].map(frameOf)));
+    const written = Buffer.concat([rec(1), rec(2), rec(3)].map(frameOf));
+    expect(onDisk(written.length)).toEqual({ records: written, rest: 'zeros' });
     await journal.append(rec(4));
     expect(fsControl.fdatasyncCalls).toBe(1);
     await journal.close();
