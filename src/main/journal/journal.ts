@@ -11,9 +11,11 @@
  * audit trail of a badge office), so rebuilding state in memory at start-up is cheap.
  *
  * Guarantees:
- * - `append` resolves only after the record's bytes and the file size are on disk (fdatasync).
- *   Appends issued while a flush is running are written together and share the next fdatasync
- *   (group commit), so concurrent callers do not pay one disk flush each.
+ * - `append` resolves only after the record's bytes are on disk (fdatasync), unless its caller
+ *   asked for a progress record ('with-next', AppendOptions). Appends issued while a flush is
+ *   running are written together and share the next fdatasync (group commit), so concurrent
+ *   callers do not pay one disk flush each. Records go into zeros written ahead (RESERVE_BYTES), so
+ *   a flush carries the data without a new file size; zeros after the records read as the end.
  * - Opening validates every record (length guard, CRC-32, JSON, the caller's zod schema). An
  *   unfinished append at the end (crash mid-write) was never acknowledged: it is cut off and
  *   reported. Any other damage is a STORAGE_CORRUPT error naming the offset; nothing is dropped.
