@@ -65,9 +65,11 @@ export const outboxErrorSchema = z.strictObject({
 export type OutboxError = z.infer<typeof outboxErrorSchema>;
 
 const isoTime = z.iso.datetime();
+/** An outbox operation's id, as the outbox makes it and as the operator's actions name it. */
+export const operationIdSchema = z.uuid();
 
 const trackingShape = {
-  id: z.uuid(),
+  id: operationIdSchema,
   createdAt: isoTime,
   /** When the state last changed: retention counts from here. */
   updatedAt: isoTime,
@@ -117,9 +119,9 @@ export type OutboxOperation = z.infer<typeof outboxOperationSchema>;
 export const outboxListSchema = z.array(outboxOperationSchema);
 
 /** Operator actions on one operation (the outbox view's buttons). */
-export const outboxRetryRequestSchema = z.strictObject({ id: z.uuid() });
+export const outboxRetryRequestSchema = z.strictObject({ id: operationIdSchema });
 /** "Retire now": the operator confirmed the retire of a held card without waiting for the new one. */
-export const outboxReleaseRequestSchema = z.strictObject({ id: z.uuid(), confirm: z.literal(true) });
+export const outboxReleaseRequestSchema = z.strictObject({ id: operationIdSchema, confirm: z.literal(true) });
 
 /**
  * What a pending retire waits for, in words for the outbox view and the CLI; null when it waits
@@ -151,4 +153,4 @@ export function retireWaitOf(op: OutboxOperation, ops: readonly OutboxOperation[
   };
 }
 
-export const outboxDiscardRequestSchema = z.strictObject({ id: z.uuid(), reason: z.string().trim().min(1).max(500) });
+export const outboxDiscardRequestSchema = z.strictObject({ id: operationIdSchema, reason: z.string().trim().min(1).max(500) });

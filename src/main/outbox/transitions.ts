@@ -1,7 +1,7 @@
 import type { AuditAction, AuditEntryInput } from '../../shared/audit';
 import { StationError } from '../../shared/errors';
 import type { z } from 'zod';
-import { outboxOperationSchema, type OutboxError, type OutboxOperation, type outboxOperationInputSchema } from '../../shared/outbox';
+import { operationIdSchema, type OutboxError, type OutboxOperation, type outboxOperationInputSchema } from '../../shared/outbox';
 import { backoffDelay, type BackoffPolicy } from '../common';
 import { classifyFailure, correlationIdOf } from './classify';
 import { refusalsExhausted, refusedError } from './refusals';
@@ -55,8 +55,6 @@ export function auditEntryFor(
 }
 
 /** The state written before CM hears of the operation. */
-const operationIdSchema = outboxOperationSchema.options[0].shape.id;
-
 /**
  * A new operation from input the outbox has just parsed (outboxOperationInputSchema): the tracking
  * fields are the outbox's own (a fresh UUID, an ISO time, constants), so the whole is valid by
