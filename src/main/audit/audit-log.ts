@@ -154,7 +154,7 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
       head = record.hash;
       count += 1;
       const position = count;
-      await journal.append(record, { background: how.background ?? false });
+      await journal.append(record, how);
       entries.push(entry);
       hashes.set(entry.id, record.hash);
       flushed = { count: position, head: record.hash };

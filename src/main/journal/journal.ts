@@ -162,8 +162,8 @@ function closeQuietly(fd: number): void {
  * several sends' records, and sockets to serve), the pool keeps the event loop free and the records
  * that arrive during one flush share the next (group commit). Which one it is, the journal learns
  * from its background flushes: did anything arrive while one ran? (createJournal's `lone`). A batch
- * of more than one record shows it at once; otherwise one flush in PROBE_EVERY goes to the pool to
- * look again (each such look costs the hand-off above, so it is rare).
+ * of more than one record shows it at once; otherwise a flush now and then goes to the pool to look
+ * again (PROBE_EVERY; each look costs the hand-off above, so it is rare).
  *
  * The bound: a synchronous flush that takes longer than SYNC_FLUSH_BUDGET_MS sends every journal's
  * flushes to the thread pool for a cool-down (1 s, doubling while the flush that ends it is slow
