@@ -63,7 +63,7 @@ function badPfx(reason: string): StationError {
 }
 
 /** RFC 7292 appendix B.2: the PKCS#12 key derivation (password as BMPString with its 00 00 end). */
-export function pkcs12Kdf(hash: { name: string; block: number }, password: string, salt: Buffer, id: 1 | 2 | 3, iterations: number, length: number): Buffer {
+function pkcs12Kdf(hash: { name: string; block: number }, password: string, salt: Buffer, id: 1 | 2 | 3, iterations: number, length: number): Buffer {
   const v = hash.block;
   const bmp = Buffer.alloc(password.length * 2 + 2);
   for (let i = 0; i < password.length; i++) bmp.writeUInt16BE(password.charCodeAt(i), i * 2);

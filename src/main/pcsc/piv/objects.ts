@@ -3,7 +3,7 @@
 import { hexToBytes } from '../../../shared/hex';
 import { RETIRED_SLOTS } from '../../../shared/issuance';
 import type { CertificateSlot, PivKeyAlgorithm, RetiredSlot } from './types';
-import { parseBerTlvFlat, type FlatTlvNode } from '../tlv';
+import type { FlatTlvNode } from '../tlv';
 
 /** PIV application AID, full form (the station's identify.ts selects the same one). */
 export const PIV_AID = Buffer.from('a000000308000010000100', 'hex');
@@ -65,9 +65,4 @@ export function objectTagList(object: Buffer): Buffer {
 
 export function nodeBytes(node: FlatTlvNode): Buffer {
   return Buffer.from(hexToBytes(node.value));
-}
-
-/** One level of BER-TLV as flat nodes; TLV_INVALID on malformed input (the caller maps it). */
-export function flatNodes(data: Uint8Array): FlatTlvNode[] {
-  return parseBerTlvFlat(data);
 }
