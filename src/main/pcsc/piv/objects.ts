@@ -50,12 +50,11 @@ export const AES_ALGORITHMS: ReadonlyMap<number, string> = new Map([
  */
 export const YUBICO_FASCN = Buffer.from('d4e739da739ced39ce739d836858210842108421c84210c3eb', 'hex');
 
-/** BER-TLV with a definite length (short form, or 81 / 82 long form). */
-export function tlv(tag: number | Buffer, value: Uint8Array): Buffer {
-  const tagBytes = typeof tag === 'number' ? Buffer.from([tag]) : tag;
+/** BER-TLV with a one-byte tag (every tag the session writes) and a definite length (short form, or 81 / 82 long form). */
+export function tlv(tag: number, value: Uint8Array): Buffer {
   const length = value.length;
   const lengthBytes = length < 0x80 ? [length] : length < 0x100 ? [0x81, length] : [0x82, length >> 8, length & 0xff];
-  return Buffer.concat([tagBytes, Buffer.from(lengthBytes), value]);
+  return Buffer.concat([Buffer.from([tag, ...lengthBytes]), value]);
 }
 
 /** `5C 03 <object>`: the tag list of GET DATA and PUT DATA. */
