@@ -2,11 +2,12 @@
 // encodings the session builds. Parsing goes through the station's one TLV parser (../tlv.ts).
 import { hexToBytes } from '../../../shared/hex';
 import { RETIRED_SLOTS } from '../../../shared/issuance';
+import { PIV_AID as IDENTIFY_PIV_AID } from '../identify';
 import type { CertificateSlot, PivKeyAlgorithm, RetiredSlot } from './types';
 import type { FlatTlvNode } from '../tlv';
 
-/** PIV application AID, full form (the station's identify.ts selects the same one). */
-export const PIV_AID = Buffer.from('a000000308000010000100', 'hex');
+/** PIV application AID, full form: the one card identification selects (../identify.ts). */
+export const PIV_AID = Buffer.from(IDENTIFY_PIV_AID);
 
 /** Object tags (5C 03 xx xx xx) per SP 800-73-4 part 1 table 3. */
 export const CHUID_OBJECT = Buffer.from('5fc102', 'hex');
