@@ -2,7 +2,7 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPcscliteBinding, readCardIdentity, type PcscContext, type ReaderStatus } from '../../src/main/pcsc';
+import { createPcscliteBinding, readCardIdentity, type PcscContext } from '../../src/main/pcsc';
 import { StationError } from '../../src/shared/errors';
 import { VPCD_READERS } from '../support/pcsc-stack';
 import {
@@ -15,31 +15,9 @@ import {
   PLAIN_CARD,
 } from '../support/vcard/catalog';
 import { insertCard, type VirtualCard } from '../support/vcard';
+import { watchReader } from '../support/watched-reader';
 
 const READER = VPCD_READERS[1].name;
-
-/** A bare context whose status events we await directly (the monitor is tested on its own). */
-function openContext() {
-  const statusListeners = new Set<(reader: string, status: ReaderStatus) => void>();
-  const context = createPcscliteBinding().establish({
-    readers: () => undefined,
-    status: (reader, status) => statusListeners.forEach((listener) => listener(reader, status)),
-    lost: () => undefined,
-  });
-  context.watch(READER);
-  const presence = (present: boolean) =>
-    new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`card ${present ? 'insertion' : 'removal'} not seen`)), 3_000);
-      const listener = (reader: string, status: ReaderStatus) => {
-        if (reader !== READER || status.present !== present) return;
-        clearTimeout(timer);
-        statusListeners.delete(listener);
-        resolve();
-      };
-      statusListeners.add(listener);
-    });
-  return { context, presence };
-}
 
 async function failure(promise: Promise<unknown>): Promise<StationError> {
   const err = await promise.then(
@@ -63,7 +41,7 @@ describe('readCardIdentity (pcscd + vpcd)', () => {
   };
 
   beforeAll(() => {
-    ({ context, presence } = openContext());
+    ({ context, presence } = watchReader(READER));
   });
 
   afterEach(async () => {

@@ -59,6 +59,35 @@ function issue(dir: string, input: string, cm: CmSimulator = sim, request: strin
   return run(process.execPath, [...args, '--cm-url', cm.baseUrl, '--data-dir', dir, '--policy', policy, '--wait', '60'], input);
 }
 
+/** `pkcs11-tool` through OpenSC's module, logged in with `pin`, doing `operation`. */
+function pkcs11(pin: string, operation: readonly string[]): string[] {
+  return ['--module', PKCS11_MODULE, '--login', '--pin', pin, ...operation];
+}
+
+/** The certificate's serial number as openssl prints it (hex, without "serial="). */
+async function serialOf(certFile: string, inform: 'PEM' | 'DER' = 'PEM'): Promise<string> {
+  return (await ok('openssl', ['x509', '-inform', inform, '-in', certFile, '-noout', '-serial'])).trim().replace(/^serial=/, '');
+}
+
+/** `openssl verify` of the certificate against `cm`'s throw-away CA (root trusted, issuing CA untrusted): its output. */
+async function verifyAgainstCa(cm: CmSimulator, dir: string, certFile: string): Promise<string> {
+  const { root, issuing } = await cm.admin.caCertificates();
+  writeFileSync(join(dir, 'root.pem'), root);
+  writeFileSync(join(dir, 'issuing.pem'), issuing);
+  return ok('openssl', ['verify', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'issuing.pem'), certFile]);
+}
+
+/** `text` encrypted to the certificate with openssl, then decrypted by the card's key `keyId` through OpenSC: what came out. */
+async function roundTripThroughCard(dir: string, name: string, certFile: string, keyId: string, text: string): Promise<string> {
+  const secret = join(dir, `${name}.txt`);
+  const encrypted = join(dir, `${name}.enc`);
+  const decrypted = join(dir, `${name}.dec`);
+  writeFileSync(secret, text);
+  await ok('openssl', ['pkeyutl', '-encrypt', '-certin', '-inkey', certFile, '-in', secret, '-out', encrypted]);
+  await ok('pkcs11-tool', pkcs11(NEW_PIN, ['--decrypt', '--id', keyId, '-m', 'RSA-PKCS', '-i', encrypted, '-o', decrypted]));
+  return ok('cat', [decrypted]);
+}
+
 beforeAll(async () => {
   for (const [tool, pkg] of TOOLS) {
     if ((await run('sh', ['-c', `command -v ${tool}`])).code !== 0) throw new Error(`${tool} is missing: install the Debian package ${pkg}`);
@@ -89,10 +118,7 @@ describe('npm run station -- issue, on the real PC/SC stack', () => {
     expect(pem).toContain('BEGIN CERTIFICATE');
     const certFile = join(dir, 'issued.pem');
     writeFileSync(certFile, pem);
-    const serial = (await ok('openssl', ['x509', '-in', certFile, '-noout', '-serial']))
-      .trim()
-      .replace(/^serial=/, '')
-      .toLowerCase();
+    const serial = (await serialOf(certFile)).toLowerCase();
     expect(serial).toBe(json.result.certificates[0]!.serialNumber.replace(/^0+/, '').toLowerCase().padStart(serial.length, '0'));
     // OpenSC lists it too.
     expect(await ok('pkcs15-tool', ['--reader', READER, '--list-certificates'])).toContain('Certificate for PIV Authentication');
@@ -102,51 +128,14 @@ describe('npm run station -- issue, on the real PC/SC stack', () => {
     const signature = join(dir, 'data.sig');
     const publicKey = join(dir, 'issued.pub');
     writeFileSync(data, 'signed with the key issued at the desk');
-    await ok('pkcs11-tool', [
-      '--module',
-      PKCS11_MODULE,
-      '--login',
-      '--pin',
-      NEW_PIN,
-      '--sign',
-      '--id',
-      '01',
-      '-m',
-      'SHA256-RSA-PKCS',
-      '-i',
-      data,
-      '-o',
-      signature,
-    ]);
+    await ok('pkcs11-tool', pkcs11(NEW_PIN, ['--sign', '--id', '01', '-m', 'SHA256-RSA-PKCS', '-i', data, '-o', signature]));
     writeFileSync(publicKey, await ok('openssl', ['x509', '-in', certFile, '-noout', '-pubkey']));
     expect(await ok('openssl', ['dgst', '-sha256', '-verify', publicKey, '-signature', signature, data])).toContain('Verified OK');
     // The factory PIN no longer works.
-    expect(
-      (
-        await run('pkcs11-tool', [
-          '--module',
-          PKCS11_MODULE,
-          '--login',
-          '--pin',
-          '123456',
-          '--sign',
-          '--id',
-          '01',
-          '-m',
-          'SHA256-RSA-PKCS',
-          '-i',
-          data,
-          '-o',
-          signature,
-        ])
-      ).code,
-    ).not.toBe(0);
+    expect((await run('pkcs11-tool', pkcs11('123456', ['--sign', '--id', '01', '-m', 'SHA256-RSA-PKCS', '-i', data, '-o', signature]))).code).not.toBe(0);
 
     // openssl accepts it against the simulator's throw-away CA.
-    const { root, issuing } = await sim.admin.caCertificates();
-    writeFileSync(join(dir, 'root.pem'), root);
-    writeFileSync(join(dir, 'issuing.pem'), issuing);
-    expect(await ok('openssl', ['verify', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'issuing.pem'), certFile])).toContain(': OK');
+    expect(await verifyAgainstCa(sim, dir, certFile)).toContain(': OK');
 
     // CM's word: Completed, and the card Active.
     const request = sim.admin.state().requests.find((r) => r.Uuid === ENROLL_ALICE)!;
@@ -215,40 +204,13 @@ describe('npm run station -- issue, on the real PC/SC stack', () => {
       const certFile = join(dir, 'encryption.pem');
       writeFileSync(certFile, pem);
       // The PFX's certificate: the one CM issued second for this request, from the simulator's CA.
-      const serial = (await ok('openssl', ['x509', '-in', certFile, '-noout', '-serial']))
-        .trim()
-        .replace(/^serial=/, '')
-        .toLowerCase();
+      const serial = (await serialOf(certFile)).toLowerCase();
       const serials = archivedSim.admin.state().issuances?.find((i) => i.RequestUuid === ENROLL_ALICE)?.CertificateSerials ?? [];
       expect(serial.replace(/^0+/, '')).toBe(serials[1]?.replace(/^0+/, ''));
-      const { root, issuing } = await archivedSim.admin.caCertificates();
-      writeFileSync(join(dir, 'root.pem'), root);
-      writeFileSync(join(dir, 'issuing.pem'), issuing);
-      expect(await ok('openssl', ['verify', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'issuing.pem'), certFile])).toContain(': OK');
+      expect(await verifyAgainstCa(archivedSim, dir, certFile)).toContain(': OK');
 
       // Encrypted to the certificate with openssl, decrypted by the card's imported key (PIV key 03 = 9D in OpenSC).
-      const secret = join(dir, 'secret.txt');
-      const encrypted = join(dir, 'secret.enc');
-      const decrypted = join(dir, 'secret.dec');
-      writeFileSync(secret, 'only the key CM archived opens this');
-      await ok('openssl', ['pkeyutl', '-encrypt', '-certin', '-inkey', certFile, '-in', secret, '-out', encrypted]);
-      await ok('pkcs11-tool', [
-        '--module',
-        PKCS11_MODULE,
-        '--login',
-        '--pin',
-        NEW_PIN,
-        '--decrypt',
-        '--id',
-        '03',
-        '-m',
-        'RSA-PKCS',
-        '-i',
-        encrypted,
-        '-o',
-        decrypted,
-      ]);
-      expect(await ok('cat', [decrypted])).toBe('only the key CM archived opens this');
+      expect(await roundTripThroughCard(dir, 'secret', certFile, '03', 'only the key CM archived opens this')).toBe('only the key CM archived opens this');
     } finally {
       await archivedSim.close();
     }
@@ -271,41 +233,19 @@ describe('npm run station -- issue, on the real PC/SC stack', () => {
       const pem = await ok('yubico-piv-tool', ['-r', READER, '-a', 'read-certificate', '-s', '82']);
       const certFile = join(dir, 'earlier.pem');
       writeFileSync(certFile, pem);
-      const serial = (await ok('openssl', ['x509', '-in', certFile, '-noout', '-serial'])).trim().replace(/^serial=/, '');
+      const serial = await serialOf(certFile);
       const earlier = historySim.admin.state().archivedKeys?.find((k) => k.RequestUuid === '00000000-0000-0000-0000-000000000000');
       writeFileSync(join(dir, 'archived.der'), Buffer.from(earlier!.Certificate!, 'base64'));
-      const archivedSerial = (await ok('openssl', ['x509', '-inform', 'DER', '-in', join(dir, 'archived.der'), '-noout', '-serial']))
-        .trim()
-        .replace(/^serial=/, '');
-      expect(serial).toBe(archivedSerial);
+      expect(serial).toBe(await serialOf(join(dir, 'archived.der'), 'DER'));
 
       // OpenSC reads the Key History object (5FC10C) and lists the retired certificate (PIV key 05 = slot 82).
       const listed = await ok('pkcs15-tool', ['--reader', READER, '--list-certificates']);
       expect(listed).toMatch(/X\.509 Certificate \[Retired Certificate for Key Management 1\][^\n]*\n(?:\t[^\n]*\n)*?\tID\s+: 05\n/);
 
       // Encrypted to the earlier certificate with openssl, decrypted by the recovered key on the card.
-      const secret = join(dir, 'old-mail.txt');
-      const encrypted = join(dir, 'old-mail.enc');
-      const decrypted = join(dir, 'old-mail.dec');
-      writeFileSync(secret, 'mail sent to the key of an earlier card');
-      await ok('openssl', ['pkeyutl', '-encrypt', '-certin', '-inkey', certFile, '-in', secret, '-out', encrypted]);
-      await ok('pkcs11-tool', [
-        '--module',
-        PKCS11_MODULE,
-        '--login',
-        '--pin',
-        NEW_PIN,
-        '--decrypt',
-        '--id',
-        '05',
-        '-m',
-        'RSA-PKCS',
-        '-i',
-        encrypted,
-        '-o',
-        decrypted,
-      ]);
-      expect(await ok('cat', [decrypted])).toBe('mail sent to the key of an earlier card');
+      expect(await roundTripThroughCard(dir, 'old-mail', certFile, '05', 'mail sent to the key of an earlier card')).toBe(
+        'mail sent to the key of an earlier card',
+      );
     } finally {
       await historySim.close();
     }

@@ -26,13 +26,6 @@ const wireText = z
 const wireInt = z.union([z.number().int(), z.string().regex(/^\s*-?\d+\s*$/)]).transform(Number);
 const wireEnum = z.union([z.number().int(), z.string()]);
 
-/** Standard base64 (line breaks allowed, as in the certificatedata example's `\r\n`), decoded. */
-export function decodeBase64(text: string): Buffer | null {
-  const compact = text.replace(/\s+/g, '');
-  if (compact === '' || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return null;
-  return Buffer.from(compact, 'base64');
-}
-
 /**
  * SmartcardConfig (`GET profiletemplates/{id}/configuration/smartcards`). Property names: FIM CM
  * SDK "SmartcardConfig Members" (learn.microsoft.com bb468161) and the sample response of the

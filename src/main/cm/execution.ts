@@ -1,10 +1,10 @@
 import type { z } from 'zod';
 import { normalizeGuid, type Guid } from '../../shared/cm';
 import { StationError } from '../../shared/errors';
+import { decodeBase64 } from '../common';
 import { malformedResponse, outcomeUnknownAnswer, type CmCallContext, type CmMethod } from './errors';
 import type { CmCertificateRequestOption, CmExecutionClient, CmIssuedCertificateAnswer, CmSmartcardConfiguration, ExecutionIds } from './execution-types';
 import {
-  decodeBase64,
   wireCertificateDataSchema,
   wireGenerationOptionSchema,
   wireJsonStringSchema,

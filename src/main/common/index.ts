@@ -1,5 +1,6 @@
 // The folder's public API: other folders import from here only.
 export { backoffDelay } from './backoff';
+export { decodeBase64 } from './base64';
 export type { BackoffPolicy } from './backoff';
 export { createListenerSet, reportListenerErrorToStderr } from './listener-set';
 export type { ListenerErrorReporter, ListenerSet } from './listener-set';

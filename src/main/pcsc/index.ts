@@ -19,5 +19,5 @@ export { createPcscContextProbe, createPcscdSocketProbe, createServiceProbe, cre
 export type { ServiceProbe } from './service-probe';
 // The PIV host side (./piv), for the issuance engine: loaded on first use (piv-on-demand.ts).
 export { createPivCardAccess, loadPivCode } from './piv-on-demand';
-export type { ApduLogic, PivCapability, PivCardAccess, PivConnector, PivKeyAlgorithm, PivSession, PivSlot } from './piv';
+export type { PivCapability, PivCardAccess, PivConnector, PivKeyAlgorithm, PivSession } from './piv';
 export { parseBerTlvFlat } from './tlv';

@@ -8,6 +8,7 @@ import { SignedData, type SignerInfo } from '@peculiar/asn1-cms';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate, SubjectKeyIdentifier, id_ce_subjectKeyIdentifier } from '@peculiar/asn1-x509';
 import { StationError } from '../../shared/errors';
+import { decodeBase64 } from '../common';
 import { encodeElement, objectIdentifier, readChildren, readSingle, smallInteger, type DerNode } from './der';
 
 const ID_SIGNED_DATA = '1.2.840.113549.1.7.2';
@@ -42,14 +43,6 @@ export interface CmcCertificates {
 
 function badCms(reason: string, extra: Record<string, string | number> = {}): StationError {
   return new StationError('ISSUANCE_BAD_CMS', `CM’s certificate answer is not a valid signed CMC response: ${reason}.`, { reason, ...extra });
-}
-
-function decodeBase64(text: string): Buffer {
-  // CM's JSON carries line breaks inside the base64 (the page's sample has \r\n every 64 characters).
-  const compact = text.replace(/[\r\n\t ]/g, '');
-  if (compact.length === 0 || compact.length > (MAX_PKCS7_BYTES * 4) / 3 + 4) throw badCms('empty or too large');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length % 4 !== 0) throw badCms('not base64');
-  return Buffer.from(compact, 'base64');
 }
 
 /** The raw encodings CMS signatures cover: certificates as sent, the signer's signed attributes. */
@@ -215,7 +208,8 @@ function leafAndChain(parsed: readonly SentCertificate[]): CmcCertificates {
 
 /** Verifies CM's `Pkcs7` (base64) and returns the issued certificate and its chain. */
 export function parseCmcResponse(pkcs7Base64: string): CmcCertificates {
-  const der = decodeBase64(pkcs7Base64);
+  const der = decodeBase64(pkcs7Base64, MAX_PKCS7_BYTES);
+  if (der === null) throw badCms('empty, too large or not base64');
   try {
     const raw = rawParts(der);
     if (raw.contentType !== ID_SIGNED_DATA) throw badCms('not SignedData', { contentType: raw.contentType });

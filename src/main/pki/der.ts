@@ -13,7 +13,7 @@ export interface DerNode {
 const MAX_DEPTH = 16;
 
 /** Reads the one element at the start of `data`; `rest` is what follows it. Throws Error on bad input. */
-export function readElement(data: Buffer): { node: DerNode; rest: Buffer } {
+function readElement(data: Buffer): { node: DerNode; rest: Buffer } {
   if (data.length < 2) throw new Error('DER element truncated');
   const tag = data[0] ?? 0;
   if ((tag & 0x1f) === 0x1f) throw new Error('multi-byte DER tags are not expected here');

@@ -11,6 +11,7 @@ import { EncryptedPrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { StationError } from '../../shared/errors';
+import { decodeBase64 } from '../common';
 import { objectIdentifier, readChildren, readSingle, smallInteger } from './der';
 import { rc2CbcDecrypt } from './rc2';
 
@@ -62,7 +63,7 @@ function badPfx(reason: string): StationError {
 }
 
 /** RFC 7292 appendix B.2: the PKCS#12 key derivation (password as BMPString with its 00 00 end). */
-export function pkcs12Kdf(hash: { name: string; block: number }, password: string, salt: Buffer, id: 1 | 2 | 3, iterations: number, length: number): Buffer {
+function pkcs12Kdf(hash: { name: string; block: number }, password: string, salt: Buffer, id: 1 | 2 | 3, iterations: number, length: number): Buffer {
   const v = hash.block;
   const bmp = Buffer.alloc(password.length * 2 + 2);
   for (let i = 0; i < password.length; i++) bmp.writeUInt16BE(password.charCodeAt(i), i * 2);
@@ -185,9 +186,8 @@ function safeContentsOf(info: ContentInfo, password: string): SafeContents {
 
 /** Opens CM's `Pfx` (base64 DER) with `password`: the key, its certificate, and any others. */
 export function decodePfx(pfxBase64: string, password: string): PfxContents {
-  const compact = pfxBase64.replace(/[\r\n\t ]/g, '');
-  if (compact.length === 0 || compact.length > (MAX_PFX_BYTES * 4) / 3 + 4 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) throw badPfx('not base64');
-  const der = Buffer.from(compact, 'base64');
+  const der = decodeBase64(pfxBase64, MAX_PFX_BYTES);
+  if (der === null) throw badPfx('not base64');
   const keys: Buffer[] = [];
   const certificates: Buffer[] = [];
   try {

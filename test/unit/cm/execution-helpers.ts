@@ -31,7 +31,7 @@ export async function cardKeyAndCsr(): Promise<{ csr: string; spki: Buffer }> {
 }
 
 /** Fails loudly, naming the Debian package, when the tool is missing. */
-function openssl(args: string[], input?: Buffer): { status: number; stdout: string; stderr: string } {
+export function openssl(args: string[], input?: Buffer): { status: number; stdout: string; stderr: string } {
   const run = spawnSync('openssl', args, { input, encoding: 'buffer' });
   if (run.error !== undefined) throw new Error(`openssl is required (Debian package "openssl"): ${run.error.message}`);
   return { status: run.status ?? -1, stdout: run.stdout.toString('utf8'), stderr: run.stderr.toString('utf8') };

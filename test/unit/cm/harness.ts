@@ -24,6 +24,15 @@ export async function tempDir(): Promise<string> {
   return dir;
 }
 
+/** A raw call to the simulator's REST API (a JSON body when given): its status and body text. */
+export async function http(sim: CmSimulator, method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
+  const response = await fetch(new URL(path, sim.baseUrl), {
+    method,
+    ...(body === undefined ? {} : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: await response.text() };
+}
+
 /** Back-off waits are recorded, not slept, so retry tests are fast and exact. */
 export function fastClient(baseUrl: string, overrides: Partial<CmClientOptions> = {}): { client: CmClient; sleeps: number[] } {
   const sleeps: number[] = [];

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { seedGuid, type CmSimulator } from '../../../src/main/training/cm-sim';
 import { defaultExecutionProfiles } from '../../../src/main/training/cm-sim/execution/profiles';
 import { ATR, FACTORY_9B_KEY, cardKeyAndCsr, cmsCertificates, cmsPrint, cmsSignatureVerifies, opensslVerify, tripleDes } from './execution-helpers';
-import { startSim, tempDir } from './harness';
+import { http, startSim, tempDir } from './harness';
 
 /**
  * The simulator's execution routes over HTTP, each against its page (MIMDocs/reference), judged by
@@ -18,14 +18,6 @@ const STAFF = 'b5a8351e-3ff8-542f-8ec8-7adc37cc4374';
 const SOFTWARE = '2794bdfb-7e2d-53a4-8c0b-3f7887f018a0';
 const CARD_ID = '5c1f2a8e-94b3-4d0f-a1e7-3b6c9d2e8f40';
 const message = (body: string) => (JSON.parse(body) as { Message?: string }).Message ?? '';
-
-async function http(sim: CmSimulator, method: string, path: string, body?: unknown) {
-  const response = await fetch(new URL(path, sim.baseUrl), {
-    method,
-    ...(body === undefined ? {} : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: await response.text() };
-}
 
 /** Binds CARD_ID to the request (the existing bind route) and returns the new CM smart card Uuid. */
 async function bind(sim: CmSimulator, requestId: string, cardId = CARD_ID): Promise<string> {

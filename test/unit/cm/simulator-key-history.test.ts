@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seedDirectory, seedGuid, type CmSimulator } from '../../../src/main/training/cm-sim';
-import { ATR, cardKeyAndCsr } from './execution-helpers';
-import { startSim, tempDir } from './harness';
+import { ATR, cardKeyAndCsr, openssl } from './execution-helpers';
+import { http, startSim, tempDir } from './harness';
 
 /**
  * Key history from the simulator (get-certificate-responses.md: isKeyHistory "a key history
@@ -19,20 +18,6 @@ const EMIL = seedGuid('request/enroll-emil-archived-key');
 const EMIL_USER = seedGuid('user/emil');
 const TEMPLATE = seedGuid('template/staff-archived-key');
 const PASSWORD = 'kH3-Zq9_wPm2Lx7Rb4tNe8Cs';
-
-async function http(sim: CmSimulator, method: string, path: string, body?: unknown) {
-  const response = await fetch(new URL(path, sim.baseUrl), {
-    method,
-    ...(body === undefined ? {} : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: await response.text() };
-}
-
-function openssl(args: string[]): { status: number; stdout: string; stderr: string } {
-  const run = spawnSync('openssl', args, { encoding: 'utf8' });
-  if (run.error !== undefined) throw new Error(`openssl is required (Debian package "openssl"): ${run.error.message}`);
-  return { status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
-}
 
 /** Binds a new card to `request` and sends one card request: CM's answer entries. */
 async function execute(sim: CmSimulator, request: string, cardId: string): Promise<Array<Record<string, unknown>>> {

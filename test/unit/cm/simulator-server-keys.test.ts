@@ -1,12 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { seedGuid, type CmSimulator } from '../../../src/main/training/cm-sim';
+import { seedGuid } from '../../../src/main/training/cm-sim';
 import { profilesWithArchivedKeyFor } from '../../support/archived-key-profiles';
-import { ATR, cardKeyAndCsr, opensslVerify } from './execution-helpers';
-import { startSim, tempDir } from './harness';
+import { ATR, cardKeyAndCsr, openssl, opensslVerify } from './execution-helpers';
+import { http, startSim, tempDir } from './harness';
 
 /**
  * A template whose encryption key CM makes itself (get-certificate-responses.md: "Some profile
@@ -19,20 +18,6 @@ const ALICE = seedGuid('request/enroll-alice');
 const STAFF = 'b5a8351e-3ff8-542f-8ec8-7adc37cc4374';
 const CARD_ID = '5c1f2a8e-94b3-4d0f-a1e7-3b6c9d2e8f40';
 const PASSWORD = 'Zs8-pW_q3NmYx0c4Rb7tKe1A';
-
-async function http(sim: CmSimulator, method: string, path: string, body?: unknown) {
-  const response = await fetch(new URL(path, sim.baseUrl), {
-    method,
-    ...(body === undefined ? {} : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: await response.text() };
-}
-
-function openssl(args: string[]): { status: number; stdout: string; stderr: string } {
-  const run = spawnSync('openssl', args, { encoding: 'utf8' });
-  if (run.error !== undefined) throw new Error(`openssl is required (Debian package "openssl"): ${run.error.message}`);
-  return { status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
-}
 
 describe('a server-generated key (PFX) from the simulator', () => {
   it('comes as a PKCS#12 that openssl opens with the pfxpassword sent (not with another), holding a decryption key and its certificate from the training CA', async () => {

@@ -61,7 +61,7 @@ export function createPivCardAccess(connector: PivConnector, options: PivSession
  * algorithm comes from GET METADATA; elsewhere the card is asked for a 3DES single-authentication
  * challenge that is then abandoned (SELECT again drops it, as ykpiv_auth_verifyresponse's comment says).
  */
-export async function probeSession(session: CardPivSession): Promise<PivCapability> {
+async function probeSession(session: CardPivSession): Promise<PivCapability> {
   const firmware = await session.firmwareVersion();
   const chuidGuid = await session.readChuidGuid();
   const algorithm = hasMetadata(firmware) ? await session.adminKeyAlgorithm() : null;

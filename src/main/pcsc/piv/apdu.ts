@@ -115,7 +115,7 @@ const INSTRUCTIONS: Readonly<Record<number, string>> = {
   0xf7: 'GET METADATA',
 };
 
-export function operationName(command: Pick<Command, 'ins'>): string {
+function operationName(command: Pick<Command, 'ins'>): string {
   return INSTRUCTIONS[command.ins] ?? `INS ${byteHex(command.ins)}`;
 }
 

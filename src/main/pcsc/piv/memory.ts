@@ -18,7 +18,7 @@ const SCARD_W_REMOVED_CARD = 0x80100069;
  * A connection to `logic`. A card that dies answers with 0 bytes (what bindings report for a card
  * pulled mid-transmit); one that ignores the command never answers (a mute card).
  */
-export function connectionOverLogic(logic: ApduLogic, reader = 'In-memory PIV card'): CardConnection {
+function connectionOverLogic(logic: ApduLogic, reader = 'In-memory PIV card'): CardConnection {
   let open = true;
   return {
     reader,

@@ -2,11 +2,12 @@
 // encodings the session builds. Parsing goes through the station's one TLV parser (../tlv.ts).
 import { hexToBytes } from '../../../shared/hex';
 import { RETIRED_SLOTS } from '../../../shared/issuance';
+import { PIV_AID as IDENTIFY_PIV_AID } from '../identify';
 import type { CertificateSlot, PivKeyAlgorithm, RetiredSlot } from './types';
-import { parseBerTlvFlat, type FlatTlvNode } from '../tlv';
+import type { FlatTlvNode } from '../tlv';
 
-/** PIV application AID, full form (the station's identify.ts selects the same one). */
-export const PIV_AID = Buffer.from('a000000308000010000100', 'hex');
+/** PIV application AID, full form: the one card identification selects (../identify.ts). */
+export const PIV_AID = Buffer.from(IDENTIFY_PIV_AID);
 
 /** Object tags (5C 03 xx xx xx) per SP 800-73-4 part 1 table 3. */
 export const CHUID_OBJECT = Buffer.from('5fc102', 'hex');
@@ -50,12 +51,11 @@ export const AES_ALGORITHMS: ReadonlyMap<number, string> = new Map([
  */
 export const YUBICO_FASCN = Buffer.from('d4e739da739ced39ce739d836858210842108421c84210c3eb', 'hex');
 
-/** BER-TLV with a definite length (short form, or 81 / 82 long form). */
-export function tlv(tag: number | Buffer, value: Uint8Array): Buffer {
-  const tagBytes = typeof tag === 'number' ? Buffer.from([tag]) : tag;
+/** BER-TLV with a one-byte tag (every tag the session writes) and a definite length (short form, or 81 / 82 long form). */
+export function tlv(tag: number, value: Uint8Array): Buffer {
   const length = value.length;
   const lengthBytes = length < 0x80 ? [length] : length < 0x100 ? [0x81, length] : [0x82, length >> 8, length & 0xff];
-  return Buffer.concat([tagBytes, Buffer.from(lengthBytes), value]);
+  return Buffer.concat([Buffer.from([tag, ...lengthBytes]), value]);
 }
 
 /** `5C 03 <object>`: the tag list of GET DATA and PUT DATA. */
@@ -65,9 +65,4 @@ export function objectTagList(object: Buffer): Buffer {
 
 export function nodeBytes(node: FlatTlvNode): Buffer {
   return Buffer.from(hexToBytes(node.value));
-}
-
-/** One level of BER-TLV as flat nodes; TLV_INVALID on malformed input (the caller maps it). */
-export function flatNodes(data: Uint8Array): FlatTlvNode[] {
-  return parseBerTlvFlat(data);
 }

@@ -11,7 +11,7 @@ import { createCipheriv, createPrivateKey, createPublicKey, type JsonWebKey } fr
 import { gunzipSync } from 'node:zlib';
 import { StationError } from '../../../shared/errors';
 import type { CardConnection } from '../binding';
-import { exchange, expectOk, malformed, type Command, type Reply } from './apdu';
+import { exchange, expectOk, malformed, swHex, type Command, type Reply } from './apdu';
 import {
   ADMIN_KEY_REFERENCE,
   ALGORITHM_3DES,
@@ -22,12 +22,12 @@ import {
   PIV_AID,
   SLOT_KEY_REFERENCE,
   YUBICO_FASCN,
-  flatNodes,
   nodeBytes,
   objectTagList,
   tlv,
 } from './objects';
 import type { CertificateSlot, KeyHistory, PivKeyAlgorithm, PivSession, PivSlot } from './types';
+import { parseBerTlvFlat } from '../tlv';
 
 export interface PivSessionOptions {
   /**
@@ -39,7 +39,7 @@ export interface PivSessionOptions {
   readonly now?: () => Date;
 }
 
-export const DEFAULT_PIV_TIMEOUT_MS = 60_000;
+const DEFAULT_PIV_TIMEOUT_MS = 60_000;
 /** Years a written CHUID is valid for (its tag 35 expiry). SP 800-73-4 leaves the value to the issuer. */
 const CHUID_VALIDITY_YEARS = 10;
 
@@ -127,7 +127,7 @@ export function spkiFromGenerateAnswer(command: Command, data: Buffer, algorithm
 
 function parseOrMalformed(command: Command, data: Uint8Array) {
   try {
-    return flatNodes(data);
+    return parseBerTlvFlat(data);
   } catch {
     throw malformed(command, 'BER-TLV does not parse');
   }
@@ -206,7 +206,7 @@ export class CardPivSession implements PivSession {
       // A YubiKey answers 69 82 to a wrong response; any refusal means the key did not match.
       throw new StationError('PIV_ADMIN_AUTH_FAILED', 'The card refused the admin key (9B) authentication.', {
         operation: 'GENERAL AUTHENTICATE',
-        sw: reply.sw.toString(16).padStart(4, '0'),
+        sw: swHex(reply.sw),
       });
     }
   }

@@ -7,7 +7,3 @@ export { API_PREFIX, ROUTE_IDS } from './routes';
 export type { RouteId } from './routes';
 export { seedDirectory, seedGuid, trainingRequestTypeNumbers } from './seed';
 export type { SimState, SimUser, SimProfileTemplate, SimRequest, SimSmartcard } from './state';
-export { defaultExecutionProfiles } from './execution/profiles';
-export type { SimExecutionProfile } from './execution/profiles';
-export type { CertificateTamper } from './execution/handle';
-export type { SimIssuance } from './state';

@@ -33,7 +33,7 @@ import {
   type TouchPolicy,
 } from './state';
 
-export const PIV_AID = Buffer.from('a000000308000010000100', 'hex');
+const PIV_AID = Buffer.from('a000000308000010000100', 'hex');
 
 /** A complete command (chains already joined). */
 export interface AppletCommand {

@@ -24,7 +24,6 @@ import { yubiKeyPivSchema, type YubiKeyPivInput } from './config';
 import { createEeprom } from './state';
 
 export { yubiKeyPivSchema, type YubiKeyPivConfig, type YubiKeyPivInput } from './config';
-export { PIV_AID } from './applet';
 
 /** A YubiKey 5's command buffer: the most data one command (or one chain) may carry (ykpiv CB_BUF_MAX). */
 const MAX_COMMAND_DATA = 3072;

@@ -105,6 +105,27 @@ const wrappedBase64 = (der: Buffer) =>
     .replace(/(.{64})/g, '$1\r\n')
     .replace(/\r\n$/, '')}\r\n`;
 
+/**
+ * One Certificate object of a `certificatedata` answer, with the fields of get-certificate-responses.md's
+ * example in its order: a CMC response in `Pkcs7`, or a key and its certificate in `Pfx`.
+ */
+function certificateObject(entry: { template: string; pkcs7?: string; pfx?: string; serverGenerated?: boolean; keyHistory?: boolean }) {
+  return {
+    TemplateCommonName: entry.template,
+    CertificateId: 0,
+    Flags: 65536,
+    UseLocalMachineStore: false,
+    Error: null,
+    Pkcs7: entry.pkcs7 ?? null,
+    Pfx: entry.pfx ?? null,
+    IsExternal: false,
+    isServerGenerated: entry.serverGenerated ?? false,
+    isPfx: entry.pfx !== undefined,
+    isPkcs7: entry.pkcs7 !== undefined,
+    isKeyHistory: entry.keyHistory ?? false,
+  };
+}
+
 /** One archive entry, before and after its key material is made. */
 const sameArchivedKey = (a: SimArchivedKey, b: SimArchivedKey) =>
   a.UserUuid === b.UserUuid && a.ProfileTemplateUuid === b.ProfileTemplateUuid && a.RequestUuid === b.RequestUuid && a.Archived === b.Archived;
@@ -356,40 +377,18 @@ export function createSimExecution(options: SimExecutionOptions): SimExecution {
       }
       recovered.push({ before: key, after });
     }
-    const answer = issued.map(({ leaf, template }, i) => ({
-      // The example's Certificate object, field for field.
-      TemplateCommonName: template,
-      CertificateId: 0,
-      Flags: 65536,
-      UseLocalMachineStore: false,
-      Error: null,
-      Pkcs7:
-        tamper === 'invalid-pkcs7' && i === 0
-          ? wrappedBase64(Buffer.from('This is not a CMS structure.'))
-          : wrappedBase64(cmcFullPkiResponse([leaf.der, authority.issuing, authority.root], { certificate: authority.issuing, key: authority.issuingKey })),
-      Pfx: null,
-      IsExternal: false,
-      isServerGenerated: false,
-      isPfx: false,
-      isPkcs7: true,
-      isKeyHistory: false,
-    }));
-    // The Certificate object of a server-generated key: the same fields, the PFX in `Pfx`, no `Pkcs7`
-    // ([sim] whether CM also fills Pkcs7 there is not on the pages; the PFX holds the certificate).
-    const serverAnswers = generated.map(({ template, pfx }) => ({
-      TemplateCommonName: template,
-      CertificateId: 0,
-      Flags: 65536,
-      UseLocalMachineStore: false,
-      Error: null,
-      Pkcs7: null,
-      Pfx: pfx,
-      IsExternal: false,
-      isServerGenerated: true,
-      isPfx: true,
-      isPkcs7: false,
-      isKeyHistory: false,
-    }));
+    const answer = issued.map(({ leaf, template }, i) =>
+      certificateObject({
+        template,
+        pkcs7:
+          tamper === 'invalid-pkcs7' && i === 0
+            ? wrappedBase64(Buffer.from('This is not a CMS structure.'))
+            : wrappedBase64(cmcFullPkiResponse([leaf.der, authority.issuing, authority.root], { certificate: authority.issuing, key: authority.issuingKey })),
+      }),
+    );
+    // A server-generated key: the PFX in `Pfx`, no `Pkcs7` ([sim] whether CM also fills Pkcs7 there
+    // is not on the pages; the PFX holds the certificate).
+    const serverAnswers = generated.map(({ template, pfx }) => certificateObject({ template, pfx, serverGenerated: true }));
     // get-certificate-responses.md: isKeyHistory "a key history certificate", isPfx and Pfx "the PFX
     // certificate blob"; "the number of certificate responses can exceed the number of requests".
     // [sim] After the new ones, oldest first; isServerGenerated false (the CA made it, but not now).
@@ -397,20 +396,7 @@ export function createSimExecution(options: SimExecutionOptions): SimExecution {
       const pkcs8 = Buffer.from(after.Pkcs8 ?? '', 'base64');
       const pfx = writePfx(pkcs8, Buffer.from(after.Certificate ?? '', 'base64'), pfxPassword);
       pkcs8.fill(0);
-      return {
-        TemplateCommonName: after.TemplateCommonName,
-        CertificateId: 0,
-        Flags: 65536,
-        UseLocalMachineStore: false,
-        Error: null,
-        Pkcs7: null,
-        Pfx: pfx,
-        IsExternal: false,
-        isServerGenerated: false,
-        isPfx: true,
-        isPkcs7: false,
-        isKeyHistory: true,
-      };
+      return certificateObject({ template: after.TemplateCommonName, pfx, keyHistory: true });
     });
     const shown = [...(tamper === 'fewer' ? answer.slice(0, -1) : answer), ...serverAnswers, ...historyAnswers];
     const serials = [...issued, ...generated].map(({ leaf }) => leaf.serialHex);
