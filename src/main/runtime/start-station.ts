@@ -171,10 +171,9 @@ export async function startStation(options: StartStationOptions): Promise<Statio
           await station.close();
           await started.training?.close();
           logStop(stationLog, mode);
-          // station.stop is queued: let it reach the OS log before the entry point ends the process.
-          await osLog?.flush();
         } finally {
-          await log.close();
+          // With the OS log, this first lets the queued station.stop reach it (withOsLog), then closes the file.
+          await stationLog.close();
           await lock.release();
         }
       },
