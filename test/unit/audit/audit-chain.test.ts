@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -129,6 +129,26 @@ describe('start-up check', () => {
     const head = log.integrity().head;
     await log.close();
     expect(anchor()).toMatchObject({ records: 7, head });
+  });
+
+  it('leaves an anchor that already names the head as it is (no rewrite at every start), and moves a lagging one', async () => {
+    const anchorFile = join(dataDir, 'audit.head');
+    const inode = () => statSync(anchorFile).ino;
+    const before = inode();
+    const log = await createAuditLog({ dir: auditDir, anchorPath: anchorFile, now: () => new Date() });
+    expect(inode()).toBe(before);
+    await log.close();
+    // A lagging anchor (a crash before the timer wrote it): rewritten at start, through a new file.
+    writeFileSync(
+      anchorFile,
+      `${JSON.stringify({ ...JSON.parse(readFileSync(anchorFile, 'utf8')), records: 4, head: (readRecords()[3] as { hash: string }).hash })}\n`,
+    );
+    const lagging = inode();
+    const again = await createAuditLog({ dir: auditDir, anchorPath: anchorFile, now: () => new Date() });
+    expect(again.integrity().status).toBe('ok');
+    expect(inode()).not.toBe(lagging);
+    expect(JSON.parse(readFileSync(anchorFile, 'utf8'))).toMatchObject({ records: 5 });
+    await again.close();
   });
 });
 
