@@ -508,11 +508,7 @@ describe('start-up failure (compiled main.cjs)', () => {
     writeFileSync(journal, Buffer.concat([damaged, encodeFrame(Buffer.from('{}'))]));
 
     const broken = createMainStandIn({ appPath, userData, documents: work });
-    runCommonJs(join(outDir, 'main', 'main.cjs'), (id) => {
-      if (id === 'electron') return broken.electron;
-      if (isBuiltin(id)) return nodeRequire(id);
-      throw new Error(`compiled main required ${id}, which is not bundled`);
-    });
+    loadMain(broken);
     broken.ready();
     await vi.waitFor(() => expect(broken.record.calls).toContain('app.exit 1'), { timeout: 20_000, interval: 20 });
     expect(broken.record.windows).toHaveLength(0);
