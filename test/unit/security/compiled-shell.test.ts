@@ -76,10 +76,6 @@ afterAll(async () => {
 });
 
 /**
- * Runs the compiled main.cjs against a stand-in, with `argv` as the process arguments it sees
- * (Electron: the executable, then the app's own arguments).
- */
-/**
  * The machine policy the compiled main finds through the OS channel on this platform (Linux:
  * root-owned /etc/enrollment-station/policy.json), or null for none. The test never writes /etc:
  * the bundle's `node:fs` is this process's, with those two paths answered as a root-owned folder
@@ -116,6 +112,10 @@ function fsWithMachinePolicy(): unknown {
   });
 }
 
+/**
+ * Runs the compiled main.cjs against a stand-in, with `argv` as the process arguments it sees
+ * (Electron: the executable, then the app's own arguments).
+ */
 function loadMain(stand: MainStandIn, argv: string[] = [process.execPath]): void {
   const saved = process.argv;
   process.argv = argv;
