@@ -8,12 +8,12 @@
 import { fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPcscdSocketProbe, createPcscliteBinding, createReaderMonitor, type ReaderMonitor } from '../src/main/pcsc';
+import type { ReaderMonitor } from '../src/main/pcsc';
 import { startPcscStack, VPCD_READERS } from '../test/support/pcsc-stack';
+import { realReaderMonitor } from '../test/support/real-monitor';
 import { PIV_CARD, PLAIN_CARD } from '../test/support/vcard/catalog';
 import { insertCard } from '../test/support/vcard';
 import { cardIn, waitForSnapshot } from '../test/support/wait';
-import { reportListenerErrorToStderr } from '../src/main/common';
 
 const option = (name: string, fallback: number): number => {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -123,13 +123,7 @@ async function idleCost(scanPid: number) {
 async function main(): Promise<void> {
   const stack = await startPcscStack();
   const scan = startPcscScan();
-  const monitor = createReaderMonitor({
-    onListenerError: reportListenerErrorToStderr,
-    binding: createPcscliteBinding(),
-    probe: createPcscdSocketProbe(),
-    now: () => new Date(),
-    identify: false,
-  });
+  const monitor = realReaderMonitor({ identify: false });
   try {
     await waitForSnapshot(monitor, (s) => s.readers.length === 2, 'readers');
     const { station, reference } = await insertLatency(monitor, scan);

@@ -3,20 +3,13 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createCardModelMatcher,
-  createPcscdSocketProbe,
-  PCSCD_SOCKET_PATH,
-  createPcscliteBinding,
-  createReaderMonitor,
-  runDiagnostics,
-} from '../../src/main/pcsc';
+import { createCardModelMatcher, createPcscdSocketProbe, PCSCD_SOCKET_PATH, createPcscliteBinding, runDiagnostics } from '../../src/main/pcsc';
 import { diagnosticsReportSchema } from '../../src/shared/diagnostics';
 import { attachPcscStack, VPCD_READERS, type PcscStack } from '../support/pcsc-stack';
+import { realReaderMonitor } from '../support/real-monitor';
 import { CONTACTLESS_CARD, MUTE_CARD, PIV_CARD, PIV_CARD_CM_GUID } from '../support/vcard/catalog';
 import { insertCard, type VirtualCard } from '../support/vcard';
 import { waitForSnapshot } from '../support/wait';
-import { reportListenerErrorToStderr } from '../../src/main/common';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 
@@ -34,13 +27,7 @@ function diag(...args: string[]): Promise<{ code: number | null; stdout: string;
 
 /** Waits until pcscd reports cards in exactly these vpcd slots (it polls them ~every 400 ms). */
 async function seenByPcscd(...slots: number[]): Promise<void> {
-  const monitor = createReaderMonitor({
-    onListenerError: reportListenerErrorToStderr,
-    binding: createPcscliteBinding(),
-    probe: createPcscdSocketProbe(),
-    now: () => new Date(),
-    identify: false,
-  });
+  const monitor = realReaderMonitor({ identify: false });
   try {
     await waitForSnapshot(
       monitor,

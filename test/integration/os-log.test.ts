@@ -11,6 +11,7 @@ import { createMemoryLog } from '../../src/main/log';
 import { logStart } from '../../src/main/log/runtime-events';
 import { createOsLog, withOsLog } from '../../src/main/os-log';
 import { AUDIT_EVENT_IDS, HEALTH_EVENTS } from '../../src/shared/os-events';
+import { auditEntry } from '../support/audit';
 import { pollUntil, startRsyslog, type SyslogReceiver } from '../support/rsyslog';
 import { startTestStation, type TestStation } from '../support/test-station';
 
@@ -104,19 +105,7 @@ describe('OS log on Linux: syslog received by rsyslogd', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'oslog-verify-'));
     cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
     const audit = await createAuditLog({ dir: join(dataDir, 'audit'), anchorPath: join(dataDir, 'audit.head'), now: () => new Date() });
-    await audit.append({
-      actor: 'tester',
-      action: 'settings.changed',
-      reader: null,
-      cardId: null,
-      atr: null,
-      requestId: null,
-      smartcardUuid: null,
-      result: 'info',
-      code: null,
-      correlationId: null,
-      message: 'Changed: locale',
-    });
+    await audit.append(auditEntry('Changed: locale', { actor: 'tester', action: 'settings.changed', reader: null }));
     await audit.close();
     expect((await auditVerifyAndReport(dataDir, createOsLog('linux', { syslogSocket: rsyslog.socketPath }))).exit).toBe(0);
     rmSync(join(dataDir, 'audit.head'));

@@ -116,8 +116,10 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
   const anchorText = () => Buffer.from(`${JSON.stringify({ logId, records: flushed.count, head: flushed.head })}\n`, 'utf8');
   // A log without its genesis cannot be anchored.
   const anchorable = records[0]?.kind === 'genesis';
-  // Only a log that checked out moves the anchor: a gap stays visible until IT looks at it.
-  if (problems.length === 0 && anchorable) replaceFileDurably(anchorPath, anchorText());
+  // Only a log that checked out moves the anchor: a gap stays visible until IT looks at it. An anchor
+  // that already names this head (the last close wrote it) is not written again: three flushes at every start.
+  const anchorCurrent = anchor !== null && !('problem' in anchor) && anchor.logId === logId && anchor.records === count && anchor.head === head;
+  if (problems.length === 0 && anchorable && !anchorCurrent) replaceFileDurably(anchorPath, anchorText());
   // The anchor follows the flushed head a moment later (and at close), not with every append: a
   // durable replace costs three flushes, and a lagging anchor is safe (the log extends it); it is
   // never ahead of what is on disk. Those flushes run on libuv's pool, one replace at a time: on

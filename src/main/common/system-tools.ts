@@ -6,12 +6,13 @@ import { win32 } from 'node:path';
  * then along PATH), so whoever can write there, or into a PATH folder, would run as the operator.
  * Never the caller's cwd: a scripted `--cli` run from a share or a Downloads folder changes nothing.
  */
-export type SystemTool = 'sc.exe' | 'reg.exe' | 'powershell.exe';
+export type SystemTool = 'sc.exe' | 'reg.exe' | 'powershell.exe' | 'eventcreate.exe';
 
 const UNDER_WINDOWS: Record<SystemTool, readonly string[]> = {
   'sc.exe': ['System32', 'sc.exe'],
   'reg.exe': ['System32', 'reg.exe'],
   'powershell.exe': ['System32', 'WindowsPowerShell', 'v1.0', 'powershell.exe'],
+  'eventcreate.exe': ['System32', 'eventcreate.exe'],
 };
 
 /** Where Windows is when the environment does not say so believably. */

@@ -23,6 +23,9 @@ export interface ConnectivityOptions {
   onListenerError: ListenerErrorReporter;
 }
 
+/** Statuses a gateway in front of CM answers with when CM itself is down. */
+const GATEWAY_OUTAGE: ReadonlySet<number> = new Set([502, 503, 504]);
+
 /**
  * Online/offline comes from what real requests experience: any HTTP answer from CM (even 401 or 500)
  * means it is reachable; a transport failure (refused, DNS, reset, timeout) means it is not, and so
@@ -31,9 +34,6 @@ export interface ConnectivityOptions {
  * While offline, a light probe runs on a slow timer so the station notices CM's return without an
  * operator action; while online nothing runs (no polling, idle CPU stays at zero).
  */
-/** Statuses a gateway in front of CM answers with when CM itself is down. */
-const GATEWAY_OUTAGE: ReadonlySet<number> = new Set([502, 503, 504]);
-
 export function createConnectivity(options: ConnectivityOptions): Connectivity {
   const listeners = createListenerSet<[ConnectionState]>('connectivity', options.onListenerError);
   let current: ConnectionState = options.baseUrl ? { mode: 'online', since: options.now().toISOString() } : { mode: 'unconfigured' };

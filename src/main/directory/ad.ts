@@ -40,6 +40,12 @@ const adsiUserSchema = z.object({
   userPrincipalName: codeUnits.optional(),
 });
 
+/** A failed search, in the script's words or PowerShell's: `unreachable` when it names the domain or its servers. */
+function adsiFailure(message: string, exitCode: number | null = null): DirectoryError {
+  const reason = /domain|server is not operational|referral/i.test(message) ? 'unreachable' : 'protocol';
+  return new DirectoryError(reason, `the ADSI search failed${exitCode === null ? '' : ` (exit ${exitCode})`}: ${message.slice(0, 500)}`);
+}
+
 /** What the search printed (ad-script.ts); entries without a usable objectGUID are dropped; a caught failure is thrown. */
 export function parseAdsiOutput(stdout: string): DirectoryUser[] {
   let json: unknown;
@@ -52,9 +58,7 @@ export function parseAdsiOutput(stdout: string): DirectoryUser[] {
   const parsed = adsiOutputSchema.safeParse(json);
   if (!parsed.success) throw new DirectoryError('protocol', 'the ADSI search printed an unexpected document');
   if ('error' in parsed.data) {
-    const message = textOf(parsed.data.error);
-    const reason = /domain|server is not operational|referral/i.test(message) ? 'unreachable' : 'protocol';
-    throw new DirectoryError(reason, `the ADSI search failed: ${message.slice(0, 500)}`);
+    throw adsiFailure(textOf(parsed.data.error));
   }
   const { users } = parsed.data;
   const domain = textOf(parsed.data.domain);
@@ -132,8 +136,7 @@ function runPowerShell(script: string, timeoutMs: number): Promise<string> {
       // The script reports its own failure as JSON (exit 1); parseAdsiOutput words it.
       if (code !== 0 && stdout.includes('"error"')) return resolve(stdout);
       if (code !== 0) {
-        const reason = /domain|server is not operational|referral/i.test(stderr) ? 'unreachable' : 'protocol';
-        reject(new DirectoryError(reason, `the ADSI search failed (exit ${code}): ${stderr.slice(0, 500)}`));
+        reject(adsiFailure(stderr, code));
         return;
       }
       resolve(stdout);

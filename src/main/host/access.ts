@@ -1,7 +1,5 @@
 import { newSecretToken } from '../common';
 
-export { tokensEqual } from '../common';
-
 /** A fresh secret per host run: only the page we printed the URL for can open the WebSocket. */
 export const newHostToken = newSecretToken;
 

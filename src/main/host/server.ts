@@ -7,9 +7,9 @@ import { HOST_TOKEN_FRAGMENT, HOST_TOKEN_QUERY, HOST_WS_PATH } from '../../share
 import { contentSecurityPolicy } from '../shell-policy';
 import { contentTypeFor, resolveStaticPath } from '../shell-policy';
 import type { Station } from '../station';
-import { newHostToken, originAllowed, tokensEqual } from './access';
+import { newHostToken, originAllowed } from './access';
 import { attachStationSocket } from './socket';
-import { nodeHttp, reportFailure } from '../common';
+import { nodeHttp, reportFailure, tokensEqual } from '../common';
 import { learnSecret } from '../log';
 
 export interface HostOptions {

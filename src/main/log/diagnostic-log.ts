@@ -43,22 +43,39 @@ export function describeError(error: unknown): { errorCode: string; errorMessage
   return { errorCode: 'UNKNOWN', errorMessage: String(error).slice(0, 2_000) };
 }
 
+type Level = 'info' | 'warn' | 'error';
+/** An entry as every log keeps it: the event, its fields redacted, and for an error what was thrown. */
+type Entry = Record<string, unknown>;
+
+/** The one place entries are made (and redacted, once): each kind of log says only where they go. */
+function logTo(write: (level: Level, entry: Entry) => void, close: () => Promise<void>): DiagnosticLog {
+  return {
+    info: (event, fields = {}) => write('info', { event, ...redactFields(fields) }),
+    warn: (event, fields = {}) => write('warn', { event, ...redactFields(fields) }),
+    error: (event, error, fields = {}) => write('error', { event, ...redactFields(fields), ...describeError(error) }),
+    close,
+  };
+}
+
 /** One line as pino wrote it: level name, ISO time, pid, then the entry's fields. */
-function jsonLine(level: 'info' | 'warn' | 'error', entry: Record<string, unknown>): string {
+function jsonLine(level: Level, entry: Entry): string {
   return `${JSON.stringify({ level, time: new Date().toISOString(), pid: process.pid, ...entry })}\n`;
 }
+
+/** Warnings and errors as one JSON line on stderr; routine entries are not printed. */
+function printToStderr(level: Level, entry: Entry): void {
+  if (level !== 'info') console.error(JSON.stringify({ level, ...entry }));
+}
+
+const nothingToClose = async (): Promise<void> => undefined;
 
 function toFile(file: RollingFile): DiagnosticLog {
   let closed: Promise<void> | null = null;
   // After close (a late callback during shutdown), entries go to stderr: a closed file must not throw.
-  const late = createStderrLog();
-  return {
-    info: (event, fields = {}) => (closed === null ? file.write(jsonLine('info', { event, ...redactFields(fields) })) : late.info(event, fields)),
-    warn: (event, fields = {}) => (closed === null ? file.write(jsonLine('warn', { event, ...redactFields(fields) })) : late.warn(event, fields)),
-    error: (event, error, fields = {}) =>
-      closed === null ? file.write(jsonLine('error', { event, ...redactFields(fields), ...describeError(error) })) : late.error(event, error, fields),
-    close: () => (closed ??= file.close()),
-  };
+  return logTo(
+    (level, entry) => (closed === null ? file.write(jsonLine(level, entry)) : printToStderr(level, entry)),
+    () => (closed ??= file.close()),
+  );
 }
 
 /** Opens (or continues) the rotating log in `dir`: station.1.log, station.2.log, … */
@@ -78,15 +95,8 @@ export async function createDiagnosticLog(options: DiagnosticLogOptions): Promis
 
 /** A log that keeps entries in memory: for tests, and for code paths that run before the file is open. */
 export function createMemoryLog(): DiagnosticLog & { readonly entries: ReadonlyArray<Record<string, unknown>> } {
-  const entries: Record<string, unknown>[] = [];
-  const push = (level: string, event: string, fields: LogFields, extra = {}) => entries.push({ level, event, ...redactFields(fields), ...extra });
-  return {
-    entries,
-    info: (event, fields = {}) => push('info', event, fields),
-    warn: (event, fields = {}) => push('warn', event, fields),
-    error: (event, error, fields = {}) => push('error', event, fields, describeError(error)),
-    close: async () => undefined,
-  };
+  const entries: Entry[] = [];
+  return { entries, ...logTo((level, entry) => entries.push({ level, ...entry }), nothingToClose) };
 }
 
 /**
@@ -94,12 +104,5 @@ export function createMemoryLog(): DiagnosticLog & { readonly entries: ReadonlyA
  * CLI keep and Electron forwards to its own log; routine entries are not printed.
  */
 export function createStderrLog(): DiagnosticLog {
-  const print = (level: string, event: string, fields: LogFields, extra = {}) =>
-    console.error(JSON.stringify({ level, event, ...redactFields(fields), ...extra }));
-  return {
-    info: () => undefined,
-    warn: (event, fields = {}) => print('warn', event, fields),
-    error: (event, error, fields = {}) => print('error', event, fields, describeError(error)),
-    close: async () => undefined,
-  };
+  return logTo(printToStderr, nothingToClose);
 }

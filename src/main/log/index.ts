@@ -1,6 +1,6 @@
 export { createDiagnosticLog, createMemoryLog, createStderrLog, describeError, LOG_FILE_BASENAME } from './diagnostic-log';
 export type { DiagnosticLog, DiagnosticLogOptions } from './diagnostic-log';
-export { CARD_ID_FIELDS, DROPPED_FIELDS, KEPT_HEX_FIELDS, learnCardId, learnSecret, redactCardId, redactFields, redactText } from './redact';
+export { DROPPED_FIELDS, learnCardId, learnSecret, redactCardId, redactFields, redactNamedText, redactText } from './redact';
 export type { LogFields, LogValue } from './redact';
 export { listenerErrorsTo } from './listener-errors';
 export { createRendererErrorReporter } from './renderer-errors';

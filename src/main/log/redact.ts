@@ -38,10 +38,19 @@ export function redactFields(fields: LogFields): Record<string, string | number 
   const out: Record<string, string | number | boolean | null> = {};
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined || DROPPED_FIELDS.has(key)) continue;
-    if (typeof value !== 'string' || KEPT_HEX_FIELDS.has(key)) out[key] = value;
-    else out[key] = CARD_ID_FIELDS.has(key) ? redactCardId(value) : redactText(value);
+    out[key] = typeof value === 'string' ? redactNamedText(key, value) : value;
   }
   return out;
+}
+
+/**
+ * A string under a field name, as every log and the support bundle write it: a card id keeps its last
+ * 4 hex digits, an ATR is kept whole, any other text is redacted by value. (Dropped fields are the
+ * caller's to leave out.)
+ */
+export function redactNamedText(key: string, value: string): string {
+  if (KEPT_HEX_FIELDS.has(key)) return value;
+  return CARD_ID_FIELDS.has(key) ? redactCardId(value) : redactText(value);
 }
 
 // --- by value -----------------------------------------------------------------------------------

@@ -5,8 +5,8 @@
 // EventMessageFile = %SystemRoot%\System32\EventCreate.exe, TypesSupported = 7, CustomSource = 1),
 // which the installer creates (an administrator's right): a standard user's station cannot. Ids
 // are 1-1000 (eventcreate's range). The fields follow the message as `key=value` pairs.
-import { win32 } from 'node:path';
 import { WINDOWS_EVENT_SOURCE } from '../../shared/os-events';
+import { systemTool } from '../common';
 import { createQueuedSink, type OsLogEvent, type OsLogSink } from './sink';
 import { keyValues } from './unified-macos';
 import { runTool } from './run-tool';
@@ -29,8 +29,7 @@ export function eventcreateArgs(event: OsLogEvent): string[] {
 }
 
 export function createWindowsEventLog(env: Readonly<Record<string, string | undefined>> = process.env): OsLogSink {
-  // SystemRoot is set by Windows for every process; C:\Windows only if something removed it.
-  const system32 = win32.join(env.SystemRoot ?? 'C:\\Windows', 'System32');
-  const tool = win32.join(system32, 'eventcreate.exe');
-  return createQueuedSink('event-log', `Application/${WINDOWS_EVENT_SOURCE}`, (event) => runTool(tool, eventcreateArgs(event), system32));
+  // By absolute path from a checked %SystemRoot% (common/system-tools.ts), as every system tool.
+  const { file, cwd } = systemTool('eventcreate.exe', env);
+  return createQueuedSink('event-log', `Application/${WINDOWS_EVENT_SOURCE}`, (event) => runTool(file, eventcreateArgs(event), cwd));
 }

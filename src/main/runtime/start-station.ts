@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { StationError } from '../../shared/errors';
 import type { CmTransport } from '../cm';
@@ -88,8 +87,7 @@ export interface StationRuntime {
  */
 export async function startStation(options: StartStationOptions): Promise<StationRuntime> {
   const { dataDir } = options;
-  // Owner-only: the outbox, audit trail and request copy name people and cards.
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // The lock creates the folder owner-only (or tightens it): the outbox, audit trail and request copy name people and cards.
   const lock = await acquireDataFolderLock(dataDir, options.program);
   if (!lock.ok) {
     throw new StationError('DATA_FOLDER_IN_USE', describeHolder(dataDir, lock.holder), {
@@ -171,10 +169,9 @@ export async function startStation(options: StartStationOptions): Promise<Statio
           await station.close();
           await started.training?.close();
           logStop(stationLog, mode);
-          // station.stop is queued: let it reach the OS log before the entry point ends the process.
-          await osLog?.flush();
         } finally {
-          await log.close();
+          // With the OS log, this first lets the queued station.stop reach it (withOsLog), then closes the file.
+          await stationLog.close();
           await lock.release();
         }
       },

@@ -3,7 +3,7 @@
 // last four hex digits, people and payloads are dropped. A card identifier also hides inside
 // `identifier: { kind, value }` (diagnostics, card readings): its value is shortened the same way.
 // Every other string, free text included, is redacted by value (log/redact.ts `redactText`).
-import { CARD_ID_FIELDS, DROPPED_FIELDS, KEPT_HEX_FIELDS, redactCardId, redactText } from '../log';
+import { DROPPED_FIELDS, redactCardId, redactNamedText, redactText } from '../log';
 
 export function redactDocument(value: unknown): unknown {
   if (typeof value === 'string') return redactText(value);
@@ -12,9 +12,9 @@ export function redactDocument(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
     if (DROPPED_FIELDS.has(key)) continue;
-    if (CARD_ID_FIELDS.has(key) && typeof inner === 'string') out[key] = redactCardId(inner);
+    // By name as in the diagnostic log (log/redact.ts), at any depth.
+    if (typeof inner === 'string') out[key] = redactNamedText(key, inner);
     else if (key === 'identifier' && isIdentifier(inner)) out[key] = { ...inner, value: redactCardId(inner.value) };
-    else if (KEPT_HEX_FIELDS.has(key) && typeof inner === 'string') out[key] = inner;
     else out[key] = redactDocument(inner);
   }
   return out;

@@ -1,31 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuditLog, verifyAuditFile } from '../../../src/main/audit';
 import { csvRow } from '../../../src/main/audit/csv';
-import { encodeFrame, readFrame } from '../../../src/main/journal/frame';
 import { ensurePrivateDir } from '../../../src/main/journal';
-import type { AuditEntryInput } from '../../../src/shared/audit';
+import { auditEntry, journalPayloads, runAuditVerify, writeJournalPayloads } from '../../support/audit';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..');
-
-function entry(message: string): AuditEntryInput {
-  return {
-    actor: 'CONTOSO\\alice',
-    action: 'bind.requested',
-    reader: 'Reader 0',
-    cardId: null,
-    atr: null,
-    requestId: null,
-    smartcardUuid: null,
-    result: 'info',
-    code: null,
-    correlationId: null,
-    message,
-  };
-}
+const entry = (message: string) => auditEntry(message);
 
 let dataDir: string;
 let auditDir: string;
@@ -41,28 +23,15 @@ beforeEach(async () => {
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** The journal's records as JSON values (frames opened, CRC checked). */
-function readRecords(): Array<Record<string, unknown>> {
-  const data = readFileSync(journalPath);
-  const out: Array<Record<string, unknown>> = [];
-  for (let offset = 0; ;) {
-    const frame = readFrame(data, offset);
-    if (frame.kind !== 'frame') return out;
-    out.push(JSON.parse(frame.payload.toString('utf8')) as Record<string, unknown>);
-    offset = frame.next;
-  }
-}
+const readRecords = (): Array<Record<string, unknown>> => journalPayloads(journalPath).map((p) => JSON.parse(p.toString('utf8')) as Record<string, unknown>);
 /** Rewrite the journal as someone with write access would: valid frames, valid CRCs. */
 function writeRecords(records: unknown[]): void {
-  writeFileSync(journalPath, Buffer.concat(records.map((r) => encodeFrame(Buffer.from(JSON.stringify(r), 'utf8')))));
+  writeJournalPayloads(
+    journalPath,
+    records.map((r) => Buffer.from(JSON.stringify(r), 'utf8')),
+  );
 }
-
-function cliVerify(): { status: number | null; out: { exitCode: number; message: string; result: Record<string, unknown> } } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main/cli/station.ts', 'audit', 'verify', '--data-dir', dataDir, '--json'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  return { status: run.status, out: JSON.parse(run.stdout.trim().split('\n').at(-1)!) as never };
-}
+const cliVerify = () => runAuditVerify(dataDir);
 
 describe('audit verify (npm run station -- audit verify)', () => {
   it('says the chain holds for an untouched log, with its head', () => {
@@ -160,6 +129,26 @@ describe('start-up check', () => {
     const head = log.integrity().head;
     await log.close();
     expect(anchor()).toMatchObject({ records: 7, head });
+  });
+
+  it('leaves an anchor that already names the head as it is (no rewrite at every start), and moves a lagging one', async () => {
+    const anchorFile = join(dataDir, 'audit.head');
+    const inode = () => statSync(anchorFile).ino;
+    const before = inode();
+    const log = await createAuditLog({ dir: auditDir, anchorPath: anchorFile, now: () => new Date() });
+    expect(inode()).toBe(before);
+    await log.close();
+    // A lagging anchor (a crash before the timer wrote it): rewritten at start, through a new file.
+    writeFileSync(
+      anchorFile,
+      `${JSON.stringify({ ...JSON.parse(readFileSync(anchorFile, 'utf8')), records: 4, head: (readRecords()[3] as { hash: string }).hash })}\n`,
+    );
+    const lagging = inode();
+    const again = await createAuditLog({ dir: auditDir, anchorPath: anchorFile, now: () => new Date() });
+    expect(again.integrity().status).toBe('ok');
+    expect(inode()).not.toBe(lagging);
+    expect(JSON.parse(readFileSync(anchorFile, 'utf8'))).toMatchObject({ records: 5 });
+    await again.close();
   });
 });
 

@@ -1,30 +1,15 @@
 // Issue 18: a log without its anchor is a gap, not a first run. The reproduction from the issue:
 // cut the last record off the audit log and delete `audit.head`; before, "the audit chain holds".
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuditLog, verifyAuditFile } from '../../../src/main/audit';
 import { call } from '../../../src/main/station/dispatch';
-import { encodeFrame, readFrame } from '../../../src/main/journal/frame';
-import type { AuditEntryInput } from '../../../src/shared/audit';
+import { auditEntry, journalPayloads, runAuditVerify, writeJournalPayloads } from '../../support/audit';
 import { startTestStation } from '../../support/test-station';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..');
-const entry = (message: string): AuditEntryInput => ({
-  actor: 'CONTOSO\\alice',
-  action: 'bind.requested',
-  reader: 'Reader 0',
-  cardId: null,
-  atr: null,
-  requestId: null,
-  smartcardUuid: null,
-  result: 'info',
-  code: null,
-  correlationId: null,
-  message,
-});
+const entry = (message: string) => auditEntry(message);
 
 let dataDir: string;
 let journalPath: string;
@@ -49,24 +34,12 @@ async function writeLog(count: number): Promise<void> {
 }
 
 function cutLastRecord(): void {
-  const data = readFileSync(journalPath);
-  const frames: Buffer[] = [];
-  for (let offset = 0; ;) {
-    const frame = readFrame(data, offset);
-    if (frame.kind !== 'frame') break;
-    frames.push(frame.payload);
-    offset = frame.next;
-  }
-  writeFileSync(journalPath, Buffer.concat(frames.slice(0, -1).map((payload) => encodeFrame(payload))));
+  writeJournalPayloads(journalPath, journalPayloads(journalPath).slice(0, -1));
 }
 
 function cliVerify(): { status: number | null; message: string; gaps: unknown } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main/cli/station.ts', 'audit', 'verify', '--data-dir', dataDir, '--json'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  const out = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { message: string; result: { gaps?: unknown } };
-  return { status: run.status, message: out.message, gaps: out.result.gaps };
+  const { status, out } = runAuditVerify(dataDir);
+  return { status, message: out.message, gaps: out.result.gaps };
 }
 
 describe('audit gaps', () => {

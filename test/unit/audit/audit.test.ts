@@ -5,24 +5,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuditLog, type AuditLog } from '../../../src/main/audit';
 import { csvCell, csvRow } from '../../../src/main/audit/csv';
 import type { AuditEntryInput } from '../../../src/shared/audit';
+import { auditEntry } from '../../support/audit';
 
 const REQ = 'a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099';
 
+/** A bind request for one card and request, by CONTOSO\alice on Reader 0. */
 function entry(overrides: Partial<AuditEntryInput> = {}): AuditEntryInput {
-  return {
-    actor: 'CONTOSO\\alice',
-    action: 'bind.requested',
-    reader: 'Reader 0',
-    cardId: 'bc88f13f-83ba-4037-8262-46eba1291c6e',
-    atr: '3b8d0180fba000000397425446590301c8',
-    requestId: REQ,
-    smartcardUuid: null,
-    result: 'info',
-    code: null,
-    correlationId: null,
-    message: null,
-    ...overrides,
-  };
+  return auditEntry(null, { cardId: 'bc88f13f-83ba-4037-8262-46eba1291c6e', atr: '3b8d0180fba000000397425446590301c8', requestId: REQ, ...overrides });
 }
 
 let dir: string;

@@ -1,8 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createDiagnosticLog, createMemoryLog, redactCardId } from '../../../src/main/log';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createDiagnosticLog, createMemoryLog, createStderrLog, redactCardId } from '../../../src/main/log';
 import { StationError } from '../../../src/shared/errors';
 
 const dirs: string[] = [];
@@ -77,5 +77,28 @@ describe('diagnostic log', () => {
     log.info('card.read', { cardId: '04a1b2c3d4', user: 'ana' });
     expect(log.entries).toEqual([{ level: 'info', event: 'card.read', cardId: '…c3d4' }]);
     expect(redactCardId('ab')).toBe('…');
+  });
+
+  it('stderr log (and a file log after close): warnings and errors as redacted JSON lines, routine entries not printed', async () => {
+    const stderr = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const dir = tempDir();
+      const file = await createDiagnosticLog({ dir });
+      await file.close();
+      for (const log of [createStderrLog(), file]) {
+        log.info('card.read', { cardId: '04a1b2c3d4' });
+        log.warn('cm.call', { cardId: '04a1b2c3d4', body: '{}' });
+        log.error('journal.repair', new StationError('STORAGE_CORRUPT', 'torn'), { file: 'outbox.journal' });
+      }
+      const printed = stderr.mock.calls.map(([line]) => JSON.parse(line as string) as unknown);
+      const expected = [
+        { level: 'warn', event: 'cm.call', cardId: '…c3d4' },
+        { level: 'error', event: 'journal.repair', file: 'outbox.journal', errorCode: 'STORAGE_CORRUPT', errorMessage: 'torn' },
+      ];
+      expect(printed).toEqual([...expected, ...expected]);
+      expect(readLines(dir)).toEqual([]);
+    } finally {
+      stderr.mockRestore();
+    }
   });
 });

@@ -76,10 +76,6 @@ afterAll(async () => {
 });
 
 /**
- * Runs the compiled main.cjs against a stand-in, with `argv` as the process arguments it sees
- * (Electron: the executable, then the app's own arguments).
- */
-/**
  * The machine policy the compiled main finds through the OS channel on this platform (Linux:
  * root-owned /etc/enrollment-station/policy.json), or null for none. The test never writes /etc:
  * the bundle's `node:fs` is this process's, with those two paths answered as a root-owned folder
@@ -116,6 +112,10 @@ function fsWithMachinePolicy(): unknown {
   });
 }
 
+/**
+ * Runs the compiled main.cjs against a stand-in, with `argv` as the process arguments it sees
+ * (Electron: the executable, then the app's own arguments).
+ */
 function loadMain(stand: MainStandIn, argv: string[] = [process.execPath]): void {
   const saved = process.argv;
   process.argv = argv;
@@ -508,11 +508,7 @@ describe('start-up failure (compiled main.cjs)', () => {
     writeFileSync(journal, Buffer.concat([damaged, encodeFrame(Buffer.from('{}'))]));
 
     const broken = createMainStandIn({ appPath, userData, documents: work });
-    runCommonJs(join(outDir, 'main', 'main.cjs'), (id) => {
-      if (id === 'electron') return broken.electron;
-      if (isBuiltin(id)) return nodeRequire(id);
-      throw new Error(`compiled main required ${id}, which is not bundled`);
-    });
+    loadMain(broken);
     broken.ready();
     await vi.waitFor(() => expect(broken.record.calls).toContain('app.exit 1'), { timeout: 20_000, interval: 20 });
     expect(broken.record.windows).toHaveLength(0);
@@ -644,6 +640,23 @@ describe('integrated sign-in scope (compiled main.cjs, real mode)', () => {
 
 describe('--cli (compiled main.cjs)', () => {
   const CM_URL = 'https://cm.contoso.com/CertificateManagement/api/v1.0/';
+  /** A retire of one request's card: it goes to CM (queued when CM cannot be reached). */
+  const RETIRE = [
+    process.execPath,
+    '--cli',
+    'retire',
+    '--request',
+    '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
+    '--smartcard',
+    '9b2c7d1e-2a3b-4c5d-8e9f-0a1b2c3d4e5f',
+    '--json',
+    '--data-dir',
+    '<data>',
+  ];
+
+  afterEach(() => {
+    machinePolicy = null;
+  });
 
   async function cli(argv: string[], options: { singleInstance?: boolean; netAnswer?: (url: string) => NetAnswer } = {}) {
     const dir = mkdtempSync(join(work, 'cli-'));
@@ -686,98 +699,47 @@ describe('--cli (compiled main.cjs)', () => {
 
   it("goes to CM (machine policy's address) through net.request with the allow-list set first; unreachable CM queues it (exit 4)", async () => {
     machinePolicy = { cmBaseUrl: CM_URL };
-    try {
-      const { exit, out, stand } = await cli([
-        process.execPath,
-        '--cli',
-        'retire',
-        '--request',
-        '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
-        '--smartcard',
-        '9b2c7d1e-2a3b-4c5d-8e9f-0a1b2c3d4e5f',
-        '--json',
-        '--data-dir',
-        '<data>',
-      ]);
-      expect(exit).toBe(4);
-      expect(JSON.parse(out.at(-1)!)).toMatchObject({ exitCode: 4, result: { kind: 'retire', state: 'pending' } });
-      expect(stand.record.ntlmDomains).toEqual(['cm.contoso.com']);
-      const fetchAt = stand.record.calls.findIndex((c) => c.startsWith(`net.request ${CM_URL}`));
-      expect(fetchAt).toBeGreaterThan(stand.record.calls.indexOf('session.allowNTLMCredentialsForDomains cm.contoso.com'));
-    } finally {
-      machinePolicy = null;
-    }
+    const { exit, out, stand } = await cli(RETIRE);
+    expect(exit).toBe(4);
+    expect(JSON.parse(out.at(-1)!)).toMatchObject({ exitCode: 4, result: { kind: 'retire', state: 'pending' } });
+    expect(stand.record.ntlmDomains).toEqual(['cm.contoso.com']);
+    const fetchAt = stand.record.calls.findIndex((c) => c.startsWith(`net.request ${CM_URL}`));
+    expect(fetchAt).toBeGreaterThan(stand.record.calls.indexOf('session.allowNTLMCredentialsForDomains cm.contoso.com'));
   }, 30_000);
 
   // Issue #17, part 7: net.fetch with redirect 'manual' rejects ("Redirect was cancelled",
   // electron/electron#43715), which read as "CM unreachable". net.request reports the 3xx instead.
   it('a redirect from CM is reported as CM_REDIRECTED naming the target, never followed, the request aborted', async () => {
     machinePolicy = { cmBaseUrl: CM_URL };
-    try {
-      const target = 'https://sts.contoso.com/adfs/ls/?wa=wsignin1.0';
-      const { exit, out, stand } = await cli(
-        [
-          process.execPath,
-          '--cli',
-          'retire',
-          '--request',
-          '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
-          '--smartcard',
-          '9b2c7d1e-2a3b-4c5d-8e9f-0a1b2c3d4e5f',
-          '--json',
-          '--data-dir',
-          '<data>',
-        ],
-        { netAnswer: () => ({ kind: 'redirect', statusCode: 302, location: target }) },
-      );
-      expect(exit).toBe(3);
-      const result = JSON.parse(out.at(-1)!) as { result: { lastError: { code: string; message: string } } };
-      expect(result.result.lastError).toMatchObject({ code: 'CM_REDIRECTED' });
-      expect(result.result.lastError.message).toContain(target);
-      expect(stand.record.netRequests.length).toBeGreaterThan(0);
-      for (const request of stand.record.netRequests) {
-        expect(request.options).toMatchObject({ redirect: 'manual' });
-        expect(request.followed).toBe(false);
-        expect(request.aborted).toBe(true);
-      }
-    } finally {
-      machinePolicy = null;
+    const target = 'https://sts.contoso.com/adfs/ls/?wa=wsignin1.0';
+    const { exit, out, stand } = await cli(RETIRE, { netAnswer: () => ({ kind: 'redirect', statusCode: 302, location: target }) });
+    expect(exit).toBe(3);
+    const result = JSON.parse(out.at(-1)!) as { result: { lastError: { code: string; message: string } } };
+    expect(result.result.lastError).toMatchObject({ code: 'CM_REDIRECTED' });
+    expect(result.result.lastError.message).toContain(target);
+    expect(stand.record.netRequests.length).toBeGreaterThan(0);
+    for (const request of stand.record.netRequests) {
+      expect(request.options).toMatchObject({ redirect: 'manual' });
+      expect(request.followed).toBe(false);
+      expect(request.aborted).toBe(true);
     }
   }, 30_000);
 
   it('an answer comes back through net.request with its status, headers and body (a 503 page is an outage, exit 4)', async () => {
     machinePolicy = { cmBaseUrl: CM_URL };
-    try {
-      const { exit, out, stand } = await cli(
-        [
-          process.execPath,
-          '--cli',
-          'retire',
-          '--request',
-          '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
-          '--smartcard',
-          '9b2c7d1e-2a3b-4c5d-8e9f-0a1b2c3d4e5f',
-          '--json',
-          '--data-dir',
-          '<data>',
-        ],
-        {
-          netAnswer: () => ({
-            kind: 'response',
-            statusCode: 503,
-            headers: { 'content-type': 'text/html' },
-            body: '<html><body><h1>Service Unavailable</h1></body></html>',
-          }),
-        },
-      );
-      expect(exit).toBe(4);
-      expect(JSON.parse(out.at(-1)!)).toMatchObject({
-        result: { state: 'pending', lastError: { code: 'CM_UNAVAILABLE', serverMessage: 'Service Unavailable' } },
-      });
-      expect(stand.record.netRequests[0]?.headers).toMatchObject({ Accept: 'application/json' });
-    } finally {
-      machinePolicy = null;
-    }
+    const { exit, out, stand } = await cli(RETIRE, {
+      netAnswer: () => ({
+        kind: 'response',
+        statusCode: 503,
+        headers: { 'content-type': 'text/html' },
+        body: '<html><body><h1>Service Unavailable</h1></body></html>',
+      }),
+    });
+    expect(exit).toBe(4);
+    expect(JSON.parse(out.at(-1)!)).toMatchObject({
+      result: { state: 'pending', lastError: { code: 'CM_UNAVAILABLE', serverMessage: 'Service Unavailable' } },
+    });
+    expect(stand.record.netRequests[0]?.headers).toMatchObject({ Accept: 'application/json' });
   }, 30_000);
 
   it('refuses the development flags in the installed app: --cm-url and --policy are exit 2, nothing sent', async () => {
@@ -802,31 +764,23 @@ describe('--cli (compiled main.cjs)', () => {
 
   it("cm-check goes through the app: machine policy's address, the app network stack (net.request) with the allow-list set first (unreachable: exit 1)", async () => {
     machinePolicy = { cmBaseUrl: CM_URL };
-    try {
-      const { exit, out, stand } = await cli([process.execPath, '--cli', 'cm-check', '--json', '--data-dir', '<data>']);
-      expect(exit).toBe(1);
-      expect(JSON.parse(out.at(-1)!)).toMatchObject({ exitCode: 1, result: { target: CM_URL, reachable: false } });
-      expect(stand.record.netFetches.length).toBeGreaterThan(0);
-      expect(stand.record.netFetches.every((url) => url.startsWith(CM_URL))).toBe(true);
-      scopedBeforeFetch(stand);
-    } finally {
-      machinePolicy = null;
-    }
+    const { exit, out, stand } = await cli([process.execPath, '--cli', 'cm-check', '--json', '--data-dir', '<data>']);
+    expect(exit).toBe(1);
+    expect(JSON.parse(out.at(-1)!)).toMatchObject({ exitCode: 1, result: { target: CM_URL, reachable: false } });
+    expect(stand.record.netFetches.length).toBeGreaterThan(0);
+    expect(stand.record.netFetches.every((url) => url.startsWith(CM_URL))).toBe(true);
+    scopedBeforeFetch(stand);
   }, 30_000);
 
   it('support-bundle goes through the app too: its CM check uses the app network stack, the bundle is written (exit 0)', async () => {
     machinePolicy = { cmBaseUrl: CM_URL };
     const bundle = join(mkdtempSync(join(work, 'bundle-')), 'support.zip');
-    try {
-      const { exit, out, stand } = await cli([process.execPath, '--cli', 'support-bundle', '--out', bundle, '--json', '--data-dir', '<data>']);
-      expect(exit).toBe(0);
-      expect(JSON.parse(out.at(-1)!)).toMatchObject({ exitCode: 0, result: { path: bundle } });
-      expect(existsSync(bundle)).toBe(true);
-      expect(stand.record.netFetches.some((url) => url.startsWith(CM_URL))).toBe(true);
-      scopedBeforeFetch(stand);
-    } finally {
-      machinePolicy = null;
-    }
+    const { exit, out, stand } = await cli([process.execPath, '--cli', 'support-bundle', '--out', bundle, '--json', '--data-dir', '<data>']);
+    expect(exit).toBe(0);
+    expect(JSON.parse(out.at(-1)!)).toMatchObject({ exitCode: 0, result: { path: bundle } });
+    expect(existsSync(bundle)).toBe(true);
+    expect(stand.record.netFetches.some((url) => url.startsWith(CM_URL))).toBe(true);
+    scopedBeforeFetch(stand);
   }, 30_000);
 
   it('refuses --policy and --cm-url for cm-check and support-bundle as for every command: exit 2, nothing sent', async () => {
@@ -868,31 +822,22 @@ describe('--cli (compiled main.cjs)', () => {
 
   it('runs with a switch machine policy allows (allowedChromiumSwitches), putting it back with its value', async () => {
     machinePolicy = { allowedChromiumSwitches: ['log-net-log'] };
-    try {
-      const { exit, stand } = await cli([process.execPath, '--log-net-log=/tmp/net.json', '--cli', 'outbox', 'list', '--data-dir', '<data>']);
-      expect(exit).toBe(0);
-      expect(stand.record.calls).toContain('commandLine.appendSwitch log-net-log=/tmp/net.json');
-    } finally {
-      machinePolicy = null;
-    }
+    const allowed = await cli([process.execPath, '--log-net-log=/tmp/net.json', '--cli', 'outbox', 'list', '--data-dir', '<data>']);
+    expect(allowed.exit).toBe(0);
+    expect(allowed.stand.record.calls).toContain('commandLine.appendSwitch log-net-log=/tmp/net.json');
     // Allowing one switch allows no other.
-    machinePolicy = { allowedChromiumSwitches: ['log-net-log'] };
-    try {
-      const { exit, err } = await cli([
-        process.execPath,
-        '--log-net-log=/tmp/net.json',
-        '--host-resolver-rules=MAP * 127.0.0.1',
-        '--cli',
-        'outbox',
-        'list',
-        '--data-dir',
-        '<data>',
-      ]);
-      expect(exit).toBe(2);
-      expect(err.join('\n')).toMatch(/will not start with --host-resolver-rules:/);
-    } finally {
-      machinePolicy = null;
-    }
+    const { exit, err } = await cli([
+      process.execPath,
+      '--log-net-log=/tmp/net.json',
+      '--host-resolver-rules=MAP * 127.0.0.1',
+      '--cli',
+      'outbox',
+      'list',
+      '--data-dir',
+      '<data>',
+    ]);
+    expect(exit).toBe(2);
+    expect(err.join('\n')).toMatch(/will not start with --host-resolver-rules:/);
   }, 60_000);
 
   it('refuses a weakening switch for the window too: a message box, exit 1, no window', async () => {

@@ -8,6 +8,7 @@ describe('Windows system tools by absolute path (issue 18, item 3)', () => {
     expect(systemTool('sc.exe', env)).toEqual({ file: 'C:\\WINDOWS\\System32\\sc.exe', cwd: 'C:\\WINDOWS\\System32' });
     expect(systemTool('reg.exe', env).file).toBe('C:\\WINDOWS\\System32\\reg.exe');
     expect(systemTool('powershell.exe', env).file).toBe('C:\\WINDOWS\\System32\\WindowsPowerShell\\v1.0\\powershell.exe');
+    expect(systemTool('eventcreate.exe', env).file).toBe('C:\\WINDOWS\\System32\\eventcreate.exe');
     expect(scQueryCommand(env)).toEqual({ file: 'C:\\WINDOWS\\System32\\sc.exe', args: ['query', 'SCardSvr'], cwd: 'C:\\WINDOWS\\System32' });
   });
 
