@@ -1,6 +1,7 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import { IPC_EVENT_PREFIX, IPC_INVOKE_PREFIX, isEventChannel, isInvokeChannel } from '../shared/channels';
 import type { StationBridge } from '../shared/contract';
+import { callIsolated } from '../shared/isolated-listener';
 
 /**
  * The one object the renderer gets (checklist 20): `window.station`, built from the contract.
@@ -21,18 +22,9 @@ const station: StationBridge = {
     if (!isEventChannel(event) || typeof listener !== 'function') {
       throw new TypeError('station.on: unknown event or listener is not a function');
     }
-    // Each listener on its own, as the host's WebSocket bridge does: ipcRenderer is an EventEmitter,
-    // and one listener that throws would stop emit() before the others. The error still surfaces
-    // (rethrown on its own turn: window error -> the renderer's report -> the diagnostic log).
-    const forward = (_event: unknown, payload: unknown): void => {
-      try {
-        listener(payload as never);
-      } catch (err) {
-        queueMicrotask(() => {
-          throw err;
-        });
-      }
-    };
+    // Each listener on its own: ipcRenderer is an EventEmitter, and one listener that throws would
+    // stop emit() before the others.
+    const forward = (_event: unknown, payload: unknown): void => callIsolated(listener, payload as never);
     ipcRenderer.on(IPC_EVENT_PREFIX + event, forward);
     return () => {
       ipcRenderer.removeListener(IPC_EVENT_PREFIX + event, forward);

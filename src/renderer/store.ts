@@ -148,28 +148,35 @@ function onCard({ reader, reading }: { reader: string; reading: CardReading | nu
   });
 }
 
-/** Events seen per reader: a call's reply only applies if no event for that reader overtook it. */
-const enrollmentEvents = new Map<string, number>();
-
-function onEnrollment(state: EnrollmentState): void {
-  enrollmentEvents.set(state.reader, (enrollmentEvents.get(state.reader) ?? 0) + 1);
-  useStation.setState((s) => ({ enrollment: { ...s.enrollment, [state.reader]: state } }));
-}
-
 /**
- * Runs an enrollment call for `reader` and applies its reply, unless an `enrollment.changed` event
- * for that reader arrived meanwhile (the event is then as new as the reply, or newer).
+ * A reader's state that both `*.changed` events and call replies set. Events seen are counted per
+ * reader: a call's reply only applies if no event for that reader arrived meanwhile (the event is
+ * then as new as the reply, or newer).
  */
-export async function enrollmentCall(reader: string, call: () => Promise<EnrollmentState>): Promise<void> {
-  const seen = enrollmentEvents.get(reader) ?? 0;
-  const state = await call();
-  if ((enrollmentEvents.get(reader) ?? 0) === seen) {
-    useStation.setState((s) => ({ enrollment: { ...s.enrollment, [state.reader]: state } }));
-  }
+function perReaderState<S extends { reader: string }>(put: (s: StationState, state: S) => Partial<StationState>) {
+  const events = new Map<string, number>();
+  return {
+    onEvent(state: S): void {
+      events.set(state.reader, (events.get(state.reader) ?? 0) + 1);
+      useStation.setState((s) => put(s, state));
+    },
+    /** Runs a call for `reader` and applies its reply unless an event for that reader overtook it. */
+    async call(reader: string, call: () => Promise<S>): Promise<void> {
+      const seen = events.get(reader) ?? 0;
+      const state = await call();
+      if ((events.get(reader) ?? 0) === seen) useStation.setState((s) => put(s, state));
+    },
+    /** A new connection: counts start afresh. */
+    clear(): void {
+      events.clear();
+    },
+  };
 }
 
-/** Issuance events seen per reader, for the same reason as `enrollmentEvents`. */
-const issuanceEvents = new Map<string, number>();
+const enrollmentStates = perReaderState<EnrollmentState>((s, state) => ({ enrollment: { ...s.enrollment, [state.reader]: state } }));
+
+/** Runs an enrollment call for `reader` and applies its reply unless an `enrollment.changed` overtook it. */
+export const enrollmentCall = enrollmentStates.call;
 
 /** Phases shown on the hand-over screen, which replaces every other screen (App). */
 export const HAND_OVER_PHASES: ReadonlySet<IssuanceState['phase']> = new Set(['pin-entry', 'pin-shown']);
@@ -182,17 +189,10 @@ function putIssuance(s: StationState, state: IssuanceState): Partial<StationStat
   return back ? { issuance, focusStep: state.reader, selectedReader: state.reader } : { issuance };
 }
 
-function onIssuance(state: IssuanceState): void {
-  issuanceEvents.set(state.reader, (issuanceEvents.get(state.reader) ?? 0) + 1);
-  useStation.setState((s) => putIssuance(s, state));
-}
+const issuanceStates = perReaderState<IssuanceState>(putIssuance);
 
 /** Runs an issuance call for `reader` and applies its reply unless an `issuance.changed` overtook it. */
-export async function issuanceCall(reader: string, call: () => Promise<IssuanceState>): Promise<void> {
-  const seen = issuanceEvents.get(reader) ?? 0;
-  const state = await call();
-  if ((issuanceEvents.get(reader) ?? 0) === seen) useStation.setState((s) => putIssuance(s, state));
-}
+export const issuanceCall = issuanceStates.call;
 
 /** Puts one operation returned by a call into the list, unless the list already has a newer copy. */
 export function applyOutboxOperation(operation: OutboxOperation): void {
@@ -266,8 +266,8 @@ export function disconnectStore(): void {
 export async function connectStore(client: StationClient): Promise<void> {
   disconnectStore();
   const generation = connections;
-  enrollmentEvents.clear();
-  issuanceEvents.clear();
+  enrollmentStates.clear();
+  issuanceStates.clear();
   useStation.setState({ client });
   const { bridge } = client;
   // Events that arrive while the snapshot waits for its language: newer than the snapshot, so
@@ -291,8 +291,8 @@ export async function connectStore(client: StationClient): Promise<void> {
       'outbox.changed',
       deliver((outbox) => useStation.setState({ outbox })),
     ),
-    bridge.on('enrollment.changed', deliver(onEnrollment)),
-    bridge.on('issuance.changed', deliver(onIssuance)),
+    bridge.on('enrollment.changed', deliver(enrollmentStates.onEvent)),
+    bridge.on('issuance.changed', deliver(issuanceStates.onEvent)),
     bridge.on('settings.changed', deliver(applySettings)),
     bridge.on(
       'batch.changed',

@@ -6,10 +6,10 @@ import { cmCheckReportSchema } from './cm-check';
 import { diagnosticsReportSchema, rendererErrorReportSchema, supportBundleResultSchema } from './diagnostics';
 import { DIRECTORY_KINDS, directoryAnswerSchema, directoryResolveSchema } from './directory';
 import { errorPayloadSchema } from './errors';
-import { issuancePinSchema, issuanceReaderSchema, issuanceStartSchema, issuanceStateSchema } from './issuance';
+import { issuancePinSchema, issuanceStateSchema } from './issuance';
 import { outboxDiscardRequestSchema, outboxListSchema, outboxOperationSchema, outboxReleaseRequestSchema, outboxRetryRequestSchema } from './outbox';
 import { type EventChannel, type InvokeChannel } from './channels';
-import { readersSnapshotSchema } from './readers';
+import { readerRefSchema, readersSnapshotSchema } from './readers';
 import { settingsUpdateSchema, settingsViewSchema } from './settings';
 
 /**
@@ -46,8 +46,6 @@ export const stationSnapshotSchema = z.object({
 });
 export type StationSnapshot = z.infer<typeof stationSnapshotSchema>;
 
-const readerRef = z.strictObject({ reader: z.string().min(1).max(200) });
-
 export const sampleCardSchema = z.object({ id: z.string(), label: z.string(), atr: z.string() });
 export const trainingInfoSchema = z.object({ readers: z.array(z.string()), samples: z.array(sampleCardSchema) });
 
@@ -57,12 +55,12 @@ export const invokeChannels = {
   'station.snapshot': { request: empty, response: stationSnapshotSchema },
   'readers.list': { request: empty, response: readersSnapshotSchema },
   /** Reads the card in a reader again (ATR, identifier, what CM knows). */
-  'card.read': { request: readerRef, response: cardReadingSchema },
+  'card.read': { request: readerRefSchema, response: cardReadingSchema },
   'requests.search': { request: requestSearchSchema, response: requestSearchResultSchema },
   'requests.get': { request: z.strictObject({ requestId: guidSchema }), response: cmRequestSchema },
   /** Picks the request for the card in `reader`; optionally the user's card it replaces. */
   'enrollment.choose': {
-    request: readerRef.extend({
+    request: readerRefSchema.extend({
       requestId: guidSchema,
       replaceSmartcardUuid: guidSchema.nullable().default(null),
       /** The operator acknowledged that the request's type number is unconfirmed (request-types.ts). */
@@ -71,9 +69,9 @@ export const invokeChannels = {
     response: enrollmentStateSchema,
   },
   /** The operator confirmed: re-check the card, then bind (and retire the replaced card). */
-  'enrollment.bind': { request: readerRef, response: enrollmentStateSchema },
+  'enrollment.bind': { request: readerRefSchema, response: enrollmentStateSchema },
   /** Back to the card (drops the chosen request) or, after submission, ready for the next card. */
-  'enrollment.reset': { request: readerRef, response: enrollmentStateSchema },
+  'enrollment.reset': { request: readerRefSchema, response: enrollmentStateSchema },
   'outbox.list': { request: empty, response: outboxListSchema },
   'outbox.retry': { request: outboxRetryRequestSchema, response: outboxOperationSchema },
   /** Send everything pending now, ignoring back-off; resolves when nothing is left in flight. */
@@ -87,8 +85,8 @@ export const invokeChannels = {
   'settings.get': { request: empty, response: settingsViewSchema },
   /** Training mode only (TRAINING_FORBIDDEN otherwise): the simulated readers and sample cards. */
   'training.info': { request: empty, response: trainingInfoSchema },
-  'training.insertCard': { request: readerRef.extend({ sampleId: z.string().min(1).max(50) }), response: empty },
-  'training.removeCard': { request: readerRef, response: empty },
+  'training.insertCard': { request: readerRefSchema.extend({ sampleId: z.string().min(1).max(50) }), response: empty },
+  'training.removeCard': { request: readerRefSchema, response: empty },
   /** Back to the simulator's seeded directory, so every sample card can be bound again. */
   'training.reset': { request: empty, response: empty },
   'settings.update': { request: settingsUpdateSchema, response: settingsViewSchema },
@@ -107,17 +105,17 @@ export const invokeChannels = {
   'diagnostics.supportBundle': { request: empty, response: supportBundleResultSchema },
   // Desk issuance (shared/issuance.ts, ../shared/docs/desk-issuance.md): the enrollment screen after the bind.
   /** The issuance in a reader (idle when there is none). */
-  'issuance.get': { request: issuanceReaderSchema, response: issuanceStateSchema },
+  'issuance.get': { request: readerRefSchema, response: issuanceStateSchema },
   /** "Issue now" after the bind; also resumes a paused issuance. */
-  'issuance.start': { request: issuanceStartSchema, response: issuanceStateSchema },
+  'issuance.start': { request: readerRefSchema, response: issuanceStateSchema },
   /** "Bind only": the card stays bound, the request is executed elsewhere. */
-  'issuance.skip': { request: issuanceReaderSchema, response: issuanceStateSchema },
+  'issuance.skip': { request: readerRefSchema, response: issuanceStateSchema },
   /** The hand-over screen's PIN, typed twice (never echoed back, never journaled or logged). */
   'issuance.submitPin': { request: issuancePinSchema, response: issuanceStateSchema },
   /** The server-proposed PIN was shown: main forgets it. */
-  'issuance.pinSeen': { request: issuanceReaderSchema, response: issuanceStateSchema },
+  'issuance.pinSeen': { request: readerRefSchema, response: issuanceStateSchema },
   /** Cancel at a safe point only (WORKFLOW_STATE otherwise). */
-  'issuance.cancel': { request: issuanceReaderSchema, response: issuanceStateSchema },
+  'issuance.cancel': { request: readerRefSchema, response: issuanceStateSchema },
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const eventChannels = {

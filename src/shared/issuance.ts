@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { guidSchema } from './cm';
 import { errorPayloadSchema } from './errors';
+import { readerRefSchema } from './readers';
 
 /**
  * Issuing at the desk (../shared/docs/desk-issuance.md): after the bind, the station executes the
@@ -116,15 +117,11 @@ export const issuanceStateSchema = z.discriminatedUnion('phase', [
 export type IssuanceState = z.infer<typeof issuanceStateSchema>;
 export type IssuancePhase = IssuanceState['phase'];
 
-const readerRef = z.strictObject({ reader: z.string().min(1).max(200) });
-
-export const issuanceStartSchema = readerRef;
 /** The PIN typed twice on the hand-over screen; digits only, the profile's length rules checked in main. */
-export const issuancePinSchema = readerRef.extend({
+export const issuancePinSchema = readerRefSchema.extend({
   pin: z.string().regex(/^\d{4,8}$/),
   confirm: z.string().regex(/^\d{4,8}$/),
 });
-export const issuanceReaderSchema = readerRef;
 
 /**
  * What the station decided about issuing, when the request was chosen for a card (before anything

@@ -3,3 +3,7 @@
 /** The operator's languages: the `locale` setting's values and the renderer's translations. */
 export const LOCALES = ['en', 'fr'] as const;
 export type Locale = (typeof LOCALES)[number];
+
+export function isLocale(value: string): value is Locale {
+  return (LOCALES as readonly string[]).includes(value);
+}

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { errorPayloadSchema } from './errors';
 
+/** A request that names one reader (card.read, enrollment.*, issuance.*, training.*). */
+export const readerRefSchema = z.strictObject({ reader: z.string().min(1).max(200) });
+
 /** Bytes travel as lowercase hex without spaces. */
 export const hexSchema = z.string().regex(/^(?:[0-9a-f]{2})*$/, 'lowercase hex, no spaces');
 

@@ -37,7 +37,8 @@ export interface SettingDefinition<S extends z.ZodType = z.ZodType, M extends bo
   field: FieldKind;
   /** Its value while the machine policy is invalid or refused; the default when absent. */
   safe?: z.output<S>;
-  text: { en: SettingText; fr: SettingText };
+  /** A locale missing here is a type error. */
+  text: Readonly<Record<Locale, SettingText>>;
 }
 
 function setting<S extends z.ZodType, M extends boolean>(definition: SettingDefinition<S, M>): SettingDefinition<S, M> {

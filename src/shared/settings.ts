@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { isLocale } from './locales';
 import { type FieldKind, SETTING_DEFINITIONS, type SettingDefinitions } from './setting-definitions';
 
 /**
@@ -51,10 +52,9 @@ export const SAFE_SETTINGS: Readonly<Settings> = Object.freeze(derive((d) => ('s
 /** Settings the station reads when it starts: a change applies at the next start. */
 export const APPLIED_AT_RESTART: ReadonlySet<SettingKey> = new Set(SETTING_KEYS.filter((key) => SETTING_DEFINITIONS[key].applies === 'restart'));
 
-/** A setting's label in the operator's language (English for a language the table does not have). */
+/** A setting's label in the operator's language (English for a language the station does not have). */
 export function settingLabel(key: SettingKey, language: string): string {
-  const texts = SETTING_DEFINITIONS[key].text;
-  return (language === 'fr' ? texts.fr : texts.en).label;
+  return SETTING_DEFINITIONS[key].text[isLocale(language) ? language : 'en'].label;
 }
 
 /** How each setting is edited on the settings form. */

@@ -4,7 +4,7 @@ import { en } from '../../src/renderer/i18n/en';
 import { fr } from '../../src/renderer/i18n/fr';
 import { insertCard } from '../support/vcard';
 import { FACTORY_YUBIKEY } from '../support/vcard/catalog';
-import { expectNoAxeViolations, READER, region, setLocale, shot, sim } from './support';
+import { expectNoAxeViolations, openFreshStation, READER, region, setLocale, shot, sim } from './support';
 
 /**
  * Issue 16, item 5: after the bind the operator issues the card at the desk, by keyboard only, in
@@ -65,11 +65,7 @@ async function expectNoEnglish(page: Page, locale: 'en' | 'fr', where: string): 
   ).toEqual([]);
 }
 
-test.beforeEach(async ({ page }) => {
-  await sim.reset();
-  await page.goto(process.env.STATION_URL!);
-  await expect(page.locator('.connection-online')).toBeVisible({ timeout: 10_000 });
-});
+test.beforeEach(({ page }) => openFreshStation(page));
 
 test.afterEach(async ({ page }) => {
   await setLocale(page, 'en');

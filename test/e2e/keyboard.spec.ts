@@ -1,6 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { seedGuid } from '../../src/main/training/cm-sim';
-import { expectNoAxeViolations, pivCard, region, setLocale, shot, sim } from './support';
+import { expectNoAxeViolations, openFreshStation, pivCard, region, setLocale, shot, sim } from './support';
 
 /**
  * Issue 13, "four key presses": from a read card to a finished bind by keyboard only. Focus lands
@@ -10,11 +10,7 @@ import { expectNoAxeViolations, pivCard, region, setLocale, shot, sim } from './
  */
 const EMPTY = '00000000-0000-0000-0000-000000000000';
 
-test.beforeEach(async ({ page }) => {
-  await sim.reset();
-  await page.goto(process.env.STATION_URL!);
-  await expect(page.locator('.connection-online')).toBeVisible({ timeout: 10_000 });
-});
+test.beforeEach(({ page }) => openFreshStation(page));
 
 test.afterEach(async ({ page }) => {
   await setLocale(page, 'en');

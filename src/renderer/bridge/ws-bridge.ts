@@ -1,6 +1,7 @@
 import type { Envelope, EventChannel, StationBridge } from '../../shared/contract';
 import { HOST_TOKEN_FRAGMENT, HOST_TOKEN_QUERY, HOST_WS_PATH } from '../../shared/host-address';
 import type { HostServerMessage } from '../../shared/host-frames';
+import { callIsolated } from '../../shared/isolated-listener';
 
 type Pending = (envelope: Envelope<unknown>) => void;
 
@@ -60,17 +61,8 @@ export function createWebSocketBridge(location: Location): StationBridge {
       pending.delete(data.id);
       return;
     }
-    // Each listener on its own: one that throws must not keep the event from the others. Its
-    // error still surfaces (window error → the station's diagnostic log), just not here.
-    for (const listener of [...(listeners.get(data.event) ?? [])]) {
-      try {
-        listener(data.payload);
-      } catch (err) {
-        queueMicrotask(() => {
-          throw err;
-        });
-      }
-    }
+    // Each listener on its own: one that throws must not keep the event from the others.
+    for (const listener of [...(listeners.get(data.event) ?? [])]) callIsolated(listener, data.payload);
   }
 
   return {

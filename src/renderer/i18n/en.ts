@@ -567,7 +567,6 @@ export const en = {
       unknown: 'unknown',
     },
     queuedOffline: 'CM is not reachable right now.',
-    queuedAfterFailure: 'The last attempt failed: {{error}}',
   },
   trainingSamples: {
     'piv-1': 'PIV card (YubiKey 5) #1',

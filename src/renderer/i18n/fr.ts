@@ -573,7 +573,6 @@ export const fr: Messages = {
       unknown: 'inconnue',
     },
     queuedOffline: 'CM est injoignable pour le moment.',
-    queuedAfterFailure: 'La dernière tentative a échoué : {{error}}',
   },
   trainingSamples: {
     'piv-1': 'Carte PIV (YubiKey 5) no 1',

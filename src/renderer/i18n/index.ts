@@ -1,6 +1,6 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { type Locale, LOCALES } from '../../shared/locales';
+import { isLocale, type Locale, LOCALES } from '../../shared/locales';
 import { en, type Messages } from './en';
 import { fire } from '../fire';
 
@@ -18,10 +18,6 @@ export const LOCALE_NAMES: Readonly<Record<Locale, string>> = { en: 'English', f
 const LOADERS: { readonly [L in Exclude<Locale, 'en'>]: () => Promise<Messages> } = {
   fr: async () => (await import('./fr')).fr,
 };
-
-function isLocale(value: string): value is Locale {
-  return (LOCALES as readonly string[]).includes(value);
-}
 
 /** The locale asked for last: a slower load finishing later must not undo a newer switch. */
 let wanted: Locale = 'en';

@@ -2,7 +2,14 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createConfSettingsStore, createSettingsService, type Policy, SAFE_SETTINGS, type SettingsStore } from '../../../src/main/config';
+import {
+  createConfSettingsStore,
+  createSettingsService,
+  type Policy,
+  SAFE_SETTINGS,
+  type SettingsServiceDeps,
+  type SettingsStore,
+} from '../../../src/main/config';
 import { DEFAULT_SETTINGS, POLICY_ONLY_KEYS, SETTING_KEYS, type UserSettings, settingsViewSchema } from '../../../src/shared/settings';
 import { thrown } from './thrown';
 import { reportListenerErrorToStderr } from '../../../src/main/common';
@@ -12,6 +19,11 @@ const SOURCE = 'HKLM\\SOFTWARE\\Policies\\EnrollmentStation';
 
 function policy(values: Extract<Policy, { status: 'ok' }>['values'], locked: Extract<Policy, { status: 'ok' }>['locked'] = []): Policy {
   return { status: 'ok', source: SOURCE, channel: 'windows-registry', values, locked };
+}
+
+/** The service under test; a failing listener is reported on stderr (these tests have no diagnostic log). */
+function serviceWith(deps: Omit<SettingsServiceDeps, 'onListenerError'>) {
+  return createSettingsService({ onListenerError: reportListenerErrorToStderr, ...deps });
 }
 
 /** An in-memory store that records what the service saved. */
@@ -36,7 +48,7 @@ function memoryStore(saved: unknown = undefined): SettingsStore & { saves: UserS
 
 describe('settings service: merging', () => {
   it('uses built-in defaults without policy or saved settings', () => {
-    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: NO_POLICY, store: memoryStore() });
+    const service = serviceWith({ policy: NO_POLICY, store: memoryStore() });
     expect(service.effective()).toEqual(DEFAULT_SETTINGS);
     const view = service.view();
     expect(settingsViewSchema.parse(view)).toEqual(view);
@@ -52,8 +64,7 @@ describe('settings service: merging', () => {
   });
 
   it('lets the operator override unlocked policy values, and locked policy values win', () => {
-    const service = createSettingsService({
-      onListenerError: reportListenerErrorToStderr,
+    const service = serviceWith({
       policy: policy({ cmBaseUrl: 'https://cm.contoso.com/api/', locale: 'fr', cmTimeoutMs: 20_000 }, ['cmBaseUrl', 'readerExclude']),
       store: memoryStore({
         cmBaseUrl: 'https://rogue.example/api/',
@@ -77,8 +88,7 @@ describe('settings service: merging', () => {
   });
 
   it('switches stored training mode off once the organisation forbids training', () => {
-    const service = createSettingsService({
-      onListenerError: reportListenerErrorToStderr,
+    const service = serviceWith({
       policy: policy({ trainingModeAllowed: false }),
       store: memoryStore({ trainingMode: true }),
     });
@@ -86,7 +96,7 @@ describe('settings service: merging', () => {
   });
 
   it('hands out copies: changing a returned value changes nothing inside', () => {
-    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: NO_POLICY, store: memoryStore() });
+    const service = serviceWith({ policy: NO_POLICY, store: memoryStore() });
     service.effective().readerExclude.push('*');
     service.view().values.readerExclude.push('*');
     expect(service.effective().readerExclude).toEqual(['*Windows Hello*']);
@@ -97,7 +107,7 @@ describe('settings service: merging', () => {
 describe('settings service: update', () => {
   it('saves the operator change, notifies subscribers and returns the new view', () => {
     const store = memoryStore({ locale: 'fr' });
-    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: NO_POLICY, store });
+    const service = serviceWith({ policy: NO_POLICY, store });
     const listener = vi.fn();
     const unsubscribe = service.subscribe(listener);
     const view = service.update({ readerInclude: ['ACS ACR39U*'], trainingMode: true, cmTimeoutMs: undefined });
@@ -111,7 +121,7 @@ describe('settings service: update', () => {
 
   it('refuses a locked key with SETTING_LOCKED naming it, and changes nothing', () => {
     const store = memoryStore({ locale: 'fr' });
-    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: policy({ cmTimeoutMs: 20_000 }, ['cmTimeoutMs']), store });
+    const service = serviceWith({ policy: policy({ cmTimeoutMs: 20_000 }, ['cmTimeoutMs']), store });
     const listener = vi.fn();
     service.subscribe(listener);
     const before = service.view();
@@ -127,7 +137,7 @@ describe('settings service: update', () => {
   it('refuses machine-only keys with SETTING_MACHINE_ONLY, with or without a policy, and saves nothing', () => {
     for (const p of [NO_POLICY, policy({ locale: 'fr' })]) {
       const store = memoryStore();
-      const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: p, store });
+      const service = serviceWith({ policy: p, store });
       for (const patch of [
         { cmBaseUrl: 'https://evil.example/' },
         { allowedAuthDomains: ['*.evil.example'] },
@@ -146,8 +156,7 @@ describe('settings service: update', () => {
   });
 
   it('says when the OS reported a policy change (applied at the next start), and tells listeners', () => {
-    const service = createSettingsService({
-      onListenerError: reportListenerErrorToStderr,
+    const service = serviceWith({
       policy: policy({ cmTimeoutMs: 20_000 }, ['cmTimeoutMs']),
       store: memoryStore(),
     });
@@ -161,8 +170,7 @@ describe('settings service: update', () => {
   });
 
   it('ignores (and reports) machine-only keys an older version saved for the operator', () => {
-    const service = createSettingsService({
-      onListenerError: reportListenerErrorToStderr,
+    const service = serviceWith({
       policy: NO_POLICY,
       store: memoryStore({ locale: 'fr', cmBaseUrl: 'https://old.example/' }),
     });
@@ -172,7 +180,7 @@ describe('settings service: update', () => {
 
   it('refuses training mode where the organisation forbids it', () => {
     const store = memoryStore();
-    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: policy({ trainingModeAllowed: false }), store });
+    const service = serviceWith({ policy: policy({ trainingModeAllowed: false }), store });
     const err = thrown(() => service.update({ trainingMode: true }));
     expect(err.code).toBe('TRAINING_FORBIDDEN');
     expect(store.saves).toEqual([]);
@@ -182,7 +190,7 @@ describe('settings service: update', () => {
 
   it('refuses an invalid payload with every problem and changes nothing', () => {
     const store = memoryStore();
-    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: NO_POLICY, store });
+    const service = serviceWith({ policy: NO_POLICY, store });
     for (const payload of [null, 'x', [], { cmTimeoutMs: -1, colour: 'red' }, { cmBaseUrl: 'https://u:p@cm.example/' }]) {
       expect(thrown(() => service.update(payload)).code).toBe('SETTINGS_INVALID');
     }
@@ -199,7 +207,7 @@ describe('settings service: update', () => {
       },
       setAside: () => 'unused',
     };
-    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: NO_POLICY, store });
+    const service = serviceWith({ policy: NO_POLICY, store });
     const err = thrown(() => service.update({ locale: 'fr' }));
     expect(err.code).toBe('STORAGE_IO');
     expect(service.effective().locale).toBe('en');
@@ -210,8 +218,7 @@ describe('settings service: invalid policy (safe state)', () => {
   const invalid: Policy = { status: 'invalid', source: SOURCE, channel: 'windows-registry', problems: ['cmTimeoutMs: Invalid input'] };
 
   it('runs on safe settings, every key managed, and shows the problems', () => {
-    const service = createSettingsService({
-      onListenerError: reportListenerErrorToStderr,
+    const service = serviceWith({
       policy: invalid,
       store: memoryStore({ locale: 'fr', cmBaseUrl: 'https://cm.contoso.com/', trainingMode: true }),
     });
@@ -238,7 +245,7 @@ describe('settings service: invalid policy (safe state)', () => {
 
   it('makes every setting read-only with POLICY_INVALID carrying the problems', () => {
     const store = memoryStore();
-    const service = createSettingsService({ onListenerError: reportListenerErrorToStderr, policy: invalid, store });
+    const service = serviceWith({ policy: invalid, store });
     const err = thrown(() => service.update({ locale: 'fr' }));
     expect(err.code).toBe('POLICY_INVALID');
     expect(err.details).toEqual({ source: SOURCE, problems: ['cmTimeoutMs: Invalid input'] });
@@ -258,8 +265,7 @@ describe('settings service: unusable saved settings', () => {
   it('keeps a file that is not JSON aside, reports it, and uses defaults', () => {
     const file = join(dir, 'settings.json');
     writeFileSync(file, '{"locale": "fr"');
-    const service = createSettingsService({
-      onListenerError: reportListenerErrorToStderr,
+    const service = serviceWith({
       policy: NO_POLICY,
       store: createConfSettingsStore({ dataDir: dirname(file), now: () => at }),
     });
@@ -277,8 +283,7 @@ describe('settings service: unusable saved settings', () => {
   it('keeps a file with wrong values aside, naming them', () => {
     const file = join(dir, 'settings.json');
     writeFileSync(file, JSON.stringify({ values: { locale: 'de', colour: 'blue' } }));
-    const service = createSettingsService({
-      onListenerError: reportListenerErrorToStderr,
+    const service = serviceWith({
       policy: NO_POLICY,
       store: createConfSettingsStore({ dataDir: dirname(file), now: () => at }),
     });

@@ -1,25 +1,14 @@
 import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { initI18n } from '../../../src/renderer/i18n';
-import type { CmCheckReport } from '../../../src/shared/cm-check';
-import { snapshot } from './support/fixtures';
+import { cmCheckReport, snapshot } from './support/fixtures';
 import { renderStation, resetStore, settle } from './support/station';
 
 beforeAll(() => initI18n('en'));
 beforeEach(() => resetStore());
 afterEach(() => cleanup());
 
-const report: CmCheckReport = {
-  target: 'https://cm.contoso.com/CertificateManagement/api/v1.0/',
-  reachable: true,
-  apiEnabled: true,
-  auth: { result: 'accepted', schemes: [], scheme: 'Negotiate' },
-  latencyMs: 42,
-  problem: null,
-  requestTypes: [],
-  requestStatuses: [],
-  skippedRequests: 0,
-  suggestedRequestTypeNumbers: {},
+const report = cmCheckReport({
   checkedAt: '2026-12-07T09:00:00.000Z',
   issuance: {
     profiles: [
@@ -47,7 +36,7 @@ const report: CmCheckReport = {
     profilesNotChecked: 0,
     executionRoutes: { result: 'forbidden', requestUuid: 'a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099', error: null },
   },
-};
+});
 
 describe('CM check on the Diagnostics screen: desk issuance', () => {
   it('shows per template whether the desk can issue and why not, and whether the execution routes answer', async () => {

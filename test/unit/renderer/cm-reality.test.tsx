@@ -1,8 +1,20 @@
 import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { initI18n } from '../../../src/renderer/i18n';
-import type { CmCheckReport } from '../../../src/shared/cm-check';
-import { cardRead, chosen, NEW_CARD, OLD_CARD, operation, READER, reading, readersWithCard, request, RETIRE_OPERATION_ID, snapshot } from './support/fixtures';
+import {
+  cardRead,
+  chosen,
+  cmCheckReport,
+  NEW_CARD,
+  OLD_CARD,
+  operation,
+  READER,
+  reading,
+  readersWithCard,
+  request,
+  RETIRE_OPERATION_ID,
+  snapshot,
+} from './support/fixtures';
 import { renderStation, resetStore, settle } from './support/station';
 
 beforeAll(() => initI18n('en'));
@@ -118,14 +130,7 @@ describe('a retire waiting for CM to approve its Retire request (retireRoute ret
 
 describe('CM check on the Diagnostics screen', () => {
   it('runs only when asked and shows sign-in schemes, the types with their reading, and the policy suggestion', async () => {
-    const report: CmCheckReport = {
-      target: 'https://cm.contoso.com/CertificateManagement/api/v1.0/',
-      reachable: true,
-      apiEnabled: true,
-      auth: { result: 'accepted', schemes: [], scheme: 'Negotiate' },
-      latencyMs: 42,
-      problem: null,
-      skippedRequests: 0,
+    const report = cmCheckReport({
       requestTypes: [
         { raw: '1', count: 10, reading: 'Enroll', confirmedBy: 'documented', likely: null, bindable: true },
         { raw: '3', count: 1, reading: null, confirmedBy: 'unconfirmed', likely: 'Renew', bindable: null },
@@ -133,8 +138,7 @@ describe('CM check on the Diagnostics screen', () => {
       ],
       requestStatuses: [{ raw: '3', count: 12, reading: 'Approved' }],
       suggestedRequestTypeNumbers: { '3': 'Renew' },
-      checkedAt: '2026-11-23T09:00:00.000Z',
-    };
+    });
     const station = await renderStation({
       'station.snapshot': () => snapshot(),
       'outbox.list': () => [],

@@ -1,10 +1,23 @@
-import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyLocale, initI18n } from '../../../src/renderer/i18n';
 import type { EnrollmentState } from '../../../src/shared/enrollment';
 import type { IssuancePlan } from '../../../src/shared/issuance';
 import { cardRead, chosen, OPERATION_ID, payload, READER, reading, readersWithCard, request, submitted } from './support/fixtures';
-import { boundDone, error, failed, idle, issued, offer, paused, renderAfterBind, running, snapshotWith } from './support/issuance-fixtures';
+import {
+  boundDone,
+  error,
+  failed,
+  idle,
+  issued,
+  offer,
+  paused,
+  region,
+  renderAfterBind,
+  running,
+  snapshotWith,
+  stepHeading,
+} from './support/issuance-fixtures';
 import { renderStation, resetStore, settle } from './support/station';
 
 beforeAll(() => initI18n('en'));
@@ -14,8 +27,6 @@ afterEach(async () => {
   await act(() => applyLocale('en'));
 });
 
-const region = () => screen.getByRole('region', { name: READER });
-const stepHeading = () => within(region()).getByRole('heading', { level: 4 });
 const hint = () => region().querySelector('.next-step[aria-live="polite"]')?.textContent ?? '';
 
 /** Keyboard activation: a native, enabled, focusable button that has focus; activating it is a click (jsdom has no default actions). */

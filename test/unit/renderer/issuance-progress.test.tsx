@@ -3,7 +3,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { applyLocale, initI18n } from '../../../src/renderer/i18n';
 import { ISSUANCE_STEPS } from '../../../src/shared/issuance';
 import { cardRead, OTHER_READER, READER } from './support/fixtures';
-import { canceled, error, paused, renderAfterBind, running, startOf } from './support/issuance-fixtures';
+import { canceled, error, paused, region, renderAfterBind, running, startOf, stepHeading } from './support/issuance-fixtures';
 import { Refusal, resetStore, settle } from './support/station';
 
 beforeAll(() => initI18n('en'));
@@ -14,8 +14,6 @@ afterEach(async () => {
   await act(() => applyLocale('en'));
 });
 
-const region = () => screen.getByRole('region', { name: READER });
-const stepHeading = () => within(region()).getByRole('heading', { level: 4 });
 const list = () => within(region()).getByRole('list', { name: 'Issuance steps' });
 const item = (name: string) => within(list()).getByText(name).closest('li') as HTMLElement;
 const announcement = () => region().querySelector('.issuance-now') as HTMLElement;

@@ -1,9 +1,9 @@
-import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyLocale, initI18n } from '../../../src/renderer/i18n';
 import { formatDateTime } from '../../../src/renderer/format';
 import { READER } from './support/fixtures';
-import { canceled, CERTIFICATES, error, failed, issued, renderAfterBind, running } from './support/issuance-fixtures';
+import { canceled, CERTIFICATES, error, failed, issued, region, renderAfterBind, running, stepHeading } from './support/issuance-fixtures';
 import { resetStore, settle } from './support/station';
 
 beforeAll(() => initI18n('en'));
@@ -12,9 +12,6 @@ afterEach(async () => {
   cleanup();
   await act(() => applyLocale('en'));
 });
-
-const region = () => screen.getByRole('region', { name: READER });
-const stepHeading = () => within(region()).getByRole('heading', { level: 4 });
 
 /** A certificate's description list as [term, value] pairs. */
 function pairs(item: HTMLElement): [string, string][] {

@@ -7,7 +7,8 @@ import { ISSUING_PHASES, useStation } from '../../store';
 import { ErrorNotice } from '../ErrorNotice';
 import { FocusHeading } from '../FocusHeading';
 import { IssuanceNeedsCm, IssuancePanel } from '../issuance/issuance-screens';
-import { issuanceNeedsCm, type ShownIssuance, shownIssuance } from '../issuance/issuance-view';
+import type { ShownIssuance } from '../issuance/issuance-view';
+import { useReaderIssuance } from '../issuance/use-reader-issuance';
 import { Attention } from './Attention';
 import { Confirmation } from './Confirmation';
 import { Progress } from './Progress';
@@ -45,10 +46,7 @@ export function EnrollmentSteps({ reader, state, step }: Props) {
   const { t } = useTranslation();
   // Read once: whether this panel opened because the selection moved here (then its heading takes focus).
   const [focusOnOpen] = useState(() => useStation.getState().focusStep === reader);
-  const issuanceState = useStation((s) => s.issuance[reader]);
-  const policy = useStation((s) => s.settings?.values.issueAtDesk ?? 'offer');
-  const issuance = shownIssuance(issuanceState, state, policy);
-  const needsCm = issuanceNeedsCm(issuanceState, state, policy);
+  const { state: issuanceState, shown: issuance, needsCm } = useReaderIssuance(reader, state);
   const view: EnrollmentStep | IssuanceView = issuance ? `issuance-${issuance.phase}` : step;
   useEffect(() => {
     if (focusOnOpen) useStation.setState({ focusStep: null });

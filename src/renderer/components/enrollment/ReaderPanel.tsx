@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { EnrollmentStep } from '../../../shared/enrollment';
 import type { IssuancePhase } from '../../../shared/issuance';
 import { selectReader, useStation } from '../../store';
-import { shownIssuance } from '../issuance/issuance-view';
+import { useReaderIssuance } from '../issuance/use-reader-issuance';
 import { CardPanel } from './CardPanel';
 import { EnrollmentSteps } from './EnrollmentSteps';
 
@@ -14,8 +14,7 @@ export function ReaderPanel({ name }: { name: string }) {
   const state = useStation((s) => s.enrollment[name]);
   const selected = useStation((s) => s.selectedReader === name);
   const latest = useStation((s) => s.lastInserted === name);
-  const issuanceState = useStation((s) => s.issuance[name]);
-  const policy = useStation((s) => s.settings?.values.issueAtDesk ?? 'offer');
+  const issuance = useReaderIssuance(name, state).shown;
   if (!reader) return null;
   const headingId = `reader-${encodeURIComponent(name)}`;
   const step: EnrollmentStep = state?.step ?? (reader.card ? 'reading' : 'waiting');
@@ -38,7 +37,7 @@ export function ReaderPanel({ name }: { name: string }) {
       ) : (
         // The card panel already says "No card — Insert a card"; other steps are worth a line. An issuance
         // names its own phase: "Done — remove the card" must not show while the card is being issued.
-        <StepSummary issuance={shownIssuance(issuanceState, state, policy)?.phase ?? null} step={step} />
+        <StepSummary issuance={issuance?.phase ?? null} step={step} />
       )}
     </section>
   );

@@ -1,5 +1,6 @@
 import type { StationSnapshot } from '../../../../src/shared/contract';
 import type { CmRequest } from '../../../../src/shared/cm';
+import type { CmCheckReport } from '../../../../src/shared/cm-check';
 import type { CardReading, EnrollmentState, Replacement } from '../../../../src/shared/enrollment';
 import type { OutboxOperation } from '../../../../src/shared/outbox';
 import { DEFAULT_SETTINGS, POLICY_ONLY_KEYS, SETTING_KEYS, type SettingKey, type SettingsView } from '../../../../src/shared/settings';
@@ -13,6 +14,24 @@ export const OLD_CARD = '11111111-2222-4333-8444-555555555555';
 export const NEW_CARD = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
 export const OPERATION_ID = '0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b';
 export const RETIRE_OPERATION_ID = '1e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b';
+
+/** A CM check that reached CM, with Negotiate accepted, and found nothing: each test adds what it shows. */
+export function cmCheckReport(overrides: Partial<CmCheckReport> = {}): CmCheckReport {
+  return {
+    target: 'https://cm.contoso.com/CertificateManagement/api/v1.0/',
+    reachable: true,
+    apiEnabled: true,
+    auth: { result: 'accepted', schemes: [], scheme: 'Negotiate' },
+    latencyMs: 42,
+    problem: null,
+    requestTypes: [],
+    requestStatuses: [],
+    skippedRequests: 0,
+    suggestedRequestTypeNumbers: {},
+    checkedAt: '2026-11-23T09:00:00.000Z',
+    ...overrides,
+  };
+}
 
 /** The `managed` map: true for the keys given, false for every other. */
 export function managedKeys(...keys: SettingKey[]): Record<SettingKey, boolean> {
