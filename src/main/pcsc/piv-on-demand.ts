@@ -2,16 +2,11 @@
 // 5 modules) is loaded on the first probe or session, not at start-up (issue 19 item 7,
 // bench/startup.ts): the station creates its card access when it starts, but only desk issuance
 // talks PIV to a card.
+import { loadOnce } from '../common';
 import type * as PivModule from './piv';
 import type { PivCardAccess } from './piv';
 
-// Loaded once; a failed load is tried again by the next caller (the failing caller gets the error).
-let piv: Promise<typeof PivModule> | null = null;
-const loadPiv = (): Promise<typeof PivModule> =>
-  (piv ??= import('./piv').catch((err: unknown) => {
-    piv = null;
-    throw err;
-  }));
+const loadPiv = loadOnce(() => import('./piv'));
 
 /** Loads the PIV code ahead of the first probe (issuance/adapters.ts prepare, when a card is read). */
 export async function loadPivCode(): Promise<void> {
