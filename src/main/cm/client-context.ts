@@ -23,15 +23,20 @@ export interface CmClientContext {
   getList<S extends z.ZodType>(schema: S, ctx: CmCallContext, path: string): Promise<z.output<S>[]>;
 }
 
+/** How the client reaches CM (client.ts's CmClientOptions adds what its operations need). */
 export interface CmContextOptions {
+  /** e.g. `https://cm.contoso.com/CertificateManagement/api/v1.0/` (a missing final slash is added). */
   baseUrl: string;
   transport: CmTransport;
+  /** Per call, covering connect, headers and body. */
   timeoutMs?: number;
+  /** How many times a failed GET is repeated (offline, timeout, 5xx). POST and PUT never are. */
   getRetries?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Told the outcome of every HTTP exchange (the diagnostic log); never the URL, a body or a card id. */
   onCall?: (outcome: CmCallOutcome) => void;
 }
 
