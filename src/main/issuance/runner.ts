@@ -471,9 +471,10 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
   }
 
   /**
-   * The PIN step talks to the card in short sessions of its own: no card connection is held while a
-   * person types or reads a PIN (another program, or the station's own reader monitor, may connect
-   * meanwhile), and the card is checked again (same CHUID) before each one.
+   * One card session, on the card this issuance started on (same CHUID) or none. The PIN step talks
+   * to the card in short sessions of its own: no card connection is held while a person types or
+   * reads a PIN (another program, or the station's own reader monitor, may connect meanwhile), and
+   * the card is checked again before each one.
    */
   async function withSession<T>(use: (session: PivSession) => Promise<T>): Promise<T> {
     const session = await card.open(rec.reader);
@@ -563,9 +564,7 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
     safePoint();
     await checkRequest();
     const config = await cm.getSmartcardConfiguration(rec.profileTemplateUuid);
-    const session = await card.open(rec.reader);
-    try {
-      await checkCard(session);
+    await withSession(async (session) => {
       // Every session authenticates (the card forgets it at disconnect); the step shows the first time.
       let authenticated = false;
       await step('admin-auth', async () => {
@@ -583,11 +582,7 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
       safePoint();
       await step('certificates', requestCertificates);
       await step('write-certificates', () => writeCertificates(session));
-    } finally {
-      await session.close().catch(() => {
-        // Leaving the card as it is: the session's work is on disk, a failed disconnect loses nothing.
-      });
-    }
+    });
     await step('pin', async () => {
       await userPin(config);
       await replacePuk();
