@@ -3,7 +3,7 @@ import { type ErrorPayload, StationError, toErrorPayload } from '../../shared/er
 import type { IssuanceState, IssuanceStep, PinRules } from '../../shared/issuance';
 import type { AuditNote, AuditNoteOptions } from '../enrollment';
 import type { FlushWhen, JournalRecovery } from '../journal';
-import { createListenerSet } from '../common';
+import { createListenerSet, loadOnce } from '../common';
 import { describeError, listenerErrorsTo, type DiagnosticLog } from '../log';
 import { checkNewPin } from './pin';
 import type { IssuancePorts } from './ports';
@@ -175,15 +175,10 @@ export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<Is
   const AUTO_RETRIES = 2;
   const AUTO_RETRY_MS = 300;
 
-  let preparing: Promise<void> | null = null;
   /** The issuance code, loaded once (a failed load is tried again by the next caller). */
-  function prepared(ports: IssuancePorts): Promise<void> {
-    preparing ??= (ports.prepare?.() ?? Promise.resolve()).catch((err: unknown) => {
-      preparing = null;
-      throw err;
-    });
-    return preparing;
-  }
+  const prepared = loadOnce(async (): Promise<void> => {
+    await deps.ports?.prepare?.();
+  });
 
   /** Starts a run unless one is in flight; the run's outcome is on disk and audited when it ends. */
   function launch(record: IssuanceRecord, retry = 0): void {
@@ -194,7 +189,7 @@ export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<Is
     auditLater({ action: 'issuance.started', result: 'info', ...noteFor(record) });
     const run = (async () => {
       if (ports === null) throw new StationError('ISSUANCE_NEEDS_CM', 'No CM server is configured: the card cannot be issued here.');
-      await prepared(ports);
+      await prepared();
       return runIssuance(context(ports), record);
     })()
       .then((final) => {
@@ -350,7 +345,7 @@ export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<Is
     },
     prepare() {
       if (deps.ports === null || closed) return;
-      prepared(deps.ports).catch((err: unknown) => deps.log.warn('issuance.prepare-failed', describeError(err)));
+      prepared().catch((err: unknown) => deps.log.warn('issuance.prepare-failed', describeError(err)));
     },
     cardSeen(reader, cardId) {
       for (const record of store.values()) {
