@@ -5,6 +5,7 @@ import type { AuditNote, AuditNoteOptions } from '../enrollment';
 import type { FlushWhen, JournalRecovery } from '../journal';
 import { createListenerSet, loadOnce } from '../common';
 import { describeError, listenerErrorsTo, type DiagnosticLog } from '../log';
+import { TRANSIENT_CARD } from './classify';
 import { checkNewPin } from './pin';
 import type { IssuancePorts } from './ports';
 import { isFinished, newRecord, type IssuanceRecord, type NewIssuance } from './records';
@@ -166,12 +167,7 @@ export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<Is
     };
   }
 
-  /**
-   * PC/SC answers that say nothing about the card itself (the connection's handle was lost, the card
-   * was reset by another program, a sharing conflict): the card is still there, so the run is tried
-   * again by itself, a bounded number of times, from the journal.
-   */
-  const TRANSIENT_CARD: ReadonlySet<string> = new Set(['PCSC_SERVICE_DOWN', 'PCSC_CARD_RESET', 'PCSC_SHARING_VIOLATION']);
+  // A run paused by a transient card error (classify.ts TRANSIENT_CARD) is tried again from the journal.
   const AUTO_RETRIES = 2;
   const AUTO_RETRY_MS = 300;
 
@@ -205,7 +201,7 @@ export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<Is
                 ? 'issuance.canceled'
                 : 'issuance.failed';
         auditLater({ action, result, ...noteFor(final), code: final.error?.code ?? null, message: final.error?.message ?? null });
-        if (final.phase === 'paused' && TRANSIENT_CARD.has(final.error?.code ?? '') && retry < AUTO_RETRIES) {
+        if (final.phase === 'paused' && final.error !== null && TRANSIENT_CARD.has(final.error.code) && retry < AUTO_RETRIES) {
           setTimeout(() => {
             const latest = store.get(requestId);
             if (latest?.phase === 'paused') launch(latest, retry + 1);
