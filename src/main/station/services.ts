@@ -224,11 +224,7 @@ async function openDeskIssuance(
 }
 
 /** Events out: every service's changes to the event stream, and what follows a connection change. */
-function forwardEvents(
-  deps: StationDeps,
-  services: Omit<StationServices, 'close' | 'monitor'> & { readers: Readers },
-  { log, emit }: ServiceWiring,
-): void {
+function forwardEvents(deps: StationDeps, services: Omit<StationServices, 'close' | 'monitor'> & { readers: Readers }, { log, emit }: ServiceWiring): void {
   const { readers, workflow, issuance, outbox, batch, connectivity } = services;
   readers.cardListeners.add((snapshot) => emit('readers.changed', snapshot));
   workflow.subscribe((event) => {

@@ -23,12 +23,9 @@ afterEach(async () => {
 });
 
 async function station(issueAtDesk: 'offer' | 'always') {
-  t = await startTestStation(
-    ISSUANCE_TUNING,
-    {
-      policy: { issueAtDesk },
-    },
-  );
+  t = await startTestStation(ISSUANCE_TUNING, {
+    policy: { issueAtDesk },
+  });
   return t;
 }
 

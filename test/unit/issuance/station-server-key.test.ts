@@ -47,10 +47,10 @@ async function issueFactoryCard(s: TestStation, requestId: string): Promise<Issu
 
 describe('desk issuance of a key CM generates (PFX), whole station in training mode', () => {
   it('imports the key into 9D with its certificate; the card decrypts with it; the password is in no file', async () => {
-    const s = (t = await startTestStation(
-      ISSUANCE_TUNING,
-      { policy: { issueAtDesk: 'always' }, sim: { executionProfiles: profilesWithArchivedKeyFor(STAFF) } },
-    ));
+    const s = (t = await startTestStation(ISSUANCE_TUNING, {
+      policy: { issueAtDesk: 'always' },
+      sim: { executionProfiles: profilesWithArchivedKeyFor(STAFF) },
+    }));
     const result = await issueFactoryCard(s, ALICE);
     expect(result.phase, JSON.stringify(result)).toBe('done');
     if (result.phase !== 'done') return;
@@ -95,10 +95,7 @@ describe('desk issuance of a key CM generates (PFX), whole station in training m
   it('key history: Emil’s training request recovers her archived key into retired slot 82 with its certificate and the Key History object; the card decrypts with it', async () => {
     // The training directory as it is: Emil's Enroll on the archived-key template, her earlier key archived by the CA.
     const EMIL = seedGuid('request/enroll-emil-archived-key');
-    const s = (t = await startTestStation(
-      ISSUANCE_TUNING,
-      { policy: { issueAtDesk: 'always' } },
-    ));
+    const s = (t = await startTestStation(ISSUANCE_TUNING, { policy: { issueAtDesk: 'always' } }));
     const result = await issueFactoryCard(s, EMIL);
     expect(result.phase, JSON.stringify(result)).toBe('done');
     if (result.phase !== 'done') return;
