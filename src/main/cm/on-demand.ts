@@ -19,8 +19,7 @@ export const runCmCheck: typeof CheckModule.runCmCheck = async (options) => (awa
 
 /** createCmExecutionClient of execution.ts; the routes' code is loaded on the first call. */
 export function createCmExecutionClient(options: ExecutionModule.CmExecutionClientOptions): CmExecutionClient {
-  let client: CmExecutionClient | null = null;
-  const load = async (): Promise<CmExecutionClient> => (client ??= (await loadCmExecution()).createCmExecutionClient(options));
+  const load = loadOnce(async () => (await loadCmExecution()).createCmExecutionClient(options));
   return {
     getSmartcardConfiguration: async (profileTemplateUuid) => (await load()).getSmartcardConfiguration(profileTemplateUuid),
     getAuthenticationResponse: async (ids, challenge, diversified) => (await load()).getAuthenticationResponse(ids, challenge, diversified),

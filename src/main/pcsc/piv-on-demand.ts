@@ -15,8 +15,7 @@ export async function loadPivCode(): Promise<void> {
 
 /** createPivCardAccess of piv/access.ts; the PIV code is loaded on the first call. */
 export function createPivCardAccess(...args: Parameters<typeof PivModule.createPivCardAccess>): PivCardAccess {
-  let access: PivCardAccess | null = null;
-  const load = async (): Promise<PivCardAccess> => (access ??= (await loadPiv()).createPivCardAccess(...args));
+  const load = loadOnce(async () => (await loadPiv()).createPivCardAccess(...args));
   return {
     probe: async (reader) => (await load()).probe(reader),
     open: async (reader) => (await load()).open(reader),
