@@ -1,6 +1,7 @@
 import type { EnrollmentState } from '../../shared/enrollment';
 import { StationError } from '../../shared/errors';
 import type { IssuanceState } from '../../shared/issuance';
+import { TRANSIENT_CARD } from '../issuance';
 import { call } from '../station';
 import type { Station } from '../station';
 import { EXIT, type ExitCode, exitCodeFor } from './exit-codes';
@@ -12,8 +13,6 @@ export interface IssueOutcome {
 }
 
 type Tracked = Exclude<IssuanceState, { phase: 'idle' }>;
-/** PC/SC answers the station retries by itself (issuance/service.ts). */
-const TRANSIENT_CARD: ReadonlySet<string> = new Set(['PCSC_SERVICE_DOWN', 'PCSC_CARD_RESET', 'PCSC_SHARING_VIOLATION']);
 const isFor =
   (requestId: string) =>
   (s: IssuanceState): s is Tracked =>

@@ -1,9 +1,10 @@
 import type { CmCheckIssuance, CmCheckIssuanceProfile } from '../../shared/cm-check';
 import { StationError, toErrorPayload } from '../../shared/errors';
-import { httpFailure, malformedResponse, type CmCallContext } from './errors';
+import { httpFailure, type CmCallContext } from './errors';
 import { EXECUTION_ROUTES, toSmartcardConfiguration } from './execution';
 import { wireSmartcardConfigSchema } from './execution-wire';
 import { decodeRequestStatus } from './normalize';
+import { readCmBody } from './read-body';
 import { wireProfileTemplateSchema, wireRequestSchema } from './wire-schemas';
 
 /**
@@ -52,16 +53,8 @@ async function checkProfile(get: CheckGet, templateUuid: string, name: string): 
     if (answer.status < 200 || answer.status >= 300) {
       return { ...profile, problems: ['unreadable'], error: httpFailure(answer.status, answer.text, ctx).toPayload() };
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(answer.text);
-    } catch {
-      // Reported as CM_MALFORMED_RESPONSE below, like any unreadable configuration.
-      throw malformedResponse(ctx, answer.status, 'the body is not JSON');
-    }
-    const wire = wireSmartcardConfigSchema.safeParse(json);
-    if (!wire.success) throw malformedResponse(ctx, answer.status, wire.error.issues[0]?.message ?? 'invalid');
-    const config = toSmartcardConfiguration(wire.data, ctx, answer.status);
+    // An unreadable configuration is CM_MALFORMED_RESPONSE, reported below.
+    const config = toSmartcardConfiguration(readCmBody(wireSmartcardConfigSchema, answer.text, ctx, answer.status), ctx, answer.status);
     const adminKeyBytes = config.defaultAdminKey?.length ?? 0;
     const problems: CmCheckIssuanceProfile['problems'] = [];
     if (adminKeyBytes === 0) problems.push('no-admin-key');

@@ -2,8 +2,9 @@ import type { z } from 'zod';
 import { normalizeGuid, type Guid } from '../../shared/cm';
 import { cmCardIdFromText } from '../../shared/card-id';
 import { StationError } from '../../shared/errors';
-import { malformedResponse, type CmCallContext } from './errors';
+import type { CmCallContext } from './errors';
 import { createCmHttp, type CmAnswer, type CmCallOutcome } from './http';
+import { readCmBody } from './read-body';
 import { type RetryPolicy, withRetries } from './retry';
 import type { CmTransport } from './transport';
 
@@ -23,15 +24,20 @@ export interface CmClientContext {
   getList<S extends z.ZodType>(schema: S, ctx: CmCallContext, path: string): Promise<z.output<S>[]>;
 }
 
+/** How the client reaches CM (client.ts's CmClientOptions adds what its operations need). */
 export interface CmContextOptions {
+  /** e.g. `https://cm.contoso.com/CertificateManagement/api/v1.0/` (a missing final slash is added). */
   baseUrl: string;
   transport: CmTransport;
+  /** Per call, covering connect, headers and body. */
   timeoutMs?: number;
+  /** How many times a failed GET is repeated (offline, timeout, 5xx). POST and PUT never are. */
   getRetries?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Told the outcome of every HTTP exchange (the diagnostic log); never the URL, a body or a card id. */
   onCall?: (outcome: CmCallOutcome) => void;
 }
 
@@ -61,7 +67,8 @@ export function normalizeCmBaseUrl(url: URL): URL {
   return out;
 }
 
-function badInput(message: string, field: string): StationError {
+/** A caller's value the station will not send to CM (BAD_REQUEST naming the field). */
+export function badInput(message: string, field: string): StationError {
   return new StationError('BAD_REQUEST', message, { field });
 }
 
@@ -118,20 +125,7 @@ function getRetryPolicy(options: CmContextOptions, timeoutMs: number): RetryPoli
 }
 
 function parseAnswer<S extends z.ZodType>(schema: S, answer: CmAnswer, ctx: CmCallContext): z.output<S> {
-  let json: unknown;
-  try {
-    json = JSON.parse(answer.text);
-  } catch {
-    // Translated: a malformed answer is a typed error (and the call outcome is logged by onCall).
-    throw malformedResponse(ctx, answer.status, 'the body is not JSON');
-  }
-  const result = schema.safeParse(json);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue === undefined || issue.path.length === 0 ? 'body' : issue.path.join('.');
-    throw malformedResponse(ctx, answer.status, `${where}: ${issue?.message ?? 'invalid'}`);
-  }
-  return result.data;
+  return readCmBody(schema, answer.text, ctx, answer.status);
 }
 
 export function createCmClientContext(options: CmContextOptions): CmClientContext {

@@ -1,24 +1,11 @@
 import type { CmProfileTemplate, CmRequest, CmSmartcard, Guid, RequestStatus } from '../../shared/cm';
-import { createCmClientContext } from './client-context';
+import { createCmClientContext, type CmContextOptions } from './client-context';
 import { requestOperations } from './client-requests';
 import { smartcardOperations, type BindCardInput, type SetSmartcardStatusInput } from './client-smartcards';
 import { templateOperations } from './client-templates';
 import type { CmCall } from './execution';
-import type { CmCallOutcome } from './http';
-import type { CmTransport } from './transport';
 
-export interface CmClientOptions {
-  /** e.g. `https://cm.contoso.com/CertificateManagement/api/v1.0/` (a missing final slash is added). */
-  baseUrl: string;
-  transport: CmTransport;
-  /** Per call, covering connect, headers and body. */
-  timeoutMs?: number;
-  /** How many times a failed GET is repeated (offline, timeout, 5xx). POST and PUT never are. */
-  getRetries?: number;
-  backoffBaseMs?: number;
-  backoffMaxMs?: number;
-  random?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+export interface CmClientOptions extends CmContextOptions {
   /** CM has no user names; a directory lookup (e.g. training mode's) can supply them. */
   userDisplayName?: (userUuid: Guid) => string | null;
   /**
@@ -26,8 +13,6 @@ export interface CmClientOptions {
    * one odd request must not hide the others. Never the element itself (it may name people).
    */
   onSkipped?: (skipped: { route: string; index: number; problem: string }) => void;
-  /** Told the outcome of every HTTP exchange (the diagnostic log); never the URL, a body or a card id. */
-  onCall?: (outcome: CmCallOutcome) => void;
 }
 
 export type { CmCallOutcome } from './http';

@@ -1,7 +1,7 @@
-import type { z } from 'zod';
-import { normalizeGuid, type Guid } from '../../shared/cm';
+import { normalizeGuid } from '../../shared/cm';
 import { StationError } from '../../shared/errors';
 import { decodeBase64 } from '../common';
+import { badInput, normalizeAtr, requireGuid } from './client-context';
 import { malformedResponse, outcomeUnknownAnswer, type CmCallContext, type CmMethod } from './errors';
 import type { CmCertificateRequestOption, CmExecutionClient, CmIssuedCertificateAnswer, CmSmartcardConfiguration, ExecutionIds } from './execution-types';
 import {
@@ -13,6 +13,7 @@ import {
   type WireGenerationOption,
   type WireSmartcardConfig,
 } from './execution-wire';
+import { readCmBody } from './read-body';
 
 /**
  * The CM routes that execute a request on a card (../shared/docs/desk-issuance.md, "The REST
@@ -52,16 +53,6 @@ const ENROLL_KEY_USAGES: Readonly<Record<string, number>> = { none: 0, decryptio
 /** get-certificate-request-generation-options.md: "KeyUsages ... The default value is Signing." */
 const DEFAULT_KEY_USAGES = ENROLL_KEY_USAGES.signing ?? 2;
 
-function badInput(message: string, field: string): StationError {
-  return new StationError('BAD_REQUEST', message, { field });
-}
-
-function requireGuid(value: string, field: string): Guid {
-  const guid = normalizeGuid(value);
-  if (guid === null) throw badInput(`${field} must be a GUID.`, field);
-  return guid;
-}
-
 /**
  * CM derives the diversified key from the card id *text* (desk-issuance.md, "Facts that bite"), so
  * the execution routes must send it byte for byte as the bind did. The bind sends it normalised
@@ -74,12 +65,9 @@ function requireBindFormCardId(value: string): string {
   throw badInput('The card id must be sent exactly as the bind sent it (lower-case GUID or hex).', 'cardId');
 }
 
-/** The ATR as the bind sends it: lower-case hex, 2 to 33 bytes (ISO 7816-3); empty: not sent. */
+/** The ATR as the bind sends it (client-context.ts normalizeAtr); empty: not sent. */
 function atrParam(atr: string): string | null {
-  const hex = atr.replace(/[\s:]+/g, '').toLowerCase();
-  if (hex === '') return null;
-  if (!/^(?:[0-9a-f]{2}){2,33}$/.test(hex)) throw badInput('The ATR must be 2 to 33 bytes of hex.', 'atr');
-  return hex;
+  return atr.replace(/[\s:]+/g, '') === '' ? null : normalizeAtr(atr);
 }
 
 function query(params: Record<string, string | null>): string {
@@ -87,26 +75,9 @@ function query(params: Record<string, string | null>): string {
   return parts.length === 0 ? '' : `?${parts.join('&')}`;
 }
 
-function parseJson<S extends z.ZodType>(schema: S, text: string, ctx: CmCallContext, status: number): z.output<S> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // Translated: an answer that is not JSON is a typed error naming the route.
-    throw malformedResponse(ctx, status, 'the body is not JSON');
-  }
-  const result = schema.safeParse(json);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue === undefined || issue.path.length === 0 ? 'body' : issue.path.join('.');
-    throw malformedResponse(ctx, status, `${where}: ${issue?.message ?? 'invalid'}`);
-  }
-  return result.data;
-}
-
 /** A byte BLOB answer (a JSON string holding base64) of an exact length; never echoes the bytes. */
 function blob(text: string, ctx: CmCallContext, status: number, length: number, what: string): Buffer {
-  const bytes = decodeBase64(parseJson(wireJsonStringSchema, text, ctx, status));
+  const bytes = decodeBase64(readCmBody(wireJsonStringSchema, text, ctx, status));
   if (bytes === null) throw malformedResponse(ctx, status, `the ${what} is not base64`);
   if (bytes.length !== length) throw malformedResponse(ctx, status, `the ${what} is ${bytes.length} bytes, not ${length}`);
   return bytes;
@@ -202,7 +173,7 @@ function toIssuedCertificate(wire: WireCertificate, index: number, ctx: CmCallCo
  */
 export function parseCertificateData(raw: string): CmIssuedCertificateAnswer[] {
   const ctx: CmCallContext = { method: 'POST', route: EXECUTION_ROUTES.certificateData };
-  return parseJson(wireCertificateDataSchema, raw, ctx, 200).map((w, i) => toIssuedCertificate(w, i, ctx, 200));
+  return readCmBody(wireCertificateDataSchema, raw, ctx, 200).map((w, i) => toIssuedCertificate(w, i, ctx, 200));
 }
 
 export interface CmExecutionClientOptions {
@@ -232,7 +203,7 @@ export function createCmExecutionClient({ call }: CmExecutionClientOptions): CmE
       // sample-enrollment-walkthrough.md step 12; service details: SmartcardsConfigurationController.
       const answer = await call('GET', `profiletemplates/${encodeURIComponent(id)}/configuration/smartcards`, route);
       if (answer.status === 204) throw noAnswer(ctx, "the profile template's smart card configuration");
-      return toSmartcardConfiguration(parseJson(wireSmartcardConfigSchema, answer.text, ctx, answer.status), ctx, answer.status);
+      return toSmartcardConfiguration(readCmBody(wireSmartcardConfigSchema, answer.text, ctx, answer.status), ctx, answer.status);
     },
 
     async getAuthenticationResponse(ids, challenge, diversified) {
@@ -278,7 +249,7 @@ export function createCmExecutionClient({ call }: CmExecutionClientOptions): CmE
         }
         if (answer.status === 204) throw noAnswer(ctx, 'a proposed PIN');
         // "returns a string that represents the PIN": never put its value in an error.
-        const pin = parseJson(wireJsonStringSchema, answer.text, ctx, answer.status);
+        const pin = readCmBody(wireJsonStringSchema, answer.text, ctx, answer.status);
         if (pin === '') throw malformedResponse(ctx, answer.status, 'the proposed PIN is empty');
         return pin;
       }
@@ -293,7 +264,7 @@ export function createCmExecutionClient({ call }: CmExecutionClientOptions): CmE
       const answer = await call('GET', `requests/${encodeURIComponent(id)}/certificaterequestgenerationoptions`, route);
       // 204 is documented: no certificate request for the client to generate.
       if (answer.status === 204) return [];
-      return parseJson(wireGenerationOptionSchema.array(), answer.text, ctx, answer.status).map((w) => toRequestOption(w, ctx, answer.status));
+      return readCmBody(wireGenerationOptionSchema.array(), answer.text, ctx, answer.status).map((w) => toRequestOption(w, ctx, answer.status));
     },
 
     async postCertificateData(input) {

@@ -142,12 +142,3 @@ export function createCmHttp(options: CmHttpOptions): CmHttp {
     },
   };
 }
-
-/**
- * One classified exchange for code outside the client (the execution routes): method, path, route
- * template, optional JSON body; a 2xx's status and text, or the StationError of anything else.
- */
-export async function cmCall(http: CmHttp, input: CmCallInput): Promise<{ status: number; text: string }> {
-  const { status, text } = await http.call(input);
-  return { status, text };
-}

@@ -13,6 +13,3 @@ export type { CmCheckOptions } from './check';
 export type { CmCall, CmExecutionClientOptions } from './execution';
 export type { CmCertificateRequestOption, CmExecutionClient, CmIssuedCertificateAnswer, CmSmartcardConfiguration, ExecutionIds } from './execution-types';
 export type { CmClientWithCall } from './client';
-// The one CM HTTP layer (issue #19): the execution routes call CM through cmCall.
-export { cmCall, createCmHttp } from './http';
-export type { CmAnswer, CmCallInput, CmHttp } from './http';

@@ -2,26 +2,15 @@
 // item 7, bench/startup.ts): cm-check, and desk issuance's execution routes with their zod schemas
 // (check.ts, check-issuance.ts, execution.ts, execution-wire.ts: about 40 KiB the station would
 // otherwise compile and build at every start). Same names and types as the functions they load.
+import { loadOnce } from '../common';
 import type * as CheckModule from './check';
 import type * as ExecutionModule from './execution';
 import type { CmExecutionClient } from './execution-types';
 
-// Each loaded once; a failed load is tried again by the next caller (the failing caller gets the error).
-let check: Promise<typeof CheckModule> | null = null;
-let execution: Promise<typeof ExecutionModule> | null = null;
-
-const loadCheck = (): Promise<typeof CheckModule> =>
-  (check ??= import('./check').catch((err: unknown) => {
-    check = null;
-    throw err;
-  }));
+const loadCheck = loadOnce(() => import('./check'));
 
 /** The execution routes' module (parseCertificateData, for a run that has started: IssuancePorts.prepare). */
-export const loadCmExecution = (): Promise<typeof ExecutionModule> =>
-  (execution ??= import('./execution').catch((err: unknown) => {
-    execution = null;
-    throw err;
-  }));
+export const loadCmExecution = loadOnce(() => import('./execution'));
 
 export const checkConfiguredCm: typeof CheckModule.checkConfiguredCm = async (settings, transport) =>
   (await loadCheck()).checkConfiguredCm(settings, transport);
@@ -30,8 +19,7 @@ export const runCmCheck: typeof CheckModule.runCmCheck = async (options) => (awa
 
 /** createCmExecutionClient of execution.ts; the routes' code is loaded on the first call. */
 export function createCmExecutionClient(options: ExecutionModule.CmExecutionClientOptions): CmExecutionClient {
-  let client: CmExecutionClient | null = null;
-  const load = async (): Promise<CmExecutionClient> => (client ??= (await loadCmExecution()).createCmExecutionClient(options));
+  const load = loadOnce(async () => (await loadCmExecution()).createCmExecutionClient(options));
   return {
     getSmartcardConfiguration: async (profileTemplateUuid) => (await load()).getSmartcardConfiguration(profileTemplateUuid),
     getAuthenticationResponse: async (ids, challenge, diversified) => (await load()).getAuthenticationResponse(ids, challenge, diversified),

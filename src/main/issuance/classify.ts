@@ -25,6 +25,14 @@ const PAUSING: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 ]);
 
 /**
+ * PC/SC answers that say nothing about the card itself (the connection's handle was lost, the card
+ * was reset by another program, a sharing conflict): the card is still there, so the service tries
+ * the paused run again by itself, a bounded number of times (service.ts), and the CLI's `issue`
+ * waits for that before it reports the pause (cli/issue.ts).
+ */
+export const TRANSIENT_CARD: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['PCSC_SERVICE_DOWN', 'PCSC_CARD_RESET', 'PCSC_SHARING_VIOLATION']);
+
+/**
  * CM was not reached, or did not answer: the line to CM, not the request. CM_UNAVAILABLE is a 502/503/504
  * or an error page from something in front of CM (issue 17: an outage, never a refusal).
  */

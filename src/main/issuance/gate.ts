@@ -40,6 +40,14 @@ function probeRefusal(probe: Extract<PivCapability, { issuable: false }>): Stati
   }
 }
 
+function noInitialAdminKey(request: CmRequest): StationError {
+  return new StationError(
+    'ISSUANCE_CARD_NOT_ISSUABLE',
+    'The profile states no 3DES initial admin key (DefaultAdminKeyHex), so the station cannot write this card’s id.',
+    { profileTemplateUuid: request.profileTemplateUuid },
+  );
+}
+
 export function createIssuanceGate(deps: IssuanceGateDeps): IssuanceGate {
   const randomBytes = deps.randomBytes ?? nodeRandomBytes;
 
@@ -51,15 +59,7 @@ export function createIssuanceGate(deps: IssuanceGateDeps): IssuanceGate {
       );
     }
     const config = await deps.cm.getSmartcardConfiguration(request.profileTemplateUuid);
-    if (config.defaultAdminKey === null || config.defaultAdminKey.length !== 24) {
-      throw new StationError(
-        'ISSUANCE_CARD_NOT_ISSUABLE',
-        'The profile states no 3DES initial admin key (DefaultAdminKeyHex), so the station cannot write this card’s id.',
-        {
-          profileTemplateUuid: request.profileTemplateUuid,
-        },
-      );
-    }
+    if (config.defaultAdminKey === null || config.defaultAdminKey.length !== 24) throw noInitialAdminKey(request);
     return config.defaultAdminKey;
   }
 
@@ -88,7 +88,8 @@ export function createIssuanceGate(deps: IssuanceGateDeps): IssuanceGate {
         try {
           // The operator's permission and the profile's policy, read before anything is written.
           const config = await deps.cm.getSmartcardConfiguration(request.profileTemplateUuid);
-          if (chuid !== null && config.defaultAdminKey === null) await adminKeyOf(request);
+          // The configuration just read says it: no second GET to word the refusal.
+          if (chuid !== null && config.defaultAdminKey === null) throw noInitialAdminKey(request);
         } catch (err) {
           return notOffered(err);
         }

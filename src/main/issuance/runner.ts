@@ -366,6 +366,17 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
   }
 
   /**
+   * A write found 'writing' (killed after its intent): the card may hold it already. The slot read
+   * back and `isIt` say whether it does; if so it is recorded written and not done again.
+   */
+  async function foundWritten(session: PivSession, slot: CertificateSlot, isIt: (onCard: Buffer) => boolean): Promise<boolean> {
+    const onCard = await session.readCertificate(slot);
+    if (onCard === null || !isIt(onCard)) return false;
+    await markWritten(slot);
+    return true;
+  }
+
+  /**
    * One key CM made (server-generated) or recovered (key history): the PFX opened in memory with the
    * request's pfxpassword (never on disk), its key imported (YubiKey IMPORT) into its slot and its
    * certificate written there; the decoded key zeroed right after. The certificate is the PFX's own,
@@ -381,12 +392,12 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
     const recorded = rec.writes.find((w) => w.imported && w.entry === item.index);
     if (recorded?.state === 'written') return;
     if (recorded?.state === 'writing') {
-      const onCard = await session.readCertificate(recorded.slot);
-      const facts = onCard === null ? null : pki.describeCertificate(onCard);
-      if (facts !== null && facts.serialNumber === recorded.certificate.serialNumber && facts.issuer === recorded.certificate.issuer) {
-        await markWritten(recorded.slot);
-        return;
-      }
+      const { serialNumber, issuer } = recorded.certificate;
+      const sameCertificate = (onCard: Buffer) => {
+        const facts = pki.describeCertificate(onCard);
+        return facts.serialNumber === serialNumber && facts.issuer === issuer;
+      };
+      if (await foundWritten(session, recorded.slot, sameCertificate)) return;
     }
     const password = ctx.pfxPasswords.get(rec.requestId);
     if (password === undefined) {
@@ -429,14 +440,7 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
     for (const write of writes) {
       const recorded = rec.writes.find((w) => w.slot === write.slot);
       if (recorded?.state === 'written') continue;
-      if (recorded?.state === 'writing') {
-        // Killed after the intent: the card may hold it already. Read back and compare.
-        const onCard = await session.readCertificate(write.slot);
-        if (onCard !== null && onCard.equals(write.der)) {
-          await markWritten(write.slot);
-          continue;
-        }
-      }
+      if (recorded?.state === 'writing' && (await foundWritten(session, write.slot, (onCard) => onCard.equals(write.der)))) continue;
       const entry = { slot: write.slot, state: 'writing' as const, certificate: write.summary, imported: false };
       // Progress: CM's answer is on disk (the commit above); the same certificate is written again.
       await progress({ writes: [...rec.writes.filter((w) => w.slot !== write.slot), entry] });
@@ -471,9 +475,10 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
   }
 
   /**
-   * The PIN step talks to the card in short sessions of its own: no card connection is held while a
-   * person types or reads a PIN (another program, or the station's own reader monitor, may connect
-   * meanwhile), and the card is checked again (same CHUID) before each one.
+   * One card session, on the card this issuance started on (same CHUID) or none. The PIN step talks
+   * to the card in short sessions of its own: no card connection is held while a person types or
+   * reads a PIN (another program, or the station's own reader monitor, may connect meanwhile), and
+   * the card is checked again before each one.
    */
   async function withSession<T>(use: (session: PivSession) => Promise<T>): Promise<T> {
     const session = await card.open(rec.reader);
@@ -563,9 +568,7 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
     safePoint();
     await checkRequest();
     const config = await cm.getSmartcardConfiguration(rec.profileTemplateUuid);
-    const session = await card.open(rec.reader);
-    try {
-      await checkCard(session);
+    await withSession(async (session) => {
       // Every session authenticates (the card forgets it at disconnect); the step shows the first time.
       let authenticated = false;
       await step('admin-auth', async () => {
@@ -583,11 +586,7 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
       safePoint();
       await step('certificates', requestCertificates);
       await step('write-certificates', () => writeCertificates(session));
-    } finally {
-      await session.close().catch(() => {
-        // Leaving the card as it is: the session's work is on disk, a failed disconnect loses nothing.
-      });
-    }
+    });
     await step('pin', async () => {
       await userPin(config);
       await replacePuk();

@@ -3,8 +3,9 @@ import { type ErrorPayload, StationError, toErrorPayload } from '../../shared/er
 import type { IssuanceState, IssuanceStep, PinRules } from '../../shared/issuance';
 import type { AuditNote, AuditNoteOptions } from '../enrollment';
 import type { FlushWhen, JournalRecovery } from '../journal';
-import { createListenerSet } from '../common';
+import { createListenerSet, loadOnce } from '../common';
 import { describeError, listenerErrorsTo, type DiagnosticLog } from '../log';
+import { TRANSIENT_CARD } from './classify';
 import { checkNewPin } from './pin';
 import type { IssuancePorts } from './ports';
 import { isFinished, newRecord, type IssuanceRecord, type NewIssuance } from './records';
@@ -166,24 +167,14 @@ export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<Is
     };
   }
 
-  /**
-   * PC/SC answers that say nothing about the card itself (the connection's handle was lost, the card
-   * was reset by another program, a sharing conflict): the card is still there, so the run is tried
-   * again by itself, a bounded number of times, from the journal.
-   */
-  const TRANSIENT_CARD: ReadonlySet<string> = new Set(['PCSC_SERVICE_DOWN', 'PCSC_CARD_RESET', 'PCSC_SHARING_VIOLATION']);
+  // A run paused by a transient card error (classify.ts TRANSIENT_CARD) is tried again from the journal.
   const AUTO_RETRIES = 2;
   const AUTO_RETRY_MS = 300;
 
-  let preparing: Promise<void> | null = null;
   /** The issuance code, loaded once (a failed load is tried again by the next caller). */
-  function prepared(ports: IssuancePorts): Promise<void> {
-    preparing ??= (ports.prepare?.() ?? Promise.resolve()).catch((err: unknown) => {
-      preparing = null;
-      throw err;
-    });
-    return preparing;
-  }
+  const prepared = loadOnce(async (): Promise<void> => {
+    await deps.ports?.prepare?.();
+  });
 
   /** Starts a run unless one is in flight; the run's outcome is on disk and audited when it ends. */
   function launch(record: IssuanceRecord, retry = 0): void {
@@ -194,7 +185,7 @@ export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<Is
     auditLater({ action: 'issuance.started', result: 'info', ...noteFor(record) });
     const run = (async () => {
       if (ports === null) throw new StationError('ISSUANCE_NEEDS_CM', 'No CM server is configured: the card cannot be issued here.');
-      await prepared(ports);
+      await prepared();
       return runIssuance(context(ports), record);
     })()
       .then((final) => {
@@ -210,7 +201,7 @@ export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<Is
                 ? 'issuance.canceled'
                 : 'issuance.failed';
         auditLater({ action, result, ...noteFor(final), code: final.error?.code ?? null, message: final.error?.message ?? null });
-        if (final.phase === 'paused' && TRANSIENT_CARD.has(final.error?.code ?? '') && retry < AUTO_RETRIES) {
+        if (final.phase === 'paused' && final.error !== null && TRANSIENT_CARD.has(final.error.code) && retry < AUTO_RETRIES) {
           setTimeout(() => {
             const latest = store.get(requestId);
             if (latest?.phase === 'paused') launch(latest, retry + 1);
@@ -350,7 +341,7 @@ export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<Is
     },
     prepare() {
       if (deps.ports === null || closed) return;
-      prepared(deps.ports).catch((err: unknown) => deps.log.warn('issuance.prepare-failed', describeError(err)));
+      prepared().catch((err: unknown) => deps.log.warn('issuance.prepare-failed', describeError(err)));
     },
     cardSeen(reader, cardId) {
       for (const record of store.values()) {

@@ -1,5 +1,6 @@
 import { StationError } from '../../shared/errors';
 import type { OutboxOperation } from '../../shared/outbox';
+import { asStationError } from './classify';
 import type { OutboxCmPort, RequestRecord } from './port';
 import { isAnsweredRefusal, unprovenError } from './refusals';
 
@@ -65,9 +66,6 @@ export type RetireRequestStep =
   /** No answer (network, outage): the outbox's usual retry; `mayHaveReachedCm` as the error says. */
   | { kind: 'failed'; error: StationError };
 
-const asError = (err: unknown): StationError =>
-  err instanceof StationError ? err : new StationError('INTERNAL', 'The CM call failed unexpectedly inside the station.');
-
 /** The one open Retire request of the card, none, or a person decides (several). */
 async function findAgain(cm: OutboxCmPort, op: RetireOp): Promise<RequestRecord | null | StationError> {
   const open = await cm.findOpenRetireRequests(op.smartcardUuid);
@@ -88,7 +86,7 @@ export async function ensureRetireRequest(cm: OutboxCmPort, op: RetireOp): Promi
     const { requestId } = await cm.createRetireRequest({ smartcardUuid: op.smartcardUuid });
     return { kind: 'created', retireRequestId: requestId, how: 'created' };
   } catch (err) {
-    const error = asError(err);
+    const error = asStationError(err);
     if (!isAnsweredRefusal(error)) return { kind: 'failed', error };
     // CM answered with a refusal: did it create the request all the same? (One lookup, then counted.)
     const found = await findAgain(cm, op);

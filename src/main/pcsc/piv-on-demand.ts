@@ -2,16 +2,11 @@
 // 5 modules) is loaded on the first probe or session, not at start-up (issue 19 item 7,
 // bench/startup.ts): the station creates its card access when it starts, but only desk issuance
 // talks PIV to a card.
+import { loadOnce } from '../common';
 import type * as PivModule from './piv';
 import type { PivCardAccess } from './piv';
 
-// Loaded once; a failed load is tried again by the next caller (the failing caller gets the error).
-let piv: Promise<typeof PivModule> | null = null;
-const loadPiv = (): Promise<typeof PivModule> =>
-  (piv ??= import('./piv').catch((err: unknown) => {
-    piv = null;
-    throw err;
-  }));
+const loadPiv = loadOnce(() => import('./piv'));
 
 /** Loads the PIV code ahead of the first probe (issuance/adapters.ts prepare, when a card is read). */
 export async function loadPivCode(): Promise<void> {
@@ -20,8 +15,7 @@ export async function loadPivCode(): Promise<void> {
 
 /** createPivCardAccess of piv/access.ts; the PIV code is loaded on the first call. */
 export function createPivCardAccess(...args: Parameters<typeof PivModule.createPivCardAccess>): PivCardAccess {
-  let access: PivCardAccess | null = null;
-  const load = async (): Promise<PivCardAccess> => (access ??= (await loadPiv()).createPivCardAccess(...args));
+  const load = loadOnce(async () => (await loadPiv()).createPivCardAccess(...args));
   return {
     probe: async (reader) => (await load()).probe(reader),
     open: async (reader) => (await load()).open(reader),

@@ -224,18 +224,15 @@ async function openDeskIssuance(
 }
 
 /** Events out: every service's changes to the event stream, and what follows a connection change. */
-function forwardEvents(
-  deps: StationDeps,
-  services: Omit<StationServices, 'settings' | 'close' | 'monitor'> & { readers: Readers },
-  { log, emit }: ServiceWiring,
-): void {
+function forwardEvents(deps: StationDeps, services: Omit<StationServices, 'close' | 'monitor'> & { readers: Readers }, { log, emit }: ServiceWiring): void {
   const { readers, workflow, issuance, outbox, batch, connectivity } = services;
   readers.cardListeners.add((snapshot) => emit('readers.changed', snapshot));
   workflow.subscribe((event) => {
     if (event.type === 'enrollment') emit('enrollment.changed', event.state);
     else emit('card.changed', { reader: event.reader, reading: event.reading });
   });
-  workflow.subscribe(followEnrollment(issuance, log, deps.now, () => deps.settings.effective().issueAtDesk));
+  // The station's current settings (kept below), not a fresh merge of them at every card event.
+  workflow.subscribe(followEnrollment(issuance, log, deps.now, () => services.settings().issueAtDesk));
   issuance.subscribe((state) => emit('issuance.changed', state));
   outbox.subscribe(() => emit('outbox.changed', outbox.list()));
   batch.subscribe((state) => emit('batch.changed', state));
@@ -297,7 +294,7 @@ export async function openStationServices(deps: StationDeps, wiring: ServiceWiri
   const batch = createBatch(workflow, wiring.reportListenerError);
 
   const services = { cm, connectivity, audit, note, outbox, requests, directory, cardModels: readers.cardModels, workflow, batch, issuance };
-  forwardEvents(deps, { ...services, readers }, wiring);
+  forwardEvents(deps, { ...services, settings: () => settings, readers }, wiring);
   deps.settings.subscribe((view) => {
     const before = settings;
     settings = deps.settings.effective();

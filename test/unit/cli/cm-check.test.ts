@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authSchemes } from '../../../src/main/cm/check';
 import { startCmSimulator, type CmSimulator } from '../../../src/main/training/cm-sim';
 import { cmCheckReportSchema } from '../../../src/shared/cm-check';
+import { expectCmCheckReadsOnly } from './cm-check-reads';
 
 let sim: CmSimulator;
 beforeAll(async () => {
@@ -49,17 +50,7 @@ describe('npm run station -- cm-check', { timeout: 60_000 }, () => {
       { raw: '16', count: 1, reading: 'Pending' },
       { raw: '18', count: 1, reading: 'Executing' },
     ]);
-    // Issue #17, part 8: only the statuses it reports, never the unfiltered list of every request CM ever held.
-    const received = sim.admin.received().map((r) => `${r.method} ${r.path.replace(/^.*api\/v1\.0\//, '')}`);
-    expect(received.slice(0, 4)).toEqual([
-      'GET profiletemplates',
-      'GET requests?status=Approved',
-      'GET requests?status=Executing',
-      'GET requests?status=Pending',
-    ]);
-    // Then desk issuance's reads (each template's smart card configuration, one options probe): GETs only.
-    expect(received.every((r) => r.startsWith('GET '))).toBe(true);
-    expect(received).not.toContain('GET requests');
+    expectCmCheckReadsOnly(sim);
     expect(report.issuance?.executionRoutes.result).toBe('allowed');
   });
 

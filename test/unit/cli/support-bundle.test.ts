@@ -11,6 +11,7 @@ import { startCmSimulator, type CmSimulator } from '../../../src/main/training/c
 import { sampleCard } from '../../../src/main/training/sample-cards';
 import { nextEvent } from '../../support/station-events';
 import { startTestStation } from '../../support/test-station';
+import { expectCmCheckReadsOnly } from './cm-check-reads';
 
 const READER = 'Reader A';
 const EMPTY = '00000000-0000-0000-0000-000000000000';
@@ -86,17 +87,8 @@ describe('npm run station -- support-bundle', { timeout: 90_000 }, () => {
         .slice(0, 12),
     );
     expect(readFileSync(journal).equals(before)).toBe(true);
-    // cm-check's GETs: the templates, then only the statuses it reports (issue #17, part 8), never `GET requests` unfiltered.
-    const received = sim.admin.received().map((r) => `${r.method} ${r.path.replace(/^.*api\/v1\.0\//, '')}`);
-    expect(received.slice(0, 4)).toEqual([
-      'GET profiletemplates',
-      'GET requests?status=Approved',
-      'GET requests?status=Executing',
-      'GET requests?status=Pending',
-    ]);
-    // Then desk issuance's reads (each template's smart card configuration, one options probe): GETs only.
-    expect(received.every((r) => r.startsWith('GET '))).toBe(true);
-    expect(received).not.toContain('GET requests');
+    // cm-check's requests: GETs only, never `GET requests` unfiltered.
+    expectCmCheckReadsOnly(sim);
   });
 
   it('still writes the bundle without a CM address, with the reason in cm-check.json', async () => {

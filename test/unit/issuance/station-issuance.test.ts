@@ -4,15 +4,13 @@
 import { createHash, createVerify, X509Certificate } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { call } from '../../../src/main/station/dispatch';
-import { createPivCardAccess, type PivSession } from '../../../src/main/pcsc';
 import { seedGuid } from '../../../src/main/training/cm-sim';
 import { SAMPLE_CARDS, sampleCard } from '../../../src/main/training/sample-cards';
 import type { EnrollmentState } from '../../../src/shared/enrollment';
-import type { IssuanceState } from '../../../src/shared/issuance';
 import { nextEvent } from '../../support/station-events';
-import { startTestStation, TEST_READERS, type TestStation } from '../../support/test-station';
+import { startTestStation, type TestStation } from '../../support/test-station';
+import { ISSUANCE_TUNING, issuanceIn, READER, withCardSession } from './station-support';
 
-const READER = TEST_READERS[0];
 const ALICE = seedGuid('request/enroll-alice');
 const DANA = seedGuid('request/enroll-dana');
 const NEW_PIN = '8642013';
@@ -25,17 +23,11 @@ afterEach(async () => {
 });
 
 async function station(issueAtDesk: 'offer' | 'always') {
-  t = await startTestStation(
-    { tuning: { probeIntervalMs: 200, backoff: { baseMs: 50, maxMs: 500, jitter: 0 }, getRetries: 0, issuanceActivation: { polls: 3, intervalMs: 50 } } },
-    {
-      policy: { issueAtDesk },
-    },
-  );
+  t = await startTestStation(ISSUANCE_TUNING, {
+    policy: { issueAtDesk },
+  });
   return t;
 }
-
-const issuanceIn = (s: TestStation, accept: (state: IssuanceState) => boolean, ms = 20_000) =>
-  nextEvent(s.station, 'issuance.changed', (state) => state.reader === READER && accept(state), ms);
 
 /** Inserts a factory YubiKey, chooses `requestId` and confirms: the station writes a CHUID and binds. */
 async function bindFactoryCard(s: TestStation, requestId: string) {
@@ -50,20 +42,6 @@ async function bindFactoryCard(s: TestStation, requestId: string) {
   expect(chosen.issuance).toMatchObject({ reason: null, chuid: expect.stringMatching(/^[0-9a-f]{32}$/) });
   await call(s.station.handlers, 'enrollment.bind', { reader: READER });
   return { card, cardId: chosen.payload.cardid };
-}
-
-async function withSession<T>(s: TestStation, use: (session: PivSession) => Promise<T>): Promise<T> {
-  const context = s.readers.binding.establish({ readers: () => undefined, status: () => undefined, lost: () => undefined });
-  try {
-    const session = await createPivCardAccess(context).open(READER);
-    try {
-      return await use(session);
-    } finally {
-      await session.close();
-    }
-  } finally {
-    context.close();
-  }
 }
 
 describe('desk issuance, whole station in training mode', () => {
@@ -97,7 +75,7 @@ describe('desk issuance, whole station in training mode', () => {
     for (const step of result.steps) expect(['done', 'skipped']).toContain(step.status);
 
     // The card, read by the station's PIV layer: the certificate in 9A is for 9A's key, and the new PIN signs.
-    const { certificate, signature, data } = await withSession(s, async (session) => {
+    const { certificate, signature, data } = await withCardSession(s, async (session) => {
       const der = await session.readCertificate('9a');
       await session.verifyPin(NEW_PIN);
       const payload = Buffer.from('signed at the desk');

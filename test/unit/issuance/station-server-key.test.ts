@@ -6,17 +6,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/station/dispatch';
-import { createPivCardAccess, type PivSession } from '../../../src/main/pcsc';
 import type { CardPivSession } from '../../../src/main/pcsc/piv';
 import { seedGuid } from '../../../src/main/training/cm-sim';
 import { SAMPLE_CARDS, sampleCard } from '../../../src/main/training/sample-cards';
 import type { EnrollmentState } from '../../../src/shared/enrollment';
 import type { IssuanceState } from '../../../src/shared/issuance';
 import { nextEvent } from '../../support/station-events';
-import { startTestStation, TEST_READERS, type TestStation } from '../../support/test-station';
+import { startTestStation, type TestStation } from '../../support/test-station';
+import { ISSUANCE_TUNING, issuanceIn, READER, withCardSession } from './station-support';
 import { profilesWithArchivedKeyFor } from '../../support/archived-key-profiles';
 
-const READER = TEST_READERS[0];
 const ALICE = seedGuid('request/enroll-alice');
 /** Alice's request is on Staff Smart Card Logon in the training directory; here it issues the archived-key template. */
 const STAFF = 'b5a8351e-3ff8-542f-8ec8-7adc37cc4374';
@@ -29,39 +28,30 @@ afterEach(async () => {
   t = null;
 });
 
-const issuanceIn = (s: TestStation, accept: (state: IssuanceState) => boolean, ms = 30_000) =>
-  nextEvent(s.station, 'issuance.changed', (state) => state.reader === READER && accept(state), ms);
-
-async function withSession<T>(s: TestStation, use: (session: PivSession) => Promise<T>): Promise<T> {
-  const context = s.readers.binding.establish({ readers: () => undefined, status: () => undefined, lost: () => undefined });
-  try {
-    const session = await createPivCardAccess(context).open(READER);
-    try {
-      return await use(session);
-    } finally {
-      await session.close();
-    }
-  } finally {
-    context.close();
-  }
+/**
+ * Under policy `always`: inserts a factory YubiKey, chooses `requestId` and confirms; the station
+ * binds and issues at once, the user's PIN is typed at the hand-over. The issuance's end.
+ */
+async function issueFactoryCard(s: TestStation, requestId: string): Promise<IssuanceState> {
+  const read = nextEvent(s.station, 'enrollment.changed', (e: EnrollmentState) => e.reader === READER && e.step === 'card-read');
+  s.readers.insert(READER, sampleCard(FACTORY));
+  await read;
+  await call(s.station.handlers, 'enrollment.choose', { reader: READER, requestId, replaceSmartcardUuid: null });
+  const pinEntry = issuanceIn(s, (st) => st.phase === 'pin-entry' || st.phase === 'failed' || st.phase === 'paused', 30_000);
+  await call(s.station.handlers, 'enrollment.bind', { reader: READER });
+  expect((await pinEntry).phase).toBe('pin-entry');
+  const done = issuanceIn(s, (st) => st.phase === 'done' || st.phase === 'failed' || st.phase === 'paused', 30_000);
+  await call(s.station.handlers, 'issuance.submitPin', { reader: READER, pin: NEW_PIN, confirm: NEW_PIN });
+  return done;
 }
 
 describe('desk issuance of a key CM generates (PFX), whole station in training mode', () => {
   it('imports the key into 9D with its certificate; the card decrypts with it; the password is in no file', async () => {
-    const s = (t = await startTestStation(
-      { tuning: { probeIntervalMs: 200, backoff: { baseMs: 50, maxMs: 500, jitter: 0 }, getRetries: 0, issuanceActivation: { polls: 3, intervalMs: 50 } } },
-      { policy: { issueAtDesk: 'always' }, sim: { executionProfiles: profilesWithArchivedKeyFor(STAFF) } },
-    ));
-    const read = nextEvent(s.station, 'enrollment.changed', (e: EnrollmentState) => e.reader === READER && e.step === 'card-read');
-    s.readers.insert(READER, sampleCard(FACTORY));
-    await read;
-    await call(s.station.handlers, 'enrollment.choose', { reader: READER, requestId: ALICE, replaceSmartcardUuid: null });
-    const pinEntry = issuanceIn(s, (st) => st.phase === 'pin-entry' || st.phase === 'failed' || st.phase === 'paused');
-    await call(s.station.handlers, 'enrollment.bind', { reader: READER });
-    expect((await pinEntry).phase).toBe('pin-entry');
-    const done = issuanceIn(s, (st) => st.phase === 'done' || st.phase === 'failed' || st.phase === 'paused');
-    await call(s.station.handlers, 'issuance.submitPin', { reader: READER, pin: NEW_PIN, confirm: NEW_PIN });
-    const result = await done;
+    const s = (t = await startTestStation(ISSUANCE_TUNING, {
+      policy: { issueAtDesk: 'always' },
+      sim: { executionProfiles: profilesWithArchivedKeyFor(STAFF) },
+    }));
+    const result = await issueFactoryCard(s, ALICE);
     expect(result.phase, JSON.stringify(result)).toBe('done');
     if (result.phase !== 'done') return;
     expect(result.certificates.map((c) => [c.slot, c.template])).toEqual([
@@ -73,7 +63,7 @@ describe('desk issuance of a key CM generates (PFX), whole station in training m
     const serials = s.cm.admin.state().issuances?.find((i) => i.RequestUuid === ALICE)?.CertificateSerials ?? [];
     expect(serials).toHaveLength(2);
     const secret = Buffer.from('a message only the key CM made can open');
-    const { certificate, plain } = await withSession(s, async (session) => {
+    const { certificate, plain } = await withCardSession(s, async (session) => {
       const der = await session.readCertificate('9d');
       const cert = new X509Certificate(der!);
       // Decryption as PIV does it (raw RSA in GENERAL AUTHENTICATE): the host's PKCS#1 v1.5 type 2 block, the card's private key.
@@ -105,20 +95,8 @@ describe('desk issuance of a key CM generates (PFX), whole station in training m
   it('key history: Emil’s training request recovers her archived key into retired slot 82 with its certificate and the Key History object; the card decrypts with it', async () => {
     // The training directory as it is: Emil's Enroll on the archived-key template, her earlier key archived by the CA.
     const EMIL = seedGuid('request/enroll-emil-archived-key');
-    const s = (t = await startTestStation(
-      { tuning: { probeIntervalMs: 200, backoff: { baseMs: 50, maxMs: 500, jitter: 0 }, getRetries: 0, issuanceActivation: { polls: 3, intervalMs: 50 } } },
-      { policy: { issueAtDesk: 'always' } },
-    ));
-    const read = nextEvent(s.station, 'enrollment.changed', (e: EnrollmentState) => e.reader === READER && e.step === 'card-read');
-    s.readers.insert(READER, sampleCard(FACTORY));
-    await read;
-    await call(s.station.handlers, 'enrollment.choose', { reader: READER, requestId: EMIL, replaceSmartcardUuid: null });
-    const pinEntry = issuanceIn(s, (st) => st.phase === 'pin-entry' || st.phase === 'failed' || st.phase === 'paused');
-    await call(s.station.handlers, 'enrollment.bind', { reader: READER });
-    expect((await pinEntry).phase).toBe('pin-entry');
-    const done = issuanceIn(s, (st) => st.phase === 'done' || st.phase === 'failed' || st.phase === 'paused');
-    await call(s.station.handlers, 'issuance.submitPin', { reader: READER, pin: NEW_PIN, confirm: NEW_PIN });
-    const result = await done;
+    const s = (t = await startTestStation(ISSUANCE_TUNING, { policy: { issueAtDesk: 'always' } }));
+    const result = await issueFactoryCard(s, EMIL);
     expect(result.phase, JSON.stringify(result)).toBe('done');
     if (result.phase !== 'done') return;
     expect(result.certificates.map((c) => [c.slot, c.template])).toEqual([
@@ -130,7 +108,7 @@ describe('desk issuance of a key CM generates (PFX), whole station in training m
     const earlier = s.cm.admin.state().archivedKeys?.find((k) => k.RequestUuid === '00000000-0000-0000-0000-000000000000');
     const archivedCertificate = new X509Certificate(Buffer.from(earlier!.Certificate!, 'base64'));
     const secret = Buffer.from('mail sent to the key of an earlier card');
-    const { certificate, history, plain } = await withSession(s, async (session) => {
+    const { certificate, history, plain } = await withCardSession(s, async (session) => {
       const der = await session.readCertificate('82');
       const cert = new X509Certificate(der!);
       const encrypted = publicEncrypt(

@@ -1,0 +1,41 @@
+// The gate's plan for a factory card (no CHUID) whose profile states no initial admin key: the card id
+// cannot be written, so issuance is not offered (`offer`) or the choice is refused (`always`), from
+// the one smart card configuration CM was asked for.
+import { describe, expect, it } from 'vitest';
+import type { IssueAtDesk } from '../../../src/shared/issuance';
+import { createIssuanceGate } from '../../../src/main/issuance';
+import type { CardReading } from '../../../src/shared/enrollment';
+import { FakeCard, FakeCm, fakeAccess, fakeCmPorts, Faults, READER } from './fakes';
+
+function factoryCardGate(policy: IssueAtDesk) {
+  const card = new FakeCard();
+  card.chuid = null;
+  const cm = new FakeCm();
+  cm.behaviour.config = { ...cm.behaviour.config, defaultAdminKey: null };
+  const faults = new Faults();
+  const gate = createIssuanceGate({
+    policy: () => policy,
+    card: fakeAccess(card, faults),
+    cm: fakeCmPorts(cm, faults).cm,
+    isOnline: () => true,
+    audit: async () => undefined,
+  });
+  return { gate, cm, faults };
+}
+
+const READING = {} as CardReading;
+
+describe('issuance gate: a factory card under a profile without an initial admin key', () => {
+  it('offer: not offered, with the reason, after one configuration read', async () => {
+    const { gate, cm, faults } = factoryCardGate('offer');
+    const plan = await gate.plan(READER, READING, cm.request);
+    expect(plan).toMatchObject({ mode: null, chuid: null, reason: { code: 'ISSUANCE_CARD_NOT_ISSUABLE' } });
+    expect(faults.calls.filter((c) => c === 'cm.configuration')).toHaveLength(1);
+  });
+
+  it('always: the choice is refused, nothing written to the card', async () => {
+    const { gate, cm, faults } = factoryCardGate('always');
+    await expect(gate.plan(READER, READING, cm.request)).rejects.toMatchObject({ code: 'ISSUANCE_CARD_NOT_ISSUABLE' });
+    expect(faults.calls.filter((c) => c.startsWith('card.'))).toEqual([]);
+  });
+});
