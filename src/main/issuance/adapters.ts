@@ -45,7 +45,8 @@ export function describeCertificate(der: Buffer): CertificateFacts {
   }
   return {
     der,
-    publicKey: loadedPki().normaliseSpki(cert.publicKey.export({ type: 'spki', format: 'der' })),
+    // Exported by OpenSSL: the same encoding normaliseSpki gives a key the card returned.
+    publicKey: cert.publicKey.export({ type: 'spki', format: 'der' }),
     subject: oneLine(cert.subject),
     issuer: oneLine(cert.issuer),
     serialNumber: cert.serialNumber.toLowerCase(),
@@ -56,21 +57,7 @@ export function describeCertificate(der: Buffer): CertificateFacts {
 export const pki: IssuancePki = {
   slotsFor: (options) => loadedPki().chooseSlots(options),
   preferredSlot: (keyUsages) => loadedPki().preferredSlot(keyUsages),
-  algorithmFor(option) {
-    const name = option.keyAlgorithmName.toUpperCase();
-    if (name === 'RSA' && option.keySize === 2048) return 'rsa2048';
-    // CNG names P-256 keys ECDSA_P256 / ECDH_P256; the size is in the name or KeySize.
-    if ((name === 'ECDSA_P256' || name === 'ECDH_P256' || name === 'ECDSA' || name === 'ECC') && (option.keySize === 256 || option.keySize === 0))
-      return 'eccp256';
-    throw new StationError(
-      'ISSUANCE_CARD_NOT_ISSUABLE',
-      `CM asks for a ${option.keyAlgorithmName} ${option.keySize} key, which the card cannot generate (RSA-2048 or P-256).`,
-      {
-        algorithm: option.keyAlgorithmName,
-        keySize: option.keySize,
-      },
-    );
-  },
+  algorithmFor: (option) => loadedPki().keyAlgorithmFromOption(option),
   normalisePublicKey: (spki) => loadedPki().normaliseSpki(spki),
   buildCertificationRequest: ({ option, publicKey, sign }) =>
     loadedPki().buildCsr({ subject: option.subject, spki: publicKey, hashAlgorithmName: option.hashAlgorithmName, keyUsages: option.keyUsages, sign }),

@@ -10,5 +10,5 @@ export { parseCmcResponse } from './cms';
 export type { CmcCertificates } from './cms';
 export { decodePfx } from './pfx';
 export type { PfxContents } from './pfx';
-export { describeCertificate, keyAlgorithmFromOption } from './options';
+export { keyAlgorithmFromOption } from './options';
 export { keyUsagesOf } from './key-usages';
