@@ -100,9 +100,13 @@ test.describe('desk issuance', () => {
       };
       await sim.setFaults([refusal]);
       const resume = panel.getByRole('button', { name: 'Reprendre' });
-      // The station may resume by itself when CM answers again; otherwise the operator does.
-      if (await resume.isVisible()) await resume.click();
-      await expect(panel.getByRole('heading', { level: 4, name: 'Émission arrêtée' })).toBeVisible({ timeout: 30_000 });
+      const stopped = panel.getByRole('heading', { level: 4, name: 'Émission arrêtée' });
+      // The station may resume by itself when CM answers again (the button goes, maybe between a
+      // look and a click); otherwise the operator does. Either way it stops at CM's refusal.
+      await expect(async () => {
+        if (await resume.isVisible()) await resume.click({ timeout: 1_000 });
+        await expect(stopped).toBeVisible({ timeout: 2_000 });
+      }).toPass({ timeout: 30_000 });
       await expect(panel.locator('.issuance-failed .alert-server')).toContainText('The certificate template is not available.');
       await expectNoAxeViolations(page, 'refused issuance (fr)');
     } finally {
