@@ -7,19 +7,26 @@
  *     going nowhere, so the same bytes are compared; a line with the real audit log follows.
  * (b) Replay: draining 1,000 queued binds against the CM simulator (in its own process, reset to the
  *     same directory before each run) vs a bare HTTP loop sending the same POSTs at the same
- *     concurrency.
+ *     concurrency, over the same HTTP client. The station talks to the simulator over node:http
+ *     (training.ts uses nodeHttpTransport; against a real CM the Node entry points' Negotiate
+ *     transport is node:http too), so that is the default on both sides; `--transport fetch` puts
+ *     both on Node's fetch (undici), which only tests use. One uncounted pair first warms the
+ *     simulator's and the client's code, then the rounds alternate which side goes first: the
+ *     simulator's own JIT warms up over the first thousands of requests, and whichever side always
+ *     went first was measured against a colder server.
  *
  *   node_modules/.bin/tsx bench/outbox.ts [--ops 1000] [--concurrency 8] [--appends 2000] [--latency ms]
- *                                          [--dir <folder on the disk to test>]
+ *                                          [--dir <folder on the disk to test>] [--transport node-http|fetch]
  */
 import { spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createAuditLog } from '../src/main/audit';
-import { createCmClient, nodeFetchTransport } from '../src/main/cm';
+import { createCmClient, nodeFetchTransport, nodeHttpTransport } from '../src/main/cm';
 import { encodeFrame } from '../src/main/journal/frame';
 import { createOutbox, outboxPortFromCmClient, type Outbox, type OutboxAuditPort, type OutboxCmPort } from '../src/main/outbox';
 import type { OutboxOperationInput } from '../src/shared/outbox';
@@ -35,8 +42,11 @@ const { values: args } = parseArgs({
     appends: { type: 'string', default: '2000' },
     dir: { type: 'string', default: tmpdir() },
     latency: { type: 'string', default: '0' },
+    transport: { type: 'string', default: 'node-http' },
   },
 });
+if (args.transport !== 'node-http' && args.transport !== 'fetch') throw new Error(`--transport is node-http or fetch, not ${args.transport}`);
+const useFetch = args.transport === 'fetch';
 const replayOps = Number(args.ops);
 const concurrency = Number(args.concurrency);
 const appendCount = Number(args.appends);
@@ -180,7 +190,7 @@ async function startSimulatorProcess(requests: number): Promise<{ baseUrl: strin
 async function outboxReplay(baseUrl: string, inputs: OutboxOperationInput[]): Promise<{ ms: number; done: number }> {
   const dir = tempDir('replay');
   const audit = await createAuditLog({ dir, now });
-  const cm = outboxPortFromCmClient(createCmClient({ baseUrl, transport: nodeFetchTransport, timeoutMs: 30_000 }));
+  const cm = outboxPortFromCmClient(createCmClient({ baseUrl, transport: useFetch ? nodeFetchTransport : nodeHttpTransport, timeoutMs: 30_000 }));
   const outbox = await openOutbox(dir, cm, audit);
   await enqueueAll(outbox, inputs, 32);
   const { ms } = await timed(() => outbox.replayNow());
@@ -191,7 +201,27 @@ async function outboxReplay(baseUrl: string, inputs: OutboxOperationInput[]): Pr
   return { ms, done };
 }
 
-/** The same POSTs at the same concurrency: no journal, no audit, no client. */
+/** One POST over node:http (Node's global agent, keep-alive as the station's transport has it): its status once the body is in. */
+function postOverNodeHttp(url: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const headers = { 'Content-Type': 'application/json', Accept: 'application/json', 'Content-Length': String(Buffer.byteLength(body)) };
+    const req = request(url, { method: 'POST', headers }, (res) => {
+      res.on('data', () => undefined);
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function postOverFetch(url: string, body: string): Promise<number> {
+  const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body });
+  await response.text();
+  return response.status;
+}
+
+/** The same POSTs at the same concurrency over the same HTTP client: no journal, no audit, no CM client. */
 async function bareLoop(baseUrl: string, inputs: Extract<OutboxOperationInput, { kind: 'bind' }>[]): Promise<{ ms: number; done: number }> {
   const url = new URL('smartcards', baseUrl).href;
   let next = 0;
@@ -201,13 +231,9 @@ async function bareLoop(baseUrl: string, inputs: Extract<OutboxOperationInput, {
       Array.from({ length: concurrency }, async () => {
         while (next < inputs.length) {
           const op = inputs[next++]!;
-          const response = await fetch(url, {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-            body: JSON.stringify({ requestid: op.requestId, cardid: op.cardId, atr: op.atr }),
-          });
-          await response.text();
-          if (response.status === 201) done++;
+          const body = JSON.stringify({ requestid: op.requestId, cardid: op.cardId, atr: op.atr });
+          const status = await (useFetch ? postOverFetch : postOverNodeHttp)(url, body);
+          if (status === 201) done++;
         }
       }),
     ),
@@ -228,15 +254,32 @@ async function replay(): Promise<void> {
       (r) => r.text(),
     );
   };
-  const rounds = 3;
+  // The outbox side flushes the disk about 2,800 times a round, the bare side never. On this shared
+  // machine about one round in five read 0.79-0.87 while most read 0.94-1.05 (five runs of nine
+  // rounds); five rounds keep one such stretch from deciding the median, as it could with three.
+  const rounds = 5;
   const outboxRuns: Array<{ ms: number; done: number }> = [];
   const bareRuns: Array<{ ms: number; done: number }> = [];
-  // Alternate, from a fresh directory each time, and compare medians.
+  const outboxSide = async () => {
+    await reset();
+    return outboxReplay(sim.baseUrl, inputs);
+  };
+  const bareSide = async () => {
+    await reset();
+    return bareLoop(sim.baseUrl, inputs);
+  };
+  // Warm-up, not counted (see the header).
+  await outboxSide();
+  await bareSide();
+  // Alternate which side goes first, from a fresh directory each time, and compare medians.
   for (let round = 0; round < rounds; round++) {
-    await reset();
-    outboxRuns.push(await outboxReplay(sim.baseUrl, inputs));
-    await reset();
-    bareRuns.push(await bareLoop(sim.baseUrl, inputs));
+    if (round % 2 === 0) {
+      outboxRuns.push(await outboxSide());
+      bareRuns.push(await bareSide());
+    } else {
+      bareRuns.push(await bareSide());
+      outboxRuns.push(await outboxSide());
+    }
   }
   await sim.stop();
   const outboxMs = median(outboxRuns.map((r) => r.ms));
