@@ -11,7 +11,7 @@ import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { nodeFetchTransport, type CmTransport } from '../src/main/cm';
+import { nodeHttpTransport, type CmTransport } from '../src/main/cm';
 import { reportListenerErrorToStderr } from '../src/main/common';
 import { createConfSettingsStore, createSettingsService } from '../src/main/config';
 import { call } from '../src/main/station/dispatch';
@@ -130,7 +130,7 @@ const timedTransport: CmTransport = async (url, init) => {
     timed.cmMs += ms;
     timed.exchanges++;
   };
-  const response = await outside(() => nodeFetchTransport(url, init), count);
+  const response = await outside(() => nodeHttpTransport(url, init), count);
   return {
     status: response.status,
     headers: response.headers,
