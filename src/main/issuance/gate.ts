@@ -2,7 +2,7 @@ import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import type { CmRequest } from '../../shared/cm';
 import { StationError } from '../../shared/errors';
 import type { IssuancePlan, IssueAtDesk } from '../../shared/issuance';
-import type { CmExecutionClient } from '../cm';
+import type { CmExecutionClient, CmSmartcardConfiguration } from '../cm';
 import type { AuditNote, IssuanceGate } from '../enrollment';
 import { formatCmGuid, type PivCapability, type PivCardAccess } from '../pcsc';
 import { asStationError } from './classify';
@@ -40,12 +40,31 @@ function probeRefusal(probe: Extract<PivCapability, { issuable: false }>): Stati
   }
 }
 
-function noInitialAdminKey(request: CmRequest): StationError {
-  return new StationError(
-    'ISSUANCE_CARD_NOT_ISSUABLE',
-    'The profile states no 3DES initial admin key (DefaultAdminKeyHex), so the station cannot write this card’s id.',
-    { profileTemplateUuid: request.profileTemplateUuid },
-  );
+/** A 3DES key, the only admin key CM answers a challenge for (and the only one the station writes a card id with). */
+const TDES_KEY_BYTES = 24;
+
+/**
+ * The profile's initial admin key (DefaultAdminKeyHex), with which a factory card's id is written:
+ * refused at the choice, before anything is written, when it is absent or not a 3DES key.
+ */
+function initialAdminKey(config: Pick<CmSmartcardConfiguration, 'defaultAdminKey'>, request: CmRequest): Buffer {
+  const key = config.defaultAdminKey;
+  const details = { profileTemplateUuid: request.profileTemplateUuid };
+  if (key === null) {
+    throw new StationError(
+      'ISSUANCE_CARD_NOT_ISSUABLE',
+      'The profile states no 3DES initial admin key (DefaultAdminKeyHex), so the station cannot write this card’s id.',
+      details,
+    );
+  }
+  if (key.length !== TDES_KEY_BYTES) {
+    throw new StationError(
+      'ISSUANCE_CARD_NOT_ISSUABLE',
+      `The profile’s initial admin key (DefaultAdminKeyHex) is ${key.length} bytes, not a 3DES key (${TDES_KEY_BYTES}), so the station cannot write this card’s id.`,
+      { ...details, length: key.length },
+    );
+  }
+  return key;
 }
 
 export function createIssuanceGate(deps: IssuanceGateDeps): IssuanceGate {
@@ -58,9 +77,7 @@ export function createIssuanceGate(deps: IssuanceGateDeps): IssuanceGate {
         'This factory card gets its card id from the profile’s admin key, which needs CM: try again when CM is reachable.',
       );
     }
-    const config = await deps.cm.getSmartcardConfiguration(request.profileTemplateUuid);
-    if (config.defaultAdminKey === null || config.defaultAdminKey.length !== 24) throw noInitialAdminKey(request);
-    return config.defaultAdminKey;
+    return initialAdminKey(await deps.cm.getSmartcardConfiguration(request.profileTemplateUuid), request);
   }
 
   return {
@@ -89,7 +106,7 @@ export function createIssuanceGate(deps: IssuanceGateDeps): IssuanceGate {
           // The operator's permission and the profile's policy, read before anything is written.
           const config = await deps.cm.getSmartcardConfiguration(request.profileTemplateUuid);
           // The configuration just read says it: no second GET to word the refusal.
-          if (chuid !== null && config.defaultAdminKey === null) throw noInitialAdminKey(request);
+          if (chuid !== null) initialAdminKey(config, request);
         } catch (err) {
           return notOffered(err);
         }

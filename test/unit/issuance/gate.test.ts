@@ -7,11 +7,11 @@ import { createIssuanceGate } from '../../../src/main/issuance';
 import type { CardReading } from '../../../src/shared/enrollment';
 import { FakeCard, FakeCm, fakeAccess, fakeCmPorts, Faults, READER } from './fakes';
 
-function factoryCardGate(policy: IssueAtDesk) {
+function factoryCardGate(policy: IssueAtDesk, defaultAdminKey: Buffer | null = null) {
   const card = new FakeCard();
   card.chuid = null;
   const cm = new FakeCm();
-  cm.behaviour.config = { ...cm.behaviour.config, defaultAdminKey: null };
+  cm.behaviour.config = { ...cm.behaviour.config, defaultAdminKey };
   const faults = new Faults();
   const gate = createIssuanceGate({
     policy: () => policy,
@@ -37,5 +37,18 @@ describe('issuance gate: a factory card under a profile without an initial admin
     const { gate, cm, faults } = factoryCardGate('always');
     await expect(gate.plan(READER, READING, cm.request)).rejects.toMatchObject({ code: 'ISSUANCE_CARD_NOT_ISSUABLE' });
     expect(faults.calls.filter((c) => c.startsWith('card.'))).toEqual([]);
+  });
+
+  it('a key that is not 3DES (16 bytes: AES-128 or two-key 3DES) is refused the same way, at the choice, naming its length', async () => {
+    const { gate, cm, faults } = factoryCardGate('always', Buffer.alloc(16, 1));
+    await expect(gate.plan(READER, READING, cm.request)).rejects.toMatchObject({ code: 'ISSUANCE_CARD_NOT_ISSUABLE', details: { length: 16 } });
+    expect(faults.calls.filter((c) => c.startsWith('card.'))).toEqual([]);
+    const offered = await factoryCardGate('offer', Buffer.alloc(16, 1)).gate.plan(READER, READING, cm.request);
+    expect(offered).toMatchObject({ mode: null, chuid: null, reason: { code: 'ISSUANCE_CARD_NOT_ISSUABLE', message: expect.stringContaining('16 bytes') } });
+  });
+
+  it('a 3DES key (24 bytes) is offered: the card id is written with it', async () => {
+    const { gate, cm } = factoryCardGate('offer', Buffer.alloc(24, 1));
+    expect(await gate.plan(READER, READING, cm.request)).toMatchObject({ mode: 'offer', reason: null, chuid: expect.stringMatching(/^[0-9a-f]{32}$/) });
   });
 });
