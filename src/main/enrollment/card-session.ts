@@ -31,6 +31,8 @@ export interface CardSession {
 
 const STALE_LOOKUP = 'CM answered about a card that is no longer in the reader';
 
+const sameIdentifier = (a: CardIdentifier, b: CardIdentifier) => a.kind === b.kind && a.value === b.value;
+
 /**
  * The per-reader card session: turns the reader monitor's snapshots into card events for the
  * workflow (inserted, identified, removed), asks CM what it knows of each identified card, and
@@ -87,6 +89,32 @@ export function createCardSession(deps: CardSessionDeps): CardSession {
       .catch((err: unknown) => deps.log.error('enrollment.lookup-failed', err, { reader }));
   }
 
+  /**
+   * The same card read again with another identifier: the station wrote it one (a factory card's
+   * CHUID, written right before its bind). The card panel shows the card as it is now and asks CM
+   * about it again; the enrollment, which compared the identifier it binds when it wrote it, is not
+   * told (its card-read event would be a new card to it).
+   */
+  function identifierChanged(reader: string, card: CardState, identifier: CardIdentifier): void {
+    const shown = readings.get(reader);
+    if (shown?.insertion !== card.insertion || sameIdentifier(shown.identifier, identifier)) return;
+    setReading(reader, { ...shown, identifier, cm: identifier.kind === 'none' ? { state: 'not-asked', reason: 'no-identifier' } : { state: 'asking' } });
+    refreshCmKnowledge(reader);
+  }
+
+  function refreshCmKnowledge(reader: string): void {
+    const reading = readings.get(reader);
+    if (!reading) return;
+    lookUp(reading.identifier)
+      .then((cm) => {
+        const now = readings.get(reader);
+        // Another card since, or another identifier (its own lookup is under way).
+        if (now?.insertion !== reading.insertion || !sameIdentifier(now.identifier, reading.identifier)) return;
+        setReading(reader, { ...now, cm });
+      })
+      .catch((err: unknown) => deps.log.error('enrollment.lookup-failed', err, { reader }));
+  }
+
   function onSnapshot(snapshot: ReadersSnapshot): void {
     const present = new Set(snapshot.readers.map((r) => r.name));
     for (const { name, card } of snapshot.readers) {
@@ -109,7 +137,11 @@ export function createCardSession(deps: CardSessionDeps): CardSession {
         deps.auditInBackground({ action: 'card.inserted', result: 'info', reader: name, atr: card.atr });
       }
       const entry = seen.get(name)!;
-      if (entry.identified || !card.identity || card.identity.status === 'reading') continue;
+      if (entry.identified) {
+        if (card.identity?.status === 'read') identifierChanged(name, card, card.identity.identifier);
+        continue;
+      }
+      if (!card.identity || card.identity.status === 'reading') continue;
       entry.identified = true;
       if (card.identity.status === 'read') cardIdentified(name, card, card.identity.identifier, null);
       else cardIdentified(name, card, { kind: 'none', value: null }, card.identity.error);
@@ -140,15 +172,6 @@ export function createCardSession(deps: CardSessionDeps): CardSession {
       deps.apply(reader, { type: 'card-read', card: reading, notice: null });
       return reading;
     },
-    refreshCmKnowledge(reader) {
-      const reading = readings.get(reader);
-      if (!reading) return;
-      lookUp(reading.identifier)
-        .then((cm) => {
-          if (readings.get(reader)?.insertion !== reading.insertion) return; // another card since
-          setReading(reader, { ...reading, cm });
-        })
-        .catch((err: unknown) => deps.log.error('enrollment.lookup-failed', err, { reader }));
-    },
+    refreshCmKnowledge,
   };
 }

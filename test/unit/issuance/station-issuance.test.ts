@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { call } from '../../../src/main/station/dispatch';
 import { seedGuid } from '../../../src/main/training/cm-sim';
 import { SAMPLE_CARDS, sampleCard } from '../../../src/main/training/sample-cards';
+import { cmCardIdOf } from '../../../src/shared/card-id';
+import type { EventPayload } from '../../../src/shared/contract';
 import type { EnrollmentState } from '../../../src/shared/enrollment';
 import { nextEvent } from '../../support/station-events';
 import { startTestStation, type TestStation } from '../../support/test-station';
@@ -48,9 +50,18 @@ describe('desk issuance, whole station in training mode', () => {
   it('offers issuance after the bind, hands over for the PIN, writes a certificate the sim CA signed, completes the request', async () => {
     const s = await station('offer');
     const offered = issuanceIn(s, (st) => st.phase === 'offer');
+    // The card panel shows the card id the station wrote, and what CM knows of it, without a read again.
+    const panel = nextEvent(
+      s.station,
+      'card.changed',
+      (e: EventPayload<'card.changed'>) => e.reader === READER && e.reading?.identifier.kind === 'piv-guid' && e.reading.cm.state === 'found',
+    );
     const { cardId } = await bindFactoryCard(s, ALICE);
     const offer = await offered;
     expect(offer).toMatchObject({ phase: 'offer', requestId: ALICE, cardId });
+    const shown = (await panel).reading!;
+    expect(cmCardIdOf(shown.identifier)).toBe(cardId);
+    expect(shown.cm).toMatchObject({ state: 'found', card: { cardId } });
 
     const pinEntry = issuanceIn(s, (st) => st.phase === 'pin-entry');
     await call(s.station.handlers, 'issuance.start', { reader: READER });
