@@ -29,7 +29,16 @@ export interface RollingFileOptions {
   readonly mode: number;
   /** A file that cannot be opened, written or removed (a full or removed disk): reported here, never thrown. */
   readonly onError: (err: unknown) => void;
+  /** Epoch ms; tests move it. */
+  readonly now?: () => number;
 }
+
+/**
+ * A file that could not be opened (a full disk, a folder taken away) is tried again with the first
+ * line written this long after the failure, so a disk that comes back gets its log back without a
+ * restart, and a disk that stays broken is reported twice a minute at most.
+ */
+export const REOPEN_AFTER_MS = 30_000;
 
 /** The numbers of this log's files in `dir`, lowest first (other files are ignored). */
 async function logFileNumbers(dir: string, basename: string): Promise<number[]> {
@@ -57,11 +66,15 @@ export async function openRollingFile(options: RollingFileOptions): Promise<Roll
   let number = (await logFileNumbers(options.dir, options.basename)).at(-1) ?? 1;
   let size = await sizeOf(fileFor(number));
 
+  const now = options.now ?? Date.now;
+  /** When a file that could not be opened is tried again (REOPEN_AFTER_MS). */
+  let reopenAt = 0;
   /** The file for the next lines; null when it could not be opened (reported; those lines are lost). */
   const openFile = async (): Promise<FileHandle | null> => {
     try {
       return await open(fileFor(number), 'a', options.mode);
     } catch (err) {
+      reopenAt = now() + REOPEN_AFTER_MS;
       options.onError(err);
       return null;
     }
@@ -91,6 +104,7 @@ export async function openRollingFile(options: RollingFileOptions): Promise<Roll
     try {
       while (queue.length > 0) {
         const chunk = queue.splice(0).join('');
+        if (file === null && now() >= reopenAt) file = await openFile();
         if (file === null) continue;
         try {
           await file.appendFile(chunk);

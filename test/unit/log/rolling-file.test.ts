@@ -1,0 +1,79 @@
+// The diagnostic log's file writer when its file cannot be opened: lines meanwhile are lost and
+// reported, and the file is tried again after REOPEN_AFTER_MS, so the log comes back without a restart.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openRollingFile, REOPEN_AFTER_MS } from '../../../src/main/log/rolling-file';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Lets the writer's queued appends (fs promises) finish. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+describe('rolling file: a file that cannot be opened', () => {
+  it('is tried again once REOPEN_AFTER_MS has passed since the failure, not on every line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rolling-'));
+    dirs.push(dir);
+    const path = join(dir, 'station.1.log');
+    // A folder where the file should be: open() fails as on a disk that refuses the file.
+    mkdirSync(path);
+    let clock = 1_000;
+    const errors: unknown[] = [];
+    const file = await openRollingFile({
+      dir,
+      basename: 'station',
+      maxFileBytes: 1 << 20,
+      keepFiles: 2,
+      mode: 0o600,
+      onError: (err) => errors.push(err),
+      now: () => clock,
+    });
+    expect(errors).toHaveLength(1);
+
+    file.write('lost while the disk refuses\n');
+    await settle();
+    clock += REOPEN_AFTER_MS - 1;
+    file.write('still lost: too soon to try again\n');
+    await settle();
+    expect(errors).toHaveLength(1);
+
+    // The disk is back; the next line after the wait opens the file and is written.
+    rmSync(path, { recursive: true });
+    clock += 1;
+    file.write('the log is back\n');
+    await settle();
+    file.write('and stays\n');
+    await file.close();
+    expect(errors).toHaveLength(1);
+    expect(readFileSync(path, 'utf8')).toBe('the log is back\nand stays\n');
+  });
+
+  it('reports a second failure once, and waits again before the next try', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rolling-'));
+    dirs.push(dir);
+    mkdirSync(join(dir, 'station.1.log'));
+    let clock = 0;
+    const errors: unknown[] = [];
+    const file = await openRollingFile({
+      dir,
+      basename: 'station',
+      maxFileBytes: 1 << 20,
+      keepFiles: 2,
+      mode: 0o600,
+      onError: (err) => errors.push(err),
+      now: () => clock,
+    });
+    clock += REOPEN_AFTER_MS;
+    file.write('a\n');
+    await settle();
+    expect(errors).toHaveLength(2);
+    file.write('b\n');
+    await settle();
+    expect(errors).toHaveLength(2);
+    await file.close();
+  });
+});
