@@ -2,7 +2,8 @@ import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CardConnection } from '../../../src/main/pcsc/binding';
-import { CardPivSession, chuidValue, createInMemoryPivAccess, encrypt3desEcb, spkiFromGenerateAnswer } from '../../../src/main/pcsc/piv';
+import { CardPivSession, chuidValue, encrypt3desEcb, spkiFromGenerateAnswer } from '../../../src/main/pcsc/piv';
+import { createInMemoryPivAccess } from '../../support/piv-in-memory';
 import { StationError } from '../../../src/shared/errors';
 
 const hex = (value: string) => Buffer.from(value.replace(/\s/g, ''), 'hex');

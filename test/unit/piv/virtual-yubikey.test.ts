@@ -4,7 +4,8 @@ import { constants, createHash, createPublicKey, generateKeyPairSync, publicEncr
 import { CertificationRequest } from '@peculiar/asn1-csr';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { describe, expect, it } from 'vitest';
-import { createInMemoryPivAccess, encrypt3desEcb, type CardPivSession } from '../../../src/main/pcsc/piv';
+import { encrypt3desEcb, type CardPivSession } from '../../../src/main/pcsc/piv';
+import { createInMemoryPivAccess } from '../../support/piv-in-memory';
 import { buildCsr, chooseSlots, matchCertificates, parseCmcResponse, pkcs1v15Block } from '../../../src/main/pki';
 import { createYubiKeyPivCard } from '../../../src/main/training/piv-card';
 import { createTestPki, derToPem, pkiResponse } from '../../support/pki/openssl';

@@ -1,10 +1,11 @@
-// PIV sessions over a card's APDU logic in memory, without PC/SC: for unit tests and for anything
-// that holds a virtual card's logic directly (training mode's PIV card, src/main/training/piv-card).
-import { pcscError } from '../errors';
-import type { CardConnection } from '../binding';
-import { createPivCardAccess } from './access';
-import type { PivSessionOptions } from './session';
-import type { PivCardAccess } from './types';
+// PIV sessions over a card's APDU logic in memory, without PC/SC, for unit tests of the PIV layer
+// (test/unit/piv). The station never uses it: training reaches its virtual card through the
+// simulated reader (src/main/training), the same PC/SC path as a real card.
+import { pcscError } from '../../src/main/pcsc/errors';
+import type { CardConnection } from '../../src/main/pcsc/binding';
+import { createPivCardAccess } from '../../src/main/pcsc/piv/access';
+import type { PivSessionOptions } from '../../src/main/pcsc/piv/session';
+import type { PivCardAccess } from '../../src/main/pcsc/piv/types';
 
 /** What a virtual card offers (structurally src/main/training/virtual-card.ts `CardLogic`). */
 export interface ApduLogic {
