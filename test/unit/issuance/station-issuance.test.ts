@@ -46,7 +46,9 @@ async function bindFactoryCard(s: TestStation, requestId: string) {
   return { card, cardId: chosen.payload.cardid };
 }
 
-describe('desk issuance, whole station in training mode', () => {
+// A whole issuance (RSA key generation on the virtual card and in the simulator's CA) waits up to
+// 30 s for its events (issuanceIn): the test's own limit is no shorter than those waits (vitest's default is 5 s).
+describe('desk issuance, whole station in training mode', { timeout: 30_000 }, () => {
   it('offers issuance after the bind, hands over for the PIN, writes a certificate the sim CA signed, completes the request', async () => {
     const s = await station('offer');
     const offered = issuanceIn(s, (st) => st.phase === 'offer');

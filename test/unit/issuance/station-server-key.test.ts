@@ -45,7 +45,9 @@ async function issueFactoryCard(s: TestStation, requestId: string): Promise<Issu
   return done;
 }
 
-describe('desk issuance of a key CM generates (PFX), whole station in training mode', () => {
+// A whole issuance (RSA key generation on the virtual card and in the simulator's CA) waits up to
+// 30 s for its events (issuanceIn): the test's own limit is no shorter than those waits (vitest's default is 5 s).
+describe('desk issuance of a key CM generates (PFX), whole station in training mode', { timeout: 30_000 }, () => {
   it('imports the key into 9D with its certificate; the card decrypts with it; the password is in no file', async () => {
     const s = (t = await startTestStation(ISSUANCE_TUNING, {
       policy: { issueAtDesk: 'always' },
