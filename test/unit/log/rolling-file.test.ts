@@ -14,36 +14,41 @@ afterEach(() => {
 /** Lets the writer's queued appends (fs promises) finish. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
+/** A rolling file whose first file is a folder (open() fails as on a disk that refuses the file), on a clock the test moves. */
+async function refusedFile() {
+  const dir = mkdtempSync(join(tmpdir(), 'rolling-'));
+  dirs.push(dir);
+  const path = join(dir, 'station.1.log');
+  mkdirSync(path);
+  const clock = { now: 1_000 };
+  const errors: unknown[] = [];
+  const file = await openRollingFile({
+    dir,
+    basename: 'station',
+    maxFileBytes: 1 << 20,
+    keepFiles: 2,
+    mode: 0o600,
+    onError: (err) => errors.push(err),
+    now: () => clock.now,
+  });
+  return { path, clock, errors, file };
+}
+
 describe('rolling file: a file that cannot be opened', () => {
   it('is tried again once REOPEN_AFTER_MS has passed since the failure, not on every line', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rolling-'));
-    dirs.push(dir);
-    const path = join(dir, 'station.1.log');
-    // A folder where the file should be: open() fails as on a disk that refuses the file.
-    mkdirSync(path);
-    let clock = 1_000;
-    const errors: unknown[] = [];
-    const file = await openRollingFile({
-      dir,
-      basename: 'station',
-      maxFileBytes: 1 << 20,
-      keepFiles: 2,
-      mode: 0o600,
-      onError: (err) => errors.push(err),
-      now: () => clock,
-    });
+    const { path, clock, errors, file } = await refusedFile();
     expect(errors).toHaveLength(1);
 
     file.write('lost while the disk refuses\n');
     await settle();
-    clock += REOPEN_AFTER_MS - 1;
+    clock.now += REOPEN_AFTER_MS - 1;
     file.write('still lost: too soon to try again\n');
     await settle();
     expect(errors).toHaveLength(1);
 
     // The disk is back; the next line after the wait opens the file and is written.
     rmSync(path, { recursive: true });
-    clock += 1;
+    clock.now += 1;
     file.write('the log is back\n');
     await settle();
     file.write('and stays\n');
@@ -53,21 +58,8 @@ describe('rolling file: a file that cannot be opened', () => {
   });
 
   it('reports a second failure once, and waits again before the next try', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rolling-'));
-    dirs.push(dir);
-    mkdirSync(join(dir, 'station.1.log'));
-    let clock = 0;
-    const errors: unknown[] = [];
-    const file = await openRollingFile({
-      dir,
-      basename: 'station',
-      maxFileBytes: 1 << 20,
-      keepFiles: 2,
-      mode: 0o600,
-      onError: (err) => errors.push(err),
-      now: () => clock,
-    });
-    clock += REOPEN_AFTER_MS;
+    const { clock, errors, file } = await refusedFile();
+    clock.now += REOPEN_AFTER_MS;
     file.write('a\n');
     await settle();
     expect(errors).toHaveLength(2);
