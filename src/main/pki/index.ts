@@ -1,8 +1,7 @@
 // PKI formats for desk issuance: other folders import from here only.
 export { buildCsr, hashFromOption, keyUsageFlags, pkcs1v15Block } from './csr';
 export type { CsrInput, HashName } from './csr';
-export { matchCertificates, normaliseSpki } from './match';
-export type { GeneratedKey, MatchedCertificate } from './match';
+export { normaliseSpki } from './match';
 export { chooseSlots, preferredSlot, KEY_USAGE_AGREEMENT, KEY_USAGE_DECRYPT, KEY_USAGE_SIGN } from './slots';
 export { encodeX500Name, encodeX500NameDer, parseX500 } from './x500';
 export type { X500Attribute } from './x500';

@@ -211,7 +211,7 @@ export interface CmBehaviour {
   config: CmSmartcardConfiguration;
   options: CmCertificateRequestOption[];
   /** How certificatedata answers. */
-  answer: 'ok' | 'refuse' | 'fewer' | 'more' | 'foreign-key' | 'bad-cms';
+  answer: 'ok' | 'refuse' | 'fewer' | 'more' | 'foreign-key' | 'same-key' | 'bad-cms';
   /** Keys CM makes itself and returns as a (toy) PFX protected with the request's pfxpassword, with these key usages. */
   serverKeys?: number[];
   /** A server-generated key's PFX protected with another password than the one sent. */
@@ -320,6 +320,7 @@ export function fakeCmPorts(cm: FakeCm, faults: Faults): Pick<IssuancePorts, 'cm
           entries.push({ TemplateCommonName: 'X', Pkcs7: certificateFor({ subject: 'CN=x', publicKey: entries[0]!.Pkcs7 }, 999) });
         if (cm.behaviour.answer === 'foreign-key')
           entries[0] = { TemplateCommonName: 'T0', Pkcs7: certificateFor({ subject: 'CN=other', publicKey: 'b3RoZXI=' }, 7) };
+        if (cm.behaviour.answer === 'same-key') entries[1] = { TemplateCommonName: 'T1', Pkcs7: certificateFor(csrs[0]!, 101) };
         if (cm.behaviour.answer === 'bad-cms') entries[0] = { TemplateCommonName: 'T0', Pkcs7: 'bm90IGNtcw==' };
         cm.pfxPasswords.push(input.pfxPassword ?? '');
         const password = cm.behaviour.pfxWrongPassword ? 'another password' : (input.pfxPassword ?? '');

@@ -115,6 +115,7 @@ describe('an issuance run (fake card and CM)', () => {
     ['fewer', 'ISSUANCE_CERTIFICATE_COUNT'],
     ['more', 'ISSUANCE_CERTIFICATE_COUNT'],
     ['foreign-key', 'ISSUANCE_CERTIFICATE_NO_KEY'],
+    ['same-key', 'ISSUANCE_CERTIFICATE_COUNT'],
     ['bad-cms', 'ISSUANCE_BAD_CMS'],
   ] as const)('CM answering %s: %s, nothing written, the answer kept, never asked again', async (answer, code) => {
     const world = new World();

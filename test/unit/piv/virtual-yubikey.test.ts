@@ -6,7 +6,7 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { describe, expect, it } from 'vitest';
 import { encrypt3desEcb, type CardPivSession } from '../../../src/main/pcsc/piv';
 import { createInMemoryPivAccess } from '../../support/piv-in-memory';
-import { buildCsr, chooseSlots, matchCertificates, parseCmcResponse, pkcs1v15Block } from '../../../src/main/pki';
+import { buildCsr, chooseSlots, normaliseSpki, parseCmcResponse, pkcs1v15Block } from '../../../src/main/pki';
 import { createYubiKeyPivCard } from '../../../src/main/training/piv-card';
 import { createTestPki, derToPem, pkiResponse } from '../../support/pki/openssl';
 
@@ -113,7 +113,7 @@ describe('PIV session on the virtual YubiKey 5', () => {
     ];
     const slots = chooseSlots(options);
     expect(slots).toEqual(['9c', '9a']);
-    const keys = [];
+    const keys: Array<{ slot: (typeof slots)[number]; spki: Buffer }> = [];
     for (const [index, option] of options.entries()) {
       const slot = slots[index] ?? '9a';
       keys.push({ slot, spki: await session.generateKey(slot, option.algorithm) });
@@ -123,10 +123,14 @@ describe('PIV session on the virtual YubiKey 5', () => {
       const pem = createPublicKey({ key: key.spki, format: 'der', type: 'spki' }).export({ type: 'spki', format: 'pem' }).toString();
       return pki.signCmc(pkiResponse(0, 'Issued'), [derToPem(pki.issue(pem, `/CN=Ada ${key.slot}`))]).toString('base64');
     });
-    const matched = matchCertificates(
-      keys,
-      answers.map((answer) => parseCmcResponse(answer).leaf),
-    );
+    // Matched by the key each certifies, as the runner matches CM's answer (issuance/runner.ts planWrites).
+    const matched = answers.map((answer) => {
+      const certificate = parseCmcResponse(answer).leaf;
+      const certified = normaliseSpki(new X509Certificate(certificate).publicKey.export({ type: 'spki', format: 'der' }));
+      const key = keys.find((candidate) => normaliseSpki(candidate.spki).equals(certified));
+      if (key === undefined) throw new Error('a certificate for no key on the card');
+      return { slot: key.slot, certificate };
+    });
     expect(matched.map((entry) => entry.slot)).toEqual(['9a', '9c']);
     for (const { slot, certificate } of matched) await session.putCertificate(slot, certificate);
     for (const { slot, certificate } of matched) {

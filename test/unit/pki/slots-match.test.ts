@@ -1,7 +1,5 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { chooseSlots, matchCertificates, preferredSlot } from '../../../src/main/pki';
-import { createTestPki } from '../../support/pki/openssl';
+import { chooseSlots, preferredSlot } from '../../../src/main/pki';
 
 describe('slot choice by KeyUsages (desk-issuance.md: Windows X509PrivateKeyUsageFlags)', () => {
   it.each([
@@ -45,41 +43,5 @@ describe('slot choice by KeyUsages (desk-issuance.md: Windows X509PrivateKeyUsag
     expect(() => chooseSlots([{ keyUsages: 3 }, { keyUsages: 2 }, { keyUsages: 1 }, { keyUsages: 2 }])).toThrow(
       expect.objectContaining({ code: 'ISSUANCE_CARD_NOT_ISSUABLE' }),
     );
-  });
-});
-
-describe('matchCertificates', () => {
-  const pki = createTestPki('ec');
-  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const spki = (key: typeof ec) => key.publicKey.export({ type: 'spki', format: 'der' });
-  const certFor = (key: typeof ec, cn: string) => pki.issue(key.publicKey.export({ type: 'spki', format: 'pem' }).toString(), `/CN=${cn}`);
-  const keys = [
-    { slot: '9a' as const, spki: spki(rsa) },
-    { slot: '9c' as const, spki: spki(ec) },
-  ];
-  const rsaCert = certFor(rsa, 'rsa');
-  const ecCert = certFor(ec, 'ec');
-
-  it('matches by public key, whatever the order', () => {
-    expect(matchCertificates(keys, [ecCert, rsaCert])).toEqual([
-      { slot: '9c', certificate: ecCert },
-      { slot: '9a', certificate: rsaCert },
-    ]);
-  });
-
-  it('refuses a certificate for a key the card does not hold', () => {
-    const stranger = certFor(generateKeyPairSync('ec', { namedCurve: 'P-256' }), 'stranger');
-    expect(() => matchCertificates(keys, [rsaCert, stranger])).toThrow(expect.objectContaining({ code: 'ISSUANCE_CERTIFICATE_NO_KEY' }));
-  });
-
-  it('refuses fewer, more, or two certificates for one key', () => {
-    expect(() => matchCertificates(keys, [rsaCert])).toThrow(expect.objectContaining({ code: 'ISSUANCE_CERTIFICATE_COUNT' }));
-    expect(() => matchCertificates(keys, [rsaCert, ecCert, ecCert])).toThrow(expect.objectContaining({ code: 'ISSUANCE_CERTIFICATE_COUNT' }));
-    expect(() => matchCertificates(keys, [rsaCert, certFor(rsa, 'rsa again')])).toThrow(expect.objectContaining({ code: 'ISSUANCE_CERTIFICATE_COUNT' }));
-  });
-
-  it('refuses bytes that are not a certificate', () => {
-    expect(() => matchCertificates(keys, [rsaCert, Buffer.from('3000', 'hex')])).toThrow(expect.objectContaining({ code: 'ISSUANCE_BAD_CMS' }));
   });
 });
