@@ -1,4 +1,5 @@
 import { StationError, toErrorPayload, type ErrorCode, type ErrorPayload } from '../../shared/errors';
+import { PAUSED_ISSUANCE_RESUMES_WITH } from '../../shared/issuance';
 
 /**
  * What a failure at an issuance step means. `paused`: the card or CM was not there (pulled card,
@@ -9,20 +10,8 @@ import { StationError, toErrorPayload, type ErrorCode, type ErrorPayload } from 
  */
 export type FailureKind = 'paused' | 'failed';
 
-const PAUSING: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'PCSC_SERVICE_DOWN',
-  'PCSC_NO_READERS',
-  'PCSC_READER_NOT_FOUND',
-  'PCSC_NO_CARD',
-  'PCSC_SHARING_VIOLATION',
-  'PCSC_CARD_REMOVED',
-  'PCSC_CARD_RESET',
-  'PCSC_UNRESPONSIVE_CARD',
-  'PCSC_IO',
-  'ISSUANCE_WRONG_CARD',
-  'ISSUANCE_NEEDS_CM',
-  'STORAGE_IO',
-]);
+/** What pauses a run, not fails it: the shared table the progress screen words too. */
+const PAUSING: ReadonlySet<ErrorCode> = new Set(Object.keys(PAUSED_ISSUANCE_RESUMES_WITH) as ErrorCode[]);
 
 /**
  * PC/SC answers that say nothing about the card itself (the connection's handle was lost, the card

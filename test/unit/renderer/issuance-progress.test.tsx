@@ -75,7 +75,7 @@ describe('the issuance progress view', () => {
     // The announcement does not tick (only step changes are announced).
     expect(announcement().textContent).toBe('Step 6 of 12: Generate the keys on the card — In progress');
     // Paused: nothing runs, no timer is left.
-    station.fire('issuance.changed', paused('certificates', error('CM_OFFLINE')));
+    station.fire('issuance.changed', paused('certificates', error('ISSUANCE_NEEDS_CM')));
     await settle();
     expect(vi.getTimerCount()).toBe(0);
   });
@@ -136,7 +136,8 @@ describe('the issuance progress view', () => {
 
   it('paused (CM outage): it comes back when CM is reachable; the step list still shows, in French too', async () => {
     const station = await renderAfterBind('always', {}, { locale: 'fr' });
-    station.fire('issuance.changed', paused('certificates', error('CM_OFFLINE', 'corr-77')));
+    // As main pauses a run for an outage (issuance/classify.ts wraps CM_OFFLINE, keeping its details).
+    station.fire('issuance.changed', paused('certificates', error('ISSUANCE_NEEDS_CM', 'corr-77')));
     await settle();
     expect(stepHeading().textContent).toBe('Émission en pause');
     expect(within(region()).getByText(/^L’émission reprend quand CM est de nouveau joignable/)).toBeTruthy();

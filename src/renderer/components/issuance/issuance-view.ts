@@ -1,6 +1,6 @@
 import type { EnrollmentState } from '../../../shared/enrollment';
 import type { ErrorCode } from '../../../shared/errors';
-import type { IssuanceState, IssuanceStepState, IssueAtDesk } from '../../../shared/issuance';
+import { PAUSED_ISSUANCE_RESUMES_WITH, type IssuanceState, type IssuanceStepState, type IssueAtDesk } from '../../../shared/issuance';
 import { ISSUING_PHASES } from '../../store';
 
 /** Pure decisions of the issuance screens (no React, no i18n): which state shows, which step is current. */
@@ -91,9 +91,8 @@ export function stepDuration(step: IssuanceStepState, now: number): number | nul
 
 /** What brings a paused issuance back: the same card in the reader, CM reachable, or the operator's Resume. */
 export function bringsBack(code: ErrorCode): 'card' | 'cm' | 'other' {
-  if (code.startsWith('PCSC_') || ['NO_CARD', 'CARD_MISMATCH', 'ISSUANCE_WRONG_CARD', 'ISSUANCE_INTERRUPTED'].includes(code)) return 'card';
-  if (['CM_OFFLINE', 'CM_TIMEOUT', 'CM_SERVER_ERROR', 'CM_OUTCOME_UNKNOWN', 'ISSUANCE_NEEDS_CM'].includes(code)) return 'cm';
-  return 'other';
+  const by: string | undefined = (PAUSED_ISSUANCE_RESUMES_WITH as Partial<Record<ErrorCode, string>>)[code];
+  return by === 'card' || by === 'cm' ? by : 'other';
 }
 
 /** A PIN typed on the hand-over screen checked before it is sent; the same rules main checks again. */
