@@ -12,9 +12,12 @@ import { fire } from './fire';
 initI18n();
 const client = createClient(connectBridge());
 reportUncaughtErrors(client);
-fire(connectStore(client), 'connection to the station');
-// The other screens' code, fetched while the operator works on the first one.
-fire(preloadScreens(), 'loading the other screens');
+// The other screens' code and languages are fetched once the first screen has its snapshot, so that
+// they never compete with it, and while the operator works on it.
+fire(
+  connectStore(client).finally(() => fire(preloadScreens(), 'loading the other screens')),
+  'connection to the station',
+);
 
 const root = document.getElementById('root');
 if (root) {
