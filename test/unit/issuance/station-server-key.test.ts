@@ -2,7 +2,8 @@
 // simulator returns it as a PFX protected with the pfxpassword the station sent, and the station
 // imports it into the virtual YubiKey's 9D (Key Management) next to the logon key it generated in 9A.
 import { constants, publicEncrypt, X509Certificate } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/station/dispatch';
@@ -23,9 +24,11 @@ const NEW_PIN = '5318642';
 const FACTORY = SAMPLE_CARDS.find((c) => c.id === 'yubikey-factory')!;
 
 let t: TestStation | null = null;
+const dataDirs: string[] = [];
 afterEach(async () => {
   await t?.close();
   t = null;
+  for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 /**
@@ -49,9 +52,13 @@ async function issueFactoryCard(s: TestStation, requestId: string): Promise<Issu
 // 30 s for its events (issuanceIn): the test's own limit is no shorter than those waits (vitest's default is 5 s).
 describe('desk issuance of a key CM generates (PFX), whole station in training mode', { timeout: 30_000 }, () => {
   it('imports the key into 9D with its certificate; the card decrypts with it; the password is in no file', async () => {
+    // A data folder the test keeps: it is searched once the station has stopped writing to it.
+    const dataDir = mkdtempSync(join(tmpdir(), 'station-server-key-'));
+    dataDirs.push(dataDir);
     const s = (t = await startTestStation(ISSUANCE_TUNING, {
       policy: { issueAtDesk: 'always' },
       sim: { executionProfiles: profilesWithArchivedKeyFor(STAFF) },
+      dataDir,
     }));
     const result = await issueFactoryCard(s, ALICE);
     expect(result.phase, JSON.stringify(result)).toBe('done');
@@ -86,7 +93,11 @@ describe('desk issuance of a key CM generates (PFX), whole station in training m
     const sent = s.cm.admin.received().find((r) => r.path.endsWith('/certificatedata'));
     const password = (JSON.parse(sent!.body) as { pfxpassword: string }).pfxpassword;
     expect(password.length).toBeGreaterThanOrEqual(24);
-    const files = readdirSync(s.dataDir, { recursive: true, withFileTypes: true })
+    // Stopped first: files written in the background (the audit anchor's temp file, the log) are not
+    // renamed or rolled between the listing and the reading.
+    await s.close();
+    t = null;
+    const files = readdirSync(dataDir, { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile())
       .map((entry) => readFileSync(join(entry.parentPath, entry.name)).toString('latin1'));
     // The raw answer (the PFX, protected) is on disk: the journal kept it before the card was written.
