@@ -1,9 +1,12 @@
-import { cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { initI18n } from '../../../src/renderer/i18n';
 import { VIEWS } from '../../../src/renderer/store';
 import { snapshot } from './support/fixtures';
-import { renderStation, resetStore } from './support/station';
+import { renderStation, resetStore, scriptedStation } from './support/station';
+import { App } from '../../../src/renderer/components/App';
+import { createClient } from '../../../src/renderer/client';
+import { connectStore } from '../../../src/renderer/store';
 
 beforeAll(() => initI18n('en'));
 beforeEach(() => resetStore());
@@ -24,6 +27,20 @@ describe('connection banner', () => {
 
     station.fire('connection.changed', { mode: 'unconfigured' });
     expect(within(banner()).getByRole('status').textContent).toMatch(/CM not configured/);
+  });
+
+  it('claims nothing about CM until the station has answered: connecting, then its real state', async () => {
+    let answer: (value: ReturnType<typeof snapshot>) => void = () => undefined;
+    const station = scriptedStation({ 'station.snapshot': () => new Promise((resolve) => (answer = resolve)), 'outbox.list': () => [] });
+    const connected = connectStore(createClient(station.bridge));
+    render(<App />);
+    expect(screen.getByRole('status').textContent).toBe('Connecting to the station…');
+    expect(banner().textContent).not.toMatch(/CM/);
+    await act(async () => {
+      answer(snapshot());
+      await connected;
+    });
+    expect(within(banner()).getByRole('status').textContent).toMatch(/CM online/);
   });
 
   it('labels training mode on every screen', async () => {
