@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { guidSchema } from './cm';
-import { errorPayloadSchema, type ErrorCode } from './errors';
+import { errorPayloadSchema } from './errors';
 import { readerRefSchema } from './readers';
 
 /**
@@ -8,28 +8,6 @@ import { readerRefSchema } from './readers';
  * CM request on the PIV card. This is the contract the renderer, the CLI and the issuance engine
  * share: the steps in order, how each stands, and the states one reader's issuance goes through.
  */
-
-/**
- * The codes a paused issuance carries, each with what brings it back: the card (the same card in the
- * reader again), CM (reachable again) or the operator ("Issue now" / Resume). Main pauses a run on
- * exactly these (issuance/classify.ts; CM outages arrive wrapped as ISSUANCE_NEEDS_CM, a run the
- * station stopped as ISSUANCE_INTERRUPTED); the progress screen says which (issuance-view.ts).
- */
-export const PAUSED_ISSUANCE_RESUMES_WITH = {
-  PCSC_SERVICE_DOWN: 'card',
-  PCSC_NO_READERS: 'card',
-  PCSC_READER_NOT_FOUND: 'card',
-  PCSC_NO_CARD: 'card',
-  PCSC_SHARING_VIOLATION: 'card',
-  PCSC_CARD_REMOVED: 'card',
-  PCSC_CARD_RESET: 'card',
-  PCSC_UNRESPONSIVE_CARD: 'card',
-  PCSC_IO: 'card',
-  ISSUANCE_WRONG_CARD: 'card',
-  ISSUANCE_INTERRUPTED: 'card',
-  ISSUANCE_NEEDS_CM: 'cm',
-  STORAGE_IO: 'operator',
-} as const satisfies Partial<Record<ErrorCode, 'card' | 'cm' | 'operator'>>;
 
 /** Every step, in the order they run. Steps that do not apply to a profile are `skipped`. */
 export const ISSUANCE_STEPS = [

@@ -1,5 +1,5 @@
 import { StationError, toErrorPayload, type ErrorCode, type ErrorPayload } from '../../shared/errors';
-import { PAUSED_ISSUANCE_RESUMES_WITH } from '../../shared/issuance';
+import { PAUSED_ISSUANCE_RESUMES_WITH } from '../../shared/issuance-pauses';
 
 /**
  * What a failure at an issuance step means. `paused`: the card or CM was not there (pulled card,

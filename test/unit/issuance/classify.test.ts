@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StationError } from '../../../src/shared/errors';
 import { classifyFailure } from '../../../src/main/issuance/classify';
-import { PAUSED_ISSUANCE_RESUMES_WITH } from '../../../src/shared/issuance';
+import { PAUSED_ISSUANCE_RESUMES_WITH } from '../../../src/shared/issuance-pauses';
 
 describe('an issuance step that fails', () => {
   it.each(['CM_OFFLINE', 'CM_TIMEOUT', 'CM_UNAVAILABLE'] as const)('pauses until CM answers when CM is not reached (%s)', (code) => {

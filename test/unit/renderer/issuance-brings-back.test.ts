@@ -2,7 +2,7 @@
 // (src/shared/issuance.ts PAUSED_ISSUANCE_RESUMES_WITH; test/unit/issuance/classify.test.ts holds main to it).
 import { describe, expect, it } from 'vitest';
 import { bringsBack } from '../../../src/renderer/components/issuance/issuance-view';
-import { PAUSED_ISSUANCE_RESUMES_WITH } from '../../../src/shared/issuance';
+import { PAUSED_ISSUANCE_RESUMES_WITH } from '../../../src/shared/issuance-pauses';
 
 describe('a paused issuance: what brings it back', () => {
   it.each(Object.entries(PAUSED_ISSUANCE_RESUMES_WITH) as Array<[keyof typeof PAUSED_ISSUANCE_RESUMES_WITH, string]>)('%s: %s', (code, by) => {

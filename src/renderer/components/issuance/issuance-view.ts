@@ -1,6 +1,7 @@
 import type { EnrollmentState } from '../../../shared/enrollment';
 import type { ErrorCode } from '../../../shared/errors';
-import { PAUSED_ISSUANCE_RESUMES_WITH, type IssuanceState, type IssuanceStepState, type IssueAtDesk } from '../../../shared/issuance';
+import type { IssuanceState, IssuanceStepState, IssueAtDesk } from '../../../shared/issuance';
+import { PAUSED_ISSUANCE_RESUMES_WITH } from '../../../shared/issuance-pauses';
 import { ISSUING_PHASES } from '../../store';
 
 /** Pure decisions of the issuance screens (no React, no i18n): which state shows, which step is current. */
