@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { StationError } from '../../shared/errors';
 import { outboxOperationSchema, type OutboxOperation } from '../../shared/outbox';
-import { openJournal, type JournalRecovery } from '../journal';
+import { openJournal, type FlushWhen, type JournalRecovery } from '../journal';
 import { createListenerSet, type ListenerErrorReporter } from '../common';
 import { createStderrLog, describeError, type DiagnosticLog } from '../log';
 import { asStationError } from './classify';
@@ -21,7 +21,11 @@ export interface OperationStore {
   dueTime(op: OutboxOperation, floor: number): number;
   /** The latest change number: replayNow() makes everything changed up to it due at once. */
   readonly changeCount: number;
-  commit(next: OutboxOperation): Promise<void>;
+  /**
+   * `flush` 'with-next' (journal.ts): durable with the next record flushed, for a state a power cut
+   * may lose because it is proven again from CM before anything is sent (outbox.ts, attempt).
+   */
+  commit(next: OutboxOperation, flush?: FlushWhen): Promise<void>;
   /** A new operation made by transitions.ts newOperation (valid by construction): committed without parsing it again. */
   add(op: OutboxOperation): Promise<void>;
   subscribe(listener: (op: OutboxOperation) => void): () => void;
@@ -131,7 +135,7 @@ export async function openOperationStore(options: {
     get changeCount() {
       return seq;
     },
-    async commit(next) {
+    async commit(next, flush = 'now') {
       // Never write what could not be read back: a bad record would make the next start fail.
       const checked = outboxOperationSchema.safeParse(next);
       if (!checked.success) {
@@ -139,7 +143,7 @@ export async function openOperationStore(options: {
           problem: checked.error.message.slice(0, 300),
         });
       }
-      await record(next);
+      await record(next, flush);
     },
     add: record,
     subscribe: (listener) => listeners.add(listener),
@@ -147,9 +151,9 @@ export async function openOperationStore(options: {
     close: () => journal.close(),
   };
 
-  async function record(next: OutboxOperation): Promise<void> {
+  async function record(next: OutboxOperation, flush: FlushWhen = 'now'): Promise<void> {
     recorded.set(next.id, next);
-    await journal.append(next);
+    await journal.append(next, { flush });
     ops.set(next.id, next);
     changeSeq.set(next.id, ++seq);
     index(next);

@@ -218,7 +218,12 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
       // The audit entry goes first: after a crash in between, the outcome is audited twice at
       // worst (the resend is settled by proof), never missing.
       await audit.append(entry);
-      await commit(next);
+      // 'done' waits for the next flush of the journal (a later operation's 'sending', or close):
+      // the audit entry above is on disk, and a power cut that loses the record leaves 'sending',
+      // which the next start proves in CM (bound, or already Retired) before anything is sent. Every
+      // later send flushes it first (same journal, in order). One flush fewer a replayed operation:
+      // replay read 0.947 and 0.972 of the bare loop against 0.917 and 0.941 (nine rounds, netns).
+      await commit(next, outcome.kind === 'done' ? 'with-next' : 'now');
     } catch (err) {
       fail(err);
     }
