@@ -7,7 +7,8 @@
  *   node_modules/.bin/tsx bench/startup.ts [--runs 9]
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -16,20 +17,28 @@ const { values } = parseArgs({ options: { runs: { type: 'string', default: '9' }
 const runs = Number(values.runs);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-function timeProcess(args: string[]): number {
+function timeProcess(args: string[], env: NodeJS.ProcessEnv = process.env): number {
   const started = performance.now();
-  const result = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8', env });
   if (result.status !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
   return performance.now() - started;
 }
 
+/** A ready station's start in a data folder of its own, made before and removed after the timing. */
+function timeStation(): number {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-start-'));
+  try {
+    return timeProcess(['--import', 'tsx', '--input-type=module', '-e', READY], { ...process.env, BENCH_START_DIR: dir });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const READY = `
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
   const { startStation } = await import('./src/main/runtime/index.ts');
   const { nodeStation } = await import('./src/main/cli/node-platform.ts');
-  const dir = mkdtempSync(join(tmpdir(), 'bench-start-'));
+  const dir = process.env.BENCH_START_DIR;
   const runtime = await startStation(nodeStation({ dataDir: dir, policy: join(dir, 'none.json'), mode: 'training' }));
   await runtime.station.handlers['station.snapshot']({});
   await runtime.close();
@@ -41,7 +50,7 @@ const station: number[] = [];
 for (let i = 0; i < runs; i++) {
   // Interleaved, so drift in the machine's load hits both sides alike.
   bare.push(timeProcess(['--import', 'tsx', '-e', 'process.exit(0)']));
-  station.push(timeProcess(['--import', 'tsx', '--input-type=module', '-e', READY]));
+  station.push(timeStation());
 }
 const b = median(bare);
 const s = median(station);
