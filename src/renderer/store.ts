@@ -246,6 +246,9 @@ function applySnapshot(snapshot: StationSnapshot): void {
   setDirectoryKind(partial.directory?.kind ?? 'none');
 }
 
+const onConnection = (connection: StationState['connection']) => useStation.setState({ connection });
+const onBatch = (batch: StationState['batch']) => useStation.setState({ batch });
+
 /** The store's event subscriptions, ended together (a reconnection, a test's reset). */
 const subscriptions: Array<() => void> = [];
 
@@ -280,30 +283,19 @@ export async function connectStore(client: StationClient): Promise<void> {
       else listener(payload);
     };
   let outboxEvents = 0;
+  const onOutbox = (outbox: OutboxOperation[]) => {
+    outboxEvents += 1;
+    useStation.setState({ outbox });
+  };
   subscriptions.push(
     bridge.on('readers.changed', deliver(onReaders)),
     bridge.on('card.changed', deliver(onCard)),
-    bridge.on(
-      'connection.changed',
-      deliver((connection) => useStation.setState({ connection })),
-    ),
-    bridge.on(
-      'outbox.changed',
-      deliver((outbox) => useStation.setState({ outbox })),
-    ),
+    bridge.on('connection.changed', deliver(onConnection)),
+    bridge.on('outbox.changed', deliver(onOutbox)),
     bridge.on('enrollment.changed', deliver(enrollmentStates.onEvent)),
     bridge.on('issuance.changed', deliver(issuanceStates.onEvent)),
     bridge.on('settings.changed', deliver(applySettings)),
-    bridge.on(
-      'batch.changed',
-      deliver((batch) => useStation.setState({ batch })),
-    ),
-    bridge.on(
-      'outbox.changed',
-      deliver(() => {
-        outboxEvents += 1;
-      }),
-    ),
+    bridge.on('batch.changed', deliver(onBatch)),
   );
   try {
     const snapshot = await client.call('station.snapshot', {});
