@@ -328,13 +328,24 @@ describe('compaction', () => {
   });
 });
 
+/**
+ * Runs `body` with performance.now (the journal times its flushes with it) on a clock only the test
+ * moves, `aheadMs` past the real one: far from any cool-down an earlier test's real disk started.
+ */
+async function onJournalClock(aheadMs: number, body: () => Promise<void>): Promise<void> {
+  fsControl.clockMs = performance.now() + aheadMs;
+  const clock = vi.spyOn(performance, 'now').mockImplementation(() => fsControl.clockMs);
+  try {
+    await body();
+  } finally {
+    clock.mockRestore();
+  }
+}
+
 describe('flushing on the calling thread', () => {
   it('flushes lone appends in place once a background flush saw nothing else come, in the background for a while after a slow flush', async () => {
-    // The journal times its flushes with performance.now: here a clock only a slow flush moves
-    // (far from any cool-down an earlier test's real disk may have started).
-    fsControl.clockMs = performance.now() + 3_600_000;
-    const clock = vi.spyOn(performance, 'now').mockImplementation(() => fsControl.clockMs);
-    try {
+    // Only a slow flush moves this clock.
+    await onJournalClock(3_600_000, async () => {
       const { journal } = await openJournal({ path, schema: recordSchema });
       fsControl.backgroundFlushes = 0;
       await journal.append(rec(1)); // the first flush: in the background, and nothing else came
@@ -360,9 +371,7 @@ describe('flushing on the calling thread', () => {
       await journal.close();
       const { records } = await openJournal({ path, schema: recordSchema });
       expect(records).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(rec));
-    } finally {
-      clock.mockRestore();
-    }
+    });
   });
 });
 
@@ -409,9 +418,7 @@ describe("progress records ('with-next') and appends nobody waits for", () => {
   });
 
   it('never flushes an append nobody waits for on the calling thread, even when callers come one at a time', async () => {
-    fsControl.clockMs = performance.now() + 7_200_000;
-    const clock = vi.spyOn(performance, 'now').mockImplementation(() => fsControl.clockMs);
-    try {
+    await onJournalClock(7_200_000, async () => {
       const { journal } = await openJournal({ path, schema: recordSchema });
       await journal.append(rec(1));
       await journal.append(rec(2)); // lone callers: flushed in place from here on
@@ -423,17 +430,13 @@ describe("progress records ('with-next') and appends nobody waits for", () => {
       expect(fsControl.backgroundFlushes).toBe(2);
       await journal.close();
       expect((await openJournal({ path, schema: recordSchema })).records).toEqual([1, 2, 3, 4, 5].map(rec));
-    } finally {
-      clock.mockRestore();
-    }
+    });
   });
 });
 
 describe('callers that start to come together', () => {
   it('hand the flushes to the pool as soon as one batch holds several records', async () => {
-    fsControl.clockMs = performance.now() + 10_800_000;
-    const clock = vi.spyOn(performance, 'now').mockImplementation(() => fsControl.clockMs);
-    try {
+    await onJournalClock(10_800_000, async () => {
       const { journal } = await openJournal({ path, schema: recordSchema });
       await journal.append(rec(1)); // the first flush: in the background, nothing else came
       fsControl.backgroundFlushes = 0;
@@ -443,17 +446,13 @@ describe('callers that start to come together', () => {
       expect(fsControl.backgroundFlushes).toBe(1);
       await journal.close();
       expect((await openJournal({ path, schema: recordSchema })).records).toEqual([1, 2, 3, 4, 5].map(rec));
-    } finally {
-      clock.mockRestore();
-    }
+    });
   });
 });
 
 describe('looking again whether callers still come one at a time', () => {
   it('looks after 64 flushes in place, then after twice as many each time they are still alone, and after 64 again once a batch shows company', async () => {
-    fsControl.clockMs = performance.now() + 14_400_000;
-    const clock = vi.spyOn(performance, 'now').mockImplementation(() => fsControl.clockMs);
-    try {
+    await onJournalClock(14_400_000, async () => {
       const { journal } = await openJournal({ path, schema: recordSchema });
       let n = 0;
       const lone = async (count: number) => {
@@ -476,9 +475,7 @@ describe('looking again whether callers still come one at a time', () => {
       expect(fsControl.backgroundFlushes).toBe(5);
       await journal.close();
       expect((await openJournal({ path, schema: recordSchema })).records).toHaveLength(n);
-    } finally {
-      clock.mockRestore();
-    }
+    });
   });
 });
 
