@@ -19,14 +19,19 @@ function world(): World {
   return w;
 }
 
-const clean = world();
-await clean.run();
-const trace = clean.faults.calls;
-
-const cases: Array<[number, string, 'before' | 'after', FaultKind]> = [];
-for (const [at, name] of trace.entries()) {
-  for (const when of ['before', 'after'] as const) for (const kind of ['crash', 'transient'] as const) cases.push([at, name, when, kind]);
+/** The calls of a clean run of `make`'s world, and a fault before and after each: a crash, or a transient one. */
+async function faultCases(make: () => World): Promise<{ trace: string[]; cases: Array<[number, string, 'before' | 'after', FaultKind]> }> {
+  const clean = make();
+  await clean.run();
+  const trace = clean.faults.calls;
+  const cases: Array<[number, string, 'before' | 'after', FaultKind]> = [];
+  for (const [at, name] of trace.entries()) {
+    for (const when of ['before', 'after'] as const) for (const kind of ['crash', 'transient'] as const) cases.push([at, name, when, kind]);
+  }
+  return { trace, cases };
 }
+
+const { trace, cases } = await faultCases(world);
 
 /** The same fault in a world whose crash loses the unflushed progress records must end the same way. */
 async function expectSameEndWithProgressLost(make: () => World, fault: NonNullable<World['faults']['fault']>, result: IssuanceRecord): Promise<void> {
@@ -39,6 +44,20 @@ async function expectSameEndWithProgressLost(make: () => World, fault: NonNullab
     phase: result.phase,
     code: result.error?.code,
   });
+}
+
+/**
+ * One fault of the sweep, resumed until settled: what holds whatever the end is (the same end with the
+ * progress records lost, certificatedata at most once, the pfxpassword never on disk).
+ */
+async function settleUnder(make: () => World, fault: NonNullable<World['faults']['fault']>): Promise<{ w: World; result: IssuanceRecord }> {
+  const w = make();
+  w.faults.fault = fault;
+  const result = await settle(w);
+  if (fault.kind === 'crash') await expectSameEndWithProgressLost(make, fault, result);
+  expect(w.cm.certificateCalls).toBeLessThanOrEqual(1);
+  for (const password of w.cm.pfxPasswords) expect(JSON.stringify(w.disk)).not.toContain(password);
+  return { w, result };
 }
 
 async function settle(w: World): Promise<IssuanceRecord> {
@@ -56,12 +75,7 @@ describe('a key CM generates, under faults at every step', () => {
   });
 
   it.each(cases)('fault at call %i (%s) %s, %s: done with the key in 9D, or needing a person', async (at, _name, when, kind) => {
-    const w = world();
-    w.faults.fault = { at, when, kind };
-    const result = await settle(w);
-    if (kind === 'crash') await expectSameEndWithProgressLost(world, { at, when, kind }, result);
-    expect(w.cm.certificateCalls).toBeLessThanOrEqual(1);
-    for (const password of w.cm.pfxPasswords) expect(JSON.stringify(w.disk)).not.toContain(password);
+    const { w, result } = await settleUnder(world, { at, when, kind });
     if (result.phase === 'failed') {
       expect(result.error?.code).toBe('ISSUANCE_NEEDS_PERSON');
       return;
@@ -80,13 +94,7 @@ function historyWorld(): World {
   return w;
 }
 
-const cleanHistory = historyWorld();
-await cleanHistory.run();
-const historyTrace = cleanHistory.faults.calls;
-const historyCases: Array<[number, string, 'before' | 'after', FaultKind]> = [];
-for (const [at, name] of historyTrace.entries()) {
-  for (const when of ['before', 'after'] as const) for (const kind of ['crash', 'transient'] as const) historyCases.push([at, name, when, kind]);
-}
+const { trace: historyTrace, cases: historyCases } = await faultCases(historyWorld);
 
 describe('earlier keys CM recovers (key history), under faults at every step', () => {
   it('the clean run imports three keys and writes the Key History object', () => {
@@ -95,12 +103,7 @@ describe('earlier keys CM recovers (key history), under faults at every step', (
   });
 
   it.each(historyCases)('fault at call %i (%s) %s, %s: done with 82 and 83 counted, or needing a person', async (at, _name, when, kind) => {
-    const w = historyWorld();
-    w.faults.fault = { at, when, kind };
-    const result = await settle(w);
-    if (kind === 'crash') await expectSameEndWithProgressLost(historyWorld, { at, when, kind }, result);
-    expect(w.cm.certificateCalls).toBeLessThanOrEqual(1);
-    for (const password of w.cm.pfxPasswords) expect(JSON.stringify(w.disk)).not.toContain(password);
+    const { w, result } = await settleUnder(historyWorld, { at, when, kind });
     if (result.phase === 'failed') {
       expect(result.error?.code).toBe('ISSUANCE_NEEDS_PERSON');
       // Never reported done with a retired slot half written.
