@@ -79,3 +79,19 @@ export class World {
     }
   }
 }
+
+/** A run that must end (done, paused or failed): a crash there is the test's bug. */
+export async function finished(world: World): Promise<IssuanceRecord> {
+  const result = await world.run();
+  if (result === 'crashed') throw new Error('unexpected crash');
+  return result;
+}
+
+/** Where the `nth` call named `name` falls in a clean run of `make`'s world (never the first call). */
+export async function callIndex(make: () => World, name: string, nth = 0): Promise<number> {
+  const clean = make();
+  await finished(clean);
+  const at = clean.faults.calls.flatMap((call, i) => (call === name ? [i] : []))[nth];
+  if (at === undefined || at <= 0) throw new Error(`no call ${name} (#${nth}) after the first in a clean run: ${clean.faults.calls.join(', ')}`);
+  return at;
+}

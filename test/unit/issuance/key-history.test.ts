@@ -4,7 +4,7 @@
 // (5FC10D, 5FC10E, ...), and the Key History object (5FC10C) counts them (SP 800-73-4 part 1 §3.3.2).
 import { describe, expect, it } from 'vitest';
 import { openedKeys } from './fakes';
-import { World } from './harness';
+import { callIndex, finished, World } from './harness';
 
 function world(keyHistory: Array<'pfx' | 'signing' | 'no-key'> = ['pfx', 'pfx'], serverKeys = [1]): World {
   const w = new World();
@@ -13,20 +13,6 @@ function world(keyHistory: Array<'pfx' | 'signing' | 'no-key'> = ['pfx', 'pfx'],
   w.cm.behaviour.serverKeys = serverKeys;
   w.cm.behaviour.keyHistory = keyHistory;
   return w;
-}
-
-async function finished(w: World) {
-  const result = await w.run();
-  if (result === 'crashed') throw new Error('unexpected crash');
-  return result;
-}
-
-async function callIndex(make: () => World, name: string, nth = 0): Promise<number> {
-  const clean = make();
-  await finished(clean);
-  const at = clean.faults.calls.flatMap((call, i) => (call === name ? [i] : []))[nth];
-  expect(at).toBeGreaterThan(0);
-  return at!;
 }
 
 const history = (i: number) => `imported:${Buffer.from(`history-key-${i}`).toString('hex')}`;

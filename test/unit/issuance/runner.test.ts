@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FACTORY_PUK } from '../../../src/main/issuance/pin';
 import { CHUID, DIVERSIFIED_KEY } from './fakes';
-import { USER_PIN, World } from './harness';
-
-async function finished(world: World) {
-  const result = await world.run();
-  if (result === 'crashed') throw new Error('unexpected crash');
-  return result;
-}
+import { finished, USER_PIN, World } from './harness';
 
 describe('an issuance run (fake card and CM)', () => {
   it('executes the request end to end: keys on the card, certificates matched by key, PIN and PUK set, Completed, Active', async () => {

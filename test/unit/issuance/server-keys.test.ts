@@ -3,7 +3,7 @@
 // on either side of the import leaves.
 import { describe, expect, it } from 'vitest';
 import { openedKeys } from './fakes';
-import { World } from './harness';
+import { callIndex, finished, World } from './harness';
 
 function world(serverKeys = [1]): World {
   const w = new World();
@@ -11,21 +11,6 @@ function world(serverKeys = [1]): World {
   w.cm.behaviour.options = [w.cm.behaviour.options[0]!];
   w.cm.behaviour.serverKeys = serverKeys;
   return w;
-}
-
-async function finished(w: World) {
-  const result = await w.run();
-  if (result === 'crashed') throw new Error('unexpected crash');
-  return result;
-}
-
-/** The index of the first call named `name` in a clean run of the same world. */
-async function callIndex(make: () => World, name: string): Promise<number> {
-  const clean = make();
-  await finished(clean);
-  const at = clean.faults.calls.indexOf(name);
-  expect(at).toBeGreaterThan(0);
-  return at;
 }
 
 describe('a key CM generates (PFX)', () => {
