@@ -124,10 +124,6 @@ function getRetryPolicy(options: CmContextOptions, timeoutMs: number): RetryPoli
   };
 }
 
-function parseAnswer<S extends z.ZodType>(schema: S, answer: CmAnswer, ctx: CmCallContext): z.output<S> {
-  return readCmBody(schema, answer.text, ctx, answer.status);
-}
-
 export function createCmClientContext(options: CmContextOptions): CmClientContext {
   const base = cmBaseFromSettings(options.baseUrl);
   const timeoutMs = options.timeoutMs ?? 15_000;
@@ -141,11 +137,11 @@ export function createCmClientContext(options: CmContextOptions): CmClientContex
 
   return {
     call,
-    parse: parseAnswer,
+    parse: (schema, answer, ctx) => readCmBody(schema, answer.text, ctx, answer.status),
     async getOptional(schema, ctx, path) {
       try {
         const answer = await call(ctx, path);
-        return answer.status === 204 ? null : parseAnswer(schema, answer, ctx);
+        return answer.status === 204 ? null : readCmBody(schema, answer.text, ctx, answer.status);
       } catch (err) {
         if (err instanceof StationError && err.code === 'CM_NOT_FOUND') return null;
         throw err;
@@ -153,7 +149,7 @@ export function createCmClientContext(options: CmContextOptions): CmClientContex
     },
     async getList(schema, ctx, path) {
       const answer = await call(ctx, path);
-      return answer.status === 204 ? [] : parseAnswer(schema.array(), answer, ctx);
+      return answer.status === 204 ? [] : readCmBody(schema.array(), answer.text, ctx, answer.status);
     },
   };
 }

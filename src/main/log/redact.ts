@@ -5,7 +5,7 @@
 // CM error message, a token, a Kerberos principal or a user's home folder is cut wherever it is.
 
 /** Field names whose values are card identifiers (the physical card id, CM's SerialNumber). */
-export const CARD_ID_FIELDS: ReadonlySet<string> = new Set(['cardId', 'cardid', 'serialNumber', 'SerialNumber', 'expectedCardId', 'actualCardId']);
+const CARD_ID_FIELDS: ReadonlySet<string> = new Set(['cardId', 'cardid', 'serialNumber', 'SerialNumber', 'expectedCardId', 'actualCardId']);
 /** Field names whose values are people or payloads: never logged, whatever a caller passes. */
 export const DROPPED_FIELDS: ReadonlySet<string> = new Set([
   'user',
@@ -104,7 +104,7 @@ const HOME = /(\/home\/|\/Users\/|[A-Za-z]:(?:\\{1,2}|\/)Users(?:\\{1,2}|\/))([^
 const HEX_RUN = /(?<![0-9a-f])[0-9a-f]{16,}(?![0-9a-f])/gi;
 
 /** Field names whose values are kept whole although they look like hex runs: an ATR names a card model, not a card. */
-export const KEPT_HEX_FIELDS: ReadonlySet<string> = new Set(['atr', 'atrHex']);
+const KEPT_HEX_FIELDS: ReadonlySet<string> = new Set(['atr', 'atrHex']);
 
 export function redactText(text: string): string {
   if (known.size > 0) {

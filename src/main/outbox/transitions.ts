@@ -54,7 +54,6 @@ export function auditEntryFor(
   };
 }
 
-/** The state written before CM hears of the operation. */
 /**
  * A new operation from input the outbox has just parsed (outboxOperationInputSchema): the tracking
  * fields are the outbox's own (a fresh UUID, an ISO time, constants), so the whole is valid by
@@ -64,7 +63,7 @@ export function auditEntryFor(
 export function newOperation(input: z.output<typeof outboxOperationInputSchema>, id: string, atMs: number): OutboxOperation {
   // The one field from outside the outbox (an injected id maker): checked on its own.
   if (!operationIdSchema.safeParse(id).success) throw new StationError('INTERNAL', 'The outbox made an operation id that is not a UUID.', { id });
-  const at = new Date(atMs).toISOString();
+  const at = iso(atMs);
   const fresh = {
     id,
     createdAt: at,
@@ -85,6 +84,7 @@ export function newOperation(input: z.output<typeof outboxOperationInputSchema>,
   return Object.assign({}, input, fresh);
 }
 
+/** The state written before CM hears of the operation. */
 export function startSending(op: OutboxOperation, now: number): OutboxOperation {
   return { ...op, state: 'sending', attempts: op.attempts + 1, nextAttemptAt: null, updatedAt: iso(now) };
 }

@@ -49,7 +49,6 @@ function badCms(reason: string, extra: Record<string, string | number> = {}): St
 interface RawParts {
   /** ContentInfo's contentType, read here so that @peculiar parses the tree once, from SignedData down. */
   readonly contentType: string;
-  /** The SignedData inside ContentInfo's [0], as sent. */
   /**
    * The SignedData without its [0] certificates, for @peculiar to parse: the certificates are read
    * by Node's X509Certificate (once each) and the walk below, which is several times cheaper than

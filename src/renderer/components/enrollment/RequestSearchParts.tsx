@@ -7,7 +7,6 @@ import { useAction } from '../../use-action';
 import { ErrorNotice } from '../ErrorNotice';
 import type { RequestSearchQueue } from './use-request-search';
 
-/** The search field and its button; submitting asks for a search of what is typed. */
 /**
  * The search field and its button. The button stays enabled while a search runs: a browser does not
  * submit a form on Enter when its default button is disabled, so an operator's Enter during the
