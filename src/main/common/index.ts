@@ -5,7 +5,7 @@ export type { BackoffPolicy } from './backoff';
 export { createListenerSet, reportListenerErrorToStderr } from './listener-set';
 export type { ListenerErrorReporter, ListenerSet } from './listener-set';
 export { systemTool } from './system-tools';
-export { loadOnce } from './load-once';
+export { loadOnce } from '../../shared/load-once';
 export { nodeHttp, nodeHttps } from './node-http';
 export { newSecretToken, tokensEqual } from './secret-token';
 export { reportFailure, reportFailureToStderr } from './report-failure';

@@ -3,6 +3,7 @@ import { initReactI18next } from 'react-i18next';
 import { isLocale, type Locale, LOCALES } from '../../shared/locales';
 import { en, type Messages } from './en';
 import { fire } from '../fire';
+import { loadOnce } from '../../shared/load-once';
 
 // The one list of locales is the settings schema's (src/shared/locales.ts); the screens add each one's name.
 export { LOCALES, type Locale };
@@ -16,15 +17,13 @@ export const LOCALE_NAMES: Readonly<Record<Locale, string>> = { en: 'English', f
  * "Start-up and size"). A locale missing here is a type error.
  */
 const LOADERS: { readonly [L in Exclude<Locale, 'en'>]: () => Promise<Messages> } = {
-  fr: async () => (await import('./fr')).fr,
+  // One load in flight shared, a failed one tried again (shared/load-once.ts).
+  fr: loadOnce(async () => (await import('./fr')).fr),
 };
 
 /** The locale asked for last: a slower load finishing later must not undo a newer switch. */
 let wanted: Locale = 'en';
-/** Loads under way, so two wishes for the same language share one. */
-const loads = new Map<Locale, Promise<void>>();
-
-export function initI18n(locale: Locale = 'en') {
+export function initI18n() {
   const ready = i18next.use(initReactI18next).init({
     lng: 'en',
     fallbackLng: 'en',
@@ -36,7 +35,6 @@ export function initI18n(locale: Locale = 'en') {
   fire(ready, 'language setup');
   wanted = 'en';
   setDocumentLanguage('en');
-  if (locale !== 'en') fire(applyLocale(locale), 'language setup');
   return i18next;
 }
 
@@ -51,16 +49,10 @@ function isLoaded(locale: Locale): boolean {
 /** Makes a locale's strings available without switching to it (a failed load may be tried again). */
 export function loadLocale(locale: Locale): Promise<void> {
   if (locale === 'en' || isLoaded(locale)) return Promise.resolve();
-  let loading = loads.get(locale);
-  if (!loading) {
-    loading = LOADERS[locale]()
-      .then((messages) => {
-        i18next.addResourceBundle(locale, 'translation', messages);
-      })
-      .finally(() => loads.delete(locale));
-    loads.set(locale, loading);
-  }
-  return loading;
+  return LOADERS[locale]().then((messages) => {
+    // Added once even when several wishes waited for the same load.
+    if (!isLoaded(locale)) i18next.addResourceBundle(locale, 'translation', messages);
+  });
 }
 
 /** Loads every language's strings (in the background once the first screen is up, and before tests render). */

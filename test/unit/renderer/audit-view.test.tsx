@@ -5,7 +5,7 @@ import type { AuditEntry } from '../../../src/shared/audit';
 import { CARD_ID, READER, REQUEST_ID, snapshot } from './support/fixtures';
 import { Refusal, renderStation, resetStore, settle } from './support/station';
 
-beforeAll(() => initI18n('en'));
+beforeAll(() => initI18n());
 beforeEach(() => resetStore());
 afterEach(() => cleanup());
 

@@ -8,7 +8,7 @@ import { App } from '../../../src/renderer/components/App';
 import { createClient } from '../../../src/renderer/client';
 import { connectStore } from '../../../src/renderer/store';
 
-beforeAll(() => initI18n('en'));
+beforeAll(() => initI18n());
 beforeEach(() => resetStore());
 afterEach(() => cleanup());
 

@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CopyButton } from '../../../src/renderer/components/CopyButton';
 import { initI18n } from '../../../src/renderer/i18n';
 
-beforeAll(() => initI18n('en'));
+beforeAll(() => initI18n());
 afterEach(() => cleanup());
 
 function clipboard(writeText: (text: string) => Promise<void>) {

@@ -6,7 +6,7 @@ import type { AtrInfo } from '../../../src/shared/atr-info';
 import { ATR, CARD_ID, OTHER_READER, READER, settingsView, snapshot } from './support/fixtures';
 import { renderStation, resetStore, settle } from './support/station';
 
-beforeAll(() => initI18n('en'));
+beforeAll(() => initI18n());
 beforeEach(() => resetStore());
 afterEach(() => cleanup());
 

@@ -22,7 +22,7 @@ import {
 } from './support/fixtures';
 import { Refusal, renderStation, resetStore, settle } from './support/station';
 
-beforeAll(() => initI18n('en'));
+beforeAll(() => initI18n());
 beforeEach(() => resetStore());
 afterEach(() => cleanup());
 

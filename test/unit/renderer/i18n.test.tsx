@@ -20,7 +20,7 @@ import {
 } from './support/fixtures';
 import { renderStation, resetStore, settle } from './support/station';
 
-beforeAll(() => initI18n('en'));
+beforeAll(() => initI18n());
 beforeEach(() => resetStore());
 afterEach(async () => {
   cleanup();

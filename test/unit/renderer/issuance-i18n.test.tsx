@@ -6,7 +6,7 @@ import { fr } from '../../../src/renderer/i18n/fr';
 import { canceled, error, failed, issued, offer, paused, pinEntry, pinShown, renderAfterBind, running } from './support/issuance-fixtures';
 import { resetStore, settle } from './support/station';
 
-beforeAll(() => initI18n('en'));
+beforeAll(() => initI18n());
 beforeEach(() => resetStore());
 afterEach(async () => {
   cleanup();

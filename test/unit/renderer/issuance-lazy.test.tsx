@@ -24,7 +24,7 @@ vi.mock('../../../src/renderer/components/issuance/after-bind', async (importOri
   return importOriginal();
 });
 
-beforeAll(() => initI18n('en'));
+beforeAll(() => initI18n());
 beforeEach(() => resetStore());
 afterEach(() => cleanup());
 

@@ -6,7 +6,7 @@ import { READER } from './support/fixtures';
 import { error, pinEntry, pinShown, renderAfterBind, running } from './support/issuance-fixtures';
 import { Refusal, resetStore, settle } from './support/station';
 
-beforeAll(() => initI18n('en'));
+beforeAll(() => initI18n());
 beforeEach(() => resetStore());
 afterEach(async () => {
   vi.restoreAllMocks();

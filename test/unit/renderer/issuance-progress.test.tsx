@@ -6,7 +6,7 @@ import { cardRead, OTHER_READER, READER } from './support/fixtures';
 import { canceled, error, paused, region, renderAfterBind, running, startOf, stepHeading } from './support/issuance-fixtures';
 import { Refusal, resetStore, settle } from './support/station';
 
-beforeAll(() => initI18n('en'));
+beforeAll(() => initI18n());
 beforeEach(() => resetStore());
 afterEach(async () => {
   vi.useRealTimers();

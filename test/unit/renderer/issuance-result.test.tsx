@@ -6,7 +6,7 @@ import { READER } from './support/fixtures';
 import { canceled, CERTIFICATES, error, failed, issued, region, renderAfterBind, running, stepHeading } from './support/issuance-fixtures';
 import { resetStore, settle } from './support/station';
 
-beforeAll(() => initI18n('en'));
+beforeAll(() => initI18n());
 beforeEach(() => resetStore());
 afterEach(async () => {
   cleanup();

@@ -8,7 +8,7 @@ import { OTHER_READER, READER, readersWithCard, snapshot } from './support/fixtu
 import { offer, pinEntry, running } from './support/issuance-fixtures';
 import { resetStore, scriptedStation } from './support/station';
 
-beforeAll(() => initI18n('en'));
+beforeAll(() => initI18n());
 beforeEach(() => resetStore());
 
 /** The scripted station's bridge, counting the subscriptions still open. */

@@ -5,7 +5,7 @@ import { VIEWS } from '../../../src/renderer/store';
 import { cardRead, chosen, NEW_CARD, operation, OPERATION_ID, READER, reading, readersWithCard, request, snapshot, submitted } from './support/fixtures';
 import { renderStation, resetStore, settle } from './support/station';
 
-beforeAll(() => initI18n('en'));
+beforeAll(() => initI18n());
 beforeEach(() => resetStore());
 afterEach(() => cleanup());
 

@@ -31,7 +31,7 @@ const french = () => {
   return { ...view, values: { ...view.values, locale: 'fr' as const } };
 };
 
-beforeAll(() => initI18n('en'));
+beforeAll(() => initI18n());
 beforeEach(() => resetStore());
 afterEach(() => cleanup());
 

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { applyLocale, initI18n } from '../../../src/renderer/i18n';
 import { errorText } from '../../../src/renderer/wording';
 
-beforeAll(() => initI18n('en'));
+beforeAll(() => initI18n());
 
 describe('ISSUANCE_NEEDS_PERSON with a reason the station knows', () => {
   it('says that reason (a lost PFX password, key history) in English and French; an unknown reason reads as the generic text', async () => {

@@ -4,7 +4,7 @@ import { initI18n } from '../../../src/renderer/i18n';
 import { NEW_CARD, OLD_CARD, operation, OPERATION_ID, RETIRE_OPERATION_ID, snapshot } from './support/fixtures';
 import { renderStation, resetStore, settle } from './support/station';
 
-beforeAll(() => initI18n('en'));
+beforeAll(() => initI18n());
 beforeEach(() => resetStore());
 afterEach(() => cleanup());
 

@@ -36,7 +36,7 @@ const snapshot = {
   },
 };
 
-beforeAll(() => initI18n('en'));
+beforeAll(() => initI18n());
 afterEach(() => {
   cleanup();
   useStation.setState({ status: 'connecting' });

@@ -15,7 +15,7 @@ function description(element: Element): string {
     .join(' ');
 }
 
-beforeAll(() => initI18n('en'));
+beforeAll(() => initI18n());
 beforeEach(() => resetStore());
 afterEach(async () => {
   cleanup();

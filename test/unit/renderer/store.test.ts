@@ -8,7 +8,7 @@ import { ATR, cardRead, chosen, operation, OTHER_READER, READER, reading, reader
 import { Refusal, resetStore, scriptedStation } from './support/station';
 import { EVENT_CHANNELS } from '../../../src/shared/contract';
 
-beforeAll(() => initI18n('en'));
+beforeAll(() => initI18n());
 beforeEach(() => resetStore());
 afterEach(async () => {
   await act(() => applyLocale('en'));

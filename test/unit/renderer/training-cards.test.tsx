@@ -4,7 +4,7 @@ import { initI18n } from '../../../src/renderer/i18n';
 import { ATR, OTHER_READER, READER, snapshot } from './support/fixtures';
 import { Refusal, renderStation, resetStore, settle } from './support/station';
 
-beforeAll(() => initI18n('en'));
+beforeAll(() => initI18n());
 beforeEach(() => resetStore());
 afterEach(() => cleanup());
 
