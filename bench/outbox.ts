@@ -20,7 +20,6 @@
  *                                          [--dir <folder on the disk to test>] [--transport node-http|fetch]
  */
 import { spawn } from 'node:child_process';
-import { request } from 'node:http';
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -47,7 +46,8 @@ const { values: args } = parseArgs({
   },
 });
 if (args.transport !== 'node-http' && args.transport !== 'fetch') throw new Error(`--transport is node-http or fetch, not ${args.transport}`);
-const useFetch = args.transport === 'fetch';
+/** The one HTTP client both sides of (b) use. */
+const transport = args.transport === 'fetch' ? nodeFetchTransport : nodeHttpTransport;
 const replayOps = Number(args.ops);
 const concurrency = Number(args.concurrency);
 const appendCount = Number(args.appends);
@@ -194,7 +194,7 @@ async function startSimulatorProcess(requests: number): Promise<{ baseUrl: strin
 async function outboxReplay(baseUrl: string, inputs: OutboxOperationInput[]): Promise<{ ms: number; done: number }> {
   const dir = tempDir('replay');
   const audit = await createAuditLog({ dir, now });
-  const cm = outboxPortFromCmClient(createCmClient({ baseUrl, transport: useFetch ? nodeFetchTransport : nodeHttpTransport, timeoutMs: 30_000 }));
+  const cm = outboxPortFromCmClient(createCmClient({ baseUrl, transport, timeoutMs: 30_000 }));
   const outbox = await openOutbox(dir, cm, audit);
   await enqueueAll(outbox, inputs, 32);
   const { ms } = await timed(() => outbox.replayNow());
@@ -205,25 +205,8 @@ async function outboxReplay(baseUrl: string, inputs: OutboxOperationInput[]): Pr
   return { ms, done };
 }
 
-/** One POST over node:http (Node's global agent, keep-alive as the station's transport has it): its status once the body is in. */
-function postOverNodeHttp(url: string, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const headers = { 'Content-Type': 'application/json', Accept: 'application/json', 'Content-Length': String(Buffer.byteLength(body)) };
-    const req = request(url, { method: 'POST', headers }, (res) => {
-      res.on('data', () => undefined);
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-async function postOverFetch(url: string, body: string): Promise<number> {
-  const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body });
-  await response.text();
-  return response.status;
-}
+const JSON_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json' };
+const NEVER = new AbortController().signal;
 
 /** The same POSTs at the same concurrency over the same HTTP client: no journal, no audit, no CM client. */
 async function bareLoop(baseUrl: string, inputs: Extract<OutboxOperationInput, { kind: 'bind' }>[]): Promise<{ ms: number; done: number }> {
@@ -236,8 +219,10 @@ async function bareLoop(baseUrl: string, inputs: Extract<OutboxOperationInput, {
         while (next < inputs.length) {
           const op = inputs[next++]!;
           const body = JSON.stringify({ requestid: op.requestId, cardid: op.cardId, atr: op.atr });
-          const status = await (useFetch ? postOverFetch : postOverNodeHttp)(url, body);
-          if (status === 201) done++;
+          // The transport alone: no CM client, no timeout timer (the signal never fires).
+          const response = await transport(url, { method: 'POST', headers: JSON_HEADERS, body, signal: NEVER });
+          await response.text();
+          if (response.status === 201) done++;
         }
       }),
     ),
