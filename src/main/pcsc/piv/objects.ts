@@ -24,13 +24,8 @@ export const CERTIFICATE_OBJECTS: Readonly<Record<CertificateSlot, Buffer>> = {
 /** Key History object (SP 800-73-4 part 1 table 3 and §3.3.2). */
 export const KEY_HISTORY_OBJECT = Buffer.from('5fc10c', 'hex');
 
-export const SLOT_KEY_REFERENCE: Readonly<Record<CertificateSlot, number>> = {
-  '9a': 0x9a,
-  '9c': 0x9c,
-  '9d': 0x9d,
-  '9e': 0x9e,
-  ...retired((i) => 0x82 + i),
-};
+/** A slot's key reference: PIV names each slot by it (SP 800-73-4 part 1 table 4b: 9A, 9C, 9D, 9E, 82-95). */
+export const keyReference = (slot: CertificateSlot): number => Number.parseInt(slot, 16);
 /** The card management (admin) key reference. */
 export const ADMIN_KEY_REFERENCE = 0x9b;
 

@@ -20,7 +20,7 @@ import {
   CHUID_OBJECT,
   KEY_HISTORY_OBJECT,
   PIV_AID,
-  SLOT_KEY_REFERENCE,
+  keyReference,
   YUBICO_FASCN,
   nodeBytes,
   objectTagList,
@@ -228,7 +228,7 @@ export class CardPivSession implements PivSession {
     const command: Command = {
       ins: 0x47,
       p1: 0x00,
-      p2: SLOT_KEY_REFERENCE[slot],
+      p2: keyReference(slot),
       data: tlv(0xac, tlv(0x80, Buffer.from([ALGORITHM_ID[algorithm]]))),
       le: true,
     };
@@ -243,7 +243,7 @@ export class CardPivSession implements PivSession {
     // ECDSA uses the leftmost bits of a longer hash (FIPS 186-4 §6.4); ykpiv truncates the same way.
     if (algorithm === 'eccp256') block = input.subarray(0, 32);
     const template = tlv(0x7c, Buffer.concat([tlv(0x82, Buffer.alloc(0)), tlv(0x81, block)]));
-    const command: Command = { ins: 0x87, p1: ALGORITHM_ID[algorithm], p2: SLOT_KEY_REFERENCE[slot], data: template, le: true };
+    const command: Command = { ins: 0x87, p1: ALGORITHM_ID[algorithm], p2: keyReference(slot), data: template, le: true };
     const signature = authenticationTemplateValue(command, expectOk(command, await this.send(command)), '82');
     if (algorithm === 'rsa2048' && signature.length !== 256) throw malformed(command, 'an RSA-2048 signature is 256 bytes');
     if (algorithm === 'eccp256' && (signature[0] !== 0x30 || signature.length < 8 || signature.length > 72)) {
@@ -273,7 +273,7 @@ export class CardPivSession implements PivSession {
     }
     const data = Buffer.concat(parts);
     try {
-      const command: Command = { ins: 0xfe, p1: algorithm, p2: SLOT_KEY_REFERENCE[slot], data };
+      const command: Command = { ins: 0xfe, p1: algorithm, p2: keyReference(slot), data };
       expectOk(command, await this.send(command));
     } finally {
       data.fill(0);
