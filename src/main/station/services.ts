@@ -273,7 +273,9 @@ export async function openStationServices(deps: StationDeps, wiring: ServiceWiri
   };
 
   const readers = openReaders(deps, settings, wiring);
-  const { issuance, gate } = await openDeskIssuance(deps, { cm, readers, note, isOnline, settings: () => settings }, log);
+  /** The station's current settings (kept up to date below): one getter every part reads. */
+  const current = () => settings;
+  const { issuance, gate } = await openDeskIssuance(deps, { cm, readers, note, isOnline, settings: current }, log);
   const workflow = createEnrollmentWorkflow({
     issuance: gate,
     cards: {
@@ -293,8 +295,8 @@ export async function openStationServices(deps: StationDeps, wiring: ServiceWiri
   // Subscribed before the event forwarding below, so a batch choice is made in the same turn.
   const batch = createBatch(workflow, wiring.reportListenerError);
 
-  const services = { cm, connectivity, audit, note, outbox, requests, directory, cardModels: readers.cardModels, workflow, batch, issuance };
-  forwardEvents(deps, { ...services, settings: () => settings, readers }, wiring);
+  const services = { cm, connectivity, audit, note, outbox, requests, directory, cardModels: readers.cardModels, workflow, batch, issuance, settings: current };
+  forwardEvents(deps, { ...services, readers }, wiring);
   deps.settings.subscribe((view) => {
     const before = settings;
     settings = deps.settings.effective();
@@ -310,7 +312,6 @@ export async function openStationServices(deps: StationDeps, wiring: ServiceWiri
 
   return {
     ...services,
-    settings: () => settings,
     monitor: () => readers.monitor(),
     async close() {
       batch.close();
