@@ -36,10 +36,11 @@ function oneLine(name: string): string {
   return name.split('\n').filter(Boolean).join(', ');
 }
 
-export function describeCertificate(der: Buffer): CertificateFacts {
+/** `opened`: the certificate as the PKI code already opened it (CMS, PFX), so it is not parsed twice. */
+export function describeCertificate(der: Buffer, opened?: X509Certificate): CertificateFacts {
   let cert: X509Certificate;
   try {
-    cert = new X509Certificate(der);
+    cert = opened ?? new X509Certificate(der);
   } catch {
     throw new StationError('ISSUANCE_BAD_CMS', 'A certificate CM returned does not parse.');
   }
@@ -70,7 +71,8 @@ export const pki: IssuancePki = {
       if (answer.isKeyHistory) return { kind: 'key-history', template, pfx: answer.pfx };
       if (answer.pfx !== null) return { kind: 'server-generated', template, pfx: answer.pfx };
       if (answer.pkcs7 === null) return { kind: 'error', template, message: 'CM returned neither a certificate nor a key for this request.' };
-      return { kind: 'issued', template, certificate: describeCertificate(loadedPki().parseCmcResponse(answer.pkcs7).leaf) };
+      const { leaf, leafX509 } = loadedPki().parseCmcResponse(answer.pkcs7);
+      return { kind: 'issued', template, certificate: describeCertificate(leaf, leafX509) };
     });
   },
   describeCertificate,
@@ -79,7 +81,7 @@ export const pki: IssuancePki = {
     const opened = loadedPki().decodePfx(pfxBase64, password);
     return {
       privateKeyPkcs8: opened.privateKeyPkcs8,
-      certificate: describeCertificate(opened.certificate),
+      certificate: describeCertificate(opened.certificate, opened.certificateX509),
       keyUsages: loadedPki().keyUsagesOf(opened.certificate),
     };
   },

@@ -37,6 +37,8 @@ const MAX_PKCS7_BYTES = 256 * 1024;
 export interface CmcCertificates {
   /** The issued (end-entity) certificate, DER exactly as CM sent it. */
   readonly leaf: Buffer;
+  /** The same certificate as Node opened it here: readers of its facts need not parse it again. */
+  readonly leafX509: X509Certificate;
   /** The other certificates, issuer first where the chain links (leaf's issuer, its issuer, ...). */
   readonly chain: Buffer[];
 }
@@ -202,7 +204,7 @@ function leafAndChain(parsed: readonly SentCertificate[]): CmcCertificates {
     rest.splice(rest.indexOf(issuer), 1);
     current = issuer;
   }
-  return { leaf: leaf.der, chain: [...chain, ...rest.map((entry) => entry.der)] };
+  return { leaf: leaf.der, leafX509: leaf.x509, chain: [...chain, ...rest.map((entry) => entry.der)] };
 }
 
 /** Verifies CM's `Pkcs7` (base64) and returns the issued certificate and its chain. */

@@ -52,6 +52,8 @@ const MAX_PFX_BYTES = 256 * 1024;
 export interface PfxContents {
   /** The certificate for the private key, DER. */
   readonly certificate: Buffer;
+  /** The same certificate as Node opened it to match the key: readers of its facts need not parse it again. */
+  readonly certificateX509: X509Certificate;
   /** The private key, unencrypted PKCS#8 DER: in memory only, for the card's IMPORT. */
   readonly privateKeyPkcs8: Buffer;
   /** Other certificates in the file (CA certificates). */
@@ -219,15 +221,18 @@ export function decodePfx(pfxBase64: string, password: string): PfxContents {
   } catch {
     throw badPfx('the private key is not valid PKCS#8');
   }
-  const matching = certificates.filter((der) => {
+  const opened = (der: Buffer): X509Certificate | null => {
     try {
-      return new X509Certificate(der).publicKey.export({ type: 'spki', format: 'der' }).equals(publicKey);
+      return new X509Certificate(der);
     } catch {
       // A certificate that cannot be read certifies no key here: it is simply not the match.
-      return false;
+      return null;
     }
-  });
-  const [certificate] = matching;
-  if (!certificate) throw badPfx('no certificate for the private key');
-  return { certificate, privateKeyPkcs8: key, others: certificates.filter((der) => der !== certificate) };
+  };
+  const match = certificates
+    .map((der) => ({ der, x509: opened(der) }))
+    .find(({ x509 }) => x509 !== null && x509.publicKey.export({ type: 'spki', format: 'der' }).equals(publicKey));
+  if (!match?.x509) throw badPfx('no certificate for the private key');
+  const certificate = match.der;
+  return { certificate, certificateX509: match.x509, privateKeyPkcs8: key, others: certificates.filter((der) => der !== certificate) };
 }
