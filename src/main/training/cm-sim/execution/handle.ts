@@ -342,15 +342,18 @@ export function createSimExecution(options: SimExecutionOptions): SimExecution {
       const extra = await authority.issue({ publicKey: await foreignKey(), subject, upn, keyUsages: 2 });
       issued.push({ leaf: extra, template: 'StationTrainingExtra' });
     }
+    /** An RSA key the CA makes itself, certified: off the event loop (an RSA key takes a while, other calls may be answered meanwhile). */
+    const caMadeKey = async (modulusLength: number, keyUsages: number, validFrom?: Date) => {
+      const pair = await promisify(generateKeyPair)('rsa', { modulusLength });
+      const publicKey = new x509.PublicKey(pair.publicKey.export({ type: 'spki', format: 'der' }));
+      const leaf = await authority.issue({ publicKey, subject, upn, keyUsages, ...(validFrom ? { validFrom } : {}) });
+      return { leaf, pkcs8: pair.privateKey.export({ type: 'pkcs8', format: 'der' }) };
+    };
     // Keys the CA makes itself (archived for recovery): the key pair here, the key and certificate in a PFX.
     const generated = [];
     const archived: SimArchivedKey[] = [];
     for (const key of serverKeys) {
-      // Off the event loop: an RSA key takes a while, and other calls may be answered meanwhile.
-      const pair = await promisify(generateKeyPair)('rsa', { modulusLength: key.KeySize });
-      const publicKey = new x509.PublicKey(pair.publicKey.export({ type: 'spki', format: 'der' }));
-      const leaf = await authority.issue({ publicKey, subject, upn, keyUsages: key.KeyUsages });
-      const pkcs8 = pair.privateKey.export({ type: 'pkcs8', format: 'der' });
+      const { leaf, pkcs8 } = await caMadeKey(key.KeySize, key.KeyUsages);
       // The CA archives the key it made (CA key archival), for recovery and key history.
       archived.push({
         UserUuid: request.TargetUserUuid,
@@ -366,16 +369,21 @@ export function createSimExecution(options: SimExecutionOptions): SimExecution {
     }
     // The archived keys recovered, each in a PFX under the request's pfxpassword. One the training
     // directory starts with gets its key pair and certificate (dated when it was archived) now.
-    const recovered: Array<{ before: SimArchivedKey; after: SimArchivedKey }> = [];
+    const recovered: Array<{ before: SimArchivedKey; after: SimArchivedKey; pfx: string }> = [];
     for (const key of history) {
-      let after = key;
+      let certificate: Buffer;
+      let pkcs8: Buffer;
       if (key.Certificate === null || key.Pkcs8 === null) {
-        const pair = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
-        const publicKey = new x509.PublicKey(pair.publicKey.export({ type: 'spki', format: 'der' }));
-        const leaf = await authority.issue({ publicKey, subject, upn, keyUsages: 1, validFrom: new Date(key.Archived) });
-        after = { ...key, Certificate: leaf.der.toString('base64'), Pkcs8: pair.privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64') };
+        const made = await caMadeKey(2048, 1, new Date(key.Archived));
+        ({ der: certificate } = made.leaf);
+        pkcs8 = made.pkcs8;
+      } else {
+        certificate = Buffer.from(key.Certificate, 'base64');
+        pkcs8 = Buffer.from(key.Pkcs8, 'base64');
       }
-      recovered.push({ before: key, after });
+      const after = { ...key, Certificate: certificate.toString('base64'), Pkcs8: pkcs8.toString('base64') };
+      recovered.push({ before: key, after, pfx: writePfx(pkcs8, certificate, pfxPassword) });
+      pkcs8.fill(0);
     }
     const answer = issued.map(({ leaf, template }, i) =>
       certificateObject({
@@ -392,12 +400,7 @@ export function createSimExecution(options: SimExecutionOptions): SimExecution {
     // get-certificate-responses.md: isKeyHistory "a key history certificate", isPfx and Pfx "the PFX
     // certificate blob"; "the number of certificate responses can exceed the number of requests".
     // [sim] After the new ones, oldest first; isServerGenerated false (the CA made it, but not now).
-    const historyAnswers = recovered.map(({ after }) => {
-      const pkcs8 = Buffer.from(after.Pkcs8 ?? '', 'base64');
-      const pfx = writePfx(pkcs8, Buffer.from(after.Certificate ?? '', 'base64'), pfxPassword);
-      pkcs8.fill(0);
-      return certificateObject({ template: after.TemplateCommonName, pfx, keyHistory: true });
-    });
+    const historyAnswers = recovered.map(({ after, pfx }) => certificateObject({ template: after.TemplateCommonName, pfx, keyHistory: true }));
     const shown = [...(tamper === 'fewer' ? answer.slice(0, -1) : answer), ...serverAnswers, ...historyAnswers];
     const serials = [...issued, ...generated].map(({ leaf }) => leaf.serialHex);
     const issuance = { RequestUuid: requestId, CertificateSerials: serials, Issued: now().toISOString() };
