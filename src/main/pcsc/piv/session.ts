@@ -172,12 +172,21 @@ export class CardPivSession implements PivSession {
     return exchange(this.connection, command, { timeoutMs: this.timeoutMs });
   }
 
-  async readChuidGuid(): Promise<string | null> {
-    const command = getData(CHUID_OBJECT);
+  /** GET DATA of a data object: the TLV nodes it holds, or null when the card has none (6A82, or empty). */
+  private async getObject(object: Buffer): Promise<{ command: Command; nodes: ReturnType<typeof parseOrMalformed> } | null> {
+    const command = getData(object);
     const reply = await this.send(command);
     if (reply.sw === 0x6a82) return null;
-    const chuid = containerValue(command, expectOk(command, reply));
-    const guids = parseOrMalformed(command, chuid).filter((node) => node.tag === '34');
+    const value = containerValue(command, expectOk(command, reply));
+    if (value.length === 0) return null;
+    return { command, nodes: parseOrMalformed(command, value) };
+  }
+
+  async readChuidGuid(): Promise<string | null> {
+    const found = await this.getObject(CHUID_OBJECT);
+    if (found === null) return null;
+    const { command, nodes } = found;
+    const guids = nodes.filter((node) => node.tag === '34');
     if (guids.length === 0) return null;
     const guid = guids[0];
     if (guids.length > 1 || !guid || guid.value.length !== 32) throw malformed(command, 'the CHUID GUID (tag 34) is not one 16-byte value');
@@ -288,12 +297,9 @@ export class CardPivSession implements PivSession {
   }
 
   async readCertificate(slot: CertificateSlot): Promise<Buffer | null> {
-    const command = getData(CERTIFICATE_OBJECTS[slot]);
-    const reply = await this.send(command);
-    if (reply.sw === 0x6a82) return null;
-    const value = containerValue(command, expectOk(command, reply));
-    if (value.length === 0) return null;
-    const nodes = parseOrMalformed(command, value);
+    const found = await this.getObject(CERTIFICATE_OBJECTS[slot]);
+    if (found === null) return null;
+    const { command, nodes } = found;
     const certificate = nodes.find((node) => node.tag === '70');
     if (!certificate) throw malformed(command, 'no certificate (tag 70) in the object');
     const info = nodes.find((node) => node.tag === '71');
@@ -325,12 +331,9 @@ export class CardPivSession implements PivSession {
   }
 
   async readKeyHistory(): Promise<KeyHistory | null> {
-    const command = getData(KEY_HISTORY_OBJECT);
-    const reply = await this.send(command);
-    if (reply.sw === 0x6a82) return null;
-    const value = containerValue(command, expectOk(command, reply));
-    if (value.length === 0) return null;
-    const nodes = parseOrMalformed(command, value);
+    const found = await this.getObject(KEY_HISTORY_OBJECT);
+    if (found === null) return null;
+    const { command, nodes } = found;
     // Read as OpenSC's piv_process_history does: each count one byte, at most the 20 retired slots.
     const count = (tag: string) => {
       const found = nodes.filter((node) => node.tag === tag);
