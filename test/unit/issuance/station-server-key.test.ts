@@ -23,6 +23,15 @@ const STAFF = 'b5a8351e-3ff8-542f-8ec8-7adc37cc4374';
 const NEW_PIN = '5318642';
 const FACTORY = SAMPLE_CARDS.find((c) => c.id === 'yubikey-factory')!;
 
+/**
+ * What a host sends a PIV key to decrypt (raw RSA in GENERAL AUTHENTICATE): a PKCS#1 v1.5 type 2
+ * block holding `secret`, encrypted to the certificate's key; the card's private key opens it.
+ */
+function encryptedTo(cert: X509Certificate, secret: Buffer): Buffer {
+  const block = Buffer.concat([Buffer.from([0, 2]), Buffer.alloc(256 - 3 - secret.length, 0x5a), Buffer.from([0]), secret]);
+  return publicEncrypt({ key: cert.publicKey, padding: constants.RSA_NO_PADDING }, block);
+}
+
 let t: TestStation | null = null;
 const dataDirs: string[] = [];
 afterEach(async () => {
@@ -75,11 +84,7 @@ describe('desk issuance of a key CM generates (PFX), whole station in training m
     const { certificate, plain } = await withCardSession(s, async (session) => {
       const der = await session.readCertificate('9d');
       const cert = new X509Certificate(der!);
-      // Decryption as PIV does it (raw RSA in GENERAL AUTHENTICATE): the host's PKCS#1 v1.5 type 2 block, the card's private key.
-      const encrypted = publicEncrypt(
-        { key: cert.publicKey, padding: constants.RSA_NO_PADDING },
-        Buffer.concat([Buffer.from([0, 2]), Buffer.alloc(256 - 3 - secret.length, 0x5a), Buffer.from([0]), secret]),
-      );
+      const encrypted = encryptedTo(cert, secret);
       await session.verifyPin(NEW_PIN);
       return { certificate: cert, plain: await session.sign('9d', 'rsa2048', encrypted) };
     });
@@ -124,10 +129,7 @@ describe('desk issuance of a key CM generates (PFX), whole station in training m
     const { certificate, history, plain } = await withCardSession(s, async (session) => {
       const der = await session.readCertificate('82');
       const cert = new X509Certificate(der!);
-      const encrypted = publicEncrypt(
-        { key: cert.publicKey, padding: constants.RSA_NO_PADDING },
-        Buffer.concat([Buffer.from([0, 2]), Buffer.alloc(256 - 3 - secret.length, 0x5a), Buffer.from([0]), secret]),
-      );
+      const encrypted = encryptedTo(cert, secret);
       await session.verifyPin(NEW_PIN);
       // GENERAL AUTHENTICATE 07 82 (the retired slot's key): 7C { 82 empty, 81 <block> }.
       const reply = await (session as CardPivSession).send({
