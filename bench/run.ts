@@ -10,6 +10,7 @@ const benches: [string, string[]][] = [
   ['Outbox: durable append vs bare fsync, replay vs bare HTTP loop', ['bench/outbox.ts']],
   ['Start-up and renderer size', ['bench/startup.ts']],
   ["Desk issuance: one card end to end, the station's own share beside the card's and CM's time", ['bench/issuance.ts']],
+  ['Desk issuance on the real PC/SC stack (pcscd + vpcd, the card in its own process)', ['bench/issuance.ts', '--pcscd']],
 ];
 
 let failed = 0;
