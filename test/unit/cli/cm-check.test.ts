@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authSchemes } from '../../../src/main/cm/check';
 import { startCmSimulator, type CmSimulator } from '../../../src/main/training/cm-sim';
 import { cmCheckReportSchema } from '../../../src/shared/cm-check';
 import { expectCmCheckReadsOnly } from './cm-check-reads';
+import { testTempDir } from '../../support/temp-dir';
 
 let sim: CmSimulator;
 beforeAll(async () => {
@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 function cmCheck(args: string[], policy: unknown = null): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'cm-check-'));
+  const dir = testTempDir('cm-check-');
   const policyFile = join(dir, 'policy.json');
   if (policy !== null) writeFileSync(policyFile, JSON.stringify(policy));
   const argv = ['--import', 'tsx', 'src/main/cli/station.ts', 'cm-check', ...args, '--data-dir', dir, '--policy', policyFile];
