@@ -1,9 +1,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedGuid, startCmSimulator, type CmSimulator } from '../../../src/main/training/cm-sim';
+import { testTempDir } from '../../support/temp-dir';
 
 let sim: CmSimulator;
 beforeAll(async () => {
@@ -23,7 +23,7 @@ function station(args: string[], dataDir: string): Promise<{ code: number | null
     });
   });
 }
-const fresh = () => mkdtempSync(join(tmpdir(), 'cli-'));
+const fresh = () => testTempDir('cli-');
 
 /** The seeded replacement request and the Active card it replaces (see cm-sim/seed.ts). */
 function replacement() {
