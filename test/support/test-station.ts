@@ -63,9 +63,12 @@ export async function startTestStation(
     cm,
     dataDir,
     async close() {
-      await station.close();
-      await cm.close();
-      if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+      try {
+        await station.close();
+        await cm.close();
+      } finally {
+        if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -34,8 +34,7 @@ beforeAll(async () => {
   const done = nextEvent(t.station, 'enrollment.changed', (s) => s.step === 'done' && s.bind.state === 'done');
   await call(t.station.handlers, 'enrollment.bind', { reader: READER });
   await done;
-  await t.station.close();
-  await t.cm.close();
+  await t.close();
   await log.close();
   sim = await startCmSimulator({ host: '127.0.0.1', port: 0 });
 }, 60_000);
