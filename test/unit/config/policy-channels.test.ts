@@ -1,5 +1,4 @@
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type PolicyFs, readDevelopmentPolicy, readLinuxPolicy } from '../../../src/main/config';
@@ -13,6 +12,7 @@ import {
 } from '../../../src/main/config/channels/windows-registry';
 import { readMacPolicy } from '../../../src/main/config/channels/macos-managed-prefs';
 import { registryFromRegFile } from '../../support/reg-file';
+import { testTempDir } from '../../support/temp-dir';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'policy');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name));
@@ -48,7 +48,7 @@ describe('Linux channel: /etc/enrollment-station/policy.json', () => {
   const owners = new Map<string, number>();
   beforeEach(() => {
     owners.clear();
-    etc = join(mkdtempSync(join(tmpdir(), 'etc-')), 'enrollment-station');
+    etc = join(testTempDir('etc-'), 'enrollment-station');
     mkdirSync(etc, { mode: 0o755 });
     chmodSync(etc, 0o755);
     file = join(etc, 'policy.json');
@@ -124,7 +124,7 @@ describe('macOS channel: /Library/Managed Preferences/<app id>.plist', () => {
     locked: expect.arrayContaining(['cmBaseUrl', 'allowedAuthDomains', 'cmTimeoutMs', 'trainingModeAllowed']),
   };
   function place(name: string, bytes: Buffer): string {
-    const dir = join(mkdtempSync(join(tmpdir(), 'mp-')), 'Managed Preferences');
+    const dir = join(testTempDir('mp-'), 'Managed Preferences');
     mkdirSync(dir, { mode: 0o755 });
     const path = join(dir, 'io.enrollmentstation.station.plist');
     writeFileSync(path, bytes, { mode: 0o644 });
@@ -219,7 +219,7 @@ describe('Windows channel: HKLM\\SOFTWARE\\Policies\\EnrollmentStation (recorded
 
 describe('development policy (--policy FILE, Node host and CLI only)', () => {
   it('is labelled as such and obeys the same schema', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dev-'));
+    const dir = testTempDir('dev-');
     const path = join(dir, 'policy.json');
     writeFileSync(path, JSON.stringify({ trainingModeAllowed: false }));
     expect(readDevelopmentPolicy(path)).toMatchObject({ status: 'ok', channel: 'development', source: `${path} (development policy)` });

@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import i18next, { type TFunction } from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSettingsService, NO_POLICY, type PolicyFs, readDevelopmentPolicy, readLinuxPolicy } from '../../../src/main/config';
@@ -12,6 +10,7 @@ import { DIRECTORY_FAILURES } from '../../../src/shared/directory';
 import { ERROR_CODES } from '../../../src/shared/errors';
 import { DEFAULT_SETTINGS, SETTING_KEYS, type SettingKey } from '../../../src/shared/settings';
 import { reportListenerErrorToStderr } from '../../../src/main/common';
+import { testTempDir } from '../../support/temp-dir';
 
 /**
  * Everything the main process reports in words must be worded by the renderer in both locales:
@@ -150,7 +149,7 @@ describe('translation coverage', () => {
     for (const bytes of [Buffer.from([0xff, 0xfe, 0x7b, 0]), Buffer.from([0xc3, 0x28]), Buffer.from('{x')]) {
       collect(parseJsonPolicy(bytes, 'policy.json', 'linux-etc'));
     }
-    collect(readDevelopmentPolicy(mkdtempSync(`${tmpdir()}/policy-`)));
+    collect(readDevelopmentPolicy(testTempDir('policy-')));
     // /etc refusals: wrong owner, writable by others, a symbolic link, not a regular file.
     const stat = (over: Partial<{ uid: number; mode: number; file: boolean; dir: boolean; link: boolean }>) => ({
       uid: over.uid ?? 0,
