@@ -11,6 +11,7 @@ import { startStation, type StationRuntime } from '../../../src/main/runtime';
 import { chooseMode } from '../../../src/main/runtime/training-mode';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
 import { nextEvent } from '../../support/station-events';
+import { removeDir, testTempDir } from '../../support/temp-dir';
 
 /** A stand-in for the organisation's real CM: it must never hear from a training station. */
 let realCm: Server;
@@ -44,6 +45,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await runtime.close();
   await new Promise((resolve) => realCm.close(resolve));
+  removeDir(dataDir);
 });
 
 describe('training mode', () => {
@@ -86,7 +88,7 @@ describe('training mode', () => {
   });
 
   it('refuses training controls outside training mode', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'real-'));
+    const dir = testTempDir('real-');
     const real = await startStation({
       program: 'real-mode test',
       version: '0',
