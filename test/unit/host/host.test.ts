@@ -5,20 +5,23 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startHost, type RunningHost } from '../../../src/main/host/server';
+import { removeDir, testTempDir } from '../../support/temp-dir';
 import { startTestStation, type TestStation } from '../../support/test-station';
 
 let test: TestStation;
 let host: RunningHost;
+let rendererDir: string;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'renderer-'));
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>station</title>');
+  rendererDir = mkdtempSync(join(tmpdir(), 'renderer-'));
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>station</title>');
   test = await startTestStation();
-  host = await startHost({ station: test.station, rendererDir: dir });
+  host = await startHost({ station: test.station, rendererDir });
 });
 afterAll(async () => {
   await host.close();
   await test.close();
+  removeDir(rendererDir);
 });
 
 function wsUrl(token: string | null) {
@@ -171,7 +174,7 @@ describe('host hardening', () => {
   });
 
   it('caps WebSockets and requests in flight on one socket', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'renderer-'));
+    const dir = testTempDir('renderer-');
     writeFileSync(join(dir, 'index.html'), '<!doctype html>');
     const small = await startHost({ station: test.station, rendererDir: dir, limits: { sockets: 1, inFlight: 2 } });
     try {
