@@ -3,12 +3,13 @@
 import { constants, createHash, createPublicKey, generateKeyPairSync, publicEncrypt, randomBytes, verify, X509Certificate } from 'node:crypto';
 import { CertificationRequest } from '@peculiar/asn1-csr';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { encrypt3desEcb, type CardPivSession } from '../../../src/main/pcsc/piv';
 import { createInMemoryPivAccess } from '../../support/piv-in-memory';
 import { buildCsr, chooseSlots, normaliseSpki, parseCmcResponse, pkcs1v15Block } from '../../../src/main/pki';
 import { createYubiKeyPivCard } from '../../../src/main/training/piv-card';
 import { createTestPki, derToPem, pkiResponse } from '../../support/pki/openssl';
+import { removeDir } from '../../support/temp-dir';
 
 const FACTORY_KEY = Buffer.from('010203040506070801020304050607080102030405060708', 'hex');
 
@@ -105,6 +106,7 @@ describe('PIV session on the virtual YubiKey 5', () => {
 
   it('issues end to end: keys per option, card-signed CSRs, CMC answers matched by key, certificates written and read back', async () => {
     const pki = createTestPki('ec');
+    onTestFinished(() => removeDir(pki.dir));
     const { session } = await openFactoryCard();
     await session.authenticateAdmin(FACTORY_KEY);
     const options = [

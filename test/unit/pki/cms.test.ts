@@ -1,10 +1,11 @@
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseCmcResponse } from '../../../src/main/pki';
 import { StationError } from '../../../src/shared/errors';
 import { createTestPki, derToPem, pkiResponse } from '../../support/pki/openssl';
+import { removeDir } from '../../support/temp-dir';
 
 // get-certificate-responses.md's sample Pkcs7 (see the fixture's header).
 const SAMPLE = readFileSync(new URL('../../fixtures/pki/certificatedata-sample-pkcs7.txt', import.meta.url), 'utf8')
@@ -78,6 +79,7 @@ describe('parseCmcResponse on the pages’ sample', () => {
 
 describe('parseCmcResponse on responses signed by openssl', () => {
   const pki = createTestPki('ec');
+  afterAll(() => removeDir(pki.dir));
   const key = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const leaf = pki.issue(key.publicKey.export({ type: 'spki', format: 'pem' }).toString(), '/CN=Ada Lovelace');
 

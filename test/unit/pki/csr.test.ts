@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CertificationRequest } from '@peculiar/asn1-csr';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildCsr, hashFromOption, keyUsageFlags, pkcs1v15Block } from '../../../src/main/pki';
 import { StationError } from '../../../src/shared/errors';
+import { removeDir } from '../../support/temp-dir';
 
 function openssl(args: string[], input?: Buffer): string {
   try {
@@ -24,6 +25,7 @@ function rawRsaCard(privateKey: KeyObject) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'csr-'));
+afterAll(() => removeDir(dir));
 
 /**
  * A card's ECDSA over the hash it is given (DER signature), as GENERAL AUTHENTICATE answers. Node

@@ -2,13 +2,15 @@ import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { decodePfx } from '../../../src/main/pki';
 import { rc2CbcDecrypt } from '../../../src/main/pki/rc2';
 import { StationError } from '../../../src/shared/errors';
 import { createTestPki, derToPem, openssl } from '../../support/pki/openssl';
+import { removeDir } from '../../support/temp-dir';
 
 const pki = createTestPki('rsa');
+afterAll(() => removeDir(pki.dir));
 const PASSWORD = '6b75162c-b3b4-4fc1-a653-f12dae98f0c3'; // the pfxpassword of get-certificate-responses.md's sample request
 
 /** `openssl pkcs12 -export` of a fresh key and its certificate (plus the CA), with extra arguments. */
