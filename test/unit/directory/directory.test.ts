@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -18,6 +17,7 @@ import { escapeFilterValue } from '../../../src/main/directory/filter';
 import { guidFromObjectGuid, objectGuidFromGuid } from '../../../src/main/directory/guid';
 import type { CmRequest } from '../../../src/shared/cm';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
+import { testTempDir } from '../../support/temp-dir';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '../../fixtures/adsi', name), 'utf8');
 
@@ -147,7 +147,7 @@ describe('the cached directory', () => {
   it('answers fresh names from the copy, asks again once stale, and falls back to the copy when down', async () => {
     const adapter = fakeAdapter([person(1)]);
     let now = new Date('2026-01-01T00:00:00Z');
-    const dir = mkdtempSync(join(tmpdir(), 'dircache-'));
+    const dir = testTempDir('dircache-');
     const cached = await openCachedDirectory({ adapter, dir, now: () => now, freshMs: 1000, maxAgeMs: 10_000, maxEntries: 10, quietAfterFailureMs: 0 });
     await cached.resolve([person(1).guid]);
     await cached.resolve([person(1).guid]);
@@ -162,7 +162,7 @@ describe('the cached directory', () => {
   it('keeps at most maxEntries, dropping the oldest, and survives a damaged file', async () => {
     const people = Array.from({ length: 8 }, (_, i) => person(i + 1));
     const adapter = fakeAdapter(people);
-    const dir = mkdtempSync(join(tmpdir(), 'dircache-'));
+    const dir = testTempDir('dircache-');
     let t = Date.parse('2026-01-01T00:00:00Z');
     const cached = await openCachedDirectory({
       adapter,
@@ -209,7 +209,7 @@ describe('search by person', () => {
   it('a name finds the people, then their bindable requests, every row named', async () => {
     const directory = await openCachedDirectory({
       adapter: fakeAdapter([alice, dana]),
-      dir: mkdtempSync(join(tmpdir(), 'dircache-')),
+      dir: testTempDir('dircache-'),
       now: () => new Date(),
       freshMs: 1e9,
       maxAgeMs: 1e9,
@@ -242,7 +242,7 @@ describe('an unreachable directory', () => {
     let now = Date.parse('2026-01-01T00:00:00Z');
     const cached = await openCachedDirectory({
       adapter,
-      dir: mkdtempSync(join(tmpdir(), 'dircache-')),
+      dir: testTempDir('dircache-'),
       now: () => new Date(now),
       freshMs: 0,
       maxAgeMs: 1e9,
@@ -267,7 +267,7 @@ describe('the LDAP simple bind password file (policy-only; the station runs as t
   it('reads an owner-only file, and refuses one every local user can read, others can rewrite, or a link', async () => {
     const { chmodSync, symlinkSync } = await import('node:fs');
     const { readBindPassword } = await import('../../../src/main/directory/ldap');
-    const dir = mkdtempSync(join(tmpdir(), 'bind-pw-'));
+    const dir = testTempDir('bind-pw-');
     const file = join(dir, 'pw');
     writeFileSync(file, 'secret\n', { mode: 0o600 });
     expect(readBindPassword(file, 'linux')).toBe('secret');
