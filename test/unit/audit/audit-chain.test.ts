@@ -6,6 +6,7 @@ import { createAuditLog, verifyAuditFile } from '../../../src/main/audit';
 import { csvRow } from '../../../src/main/audit/csv';
 import { ensurePrivateDir } from '../../../src/main/journal';
 import { auditEntry, journalPayloads, runAuditVerify, writeJournalPayloads } from '../../support/audit';
+import { testTempDir } from '../../support/temp-dir';
 
 const entry = (message: string) => auditEntry(message);
 
@@ -154,7 +155,7 @@ describe('start-up check', () => {
 
 describe('owner-only data (POSIX)', () => {
   it('creates the data folder 0700 (tightening an existing one) and the journal, anchor and exports 0600', async () => {
-    const fresh = join(mkdtempSync(join(tmpdir(), 'private-')), 'station');
+    const fresh = join(testTempDir('private-'), 'station');
     mkdirSync(fresh, { mode: 0o755 });
     chmodSync(fresh, 0o755);
     ensurePrivateDir(fresh);

@@ -1,11 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assertExportFolderAllowed, isUncPath } from '../../../src/main/audit/export-folder';
 import { createSettingsService, type Policy } from '../../../src/main/config';
 import { call } from '../../../src/main/station/dispatch';
 import type { SettingsView } from '../../../src/shared/settings';
+import { testTempDir } from '../../support/temp-dir';
 import { startTestStation } from '../../support/test-station';
 import { reportListenerErrorToStderr } from '../../../src/main/common';
 
@@ -50,7 +49,7 @@ describe('audit export folder', () => {
   });
 
   it('a station reports its audit trail on Diagnostics', async () => {
-    const t = await startTestStation({ defaultExportDir: join(mkdtempSync(join(tmpdir(), 'exp-')), 'x') });
+    const t = await startTestStation({ defaultExportDir: join(testTempDir('exp-'), 'x') });
     try {
       const report = await call(t.station.handlers, 'diagnostics.run', {});
       expect(report.auditTrail).toMatchObject({ status: 'ok', records: expect.any(Number), problems: [] });
