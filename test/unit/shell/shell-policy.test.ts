@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   contentSecurityPolicy,
   externalUrlAllowed,
@@ -12,6 +12,7 @@ import {
   secureWebPreferences,
   senderAllowed,
 } from '../../../src/main/shell-policy';
+import { removeDir } from '../../support/temp-dir';
 
 describe('app URL checks compare parsed parts, not prefixes', () => {
   it.each([
@@ -88,6 +89,7 @@ describe('window and session policy', () => {
 
 describe('static file resolution stays inside the renderer folder', () => {
   const root = mkdtempSync(join(tmpdir(), 'static-'));
+  afterAll(() => removeDir(root));
   it.each(['/../etc/passwd', '/..%2f..%2fetc/passwd', '/%2e%2e/x', '/a\\..\\..\\x', '/x%00.html', '/%E0%A4%A'])('refuses %s', (path) => {
     expect(resolveStaticPath(root, path)).toBeNull();
   });
