@@ -2,14 +2,14 @@
 // strict CM simulator: every case of "Done when". Wire numbers are written from the docs (card
 // Status 2 Assigned, 3 Active, 6 Retired), never taken from the station's own tables.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { seedDirectory, seedGuid, startCmSimulator, type CmSimulator } from '../../src/main/training/cm-sim';
 import { VPCD_READERS } from '../support/pcsc-stack';
 import { insertCard, type VirtualCard } from '../support/vcard';
 import { PIV_CARD, PIV_CARD_CM_GUID } from '../support/vcard/catalog';
+import { testTempDir } from '../support/temp-dir';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 const READER = VPCD_READERS[0].name;
@@ -75,7 +75,7 @@ function station(args: string[], dir: string, policy: unknown = null): Promise<R
     });
   });
 }
-const fresh = () => mkdtempSync(join(tmpdir(), 'cli-cm-reality-'));
+const fresh = () => testTempDir('cli-cm-reality-');
 const sent = (method: 'POST' | 'PUT') => sim.admin.received().filter((r) => r.method === method);
 // A machine policy document: top-level keys are IT's mandatory values.
 const confirmed = { requestTypeNumbers: { '2': 'Recover', '3': 'Renew' } };

@@ -2,8 +2,6 @@
 // kinit, HTTP/<host> keytabs, and a GSSAPI-checking server in front of the CM simulator. The station
 // CLI runs as IT would run it, in its own process, with the user's ticket cache or without one.
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createNegotiateTransport } from '../../src/main/cm/negotiate-transport';
@@ -14,6 +12,7 @@ import { startCollector, startNegotiateProxy, type NegotiateProxy } from '../sup
 import { VPCD_READERS } from '../support/pcsc-stack';
 import { insertCard, type VirtualCard } from '../support/vcard';
 import { PIV_CARD } from '../support/vcard/catalog';
+import { testTempDir } from '../support/temp-dir';
 
 const CM_PATH = '/CertificateManagement/api/v1.0/';
 const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
@@ -94,7 +93,7 @@ function readerSeenEmpty(reader: string): Promise<void> {
   });
 }
 
-const fresh = () => mkdtempSync(join(tmpdir(), 'negotiate-'));
+const fresh = () => testTempDir('negotiate-');
 const cmUrl = (host: string, p: NegotiateProxy = proxy) => `${p.origin(host)}${CM_PATH}`;
 
 function replacement() {
