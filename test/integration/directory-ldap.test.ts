@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCachedDirectory } from '../../src/main/directory';
@@ -8,6 +6,7 @@ import { DirectoryError } from '../../src/main/directory/types';
 import { seedGuid } from '../../src/main/training/cm-sim';
 import { DIRECTORY_PEOPLE } from '../support/directory-people';
 import { type Slapd, startSlapd } from '../support/slapd';
+import { testTempDir } from '../support/temp-dir';
 
 let slapd: Slapd;
 let config: LdapDirectoryConfig;
@@ -65,7 +64,7 @@ describe('the ldap directory against a real slapd (LDAPS, bound as configured, e
   });
 
   it('a wrong bind password is an auth failure; an untrusted certificate a TLS failure', async () => {
-    const wrong = join(mkdtempSync(join(tmpdir(), 'dir-')), 'pw');
+    const wrong = join(testTempDir('dir-'), 'pw');
     (await import('node:fs')).writeFileSync(wrong, 'not-the-password', { mode: 0o600 });
     await expect(createLdapDirectory({ ...config, bindPasswordFile: wrong }).search('Dana', 5)).rejects.toMatchObject({ reason: 'auth' });
     await expect(createLdapDirectory({ ...config, caFile: '' }).search('Dana', 5)).rejects.toMatchObject({ reason: 'tls' });
@@ -78,7 +77,7 @@ describe('the ldap directory against a real slapd (LDAPS, bound as configured, e
   });
 
   it('cached: names still resolve from the copy when the server is gone, labelled as the cache', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dir-cache-'));
+    const dir = testTempDir('dir-cache-');
     let now = new Date('2026-12-01T10:00:00Z');
     const open = (url: string) =>
       openCachedDirectory({
