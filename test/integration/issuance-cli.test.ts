@@ -12,6 +12,7 @@ import { profilesWithArchivedKeyFor } from '../support/archived-key-profiles';
 import { VPCD_READERS } from '../support/pcsc-stack';
 import { insertCard, type VirtualCard } from '../support/vcard';
 import { FACTORY_YUBIKEY } from '../support/vcard/catalog';
+import { removeDir } from '../support/temp-dir';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 const READER = VPCD_READERS[1].name;
@@ -95,7 +96,10 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'issuance-cli-'));
   sim = await startCmSimulator({ host: '127.0.0.1', port: 0 });
 });
-afterAll(() => sim.close());
+afterAll(async () => {
+  await sim.close();
+  if (work) removeDir(work);
+});
 afterEach(async () => {
   await card?.remove();
   card = null;
