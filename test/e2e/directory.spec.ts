@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -80,8 +80,9 @@ test('the card panel names the person CM assigned a known card to', async ({ pag
 
 test.describe('without a directory', () => {
   let host: HostProcess;
+  let dataDir: string;
   test.beforeAll(async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'e2e-nodir-'));
+    dataDir = mkdtempSync(join(tmpdir(), 'e2e-nodir-'));
     host = await startHostProcess([
       '--real',
       '--cm-url',
@@ -96,6 +97,7 @@ test.describe('without a directory', () => {
   });
   test.afterAll(async () => {
     await host?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   test('the station still lists and binds, showing GUIDs, and says names are unavailable', async ({ page }, testInfo) => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCmSimulator } from '../../src/main/training/cm-sim';
@@ -52,5 +52,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await slapd.stop();
     await cm.close();
     await stack.dispose();
+    // The host is gone: its data folder (read by specs while it ran) goes too.
+    rmSync(dataDir, { recursive: true, force: true });
   };
 }

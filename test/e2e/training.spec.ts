@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -8,11 +8,15 @@ import { expectNoAxeViolations, setLocale, shot } from './support';
 // What `npm start` opens on a fresh machine: no CM address, so training mode. A host of its own,
 // with an empty data folder and no policy, exactly like a first start.
 let host: HostProcess;
+let dataDir: string;
 test.beforeAll(async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'e2e-training-'));
+  dataDir = mkdtempSync(join(tmpdir(), 'e2e-training-'));
   host = await startHostProcess(['--data-dir', dataDir, '--policy', join(dataDir, 'no-policy.json')]);
 });
-test.afterAll(() => host.stop());
+test.afterAll(async () => {
+  await host?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
 
 test('a fresh station opens in training mode, labelled, and enrolls a sample card against the simulator', async ({ page }, testInfo) => {
   await page.goto(host.url);
