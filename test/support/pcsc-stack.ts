@@ -133,6 +133,9 @@ class VpcdStack implements PcscStack {
   /** Stop pcscd if running (its config dir goes with it). */
   async dispose(): Promise<void> {
     await this.stop();
+    // A pcscd restarted by a test worker that has since ended (service-restart leaves one running for
+    // the next file) was stopped above by its pid: nobody was left to remove its work dir.
+    removeStaleWorkDirs();
   }
 
   private async signal(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
@@ -162,11 +165,7 @@ const WORK_DIR_PREFIX = 'es-pcscd-';
  * EVERY file in that directory as reader configuration. Removed when that pcscd exits.
  */
 function writeReaderConfig(): string {
-  // Dirs of pcscds that died with their owner (a test worker that ended, a killed run): nothing else
-  // can be using them, since no pcscd is running and the run holds the machine-wide lock.
-  for (const entry of readdirSync(tmpdir())) {
-    if (entry.startsWith(WORK_DIR_PREFIX)) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
-  }
+  removeStaleWorkDirs();
   const workDir = mkdtempSync(join(tmpdir(), WORK_DIR_PREFIX));
   mkdirSync(join(workDir, READER_CONF_DIR));
   writeFileSync(
@@ -253,5 +252,15 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, message: string):
     ]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Dirs of pcscds that died with their owner (a test worker that ended, a killed run): nothing else
+ * can be using them, since no pcscd is running and the run holds the machine-wide lock.
+ */
+function removeStaleWorkDirs(): void {
+  for (const entry of readdirSync(tmpdir())) {
+    if (entry.startsWith(WORK_DIR_PREFIX)) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
   }
 }
