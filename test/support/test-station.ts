@@ -30,7 +30,9 @@ export async function startTestStation(
   /** `dataDir`: a folder the caller owns (kept at close), e.g. to start a second station on it. */
   options: { sim?: CmSimulatorOptions; policy?: Partial<Settings>; dataDir?: string } = {},
 ): Promise<TestStation> {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'station-'));
+  // A data folder handed in either way is the caller's: the settings file lives in it too, as in a station.
+  const callersDir = options.dataDir ?? overrides.dataDir;
+  const dataDir = callersDir ?? mkdtempSync(join(tmpdir(), 'station-'));
   const cm = await startCmSimulator({ host: '127.0.0.1', port: 0, ...options.sim });
   const readers = createSimulatedPcsc(TEST_READERS);
   const settings = createSettingsService({
@@ -67,7 +69,7 @@ export async function startTestStation(
         await station.close();
         await cm.close();
       } finally {
-        if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+        if (callersDir === undefined) rmSync(dataDir, { recursive: true, force: true });
       }
     },
   };
