@@ -23,11 +23,12 @@ import { createConfSettingsStore, createSettingsService } from '../src/main/conf
 import { call } from '../src/main/station/dispatch';
 import { createPcscliteBinding, createServiceProbe, type PcscBinding, type ServiceProbe } from '../src/main/pcsc';
 import { withCmUrl } from '../src/main/runtime/settings-overrides';
-import { createStation } from '../src/main/station/station';
+import { createStation, type Station } from '../src/main/station/station';
 import { createSimulatedPcsc } from '../src/main/training';
 import { seedGuid } from '../src/main/training/cm-sim';
 import { SAMPLE_CARDS, sampleCard } from '../src/main/training/sample-cards';
 import type { EventChannel, EventPayload } from '../src/shared/contract';
+import { nextEvent } from '../test/support/station-events';
 import { startPcscStack, VPCD_READERS } from '../test/support/pcsc-stack';
 import { insertCard, type VirtualCard } from '../test/support/vcard';
 import { FACTORY_YUBIKEY } from '../test/support/vcard/catalog';
@@ -113,7 +114,8 @@ function timedBinding(inner: PcscBinding): PcscBinding {
             transmit: (apdu) =>
               outside(
                 () => {
-                  // The virtual card runs in this process: its CPU is the card's, not the station's.
+                  // On training's simulated reader the virtual card runs in this process: its CPU is
+                  // the card's, not the station's (on pcscd this is the PC/SC client's, printed nowhere).
                   const cpu = process.cpuUsage();
                   return connection.transmit(apdu).finally(() => (timed.cardCpuMs += cpuMsSince(cpu)));
                 },
@@ -134,26 +136,17 @@ function timedBinding(inner: PcscBinding): PcscBinding {
 }
 
 /**
- * The CM transport, with every HTTP exchange timed (CM's own time, network included). The exchange
- * ends when the body has arrived: `fetch` resolves at the headers, and the wait for the rest of the
- * answer is CM's and the network's, not the station's.
+ * The CM transport, with every HTTP exchange timed (CM's own time, network included).
+ * `nodeHttpTransport` resolves once the whole body has arrived, so the exchange ends there.
  */
-const timedTransport: CmTransport = async (url, init) => {
-  const count = (ms: number) => {
-    timed.cmMs += ms;
-    timed.exchanges++;
-  };
-  const response = await outside(() => nodeHttpTransport(url, init), count);
-  return {
-    status: response.status,
-    headers: response.headers,
-    text: () =>
-      outside(
-        () => response.text(),
-        (ms) => (timed.cmMs += ms),
-      ),
-  };
-};
+const timedTransport: CmTransport = (url, init) =>
+  outside(
+    () => nodeHttpTransport(url, init),
+    (ms) => {
+      timed.cmMs += ms;
+      timed.exchanges++;
+    },
+  );
 
 /** Where the factory card is inserted, and through which PC/SC binding the station reaches it. */
 interface CardPath {
@@ -200,8 +193,8 @@ async function realPcscStack(): Promise<CardPath> {
 }
 
 interface Bench {
-  path: CardPath;
-  station: Awaited<ReturnType<typeof createStation>>;
+  reader: string;
+  station: Station;
   close(): Promise<void>;
 }
 
@@ -228,12 +221,11 @@ async function openBench(path: CardPath): Promise<Bench> {
     tuning: { probeIntervalMs: 60_000, getRetries: 0, issuanceActivation: { polls: 20, intervalMs: 25 } },
   });
   return {
-    path,
+    reader: path.reader,
     station,
     close: async () => {
       await station.close();
       sim.stop();
-      await path.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -261,16 +253,6 @@ async function startProfile(run: string): Promise<{ stop: () => Promise<void> } 
   };
 }
 
-function next<E extends EventChannel>(station: Bench['station'], event: E, accept: (payload: EventPayload<E>) => boolean): Promise<EventPayload<E>> {
-  return new Promise((resolve) => {
-    const stop = station.subscribe((name, payload) => {
-      if ((name as string) !== event || !accept(payload as unknown as EventPayload<E>)) return;
-      stop();
-      resolve(payload as unknown as EventPayload<E>);
-    });
-  });
-}
-
 /** What one issuance measured. */
 interface Run {
   totalMs: number;
@@ -295,10 +277,13 @@ interface Run {
  */
 const OPERATOR_LOOKS_UP_MS = 1_000;
 
+/** A step that takes longer than this has hung (a card process or pcscd gone): the bench fails, not waits. */
+const EVENT_TIMEOUT_MS = 30_000;
+
 /** One issuance on a fresh factory YubiKey, for one Enroll request: from the choice to Active. */
-async function issueOnce({ path, station }: Bench, requestId: string, profileName: string): Promise<Run> {
-  const READER = path.reader;
-  const read = next(station, 'enrollment.changed', (s) => s.reader === READER && s.step === 'card-read');
+async function issueOnce(path: CardPath, { reader, station }: Bench, requestId: string, profileName: string): Promise<Run> {
+  const next = <E extends EventChannel>(event: E, accept: (payload: EventPayload<E>) => boolean) => nextEvent(station, event, accept, EVENT_TIMEOUT_MS);
+  const read = next('enrollment.changed', (s) => s.reader === reader && s.step === 'card-read');
   await path.insert();
   await read;
   await new Promise((resolve) => setTimeout(resolve, OPERATOR_LOOKS_UP_MS));
@@ -307,22 +292,22 @@ async function issueOnce({ path, station }: Bench, requestId: string, profileNam
   const profiler = await startProfile(profileName);
   const start = performance.now();
   const cpuStart = process.cpuUsage();
-  const pinEntry = next(station, 'issuance.changed', (s) => s.reader === READER && s.phase === 'pin-entry');
-  await call(station.handlers, 'enrollment.choose', { reader: READER, requestId, replaceSmartcardUuid: null });
-  await call(station.handlers, 'enrollment.bind', { reader: READER });
+  const pinEntry = next('issuance.changed', (s) => s.reader === reader && s.phase === 'pin-entry');
+  await call(station.handlers, 'enrollment.choose', { reader, requestId, replaceSmartcardUuid: null });
+  await call(station.handlers, 'enrollment.bind', { reader });
   await pinEntry;
   // The user types: not the station's time, and not counted.
   const handOver = performance.now();
-  const ended = next(station, 'issuance.changed', (s) => s.reader === READER && (s.phase === 'done' || s.phase === 'failed' || s.phase === 'paused'));
+  const ended = next('issuance.changed', (s) => s.reader === reader && (s.phase === 'done' || s.phase === 'failed' || s.phase === 'paused'));
   const resumed = performance.now();
-  await call(station.handlers, 'issuance.submitPin', { reader: READER, pin: PIN, confirm: PIN });
+  await call(station.handlers, 'issuance.submitPin', { reader, pin: PIN, confirm: PIN });
   const final = await ended;
   const totalMs = performance.now() - start - (resumed - handOver);
   const cpuMs = cpuMsSince(cpuStart);
   await profiler?.stop();
   if (final.phase !== 'done') throw new Error(`the issuance ended ${final.phase}: ${JSON.stringify(final)}`);
   const run = { totalMs, cpuMs, ...timed };
-  const removed = next(station, 'enrollment.changed', (s) => s.reader === READER && s.step === 'waiting');
+  const removed = next('enrollment.changed', (s) => s.reader === reader && s.step === 'waiting');
   await path.remove();
   await removed;
   return run;
@@ -340,19 +325,22 @@ const modelledTotalOf = (run: Run) => run.totalMs - run.rsaGenerateMs + run.rsaG
 
 /** Three issuances on fresh factory cards in one new station: the first after start-up, then two more. */
 async function measure(path: CardPath, profilePrefix: string): Promise<Run[]> {
-  const bench = await openBench(path);
   try {
-    const runs: Run[] = [];
-    for (const [index, requestId] of REQUESTS.entries()) runs.push(await issueOnce(bench, requestId, `${profilePrefix}${index + 1}`));
-    return runs;
+    const bench = await openBench(path);
+    try {
+      const runs: Run[] = [];
+      for (const [index, requestId] of REQUESTS.entries()) runs.push(await issueOnce(path, bench, requestId, `${profilePrefix}${index + 1}`));
+      return runs;
+    } finally {
+      await bench.close();
+    }
   } finally {
-    await bench.close();
+    await path.close();
   }
 }
 
 /** The station then issues card after card in the same process. */
-function laterLine(runs: Run[]): string {
-  const later = runs.slice(1);
+function laterLine(later: Run[]): string {
   const m = (pick: (run: Run) => number) => median(later.map(pick));
   return (
     `  next ${later.length} issuances, same process (median): ${m((r) => r.totalMs).toFixed(0)} ms in total, card ${m((r) => r.cardMs).toFixed(0)} ms, ` +
@@ -367,9 +355,7 @@ function laterLine(runs: Run[]): string {
  */
 const onRealStack = process.argv.includes('--pcscd');
 const runs = onRealStack ? await measure(await realPcscStack(), 'pcscd-') : await measure(simulatedReader(), '');
-const first = runs[0]!;
-const later = runs.slice(1);
-const all = (pick: (run: Run) => number) => median(runs.map(pick));
+const [first, ...later] = runs as [Run, ...Run[]];
 if (onRealStack) {
   // The card outside the station's process, behind the PC/SC stack a badge office runs: the card's
   // figure includes pcscd's and vpcd's hops, as a real reader's include its USB link.
@@ -378,7 +364,7 @@ if (onRealStack) {
       `card ${first.cardMs.toFixed(0)} ms in ${first.transmits} transmits, CM ${first.cmMs.toFixed(0)} ms, ` +
       `station ${ownMsOf(first).toFixed(0)} ms = ${shareOf(first).toFixed(1)} % (target < 10 %)`,
   );
-  console.log(laterLine(runs));
+  console.log(laterLine(later));
 } else {
   // These five lines are the first issuance after start-up (an operator's first card of the day,
   // lazy loading and first compilation included); other tools read them, keep them as they are.
@@ -387,13 +373,14 @@ if (onRealStack) {
   console.log(`  CM     ${first.cmMs.toFixed(0).padStart(6)} ms in ${first.exchanges} HTTP exchanges`);
   console.log(`  card or CM busy (union, overlaps counted once): ${first.outsideMs.toFixed(0)} ms`);
   console.log(`  station's own share: ${ownMsOf(first).toFixed(0)} ms = ${shareOf(first).toFixed(1)} % of the total (target < 10 %)`);
-  console.log(laterLine(runs));
+  console.log(laterLine(later));
   // Wall time on a shared machine swings with the load; CPU time much less: the station's own CPU
   // (this process, minus the virtual card's transmits) shows a change in the station's work.
   console.log(
     `  station CPU (process CPU time minus the virtual card's): first ${(first.cpuMs - first.cardCpuMs).toFixed(0)} ms, ` +
       `next ${later.length} median ${median(later.map((r) => r.cpuMs - r.cardCpuMs)).toFixed(0)} ms`,
   );
+  const all = (pick: (run: Run) => number) => median(runs.map(pick));
   console.log(
     `  MODELLED, not measured: with each of the ${first.rsaGenerates} RSA-2048 GENERATE(s) at an assumed ${ASSUMED_RSA2048_GENERATE_MS} ms ` +
       `(a real YubiKey 5; measured here ${all((r) => r.rsaGenerateMs).toFixed(0)} ms), median of ${runs.length}: ` +
