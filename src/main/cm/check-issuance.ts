@@ -2,6 +2,7 @@ import type { CmCheckIssuance, CmCheckIssuanceProfile } from '../../shared/cm-ch
 import { StationError, toErrorPayload } from '../../shared/errors';
 import { httpFailure, type CmCallContext } from './errors';
 import { EXECUTION_ROUTES, toSmartcardConfiguration } from './execution';
+import { ADMIN_KEY_BYTES } from './execution-types';
 import { wireSmartcardConfigSchema } from './execution-wire';
 import { decodeRequestStatus } from './normalize';
 import { readCmBody } from './read-body';
@@ -20,8 +21,6 @@ export type CheckGet = (route: string, path: string) => Promise<{ status: number
 
 /** A check stays short on a CM with many templates. */
 const MAX_PROFILES = 20;
-/** PIV's card management key (9B) for CM's 3DES challenge-response. */
-const ADMIN_KEY_BYTES = 24;
 
 function parseList(text: string): unknown[] {
   try {

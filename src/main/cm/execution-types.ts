@@ -19,6 +19,9 @@ export interface CmSmartcardConfiguration {
   maximumPinLength: number | null;
 }
 
+/** The PIV card management key (9B) is 3-key 3DES: the only admin key CM answers a challenge for. */
+export const ADMIN_KEY_BYTES = 24;
+
 /** One element of `GET requests/{rid}/certificaterequestgenerationoptions`. */
 export interface CmCertificateRequestOption {
   subject: string;

@@ -3,7 +3,14 @@ import { StationError } from '../../shared/errors';
 import { decodeBase64 } from '../common';
 import { badInput, normalizeAtr, requireGuid } from './client-context';
 import { malformedResponse, outcomeUnknownAnswer, type CmCallContext, type CmMethod } from './errors';
-import type { CmCertificateRequestOption, CmExecutionClient, CmIssuedCertificateAnswer, CmSmartcardConfiguration, ExecutionIds } from './execution-types';
+import {
+  ADMIN_KEY_BYTES,
+  type CmCertificateRequestOption,
+  type CmExecutionClient,
+  type CmIssuedCertificateAnswer,
+  type CmSmartcardConfiguration,
+  type ExecutionIds,
+} from './execution-types';
 import {
   wireCertificateDataSchema,
   wireGenerationOptionSchema,
@@ -39,8 +46,7 @@ export const EXECUTION_ROUTES = {
   requestStatus: 'PUT /requests/{id}',
 } as const;
 
-/** The PIV card management key (9B) is 3-key 3DES, and its challenge one DES block. */
-const ADMIN_KEY_BYTES = 24;
+/** The 9B key's challenge: one DES block. */
 const CHALLENGE_BYTES = 8;
 
 const USER_PIN_OPTIONS = ['None', 'UserProvided', 'ServerDistributed', 'Randomized', 'CustomServerDistributed'] as const;

@@ -12,4 +12,5 @@ export { checkConfiguredCm, createCmExecutionClient, loadCmExecution, runCmCheck
 export type { CmCheckOptions } from './check';
 export type { CmCall, CmExecutionClientOptions } from './execution';
 export type { CmCertificateRequestOption, CmExecutionClient, CmIssuedCertificateAnswer, CmSmartcardConfiguration, ExecutionIds } from './execution-types';
+export { ADMIN_KEY_BYTES } from './execution-types';
 export type { CmClientWithCall } from './client';

@@ -2,7 +2,7 @@ import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import type { CmRequest } from '../../shared/cm';
 import { StationError } from '../../shared/errors';
 import type { IssuancePlan, IssueAtDesk } from '../../shared/issuance';
-import type { CmExecutionClient, CmSmartcardConfiguration } from '../cm';
+import { ADMIN_KEY_BYTES, type CmExecutionClient, type CmSmartcardConfiguration } from '../cm';
 import type { AuditNote, IssuanceGate } from '../enrollment';
 import { formatCmGuid, type PivCapability, type PivCardAccess } from '../pcsc';
 import { asStationError } from './classify';
@@ -40,9 +40,6 @@ function probeRefusal(probe: Extract<PivCapability, { issuable: false }>): Stati
   }
 }
 
-/** A 3DES key, the only admin key CM answers a challenge for (and the only one the station writes a card id with). */
-const TDES_KEY_BYTES = 24;
-
 /**
  * The profile's initial admin key (DefaultAdminKeyHex), with which a factory card's id is written:
  * refused at the choice, before anything is written, when it is absent or not a 3DES key.
@@ -57,10 +54,10 @@ function initialAdminKey(config: Pick<CmSmartcardConfiguration, 'defaultAdminKey
       details,
     );
   }
-  if (key.length !== TDES_KEY_BYTES) {
+  if (key.length !== ADMIN_KEY_BYTES) {
     throw new StationError(
       'ISSUANCE_CARD_NOT_ISSUABLE',
-      `The profile’s initial admin key (DefaultAdminKeyHex) is ${key.length} bytes, not a 3DES key (${TDES_KEY_BYTES}), so the station cannot write this card’s id.`,
+      `The profile’s initial admin key (DefaultAdminKeyHex) is ${key.length} bytes, not a 3DES key (${ADMIN_KEY_BYTES}), so the station cannot write this card’s id.`,
       { ...details, length: key.length },
     );
   }

@@ -1,6 +1,6 @@
 import { StationError } from '../../shared/errors';
 import { isRetiredSlot, RETIRED_SLOTS, type CertificateSlot, type IssuanceStep, type PinRules, type PivSlot, type RetiredSlot } from '../../shared/issuance';
-import type { CmSmartcardConfiguration, ExecutionIds } from '../cm';
+import { ADMIN_KEY_BYTES, type CmSmartcardConfiguration, type ExecutionIds } from '../cm';
 import type { FlushWhen } from '../journal';
 import type { PivSession } from '../pcsc';
 import { formatCmGuid } from '../pcsc';
@@ -166,8 +166,10 @@ export async function runIssuance(ctx: RunContext, start: IssuanceRecord): Promi
     if (!config.diversifyAdminKey) return 'skipped';
     if (rec.adminKey === 'diversified') return 'done';
     const key = await cm.getDiversifiedKey(ids());
-    if (key.length !== 24) {
-      throw new StationError('CM_MALFORMED_RESPONSE', `CM's diversified admin key is ${key.length} bytes; a 3DES key is 24.`, { length: key.length });
+    if (key.length !== ADMIN_KEY_BYTES) {
+      throw new StationError('CM_MALFORMED_RESPONSE', `CM's diversified admin key is ${key.length} bytes; a 3DES key is ${ADMIN_KEY_BYTES}.`, {
+        length: key.length,
+      });
     }
     await commit({ adminKey: 'changing' });
     // Written exactly as received (the page's sample has DES parity on every byte).
