@@ -14,9 +14,10 @@ export function keyAlgorithmFromOption(option: { readonly keyAlgorithmName: stri
   const name = option.keyAlgorithmName.trim().toUpperCase();
   if (name === 'RSA' && option.keySize === 2048) return 'rsa2048';
   if ((EC_NAMES.has(name) && option.keySize === 256) || (EC_NAMES_WITHOUT_SIZE.has(name) && option.keySize === 0)) return 'eccp256';
-  throw new StationError(
-    'ISSUANCE_CARD_NOT_ISSUABLE',
-    `CM asks for a ${option.keyAlgorithmName} ${option.keySize} key, which the card cannot generate (RSA-2048 or P-256).`,
-    { algorithm: option.keyAlgorithmName, keySize: option.keySize },
-  );
+  // CM's text goes into the message, the journal and the audit: bounded, as every CM string shown.
+  const shown = option.keyAlgorithmName.slice(0, 40);
+  throw new StationError('ISSUANCE_CARD_NOT_ISSUABLE', `CM asks for a ${shown} ${option.keySize} key, which the card cannot generate (RSA-2048 or P-256).`, {
+    algorithm: shown,
+    keySize: option.keySize,
+  });
 }
