@@ -1,7 +1,7 @@
 import type { EnrollmentState } from '../../shared/enrollment';
 import { StationError } from '../../shared/errors';
 import type { IssuanceState } from '../../shared/issuance';
-import { TRANSIENT_CARD } from '../issuance';
+import { TRANSIENT_CARD, TRANSIENT_CARD_RETRIES } from '../issuance';
 import { call } from '../station';
 import type { Station } from '../station';
 import { EXIT, type ExitCode, exitCodeFor } from './exit-codes';
@@ -100,8 +100,9 @@ export async function issueCommand(
       } else if (state?.phase === 'pin-shown') {
         args.print(`The user's PIN (shown once, proposed by CM): ${state.pin}`);
         await call(station.handlers, 'issuance.pinSeen', { reader: state.reader });
-      } else if (state?.phase === 'paused' && TRANSIENT_CARD.has(state.error.code) && transientWaits++ < 3) {
+      } else if (state?.phase === 'paused' && TRANSIENT_CARD.has(state.error.code) && transientWaits++ <= TRANSIENT_CARD_RETRIES) {
         // The station retries these by itself (issuance/service.ts): give it the chance before reporting.
+        // One wait per retry, and one spare: any reader's event ends a wait early.
         await pause(Math.min(2_000, left()));
         continue;
       } else if (state !== undefined && (state.phase === 'done' || state.phase === 'paused' || state.phase === 'failed' || state.phase === 'canceled')) {

@@ -20,6 +20,8 @@ const PAUSING: ReadonlySet<ErrorCode> = new Set(Object.keys(PAUSED_ISSUANCE_RESU
  * waits for that before it reports the pause (cli/issue.ts).
  */
 export const TRANSIENT_CARD: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['PCSC_SERVICE_DOWN', 'PCSC_CARD_RESET', 'PCSC_SHARING_VIOLATION']);
+/** How many times the service runs such a paused issuance again by itself (service.ts) before it stays paused. */
+export const TRANSIENT_CARD_RETRIES = 2;
 
 /**
  * CM was not reached, or did not answer: the line to CM, not the request. CM_UNAVAILABLE is a 502/503/504

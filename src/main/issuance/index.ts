@@ -7,4 +7,4 @@ export type { IssuanceService, IssuanceServiceDeps } from './service';
 export type { CertificateAnswerEntry, CertificateFacts, CmRecords, IssuancePki, IssuancePorts } from './ports';
 export type { IssuanceRecord, NewIssuance } from './records';
 export { FACTORY_PIN, FACTORY_PUK } from './pin';
-export { TRANSIENT_CARD } from './classify';
+export { TRANSIENT_CARD, TRANSIENT_CARD_RETRIES } from './classify';

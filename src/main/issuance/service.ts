@@ -5,7 +5,7 @@ import type { AuditNote, AuditNoteOptions } from '../enrollment';
 import type { FlushWhen, JournalRecovery } from '../journal';
 import { createListenerSet, loadOnce } from '../common';
 import { describeError, listenerErrorsTo, type DiagnosticLog } from '../log';
-import { TRANSIENT_CARD } from './classify';
+import { TRANSIENT_CARD, TRANSIENT_CARD_RETRIES } from './classify';
 import { checkNewPin } from './pin';
 import type { IssuancePorts } from './ports';
 import { isFinished, newRecord, type IssuanceRecord, type NewIssuance } from './records';
@@ -168,7 +168,6 @@ export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<Is
   }
 
   // A run paused by a transient card error (classify.ts TRANSIENT_CARD) is tried again from the journal.
-  const AUTO_RETRIES = 2;
   const AUTO_RETRY_MS = 300;
 
   /** The issuance code, loaded once (a failed load is tried again by the next caller). */
@@ -201,7 +200,7 @@ export async function openIssuanceService(deps: IssuanceServiceDeps): Promise<Is
                 ? 'issuance.canceled'
                 : 'issuance.failed';
         auditLater({ action, result, ...noteFor(final), code: final.error?.code ?? null, message: final.error?.message ?? null });
-        if (final.phase === 'paused' && final.error !== null && TRANSIENT_CARD.has(final.error.code) && retry < AUTO_RETRIES) {
+        if (final.phase === 'paused' && final.error !== null && TRANSIENT_CARD.has(final.error.code) && retry < TRANSIENT_CARD_RETRIES) {
           setTimeout(() => {
             const latest = store.get(requestId);
             if (latest?.phase === 'paused') launch(latest, retry + 1);
