@@ -70,9 +70,13 @@ export function createCardSession(deps: CardSessionDeps): CardSession {
     return { reader, atr: card.atr, insertion: card.insertion, atrSummary, ...(atrFacts ? { atrFacts } : {}), model, identifier, cm };
   }
 
+  /** What the panel shows of CM until its answer: nothing to ask without an identifier. */
+  const beforeLookup = (identifier: CardIdentifier): CmCardLookup =>
+    identifier.kind === 'none' ? { state: 'not-asked', reason: 'no-identifier' } : { state: 'asking' };
+
   /** The identifier is known: show the card at once, then again with what CM says about it. */
   function cardIdentified(reader: string, card: CardState, identifier: CardIdentifier, notice: ErrorPayload | null): void {
-    const first = readingFor(reader, card, identifier, identifier.kind === 'none' ? { state: 'not-asked', reason: 'no-identifier' } : { state: 'asking' });
+    const first = readingFor(reader, card, identifier, beforeLookup(identifier));
     setReading(reader, first);
     deps.apply(reader, { type: 'card-read', card: first, notice });
     if (first.cm.state !== 'asking') return;
@@ -98,7 +102,7 @@ export function createCardSession(deps: CardSessionDeps): CardSession {
   function identifierChanged(reader: string, card: CardState, identifier: CardIdentifier): void {
     const shown = readings.get(reader);
     if (shown?.insertion !== card.insertion || sameIdentifier(shown.identifier, identifier)) return;
-    setReading(reader, { ...shown, identifier, cm: identifier.kind === 'none' ? { state: 'not-asked', reason: 'no-identifier' } : { state: 'asking' } });
+    setReading(reader, { ...shown, identifier, cm: beforeLookup(identifier) });
     refreshCmKnowledge(reader);
   }
 
