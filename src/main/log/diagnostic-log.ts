@@ -104,5 +104,6 @@ export function createMemoryLog(): DiagnosticLog & { readonly entries: ReadonlyA
  * CLI keep and Electron forwards to its own log; routine entries are not printed.
  */
 export function createStderrLog(): DiagnosticLog {
-  return logTo(printToStderr, nothingToClose);
+  // Routine entries are dropped before they are redacted: no work for what is never printed.
+  return { ...logTo(printToStderr, nothingToClose), info: () => undefined };
 }
