@@ -2,7 +2,7 @@
 // run it in memory behind the simulated reader; the tests' vpcd cards run the same logic in their own
 // processes. Configurations are JSON so they can travel to such a process on its argv.
 import { z } from 'zod';
-import { createYubiKeyPivCard, yubiKeyPivSchema } from './piv-card';
+import { APPLICATION_PROPERTY_TEMPLATE, createYubiKeyPivCard, selectsPiv, yubiKeyPivSchema } from './piv-card';
 
 const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`));
 
@@ -59,7 +59,6 @@ type AnsweringBehaviour = z.input<typeof answeringSchema>;
 export type { CardLogic, CardReaction } from './card-logic';
 import type { CardLogic, CardReaction } from './card-logic';
 
-export const PIV_AID = Buffer.from('a000000308000010000100', 'hex');
 const SW_OK = Buffer.from('9000', 'hex');
 const SW_FILE_NOT_FOUND = Buffer.from('6a82', 'hex');
 const SW_INS_NOT_SUPPORTED = Buffer.from('6d00', 'hex');
@@ -82,11 +81,6 @@ function selectedAid(apdu: Buffer): Buffer | null {
   return apdu.subarray(5, 5 + lc);
 }
 
-/** Cards accept a right-truncated AID (at least the 5-byte RID) as a prefix of the full one. */
-function isPivAid(aid: Buffer): boolean {
-  return aid.length >= 5 && aid.length <= PIV_AID.length && PIV_AID.subarray(0, aid.length).equals(aid);
-}
-
 function pivLogic(config: z.infer<typeof pivSchema>): CardLogic {
   let selected = false;
   const chuid = tlv(
@@ -99,8 +93,6 @@ function pivLogic(config: z.infer<typeof pivSchema>): CardLogic {
       tlv('fe', Buffer.alloc(0)),
     ]),
   );
-  // Application property template, as a real PIV applet answers SELECT.
-  const apt = tlv('61', Buffer.concat([tlv('4f', PIV_AID.subarray(5)), tlv('79', tlv('4f', PIV_AID.subarray(0, 5)))]));
   return {
     reset: () => {
       selected = false;
@@ -108,8 +100,8 @@ function pivLogic(config: z.infer<typeof pivSchema>): CardLogic {
     command: (apdu) => {
       const aid = selectedAid(apdu);
       if (aid !== null) {
-        selected = isPivAid(aid);
-        return selected ? answer(apt, SW_OK) : answer(SW_FILE_NOT_FOUND);
+        selected = selectsPiv(aid);
+        return selected ? answer(APPLICATION_PROPERTY_TEMPLATE, SW_OK) : answer(SW_FILE_NOT_FOUND);
       }
       if (apdu[1] === 0xcb) {
         if (!selected) return answer(SW_CONDITIONS);

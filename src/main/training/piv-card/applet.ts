@@ -35,6 +35,11 @@ import {
 
 const PIV_AID = Buffer.from('a000000308000010000100', 'hex');
 
+/** A right-truncated AID selects too (ISO 7816-4 §8.2.2.2; the RID alone is what yubico-piv-tool sends). */
+export function selectsPiv(aid: Buffer): boolean {
+  return aid.length >= 5 && aid.length <= PIV_AID.length && PIV_AID.subarray(0, aid.length).equals(aid);
+}
+
 /** A complete command (chains already joined). */
 export interface AppletCommand {
   readonly ins: number;
@@ -58,7 +63,7 @@ const status = (sw: number): AppletAnswer => ({ data: Buffer.alloc(0), sw });
 const ok = (data: Buffer = Buffer.alloc(0)): AppletAnswer => ({ data, sw: SW.OK });
 
 /** The application property template a YubiKey answers SELECT with (AID suffix, authority AID). */
-const APPLICATION_PROPERTY_TEMPLATE = tlv(0x61, Buffer.concat([tlv(0x4f, PIV_AID.subarray(5)), tlv(0x79, tlv(0x4f, PIV_AID.subarray(0, 5)))]));
+export const APPLICATION_PROPERTY_TEMPLATE = tlv(0x61, Buffer.concat([tlv(0x4f, PIV_AID.subarray(5)), tlv(0x79, tlv(0x4f, PIV_AID.subarray(0, 5)))]));
 /** Discovery object (SP 800-73-4 part 1 §3.3.2): PIV AID, PIN usage policy 40 00 (PIV PIN only), as a YubiKey has it. */
 const DISCOVERY_OBJECT = tlv(0x7e, Buffer.concat([tlv(0x4f, PIV_AID), tlv(0x5f2f, Buffer.from([0x40, 0x00]))]));
 
@@ -418,9 +423,7 @@ export function createPivApplet(eeprom: CardEeprom): PivApplet {
 
   function select({ p1, data }: AppletCommand): AppletAnswer {
     if (p1 !== 0x04) return status(SW.INCORRECT_P1P2);
-    // A right-truncated AID selects too (ISO 7816-4 §8.2.2.2; the RID alone is what yubico-piv-tool sends).
-    const isPiv = data.length >= 5 && data.length <= PIV_AID.length && PIV_AID.subarray(0, data.length).equals(data);
-    if (!isPiv) return status(SW.FILE_NOT_FOUND); // the current application stays selected
+    if (!selectsPiv(data)) return status(SW.FILE_NOT_FOUND); // the current application stays selected
     selected = true;
     return ok(APPLICATION_PROPERTY_TEMPLATE);
   }

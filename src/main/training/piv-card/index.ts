@@ -20,6 +20,9 @@
 import type { CardLogic, CardReaction } from '../card-logic';
 import { parseCommandApdu, SW, swBytes } from './apdu';
 import { createPivApplet, type AppletAnswer } from './applet';
+
+/** What the simpler PIV cards of ../virtual-card.ts answer SELECT with, as this applet does. */
+export { APPLICATION_PROPERTY_TEMPLATE, selectsPiv } from './applet';
 import { yubiKeyPivSchema, type YubiKeyPivInput } from './config';
 import { createEeprom } from './state';
 
