@@ -371,17 +371,20 @@ export function createSimExecution(options: SimExecutionOptions): SimExecution {
     // directory starts with gets its key pair and certificate (dated when it was archived) now.
     const recovered: Array<{ before: SimArchivedKey; after: SimArchivedKey; pfx: string }> = [];
     for (const key of history) {
+      let after: SimArchivedKey;
       let certificate: Buffer;
       let pkcs8: Buffer;
       if (key.Certificate === null || key.Pkcs8 === null) {
         const made = await caMadeKey(2048, 1, new Date(key.Archived));
-        ({ der: certificate } = made.leaf);
+        certificate = made.leaf.der;
         pkcs8 = made.pkcs8;
+        after = { ...key, Certificate: certificate.toString('base64'), Pkcs8: pkcs8.toString('base64') };
       } else {
+        // Already made: the archive keeps it as it is, only the PFX needs the bytes.
+        after = key;
         certificate = Buffer.from(key.Certificate, 'base64');
         pkcs8 = Buffer.from(key.Pkcs8, 'base64');
       }
-      const after = { ...key, Certificate: certificate.toString('base64'), Pkcs8: pkcs8.toString('base64') };
       recovered.push({ before: key, after, pfx: writePfx(pkcs8, certificate, pfxPassword) });
       pkcs8.fill(0);
     }
