@@ -8,7 +8,7 @@ import { ErrorNotice } from '../ErrorNotice';
 import { FocusHeading } from '../FocusHeading';
 import { IssuanceNeedsCm, IssuancePanel } from '../issuance/issuance-screens';
 import type { ShownIssuance } from '../issuance/issuance-view';
-import { useReaderIssuance } from '../issuance/use-reader-issuance';
+import type { ReaderIssuance } from '../issuance/use-reader-issuance';
 import { Attention } from './Attention';
 import { Confirmation } from './Confirmation';
 import { Progress } from './Progress';
@@ -39,14 +39,15 @@ interface Props {
   /** Absent until the station has reported this reader's enrollment. */
   state: EnrollmentState | undefined;
   step: EnrollmentStep;
+  /** The reader's issuance: its panel (ReaderPanel) reads it once for both the summary and these steps. */
+  issuance: ReaderIssuance;
 }
 
 /** The selected reader's enrollment: a heading per step (it takes focus as the step changes). */
-export function EnrollmentSteps({ reader, state, step }: Props) {
+export function EnrollmentSteps({ reader, state, step, issuance: { state: issuanceState, shown: issuance, needsCm } }: Props) {
   const { t } = useTranslation();
   // Read once: whether this panel opened because the selection moved here (then its heading takes focus).
   const [focusOnOpen] = useState(() => useStation.getState().focusStep === reader);
-  const { state: issuanceState, shown: issuance, needsCm } = useReaderIssuance(reader, state);
   const view: EnrollmentStep | IssuanceView = issuance ? `issuance-${issuance.phase}` : step;
   useEffect(() => {
     if (focusOnOpen) useStation.setState({ focusStep: null });

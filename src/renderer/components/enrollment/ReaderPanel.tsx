@@ -14,7 +14,7 @@ export function ReaderPanel({ name }: { name: string }) {
   const state = useStation((s) => s.enrollment[name]);
   const selected = useStation((s) => s.selectedReader === name);
   const latest = useStation((s) => s.lastInserted === name);
-  const issuance = useReaderIssuance(name, state).shown;
+  const issuance = useReaderIssuance(name, state);
   if (!reader) return null;
   const headingId = `reader-${encodeURIComponent(name)}`;
   const step: EnrollmentStep = state?.step ?? (reader.card ? 'reading' : 'waiting');
@@ -33,11 +33,11 @@ export function ReaderPanel({ name }: { name: string }) {
       </div>
       <CardPanel reader={reader} reading={reading} plannedChuid={state && 'issuance' in state ? (state.issuance?.chuid ?? null) : null} />
       {selected ? (
-        <EnrollmentSteps reader={name} state={state} step={step} />
+        <EnrollmentSteps reader={name} state={state} step={step} issuance={issuance} />
       ) : (
         // The card panel already says "No card — Insert a card"; other steps are worth a line. An issuance
         // names its own phase: "Done — remove the card" must not show while the card is being issued.
-        <StepSummary issuance={issuance?.phase ?? null} step={step} />
+        <StepSummary issuance={issuance.shown?.phase ?? null} step={step} />
       )}
     </section>
   );
