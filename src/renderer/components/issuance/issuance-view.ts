@@ -90,10 +90,17 @@ export function stepDuration(step: IssuanceStepState, now: number): number | nul
   return Math.max(0, end - start);
 }
 
-/** What brings a paused issuance back: the same card in the reader, CM reachable, or the operator's Resume. */
+type ResumesWith = (typeof PAUSED_ISSUANCE_RESUMES_WITH)[keyof typeof PAUSED_ISSUANCE_RESUMES_WITH];
+
+/**
+ * What brings a paused issuance back: the same card in the reader, CM reachable, or the operator's
+ * Resume (worded 'other', as is a code main never pauses on). The table is read as its own value
+ * type: a value added to it does not compile here until it is worded (issuance.bringsBack.*).
+ */
 export function bringsBack(code: ErrorCode): 'card' | 'cm' | 'other' {
-  const by: string | undefined = (PAUSED_ISSUANCE_RESUMES_WITH as Partial<Record<ErrorCode, string>>)[code];
-  return by === 'card' || by === 'cm' ? by : 'other';
+  const table: Partial<Record<ErrorCode, ResumesWith>> = PAUSED_ISSUANCE_RESUMES_WITH;
+  const by = table[code];
+  return by === undefined || by === 'operator' ? 'other' : by;
 }
 
 /** A PIN typed on the hand-over screen checked before it is sent; the same rules main checks again. */
