@@ -1,5 +1,5 @@
 // What the progress screen says brings a paused issuance back, read from the table main pauses by
-// (src/shared/issuance.ts PAUSED_ISSUANCE_RESUMES_WITH; test/unit/issuance/classify.test.ts holds main to it).
+// (src/shared/issuance-pauses.ts PAUSED_ISSUANCE_RESUMES_WITH; test/unit/issuance/classify.test.ts holds main to it).
 import { describe, expect, it } from 'vitest';
 import { bringsBack } from '../../../src/renderer/components/issuance/issuance-view';
 import { PAUSED_ISSUANCE_RESUMES_WITH } from '../../../src/shared/issuance-pauses';
