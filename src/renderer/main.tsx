@@ -12,8 +12,9 @@ import { fire } from './fire';
 initI18n();
 const client = createClient(connectBridge());
 reportUncaughtErrors(client);
-// The other screens' code and languages are fetched once the first screen has its snapshot, so that
-// they never compete with it, and while the operator works on it.
+// The other screens' code and languages are fetched once connectStore settles: the first screen has
+// its snapshot and then the outbox list (either answered or refused), or the snapshot failed. So they
+// never compete with the first screen's data, and load while the operator works on it.
 fire(
   connectStore(client).finally(() => fire(preloadScreens(), 'loading the other screens')),
   'connection to the station',
