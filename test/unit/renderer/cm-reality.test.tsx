@@ -15,7 +15,7 @@ import {
   RETIRE_OPERATION_ID,
   snapshot,
 } from './support/fixtures';
-import { renderStation, resetStore, settle } from './support/station';
+import { region as readerRegion, renderStation, resetStore, settle } from './support/station';
 
 beforeAll(() => initI18n());
 beforeEach(() => resetStore());
@@ -42,7 +42,7 @@ describe('request types in the request list (request-types.ts)', () => {
     station.fire('card.changed' as never, { reader: READER, reading });
     station.fire('enrollment.changed' as never, cardRead());
     await settle();
-    const region = screen.getByRole('region', { name: READER });
+    const region = readerRegion();
     const table = within(region).getByRole('table');
     const unblockRow = within(table).getByText(UNBLOCK).closest('tr')!;
     expect(within(unblockRow).getByText('Not for a new card: Unblock acts on the card the user already has.')).toBeTruthy();

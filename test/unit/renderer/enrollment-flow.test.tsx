@@ -20,7 +20,7 @@ import {
   snapshot,
   submitted,
 } from './support/fixtures';
-import { Refusal, renderStation, resetStore, settle } from './support/station';
+import { Refusal, region as readerRegion, renderStation, resetStore, settle } from './support/station';
 
 beforeAll(() => initI18n());
 beforeEach(() => resetStore());
@@ -47,7 +47,6 @@ async function insertCard(fire: (event: never, payload: unknown) => void) {
   await settle();
 }
 
-const readerRegion = () => screen.getByRole('region', { name: READER });
 const stepHeading = (name: string | RegExp) => within(readerRegion()).getByRole('heading', { level: 4, name });
 
 describe('enrollment flow', () => {

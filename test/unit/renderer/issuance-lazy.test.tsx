@@ -6,7 +6,7 @@ import { initI18n } from '../../../src/renderer/i18n';
 import { connectStore } from '../../../src/renderer/store';
 import { READER, reading, readersWithCard } from './support/fixtures';
 import { boundDone, pinEntry, running, snapshotWith } from './support/issuance-fixtures';
-import { resetStore, scriptedStation } from './support/station';
+import { region as readerRegion, resetStore, scriptedStation } from './support/station';
 
 /**
  * The issuance screens are not in the first screen's bundle (issuance-screens.tsx): their code
@@ -46,14 +46,14 @@ describe('issuance screens whose code is still loading', () => {
 
       await act(async () => station.fire('issuance.changed', running('generate-keys')));
       // Back to the reader's panel: its step heading is there, the issuance part waits for its code.
-      const region = screen.getByRole('region', { name: READER });
+      const region = readerRegion();
       expect(within(region).getByRole('heading', { level: 4 })).toBeTruthy();
       expect(within(region).getByText('Opening the screen…')).toBeTruthy();
       expect(within(region).queryByRole('list', { name: 'Issuance steps' })).toBeNull();
     } finally {
       await act(async () => issuanceModule.release());
     }
-    const region = screen.getByRole('region', { name: READER });
+    const region = readerRegion();
     expect(await within(region).findByRole('list', { name: 'Issuance steps' })).toBeTruthy();
     expect(within(region).queryByText('Opening the screen…')).toBeNull();
   });

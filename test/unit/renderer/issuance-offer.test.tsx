@@ -4,21 +4,8 @@ import { applyLocale, initI18n } from '../../../src/renderer/i18n';
 import type { EnrollmentState } from '../../../src/shared/enrollment';
 import type { IssuancePlan } from '../../../src/shared/issuance';
 import { cardRead, chosen, OPERATION_ID, payload, READER, reading, readersWithCard, request, submitted } from './support/fixtures';
-import {
-  boundDone,
-  error,
-  failed,
-  idle,
-  issued,
-  offer,
-  paused,
-  region,
-  renderAfterBind,
-  running,
-  snapshotWith,
-  stepHeading,
-} from './support/issuance-fixtures';
-import { renderStation, resetStore, settle } from './support/station';
+import { boundDone, error, failed, idle, issued, offer, paused, renderAfterBind, running, snapshotWith, stepHeading } from './support/issuance-fixtures';
+import { region, renderStation, resetStore, settle } from './support/station';
 
 beforeAll(() => initI18n());
 beforeEach(() => resetStore());

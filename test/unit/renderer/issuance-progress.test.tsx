@@ -3,8 +3,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { applyLocale, initI18n } from '../../../src/renderer/i18n';
 import { ISSUANCE_STEPS } from '../../../src/shared/issuance';
 import { cardRead, OTHER_READER, READER } from './support/fixtures';
-import { canceled, error, paused, region, renderAfterBind, running, startOf, stepHeading } from './support/issuance-fixtures';
-import { Refusal, resetStore, settle } from './support/station';
+import { canceled, error, paused, renderAfterBind, running, startOf, stepHeading } from './support/issuance-fixtures';
+import { Refusal, region, resetStore, settle } from './support/station';
 
 beforeAll(() => initI18n());
 beforeEach(() => resetStore());

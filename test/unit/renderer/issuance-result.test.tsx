@@ -3,8 +3,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyLocale, initI18n } from '../../../src/renderer/i18n';
 import { formatDateTime } from '../../../src/renderer/format';
 import { READER } from './support/fixtures';
-import { canceled, CERTIFICATES, error, failed, issued, region, renderAfterBind, running, stepHeading } from './support/issuance-fixtures';
-import { resetStore, settle } from './support/station';
+import { canceled, CERTIFICATES, error, failed, issued, renderAfterBind, running, stepHeading } from './support/issuance-fixtures';
+import { region, resetStore, settle } from './support/station';
 
 beforeAll(() => initI18n());
 beforeEach(() => resetStore());

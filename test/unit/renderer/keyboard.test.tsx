@@ -3,7 +3,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { initI18n } from '../../../src/renderer/i18n';
 import { VIEWS } from '../../../src/renderer/store';
 import { cardRead, chosen, NEW_CARD, operation, OPERATION_ID, READER, reading, readersWithCard, request, snapshot, submitted } from './support/fixtures';
-import { renderStation, resetStore, settle } from './support/station';
+import { region as readerRegion, renderStation, resetStore, settle } from './support/station';
 
 beforeAll(() => initI18n());
 beforeEach(() => resetStore());
@@ -48,7 +48,7 @@ describe('keyboard and labels', () => {
     station.fire('card.changed', { reader: READER, reading });
     station.fire('enrollment.changed', cardRead());
     await settle();
-    const region = screen.getByRole('region', { name: READER });
+    const region = readerRegion();
     const heading = (name: string) => within(region).getByRole('heading', { level: 4, name });
     const hint = () => region.querySelector('.next-step[aria-live="polite"]')?.textContent ?? '';
     heading('Choose the enrollment request');
@@ -133,7 +133,7 @@ describe('a fast operator', () => {
     station.fire('card.changed', { reader: READER, reading });
     station.fire('enrollment.changed', cardRead());
     await settle();
-    const region = screen.getByRole('region', { name: READER });
+    const region = readerRegion();
     const box = within(region).getByRole('searchbox');
     fireEvent.change(box, { target: { value: 'Dana' } });
     // A browser submits on Enter only if the form's default button is enabled (HTML "implicit submission").

@@ -1,13 +1,12 @@
-import { screen, within } from '@testing-library/react';
+import { within } from '@testing-library/react';
 import type { ErrorPayload } from '../../../../src/shared/errors';
 import { ISSUANCE_STEPS, type IssuanceState, type IssuanceStepState, type IssueAtDesk } from '../../../../src/shared/issuance';
 import { CARD_ID, cardRead, NEW_CARD, OPERATION_ID, READER, reading, readersWithCard, REQUEST_ID, settingsView, snapshot, submitted } from './fixtures';
-import { renderStation, settle } from './station';
+import { region, renderStation, settle } from './station';
 
 /** Issuance states as the station sends them (checked against the contract by the scripted station). */
 
-/** The reader's panel, and its step heading. */
-export const region = () => screen.getByRole('region', { name: READER });
+/** The reader's panel's step heading. */
 export const stepHeading = () => within(region()).getByRole('heading', { level: 4 });
 
 const base = { reader: READER, requestId: REQUEST_ID, cardId: CARD_ID };

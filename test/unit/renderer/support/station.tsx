@@ -1,4 +1,4 @@
-import { act, render } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
 import { afterEach, expect } from 'vitest';
 import { type Envelope, type EventChannel, eventChannels, type InvokeChannel, invokeChannels, type StationBridge } from '../../../../src/shared/contract';
 import { type ErrorPayload, errorPayloadSchema } from '../../../../src/shared/errors';
@@ -7,6 +7,7 @@ import { App, preloadScreens } from '../../../../src/renderer/components/App';
 import { connectStore, disconnectStore, initialStationState, useStation } from '../../../../src/renderer/store';
 import { initialPeopleState, usePeople } from '../../../../src/renderer/people';
 import { useAnnouncement } from '../../../../src/renderer/announce';
+import { READER } from './fixtures';
 
 type Handler = (request: never) => unknown;
 
@@ -103,6 +104,9 @@ export function resetStore() {
   usePeople.setState(initialPeopleState, true);
   useAnnouncement.setState({ text: '', seq: 0 }, true);
 }
+
+/** The reader's panel: the region named by the reader (READER). */
+export const region = () => screen.getByRole('region', { name: READER });
 
 /** Lets pending promises (station replies) settle inside act. */
 export async function settle() {
