@@ -29,6 +29,7 @@ export type CmTransport = (url: string, init: CmTransportInit) => Promise<CmTran
 
 /**
  * Node's global fetch: no Windows sign-in at all (undici has no Negotiate). Only for servers that
- * need none: the training simulator on loopback and tests. A real CM needs `createNegotiateTransport` (negotiate-transport.ts).
+ * need none, in tests (training reaches its simulator with `nodeHttpTransport`, node-http.ts). A real
+ * CM needs `createNegotiateTransport` (negotiate-transport.ts).
  */
 export const nodeFetchTransport: CmTransport = (url, init) => fetch(url, init);
