@@ -6,7 +6,7 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { seedGuid, startCmSimulator, type CmSimulator } from '../../src/main/training/cm-sim';
 import { profilesWithArchivedKeyFor } from '../support/archived-key-profiles';
 import { VPCD_READERS } from '../support/pcsc-stack';
@@ -97,8 +97,11 @@ beforeAll(async () => {
   sim = await startCmSimulator({ host: '127.0.0.1', port: 0 });
 });
 afterAll(async () => {
-  await sim.close();
-  if (work) removeDir(work);
+  try {
+    await sim.close();
+  } finally {
+    if (work) removeDir(work);
+  }
 });
 afterEach(async () => {
   await card?.remove();
@@ -162,6 +165,13 @@ describe('npm run station -- issue, on the real PC/SC stack', () => {
     const child = spawn(process.execPath, [...args, '--cm-url', sim.baseUrl, '--data-dir', dir, '--policy', policy, '--wait', '60'], {
       cwd: repoRoot,
       stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    // However the test ends, no CLI outlives it: afterAll removes its data folder.
+    onTestFinished(async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const gone = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await gone;
     });
     let output = '';
     child.stdout.on('data', (chunk) => (output += String(chunk)));
