@@ -66,8 +66,11 @@ export async function startTestStation(
     dataDir,
     async close() {
       try {
-        await station.close();
-        await cm.close();
+        try {
+          await station.close();
+        } finally {
+          await cm.close();
+        }
       } finally {
         if (callersDir === undefined) rmSync(dataDir, { recursive: true, force: true });
       }
