@@ -84,13 +84,13 @@ describe('OS log on Linux: syslog received by rsyslogd', () => {
     const rsyslog = await receiver();
     const dataDir = mkdtempSync(join(tmpdir(), 'oslog-'));
     cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-    const first = await startTestStation({}, { dataDir });
+    const first = await startTestStation({ dataDir });
     await call(first.station.handlers, 'settings.update', { locale: 'fr' });
     await first.close();
     rmSync(join(dataDir, 'audit.head'));
 
     const sink = createOsLog('linux', { syslogSocket: rsyslog.socketPath });
-    const second = await startTestStation({ log: withOsLog(createMemoryLog(), sink), osLog: sink }, { dataDir });
+    const second = await startTestStation({ log: withOsLog(createMemoryLog(), sink), osLog: sink, dataDir });
     cleanups.push(() => second.close());
     await pollUntil(() => received(rsyslog).some((r) => r.msgid === 'audit.gap'), 10_000, 'the audit gap in syslog');
     const gap = received(rsyslog).find((r) => r.msgid === 'audit.gap');

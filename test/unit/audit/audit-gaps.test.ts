@@ -106,12 +106,12 @@ describe('audit gaps', () => {
   });
 
   it('log and anchor both deleted from a data folder the station used: a gap on Diagnostics, not a first run', async () => {
-    const first = await startTestStation({}, { dataDir });
+    const first = await startTestStation({ dataDir });
     await call(first.station.handlers, 'settings.update', { locale: 'fr' });
     await first.close();
     rmSync(join(dataDir, 'audit'), { recursive: true });
     rmSync(anchorPath());
-    const second = await startTestStation({}, { dataDir });
+    const second = await startTestStation({ dataDir });
     try {
       const report = await call(second.station.handlers, 'diagnostics.run', {});
       expect(report.auditTrail).toMatchObject({ status: 'gap', gaps: ['log-missing'] });
