@@ -8,8 +8,6 @@ import { ensurePrivateDir } from '../../../src/main/journal';
 import { auditEntry, journalPayloads, runAuditVerify, writeJournalPayloads } from '../../support/audit';
 import { testTempDir } from '../../support/temp-dir';
 
-const entry = (message: string) => auditEntry(message);
-
 let dataDir: string;
 let auditDir: string;
 let journalPath: string;
@@ -18,7 +16,7 @@ beforeEach(async () => {
   auditDir = join(dataDir, 'audit');
   journalPath = join(auditDir, 'audit.journal');
   const log = await createAuditLog({ dir: auditDir, anchorPath: join(dataDir, 'audit.head'), now: () => new Date('2026-03-01T08:00:00Z') });
-  for (const m of ['one', 'two', 'three', 'four']) await log.append(entry(m));
+  for (const m of ['one', 'two', 'three', 'four']) await log.append(auditEntry(m));
   await log.close();
 });
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -32,11 +30,10 @@ function writeRecords(records: unknown[]): void {
     records.map((r) => Buffer.from(JSON.stringify(r), 'utf8')),
   );
 }
-const cliVerify = () => runAuditVerify(dataDir);
 
 describe('audit verify (npm run station -- audit verify)', () => {
   it('says the chain holds for an untouched log, with its head', () => {
-    const { status, out } = cliVerify();
+    const { status, out } = runAuditVerify(dataDir);
     expect(status).toBe(0);
     expect(out.message).toMatch(/the audit chain holds: 5 records, log [0-9a-f-]{36}, head [0-9a-f]{64}/);
   });
@@ -46,7 +43,7 @@ describe('audit verify (npm run station -- audit verify)', () => {
     const target = records[2] as { entry: { message: string; id: string } };
     target.entry.message = 'two (edited)';
     writeRecords(records);
-    const { status, out } = cliVerify();
+    const { status, out } = runAuditVerify(dataDir);
     expect(status).toBe(1);
     expect(out.message).toContain(`broken at record 3 (entry ${target.entry.id}): the record was edited after it was written`);
   });
@@ -55,7 +52,7 @@ describe('audit verify (npm run station -- audit verify)', () => {
     const records = readRecords();
     const after = records[3] as { entry: { id: string } };
     writeRecords([...records.slice(0, 2), ...records.slice(3)]);
-    const { status, out } = cliVerify();
+    const { status, out } = runAuditVerify(dataDir);
     expect(status).toBe(1);
     expect(out.message).toContain(`broken at record 3 (entry ${after.entry.id}): the record before it is missing, or records were re-ordered`);
   });
@@ -63,13 +60,13 @@ describe('audit verify (npm run station -- audit verify)', () => {
   it('catches re-ordered records', () => {
     const records = readRecords();
     writeRecords([records[0], records[1], records[3], records[2], records[4]]);
-    expect(cliVerify().status).toBe(1);
+    expect(runAuditVerify(dataDir).status).toBe(1);
     expect(verifyAuditFile(journalPath).firstBreak).toMatchObject({ index: 2, reason: 'the record before it is missing, or records were re-ordered' });
   });
 
   it('catches records cut off the end, through the head anchor', () => {
     writeRecords(readRecords().slice(0, 3));
-    const { status, out } = cliVerify();
+    const { status, out } = runAuditVerify(dataDir);
     expect(status).toBe(1);
     expect(out.message).toMatch(/records were removed from the end of the audit log: the last known log [0-9a-f-]{36} had 5 records .*; 3 remain\.$/);
   });
@@ -113,7 +110,7 @@ describe('start-up check', () => {
     writeRecords([records[0], records[2], records[3], records[4]]);
     const log = await createAuditLog({ dir: auditDir, anchorPath: join(dataDir, 'audit.head'), now: () => new Date() });
     expect(log.integrity()).toMatchObject({ status: 'gap', problems: expect.arrayContaining([expect.stringMatching(/^the hash chain breaks at record 2/)]) });
-    await log.append(entry('five'));
+    await log.append(auditEntry('five'));
     expect(log.query({}).map((e) => e.message)).toEqual(['two', 'three', 'four', 'five']);
     await log.close();
   });
@@ -123,10 +120,10 @@ describe('start-up check', () => {
     const log = await createAuditLog({ dir: auditDir, anchorPath: join(dataDir, 'audit.head'), now: () => new Date() });
     expect(log.integrity()).toMatchObject({ status: 'ok', records: 5, problems: [] });
     expect(anchor().records).toBe(5);
-    await log.append(entry('five'));
+    await log.append(auditEntry('five'));
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(anchor()).toMatchObject({ records: 6, head: log.integrity().head });
-    await log.append(entry('six'));
+    await log.append(auditEntry('six'));
     const head = log.integrity().head;
     await log.close();
     expect(anchor()).toMatchObject({ records: 7, head });
@@ -161,7 +158,7 @@ describe('owner-only data (POSIX)', () => {
     ensurePrivateDir(fresh);
     expect(statSync(fresh).mode & 0o777).toBe(0o700);
     const log = await createAuditLog({ dir: join(fresh, 'audit'), now: () => new Date() });
-    await log.append(entry('x'));
+    await log.append(auditEntry('x'));
     const out = join(fresh, 'export.csv');
     await log.exportCsv({}, out);
     await log.close();

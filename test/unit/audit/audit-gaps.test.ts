@@ -9,8 +9,6 @@ import { call } from '../../../src/main/station/dispatch';
 import { auditEntry, journalPayloads, runAuditVerify, writeJournalPayloads } from '../../support/audit';
 import { startTestStation } from '../../support/test-station';
 
-const entry = (message: string) => auditEntry(message);
-
 let dataDir: string;
 let journalPath: string;
 const anchorPath = () => join(dataDir, 'audit.head');
@@ -29,7 +27,7 @@ afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
 async function writeLog(count: number): Promise<void> {
   const log = await open();
-  for (let i = 0; i < count; i += 1) await log.append(entry(`entry ${i}`));
+  for (let i = 0; i < count; i += 1) await log.append(auditEntry(`entry ${i}`));
   await log.close();
 }
 
