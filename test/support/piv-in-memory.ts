@@ -6,12 +6,7 @@ import type { CardConnection } from '../../src/main/pcsc/binding';
 import { createPivCardAccess } from '../../src/main/pcsc/piv/access';
 import type { PivSessionOptions } from '../../src/main/pcsc/piv/session';
 import type { PivCardAccess } from '../../src/main/pcsc/piv/types';
-
-/** What a virtual card offers (structurally src/main/training/virtual-card.ts `CardLogic`). */
-export interface ApduLogic {
-  reset(): void;
-  command(apdu: Buffer): { kind: 'answer'; response: Buffer } | { kind: 'ignore' } | { kind: 'die' };
-}
+import type { CardLogic } from '../../src/main/training/card-logic';
 
 const SCARD_W_REMOVED_CARD = 0x80100069;
 
@@ -19,7 +14,7 @@ const SCARD_W_REMOVED_CARD = 0x80100069;
  * A connection to `logic`. A card that dies answers with 0 bytes (what bindings report for a card
  * pulled mid-transmit); one that ignores the command never answers (a mute card).
  */
-function connectionOverLogic(logic: ApduLogic, reader = 'In-memory PIV card'): CardConnection {
+function connectionOverLogic(logic: CardLogic, reader = 'In-memory PIV card'): CardConnection {
   let open = true;
   return {
     reader,
@@ -37,6 +32,6 @@ function connectionOverLogic(logic: ApduLogic, reader = 'In-memory PIV card'): C
 }
 
 /** PivCardAccess whose every reader holds `logic` (connect = a new connection, as SCardConnect SHARED). */
-export function createInMemoryPivAccess(logic: ApduLogic, options: PivSessionOptions = {}): PivCardAccess {
+export function createInMemoryPivAccess(logic: CardLogic, options: PivSessionOptions = {}): PivCardAccess {
   return createPivCardAccess({ connect: async (reader) => connectionOverLogic(logic, reader) }, options);
 }
