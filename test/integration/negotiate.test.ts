@@ -33,6 +33,7 @@ beforeAll(async () => {
     acceptor: 'HTTP@localhost',
     keytab: kdc.keytab('localhost'),
     krb5Config: kdc.env.KRB5_CONFIG!,
+    replayCacheDir: kdc.env.KRB5RCACHEDIR!,
   });
   closers.push(() => proxy.close());
 }, 60_000);
@@ -217,6 +218,7 @@ describe('CLI with Negotiate sign-in (real KDC)', { timeout: 90_000 }, () => {
       acceptor: 'HTTP@cm-other',
       keytab: kdc.keytab('cm-other'),
       krb5Config: kdc.env.KRB5_CONFIG!,
+      replayCacheDir: kdc.env.KRB5RCACHEDIR!,
     });
     try {
       const { request, smartcard } = replacement();
@@ -238,6 +240,7 @@ describe('CLI with Negotiate sign-in (real KDC)', { timeout: 90_000 }, () => {
       acceptor: 'HTTP@localhost',
       keytab: kdc.keytab('localhost'),
       krb5Config: kdc.env.KRB5_CONFIG!,
+      replayCacheDir: kdc.env.KRB5RCACHEDIR!,
       omitMutualToken: true,
     });
     try {
@@ -265,6 +268,7 @@ describe('CLI with Negotiate sign-in (real KDC)', { timeout: 90_000 }, () => {
       acceptor: 'HTTP@localhost',
       keytab: kdc.keytab('localhost'),
       krb5Config: kdc.env.KRB5_CONFIG!,
+      replayCacheDir: kdc.env.KRB5RCACHEDIR!,
       redirectAfterAuthTo: other.url,
     });
     try {

@@ -25,7 +25,10 @@ const TOOLS = {
 
 export interface Kdc {
   realm: string;
-  /** The environment every Kerberos client and server of the realm needs (KRB5_CONFIG). */
+  /**
+   * The environment every Kerberos client and server of the realm needs (KRB5_CONFIG), and where an
+   * acceptor keeps its replay cache (KRB5RCACHEDIR): the realm's folder, removed at close, not TMPDIR.
+   */
   env: Record<string, string>;
   /** A ticket cache holding the user's TGT (`kinit`): what a domain sign-in gives. */
   ticketCache: string;
@@ -114,7 +117,7 @@ export async function startKdc(options: { services: readonly string[] }): Promis
     ].join('\n'),
   );
   writeFileSync(join(dir, 'kadm5.acl'), '');
-  const env = { KRB5_CONFIG: krb5Conf, KRB5_KDC_PROFILE: kdcConf };
+  const env = { KRB5_CONFIG: krb5Conf, KRB5_KDC_PROFILE: kdcConf, KRB5RCACHEDIR: dir };
   const toolEnv = { ...process.env, ...env };
 
   let kdc: ChildProcess | null = null;

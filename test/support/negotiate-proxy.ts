@@ -6,7 +6,6 @@
 // final token in `WWW-Authenticate` for the client's mutual authentication (RFC 4559 section 5).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname } from 'node:path';
 import kerberos from 'kerberos';
 
 export interface NegotiateProxyOptions {
@@ -17,6 +16,8 @@ export interface NegotiateProxyOptions {
   keytab: string;
   /** KRB5_CONFIG of the test realm. */
   krb5Config: string;
+  /** KRB5RCACHEDIR of the test realm: where the acceptor's replay cache (krb5_<uid>.rcache2) goes. */
+  replayCacheDir: string;
   /** Answer every authenticated call with a 302 to this URL instead of forwarding it. */
   redirectAfterAuthTo?: string;
   /** Forward, but leave out the final token: a server that cannot prove it is HTTP/<host>. */
@@ -54,9 +55,9 @@ export async function startNegotiateProxy(options: NegotiateProxyOptions): Promi
   // GSSAPI reads these from the process environment; the proxy owns this test process's acceptor side.
   process.env.KRB5_CONFIG = options.krb5Config;
   process.env.KRB5_KTNAME = `FILE:${options.keytab}`;
-  // The acceptor's replay cache (krb5_<uid>.rcache2) goes beside the keytab, in the test realm's
-  // folder that the KDC removes at close, not in TMPDIR (or /var/tmp) where it would outlive the run.
-  process.env.KRB5RCACHEDIR = dirname(options.keytab);
+  // The acceptor's replay cache goes in the test realm's folder that the KDC removes at close, not in
+  // TMPDIR (or /var/tmp) where it would outlive the run.
+  process.env.KRB5RCACHEDIR = options.replayCacheDir;
   const records: ProxyRecord[] = [];
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
