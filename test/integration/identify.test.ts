@@ -40,8 +40,11 @@ describe('readCardIdentity (pcscd + vpcd)', () => {
     return card;
   };
 
-  beforeAll(() => {
-    ({ context, presence } = watchReader(READER));
+  beforeAll(async () => {
+    const reader = watchReader(READER);
+    ({ context, presence } = reader);
+    // The reader's first status gives the event count the first insertion is compared with.
+    await reader.watched;
   });
 
   afterEach(async () => {

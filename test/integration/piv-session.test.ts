@@ -17,7 +17,7 @@ describe('PIV session over pcscd + vpcd', () => {
   let card: VirtualCard | null = null;
 
   const insert = async (sample: { atr: string; behaviour: Parameters<typeof insertCard>[0]['behaviour'] }) => {
-    const seen = reader.presence(true, reader.lastEventCount());
+    const seen = reader.presence(true);
     card = await insertCard({ reader: 1, ...sample });
     await seen;
   };

@@ -7,14 +7,13 @@ export interface WatchedReader {
   readonly context: PcscContext;
   /** Settles at the reader's first status, which pcscd sends right after watch. */
   readonly watched: Promise<void>;
-  /** The reader's insertion count as last reported (pcscd counts insertions and removals); -1 before the first status. */
-  lastEventCount(): number;
   /**
-   * Waits for the reader to show a card (present) or none. With `newerThan`, an insertion must come
-   * with a higher insertion count: the previous test's card may still be listed until vpcd's next
-   * poll, and its stale "present" must not pass for the card just inserted.
+   * Waits for the reader to show a card (present) or none, in a status newer than the call: one with
+   * a higher event count than last reported (pcscd counts insertions and removals). The previous
+   * test's card may still be listed until vpcd's next poll, and its stale "present" must not pass
+   * for the card just inserted. Call it before inserting or removing, after `watched`.
    */
-  presence(present: boolean, newerThan?: number): Promise<void>;
+  presence(present: boolean): Promise<void>;
 }
 
 export function watchReader(readerName: string): WatchedReader {
@@ -34,8 +33,9 @@ export function watchReader(readerName: string): WatchedReader {
     lost: () => undefined,
   });
   context.watch(readerName);
-  const presence = (present: boolean, newerThan = -1) =>
-    new Promise<void>((resolve, reject) => {
+  const presence = (present: boolean) => {
+    const newerThan = lastEventCount;
+    return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`card ${present ? 'insertion' : 'removal'} not seen`)), EVENT_TIMEOUT_MS);
       const listener = (reader: string, status: ReaderStatus) => {
         if (reader !== readerName || status.present !== present || status.eventCount <= newerThan) return;
@@ -45,5 +45,6 @@ export function watchReader(readerName: string): WatchedReader {
       };
       listeners.add(listener);
     });
-  return { context, watched, lastEventCount: () => lastEventCount, presence };
+  };
+  return { context, watched, presence };
 }
