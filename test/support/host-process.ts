@@ -8,9 +8,20 @@ export interface HostProcess {
   stop(): Promise<void>;
 }
 
+const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+/** Resolves once `child` has exited (at once if it already has). */
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise<void>((done) => {
+    if (hasExited(child)) return done();
+    child.once('exit', () => done());
+  });
+}
+
 /**
  * Starts `src/main/cli/host.ts` as its own process, exactly as `npm run start:host` does, and
  * resolves with the URL it prints. Output is passed through so failures are visible in the log.
+ * If it does not print its URL in time, it is killed and has exited before the promise rejects.
  */
 export function startHostProcess(args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<HostProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli/host.ts', '--port', '0', ...args], {
@@ -18,24 +29,32 @@ export function startHostProcess(args: readonly string[] = [], env: NodeJS.Proce
     env: { ...process.env, ...env },
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('The station host did not print its URL within 20 s')), 20_000);
-    child.once('exit', (code) => reject(new Error(`The station host exited early with code ${code}`)));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+      void exited(child).then(() => reject(new Error('The station host did not print its URL within 20 s')));
+    }, 20_000);
+    child.once('exit', (code) => {
+      if (timedOut) return;
+      clearTimeout(timer);
+      reject(new Error(`The station host exited early with code ${code}`));
+    });
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       process.stdout.write(`[host] ${line}\n`);
       const match = /(http:\/\/127\.0\.0\.1:\d+)\/#token=\S+/.exec(line);
-      if (!match) return;
+      if (!match || timedOut) return;
       clearTimeout(timer);
       resolve({
         url: match[0],
         origin: match[1]!,
         child,
-        stop: () =>
-          new Promise<void>((done) => {
-            if (child.exitCode !== null) return done();
-            child.once('exit', () => done());
-            child.kill('SIGTERM');
-          }),
+        stop: () => {
+          const gone = exited(child);
+          if (!hasExited(child)) child.kill('SIGTERM');
+          return gone;
+        },
       });
     });
   });
