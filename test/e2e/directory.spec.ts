@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { seedGuid } from '../../src/main/training/cm-sim';
-import { type HostProcess, startHostProcess } from '../support/host-process';
+import { type HostProcess, startHostWithDataDir } from '../support/host-process';
 import { insertCard } from '../support/vcard';
 import { PIV_ATR, pivCard, region, shot, sim } from './support';
 
@@ -80,15 +78,11 @@ test('the card panel names the person CM assigned a known card to', async ({ pag
 
 test.describe('without a directory', () => {
   let host: HostProcess;
-  let dataDir: string;
   test.beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'e2e-nodir-'));
-    host = await startHostProcess([
+    host = await startHostWithDataDir('e2e-nodir-', (dataDir) => [
       '--real',
       '--cm-url',
       process.env.CM_URL!,
-      '--data-dir',
-      dataDir,
       '--policy',
       join(dataDir, 'no-policy.json'),
       '--cm-retry-ms',
@@ -97,7 +91,6 @@ test.describe('without a directory', () => {
   });
   test.afterAll(async () => {
     await host?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   test('the station still lists and binds, showing GUIDs, and says names are unavailable', async ({ page }, testInfo) => {

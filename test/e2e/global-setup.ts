@@ -1,8 +1,7 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCmSimulator } from '../../src/main/training/cm-sim';
-import { startHostProcess } from '../support/host-process';
+import { startHostWithDataDir } from '../support/host-process';
 import { DIRECTORY_PEOPLE } from '../support/directory-people';
 import { startPcscStack } from '../support/pcsc-stack';
 import { directoryPolicy, startSlapd } from '../support/slapd';
@@ -21,38 +20,36 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   }
   const stack = await startPcscStack();
   const cm = await startCmSimulator({ host: '127.0.0.1', port: 0 });
-  const dataDir = mkdtempSync(join(tmpdir(), 'e2e-station-'));
   // Machine policy as IT deploys it (a dev --policy file, read like the OS channel's document): a real
   // OpenLDAP holding the simulator's people under their CM GUIDs (entryUUID), so in real mode the
   // station names people from it; and, after cm-check, the simulator's Recover (2) and Renew (3)
   // numbers confirmed (retireReplacedCard stays at its default, when-new-card-active).
   const slapd = await startSlapd(DIRECTORY_PEOPLE);
-  const policyFile = join(dataDir, 'policy.json');
-  writeFileSync(policyFile, JSON.stringify({ ...directoryPolicy(slapd), requestTypeNumbers: { '2': 'Recover', '3': 'Renew' } }, null, 2));
-  const host = await startHostProcess([
-    '--real',
-    '--cm-url',
-    cm.baseUrl,
-    '--data-dir',
-    dataDir,
-    '--policy',
-    policyFile,
-    // A short CM probe and back-off, so "CM back -> replayed" happens within a test's patience.
-    '--cm-retry-ms',
-    '300',
-  ]);
+  const host = await startHostWithDataDir('e2e-station-', (dataDir) => {
+    const policyFile = join(dataDir, 'policy.json');
+    writeFileSync(policyFile, JSON.stringify({ ...directoryPolicy(slapd), requestTypeNumbers: { '2': 'Recover', '3': 'Renew' } }, null, 2));
+    return [
+      '--real',
+      '--cm-url',
+      cm.baseUrl,
+      '--policy',
+      policyFile,
+      // A short CM probe and back-off, so "CM back -> replayed" happens within a test's patience.
+      '--cm-retry-ms',
+      '300',
+    ];
+  });
   process.env.STATION_URL = host.url;
   // The host's data folder: a spec may read the station's diagnostic log there.
-  process.env.STATION_DATA_DIR = dataDir;
+  process.env.STATION_DATA_DIR = host.dataDir;
   process.env.CM_ADMIN_URL = cm.adminUrl;
   process.env.CM_ADMIN_TOKEN = cm.adminToken;
   process.env.CM_URL = cm.baseUrl;
   return async () => {
+    // The host exits, then its data folder (only the host uses it; specs read it while it ran) goes.
     await host.stop();
     await slapd.stop();
     await cm.close();
     await stack.dispose();
-    // The host is gone: its data folder (read by specs while it ran) goes too.
-    rmSync(dataDir, { recursive: true, force: true });
   };
 }

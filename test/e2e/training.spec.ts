@@ -1,21 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { startHostProcess, type HostProcess } from '../support/host-process';
+import { startHostWithDataDir, type HostProcess } from '../support/host-process';
 import { expectNoAxeViolations, setLocale, shot } from './support';
 
 // What `npm start` opens on a fresh machine: no CM address, so training mode. A host of its own,
 // with an empty data folder and no policy, exactly like a first start.
 let host: HostProcess;
-let dataDir: string;
 test.beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'e2e-training-'));
-  host = await startHostProcess(['--data-dir', dataDir, '--policy', join(dataDir, 'no-policy.json')]);
+  host = await startHostWithDataDir('e2e-training-', (dataDir) => ['--policy', join(dataDir, 'no-policy.json')]);
 });
 test.afterAll(async () => {
   await host?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 test('a fresh station opens in training mode, labelled, and enrolls a sample card against the simulator', async ({ page }, testInfo) => {

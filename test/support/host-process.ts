@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export interface HostProcess {
@@ -58,4 +61,36 @@ export function startHostProcess(args: readonly string[] = [], env: NodeJS.Proce
       });
     });
   });
+}
+
+/**
+ * A host on a data folder of its own, made fresh in the system temp folder (`prefix`, e.g.
+ * 'e2e-training-') and passed as --data-dir. `prepare` may put files in the folder before the host
+ * starts and returns the host's other arguments. `stop` waits for the host's exit, then removes the
+ * folder; a host that fails to start is gone before its folder is removed.
+ */
+export async function startHostWithDataDir(
+  prefix: string,
+  prepare: (dataDir: string) => readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<HostProcess & { dataDir: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  const removeDataDir = () => rmSync(dataDir, { recursive: true, force: true });
+  try {
+    const host = await startHostProcess(['--data-dir', dataDir, ...prepare(dataDir)], env);
+    return {
+      ...host,
+      dataDir,
+      async stop() {
+        try {
+          await host.stop();
+        } finally {
+          removeDataDir();
+        }
+      },
+    };
+  } catch (err) {
+    removeDataDir();
+    throw err;
+  }
 }
