@@ -45,11 +45,21 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.CM_ADMIN_URL = cm.adminUrl;
   process.env.CM_ADMIN_TOKEN = cm.adminToken;
   process.env.CM_URL = cm.baseUrl;
+  // Each step runs even if one before it throws.
   return async () => {
-    // The host exits, then its data folder (only the host uses it; specs read it while it ran) goes.
-    await host.stop();
-    await slapd.stop();
-    await cm.close();
-    await stack.dispose();
+    try {
+      // The host exits, then its data folder (only the host uses it; specs read it while it ran) goes.
+      await host.stop();
+    } finally {
+      try {
+        await slapd.stop();
+      } finally {
+        try {
+          await cm.close();
+        } finally {
+          await stack.dispose();
+        }
+      }
+    }
   };
 }
