@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
 import { StationError } from '../../../src/shared/errors';
 import { issuanceRecordSchema, newRecord, type IssuanceRecord } from '../../../src/main/issuance/records';
 import { runIssuance, type RunContext } from '../../../src/main/issuance/runner';
-import { CARD_ID, Crash, FakeCard, FakeCm, Faults, fakePorts, PROFILE_ID, READER, REQUEST_ID, SMARTCARD_UUID } from './fakes';
+import { CARD_ID, Crash, FakeCard, FakeCm, type Fault, type FaultKind, Faults, fakePorts, PROFILE_ID, READER, REQUEST_ID, SMARTCARD_UUID } from './fakes';
 
 export const USER_PIN = '975310';
 
@@ -94,4 +95,49 @@ export async function callIndex(make: () => World, name: string, nth = 0): Promi
   const at = clean.faults.calls.flatMap((call, i) => (call === name ? [i] : []))[nth];
   if (at === undefined || at <= 0) throw new Error(`no call ${name} (#${nth}) after the first in a clean run: ${clean.faults.calls.join(', ')}`);
   return at;
+}
+
+/** One case of a fault sweep: the call's index and name in a clean run, and the fault put before or after it. */
+export type FaultCase = [at: number, name: string, when: 'before' | 'after', kind: FaultKind];
+
+/**
+ * The calls of a clean run of `make`'s world, and a fault before and after each: a crash, or a
+ * transient one. `clean` is that run's world, for what a test reads of the clean run itself.
+ */
+export async function faultCases(make: () => World): Promise<{ clean: World; trace: string[]; cases: FaultCase[] }> {
+  const clean = make();
+  await clean.run();
+  const trace = clean.faults.calls;
+  const cases: FaultCase[] = [];
+  for (const [at, name] of trace.entries()) {
+    for (const when of ['before', 'after'] as const) for (const kind of ['crash', 'transient'] as const) cases.push([at, name, when, kind]);
+  }
+  return { clean, trace, cases };
+}
+
+/** Runs (resuming after each crash) until the issuance ends done or failed; six runs at most. */
+export async function settle(world: World): Promise<IssuanceRecord> {
+  for (let run = 0; run < 6; run++) {
+    const result = await world.run();
+    if (result === 'crashed') continue;
+    if (result.phase === 'done' || result.phase === 'failed') return result;
+  }
+  throw new Error(`did not settle: ${JSON.stringify(world.disk.phase)} ${JSON.stringify(world.disk.error)}`);
+}
+
+/**
+ * The same fault in a world whose crash loses the unflushed progress records must end the same way
+ * as `result` (and reach certificatedata at most once). Returns that world, for what a test checks further.
+ */
+export async function expectSameEndWithProgressLost(make: () => World, fault: Fault, result: IssuanceRecord): Promise<World> {
+  const lossy = make();
+  lossy.crashLosesProgress = true;
+  lossy.faults.fault = fault;
+  const lossyResult = await settle(lossy);
+  expect(lossy.cm.certificateCalls).toBeLessThanOrEqual(1);
+  expect({ phase: lossyResult.phase, code: lossyResult.error?.code }, 'the same end with the progress records lost').toEqual({
+    phase: result.phase,
+    code: result.error?.code,
+  });
+  return lossy;
 }

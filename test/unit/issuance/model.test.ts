@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FACTORY_PUK } from '../../../src/main/issuance/pin';
 import type { IssuanceRecord } from '../../../src/main/issuance/records';
-import type { FaultKind } from './fakes';
-import { USER_PIN, World } from './harness';
+import { expectSameEndWithProgressLost, faultCases, settle, USER_PIN, World } from './harness';
 
 /**
  * Kill, pull or cut CM at every call: each card APDU-level call, each CM call and each journal
@@ -13,23 +12,7 @@ import { USER_PIN, World } from './harness';
  * progress records written since the last durable one kept by the disk, once with them lost
  * (runner.ts "Two kinds of record"); losing them must never change how the issuance ends.
  */
-const clean = new World();
-await clean.run();
-const trace = clean.faults.calls;
-
-const cases: Array<[number, string, 'before' | 'after', FaultKind]> = [];
-for (const [at, name] of trace.entries()) {
-  for (const when of ['before', 'after'] as const) for (const kind of ['crash', 'transient'] as const) cases.push([at, name, when, kind]);
-}
-
-async function settle(world: World): Promise<IssuanceRecord> {
-  for (let run = 0; run < 6; run++) {
-    const result = await world.run();
-    if (result === 'crashed') continue;
-    if (result.phase === 'done' || result.phase === 'failed') return result;
-  }
-  throw new Error(`did not settle: ${JSON.stringify(world.disk.phase)} ${JSON.stringify(world.disk.error)}`);
-}
+const { trace, cases } = await faultCases(() => new World());
 
 describe('issuance under faults at every step', () => {
   it('the clean run makes every kind of call the fault matrix needs', () => {
@@ -65,15 +48,7 @@ describe('issuance under faults at every step', () => {
     world.faults.fault = { at, when, kind };
     const result = await settle(world);
     if (kind === 'crash') {
-      const lossy = new World();
-      lossy.crashLosesProgress = true;
-      lossy.faults.fault = { at, when, kind };
-      const lossyResult = await settle(lossy);
-      expect(lossy.cm.certificateCalls).toBeLessThanOrEqual(1);
-      expect({ phase: lossyResult.phase, code: lossyResult.error?.code }, 'the same end with the progress records lost').toEqual({
-        phase: result.phase,
-        code: result.error?.code,
-      });
+      const lossy = await expectSameEndWithProgressLost(() => new World(), { at, when, kind }, result);
       expect(lossy.card.pin).toBe(world.card.pin);
     }
     expect(world.cm.certificateCalls).toBeLessThanOrEqual(1);
@@ -104,12 +79,7 @@ const keylessWorld = () => {
   world.cm.behaviour.keyHistory = ['no-key'];
   return world;
 };
-const keyless = keylessWorld();
-await keyless.run();
-const keylessCases: Array<[number, string, 'before' | 'after', FaultKind]> = [];
-for (const [at, name] of keyless.faults.calls.entries()) {
-  for (const when of ['before', 'after'] as const) for (const kind of ['crash', 'transient'] as const) keylessCases.push([at, name, when, kind]);
-}
+const { clean: keyless, cases: keylessCases } = await faultCases(keylessWorld);
 
 /** As `settle`; a run whose last commit (the failure itself) hit a disk error rejects, and the service runs it again later. */
 async function settleThroughDiskErrors(world: World): Promise<IssuanceRecord> {

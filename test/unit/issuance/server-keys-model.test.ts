@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IssuanceRecord } from '../../../src/main/issuance/records';
-import type { FaultKind } from './fakes';
-import { USER_PIN, World } from './harness';
+import type { Fault } from './fakes';
+import { expectSameEndWithProgressLost, faultCases, settle, USER_PIN, World } from './harness';
 
 /**
  * model.test.ts's sweep for a template with a key CM generates (a logon key made on the card, an
@@ -19,38 +19,13 @@ function world(): World {
   return w;
 }
 
-/** The calls of a clean run of `make`'s world, and a fault before and after each: a crash, or a transient one. */
-async function faultCases(make: () => World): Promise<{ trace: string[]; cases: Array<[number, string, 'before' | 'after', FaultKind]> }> {
-  const clean = make();
-  await clean.run();
-  const trace = clean.faults.calls;
-  const cases: Array<[number, string, 'before' | 'after', FaultKind]> = [];
-  for (const [at, name] of trace.entries()) {
-    for (const when of ['before', 'after'] as const) for (const kind of ['crash', 'transient'] as const) cases.push([at, name, when, kind]);
-  }
-  return { trace, cases };
-}
-
 const { trace, cases } = await faultCases(world);
-
-/** The same fault in a world whose crash loses the unflushed progress records must end the same way. */
-async function expectSameEndWithProgressLost(make: () => World, fault: NonNullable<World['faults']['fault']>, result: IssuanceRecord): Promise<void> {
-  const lossy = make();
-  lossy.crashLosesProgress = true;
-  lossy.faults.fault = fault;
-  const lossyResult = await settle(lossy);
-  expect(lossy.cm.certificateCalls).toBeLessThanOrEqual(1);
-  expect({ phase: lossyResult.phase, code: lossyResult.error?.code }, 'the same end with the progress records lost').toEqual({
-    phase: result.phase,
-    code: result.error?.code,
-  });
-}
 
 /**
  * One fault of the sweep, resumed until settled: what holds whatever the end is (the same end with the
  * progress records lost, certificatedata at most once, the pfxpassword never on disk).
  */
-async function settleUnder(make: () => World, fault: NonNullable<World['faults']['fault']>): Promise<{ w: World; result: IssuanceRecord }> {
+async function settleUnder(make: () => World, fault: Fault): Promise<{ w: World; result: IssuanceRecord }> {
   const w = make();
   w.faults.fault = fault;
   const result = await settle(w);
@@ -58,15 +33,6 @@ async function settleUnder(make: () => World, fault: NonNullable<World['faults']
   expect(w.cm.certificateCalls).toBeLessThanOrEqual(1);
   for (const password of w.cm.pfxPasswords) expect(JSON.stringify(w.disk)).not.toContain(password);
   return { w, result };
-}
-
-async function settle(w: World): Promise<IssuanceRecord> {
-  for (let run = 0; run < 6; run++) {
-    const result = await w.run();
-    if (result === 'crashed') continue;
-    if (result.phase === 'done' || result.phase === 'failed') return result;
-  }
-  throw new Error(`did not settle: ${JSON.stringify(w.disk.phase)} ${JSON.stringify(w.disk.error)}`);
 }
 
 describe('a key CM generates, under faults at every step', () => {
