@@ -2,8 +2,7 @@
 // simulator returns it as a PFX protected with the pfxpassword the station sent, and the station
 // imports it into the virtual YubiKey's 9D (Key Management) next to the logon key it generated in 9A.
 import { constants, publicEncrypt, X509Certificate } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/station/dispatch';
@@ -16,6 +15,7 @@ import { nextEvent } from '../../support/station-events';
 import { startTestStation, type TestStation } from '../../support/test-station';
 import { ISSUANCE_TUNING, issuanceIn, READER, withCardSession } from './station-support';
 import { profilesWithArchivedKeyFor } from '../../support/archived-key-profiles';
+import { testTempDir } from '../../support/temp-dir';
 
 const ALICE = seedGuid('request/enroll-alice');
 /** Alice's request is on Staff Smart Card Logon in the training directory; here it issues the archived-key template. */
@@ -32,12 +32,11 @@ function encryptedTo(cert: X509Certificate, secret: Buffer): Buffer {
   return publicEncrypt({ key: cert.publicKey, padding: constants.RSA_NO_PADDING }, block);
 }
 
+// Closed here, before a test's own data folder (testTempDir) goes: onTestFinished runs after afterEach.
 let t: TestStation | null = null;
-const dataDirs: string[] = [];
 afterEach(async () => {
   await t?.close();
   t = null;
-  for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 /**
@@ -62,8 +61,7 @@ async function issueFactoryCard(s: TestStation, requestId: string): Promise<Issu
 describe('desk issuance of a key CM generates (PFX), whole station in training mode', { timeout: 30_000 }, () => {
   it('imports the key into 9D with its certificate; the card decrypts with it; the password is in no file', async () => {
     // A data folder the test keeps: it is searched once the station has stopped writing to it.
-    const dataDir = mkdtempSync(join(tmpdir(), 'station-server-key-'));
-    dataDirs.push(dataDir);
+    const dataDir = testTempDir('station-server-key-');
     const s = (t = await startTestStation(ISSUANCE_TUNING, {
       policy: { issueAtDesk: 'always' },
       sim: { executionProfiles: profilesWithArchivedKeyFor(STAFF) },

@@ -1,20 +1,14 @@
 // The diagnostic log's file writer when its file cannot be opened: lines meanwhile are lost and
 // reported, and the file is tried again after REOPEN_AFTER_MS, so the log comes back without a restart.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openRollingFile, REOPEN_AFTER_MS } from '../../../src/main/log/rolling-file';
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+import { testTempDir } from '../../support/temp-dir';
 
 /** A rolling file whose first file is a folder (open() fails as on a disk that refuses the file), on a clock the test moves. */
 async function refusedFile() {
-  const dir = mkdtempSync(join(tmpdir(), 'rolling-'));
-  dirs.push(dir);
+  const dir = testTempDir('rolling-');
   const path = join(dir, 'station.1.log');
   mkdirSync(path);
   const clock = { now: 1_000 };

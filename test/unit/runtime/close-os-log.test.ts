@@ -1,20 +1,16 @@
 // A real station's close: station.stop is queued for the OS log, and close waits for it to be written
 // (bounded) before the process may end, so the fleet view sees every station stop.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createConfSettingsStore } from '../../../src/main/config';
 import { createQueuedSink, type OsLogEvent } from '../../../src/main/os-log';
 import { startStation } from '../../../src/main/runtime';
 import { createSimulatedPcsc } from '../../../src/main/training';
-
-let dir = '';
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+import { testTempDir } from '../../support/temp-dir';
 
 describe('closing a real station', () => {
   it('waits for station.stop to reach the OS log, whose writer is slow', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'close-os-log-'));
+    const dir = testTempDir('close-os-log-');
     const written: string[] = [];
     // Each write takes 50 ms, as a busy `logger` or eventcreate might.
     const sink = createQueuedSink('syslog', 'test', async (event: OsLogEvent) => {
