@@ -1,7 +1,6 @@
 // The fleet view on Linux, against a real receiver: Debian's rsyslogd (imuxsock, what serves
 // /dev/log) started in the test namespace. What arrives is what a SIEM collecting syslog sees.
-import { rmSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAuditLog } from '../../src/main/audit';
@@ -13,8 +12,10 @@ import { createOsLog, withOsLog } from '../../src/main/os-log';
 import { AUDIT_EVENT_IDS, HEALTH_EVENTS } from '../../src/shared/os-events';
 import { auditEntry } from '../support/audit';
 import { pollUntil, startRsyslog, type SyslogReceiver } from '../support/rsyslog';
+import { testTempDir } from '../support/temp-dir';
 import { startTestStation, type TestStation } from '../support/test-station';
 
+// Run (last first) before a test's data folder (testTempDir) goes: onTestFinished runs after afterEach.
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -82,8 +83,7 @@ describe('OS log on Linux: syslog received by rsyslogd', () => {
 
   it('an audit gap (the anchor deleted) reaches syslog as event 150, with the gap kind', async () => {
     const rsyslog = await receiver();
-    const dataDir = mkdtempSync(join(tmpdir(), 'oslog-'));
-    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    const dataDir = testTempDir('oslog-');
     const first = await startTestStation({ dataDir });
     await call(first.station.handlers, 'settings.update', { locale: 'fr' });
     await first.close();
@@ -102,8 +102,7 @@ describe('OS log on Linux: syslog received by rsyslogd', () => {
 
   it('`audit verify` finding a gap also reports it to syslog (150), with the same exit code', async () => {
     const rsyslog = await receiver();
-    const dataDir = mkdtempSync(join(tmpdir(), 'oslog-verify-'));
-    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    const dataDir = testTempDir('oslog-verify-');
     const audit = await createAuditLog({ dir: join(dataDir, 'audit'), anchorPath: join(dataDir, 'audit.head'), now: () => new Date() });
     await audit.append(auditEntry('Changed: locale', { actor: 'tester', action: 'settings.changed', reader: null }));
     await audit.close();
