@@ -105,18 +105,21 @@ describe('an issuance run (fake card and CM)', () => {
     expect(second.certificateData).toMatchObject({ state: 'answered', attempt: 2 });
   });
 
+  // `details`: the error's, which tell apart the checks that share a code (the number of certificates,
+  // or two of them for one key: the same code, only the latter names the slot).
   it.each([
-    ['fewer', 'ISSUANCE_CERTIFICATE_COUNT'],
-    ['more', 'ISSUANCE_CERTIFICATE_COUNT'],
-    ['foreign-key', 'ISSUANCE_CERTIFICATE_NO_KEY'],
-    ['same-key', 'ISSUANCE_CERTIFICATE_COUNT'],
-    ['bad-cms', 'ISSUANCE_BAD_CMS'],
-  ] as const)('CM answering %s: %s, nothing written, the answer kept, never asked again', async (answer, code) => {
+    ['fewer', 'ISSUANCE_CERTIFICATE_COUNT', { expected: 2, received: 1 }],
+    ['more', 'ISSUANCE_CERTIFICATE_COUNT', { expected: 2, received: 3 }],
+    ['foreign-key', 'ISSUANCE_CERTIFICATE_NO_KEY', { subject: 'CN=other', serialNumber: '7' }],
+    ['same-key', 'ISSUANCE_CERTIFICATE_COUNT', { slot: '9a' }],
+    ['bad-cms', 'ISSUANCE_BAD_CMS', {}],
+  ] as const)('CM answering %s: %s, nothing written, the answer kept, never asked again', async (answer, code, details) => {
     const world = new World();
     world.cm.behaviour.answer = answer;
     const first = await finished(world);
     expect(first.phase).toBe('failed');
     expect(first.error?.code).toBe(code);
+    expect(first.error?.details).toEqual(details);
     expect(world.card.certificates.size).toBe(0);
     expect(first.certificateData.state).toBe('answered');
     expect(first.steps.find((s) => s.step === 'write-certificates')?.status).toBe('failed');
