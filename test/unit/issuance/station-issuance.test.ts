@@ -11,12 +11,11 @@ import type { EventPayload } from '../../../src/shared/contract';
 import type { EnrollmentState } from '../../../src/shared/enrollment';
 import { nextEvent } from '../../support/station-events';
 import { startTestStation, type TestStation } from '../../support/test-station';
-import { ISSUANCE_TUNING, issuanceIn, READER, withCardSession } from './station-support';
+import { bindFactoryCard, ISSUANCE_TUNING, issuanceIn, issueFactoryCard, READER, withCardSession } from './station-support';
 
 const ALICE = seedGuid('request/enroll-alice');
 const DANA = seedGuid('request/enroll-dana');
 const NEW_PIN = '8642013';
-const FACTORY = SAMPLE_CARDS.find((c) => c.id === 'yubikey-factory')!;
 
 let t: TestStation | null = null;
 afterEach(async () => {
@@ -31,23 +30,9 @@ async function station(issueAtDesk: 'offer' | 'always') {
   return t;
 }
 
-/** Inserts a factory YubiKey, chooses `requestId` and confirms: the station writes a CHUID and binds. */
-async function bindFactoryCard(s: TestStation, requestId: string) {
-  const card = sampleCard(FACTORY);
-  const read = nextEvent(s.station, 'enrollment.changed', (e: EnrollmentState) => e.reader === READER && e.step === 'card-read');
-  s.readers.insert(READER, card);
-  await read;
-  const chosen = await call(s.station.handlers, 'enrollment.choose', { reader: READER, requestId, replaceSmartcardUuid: null });
-  expect(chosen.step).toBe('request-chosen');
-  if (chosen.step !== 'request-chosen') throw new Error('not chosen');
-  // The plan: issuable, and a fresh CHUID for this factory card, whose card id the confirmation shows.
-  expect(chosen.issuance).toMatchObject({ reason: null, chuid: expect.stringMatching(/^[0-9a-f]{32}$/) });
-  await call(s.station.handlers, 'enrollment.bind', { reader: READER });
-  return { card, cardId: chosen.payload.cardid };
-}
-
 // A whole issuance (RSA key generation on the virtual card and in the simulator's CA) waits up to
-// 30 s for its events (issuanceIn): the test's own limit is no shorter than those waits (vitest's default is 5 s).
+// 20 s for each of its events (issuanceIn's default): the test's own limit, 30 s, is no shorter than
+// those waits (vitest's default is 5 s).
 describe('desk issuance, whole station in training mode', { timeout: 30_000 }, () => {
   it('offers issuance after the bind, hands over for the PIN, writes a certificate the sim CA signed, completes the request', async () => {
     const s = await station('offer');
@@ -114,12 +99,7 @@ describe('desk issuance, whole station in training mode', { timeout: 30_000 }, (
 
   it('under `always` runs straight after the bind; two certificates go to the slots of their keys', async () => {
     const s = await station('always');
-    const pinEntry = issuanceIn(s, (st) => st.phase === 'pin-entry');
-    await bindFactoryCard(s, DANA);
-    await pinEntry;
-    const done = issuanceIn(s, (st) => st.phase === 'done' || st.phase === 'failed' || st.phase === 'paused');
-    await call(s.station.handlers, 'issuance.submitPin', { reader: READER, pin: NEW_PIN, confirm: NEW_PIN });
-    const result = await done;
+    const result = await issueFactoryCard(s, DANA, NEW_PIN);
     expect(result.phase, JSON.stringify(result)).toBe('done');
     if (result.phase !== 'done') return;
     expect(result.certificates.map((c) => c.slot).sort()).toEqual(['9a', '9c']);

@@ -5,15 +5,10 @@ import { constants, publicEncrypt, X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { call } from '../../../src/main/station/dispatch';
 import type { CardPivSession } from '../../../src/main/pcsc/piv';
 import { seedGuid } from '../../../src/main/training/cm-sim';
-import { SAMPLE_CARDS, sampleCard } from '../../../src/main/training/sample-cards';
-import type { EnrollmentState } from '../../../src/shared/enrollment';
-import type { IssuanceState } from '../../../src/shared/issuance';
-import { nextEvent } from '../../support/station-events';
 import { startTestStation, type TestStation } from '../../support/test-station';
-import { ISSUANCE_TUNING, issuanceIn, READER, withCardSession } from './station-support';
+import { ISSUANCE_TUNING, issueFactoryCard, withCardSession } from './station-support';
 import { profilesWithArchivedKeyFor } from '../../support/archived-key-profiles';
 import { testTempDir } from '../../support/temp-dir';
 
@@ -21,7 +16,6 @@ const ALICE = seedGuid('request/enroll-alice');
 /** Alice's request is on Staff Smart Card Logon in the training directory; here it issues the archived-key template. */
 const STAFF = 'b5a8351e-3ff8-542f-8ec8-7adc37cc4374';
 const NEW_PIN = '5318642';
-const FACTORY = SAMPLE_CARDS.find((c) => c.id === 'yubikey-factory')!;
 
 /**
  * What a host sends a PIV key to decrypt (raw RSA in GENERAL AUTHENTICATE): a PKCS#1 v1.5 type 2
@@ -39,23 +33,6 @@ afterEach(async () => {
   t = null;
 });
 
-/**
- * Under policy `always`: inserts a factory YubiKey, chooses `requestId` and confirms; the station
- * binds and issues at once, the user's PIN is typed at the hand-over. The issuance's end.
- */
-async function issueFactoryCard(s: TestStation, requestId: string): Promise<IssuanceState> {
-  const read = nextEvent(s.station, 'enrollment.changed', (e: EnrollmentState) => e.reader === READER && e.step === 'card-read');
-  s.readers.insert(READER, sampleCard(FACTORY));
-  await read;
-  await call(s.station.handlers, 'enrollment.choose', { reader: READER, requestId, replaceSmartcardUuid: null });
-  const pinEntry = issuanceIn(s, (st) => st.phase === 'pin-entry' || st.phase === 'failed' || st.phase === 'paused', 30_000);
-  await call(s.station.handlers, 'enrollment.bind', { reader: READER });
-  expect((await pinEntry).phase).toBe('pin-entry');
-  const done = issuanceIn(s, (st) => st.phase === 'done' || st.phase === 'failed' || st.phase === 'paused', 30_000);
-  await call(s.station.handlers, 'issuance.submitPin', { reader: READER, pin: NEW_PIN, confirm: NEW_PIN });
-  return done;
-}
-
 // A whole issuance (RSA key generation on the virtual card and in the simulator's CA) waits up to
 // 30 s for its events (issuanceIn): the test's own limit is no shorter than those waits (vitest's default is 5 s).
 describe('desk issuance of a key CM generates (PFX), whole station in training mode', { timeout: 30_000 }, () => {
@@ -67,7 +44,7 @@ describe('desk issuance of a key CM generates (PFX), whole station in training m
       sim: { executionProfiles: profilesWithArchivedKeyFor(STAFF) },
       dataDir,
     }));
-    const result = await issueFactoryCard(s, ALICE);
+    const result = await issueFactoryCard(s, ALICE, NEW_PIN, 30_000);
     expect(result.phase, JSON.stringify(result)).toBe('done');
     if (result.phase !== 'done') return;
     expect(result.certificates.map((c) => [c.slot, c.template])).toEqual([
@@ -112,7 +89,7 @@ describe('desk issuance of a key CM generates (PFX), whole station in training m
     // The training directory as it is: Emil's Enroll on the archived-key template, her earlier key archived by the CA.
     const EMIL = seedGuid('request/enroll-emil-archived-key');
     const s = (t = await startTestStation(ISSUANCE_TUNING, { policy: { issueAtDesk: 'always' } }));
-    const result = await issueFactoryCard(s, EMIL);
+    const result = await issueFactoryCard(s, EMIL, NEW_PIN, 30_000);
     expect(result.phase, JSON.stringify(result)).toBe('done');
     if (result.phase !== 'done') return;
     expect(result.certificates.map((c) => [c.slot, c.template])).toEqual([
