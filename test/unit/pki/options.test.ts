@@ -34,4 +34,16 @@ describe('keyAlgorithmFromOption', () => {
   ])('refuses %s %i before any key is made', (keyAlgorithmName, keySize) => {
     expect(() => keyAlgorithmFromOption({ keyAlgorithmName, keySize })).toThrow(expect.objectContaining({ code: 'ISSUANCE_CARD_NOT_ISSUABLE' }));
   });
+
+  it("shows at most 40 characters of CM's algorithm name in the refusal (it goes to the journal, audit and log)", () => {
+    const keyAlgorithmName = `X${'Y'.repeat(500)}`;
+    let refusal: unknown;
+    try {
+      keyAlgorithmFromOption({ keyAlgorithmName, keySize: 2048 });
+    } catch (err) {
+      refusal = err;
+    }
+    expect(refusal).toMatchObject({ code: 'ISSUANCE_CARD_NOT_ISSUABLE', details: { algorithm: keyAlgorithmName.slice(0, 40) } });
+    expect((refusal as Error).message).not.toContain(keyAlgorithmName.slice(0, 41));
+  });
 });
