@@ -27,11 +27,11 @@ export const TEST_READERS = ['Reader A', 'Reader B'] as const;
  */
 export async function startTestStation(
   overrides: Partial<StationDeps> = {},
-  /** `dataDir`: a folder the caller owns (kept at close), e.g. to start a second station on it. */
-  options: { sim?: CmSimulatorOptions; policy?: Partial<Settings>; dataDir?: string } = {},
+  options: { sim?: CmSimulatorOptions; policy?: Partial<Settings> } = {},
 ): Promise<TestStation> {
-  // A data folder handed in either way is the caller's: the settings file lives in it too, as in a station.
-  const callersDir = options.dataDir ?? overrides.dataDir;
+  // `overrides.dataDir`: a folder the caller owns (kept at close, e.g. to start a second station on
+  // it); the settings file lives in it too, as in a station.
+  const callersDir = overrides.dataDir;
   const dataDir = callersDir ?? mkdtempSync(join(tmpdir(), 'station-'));
   const cm = await startCmSimulator({ host: '127.0.0.1', port: 0, ...options.sim });
   const readers = createSimulatedPcsc(TEST_READERS);

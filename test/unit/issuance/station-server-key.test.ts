@@ -39,11 +39,10 @@ describe('desk issuance of a key CM generates (PFX), whole station in training m
   it('imports the key into 9D with its certificate; the card decrypts with it; the password is in no file', async () => {
     // A data folder the test keeps: it is searched once the station has stopped writing to it.
     const dataDir = testTempDir('station-server-key-');
-    const s = (t = await startTestStation(ISSUANCE_TUNING, {
-      policy: { issueAtDesk: 'always' },
-      sim: { executionProfiles: profilesWithArchivedKeyFor(STAFF) },
-      dataDir,
-    }));
+    const s = (t = await startTestStation(
+      { ...ISSUANCE_TUNING, dataDir },
+      { policy: { issueAtDesk: 'always' }, sim: { executionProfiles: profilesWithArchivedKeyFor(STAFF) } },
+    ));
     const result = await issueFactoryCard(s, ALICE, NEW_PIN, 30_000);
     expect(result.phase, JSON.stringify(result)).toBe('done');
     if (result.phase !== 'done') return;
